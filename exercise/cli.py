@@ -1,0 +1,86 @@
+"""The `exercise` command line.
+
+Commands that draw no screen import only what they need, and never Textual: validating,
+simulating or exporting must start fast and work over SSH on any terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="exercise")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Run tabletop exercises and wargames in the terminal.
+
+    With no command, opens the default scenario.
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--scenario", "-s", metavar="ID|PATH",
+              help="Check packs against this scenario (default: the scenarios that include them).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+def validate(paths: tuple[Path, ...], scenario: str | None, quiet: bool) -> None:
+    """Check scenario and inject-pack files; with no PATH, all bundled and local ones.
+
+    Exit status: 0 when clean (warnings allowed), 1 when any error, 2 for usage errors.
+    """
+    from exercise.packs.check import validate as run
+
+    report = run(list(paths), scenario)
+    for p in report.problems.sorted():
+        if quiet and p.severity == "warning":
+            continue
+        click.echo(str(p))
+    click.echo(report.summary())
+    sys.exit(1 if report.problems.errors else 0)
+
+
+@main.command()
+@click.option("--out", "-o", type=click.Path(path_type=Path), help="Folder to write the schema files to.")
+def schema(out: Path | None) -> None:
+    """Write JSON Schema for scenario and pack files (for editors such as Taplo)."""
+    from exercise.packs.schema import write_schemas, schemas
+
+    if out is None:
+        import json
+
+        click.echo(json.dumps(schemas(), indent=2))
+        return
+    for path in write_schemas(out):
+        click.echo(f"wrote {path}")
+
+
+@main.group()
+def new() -> None:
+    """Create a starter file."""
+
+
+@new.command("pack")
+@click.argument("name")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("injects"),
+              show_default=True, help="Folder to write the pack into.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new_pack(name: str, folder: Path, force: bool) -> None:
+    """Write a commented starter inject pack NAME.toml that validates."""
+    from exercise.packs.starter import write_starter
+
+    try:
+        path = write_starter(name, folder, force)
+    except (ValueError, FileExistsError, OSError) as e:
+        raise click.UsageError(str(e)) from None
+    click.echo(f"wrote {path}")
+    click.echo(f"next: edit it, add \"{name}\" to a scenario's packs, then run: exercise validate {path}")
+
+
+def run() -> None:  # pragma: no cover - console entry used by `python -m exercise`
+    main()

@@ -1,0 +1,129 @@
+"""`exercise validate`: check scenario and pack files and summarise.
+
+Each scenario is loaded with its packs and cross-checked; a pack named on its own is
+checked against every scenario that includes it (or the one given with --scenario).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from exercise.packs import loader
+from exercise.packs.problems import Problems
+from exercise.packs.validate import check_scenario
+
+
+@attrs.define
+class Report:
+    problems: Problems
+    files: set[str] = attrs.field(factory=set)
+    injects: set[str] = attrs.field(factory=set)
+    scenarios: list = attrs.field(factory=list)
+
+    def summary(self) -> str:
+        e, w = len(self.problems.errors), len(self.problems.warnings)
+        verdict = "ok" if not e else "FAILED"
+        return (f"{verdict}: {len(self.files)} file(s), {len(self.scenarios)} scenario(s), "
+                f"{len(self.injects)} inject(s), {e} error(s), {w} warning(s)")
+
+
+def _kind(path: Path) -> str:
+    """'scenario' or 'pack' by the file's top table, cheaply, without reporting."""
+    try:
+        head = path.read_bytes()[:65536].decode("utf-8", "replace")
+    except OSError:
+        return "unknown"
+    for line in head.splitlines():
+        s = line.strip()
+        if s.startswith("[scenario]"):
+            return "scenario"
+        if s.startswith("[pack]"):
+            return "pack"
+    return "pack" if "injects" in path.parts else "scenario" if "scenarios" in path.parts else "unknown"
+
+
+def validate(paths: list[Path], scenario: str | None = None) -> Report:
+    report = Report(Problems())
+    if not paths:
+        paths = loader.discover("scenarios") + loader.discover("injects")
+    expanded: list[Path] = []
+    for p in paths:
+        if p.is_dir() and any(p.glob("*.toml")):
+            expanded += sorted(p.glob("*.toml"))
+        else:
+            expanded.append(p)
+    scenarios = [p for p in expanded if _kind(p) == "scenario"]
+    packs = [p for p in expanded if _kind(p) == "pack"]
+    others = [p for p in expanded if p not in scenarios and p not in packs]
+
+    read_packs: dict = {}
+    covered: set[Path] = set()
+
+    def run_scenario(path: Path):
+        loaded = loader.load_scenario(path, report.problems, read_packs)
+        report.files.update(f.display for f in loaded.files)
+        if loaded.scenario is not None:
+            check_scenario(loaded, report.problems)
+            report.scenarios.append(loaded.scenario.id)
+            report.injects.update(i.id for i in loaded.scenario.all_injects())
+        return loaded
+
+    for path in scenarios:
+        run_scenario(path)
+    covered = set(read_packs)
+
+    against = [loader.find_scenario(scenario)] if scenario else None
+    for path in packs + others:
+        key = path.resolve() if path.exists() else path
+        if key in covered:
+            continue
+        pack, src, _ = loader.load_pack(path, report.problems)
+        report.files.add(src.display)
+        if pack is None:
+            continue
+        report.injects.update(i.id for i in pack.injects)
+        hosts = against or _including(pack.pack.id) or [loader.find_scenario("deadline-2027")]
+        hosts = [h for h in hosts if h is not None]
+        if not hosts:
+            report.problems.warning(src, ("pack",), "no scenario to check its ids against; use --scenario")
+            continue
+        for host in hosts:
+            _check_pack_in(path, host, report, read_packs)
+    return report
+
+
+def _including(pack_id: str) -> list[Path]:
+    out = []
+    for sc in loader.discover("scenarios"):
+        try:
+            text = sc.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if f'"{pack_id}"' in text or f"'{pack_id}'" in text:
+            out.append(sc)
+    return out
+
+
+def _check_pack_in(pack_path: Path, host: Path, report: Report, read_packs: dict) -> None:
+    """Load the host scenario with this pack file added to its packs, then cross-check."""
+    problems = Problems()
+    loaded = loader.load_scenario(host, problems, read_packs)
+    if loaded.scenario is None:
+        report.problems.error(str(host), (), "the scenario used to check the pack does not load; validate it first")
+        return
+    broken: set = set()
+    pack, src, doc, broken = read_packs.get(pack_path.resolve()) or (*loader.load_pack(pack_path, Problems(), broken), broken)
+    loaded.broken |= broken
+    if pack is None:
+        return
+    if pack not in loaded.scenario.included:
+        loaded.scenario = attrs.evolve(loaded.scenario, included=loaded.scenario.included + (pack,))
+        loaded.files.append(src)
+        loader._record(loaded, loader.model.Pack, doc, src, problems)
+    check_scenario(loaded, problems)
+    # Only what concerns the pack itself: the host's own problems are the host's business.
+    for p in problems.items:
+        if p.file == src.display:
+            report.problems.items.append(p) if p not in report.problems.items else None

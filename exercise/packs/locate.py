@@ -1,0 +1,223 @@
+"""Map key paths such as ("inject", 3, "option", 1, "label") to line:col in TOML text.
+
+tomllib gives positions only for syntax errors, so after a successful parse we scan the
+text once more for the places where keys, tables and array elements start. The scan
+trusts that the text is valid TOML (tomllib said so) and records positions only; it
+never builds values. Lookups fall back to the nearest recorded ancestor, so a reported
+position is always the key itself or the table that holds it, never an invented one.
+"""
+
+from __future__ import annotations
+
+Path = tuple  # of str | int
+
+_BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+class SourceMap:
+    def __init__(self, text: str):
+        self.text = text
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self._line_starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self._line_starts.append(i + 1)
+        try:
+            _Scanner(text, self.positions).run()
+        except (IndexError, ValueError):
+            # Positions are a convenience; a scanner gap degrades to coarser locations.
+            pass
+
+    def linecol(self, offset: int) -> tuple[int, int]:
+        import bisect
+
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def find(self, path: Path) -> tuple[int, int] | None:
+        """(line, col) of the path, or of its nearest ancestor; None for the whole file."""
+        path = tuple(path)
+        while path:
+            pos = self.positions.get(path)
+            if pos is not None:
+                return pos
+            path = path[:-1]
+        return None
+
+    def exact(self, path: Path) -> bool:
+        return tuple(path) in self.positions
+
+
+class _Scanner:
+    def __init__(self, text: str, out: dict):
+        self.s = text
+        self.i = 0
+        self.line = 1
+        self.col0 = 0  # offset where the current line starts
+        self.out = out
+        self.table: tuple = ()
+        self.aot: dict[tuple, int] = {}  # array-of-tables path -> count so far
+
+    # -- helpers -------------------------------------------------------------
+    def here(self) -> tuple[int, int]:
+        return (self.line, self.i - self.col0 + 1)
+
+    def mark(self, path: tuple):
+        self.out.setdefault(path, self.here())
+
+    def advance(self, n: int = 1):
+        for _ in range(n):
+            if self.s[self.i] == "\n":
+                self.line += 1
+                self.col0 = self.i + 1
+            self.i += 1
+
+    def skip_ws(self, newlines: bool = False):
+        s = self.s
+        while self.i < len(s):
+            ch = s[self.i]
+            if ch in " \t\r" or (newlines and ch == "\n"):
+                self.advance()
+            elif ch == "#" and newlines:
+                while self.i < len(s) and s[self.i] != "\n":
+                    self.i += 1
+            else:
+                break
+
+    def skip_comment_eol(self):
+        self.skip_ws()
+        if self.i < len(self.s) and self.s[self.i] == "#":
+            while self.i < len(self.s) and self.s[self.i] != "\n":
+                self.i += 1
+
+    # -- keys ----------------------------------------------------------------
+    def key_part(self) -> str:
+        s = self.s
+        ch = s[self.i]
+        if ch in "\"'":
+            return self.string()
+        start = self.i
+        while self.i < len(s) and s[self.i] in _BARE:
+            self.i += 1
+        if self.i == start:
+            raise ValueError("not a key")
+        return s[start : self.i]
+
+    def dotted_key(self) -> list[tuple[str, tuple[int, int]]]:
+        parts = []
+        while True:
+            self.skip_ws()
+            pos = self.here()
+            parts.append((self.key_part(), pos))
+            self.skip_ws()
+            if self.i < len(self.s) and self.s[self.i] == ".":
+                self.i += 1
+                continue
+            return parts
+
+    # -- values --------------------------------------------------------------
+    def string(self) -> str:
+        s = self.s
+        q = s[self.i]
+        if s.startswith(q * 3, self.i):
+            end = s.find(q * 3, self.i + 3)
+            while q == '"' and end > 0 and _escaped(s, end):
+                end = s.find(q * 3, end + 1)
+            # A multi-line string may end with up to two extra quotes.
+            while s.startswith(q, end + 3):
+                end += 1
+            value = s[self.i + 3 : end]
+            self.advance(end + 3 - self.i)
+            return value
+        j = self.i + 1
+        while s[j] != q:
+            j += 2 if (q == '"' and s[j] == "\\") else 1
+        value = s[self.i + 1 : j]
+        self.i = j + 1
+        return value
+
+    def value(self, path: tuple):
+        s = self.s
+        ch = s[self.i]
+        if ch in "\"'":
+            self.string()
+        elif ch == "[":
+            self.advance()
+            idx = 0
+            while True:
+                self.skip_ws(newlines=True)
+                if s[self.i] == "]":
+                    self.advance()
+                    return
+                self.mark(path + (idx,))
+                self.value(path + (idx,))
+                idx += 1
+                self.skip_ws(newlines=True)
+                if s[self.i] == ",":
+                    self.advance()
+        elif ch == "{":
+            self.advance()
+            while True:
+                self.skip_ws()
+                if s[self.i] == "}":
+                    self.advance()
+                    return
+                self.keyval(path)
+                self.skip_ws()
+                if s[self.i] == ",":
+                    self.advance()
+        else:
+            while self.i < len(s) and s[self.i] not in ",]}\n#":
+                self.i += 1
+
+    def keyval(self, base: tuple):
+        parts = self.dotted_key()
+        path = base
+        for name, pos in parts:
+            path = path + (name,)
+            self.out.setdefault(path, pos)
+        self.skip_ws()
+        self.i += 1  # '='
+        self.skip_ws()
+        self.value(path)
+
+    # -- top level -----------------------------------------------------------
+    def header(self):
+        s = self.s
+        double = s.startswith("[[", self.i)
+        start = self.here()
+        self.i += 2 if double else 1
+        parts = [p for p, _ in self.dotted_key()]
+        self.i += 2 if double else 1
+        path: tuple = ()
+        for n, name in enumerate(parts):
+            path = path + (name,)
+            last = n == len(parts) - 1
+            if last and double:
+                count = self.aot.get(path, 0)
+                self.aot[path] = count + 1
+                self.out.setdefault(path, start)
+                path = path + (count,)
+            elif path in self.aot:
+                path = path + (self.aot[path] - 1,)
+        self.out.setdefault(path, start)
+        self.table = path
+
+    def run(self):
+        s = self.s
+        while self.i < len(s):
+            self.skip_ws(newlines=True)
+            if self.i >= len(s):
+                break
+            if s[self.i] == "[":
+                self.header()
+            else:
+                self.keyval(self.table)
+            self.skip_comment_eol()
+
+
+def _escaped(s: str, i: int) -> bool:
+    n = 0
+    while i - 1 - n >= 0 and s[i - 1 - n] == "\\":
+        n += 1
+    return n % 2 == 1

@@ -1,0 +1,453 @@
+"""Cross-reference checks over a loaded scenario: ids, bounds, schedules and conditions.
+
+Structure (types, unknown keys) is checked by the converter; this module checks what only
+the whole scenario can tell: that every id named exists, that numbers are in range, that
+injects can fire within the calendar and that conditions name real things.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from exercise import conditions as cond
+from exercise import model
+from exercise.packs.loader import Loaded, Origin
+from exercise.packs.problems import Problems, did_you_mean
+
+SPECIAL_TARGETS = ("all", "facilitator")
+
+
+def names_of(s: model.Scenario) -> cond.Names:
+    injects = s.all_injects()
+    return cond.Names(
+        world_tracks=frozenset(t.id for t in s.tracks if t.scope == "world"),
+        team_tracks=frozenset(t.id for t in s.tracks if t.scope == "team"),
+        teams=frozenset(t.id for t in s.teams),
+        allies=frozenset(a.id for a in s.allies),
+        injects=frozenset(i.id for i in injects),
+        options={i.id: frozenset(o.id for o in i.options) for i in injects},
+        items=frozenset(i.id for i in s.items),
+        commands=frozenset(c.id for c in s.commands),
+    )
+
+
+@attrs.define
+class _Checker:
+    loaded: Loaded
+    problems: Problems
+    s: model.Scenario = attrs.field(init=False)
+    names: cond.Names = attrs.field(init=False)
+
+    def __attrs_post_init__(self):
+        self.s = self.loaded.scenario
+        names = names_of(self.s)
+        # Rows left out as broken were reported already; references to them are not news.
+        extra: dict[str, set] = {}
+        for table, ident in self.loaded.broken:
+            extra.setdefault(table, set()).add(ident)
+        self.names = attrs.evolve(
+            names,
+            injects=names.injects | extra.get("inject", set()),
+            teams=names.teams | extra.get("team", set()),
+            items=names.items | extra.get("item", set()),
+            allies=names.allies | extra.get("ally", set()),
+            commands=names.commands | extra.get("command", set()),
+        )
+
+    # -- locating --------------------------------------------------------------
+    def origin(self, kind: str, ident: str) -> Origin:
+        o = self.loaded.origins.get((kind, ident))
+        return o or Origin(self.loaded.files[0], ())
+
+    def err(self, kind: str, ident: str, sub: tuple, msg: str, warning: bool = False):
+        o = self.origin(kind, ident)
+        where = f" in {kind} {ident!r}" if kind not in ("scenario", "calendar", "budget") else ""
+        self.problems.add(o.file, o.path + sub, _hint_last(msg, where), "warning" if warning else "error")
+
+    def top(self, path: tuple, msg: str, warning: bool = False):
+        self.problems.add(self.loaded.files[0], path, msg, "warning" if warning else "error")
+
+    def ref(self, kind: str, ident: str, sub: tuple, what: str, value: str, pool) -> bool:
+        if value in pool:
+            return True
+        self.err(kind, ident, sub, f"unknown {what} {value!r}{did_you_mean(value, pool)}")
+        return False
+
+    # -- checks ------------------------------------------------------------------
+    def run(self):
+        self.calendar()
+        self.phases()
+        self.budget()
+        self.allies_and_teams()
+        self.commands()
+        self.tracks()
+        self.items()
+        self.injects()
+        self.objectives_and_outcomes()
+
+    def calendar(self):
+        c = self.s.calendar
+        if c.turns < 1:
+            self.top(("calendar", "turns"), "turns must be at least 1")
+        if not 1 <= c.start_quarter <= 4:
+            self.top(("calendar", "start_quarter"), "start_quarter must be 1, 2, 3 or 4")
+        if c.labels and len(c.labels) != c.turns:
+            self.top(("calendar", "labels"), f"labels has {len(c.labels)} entries but the calendar has {c.turns} turns")
+
+    def phases(self):
+        ids = [p.id for p in self.s.phases]
+        if ids != list(model.PHASES):
+            self.top(("phase",), "phases must be, in this order: " + ", ".join(model.PHASES)
+                     + f" (found: {', '.join(ids) or 'none'})")
+
+    def budget(self):
+        b = self.s.budget
+        cats = b.categories
+        if not cats:
+            self.top(("budget",), "budget has no categories; add [[budget.category]] tables (e.g. sustain, invest)")
+            return
+        seen = set()
+        for j, c in enumerate(cats):
+            path = ("budget", "category", j)
+            if c.id in seen:
+                self.top(path + ("id",), f"duplicate budget category {c.id!r}")
+            seen.add(c.id)
+            for key in ("min_share", "max_share", "default_share"):
+                v = getattr(c, key)
+                if not 0 <= v <= 1:
+                    self.top(path + (key,), f"{key} of category {c.id!r} must be between 0 and 1 (found {v:g})")
+            if c.min_share > c.max_share:
+                self.top(path + ("min_share",), f"min_share is above max_share in category {c.id!r}")
+            if not c.min_share <= c.default_share <= c.max_share:
+                self.top(path + ("default_share",), f"default_share of {c.id!r} is outside its min_share..max_share")
+        if sum(c.min_share for c in cats) > 1 + 1e-9:
+            self.top(("budget",), "the categories' min_share add up to more than 1")
+        total = sum(c.default_share for c in cats)
+        if abs(total - 1) > 1e-6:
+            self.top(("budget",), f"the categories' default_share add up to {total:g}, not 1")
+        proc = [c.id for c in cats if c.procurement]
+        if len(proc) != 1 and self.s.items:
+            self.top(("budget",), "exactly one budget category must have procurement = true (it pays for orders)")
+        if not 0 < b.playable_share <= 1:
+            self.top(("budget", "playable_share"), "playable_share must be above 0 and at most 1")
+        if b.turns_per_year < 1:
+            self.top(("budget", "turns_per_year"), "turns_per_year must be at least 1")
+        for key in ("raise_effects", "cut_effects"):
+            for k, e in enumerate(getattr(b, key)):
+                self.effect("budget", "", (key, k), e, top=("budget", key, k))
+
+    def allies_and_teams(self):
+        commands = self.names.commands
+        for a in self.s.allies:
+            if a.command is not None:
+                self.ref("ally", a.id, ("command",), "command", a.command, commands)
+            if a.gdp <= 0:
+                self.err("ally", a.id, ("gdp",), "gdp must be above 0")
+            if not 0 <= a.spending <= 50:
+                self.err("ally", a.id, ("spending",), "spending is a % of GDP between 0 and 50")
+        if not self.s.teams:
+            self.top((), "the scenario has no teams; add [[team]] tables")
+        played: dict[str, str] = {}
+        objectives = {o.id for o in self.s.all_objectives()}
+        for t in self.s.teams:
+            if not t.allies:
+                self.err("team", t.id, ("allies",), "a team plays at least one ally")
+            for k, a in enumerate(t.allies):
+                if self.ref("team", t.id, ("allies", k), "ally", a, self.names.allies):
+                    if a in played:
+                        self.err("team", t.id, ("allies", k), f"ally {a!r} is already played by team {played[a]!r}")
+                    played[a] = t.id
+            for k, o in enumerate(t.objectives):
+                self.ref("team", t.id, ("objectives", k), "objective", o, objectives)
+            if t.id in SPECIAL_TARGETS:
+                self.err("team", t.id, ("id",), f"{t.id!r} is reserved for inject targets; choose another team id")
+
+    def commands(self):
+        for c in self.s.commands:
+            if c.lead is not None:
+                self.ref("command", c.id, ("lead",), "ally", c.lead, self.names.allies)
+            for k, f in enumerate(c.forces):
+                self.ref("command", c.id, ("force", k, "team"), "team", f.team, self.names.teams)
+                if f.capability not in self.names.team_tracks:
+                    self.err("command", c.id, ("force", k, "capability"),
+                             f"capability {f.capability!r} is not a team track{did_you_mean(f.capability, self.names.team_tracks)}")
+            for key in ("lead_effects", "hand_back_effects"):
+                for k, e in enumerate(getattr(c, key)):
+                    self.effect("command", c.id, (key, k), e)
+
+    def tracks(self):
+        cats = {c.id for c in self.s.budget.categories}
+        for t in self.s.tracks:
+            if t.min >= t.max:
+                self.err("track", t.id, ("min",), f"min ({t.min:g}) must be below max ({t.max:g})")
+                continue
+            if not t.min <= t.initial <= t.max:
+                self.err("track", t.id, ("initial",), f"initial {t.initial:g} is outside {t.min:g}..{t.max:g}")
+            for team, v in t.initial_by_team.items():
+                if t.scope != "team":
+                    self.err("track", t.id, ("initial_by_team",), "initial_by_team is only for team tracks")
+                    break
+                self.ref("track", t.id, ("initial_by_team", team), "team", team, self.names.teams)
+                if not t.min <= v <= t.max:
+                    self.err("track", t.id, ("initial_by_team", team), f"initial {v:g} for {team!r} is outside {t.min:g}..{t.max:g}")
+            if t.funded_by is not None:
+                if t.scope != "team":
+                    self.err("track", t.id, ("funded_by",), "funded_by is only for team tracks (money is per team)")
+                self.ref("track", t.id, ("funded_by",), "budget category", t.funded_by, cats)
+            if t.decay < 0:
+                self.err("track", t.id, ("decay",), "decay must be 0 or more")
+            if t.decay and t.funded_by is None:
+                self.err("track", t.id, ("decay",), "decay needs funded_by: the budget category that stops it", warning=True)
+            last = None
+            for k, th in enumerate(t.thresholds):
+                if not t.min <= th.at <= t.max:
+                    self.err("track", t.id, ("threshold", k, "at"), f"threshold {th.at:g} is outside {t.min:g}..{t.max:g}")
+                if last is not None and th.at <= last:
+                    self.err("track", t.id, ("threshold", k, "at"), "thresholds must be listed lowest first")
+                last = th.at
+                for m, e in enumerate(th.effects):
+                    self.effect("track", t.id, ("threshold", k, "effects", m), e)
+
+    def items(self):
+        for it in self.s.items:
+            if it.cost <= 0:
+                self.err("item", it.id, ("cost",), "cost must be above 0")
+            if it.lead_time < 0:
+                self.err("item", it.id, ("lead_time",), "lead_time must be 0 or more turns")
+            if it.capacity < 1:
+                self.err("item", it.id, ("capacity",), "capacity must be at least 1 unit per turn")
+            if it.max_quantity < 1:
+                self.err("item", it.id, ("max_quantity",), "max_quantity must be at least 1")
+            for key in ("slip_chance", "cancel_penalty"):
+                if not 0 <= getattr(it, key) <= 1:
+                    self.err("item", it.id, (key,), f"{key} must be between 0 and 1")
+            if it.slip_turns < 0:
+                self.err("item", it.id, ("slip_turns",), "slip_turns must be 0 or more")
+            for k, e in enumerate(it.effects):
+                self.effect("item", it.id, ("effects", k), e)
+        for k, b in enumerate(self.s.backlog):
+            path = ("backlog", k)
+            if b.team not in self.names.teams:
+                self.top(path + ("team",), f"unknown team {b.team!r} in backlog{did_you_mean(b.team, self.names.teams)}")
+            if b.item not in self.names.items:
+                self.top(path + ("item",), f"unknown item {b.item!r} in backlog{did_you_mean(b.item, self.names.items)}")
+            if b.quantity < 1:
+                self.top(path + ("quantity",), "quantity must be at least 1")
+            if b.arrives < 1:
+                self.top(path + ("arrives",), "arrives must be turn 1 or later")
+
+    def injects(self):
+        injects = self.s.all_injects()
+        turns = self.s.calendar.turns
+        targets = self.names.teams | set(SPECIAL_TARGETS)
+        objectives = {o.id for o in self.s.all_objectives()}
+        for inj in injects:
+            e = lambda sub, msg, warning=False, i=inj: self.err("inject", i.id, sub, msg, warning)  # noqa: E731
+            if inj.turn is not None and inj.window is not None:
+                e(("window",), "give either turn or window, not both")
+            if inj.turn is not None and not 1 <= inj.turn <= turns:
+                e(("turn",), f"turn {inj.turn} is outside the calendar (1..{turns})")
+            if inj.window is not None:
+                a, b = inj.window
+                if a > b:
+                    e(("window",), f"window [{a}, {b}] ends before it starts")
+                elif a < 1 or b > turns:
+                    e(("window",), f"window [{a}, {b}] is outside the calendar (1..{turns})")
+            if not 0 <= inj.chance <= 1:
+                e(("chance",), f"chance must be between 0 and 1 (found {inj.chance:g})")
+            if inj.after < 0:
+                e(("after",), "after must be 0 or more turns")
+            if inj.after and not inj.requires:
+                e(("after",), "after only applies with requires", warning=True)
+            for k, r in enumerate(inj.requires):
+                if r == inj.id:
+                    e(("requires", k), "an inject cannot require itself")
+                else:
+                    self.ref("inject", inj.id, ("requires", k), "inject", r, self.names.injects)
+            if not inj.to:
+                e(("to",), 'to is empty; write ["all"], ["facilitator"] or team ids')
+            for k, t in enumerate(inj.to):
+                self.ref("inject", inj.id, ("to", k), "team", t, targets)
+            if len(inj.to) > 1 and set(inj.to) & set(SPECIAL_TARGETS):
+                e(("to",), '"all" and "facilitator" stand alone in to')
+            if inj.reserve and (inj.turn is not None or inj.window is not None):
+                e(("reserve",), "a reserve inject is fired by the facilitator; its turn or window is ignored", warning=True)
+            scheduled = inj.turn is not None or inj.window is not None or inj.condition or inj.requires
+            if not inj.reserve and not scheduled:
+                e(("id",), "this inject never fires: give it a turn, a window, a condition, requires, or reserve = true",
+                  warning=True)
+            if inj.condition is not None:
+                self.condition("inject", inj.id, ("condition",), inj.condition)
+            for k, ef in enumerate(inj.effects):
+                self.effect("inject", inj.id, ("effects", k), ef)
+            for k, o in enumerate(inj.objectives):
+                self.ref("inject", inj.id, ("objectives", k), "objective", o, objectives)
+            self.options(inj)
+        self.cycles(injects)
+
+    def options(self, inj: model.Inject):
+        if not inj.options:
+            return
+        if inj.to == ("facilitator",):
+            self.err("inject", inj.id, ("option",), "an inject sent only to the facilitator cannot ask teams to decide")
+        seen = set()
+        o = self.origin("inject", inj.id)
+        for k, opt in enumerate(inj.options):
+            sub = ("option", k)
+            if opt.id in seen:
+                self.err("inject", inj.id, sub + ("id",), f"duplicate option id {opt.id!r}")
+            seen.add(opt.id)
+            written = o.file.source is not None and o.file.source.exact(o.path + sub + ("effects",))
+            if not opt.effects and not written:
+                self.err("inject", inj.id, sub,
+                         f"option {opt.id!r} has no effects; add effects, or write effects = [] "
+                         "if choosing it changes nothing")
+            for m, ef in enumerate(opt.effects):
+                self.effect("inject", inj.id, sub + ("effects", m), ef)
+        defaults = [opt.id for opt in inj.options if opt.default]
+        if len(defaults) > 1:
+            self.err("inject", inj.id, ("option",), f"more than one default option ({', '.join(defaults)})")
+        elif not defaults:
+            self.err("inject", inj.id, ("option",),
+                     f"no default option: mark the one taken when a team does not answer with default = true "
+                     f"(until then the first, {inj.options[0].id!r}, is used)", warning=True)
+
+    def cycles(self, injects):
+        graph = {i.id: [r for r in i.requires if r != i.id] for i in injects}
+        state: dict[str, int] = {}
+        reported = set()
+
+        def visit(node, stack):
+            state[node] = 1
+            stack.append(node)
+            for nxt in graph.get(node, ()):
+                if state.get(nxt) == 1:
+                    cycle = stack[stack.index(nxt):] + [nxt]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        k = graph[node].index(nxt)
+                        self.err("inject", node, ("requires", k),
+                                 "requires forms a cycle, so none of them can fire: " + " -> ".join(cycle))
+                elif state.get(nxt) is None and nxt in graph:
+                    visit(nxt, stack)
+            stack.pop()
+            state[node] = 2
+
+        for i in graph:
+            if i not in state:
+                visit(i, [])
+
+    def objectives_and_outcomes(self):
+        for o in self.s.all_objectives():
+            if o.capability is not None:
+                pool = self.names.world_tracks | self.names.team_tracks
+                self.ref("objective", o.id, ("capability",), "track", o.capability, pool)
+            if o.team is not None:
+                self.ref("objective", o.id, ("team",), "team", o.team, self.names.teams)
+        if not self.s.outcomes:
+            self.top((), "the scenario has no outcomes; add [[outcome]] tables so the end can be judged",
+                     warning=True)
+        for k, out in enumerate(self.s.outcomes):
+            if out.condition is not None:
+                self.condition("outcome", out.id, ("condition",), out.condition)
+            elif k != len(self.s.outcomes) - 1:
+                self.err("outcome", out.id, ("id",), "an outcome without a condition always holds, "
+                         "so the outcomes after it can never be reached; put it last")
+        if self.s.outcomes and self.s.outcomes[-1].condition is not None:
+            out = self.s.outcomes[-1]
+            self.err("outcome", out.id, ("condition",),
+                     "the last outcome has a condition: add a final outcome without one, "
+                     "so every exercise ends with a verdict", warning=True)
+
+    # -- shared pieces -----------------------------------------------------------
+    def condition(self, kind: str, ident: str, sub: tuple, text: str):
+        try:
+            tree = cond.parse(text)
+            errors = cond.check(tree, self.names)
+        except cond.ConditionError as ce:
+            errors = [ce]
+        o = self.origin(kind, ident)
+        for ce in errors:
+            line, col = self._string_offset(o, sub, ce.offset)
+            self.problems.add(o.file, o.path + sub, f"in condition: {ce.message} ({kind} {ident!r})",
+                              line=line, col=col)
+
+    def _string_offset(self, o: Origin, sub: tuple, offset: int):
+        """line:col of a character inside a one-line string value, else the key's own."""
+        sm = o.file.source
+        if sm is None:
+            return None, None
+        pos = sm.find(o.path + sub)
+        if pos is None:
+            return None, None
+        line, col = pos
+        text = sm.text.splitlines()[line - 1] if line - 1 < len(sm.text.splitlines()) else ""
+        eq = text.find("=", col - 1)
+        q = eq + 1 + (len(text[eq + 1:]) - len(text[eq + 1:].lstrip())) if eq >= 0 else -1
+        if 0 <= q < len(text) and text[q] in "\"'" and not text.startswith(text[q] * 3, q):
+            return line, q + 2 + offset
+        return line, col
+
+    def effect(self, kind: str, ident: str, sub: tuple, e: model.Effect, top: tuple | None = None):
+        def bad(msg, where=()):
+            if top is not None:
+                self.top(top + where, msg + " in budget")
+            else:
+                self.err(kind, ident, sub + where, msg)
+
+        targets = [k for k in ("track", "budget", "item", "inject", "ally") if getattr(e, k) is not None]
+        if len(targets) != 1:
+            bad("an effect names exactly one of track, budget, item, inject or ally"
+                + (f" (found {', '.join(targets)})" if targets else ""))
+            return
+        target = targets[0]
+        teams = self.names.teams | {"self", "all"}
+        if e.team is not None and e.team not in teams:
+            bad(f"unknown team {e.team!r} in effect{did_you_mean(e.team, teams)}; use 'self', 'all' or a team id", ("team",))
+        if target == "track":
+            pool = self.names.world_tracks | self.names.team_tracks
+            if e.track not in pool:
+                bad(f"unknown track {e.track!r}{did_you_mean(e.track, pool)}", ("track",))
+            elif e.track in self.names.world_tracks and e.team is not None:
+                bad(f"track {e.track!r} is a world track; remove team", ("team",))
+            if (e.add is None) == (e.set is None):
+                bad("a track effect needs add or set (one of them)")
+        elif target == "budget":
+            cats = {c.id for c in self.s.budget.categories} | {"total"}
+            if e.budget not in cats:
+                bad(f"unknown budget category {e.budget!r}{did_you_mean(e.budget, cats)}", ("budget",))
+            if e.add is None:
+                bad("a budget effect needs add (money per turn, negative to cut)")
+            if e.turns is not None and e.turns < 1:
+                bad("turns must be at least 1", ("turns",))
+        elif target == "item":
+            if e.item not in self.names.items:
+                bad(f"unknown item {e.item!r}{did_you_mean(e.item, self.names.items)}", ("item",))
+            if e.lead_time is None:
+                bad("an item effect needs lead_time (turns added, negative to shorten)")
+        elif target == "inject":
+            if e.inject not in self.names.injects:
+                bad(f"unknown inject {e.inject!r}{did_you_mean(e.inject, self.names.injects)}", ("inject",))
+            if e.action is None:
+                bad("an inject effect needs action: 'enable', 'cancel' or 'fire'")
+        elif target == "ally":
+            if e.ally not in self.names.allies:
+                bad(f"unknown ally {e.ally!r}{did_you_mean(e.ally, self.names.allies)}", ("ally",))
+            if e.command is None or e.command not in self.names.commands:
+                bad(f"an ally effect needs command, the id of the command it moves to"
+                    + (did_you_mean(e.command, self.names.commands) if e.command else ""), ("command",))
+
+
+def _hint_last(msg: str, where: str) -> str:
+    """'unknown team 'eats' in inject 'x' (did you mean 'east'?)': context, then the hint."""
+    if " (did you mean" in msg:
+        head, hint = msg.split(" (did you mean", 1)
+        head, sep, tail = head.partition(";")
+        return f"{head}{where} (did you mean{hint.split(')', 1)[0]})" + (f";{tail}" if sep else "") + hint.split(")", 1)[1]
+    return msg + where
+
+
+def check_scenario(loaded: Loaded, problems: Problems) -> None:
+    if loaded.scenario is not None:
+        _Checker(loaded, problems).run()
