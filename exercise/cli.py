@@ -47,9 +47,16 @@ def validate(paths: tuple[Path, ...], scenario: str | None, quiet: bool) -> None
 
 @main.command()
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Folder to write the schema files to.")
-def schema(out: Path | None) -> None:
+@click.option("--reference", is_flag=True, help="Print the key reference of docs/authoring.md instead.")
+def schema(out: Path | None, reference: bool) -> None:
     """Write JSON Schema for scenario and pack files (for editors such as Taplo)."""
-    from exercise.packs.schema import write_schemas, schemas
+    from exercise.packs.schema import schemas, write_schemas
+
+    if reference:
+        from exercise.packs.reference import reference as text
+
+        click.echo(text())
+        return
 
     if out is None:
         import json

@@ -21,7 +21,6 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from exercise import model
 from exercise.model import toml_key
 from exercise.packs.problems import did_you_mean
 
@@ -78,14 +77,9 @@ def _bool(value, _):
 
 
 def _window(value, _):
-    if not isinstance(value, list) or len(value) != 2:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise Mismatch("expected [first, last], two turn numbers")
     return (_int(value[0], None), _int(value[1], None))
-
-
-MODEL_CLASSES = [
-    getattr(model, n) for n in dir(model) if attrs.has(getattr(model, n)) and getattr(model, n).__module__ == model.__name__
-]
 
 
 @functools.cache
@@ -99,14 +93,17 @@ def converter() -> cattrs.Converter:
     conv.register_structure_hook_func(_is_list_of_tables, _sequence_hook(conv))
     conv.register_structure_hook_func(_is_literal, _literal)
     conv.register_structure_hook_func(_is_str_tuple, _str_tuple)
-    for cls in MODEL_CLASSES:
-        renames = {f.name: override(rename=toml_key(f)) for f in attrs.fields(cls) if toml_key(f) != f.name}
-        conv.register_structure_hook(
-            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames)
-        )
-        conv.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=False, **renames)
-        )
+
+    def renames(cls):
+        return {f.name: override(rename=toml_key(f)) for f in attrs.fields(cls) if toml_key(f) != f.name}
+
+    # Factories run lazily, so a class's hook is built after those of the classes it holds.
+    conv.register_structure_hook_factory(
+        attrs.has, lambda cls: make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames(cls))
+    )
+    conv.register_unstructure_hook_factory(
+        attrs.has, lambda cls: make_dict_unstructure_fn(cls, conv, **renames(cls))
+    )
     return conv
 
 
@@ -130,7 +127,7 @@ def _str_tuple(value, _):
     # A single string where a list is expected is a common slip: `to = "all"`.
     if isinstance(value, str):
         raise Mismatch(f'expected a list of strings, found a string: write ["{value}"]')
-    if not isinstance(value, list):
+    if not isinstance(value, (list, tuple)):
         raise Mismatch(f"expected a list of strings, found {_describe(value)}")
     errors = []
     for i, v in enumerate(value):
@@ -149,7 +146,7 @@ def _is_list_of_tables(t) -> bool:
 
 def _sequence_hook(conv):
     def hook(value, t):
-        if not isinstance(value, list):
+        if not isinstance(value, (list, tuple)):
             raise Mismatch(f"expected a list of tables, found {_describe(value)}")
         inner = get_args(t)[0]
         out, errors = [], []

@@ -8,7 +8,11 @@ engine refuses to start).
 from __future__ import annotations
 
 import re
-import tomllib
+
+try:  # the compiled tomli wheel parses ~4x faster than the stdlib's pure-Python tomllib
+    import tomli as tomllib
+except ImportError:  # pragma: no cover
+    import tomllib
 from pathlib import Path
 
 import attrs
@@ -114,6 +118,7 @@ def read_toml(path: Path, problems: Problems) -> tuple[dict | None, SourceFile]:
         problems.error(src, (), "file is empty; see docs/authoring.md or run `exercise new pack NAME`", line=1, col=1)
         return None, src
     src.source = SourceMap(text)
+    src.data = doc
     return doc, src
 
 

@@ -15,24 +15,22 @@ _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 class SourceMap:
+    """Positions of keys in one file, scanned on first use: a clean file never pays."""
+
     def __init__(self, text: str):
         self.text = text
-        self.positions: dict[Path, tuple[int, int]] = {}
-        self._line_starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self._line_starts.append(i + 1)
-        try:
-            _Scanner(text, self.positions).run()
-        except (IndexError, ValueError):
-            # Positions are a convenience; a scanner gap degrades to coarser locations.
-            pass
+        self._positions: dict[Path, tuple[int, int]] | None = None
 
-    def linecol(self, offset: int) -> tuple[int, int]:
-        import bisect
-
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+    @property
+    def positions(self) -> dict[Path, tuple[int, int]]:
+        if self._positions is None:
+            self._positions = {}
+            try:
+                _Scanner(self.text, self._positions).run()
+            except (IndexError, ValueError):
+                # Positions are a convenience; a scanner gap degrades to coarser locations.
+                pass
+        return self._positions
 
     def find(self, path: Path) -> tuple[int, int] | None:
         """(line, col) of the path, or of its nearest ancestor; None for the whole file."""

@@ -38,6 +38,17 @@ class SourceFile:
     path: Path
     display: str
     source: SourceMap | None = None
+    data: dict | None = None  # the parsed document
+
+    def has(self, path) -> bool:
+        """Whether the key path was written in the file (cheap: reads the parsed data)."""
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return False
+        return node is not None
 
 
 def display_path(path: Path) -> str:

@@ -297,7 +297,7 @@ class _Checker:
             if opt.id in seen:
                 self.err("inject", inj.id, sub + ("id",), f"duplicate option id {opt.id!r}")
             seen.add(opt.id)
-            written = o.file.source is not None and o.file.source.exact(o.path + sub + ("effects",))
+            written = o.file.has(o.path + sub + ("effects",))
             if not opt.effects and not written:
                 self.err("inject", inj.id, sub,
                          f"option {opt.id!r} has no effects; add effects, or write effects = [] "

@@ -1,0 +1,204 @@
+"""A corpus of broken files, one per kind of error, each with its located message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exercise.packs.check import validate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini" / "scenarios" / "mini.toml"
+
+PACK_HEAD = '[pack]\nid = "{stem}"\ntitle = "Broken"\n\n'
+
+# name -> (pack body after the [pack] table, expected "line:col: severity: message" fragment)
+# Line numbers count the 4 header lines.
+PACKS = {
+    "unknown-key": (
+        '[[inject]]\nid = "rail-blast"\ntitle = "t"\ntrun = 2\n',
+        "8:1: error: unknown key 'trun' in inject 'rail-blast' (did you mean 'turn'?)",
+    ),
+    "wrong-type": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = "2"\n',
+        "8:1: error: 'turn': expected a whole number, found a string in inject 'a'",
+    ),
+    "missing-key": (
+        '[[inject]]\nid = "a"\nturn = 1\n',
+        "5:1: error: missing required key 'title' in inject 'a'",
+    ),
+    "unknown-team": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\nto = ["eats"]\n',
+        "9:7: error: unknown team 'eats' in inject 'a' (did you mean 'east'?)",
+    ),
+    "unknown-track": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\neffects = [{ track = "trsut", add = 1 }]\n',
+        "9:14: error: unknown track 'trsut' in inject 'a' (did you mean 'trust'?)",
+    ),
+    "unknown-inject": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nrequires = ["drone"]\n',
+        "8:13: error: unknown inject 'drone' in inject 'a' (did you mean 'drones'?)",
+    ),
+    "unknown-item": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\neffects = [{ item = "sma", lead_time = 1 }]\n',
+        "9:14: error: unknown item 'sma' in inject 'a' (did you mean 'sam'?)",
+    ),
+    "cycle": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nrequires = ["b"]\n\n'
+        '[[inject]]\nid = "b"\ntitle = "t"\nrequires = ["a"]\n',
+        "error: requires forms a cycle, so none of them can fire: a -> b -> a",
+    ),
+    "window-outside": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nwindow = [3, 9]\n',
+        "8:1: error: window [3, 9] is outside the calendar (1..4) in inject 'a'",
+    ),
+    "turn-outside": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 12\n',
+        "8:1: error: turn 12 is outside the calendar (1..4) in inject 'a'",
+    ),
+    "option-without-effects": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\n\n[[inject.option]]\nid = "x"\nlabel = "X"\ndefault = true\n',
+        "10:1: error: option 'x' has no effects; add effects, or write effects = [] if choosing it changes nothing in inject 'a'",
+    ),
+    "condition-unknown-name": (
+        '[[inject]]\nid = "a"\ntitle = "t"\ncondition = "track.trsut <= 2 and turn >= 2"\n',
+        "8:14: error: in condition: unknown track 'trsut' (did you mean 'trust'?) (inject 'a')",
+    ),
+    "condition-syntax": (
+        '[[inject]]\nid = "a"\ntitle = "t"\ncondition = "turn >= "\n',
+        "8:22: error: in condition: expected a value, found the end (inject 'a')",
+    ),
+    "condition-unknown-function": (
+        '[[inject]]\nid = "a"\ntitle = "t"\ncondition = "fird(\\"drones\\")"\n',
+        "8:14: error: in condition: unknown function 'fird' (did you mean 'fired'?) (inject 'a')",
+    ),
+    "duplicate-across-packs": (
+        '[[inject]]\nid = "drones"\ntitle = "t"\nturn = 1\n',
+        "6:1: error: duplicate inject id 'drones'",
+    ),
+    "bad-severity": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\nseverity = "hihg"\n',
+        "9:1: error: 'severity': expected one of 'low', 'medium', 'high', 'critical', found 'hihg' in inject 'a' (did you mean 'high'?)",
+    ),
+    "string-for-list": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\nto = "all"\n',
+        """9:1: error: 'to': expected a list of strings, found a string: write ["all"] in inject 'a'""",
+    ),
+    "effect-two-targets": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\neffects = [{ track = "trust", budget = "invest", add = 1 }]\n',
+        "9:12: error: an effect names exactly one of track, budget, item, inject or ally (found track, budget) in inject 'a'",
+    ),
+    "chance-range": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nwindow = [1, 2]\nchance = 1.5\n',
+        "9:1: error: chance must be between 0 and 1 (found 1.5) in inject 'a'",
+    ),
+    "never-fires": (
+        '[[inject]]\nid = "a"\ntitle = "t"\n',
+        "6:1: warning: this inject never fires",
+    ),
+}
+
+# Raw files: name -> (bytes, expected fragment)
+RAW = {
+    "syntax": (b'[pack]\nid = "x"\ntitle = \n', "syntax.toml:3:9: error: TOML syntax: invalid value"),
+    "empty": (b"", "empty.toml:1:1: error: file is empty"),
+    "comments-only": (b"# nothing yet\n", "comments-only.toml:1:1: error: file is empty"),
+    "not-utf8": (b'[pack]\nid = "caf\xe9"\n', "not-utf8.toml:2:10: error: byte 0xe9 is not UTF-8"),
+    "binary": (b"\x7fELF\x00\x00\x01", "binary.toml: error: is a binary file, not TOML text"),
+    "deep": (b"a = " + b"[" * 2000 + b"]" * 2000 + b"\n", "deep.toml: error: arrays or tables are nested too deeply"),
+    "no-pack-table": (b'[[inject]]\nid = "a"\ntitle = "t"\n', "error: missing the [pack] table"),
+}
+
+
+def _run(path: Path, scenario: Path = MINI):
+    report = validate([path], str(scenario))
+    return [str(p) for p in report.problems.sorted()], report
+
+
+@pytest.mark.parametrize("name", sorted(PACKS))
+def test_broken_pack_gives_located_message(tmp_path, monkeypatch, name):
+    body, expected = PACKS[name]
+    (tmp_path / "injects").mkdir()
+    path = tmp_path / "injects" / f"{name}.toml"
+    path.write_text(PACK_HEAD.format(stem=name) + body)
+    monkeypatch.chdir(tmp_path)
+    lines, report = _run(path)
+    assert any(expected in line for line in lines), "\n".join(lines)
+    assert all(line.startswith(f"injects/{name}.toml") for line in lines), lines
+    if "warning" not in expected:
+        assert report.problems.errors
+
+
+@pytest.mark.parametrize("name", sorted(RAW))
+def test_bad_bytes_give_a_message_not_a_traceback(tmp_path, monkeypatch, name):
+    data, expected = RAW[name]
+    path = tmp_path / f"{name}.toml"
+    path.write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    lines, report = _run(path)
+    assert any(expected in line for line in lines), lines
+    assert report.problems.errors
+
+
+def test_folder_missing_and_huge_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afolder").mkdir()
+    lines, _ = _run(tmp_path / "afolder")
+    assert any("is a folder, not a file" in line for line in lines)
+    lines, _ = _run(tmp_path / "missing.toml")
+    assert lines == ["missing.toml: error: file not found; check the path"]
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as f:
+        f.truncate(9 * 1024 * 1024)
+    lines, _ = _run(big)
+    assert any("file is too large" in line for line in lines)
+
+
+SCENARIO_CASES = {
+    "unknown ally in team": ('allies = ["PL"]', 'allies = ["PLL"]', "unknown ally 'PLL' in team 'east' (did you mean 'PL'?)"),
+    "initial outside bounds": ("initial = 5\n", "initial = 50\n", "initial 50 is outside 0..10 in track 'trust'"),
+    "default shares": ("default_share = 0.5\n", "default_share = 0.6\n", "default_share add up to 1.1, not 1"),
+    "outcome condition": ('condition = "avg(\\"air\\") >= 4', 'condition = "avg(\\"airr\\") >= 4',
+                          "in condition: unknown team track 'airr' (did you mean 'air'?) (outcome 'win')"),
+    "unknown pack": ('packs = ["mini-pack"]', 'packs = ["mini-pak"]', "no inject pack 'mini-pak' in injects/ (did you mean 'mini-pack'?)"),
+    "phase order": ('id = "injects"', 'id = "summary"', "phases must be, in this order"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SCENARIO_CASES))
+def test_broken_scenario(tmp_path, monkeypatch, case):
+    old, new, expected = SCENARIO_CASES[case]
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "injects").mkdir()
+    text = MINI.read_text()
+    assert old in text
+    path = tmp_path / "scenarios" / "mini.toml"
+    path.write_text(text.replace(old, new, 1))
+    pack = FIXTURES / "mini" / "injects" / "mini-pack.toml"
+    (tmp_path / "injects" / "mini-pack.toml").write_text(pack.read_text())
+    monkeypatch.chdir(tmp_path)
+    lines, report = _run(path)
+    hits = [line for line in lines if expected in line]
+    assert hits, lines
+    assert hits[0].startswith("scenarios/mini.toml:"), hits  # located in the file, with a line
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "exercise", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_exit_codes_and_summary(tmp_path):
+    ok = _cli("validate", str(MINI))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.strip().splitlines()[-1].startswith("ok: 2 file(s), 1 scenario(s), 4 inject(s), 0 error(s)")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[pack]\nid = "bad"\ntitle = "x"\n[[inject]]\nid = 3\n')
+    res = _cli("validate", str(bad), "--scenario", str(MINI), cwd=tmp_path)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert res.stdout.strip().splitlines()[-1].startswith("FAILED:")
+    usage = _cli("validate", "--no-such-option")
+    assert usage.returncode == 2
