@@ -89,5 +89,120 @@ def new_pack(name: str, folder: Path, force: bool) -> None:
     click.echo(f"next: edit it, add \"{name}\" to a scenario's packs, then run: exercise validate {path}")
 
 
+SAVES_OPTION = click.option(
+    "--saves", "saves_root", type=click.Path(path_type=Path), default=None,
+    help="Folder of saved exercises (default: $EXERCISE_SAVES or ./saves).")
+
+
+def _save_folder(name: str, saves_root: Path | None) -> Path:
+    from exercise.journal import saves
+
+    try:
+        return saves.find_save(name, saves.saves_dir(saves_root))
+    except saves.SaveError as e:
+        raise click.UsageError(str(e)) from None
+
+
+@main.command("saves")
+@SAVES_OPTION
+def saves_cmd(saves_root: Path | None) -> None:
+    """List saved exercises: id, scenario, turn, last activity and state."""
+    from exercise.journal import saves
+
+    root = saves.saves_dir(saves_root)
+    found = saves.list_saves(root)
+    if not found:
+        click.echo(f"no saved exercises in {root}")
+        return
+    rows = [("ID", "SCENARIO", "TURN", "LAST ACTIVITY (UTC)", "STATE")]
+    for s in found:
+        state = s.state + (f": {s.detail}" if s.detail else "")
+        rows.append((s.id, s.scenario, f"{s.turn}/{s.turns}", s.last_activity.replace("+00:00", ""), state))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[4])
+
+
+@main.command()
+@click.argument("save")
+@SAVES_OPTION
+@click.option("--cut-at-damage", is_flag=True,
+              help="When a record in the middle is corrupt, keep what precedes it and move the rest aside.")
+def verify(save: str, saves_root: Path | None, cut_at_damage: bool) -> None:
+    """Replay a save's journal; report events, turns and a state hash; recover a torn tail."""
+    from exercise.journal.verify import verify as run
+
+    verdict = run(_save_folder(save, saves_root), cut_at_damage)
+    for line in verdict.lines:
+        click.echo(line)
+    sys.exit(0 if verdict.ok else 1)
+
+
+def _current_sources(scenario_id: str) -> dict[str, str] | None:
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+
+    path = loader.find_scenario(scenario_id)
+    if path is None or not path.exists():
+        return None
+    loaded = loader.load_scenario(path, Problems())
+    return loaded.texts if loaded.scenario is not None else None
+
+
+def open_session(save: str, saves_root: Path | None):
+    """Open a save for resuming, or exit with the reason (never a traceback)."""
+    from exercise.journal import saves
+    from exercise.session import Session
+
+    folder = _save_folder(save, saves_root)
+    try:
+        scenario_id = (saves.Meta.read(folder) or saves.Meta("", "", "", "", 0, "", "")).scenario
+        return Session.open(folder, _current_sources(scenario_id) if scenario_id else None)
+    except saves.SaveError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("save")
+@SAVES_OPTION
+@click.option("--summary", is_flag=True, help="Print where the exercise stands instead of opening it.")
+def resume(save: str, saves_root: Path | None, summary: bool) -> None:
+    """Continue a saved exercise."""
+    session = open_session(save, saves_root)
+    try:
+        for n in session.notices:
+            click.echo(f"note: {n}")
+        click.echo(describe(session))
+    finally:
+        session.close()
+
+
+def describe(session) -> str:
+    s = session.state
+    sc = session.scenario
+    lines = [f"{session.meta.title} ({sc.title}), save {session.folder}"]
+    if s.status == "setup":
+        lines.append("not started yet")
+    else:
+        label = sc.calendar.label(s.turn) if s.turn else ""
+        lines.append(f"turn {s.turn} of {sc.calendar.turns} ({label}), phase {s.phase}, {s.status}")
+    from exercise.engine import facilitator_view
+
+    view = facilitator_view(s)
+    for team in sc.teams:
+        me = view["teams_private"][team.id]
+        sub = "submitted" if me.get("submitted") else "not submitted"
+        lines.append(f"  {team.name}: {sub}")
+    if view.get("outcome"):
+        lines.append(f"outcome: {view['outcome']['name']}: {view['outcome']['reason']}")
+    return "\n".join(lines)
+
+
+from exercise.simulate_cli import simulate  # noqa: E402 - light: imports the engine when run
+
+main.add_command(simulate)
+
+
 def run() -> None:  # pragma: no cover - console entry used by `python -m exercise`
     main()

@@ -448,6 +448,20 @@ def _hint_last(msg: str, where: str) -> str:
     return msg + where
 
 
+def effect_problems(scenario: model.Scenario, effects, label: str = "effect") -> list[str]:
+    """What is wrong with effects typed outside a file (by the facilitator, live):
+    the same rules a pack's effects obey."""
+    from pathlib import Path
+
+    from exercise.packs.problems import SourceFile
+
+    problems = Problems()
+    checker = _Checker(Loaded(scenario, files=[SourceFile(Path("<typed>"), "<typed>")]), problems)
+    for k, e in enumerate(effects, 1):
+        checker.effect(label, str(k), (), e)
+    return [p.message for p in problems.errors]
+
+
 def check_scenario(loaded: Loaded, problems: Problems) -> None:
     if loaded.scenario is not None:
         _Checker(loaded, problems).run()

@@ -1,0 +1,207 @@
+"""Automatic players for dry runs: pure functions of (state, team, dice) -> commands.
+
+A policy returns the next batch of commands its team sends during a deliberation. A batch
+of answers or leads only is preliminary (their effects may move money): the policy is
+asked again on the new state, until it returns its plan for the turn (usually ending with
+Submit). `simulate.bot_turn` runs that loop. It reads the state directly (it is not the player view: bots are a design tool,
+not players, and they do not see other teams' private data anyway). The dice are a
+seeded roll source of their own, so a run is reproducible from its seed.
+
+    random    random legal commands (and answers)
+    cautious  keeps sustain high, orders little, takes every default
+    spender   takes a command lead if one is free, puts all it may into procurement,
+              buys the dearest it can afford
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from exercise.engine import commands as cm
+from exercise.engine.compiled import Rules
+from exercise.engine.rolls import Dice
+from exercise.engine.rules import team_budget
+from exercise.engine.state import State
+
+Policy = Callable[[State, str, Dice], list]
+
+
+def allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
+    """A legal split with `proc_share` for procurement (moved into bounds if it must be);
+    the rest goes first to `favour` (up to its max), then to the others by default share."""
+    cats = r.cats
+    if not cats:
+        return None
+    proc = r.cat.get(r.proc) if r.proc else None
+    others = [c for c in cats if c is not proc]
+    lo = sum(c.min_share for c in others)
+    hi = sum(c.max_share for c in others)
+    p = 0.0
+    if proc is not None:
+        p = min(max(proc_share, proc.min_share, 1 - hi), proc.max_share, 1 - lo)
+    shares = {c.id: c.min_share for c in others}
+    left = 1 - p - lo
+    if favour in shares and left > 0:
+        room = r.cat[favour].max_share - shares[favour]
+        k = min(room, left)
+        shares[favour] += k
+        left -= k
+    for _ in range(len(others) + 1):
+        if left <= 1e-12:
+            break
+        open_ = [c for c in others if shares[c.id] < c.max_share - 1e-12]
+        if not open_:
+            break
+        weight = sum(c.default_share or 1.0 for c in open_)
+        given = 0.0
+        for c in open_:
+            k = min(left * (c.default_share or 1.0) / weight, c.max_share - shares[c.id])
+            shares[c.id] += k
+            given += k
+        left -= given
+    if proc is not None:
+        shares[proc.id] = p
+    total = sum(shares.values())
+    if abs(total - 1) > 1e-6:
+        return None
+    return {c.id: shares[c.id] for c in cats}
+
+
+def _cash_after(s: State, r: Rules, team: str, shares: dict[str, float] | None) -> float:
+    """The money for orders once `shares` is in force (an estimate for planning)."""
+    cash = s.cash[team]
+    if shares is None or r.proc is None:
+        return cash
+    total = team_budget(s, r, team)[0]
+    k = r.cat_ids.index(r.proc)
+    return cash + total * (shares[r.proc] - s.allocation[team][k])
+
+
+def _answers(s: State, team: str, pick) -> list:
+    return [cm.Answer(team, team, iid, pick(iid)) for iid in s.pending_decisions(team)]
+
+
+def _sustain(r: Rules) -> str | None:
+    """The category that keeps the most tracks from decaying."""
+    counts: dict[str, int] = {}
+    for _, cat, _, _ in r.funded:
+        counts[cat] = counts.get(cat, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def cautious(s: State, team: str, dice: Dice) -> list:
+    r = s.rules
+    out = _answers(s, team, s.default_option)
+    if out:
+        return out
+    shares = None
+    if r.proc is not None:
+        shares = allocation(r, 0.0, _sustain(r))
+        if shares and tuple(shares[c] for c in r.cat_ids) != s.allocation[team]:
+            out.append(cm.Allocate(team, team, shares))
+        else:
+            shares = None
+        cash = _cash_after(s, r, team, shares)
+        items = sorted(r.items.values(), key=lambda i: i.cost)
+        if items and cash >= 3 * items[0].cost and dice.chance(0.5):
+            out.append(cm.PlaceOrder(team, team, items[0].id, 1))
+    out.append(cm.Submit(team, team))
+    return out
+
+
+def _lead_free_command(s: State, r: Rules, team: str) -> list:
+    """Take the lead of the first command no team leads, if the staff allows it."""
+    free = r.teams[team].staff - s.used_staff(team)
+    if any(a in r.team_allies[team] for a in s.leads.values()):
+        return []  # one lead is enough
+    for cid, com in r.commands.items():
+        lead = s.leads.get(cid)
+        if lead not in r.ally_team and com.lead_staff <= free and s.lead_changed.get(cid) != s.turn:
+            ally = max(r.teams[team].allies, key=lambda a: r.allies[a].gdp)
+            return [cm.TakeLead(team, team, cid, ally)]
+    return []
+
+
+def spender(s: State, team: str, dice: Dice) -> list:
+    r = s.rules
+    out = _answers(s, team, lambda iid: s.inject(iid).options[0].id)
+    if out:
+        return out
+    lead = _lead_free_command(s, r, team)
+    if lead:
+        return lead  # asked again once it is taken: the lead changes the money
+    out = []
+    if r.proc is not None:
+        shares = allocation(r, s.invest_limit(team))
+        if shares and tuple(shares[c] for c in r.cat_ids) != s.allocation[team]:
+            out.append(cm.Allocate(team, team, shares))
+        else:
+            shares = None
+        cash = _cash_after(s, r, team, shares)
+        for item in sorted(r.items.values(), key=lambda i: -i.cost):
+            q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
+            if q >= 1:
+                out.append(cm.PlaceOrder(team, team, item.id, q))
+                cash -= q * item.cost
+    out.append(cm.Submit(team, team))
+    return out
+
+
+def random_policy(s: State, team: str, dice: Dice) -> list:
+    r = s.rules
+    out = _answers(s, team, lambda iid: dice.choice(s.inject(iid).options).id)
+    if out:
+        return out
+    shares = None
+    if r.proc is not None and dice.chance(0.3):
+        proc = r.cat[r.proc]
+        lim = s.invest_limit(team)
+        favour = dice.choice(r.cat_ids)
+        shares = allocation(r, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
+        if shares:
+            out.append(cm.Allocate(team, team, shares))
+    if dice.chance(0.2):
+        ally = dice.choice(r.teams[team].allies)
+        steps = int(r.budget.max_spending_step * 10 + 1e-9)
+        if steps:
+            delta = (dice.below(2 * steps + 1) - steps) / 10
+            new = round(s.spending[ally] + delta, 6)
+            if delta and new >= 0:
+                out.append(cm.SetSpending(team, team, ally, new))
+    if r.commands and dice.chance(0.1):
+        com = dice.choice(list(r.commands))
+        if s.leads.get(com) in r.team_allies[team]:
+            out.append(cm.HandBack(team, team, com))
+        else:
+            out.append(cm.TakeLead(team, team, com, dice.choice(r.teams[team].allies)))
+    if r.commands and r.team_tracks and dice.chance(0.1):
+        cap = dice.choice(r.team_tracks)
+        have = s.team_tracks[(team, cap)]
+        out.append(cm.Assign(team, team, dice.choice(list(r.commands)), cap, round(dice.random() * have / 2, 2)))
+    cash = _cash_after(s, r, team, shares)
+    items = list(r.items.values())
+    for _ in range(dice.below(3)):
+        if not items:
+            break
+        item = dice.choice(items)
+        q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
+        if q >= 1:
+            q = 1 + dice.below(q)
+            out.append(cm.PlaceOrder(team, team, item.id, q))
+            cash -= q * item.cost
+    if dice.chance(0.05):
+        mine = [o.id for o in s.orders.values() if o.team == team and o.status == "ordered" and not o.backlog]
+        if mine:
+            out.append(cm.CancelOrder(team, team, dice.choice(mine)))
+    if dice.chance(0.05):
+        out.append(cm.Argue(team, team, "a bold move", "it works", "because we say so"))
+    if dice.chance(0.9):
+        out.append(cm.Submit(team, team))
+    return out
+
+
+POLICIES: dict[str, Policy] = {
+    "random": random_policy,
+    "cautious": cautious,
+    "spender": spender,
+}

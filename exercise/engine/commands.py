@@ -1,0 +1,286 @@
+"""Commands: what a team or the facilitator asks the engine to do.
+
+Every command carries an `actor`: "facilitator" or a team id. A team command names its
+`team` too, and is rejected when the two differ. Commands are attrs classes of plain
+fields (str, int, float, bool, tuples and dicts of those) with a stable `kind`, so the
+network layer can send them as JSON (`to_dict` / `from_dict` in `events`).
+
+`decide` answers a command it will not carry out with `Rejected(reason)`, worded so the
+person can act on it; a rejected command changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+FACILITATOR = "facilitator"
+
+
+class Rejected(Exception):
+    """A command the rules refuse; `reason` says why and what would work."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _cmd(kind: str):
+    def wrap(cls):
+        cls = attrs.frozen(cls)
+        cls.kind = kind
+        COMMANDS[kind] = cls
+        return cls
+
+    return wrap
+
+
+COMMANDS: dict[str, type] = {}
+
+
+# -- facilitator ------------------------------------------------------------------------
+@_cmd("start")
+class Start:
+    """Start the exercise: turn 1, briefing."""
+
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("advance")
+class Advance:
+    """Go to the next phase (after the summary: the next turn, or the end).
+
+    Leaving deliberation needs every team to have submitted, or force=True.
+    """
+
+    actor: str = FACILITATOR
+    force: bool = False
+    kind: ClassVar[str]
+
+
+@_cmd("fire_inject")
+class FireInject:
+    """Fire a scenario inject now, whatever its schedule (reserve ones included)."""
+
+    inject: str
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("fire_adhoc")
+class FireAdHoc:
+    """Fire an inject typed on the spot. effects/options are TOML-like dicts."""
+
+    title: str
+    text: str = ""
+    to: tuple[str, ...] = ("all",)
+    effects: tuple[dict[str, Any], ...] = ()
+    options: tuple[dict[str, Any], ...] = ()
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("hold_inject")
+class HoldInject:
+    """Keep an inject from firing until released."""
+
+    inject: str
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("release_inject")
+class ReleaseInject:
+    """Let a held inject follow its schedule again."""
+
+    inject: str
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("skip_inject")
+class SkipInject:
+    """Drop an inject from this exercise."""
+
+    inject: str
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("delay_inject")
+class DelayInject:
+    """Push an inject's schedule back by `turns` turns."""
+
+    inject: str
+    turns: int = 1
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("override")
+class Override:
+    """Set a value by hand, with the reason recorded.
+
+    target: "track" (world track), "team_track" (track + team), "money" (team: the money
+    available for orders), "spending" (ally, % GDP).
+    """
+
+    target: str
+    value: float
+    rationale: str
+    track: str | None = None
+    team: str | None = None
+    ally: str | None = None
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("note")
+class AddNote:
+    """An observation for the debrief, optionally about an inject and rating an objective."""
+
+    text: str
+    tags: tuple[str, ...] = ()
+    inject: str | None = None
+    objective: str | None = None
+    rating: str | None = None
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("adjudicate")
+class Adjudicate:
+    """Set the likelihood of an argued action; the engine rolls and applies the effects."""
+
+    action: str
+    likelihood: int
+    rationale: str
+    effects: tuple[dict[str, Any], ...] = ()
+    failure_effects: tuple[dict[str, Any], ...] = ()
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("pause")
+class Pause:
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("resume")
+class Resume:
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("end")
+class End:
+    """End the exercise now; the outcome is judged on the state as it is."""
+
+    reason: str = ""
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+# -- teams (during deliberation) ---------------------------------------------------------
+@_cmd("allocate")
+class Allocate:
+    """Split the team's budget: {category id: share 0-1}, every category, summing to 1."""
+
+    actor: str
+    team: str
+    shares: dict[str, float]
+    kind: ClassVar[str]
+
+
+@_cmd("set_spending")
+class SetSpending:
+    """Change one of the team's allies' defence spending (% GDP), in steps of 0.1."""
+
+    actor: str
+    team: str
+    ally: str
+    spending: float
+    kind: ClassVar[str]
+
+
+@_cmd("order")
+class PlaceOrder:
+    actor: str
+    team: str
+    item: str
+    quantity: int = 1
+    kind: ClassVar[str]
+
+
+@_cmd("cancel_order")
+class CancelOrder:
+    actor: str
+    team: str
+    order: str
+    kind: ClassVar[str]
+
+
+@_cmd("assign")
+class Assign:
+    """Assign `amount` points of a capability (a team track) to a command (0 withdraws)."""
+
+    actor: str
+    team: str
+    command: str
+    capability: str
+    amount: float
+    kind: ClassVar[str]
+
+
+@_cmd("take_lead")
+class TakeLead:
+    actor: str
+    team: str
+    command: str
+    ally: str
+    kind: ClassVar[str]
+
+
+@_cmd("hand_back")
+class HandBack:
+    actor: str
+    team: str
+    command: str
+    kind: ClassVar[str]
+
+
+@_cmd("answer")
+class Answer:
+    actor: str
+    team: str
+    inject: str
+    option: str
+    kind: ClassVar[str]
+
+
+@_cmd("argue")
+class Argue:
+    """A free action for the facilitator to adjudicate: what, the intended result, why."""
+
+    actor: str
+    team: str
+    action: str
+    result: str = ""
+    reasons: str = ""
+    kind: ClassVar[str]
+
+
+@_cmd("submit")
+class Submit:
+    """The team is done for this turn; its orders become binding."""
+
+    actor: str
+    team: str
+    kind: ClassVar[str]
+
+
+TEAM_COMMANDS = (Allocate, SetSpending, PlaceOrder, CancelOrder, Assign, TakeLead, HandBack,
+                 Answer, Argue, Submit)

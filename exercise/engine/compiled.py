@@ -1,0 +1,164 @@
+"""A scenario prepared for play: lookups, schedules and compiled conditions.
+
+Built once per scenario object and cached, so `decide` never parses a condition or
+searches a tuple by id on the hot path.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from exercise import conditions as cond
+from exercise import model
+
+
+class ScenarioError(ValueError):
+    """The scenario cannot be played (it should have failed `exercise validate`)."""
+
+
+class Rules:
+    """Everything static about a scenario that the engine looks up while playing."""
+
+    def __init__(self, s: model.Scenario):
+        self.scenario = s
+        self.turns = s.calendar.turns
+        b = s.budget
+        self.budget = b
+        # teams and allies
+        self.teams = {t.id: t for t in s.teams}
+        self.team_ids = tuple(self.teams)
+        self.allies = {a.id: a for a in s.allies}
+        self.ally_team: dict[str, str] = {}
+        for t in s.teams:
+            for a in t.allies:
+                self.ally_team[a] = t.id
+        self.team_allies = {t.id: frozenset(t.allies) for t in s.teams}
+        # money: an ally's per-turn playable money per % GDP of spending
+        self.factor = {
+            a.id: a.gdp / 100.0 / max(1, b.turns_per_year) * b.playable_share for a in s.allies
+        }
+        self.cats = b.categories
+        self.cat_ids = tuple(c.id for c in self.cats)
+        self.cat = {c.id: c for c in self.cats}
+        proc = [c.id for c in self.cats if c.procurement]
+        self.proc = proc[0] if proc else None
+        self.default_shares = tuple(c.default_share for c in self.cats)
+        # tracks
+        self.tracks = {t.id: t for t in s.tracks}
+        self.world_tracks = tuple(t.id for t in s.tracks if t.scope == "world")
+        self.team_tracks = tuple(t.id for t in s.tracks if t.scope == "team")
+        self.thresholds = {t.id: t.thresholds for t in s.tracks if t.thresholds}
+        self.funded = tuple(
+            (t.id, t.funded_by, t.funding_floor, t.decay)
+            for t in s.tracks
+            if t.scope == "team" and t.funded_by and t.decay > 0
+        )
+        # items, commands, objectives
+        self.items = {i.id: i for i in s.items}
+        self.line = {i.id: i.line or i.id for i in s.items}
+        self.commands = {c.id: c for c in s.commands}
+        self.objectives = {o.id: o for o in s.all_objectives()}
+        # injects
+        injects = s.all_injects()
+        self.injects = {i.id: i for i in injects}
+        self.order = _topological(injects)
+        self.rank = {iid: k for k, iid in enumerate(self.order)}
+        self.by_turn: dict[int, list[str]] = defaultdict(list)
+        floating = []
+        for iid in self.order:
+            inj = self.injects[iid]
+            if inj.reserve:
+                continue
+            if inj.turn is not None:
+                self.by_turn[inj.turn].append(iid)
+            elif inj.window is not None:
+                for t in range(inj.window[0], inj.window[1] + 1):
+                    self.by_turn[t].append(iid)
+            elif inj.condition is not None or inj.requires:
+                floating.append(iid)
+        self.by_turn = dict(self.by_turn)
+        self.floating = tuple(floating)
+        # what fire_scheduled looks at each turn, in requires-first order
+        self.candidates = {
+            turn: tuple(sorted(set(self.by_turn.get(turn, ())) | set(floating), key=self.rank.__getitem__))
+            for turn in range(1, self.turns + 1)
+        }
+        self.conds = {}
+        for inj in injects:
+            if inj.condition is not None:
+                self.conds[inj.id] = _compile(inj.condition, f"inject {inj.id!r}")
+        self.targets = {i.id: self.resolve_to(i.to) for i in injects}
+        self.options = {i.id: {o.id: o for o in i.options} for i in injects if i.options}
+        self.default_option = {
+            iid: next((o.id for o in self.injects[iid].options if o.default), self.injects[iid].options[0].id)
+            for iid in self.options
+        }
+        tagged = defaultdict(list)
+        for inj in injects:
+            for tag in inj.tags:
+                tagged[tag].append(inj.id)
+        self.tagged = dict(tagged)
+        # outcomes: (outcome, parsed tree or None, compiled or None)
+        self.outcomes = []
+        for o in s.outcomes:
+            if o.condition is None:
+                self.outcomes.append((o, None, None))
+            else:
+                tree = _parse(o.condition, f"outcome {o.id!r}")
+                self.outcomes.append((o, tree, cond.compile_expr(tree)))
+
+    def resolve_to(self, to) -> tuple[str, ...]:
+        """Team ids an inject goes to: 'all' is every team, 'facilitator' none."""
+        if "all" in to:
+            return self.team_ids
+        return tuple(t for t in to if t in self.teams)
+
+    def team_name(self, team: str) -> str:
+        t = self.teams.get(team)
+        return t.name if t else team
+
+
+def _parse(text: str, where: str):
+    try:
+        return cond.parse(text)
+    except cond.ConditionError as e:
+        raise ScenarioError(f"condition of {where} does not parse: {e.message}") from None
+
+
+def _compile(text: str, where: str):
+    return cond.compile_expr(_parse(text, where))
+
+
+def _topological(injects) -> tuple[str, ...]:
+    """Inject ids with every inject after the ones it requires (file order otherwise)."""
+    ids = {i.id: i for i in injects}
+    out, state = [], {}
+
+    def visit(iid):
+        if state.get(iid) == 2:
+            return
+        if state.get(iid) == 1:
+            raise ScenarioError(f"inject {iid!r} is part of a requires cycle")
+        state[iid] = 1
+        for r in ids[iid].requires:
+            if r in ids:
+                visit(r)
+        state[iid] = 2
+        out.append(iid)
+
+    for i in injects:
+        visit(i.id)
+    return tuple(out)
+
+
+_CACHE: dict[int, Rules] = {}
+
+
+def rules_for(s: model.Scenario) -> Rules:
+    """The prepared rules of a scenario, built on first use."""
+    r = _CACHE.get(id(s))
+    if r is None or r.scenario is not s:
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        r = _CACHE[id(s)] = Rules(s)
+    return r

@@ -1,0 +1,397 @@
+"""Events: the facts the engine records. The state is a fold of them.
+
+Each event class has a stable `kind` (the name in the journal) and plain fields, so
+`to_dict` / `from_dict` round-trip through JSON. Events record results, not intentions:
+a track change carries the new value, a roll carries the number rolled, an order carries
+the production slots it reserved. `apply` therefore never computes anything that could
+differ between the live run and a replay.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, ClassVar
+
+import attrs
+
+from exercise.engine.commands import COMMANDS
+
+EVENTS: dict[str, type] = {}
+
+
+def _event(kind: str):
+    def wrap(cls):
+        cls = attrs.frozen(cls)
+        cls.kind = kind
+        if kind in EVENTS:
+            raise AssertionError(f"duplicate event kind {kind}")
+        EVENTS[kind] = cls
+        return cls
+
+    return wrap
+
+
+# -- the run ---------------------------------------------------------------------------
+@_event("exercise_started")
+class ExerciseStarted:
+    scenario: str
+    seed: int
+    kind: ClassVar[str]
+
+
+@_event("turn_started")
+class TurnStarted:
+    """A new turn begins in its briefing phase; per-turn limits reset."""
+
+    turn: int
+    kind: ClassVar[str]
+
+
+@_event("phase_changed")
+class PhaseChanged:
+    turn: int
+    phase: str
+    kind: ClassVar[str]
+
+
+@_event("paused")
+class Paused:
+    kind: ClassVar[str]
+
+
+@_event("resumed")
+class Resumed:
+    kind: ClassVar[str]
+
+
+@_event("exercise_ended")
+class ExerciseEnded:
+    """The verdict: the first outcome whose condition held, and why."""
+
+    outcome: str | None
+    name: str
+    reason: str
+    turn: int
+    early: bool = False
+    note: str = ""
+    kind: ClassVar[str]
+
+
+# -- world values ------------------------------------------------------------------------
+@_event("track_set")
+class TrackSet:
+    """A track took a new value (already clamped). team is None for a world track."""
+
+    track: str
+    team: str | None
+    value: float
+    cause: str = ""
+    kind: ClassVar[str]
+
+
+@_event("threshold_crossed")
+class ThresholdCrossed:
+    track: str
+    team: str | None
+    at: float
+    label: str
+    kind: ClassVar[str]
+
+
+@_event("overridden")
+class Overridden:
+    """The facilitator set a value by hand (no knock-on threshold effects)."""
+
+    target: str
+    value: float
+    previous: float
+    rationale: str
+    turn: int
+    track: str | None = None
+    team: str | None = None
+    ally: str | None = None
+    kind: ClassVar[str]
+
+
+# -- money -------------------------------------------------------------------------------
+@_event("budget_set")
+class BudgetSet:
+    """A team's budget for the current turn, per category, and its money for orders.
+
+    `cash` is the money available in the procurement category after this change
+    (unspent money carries over from turn to turn).
+    """
+
+    team: str
+    total: float
+    amounts: dict[str, float]
+    cash: float
+    cause: str = ""
+    kind: ClassVar[str]
+
+
+@_event("allocation_set")
+class AllocationSet:
+    team: str
+    shares: dict[str, float]
+    kind: ClassVar[str]
+
+
+@_event("spending_set")
+class SpendingSet:
+    """An ally's defence spending (% GDP) changed by `steps` steps of 0.1."""
+
+    team: str
+    ally: str
+    spending: float
+    steps: int
+    kind: ClassVar[str]
+
+
+@_event("budget_effect_added")
+class BudgetEffectAdded:
+    """Money added to (or cut from) a team's category, or 'total', from turn first to last."""
+
+    team: str
+    category: str
+    amount: float
+    first: int
+    last: int
+    cause: str = ""
+    kind: ClassVar[str]
+
+
+# -- procurement -------------------------------------------------------------------------
+@_event("order_placed")
+class OrderPlaced:
+    """An order paid for now; `slots` are the (turn, units) reserved on its line."""
+
+    order: str
+    team: str
+    item: str
+    quantity: int
+    cost: float
+    turn: int
+    due: int
+    slots: tuple[tuple[int, int], ...]
+    cash: float
+    kind: ClassVar[str]
+
+
+@_event("order_cancelled")
+class OrderCancelled:
+    """An order withdrawn: its slots freed, `refund` paid back (a draft: all of it)."""
+
+    order: str
+    team: str
+    refund: float
+    penalty: float
+    cash: float
+    reason: str = ""
+    kind: ClassVar[str]
+
+
+@_event("slip_rolled")
+class SlipRolled:
+    """The slip roll of an order when it fell due; slipped when roll < chance."""
+
+    order: str
+    roll: float
+    chance: float
+    slipped: bool
+    due: int
+    kind: ClassVar[str]
+
+
+@_event("order_delivered")
+class OrderDelivered:
+    order: str
+    team: str
+    item: str
+    quantity: int
+    turn: int
+    kind: ClassVar[str]
+
+
+@_event("lead_time_changed")
+class LeadTimeChanged:
+    item: str
+    delta: int
+    cause: str = ""
+    kind: ClassVar[str]
+
+
+# -- commands (NATO) ----------------------------------------------------------------------
+@_event("force_assigned")
+class ForceAssigned:
+    team: str
+    command: str
+    capability: str
+    amount: float
+    kind: ClassVar[str]
+
+
+@_event("lead_taken")
+class LeadTaken:
+    team: str
+    command: str
+    ally: str
+    turn: int
+    kind: ClassVar[str]
+
+
+@_event("lead_handed_back")
+class LeadHandedBack:
+    team: str
+    command: str
+    to: str | None
+    turn: int
+    kind: ClassVar[str]
+
+
+@_event("ally_moved")
+class AllyMoved:
+    ally: str
+    command: str
+    cause: str = ""
+    kind: ClassVar[str]
+
+
+# -- injects and decisions --------------------------------------------------------------
+@_event("inject_rolled")
+class InjectRolled:
+    """The chance roll of an inject this turn; it fires when roll < chance."""
+
+    inject: str
+    roll: float
+    chance: float
+    fired: bool
+    kind: ClassVar[str]
+
+
+@_event("adhoc_inject")
+class AdHocInject:
+    """An inject typed by the facilitator during the exercise (fired right after)."""
+
+    inject: str
+    title: str
+    text: str
+    to: tuple[str, ...]
+    effects: tuple[dict[str, Any], ...] = ()
+    options: tuple[dict[str, Any], ...] = ()
+    kind: ClassVar[str]
+
+
+@_event("inject_fired")
+class InjectFired:
+    """Delivered to `to` (team ids; empty for the facilitator only). by: schedule,
+    facilitator or effect."""
+
+    inject: str
+    turn: int
+    to: tuple[str, ...]
+    by: str = "schedule"
+    kind: ClassVar[str]
+
+
+@_event("inject_controlled")
+class InjectControlled:
+    """hold, release, skip, cancel, enable, delay (by `turns`) or queue (fire on `turns`)."""
+
+    inject: str
+    action: str
+    turns: int = 0
+    cause: str = ""
+    kind: ClassVar[str]
+
+
+@_event("decision_answered")
+class DecisionAnswered:
+    team: str
+    inject: str
+    option: str
+    default: bool = False
+    kind: ClassVar[str]
+
+
+@_event("submitted")
+class Submitted:
+    team: str
+    turn: int
+    forced: bool = False
+    kind: ClassVar[str]
+
+
+# -- free adjudication and the white cell -----------------------------------------------
+@_event("action_argued")
+class ActionArgued:
+    action_id: str
+    team: str
+    turn: int
+    action: str
+    result: str
+    reasons: str
+    kind: ClassVar[str]
+
+
+@_event("action_adjudicated")
+class ActionAdjudicated:
+    action_id: str
+    likelihood: int
+    roll: float
+    success: bool
+    rationale: str
+    turn: int
+    effects: tuple[dict[str, Any], ...] = ()
+    failure_effects: tuple[dict[str, Any], ...] = ()
+    kind: ClassVar[str]
+
+
+@_event("note_added")
+class NoteAdded:
+    turn: int
+    phase: str
+    text: str
+    tags: tuple[str, ...] = ()
+    inject: str | None = None
+    objective: str | None = None
+    rating: str | None = None
+    kind: ClassVar[str]
+
+
+# -- (de)serialisation ------------------------------------------------------------------
+@functools.cache
+def _converter():
+    import cattrs  # only when reading a journal: keeps `import exercise.engine` light
+
+    return cattrs.Converter()
+
+
+def to_dict(obj) -> dict:
+    """An event or command as a JSON-able dict with its `kind` first."""
+    out = {"kind": obj.kind}
+    for a in attrs.fields(type(obj)):
+        out[a.name] = _plain(getattr(obj, a.name))
+    return out
+
+
+def _plain(v):
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
+
+
+def from_dict(d: dict):
+    """The event (or command) a `to_dict` made; raises ValueError for an unknown kind."""
+    kind = d.get("kind")
+    cls = EVENTS.get(kind) or COMMANDS.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown kind {kind!r}")
+    body = {k: v for k, v in d.items() if k != "kind"}
+    return _converter().structure(body, cls)
+
+
+def event_kinds() -> tuple[str, ...]:
+    return tuple(EVENTS)

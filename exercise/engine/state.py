@@ -1,0 +1,294 @@
+"""The state of an exercise: a frozen value, replaced (never changed) by each event.
+
+The dict fields are copy-on-write: `apply` copies a dict before its first change in a
+transaction (`Tx`) and never touches its input. A transaction is how one command (or a
+whole replay) folds many events while copying each dict at most once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from exercise import model
+from exercise.engine.compiled import Rules, rules_for
+
+
+@attrs.frozen
+class Order:
+    """An order in the pipeline. `replace` is a fast attrs.evolve for the hot path."""
+
+    id: str
+    team: str
+    item: str
+    quantity: int
+    cost: float
+    placed: int
+    due: int
+    slots: tuple[tuple[int, int], ...] = ()
+    # draft (placed this turn, not yet submitted) | ordered | delivered | cancelled
+    status: str = "ordered"
+    slip_rolled: bool = False
+    backlog: bool = False
+    note: str = ""
+    delivered: int | None = None
+
+    def replace(self, status=None, due=None, slip_rolled=None, delivered=None) -> "Order":
+        return Order(self.id, self.team, self.item, self.quantity, self.cost, self.placed,
+                     self.due if due is None else due, self.slots,
+                     self.status if status is None else status,
+                     self.slip_rolled if slip_rolled is None else slip_rolled,
+                     self.backlog, self.note, self.delivered if delivered is None else delivered)
+
+
+@attrs.frozen
+class BudgetEffect:
+    team: str
+    category: str  # a category id or "total"
+    amount: float
+    first: int
+    last: int
+    cause: str = ""
+
+
+@attrs.frozen
+class Action:
+    """A free action a team argued, and its adjudication once made."""
+
+    id: str
+    team: str
+    turn: int
+    action: str
+    result: str
+    reasons: str
+    likelihood: int | None = None
+    roll: float | None = None
+    success: bool | None = None
+    rationale: str = ""
+    effects: tuple[dict[str, Any], ...] = ()
+    failure_effects: tuple[dict[str, Any], ...] = ()
+
+
+@attrs.frozen
+class Note:
+    turn: int
+    phase: str
+    text: str
+    tags: tuple[str, ...] = ()
+    inject: str | None = None
+    objective: str | None = None
+    rating: str | None = None
+
+
+@attrs.frozen
+class OverrideRecord:
+    turn: int
+    target: str
+    key: str
+    previous: float
+    value: float
+    rationale: str
+
+
+@attrs.frozen
+class Verdict:
+    outcome: str | None
+    name: str
+    reason: str
+    turn: int
+    early: bool
+    note: str = ""
+
+
+# slots=False: a copy is one C-level dict update instead of ~40 slot writes.
+@attrs.frozen(slots=False)
+class State:
+    scenario: model.Scenario = attrs.field(repr=False)
+    rules: Rules = attrs.field(repr=False, eq=False)  # the scenario prepared for play (derived)
+    seed: int
+    rolls: int  # how many rolls the game has used; the next is roll(seed, rolls)
+    status: str  # ready | running | ended
+    paused: bool
+    turn: int  # 0 before the start
+    phase: str  # "" before the start, else one of model.PHASES
+    tracks: dict[str, float]  # world tracks
+    team_tracks: dict[tuple[str, str], float]  # (team, track) -> value
+    crossed: dict[tuple[str, str, float], int]  # (track, team or "", at) -> turn crossed
+    spending: dict[str, float]  # ally -> % GDP
+    spending_base: dict[str, float]  # at the start of the turn (step limit)
+    allocation: dict[str, tuple[float, ...]]  # team -> shares in category order
+    invest_base: dict[str, float]  # team -> procurement share at the start of the turn
+    budget: dict[str, tuple[float, dict[str, float]]]  # team -> (total, per category), this turn
+    cash: dict[str, float]  # team -> money available for orders
+    budget_effects: tuple[BudgetEffect, ...]
+    lead_time: dict[str, int]  # item -> turns added by effects
+    orders: dict[str, Order]
+    line_use: dict[tuple[str, int], int]  # (line, turn) -> units reserved
+    delivered: dict[tuple[str, str], int]  # (team, item) -> units delivered
+    ordered: dict[str, int]  # item -> units on order or delivered (not cancelled)
+    fired: dict[str, int]  # inject -> turn fired, in firing order
+    inject_status: dict[str, str]  # inject -> held | skipped | cancelled | enabled
+    inject_shift: dict[str, int]  # inject -> turns its schedule was delayed
+    fire_at: dict[str, int]  # inject -> turn it is queued to fire on
+    not_before: dict[str, int]  # inject -> earliest turn after a delay
+    adhoc: dict[str, model.Inject]
+    answers: dict[tuple[str, str], tuple[str, bool]]  # (inject, team) -> (option, by default)
+    submitted: frozenset[str]
+    leads: dict[str, str | None]  # command -> leading ally
+    lead_changed: dict[str, int]  # command -> turn its lead last changed
+    ally_command: dict[str, str | None]
+    assigned: dict[tuple[str, str, str], float]  # (command, team, capability) -> amount
+    actions: dict[str, Action]
+    notes: tuple[Note, ...]
+    overrides: tuple[OverrideRecord, ...]
+    verdict: Verdict | None
+
+    # -- handy reads -------------------------------------------------------------------
+    def inject(self, inject_id: str) -> model.Inject | None:
+        return self.rules.injects.get(inject_id) or self.adhoc.get(inject_id)
+
+    def targets(self, inject_id: str) -> tuple[str, ...]:
+        """The teams an inject goes to (none for the facilitator only)."""
+        t = self.rules.targets.get(inject_id)
+        return t if t is not None else self.rules.resolve_to(self.adhoc[inject_id].to)
+
+    def default_option(self, inject_id: str) -> str:
+        """The option taken when a team does not answer: the default one, else the first."""
+        d = self.rules.default_option.get(inject_id)
+        if d is None:
+            options = self.adhoc[inject_id].options
+            d = next((o.id for o in options if o.default), options[0].id)
+        return d
+
+    def invest_limit(self, team: str) -> float | None:
+        """The largest procurement share the team may allocate this turn (None: no such category)."""
+        r = self.rules
+        if r.proc is None:
+            return None
+        proc = r.cat[r.proc]
+        grown = self.invest_base[team] * (1 + r.budget.max_invest_growth)
+        return min(proc.max_share, max(grown, proc.default_share))
+
+    def pending_decisions(self, team: str) -> list[str]:
+        """Ids of fired injects with options for this team that it has not answered."""
+        r = self.rules
+        opts, targets, answers = r.options, r.targets, self.answers
+        out = [i for i in self.fired if i in opts and team in targets[i] and (i, team) not in answers]
+        if self.adhoc:
+            for iid, inj in self.adhoc.items():
+                if inj.options and iid in self.fired and (iid, team) not in answers and team in self.targets(iid):
+                    out.append(iid)
+        return out
+
+    def drafts(self, team: str) -> list[Order]:
+        """The team's orders of this turn not yet submitted (the newest orders, so the
+        search stops at the first order of an earlier turn)."""
+        out = []
+        for o in reversed(self.orders.values()):
+            if o.placed < self.turn:
+                break
+            if o.status == "draft" and o.team == team:
+                out.append(o)
+        out.reverse()
+        return out
+
+    def used_staff(self, team: str) -> int:
+        r = self.rules
+        mine = r.team_allies[team]
+        return sum(r.commands[c].lead_staff for c, a in self.leads.items() if a in mine)
+
+
+def initial_state(scenario: model.Scenario, seed: int | None = None) -> State:
+    """The state before the start: scenario values, default allocations, the backlog."""
+    r = rules_for(scenario)
+    teams = r.team_ids
+    team_tracks = {}
+    for tid in r.team_tracks:
+        t = r.tracks[tid]
+        for team in teams:
+            team_tracks[(team, tid)] = float(t.initial_by_team.get(team, t.initial))
+    orders = {}
+    ordered: dict[str, int] = {}
+    for k, b in enumerate(scenario.backlog, 1):
+        oid = f"backlog-{k}"
+        orders[oid] = Order(oid, b.team, b.item, b.quantity, 0.0, 0, b.arrives,
+                            status="ordered", backlog=True, note=b.note)
+        ordered[b.item] = ordered.get(b.item, 0) + b.quantity
+    assigned: dict[tuple[str, str, str], float] = {}
+    for c in scenario.commands:
+        for f in c.forces:
+            key = (c.id, f.team, f.capability)
+            assigned[key] = assigned.get(key, 0.0) + f.amount
+    proc = r.cat_ids.index(r.proc) if r.proc else None
+    return State(
+        scenario=scenario,
+        rules=r,
+        seed=scenario.scenario.seed if seed is None else seed,
+        rolls=0,
+        status="ready",
+        paused=False,
+        turn=0,
+        phase="",
+        tracks={tid: float(r.tracks[tid].initial) for tid in r.world_tracks},
+        team_tracks=team_tracks,
+        crossed={},
+        spending={a.id: float(a.spending) for a in scenario.allies},
+        spending_base={a.id: float(a.spending) for a in scenario.allies},
+        allocation={t: r.default_shares for t in teams},
+        invest_base={t: (r.default_shares[proc] if proc is not None else 0.0) for t in teams},
+        budget={},
+        cash={t: 0.0 for t in teams},
+        budget_effects=(),
+        lead_time={},
+        orders=orders,
+        line_use={},
+        delivered={},
+        ordered=ordered,
+        fired={},
+        inject_status={},
+        inject_shift={},
+        fire_at={},
+        not_before={},
+        adhoc={},
+        answers={},
+        submitted=frozenset(),
+        leads={c.id: c.lead for c in scenario.commands},
+        lead_changed={},
+        ally_command={a.id: a.command for a in scenario.allies},
+        assigned=assigned,
+        actions={},
+        notes=(),
+        overrides=(),
+        verdict=None,
+    )
+
+
+_new = object.__new__
+_setattr = object.__setattr__  # State is frozen: only a transaction writes, and only its own copy
+
+
+class Tx:
+    """A private copy of a state that events may change in place until it is handed out.
+
+    `s` is a new State whose dict fields are still shared with the original; `w(name)`
+    copies one of them on first write. Nothing outside ever sees `s` half-changed.
+    """
+
+    __slots__ = ("s", "d", "owned")
+
+    def __init__(self, state: State):
+        s = _new(State)
+        d = state.__dict__.copy()  # .copy() is several times faster than dict(...) here
+        _setattr(s, "__dict__", d)
+        self.s = s
+        self.d = d
+        self.owned: set[str] = set()
+
+    def w(self, name: str) -> dict:
+        """The dict field `name`, copied on the first write of this transaction."""
+        if name in self.owned:
+            return self.d[name]
+        m = self.d[name] = self.d[name].copy()
+        self.owned.add(name)
+        return m

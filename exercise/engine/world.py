@@ -1,0 +1,109 @@
+"""The conditions `World` over an engine state, and the verdict at the end."""
+
+from __future__ import annotations
+
+from exercise import conditions as cond
+from exercise.engine.compiled import Rules
+
+
+class StateWorld:
+    """What a condition may read, from a state. Cheap: make one per evaluation batch.
+
+    It reads `state` attributes on every call, so it also sees a transaction's state as
+    events change it.
+    """
+
+    __slots__ = ("s", "r")
+
+    def __init__(self, state, rules: Rules | None = None):
+        self.s = state
+        self.r = rules or state.rules
+
+    @property
+    def turn(self) -> int:
+        return self.s.turn
+
+    @property
+    def turns(self) -> int:
+        return self.r.turns
+
+    def track(self, track_id: str) -> float:
+        return self.s.tracks.get(track_id, 0.0)
+
+    def team_track(self, team_id: str, track_id: str) -> float:
+        return self.s.team_tracks.get((team_id, track_id), 0.0)
+
+    def ally(self, ally_id: str, attribute: str) -> float:
+        if attribute == "spending":
+            return self.s.spending.get(ally_id, 0.0)
+        a = self.r.allies.get(ally_id)
+        return a.gdp if a else 0.0
+
+    def call(self, function: str, args: tuple[str, ...]):
+        return _FUNCTIONS[function](self.s, self.r, *args)
+
+
+def _team_values(s, r, track):
+    tt = s.team_tracks
+    return [tt.get((t, track), 0.0) for t in r.team_ids] or [0.0]
+
+
+def _chosen(s, r, inject, option):
+    answers = s.answers
+    return sum(1 for t in r.team_ids if answers.get((inject, t), ("",))[0] == option)
+
+
+def _delivered(s, r, item):
+    d = s.delivered
+    return sum(d.get((t, item), 0) for t in r.team_ids)
+
+
+def _leads(s, r, team, command):
+    return s.leads.get(command) in r.team_allies.get(team, ())
+
+
+def _led(s, r, command):
+    return s.leads.get(command) in r.ally_team
+
+
+def _spending(s, r, team):
+    gdp = total = 0.0
+    for a in r.teams[team].allies if team in r.teams else ():
+        g = r.allies[a].gdp
+        gdp += g
+        total += g * s.spending.get(a, 0.0)
+    return total / gdp if gdp else 0.0
+
+
+def _fired_tagged(s, r, tag):
+    fired = s.fired
+    return sum(1 for i in r.tagged.get(tag, ()) if i in fired)
+
+
+_FUNCTIONS = {
+    "fired": lambda s, r, i: i in s.fired,
+    "chosen": _chosen,
+    "delivered": _delivered,
+    "delivered_to": lambda s, r, team, item: s.delivered.get((team, item), 0),
+    "ordered": lambda s, r, item: s.ordered.get(item, 0),
+    "leads": _leads,
+    "led": _led,
+    "avg": lambda s, r, t: (lambda v: sum(v) / len(v))(_team_values(s, r, t)),
+    "min": lambda s, r, t: min(_team_values(s, r, t)),
+    "max": lambda s, r, t: max(_team_values(s, r, t)),
+    "spending": _spending,
+    "fired_tagged": _fired_tagged,
+}
+assert set(_FUNCTIONS) == set(cond.FUNCTIONS), "every condition function needs an implementation"
+
+
+def judge(state, rules: Rules | None = None) -> tuple[str | None, str, str]:
+    """(outcome id, name, reason): the first outcome whose condition holds, and why."""
+    r = rules or state.rules
+    w = StateWorld(state, r)
+    for outcome, tree, fn in r.outcomes:
+        if fn is None:
+            return outcome.id, outcome.name, "no earlier outcome's condition held"
+        if fn(w):
+            return outcome.id, outcome.name, f"{outcome.condition}: {cond.describe(tree, w)}"
+    return None, "No verdict", "no outcome's condition held (the scenario has no final outcome without one)"

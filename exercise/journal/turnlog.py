@@ -1,0 +1,120 @@
+"""A readable Markdown log of one turn, for the debrief: what fired, who decided what,
+what was ordered and delivered, adjudications with odds and rolls, overrides and notes.
+
+Built from the turn's journal records and the state at the end of the turn; pure text,
+so it is easy to test and to print.
+"""
+
+from __future__ import annotations
+
+from exercise import model
+
+
+def _fmt(x) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
+
+
+def render_turn(scenario: model.Scenario, state, turn: int, records: list[dict], title: str) -> str:
+    from exercise.engine import facilitator_view
+
+    injects = {i.id: i for i in scenario.all_injects()}
+    items = {i.id: i for i in scenario.items}
+    teams = {t.id: t.name for t in scenario.teams}
+    label = scenario.calendar.label(turn)
+    events = [e for r in records for e in r["events"]]
+
+    def inject_title(iid):
+        i = injects.get(iid)
+        if i is not None:
+            return i.title
+        adhoc = next((e for e in events if e.get("kind") == "adhoc_inject" and e.get("inject") == iid), None)
+        return adhoc["title"] if adhoc else iid
+
+    def option_label(iid, oid):
+        i = injects.get(iid)
+        return next((o.label for o in i.options if o.id == oid), oid) if i else oid
+
+    lines = [f"# {title}: turn {turn} of {scenario.calendar.turns} ({label})", ""]
+    fired = [e for e in events if e.get("kind") == "inject_fired"]
+    lines += ["## Injects", ""]
+    if fired:
+        for e in fired:
+            to = ", ".join(teams.get(t, t) for t in e["to"])
+            how = "" if e.get("by") == "schedule" else f" (fired by {e.get('by')})"
+            lines.append(f"- **{inject_title(e['inject'])}** to {to}{how}")
+    else:
+        lines.append("- none")
+    answers = [e for e in events if e.get("kind") == "decision_answered"]
+    if answers:
+        lines += ["", "## Decisions", "", "| team | inject | decision |", "|---|---|---|"]
+        for e in answers:
+            default = " (default, unanswered)" if e.get("default") else ""
+            lines.append(f"| {teams.get(e['team'], e['team'])} | {inject_title(e['inject'])} | "
+                         f"{option_label(e['inject'], e['option'])}{default} |")
+    orders = [e for e in events if e.get("kind") in ("order_placed", "order_cancelled", "order_delivered", "slip_rolled")]
+    if orders:
+        lines += ["", "## Procurement", ""]
+        for e in orders:
+            k = e["kind"]
+            if k == "order_placed":
+                name = items[e["item"]].name if e["item"] in items else e["item"]
+                lines.append(f"- {teams.get(e['team'], e['team'])} ordered {e['quantity']} x {name} "
+                             f"for {_fmt(e['cost'])} {scenario.budget.unit}, due turn {e['due']}")
+            elif k == "order_cancelled":
+                lines.append(f"- {teams.get(e['team'], e['team'])} cancelled order {e['order']} "
+                             f"(penalty {_fmt(e['penalty'])})")
+            elif k == "order_delivered":
+                name = items[e["item"]].name if e["item"] in items else e["item"]
+                lines.append(f"- delivered to {teams.get(e['team'], e['team'])}: {e['quantity']} x {name}")
+            elif k == "slip_rolled" and e.get("slipped"):
+                lines.append(f"- order {e['order']} slipped to turn {e['due']} "
+                             f"(roll {_fmt(e['roll'])} under {_fmt(e['chance'])})")
+    leads = [e for e in events if e.get("kind") in ("lead_taken", "lead_handed_back", "ally_moved", "force_assigned")]
+    if leads:
+        lines += ["", "## Command structure", ""]
+        for e in leads:
+            k = e["kind"]
+            if k == "lead_taken":
+                lines.append(f"- {teams.get(e['team'], e['team'])} took the lead of {e['command']} ({e['ally']})")
+            elif k == "lead_handed_back":
+                lines.append(f"- {teams.get(e['team'], e['team'])} handed back the lead of {e['command']}")
+            elif k == "ally_moved":
+                lines.append(f"- {e['ally']} moved to {e['command']}")
+            else:
+                lines.append(f"- {teams.get(e['team'], e['team'])} assigned {_fmt(e['amount'])} "
+                             f"{e['capability']} to {e['command']}")
+    argued = {e["action_id"]: e for e in events if e.get("kind") == "action_argued"}
+    adjudicated = [e for e in events if e.get("kind") == "action_adjudicated"]
+    if argued or adjudicated:
+        lines += ["", "## Adjudication", ""]
+        for e in adjudicated:
+            a = argued.get(e["action_id"], {})
+            verdict = "succeeded" if e["success"] else "failed"
+            lines.append(f"- {teams.get(a.get('team'), a.get('team', '?'))}: \"{a.get('action', e['action_id'])}\" "
+                         f"at {e['likelihood']} %: roll {round(e['roll'] * 100)} -> {verdict}. "
+                         f"Rationale: {e['rationale']}")
+        for aid, a in argued.items():
+            if not any(x["action_id"] == aid for x in adjudicated):
+                lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\" (not adjudicated this turn)")
+    overrides = [e for e in events if e.get("kind") == "overridden"]
+    if overrides:
+        lines += ["", "## Overrides", ""]
+        for e in overrides:
+            what = e.get("track") or e.get("ally") or e["target"]
+            who = f" for {teams.get(e['team'], e['team'])}" if e.get("team") else ""
+            lines.append(f"- {what}{who}: {_fmt(e['previous'])} -> {_fmt(e['value'])}. Rationale: {e['rationale']}")
+    notes = [e for e in events if e.get("kind") == "note_added"]
+    if notes:
+        lines += ["", "## Notes and observations", ""]
+        for e in notes:
+            tags = f" [{', '.join(e['tags'])}]" if e.get("tags") else ""
+            rating = f" (objective {e['objective']}: {e['rating']})" if e.get("objective") and e.get("rating") else ""
+            lines.append(f"- {e['text']}{tags}{rating}")
+    view = facilitator_view(state)
+    lines += ["", "## World at the end of the turn", "", "| track | value |", "|---|---|"]
+    for t in view.get("tracks", []):
+        lines.append(f"| {t.get('name', t.get('id'))} | {_fmt(t.get('value'))} {t.get('band') or ''} |".replace("  |", " |"))
+    ended = next((e for e in events if e.get("kind") == "exercise_ended"), None)
+    if ended:
+        lines += ["", "## Outcome", "", f"**{ended['name']}**: {ended['reason']}"]
+    return "\n".join(lines) + "\n"

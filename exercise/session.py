@@ -1,0 +1,183 @@
+"""The live exercise: the pure engine plus its durable journal, as one object.
+
+Every view (the facilitator console, team consoles, network clients, the debrief) goes
+through a Session. A command is decided by the engine, its events are written to the
+journal and fsynced, and only then applied and shown: what a user saw acknowledged is on
+disk. A rejected command writes nothing; a failed write applies nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable
+
+from exercise import engine, model
+from exercise.engine import commands as cm
+from exercise.engine import events as ev
+from exercise.journal import saves
+from exercise.journal.log import Journal, JournalError
+from exercise.journal.turnlog import render_turn
+
+Listener = Callable[["Session", object, list], None]
+
+
+class Session:
+    def __init__(self, folder: Path, scenario: model.Scenario, state, journal: Journal, meta: saves.Meta,
+                 records: list[dict], notices: list[str]):
+        self.folder = Path(folder)
+        self.scenario = scenario
+        self.state = state
+        self.journal = journal
+        self.meta = meta
+        self.records = records  # every command record, in order (turn logs and the debrief use them)
+        self.notices = notices  # what resuming had to say (recovery, changed scenario files)
+        self.listeners: list[Listener] = []
+
+    # -- creating and opening ---------------------------------------------------------
+    @classmethod
+    def create(cls, scenario: model.Scenario, sources: dict[str, str], root: Path, name: str | None = None,
+               seed: int | None = None, parent: dict | None = None, simulated: bool = False,
+               history: list[dict] | None = None) -> "Session":
+        """A new exercise folder; `history` (command records) starts it from a fork."""
+        seed = scenario.scenario.seed if seed is None else seed
+        title = name or scenario.title
+        folder = saves.new_folder(Path(root), title)
+        saves.write_scenario(folder, scenario, sources)
+        journal = Journal.create(folder / saves.JOURNAL)
+        header = {"type": "header", "format": saves.FORMAT, "exercise": folder.name, "title": title,
+                  "scenario": scenario.id, "seed": seed, "at": saves.now(), "parent": parent}
+        journal.append_many([header] + list(history or []))
+        meta = saves.Meta(id=folder.name, title=title, scenario=scenario.id, scenario_title=scenario.title,
+                          seed=seed, created=header["at"], updated=header["at"],
+                          turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams],
+                          parent=parent, simulated=simulated)
+        records = [r for r in journal.records if r.get("type") == "command"]
+        state = engine.replay(engine.initial_state(scenario, seed),
+                              [engine.from_dict(e) for r in records for e in r["events"]])
+        session = cls(folder, scenario, state, journal, meta, records, [])
+        session._sync_meta()
+        return session
+
+    @classmethod
+    def open(cls, folder: Path, current_sources: dict[str, str] | None = None) -> "Session":
+        """Resume: recover a torn tail, replay the journal, say what changed."""
+        folder = Path(folder)
+        scenario, body = saves.read_scenario(folder)
+        try:
+            journal = Journal.open(folder / saves.JOURNAL)
+        except JournalError as e:
+            raise saves.SaveError(str(e)) from None
+        notices = []
+        if journal.recovered:
+            notices.append(f"recovered after a crash: {journal.recovered}")
+        if not journal.records or journal.records[0].get("type") != "header":
+            raise saves.SaveError(f"{journal.path}: the journal has no header record; this is not a save")
+        header = journal.records[0]
+        if current_sources is not None and saves.sources_digest(current_sources) != body.get("digest"):
+            notices.append("the scenario files changed since this exercise started; "
+                           "it goes on with the copy saved with it")
+        records, events = [], []
+        for n, r in enumerate(journal.records[1:], start=2):
+            if r.get("type") != "command":
+                continue
+            try:
+                events += [engine.from_dict(e) for e in r["events"]]
+            except Exception as e:  # noqa: BLE001 - a record we cannot read is damage, reported
+                journal.close()
+                raise saves.SaveError(f"{journal.path}:{n}: this record cannot be read ({e}); "
+                                      "the save was not changed") from None
+            records.append(r)
+        try:
+            state = engine.replay(engine.initial_state(scenario, header["seed"]), events)
+        except Exception as e:  # noqa: BLE001
+            journal.close()
+            raise saves.SaveError(f"{journal.path}: the journal does not replay ({e}); "
+                                  "the save was not changed") from None
+        meta = saves.Meta.read(folder) or saves.Meta(
+            id=folder.name, title=header.get("title", folder.name), scenario=scenario.id,
+            scenario_title=scenario.title, seed=header["seed"], created=header["at"], updated=header["at"],
+            turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams], parent=header.get("parent"))
+        session = cls(folder, scenario, state, journal, meta, records, notices)
+        session._sync_meta()
+        session._write_missing_turn_logs()
+        return session
+
+    # -- acting -------------------------------------------------------------------------
+    def execute(self, command) -> list:
+        """Decide, save durably, apply, notify. Raises engine.Rejected or JournalError."""
+        new_state, events = engine.execute(self.state, command)
+        record = {"type": "command", "n": len(self.records) + 1, "at": saves.now(),
+                  "command": engine.to_dict(command), "events": [engine.to_dict(e) for e in events]}
+        self.journal.append(record)  # durable before anything is shown
+        before = self.state
+        self.state = new_state
+        self.records.append(record)
+        self._after(before, events)
+        for listener in list(self.listeners):
+            listener(self, command, events)
+        return events
+
+    def _after(self, before, events) -> None:
+        ends_turn = any(isinstance(e, ev.PhaseChanged) and e.phase == "summary" for e in events) or any(
+            isinstance(e, ev.ExerciseEnded) for e in events)
+        phase_moved = any(isinstance(e, (ev.PhaseChanged, ev.ExerciseEnded, ev.TurnStarted, ev.Paused,
+                                         ev.Resumed, ev.ExerciseStarted)) for e in events)
+        if ends_turn:
+            self.write_turn_log(self.state.turn)
+        if phase_moved:
+            self._sync_meta()
+
+    def _sync_meta(self) -> None:
+        s = self.state
+        self.meta.turn = s.turn
+        self.meta.phase = s.phase
+        self.meta.status = s.status
+        self.meta.updated = saves.now()
+        self.meta.write(self.folder)
+
+    # -- turn logs ----------------------------------------------------------------------
+    def turn_records(self, turn: int) -> list[dict]:
+        out, current = [], 0
+        for r in self.records:
+            for e in r["events"]:
+                if e.get("kind") == "turn_started":
+                    current = e["turn"]
+            if current == turn:
+                out.append(r)
+        return out
+
+    def write_turn_log(self, turn: int) -> Path:
+        from exercise.fsutil import atomic_write
+
+        folder = self.folder / saves.TURNS
+        folder.mkdir(exist_ok=True)
+        path = folder / f"turn-{turn:02d}.md"
+        atomic_write(path, render_turn(self.scenario, self.state, turn, self.turn_records(turn), self.meta.title))
+        return path
+
+    def _write_missing_turn_logs(self) -> None:
+        done = self.state.turn - (0 if self.state.phase == "summary" or self.state.status == "ended" else 1)
+        for t in range(1, max(done, 0) + 1):
+            if not (self.folder / saves.TURNS / f"turn-{t:02d}.md").exists():
+                self.write_turn_log(t)
+
+    # -- reading ------------------------------------------------------------------------
+    def events(self) -> list:
+        return [engine.from_dict(e) for r in self.records for e in r["events"]]
+
+    def state_hash(self) -> str:
+        return state_hash(self.state)
+
+    def close(self) -> None:
+        self.journal.close()
+
+
+def state_hash(state) -> str:
+    """A digest of everything the facilitator can see: equal states, equal hashes."""
+    view = engine.facilitator_view(state)
+    return hashlib.sha256(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+FACILITATOR = cm.FACILITATOR

@@ -1,0 +1,112 @@
+"""`exercise simulate`: dry-run a scenario many times with automatic players."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+import click
+
+# The names of exercise.engine.bots.POLICIES, written out so `exercise --help` does not
+# import the engine (a test keeps the two lists equal).
+POLICY_NAMES = ("random", "cautious", "spender")
+MIXED = "mixed"
+
+
+def _load(name: str):
+    """The scenario, or a printed list of its problems and exit status 1."""
+    from exercise.engine.compiled import ScenarioError, rules_for
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+    from exercise.packs.validate import check_scenario
+
+    path = loader.find_scenario(name)
+    if path is None:
+        known = ", ".join(loader.scenario_ids()) or "none found"
+        click.echo(f"no scenario {name!r} (known: {known}); give an id or a path to a .toml file", err=True)
+        sys.exit(1)
+    problems = Problems()
+    loaded = loader.load_scenario(path, problems)
+    if loaded.scenario is not None:
+        check_scenario(loaded, problems)
+    if problems.errors or loaded.scenario is None:
+        for p in problems.sorted():
+            click.echo(str(p), err=True)
+        if path.is_file():
+            click.echo(f"{path}: cannot simulate a scenario with errors; see `exercise validate {path}`", err=True)
+        sys.exit(1)
+    try:
+        rules_for(loaded.scenario)
+    except ScenarioError as e:
+        click.echo(f"{path}: {e}", err=True)
+        sys.exit(1)
+    return loaded.scenario
+
+
+class _Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal and the run is long."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.start
+        if elapsed < 0.5 and not self.shown:
+            return
+        self.shown = True
+        width = 30
+        fill = int(width * done / self.total)
+        eta = elapsed / done * (self.total - done) if done else 0
+        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{self.total} runs, {eta:4.0f} s left ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
+@click.command()
+@click.argument("scenario", required=False, default="deadline-2027")
+@click.option("--runs", "-n", type=click.IntRange(1, 10_000_000), default=500, show_default=True,
+              help="Whole exercises to play.")
+@click.option("--seed", "-s", type=int, default=None, help="Seed of the dry run (default: the scenario's seed).")
+@click.option("--policy", "-p", type=click.Choice([MIXED, *POLICY_NAMES]), default=MIXED, show_default=True,
+              help="How the bots play: mixed gives each team a random policy in each run.")
+@click.option("--workers", "-w", type=click.IntRange(1, 256), default=None,
+              help="Processes to use (default: one per CPU for long runs). The report does not depend on it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document.")
+def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: int | None, as_json: bool) -> None:
+    """Play SCENARIO (default: deadline-2027) many times with bots and report.
+
+    Shows the spread of outcomes, how often each inject fired (and which never did), the
+    decisions taken, the final tracks and when deliveries landed. Bots play every team,
+    the facilitator advances and forces each turn; reserve injects are not fired.
+    """
+    from exercise.engine.simulate import render, run_many, summarise
+
+    sc = _load(scenario)
+    import gc
+
+    gc.freeze()  # ~15 % faster: the collector no longer rescans the loaded scenario
+    seed = sc.scenario.seed if seed is None else seed
+    if workers is None:
+        workers = 1 if runs < 400 else min(os.cpu_count() or 1, 8)
+    progress = _Progress(runs, sys.stderr.isatty() and runs >= 200)
+    try:
+        results = run_many(sc, runs, seed, policy, workers, progress)
+    finally:
+        progress.close()
+    report = summarise(sc, results, seed, policy)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        for line in render(report):
+            click.echo(line)

@@ -1,0 +1,113 @@
+"""Dry runs: the bots, determinism whatever the workers, the report and the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from exercise.engine.bots import POLICIES, allocation
+from exercise.engine.compiled import rules_for
+from exercise.engine.rolls import Dice
+from exercise.engine.simulate import bot_turn, play, run_many, summarise
+from exercise.simulate_cli import POLICY_NAMES, simulate
+from test_engine_support import DRILL, Game, drill
+
+
+def test_cli_lists_every_policy():
+    assert set(POLICY_NAMES) == set(POLICIES)
+
+
+def test_allocation_helper_gives_legal_splits():
+    r = rules_for(drill())
+    for p in (0.0, 0.2, 0.5, 0.8, 1.0):
+        for favour in (None, "sustain", "resilience"):
+            shares = allocation(r, p, favour)
+            assert abs(sum(shares.values()) - 1) < 1e-9
+            for c in r.cats:
+                assert c.min_share - 1e-9 <= shares[c.id] <= c.max_share + 1e-9
+
+
+@pytest.mark.parametrize("name", ["cautious", "spender"])
+def test_cautious_and_spender_send_only_legal_commands(name):
+    for seed in range(10):
+        g = Game(drill(), seed=seed)
+        dice = Dice(seed)
+        def run(state, command):
+            g.do(command)
+            return g.state
+
+        while g.s.status == "running":
+            if g.s.phase == "deliberation":
+                for team in ("east", "west"):
+                    _, refused = bot_turn(g.s, team, POLICIES[name], dice, run)
+                    assert refused == 0
+            g.advance()
+        assert g.replayed() == g.state
+
+
+def test_policies_differ_as_described():
+    sc = drill()
+    cautious = play(sc, 5, "cautious")
+    spender = play(sc, 5, "spender")
+    ordered = lambda res: sum(1 for _ in res.deliveries)  # noqa: E731
+    assert ordered(spender) > ordered(cautious)
+    assert cautious.rejected == 0 and spender.rejected == 0
+    # cautious takes every default
+    assert all(opt in ("watch", "pledge") for _, opt, _ in cautious.answers)
+
+
+def test_same_seed_same_report_whatever_the_workers():
+    sc = drill()
+    one = summarise(sc, run_many(sc, 24, seed=9, workers=1), 9, "mixed")
+    two = summarise(sc, run_many(sc, 24, seed=9, workers=2), 9, "mixed")
+    assert one == two
+    other = summarise(sc, run_many(sc, 24, seed=10, workers=1), 10, "mixed")
+    assert other != one
+
+
+def test_report_contents():
+    sc = drill()
+    report = summarise(sc, run_many(sc, 30, seed=1, policy="random"), 1, "random")
+    assert report["runs"] == 30
+    assert sum(o["runs"] for o in report["outcomes"]) == 30
+    fired = {i["id"]: i["runs"] for i in report["injects"]}
+    assert fired["drones"] == 30 and fired["reserve-cyber"] == 30  # queued by shake-up on turn 3
+    assert fired["crisis"] < 30
+    assert "white-note" not in report["never_fired"]
+    assert {d["inject"] for d in report["decisions"]} == {"drones", "summit"}
+    jet = next(d for d in report["deliveries"] if d["item"] == "jet")
+    assert jet["turns"]["3"] == 30 and jet["after_exercise"] >= 30  # west's backlog; east's after the end
+    air = next(t for t in report["team_tracks"] if t["id"] == "air")
+    assert set(air["teams"]) == {"east", "west"} and air["teams"]["east"]["min"] <= air["teams"]["east"]["mean"]
+
+
+def test_cli_json_parses_and_matches_across_workers():
+    runner = CliRunner()
+    a = runner.invoke(simulate, [str(DRILL), "--runs", "12", "--seed", "3", "--json", "--workers", "1"])
+    b = runner.invoke(simulate, [str(DRILL), "--runs", "12", "--seed", "3", "--json", "--workers", "2"])
+    assert a.exit_code == 0, a.output
+    assert json.loads(a.output) == json.loads(b.output)
+    assert json.loads(a.output)["runs"] == 12
+
+
+def test_cli_text_report():
+    result = CliRunner().invoke(simulate, [str(DRILL), "--runs", "5", "--policy", "cautious"])
+    assert result.exit_code == 0, result.output
+    for heading in ("Outcomes", "Injects fired", "Decisions", "Final world tracks", "Final team tracks",
+                    "Deliveries"):
+        assert heading in result.output
+    assert "reserve (fired only by the facilitator): reserve-cyber" in result.output
+
+
+def test_cli_reports_a_broken_scenario_without_a_traceback(tmp_path):
+    bad = tmp_path / "scenarios" / "bad.toml"
+    bad.parent.mkdir()
+    bad.write_text('[scenario]\nid = "bad"\ntitle = "Bad"\n[calendar]\nstart_year = 2026\ntrun = 3\n')
+    result = CliRunner().invoke(simulate, [str(bad), "--runs", "2"])
+    assert result.exit_code == 1
+    assert "unknown key 'trun'" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(simulate, ["no-such-scenario"])
+    assert result.exit_code == 1 and "no scenario 'no-such-scenario'" in result.output

@@ -1,0 +1,146 @@
+"""The player view shows a team its own data and the shared world, and nothing else."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exercise import model
+from exercise.engine import commands as cm
+from exercise.engine import facilitator_view, player_view
+from exercise.engine.bots import random_policy
+from exercise.engine.simulate import bot_turn
+from exercise.engine.rolls import Dice
+from exercise.engine.rules import Rejected, execute
+from test_engine_support import Game, drill
+
+TEAMS = ("east", "west")
+OTHER = {"east": "west", "west": "east"}
+ALWAYS_SECRET = ("SECRET-NOTE-DRONES", "SECRET-EXPECTED", "SECRET-WHITE-CELL", "SECRET-WHITE-TEXT",
+                 "SECRET-FAC-NOTE", "SECRET-OVERRIDE")
+
+
+def play_to(seed: int, turn: int, phase: str) -> Game:
+    """The drill played by random bots (who also argue secret actions) up to turn/phase."""
+    g = Game(drill(), seed=seed)
+    dice = Dice(seed)
+
+    def run(state, command):
+        g.do(command)
+        return g.state
+
+    g.do(cm.AddNote("SECRET-FAC-NOTE about everyone", tags=("SECRET-FAC-NOTE",)))
+    while (g.s.turn, model.PHASES.index(g.s.phase)) < (turn, model.PHASES.index(phase)) and g.s.status == "running":
+        if g.s.phase == "deliberation":
+            for team in TEAMS:
+                try:
+                    g.team(cm.Argue, team, action=f"SECRET-ACTION-{team}", result=f"SECRET-RESULT-{team}",
+                           reasons=f"SECRET-REASONS-{team}")
+                except Rejected:
+                    pass
+                bot_turn(g.s, team, random_policy, dice, run)
+            for aid, act in list(g.s.actions.items()):
+                if act.likelihood is None:
+                    g.do(cm.Adjudicate(aid, 50, f"SECRET-RATIONALE-{act.team}"))
+            g.do(cm.Override("track", 5, "SECRET-OVERRIDE reason", track="cohesion"))
+        g.advance(force=True)
+    return g
+
+
+def check_view(g: Game, team: str) -> None:
+    view = player_view(g.s, team)
+    text = json.dumps(view)
+    assert json.loads(text) == view  # plain JSON data, keys all strings
+    other = OTHER[team]
+    for marker in ALWAYS_SECRET + (f"SECRET-BRIEFING-{other}".upper(), f"SECRET-ACTION-{other}",
+                                   f"SECRET-RESULT-{other}", f"SECRET-REASONS-{other}", f"SECRET-RATIONALE-{other}"):
+        assert marker not in text, marker
+    assert f"SECRET-BRIEFING-{team}".upper() in text
+    # injects: never a reserve or scheduled one before it fires
+    if "reserve-cyber" not in g.s.fired:
+        assert "SECRET-RESERVE-CYBER" not in text
+    if "late" not in g.s.fired:
+        assert "SECRET-LATE-INJECT" not in text
+    # the other team's orders (ids, backlog), answers and private track are not there
+    for oid, o in g.s.orders.items():
+        if o.team == other:
+            assert f'"{oid}"' not in text
+    assert all(o["id"] in g.s.orders and g.s.orders[o["id"]].team == team for o in view["me"]["orders"])
+    secrets = next(t for t in view["team_tracks"] if t["id"] == "secrets")
+    assert list(secrets["values"]) == [team]
+    air = next(t for t in view["team_tracks"] if t["id"] == "air")
+    assert set(air["values"]) == set(TEAMS)  # public team tracks: everyone's
+    assert all(i["id"] in g.s.fired for i in view["me"]["inbox"])
+    for key in ("notes", "overrides", "injects", "teams_private", "seed", "rolls"):
+        assert key not in view
+    assert set(view["me"]) >= {"budget", "orders", "inbox", "pending", "actions", "briefing"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), turn=st.integers(1, 4), phase=st.sampled_from(model.PHASES))
+def test_player_view_hides_everything_private(seed, turn, phase):
+    g = play_to(seed, turn, phase)
+    for team in TEAMS:
+        check_view(g, team)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), turn=st.integers(1, 4),
+       moves=st.lists(st.sampled_from(["order", "allocate", "argue", "cancel"]), min_size=1, max_size=5))
+def test_another_teams_private_moves_do_not_change_my_view(seed, turn, moves):
+    g = play_to(seed, turn, "deliberation")
+    if g.s.status != "running":
+        return
+    g.do(cm.Override("money", 5, "test", team="west"))
+    before = player_view(g.s, "east")
+    for move in moves:
+        command = {
+            "order": cm.PlaceOrder("west", "west", "sam", 1),
+            "allocate": cm.Allocate("west", "west", {"sustain": 0.3, "invest": 0.6, "resilience": 0.1}),
+            "argue": cm.Argue("west", "west", "quietly", "it works", "trust us"),
+            "cancel": cm.CancelOrder("west", "west", next(reversed(g.s.orders))),
+        }[move]
+        try:
+            state, _ = execute(g.s, command)
+        except Rejected:
+            continue
+        g.state = state
+    assert player_view(g.s, "east") == before
+
+
+def test_inbox_options_and_own_answers():
+    g = Game(drill())
+    g.to(1, "deliberation")
+    view = player_view(g.s, "east")
+    (item,) = view["me"]["inbox"]
+    assert item["id"] == "drones" and [o["id"] for o in item["options"]] == ["shoot", "watch"]
+    assert "effects" not in item["options"][0] and "notes" not in item
+    assert view["me"]["pending"] == ["drones"]
+    g.team(cm.Answer, "east", inject="drones", option="shoot")
+    view = player_view(g.s, "east")
+    assert view["me"]["inbox"][0]["answer"] == "shoot" and view["me"]["pending"] == []
+    assert player_view(g.s, "west")["me"]["inbox"] == []
+
+
+def test_orders_arriving_after_the_exercise_are_flagged():
+    g = Game(drill())
+    view = player_view(g.s, "east")
+    (backlog,) = view["me"]["orders"]
+    assert backlog["after_exercise"] and backlog["due"] == 9
+
+
+def test_facilitator_view_has_everything():
+    g = play_to(3, 2, "summary")
+    view = facilitator_view(g.s)
+    text = json.dumps(view)
+    assert json.loads(text) == view
+    for marker in ("SECRET-NOTE-DRONES", "SECRET-WHITE-CELL", "SECRET-FAC-NOTE", "SECRET-RESERVE-CYBER",
+                   "SECRET-BRIEFING-EAST", "SECRET-BRIEFING-WEST", "SECRET-ACTION-east", "SECRET-ACTION-west"):
+        assert marker in text, marker
+    statuses = {i["id"]: i["status"] for i in view["injects"]}
+    assert statuses["reserve-cyber"] == "reserve"
+    assert statuses["late"] == "turn 4"
+    assert statuses["drones"] == "fired in turn 1"
+    assert set(view["teams_private"]) == set(TEAMS)
