@@ -58,6 +58,7 @@ class Session:
                               [engine.from_dict(e) for r in records for e in r["events"]])
         session = cls(folder, scenario, state, journal, meta, records, [])
         session._sync_meta()
+        session._write_missing_turn_logs()
         return session
 
     @classmethod
@@ -139,29 +140,35 @@ class Session:
 
     # -- turn logs ----------------------------------------------------------------------
     def turn_records(self, turn: int) -> list[dict]:
-        out, current = [], 0
-        for r in self.records:
-            for e in r["events"]:
-                if e.get("kind") == "turn_started":
-                    current = e["turn"]
-            if current == turn:
-                out.append(r)
-        return out
+        return _records_by_turn(self.records).get(turn, [])
 
-    def write_turn_log(self, turn: int) -> Path:
+    def write_turn_log(self, turn: int, state=None, records: list[dict] | None = None) -> Path:
+        """The Markdown log of a turn, from its records and the state at its end."""
         from exercise.fsutil import atomic_write
 
         folder = self.folder / saves.TURNS
         folder.mkdir(exist_ok=True)
         path = folder / f"turn-{turn:02d}.md"
-        atomic_write(path, render_turn(self.scenario, self.state, turn, self.turn_records(turn), self.meta.title))
+        records = self.turn_records(turn) if records is None else records
+        text = render_turn(self.scenario, self.state if state is None else state, turn, records, self.meta.title)
+        atomic_write(path, text)
         return path
 
     def _write_missing_turn_logs(self) -> None:
+        """Rebuild the logs of finished turns that are missing, each from the state as it
+        was when that turn ended (one replay pass, only when something is missing)."""
         done = self.state.turn - (0 if self.state.phase == "summary" or self.state.status == "ended" else 1)
-        for t in range(1, max(done, 0) + 1):
-            if not (self.folder / saves.TURNS / f"turn-{t:02d}.md").exists():
-                self.write_turn_log(t)
+        folder = self.folder / saves.TURNS
+        missing = {t for t in range(1, max(done, 0) + 1) if not (folder / f"turn-{t:02d}.md").exists()}
+        if not missing:
+            return
+        by_turn = _records_by_turn(self.records)
+        state = engine.initial_state(self.scenario, self.meta.seed)
+        for turn in range(0, max(missing) + 1):
+            events = [engine.from_dict(e) for r in by_turn.get(turn, []) for e in r["events"]]
+            state = engine.replay(state, events)
+            if turn in missing:
+                self.write_turn_log(turn, state, by_turn.get(turn, []))
 
     # -- reading ------------------------------------------------------------------------
     def events(self) -> list:
@@ -172,6 +179,18 @@ class Session:
 
     def close(self) -> None:
         self.journal.close()
+
+
+def _records_by_turn(records: list[dict]) -> dict[int, list[dict]]:
+    """Command records grouped by the turn they happened in (0: before the first)."""
+    out: dict[int, list[dict]] = {}
+    current = 0
+    for r in records:
+        for e in r["events"]:
+            if e.get("kind") == "turn_started":
+                current = e["turn"]
+        out.setdefault(current, []).append(r)
+    return out
 
 
 def state_hash(state) -> str:

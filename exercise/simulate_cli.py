@@ -42,7 +42,32 @@ def _load(name: str):
     except ScenarioError as e:
         click.echo(f"{path}: {e}", err=True)
         sys.exit(1)
-    return loaded.scenario
+    return loaded.scenario, loaded.texts
+
+
+def _save_runs(sc, sources: dict, runs: int, seed: int, policy: str, root) -> list[str]:
+    """Play each run again, recording it (runs are deterministic), and save it as an exercise."""
+    from exercise import engine
+    from exercise.engine.rolls import derive_seed
+    from exercise.engine.simulate import play
+    from exercise.journal import saves
+    from exercise.session import Session
+
+    folders = []
+    for i in range(runs):
+        records: list[dict] = []
+
+        def record(command, events, records=records):
+            records.append({"type": "command", "n": len(records) + 1, "at": saves.now(),
+                            "command": engine.to_dict(command), "events": [engine.to_dict(e) for e in events]})
+
+        run_seed = derive_seed(seed, i)
+        play(sc, run_seed, policy, record)
+        session = Session.create(sc, sources, saves.saves_dir(root), name=f"sim-{sc.id}-{seed}-{i + 1}",
+                                 seed=run_seed, simulated=True, history=records)
+        folders.append(str(session.folder))
+        session.close()
+    return folders
 
 
 class _Progress:
@@ -83,7 +108,11 @@ class _Progress:
 @click.option("--workers", "-w", type=click.IntRange(1, 256), default=None,
               help="Processes to use (default: one per CPU for long runs). The report does not depend on it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document.")
-def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: int | None, as_json: bool) -> None:
+@click.option("--save", is_flag=True, help="Also write each run as a saved exercise, to open, verify and debrief.")
+@click.option("--saves", "saves_root", type=click.Path(path_type=__import__("pathlib").Path), default=None,
+              help="Folder for --save (default: $EXERCISE_SAVES or ./saves).")
+def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: int | None, as_json: bool,
+             save: bool, saves_root) -> None:
     """Play SCENARIO (default: deadline-2027) many times with bots and report.
 
     Shows the spread of outcomes, how often each inject fired (and which never did), the
@@ -92,7 +121,7 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
     """
     from exercise.engine.simulate import render, run_many, summarise
 
-    sc = _load(scenario)
+    sc, sources = _load(scenario)
     import gc
 
     gc.freeze()  # ~15 % faster: the collector no longer rescans the loaded scenario
@@ -105,6 +134,8 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
     finally:
         progress.close()
     report = summarise(sc, results, seed, policy)
+    if save:
+        report["saved"] = _save_runs(sc, sources, runs, seed, policy, saves_root)
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:

@@ -204,3 +204,34 @@ def test_sigkill_mid_exercise_loses_nothing_acknowledged(tmp_path):
         s.close()
         if done:
             break
+
+
+def test_simulate_save_writes_runs_that_replay_to_the_reported_outcome(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "exercise", "simulate", str(MINI), "--runs", "3", "--seed", "5",
+                          "--json", "--save", "--saves", str(tmp_path)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert len(report["saved"]) == 3
+    outcomes = {}
+    for folder in report["saved"]:
+        s = Session.open(Path(folder))
+        assert s.state.status == "ended" and s.meta.simulated
+        assert (Path(folder) / "turns" / "turn-04.md").exists()
+        outcomes[s.state.verdict.outcome] = outcomes.get(s.state.verdict.outcome, 0) + 1
+        s.close()
+    assert outcomes == {o["id"]: o["runs"] for o in report["outcomes"] if o["runs"]}
+
+
+def test_rebuilt_turn_logs_show_the_world_as_it_was_then(tmp_path, mini):
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    play(s, 5)  # turn 1 ends
+    s.execute(cm.Advance(force=True))
+    s.execute(cm.Override(target="track", track="trust", value=9.5, rationale="test"))
+    play_rest = [s.execute(cm.Advance(force=True)) for _ in range(4)]
+    assert play_rest and s.state.turn == 3
+    original = (s.folder / "turns" / "turn-01.md").read_text()
+    assert "9.5" not in original.split("## World")[1]
+    s.close()
+    (s.folder / "turns" / "turn-01.md").unlink()
+    Session.open(s.folder).close()
+    assert (s.folder / "turns" / "turn-01.md").read_text() == original

@@ -19,7 +19,7 @@ from exercise.engine.bots import POLICIES
 from exercise.engine.compiled import rules_for
 from exercise.engine.rolls import Dice, derive_seed
 from exercise.engine.commands import Rejected
-from exercise.engine.rules import execute
+from exercise.engine.rules import execute as _execute
 from exercise.engine.state import initial_state
 
 MIXED = "mixed"
@@ -39,11 +39,24 @@ class RunResult:
     policies: tuple[str, ...]
 
 
-def play(scenario: model.Scenario, seed: int, policy: str = MIXED) -> RunResult:
+def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
+         record: Callable[[object, list], None] | None = None) -> RunResult:
     """One whole exercise: the facilitator advances (forcing), bots play every team.
 
     Reserve injects are not fired; argued actions are adjudicated at 50 % with no effects.
+    `record(command, events)` is called for every accepted command (to save the run).
     """
+    if record is not None:
+        def execute(state, command):  # noqa: F811 - the recording variant, local to this run
+            new, events = _execute(state, command)
+            record(command, events)
+            return new, events
+    else:
+        execute = _execute
+
+    def _run(state, command):  # noqa: F811
+        return execute(state, command)[0]
+
     r = rules_for(scenario)
     dice = Dice(derive_seed(seed, 1))
     names = tuple(POLICIES)
@@ -76,7 +89,7 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED) -> RunResult:
 
 
 def _run(state, command):
-    return execute(state, command)[0]
+    return _execute(state, command)[0]
 
 
 # Batches made only of these are preliminary: the bot is asked again on their results.
@@ -268,3 +281,7 @@ def render(report: dict) -> Iterable[str]:
             yield f"  {d['name']}: {turns}{after}"
     yield ""
     yield f"Rejected bot commands: {report['rejected_commands']}"
+    if report.get("saved"):
+        yield ""
+        yield f"Saved {len(report['saved'])} run(s) as exercises, e.g. {report['saved'][0]}"
+        yield "  open one with `exercise resume ID`, check it with `exercise verify ID`"
