@@ -33,7 +33,7 @@ def _phase_name(s: State, r: Rules) -> str:
     return s.phase.capitalize()
 
 
-def _common(s: State, r: Rules) -> dict:
+def _common(s: State, r: Rules, viewer: str | None = None) -> dict:
     sc = r.scenario
     return {
         "scenario": {"id": sc.id, "title": sc.title, "briefing": sc.scenario.briefing},
@@ -65,7 +65,7 @@ def _common(s: State, r: Rules) -> dict:
             {"id": i.id, "name": i.name, "cost": i.cost, "origin": i.origin,
              "lead_time": max(0, i.lead_time + s.lead_time.get(i.id, 0)), "capacity": i.capacity,
              "max_quantity": i.max_quantity, "cancel_penalty": i.cancel_penalty,
-             "description": i.description}
+             "description": i.description, "arrives": _arrives(s, r, i, viewer)}
             for i in sc.items
         ],
         "categories": [
@@ -74,6 +74,26 @@ def _common(s: State, r: Rules) -> dict:
             for c in r.cats
         ],
     }
+
+
+def _arrives(s: State, r: Rules, item: model.Item, viewer: str | None) -> int:
+    """The turn one unit would arrive if ordered now: lead time, then the line's queue.
+
+    A team sees the queue as it stood at the start of the turn plus its own orders:
+    other teams' orders of this turn are their private business until they land.
+    """
+    line = r.line[item.id]
+    use = {t: k for (ln, t), k in s.line_use.items() if ln == line}
+    if viewer is not None:
+        for o in s.orders.values():
+            if (o.team != viewer and o.placed == s.turn and o.status in ("draft", "ordered")
+                    and not o.backlog and r.line[o.item] == line):
+                for t, k in o.slots:
+                    use[t] = use.get(t, 0) - k
+    t = max(s.turn, 1) + max(0, item.lead_time + s.lead_time.get(item.id, 0))
+    while use.get(t, 0) >= item.capacity:
+        t += 1
+    return t
 
 
 def _command(s: State, r: Rules, c: model.Command) -> dict:
@@ -169,7 +189,7 @@ def player_view(state: State, team_id: str) -> dict:
     r = state.rules
     if team_id not in r.teams:
         raise KeyError(f"unknown team {team_id!r}")
-    view = _common(state, r)
+    view = _common(state, r, team_id)
     view["team_tracks"] = _team_tracks(state, r, team_id)
     view["me"] = _private(state, r, team_id)
     v = state.verdict
