@@ -18,10 +18,42 @@ import click
 def main(ctx: click.Context) -> None:
     """Run tabletop exercises and wargames in the terminal.
 
-    With no command, opens the default scenario.
+    With no command, opens the start screen: pick a scenario (or a save) and play.
     """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        _run_tui(None, None)
+
+
+def _run_tui(session, saves_root: Path | None, scenario: str | None = None) -> None:
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        click.echo("the console needs a terminal; for scripts see `exercise --help` "
+                   "(validate, simulate, saves, verify, resume --summary)", err=True)
+        sys.exit(2)
+    from exercise.tui.app import make_app
+
+    try:
+        make_app(session=session, saves_root=saves_root, scenario=scenario).run()
+    finally:
+        if session is not None:
+            session.close()
+
+
+@main.command()
+@click.argument("scenario", required=False, default="deadline-2027")
+@click.option("--name", help="Name of this exercise (default: the scenario's title).")
+@click.option("--seed", type=int, default=None, help="Seed of the random rolls (default: the scenario's).")
+@click.option("--saves", "saves_root", type=click.Path(path_type=Path), default=None,
+              help="Folder of saved exercises (default: $EXERCISE_SAVES or ./saves).")
+def run(scenario: str, name: str | None, seed: int | None, saves_root: Path | None) -> None:
+    """Start a new exercise of SCENARIO (default: deadline-2027) in the facilitator console."""
+    from exercise.journal import saves
+    from exercise.session import Session
+    from exercise.simulate_cli import _load
+
+    sc, sources = _load(scenario)
+    session = Session.create(sc, sources, saves.saves_dir(saves_root), name=name, seed=seed)
+    click.echo(f"saving to {session.folder}", err=True)
+    _run_tui(session, saves_root)
 
 
 @main.command()
@@ -170,6 +202,9 @@ def open_session(save: str, saves_root: Path | None):
 def resume(save: str, saves_root: Path | None, summary: bool) -> None:
     """Continue a saved exercise."""
     session = open_session(save, saves_root)
+    if not summary:
+        _run_tui(session, saves_root)
+        return
     try:
         for n in session.notices:
             click.echo(f"note: {n}")
@@ -182,7 +217,7 @@ def describe(session) -> str:
     s = session.state
     sc = session.scenario
     lines = [f"{session.meta.title} ({sc.title}), save {session.folder}"]
-    if s.status == "setup":
+    if s.status == "ready":
         lines.append("not started yet")
     else:
         label = sc.calendar.label(s.turn) if s.turn else ""
@@ -204,5 +239,3 @@ from exercise.simulate_cli import simulate  # noqa: E402 - light: imports the en
 main.add_command(simulate)
 
 
-def run() -> None:  # pragma: no cover - console entry used by `python -m exercise`
-    main()

@@ -106,7 +106,7 @@ class Meta:
     turn: int = 0
     turns: int = 0
     phase: str = ""
-    status: str = "setup"
+    status: str = "ready"
     teams: list[str] = attrs.field(factory=list)
     parent: dict | None = None
     simulated: bool = False

@@ -1,0 +1,166 @@
+"""One readable line per event, for the live log and the debrief timeline.
+
+Pure: a scenario and an event dict (as in the journal) in, a line of text out.
+"""
+
+from __future__ import annotations
+
+from exercise import model
+
+
+def _n(x) -> str:
+    if isinstance(x, float):
+        return f"{x:.2f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+class Narrator:
+    def __init__(self, scenario: model.Scenario):
+        self.s = scenario
+        self.teams = {t.id: t.name.split(" (")[0] for t in scenario.teams}  # short names read better in a log
+        self.tracks = {t.id: t.name for t in scenario.tracks}
+        self.items = {i.id: i.name for i in scenario.items}
+        self.injects = {i.id: i for i in scenario.all_injects()}
+        self.commands = {c.id: c.name for c in scenario.commands}
+        self.adhoc: dict[str, str] = {}
+        self.unit = scenario.budget.unit
+
+    def team(self, t) -> str:
+        return self.teams.get(t, t) if t else "all teams"
+
+    def inject(self, iid: str) -> str:
+        if iid in self.injects:
+            return self.injects[iid].title
+        return self.adhoc.get(iid, iid)
+
+    def option(self, iid: str, oid: str) -> str:
+        inj = self.injects.get(iid)
+        if inj:
+            for o in inj.options:
+                if o.id == oid:
+                    return o.label
+        return oid
+
+    def line(self, e: dict) -> str | None:
+        """The line for an event, or None for bookkeeping not worth a line."""
+        k = e.get("kind")
+        f = getattr(self, "_" + str(k), None)
+        return f(e) if f else f"{k}"
+
+    # -- the run
+    def _exercise_started(self, e):
+        return f"Exercise started (seed {e['seed']})"
+
+    def _turn_started(self, e):
+        return f"=== Turn {e['turn']}: {self.s.calendar.label(e['turn'])} ==="
+
+    def _phase_changed(self, e):
+        names = {p.id: p.name or p.id.capitalize() for p in self.s.phases}
+        return f"Phase: {names.get(e['phase'], e['phase'])}"
+
+    def _paused(self, e):
+        return "Exercise paused"
+
+    def _resumed(self, e):
+        return "Exercise resumed"
+
+    def _exercise_ended(self, e):
+        early = " (ended early)" if e.get("early") else ""
+        return f"Exercise ended{early}: {e['name']}. {e['reason']}"
+
+    # -- values
+    def _track_set(self, e):
+        who = f" ({self.team(e['team'])})" if e.get("team") else ""
+        cause = f" [{e['cause']}]" if e.get("cause") else ""
+        return f"{self.tracks.get(e['track'], e['track'])}{who} -> {_n(e['value'])}{cause}"
+
+    def _threshold_crossed(self, e):
+        who = f" for {self.team(e['team'])}" if e.get("team") else ""
+        return f"Threshold: {self.tracks.get(e['track'], e['track'])}{who} fell below {_n(e['at'])} ({e['label']})"
+
+    def _overridden(self, e):
+        what = self.tracks.get(e.get("track"), e.get("track")) or e.get("ally") or e["target"]
+        who = f" ({self.team(e['team'])})" if e.get("team") else ""
+        return f"Override: {what}{who} {_n(e['previous'])} -> {_n(e['value'])}. {e['rationale']}"
+
+    def _budget_set(self, e):
+        return None
+
+    def _allocation_set(self, e):
+        parts = ", ".join(f"{k} {round(v * 100)}%" for k, v in e["shares"].items())
+        return f"{self.team(e['team'])} allocated: {parts}"
+
+    def _spending_set(self, e):
+        return f"{self.team(e['team'])} set {e['ally']} spending to {_n(e['spending'])} % GDP"
+
+    def _budget_effect_added(self, e):
+        return f"Budget: {self.team(e['team'])} {e['category']} {_n(e['amount']):s} {self.unit}/turn, turns {e['first']}-{e['last']}"
+
+    # -- procurement
+    def _order_placed(self, e):
+        return (f"{self.team(e['team'])} ordered {e['quantity']} x {self.items.get(e['item'], e['item'])} "
+                f"for {_n(e['cost'])} {self.unit}, due turn {e['due']}")
+
+    def _order_cancelled(self, e):
+        return f"{self.team(e['team'])} cancelled {e['order']} (penalty {_n(e['penalty'])} {self.unit})"
+
+    def _slip_rolled(self, e):
+        if e["slipped"]:
+            return f"Delivery slip: {e['order']} now due turn {e['due']} (roll {round(e['roll'] * 100)} < {round(e['chance'] * 100)})"
+        return None
+
+    def _order_delivered(self, e):
+        return f"Delivered to {self.team(e['team'])}: {e['quantity']} x {self.items.get(e['item'], e['item'])}"
+
+    def _lead_time_changed(self, e):
+        return f"Lead time of {self.items.get(e['item'], e['item'])} {'+' if e['delta'] >= 0 else ''}{e['delta']} turn(s)"
+
+    # -- commands
+    def _force_assigned(self, e):
+        return (f"{self.team(e['team'])} assigned {_n(e['amount'])} {self.tracks.get(e['capability'], e['capability'])} "
+                f"to {self.commands.get(e['command'], e['command'])}")
+
+    def _lead_taken(self, e):
+        return f"{self.team(e['team'])} took the lead of {self.commands.get(e['command'], e['command'])} ({e['ally']})"
+
+    def _lead_handed_back(self, e):
+        return f"{self.team(e['team'])} handed back the lead of {self.commands.get(e['command'], e['command'])}"
+
+    def _ally_moved(self, e):
+        return f"{e['ally']} moved to {self.commands.get(e['command'], e['command'])}"
+
+    # -- injects
+    def _inject_rolled(self, e):
+        return None
+
+    def _adhoc_inject(self, e):
+        self.adhoc[e["inject"]] = e["title"]
+        return None
+
+    def _inject_fired(self, e):
+        to = ", ".join(self.team(t) for t in e["to"]) or "the facilitator"
+        by = "" if e.get("by") == "schedule" else f" (by {e['by']})"
+        return f"INJECT: {self.inject(e['inject'])} -> {to}{by}"
+
+    def _inject_controlled(self, e):
+        extra = f" {e['turns']} turn(s)" if e.get("turns") else ""
+        return f"Inject {self.inject(e['inject'])}: {e['action']}{extra}"
+
+    def _decision_answered(self, e):
+        default = " (default)" if e.get("default") else ""
+        return f"{self.team(e['team'])} decided on {self.inject(e['inject'])}: {self.option(e['inject'], e['option'])}{default}"
+
+    def _submitted(self, e):
+        return f"{self.team(e['team'])} submitted orders{' (forced)' if e.get('forced') else ''}"
+
+    def _action_argued(self, e):
+        return f"{self.team(e['team'])} argues: {e['action']} -> {e['result']}"
+
+    def _action_adjudicated(self, e):
+        verdict = "SUCCESS" if e["success"] else "FAILURE"
+        return f"Adjudicated {e['action_id']} at {e['likelihood']}%: roll {round(e['roll'] * 100)} -> {verdict}. {e['rationale']}"
+
+    def _note_added(self, e):
+        rating = f" [{e['objective']}: {e['rating']}]" if e.get("objective") and e.get("rating") else ""
+        tags = f" #{' #'.join(e['tags'])}" if e.get("tags") else ""
+        return f"Note: {e['text']}{rating}{tags}"

@@ -1,0 +1,161 @@
+"""The Textual application: one factory used by the CLI and the tests.
+
+    make_app(session=...)            the facilitator console of an open exercise
+    make_app(saves_root=..., scenario=...)   the start screen (pick a scenario or a save)
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from exercise import engine
+from exercise.journal.log import JournalError
+from exercise.tui.modals import Field, FormModal, TextModal
+
+HELP = """\
+**The facilitator console** runs the exercise. Keys are shown in the footer; every action
+is also in the command palette (**ctrl+p**). The mouse works too.
+
+| key | what it does |
+|---|---|
+| n | next phase: start, deliver injects, close deliberation (asks before forcing), adjudicate, next turn |
+| t | switch to a team's screen (hot-seat); **escape** comes back |
+| 1-5 | tabs: overview, injects, actions, log, notes |
+| f / h / r / k / d | fire / hold / release / skip / delay the selected inject (Injects tab) |
+| v | read the selected inject in full |
+| a | write and fire an ad-hoc inject now |
+| j | adjudicate an argued action (likelihood, roll, rationale) |
+| o | override a value, with a rationale |
+| m | add a note or observation (tags, inject, P/S/M/U rating of an objective) |
+| p | pause / resume |
+| T | set the turn timer (teams see it; when it runs out you are told, nothing advances) |
+| e | end the exercise now (asks for a reason) and show the outcome |
+| ? | this help |
+| ctrl+q | quit: everything is already saved; `exercise resume` continues |
+
+**A turn**: briefing, injects (delivered when you press n), deliberation (teams decide and
+submit), adjudication (deliveries, decay, rolls), summary. Teams act only in deliberation.
+
+**Team screens** show only what that team may see. Keys there: enter answers the selected
+decision, b sets the budget split, o orders the selected catalogue item, x withdraws or
+cancels an order, l / g take or hand back a command lead, a assigns forces, u argues an
+action, s submits the team's orders.
+
+Everything you do is written to the save folder before the screen shows it.
+"""
+
+
+class ExerciseApp(App):
+    CSS_PATH = ["app.tcss", "team.tcss"]
+    TITLE = "exercise"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, session=None, saves_root: Path | None = None, scenario: str | None = None,
+                 clock=time.monotonic):
+        super().__init__()
+        self.session = session
+        self.saves_root = saves_root
+        self.scenario_name = scenario
+        self.clock = clock
+        self.timer_deadline: float | None = None
+        self._timer_warned = False
+
+    def on_mount(self) -> None:
+        if self.session is not None:
+            self.open_session(self.session)
+        else:
+            from exercise.tui.start import StartScreen
+
+            self.push_screen(StartScreen(self.saves_root, self.scenario_name))
+
+    def open_session(self, session) -> None:
+        from exercise.tui.facilitator import FacilitatorScreen
+
+        self.session = session
+        self.sub_title = session.meta.title
+        self.push_screen(FacilitatorScreen(session))
+        for notice in session.notices:
+            self.notify(notice, title="Resumed", timeout=10)
+
+    # -- the one way a console acts -------------------------------------------------------
+    def run_command(self, command) -> bool:
+        """Through the engine and the journal; a refusal becomes a notification."""
+        try:
+            self.session.execute(command)
+        except engine.Rejected as e:
+            self.notify(str(e), title="Not done", severity="error", timeout=8)
+            return False
+        except JournalError as e:
+            self.notify(str(e), title="Not saved", severity="error", timeout=20)
+            return False
+        return True
+
+    # -- hot-seat -------------------------------------------------------------------------
+    def action_pick_team(self) -> None:
+        if self.session is None:
+            return
+        teams = self.session.scenario.teams
+
+        def chosen(form):
+            if form:
+                self.show_team(form["team"])
+
+        self.push_screen(FormModal("Switch to a team's screen", [
+            Field("team", "Team", "select", tuple((t.name, t.id) for t in teams), default=teams[0].id)],
+            "Open"), chosen)
+
+    def show_team(self, team: str) -> None:
+        from exercise.tui.port import LocalTeamPort
+        from exercise.tui.team import TeamScreen
+
+        self.push_screen(TeamScreen(LocalTeamPort(self.session, team), hot_seat=True))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and how a turn works", self.action_help)
+        if self.session is not None:
+            for t in self.session.scenario.teams:
+                yield SystemCommand(f"Team screen: {t.name}", f"Hot-seat: show only what {t.name} may see",
+                                    lambda team=t.id: self.show_team(team))
+        for binding in screen.active_bindings.values():
+            b = binding.binding
+            if b.action.startswith("tab(") or b.key in ("question_mark",) or not b.description:
+                continue
+            yield SystemCommand(b.description, f"key: {b.key_display or b.key}",
+                                lambda node=binding.node, action=b.action: self.run_action(action, node))
+
+    def action_help(self) -> None:
+        self.push_screen(TextModal("Help", HELP))
+
+    # -- the turn timer (shown to every console; expiry is a notice, never an advance) --------
+    def set_timer_minutes(self, minutes: float) -> None:
+        self.timer_deadline = None if not minutes else self.clock() + minutes * 60
+        self._timer_warned = False
+
+    def timer_text(self) -> str:
+        if self.timer_deadline is None:
+            return ""
+        left = self.timer_deadline - self.clock()
+        if left <= 0:
+            return "time is up"
+        return f"{int(left) // 60:02d}:{int(left) % 60:02d} left"
+
+    def timer_expired(self) -> bool:
+        """True once, when the timer runs out."""
+        if self.timer_deadline is None or self._timer_warned or self.clock() < self.timer_deadline:
+            return False
+        self._timer_warned = True
+        return True
+
+
+def make_app(session=None, saves_root: Path | None = None, scenario: str | None = None, clock=time.monotonic):
+    return ExerciseApp(session=session, saves_root=saves_root, scenario=scenario, clock=clock)

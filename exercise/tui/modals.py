@@ -1,0 +1,175 @@
+"""Modal dialogs shared by every console: confirm, a small form, a text page.
+
+They collect input and return it; they hold no rules. Whatever they return becomes an
+engine command in the screen that opened them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Markdown, Select, Static, TextArea
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no, with the consequence spelled out."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "confirm", "Yes", show=False)]
+
+    def __init__(self, title: str, body: str, confirm: str = "Confirm"):
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.confirm_label = confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.body, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.confirm_label, variant="warning", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+@attrs.frozen
+class Field:
+    """One input of a FormModal."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text | number | integer | select | multiline
+    options: tuple[tuple[str, Any], ...] = ()  # (label, value) for select
+    default: Any = None
+    required: bool = True
+    help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+class FormModal(ModalScreen[dict | None]):
+    """A small form; returns {name: value} with numbers converted, or None if cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save", show=True)]
+
+    def __init__(self, title: str, fields: list[Field], submit: str = "OK", intro: str = ""):
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.submit_label = submit
+        self.intro = intro
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.intro:
+                yield Static(self.intro, classes="dialog-body")
+            with VerticalScroll(classes="form-fields"):
+                for f in self.fields:
+                    yield Label(f.label + ("" if f.required else " (optional)"), classes="field-label")
+                    if f.kind == "select":
+                        yield Select(list(f.options), value=f.default if f.default is not None else Select.BLANK,
+                                     allow_blank=not f.required or f.default is None, id=f"f-{f.name}")
+                    elif f.kind == "multiline":
+                        yield TextArea(str(f.default or ""), id=f"f-{f.name}", classes="field-area")
+                    else:
+                        yield Input(value="" if f.default is None else str(f.default), id=f"f-{f.name}",
+                                    type={"number": "number", "integer": "integer"}.get(f.kind, "text"))
+                    if f.help:
+                        yield Static(f.help, classes="field-help")
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.submit_label, variant="primary", id="submit")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        first = self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea").first()
+        first.focus()
+
+    def _value(self, f: Field):
+        widget = self.query_one(f"#f-{f.name}")
+        if isinstance(widget, Select):
+            value = widget.value
+            return None if value is Select.BLANK else value
+        if isinstance(widget, TextArea):
+            return widget.text.strip()
+        return widget.value.strip()
+
+    def collect(self) -> dict | str:
+        """The values, or an error message naming the field to fix."""
+        out = {}
+        for f in self.fields:
+            raw = self._value(f)
+            if raw in (None, ""):
+                if f.required:
+                    return f"{f.label}: required"
+                out[f.name] = None
+                continue
+            if f.kind in ("number", "integer"):
+                try:
+                    value = int(raw) if f.kind == "integer" else float(raw)
+                except ValueError:
+                    return f"{f.label}: enter a {'whole ' if f.kind == 'integer' else ''}number"
+                if f.minimum is not None and value < f.minimum:
+                    return f"{f.label}: at least {f.minimum:g}"
+                if f.maximum is not None and value > f.maximum:
+                    return f"{f.label}: at most {f.maximum:g}"
+                out[f.name] = value
+            else:
+                out[f.name] = raw
+        return out
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#submit")
+    def action_submit(self) -> None:
+        result = self.collect()
+        if isinstance(result, str):
+            self.query_one("#form-error", Static).update(result)
+            return
+        self.dismiss(result)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextModal(ModalScreen[None]):
+    """A page of Markdown (help, an inject's full text, the outcome)."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False)]
+
+    def __init__(self, title: str, markdown: str):
+        super().__init__()
+        self.title_text = title
+        self.markdown = markdown
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog page"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="page-body"):
+                yield Markdown(self.markdown)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""How a screen reaches the exercise: a port that gives views and takes commands.
+
+The facilitator console holds the Session itself. A team console only ever holds a
+TeamPort: it can read its team's player view and send commands as that team, nothing
+more. The local port (hot-seat) wraps the Session; the network client (`exercise join`)
+implements the same interface over the protocol, so the team screens do not change.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from exercise import engine
+
+
+class TeamPort(Protocol):
+    team: str
+
+    def view(self) -> dict:
+        """The team's player view (plain data)."""
+
+    def send(self, command) -> None:
+        """Carry out a command as this team; raises engine.Rejected or JournalError."""
+
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` whenever the view may have changed; returns an unsubscribe."""
+
+    @property
+    def status(self) -> str:
+        """Connection state for the screen ('local', 'connected', 'reconnecting...')."""
+
+
+class LocalTeamPort:
+    """Hot-seat: the team console in the facilitator's process."""
+
+    status = "local"
+
+    def __init__(self, session, team: str):
+        self.session = session
+        self.team = team
+
+    def view(self) -> dict:
+        return engine.player_view(self.session.state, self.team)
+
+    def send(self, command) -> None:
+        if getattr(command, "team", self.team) != self.team or command.actor != self.team:
+            raise engine.Rejected(f"this console acts for {self.team} only")
+        self.session.execute(command)
+
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        def listener(session, command, events):
+            callback()
+
+        self.session.listeners.append(listener)
+        return lambda: self.session.listeners.remove(listener) if listener in self.session.listeners else None
