@@ -84,7 +84,7 @@ class FormModal(ModalScreen[dict | None]):
                 for f in self.fields:
                     yield Label(f.label + ("" if f.required else " (optional)"), classes="field-label")
                     if f.kind == "select":
-                        yield Select(list(f.options), value=f.default if f.default is not None else Select.BLANK,
+                        yield Select(list(f.options), value=f.default if f.default is not None else Select.NULL,
                                      allow_blank=not f.required or f.default is None, id=f"f-{f.name}")
                     elif f.kind == "multiline":
                         yield TextArea(str(f.default or ""), id=f"f-{f.name}", classes="field-area")
@@ -106,7 +106,7 @@ class FormModal(ModalScreen[dict | None]):
         widget = self.query_one(f"#f-{f.name}")
         if isinstance(widget, Select):
             value = widget.value
-            return None if value is Select.BLANK else value
+            return None if value is Select.NULL else value
         if isinstance(widget, TextArea):
             return widget.text.strip()
         return widget.value.strip()

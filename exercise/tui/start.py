@@ -57,7 +57,9 @@ class StartScreen(Screen):
         ids = loader.scenario_ids()
         options = self.query_one("#scenarios", OptionList)
         for sid in ids:
-            options.add_option(Option(sid, id=sid))
+            loaded, _ = self._load(sid)
+            title = loaded.scenario.title if loaded is not None and loaded.scenario is not None else "(has errors)"
+            options.add_option(Option(f"{title}\n  [dim]{sid}[/dim]", id=sid))
         if self.wanted and self.wanted not in ids:
             path = loader.find_scenario(self.wanted)
             if path is not None and path.exists():

@@ -1,0 +1,243 @@
+"""The facilitator console, driven with Pilot: every action, including refused ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, RichLog, Select, TabbedContent, TextArea
+
+from exercise.engine import commands as cm
+from exercise.packs import loader
+from exercise.packs.problems import Problems
+from exercise.session import Session
+from exercise.tui.app import make_app
+from exercise.tui.modals import ConfirmModal, FormModal, TextModal
+
+MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
+
+
+@pytest.fixture
+def session(tmp_path):
+    loaded = loader.load_scenario(MINI, Problems())
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Pilot")
+    yield s
+    s.close()
+
+
+def kinds(session) -> list[str]:
+    return [r["command"]["kind"] for r in session.records]
+
+
+async def fill(pilot, app, values: dict) -> None:
+    """Fill the open FormModal's fields by name and submit it."""
+    form = app.screen
+    assert isinstance(form, FormModal), type(form)
+    for name, value in values.items():
+        widget = form.query_one(f"#f-{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.text = str(value)
+        else:
+            widget.value = str(value)
+    await pilot.pause()
+    form.action_submit()
+    await pilot.pause()
+
+
+def status(app) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def to_deliberation(pilot, app):
+    for _ in range(3):  # start, deliver injects, open deliberation
+        await pilot.press("n")
+        await pilot.pause()
+
+
+async def test_start_and_advance_through_a_turn(session):
+    app = make_app(session=session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "not started" in status(app)
+        await to_deliberation(pilot, app)
+        assert kinds(session) == ["start", "advance", "advance"]
+        assert session.state.phase == "deliberation"
+        assert "Turn 1/4 2026 Q1" in status(app)
+        # Leaving deliberation with teams not submitted asks first; cancel changes nothing.
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "East" in str(app.screen.body) and "West" in str(app.screen.body)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert session.state.phase == "deliberation"
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")  # "Force" has the focus
+        await pilot.pause()
+        assert session.records[-1]["command"] == {"kind": "advance", "actor": "facilitator", "force": True}
+        assert session.state.phase == "adjudication"
+
+
+async def test_refused_command_is_a_notification_not_a_crash(session):
+    app = make_app(session=session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("p")  # pause before the start: the engine refuses
+        await pilot.pause()
+        assert session.records == []
+        assert any("not started" in n.message for n in app._notifications)
+
+
+async def test_inject_controls_fire_hold_release_skip_delay(session):
+    app = make_app(session=session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_deliberation(pilot, app)
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#inject-table", DataTable)
+
+        async def select(iid):
+            table.move_cursor(row=table.get_row_index(iid))
+            await pilot.pause()
+
+        await select("reserve-cyber")
+        await pilot.press("f")
+        await pilot.pause()
+        assert session.records[-1]["command"] == {"kind": "fire_inject", "inject": "reserve-cyber", "actor": "facilitator"}
+        assert "reserve-cyber" in session.state.fired
+        await select("sabotage")
+        await pilot.press("h")
+        await pilot.pause()
+        assert session.state.inject_status.get("sabotage") == "held"
+        await pilot.press("r")
+        await pilot.pause()
+        assert kinds(session)[-1] == "release_inject"
+        await pilot.press("d")
+        await pilot.pause()
+        await fill(pilot, app, {"turns": 2})
+        assert session.records[-1]["command"]["turns"] == 2
+        await select("follow-up")
+        await pilot.press("k")
+        await pilot.pause()
+        assert session.state.inject_status.get("follow-up") == "skipped"
+        await pilot.press("k")  # skipping twice is refused, with a reason
+        await pilot.pause()
+        assert kinds(session).count("skip_inject") == 1
+        assert any("skipped already" in n.message for n in app._notifications)
+        await select("drones")
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, TextModal) and "Drones over the border" in app.screen.title_text
+
+
+async def test_adhoc_inject_override_note_adjudicate(session):
+    app = make_app(session=session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_deliberation(pilot, app)
+        await pilot.press("a")
+        await pilot.pause()
+        await fill(pilot, app, {"title": "Port strike in Gdansk", "to": "east", "text": "Dockers walk out.",
+                                "track": "air", "add": -1})
+        fired = session.records[-1]["command"]
+        assert fired["kind"] == "fire_adhoc" and fired["to"] == ["east"]
+        assert fired["effects"] == [{"track": "air", "add": -1.0, "team": "self"}]
+        # Override without a rationale: the form refuses, nothing is sent.
+        await pilot.press("o")
+        await pilot.pause()
+        await fill(pilot, app, {"what": "trust", "value": 8})
+        assert isinstance(app.screen, FormModal) and "required" in str(app.screen.query_one("#form-error").render())
+        await fill(pilot, app, {"rationale": "US envoy visit went well"})
+        assert session.state.tracks["trust"] == 8.0
+        assert session.records[-1]["command"]["rationale"] == "US envoy visit went well"
+        # A note rating an objective.
+        await pilot.press("m")
+        await pilot.pause()
+        await fill(pilot, app, {"text": "East shared intelligence quickly", "tags": "intel, tempo",
+                                "objective": "air", "rating": "S"})
+        note = session.records[-1]["command"]
+        assert note["kind"] == "note" and note["tags"] == ["intel", "tempo"] and note["rating"] == "S"
+        # A team argues an action; the facilitator adjudicates it with a roll.
+        session.execute(cm.Argue(actor="east", team="east", action="Close the border", result="fewer drones",
+                                 reasons="we have the guards"))
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.press("j")
+        await pilot.pause()
+        await fill(pilot, app, {"likelihood": 70, "rationale": "guards are in place"})
+        adjudicated = [e for e in session.records[-1]["events"] if e["kind"] == "action_adjudicated"]
+        assert adjudicated and adjudicated[0]["likelihood"] == 70 and 0 <= adjudicated[0]["roll"] < 1
+        assert any("against 70 %" in n.message for n in app._notifications)
+
+
+async def test_pause_timer_and_end(session):
+    now = [1000.0]
+    app = make_app(session=session, clock=lambda: now[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_deliberation(pilot, app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert session.state.paused and "PAUSED" in status(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert not session.state.paused
+        await pilot.press("T")
+        await pilot.pause()
+        await fill(pilot, app, {"minutes": 2})
+        assert "02:00 left" in status(app)
+        now[0] += 121
+        app.screen.tick()
+        await pilot.pause()
+        assert "time is up" in status(app)
+        assert session.state.phase == "deliberation"  # expiry never advances
+        await pilot.press("e")
+        await pilot.pause()
+        await fill(pilot, app, {"reason": "out of time"})
+        assert session.state.status == "ended"
+        assert isinstance(app.screen, TextModal) and app.screen.title_text.startswith("Outcome: ")
+
+
+async def test_log_stays_current_and_tabs_switch(session):
+    app = make_app(session=session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_deliberation(pilot, app)
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.screen.query_one("#tabs", TabbedContent).active == "log"
+        log = app.screen.query_one("#event-log", RichLog)
+        text = "\n".join(str(line.text) for line in log.lines)
+        assert "INJECT: Drones over the border -> East" in text
+        assert "=== Turn 1: 2026 Q1 ===" in text
+
+
+async def test_hot_seat_command_palette_lists_team_screens(session):
+    app = make_app(session=session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Team screen: East" in titles and "Next phase" in titles and "Help" in titles
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, TextModal) and "facilitator console" in app.screen.markdown
+
+
+async def test_start_screen_creates_and_resumes(tmp_path, monkeypatch):
+    monkeypatch.chdir(Path(__file__).parent / "fixtures" / "mini")
+    app = make_app(saves_root=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = "Morning run"
+        app.screen.action_start()
+        await pilot.pause()
+        assert app.session is not None and app.session.folder == tmp_path / "morning-run"
+        await pilot.press("n")
+        await pilot.pause()
+    app.session.close()
+    app2 = make_app(saves_root=tmp_path)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert app2.screen.query_one("#saves", DataTable).row_count == 1
+        app2.screen.action_resume()
+        await pilot.pause()
+        assert app2.session.state.status == "running" and len(app2.session.records) == 1
+    app2.session.close()
