@@ -14,7 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Markdown, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static
+
+# Markdown and TextArea pull in markdown-it and pygments (~50 ms): imported when a dialog
+# that needs them opens, not when the console starts.
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -76,6 +79,8 @@ class FormModal(ModalScreen[dict | None]):
         self.intro = intro
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
         with Vertical(classes="dialog form"):
             yield Label(self.title_text, classes="dialog-title")
             if self.intro:
@@ -103,6 +108,8 @@ class FormModal(ModalScreen[dict | None]):
         first.focus()
 
     def _value(self, f: Field):
+        from textual.widgets import TextArea
+
         widget = self.query_one(f"#f-{f.name}")
         if isinstance(widget, Select):
             value = widget.value
@@ -160,6 +167,8 @@ class TextModal(ModalScreen[None]):
         self.markdown = markdown
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown
+
         with Vertical(classes="dialog page"):
             yield Label(self.title_text, classes="dialog-title")
             with VerticalScroll(classes="page-body"):
