@@ -77,19 +77,22 @@ def _common(s: State, r: Rules, viewer: str | None = None) -> dict:
 
 
 def _arrives(s: State, r: Rules, item: model.Item, viewer: str | None) -> int:
-    """The turn one unit would arrive if ordered now: lead time, then the line's queue.
+    """The earliest turn one unit would arrive if ordered now: lead time, then the queue
+    on its line as the viewer may know it (orders placed before the exercise and its own).
 
-    A team sees the queue as it stood at the start of the turn plus its own orders:
-    other teams' orders of this turn are their private business until they land.
+    Other teams' orders and cancellations are their private business, so a team's
+    estimate ignores them; the order itself reports the real due turn. The facilitator
+    (viewer None) sees the whole queue.
     """
     line = r.line[item.id]
-    use = {t: k for (ln, t), k in s.line_use.items() if ln == line}
-    if viewer is not None:
+    if viewer is None:
+        use = {t: k for (ln, t), k in s.line_use.items() if ln == line}
+    else:
+        use = {}
         for o in s.orders.values():
-            if (o.team != viewer and o.placed == s.turn and o.status in ("draft", "ordered")
-                    and not o.backlog and r.line[o.item] == line):
+            if (o.backlog or o.team == viewer) and o.status != "cancelled" and r.line[o.item] == line:
                 for t, k in o.slots:
-                    use[t] = use.get(t, 0) - k
+                    use[t] = use.get(t, 0) + k
     t = max(s.turn, 1) + max(0, item.lead_time + s.lead_time.get(item.id, 0))
     while use.get(t, 0) >= item.capacity:
         t += 1

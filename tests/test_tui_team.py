@@ -1,0 +1,529 @@
+"""The team console, driven with the keyboard through Textual's Pilot.
+
+Every test acts through the screen (keys, forms, confirmations) and checks both what the
+screen shows and what reached the session (its state and the journal's command records).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Markdown, Select, Static
+from textual.widgets._toast import Toast
+
+from exercise.engine import commands as cm
+from exercise.packs import loader
+from exercise.packs.problems import Problems
+from exercise.session import Session
+from exercise.tui.app import make_app
+from exercise.tui.facilitator import FacilitatorScreen
+from exercise.tui.modals import ConfirmModal, FormModal, TextModal
+from exercise.tui.port import LocalTeamPort
+from exercise.tui.team import TeamScreen
+
+MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
+SIZE = (80, 24)  # the smallest supported terminal (and the fastest to render)
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return loader.load_scenario(MINI, Problems())
+
+
+@pytest.fixture(scope="module")
+def deadline():
+    return loader.load_scenario(loader.find_scenario("deadline-2027"), Problems())
+
+
+@pytest.fixture
+def new_session(tmp_path):
+    """A factory of exercises (closed after the test), started and advanced to a phase of turn 1."""
+    made = []
+
+    def make(loaded, phase: str = "deliberation", money: dict | None = None) -> Session:
+        s = Session.create(loaded.scenario, loaded.texts, tmp_path / str(len(made)))
+        made.append(s)
+        if phase != "setup":
+            s.execute(cm.Start())
+            while s.state.phase != phase:
+                s.execute(cm.Advance())
+        for team, amount in (money or {}).items():
+            s.execute(cm.Override("money", amount, "test budget", team=team))
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def team_app(s: Session):
+    app = make_app(session=s)
+    app.animation_level = "none"  # tab underlines and scrolling would slow every key down
+    return app
+
+
+def kinds(s: Session) -> list[str]:
+    return [r["command"]["kind"] for r in s.records]
+
+
+def shown(screen) -> str:
+    """Every text the screen holds in its widgets (all tabs), as one string."""
+    parts = []
+    for st in screen.query(Static):
+        c = st.content
+        parts.append(getattr(c, "plain", str(c)))
+    for table in screen.query(DataTable):
+        for i in range(table.row_count):
+            parts.append(" | ".join(getattr(c, "plain", str(c)) for c in table.get_row_at(i)))
+    for md in screen.query(Markdown):
+        parts.append(md.source or "")
+    return "\n".join(parts)
+
+
+def rows(screen, table_id: str) -> list[str]:
+    table = screen.query_one(f"#{table_id}", DataTable)
+    return [" | ".join(getattr(c, "plain", str(c)) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def notes(app) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def until(pilot, cond, tries: int = 40):
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause()
+    assert cond(), "the screen never got there"
+
+
+async def open_team(pilot, app, team: str) -> TeamScreen:
+    app.show_team(team)
+    await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)  # mounted and rendered
+    return app.screen
+
+
+async def form(pilot, app, key: str | None, values: dict | None = None, submit: bool = True) -> FormModal:
+    """Press `key` (None: the form is open already), wait for the form, fill it and submit (ctrl+s)."""
+    if key is not None:
+        await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, FormModal))
+    modal = app.screen
+    for name, value in (values or {}).items():
+        widget = modal.query_one(f"#f-{name}")
+        widget.value = value if isinstance(widget, Select) else str(value)
+    if submit:
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, FormModal))
+        await pilot.pause()
+    return modal
+
+
+async def confirm(pilot, app, key: str, yes: bool = True) -> str:
+    """Press `key`, wait for the confirmation, answer it; returns its body text."""
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+    body = app.screen.body
+    await pilot.press("y" if yes else "escape")
+    await until(pilot, lambda: not isinstance(app.screen, ConfirmModal))
+    await pilot.pause()
+    return body
+
+
+def toast_visible(app, text: str) -> bool:
+    return any(text in str(t.render()) for t in app.screen.query(Toast))
+
+
+# -- getting there and back ----------------------------------------------------------------
+async def test_facilitator_opens_team_screen_and_escape_comes_back(mini, new_session):
+    s = new_session(mini, phase="setup")
+    app = team_app(s)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):  # start, deliver injects, open deliberation
+            await pilot.press("n")
+            await pilot.pause()
+        assert s.state.phase == "deliberation"
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.query_one("#f-team", Select).value = "east"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, TeamScreen))
+        screen = app.screen
+        await pilot.pause()
+        assert screen.port.team == "east" and screen.hot_seat
+        status = shown(screen)
+        assert "East · Turn 1/4 2026 Q1 · Deliberation" in status
+        assert "Deliberation: decide, order, then press s to submit" in status
+        assert "1 decision(s) open" in status
+        listeners = len(s.listeners)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        assert len(s.listeners) == listeners - 1  # the team screen unsubscribed
+        assert kinds(s)[-1] == "advance"
+
+
+async def test_outside_deliberation_the_screen_says_so_and_the_engine_refuses(mini, new_session):
+    s = new_session(mini, phase="briefing")
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        assert "Orders and decisions open in deliberation (now: Briefing)" in shown(screen)
+        assert screen.query_one("#tm-banner").has_class("-closed")
+        await pilot.press("3")
+        modal = await form(pilot, app, "o", submit=False)
+        assert "will be refused" in modal.intro
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        before = len(s.records)
+        await pilot.press("s")  # no confirmation: the engine says why not
+        await until(pilot, lambda: any("only during deliberation" in n for n in notes(app)))
+        assert len(s.records) == before
+        assert isinstance(app.screen, TeamScreen)
+
+
+# -- inbox: answer, read ---------------------------------------------------------------------
+async def test_read_and_answer_a_decision(mini, new_session):
+    s = new_session(mini)
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        assert rows(screen, "tm-inbox") == ["1 | Drones over the border | OPEN · default: Watch | Border guard"]
+        await pilot.press("r")  # read it in full first
+        await until(pilot, lambda: isinstance(app.screen, TextModal))
+        assert app.screen.title_text == "Drones over the border"
+        assert "Shoot them down" in app.screen.markdown and "*(default)*" in app.screen.markdown
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        modal = await form(pilot, app, "enter", submit=False)
+        select = modal.query_one("#f-option", Select)
+        assert select.value == "watch"  # the default is preselected ...
+        assert "(default)" in dict((v, k) for k, v in modal.fields[0].options)["watch"]  # ... and marked
+        select.value = "shoot"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.pause()
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["team"], record["inject"], record["option"]) == (
+            "answer", "east", "drones", "shoot")
+        assert ("drones", "east") in s.state.answers
+        assert rows(screen, "tm-inbox") == ["1 | Drones over the border | decided: Shoot them down | Border guard"]
+        assert "● Shoot them down" in shown(screen)
+        assert "0 decision(s) open" not in shown(screen) and "no decision open" in shown(screen)
+        # answering again: told, nothing sent
+        before = len(s.records)
+        await pilot.press("enter")
+        await until(pilot, lambda: any("Already answered" in n for n in notes(app)))
+        assert len(s.records) == before and app.screen is screen
+
+
+# -- budget and spending ---------------------------------------------------------------------
+async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session):
+    s = new_session(mini)
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        modal = await form(pilot, app, "b", {"sustain": 60, "invest": 40})  # from the Inbox: keys work on every tab
+        assert "20 to 100" in modal.fields[0].label  # the allowed range is shown
+        record = s.records[-1]["command"]
+        assert record["kind"] == "allocate" and record["shares"] == {"sustain": 0.6, "invest": 0.4}
+        assert s.state.allocation["east"] == (0.6, 0.4)
+        assert rows(screen, "tm-categories")[0].startswith("Sustain | 60 %")
+        before = len(s.records)
+        await form(pilot, app, "b", {"sustain": 50, "invest": 40})
+        await until(pilot, lambda: any("add up to 90%, not 100%" in n for n in notes(app)))
+        assert any("Your shares added up to 90 %" in n for n in notes(app))
+        assert len(s.records) == before and s.state.allocation["east"] == (0.6, 0.4)
+        assert rows(screen, "tm-categories")[0].startswith("Sustain | 60 %")
+
+        # an ally's spending, with $ (or c)
+        assert rows(screen, "tm-allies") == ["Poland | 40 USD bn | 4 % GDP | 3.5-4.5 % | JFC North"]
+        modal = await form(pilot, app, "dollar_sign", {"spending": 4.1})
+        assert "from 3.5 to 4.5 % of GDP" in modal.intro
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["ally"], record["spending"]) == ("set_spending", "PL", 4.1)
+        assert s.state.spending["PL"] == pytest.approx(4.1)
+        assert "4.1 % GDP" in rows(screen, "tm-allies")[0]
+        before = len(s.records)
+        await form(pilot, app, "c", {"spending": 9})  # c is the same action
+        await until(pilot, lambda: any("may change by at most 0.5 % of GDP" in n for n in notes(app)))
+        assert len(s.records) == before and s.state.spending["PL"] == pytest.approx(4.1)
+
+
+# -- procurement -------------------------------------------------------------------------------
+async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order(mini, new_session):
+    s = new_session(mini, money={"east": 5.0})
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("3")
+        assert rows(screen, "tm-catalogue") == ["SAM battery | 1.00 | Europe | 2 turns | turn 3",
+                                                "Jet | 2.00 | US | 5 turns | turn 6 · after end"]
+        assert "Basket empty" in shown(screen)
+        modal = await form(pilot, app, "o", {"quantity": 2})
+        assert "arrives in turn 3" in modal.intro and "Money left: 5.00 USD bn (enough for 5)" in modal.intro
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["item"], record["quantity"]) == ("order", "sam", 2)
+        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 | DRAFT (basket) | turn 4 | order-1"]
+        assert "Basket: 1 draft order(s), 2.00 USD bn" in shown(screen)
+        assert "Money 3.00 USD bn" in shown(screen)
+
+        # over budget: the engine refuses, the notification is on screen, nothing changes
+        before = len(s.records)
+        await pilot.press("down")  # the jet
+        await form(pilot, app, "o", {"quantity": 10})
+        await until(pilot, lambda: toast_visible(app, "cannot order 10 Jet"))
+        assert len(s.records) == before
+        assert len(rows(screen, "tm-orders")) == 1
+
+        # withdraw the draft: free
+        screen.query_one("#tm-orders", DataTable).focus()
+        body = await confirm(pilot, app, "x")
+        assert "withdrawn free" in body and "order-1" in body
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["order"]) == ("cancel_order", "order-1")
+        assert s.state.orders["order-1"].status == "cancelled"
+        assert "cancelled" in rows(screen, "tm-orders")[0]
+        assert "Money 5.00 USD bn" in shown(screen)
+
+        # a binding order (submitted last turn) is cancelled at a stated penalty
+        screen.query_one("#tm-catalogue", DataTable).move_cursor(row=0)  # the SAM battery
+        await form(pilot, app, "o", {"quantity": 1})
+        await confirm(pilot, app, "s")
+        s.execute(cm.Advance(force=True))
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        await until(pilot, lambda: "Turn 2/4" in shown(screen))
+        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 | ordered | turn 3 | order-2"
+        screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
+        body = await confirm(pilot, app, "x", yes=False)  # thought better of it
+        assert "binding" in body and "25 %" in body and "0.25 USD bn" in body
+        assert s.state.orders["order-2"].status == "ordered"
+        await confirm(pilot, app, "x")
+        assert s.records[-1]["command"]["kind"] == "cancel_order"
+        assert s.state.orders["order-2"].status == "cancelled"
+
+
+# -- commands: assign, take the lead, hand it back --------------------------------------------
+async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_session):
+    s = new_session(mini)
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("4")
+        assert rows(screen, "tm-commands") == ["JFC North | United States | 1 in 1 | PL"]
+        modal = await form(pilot, app, "a", submit=False)
+        assert modal.query_one("#f-capability", Select).value == "air"
+        assert modal.query_one("#f-amount", Input).value == "1"  # what is assigned there now
+        await form(pilot, app, None, {"amount": 2})
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["command"], record["capability"], record["amount"]) == (
+            "assign", "north", "air", 2.0)
+        assert s.state.assigned[("north", "east", "air")] == 2.0
+        assert rows(screen, "tm-commands") == ["JFC North | United States | 2 in 1 | PL"]
+        assert "Your forces: Air defence 2" in shown(screen)
+        assert rows(screen, "tm-team-tracks")[0].startswith("Air defence | 2.0 |  | 2 | West 3.0")
+
+        modal = await form(pilot, app, "l", submit=False)
+        assert modal.query_one("#f-ally", Select).value == "PL"
+        assert "3 staff officers; you have 10 free" in modal.intro
+        await form(pilot, app, None)
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["command"], record["ally"]) == ("take_lead", "north", "PL")
+        assert s.state.leads["north"] == "PL"
+        assert rows(screen, "tm-commands")[0].startswith("JFC North | Poland (you)")
+        assert "Staff officers: 3 of 10 in use" in shown(screen)
+
+        before = len(s.records)
+        await confirm(pilot, app, "g")
+        await until(pilot, lambda: any("changed this turn already" in n for n in notes(app)))
+        assert len(s.records) == before
+
+        # the facilitator moves on to turn 2's deliberation: the screen follows through the port
+        s.execute(cm.Advance(force=True))
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        await until(pilot, lambda: "Turn 2/4" in shown(screen))
+        body = await confirm(pilot, app, "g")
+        assert "Poland stops leading JFC North" in body
+        assert s.records[-1]["command"]["kind"] == "hand_back"
+        assert s.state.leads.get("north") != "PL"
+        assert rows(screen, "tm-commands")[0].startswith("JFC North | United States")
+
+
+# -- argue, submit ---------------------------------------------------------------------------
+async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
+    s = new_session(mini)
+    app = team_app(s)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot, app, "east")
+        assert "No action argued yet" in shown(screen)
+        await form(pilot, app, "u", {"action": "Close the airspace to drones", "result": "No more incursions"})
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["action"], record["result"]) == (
+            "argue", "Close the airspace to drones", "No more incursions")
+        assert rows(screen, "tm-actions") == ["action-1 | 1 | Close the airspace to drones | - | waiting"]
+        s.execute(cm.Adjudicate("action-1", 90, "Plenty of interceptors"))
+        await until(pilot, lambda: "90 %" in rows(screen, "tm-actions")[0])
+        screen.query_one("#tm-actions", DataTable).focus()
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, TextModal))
+        assert "Plenty of interceptors" in app.screen.markdown and "90 % likely" in app.screen.markdown
+
+
+async def test_submit_lists_open_decisions_and_drafts_then_waits(mini, new_session):
+    s = new_session(mini, money={"east": 5.0})
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await form(pilot, app, "o", {"quantity": 1})
+        body = await confirm(pilot, app, "s", yes=False)
+        assert "Drones over the border → Watch" in body
+        assert "1 × SAM battery, 1.00 USD bn" in body
+        assert "submit" not in kinds(s)
+        await confirm(pilot, app, "s")
+        assert kinds(s)[-1] == "submit" and "east" in s.state.submitted
+        assert s.state.orders["order-1"].status == "ordered"
+        assert "SUBMITTED — waiting for the facilitator" in shown(screen)
+        assert screen.query_one("#tm-banner").has_class("-waiting")
+        assert "ordered" in rows(screen, "tm-orders")[0]
+        # a second submit is refused by the engine, without a confirmation
+        before = len(s.records)
+        await pilot.press("s")
+        await until(pilot, lambda: any("has already submitted for turn 1" in n for n in notes(app)))
+        assert len(s.records) == before and app.screen is screen
+
+
+# -- what a team may see ----------------------------------------------------------------------
+async def test_a_team_never_sees_another_teams_private_data(mini, new_session):
+    s = new_session(mini, money={"east": 5.0})
+    s.execute(cm.FireAdHoc("Press question [urgent]", "Journalists ask [b]about[/b] the border.",
+                           options=({"id": "deny", "label": "Deny everything", "default": True},
+                                    {"id": "confirm", "label": "Confirm the reports"})))
+    app = team_app(s)
+    async with app.run_test(size=SIZE) as pilot:
+        east = await open_team(pilot, app, "east")
+        await form(pilot, app, "o", {"quantity": 3})
+        await pilot.press("r")  # texts that look like markup are shown as written
+        await until(pilot, lambda: isinstance(app.screen, TextModal))
+        assert app.screen.title_text == "Press question \\[urgent]"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is east)
+        modal = await form(pilot, app, "enter", {"option": "confirm"})  # newest first: the press question
+        assert "[b]about[/b]" in modal.intro.replace("\\", "")
+        await form(pilot, app, "u", {"action": "Secret plan Zebra"})
+        assert ("adhoc-1", "east") in s.state.answers
+        assert "order-1" in shown(east) and "Secret plan Zebra" in shown(east)
+        await pilot.press("escape")
+        west = await open_team(pilot, app, "west")
+        text = shown(west)
+        for private in ("order-1", "Secret plan Zebra", "Hold the line.", "Defend the airspace",
+                        "Drones over the border", "decided: Confirm"):
+            assert private not in text, private
+        assert "Press question" in text  # sent to all: west sees it, still open for west
+        assert any(r.startswith("1 | Press question [urgent] | OPEN") for r in rows(west, "tm-inbox"))
+
+
+# -- live updates, keys, palette -----------------------------------------------------------------
+class RemotePort:
+    """What `exercise join` will hand the screen: the port's interface and no Session."""
+
+    def __init__(self, session: Session, team: str):
+        self._local = LocalTeamPort(session, team)
+        self.team = team
+        self.status = "reconnecting…"
+        self.down = False
+
+    def view(self) -> dict:
+        if self.down:
+            raise ConnectionError("the facilitator's machine does not answer")
+        return self._local.view()
+
+    def send(self, command) -> None:
+        if self.down:
+            raise ConnectionError("not connected")
+        self._local.send(command)
+
+    def subscribe(self, callback):
+        return self._local.subscribe(callback)
+
+
+async def test_a_remote_port_pause_end_and_a_lost_connection(mini, new_session):
+    s = new_session(mini)
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        port = RemotePort(s, "east")
+        screen = TeamScreen(port)  # not hot-seat: escape has nowhere to go
+        app.push_screen(screen)
+        await until(pilot, lambda: app.screen is screen and screen.view)  # mounted and rendered
+        assert "Money 0.10 USD bn · reconnecting…" in shown(screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "back" not in [b.binding.action for b in screen.active_bindings.values()]
+
+        # the facilitator pauses and resumes: the screen follows what the port reports
+        s.execute(cm.Pause())
+        await until(pilot, lambda: "PAUSED" in shown(screen))
+        assert screen.has_class("-paused") and screen.query_one("#tm-banner").has_class("-paused")
+        s.execute(cm.Resume())
+        await until(pilot, lambda: "PAUSED" not in shown(screen))
+
+        # the connection drops: the last view stays, sending says so, nothing crashes
+        port.down = True
+        s.execute(cm.Pause())
+        await until(pilot, lambda: any("does not answer" in n for n in notes(app)))
+        assert "PAUSED" not in shown(screen)
+        before = len(s.records)
+        await form(pilot, app, "u", {"action": "Call Washington"})
+        await until(pilot, lambda: any(n.startswith("Not sent: not connected") for n in notes(app)))
+        assert len(s.records) == before
+
+        port.down = False
+        s.execute(cm.End("out of time"))
+        await until(pilot, lambda: "The exercise has ended" in shown(screen))
+        outcome = s.state.verdict.name
+        assert f"The exercise has ended: {outcome}" in shown(screen)
+        assert f"## Outcome: {outcome}" in screen.query_one("#tm-briefing", Markdown).source
+
+
+async def test_footer_shows_the_keys_of_the_tab_and_the_palette_has_every_action(mini, new_session):
+    s = new_session(mini)
+    app = team_app(s)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot, app, "east")
+
+        def footer() -> set[str]:
+            return {b.binding.description for b in screen.active_bindings.values() if b.binding.show}
+
+        assert {"Answer", "Read", "Argue", "Submit", "Back"} <= footer()
+        assert "Order" not in footer()
+        await pilot.press("3")
+        assert {"Order", "Withdraw/cancel", "Submit"} <= footer() and "Answer" not in footer()
+        await pilot.press("4")
+        assert {"Assign", "Take lead", "Hand back"} <= footer()
+        await pilot.press("2")
+        assert {"Budget split", "Spending"} <= footer()
+        palette = {c.title for c in app.get_system_commands(screen)}
+        assert {"Budget split", "Spending", "Order", "Withdraw/cancel", "Assign", "Take lead", "Hand back",
+                "Argue", "Read", "Submit", "Back"} <= palette
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        assert {"Order", "Assign", "Budget split", "Argue"} <= footer()  # a wide terminal shows them all
+        assert "Answer" not in footer()  # but enter stays the tables' key outside the Inbox
+
+
+async def test_default_scenario_team_screen(deadline, new_session):
+    s = new_session(deadline)
+    app = team_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot, app, "brunssum-east")
+        assert rows(screen, "tm-inbox") and all("OPEN" in r for r in rows(screen, "tm-inbox"))
+        table = screen.query_one("#tm-catalogue", DataTable)
+        table.move_cursor(row=[r.split(" | ")[0] for r in rows(screen, "tm-catalogue")].index(
+            "Counter-drone sector package"))
+        await form(pilot, app, "o", {"quantity": 2})
+        record = s.records[-1]["command"]
+        assert (record["kind"], record["item"], record["quantity"]) == ("order", "counter-drone", 2)
+        assert "DRAFT (basket)" in rows(screen, "tm-orders")[0]
