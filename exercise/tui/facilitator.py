@@ -323,25 +323,22 @@ class FacilitatorScreen(Screen):
             return None
         return iid
 
-    def action_fire(self) -> None:
+    def _on_selected_inject(self, command_class) -> None:
         iid = self._inject_or_warn()
         if iid:
-            self.run_command(cm.FireInject(iid))
+            self.run_command(command_class(iid))
+
+    def action_fire(self) -> None:
+        self._on_selected_inject(cm.FireInject)
 
     def action_hold(self) -> None:
-        iid = self._inject_or_warn()
-        if iid:
-            self.run_command(cm.HoldInject(iid))
+        self._on_selected_inject(cm.HoldInject)
 
     def action_release(self) -> None:
-        iid = self._inject_or_warn()
-        if iid:
-            self.run_command(cm.ReleaseInject(iid))
+        self._on_selected_inject(cm.ReleaseInject)
 
     def action_skip(self) -> None:
-        iid = self._inject_or_warn()
-        if iid:
-            self.run_command(cm.SkipInject(iid))
+        self._on_selected_inject(cm.SkipInject)
 
     @work
     async def action_delay(self) -> None:
