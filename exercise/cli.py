@@ -188,8 +188,8 @@ def open_session(save: str, saves_root: Path | None):
 
     folder = _save_folder(save, saves_root)
     try:
-        scenario_id = (saves.Meta.read(folder) or saves.Meta("", "", "", "", 0, "", "")).scenario
-        return Session.open(folder, _current_sources(scenario_id) if scenario_id else None)
+        meta = saves.Meta.read(folder)
+        return Session.open(folder, _current_sources(meta.scenario) if meta else None)
     except saves.SaveError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)

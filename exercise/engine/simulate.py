@@ -46,15 +46,13 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
     Reserve injects are not fired; argued actions are adjudicated at 50 % with no effects.
     `record(command, events)` is called for every accepted command (to save the run).
     """
-    if record is not None:
-        def execute(state, command):  # noqa: F811 - the recording variant, local to this run
-            new, events = _execute(state, command)
+    def execute(state, command):
+        new, events = _execute(state, command)
+        if record is not None:
             record(command, events)
-            return new, events
-    else:
-        execute = _execute
+        return new, events
 
-    def _run(state, command):  # noqa: F811
+    def run(state, command):
         return execute(state, command)[0]
 
     r = rules_for(scenario)
@@ -69,7 +67,7 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
         if s.phase == "deliberation":
             k = s.turn % len(bots) if bots else 0
             for team, bot in bots[k:] + bots[:k]:  # who orders first rotates each turn
-                s, refused = bot_turn(s, team, bot, dice, _run)
+                s, refused = bot_turn(s, team, bot, dice, run)
                 rejected += refused
             for aid, act in s.actions.items():
                 if act.likelihood is None:

@@ -8,6 +8,7 @@ so it is easy to test and to print.
 from __future__ import annotations
 
 from exercise import model
+from exercise.narrate import Narrator
 
 
 def _fmt(x) -> str:
@@ -18,7 +19,6 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[dict],
     from exercise.engine import facilitator_view
 
     injects = {i.id: i for i in scenario.all_injects()}
-    items = {i.id: i for i in scenario.items}
     teams = {t.id: t.name for t in scenario.teams}
     label = scenario.calendar.label(turn)
     events = [e for r in records for e in r["events"]]
@@ -51,38 +51,19 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[dict],
             default = " (default, unanswered)" if e.get("default") else ""
             lines.append(f"| {teams.get(e['team'], e['team'])} | {inject_title(e['inject'])} | "
                          f"{option_label(e['inject'], e['option'])}{default} |")
-    orders = [e for e in events if e.get("kind") in ("order_placed", "order_cancelled", "order_delivered", "slip_rolled")]
-    if orders:
-        lines += ["", "## Procurement", ""]
-        for e in orders:
-            k = e["kind"]
-            if k == "order_placed":
-                name = items[e["item"]].name if e["item"] in items else e["item"]
-                lines.append(f"- {teams.get(e['team'], e['team'])} ordered {e['quantity']} x {name} "
-                             f"for {_fmt(e['cost'])} {scenario.budget.unit}, due turn {e['due']}")
-            elif k == "order_cancelled":
-                lines.append(f"- {teams.get(e['team'], e['team'])} cancelled order {e['order']} "
-                             f"(penalty {_fmt(e['penalty'])})")
-            elif k == "order_delivered":
-                name = items[e["item"]].name if e["item"] in items else e["item"]
-                lines.append(f"- delivered to {teams.get(e['team'], e['team'])}: {e['quantity']} x {name}")
-            elif k == "slip_rolled" and e.get("slipped"):
-                lines.append(f"- order {e['order']} slipped to turn {e['due']} "
-                             f"(roll {_fmt(e['roll'])} under {_fmt(e['chance'])})")
-    leads = [e for e in events if e.get("kind") in ("lead_taken", "lead_handed_back", "ally_moved", "force_assigned")]
-    if leads:
-        lines += ["", "## Command structure", ""]
-        for e in leads:
-            k = e["kind"]
-            if k == "lead_taken":
-                lines.append(f"- {teams.get(e['team'], e['team'])} took the lead of {e['command']} ({e['ally']})")
-            elif k == "lead_handed_back":
-                lines.append(f"- {teams.get(e['team'], e['team'])} handed back the lead of {e['command']}")
-            elif k == "ally_moved":
-                lines.append(f"- {e['ally']} moved to {e['command']}")
-            else:
-                lines.append(f"- {teams.get(e['team'], e['team'])} assigned {_fmt(e['amount'])} "
-                             f"{e['capability']} to {e['command']}")
+    narrator = Narrator(scenario)
+    for e in events:
+        if e.get("kind") == "adhoc_inject":
+            narrator.line(e)  # teaches the narrator the ad-hoc title
+
+    def section(title: str, kinds: tuple[str, ...]) -> None:
+        said = [narrator.line(e) for e in events if e.get("kind") in kinds]
+        said = [x for x in said if x]
+        if said:
+            lines.extend(["", f"## {title}", ""] + [f"- {x}" for x in said])
+
+    section("Procurement", ("order_placed", "order_cancelled", "order_delivered", "slip_rolled"))
+    section("Command structure", ("lead_taken", "lead_handed_back", "ally_moved", "force_assigned"))
     argued = {e["action_id"]: e for e in events if e.get("kind") == "action_argued"}
     adjudicated = [e for e in events if e.get("kind") == "action_adjudicated"]
     if argued or adjudicated:
@@ -96,20 +77,8 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[dict],
         for aid, a in argued.items():
             if not any(x["action_id"] == aid for x in adjudicated):
                 lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\" (not adjudicated this turn)")
-    overrides = [e for e in events if e.get("kind") == "overridden"]
-    if overrides:
-        lines += ["", "## Overrides", ""]
-        for e in overrides:
-            what = e.get("track") or e.get("ally") or e["target"]
-            who = f" for {teams.get(e['team'], e['team'])}" if e.get("team") else ""
-            lines.append(f"- {what}{who}: {_fmt(e['previous'])} -> {_fmt(e['value'])}. Rationale: {e['rationale']}")
-    notes = [e for e in events if e.get("kind") == "note_added"]
-    if notes:
-        lines += ["", "## Notes and observations", ""]
-        for e in notes:
-            tags = f" [{', '.join(e['tags'])}]" if e.get("tags") else ""
-            rating = f" (objective {e['objective']}: {e['rating']})" if e.get("objective") and e.get("rating") else ""
-            lines.append(f"- {e['text']}{tags}{rating}")
+    section("Overrides", ("overridden",))
+    section("Notes and observations", ("note_added",))
     view = facilitator_view(state)
     lines += ["", "## World at the end of the turn", "", "| track | value |", "|---|---|"]
     for t in view.get("tracks", []):

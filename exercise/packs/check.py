@@ -125,5 +125,5 @@ def _check_pack_in(pack_path: Path, host: Path, report: Report, read_packs: dict
     check_scenario(loaded, problems)
     # Only what concerns the pack itself: the host's own problems are the host's business.
     for p in problems.items:
-        if p.file == src.display:
-            report.problems.items.append(p) if p not in report.problems.items else None
+        if p.file == src.display and p not in report.problems.items:
+            report.problems.items.append(p)
