@@ -239,3 +239,7 @@ from exercise.simulate_cli import simulate  # noqa: E402 - light: imports the en
 main.add_command(simulate)
 
 
+from exercise.debrief_cli import COMMANDS as _DEBRIEF_COMMANDS  # noqa: E402 - debrief, export, fork
+
+for _command in _DEBRIEF_COMMANDS:
+    main.add_command(_command)

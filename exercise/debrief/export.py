@@ -1,0 +1,41 @@
+"""`exercise export`: the after-action report of a save, written atomically to a file of
+the user's choosing (never into the save folder, which another process may be running)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exercise.debrief import html, markdown
+from exercise.debrief.record import DebriefError, Record
+from exercise.debrief.report import build
+
+FORMATS = {"md": markdown.render, "html": html.render}
+
+
+def render(record: Record, fmt: str) -> str:
+    return FORMATS[fmt](build(record))
+
+
+def default_path(record: Record, fmt: str) -> Path:
+    """`<save id>-aar.<fmt>` in the current folder."""
+    return Path(f"{record.id}-aar.{fmt}")
+
+
+def export(record: Record, fmt: str, out: Path | None = None) -> Path:
+    """Render and write the report; returns where. Raises DebriefError with a one-line reason."""
+    from exercise.fsutil import atomic_write
+
+    path = Path(out) if out is not None else default_path(record, fmt)
+    if path.resolve().parent == record.folder.resolve() or record.folder.resolve() in path.resolve().parents:
+        raise DebriefError(f"{path}: is inside the save folder {record.folder}; write the report elsewhere "
+                           f"(the save belongs to the exercise)")
+    if path.is_dir():
+        raise DebriefError(f"{path}: is a folder; give a file name, e.g. {path / default_path(record, fmt)}")
+    if not path.parent.is_dir():
+        raise DebriefError(f"{path}: the folder {path.parent} does not exist; create it or choose another -o")
+    text = render(record, fmt)
+    try:
+        atomic_write(path, text)
+    except OSError as e:
+        raise DebriefError(f"{path}: cannot write the report ({e.strerror or e})") from None
+    return path

@@ -1,0 +1,318 @@
+"""What the debrief shows and the after-action report prints, as plain data.
+
+`build(record)` folds a read-only save (exercise.debrief.record) into a `Report`: the
+overview, a timeline by turn (one Narrator line per event), each decision beside the
+inject's expected player actions, objectives with the P/S/M/U ratings and the strengths
+and areas for improvement drawn from the facilitator's notes, the outcome and why, and
+chart series of tracks and budgets per team. The screens and the exporters only render
+it; none of them computes anything of its own.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from exercise import conditions as cond
+from exercise import engine, model
+from exercise.debrief.record import Record
+from exercise.history import track_series
+from exercise.narrate import Narrator
+
+# What a timeline line is about, by event kind (the exporters and the screen filter on it).
+CATEGORY = {
+    "exercise_started": "run", "paused": "run", "resumed": "run", "exercise_ended": "outcome",
+    "phase_changed": "phase", "track_set": "value", "submitted": "submit",
+    "threshold_crossed": "threshold",
+    "inject_fired": "inject", "inject_controlled": "inject", "adhoc_inject": "inject",
+    "decision_answered": "decision",
+    "order_placed": "order", "order_cancelled": "order", "slip_rolled": "order", "lead_time_changed": "order",
+    "order_delivered": "delivery",
+    "action_argued": "adjudication", "action_adjudicated": "adjudication",
+    "overridden": "override", "note_added": "note",
+    "allocation_set": "budget", "spending_set": "budget", "budget_effect_added": "budget",
+    "force_assigned": "command", "lead_taken": "command", "lead_handed_back": "command", "ally_moved": "command",
+}
+# Bookkeeping the report leaves out of its timeline (the charts show the values).
+MINOR = frozenset({"phase", "value", "submit"})
+
+STRENGTH_RATINGS = ("P", "S")
+IMPROVEMENT_RATINGS = ("M", "U")
+STRENGTH_TAGS = frozenset({"strength"})
+IMPROVEMENT_TAGS = frozenset({"improvement", "afi", "area-for-improvement"})
+RATING_NAMES = {
+    "P": "Performed without challenges",
+    "S": "Performed with some challenges",
+    "M": "Performed with major challenges",
+    "U": "Unable to be performed",
+}
+
+
+@attrs.frozen
+class Line:
+    category: str
+    text: str
+
+    @property
+    def minor(self) -> bool:
+        return self.category in MINOR
+
+
+@attrs.frozen
+class TurnEntry:
+    turn: int  # 0: before the first turn
+    label: str
+    lines: tuple[Line, ...]
+
+    def key_lines(self) -> tuple[Line, ...]:
+        return tuple(x for x in self.lines if not x.minor)
+
+
+@attrs.frozen
+class Decision:
+    turn: int
+    inject: str  # title
+    team: str  # name, or "" for the facilitator only
+    choice: str  # the option's label, or "" when the inject asked for none
+    default: bool
+    expected: tuple[str, ...]
+
+
+@attrs.frozen
+class NoteItem:
+    turn: int
+    phase: str
+    text: str
+    rating: str | None
+    tags: tuple[str, ...]
+    inject: str | None  # title
+
+
+@attrs.frozen
+class ObjectiveReport:
+    id: str
+    name: str
+    description: str
+    team: str  # the team's name, or "all teams"
+    rating: str | None  # the last rating given
+    ratings: tuple[tuple[int, str], ...]  # (turn, rating), in order
+    strengths: tuple[NoteItem, ...]
+    improvements: tuple[NoteItem, ...]
+    observations: tuple[NoteItem, ...]
+    injects: tuple[str, ...]  # titles of the fired injects that exercise it
+
+
+@attrs.frozen
+class Tried:
+    """One outcome as tried in order on the final state."""
+
+    name: str
+    condition: str  # "" for the outcome that always holds
+    held: bool
+    values: str
+
+
+@attrs.frozen
+class Outcome:
+    ended: bool
+    name: str
+    reason: str
+    turn: int
+    early: bool
+    note: str
+    text: str
+    tried: tuple[Tried, ...]
+
+
+@attrs.frozen
+class Series:
+    name: str
+    values: tuple[float | None, ...]  # one per chart label; None: no value then
+
+
+@attrs.frozen
+class Chart:
+    id: str
+    title: str
+    unit: str
+    labels: tuple[str, ...]
+    series: tuple[Series, ...]
+    low: float | None = None  # the track's bounds, when it has them
+    high: float | None = None
+
+
+@attrs.frozen
+class Report:
+    id: str
+    title: str
+    scenario_id: str
+    scenario_title: str
+    seed: int
+    started: str
+    last_activity: str
+    status: str  # ready | running | ended
+    turn: int
+    turns: int
+    period: str  # "2026 Q1 to 2027 Q4"
+    simulated: bool
+    parent: dict | None
+    notice: str
+    teams: tuple[tuple[str, tuple[str, ...]], ...]  # (name, ally names)
+    objectives: tuple[ObjectiveReport, ...]
+    timeline: tuple[TurnEntry, ...]
+    decisions: tuple[Decision, ...]
+    outcome: Outcome
+    charts: tuple[Chart, ...]
+    unit: str
+
+    def improvement_plan(self) -> list[tuple[str, str]]:
+        """(objective, area for improvement), one row per area, for the plan to complete."""
+        return [(o.name, n.text) for o in self.objectives for n in o.improvements]
+
+
+def short(name: str) -> str:
+    """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'."""
+    return name.split(" (")[0]
+
+
+def stamp(at: str | None) -> str:
+    """'2026-11-25T06:25:45+00:00' -> '2026-11-25 06:25 UTC'."""
+    if not at:
+        return "-"
+    day, _, time = at.partition("T")
+    return f"{day} {time[:5]} UTC" if time.endswith("+00:00") else at
+
+
+def build(record: Record, states: dict | None = None) -> Report:
+    """The report of a save; `states` (record.states_by_turn()) when already at hand."""
+    sc = record.scenario
+    states = record.states_by_turn() if states is None else states
+    final = states[max(states)]
+    teams = {t.id: short(t.name) for t in sc.teams}
+    return Report(
+        id=record.id, title=record.title, scenario_id=sc.id, scenario_title=sc.title, seed=record.seed,
+        started=stamp(record.header.get("at")),
+        last_activity=stamp(record.records[-1].get("at") if record.records else record.header.get("at")),
+        status=final.status, turn=final.turn, turns=sc.calendar.turns,
+        period=f"{sc.calendar.label(1)} to {sc.calendar.label(sc.calendar.turns)}", simulated=record.simulated,
+        parent=record.header.get("parent"), notice=record.notice,
+        teams=tuple((t.name, tuple(a.name for a in sc.allies if a.id in t.allies)) for t in sc.teams),
+        objectives=_objectives(sc, final, teams),
+        timeline=_timeline(sc, record.records),
+        decisions=_decisions(final, teams),
+        outcome=_outcome(final),
+        charts=_charts(sc, record.records, states, teams),
+        unit=sc.budget.unit,
+    )
+
+
+def _timeline(sc: model.Scenario, records) -> tuple[TurnEntry, ...]:
+    narrator = Narrator(sc)
+    turns: list[tuple[int, list[Line]]] = [(0, [])]
+    for r in records:
+        for e in r["events"]:
+            kind = e.get("kind")
+            if kind == "turn_started":
+                turns.append((e["turn"], []))
+                continue
+            text = narrator.line(e)  # also learns ad-hoc inject titles
+            if text:
+                turns[-1][1].append(Line(CATEGORY.get(kind, "other"), text))
+    label = sc.calendar.label
+    return tuple(TurnEntry(t, label(t) if t else "before the start", tuple(lines))
+                 for t, lines in turns if t or lines)
+
+
+def _decisions(state, teams: dict[str, str]) -> tuple[Decision, ...]:
+    out = []
+    for iid, turn in state.fired.items():
+        inj = state.inject(iid)
+        if inj is None or not (inj.options or inj.expected):
+            continue
+        labels = {o.id: o.label for o in inj.options}
+        for team in state.targets(iid) or ("",):
+            answer = state.answers.get((iid, team))
+            choice = labels.get(answer[0], answer[0]) if answer else ("(no answer yet)" if inj.options else "")
+            out.append(Decision(turn, inj.title, teams.get(team, team), choice, bool(answer and answer[1]),
+                                tuple(inj.expected)))
+    return tuple(out)
+
+
+def _note(n, state) -> NoteItem:
+    inj = state.inject(n.inject) if n.inject else None
+    return NoteItem(n.turn, n.phase, n.text, n.rating, tuple(n.tags), inj.title if inj else n.inject)
+
+
+def _objectives(sc: model.Scenario, state, teams: dict[str, str]) -> tuple[ObjectiveReport, ...]:
+    out = []
+    for o in sc.all_objectives():
+        exercising = {iid for iid in state.fired if o.id in getattr(state.inject(iid), "objectives", ())}
+        notes = [n for n in state.notes if n.objective == o.id or (n.inject in exercising and not n.objective)]
+        items = [_note(n, state) for n in notes]
+        strengths, improvements, observations = [], [], []
+        for n, item in zip(notes, items):
+            tags = {t.lower() for t in n.tags}
+            rating = n.rating if n.objective == o.id else None
+            if rating in IMPROVEMENT_RATINGS or tags & IMPROVEMENT_TAGS:
+                improvements.append(item)
+            elif rating in STRENGTH_RATINGS or tags & STRENGTH_TAGS:
+                strengths.append(item)
+            else:
+                observations.append(item)
+        ratings = tuple((n.turn, n.rating) for n in notes if n.objective == o.id and n.rating)
+        out.append(ObjectiveReport(
+            id=o.id, name=o.name, description=o.description, team=teams.get(o.team, "all teams"),
+            rating=ratings[-1][1] if ratings else None, ratings=ratings,
+            strengths=tuple(strengths), improvements=tuple(improvements), observations=tuple(observations),
+            injects=tuple(state.inject(i).title for i in state.fired if i in exercising)))
+    return tuple(out)
+
+
+def _outcome(state) -> Outcome:
+    """The verdict (or, before the end, what it would be now) and every outcome tried."""
+    r = state.rules
+    world = engine.StateWorld(state, r)
+    tried = []
+    for outcome, tree, fn in r.outcomes:
+        if fn is None:
+            tried.append(Tried(outcome.name, "", True, ""))
+            break
+        held = bool(fn(world))
+        tried.append(Tried(outcome.name, outcome.condition or "", held, cond.describe(tree, world)))
+        if held:
+            break
+    v = state.verdict
+    if v is None:
+        oid, name, reason = engine.judge(state, r)
+        text = next((o.text for o in r.scenario.outcomes if o.id == oid), "")
+        return Outcome(False, name, reason, state.turn, False, "", text, tuple(tried))
+    text = next((o.text for o in r.scenario.outcomes if o.id == v.outcome), "")
+    return Outcome(True, v.name, v.reason, v.turn, v.early, v.note, text, tuple(tried))
+
+
+def _charts(sc: model.Scenario, records, states: dict, teams: dict[str, str]) -> tuple[Chart, ...]:
+    last = max(states)
+    labels = ("start",) + tuple(sc.calendar.label(t) for t in range(1, last + 1))
+    tracks = track_series(sc, list(records))
+
+    def fit(values) -> tuple[float | None, ...]:
+        values = list(values)[: len(labels)]
+        return tuple(values + [None] * (len(labels) - len(values)))
+
+    charts = []
+    for t in sc.tracks:
+        if t.scope == "world":
+            series = (Series(t.name, fit(tracks[(t.id, None)])),)
+        else:
+            series = tuple(Series(teams[team.id], fit(tracks[(t.id, team.id)])) for team in sc.teams)
+        charts.append(Chart(f"track-{t.id}", t.name, "", labels, series, t.min, t.max))
+    unit = sc.budget.unit
+
+    def per_team(read) -> tuple[Series, ...]:
+        return tuple(Series(teams[team.id], (None,) + tuple(read(states[k], team.id) for k in range(1, last + 1)))
+                     for team in sc.teams)
+
+    charts.append(Chart("budget", "Budget of the turn", unit, labels,
+                        per_team(lambda s, team: s.budget.get(team, (0.0, {}))[0]), low=0.0))
+    charts.append(Chart("money", "Money for orders at the end of the turn", unit, labels,
+                        per_team(lambda s, team: s.cash.get(team, 0.0)), low=0.0))
+    return tuple(charts)

@@ -1,0 +1,346 @@
+"""The debrief screen: look back at an exercise, turn by turn.
+
+It renders the report of exercise.debrief (timeline, decisions beside the expected
+actions, objectives and ratings, the outcome and why, chart series) and the facilitator
+view of the state at the end of the turn in view. Time travel: left/right (or p/n) step
+through the turns, home/end jump, g goes to a turn; every tab follows. Nothing here
+writes: the save may belong to an exercise that is still running.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from exercise import engine
+from exercise.debrief import tables as tb
+from exercise.debrief.plot import braille, num, sparkline
+from exercise.debrief.record import Record
+from exercise.debrief.report import build, short
+from exercise.tui.modals import Field, FormModal, TextModal
+
+HELP = """\
+**The debrief** looks back at an exercise; it never changes the save.
+
+| key | what it does |
+|---|---|
+| left / p | the turn before (every tab follows) |
+| right / n | the turn after |
+| home / end | before the start / the last turn |
+| g | go to a turn |
+| 1-6 | tabs: timeline, state, charts, decisions, objectives, outcome |
+| a | timeline: every event, or only what matters (no phases, track values, submissions) |
+| up / down | charts: pick the series drawn large |
+| escape | back (or quit when the debrief was opened from the command line) |
+
+**State** is the facilitator's view at the end of the turn in view. **Objectives** gathers
+the notes' P/S/M/U ratings: P and S (or a `strength` tag) are strengths, M and U (or an
+`improvement` tag) areas for improvement. `exercise export SAVE --format html` writes all of
+this as an after-action report; `exercise fork SAVE --turn N` replays a turn differently.
+"""
+
+RATING_STYLE = {"P": "bold green", "S": "bold yellow", "M": "bold dark_orange", "U": "bold red"}
+
+
+def cells(*values) -> list[Text]:
+    """Table cells shown as written (text from a save is never read as markup)."""
+    return [Text(str(v)) for v in values]
+
+
+class DebriefScreen(Screen):
+    CSS_PATH = "debrief.tcss"
+    BINDINGS = [
+        Binding("left,p", "turn(-1)", "Turn before", priority=True),
+        Binding("right,n", "turn(1)", "Turn after", priority=True),
+        Binding("home", "jump('first')", "Start", show=False),
+        Binding("end", "jump('last')", "Last turn", show=False),
+        Binding("g", "goto", "Go to turn"),
+        Binding("a", "all_events", "All events"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("escape", "back", "Back"),
+        Binding("1", "tab('timeline')", "Timeline", show=False),
+        Binding("2", "tab('state')", "State", show=False),
+        Binding("3", "tab('charts')", "Charts", show=False),
+        Binding("4", "tab('decisions')", "Decisions", show=False),
+        Binding("5", "tab('objectives')", "Objectives", show=False),
+        Binding("6", "tab('outcome')", "Outcome", show=False),
+    ]
+
+    def __init__(self, record: Record):
+        super().__init__()
+        self.record = record
+        self.states = record.states_by_turn()
+        self.report = build(record, self.states)
+        self.turn = max(self.states)
+        self.all_events = False
+        self.series = [(c, s) for c in self.report.charts for s in c.series]
+
+    # -- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status")
+        with TabbedContent(initial="timeline", id="debrief-tabs"):
+            with TabPane("1 Timeline", id="timeline"):
+                with VerticalScroll(id="timeline-body"):
+                    for t in self.report.timeline:
+                        yield Static("", id=f"turn-{t.turn}", classes="turn-block")
+            with TabPane("2 State", id="state"):
+                with VerticalScroll(id="state-body"):
+                    yield Static("", id="state-head", classes="section-title")
+                    with Horizontal(id="state-top"):
+                        with Vertical(classes="state-box"):
+                            yield Static("World", classes="section-title")
+                            yield DataTable(id="state-world", cursor_type="none", show_cursor=False)
+                        with Vertical(classes="state-box"):
+                            yield Static("Teams", classes="section-title")
+                            yield DataTable(id="state-teams", cursor_type="none", show_cursor=False)
+                    yield Static("Capabilities by team", classes="section-title")
+                    yield DataTable(id="state-caps", cursor_type="none", show_cursor=False)
+                    yield Static("Orders", classes="section-title")
+                    yield DataTable(id="state-orders", cursor_type="none", show_cursor=False)
+                    yield Static("", id="state-outcome")
+            with TabPane("3 Charts", id="charts"):
+                with Horizontal():
+                    yield OptionList(id="chart-list")
+                    with Vertical(id="plot-box"):
+                        yield Static("", id="plot-title", classes="section-title")
+                        yield Static("", id="plot")
+                        yield Static("", id="plot-values")
+            with TabPane("4 Decisions", id="decisions"):
+                yield DataTable(id="decision-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("5 Objectives", id="objectives"):
+                with VerticalScroll():
+                    yield Static("", id="objectives-body")
+            with TabPane("6 Outcome", id="outcome"):
+                with VerticalScroll():
+                    yield Static("", id="outcome-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        r = self.report
+        self.query_one("#state-world", DataTable).add_columns("Track", "Value", "Band")
+        self.query_one("#state-teams", DataTable).add_columns("Team", f"Budget {r.unit}", f"Money {r.unit}",
+                                                              "Submitted")
+        self.query_one("#state-caps", DataTable).add_columns(
+            "Track", *[short(t.name)[:16] for t in self.record.scenario.teams])
+        self.query_one("#state-orders", DataTable).add_columns("Team", "Item", "Qty", "Placed", "Due", "Status")
+        decisions = self.query_one("#decision-table", DataTable)
+        decisions.add_columns(*tb.DECISION_HEAD)
+        for row in tb.decision_rows(r):
+            decisions.add_row(*cells(*row))
+        self.query_one("#objectives-body", Static).update(self.objectives_text())
+        self.query_one("#outcome-body", Static).update(self.outcome_text())
+        charts = self.query_one("#chart-list", OptionList)
+        shown = None
+        for k, (c, s) in enumerate(self.series):
+            if len(c.series) > 1 and shown is not c:  # a heading, then one line per team
+                charts.add_option(Option(Text(c.title + (f" ({c.unit})" if c.unit else ""), style="bold"),
+                                         disabled=True))
+            shown = c
+            name = c.title if len(c.series) == 1 else f"  {s.name}"
+            spark = sparkline(list(s.values), c.low, c.high)
+            charts.add_option(Option(Text.assemble(f"{name[:26]:<26} ", (spark, "bold"), no_wrap=True,
+                                                   overflow="ellipsis"), id=str(k)))
+        if self.series:
+            charts.highlighted = 0
+        self.render_timeline()
+        self.show_turn()
+
+    # -- time travel ------------------------------------------------------------------------
+    def action_turn(self, step: int) -> None:
+        self.go(self.turn + step)
+
+    def action_jump(self, where: str) -> None:
+        self.go(min(self.states) if where == "first" else max(self.states))
+
+    def go(self, turn: int) -> None:
+        turn = max(min(self.states), min(max(self.states), turn))
+        if turn != self.turn:
+            self.turn = turn
+            self.show_turn()
+
+    @work
+    async def action_goto(self) -> None:
+        last = max(self.states)
+        form = await self.app.push_screen_wait(FormModal("Go to turn", [
+            Field("turn", f"Turn (0 is before the start, {last} the last)", "integer", default=self.turn,
+                  minimum=0, maximum=last)], "Go"))
+        if form is not None:
+            self.go(form["turn"])
+
+    def show_turn(self) -> None:
+        view = engine.facilitator_view(self.states[self.turn])
+        self.render_status(view)
+        self.render_state(view)
+        self.render_plot()
+        for block in self.query(".turn-block"):
+            block.set_class(block.id == f"turn-{self.turn}", "current")
+        self.scroll_timeline()
+
+    def scroll_timeline(self) -> None:
+        block = self.query(f"#turn-{self.turn}")
+        if block:
+            self.query_one("#timeline-body", VerticalScroll).scroll_to_widget(block.first(), top=True, animate=False)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "timeline":
+            self.call_after_refresh(self.scroll_timeline)
+        elif event.pane.id == "charts":
+            self.query_one("#chart-list", OptionList).focus()
+            self.call_after_refresh(self.render_plot)
+
+    # -- rendering ------------------------------------------------------------------------
+    def turn_name(self, turn: int) -> str:
+        if turn == 0:
+            return "before the start"
+        label = self.record.scenario.calendar.label(turn)
+        now = " (now)" if turn == max(self.states) and self.report.status == "running" else ""
+        return f"end of turn {turn} of {self.report.turns}, {label}{now}"
+
+    def render_status(self, view: dict) -> None:
+        r = self.report
+        bits = ["Debrief", r.title, self.turn_name(self.turn), tb.status_line(r)]
+        if r.simulated:
+            bits.append("simulated")
+        self.query_one("#status", Static).update(Text(" · ".join(bits)))
+
+    def render_timeline(self) -> None:
+        for t in self.report.timeline:
+            head = f"Turn {t.turn}: {t.label}" if t.turn else t.label.capitalize()
+            lines = t.lines if self.all_events else t.key_lines()
+            text = Text(head + "\n", style="bold")
+            for x in lines:
+                text.append(f"{x.category:<12}", style="dim")
+                text.append(x.text + "\n", style="bold" if x.category in ("inject", "outcome") else "")
+            if not lines:
+                text.append("nothing of note\n", style="dim")
+            self.query_one(f"#turn-{t.turn}", Static).update(text)
+
+    def render_state(self, view: dict) -> None:
+        self.query_one("#state-head", Static).update(Text(
+            f"The state at the {self.turn_name(self.turn)}" + (f" · phase {view['phase_name']}" if view["turn"] else "")))
+        world = self.query_one("#state-world", DataTable)
+        world.clear()
+        for t in view["tracks"]:
+            world.add_row(*cells(t["name"][:24], num(t["value"]), t["band"] or ""))
+        teams = self.query_one("#state-teams", DataTable)
+        teams.clear()
+        for t in view["teams"]:
+            me = view["teams_private"][t["id"]]
+            teams.add_row(*cells(short(t["name"])[:20], num(me["budget"]["total"]), num(me["budget"]["money"]),
+                                 "yes" if me["submitted"] else "-"))
+        caps = self.query_one("#state-caps", DataTable)
+        caps.clear()
+        for track in view["team_tracks"]:
+            caps.add_row(*cells(track["name"][:24], *[num(track["values"][t["id"]]) for t in view["teams"]]))
+        orders = self.query_one("#state-orders", DataTable)
+        orders.clear()
+        for t in view["teams"]:
+            for o in view["teams_private"][t["id"]]["orders"]:
+                orders.add_row(*cells(short(t["name"])[:16], o["name"][:24], o["quantity"], o["placed"] or "backlog",
+                                      o["due"], o["status"] + (" (after the exercise)" if o["after_exercise"] else "")))
+        out = view.get("outcome")
+        self.query_one("#state-outcome", Static).update(
+            Text.assemble(("Outcome: ", "bold"), f"{out['name']}: {out['reason']}") if out else "")
+
+    @on(OptionList.OptionHighlighted, "#chart-list")
+    def render_plot(self) -> None:
+        charts = self.query_one("#chart-list", OptionList)
+        if charts.highlighted is None or not self.series:
+            return
+        option = charts.get_option_at_index(charts.highlighted)
+        if option.id is None:
+            return
+        chart, series = self.series[int(option.id)]
+        plot = self.query_one("#plot", Static)
+        width = max(20, (plot.size.width or 60) - 8)
+        name = chart.title if len(chart.series) == 1 else f"{chart.title}: {series.name}"
+        self.query_one("#plot-title", Static).update(Text(name + (f" ({chart.unit})" if chart.unit else "")))
+        plot.update(Text("\n".join(braille(list(series.values), width=width, height=10, low=chart.low, high=chart.high,
+                                      mark=self.turn))))
+        values = Text()
+        for label, v in zip(chart.labels, series.values):
+            values.append(f"{label}: {num(v)}   ", style="reverse" if label == chart.labels[self.turn] else "")
+        self.query_one("#plot-values", Static).update(values)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.render_plot)
+
+    def objectives_text(self) -> Text:
+        text = Text()
+        for o in self.report.objectives:
+            text.append(o.name, style="bold")
+            text.append(f"  ({o.team})  ")
+            text.append(tb.rating_text(o.rating) + "\n", style=RATING_STYLE.get(o.rating or "", "dim"))
+            given = tb.ratings_given(o)
+            if given:
+                text.append(f"  ratings given: {given}\n", style="dim")
+            for attr, title in tb.NOTE_SECTIONS:
+                notes = getattr(o, attr)
+                if notes:
+                    text.append(f"  {title}\n", style="italic")
+                    for n in notes:
+                        text.append(f"    - {tb.note_text(n)}\n")
+            if not (o.strengths or o.improvements or o.observations):
+                text.append("  no note about it\n", style="dim")
+            text.append("\n")
+        return text
+
+    def outcome_text(self) -> Text:
+        o = self.report.outcome
+        text = Text(tb.outcome_head(self.report) + "\n\n", style="bold")
+        if o.text:
+            text.append(o.text.strip() + "\n\n")
+        text.append("Why: ", style="bold")
+        text.append(o.reason + "\n\n")
+        if o.note:
+            text.append(f"Facilitator's note: {o.note}\n\n")
+        text.append("Outcomes tried in order, on the values at the end of the journal:\n", style="italic")
+        for name, cond, held, values in tb.outcome_rows(self.report):
+            text.append(f"  {'HELD' if held == 'yes' else 'no  '}  ", style="bold green" if held == "yes" else "dim")
+            text.append(f"{name}: {cond}\n")
+            if values != "-":
+                text.append(f"        {values}\n", style="dim")
+        return text
+
+    # -- other keys -----------------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#debrief-tabs", TabbedContent).active = tab
+
+    def action_all_events(self) -> None:
+        self.all_events = not self.all_events
+        self.render_timeline()
+        self.call_after_refresh(self.scroll_timeline)
+        self.notify("Timeline: every event" if self.all_events else "Timeline: what matters (press a for every event)")
+
+    def action_help(self) -> None:
+        self.app.push_screen(TextModal("Debrief help", HELP))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.dismiss()
+        else:
+            self.app.exit()
+
+
+def make_debrief_app(record: Record, saves_root: Path | None = None):
+    """`exercise debrief SAVE`: the app opened straight on a save's debrief."""
+    from exercise.tui.app import ExerciseApp
+
+    class DebriefApp(ExerciseApp):
+        def on_mount(self, event) -> None:
+            event.prevent_default()  # not the start screen: the debrief
+            self.sub_title = record.title
+            self.push_screen(DebriefScreen(record))
+            if record.notice:
+                self.notify(record.notice, title="Read up to a torn line", timeout=10)
+
+    return DebriefApp(saves_root=saves_root)
