@@ -106,11 +106,17 @@ class Session:
         return session
 
     # -- acting -------------------------------------------------------------------------
-    def execute(self, command) -> list:
-        """Decide, save durably, apply, notify. Raises engine.Rejected or JournalError."""
+    def execute(self, command, via: dict | None = None) -> list:
+        """Decide, save durably, apply, notify. Raises engine.Rejected or JournalError.
+
+        `via` says where a command came from (a network client's id for it), so a command
+        resent after a reconnect or a server restart is recognised and not done twice.
+        """
         new_state, events = engine.execute(self.state, command)
         record = {"type": "command", "n": len(self.records) + 1, "at": saves.now(),
                   "command": engine.to_dict(command), "events": [engine.to_dict(e) for e in events]}
+        if via is not None:
+            record["via"] = via
         self.journal.append(record)  # durable before anything is shown
         before = self.state
         self.state = new_state

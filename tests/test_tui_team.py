@@ -439,10 +439,10 @@ class RemotePort:
             raise ConnectionError("the facilitator's machine does not answer")
         return self._local.view()
 
-    def send(self, command) -> None:
+    async def send(self, command) -> None:
         if self.down:
             raise ConnectionError("not connected")
-        self._local.send(command)
+        await self._local.send(command)
 
     def subscribe(self, callback):
         return self._local.subscribe(callback)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from exercise import model
 from exercise.engine.compiled import Rules
+from exercise.engine.events import to_dict
 from exercise.engine.state import State
 
 
@@ -274,3 +275,39 @@ def facilitator_view(state: State) -> dict:
     }
     return view
 
+
+
+# -- events a team may be told about as they happen -------------------------------------
+# Default deny: a kind not listed here is never sent to a team (the player view still
+# shows its result). Causes are dropped: they may name another team's decision.
+_PUBLIC = frozenset({"exercise_started", "turn_started", "phase_changed", "paused", "resumed",
+                     "exercise_ended", "lead_taken", "lead_handed_back", "ally_moved",
+                     "lead_time_changed", "submitted"})
+_OWN = frozenset({"budget_set", "allocation_set", "spending_set", "budget_effect_added", "order_placed",
+                  "order_cancelled", "order_delivered", "force_assigned", "decision_answered",
+                  "action_argued"})
+_SHARED = frozenset({"track_set", "threshold_crossed"})  # world-wide (team None) or the team's own
+
+
+def visible_events(state: State, team_id: str, events: list) -> list[dict]:
+    """The events (as dicts) team `team_id` may see, from a batch just applied to `state`."""
+    out = []
+    for e in events:
+        kind = e.kind
+        team = getattr(e, "team", None)
+        if kind in _PUBLIC or (kind in _OWN and team == team_id) or (kind in _SHARED and team in (None, team_id)):
+            pass
+        elif kind == "inject_fired" and ("all" in e.to or team_id in e.to):
+            pass
+        elif kind == "action_adjudicated" and getattr(state.actions.get(e.action_id), "team", None) == team_id:
+            d = to_dict(e)
+            for private in ("effects", "failure_effects"):
+                d.pop(private, None)
+            out.append(d)
+            continue
+        else:
+            continue
+        d = to_dict(e)
+        d.pop("cause", None)
+        out.append(d)
+    return out

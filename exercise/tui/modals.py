@@ -161,15 +161,16 @@ class TextModal(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False)]
 
-    def __init__(self, title: str, markdown: str):
+    def __init__(self, title: str, markdown: str, wide: bool = False):
         super().__init__()
         self.title_text = title
         self.markdown = markdown
+        self.wide = wide
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Markdown
 
-        with Vertical(classes="dialog page"):
+        with Vertical(classes="dialog page" + (" wide" if self.wide else "")):
             yield Label(self.title_text, classes="dialog-title")
             with VerticalScroll(classes="page-body"):
                 yield Markdown(self.markdown)

@@ -19,8 +19,8 @@ class TeamPort(Protocol):
     def view(self) -> dict:
         """The team's player view (plain data)."""
 
-    def send(self, command) -> None:
-        """Carry out a command as this team; raises engine.Rejected or JournalError."""
+    async def send(self, command) -> None:
+        """Carry out a command as this team; raises engine.Rejected, JournalError or OSError."""
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call `callback` whenever the view may have changed; returns an unsubscribe."""
@@ -42,7 +42,7 @@ class LocalTeamPort:
     def view(self) -> dict:
         return engine.player_view(self.session.state, self.team)
 
-    def send(self, command) -> None:
+    async def send(self, command) -> None:
         if getattr(command, "team", self.team) != self.team or command.actor != self.team:
             raise engine.Rejected(f"this console acts for {self.team} only")
         self.session.execute(command)

@@ -327,7 +327,7 @@ class TeamScreen(Screen):
 
     def render_status(self) -> None:
         v, me = self.view, self.view["me"]
-        if v["status"] == "setup":
+        if v["status"] == "ready":
             where = "not started"
         elif v["status"] == "ended":
             where = "ended"
@@ -344,10 +344,11 @@ class TeamScreen(Screen):
         status = getattr(self.port, "status", "local")
         if status != "local":
             right.append(status)
+        self.set_class(status not in ("local", "connected"), "-offline")
         self._show("tm-money", Text(" · ".join(right)))
 
         drafts = [o for o in me["orders"] if o["status"] == "draft"]
-        if v["status"] == "setup":
+        if v["status"] == "ready":
             state, text = "closed", "The exercise has not started yet. Read your briefing (6) while you wait."
         elif v["status"] == "ended":
             out = v.get("outcome") or {}
@@ -606,10 +607,10 @@ class TeamScreen(Screen):
             self.render_status()
 
     # -- acting -------------------------------------------------------------------------
-    def send(self, command) -> bool:
+    async def send(self, command) -> bool:
         """Through the port (engine and journal); a refusal becomes a notification."""
         try:
-            self.port.send(command)
+            await self.port.send(command)
         except engine.Rejected as e:
             self.notify(str(e), title="Not done", severity="error", timeout=8, markup=False)
             return False
@@ -689,7 +690,7 @@ class TeamScreen(Screen):
         form = await self.app.push_screen_wait(FormModal(
             f"Decide: {escape(inj['title'])}", [Field("option", "Your decision", "select", options, default=default)],
             "Decide", intro=escape(self._warning()) + "\n".join(lines)))
-        if form and self.send(cm.Answer(self._me(), self._me(), inj["id"], form["option"])):
+        if form and await self.send(cm.Answer(self._me(), self._me(), inj["id"], form["option"])):
             label = next(o["label"] for o in inj["options"] if o["id"] == form["option"])
             self.notify(f"{inj['title']}: {label}", title="Decided", markup=False)
             keys = [k for k, _ in self._rows.get("tm-inbox", [])]
@@ -742,7 +743,7 @@ class TeamScreen(Screen):
             Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False),
         ], "Argue", intro=escape(self._warning()) + "The facilitator judges how likely it is and rolls; "
                           "the result appears in the Inbox tab."))
-        if form and self.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
+        if form and await self.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
                                        form["reasons"] or "")):
             self.notify("Sent to the facilitator for adjudication.", title="Action argued")
 
@@ -766,7 +767,7 @@ class TeamScreen(Screen):
             return
         total = sum(form.values())
         shares = {cid: round(value / 100, 6) for cid, value in form.items()}
-        if self.send(cm.Allocate(self._me(), self._me(), shares)):
+        if await self.send(cm.Allocate(self._me(), self._me(), shares)):
             self.notify(", ".join(f"{c['name']} {pct(shares[c['id']])}" for c in v["categories"]),
                         title="Budget split", markup=False)
         elif abs(total - 100) > 1e-6:
@@ -789,7 +790,7 @@ class TeamScreen(Screen):
             Field("spending", "New spending (% of GDP)", "number", default=num(ally["spending"]),
                   help=f"allowed this turn: {num(lo)} to {num(hi)}" if lo is not None else "")],
             "Set spending", intro=intro))
-        if form and self.send(cm.SetSpending(self._me(), self._me(), aid, form["spending"])):
+        if form and await self.send(cm.SetSpending(self._me(), self._me(), aid, form["spending"])):
             self.notify(f"{ally['name']}: {num(form['spending'])} % of GDP", title="Spending set", markup=False)
 
     @work(exclusive=True, group="team-action")
@@ -810,7 +811,7 @@ class TeamScreen(Screen):
         form = await self.app.push_screen_wait(FormModal(f"Order: {escape(item['name'])}", [
             Field("quantity", "Quantity", "integer", default=1, minimum=1)], "Order", intro=intro))
         before = {o["id"] for o in me["orders"]}
-        if form and self.send(cm.PlaceOrder(self._me(), self._me(), item["id"], form["quantity"])):
+        if form and await self.send(cm.PlaceOrder(self._me(), self._me(), item["id"], form["quantity"])):
             placed = next((o for o in self.view["me"]["orders"] if o["id"] not in before), None)
             due = f", due {self._arrival(placed['due'])}" if placed else ""
             self.notify(f"{form['quantity']} × {item['name']} in the basket{due}", title="Draft order",
@@ -840,7 +841,7 @@ class TeamScreen(Screen):
                     f"({money(lost)} {unit}); {money(order['cost'] - lost)} {unit} comes back."), "Cancel order"))
         else:
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
-        if ok and self.send(cm.CancelOrder(self._me(), self._me(), order["id"])):
+        if ok and await self.send(cm.CancelOrder(self._me(), self._me(), order["id"])):
             self.notify(what, title="Withdrawn" if order["status"] == "draft" else "Cancelled", markup=False)
 
     def _selected_command(self) -> dict | None:
@@ -878,7 +879,7 @@ class TeamScreen(Screen):
             Field("amount", "Points assigned to this command (0 withdraws)", "number",
                   default=num(here.get(default, 0.0))),
         ], "Assign", intro=escape(self._warning()) + "The amount replaces what this capability has here now."))
-        if form and self.send(cm.Assign(self._me(), self._me(), c["id"], form["capability"], form["amount"])):
+        if form and await self.send(cm.Assign(self._me(), self._me(), c["id"], form["capability"], form["amount"])):
             self.notify(f"{self._track_name(form['capability'])} {num(form['amount'])} to {c['name']}",
                         title="Forces assigned", markup=False)
 
@@ -903,7 +904,7 @@ class TeamScreen(Screen):
         form = await self.app.push_screen_wait(FormModal(f"Take the lead of {escape(c['name'])}", [
             Field("ally", "Which of your allies leads it", "select", options, default=(inside or me["allies"])[0])],
             "Take the lead", intro=intro))
-        if form and self.send(cm.TakeLead(self._me(), self._me(), c["id"], form["ally"])):
+        if form and await self.send(cm.TakeLead(self._me(), self._me(), c["id"], form["ally"])):
             self.notify(f"{names.get(form['ally'], form['ally'])} leads {c['name']}", title="Lead taken",
                         markup=False)
 
@@ -918,7 +919,7 @@ class TeamScreen(Screen):
                 "Hand back"))
         else:
             ok = True  # not ours: the engine says so
-        if ok and self.send(cm.HandBack(self._me(), self._me(), c["id"])):
+        if ok and await self.send(cm.HandBack(self._me(), self._me(), c["id"])):
             self.notify(f"You no longer lead {c['name']}", title="Lead handed back", markup=False)
 
     @work(exclusive=True, group="team-action")
@@ -947,5 +948,5 @@ class TeamScreen(Screen):
                     f"Submit for turn {v['turn']}?", escape("\n".join(lines)), "Submit")):
                 return
         # when the view says it cannot be accepted, the engine's refusal explains why
-        if self.send(cm.Submit(self._me(), self._me())):
+        if await self.send(cm.Submit(self._me(), self._me())):
             self.notify("Waiting for the facilitator to close deliberation.", title="Submitted")

@@ -1,0 +1,231 @@
+"""A protocol client that keeps its connection: `exercise join`, scripts and tests use it.
+
+It reconnects by itself after a drop (backing off up to a few seconds), re-syncs from the
+snapshot the server sends on every hello, and resends any command it had no answer to
+under the same id, which the server recognises, so nothing is lost or done twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+import uuid
+from typing import Callable
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from exercise.net import protocol as p
+
+ANSWER_TIMEOUT = 30.0
+MAX_RECEIVE = 32 * 1024 * 1024  # a facilitator view of a big scenario is a few hundred KB
+
+
+class Fatal(Exception):
+    """The server refused this client for good (a wrong token, a protocol mismatch)."""
+
+
+class Client:
+    def __init__(self, url: str, token: str, name: str = "exercise", ssl=None,
+                 backoff: tuple[float, float] = (0.25, 5.0)):
+        self.url = url
+        self.token = token
+        self.name = name
+        self.ssl = ssl
+        self.backoff = backoff
+        self.status = "connecting…"
+        self.welcome: dict | None = None
+        self.view: dict | None = None
+        self.seq = -1
+        self.events: list[dict] = []  # the events this client was shown, in order
+        self.fatal: str | None = None
+        self.last_error = ""  # why the last connection ended or failed, for the connecting screen
+        self.timer: tuple[float, float] | None = None  # (remaining, monotonic time it was told)
+        self.connections = 0  # how many times it has connected
+        self._ws = None
+        self._ready = asyncio.Event()
+        self._listeners: list[Callable[[], None]] = []
+        self._pending: dict[str, tuple[dict, asyncio.Future]] = {}
+        self._closed = False
+
+    # -- watching -------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
+    def _changed(self) -> None:
+        for cb in list(self._listeners):
+            cb()
+
+    def _set_status(self, status: str) -> None:
+        if status != self.status:
+            self.status = status
+            self._changed()
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and self._ready.is_set()
+
+    async def wait_ready(self, timeout: float = 10.0) -> None:
+        """Until the first snapshot (or raise Fatal / TimeoutError)."""
+        deadline = time.monotonic() + timeout
+        while not self._ready.is_set():
+            if self.fatal:
+                raise Fatal(self.fatal)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no snapshot from {self.url} in {timeout:g} s ({self.status})")
+            try:
+                await asyncio.wait_for(self._ready.wait(), min(left, 0.05))
+            except TimeoutError:
+                pass
+        if self.fatal:
+            raise Fatal(self.fatal)
+
+    # -- the connection loop ----------------------------------------------------------------
+    async def run(self) -> None:
+        """Connect, and reconnect after every drop, until closed or refused for good."""
+        attempt = 0
+        while not self._closed:
+            try:
+                async with connect(self.url, ssl=self.ssl, max_size=MAX_RECEIVE, compression=None,
+                                   open_timeout=5, ping_interval=10, ping_timeout=10, close_timeout=2) as ws:
+                    self._ws = ws
+                    await ws.send(p.dumps({"type": "hello", "protocol": p.VERSION, "token": self.token,
+                                           "client": self.name}))
+                    async for raw in ws:
+                        if self._receive(raw):
+                            attempt = 0
+                            await self._resend()
+            except ConnectionClosed as e:
+                code, reason = (e.rcvd.code, e.rcvd.reason) if e.rcvd else (None, "")
+                if code == p.CLOSE_POLICY:
+                    self._fail(reason or "refused by the server")
+                self.last_error = reason or "connection lost"
+            except (InvalidURI, ValueError) as e:
+                self._fail(f"{self.url}: {e}")
+            except (OSError, TimeoutError, InvalidHandshake) as e:
+                self.last_error = str(e) or type(e).__name__
+            finally:
+                self._ws = None
+                self._ready.clear()
+            if self._closed or self.fatal:
+                break
+            attempt += 1
+            delay = min(self.backoff[1], self.backoff[0] * 2 ** min(attempt - 1, 8)) * random.uniform(0.8, 1.2)
+            self._set_status(f"reconnecting… (attempt {attempt})")
+            await asyncio.sleep(delay)
+        for _body, fut in self._pending.values():
+            if not fut.done():
+                fut.set_exception(ConnectionError(self.fatal or "the client was closed"))
+        self._pending.clear()
+
+    def _fail(self, reason: str) -> None:
+        self.fatal = reason
+        self._set_status(f"refused: {reason}")
+        self._ready.set()  # wake wait_ready
+
+    def _receive(self, raw) -> bool:
+        """Handle one server message; True when it is the snapshot that (re)starts a session."""
+        msg = json.loads(raw)
+        kind = msg.get("type")
+        if kind == "welcome":
+            self.welcome = msg
+        elif kind == "snapshot":
+            self.view, self.seq = msg["view"], msg["seq"]
+            self.connections += 1
+            self._ready.set()
+            self.last_error = ""
+            self.status = "connected"
+            self._changed()
+            return True
+        elif kind == "update":
+            self.view, self.seq = msg["view"], msg["seq"]
+            self.events.extend(msg["events"])
+            self._changed()
+        elif kind == "result":
+            pending = self._pending.pop(msg["id"], None)
+            if pending and not pending[1].done():
+                pending[1].set_result(msg)
+        elif kind == "timer":
+            self.timer = None if msg["remaining"] is None else (msg["remaining"], time.monotonic())
+            self._changed()
+        elif kind == "error":
+            self.last_error = msg.get("reason", "")
+        return False
+
+    async def _resend(self) -> None:
+        """After a reconnect: commands sent before the drop with no answer yet, same ids."""
+        for cid, (body, _fut) in list(self._pending.items()):
+            await self._ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
+
+    # -- acting -----------------------------------------------------------------------------
+    async def send(self, body: dict, timeout: float = ANSWER_TIMEOUT) -> dict:
+        """Send a command (a dict with `kind`); the server's `result` message.
+
+        Raises ConnectionError when not connected (nothing was sent) or when no answer
+        came in `timeout` seconds.
+        """
+        if not self.connected:
+            raise ConnectionError(f"not connected to the server ({self.status}): nothing was sent; "
+                                  "try again once it says connected")
+        cid = uuid.uuid4().hex
+        fut = asyncio.get_running_loop().create_future()
+        self._pending[cid] = (body, fut)
+        try:
+            await self._ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
+        except (ConnectionClosed, AttributeError):
+            pass  # still pending: resent under the same id once reconnected
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), timeout)
+        except TimeoutError:
+            self._pending.pop(cid, None)
+            raise ConnectionError(f"no answer from the server in {timeout:g} s; it may or may not have been "
+                                  "done: the screen shows it once connected") from None
+
+    def timer_left(self) -> float | None:
+        if self.timer is None:
+            return None
+        remaining, at = self.timer
+        return max(0.0, remaining - (time.monotonic() - at))
+
+    async def sync(self) -> None:
+        if self._ws is not None:
+            await self._ws.send(p.dumps({"type": "sync"}))
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._ws is not None:
+            await self._ws.close()
+
+
+class RemoteTeamPort:
+    """The team console's port over the network (see exercise.tui.port.TeamPort)."""
+
+    def __init__(self, client: Client, team: str):
+        self.client = client
+        self.team = team
+
+    @property
+    def status(self) -> str:
+        return self.client.status
+
+    def view(self) -> dict:
+        if self.client.view is None:
+            raise ConnectionError(f"no view from the server yet ({self.client.status})")
+        return self.client.view  # while reconnecting: the last one, and the status says so
+
+    async def send(self, command) -> None:
+        from exercise import engine
+
+        body = engine.to_dict(command)
+        body.pop("actor", None)
+        body.pop("team", None)  # who we are comes from the token
+        answer = await self.client.send(body)
+        if not answer["ok"]:
+            raise engine.Rejected(answer.get("reason", "refused"))
+
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        return self.client.subscribe(callback)

@@ -1,0 +1,260 @@
+"""The wire protocol between `exercise serve` and its clients (docs/protocol.md).
+
+Pure: JSON text in, checked messages out, and the messages the server sends. No
+sockets here, so every rule about what a message may hold is tested without a network.
+
+A message is one JSON object per WebSocket text frame with a `type`. The client speaks
+first (`hello` with its token); the token alone decides who it is. Commands carry no
+identity of their own: the server fills in `actor` and `team` from the token.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import types
+import typing
+from typing import Any
+
+import attrs
+
+from exercise.engine import commands as cm
+
+VERSION = 1
+MAX_MESSAGE = 64 * 1024  # bytes in one frame; the biggest honest command is a few KB
+MAX_ID = 64  # characters in a client's command id
+HELLO_TIMEOUT = 10.0  # seconds a new connection has to say hello
+RATE = 20.0  # messages a second, sustained, per connection (a person sends a few a minute)
+BURST = 100  # messages at once before the rate applies (scripts, resends after a drop)
+
+# close codes (RFC 6455): 1008 policy (auth, rate, bad message), 1003 binary frame,
+# 1009 too big (sent by the websockets library itself), 4000+ ours
+CLOSE_POLICY = 1008
+CLOSE_BINARY = 1003
+CLOSE_SLOW = 4001  # the client did not read its messages fast enough; reconnecting re-syncs
+CLOSE_SHUTDOWN = 1001  # the server is going away (clients reconnect)
+
+class ProtocolError(Exception):
+    """A message that breaks the protocol: the connection is closed with this reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Refused(Exception):
+    """A well-formed command this connection may not send (answered, not closed)."""
+
+
+def _team_kinds() -> frozenset[str]:
+    """Commands a team sends: those whose `actor` has no default (it must be the team)."""
+    out = set()
+    for kind, cls in cm.COMMANDS.items():
+        fields = attrs.fields_dict(cls)
+        if "team" in fields and fields["actor"].default is attrs.NOTHING:
+            out.add(kind)
+    return frozenset(out)
+
+
+TEAM_KINDS = _team_kinds()
+FACILITATOR_KINDS = frozenset(cm.COMMANDS) - TEAM_KINDS
+
+
+# -- reading what a client sends ----------------------------------------------------------
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse(text: str | bytes) -> dict:
+    """A client frame as a dict with a known `type`, or ProtocolError saying what is wrong."""
+    if isinstance(text, bytes):
+        raise ProtocolError("binary frames are not part of the protocol; send JSON text")
+    try:
+        msg = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as e:
+        raise ProtocolError(f"not JSON: {str(e)[:60]}") from None
+    if not isinstance(msg, dict):
+        raise ProtocolError("a message must be a JSON object")
+    kind = msg.get("type")
+    if kind not in CLIENT_TYPES:
+        raise ProtocolError(f"unknown message type {str(kind)[:30]!r}; expected one of {', '.join(CLIENT_TYPES)}")
+    CLIENT_TYPES[kind](msg)
+    return msg
+
+
+def _only(msg: dict, allowed: set[str]) -> None:
+    extra = set(msg) - allowed - {"type"}
+    if extra:
+        raise ProtocolError(f"{msg['type']}: unknown field(s) {', '.join(sorted(extra))[:60]}")
+
+
+def _check_hello(msg: dict) -> None:
+    _only(msg, {"protocol", "token", "client"})
+    if msg.get("protocol") != VERSION:
+        raise ProtocolError(f"protocol version {str(msg.get('protocol'))[:10]} is not spoken here; "
+                            f"this server speaks version {VERSION}: update the client")
+    if not isinstance(msg.get("token"), str) or not msg["token"]:
+        raise ProtocolError("hello: a token (string) is needed")
+    if "client" in msg and not isinstance(msg["client"], str):
+        raise ProtocolError("hello: client must be a string")
+
+
+def _check_command(msg: dict) -> None:
+    _only(msg, {"id", "command"})
+    cid = msg.get("id")
+    if not isinstance(cid, str) or not 0 < len(cid) <= MAX_ID:
+        raise ProtocolError(f"command: id must be a string of 1-{MAX_ID} characters, unique per command")
+    if not isinstance(msg.get("command"), dict):
+        raise ProtocolError("command: `command` must be an object with a `kind`")
+    check_command(msg["command"])
+
+
+def _check_sync(msg: dict) -> None:
+    _only(msg, set())
+
+
+CLIENT_TYPES = {"hello": _check_hello, "command": _check_command, "sync": _check_sync}
+
+
+# -- commands: every field checked against the engine's own command classes ---------------
+def check_command(body: dict) -> None:
+    """Raise ProtocolError unless `body` is a command the engine can be given.
+
+    `actor` and `team` may be left out: the server fills them in from the token.
+    """
+    kind = body.get("kind")
+    cls = cm.COMMANDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ProtocolError(f"unknown command kind {str(kind)[:30]!r}")
+    hints = _hints(cls)
+    fields = {a.name: a for a in cls.__attrs_attrs__}
+    for name, value in body.items():
+        if name == "kind":
+            continue
+        if name not in fields:
+            raise ProtocolError(f"{kind}: unknown field {name[:30]!r}")
+        if not _fits(value, hints[name]):
+            raise ProtocolError(f"{kind}: {name} has the wrong type (expected {_type_name(hints[name])})")
+
+    missing = [n for n, a in fields.items()
+               if a.default is attrs.NOTHING and n not in body and n not in ("actor", "team")]
+    if missing:
+        raise ProtocolError(f"{kind}: missing field(s) {', '.join(missing)}")
+
+
+_HINTS: dict[type, dict] = {}
+
+
+def _hints(cls) -> dict:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, vars(cm))
+    return _HINTS[cls]
+
+
+def _fits(value, tp) -> bool:
+    """Does a JSON value fit a command field's annotation? (lists stand for tuples)"""
+    if tp is Any:
+        return True
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, t) for t in typing.get_args(tp))
+    if tp is type(None):
+        return value is None
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if tp is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        args = typing.get_args(tp)
+        return isinstance(value, list) and all(_fits(v, args[0]) for v in value)
+    if origin is dict:
+        kt, vt = typing.get_args(tp)
+        return isinstance(value, dict) and all(_fits(k, kt) and _fits(v, vt) for k, v in value.items())
+    return False
+
+
+def _type_name(tp) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def command_for(body: dict, role: str, team: str | None):
+    """The engine command a connection may send, with its identity from the token.
+
+    A team may send team commands only, as itself. The facilitator may send anything;
+    for a team command it names the team and the command is done as that team.
+    Raises Refused (answered, connection kept) for identity problems.
+    """
+    from exercise.engine import from_dict
+
+    kind = body["kind"]
+    body = dict(body)
+    if role == "team":
+        if kind not in TEAM_KINDS:
+            raise Refused(f"{kind} is a facilitator command; a team cannot send it")
+        for name in ("actor", "team"):
+            if body.get(name, team) != team:
+                raise Refused(f"this connection acts for {team} only (its token says so); "
+                              f"leave out `{name}` or set it to {team!r}")
+        body["actor"] = body["team"] = team
+    else:
+        if kind in TEAM_KINDS:
+            if not isinstance(body.get("team"), str):
+                raise Refused(f"{kind} is a team command: name the team it is done for in `team`")
+            if body.get("actor", body["team"]) != body["team"]:
+                raise Refused("the facilitator acts for a team as that team: leave out `actor`")
+            body["actor"] = body["team"]
+        else:
+            if body.get("actor", cm.FACILITATOR) != cm.FACILITATOR:
+                raise Refused("facilitator commands are done as the facilitator: leave out `actor`")
+            body["actor"] = cm.FACILITATOR
+    try:
+        return from_dict(body)
+    except (TypeError, ValueError) as e:
+        raise ProtocolError(f"{kind}: {str(e)[:80]}") from None
+
+
+# -- what the server sends ----------------------------------------------------------------
+def dumps(msg: dict) -> str:
+    return json.dumps(msg, separators=(",", ":"), default=str)
+
+
+def welcome(role: str, team: str | None, exercise: dict, teams: list[dict], server: str) -> dict:
+    return {"type": "welcome", "protocol": VERSION, "server": server, "role": role, "team": team,
+            "exercise": exercise, "teams": teams}
+
+
+def snapshot(seq: int, view: dict) -> dict:
+    return {"type": "snapshot", "seq": seq, "view": view}
+
+
+def update(seq: int, events: list[dict], view: dict) -> dict:
+    return {"type": "update", "seq": seq, "events": events, "view": view}
+
+
+def result(cid: str, ok: bool, seq: int, reason: str = "", duplicate: bool = False) -> dict:
+    out = {"type": "result", "id": cid, "ok": ok, "seq": seq}
+    if reason:
+        out["reason"] = reason
+    if duplicate:
+        out["duplicate"] = True
+    return out
+
+
+def timer(remaining: float | None) -> dict:
+    return {"type": "timer", "remaining": remaining}
+
+
+def error(reason: str) -> dict:
+    return {"type": "error", "reason": reason}
+
+
+def close_reason(text: str) -> str:
+    """A WebSocket close reason must fit in 123 bytes of UTF-8."""
+    data = text.encode()
+    if len(data) <= 123:
+        return text
+    return data[:120].decode(errors="ignore") + "..."

@@ -1,0 +1,344 @@
+"""The exercise server: the Session, shared with team terminals over WebSockets.
+
+It runs on the asyncio loop of the process that holds the Session (the facilitator
+console's, or its own with `--headless`), so commands from the network and from the
+console are carried out one at a time, in order, by the same object.
+
+Per connection: a hello with a token (which alone says who it is), then a snapshot of
+the view the server decides that connection may see, then updates as commands are done.
+Everything a connection is sent goes through its own queue and writer task, so an update
+is never overtaken by the result that caused it, and a slow client slows nobody else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from typing import Callable
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from exercise import engine
+from exercise.journal.log import JournalError
+from exercise.net import protocol as p
+from exercise.net.tokens import Tokens
+
+MAX_BACKLOG = 512  # queued messages before a connection is dropped as too slow
+REMEMBERED = 20_000  # command ids kept in memory to answer a resend (accepted ones also come from the journal)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"exercise {version('exercise')}"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "exercise"
+
+
+class Connection:
+    """One client: who it is (from its token), its outgoing queue, its rate budget."""
+
+    def __init__(self, ws: ServerConnection, role: str, team: str | None, now: float):
+        self.ws = ws
+        self.role = role
+        self.team = team
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.tokens = float(p.BURST)
+        self.last = now
+        self.closing = False
+        self.label = f"{team or 'facilitator'}@{_peer(ws)}"
+
+    @property
+    def principal(self) -> str:
+        return "facilitator" if self.role == "facilitator" else f"team:{self.team}"
+
+    def allow(self, now: float) -> bool:
+        """Token bucket: BURST messages at once, RATE a second after that."""
+        self.tokens = min(float(p.BURST), self.tokens + (now - self.last) * p.RATE)
+        self.last = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def push(self, text: str) -> None:
+        if self.closing:
+            return
+        if self.queue.qsize() >= MAX_BACKLOG:
+            self.close(p.CLOSE_SLOW, "too far behind; reconnect to get a fresh snapshot")
+            return
+        self.queue.put_nowait(text)
+
+    def close(self, code: int, reason: str) -> None:
+        """Close after what is already queued has been sent."""
+        if not self.closing:
+            self.closing = True
+            self.queue.put_nowait((code, p.close_reason(reason)))
+
+
+def _peer(ws) -> str:
+    addr = getattr(ws, "remote_address", None)
+    return f"{addr[0]}:{addr[1]}" if addr else "?"
+
+
+class ExerciseServer:
+    def __init__(self, session, tokens: Tokens, host: str = "0.0.0.0", port: int = 8765,
+                 log: Callable[[str], None] | None = None, clock: Callable[[], float] = time.monotonic,
+                 ssl=None):
+        self.session = session
+        self.ssl = ssl
+        self.url = ""  # what teams are told to join (set by `exercise serve`)
+        self._sock = None
+        self.tokens = tokens
+        self.host = host
+        self.port = port
+        self.log = log or (lambda _msg: None)
+        self.clock = clock
+        self.connections: set[Connection] = set()
+        self.on_connections: Callable[[], None] | None = None  # the console shows who is connected
+        self._server = None
+        self._timer_deadline: float | None = None
+        self._last_view: dict[str | None, str] = {}
+        # answers to command ids already seen: a client resends what it had no answer to
+        self._answered: OrderedDict[tuple[str, str], dict] = OrderedDict()
+        for r in session.records:
+            via = r.get("via")
+            if isinstance(via, dict) and "by" in via and "id" in via:
+                self._answered[(via["by"], via["id"])] = {"ok": True, "seq": r["n"]}
+        session.listeners.append(self._on_events)
+
+    # -- running --------------------------------------------------------------------------
+    def bind(self) -> None:
+        """Take the port now (before any screen), so "in use" is a plain error message."""
+        import socket
+
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+            sock.listen(128)
+        except OSError:
+            sock.close()
+            raise
+        sock.setblocking(False)
+        self._sock = sock
+        self.port = sock.getsockname()[1]  # when asked for port 0
+
+    async def start(self) -> None:
+        if self._sock is None:
+            self.bind()
+        self._server = await serve(self._handle, sock=self._sock, max_size=p.MAX_MESSAGE, ssl=self.ssl,
+                                   compression=None, ping_interval=10, ping_timeout=20,
+                                   close_timeout=2, logger=_quiet_logger())
+        self.url = self.url or f"{'wss' if self.ssl else 'ws'}://{self.host}:{self.port}"
+        self.log(f"serving on {self.url}")
+
+    async def stop(self) -> None:
+        for conn in list(self.connections):
+            conn.close(p.CLOSE_SHUTDOWN, "the server is shutting down; reconnect when it is back")
+        if self._server is not None:
+            self._server.close(close_connections=False)
+            try:
+                await asyncio.wait_for(self._server.wait_closed(), 3)
+            except TimeoutError:
+                pass
+        if self._on_events in self.session.listeners:
+            self.session.listeners.remove(self._on_events)
+
+    def connected(self) -> dict[str, int]:
+        """How many connections each team (and the facilitator) has now."""
+        out: dict[str, int] = {}
+        for c in self.connections:
+            key = c.team or "facilitator"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    # -- the turn timer (the console owns it; teams are told) --------------------------------
+    def set_timer(self, remaining: float | None) -> None:
+        self._timer_deadline = None if remaining is None else self.clock() + remaining
+        for conn in list(self.connections):
+            conn.push(p.dumps(p.timer(remaining)))
+
+    def _timer_left(self) -> float | None:
+        return None if self._timer_deadline is None else max(0.0, self._timer_deadline - self.clock())
+
+    # -- views ------------------------------------------------------------------------------
+    def _view(self, team: str | None) -> dict:
+        s = self.session.state
+        return engine.facilitator_view(s) if team is None else engine.player_view(s, team)
+
+    def _snapshot(self, conn: Connection) -> str:
+        return p.dumps(p.snapshot(len(self.session.records), self._view(conn.team)))
+
+    def _on_events(self, session, command, events) -> None:
+        """After every command, from any source: each connection gets what it may see."""
+        try:
+            seq = len(session.records)
+            state = session.state
+            made: dict[str | None, str | None] = {}
+            for conn in list(self.connections):
+                key = conn.team
+                if key not in made:
+                    if key is None:
+                        shown = [engine.to_dict(e) for e in events]
+                    else:
+                        shown = engine.visible_events(state, key, events)
+                    view = p.dumps(self._view(key))
+                    if not shown and self._last_view.get(key) == view:
+                        made[key] = None  # nothing this team can see changed
+                    else:
+                        self._last_view[key] = view
+                        made[key] = f'{{"type":"update","seq":{seq},"events":{p.dumps(shown)},"view":{view}}}'
+                if made[key] is not None:
+                    conn.push(made[key])
+        except Exception as e:  # noqa: BLE001 - never fail the command that was already saved
+            self.log(f"could not send an update: {type(e).__name__}: {e}")
+
+    # -- one connection -------------------------------------------------------------------
+    async def _handle(self, ws: ServerConnection) -> None:
+        conn = await self._hello(ws)
+        if conn is None:
+            return
+        writer = asyncio.create_task(self._writer(conn))
+        self._connections_changed()
+        try:
+            async for raw in ws:
+                if conn.closing:
+                    break
+                if not conn.allow(self.clock()):
+                    self.log(f"{conn.label}: rate limit exceeded; closed")
+                    conn.push(p.dumps(p.error(f"more than {p.RATE:g} messages a second; closed")))
+                    conn.close(p.CLOSE_POLICY, "rate limit exceeded")
+                    break
+                try:
+                    msg = p.parse(raw)
+                    if msg["type"] == "hello":
+                        raise p.ProtocolError("hello was already said on this connection")
+                    if msg["type"] == "sync":
+                        conn.push(self._snapshot(conn))
+                    else:
+                        self._command(conn, msg)
+                except p.ProtocolError as e:
+                    self.log(f"{conn.label}: bad message: {e.reason}; closed")
+                    conn.push(p.dumps(p.error(e.reason)))
+                    conn.close(p.CLOSE_POLICY, e.reason)
+                    break
+        except ConnectionClosed:
+            pass
+        finally:
+            self.connections.discard(conn)
+            self._connections_changed()
+            if conn.closing:  # let the writer send the reason and close
+                try:
+                    await asyncio.wait_for(writer, 3)
+                except (TimeoutError, asyncio.CancelledError):
+                    pass
+            writer.cancel()
+
+    async def _hello(self, ws: ServerConnection) -> Connection | None:
+        try:
+            raw = await asyncio.wait_for(ws.recv(), p.HELLO_TIMEOUT)
+        except TimeoutError:
+            await _refuse(ws, f"no hello within {p.HELLO_TIMEOUT:g} s")
+            return None
+        except ConnectionClosed:
+            return None
+        try:
+            msg = p.parse(raw)
+            if msg["type"] != "hello":
+                raise p.ProtocolError("say hello (with your token) first")
+        except p.ProtocolError as e:
+            self.log(f"{_peer(ws)}: bad hello: {e.reason}")
+            await _refuse(ws, e.reason)
+            return None
+        who = self.tokens.identify(msg["token"])
+        if who is None:
+            self.log(f"{_peer(ws)}: unknown token refused")
+            await _refuse(ws, "unknown token: ask the facilitator for your team's join command")
+            return None
+        role, team = who
+        conn = Connection(ws, role, team, self.clock())
+        sc = self.session.scenario
+        conn.push(p.dumps(p.welcome(role, team, {"id": self.session.folder.name, "title": self.session.meta.title,
+                                                 "scenario": sc.id}, [{"id": t.id, "name": t.name} for t in sc.teams],
+                                    _version())))
+        conn.push(self._snapshot(conn))
+        if self._timer_deadline is not None:
+            conn.push(p.dumps(p.timer(self._timer_left())))
+        self.connections.add(conn)  # no await since the snapshot: no update can fall between
+        self.log(f"{conn.label} connected")
+        return conn
+
+    async def _writer(self, conn: Connection) -> None:
+        try:
+            while True:
+                item = await conn.queue.get()
+                if isinstance(item, tuple):
+                    await conn.ws.close(*item)
+                    return
+                await conn.ws.send(item)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.connections.discard(conn)
+
+    def _command(self, conn: Connection, msg: dict) -> None:
+        cid = msg["id"]
+        key = (conn.principal, cid)
+        seen = self._answered.get(key)
+        if seen is not None:
+            conn.push(p.dumps(p.result(cid, seen["ok"], seen["seq"], seen.get("reason", ""), duplicate=True)))
+            return
+        answer = self._carry_out(conn, cid, msg["command"])
+        if answer.pop("remember", True):
+            self._answered[key] = answer
+            while len(self._answered) > REMEMBERED:
+                self._answered.popitem(last=False)
+        conn.push(p.dumps(p.result(cid, answer["ok"], answer["seq"], answer.get("reason", ""))))
+
+    def _carry_out(self, conn: Connection, cid: str, body: dict) -> dict:
+        try:
+            command = p.command_for(body, conn.role, conn.team)
+        except p.Refused as e:
+            return {"ok": False, "seq": len(self.session.records), "reason": str(e)}
+        try:
+            self.session.execute(command, via={"by": conn.principal, "id": cid})
+        except engine.Rejected as e:
+            return {"ok": False, "seq": len(self.session.records), "reason": e.reason}
+        except JournalError as e:  # not saved, nothing changed; worth trying again
+            return {"ok": False, "seq": len(self.session.records), "reason": f"not saved: {e}", "remember": False}
+        except Exception as e:  # noqa: BLE001 - a command the engine chokes on must not stop the server
+            self.log(f"{conn.label}: {body.get('kind')} failed: {type(e).__name__}: {e}")
+            return {"ok": False, "seq": len(self.session.records),
+                    "reason": f"the server could not carry this out ({type(e).__name__}); nothing changed"}
+        return {"ok": True, "seq": len(self.session.records)}
+
+    def _connections_changed(self) -> None:
+        if self.on_connections is not None:
+            try:
+                self.on_connections()
+            except Exception as e:  # noqa: BLE001
+                self.log(f"connection display failed: {e}")
+
+
+async def _refuse(ws, reason: str) -> None:
+    try:
+        await ws.send(p.dumps(p.error(reason)))
+        await ws.close(p.CLOSE_POLICY, p.close_reason(reason))
+    except ConnectionClosed:
+        pass
+
+
+def _quiet_logger():
+    """The websockets library logs handshake noise (port scans, health checks) at INFO and
+    ERROR; the server reports what matters through its own `log`."""
+    import logging
+
+    logger = logging.getLogger("exercise.net.websockets")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+    return logger

@@ -1,0 +1,200 @@
+"""`exercise serve` and `exercise join`: the exercise over the room's network.
+
+Imports stay light until a command runs (the CLI starts fast, and `serve --headless`
+never imports Textual).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_PORT = 8765
+
+
+def _lan_address() -> str:
+    """This machine's address on the LAN, for the join commands (no packet is sent)."""
+    import socket
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("10.255.255.255", 1))  # routing only: picks the interface a LAN peer would reach
+        return s.getsockname()[0]
+    except OSError:
+        return socket.gethostname()
+    finally:
+        s.close()
+
+
+def public_url(host: str, port: int, tls: bool) -> str:
+    shown = _lan_address() if host in ("0.0.0.0", "", "::") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"{'wss' if tls else 'ws'}://{shown}:{port}"
+
+
+def join_lines(url: str, tokens, teams) -> list[str]:
+    """One line per team: its name and the command its players run."""
+    return [f"{t.name}:\n    exercise join {url} --team {t.id} --token {tokens.teams[t.id]}" for t in teams]
+
+
+def _ssl_server(certfile: Path | None, keyfile: Path | None):
+    if certfile is None:
+        return None
+    import ssl
+
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        ctx.load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as e:
+        raise click.UsageError(f"--certfile {certfile}: cannot load the certificate and key ({e})") from None
+    return ctx
+
+
+@click.command()
+@click.argument("scenario", required=False)
+@click.option("--resume", "resume_save", metavar="SAVE", help="Serve a saved exercise (after a restart, say).")
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="Address to listen on; 127.0.0.1 keeps it to this machine (SSH access).")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port (0: any free port).")
+@click.option("--headless", is_flag=True, help="No screen: the facilitator acts through the protocol with the facilitator token.")
+@click.option("--url", "shown_url", metavar="URL",
+              help="The address teams should use, if not this machine's (a proxy or a tunnel).")
+@click.option("--certfile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Serve wss:// with this certificate (PEM; see docs/room.md).")
+@click.option("--keyfile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The certificate's private key, if not in --certfile.")
+@click.option("--name", help="Name of a new exercise (default: the scenario's title).")
+@click.option("--seed", type=int, default=None, help="Seed of the random rolls of a new exercise.")
+@click.option("--saves", "saves_root", type=click.Path(path_type=Path), default=None,
+              help="Folder of saved exercises (default: $EXERCISE_SAVES or ./saves).")
+def serve(scenario: str | None, resume_save: str | None, host: str, port: int, headless: bool,
+          shown_url: str | None, certfile: Path | None, keyfile: Path | None, name: str | None,
+          seed: int | None, saves_root: Path | None) -> None:
+    """Run an exercise that teams join from their own terminals.
+
+    Starts SCENARIO (default: deadline-2027), or with --resume a saved exercise, and
+    serves it to team consoles (`exercise join`) over WebSockets while you run it in the
+    facilitator console. Prints each team's join command; the tokens are kept in the save
+    folder, so after a restart with --resume the same commands work again.
+    """
+    from exercise.cli import open_session
+    from exercise.net.server import ExerciseServer
+    from exercise.net.tokens import TokenError, load_or_create
+
+    if scenario and resume_save:
+        raise click.UsageError("give a SCENARIO to start or --resume SAVE, not both")
+    if not headless and (not sys.stdout.isatty() or not sys.stdin.isatty()):
+        raise click.UsageError("the facilitator console needs a terminal; use --headless to serve without one")
+    ssl_ctx = _ssl_server(certfile, keyfile)
+    if resume_save:
+        session = open_session(resume_save, saves_root)
+    else:
+        from exercise.journal import saves
+        from exercise.session import Session
+        from exercise.simulate_cli import _load
+
+        sc, sources = _load(scenario or "deadline-2027")
+        session = Session.create(sc, sources, saves.saves_dir(saves_root), name=name, seed=seed)
+    try:
+        try:
+            tokens = load_or_create(session.folder, [t.id for t in session.scenario.teams])
+        except TokenError as e:
+            raise click.ClickException(str(e)) from None
+        log = _logger(headless)
+        server = ExerciseServer(session, tokens, host, port, log=log, ssl=ssl_ctx)
+        try:
+            server.bind()
+        except OSError as e:
+            raise click.ClickException(f"cannot listen on {host}:{port} ({e.strerror or e}); "
+                                       "is another server running? choose another --port") from None
+        url = shown_url or public_url(host, server.port, ssl_ctx is not None)
+        server.url = url
+        info = [f"exercise {session.meta.title!r}, save {session.folder}",
+                f"serving on {url} (listening on {host}:{server.port})", "", "Join commands, one per team:",
+                *join_lines(url, tokens, session.scenario.teams), ""]
+        if headless:
+            info += [f"facilitator token: {tokens.facilitator}", "(all tokens are in "
+                     f"{session.folder / 'tokens.json'}; stop with Ctrl+C, then --resume {session.folder.name})"]
+            for line in session.notices:
+                info.insert(1, f"note: {line}")
+            click.echo("\n".join(info))
+            sys.stdout.flush()
+            _run_headless(server)
+        else:
+            from exercise.tui.app import make_app
+
+            make_app(session=session, saves_root=saves_root, server=server).run()
+            click.echo("\n".join(info))  # still there after the screen closes
+    finally:
+        session.close()
+
+
+def _logger(headless: bool):
+    if not headless:
+        return None  # the console shows connections itself
+
+    from datetime import datetime
+
+    def log(msg: str) -> None:
+        print(f"{datetime.now().strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
+
+    return log
+
+
+def _run_headless(server) -> None:
+    import asyncio
+    import signal
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await server.start()
+        await stop.wait()
+        server.log("stopping: clients are told to reconnect later")
+        await server.stop()
+
+    asyncio.run(main())
+
+
+@click.command()
+@click.argument("url")
+@click.option("--team", required=True, help="Your team's id (the join command names it).")
+@click.option("--token", envvar="EXERCISE_TOKEN", help="Your team's token (or $EXERCISE_TOKEN, or --token-file).")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the token from this file (keeps it out of the process list).")
+@click.option("--cafile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Trust this certificate for wss:// (a room's self-signed certificate).")
+def join(url: str, team: str, token: str | None, token_file: Path | None, cafile: Path | None) -> None:
+    """Open your team's console on an exercise served by `exercise serve`.
+
+    URL is ws://HOST:PORT (or wss://). The console reconnects by itself if the network
+    or the server drops, and always shows whether it is connected.
+    """
+    if token_file is not None:
+        token = token_file.read_text(encoding="utf-8").strip()
+    if not token:
+        raise click.UsageError("a token is needed: --token, --token-file or $EXERCISE_TOKEN "
+                               "(the facilitator's `exercise serve` prints each team's)")
+    if not url.startswith(("ws://", "wss://")):
+        raise click.UsageError(f"{url}: the address starts with ws:// or wss://, e.g. ws://192.168.1.20:{DEFAULT_PORT}")
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise click.UsageError("the team console needs a terminal")
+    ssl_ctx = None
+    if url.startswith("wss://"):
+        import ssl
+
+        ssl_ctx = ssl.create_default_context(cafile=str(cafile) if cafile else None)
+    from exercise.net.client import Client
+    from exercise.tui.join import JoinApp
+
+    app = JoinApp(Client(url, token, name="exercise-join", ssl=ssl_ctx), team)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+

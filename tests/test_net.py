@@ -1,0 +1,394 @@
+"""The exercise server and its clients, for real: a server on loopback, WebSocket clients.
+
+Who may see and do what (tokens, player views, every command kind), what a bad client
+gets (closed, alone), and what a drop costs (nothing: reconnect, resend, no duplicates).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import typing
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from exercise import engine
+from exercise.engine import commands as cm
+from exercise.net import protocol as p
+from exercise.net.client import Client, Fatal, RemoteTeamPort
+from exercise.net.server import ExerciseServer
+from exercise.net.tokens import TOKENS, TokenError, load_or_create
+from exercise.packs import loader
+from exercise.packs.problems import Problems
+from exercise.session import Session
+
+MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return loader.load_scenario(MINI, Problems())
+
+
+@pytest.fixture
+async def served(mini, tmp_path):
+    """A mini exercise in deliberation of turn 1, both teams rich, served on a free port."""
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    for team in ("east", "west"):
+        s.execute(cm.Override("money", 1000.0, "test budget", team=team))
+    tokens = load_or_create(s.folder, ["east", "west"])
+    logs: list[str] = []
+    server = ExerciseServer(s, tokens, "127.0.0.1", 0, log=logs.append)
+    await server.start()
+    server.logs = logs
+    yield s, tokens, server, f"ws://127.0.0.1:{server.port}"
+    await server.stop()
+    s.close()
+
+
+async def raw(url: str, token: str | None = None, **kw):
+    """A bare WebSocket that has said hello (when given a token) and read welcome + snapshot."""
+    ws = await connect(url, max_size=None, **kw)
+    if token is not None:
+        await ws.send(json.dumps({"type": "hello", "protocol": p.VERSION, "token": token}))
+        assert json.loads(await ws.recv())["type"] == "welcome"
+        assert json.loads(await ws.recv())["type"] == "snapshot"
+    return ws
+
+
+async def closed_with(ws) -> tuple[int, str, list[dict]]:
+    """Read until the server closes; the close code, reason and the messages before it."""
+    seen = []
+    try:
+        while True:
+            seen.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+    except ConnectionClosed as e:
+        return e.rcvd.code if e.rcvd else None, e.rcvd.reason if e.rcvd else "", seen
+
+
+async def started(client: Client) -> asyncio.Task:
+    task = asyncio.create_task(client.run())
+    await client.wait_ready(5)
+    return task
+
+
+async def stop_all(clients, tasks) -> None:
+    for c in clients:
+        await c.close()
+    await asyncio.gather(*tasks)
+
+
+async def until(predicate, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+# -- tokens ------------------------------------------------------------------------------------
+def test_tokens_are_private_kept_and_compared_whole(tmp_path):
+    t = load_or_create(tmp_path, ["east", "west"])
+    assert (tmp_path / TOKENS).stat().st_mode & 0o777 == 0o600
+    assert len({t.facilitator, *t.teams.values()}) == 3
+    assert load_or_create(tmp_path, ["east", "west"]) == t  # a restart keeps them
+    assert t.identify(t.teams["west"]) == ("team", "west")
+    assert t.identify(t.facilitator) == ("facilitator", None)
+    for guess in ("", t.teams["west"][:-1], t.teams["west"] + "x", t.teams["west"].upper(), "x" * 22):
+        assert t.identify(guess) is None
+    (tmp_path / TOKENS).chmod(0o644)
+    grown = load_or_create(tmp_path, ["east", "west", "north"])  # a team added to the scenario
+    assert grown.teams["east"] == t.teams["east"] and grown.teams["north"]
+    assert (tmp_path / TOKENS).stat().st_mode & 0o777 == 0o600
+    (tmp_path / TOKENS).write_text("{not json")
+    with pytest.raises(TokenError, match="tokens.json.*delete the file"):
+        load_or_create(tmp_path, ["east"])
+
+
+# -- the protocol, without a network -------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.binary(max_size=50),
+                 st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+                              lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                          max_size=4)).map(json.dumps)))
+def test_any_frame_parses_or_is_a_protocol_error(frame):
+    try:
+        msg = p.parse(frame)
+    except p.ProtocolError as e:
+        assert e.reason
+    else:
+        assert msg["type"] in p.CLIENT_TYPES
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(cm.COMMANDS)),
+       st.dictionaries(st.sampled_from(["actor", "team", "item", "quantity", "shares", "inject", "option", "turns",
+                                        "value", "target", "rationale", "force", "likelihood", "effects", "x"]),
+                       st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+                       | st.lists(st.text(max_size=3), max_size=2) | st.dictionaries(st.text(max_size=3), st.floats()),
+                       max_size=5))
+def test_a_command_either_builds_or_is_refused_with_a_reason(kind, fields):
+    body = {"kind": kind, **fields}
+    for role, team in (("team", "east"), ("facilitator", None)):
+        try:
+            p.check_command(body)
+            command = p.command_for(body, role, team)
+        except (p.ProtocolError, p.Refused) as e:
+            assert str(e)
+        else:
+            assert command.kind == kind
+            if role == "team":
+                assert command.actor == "east" and command.team == "east"
+
+
+def test_deep_nesting_and_non_numbers_are_protocol_errors():
+    for frame in ("[" * 100_000 + "]" * 100_000, '{"type": "sync", "x": NaN}', "Infinity", '"hello"', "[]"):
+        with pytest.raises(p.ProtocolError):
+            p.parse(frame)
+    with pytest.raises(p.ProtocolError, match="wrong type"):
+        p.check_command({"kind": "order", "item": "sam", "quantity": 1.5})
+    with pytest.raises(p.ProtocolError, match="wrong type"):
+        p.check_command({"kind": "set_spending", "ally": "PL", "spending": float("inf")})
+
+
+def sample(kind: str, team: str | None = None) -> dict:
+    """A well-typed body of a command kind (values need not make sense to the rules)."""
+    cls = cm.COMMANDS[kind]
+    hints = typing.get_type_hints(cls, vars(cm))
+    plain = {str: "x", int: 1, float: 1.0, bool: False}
+    body = {"kind": kind}
+    for a in attrs.fields(cls):
+        if a.name == "actor" or a.default is not attrs.NOTHING:
+            continue
+        tp = hints[a.name]
+        body[a.name] = plain.get(tp, {} if typing.get_origin(tp) is dict else [])
+    if team is not None:
+        body["team"] = team
+    return body
+
+
+# -- who may connect ----------------------------------------------------------------------------
+async def test_missing_wrong_or_late_tokens_are_refused(served, monkeypatch):
+    s, tokens, server, url = served
+    before = len(s.records)
+    cases = [{"type": "hello", "protocol": p.VERSION},
+             {"type": "hello", "protocol": p.VERSION, "token": "not-a-token"},
+             {"type": "hello", "protocol": p.VERSION, "token": tokens.teams["east"][:-1]},
+             {"type": "hello", "protocol": 99, "token": tokens.teams["east"]},
+             {"type": "sync"},
+             {"type": "command", "id": "1", "command": {"kind": "pause"}}]
+    for hello in cases:
+        ws = await raw(url)
+        await ws.send(json.dumps(hello))
+        code, reason, seen = await closed_with(ws)
+        assert code == p.CLOSE_POLICY and reason, hello
+        assert [m["type"] for m in seen] == ["error"]  # no welcome, no snapshot: nothing leaks
+    monkeypatch.setattr(p, "HELLO_TIMEOUT", 0.2)
+    ws = await raw(url)
+    code, reason, _ = await closed_with(ws)
+    assert code == p.CLOSE_POLICY and "no hello" in reason
+    client = Client(url, "wrong")
+    task = asyncio.create_task(client.run())
+    with pytest.raises(Fatal, match="unknown token"):
+        await client.wait_ready(5)
+    await task  # a refusal ends the client: it does not hammer the server
+    assert len(s.records) == before and not server.connections
+
+
+# -- what each team sees ---------------------------------------------------------------------------
+async def test_each_connection_gets_the_view_the_server_decides(served):
+    s, tokens, server, url = served
+    east, west, fac = (Client(url, tokens.teams["east"]), Client(url, tokens.teams["west"]),
+                       Client(url, tokens.facilitator))
+    tasks = [await started(c) for c in (east, west, fac)]
+    assert east.welcome["team"] == "east" and fac.welcome["role"] == "facilitator"
+    assert (await west.send({"kind": "order", "item": "sam", "quantity": 2}))["ok"]
+    assert (await west.send({"kind": "argue", "action": "Secret plan Zebra", "result": "win"}))["ok"]
+    assert (await east.send({"kind": "answer", "inject": "drones", "option": "shoot"}))["ok"]
+    await until(lambda: fac.seq == len(s.records))
+    assert east.view == json.loads(json.dumps(engine.player_view(s.state, "east")))
+    assert west.view == json.loads(json.dumps(engine.player_view(s.state, "west")))
+    assert fac.view == json.loads(json.dumps(engine.facilitator_view(s.state), default=str))
+    # east was told nothing of west's order, argument or their causes, in views or events
+    east_text = json.dumps([east.view, east.events])
+    west_order = next(o["id"] for o in west.view["me"]["orders"] if o["item"] == "sam")
+    assert "Secret plan Zebra" not in east_text and west_order not in east_text
+    assert "Secret plan Zebra" in json.dumps(fac.view)
+    assert not any(e.get("team") == "west" for e in east.events if e["kind"] not in ("submitted",))
+    await stop_all((east, west, fac), tasks)
+
+
+async def test_no_team_acts_as_another_or_as_the_facilitator_for_any_command(served):
+    s, tokens, server, url = served
+    east = Client(url, tokens.teams["east"])
+    task = await started(east)
+    before = len(s.records)
+    for kind in sorted(p.TEAM_KINDS):
+        for body in (sample(kind, team="west"), {**sample(kind), "actor": "west"},
+                     {**sample(kind), "actor": "facilitator"}):
+            answer = await east.send(body)
+            assert not answer["ok"] and "acts for east only" in answer["reason"], body
+    for kind in sorted(p.FACILITATOR_KINDS):
+        answer = await east.send(sample(kind))
+        assert not answer["ok"] and "facilitator command" in answer["reason"], kind
+    assert len(s.records) == before  # nothing was done
+    assert not any("west" in json.dumps(r["command"]) for r in s.records[before:])
+    # and the facilitator acts for a team only as that team
+    fac = Client(url, tokens.facilitator)
+    ftask = await started(fac)
+    assert (await fac.send({"kind": "order", "team": "west", "item": "sam"}))["ok"]
+    assert s.records[-1]["command"]["actor"] == "west" and s.records[-1]["via"]["by"] == "facilitator"
+    await stop_all((east, fac), (task, ftask))
+
+
+# -- bad clients are closed alone ---------------------------------------------------------------------
+async def test_oversized_and_malformed_messages_close_only_that_connection(served):
+    s, tokens, server, url = served
+    watcher = Client(url, tokens.teams["west"])
+    wtask = await started(watcher)
+    bad_frames = ["x" * (p.MAX_MESSAGE + 1), "not json", "[1, 2]", '{"type": "shout"}', b"\x00\x01binary",
+                  '{"type": "command", "id": "1", "command": {"kind": "order", "item": 5}}',
+                  '{"type": "command", "id": "' + "i" * 100 + '", "command": {"kind": "submit"}}',
+                  '{"type": "command", "id": "2", "command": {"kind": "launch_nukes"}}',
+                  '{"type": "hello", "protocol": 1, "token": "again"}']
+    for frame in bad_frames:
+        ws = await raw(url, tokens.teams["east"])
+        await ws.send(frame)
+        code, reason, _ = await closed_with(ws)
+        assert code in (p.CLOSE_POLICY, 1009), (frame[:40], code)
+        assert reason
+    # the others were served all along
+    assert watcher.connected and not server.connections - {c for c in server.connections if c.team == "west"}
+    assert (await watcher.send({"kind": "order", "item": "sam"}))["ok"]
+    assert any(c.team == "west" for c in server.connections)
+    await watcher.close()
+    await wtask
+
+
+async def test_a_flood_is_cut_off_by_the_rate_limit(served):
+    s, tokens, server, url = served
+    ws = await raw(url, tokens.teams["east"])
+    for _ in range(p.BURST + 20):
+        try:
+            await ws.send('{"type": "sync"}')
+        except ConnectionClosed:
+            break
+    code, reason, _ = await closed_with(ws)
+    assert code == p.CLOSE_POLICY and "rate" in reason
+
+
+# -- drops and restarts ------------------------------------------------------------------------------
+async def test_a_dropped_client_reconnects_to_the_same_state_and_resends_once(served):
+    s, tokens, server, url = served
+    east = Client(url, tokens.teams["east"], backoff=(0.05, 0.2))
+    task = await started(east)
+    assert (await east.send({"kind": "order", "item": "sam"}))["ok"]
+    # the network drops: the server's side of the connection is cut
+    for conn in list(server.connections):
+        conn.ws.transport.abort()
+    await until(lambda: not east.connected)
+    s.execute(cm.AddNote("meanwhile the facilitator notes something"))  # missed while away
+    await until(lambda: east.connected)
+    assert east.connections == 2
+    await until(lambda: east.view == json.loads(json.dumps(engine.player_view(s.state, "east"))))
+    # a command whose answer was lost is resent under its id and done once
+    ws = await raw(url, tokens.teams["east"])
+    body = {"type": "command", "id": "resent-1", "command": {"kind": "order", "item": "jet"}}
+    await ws.send(json.dumps(body))
+    first = [m for m in [json.loads(await ws.recv()) for _ in range(2)] if m["type"] == "result"][0]
+    await ws.close()
+    ws = await raw(url, tokens.teams["east"])
+    await ws.send(json.dumps(body))
+    again = json.loads(await ws.recv())
+    assert first["ok"] and again["ok"] and again.get("duplicate")
+    assert sum(1 for r in s.records if r.get("via", {}).get("id") == "resent-1") == 1
+    await ws.close()
+    await east.close()
+    await task
+
+
+async def test_32_clients_ordering_at_once_lose_nothing_and_duplicate_nothing(served):
+    s, tokens, server, url = served
+    clients = [Client(url, tokens.teams["east" if i % 2 else "west"], backoff=(0.05, 0.2)) for i in range(32)]
+    tasks = [asyncio.create_task(c.run()) for c in clients]
+    await asyncio.gather(*(c.wait_ready(10) for c in clients))
+    rng = random.Random(5)
+
+    async def orders(c: Client, n: int) -> list[dict]:
+        out = []
+        for _ in range(n):
+            while True:
+                try:
+                    out.append(await c.send({"kind": "order", "item": rng.choice(["sam", "jet"])}, timeout=10))
+                    break
+                except ConnectionError:  # dropped between sends: wait for the reconnect and go on
+                    await until(lambda: c.connected, 10)
+        return out
+
+    async def chaos():
+        for _ in range(3):  # drop a few connections mid-flight
+            await asyncio.sleep(0.05)
+            for conn in rng.sample(sorted(server.connections, key=id), 3):
+                conn.ws.transport.abort()
+
+    results, _ = await asyncio.gather(asyncio.gather(*(orders(c, 5) for c in clients)), chaos())
+    answers = [a for per in results for a in per]
+    assert len(answers) == 160 and all(a["ok"] for a in answers)
+    placed = [r for r in s.records if r["command"]["kind"] == "order" and "via" in r]
+    assert len(placed) == 160  # nothing lost
+    assert len({(r["via"]["by"], r["via"]["id"]) for r in placed}) == 160  # nothing done twice
+    drafts = [o for o in s.state.orders.values() if o.status == "draft"]
+    assert len(drafts) == 160
+    views = {t: json.loads(json.dumps(engine.player_view(s.state, t))) for t in ("east", "west")}
+    # an update is skipped when nothing a team may see changed, so compare views, not seq
+    await asyncio.gather(*(until(lambda c=c: c.view == views[c.welcome["team"]], 10) for c in clients))
+    await stop_all(clients, tasks)
+
+
+async def test_the_team_port_over_the_network(served):
+    s, tokens, server, url = served
+    client = Client(url, tokens.teams["east"])
+    task = await started(client)
+    port = RemoteTeamPort(client, "east")
+    seen = []
+    unsubscribe = port.subscribe(lambda: seen.append(port.view()["me"]["submitted"]))
+    await port.send(cm.PlaceOrder("east", "east", "sam", 1))
+    with pytest.raises(engine.Rejected, match="unknown item"):
+        await port.send(cm.PlaceOrder("east", "east", "tank", 1))
+    await port.send(cm.Submit("east", "east"))
+    await until(lambda: True in seen)
+    assert port.status == "connected" and "east" in s.state.submitted
+    unsubscribe()
+    await server.stop()
+    await until(lambda: port.status.startswith("reconnecting"))
+    assert port.view()["me"]["submitted"]  # the last view stays while reconnecting
+    with pytest.raises(ConnectionError, match="nothing was sent"):
+        await port.send(cm.Submit("east", "east"))
+    await client.close()
+    await task
+
+
+async def test_timer_reaches_the_teams(served):
+    s, tokens, server, url = served
+    client = Client(url, tokens.teams["east"])
+    task = await started(client)
+    server.set_timer(600)
+    await until(lambda: client.timer_left() is not None)
+    assert 590 < client.timer_left() <= 600
+    late = Client(url, tokens.teams["west"])  # joins after the timer started: told at once
+    ltask = await started(late)
+    await until(lambda: late.timer_left() is not None)
+    server.set_timer(None)
+    await until(lambda: client.timer_left() is None)
+    await stop_all((client, late), (task, ltask))
