@@ -144,3 +144,27 @@ def test_facilitator_view_has_everything():
     assert statuses["late"] == "turn 4"
     assert statuses["drones"] == "fired in turn 1"
     assert set(view["teams_private"]) == set(TEAMS)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32), turn=st.integers(1, 4))
+def test_events_a_team_is_told_hide_what_its_view_hides(seed, turn):
+    """What the server sends a team as things happen: no secret, no other team's moves."""
+    from exercise.engine import visible_events
+
+    g = play_to(seed, turn, "summary")
+    for team in TEAMS:
+        other = OTHER[team]
+        shown = visible_events(g.s, team, g.events)
+        text = json.dumps(shown)
+        for marker in ALWAYS_SECRET + (f"SECRET-ACTION-{other}", f"SECRET-RESULT-{other}",
+                                       f"SECRET-REASONS-{other}", f"SECRET-RATIONALE-{other}"):
+            assert marker not in text, marker
+        for oid, o in g.s.orders.items():
+            if o.team == other:
+                assert f'"{oid}"' not in text
+        assert all(e.get("team") in (None, team) for e in shown if e["kind"] not in ("submitted", "lead_taken",
+                                                                                      "lead_handed_back"))
+        assert not any("cause" in e for e in shown)
+        mine = [e for e in shown if e.get("team") == team and e["kind"] == "order_placed"]
+        assert len(mine) >= sum(1 for o in g.s.orders.values() if o.team == team and not o.backlog)

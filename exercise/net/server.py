@@ -131,6 +131,8 @@ class ExerciseServer:
     async def start(self) -> None:
         if self._sock is None:
             self.bind()
+        if self._on_events not in self.session.listeners:
+            self.session.listeners.append(self._on_events)
         self._server = await serve(self._handle, sock=self._sock, max_size=p.MAX_MESSAGE, ssl=self.ssl,
                                    compression=None, ping_interval=10, ping_timeout=20,
                                    close_timeout=2, logger=_quiet_logger())
@@ -146,6 +148,8 @@ class ExerciseServer:
                 await asyncio.wait_for(self._server.wait_closed(), 3)
             except TimeoutError:
                 pass
+            self._server = None
+        self._sock = None  # closed with the server; start() binds the same port again
         if self._on_events in self.session.listeners:
             self.session.listeners.remove(self._on_events)
 
