@@ -238,6 +238,11 @@ from exercise.simulate_cli import simulate  # noqa: E402 - light: imports the en
 
 main.add_command(simulate)
 
+from exercise.net_cli import join, serve  # noqa: E402 - light: imports the network code when run
+
+main.add_command(serve)
+main.add_command(join)
+
 
 from exercise.debrief_cli import COMMANDS as _DEBRIEF_COMMANDS  # noqa: E402 - debrief, export, fork
 

@@ -77,6 +77,8 @@ class FacilitatorScreen(Screen):
         Binding("T", "timer", "Timer", show=False),
         Binding("e", "end", "End", show=False),
         Binding("v", "view_inject", "Read inject", show=False),
+        Binding("D", "debrief", "Debrief", show=False),
+        Binding("c", "app.connections", "Terminals", show=False),
         Binding("1", "tab('overview')", "Overview", show=False),
         Binding("2", "tab('injects')", "Injects", show=False),
         Binding("3", "tab('actions')", "Actions", show=False),
@@ -133,6 +135,8 @@ class FacilitatorScreen(Screen):
         self.query_one("#action-table", DataTable).add_columns("Id", "Team", "Turn", "Action", "Odds", "Result")
         self.query_one("#note-table", DataTable).add_columns("Turn", "Phase", "Note", "Objective")
         self.session.listeners.append(self._changed)
+        if self.app.server is not None:
+            self.app.server.on_connections = self.render_status
         self.refresh_all()
         self.set_interval(1.0, self.tick)
 
@@ -171,6 +175,9 @@ class FacilitatorScreen(Screen):
         bits = [self.session.meta.title, where]
         if timer:
             bits.append(timer)
+        online = self.app.connections_text()
+        if online:
+            bits.append(online)
         if view["paused"]:
             bits.append("PAUSED")
         self.query_one("#status", StatusBar).update(" · ".join(bits))
@@ -495,4 +502,12 @@ class FacilitatorScreen(Screen):
         out = engine.facilitator_view(self.session.state).get("outcome")
         if out:
             self.app.push_screen(TextModal(f"Outcome: {out['name']}",
-                                           f"{out.get('text', '')}\n\n**Why:** {out['reason']}"))
+                                           f"{out.get('text', '')}\n\n**Why:** {out['reason']}\n\n"
+                                           "Press **D** for the debrief: the exercise turn by turn."))
+
+    def action_debrief(self) -> None:
+        """Look back at the exercise so far (read only), e.g. once it has ended."""
+        from exercise.debrief.record import from_session
+        from exercise.tui.debrief import DebriefScreen
+
+        self.app.push_screen(DebriefScreen(from_session(self.session)))
