@@ -261,7 +261,8 @@ class DebriefScreen(Screen):
             return
         chart, series = self.series[int(option.id)]
         plot = self.query_one("#plot", Static)
-        width = max(20, (plot.size.width or 60) - 8)
+        # the plot's columns: what the box leaves after the value axis (up to 7 cells)
+        width = max(16, (self.query_one("#plot-box").content_size.width or 60) - 8)
         name = chart.title if len(chart.series) == 1 else f"{chart.title}: {series.name}"
         self.query_one("#plot-title", Static).update(Text(name + (f" ({chart.unit})" if chart.unit else "")))
         plot.update(Text("\n".join(braille(list(series.values), width=width, height=10, low=chart.low, high=chart.high,

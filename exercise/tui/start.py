@@ -23,6 +23,7 @@ class StartScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "start", "Start exercise"),
         Binding("ctrl+r", "resume", "Resume save"),
+        Binding("d", "debrief", "Debrief save", show=False),
         Binding("1", "tab('new')", "New", show=False),
         Binding("2", "tab('saved')", "Saved", show=False),
     ]
@@ -50,7 +51,9 @@ class StartScreen(Screen):
                 with Vertical():
                     yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
                     yield Static(f"Saves folder: {self.root}", classes="hint")
-                    yield Button("Resume (ctrl+r)", id="resume")
+                    with Horizontal(classes="dialog-buttons"):
+                        yield Button("Resume (ctrl+r)", id="resume")
+                        yield Button("Debrief (d)", id="debrief")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,16 +131,42 @@ class StartScreen(Screen):
         self.app.open_session(session)
         self.notify(f"Saving to {session.folder}", timeout=6)
 
+    def _selected_save(self) -> Path | None:
+        table = self.query_one("#saves", DataTable)
+        if not table.row_count:
+            self.notify("No saved exercise here yet.")
+            return None
+        return Path(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    @on(Button.Pressed, "#debrief")
+    def action_debrief(self) -> None:
+        """Look back at the selected save (read only: it may be running elsewhere)."""
+        from exercise.debrief.record import DebriefError, load
+        from exercise.tui.debrief import DebriefScreen
+
+        if self.query_one("#start-tabs", TabbedContent).active != "saved":
+            self.action_tab("saved")
+            self.query_one("#saves", DataTable).focus()
+            self.notify("Select a save, then press d again.")
+            return
+        folder = self._selected_save()
+        if folder is None:
+            return
+        try:
+            record = load(folder)
+        except DebriefError as e:
+            self.notify(str(e), title="Cannot debrief", severity="error", timeout=15)
+            return
+        self.app.push_screen(DebriefScreen(record))
+
     @on(Button.Pressed, "#resume")
     @on(DataTable.RowSelected, "#saves")
     def action_resume(self) -> None:
         from exercise.session import Session
 
-        table = self.query_one("#saves", DataTable)
-        if not table.row_count:
-            self.notify("No saved exercise here yet.")
+        folder = self._selected_save()
+        if folder is None:
             return
-        folder = Path(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         try:
             session = Session.open(folder)
         except saves.SaveError as e:
