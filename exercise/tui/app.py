@@ -37,6 +37,7 @@ is also in the command palette (**ctrl+p**). The mouse works too.
 | T | set the turn timer (teams see it; when it runs out you are told, nothing advances) |
 | e | end the exercise now (asks for a reason) and show the outcome |
 | D | the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome (`exercise debrief SAVE`) |
+| c | team terminals: who is connected, and each team's join command (`exercise serve`) |
 | ? | this help |
 | ctrl+q | quit: everything is already saved; `exercise resume` continues |
 
@@ -61,16 +62,20 @@ class ExerciseApp(App):
     ]
 
     def __init__(self, session=None, saves_root: Path | None = None, scenario: str | None = None,
-                 clock=time.monotonic):
+                 clock=time.monotonic, server=None):
         super().__init__()
         self.session = session
+        self.server = server  # `exercise serve`: team consoles over the network
         self.saves_root = saves_root
         self.scenario_name = scenario
         self.clock = clock
         self.timer_deadline: float | None = None
         self._timer_warned = False
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        if self.server is not None:  # on this app's loop: the console and the network share the Session
+            self.server.log = lambda msg: self.log.info(msg)
+            await self.server.start()
         if self.session is not None:
             self.open_session(self.session)
         else:
@@ -137,10 +142,41 @@ class ExerciseApp(App):
     def action_help(self) -> None:
         self.push_screen(TextModal("Help", HELP))
 
+    async def on_unmount(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+
+    # -- served over the network ------------------------------------------------------------
+    def connections_text(self) -> str:
+        """For the status bar: how many team terminals are connected."""
+        if self.server is None:
+            return ""
+        counts = self.server.connected()
+        teams = sum(1 for t in self.session.scenario.teams if counts.get(t.id))
+        return f"{teams}/{len(self.session.scenario.teams)} teams online"
+
+    def action_connections(self) -> None:
+        if self.server is None:
+            self.notify("This exercise is not served on the network: start it with `exercise serve` "
+                        "for team terminals.", title="Not served", timeout=8)
+            return
+
+        counts = self.server.connected()
+        rows = ["| team | id | terminals |", "|---|---|---|"]
+        rows += [f"| {t.name} | {t.id} | {counts.get(t.id, 0)} |" for t in self.session.scenario.teams]
+        joins = "\n".join(f"exercise join {self.server.url} --team {t.id} --token {self.server.tokens.teams[t.id]}"
+                          for t in self.session.scenario.teams)
+        self.push_screen(TextModal("Team terminals", f"Served on **{self.server.url}**.\n\n" + "\n".join(rows)
+                                   + "\n\nEach team runs its line (the tokens are also in `tokens.json` in the "
+                                   f"save folder, `{self.session.folder}`):\n\n```\n" + joins + "\n```",
+                                   wide=True))
+
     # -- the turn timer (shown to every console; expiry is a notice, never an advance) --------
     def set_timer_minutes(self, minutes: float) -> None:
         self.timer_deadline = None if not minutes else self.clock() + minutes * 60
         self._timer_warned = False
+        if self.server is not None:
+            self.server.set_timer(minutes * 60 if minutes else None)
 
     def timer_text(self) -> str:
         if self.timer_deadline is None:
@@ -158,5 +194,6 @@ class ExerciseApp(App):
         return True
 
 
-def make_app(session=None, saves_root: Path | None = None, scenario: str | None = None, clock=time.monotonic):
-    return ExerciseApp(session=session, saves_root=saves_root, scenario=scenario, clock=clock)
+def make_app(session=None, saves_root: Path | None = None, scenario: str | None = None, clock=time.monotonic,
+             server=None):
+    return ExerciseApp(session=session, saves_root=saves_root, scenario=scenario, clock=clock, server=server)

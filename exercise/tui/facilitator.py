@@ -78,6 +78,7 @@ class FacilitatorScreen(Screen):
         Binding("e", "end", "End", show=False),
         Binding("v", "view_inject", "Read inject", show=False),
         Binding("D", "debrief", "Debrief", show=False),
+        Binding("c", "app.connections", "Terminals", show=False),
         Binding("1", "tab('overview')", "Overview", show=False),
         Binding("2", "tab('injects')", "Injects", show=False),
         Binding("3", "tab('actions')", "Actions", show=False),
@@ -134,6 +135,8 @@ class FacilitatorScreen(Screen):
         self.query_one("#action-table", DataTable).add_columns("Id", "Team", "Turn", "Action", "Odds", "Result")
         self.query_one("#note-table", DataTable).add_columns("Turn", "Phase", "Note", "Objective")
         self.session.listeners.append(self._changed)
+        if self.app.server is not None:
+            self.app.server.on_connections = self.render_status
         self.refresh_all()
         self.set_interval(1.0, self.tick)
 
@@ -172,6 +175,9 @@ class FacilitatorScreen(Screen):
         bits = [self.session.meta.title, where]
         if timer:
             bits.append(timer)
+        online = self.app.connections_text()
+        if online:
+            bits.append(online)
         if view["paused"]:
             bits.append("PAUSED")
         self.query_one("#status", StatusBar).update(" · ".join(bits))
