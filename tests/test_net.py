@@ -392,3 +392,17 @@ async def test_timer_reaches_the_teams(served):
     server.set_timer(None)
     await until(lambda: client.timer_left() is None)
     await stop_all((client, late), (task, ltask))
+
+
+def test_the_server_and_client_code_never_import_textual():
+    """`serve --headless` runs on machines with no terminal: the network code draws nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys, exercise.net_cli, exercise.net.server, exercise.net.client, exercise.net.tokens, "
+            "exercise.session, exercise.simulate_cli; "
+            "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parent.parent)
+    assert r.returncode == 0, r.stdout + r.stderr

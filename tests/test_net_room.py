@@ -7,8 +7,11 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import signal
 import socket
+import ssl
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from textual.widgets import Static
 
 from exercise import engine
 from exercise.cli import main
-from exercise.net.client import Client
+from exercise.net.client import Client, Fatal
 from exercise.net.server import ExerciseServer
 from exercise.net.tokens import load_or_create
 from exercise.session import Session
@@ -231,3 +234,28 @@ async def test_facilitator_console_serves_and_lists_the_join_commands(mini, tmp_
         assert "| west | 1 |" in text
         await stop_all((west,), (task,))
     s.close()
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl command to make a certificate")
+async def test_wss_with_the_rooms_own_certificate(tmp_path):
+    key, crt = tmp_path / "room.key", tmp_path / "room.crt"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=exercise",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(crt)],
+                   check=True, capture_output=True)
+    port = free_port()
+    proc, text, tokens, url = await serve_process(tmp_path, port, str(MINI), "--certfile", str(crt), "--keyfile",
+                                                  str(key))
+    try:
+        assert url == f"wss://127.0.0.1:{port}"
+        client = Client(url, tokens["east"], ssl=ssl.create_default_context(cafile=str(crt)))
+        task = await started(client)
+        assert client.welcome["team"] == "east"
+        await stop_all((client,), (task,))
+        stranger = Client(url, tokens["east"], ssl=ssl.create_default_context(), backoff=(0.05, 0.1))
+        task = asyncio.create_task(stranger.run())  # without the room's certificate: refused, with the reason
+        with pytest.raises(Fatal, match="certificate verify failed"):
+            await stranger.wait_ready(5)
+        await stop_all((stranger,), (task,))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 10)
