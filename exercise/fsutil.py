@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
 
 
+@functools.cache
+def _umask() -> int:
+    """The process umask, read once (setting it to read it is not thread-safe, so once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder, fsync, rename, fsync the folder."""
+    """Write via a temp file in the same folder, fsync, rename, fsync the folder.
+
+    The file gets the permissions a plain open() would give it (mkstemp's are 0600: a
+    report or a turn log is meant to be shared).
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()

@@ -235,3 +235,17 @@ def test_rebuilt_turn_logs_show_the_world_as_it_was_then(tmp_path, mini):
     (s.folder / "turns" / "turn-01.md").unlink()
     Session.open(s.folder).close()
     assert (s.folder / "turns" / "turn-01.md").read_text() == original
+
+
+def test_atomic_writes_get_ordinary_permissions(tmp_path):
+    """Reports and turn logs are meant to be shared: not mkstemp's 0600."""
+    import os
+
+    from exercise.fsutil import atomic_write
+
+    atomic_write(tmp_path / "report.md", "# report\n")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o666 & ~mask
+    assert (tmp_path / "report.md").read_text() == "# report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temp file left
