@@ -34,6 +34,7 @@ class Session:
         self.records = records  # every command record, in order (turn logs and the debrief use them)
         self.notices = notices  # what resuming had to say (recovery, changed scenario files)
         self.listeners: list[Listener] = []
+        self.problems: list[str] = []  # failures after a command was saved (derived files, views)
 
     # -- creating and opening ---------------------------------------------------------
     @classmethod
@@ -121,9 +122,17 @@ class Session:
         before = self.state
         self.state = new_state
         self.records.append(record)
-        self._after(before, events)
+        # From here the command is done: what follows is derived (turn log, meta, screens,
+        # network updates) and must not make anyone believe otherwise.
+        try:
+            self._after(before, events)
+        except OSError as e:
+            self.problems.append(f"could not write the turn log or meta ({e}); they are rebuilt on resume")
         for listener in list(self.listeners):
-            listener(self, command, events)
+            try:
+                listener(self, command, events)
+            except Exception as e:  # noqa: BLE001 - one broken view must not undo a saved command
+                self.problems.append(f"{getattr(listener, '__qualname__', listener)}: {type(e).__name__}: {e}")
         return events
 
     def _after(self, before, events) -> None:

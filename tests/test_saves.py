@@ -249,3 +249,35 @@ def test_atomic_writes_get_ordinary_permissions(tmp_path):
     assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o666 & ~mask
     assert (tmp_path / "report.md").read_text() == "# report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temp file left
+
+
+def test_a_saved_command_stays_done_when_a_view_or_a_turn_log_fails(tmp_path, monkeypatch):
+    """Once in the journal a command is done: a failing listener or turn log does not turn
+    it into an error, and every other listener still hears of it."""
+    from exercise.engine import commands as cm
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+    from exercise.session import Session
+
+    mini = loader.load_scenario(Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml", Problems())
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    heard = []
+
+    def broken(session, command, events):
+        raise RuntimeError("a screen fell over")
+
+    s.listeners += [broken, lambda session, command, events: heard.append(command.kind)]
+    s.execute(cm.Start())
+    assert heard == ["start"] and "a screen fell over" in s.problems[-1]
+
+    def full(*args, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(s, "write_turn_log", full)
+    while s.state.phase != "summary":
+        s.execute(cm.Advance(force=True))
+    assert heard[-1] == "advance" and any("rebuilt on resume" in p for p in s.problems)
+    s.close()
+    again = Session.open(s.folder)  # the turn log is rebuilt, the command was kept
+    assert again.state.phase == "summary" and (s.folder / "turns" / "turn-01.md").exists()
+    again.close()

@@ -279,35 +279,49 @@ def facilitator_view(state: State) -> dict:
 
 # -- events a team may be told about as they happen -------------------------------------
 # Default deny: a kind not listed here is never sent to a team (the player view still
-# shows its result). Causes are dropped: they may name another team's decision.
-_PUBLIC = frozenset({"exercise_started", "turn_started", "phase_changed", "paused", "resumed",
-                     "exercise_ended", "lead_taken", "lead_handed_back", "ally_moved",
-                     "lead_time_changed", "submitted"})
-_OWN = frozenset({"budget_set", "allocation_set", "spending_set", "budget_effect_added", "order_placed",
-                  "order_cancelled", "order_delivered", "force_assigned", "decision_answered",
-                  "action_argued"})
-_SHARED = frozenset({"track_set", "threshold_crossed"})  # world-wide (team None) or the team's own
+# shows its result), and of a listed kind only the fields named are sent. Causes, rolls,
+# the facilitator's words and who else received something are never among them.
+_PUBLIC = {
+    "exercise_started": ("scenario",), "turn_started": ("turn",), "phase_changed": ("turn", "phase"),
+    "paused": (), "resumed": (), "exercise_ended": ("outcome", "name", "turn", "early"),
+    "lead_taken": ("team", "command", "ally", "turn"), "lead_handed_back": ("team", "command", "to", "turn"),
+    "ally_moved": ("ally", "command"), "lead_time_changed": ("item", "delta"), "submitted": ("team", "turn", "forced"),
+}
+_OWN = {  # only when the event's team is the viewer
+    "budget_set": ("team", "total", "amounts", "cash"), "allocation_set": ("team", "shares"),
+    "spending_set": ("team", "ally", "spending", "steps"),
+    "budget_effect_added": ("team", "category", "amount", "first", "last"),
+    "order_placed": ("order", "team", "item", "quantity", "cost", "turn", "due", "slots", "cash"),
+    "order_cancelled": ("order", "team", "refund", "penalty", "cash", "reason"),
+    "order_delivered": ("order", "team", "item", "quantity", "turn"),
+    "force_assigned": ("team", "command", "capability", "amount"),
+    "decision_answered": ("team", "inject", "option", "default"),
+    "action_argued": ("action_id", "team", "turn", "action", "result", "reasons"),
+}
+_SHARED = {  # world-wide (team None) or the viewer's own
+    "track_set": ("track", "team", "value"), "threshold_crossed": ("track", "team", "at", "label"),
+}
 
 
 def visible_events(state: State, team_id: str, events: list) -> list[dict]:
-    """The events (as dicts) team `team_id` may see, from a batch just applied to `state`."""
+    """The events (as dicts, allowed fields only) team `team_id` may see, from a batch just
+    applied to `state`."""
     out = []
     for e in events:
         kind = e.kind
         team = getattr(e, "team", None)
-        if kind in _PUBLIC or (kind in _OWN and team == team_id) or (kind in _SHARED and team in (None, team_id)):
-            pass
-        elif kind == "inject_fired" and ("all" in e.to or team_id in e.to):
-            pass
+        if kind in _PUBLIC:
+            fields = _PUBLIC[kind]
+        elif kind in _OWN and team == team_id:
+            fields = _OWN[kind]
+        elif kind in _SHARED and team in (None, team_id):
+            fields = _SHARED[kind]
+        elif kind == "inject_fired" and team_id in e.to:
+            fields = ("inject", "turn")
         elif kind == "action_adjudicated" and getattr(state.actions.get(e.action_id), "team", None) == team_id:
-            d = to_dict(e)
-            for private in ("effects", "failure_effects"):
-                d.pop(private, None)
-            out.append(d)
-            continue
+            fields = ("action_id", "likelihood", "roll", "success", "rationale", "turn")
         else:
             continue
         d = to_dict(e)
-        d.pop("cause", None)
-        out.append(d)
+        out.append({"kind": kind, **{f: d[f] for f in fields}})
     return out

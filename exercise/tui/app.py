@@ -95,6 +95,7 @@ class ExerciseApp(App):
     # -- the one way a console acts -------------------------------------------------------
     def run_command(self, command) -> bool:
         """Through the engine and the journal; a refusal becomes a notification."""
+        known = len(self.session.problems)
         try:
             self.session.execute(command)
         except engine.Rejected as e:
@@ -103,6 +104,8 @@ class ExerciseApp(App):
         except JournalError as e:
             self.notify(str(e), title="Not saved", severity="error", timeout=20)
             return False
+        for problem in self.session.problems[known:]:  # saved, but something after it failed
+            self.notify(problem, title="Saved, with a problem", severity="warning", timeout=15, markup=False)
         return True
 
     # -- hot-seat -------------------------------------------------------------------------
