@@ -49,6 +49,7 @@ class Client:
         self._listeners: list[Callable[[], None]] = []
         self._pending: dict[str, tuple[dict, asyncio.Future]] = {}
         self._closed = False
+        self._budget, self._budget_at = p.BURST / 2, time.monotonic()
 
     # -- watching -------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
@@ -57,7 +58,10 @@ class Client:
 
     def _changed(self) -> None:
         for cb in list(self._listeners):
-            cb()
+            try:
+                cb()
+            except Exception as e:  # noqa: BLE001 - a broken screen must not end the connection loop
+                self.last_error = f"a listener failed: {type(e).__name__}: {e}"
 
     def _set_status(self, status: str) -> None:
         if status != self.status:
@@ -101,8 +105,10 @@ class Client:
                             await self._resend()
             except ConnectionClosed as e:
                 code, reason = (e.rcvd.code, e.rcvd.reason) if e.rcvd else (None, "")
-                if code == p.CLOSE_POLICY:
+                if code in (p.CLOSE_POLICY, p.CLOSE_BINARY):  # reconnecting would not help
                     self._fail(reason or "refused by the server")
+                elif code == p.CLOSE_TRY_LATER:
+                    attempt = max(attempt, 4)  # told to slow down: start from a longer pause
                 self.last_error = reason or "connection lost"
             except (InvalidURI, ValueError) as e:
                 self._fail(f"{self.url}: {e}")
@@ -159,7 +165,19 @@ class Client:
     async def _resend(self) -> None:
         """After a reconnect: commands sent before the drop with no answer yet, same ids."""
         for cid, (body, _fut) in list(self._pending.items()):
+            await self._pace()
             await self._ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
+
+    async def _pace(self) -> None:
+        """Stay inside the server's rate limit (a token bucket like the server's, a bit
+        slower), so a burst of commands is spread out rather than refused."""
+        now = time.monotonic()
+        self._budget = min(p.BURST / 2, self._budget + (now - self._budget_at) * p.RATE * 0.8)
+        self._budget_at = now
+        if self._budget < 1:
+            await asyncio.sleep((1 - self._budget) / (p.RATE * 0.8))
+            self._budget, self._budget_at = 1.0, time.monotonic()
+        self._budget -= 1
 
     # -- acting -----------------------------------------------------------------------------
     async def send(self, body: dict, timeout: float = ANSWER_TIMEOUT) -> dict:
@@ -175,6 +193,7 @@ class Client:
         fut = asyncio.get_running_loop().create_future()
         self._pending[cid] = (body, fut)
         try:
+            await self._pace()
             await self._ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
         except (ConnectionClosed, AttributeError):
             pass  # still pending: resent under the same id once reconnected

@@ -27,19 +27,21 @@ HELLO_TIMEOUT = 10.0  # seconds a new connection has to say hello
 RATE = 20.0  # messages a second, sustained, per connection (a person sends a few a minute)
 BURST = 100  # messages at once before the rate applies (scripts, resends after a drop)
 
-# close codes (RFC 6455): 1008 policy (auth, rate, bad message), 1003 binary frame,
-# 1009 too big (sent by the websockets library itself), 4000+ ours
-CLOSE_POLICY = 1008
-CLOSE_BINARY = 1003
-CLOSE_SLOW = 4001  # the client did not read its messages fast enough; reconnecting re-syncs
+# close codes (RFC 6455): a client gives up on 1008 and 1003 (reconnecting would not help)
+# and reconnects, after a pause, on the others
+CLOSE_POLICY = 1008  # refused: a bad token or a message that breaks the protocol
+CLOSE_BINARY = 1003  # a binary frame
+CLOSE_TRY_LATER = 1013  # rate limit, no hello in time, too many connections: slow down, retry
 CLOSE_SHUTDOWN = 1001  # the server is going away (clients reconnect)
+# 1009 (a frame over MAX_MESSAGE) is sent by the websockets library itself
 
 class ProtocolError(Exception):
     """A message that breaks the protocol: the connection is closed with this reason."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, code: int = CLOSE_POLICY):
         super().__init__(reason)
         self.reason = reason
+        self.code = code
 
 
 class Refused(Exception):
@@ -65,14 +67,22 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return value
+
+
 def parse(text: str | bytes) -> dict:
     """A client frame as a dict with a known `type`, or ProtocolError saying what is wrong."""
     if isinstance(text, bytes):
-        raise ProtocolError("binary frames are not part of the protocol; send JSON text")
+        raise ProtocolError("binary frames are not part of the protocol; send JSON text", CLOSE_BINARY)
     try:
-        msg = json.loads(text, parse_constant=_reject_constant)
+        msg = json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+        json.dumps(msg, ensure_ascii=False).encode()  # a lone surrogate (\ud800) is not text
     except (ValueError, RecursionError) as e:
-        raise ProtocolError(f"not JSON: {str(e)[:60]}") from None
+        raise ProtocolError(f"not JSON text: {str(e)[:60]}") from None
     if not isinstance(msg, dict):
         raise ProtocolError("a message must be a JSON object")
     kind = msg.get("type")

@@ -26,7 +26,10 @@ from exercise.net import protocol as p
 from exercise.net.tokens import Tokens
 
 MAX_BACKLOG = 512  # queued messages before a connection is dropped as too slow
-REMEMBERED = 20_000  # command ids kept in memory to answer a resend (accepted ones also come from the journal)
+REMEMBERED = 20_000  # refused command ids kept to answer a resend (accepted ones are all kept)
+MAX_CONNECTIONS = 500  # in all; a room has a few dozen terminals
+MAX_PER_TOKEN = 64  # connections of one team (or of the facilitator)
+OPEN_TIMEOUT = 5.0  # seconds for the WebSocket handshake
 
 
 def _version() -> str:
@@ -49,6 +52,7 @@ class Connection:
         self.tokens = float(p.BURST)
         self.last = now
         self.closing = False
+        self.last_view: str | None = None  # the view last sent to this connection (JSON)
         self.label = f"{team or 'facilitator'}@{_peer(ws)}"
 
     @property
@@ -68,7 +72,12 @@ class Connection:
         if self.closing:
             return
         if self.queue.qsize() >= MAX_BACKLOG:
-            self.close(p.CLOSE_SLOW, "too far behind; reconnect to get a fresh snapshot")
+            # it is not reading: a polite close would wait behind the backlog, so drop it;
+            # the client reconnects and gets a fresh snapshot
+            self.closing = True
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.ws.transport.abort()
             return
         self.queue.put_nowait(text)
 
@@ -100,14 +109,17 @@ class ExerciseServer:
         self.connections: set[Connection] = set()
         self.on_connections: Callable[[], None] | None = None  # the console shows who is connected
         self._server = None
+        self._stopping = False
         self._timer_deadline: float | None = None
-        self._last_view: dict[str | None, str] = {}
-        # answers to command ids already seen: a client resends what it had no answer to
-        self._answered: OrderedDict[tuple[str, str], dict] = OrderedDict()
+        # answers to command ids already seen: a client resends what it had no answer to.
+        # Accepted ones are all kept (and rebuilt from the journal after a restart), so no
+        # amount of refused junk can push them out.
+        self._accepted: dict[tuple[str, str], int] = {}
+        self._refused: OrderedDict[tuple[str, str], dict] = OrderedDict()
         for r in session.records:
             via = r.get("via")
             if isinstance(via, dict) and "by" in via and "id" in via:
-                self._answered[(via["by"], via["id"])] = {"ok": True, "seq": r["n"]}
+                self._accepted[(via["by"], via["id"])] = r["n"]
         session.listeners.append(self._on_events)
 
     # -- running --------------------------------------------------------------------------
@@ -131,19 +143,26 @@ class ExerciseServer:
     async def start(self) -> None:
         if self._sock is None:
             self.bind()
+        _more_open_files()
+        self._stopping = False
         if self._on_events not in self.session.listeners:
             self.session.listeners.append(self._on_events)
         self._server = await serve(self._handle, sock=self._sock, max_size=p.MAX_MESSAGE, ssl=self.ssl,
-                                   compression=None, ping_interval=10, ping_timeout=20,
-                                   close_timeout=2, logger=_quiet_logger())
+                                   compression=None, ping_interval=10, ping_timeout=20, max_queue=4,
+                                   open_timeout=OPEN_TIMEOUT, close_timeout=2, logger=_quiet_logger())
         self.url = self.url or f"{'wss' if self.ssl else 'ws'}://{self.host}:{self.port}"
         self.log(f"serving on {self.url}")
 
     async def stop(self) -> None:
+        self._stopping = True  # a hello still on its way is refused from now on
         for conn in list(self.connections):
             conn.close(p.CLOSE_SHUTDOWN, "the server is shutting down; reconnect when it is back")
+        for _ in range(100):  # up to a second for the writers to send what is queued
+            if not self.connections:
+                break
+            await asyncio.sleep(0.01)
         if self._server is not None:
-            self._server.close(close_connections=False)
+            self._server.close()  # and whatever is left, handshakes included
             try:
                 await asyncio.wait_for(self._server.wait_closed(), 3)
             except TimeoutError:
@@ -176,14 +195,16 @@ class ExerciseServer:
         return engine.facilitator_view(s) if team is None else engine.player_view(s, team)
 
     def _snapshot(self, conn: Connection) -> str:
-        return p.dumps(p.snapshot(len(self.session.records), self._view(conn.team)))
+        view = p.dumps(self._view(conn.team))
+        conn.last_view = view
+        return f'{{"type":"snapshot","seq":{len(self.session.records)},"view":{view}}}'
 
     def _on_events(self, session, command, events) -> None:
         """After every command, from any source: each connection gets what it may see."""
         try:
             seq = len(session.records)
             state = session.state
-            made: dict[str | None, str | None] = {}
+            made: dict[str | None, tuple[list, str, str]] = {}  # per team: built once
             for conn in list(self.connections):
                 key = conn.team
                 if key not in made:
@@ -192,13 +213,12 @@ class ExerciseServer:
                     else:
                         shown = engine.visible_events(state, key, events)
                     view = p.dumps(self._view(key))
-                    if not shown and self._last_view.get(key) == view:
-                        made[key] = None  # nothing this team can see changed
-                    else:
-                        self._last_view[key] = view
-                        made[key] = f'{{"type":"update","seq":{seq},"events":{p.dumps(shown)},"view":{view}}}'
-                if made[key] is not None:
-                    conn.push(made[key])
+                    made[key] = (shown, view,
+                                 f'{{"type":"update","seq":{seq},"events":{p.dumps(shown)},"view":{view}}}')
+                shown, view, message = made[key]
+                if shown or conn.last_view != view:  # else nothing this connection can see changed
+                    conn.last_view = view
+                    conn.push(message)
         except Exception as e:  # noqa: BLE001 - never fail the command that was already saved
             self.log(f"could not send an update: {type(e).__name__}: {e}")
 
@@ -216,7 +236,7 @@ class ExerciseServer:
                 if not conn.allow(self.clock()):
                     self.log(f"{conn.label}: rate limit exceeded; closed")
                     conn.push(p.dumps(p.error(f"more than {p.RATE:g} messages a second; closed")))
-                    conn.close(p.CLOSE_POLICY, "rate limit exceeded")
+                    conn.close(p.CLOSE_TRY_LATER, "rate limit exceeded; slow down and reconnect")
                     break
                 try:
                     msg = p.parse(raw)
@@ -229,13 +249,14 @@ class ExerciseServer:
                 except p.ProtocolError as e:
                     self.log(f"{conn.label}: bad message: {e.reason}; closed")
                     conn.push(p.dumps(p.error(e.reason)))
-                    conn.close(p.CLOSE_POLICY, e.reason)
+                    conn.close(e.code, e.reason)
                     break
         except ConnectionClosed:
             pass
         finally:
             self.connections.discard(conn)
             self._connections_changed()
+            self.log(f"{conn.label} disconnected")
             if conn.closing:  # let the writer send the reason and close
                 try:
                     await asyncio.wait_for(writer, 3)
@@ -247,7 +268,7 @@ class ExerciseServer:
         try:
             raw = await asyncio.wait_for(ws.recv(), p.HELLO_TIMEOUT)
         except TimeoutError:
-            await _refuse(ws, f"no hello within {p.HELLO_TIMEOUT:g} s")
+            await _refuse(ws, f"no hello within {p.HELLO_TIMEOUT:g} s", p.CLOSE_TRY_LATER)
             return None
         except ConnectionClosed:
             return None
@@ -257,7 +278,7 @@ class ExerciseServer:
                 raise p.ProtocolError("say hello (with your token) first")
         except p.ProtocolError as e:
             self.log(f"{_peer(ws)}: bad hello: {e.reason}")
-            await _refuse(ws, e.reason)
+            await _refuse(ws, e.reason, e.code)
             return None
         who = self.tokens.identify(msg["token"])
         if who is None:
@@ -265,6 +286,14 @@ class ExerciseServer:
             await _refuse(ws, "unknown token: ask the facilitator for your team's join command")
             return None
         role, team = who
+        if self._stopping:
+            await _refuse(ws, "the server is shutting down; reconnect when it is back", p.CLOSE_SHUTDOWN)
+            return None
+        same = sum(1 for c in self.connections if c.role == role and c.team == team)
+        if len(self.connections) >= MAX_CONNECTIONS or same >= MAX_PER_TOKEN:
+            self.log(f"{_peer(ws)}: too many connections ({len(self.connections)}, {same} with this token)")
+            await _refuse(ws, "too many connections; try again later", p.CLOSE_TRY_LATER)
+            return None
         conn = Connection(ws, role, team, self.clock())
         sc = self.session.scenario
         conn.push(p.dumps(p.welcome(role, team, {"id": self.session.folder.name, "title": self.session.meta.title,
@@ -274,7 +303,7 @@ class ExerciseServer:
         if self._timer_deadline is not None:
             conn.push(p.dumps(p.timer(self._timer_left())))
         self.connections.add(conn)  # no await since the snapshot: no update can fall between
-        self.log(f"{conn.label} connected")
+        self.log(f"{conn.label} connected ({msg.get('client') or 'unnamed client'})")
         return conn
 
     async def _writer(self, conn: Connection) -> None:
@@ -293,15 +322,20 @@ class ExerciseServer:
     def _command(self, conn: Connection, msg: dict) -> None:
         cid = msg["id"]
         key = (conn.principal, cid)
-        seen = self._answered.get(key)
-        if seen is not None:
-            conn.push(p.dumps(p.result(cid, seen["ok"], seen["seq"], seen.get("reason", ""), duplicate=True)))
+        if key in self._accepted:
+            conn.push(p.dumps(p.result(cid, True, self._accepted[key], duplicate=True)))
+            return
+        if key in self._refused:
+            seen = self._refused[key]
+            conn.push(p.dumps(p.result(cid, False, seen["seq"], seen["reason"], duplicate=True)))
             return
         answer = self._carry_out(conn, cid, msg["command"])
-        if answer.pop("remember", True):
-            self._answered[key] = answer
-            while len(self._answered) > REMEMBERED:
-                self._answered.popitem(last=False)
+        if answer["ok"]:
+            self._accepted[key] = answer["seq"]
+        elif answer.pop("remember", True):
+            self._refused[key] = answer
+            while len(self._refused) > REMEMBERED:
+                self._refused.popitem(last=False)
         conn.push(p.dumps(p.result(cid, answer["ok"], answer["seq"], answer.get("reason", ""))))
 
     def _carry_out(self, conn: Connection, cid: str, body: dict) -> dict:
@@ -309,15 +343,18 @@ class ExerciseServer:
             command = p.command_for(body, conn.role, conn.team)
         except p.Refused as e:
             return {"ok": False, "seq": len(self.session.records), "reason": str(e)}
+        before = len(self.session.records)
         try:
             self.session.execute(command, via={"by": conn.principal, "id": cid})
         except engine.Rejected as e:
-            return {"ok": False, "seq": len(self.session.records), "reason": e.reason}
+            return {"ok": False, "seq": before, "reason": e.reason}
         except JournalError as e:  # not saved, nothing changed; worth trying again
-            return {"ok": False, "seq": len(self.session.records), "reason": f"not saved: {e}", "remember": False}
+            return {"ok": False, "seq": before, "reason": f"not saved: {e}", "remember": False}
         except Exception as e:  # noqa: BLE001 - a command the engine chokes on must not stop the server
             self.log(f"{conn.label}: {body.get('kind')} failed: {type(e).__name__}: {e}")
-            return {"ok": False, "seq": len(self.session.records),
+            if len(self.session.records) > before:  # it was saved: it is done, whatever failed after
+                return {"ok": True, "seq": len(self.session.records)}
+            return {"ok": False, "seq": before,
                     "reason": f"the server could not carry this out ({type(e).__name__}); nothing changed"}
         return {"ok": True, "seq": len(self.session.records)}
 
@@ -329,11 +366,24 @@ class ExerciseServer:
                 self.log(f"connection display failed: {e}")
 
 
-async def _refuse(ws, reason: str) -> None:
+async def _refuse(ws, reason: str, code: int = p.CLOSE_POLICY) -> None:
     try:
         await ws.send(p.dumps(p.error(reason)))
-        await ws.close(p.CLOSE_POLICY, p.close_reason(reason))
+        await ws.close(code, p.close_reason(reason))
     except ConnectionClosed:
+        pass
+
+
+def _more_open_files() -> None:
+    """Each terminal is a file descriptor: lift the soft limit (often 1,024) to the hard one,
+    so a burst of connections cannot make the server refuse its own teams."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 1 << 20), hard))
+    except (ImportError, ValueError, OSError):
         pass
 
 
