@@ -424,6 +424,23 @@ async def test_a_team_never_sees_another_teams_private_data(mini, new_session):
         assert any(r.startswith("1 | Press question [urgent] | OPEN") for r in rows(west, "tm-inbox"))
 
 
+async def test_new_injects_come_into_view_even_when_an_old_one_was_selected(mini, new_session):
+    s = new_session(mini)
+    for i in range(8):  # more than the inbox shows at 80x24
+        s.execute(cm.FireAdHoc(f"Old news {i}", to=("east",)))
+    app = team_app(s)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot, app, "east")
+        inbox = screen.query_one("#tm-inbox", DataTable)
+        inbox.move_cursor(row=inbox.row_count - 1)  # reading the oldest one, at the bottom
+        await pilot.pause()
+        s.execute(cm.FireAdHoc("Breaking news", to=("east",)))
+        await until(pilot, lambda: inbox.row_count == 10)
+        await pilot.pause()
+        assert inbox.cursor_row == 0 and inbox.scroll_y == 0  # the new inject is in view and selected
+        assert "Breaking news" in str(screen.query_one("#tm-inbox-detail", Static).content)
+
+
 # -- live updates, keys, palette -----------------------------------------------------------------
 class RemotePort:
     """What `exercise join` will hand the screen: the port's interface and no Session."""
@@ -476,7 +493,8 @@ async def test_a_remote_port_pause_end_and_a_lost_connection(mini, new_session):
         await until(pilot, lambda: any("does not answer" in n for n in notes(app)))
         assert "PAUSED" not in shown(screen)
         before = len(s.records)
-        await form(pilot, app, "u", {"action": "Call Washington"})
+        modal = await form(pilot, app, "u", {"action": "Call Washington"})
+        assert "Not connected to the server (reconnecting…): this will not be sent" in modal.intro
         await until(pilot, lambda: any(n.startswith("Not sent: not connected") for n in notes(app)))
         assert len(s.records) == before
 

@@ -292,6 +292,9 @@ class FacilitatorScreen(Screen):
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
+        # the keys (arrows, f/h/j...) act on that tab's table, not on the one left behind
+        self.query_one({"overview": "#teams", "injects": "#inject-table", "actions": "#action-table",
+                        "log": "#event-log", "notes": "#note-table"}[tab]).focus()
 
     @work
     async def action_advance(self) -> None:
@@ -378,7 +381,7 @@ class FacilitatorScreen(Screen):
             Field("title", "Title"),
             Field("to", "To", "select", self._team_options() + (("Facilitator only", "facilitator"),), default="all"),
             Field("text", "Text the teams read", "multiline", required=False),
-            Field("track", "Effect: track (optional)", "select",
+            Field("track", "Effect: track", "select",
                   tuple((t.name, t.id) for t in self.session.scenario.tracks), required=False),
             Field("add", "Effect: amount to add", "number", required=False,
                   help="For a team track the effect applies to each team it is sent to."),
@@ -432,7 +435,7 @@ class FacilitatorScreen(Screen):
         form = await self.app.push_screen_wait(FormModal(f"Adjudicate {action['id']}", [
             Field("likelihood", "Likelihood", "select", tuple((f"{p} %", p) for p in LIKELIHOODS), default=50),
             Field("rationale", "Rationale (required)", "text"),
-            Field("track", "On success: track (optional)", "select", tuple((t.name, t.id) for t in sc.tracks),
+            Field("track", "On success: track", "select", tuple((t.name, t.id) for t in sc.tracks),
                   required=False),
             Field("add", "On success: amount to add", "number", required=False),
         ], "Roll", intro=intro))
@@ -455,22 +458,26 @@ class FacilitatorScreen(Screen):
     async def action_note(self) -> None:
         sc = self.session.scenario
         injects = tuple((i["title"][:40], i["id"]) for i in self.view["injects"] if i["fired"])
-        form = await self.app.push_screen_wait(FormModal("Note or observation", [
-            Field("text", "Observation", "multiline"),
-            Field("tags", "Tags (comma separated)", required=False),
-            Field("inject", "About inject", "select", injects, required=False),
-            Field("objective", "Rates objective", "select",
-                  tuple((o.name, o.id) for o in sc.all_objectives()), required=False),
-            Field("rating", "Rating", "select", (("P: performed without challenges", "P"),
-                  ("S: with some challenges", "S"), ("M: with major challenges", "M"),
-                  ("U: unable to be performed", "U")), required=False),
-        ], "Save note"))
-        if not form:
-            return
+        form: dict = {}
+        problem = ""
+        while True:  # a form to fix comes back as it was typed: an observation is never lost
+            form = await self.app.push_screen_wait(FormModal("Note or observation", [
+                Field("text", "Observation", "multiline", default=form.get("text")),
+                Field("tags", "Tags (comma separated)", required=False, default=form.get("tags")),
+                Field("inject", "About inject", "select", injects, required=False, default=form.get("inject")),
+                Field("objective", "Rates objective", "select",
+                      tuple((o.name, o.id) for o in sc.all_objectives()), required=False,
+                      default=form.get("objective")),
+                Field("rating", "Rating", "select", (("P: performed without challenges", "P"),
+                      ("S: with some challenges", "S"), ("M: with major challenges", "M"),
+                      ("U: unable to be performed", "U")), required=False, default=form.get("rating")),
+            ], "Save note", intro=problem))
+            if not form:
+                return
+            if (form["objective"] is None) == (form["rating"] is None):
+                break
+            problem = "A rating needs both an objective and a rating (P/S/M/U): choose both, or neither."
         tags = tuple(t.strip() for t in (form["tags"] or "").split(",") if t.strip())
-        if (form["objective"] is None) != (form["rating"] is None):
-            self.notify("A rating needs both an objective and a rating (P/S/M/U).", severity="error")
-            return
         assert form["rating"] in (None, *RATINGS)
         self.run_command(cm.AddNote(form["text"], tags, form["inject"], form["objective"], form["rating"]))
 

@@ -341,7 +341,7 @@ class TeamScreen(Screen):
             right.append(self._timer)
         if v["paused"]:
             right.append("PAUSED")
-        status = getattr(self.port, "status", "local")
+        status = self._connection()
         if status != "local":
             right.append(status)
         self.set_class(status not in ("local", "connected"), "-offline")
@@ -388,7 +388,10 @@ class TeamScreen(Screen):
         for inj in reversed(me["inbox"]):  # newest first
             rows.append((inj["id"], (str(inj["turn"]), clip(inj["title"], self._w(34, 60)), self._decision(inj),
                                      clip(inj["from"], self._w(24, 40)))))
+        seen = {k for k, _ in self._rows.get("tm-inbox", [])}
         self._fill("tm-inbox", rows)
+        if seen and any(k not in seen for k, _ in rows):  # new injects come first: show them, not an old one
+            self.query_one("#tm-inbox", DataTable).move_cursor(row=0)
         self.show_inject_detail()
         actions = []
         for a in me["actions"]:
@@ -626,9 +629,16 @@ class TeamScreen(Screen):
     def _me(self) -> str:
         return self.port.team
 
+    def _connection(self) -> str:
+        """The network port's status ("connected", "reconnecting… (attempt 2)"), or "local" hot-seat."""
+        return getattr(self.port, "status", "local")
+
     def _warning(self) -> str:
-        """A line for forms opened when the engine will refuse them (not deliberation)."""
+        """A line for forms opened when they will not be done (no connection, not deliberation)."""
         v = self.view
+        status = self._connection()
+        if status not in ("local", "connected"):
+            return f"Not connected to the server ({status}): this will not be sent until it says connected.\n"
         if v["status"] != "running":
             return "The exercise is not running: this will be refused.\n"
         if v["paused"]:
