@@ -154,7 +154,8 @@ class Narrator:
         return f"{self.team(e['team'])} submitted orders{' (forced)' if e.get('forced') else ''}"
 
     def _action_argued(self, e):
-        return f"{self.team(e['team'])} argues: {e['action']} -> {e['result']}"
+        intended = f", intending: {e['result']}" if e.get("result") else ""
+        return f"{self.team(e['team'])} argues: {e['action']}{intended}"
 
     def _action_adjudicated(self, e):
         verdict = "SUCCESS" if e["success"] else "FAILURE"

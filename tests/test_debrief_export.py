@@ -287,3 +287,16 @@ def test_simulated_runs_export_and_never_import_textual(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "simulated run (bots played every team)" in (tmp_path / "a.md").read_text()
     assert (tmp_path / "a.html").read_text().count("<svg") == 11
+
+
+def test_an_argued_action_without_an_intended_result_reads_cleanly():
+    from exercise.narrate import Narrator
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+
+    mini = loader.load_scenario(Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml", Problems())
+    n = Narrator(mini.scenario)
+    base = {"kind": "action_argued", "action_id": "action-1", "team": "east", "turn": 1, "reasons": ""}
+    assert n.line({**base, "action": "Close the border", "result": ""}).endswith("argues: Close the border")
+    assert n.line({**base, "action": "Close the border", "result": "Fewer drones"}).endswith(
+        "argues: Close the border, intending: Fewer drones")

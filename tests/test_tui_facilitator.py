@@ -195,6 +195,11 @@ async def test_pause_timer_and_end(session):
         await fill(pilot, app, {"reason": "out of time"})
         assert session.state.status == "ended"
         assert isinstance(app.screen, TextModal) and app.screen.title_text.startswith("Outcome: ")
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.tick()
+        await pilot.pause()
+        assert "ENDED" in status(app) and "time is up" not in status(app)  # no turn left to time
 
 
 async def test_log_stays_current_and_tabs_switch(session):

@@ -182,6 +182,8 @@ class ExerciseApp(App):
             self.server.set_timer(minutes * 60 if minutes else None)
 
     def timer_text(self) -> str:
+        if self.timer_deadline is not None and self.session is not None and self.session.state.status == "ended":
+            self.set_timer_minutes(0)  # no turn left to time (and the teams are told)
         if self.timer_deadline is None:
             return ""
         left = self.timer_deadline - self.clock()

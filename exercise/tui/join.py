@@ -79,7 +79,7 @@ class JoinApp(App):
 
     def timer_text(self) -> str:
         left = self.client.timer_left()
-        if left is None:
+        if left is None or (self.client.view or {}).get("status") == "ended":
             return ""
         if left <= 0:
             return "time is up"

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 # Markdown and TextArea pull in markdown-it and pygments (~50 ms): imported when a dialog
 # that needs them opens, not when the console starts.
@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 class ConfirmModal(ModalScreen[bool]):
     """Yes or no, with the consequence spelled out."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "confirm", "Yes", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "confirm", "Yes")]
 
     def __init__(self, title: str, body: str, confirm: str = "Confirm"):
         super().__init__()
@@ -38,6 +38,7 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm")
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # this dialog's keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#confirm", Button).focus()
@@ -83,9 +84,10 @@ class FormModal(ModalScreen[dict | None]):
 
         with Vertical(classes="dialog form"):
             yield Label(self.title_text, classes="dialog-title")
-            if self.intro:
-                yield Static(self.intro, classes="dialog-body")
+            # the intro scrolls with the fields, so the buttons stay on a 24-line screen
             with VerticalScroll(classes="form-fields"):
+                if self.intro:
+                    yield Static(self.intro, classes="dialog-body")
                 for f in self.fields:
                     yield Label(f.label + ("" if f.required else " (optional)"), classes="field-label")
                     if f.kind == "select":
@@ -102,6 +104,7 @@ class FormModal(ModalScreen[dict | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.submit_label, variant="primary", id="submit")
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # ctrl+s and escape, not the keys of the screen under it
 
     def on_mount(self) -> None:
         first = self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea").first()
