@@ -497,12 +497,14 @@ async def test_a_hello_during_shutdown_is_refused(served):
     assert code == p.CLOSE_SHUTDOWN and "welcome" not in [m["type"] for m in seen]
 
 
-async def test_a_burst_of_commands_is_paced_not_refused(served):
+async def test_a_burst_of_commands_is_paced_not_refused(served, monkeypatch):
+    monkeypatch.setattr(p, "RATE", 100.0)  # the same limit for server and client, a faster test
     s, tokens, server, url = served
     east = Client(url, tokens.teams["east"])
     task = await started(east)
     answers = await asyncio.gather(*(east.send({"kind": "order", "item": "sam"}) for _ in range(p.BURST + 30)))
     assert all(a["ok"] for a in answers) and east.connected and not east.fatal
+    assert east.connections == 1  # paced within the limit: never cut off and reconnected
     await stop_all((east,), (task,))
 
 
@@ -520,7 +522,7 @@ async def test_a_client_that_stops_reading_is_dropped_alone(served, monkeypatch)
     await until(lambda: not any(c.team == "east" for c in server.connections))
     assert west.connected and (await west.send({"kind": "order", "item": "sam"}))["ok"]
     await stop_all((west,), (task,))
-    await stuck.close()
+    stuck.transport.abort()
 
 
 async def test_a_token_that_is_not_text_is_a_protocol_error(served):

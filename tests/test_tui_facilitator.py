@@ -246,3 +246,40 @@ async def test_start_screen_creates_and_resumes(tmp_path, monkeypatch):
         await pilot.pause()
         assert app2.session.state.status == "running" and len(app2.session.records) == 1
     app2.session.close()
+
+
+async def test_facilitator_tab_keys_move_the_keyboard_and_a_note_to_fix_keeps_its_text(session):
+    s = session
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("2", "down")  # the arrows move in the tab just opened
+        await pilot.pause()
+        table = app.screen.query_one("#inject-table")
+        assert app.screen.focused is table and table.cursor_row == 1
+        await pilot.press("5")
+        assert app.screen.focused is app.screen.query_one("#note-table")
+
+        await pilot.press("a")  # optional fields say so once
+        await pilot.pause()
+        labels = [str(label.content) for label in app.screen.query(".field-label")]
+        assert "Effect: track (optional)" in labels and not any("(optional) (optional)" in x for x in labels)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("m")  # a rating without its objective: the form comes back as typed
+        await pilot.pause()
+        app.screen.query_one("#f-text").text = "East briefed well"
+        app.screen.query_one("#f-rating").value = "S"
+        app.screen.action_submit()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal) and "needs both an objective and a rating" in app.screen.intro
+        assert app.screen.query_one("#f-text").text == "East briefed well"
+        assert app.screen.query_one("#f-rating").value == "S"
+        app.screen.query_one("#f-objective").value = "air"
+        app.screen.action_submit()
+        await pilot.pause()
+        note = s.records[-1]["command"]
+        assert (note["kind"], note["text"], note["objective"], note["rating"]) == ("note", "East briefed well",
+                                                                                  "air", "S")

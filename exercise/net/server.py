@@ -52,6 +52,7 @@ class Connection:
         self.tokens = float(p.BURST)
         self.last = now
         self.closing = False
+        self.aborted = False  # dropped without a close handshake (it stopped reading)
         self.last_view: str | None = None  # the view last sent to this connection (JSON)
         self.label = f"{team or 'facilitator'}@{_peer(ws)}"
 
@@ -74,7 +75,7 @@ class Connection:
         if self.queue.qsize() >= MAX_BACKLOG:
             # it is not reading: a polite close would wait behind the backlog, so drop it;
             # the client reconnects and gets a fresh snapshot
-            self.closing = True
+            self.closing = self.aborted = True
             while not self.queue.empty():
                 self.queue.get_nowait()
             self.ws.transport.abort()
@@ -257,7 +258,7 @@ class ExerciseServer:
             self.connections.discard(conn)
             self._connections_changed()
             self.log(f"{conn.label} disconnected")
-            if conn.closing:  # let the writer send the reason and close
+            if conn.closing and not conn.aborted:  # let the writer send the reason and close
                 try:
                     await asyncio.wait_for(writer, 3)
                 except (TimeoutError, asyncio.CancelledError):
