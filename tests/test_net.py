@@ -531,3 +531,17 @@ async def test_a_token_that_is_not_text_is_a_protocol_error(served):
     await ws.send('{"type": "hello", "protocol": 1, "token": "\\ud800"}')
     code, reason, _ = await closed_with(ws)
     assert code == p.CLOSE_POLICY and "not JSON text" in reason
+
+
+async def test_a_client_says_why_it_cannot_connect():
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there
+    client = Client(f"ws://127.0.0.1:{port}", "token", backoff=(0.01, 0.02))
+    task = asyncio.create_task(client.run())
+    await until(lambda: client.last_error)
+    assert "nothing answers at" in client.last_error and client.status.startswith("reconnecting")
+    await stop_all((client,), (task,))

@@ -113,7 +113,7 @@ class Client:
             except (InvalidURI, ValueError) as e:
                 self._fail(f"{self.url}: {e}")
             except (OSError, TimeoutError, InvalidHandshake) as e:
-                self.last_error = str(e) or type(e).__name__
+                self.last_error = _describe(e, self.url)
             finally:
                 self._ws = None
                 self._ready.clear()
@@ -217,6 +217,19 @@ class Client:
         self._closed = True
         if self._ws is not None:
             await self._ws.close()
+
+
+def _describe(e: Exception, url: str) -> str:
+    """Why a connection attempt failed, in words a player can act on."""
+    import socket
+
+    if isinstance(e, ConnectionRefusedError):
+        return f"nothing answers at {url}: is `exercise serve` running there, on that port?"
+    if isinstance(e, socket.gaierror):
+        return f"unknown host in {url}: check the address the facilitator gave you"
+    if isinstance(e, TimeoutError):
+        return f"no answer from {url} in time: check the network (Wi-Fi, firewall)"
+    return str(e) or type(e).__name__
 
 
 class RemoteTeamPort:
