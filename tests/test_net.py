@@ -545,3 +545,26 @@ async def test_a_client_says_why_it_cannot_connect():
     await until(lambda: client.last_error)
     assert "nothing answers at" in client.last_error and client.status.startswith("reconnecting")
     await stop_all((client,), (task,))
+
+
+async def test_a_token_cannot_flood_through_many_connections(served, monkeypatch):
+    monkeypatch.setattr(p, "RATE", 5.0)
+    monkeypatch.setattr(p, "BURST", 10)
+    s, tokens, server, url = served
+    before = len(s.records)
+    sockets = [await raw(url, tokens.teams["east"]) for _ in range(4)]
+    answers = []
+    for i in range(9):  # 36 commands over 4 connections, each within its own limit
+        for n, ws in enumerate(sockets):
+            await ws.send(json.dumps({"type": "command", "id": f"{n}-{i}", "command": {"kind": "order", "item": "sam"}}))
+    for ws in sockets:
+        for _ in range(9):
+            msg = json.loads(await ws.recv())
+            while msg["type"] != "result":
+                msg = json.loads(await ws.recv())
+            answers.append(msg)
+    done = [a for a in answers if a["ok"]]
+    assert 20 <= len(done) <= 22 and len(s.records) - before == len(done)  # 2 x BURST, plus a refill
+    assert all("too fast" in a["reason"] for a in answers if not a["ok"])
+    for ws in sockets:
+        await ws.close()

@@ -41,6 +41,23 @@ def _version() -> str:
         return "exercise"
 
 
+class Bucket:
+    """A token bucket: `burst` at once, then `rate` a second."""
+
+    def __init__(self, rate: float, burst: float, now: float):
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.last = now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
 class Connection:
     """One client: who it is (from its token), its outgoing queue, its rate budget."""
 
@@ -49,8 +66,7 @@ class Connection:
         self.role = role
         self.team = team
         self.queue: asyncio.Queue = asyncio.Queue()
-        self.tokens = float(p.BURST)
-        self.last = now
+        self.bucket = Bucket(p.RATE, p.BURST, now)
         self.closing = False
         self.aborted = False  # dropped without a close handshake (it stopped reading)
         self.last_view: str | None = None  # the view last sent to this connection (JSON)
@@ -61,13 +77,7 @@ class Connection:
         return "facilitator" if self.role == "facilitator" else f"team:{self.team}"
 
     def allow(self, now: float) -> bool:
-        """Token bucket: BURST messages at once, RATE a second after that."""
-        self.tokens = min(float(p.BURST), self.tokens + (now - self.last) * p.RATE)
-        self.last = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+        return self.bucket.take(now)
 
     def push(self, text: str) -> None:
         if self.closing:
@@ -116,6 +126,8 @@ class ExerciseServer:
         # Accepted ones are all kept (and rebuilt from the journal after a restart), so no
         # amount of refused junk can push them out.
         self._accepted: dict[tuple[str, str], int] = {}
+        # commands a token may send, over all its connections (each one is an fsync)
+        self._per_token: dict[str, Bucket] = {}
         self._refused: OrderedDict[tuple[str, str], dict] = OrderedDict()
         for r in session.records:
             via = r.get("via")
@@ -329,6 +341,11 @@ class ExerciseServer:
         if key in self._refused:
             seen = self._refused[key]
             conn.push(p.dumps(p.result(cid, False, seen["seq"], seen["reason"], duplicate=True)))
+            return
+        bucket = self._per_token.setdefault(conn.principal, Bucket(p.RATE * 2, p.BURST * 2, self.clock()))
+        if not bucket.take(self.clock()):  # answered, not remembered: the same id may be sent again
+            conn.push(p.dumps(p.result(cid, False, len(self.session.records),
+                                       "your team's terminals are sending too fast together; try again in a moment")))
             return
         answer = self._carry_out(conn, cid, msg["command"])
         if answer["ok"]:
