@@ -300,3 +300,12 @@ def test_an_argued_action_without_an_intended_result_reads_cleanly():
     assert n.line({**base, "action": "Close the border", "result": ""}).endswith("argues: Close the border")
     assert n.line({**base, "action": "Close the border", "result": "Fewer drones"}).endswith(
         "argues: Close the border, intending: Fewer drones")
+
+
+def test_markdown_escapes_what_would_format_and_keeps_ids_readable():
+    from exercise.debrief.markdown import md
+
+    assert md("us_trust rose") == "us_trust rose"
+    assert md("_emph_ and __bold__") == "\\_emph\\_ and \\_\\_bold\\_\\_"
+    assert md("# not a heading\n- not a list\n1. not a list") == "\\# not a heading\n\\- not a list\n1\\. not a list"
+    assert md("a *b* [c](d) <e> | f `g`") == "a \\*b\\* \\[c\\](d) \\<e\\> \\| f \\`g\\`"

@@ -7,6 +7,8 @@ improvement plan to complete. Pure: a Report in, text out.
 
 from __future__ import annotations
 
+import re
+
 from exercise.debrief import tables as tb
 from exercise.debrief.plot import sparkline
 from exercise.debrief.report import Report
@@ -15,9 +17,24 @@ from exercise.debrief.report import Report
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]<>|"})
 
 
-def md(text) -> str:
-    """Text from the save shown as written: Markdown and HTML in it are escaped."""
-    return str(text).translate(_SPECIAL)
+# an underscore could open or close emphasis unless it sits between two letters or digits
+_EMPHASIS = re.compile(r"_(?![^\W_])|(?<![^\W_])_")
+# a line that would start a heading, a quote or a list
+_BLOCK = re.compile(r"^(\s*)(?:([#>+-])|(\d+)([.)]))(?=\s|$)", re.M)
+
+
+def _block(m: re.Match) -> str:
+    if m.group(2):
+        return f"{m.group(1)}\\{m.group(2)}"
+    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+
+def md(text, lines: bool = True) -> str:
+    """Text from the save shown as written: Markdown and HTML in it are escaped (an id
+    such as us_trust stays as it is; only underscores that could emphasise are, and with
+    `lines`, what would start a heading, a quote or a list)."""
+    out = _EMPHASIS.sub(r"\_", str(text).translate(_SPECIAL))
+    return _BLOCK.sub(_block, out) if lines else out
 
 
 def code(text) -> str:
@@ -27,7 +44,7 @@ def code(text) -> str:
 
 def cell(text) -> str:
     """Text safe inside a Markdown table cell."""
-    return md(text).replace("\n", " ").strip() or " "
+    return md(text, lines=False).replace("\n", " ").strip() or " "
 
 
 def table(head: list[str], rows: list[list], raw: bool = False) -> list[str]:
