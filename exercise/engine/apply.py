@@ -32,8 +32,7 @@ def _turn_started(tx: Tx, e: ev.TurnStarted):
     if r.proc is not None:
         k = r.cat_ids.index(r.proc)
         d["invest_base"] = {t: a[k] for t, a in s.allocation.items()}
-    d["budget"] = {}
-    tx.owned.add("budget")
+    d["budget"] = tx.owned["budget"] = {}
     if s.budget_effects:
         d["budget_effects"] = tuple(b for b in s.budget_effects if b.last >= e.turn)
 

@@ -28,7 +28,20 @@ Policy = Callable[[State, str, Dice], list]
 
 def allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
     """A legal split with `proc_share` for procurement (moved into bounds if it must be);
-    the rest goes first to `favour` (up to its max), then to the others by default share."""
+    the rest goes first to `favour` (up to its max), then to the others by default share.
+    (A pure function of its arguments, memoised on the rules: bots ask for the same few splits.)"""
+    memo = r.memo
+    key = ("allocation", proc_share, favour)
+    if key in memo:
+        shares = memo[key]
+    else:
+        if len(memo) > 4096:
+            memo.clear()
+        shares = memo[key] = _allocation(r, proc_share, favour)
+    return None if shares is None else dict(shares)
+
+
+def _allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
     cats = r.cats
     if not cats:
         return None
@@ -73,8 +86,7 @@ def _cash_after(s: State, r: Rules, team: str, shares: dict[str, float] | None) 
     if shares is None or r.proc is None:
         return cash
     total = team_budget(s, r, team)[0]
-    k = r.cat_ids.index(r.proc)
-    return cash + total * (shares[r.proc] - s.allocation[team][k])
+    return cash + total * (shares[r.proc] - s.allocation[team][r.proc_index])
 
 
 def _answers(s: State, team: str, pick) -> list:
@@ -83,10 +95,7 @@ def _answers(s: State, team: str, pick) -> list:
 
 def _sustain(r: Rules) -> str | None:
     """The category that keeps the most tracks from decaying."""
-    counts: dict[str, int] = {}
-    for _, cat, _, _ in r.funded:
-        counts[cat] = counts.get(cat, 0) + 1
-    return max(counts, key=counts.get) if counts else None
+    return r.sustain
 
 
 def cautious(s: State, team: str, dice: Dice) -> list:
@@ -102,7 +111,7 @@ def cautious(s: State, team: str, dice: Dice) -> list:
         else:
             shares = None
         cash = _cash_after(s, r, team, shares)
-        items = sorted(r.items.values(), key=lambda i: i.cost)
+        items = r.items_by_cost
         if items and cash >= 3 * items[0].cost and dice.chance(0.5):
             out.append(cm.PlaceOrder(team, team, items[0].id, 1))
     out.append(cm.Submit(team, team))
@@ -138,7 +147,7 @@ def spender(s: State, team: str, dice: Dice) -> list:
         else:
             shares = None
         cash = _cash_after(s, r, team, shares)
-        for item in sorted(r.items.values(), key=lambda i: -i.cost):
+        for item in r.items_dearest_first:
             q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
             if q >= 1:
                 out.append(cm.PlaceOrder(team, team, item.id, q))

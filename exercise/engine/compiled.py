@@ -21,12 +21,14 @@ class Rules:
 
     def __init__(self, s: model.Scenario):
         self.scenario = s
+        self.memo: dict = {}  # results of pure functions of the rules (bots' budget splits)
         self.turns = s.calendar.turns
         b = s.budget
         self.budget = b
         # teams and allies
         self.teams = {t.id: t for t in s.teams}
         self.team_ids = tuple(self.teams)
+        self.names = {t.id: t.name for t in s.teams}
         self.allies = {a.id: a for a in s.allies}
         self.ally_team: dict[str, str] = {}
         for t in s.teams:
@@ -37,26 +39,36 @@ class Rules:
         self.factor = {
             a.id: a.gdp / 100.0 / max(1, b.turns_per_year) * b.playable_share for a in s.allies
         }
+        self.team_factors = {t.id: tuple((a, self.factor[a]) for a in t.allies) for t in s.teams}
         self.cats = b.categories
         self.cat_ids = tuple(c.id for c in self.cats)
         self.cat = {c.id: c for c in self.cats}
         proc = [c.id for c in self.cats if c.procurement]
         self.proc = proc[0] if proc else None
+        self.proc_index = self.cat_ids.index(self.proc) if self.proc else None
         self.default_shares = tuple(c.default_share for c in self.cats)
         # tracks
         self.tracks = {t.id: t for t in s.tracks}
         self.world_tracks = tuple(t.id for t in s.tracks if t.scope == "world")
         self.team_tracks = tuple(t.id for t in s.tracks if t.scope == "team")
         self.thresholds = {t.id: t.thresholds for t in s.tracks if t.thresholds}
+        self.bounds = {t.id: (t.min, t.max) for t in s.tracks}
         self.funded = tuple(
             (t.id, t.funded_by, t.funding_floor, t.decay)
             for t in s.tracks
             if t.scope == "team" and t.funded_by and t.decay > 0
         )
+        counts: dict[str, int] = {}
+        for _, cat, _, _ in self.funded:
+            counts[cat] = counts.get(cat, 0) + 1
+        self.sustain = max(counts, key=counts.get) if counts else None  # funds the most decaying tracks
         # items, commands, objectives
         self.items = {i.id: i for i in s.items}
+        self.items_by_cost = sorted(self.items.values(), key=lambda i: i.cost)  # stable, as the bots sorted
+        self.items_dearest_first = sorted(self.items.values(), key=lambda i: -i.cost)
         self.line = {i.id: i.line or i.id for i in s.items}
         self.commands = {c.id: c for c in s.commands}
+        self.lead_cost = {c.id: c.lead_cost for c in s.commands}
         self.objectives = {o.id: o for o in s.all_objectives()}
         # injects
         injects = s.all_injects()
@@ -89,6 +101,8 @@ class Rules:
                 self.conds[inj.id] = _compile(inj.condition, f"inject {inj.id!r}")
         self.targets = {i.id: self.resolve_to(i.to) for i in injects}
         self.options = {i.id: {o.id: o for o in i.options} for i in injects if i.options}
+        # team -> scenario injects that ask it to decide
+        self.decisions_for = {t: frozenset(i for i in self.options if t in self.targets[i]) for t in self.team_ids}
         self.default_option = {
             iid: next((o.id for o in self.injects[iid].options if o.default), self.injects[iid].options[0].id)
             for iid in self.options

@@ -22,6 +22,12 @@ from exercise.engine.commands import FACILITATOR, Rejected
 from exercise.engine.compiled import Rules
 from exercise.engine.rolls import roll
 from exercise.engine.state import State, Tx
+
+_HANDLERS = HANDLERS
+_TrackSet = ev.TrackSet
+_track_set = HANDLERS[_TrackSet]
+_new = object.__new__
+_setattr = object.__setattr__
 from exercise.engine.world import StateWorld, judge
 from exercise.packs.problems import did_you_mean
 
@@ -36,12 +42,18 @@ class Ctx(Tx):
     __slots__ = ("r", "events")
 
     def __init__(self, state: State):
-        Tx.__init__(self, state)
-        self.r: Rules = state.rules
+        # Tx.__init__, inlined: one Ctx per command
+        d = state.__dict__.copy()
+        s = _new(State)
+        _setattr(s, "__dict__", d)
+        self.s = s
+        self.d = d
+        self.owned: dict[str, dict] = {}
+        self.r: Rules = d["rules"]
         self.events: list = []
 
     def emit(self, e) -> None:
-        HANDLERS[type(e)](self, e)
+        _HANDLERS[type(e)](self, e)
         self.events.append(e)
 
     def roll(self) -> float:
@@ -73,8 +85,16 @@ def _n(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+_PCT: dict[float, str] = {}
+
+
 def _pct(x: float) -> str:
-    return f"{_n(x * 100)}%"
+    p = _PCT.get(x)  # memoised: decay causes word the same few shares every turn
+    if p is None:
+        if len(_PCT) > 4096:
+            _PCT.clear()
+        p = _PCT[x] = f"{_n(x * 100)}%"
+    return p
 
 
 def _where(s: State) -> str:
@@ -90,7 +110,7 @@ def _facilitator(c: Ctx, cmd, verb: str, running: bool = True, paused_ok: bool =
     if cmd.actor != FACILITATOR:
         who = c.r.team_name(cmd.actor) if cmd.actor in c.r.teams else repr(cmd.actor)
         raise Rejected(f"only the facilitator can {verb}; {who} is not the facilitator")
-    if running:
+    if running and c.s.status != "running":
         _running(c.s, verb)
     if not paused_ok and c.s.paused:
         raise Rejected(f"the exercise is paused: resume it before you {verb}")
@@ -108,18 +128,19 @@ def _team(c: Ctx, cmd, verb: str) -> str:
     team = cmd.team
     if team not in r.teams:
         raise _unknown("team", team, r.teams)
-    name = r.team_name(team)
     if cmd.actor != team:
+        name = r.names[team]
         who = "the facilitator" if cmd.actor == FACILITATOR else (
             r.team_name(cmd.actor) if cmd.actor in r.teams else repr(cmd.actor))
         raise Rejected(f"{who} cannot {verb} for {name}: only {name} can")
-    _running(s, verb)
+    if s.status != "running":
+        _running(s, verb)
     if s.paused:
-        raise Rejected(f"the exercise is paused: {name} can {verb} once the facilitator resumes it")
+        raise Rejected(f"the exercise is paused: {r.names[team]} can {verb} once the facilitator resumes it")
     if s.phase != "deliberation":
-        raise Rejected(f"{name} can {verb} only during deliberation (now: {_where(s)})")
+        raise Rejected(f"{r.names[team]} can {verb} only during deliberation (now: {_where(s)})")
     if team in s.submitted:
-        raise Rejected(f"{name} has already submitted for turn {s.turn}; it can act again next turn")
+        raise Rejected(f"{r.names[team]} has already submitted for turn {s.turn}; it can act again next turn")
     return team
 
 
@@ -175,14 +196,18 @@ def _effect(c: Ctx, e: model.Effect, selves, cause: str, times: int) -> None:
 
 def set_track(c: Ctx, track: str, team: str | None, value: float, cause: str) -> None:
     """Set a track (clamped to its bounds); crossing a threshold downwards applies its effects once."""
-    t = c.r.tracks[track]
-    value = float(min(t.max, max(t.min, value)))
-    old = c.s.tracks[track] if team is None else c.s.team_tracks[(team, track)]
+    r = c.r
+    lo, hi = r.bounds[track]
+    value = float(min(hi, max(lo, value)))
+    old = c.d["tracks"][track] if team is None else c.d["team_tracks"][(team, track)]
     if value == old:
         return
-    c.emit(ev.TrackSet(track, team, value, cause))
-    ths = c.r.thresholds.get(track)
+    e = _TrackSet(track, team, value, cause)
+    _track_set(c, e)  # c.emit, without the dispatch
+    c.events.append(e)
+    ths = r.thresholds.get(track)
     if ths and value < old:
+        t = r.tracks[track]
         for th in reversed(ths):  # highest first: the order in which a falling value meets them
             if value < th.at <= old and (track, team or "", th.at) not in c.s.crossed:
                 c.emit(ev.ThresholdCrossed(track, team, th.at, th.label))
@@ -216,15 +241,15 @@ def team_budget(s: State, r: Rules, team: str) -> tuple[float, dict[str, float]]
     total = the allies' playable defence money + 'total' budget effects - lead costs;
     each category gets its share of the total plus its own budget effects. Never negative.
     """
-    turn = s.turn
+    d = s.__dict__
+    turn = d["turn"]
     mine = r.team_allies[team]
-    spending = s.spending
-    factor = r.factor
+    spending = d["spending"]
     base = 0.0
-    for a in r.teams[team].allies:
-        base += factor[a] * spending[a]
+    for a, f in r.team_factors[team]:
+        base += f * spending[a]
     extra = None
-    for b in s.budget_effects:
+    for b in d["budget_effects"]:
         if b.team == team and b.first <= turn <= b.last:
             if b.category == "total":
                 base += b.amount
@@ -232,11 +257,12 @@ def team_budget(s: State, r: Rules, team: str) -> tuple[float, dict[str, float]]
                 if extra is None:
                     extra = {}
                 extra[b.category] = extra.get(b.category, 0.0) + b.amount
-    for cid, ally in s.leads.items():
+    lead_cost = r.lead_cost
+    for cid, ally in d["leads"].items():
         if ally in mine:
-            base -= r.commands[cid].lead_cost
+            base -= lead_cost[cid]
     total = round(base, 9) if base > 0.0 else 0.0  # rounded: no 0.6000000000000001 in the journal
-    shares = s.allocation[team]
+    shares = d["allocation"][team]
     if extra is None:
         amounts = {cid: round(total * sh, 9) for cid, sh in zip(r.cat_ids, shares)}
     else:
@@ -828,6 +854,10 @@ def _answer_cmd(c: Ctx, cmd: cm.Answer) -> None:
     iid = cmd.inject
     if (iid, team) in s.answers:
         raise Rejected(f"{r.team_name(team)} has already answered {iid!r} ({s.answers[(iid, team)][0]})")
+    opts = r.options.get(iid)
+    if opts is not None and iid in s.fired and team in r.targets[iid] and cmd.option in opts:
+        _answer(c, team, iid, cmd.option, default=False)  # the common case: a valid answer
+        return
     inj = r.injects.get(iid) or s.adhoc.get(iid)
     if iid not in s.fired or not inj.options or team not in s.targets(iid):
         raise Rejected(f"no decision {iid!r} is waiting for {r.team_name(team)}")
@@ -840,10 +870,11 @@ def _answer_cmd(c: Ctx, cmd: cm.Answer) -> None:
 
 def _answer(c: Ctx, team: str, iid: str, option: str, default: bool) -> None:
     c.emit(ev.DecisionAnswered(team, iid, option, default))
-    opt = c.r.options[iid][option] if iid in c.r.options else next(
-        o for o in c.s.adhoc[iid].options if o.id == option)
+    r = c.r
+    opts = r.options.get(iid)
+    opt = opts[option] if opts is not None else next(o for o in c.s.adhoc[iid].options if o.id == option)
     if opt.effects:
-        apply_effects(c, opt.effects, (team,), f"{c.r.team_name(team)} chose {option!r} in {iid}")
+        apply_effects(c, opt.effects, (team,), f"{r.names[team]} chose {option!r} in {iid}")
 
 
 def _argue(c: Ctx, cmd: cm.Argue) -> None:

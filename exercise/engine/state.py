@@ -172,9 +172,8 @@ class State:
 
     def pending_decisions(self, team: str) -> list[str]:
         """Ids of fired injects with options for this team that it has not answered."""
-        r = self.rules
-        opts, targets, answers = r.options, r.targets, self.answers
-        out = [i for i in self.fired if i in opts and team in targets[i] and (i, team) not in answers]
+        mine, answers = self.rules.decisions_for.get(team, ()), self.answers
+        out = [i for i in self.fired if i in mine and (i, team) not in answers]
         if self.adhoc:
             for iid, inj in self.adhoc.items():
                 if inj.options and iid in self.fired and (iid, team) not in answers and team in self.targets(iid):
@@ -283,12 +282,12 @@ class Tx:
         _setattr(s, "__dict__", d)
         self.s = s
         self.d = d
-        self.owned: set[str] = set()
+        self.owned: dict[str, dict] = {}  # field -> this transaction's own copy
 
     def w(self, name: str) -> dict:
         """The dict field `name`, copied on the first write of this transaction."""
-        if name in self.owned:
-            return self.d[name]
-        m = self.d[name] = self.d[name].copy()
-        self.owned.add(name)
+        m = self.owned.get(name)
+        if m is None:
+            m = self.d[name] = self.d[name].copy()
+            self.owned[name] = m
         return m
