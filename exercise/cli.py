@@ -24,18 +24,29 @@ def main(ctx: click.Context) -> None:
         _run_tui(None, None)
 
 
-def _run_tui(session, saves_root: Path | None, scenario: str | None = None) -> None:
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+def _has_terminal() -> bool:
+    return sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def _run_tui(session, saves_root: Path | None, scenario: str | None = None, opener=None,
+             opening: str = "the exercise") -> None:
+    """The console; with `opener`, the save is opened after the first frame (a loading
+    screen meanwhile) and a save that does not open ends it with the reason."""
+    if not _has_terminal():
         click.echo("the console needs a terminal; for scripts see `exercise --help` "
                    "(validate, simulate, saves, verify, resume --summary)", err=True)
         sys.exit(2)
     from exercise.tui.app import make_app
 
+    app = make_app(session=session, saves_root=saves_root, scenario=scenario, opener=opener, opening=opening)
     try:
-        make_app(session=session, saves_root=saves_root, scenario=scenario).run()
+        app.run()
     finally:
-        if session is not None:
-            session.close()
+        if app.session is not None:
+            app.session.close()
+    if app.open_error is not None:
+        click.echo(f"error: {app.open_error}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -184,15 +195,22 @@ def _current_sources(scenario_id: str) -> dict[str, str] | None:
 def open_session(save: str, saves_root: Path | None):
     """Open a save for resuming, or exit with the reason (never a traceback)."""
     from exercise.journal import saves
-    from exercise.session import Session
 
     folder = _save_folder(save, saves_root)
     try:
-        meta = saves.Meta.read(folder)
-        return Session.open(folder, _current_sources(meta.scenario) if meta else None)
+        return _open_folder(folder)
     except saves.SaveError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
+
+
+def _open_folder(folder: Path):
+    """Session.open, saying whether the scenario files changed; raises saves.SaveError."""
+    from exercise.journal import saves
+    from exercise.session import Session
+
+    meta = saves.Meta.read(folder)
+    return Session.open(folder, _current_sources(meta.scenario) if meta else None)
 
 
 @main.command()
@@ -201,6 +219,11 @@ def open_session(save: str, saves_root: Path | None):
 @click.option("--summary", is_flag=True, help="Print where the exercise stands instead of opening it.")
 def resume(save: str, saves_root: Path | None, summary: bool) -> None:
     """Continue a saved exercise."""
+    if not summary and _has_terminal():
+        # The console draws its first frame at once and opens the save behind it.
+        folder = _save_folder(save, saves_root)
+        _run_tui(None, saves_root, opener=lambda: _open_folder(folder), opening=folder.name)
+        return
     session = open_session(save, saves_root)
     if not summary:
         _run_tui(session, saves_root)

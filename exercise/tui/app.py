@@ -1,22 +1,27 @@
 """The Textual application: one factory used by the CLI and the tests.
 
     make_app(session=...)            the facilitator console of an open exercise
+    make_app(opener=..., opening=...)   the same, opened after the first frame (resume)
     make_app(saves_root=..., scenario=...)   the start screen (pick a scenario or a save)
+
+Starting fast: this module imports Textual and nothing heavy. The engine, the save and
+the dialogs are imported when they are needed; with `opener`, the first frame is a
+loading screen and the save is opened (engine imported, journal replayed) in a thread
+right after it, so something is on screen in about the time of a bare Textual app.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
-from textual.app import App, SystemCommand
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Center, Middle
 from textual.screen import Screen
-
-from exercise import engine
-from exercise.journal.log import JournalError
-from exercise.tui.modals import Field, FormModal, TextModal
+from textual.widgets import LoadingIndicator, Static
 
 HELP = """\
 **The facilitator console** runs the exercise. Keys are shown in the footer; every action
@@ -53,6 +58,24 @@ Everything you do is written to the save folder before the screen shows it.
 """
 
 
+class LoadingScreen(Screen):
+    """Shown while a save opens: says so, and holds no data (nothing stale or partial)."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
+
+    def __init__(self, opening: str):
+        super().__init__()
+        self.opening = opening
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"{self.opening} · opening…", id="status")
+        with Middle(id="loading-body"):
+            with Center():
+                yield Static(f"Opening {self.opening}: loading the engine and replaying the journal…",
+                             id="loading-text")
+            yield LoadingIndicator(id="loading-indicator")
+
+
 class ExerciseApp(App):
     CSS_PATH = ["app.tcss", "team.tcss"]
     TITLE = "exercise"
@@ -62,9 +85,13 @@ class ExerciseApp(App):
     ]
 
     def __init__(self, session=None, saves_root: Path | None = None, scenario: str | None = None,
-                 clock=time.monotonic, server=None):
+                 clock=time.monotonic, server=None, opener: Callable[[], object] | None = None,
+                 opening: str = "the exercise"):
         super().__init__()
         self.session = session
+        self.opener = opener  # opens the Session after the first frame (see LoadingScreen)
+        self.opening = opening
+        self.open_error: str | None = None  # why the opener failed; the app has exited
         self.server = server  # `exercise serve`: team consoles over the network
         self.saves_root = saves_root
         self.scenario_name = scenario
@@ -78,6 +105,9 @@ class ExerciseApp(App):
             await self.server.start()
         if self.session is not None:
             self.open_session(self.session)
+        elif self.opener is not None:
+            self.push_screen(LoadingScreen(self.opening))
+            self.call_after_refresh(self._open_in_background)
         else:
             from exercise.tui.start import StartScreen
 
@@ -92,9 +122,35 @@ class ExerciseApp(App):
         for notice in session.notices:
             self.notify(notice, title="Resumed", timeout=10)
 
+    @work(thread=True, exclusive=True, group="open")
+    def _open_in_background(self) -> None:
+        """Open the save (engine, scenario copy, journal replay) off the event loop."""
+        from exercise.journal.saves import SaveError
+
+        try:
+            session = self.opener()
+        except SaveError as e:
+            self.call_from_thread(self._open_failed, str(e))
+            return
+        import exercise.tui.facilitator  # noqa: F401 - its widgets too, before the loop needs them
+
+        self.call_from_thread(self._opened, session)
+
+    def _opened(self, session) -> None:
+        if isinstance(self.screen, LoadingScreen):
+            self.pop_screen()
+        self.open_session(session)
+
+    def _open_failed(self, reason: str) -> None:
+        self.open_error = reason
+        self.exit(return_code=1)
+
     # -- the one way a console acts -------------------------------------------------------
     def run_command(self, command) -> bool:
         """Through the engine and the journal; a refusal becomes a notification."""
+        from exercise import engine
+        from exercise.journal.log import JournalError
+
         known = len(self.session.problems)
         try:
             self.session.execute(command)
@@ -112,6 +168,8 @@ class ExerciseApp(App):
     def action_pick_team(self) -> None:
         if self.session is None:
             return
+        from exercise.tui.modals import Field, FormModal
+
         teams = self.session.scenario.teams
 
         def chosen(form):
@@ -143,6 +201,8 @@ class ExerciseApp(App):
                                 lambda node=binding.node, action=b.action: self.run_action(action, node))
 
     def action_help(self) -> None:
+        from exercise.tui.modals import TextModal
+
         self.push_screen(TextModal("Help", HELP))
 
     async def on_unmount(self) -> None:
@@ -163,6 +223,8 @@ class ExerciseApp(App):
             self.notify("This exercise is not served on the network: start it with `exercise serve` "
                         "for team terminals.", title="Not served", timeout=8)
             return
+
+        from exercise.tui.modals import TextModal
 
         counts = self.server.connected()
         rows = ["| team | id | terminals |", "|---|---|---|"]
@@ -200,5 +262,6 @@ class ExerciseApp(App):
 
 
 def make_app(session=None, saves_root: Path | None = None, scenario: str | None = None, clock=time.monotonic,
-             server=None):
-    return ExerciseApp(session=session, saves_root=saves_root, scenario=scenario, clock=clock, server=server)
+             server=None, opener: Callable[[], object] | None = None, opening: str = "the exercise"):
+    return ExerciseApp(session=session, saves_root=saves_root, scenario=scenario, clock=clock, server=server,
+                       opener=opener, opening=opening)
