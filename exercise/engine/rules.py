@@ -71,6 +71,39 @@ def execute(state: State, command) -> tuple[State, list]:
     return c.s, c.events
 
 
+def execute_all(state: State, commands, done=None) -> tuple[State, int]:
+    """(state after, commands refused): carry out `commands` in order, each exactly as
+    `execute` would on the state left by the ones before (a refused command changes
+    nothing); `done(command, events)` is called for each accepted one.
+
+    One working copy serves the whole batch, so a dict written by several commands is
+    copied once, not once per command. A command refused after it emitted events (a team
+    that cannot pay for its new split) has its events undone by folding the accepted ones
+    again onto `state`."""
+    c = Ctx(state)
+    events = c.events
+    refused = 0
+    for command in commands:
+        handler = _COMMANDS.get(type(command))
+        mark = len(events)
+        try:
+            if handler is None:
+                raise Rejected(f"unknown command {type(command).__name__}")
+            handler(c, command)
+        except Rejected:
+            refused += 1
+            if len(events) > mark:  # rare: start again from `state` with the accepted events
+                kept = events[:mark]
+                c = Ctx(state)
+                for e in kept:
+                    c.emit(e)
+                events = c.events
+            continue
+        if done is not None:
+            done(command, events[mark:])
+    return c.s, refused
+
+
 def decide(state: State, command) -> list:
     """The events a command causes (see `execute`)."""
     return execute(state, command)[1]

@@ -20,6 +20,7 @@ from exercise.engine.compiled import rules_for
 from exercise.engine.rolls import Dice, derive_seed
 from exercise.engine.commands import Rejected
 from exercise.engine.rules import execute as _execute
+from exercise.engine.rules import execute_all
 from exercise.engine.state import initial_state
 
 MIXED = "mixed"
@@ -52,8 +53,8 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
             record(command, events)
         return new, events
 
-    def run(state, command):
-        return execute(state, command)[0]
+    def batch(state, commands):
+        return execute_all(state, commands, record)
 
     r = rules_for(scenario)
     dice = Dice(derive_seed(seed, 1))
@@ -67,7 +68,7 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
         if s.phase == "deliberation":
             k = s.turn % len(bots) if bots else 0
             for team, bot in bots[k:] + bots[:k]:  # who orders first rotates each turn
-                s, refused = bot_turn(s, team, bot, dice, run)
+                s, refused = bot_turn(s, team, bot, dice, batch=batch)
                 rejected += refused
             for aid, act in s.actions.items():
                 if act.likelihood is None:
@@ -94,17 +95,23 @@ def _run(state, command):
 PRELIMINARY = (cm.Answer, cm.TakeLead, cm.HandBack)
 
 
-def bot_turn(s, team: str, bot, dice: Dice, run=_run, rounds: int = 4):
+def bot_turn(s, team: str, bot, dice: Dice, run=_run, rounds: int = 4, batch=None):
     """A bot's deliberation: (state after, commands refused). `run(state, command)` carries
-    out one command and raises Rejected when the rules refuse it."""
+    out one command and raises Rejected when the rules refuse it; `batch(state, commands)`,
+    when given, carries out a whole batch instead and returns (state after, refused), as
+    `rules.execute_all` does."""
     refused = 0
     for _ in range(rounds):
         commands = bot(s, team, dice)
-        for command in commands:
-            try:
-                s = run(s, command)
-            except Rejected:
-                refused += 1
+        if batch is not None:
+            s, k = batch(s, commands)
+            refused += k
+        else:
+            for command in commands:
+                try:
+                    s = run(s, command)
+                except Rejected:
+                    refused += 1
         if not commands or not all(isinstance(c, PRELIMINARY) for c in commands):
             break
     return s, refused
