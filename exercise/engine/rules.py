@@ -196,18 +196,19 @@ def apply_effects(c: Ctx, effects, selves: tuple[str, ...], cause: str, times: i
 
 def _effect(c: Ctx, e: model.Effect, selves, cause: str, times: int) -> None:
     r, s = c.r, c.s
-    if e.track is not None:
-        t = r.tracks.get(e.track)
+    track = e.track
+    if track is not None:
+        t = r.tracks.get(track)
         if t is None:
             return
+        value, add = e.set, (e.add or 0.0) * times
         if t.scope == "world":
-            old = s.tracks[e.track]
-            set_track(c, e.track, None, e.set if e.set is not None else old + (e.add or 0.0) * times, cause)
+            set_track(c, track, None, value if value is not None else s.tracks[track] + add, cause)
         else:
-            for team in _teams(c, e.team, selves):
-                old = s.team_tracks[(team, e.track)]
-                set_track(c, e.track, team,
-                          e.set if e.set is not None else old + (e.add or 0.0) * times, cause)
+            tm = e.team
+            for team in selves if tm is None or tm == "self" else _teams(c, tm, selves):
+                set_track(c, track, team,
+                          value if value is not None else s.team_tracks[(team, track)] + add, cause)
     elif e.budget is not None:
         if not e.add:
             return

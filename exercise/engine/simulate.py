@@ -93,6 +93,7 @@ def _run(state, command):
 
 # Batches made only of these are preliminary: the bot is asked again on their results.
 PRELIMINARY = (cm.Answer, cm.TakeLead, cm.HandBack)
+_PRELIMINARY = frozenset(PRELIMINARY)  # command classes are final: a type test is enough
 
 
 def bot_turn(s, team: str, bot, dice: Dice, run=_run, rounds: int = 4, batch=None):
@@ -112,7 +113,7 @@ def bot_turn(s, team: str, bot, dice: Dice, run=_run, rounds: int = 4, batch=Non
                     s = run(s, command)
                 except Rejected:
                     refused += 1
-        if not commands or not all(isinstance(c, PRELIMINARY) for c in commands):
+        if not commands or not all(type(c) in _PRELIMINARY for c in commands):
             break
     return s, refused
 
