@@ -48,9 +48,10 @@ def debrief(save: str, saves_root: Path | None) -> None:
     record = _record(save, saves_root)
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         _fail("the debrief screen needs a terminal; for a file use `exercise export SAVE --format md|html`")
+    from exercise.debrief.record import load
     from exercise.tui.debrief import make_debrief_app
 
-    make_debrief_app(record, saves_root).run()
+    make_debrief_app(record, saves_root, reload=lambda: load(record.folder)).run()
 
 
 @click.command()

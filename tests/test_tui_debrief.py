@@ -153,3 +153,31 @@ async def test_facilitator_console_opens_the_debrief_with_shift_d(tmp_path):
         await pilot.press("escape")
         assert not isinstance(app.screen, DebriefScreen) and app.is_running
     s.close()
+
+
+async def test_a_debrief_of_a_running_exercise_refreshes_with_r(tmp_path):
+    from exercise.engine import commands as cm
+    from exercise.session import Session
+    from exercise.tui.app import make_app
+    from test_debrief_support import drill
+
+    loaded = drill()
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Live")
+    s.execute(cm.Start())
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("D")
+        first = app.screen
+        assert isinstance(first, DebriefScreen) and "under way" in text(app, "#status")
+        s.execute(cm.End("the room moved on"))  # e.g. from a facilitator connection
+        await pilot.press("6", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen) and app.screen is not first
+        assert "ended in turn 1" in text(app, "#status")
+        assert app.screen.query_one("#debrief-tabs", TabbedContent).active == "outcome"
+    s.close()
+    # from the command line it reads the save again from disk; without a way to, no key
+    rec = record.load(s.folder)
+    assert DebriefScreen(rec).check_action("reload", ()) is False
+    assert DebriefScreen(rec, lambda: rec).check_action("reload", ()) is True

@@ -10,6 +10,7 @@ writes: the save may belong to an exercise that is still running.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -39,6 +40,7 @@ HELP = """\
 | 1-6 | tabs: timeline, state, charts, decisions, objectives, outcome |
 | a | timeline: every event, or only what matters (no phases, track values, submissions) |
 | up / down | charts: pick the series drawn large |
+| r | read the exercise again: a running one has moved on since the debrief opened |
 | escape | back (or quit when the debrief was opened from the command line) |
 
 **State** is the facilitator's view at the end of the turn in view. **Objectives** gathers
@@ -64,6 +66,7 @@ class DebriefScreen(Screen):
         Binding("end", "jump('last')", "Last turn", show=False),
         Binding("g", "goto", "Go to turn"),
         Binding("a", "all_events", "All events"),
+        Binding("r", "reload", "Refresh", show=False),  # in the help; the footer is full at 80 columns
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "back", "Back"),
         Binding("1", "tab('timeline')", "Timeline", show=False),
@@ -74,9 +77,10 @@ class DebriefScreen(Screen):
         Binding("6", "tab('outcome')", "Outcome", show=False),
     ]
 
-    def __init__(self, record: Record):
+    def __init__(self, record: Record, reload: Callable[[], Record] | None = None):
         super().__init__()
         self.record = record
+        self.reload = reload  # reads the exercise again (it may still be running)
         self.states = record.states_by_turn()
         self.report = build(record, self.states)
         self.turn = max(self.states)
@@ -316,6 +320,26 @@ class DebriefScreen(Screen):
     def action_tab(self, tab: str) -> None:
         self.query_one("#debrief-tabs", TabbedContent).active = tab
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload" and self.reload is None:
+            return False  # hidden: nothing to read again
+        return True
+
+    def action_reload(self) -> None:
+        """The exercise as it is now (a running one has moved on), on the same tab."""
+        try:
+            record = self.reload()
+        except Exception as e:  # noqa: BLE001 - a save that no longer reads: say so, keep this view
+            self.notify(str(e), title="Not refreshed", severity="error", timeout=10, markup=False)
+            return
+        fresh = DebriefScreen(record, self.reload)
+        tab = self.query_one("#debrief-tabs", TabbedContent).active
+        self.app.switch_screen(fresh)
+        fresh.call_after_refresh(fresh.action_tab, tab)
+        added = len(record.records) - len(self.record.records)
+        self.app.notify(f"{added} more command(s) since the last read" if added else "Nothing new",
+                        title="Refreshed", timeout=4)
+
     def action_all_events(self) -> None:
         self.all_events = not self.all_events
         self.render_timeline()
@@ -332,7 +356,8 @@ class DebriefScreen(Screen):
             self.app.exit()
 
 
-def make_debrief_app(record: Record, saves_root: Path | None = None):
+def make_debrief_app(record: Record, saves_root: Path | None = None,
+                     reload: Callable[[], Record] | None = None):
     """`exercise debrief SAVE`: the app opened straight on a save's debrief."""
     from exercise.tui.app import ExerciseApp
 
@@ -340,7 +365,7 @@ def make_debrief_app(record: Record, saves_root: Path | None = None):
         def on_mount(self, event) -> None:
             event.prevent_default()  # not the start screen: the debrief
             self.sub_title = record.title
-            self.push_screen(DebriefScreen(record))
+            self.push_screen(DebriefScreen(record, reload))
             if record.notice:
                 self.notify(record.notice, title="Read up to a torn line", timeout=10)
 

@@ -517,4 +517,4 @@ class FacilitatorScreen(Screen):
         from exercise.debrief.record import from_session
         from exercise.tui.debrief import DebriefScreen
 
-        self.app.push_screen(DebriefScreen(from_session(self.session)))
+        self.app.push_screen(DebriefScreen(from_session(self.session), reload=lambda: from_session(self.session)))
