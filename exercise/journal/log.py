@@ -27,6 +27,8 @@ from typing import Iterator
 
 import attrs
 
+from exercise.fsutil import fsync_dir
+
 
 class JournalError(Exception):
     """A problem with a journal, with a message a person can act on."""
@@ -111,14 +113,6 @@ def scan_bytes(data: bytes) -> Scan:
 
 def scan_file(path: Path) -> Scan:
     return scan_bytes(Path(path).read_bytes())
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fsync(fd: int) -> None:
