@@ -153,6 +153,11 @@ class Narrator:
     def _submitted(self, e):
         return f"{self.team(e['team'])} submitted orders{' (forced)' if e.get('forced') else ''}"
 
+    def _reopened(self, e):
+        n = len(e.get("orders") or ())
+        back = f"; {n} order(s) back in its basket" if n else ""
+        return f"The facilitator reopened the turn of {self.team(e['team'])}{back}"
+
     def _action_argued(self, e):
         intended = f", intending: {e['result']}" if e.get("result") else ""
         return f"{self.team(e['team'])} argues: {e['action']}{intended}"

@@ -77,6 +77,24 @@ def test_submitting_twice_and_acting_after_submitting_are_refused():
     g.reject(cm.PlaceOrder("east", "east", "drone", 1), "already submitted")
 
 
+def test_the_facilitator_reopens_a_submitted_turn_and_its_orders_become_drafts():
+    g = deliberating()
+    g.team(cm.PlaceOrder, "east", item="drone", quantity=1)
+    g.team(cm.Submit, "east")
+    [order] = [o for o in g.s.orders.values() if o.team == "east" and not o.backlog]
+    assert order.status == "ordered"
+    g.reject(cm.Reopen("west"), "has not submitted")
+    g.reject(cm.Reopen("nobody"), "unknown team")
+    g.reject(cm.Reopen("east", actor="east"), "only the facilitator")
+    events = g.do(cm.Reopen("east"))
+    assert [e.kind for e in events] == ["reopened"] and events[0].orders == (order.id,)
+    assert "east" not in g.s.submitted and g.s.orders[order.id].status == "draft"
+    g.team(cm.CancelOrder, "east", order=order.id)  # a draft again: withdrawn at no cost
+    g.team(cm.Submit, "east")
+    g.advance(force=True)
+    g.reject(cm.Reopen("east"), "in deliberation only")
+
+
 def test_team_commands_only_in_deliberation():
     g = Game(with_injects())
     g.reject(cm.PlaceOrder("east", "east", "drone"), "only during deliberation (now: briefing of turn 1)")

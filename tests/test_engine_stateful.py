@@ -171,6 +171,10 @@ class Exercise(RuleBasedStateMachine):
     def submit(self, actor, team):
         self.run(cm.Submit(actor, team))
 
+    @rule(actor=st.sampled_from(ACTORS), team=st.sampled_from(TEAMS))
+    def reopen(self, actor, team):
+        self.run(cm.Reopen(team, actor=actor))
+
     # -- invariants ----------------------------------------------------------------------------
     @invariant()
     def money_is_never_negative(self):

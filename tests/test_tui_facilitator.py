@@ -283,3 +283,25 @@ async def test_facilitator_tab_keys_move_the_keyboard_and_a_note_to_fix_keeps_it
         note = s.records[-1]["command"]
         assert (note["kind"], note["text"], note["objective"], note["rating"]) == ("note", "East briefed well",
                                                                                   "air", "S")
+
+
+async def test_reopen_a_team_that_submitted_by_mistake(session):
+    app = make_app(session=session)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await to_deliberation(pilot, app)
+        session.execute(cm.Override("money", 5.0, "test budget", team="east"))
+        session.execute(cm.PlaceOrder("east", "east", "sam", 1))
+        session.execute(cm.Submit("east", "east"))
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("down", "u")  # west has not submitted: nothing to reopen
+        await pilot.pause()
+        assert "reopen" not in kinds(session) and not isinstance(app.screen, ConfirmModal)
+        await pilot.press("up", "u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and "1 order(s) of this turn go back" in app.screen.body
+        await pilot.press("y")
+        await pilot.pause()
+        assert kinds(session)[-1] == "reopen" and "east" not in session.state.submitted
+        assert [o.status for o in session.state.orders.values() if o.team == "east" and not o.backlog] == ["draft"]

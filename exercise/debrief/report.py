@@ -21,7 +21,7 @@ from exercise.narrate import Narrator
 # What a timeline line is about, by event kind (the exporters and the screen filter on it).
 CATEGORY = {
     "exercise_started": "run", "paused": "run", "resumed": "run", "exercise_ended": "outcome",
-    "phase_changed": "phase", "track_set": "value", "submitted": "submit",
+    "phase_changed": "phase", "track_set": "value", "submitted": "submit", "reopened": "run",
     "threshold_crossed": "threshold",
     "inject_fired": "inject", "inject_controlled": "inject", "adhoc_inject": "inject",
     "decision_answered": "decision",

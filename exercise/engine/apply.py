@@ -232,6 +232,14 @@ def _submitted(tx: Tx, e: ev.Submitted):
             orders[o.id] = o.replace(status="ordered")
 
 
+def _reopened(tx: Tx, e: ev.Reopened):
+    tx.d["submitted"] = tx.s.submitted - {e.team}
+    if e.orders:
+        orders = tx.w("orders")
+        for oid in e.orders:
+            orders[oid] = orders[oid].replace(status="draft")
+
+
 def _argued(tx: Tx, e: ev.ActionArgued):
     tx.w("actions")[e.action_id] = Action(e.action_id, e.team, e.turn, e.action, e.result, e.reasons)
 
@@ -277,6 +285,7 @@ HANDLERS = {
     ev.InjectControlled: _controlled,
     ev.DecisionAnswered: _answered,
     ev.Submitted: _submitted,
+    ev.Reopened: _reopened,
     ev.ActionArgued: _argued,
     ev.ActionAdjudicated: _adjudicated,
     ev.NoteAdded: _note,

@@ -163,6 +163,16 @@ class Adjudicate:
     kind: ClassVar[str]
 
 
+@_cmd("reopen")
+class Reopen:
+    """Let a team that has submitted act again this turn (deliberation only): the orders
+    its submission made binding go back to its basket as drafts."""
+
+    team: str
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
 @_cmd("pause")
 class Pause:
     actor: str = FACILITATOR

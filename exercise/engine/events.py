@@ -322,6 +322,14 @@ class Submitted:
     kind: ClassVar[str]
 
 
+@_event("reopened")
+class Reopened:
+    team: str
+    turn: int
+    orders: tuple[str, ...] = ()  # made binding by the submission, drafts again
+    kind: ClassVar[str]
+
+
 # -- free adjudication and the white cell -----------------------------------------------
 @_event("action_argued")
 class ActionArgued:

@@ -413,6 +413,20 @@ def _end_cmd(c: Ctx, cmd: cm.End) -> None:
     _end(c, early=True, note=cmd.reason)
 
 
+def _reopen(c: Ctx, cmd: cm.Reopen) -> None:
+    _facilitator(c, cmd, "reopen a team's turn")
+    s, r = c.s, c.r
+    if cmd.team not in r.teams:
+        raise Rejected(f"unknown team {cmd.team!r}; teams: {', '.join(r.team_ids)}")
+    if s.phase != "deliberation":
+        raise Rejected(f"a team's turn can be reopened in deliberation only (now: {s.phase})")
+    if cmd.team not in s.submitted:
+        raise Rejected(f"{r.names[cmd.team]} has not submitted: it can still act this turn")
+    binding = tuple(o.id for o in s.orders.values()
+                    if o.team == cmd.team and o.placed == s.turn and o.status == "ordered" and not o.backlog)
+    c.emit(ev.Reopened(cmd.team, s.turn, binding))
+
+
 def _pause(c: Ctx, cmd: cm.Pause) -> None:
     _facilitator(c, cmd, "pause the exercise")
     if c.s.paused:
@@ -936,6 +950,7 @@ _COMMANDS = {
     cm.Override: _override,
     cm.AddNote: _note,
     cm.Adjudicate: _adjudicate,
+    cm.Reopen: _reopen,
     cm.Pause: _pause,
     cm.Resume: _resume,
     cm.End: _end_cmd,

@@ -286,6 +286,7 @@ _PUBLIC = {
     "paused": (), "resumed": (), "exercise_ended": ("outcome", "name", "turn", "early"),
     "lead_taken": ("team", "command", "ally", "turn"), "lead_handed_back": ("team", "command", "to", "turn"),
     "ally_moved": ("ally", "command"), "lead_time_changed": ("item", "delta"), "submitted": ("team", "turn", "forced"),
+    "reopened": ("team", "turn"),
 }
 _OWN = {  # only when the event's team is the viewer
     "budget_set": ("team", "total", "amounts", "cash"), "allocation_set": ("team", "shares"),

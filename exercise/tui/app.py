@@ -42,6 +42,7 @@ is also in the command palette (**ctrl+p**). The mouse works too.
 | T | set the turn timer (teams see it; when it runs out you are told, nothing advances) |
 | e | end the exercise now (asks for a reason) and show the outcome |
 | D | the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome (`exercise debrief SAVE`) |
+| u | reopen the selected team's turn (Overview, Teams): it submitted by mistake; its orders of this turn become drafts again |
 | c | team terminals: who is connected, and each team's join command (`exercise serve`) |
 | ? | this help |
 | ctrl+q | quit: everything is already saved; `exercise resume` continues |

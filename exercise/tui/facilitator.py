@@ -79,6 +79,7 @@ class FacilitatorScreen(Screen):
         Binding("v", "view_inject", "Read inject", show=False),
         Binding("D", "debrief", "Debrief", show=False),
         Binding("c", "app.connections", "Terminals", show=False),
+        Binding("u", "reopen", "Reopen team", show=False),
         Binding("1", "tab('overview')", "Overview", show=False),
         Binding("2", "tab('injects')", "Injects", show=False),
         Binding("3", "tab('actions')", "Actions", show=False),
@@ -480,6 +481,28 @@ class FacilitatorScreen(Screen):
         tags = tuple(t.strip() for t in (form["tags"] or "").split(",") if t.strip())
         assert form["rating"] in (None, *RATINGS)
         self.run_command(cm.AddNote(form["text"], tags, form["inject"], form["objective"], form["rating"]))
+
+    @work
+    async def action_reopen(self) -> None:
+        """A team submitted by mistake: let it act again (its new binding orders become drafts)."""
+        team = self.selected("#teams")
+        if team is None:
+            return
+        me = self.view["teams_private"][team]
+        if not me["submitted"]:
+            self.notify(f"{short(self._team_name(team))} has not submitted: it can still act. Select a team that "
+                        "has (Overview, Teams table) and press u.", title="Nothing to reopen", timeout=8)
+            return
+        binding = [o for o in me["orders"] if o["placed"] == self.view["turn"] and o["status"] == "ordered"
+                   and not o["backlog"]]
+        body = (f"{self._team_name(team)} can act again this turn and must submit again."
+                + (f" Its {len(binding)} order(s) of this turn go back to its basket as drafts." if binding else ""))
+        if await self.app.push_screen_wait(ConfirmModal(f"Reopen the turn of {short(self._team_name(team))}?",
+                                                         body, "Reopen")):
+            self.run_command(cm.Reopen(team))
+
+    def _team_name(self, team: str) -> str:
+        return next((t["name"] for t in self.view["teams"] if t["id"] == team), team)
 
     def action_pause(self) -> None:
         self.run_command(cm.Resume() if self.view["paused"] else cm.Pause())
