@@ -259,3 +259,31 @@ async def test_wss_with_the_rooms_own_certificate(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 10)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_join_console_snapshot(snap_compare, mini, tmp_path, size):
+    """The team console over the network, connected, in deliberation (a real server on loopback)."""
+    from exercise.engine import commands as cm
+
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    tokens = load_or_create(s.folder, ["east", "west"])
+    server = ExerciseServer(s, tokens, "127.0.0.1", 0)
+    server.bind()  # the port is known before the app (and its loop) starts
+    app = JoinApp(Client(f"ws://127.0.0.1:{server.port}", tokens.teams["east"]), "east")
+
+    async def connected(pilot):
+        await server.start()
+        for _ in range(300):
+            if isinstance(app.screen, TeamScreen) and app.screen.view:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=connected)
+    finally:
+        s.close()
