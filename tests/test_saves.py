@@ -281,3 +281,43 @@ def test_a_saved_command_stays_done_when_a_view_or_a_turn_log_fails(tmp_path, mo
     again = Session.open(s.folder)  # the turn log is rebuilt, the command was kept
     assert again.state.phase == "summary" and (s.folder / "turns" / "turn-01.md").exists()
     again.close()
+
+
+def test_a_save_open_in_another_process_is_not_resumed_twice_nor_repaired(tmp_path):
+    """Two writers would interleave records: the second is refused with the reason; verify
+    checks read-only and leaves a last line being written alone."""
+    import subprocess
+    import sys
+
+    from exercise.engine import commands as cm
+    from exercise.journal.verify import verify
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+    from exercise.session import Session
+    from exercise.journal.saves import SaveError
+
+    mini = loader.load_scenario(Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml", Problems())
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    s.execute(cm.Start())
+    s.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from exercise.session import Session; "
+         "s = Session.open(sys.argv[1]); print('open', flush=True); time.sleep(60)", str(s.folder)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(SaveError, match="open in another process"):
+            Session.open(s.folder)
+        journal = s.folder / "journal.jsonl"
+        with open(journal, "ab") as f:
+            f.write(b'1234abcd {"type": "command", "half')  # as if being written right now
+        size = journal.stat().st_size
+        verdict = verify(s.folder)
+        assert verdict.ok and "checked read-only, nothing repaired" in verdict.lines[0]
+        assert journal.stat().st_size == size and not list(s.folder.glob("*.damaged-*"))
+    finally:
+        holder.kill()
+        holder.wait()
+    again = Session.open(s.folder)  # the holder is gone: the lock went with it; the torn tail is recovered
+    assert again.notices and again.state.status == "running"
+    again.close()

@@ -42,6 +42,38 @@ class JournalDamaged(JournalError):
         self.line = line
 
 
+class JournalInUse(JournalError):
+    """Another process has this journal open for writing (a console, `exercise serve`)."""
+
+
+def lock(fd: int, path: Path) -> None:
+    """Take the journal's writer lock, or raise JournalInUse: two processes appending to one
+    journal would interleave records. (An advisory flock, released when the fd closes, so
+    a crashed process never leaves it behind; not on Windows.)"""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise JournalInUse(f"{path}: this exercise is open in another process (a console or `exercise serve`); "
+                           "close it there first. `exercise debrief` and `export` can read it meanwhile, and "
+                           "`exercise fork` copies it.") from None
+
+
+def in_use(path: Path) -> bool:
+    """Is the journal open for writing in another process? (Takes and drops the lock.)"""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        lock(fd, path)
+        return False
+    except JournalInUse:
+        return True
+    finally:
+        os.close(fd)
+
+
 class JournalBroken(JournalError):
     """An fsync failed: durability is unknown, so the journal takes no more writes."""
 
@@ -127,24 +159,26 @@ def _fsync(fd: int) -> None:
 class Journal:
     """An open journal: the records read so far, and durable appends."""
 
-    def __init__(self, path: Path, records: list[dict], size: int, recovered: str | None):
+    def __init__(self, path: Path, records: list[dict], size: int, recovered: str | None, fd: int | None = None):
         self.path = Path(path)
         self.records = records
         self.size = size
         self.recovered = recovered  # what recovery did, for the user, or None
         self.broken: str | None = None
-        self._fd: int | None = None
+        self._fd = fd  # open, and holding the writer lock, from create/open until close
 
     @classmethod
     def create(cls, path: Path) -> "Journal":
         path = Path(path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         try:
+            lock(fd, path)
             _fsync(fd)
-        finally:
+        except BaseException:
             os.close(fd)
+            raise
         fsync_dir(path.parent)
-        return cls(path, [], 0, None)
+        return cls(path, [], 0, None, fd)
 
     @classmethod
     def open(cls, path: Path, recover: bool = True) -> "Journal":
@@ -152,6 +186,16 @@ class Journal:
         path = Path(path)
         if not path.exists():
             raise JournalError(f"{path}: no journal here; is this a save folder?")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        try:
+            lock(fd, path)  # before recovery: a tail being written by another process is not torn
+            return cls._opened(path, recover, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    @classmethod
+    def _opened(cls, path: Path, recover: bool, fd: int) -> "Journal":
         scan = scan_file(path)
         if scan.damaged_middle:
             raise JournalDamaged(
@@ -166,11 +210,17 @@ class Journal:
             cut = scan.total_bytes - scan.good_bytes
             recovered = (f"the last {cut} byte(s) of the journal (from line {scan.bad_line}) were cut by a crash; "
                          f"kept {len(scan.records)} intact record(s) and moved the rest to {side.name}")
-        return cls(path, scan.records, scan.good_bytes, recovered)
+        return cls(path, scan.records, scan.good_bytes, recovered, fd)
 
     def _handle(self) -> int:
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            try:
+                lock(fd, self.path)
+            except JournalInUse:
+                os.close(fd)
+                raise
+            self._fd = fd
         return self._fd
 
     def append(self, record: dict) -> None:

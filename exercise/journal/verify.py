@@ -7,7 +7,7 @@ from pathlib import Path
 import attrs
 
 from exercise.journal import saves
-from exercise.journal.log import scan_file, set_aside
+from exercise.journal.log import in_use, scan_file, set_aside
 
 
 @attrs.define
@@ -23,6 +23,8 @@ def verify(folder: Path, cut_at_damage: bool = False) -> Verdict:
     out: list[str] = []
     if not journal.exists():
         return Verdict(False, [f"{folder}: no {saves.JOURNAL}; not a save folder"])
+    if in_use(journal):
+        return _verify_read_only(folder)
     scan = scan_file(journal)
     if scan.damaged_middle:
         if not cut_at_damage:
@@ -49,3 +51,25 @@ def verify(folder: Path, cut_at_damage: bool = False) -> Verdict:
     finally:
         session.close()
     return Verdict(True, out)
+
+
+def _verify_read_only(folder: Path) -> Verdict:
+    """The exercise is running in another process: check what is on disk, repair nothing
+    (a last line being written there is not a torn one)."""
+    from exercise.debrief.record import DebriefError, load
+    from exercise.session import state_hash
+
+    try:
+        record = load(folder)
+    except DebriefError as e:
+        return Verdict(False, [str(e), "The exercise is open in another process: nothing was changed."])
+    states = record.states_by_turn()
+    state = states[max(states)]
+    events = sum(len(r["events"]) for r in record.records)
+    lines = [f"{folder.name} is open in another process: checked read-only, nothing repaired"]
+    if record.notice:
+        lines.append(f"note: {record.notice}")
+    lines.append(f"{folder.name}: {len(record.records)} command(s), {events} event(s), "
+                 f"turn {state.turn} of {record.scenario.calendar.turns}, phase {state.phase or '-'}, "
+                 f"status {state.status}; state hash {state_hash(state)}")
+    return Verdict(True, lines)
