@@ -95,7 +95,7 @@ def fork(save: str, turn: int, name: str | None, saves_root: Path | None) -> Non
         _fail(str(e))
     click.echo(f"forked {record.id} at the start of turn {turn} ({forked.records} record(s) kept) "
                f"into {forked.folder}; state hash {forked.state_hash}")
-    click.echo(f"continue it with `exercise resume {forked.folder.name}`")
+    click.echo(f"continue it with `exercise resume {forked.folder}`")
 
 
 COMMANDS = (debrief, export, fork)

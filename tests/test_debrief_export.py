@@ -309,3 +309,69 @@ def test_markdown_escapes_what_would_format_and_keeps_ids_readable():
     assert md("_emph_ and __bold__") == "\\_emph\\_ and \\_\\_bold\\_\\_"
     assert md("# not a heading\n- not a list\n1. not a list") == "\\# not a heading\n\\- not a list\n1\\. not a list"
     assert md("a *b* [c](d) <e> | f `g`") == "a \\*b\\* \\[c\\](d) \\<e\\> \\| f \\`g\\`"
+
+
+# -- cases found in review -----------------------------------------------------------------------
+HOSTILE_NOTE = "First line\r\n~~~\ncode?\n\n---\n# not a heading\n    indented\n&amp; ~~struck~~ and an end"
+
+
+def _live_save(tmp_path, notes):
+    from exercise.engine import commands as cm
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+
+    mini = loader.load_scenario(Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml", Problems())
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    s.execute(cm.Start())
+    for text, tags in notes:
+        s.execute(cm.AddNote(text, tags))
+    s.close()
+    return s.folder
+
+
+def test_multi_line_notes_stay_inside_their_list_item_in_markdown(tmp_path):
+    from markdown_it import MarkdownIt
+
+    folder = _live_save(tmp_path, [(HOSTILE_NOTE, ("improvement",))])
+    text = markdown.render(build(record.load(folder)))
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    kinds = {t.type for t in tokens}
+    assert "fence" not in kinds and "code_block" not in kinds and "hr" not in kinds
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "not a heading" not in " ".join(headings)
+    assert {"Decisions", "Timeline", "Improvement plan"} <= set(headings)  # nothing was swallowed
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<s>" not in rendered and "&amp;amp;" in rendered  # shown as written, not as markup
+    plan = text[text.index("## Improvement plan"):]
+    assert plan.count("First line") == 1 and "\r" not in text
+
+
+def test_notes_that_name_no_objective_reach_the_analysis_and_the_plan(tmp_path):
+    folder = _live_save(tmp_path, [("Radios failed twice", ("#improvement",)), ("Good chairing", ("strength",))])
+    r = build(record.load(folder))
+    assert r.general is not None and r.general.name == "General observations"
+    assert [n.text for n in r.general.improvements] == ["Radios failed twice"]
+    assert [n.text for n in r.general.strengths] == ["Good chairing"]
+    assert ("General observations", "Radios failed twice") in r.improvement_plan()
+    assert "General observations" in markdown.render(r) and "General observations" in html.render(r)
+
+
+def test_scenario_ids_cannot_break_out_of_the_html_charts():
+    from exercise.debrief.html import svg_chart
+    from exercise.debrief.report import Chart, Series
+
+    chart = Chart(id='track-air"><script>x</script>', title="Air", unit="", labels=("start", "T1"),
+                  low=0, high=10, series=(Series("East", (1.0, 2.0)),))
+    svg = svg_chart(chart)
+    assert "<script>" not in svg and '"><' not in svg.split("<title")[0]
+
+
+def test_a_fork_records_where_its_parent_is_and_says_how_to_continue(tmp_path, monkeypatch):
+    folder = _live_save(tmp_path / "saves", [])
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(main, ["fork", "saves/" + folder.name, "--turn", "1", "--saves", str(tmp_path / "forks")])
+    assert out.exit_code == 0, out.output
+    forked = next((tmp_path / "forks").iterdir())
+    meta = json.loads((forked / "meta.json").read_text())
+    assert Path(meta["parent"]["folder"]).is_absolute() and Path(meta["parent"]["folder"]) == folder.resolve()
+    assert f"exercise resume {forked}" in out.output

@@ -31,6 +31,8 @@ def export(record: Record, fmt: str, out: Path | None = None) -> Path:
                            f"(the save belongs to the exercise)")
     if path.is_dir():
         raise DebriefError(f"{path}: is a folder; give a file name, e.g. {path / default_path(record, fmt)}")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DebriefError(f"{path}: {path.parent} is a file, not a folder; choose another -o")
     if not path.parent.is_dir():
         raise DebriefError(f"{path}: the folder {path.parent} does not exist; create it or choose another -o")
     text = render(record, fmt)

@@ -29,7 +29,7 @@ def fork(record: Record, turn: int, root: Path, name: str | None = None) -> Fork
         raise DebriefError(f"{record.folder}: the scenario copy has no source texts; cannot fork it")
     k = record.start_of_turn(turn)
     expected = state_hash(record.state_after(k))
-    parent = {"exercise": record.id, "folder": str(record.folder), "turn": turn, "records": k,
+    parent = {"exercise": record.id, "folder": str(record.folder.resolve()), "turn": turn, "records": k,
               "state_hash": expected}
     title = name or f"{record.title} fork at turn {turn}"
     try:

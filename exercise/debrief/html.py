@@ -42,6 +42,7 @@ code { font-size: .85em; background: var(--band); padding: 0 .2em; border-radius
 .objective { border: 1px solid var(--line); border-radius: 6px; padding: .2rem 1rem .6rem; margin: 1rem 0; }
 .turn ul { margin: .2rem 0 .8rem; padding-left: 1.2rem; }
 .turn li.inject { font-weight: 600; } .turn li.outcome { font-weight: 700; }
+li, td { white-space: pre-line; }  /* a note's own line breaks */
 .turn li.note { font-style: italic; } .turn li.override { color: #8a1c1c; }
 .cat { display: inline-block; min-width: 6.5em; color: var(--muted); font-size: .8em; font-style: normal;
        font-weight: 400; text-transform: uppercase; letter-spacing: .03em; }
@@ -100,8 +101,8 @@ def svg_chart(c: Chart, width: int = 640, height: int = 230) -> str:
 
     title = escape(c.title + (f" ({c.unit})" if c.unit else ""))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-           f'height="{height}" role="img" aria-labelledby="{c.id}-title">',
-           f'<title id="{c.id}-title">{title}</title>',
+           f'height="{height}" role="img" aria-labelledby="{escape(c.id)}-title">',
+           f'<title id="{escape(c.id)}-title">{title}</title>',
            f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fafbfc" stroke="#d0d7de"/>']
     for v in grid:
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e1e4e8"/>')
@@ -171,13 +172,14 @@ def render(r: Report) -> str:
               table(tb.OUTCOME_HEAD, rows, "outcomes", raw=True), '</section>']
 
     parts += ['<section id="objectives">', '<h2>Analysis of objectives</h2>']
-    for obj in r.objectives:
+    for obj in r.analysed:
         given = tb.ratings_given(obj)
         parts += [f'<article class="objective" id="objective-{e(obj.id)}">', f'<h3>{e(obj.name)}</h3>']
         if obj.description:
             parts.append(f'<p>{e(obj.description)}</p>')
-        parts.append(f'<p>Rating: {rating_badge(obj.rating)}' + (f' (ratings given: {e(given)})' if given else '')
-                     + f' · Team: {e(obj.team)}</p>')
+        if obj.id:  # not the general observations: they rate nothing
+            parts.append(f'<p>Rating: {rating_badge(obj.rating)}' + (f' (ratings given: {e(given)})' if given else '')
+                         + f' · Team: {e(obj.team)}</p>')
         if obj.injects:
             parts.append(f'<p>Exercised by: {e(", ".join(obj.injects))}</p>')
         for attr, title in tb.NOTE_SECTIONS:

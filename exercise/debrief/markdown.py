@@ -14,37 +14,53 @@ from exercise.debrief.plot import sparkline
 from exercise.debrief.report import Report
 
 
-_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]<>|"})
-
-
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]<>|~&"})
 # an underscore could open or close emphasis unless it sits between two letters or digits
 _EMPHASIS = re.compile(r"_(?![^\W_])|(?<![^\W_])_")
-# a line that would start a heading, a quote or a list
-_BLOCK = re.compile(r"^(\s*)(?:([#>+-])|(\d+)([.)]))(?=\s|$)", re.M)
+# what would start a heading, a quote, a list, a rule or a heading underline at a line's start
+_BLOCK = re.compile(r"^(?:([#>+-])(?=\s|$)|(\d+)([.)])(?=\s|$)|([=-])(?=[=\s-]*$))", re.M)
+_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 
 
 def _block(m: re.Match) -> str:
+    if m.group(1):
+        return "\\" + m.group(1)
     if m.group(2):
-        return f"{m.group(1)}\\{m.group(2)}"
-    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+        return f"{m.group(2)}\\{m.group(3)}"
+    return "\\" + m.group(4)
 
 
 def md(text, lines: bool = True) -> str:
     """Text from the save shown as written: Markdown and HTML in it are escaped (an id
-    such as us_trust stays as it is; only underscores that could emphasise are, and with
-    `lines`, what would start a heading, a quote or a list)."""
-    out = _EMPHASIS.sub(r"\_", str(text).translate(_SPECIAL))
-    return _BLOCK.sub(_block, out) if lines else out
+    such as us_trust stays as it is; only underscores that could emphasise are). With
+    `lines`, it may span lines: what would start a heading, a quote, a list, a rule or a
+    code block at a line's start is escaped too."""
+    out = _EMPHASIS.sub(r"\_", _BREAKS.sub("\n", str(text)).translate(_SPECIAL))
+    if not lines:
+        return out
+    out = re.sub(r"^[ \t]+", "", out, flags=re.M)  # no indented code blocks
+    return _BLOCK.sub(_block, out)
+
+
+def one_line(text) -> str:
+    """Escaped text on one line (a heading, a table cell)."""
+    return " ".join(md(text, lines=False).splitlines()).strip()
+
+
+def item(text) -> str:
+    """Escaped text for a list item: its lines stay in the item, as line breaks."""
+    lines = [x for x in md(text).splitlines() if x.strip()]
+    return "  \n  ".join(lines)
 
 
 def code(text) -> str:
     """A code span (conditions and their values), safe in a table cell."""
-    return "`" + str(text).replace("`", "'").replace("|", "\\|") + "`"
+    return "`" + " ".join(str(text).splitlines()).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def cell(text) -> str:
     """Text safe inside a Markdown table cell."""
-    return md(text, lines=False).replace("\n", " ").strip() or " "
+    return one_line(text) or " "
 
 
 def table(head: list[str], rows: list[list], raw: bool = False) -> list[str]:
@@ -55,39 +71,40 @@ def table(head: list[str], rows: list[list], raw: bool = False) -> list[str]:
 
 
 def render(r: Report) -> str:
-    lines = [f"# After-action report: {md(r.title)}", ""]
+    lines = [f"# After-action report: {one_line(r.title)}", ""]
     if r.notice:
-        lines += [f"> Note: {md(r.notice)}", ""]
+        lines += [f"> Note: {one_line(r.notice)}", ""]
     lines += ["## Exercise overview", ""]
     lines += table(["Item", "Detail"], tb.overview_rows(r))
     lines += ["", "### Teams", ""] + table(["Team", "Allies"], tb.team_rows(r))
     lines += ["", "### Objectives", ""] + table(tb.OBJECTIVE_HEAD, tb.objective_rows(r))
 
     o = r.outcome
-    lines += ["", "## Outcome", "", f"**{md(tb.outcome_head(r))}**", ""]
+    lines += ["", "## Outcome", "", f"**{one_line(tb.outcome_head(r))}**", ""]
     if o.text:
         lines += [md(o.text.strip()), ""]
-    lines += [f"Why: {md(o.reason)}", ""]
+    lines += [f"Why: {item(o.reason)}", ""]
     if o.note:
-        lines += [f"Facilitator's note: {md(o.note)}", ""]
+        lines += [f"Facilitator's note: {item(o.note)}", ""]
     lines += ["Outcomes tried in order, on the values at the end of the journal:", ""]
     lines += table(tb.OUTCOME_HEAD, [[cell(name), code(c) if c != "(always)" else c, held, code(v) if v != "-" else v]
                                      for name, c, held, v in tb.outcome_rows(r)], raw=True)
 
     lines += ["", "## Analysis of objectives", ""]
-    for obj in r.objectives:
-        lines += [f"### {md(obj.name)}", ""]
+    for obj in r.analysed:
+        lines += [f"### {one_line(obj.name)}", ""]
         if obj.description:
             lines += [md(obj.description), ""]
         given = tb.ratings_given(obj)
-        lines += [f"Rating: **{tb.rating_text(obj.rating)}**" + (f" (ratings given: {given})" if given else ""), ""]
+        if obj.id:  # not the general observations: they rate nothing
+            lines += [f"Rating: **{tb.rating_text(obj.rating)}**" + (f" (ratings given: {given})" if given else ""), ""]
         if obj.injects:
-            lines += [f"Exercised by: {md(', '.join(obj.injects))}", ""]
+            lines += [f"Exercised by: {one_line(', '.join(obj.injects))}", ""]
         for attr, title in tb.NOTE_SECTIONS:
             notes = getattr(obj, attr)
             if notes or attr != "observations":
                 lines += [f"**{title}**", ""]
-                lines += [f"- {md(tb.note_text(n))}" for n in notes] or ["- none noted"]
+                lines += [f"- {item(tb.note_text(n))}" for n in notes] or ["- none noted"]
                 lines.append("")
 
     lines += ["## Decisions", ""]
@@ -95,13 +112,13 @@ def render(r: Report) -> str:
 
     lines += ["", "## Timeline", ""]
     for t in r.timeline:
-        lines += [f"### Turn {t.turn}: {md(t.label)}" if t.turn else f"### {md(t.label.capitalize())}", ""]
-        lines += [f"- {md(x.text)}" for x in t.key_lines()] or ["- nothing of note"]
+        lines += [f"### Turn {t.turn}: {one_line(t.label)}" if t.turn else f"### {one_line(t.label.capitalize())}", ""]
+        lines += [f"- {item(x.text)}" for x in t.key_lines()] or ["- nothing of note"]
         lines.append("")
 
     lines += ["## Charts", ""]
     for c in r.charts:
-        lines += [f"### {md(c.title)}" + (f" ({md(c.unit)})" if c.unit else ""), ""]
+        lines += [f"### {one_line(c.title)}" + (f" ({one_line(c.unit)})" if c.unit else ""), ""]
         rows = [[cell(x) for x in row] + [code(sparkline(list(s.values), c.low, c.high))]
                 for row, s in zip(tb.chart_rows(c), c.series)]
         lines += table(["", *[cell(x) for x in c.labels], "trend"], rows, raw=True)

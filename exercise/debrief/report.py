@@ -163,10 +163,16 @@ class Report:
     outcome: Outcome
     charts: tuple[Chart, ...]
     unit: str
+    general: ObjectiveReport | None = None  # notes that belong to no objective
+
+    @property
+    def analysed(self) -> tuple[ObjectiveReport, ...]:
+        """The objectives, then the general observations if any: what the analysis covers."""
+        return self.objectives + ((self.general,) if self.general else ())
 
     def improvement_plan(self) -> list[tuple[str, str]]:
         """(objective, area for improvement), one row per area, for the plan to complete."""
-        return [(o.name, n.text) for o in self.objectives for n in o.improvements]
+        return [(o.name, n.text) for o in self.analysed for n in o.improvements]
 
 
 def short(name: str) -> str:
@@ -191,12 +197,14 @@ def build(record: Record, states: dict | None = None) -> Report:
     return Report(
         id=record.id, title=record.title, scenario_id=sc.id, scenario_title=sc.title, seed=record.seed,
         started=stamp(record.header.get("at")),
-        last_activity=stamp(record.records[-1].get("at") if record.records else record.header.get("at")),
+        # a fork's records keep their parent's times, older than its own header
+        last_activity=stamp(max(filter(None, [record.header.get("at")] + [r.get("at") for r in record.records[-1:]]))),
         status=final.status, turn=final.turn, turns=sc.calendar.turns,
         period=f"{sc.calendar.label(1)} to {sc.calendar.label(sc.calendar.turns)}", simulated=record.simulated,
         parent=record.header.get("parent"), notice=record.notice,
         teams=tuple((t.name, tuple(a.name for a in sc.allies if a.id in t.allies)) for t in sc.teams),
         objectives=_objectives(sc, final, teams),
+        general=_general(sc, final),
         timeline=_timeline(sc, record.records),
         decisions=_decisions(final, teams),
         outcome=_outcome(final),
@@ -242,22 +250,42 @@ def _note(n, state) -> NoteItem:
     return NoteItem(n.turn, n.phase, n.text, n.rating, tuple(n.tags), inj.title if inj else n.inject)
 
 
+def _sorted_notes(notes, state, objective: str | None):
+    """(strengths, improvements, observations) by rating (for this objective) or tag."""
+    strengths, improvements, observations = [], [], []
+    for n in notes:
+        item = _note(n, state)
+        tags = {t.lower().lstrip("#") for t in n.tags}  # the timeline shows tags as #tag
+        rating = n.rating if objective is not None and n.objective == objective else None
+        if rating in IMPROVEMENT_RATINGS or tags & IMPROVEMENT_TAGS:
+            improvements.append(item)
+        elif rating in STRENGTH_RATINGS or tags & STRENGTH_TAGS:
+            strengths.append(item)
+        else:
+            observations.append(item)
+    return strengths, improvements, observations
+
+
+def _general(sc: model.Scenario, state) -> ObjectiveReport | None:
+    """Notes that name no objective and are about no inject that exercises one."""
+    known = {o.id for o in sc.all_objectives()}
+    notes = [n for n in state.notes if n.objective not in known and not (
+        n.inject and not n.objective and set(getattr(state.inject(n.inject), "objectives", ())) & known)]
+    if not notes:
+        return None
+    strengths, improvements, observations = _sorted_notes(notes, state, None)
+    return ObjectiveReport(
+        id="", name="General observations", description="Notes that name no objective of this exercise.",
+        team="all teams", rating=None, ratings=(), strengths=tuple(strengths), improvements=tuple(improvements),
+        observations=tuple(observations), injects=())
+
+
 def _objectives(sc: model.Scenario, state, teams: dict[str, str]) -> tuple[ObjectiveReport, ...]:
     out = []
     for o in sc.all_objectives():
         exercising = {iid for iid in state.fired if o.id in getattr(state.inject(iid), "objectives", ())}
         notes = [n for n in state.notes if n.objective == o.id or (n.inject in exercising and not n.objective)]
-        items = [_note(n, state) for n in notes]
-        strengths, improvements, observations = [], [], []
-        for n, item in zip(notes, items):
-            tags = {t.lower() for t in n.tags}
-            rating = n.rating if n.objective == o.id else None
-            if rating in IMPROVEMENT_RATINGS or tags & IMPROVEMENT_TAGS:
-                improvements.append(item)
-            elif rating in STRENGTH_RATINGS or tags & STRENGTH_TAGS:
-                strengths.append(item)
-            else:
-                observations.append(item)
+        strengths, improvements, observations = _sorted_notes(notes, state, o.id)
         ratings = tuple((n.turn, n.rating) for n in notes if n.objective == o.id and n.rating)
         out.append(ObjectiveReport(
             id=o.id, name=o.name, description=o.description, team=teams.get(o.team, "all teams"),

@@ -3,7 +3,8 @@
 It renders the report of exercise.debrief (timeline, decisions beside the expected
 actions, objectives and ratings, the outcome and why, chart series) and the facilitator
 view of the state at the end of the turn in view. Time travel: left/right (or p/n) step
-through the turns, home/end jump, g goes to a turn; every tab follows. Nothing here
+through the turns, home/end jump, g goes to a turn; the status, timeline, state and
+charts follow (decisions, objectives and the outcome cover the whole exercise). Nothing here
 writes: the save may belong to an exercise that is still running.
 """
 
@@ -33,7 +34,7 @@ HELP = """\
 
 | key | what it does |
 |---|---|
-| left / p | the turn before (every tab follows) |
+| left / p | the turn before (timeline, state and charts follow; decisions, objectives and the outcome cover the whole exercise) |
 | right / n | the turn after |
 | home / end | before the start / the last turn |
 | g | go to a turn |
@@ -281,10 +282,12 @@ class DebriefScreen(Screen):
 
     def objectives_text(self) -> Text:
         text = Text()
-        for o in self.report.objectives:
+        for o in self.report.analysed:
             text.append(o.name, style="bold")
-            text.append(f"  ({o.team})  ")
-            text.append(tb.rating_text(o.rating) + "\n", style=RATING_STYLE.get(o.rating or "", "dim"))
+            if o.id:  # not the general observations: they rate nothing
+                text.append(f"  ({o.team})  ")
+                text.append(tb.rating_text(o.rating), style=RATING_STYLE.get(o.rating or "", "dim"))
+            text.append("\n")
             given = tb.ratings_given(o)
             if given:
                 text.append(f"  ratings given: {given}\n", style="dim")
