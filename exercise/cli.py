@@ -57,14 +57,19 @@ def _run_tui(session, saves_root: Path | None, scenario: str | None = None, open
               help="Folder of saved exercises (default: $EXERCISE_SAVES or ./saves).")
 def run(scenario: str, name: str | None, seed: int | None, saves_root: Path | None) -> None:
     """Start a new exercise of SCENARIO (default: deadline-2027) in the facilitator console."""
+    session = new_session(scenario, name, seed, saves_root)
+    click.echo(f"saving to {session.folder}", err=True)
+    _run_tui(session, saves_root)
+
+
+def new_session(scenario: str, name: str | None, seed: int | None, saves_root: Path | None):
+    """A new exercise of a scenario (id or path), or exit with its problems listed."""
     from exercise.journal import saves
     from exercise.session import Session
     from exercise.simulate_cli import _load
 
     sc, sources = _load(scenario)
-    session = Session.create(sc, sources, saves.saves_dir(saves_root), name=name, seed=seed)
-    click.echo(f"saving to {session.folder}", err=True)
-    _run_tui(session, saves_root)
+    return Session.create(sc, sources, saves.saves_dir(saves_root), name=name, seed=seed)
 
 
 @main.command()

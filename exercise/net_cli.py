@@ -81,7 +81,7 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
     facilitator console. Prints each team's join command; the tokens are kept in the save
     folder, so after a restart with --resume the same commands work again.
     """
-    from exercise.cli import open_session
+    from exercise.cli import new_session, open_session
     from exercise.net.server import ExerciseServer
     from exercise.net.tokens import TokenError, load_or_create
 
@@ -93,12 +93,7 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
     if resume_save:
         session = open_session(resume_save, saves_root)
     else:
-        from exercise.journal import saves
-        from exercise.session import Session
-        from exercise.simulate_cli import _load
-
-        sc, sources = _load(scenario or "deadline-2027")
-        session = Session.create(sc, sources, saves.saves_dir(saves_root), name=name, seed=seed)
+        session = new_session(scenario or "deadline-2027", name, seed, saves_root)
     try:
         try:
             tokens = load_or_create(session.folder, [t.id for t in session.scenario.teams])

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import attrs
 import pytest
@@ -16,6 +14,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.rolls import Dice, derive_seed, roll
 from test_engine_support import MINI, Game, drill, load
+from textual_free import assert_runs_without_textual
 
 
 @given(st.integers(-(2**70), 2**70), st.integers(0, 2**40))
@@ -131,8 +130,4 @@ def test_the_mini_fixture_plays_to_the_end():
 
 
 def test_engine_modules_do_not_import_textual():
-    code = ("import sys, exercise.engine, exercise.engine.simulate, exercise.engine.bots;"
-            "bad = [m for m in sys.modules if m.startswith('textual')];"
-            "print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert_runs_without_textual("import exercise.engine, exercise.engine.simulate, exercise.engine.bots")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import socket
 import typing
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from exercise.net.tokens import TOKENS, TokenError, load_or_create
 from exercise.packs import loader
 from exercise.packs.problems import Problems
 from exercise.session import Session
+from textual_free import assert_runs_without_textual
 
 MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
 
@@ -86,6 +88,15 @@ async def stop_all(clients, tasks) -> None:
     for c in clients:
         await c.close()
     await asyncio.gather(*tasks)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server to take, or to find closed)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 async def until(predicate, timeout: float = 5.0) -> None:
@@ -396,16 +407,8 @@ async def test_timer_reaches_the_teams(served):
 
 def test_the_server_and_client_code_never_import_textual():
     """`serve --headless` runs on machines with no terminal: the network code draws nothing."""
-    import subprocess
-    import sys
-
-    code = ("import sys, exercise.net_cli, exercise.net.server, exercise.net.client, exercise.net.tokens, "
-            "exercise.session, exercise.simulate_cli; "
-            "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
-            "print(bad); sys.exit(1 if bad else 0)")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       cwd=Path(__file__).resolve().parent.parent)
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert_runs_without_textual("import exercise.net_cli, exercise.net.server, exercise.net.client, "
+                                "exercise.net.tokens, exercise.session, exercise.simulate_cli")
 
 
 # -- cases found in review ------------------------------------------------------------------------
@@ -534,13 +537,7 @@ async def test_a_token_that_is_not_text_is_a_protocol_error(served):
 
 
 async def test_a_client_says_why_it_cannot_connect():
-    import socket
-
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()  # nothing listens there
-    client = Client(f"ws://127.0.0.1:{port}", "token", backoff=(0.01, 0.02))
+    client = Client(f"ws://127.0.0.1:{free_port()}", "token", backoff=(0.01, 0.02))
     task = asyncio.create_task(client.run())
     await until(lambda: client.last_error)
     assert "nothing answers at" in client.last_error and client.status.startswith("reconnecting")
@@ -556,7 +553,8 @@ async def test_a_token_cannot_flood_through_many_connections(served, monkeypatch
     answers = []
     for i in range(9):  # 36 commands over 4 connections, each within its own limit
         for n, ws in enumerate(sockets):
-            await ws.send(json.dumps({"type": "command", "id": f"{n}-{i}", "command": {"kind": "order", "item": "sam"}}))
+            body = {"kind": "order", "item": "sam"}
+            await ws.send(json.dumps({"type": "command", "id": f"{n}-{i}", "command": body}))
     for ws in sockets:
         for _ in range(9):
             msg = json.loads(await ws.recv())

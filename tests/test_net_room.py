@@ -30,17 +30,9 @@ from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.join import ConnectingScreen, JoinApp
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
 from exercise.tui.team import TeamScreen
-from test_net import MINI, mini, served, started, stop_all, until  # noqa: F401 - fixtures
+from test_net import MINI, free_port, mini, served, started, stop_all, until  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 async def serve_process(tmp_path: Path, port: int, *args: str):
@@ -136,6 +128,15 @@ def test_serve_and_join_say_what_is_wrong(tmp_path):
 
 
 # -- exercise join: the team console over the network ----------------------------------------------
+async def settle(pilot, cond, tries: int = 200) -> None:
+    """Let the app run (the network too) until `cond()` holds, or `tries` short pauses pass;
+    the caller asserts what it needs."""
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.02)
+
+
 def status_bar(screen) -> str:
     return str(screen.query_one("#tm-money", Static).content)
 
@@ -144,48 +145,28 @@ async def test_join_console_acts_over_the_network_and_shows_the_connection(serve
     s, tokens, server, url = served
     app = JoinApp(Client(url, tokens.teams["east"], backoff=(0.05, 0.2)), "east")
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):
-            if isinstance(app.screen, TeamScreen) and app.screen.view:
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
         screen = app.screen
         assert isinstance(screen, TeamScreen) and "connected" in status_bar(screen)
         await pilot.press("3")
         await pilot.press("o")
-        for _ in range(100):
-            if isinstance(app.screen, FormModal):
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: isinstance(app.screen, FormModal), 100)
         await pilot.press("ctrl+s")
-        for _ in range(200):
-            if any(o.team == "east" and o.item == "sam" for o in s.state.orders.values()):
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: any(o.team == "east" and o.item == "sam" for o in s.state.orders.values()))
         assert s.records[-1]["command"] == {"kind": "order", "actor": "east", "team": "east", "item": "sam",
                                             "quantity": 1}
         await pilot.press("s")
-        for _ in range(100):
-            if isinstance(app.screen, ConfirmModal):
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmModal), 100)
         await pilot.press("y")
-        for _ in range(200):
-            if "east" in s.state.submitted and "SUBMITTED" in str(screen.query_one("#tm-banner", Static).content):
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: "east" in s.state.submitted
+                     and "SUBMITTED" in str(screen.query_one("#tm-banner", Static).content))
         assert "east" in s.state.submitted
         # the server goes away: the console keeps its last view and says so
         await server.stop()
-        for _ in range(200):
-            if "reconnecting" in status_bar(screen):
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: "reconnecting" in status_bar(screen))
         assert "reconnecting" in status_bar(screen) and screen.has_class("-offline")
         await server.start()
-        for _ in range(300):
-            if "connected" in status_bar(screen) and "reconnecting" not in status_bar(screen):
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: status_bar(screen).endswith("connected"), 300)
         assert not screen.has_class("-offline")
 
 
@@ -215,16 +196,10 @@ async def test_facilitator_console_serves_and_lists_the_join_commands(mini, tmp_
         assert "0/2 teams online" in str(app.screen.query_one("#status").content)
         west = Client(server.url, tokens.teams["west"])
         task = await started(west)
-        for _ in range(100):
-            if "1/2 teams online" in str(app.screen.query_one("#status").content):
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: "1/2 teams online" in str(app.screen.query_one("#status").content), 100)
         assert "1/2 teams online" in str(app.screen.query_one("#status").content)
         await pilot.press("n")  # the facilitator starts: the team terminal follows
-        for _ in range(100):
-            if west.view["status"] == "running":
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: west.view["status"] == "running", 100)
         assert west.view == json.loads(json.dumps(engine.player_view(s.state, "west")))
         await pilot.press("c")
         await pilot.pause()
@@ -277,10 +252,7 @@ def test_join_console_snapshot(snap_compare, mini, tmp_path, size):
 
     async def connected(pilot):
         await server.start()
-        for _ in range(300):
-            if isinstance(app.screen, TeamScreen) and app.screen.view:
-                break
-            await pilot.pause(0.02)
+        await settle(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view, 300)
         await pilot.pause()
 
     try:

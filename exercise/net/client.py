@@ -209,10 +209,6 @@ class Client:
         remaining, at = self.timer
         return max(0.0, remaining - (time.monotonic() - at))
 
-    async def sync(self) -> None:
-        if self._ws is not None:
-            await self._ws.send(p.dumps({"type": "sync"}))
-
     async def close(self) -> None:
         self._closed = True
         if self._ws is not None:

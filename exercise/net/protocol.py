@@ -237,12 +237,14 @@ def welcome(role: str, team: str | None, exercise: dict, teams: list[dict], serv
             "exercise": exercise, "teams": teams}
 
 
-def snapshot(seq: int, view: dict) -> dict:
-    return {"type": "snapshot", "seq": seq, "view": view}
+# The two messages that carry a view take it already encoded: the server encodes a team's
+# view once and sends it to every connection of that team.
+def snapshot_text(seq: int, view_json: str) -> str:
+    return f'{{"type":"snapshot","seq":{seq},"view":{view_json}}}'
 
 
-def update(seq: int, events: list[dict], view: dict) -> dict:
-    return {"type": "update", "seq": seq, "events": events, "view": view}
+def update_text(seq: int, events: list[dict], view_json: str) -> str:
+    return f'{{"type":"update","seq":{seq},"events":{dumps(events)},"view":{view_json}}}'
 
 
 def result(cid: str, ok: bool, seq: int, reason: str = "", duplicate: bool = False) -> dict:

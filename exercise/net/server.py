@@ -76,9 +76,6 @@ class Connection:
     def principal(self) -> str:
         return "facilitator" if self.role == "facilitator" else f"team:{self.team}"
 
-    def allow(self, now: float) -> bool:
-        return self.bucket.take(now)
-
     def push(self, text: str) -> None:
         if self.closing:
             return
@@ -133,7 +130,6 @@ class ExerciseServer:
             via = r.get("via")
             if isinstance(via, dict) and "by" in via and "id" in via:
                 self._accepted[(via["by"], via["id"])] = r["n"]
-        session.listeners.append(self._on_events)
 
     # -- running --------------------------------------------------------------------------
     def bind(self) -> None:
@@ -210,7 +206,7 @@ class ExerciseServer:
     def _snapshot(self, conn: Connection) -> str:
         view = p.dumps(self._view(conn.team))
         conn.last_view = view
-        return f'{{"type":"snapshot","seq":{len(self.session.records)},"view":{view}}}'
+        return p.snapshot_text(len(self.session.records), view)
 
     def _on_events(self, session, command, events) -> None:
         """After every command, from any source: each connection gets what it may see."""
@@ -226,8 +222,7 @@ class ExerciseServer:
                     else:
                         shown = engine.visible_events(state, key, events)
                     view = p.dumps(self._view(key))
-                    made[key] = (shown, view,
-                                 f'{{"type":"update","seq":{seq},"events":{p.dumps(shown)},"view":{view}}}')
+                    made[key] = (shown, view, p.update_text(seq, shown, view))
                 shown, view, message = made[key]
                 if shown or conn.last_view != view:  # else nothing this connection can see changed
                     conn.last_view = view
@@ -246,7 +241,7 @@ class ExerciseServer:
             async for raw in ws:
                 if conn.closing:
                     break
-                if not conn.allow(self.clock()):
+                if not conn.bucket.take(self.clock()):
                     self.log(f"{conn.label}: rate limit exceeded; closed")
                     conn.push(p.dumps(p.error(f"more than {p.RATE:g} messages a second; closed")))
                     conn.close(p.CLOSE_TRY_LATER, "rate limit exceeded; slow down and reconnect")

@@ -42,7 +42,7 @@ is also in the command palette (**ctrl+p**). The mouse works too.
 | T | set the turn timer (teams see it; when it runs out you are told, nothing advances) |
 | e | end the exercise now (asks for a reason) and show the outcome |
 | D | the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome (`exercise debrief SAVE`) |
-| u | reopen the selected team's turn (Overview, Teams): it submitted by mistake; its orders of this turn become drafts again |
+| u | reopen the selected team's turn (a submit by mistake): its orders of this turn become drafts |
 | c | team terminals: who is connected, and each team's join command (`exercise serve`) |
 | ? | this help |
 | ctrl+q | quit: everything is already saved; `exercise resume` continues |
@@ -119,6 +119,7 @@ class ExerciseApp(App):
 
         self.session = session
         self.sub_title = session.meta.title
+        session.listeners.append(self._session_changed)
         self.push_screen(FacilitatorScreen(session))
         for notice in session.notices:
             self.notify(notice, title="Resumed", timeout=10)
@@ -244,15 +245,12 @@ class ExerciseApp(App):
         if self.server is not None:
             self.server.set_timer(minutes * 60 if minutes else None)
 
-    def timer_text(self) -> str:
-        if self.timer_deadline is not None and self.session is not None and self.session.state.status == "ended":
+    def _session_changed(self, session, command, events) -> None:
+        if self.timer_deadline is not None and session.state.status == "ended":
             self.set_timer_minutes(0)  # no turn left to time (and the teams are told)
-        if self.timer_deadline is None:
-            return ""
-        left = self.timer_deadline - self.clock()
-        if left <= 0:
-            return "time is up"
-        return f"{int(left) // 60:02d}:{int(left) % 60:02d} left"
+
+    def timer_text(self) -> str:
+        return timer_label(None if self.timer_deadline is None else self.timer_deadline - self.clock())
 
     def timer_expired(self) -> bool:
         """True once, when the timer runs out."""
@@ -260,6 +258,15 @@ class ExerciseApp(App):
             return False
         self._timer_warned = True
         return True
+
+
+def timer_label(left: float | None) -> str:
+    """The turn timer as every console shows it: seconds left, or None for no timer."""
+    if left is None:
+        return ""
+    if left <= 0:
+        return "time is up"
+    return f"{int(left) // 60:02d}:{int(left) % 60:02d} left"
 
 
 def make_app(session=None, saves_root: Path | None = None, scenario: str | None = None, clock=time.monotonic,

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from exercise.net.client import Client, RemoteTeamPort
+from exercise.tui.app import timer_label
 
 
 class ConnectingScreen(Screen):
@@ -78,12 +79,7 @@ class JoinApp(App):
             self._connecting.show()
 
     def timer_text(self) -> str:
-        left = self.client.timer_left()
-        if left is None or (self.client.view or {}).get("status") == "ended":
-            return ""
-        if left <= 0:
-            return "time is up"
-        return f"{int(left) // 60:02d}:{int(left) % 60:02d} left"
+        return timer_label(self.client.timer_left())  # the server says when it stops
 
     async def on_unmount(self) -> None:
         await self.client.close()
