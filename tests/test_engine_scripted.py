@@ -26,17 +26,17 @@ def test_scripted_exercise():
         ev.AllocationSet("east", {"sustain": 0.4, "invest": 0.5, "resilience": 0.1}),
         ev.BudgetSet("east", 2.0, {"sustain": 0.8, "invest": 1.0, "resilience": 0.2}, 1.0, "allocation")]
     assert g.team(cm.PlaceOrder, "east", item="drone", quantity=2) == [
-        ev.OrderPlaced("order-1", "east", "drone", 2, 1.0, 1, 1, ((1, 2),), 0.0)]
+        ev.OrderPlaced("order-east-1", "east", "drone", 2, 1.0, 1, 1, ((1, 2),), 0.0)]
     assert g.team(cm.Submit, "east") == [ev.Submitted("east", 1)]
     assert g.team(cm.Argue, "west", action="Patrol", result="calm", reasons="ships") == [
-        ev.ActionArgued("action-1", "west", 1, "Patrol", "calm", "ships")]
+        ev.ActionArgued("action-west-1", "west", 1, "Patrol", "calm", "ships")]
     g.team(cm.Submit, "west")
     assert g.advance() == [ev.PhaseChanged(1, "adjudication"),
-                           ev.OrderDelivered("order-1", "east", "drone", 2, 1),
+                           ev.OrderDelivered("order-east-1", "east", "drone", 2, 1),
                            ev.TrackSet("air", "east", 4.0, "delivery of 2 Drone lot")]
-    e = g.do(cm.Adjudicate("action-1", 70, "plausible", effects=({"track": "cohesion", "add": 1},)))
+    e = g.do(cm.Adjudicate("action-west-1", 70, "plausible", effects=({"track": "cohesion", "add": 1},)))
     assert e[0].roll == pytest.approx(0.0926229240) and e[0].success
-    assert e[1] == ev.TrackSet("cohesion", None, 7.0, "action action-1")
+    assert e[1] == ev.TrackSet("cohesion", None, 7.0, "action action-west-1")
     g.advance()
     g.do(cm.AddNote("East shot the drones", objective="air", rating="P", inject="drones"))
 

@@ -17,6 +17,15 @@ import attrs
 
 FACILITATOR = "facilitator"
 
+# -- limits: what one command may hold (docs/protocol.md, "Limits") ------------------------
+# All in one place; `check_limits` applies them to every command before its rule runs, so
+# one team cannot grow the state (and every view built from it) without bound.
+MAX_NAME = 200  # characters in an id or a title (inject, item, order, ally, tag, title...)
+MAX_TEXT = 4_000  # characters in free text (an argued action, a note, a rationale...)
+MAX_ENTRIES = 50  # entries in a list or dict field (to, tags, effects, options, shares)
+MAX_OPEN_ACTIONS = 20  # argued actions of one team waiting for the facilitator
+MAX_ORDERS_PER_TURN = 50  # orders one team may place in one turn (withdrawn ones count)
+
 
 class Rejected(Exception):
     """A command the rules refuse; `reason` says why and what would work."""
@@ -294,3 +303,63 @@ class Submit:
 
 TEAM_COMMANDS = (Allocate, SetSpending, PlaceOrder, CancelOrder, Assign, TakeLead, HandBack,
                  Answer, Argue, Submit)
+
+
+# -- checking the limits -------------------------------------------------------------------
+TEXT_FIELDS = {  # free text; every other string field is a name or an id (MAX_NAME)
+    ("argue", "action"): "the action", ("argue", "result"): "the intended result",
+    ("argue", "reasons"): "the reasons", ("note", "text"): "the note",
+    ("fire_adhoc", "text"): "the inject's text", ("override", "rationale"): "the rationale",
+    ("adjudicate", "rationale"): "the rationale", ("end", "reason"): "the reason",
+}
+
+
+def _limits_of(cls) -> tuple[tuple[str, str, int], ...]:
+    """(field, kind of check, limit) for each field of a command class that can be long."""
+    out = []
+    for a in attrs.fields(cls):
+        tp = str(a.type)
+        if tp.startswith("str"):
+            out.append((a.name, "str", MAX_TEXT if (cls.kind, a.name) in TEXT_FIELDS else MAX_NAME))
+        elif tp.startswith(("tuple", "dict")):
+            out.append((a.name, "many", MAX_ENTRIES))
+    return tuple(out)
+
+
+TEXT_LIMITS = {(kind, name): n for kind, cls in COMMANDS.items()
+               for name, what, n in _limits_of(cls) if what == "str"}
+_CHECKS = {cls: _limits_of(cls) for cls in COMMANDS.values()}
+
+
+def _too_long(label: str, n: int, limit: int) -> Rejected:
+    return Rejected(f"{label} is too long: {n:,} characters, at most {limit:,}; shorten it")
+
+
+def _nested(value, field: str, depth: int = 0) -> None:
+    """Strings and lists inside effects and options (plain JSON) are bounded too."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise _too_long(f"a text in {field}", len(value), MAX_TEXT)
+    elif isinstance(value, (list, tuple, dict)):
+        if len(value) > MAX_ENTRIES:
+            raise Rejected(f"{field} has {len(value):,} entries, at most {MAX_ENTRIES}")
+        if depth > 8:
+            raise Rejected(f"{field} is nested too deep")
+        if isinstance(value, dict):
+            for k, v in value.items():
+                _nested(k, field, depth + 1)
+                _nested(v, field, depth + 1)
+        else:
+            for v in value:
+                _nested(v, field, depth + 1)
+
+
+def check_limits(command) -> None:
+    """Raise Rejected if a field of `command` is longer than its documented limit."""
+    for name, what, limit in _CHECKS.get(type(command), ()):
+        value = getattr(command, name)
+        if what == "str":
+            if isinstance(value, str) and len(value) > limit:
+                raise _too_long(TEXT_FIELDS.get((command.kind, name), name), len(value), limit)
+        elif value:
+            _nested(value, name)

@@ -66,6 +66,7 @@ def execute(state: State, command) -> tuple[State, list]:
     handler = _COMMANDS.get(type(command))
     if handler is None:
         raise Rejected(f"unknown command {type(command).__name__}")
+    cm.check_limits(command)
     c = Ctx(state)
     handler(c, command)
     return c.s, c.events
@@ -89,6 +90,7 @@ def execute_all(state: State, commands, done=None) -> tuple[State, int]:
         try:
             if handler is None:
                 raise Rejected(f"unknown command {type(command).__name__}")
+            cm.check_limits(command)
             handler(c, command)
         except Rejected:
             refused += 1
@@ -778,8 +780,22 @@ def _order(c: Ctx, cmd: cm.PlaceOrder) -> None:
                        f"{_n(cash)} available in {where}")
     lead = max(0, item.lead_time + s.lead_time.get(item.id, 0))
     slots = _reserve(s, r.line[item.id], item.capacity, s.turn + lead, q)
-    oid = f"order-{len(s.orders) - len(r.scenario.backlog) + 1}"
+    mine = [o for o in s.orders.values() if o.team == team and not o.backlog]
+    if sum(1 for o in mine if o.placed == s.turn) >= cm.MAX_ORDERS_PER_TURN:
+        raise Rejected(f"{r.team_name(team)} has placed {cm.MAX_ORDERS_PER_TURN} orders this turn (withdrawn ones "
+                       "count), the most one turn allows; order more next turn")
+    oid = _new_id(s.orders, "order", team, mine)
     c.emit(ev.OrderPlaced(oid, team, item.id, q, cost, s.turn, slots[-1][0], slots, max(0.0, round(cash - cost, 9))))
+
+
+def _new_id(taken, prefix: str, team: str, mine) -> str:
+    """An id counted per team ("order-east-3": east's third order), so the ids a team sees
+    say nothing of how much other teams did. Saves made before this numbering (global
+    "order-17") replay unchanged: ids are in the events, and only decide makes new ones."""
+    n = sum(1 for _ in mine) + 1
+    while f"{prefix}-{team}-{n}" in taken:  # an old save's id could be taken
+        n += 1
+    return f"{prefix}-{team}-{n}"
 
 
 def _reserve(s: State, line: str, capacity: int, earliest: int, quantity: int):
@@ -929,7 +945,12 @@ def _argue(c: Ctx, cmd: cm.Argue) -> None:
     team = _team(c, cmd, "argue an action")
     if not cmd.action.strip():
         raise Rejected("say what the team does (the action)")
-    aid = f"action-{len(c.s.actions) + 1}"
+    mine = [a for a in c.s.actions.values() if a.team == team]
+    waiting = sum(1 for a in mine if a.likelihood is None)
+    if waiting >= cm.MAX_OPEN_ACTIONS:
+        raise Rejected(f"{c.r.names[team]} has {waiting} argued actions waiting for the facilitator "
+                       f"(at most {cm.MAX_OPEN_ACTIONS}): argue more once some are adjudicated")
+    aid = _new_id(c.s.actions, "action", team, mine)
     c.emit(ev.ActionArgued(aid, team, c.s.turn, cmd.action, cmd.result, cmd.reasons))
 
 
