@@ -264,7 +264,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         assert "arrives in turn 3" in modal.intro and "Money left: 5.00 USD bn (enough for 5)" in modal.intro
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "sam", 2)
-        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 | DRAFT (basket) | turn 4 | order-1"]
+        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 | DRAFT (basket) | turn 4 | order-east-1"]
         assert "Basket: 1 draft order(s), 2.00 USD bn" in shown(screen)
         assert "Money 3.00 USD bn" in shown(screen)
 
@@ -279,10 +279,10 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         # withdraw the draft: free
         screen.query_one("#tm-orders", DataTable).focus()
         body = await confirm(pilot, app, "x")
-        assert "withdrawn free" in body and "order-1" in body
+        assert "withdrawn free" in body and "order-east-1" in body
         record = s.records[-1]["command"]
-        assert (record["kind"], record["order"]) == ("cancel_order", "order-1")
-        assert s.state.orders["order-1"].status == "cancelled"
+        assert (record["kind"], record["order"]) == ("cancel_order", "order-east-1")
+        assert s.state.orders["order-east-1"].status == "cancelled"
         assert "cancelled" in rows(screen, "tm-orders")[0]
         assert "Money 5.00 USD bn" in shown(screen)
 
@@ -294,14 +294,14 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
         await until(pilot, lambda: "Turn 2/4" in shown(screen))
-        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 | ordered | turn 3 | order-2"
+        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 | ordered | turn 3 | order-east-2"
         screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
         body = await confirm(pilot, app, "x", yes=False)  # thought better of it
         assert "binding" in body and "25 %" in body and "0.25 USD bn" in body
-        assert s.state.orders["order-2"].status == "ordered"
+        assert s.state.orders["order-east-2"].status == "ordered"
         await confirm(pilot, app, "x")
         assert s.records[-1]["command"]["kind"] == "cancel_order"
-        assert s.state.orders["order-2"].status == "cancelled"
+        assert s.state.orders["order-east-2"].status == "cancelled"
 
 
 # -- commands: assign, take the lead, hand it back --------------------------------------------
@@ -362,8 +362,8 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
         record = s.records[-1]["command"]
         assert (record["kind"], record["action"], record["result"]) == (
             "argue", "Close the airspace to drones", "No more incursions")
-        assert rows(screen, "tm-actions") == ["action-1 | 1 | Close the airspace to drones | - | waiting"]
-        s.execute(cm.Adjudicate("action-1", 90, "Plenty of interceptors"))
+        assert rows(screen, "tm-actions") == ["action-east-1 | 1 | Close the airspace to drones | - | waiting"]
+        s.execute(cm.Adjudicate("action-east-1", 90, "Plenty of interceptors"))
         await until(pilot, lambda: "90 %" in rows(screen, "tm-actions")[0])
         screen.query_one("#tm-actions", DataTable).focus()
         await pilot.press("r")
@@ -383,7 +383,7 @@ async def test_submit_lists_open_decisions_and_drafts_then_waits(mini, new_sessi
         assert "submit" not in kinds(s)
         await confirm(pilot, app, "s")
         assert kinds(s)[-1] == "submit" and "east" in s.state.submitted
-        assert s.state.orders["order-1"].status == "ordered"
+        assert s.state.orders["order-east-1"].status == "ordered"
         assert "SUBMITTED — waiting for the facilitator" in shown(screen)
         assert screen.query_one("#tm-banner").has_class("-waiting")
         assert "ordered" in rows(screen, "tm-orders")[0]
@@ -413,11 +413,11 @@ async def test_a_team_never_sees_another_teams_private_data(mini, new_session):
         assert "[b]about[/b]" in modal.intro.replace("\\", "")
         await form(pilot, app, "u", {"action": "Secret plan Zebra"})
         assert ("adhoc-1", "east") in s.state.answers
-        assert "order-1" in shown(east) and "Secret plan Zebra" in shown(east)
+        assert "order-east-1" in shown(east) and "Secret plan Zebra" in shown(east)
         await pilot.press("escape")
         west = await open_team(pilot, app, "west")
         text = shown(west)
-        for private in ("order-1", "Secret plan Zebra", "Hold the line.", "Defend the airspace",
+        for private in ("order-east-1", "Secret plan Zebra", "Hold the line.", "Defend the airspace",
                         "Drones over the border", "decided: Confirm"):
             assert private not in text, private
         assert "Press question" in text  # sent to all: west sees it, still open for west

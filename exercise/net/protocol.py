@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import types
 import typing
 from typing import Any
@@ -23,6 +24,7 @@ from exercise.engine import commands as cm
 VERSION = 1
 MAX_MESSAGE = 64 * 1024  # bytes in one frame; the biggest honest command is a few KB
 MAX_ID = 64  # characters in a client's command id
+MAX_CLIENT_NAME = 100  # characters in the client's name in hello (it is logged)
 HELLO_TIMEOUT = 10.0  # seconds a new connection has to say hello
 RATE = 20.0  # messages a second, sustained, per connection (a person sends a few a minute)
 BURST = 100  # messages at once before the rate applies (scripts, resends after a drop)
@@ -67,11 +69,27 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class _OutOfRange(ValueError):
+    pass
+
+
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text[:20]} is too large a number")
+        raise _OutOfRange(f"{text[:20]}... is too large a number (any number must fit a 64-bit float)")
     return value
+
+
+def _int(text: str) -> int:
+    """A JSON integer, no larger than a float can hold: every numeric field may be read
+    as a float (1 followed by 400 zeros is valid JSON, and would overflow there)."""
+    value = int(text)
+    if not -_FLOAT_MAX <= value <= _FLOAT_MAX:
+        raise _OutOfRange(f"{text[:20]}... is too large a number (any number must fit a 64-bit float)")
+    return value
+
+
+_FLOAT_MAX = sys.float_info.max
 
 
 def parse(text: str | bytes) -> dict:
@@ -79,8 +97,10 @@ def parse(text: str | bytes) -> dict:
     if isinstance(text, bytes):
         raise ProtocolError("binary frames are not part of the protocol; send JSON text", CLOSE_BINARY)
     try:
-        msg = json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+        msg = json.loads(text, parse_constant=_reject_constant, parse_float=_finite, parse_int=_int)
         json.dumps(msg, ensure_ascii=False).encode()  # a lone surrogate (\ud800) is not text
+    except _OutOfRange as e:
+        raise ProtocolError(str(e)) from None
     except (ValueError, RecursionError) as e:
         raise ProtocolError(f"not JSON text: {str(e)[:60]}") from None
     if not isinstance(msg, dict):
@@ -100,13 +120,14 @@ def _only(msg: dict, allowed: set[str]) -> None:
 
 def _check_hello(msg: dict) -> None:
     _only(msg, {"protocol", "token", "client"})
-    if msg.get("protocol") != VERSION:
+    version = msg.get("protocol")
+    if type(version) is not int or version != VERSION:  # True == 1 and 1.0 == 1 in Python
         raise ProtocolError(f"protocol version {str(msg.get('protocol'))[:10]} is not spoken here; "
                             f"this server speaks version {VERSION}: update the client")
     if not isinstance(msg.get("token"), str) or not msg["token"]:
         raise ProtocolError("hello: a token (string) is needed")
-    if "client" in msg and not isinstance(msg["client"], str):
-        raise ProtocolError("hello: client must be a string")
+    if "client" in msg and not (isinstance(msg["client"], str) and len(msg["client"]) <= MAX_CLIENT_NAME):
+        raise ProtocolError(f"hello: client must be a string of at most {MAX_CLIENT_NAME} characters")
 
 
 def _check_command(msg: dict) -> None:

@@ -26,6 +26,8 @@ from exercise.net import protocol as p
 from exercise.net.tokens import Tokens
 
 MAX_BACKLOG = 512  # queued messages before a connection is dropped as too slow
+MAX_PENDING_BYTES = 4 * 1024 * 1024  # bytes waiting for a connection (queued or unsent) before it is dropped
+MAX_LOG_LINE = 300  # characters of one log line (network strings in it are escaped too)
 REMEMBERED = 20_000  # refused command ids kept to answer a resend (accepted ones are all kept)
 MAX_CONNECTIONS = 500  # in all; a room has a few dozen terminals
 MAX_PER_TOKEN = 64  # connections of one team (or of the facilitator)
@@ -61,11 +63,14 @@ class Bucket:
 class Connection:
     """One client: who it is (from its token), its outgoing queue, its rate budget."""
 
-    def __init__(self, ws: ServerConnection, role: str, team: str | None, now: float):
+    def __init__(self, ws: ServerConnection, role: str, team: str | None, now: float,
+                 log: Callable[[str], None] = lambda _msg: None):
         self.ws = ws
+        self.log = log
         self.role = role
         self.team = team
         self.queue: asyncio.Queue = asyncio.Queue()
+        self.queued = 0  # characters of the messages in the queue
         self.bucket = Bucket(p.RATE, p.BURST, now)
         self.closing = False
         self.aborted = False  # dropped without a close handshake (it stopped reading)
@@ -76,24 +81,51 @@ class Connection:
     def principal(self) -> str:
         return "facilitator" if self.role == "facilitator" else f"team:{self.team}"
 
-    def push(self, text: str) -> None:
+    def waiting(self) -> int:
+        """Bytes (about) this connection has not taken yet: queued, and in the socket's
+        write buffer (the writer awaits there while the client does not read)."""
+        try:
+            unsent = self.ws.transport.get_write_buffer_size()
+        except (AttributeError, RuntimeError):  # pragma: no cover - transport already gone
+            unsent = 0
+        return self.queued + unsent
+
+    def push(self, text: str) -> bool:
+        """Queue `text`; False (and the connection dropped) if it has fallen too far behind."""
         if self.closing:
-            return
-        if self.queue.qsize() >= MAX_BACKLOG:
-            # it is not reading: a polite close would wait behind the backlog, so drop it;
-            # the client reconnects and gets a fresh snapshot
+            return False
+        waiting = self.waiting()
+        if self.queue.qsize() >= MAX_BACKLOG or waiting > MAX_PENDING_BYTES:
+            # it is not reading (or not fast enough): buffering for it would cost the server
+            # without bound, and a polite close would wait behind the backlog, so drop it;
+            # the client reconnects and gets a fresh snapshot. One message always fits, so
+            # a view larger than the bound still reaches a client that reads.
+            self.log(f"{self.label}: fell behind ({self.queue.qsize()} messages, {waiting:,} bytes not taken); "
+                     "dropped, it gets a fresh view when it reconnects")
             self.closing = self.aborted = True
             while not self.queue.empty():
                 self.queue.get_nowait()
+            self.queued = 0
             self.ws.transport.abort()
-            return
+            return False
+        self.queued += len(text)
         self.queue.put_nowait(text)
+        return True
 
     def close(self, code: int, reason: str) -> None:
         """Close after what is already queued has been sent."""
         if not self.closing:
             self.closing = True
             self.queue.put_nowait((code, p.close_reason(reason)))
+
+
+def printable(text, limit: int) -> str:
+    """`text` safe for a log line: control and other unprintable characters escaped (no
+    terminal escape sequences, no line breaks that would forge a line), cut to `limit`."""
+    text = str(text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _peer(ws) -> str:
@@ -112,7 +144,8 @@ class ExerciseServer:
         self.tokens = tokens
         self.host = host
         self.port = port
-        self.log = log or (lambda _msg: None)
+        out = log or (lambda _msg: None)
+        self.log = lambda msg: out(printable(msg, MAX_LOG_LINE))  # network strings end up in it
         self.clock = clock
         self.connections: set[Connection] = set()
         self.on_connections: Callable[[], None] | None = None  # the console shows who is connected
@@ -232,6 +265,7 @@ class ExerciseServer:
 
     # -- one connection -------------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:
+        _no_delay(ws)
         conn = await self._hello(ws)
         if conn is None:
             return
@@ -302,7 +336,7 @@ class ExerciseServer:
             self.log(f"{_peer(ws)}: too many connections ({len(self.connections)}, {same} with this token)")
             await _refuse(ws, "too many connections; try again later", p.CLOSE_TRY_LATER)
             return None
-        conn = Connection(ws, role, team, self.clock())
+        conn = Connection(ws, role, team, self.clock(), self.log)
         sc = self.session.scenario
         conn.push(p.dumps(p.welcome(role, team, {"id": self.session.folder.name, "title": self.session.meta.title,
                                                  "scenario": sc.id}, [{"id": t.id, "name": t.name} for t in sc.teams],
@@ -321,6 +355,7 @@ class ExerciseServer:
                 if isinstance(item, tuple):
                     await conn.ws.close(*item)
                     return
+                conn.queued -= len(item)
                 await conn.ws.send(item)
         except ConnectionClosed:
             pass
@@ -385,6 +420,20 @@ async def _refuse(ws, reason: str, code: int = p.CLOSE_POLICY) -> None:
         await ws.close(code, p.close_reason(reason))
     except ConnectionClosed:
         pass
+
+
+def _no_delay(ws) -> None:
+    """Send small frames at once: the server's socket is made with proto 0, so asyncio does
+    not set TCP_NODELAY, and a command's result waited ~40 ms behind its update (Nagle and
+    delayed ACKs)."""
+    import socket
+
+    sock = ws.transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # pragma: no cover - a socket closed meanwhile
+            pass
 
 
 def _more_open_files() -> None:

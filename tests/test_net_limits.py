@@ -1,0 +1,127 @@
+"""One team must not exhaust the server (issue 11): bounded text, a byte bound on what a
+connection has waiting, TCP_NODELAY, numbers out of range, and a log that network strings
+cannot forge or colour."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import pytest
+from websockets.asyncio.client import connect
+
+import exercise.net.server as server_module
+from exercise.engine import commands as cm
+from exercise.net import protocol as p
+from exercise.net.client import Client
+from test_net import closed_with, mini, raw, served, started, stop_all, until  # noqa: F401 - fixtures
+
+BIG = "1" + "0" * 400  # a valid JSON integer no float can hold
+
+
+# -- numbers and the protocol version, without a network ------------------------------------
+@pytest.mark.parametrize("frame", [
+    '{"type":"command","id":"a","command":{"kind":"set_spending","ally":"PL","spending":%s}}' % BIG,
+    '{"type":"command","id":"a","command":{"kind":"override","target":"track","value":-%s,"rationale":"r"}}' % BIG,
+    '{"type":"command","id":"a","command":{"kind":"order","item":"sam","quantity":%s}}' % BIG,
+    '{"type":"command","id":"a","command":{"kind":"fire_adhoc","title":"t","effects":[{"add":%s}]}}' % BIG,
+    '{"type":"command","id":"a","command":{"kind":"allocate","shares":{"a":1e400}}}',
+])
+def test_numbers_out_of_a_floats_range_are_protocol_errors_with_a_reason(frame):
+    with pytest.raises(p.ProtocolError) as info:
+        p.parse(frame)
+    assert "too large a number" in info.value.reason and info.value.code == p.CLOSE_POLICY
+
+
+@pytest.mark.parametrize("version", ["true", "1.0", '"1"', "false"])
+def test_the_protocol_version_must_be_the_integer_1(version):
+    with pytest.raises(p.ProtocolError, match="protocol version"):
+        p.parse('{"type":"hello","protocol":%s,"token":"t"}' % version)
+    p.parse('{"type":"hello","protocol":1,"token":"t"}')
+
+
+# -- over the network -------------------------------------------------------------------------
+async def test_a_huge_number_closes_with_a_reason_not_an_internal_error(served):
+    s, tokens, server, url = served
+    ws = await raw(url, tokens.teams["east"])
+    await ws.send('{"type":"command","id":"x","command":{"kind":"set_spending","ally":"PL","spending":%s}}' % BIG)
+    code, reason, seen = await closed_with(ws)
+    assert code == p.CLOSE_POLICY and "too large a number" in reason
+    assert seen[-1]["type"] == "error"
+
+
+@pytest.mark.parametrize("version", [True, 1.0])
+async def test_hello_with_protocol_true_or_1_0_is_refused(served, version):
+    s, tokens, server, url = served
+    ws = await connect(url)
+    await ws.send(json.dumps({"type": "hello", "protocol": version, "token": tokens.teams["east"]}))
+    code, reason, seen = await closed_with(ws)
+    assert code == p.CLOSE_POLICY and "protocol version" in reason
+    assert [m["type"] for m in seen] == ["error"]
+
+
+async def test_accepted_sockets_have_tcp_nodelay(served):
+    s, tokens, server, url = served
+    ws = await raw(url, tokens.teams["east"])
+    await until(lambda: server.connections)
+    for conn in server.connections:
+        sock = conn.ws.transport.get_extra_info("socket")
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    await ws.close()
+
+
+async def test_a_60_kb_argue_is_answered_refused_and_the_connection_kept(served):
+    s, tokens, server, url = served
+    east = Client(url, tokens.teams["east"])
+    task = await started(east)
+    before = len(s.records)
+    answer = await east.send({"kind": "argue", "action": "a" * 20_000, "result": "b" * 20_000, "reasons": "c"})
+    assert not answer["ok"] and "the action is too long: 20,000 characters, at most 4,000" in answer["reason"]
+    assert len(s.records) == before and east.connected
+    await stop_all((east,), (task,))
+
+
+async def test_a_reader_that_falls_behind_is_dropped_by_bytes_waiting_not_buffered(served, monkeypatch):
+    monkeypatch.setattr(server_module, "MAX_PENDING_BYTES", 256 * 1024)
+    s, tokens, server, url = served
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the kernel holds little for it
+    stuck = await connect(url, sock=sock, max_queue=1, max_size=None)  # reads one frame, then never
+    await stuck.send(json.dumps({"type": "hello", "protocol": p.VERSION, "token": tokens.teams["east"]}))
+    west = Client(url, tokens.teams["west"])
+    task = await started(west)
+    # far fewer messages than MAX_BACKLOG, but each update carries east's growing inbox
+    for i in range(100):
+        s.execute(cm.FireAdHoc(f"inject {i}", "x" * cm.MAX_TEXT, to=("east",)))
+        if not any(c.team == "east" for c in server.connections):
+            break
+    await until(lambda: not any(c.team == "east" for c in server.connections))
+    assert i < server_module.MAX_BACKLOG
+    assert any("fell behind" in line and "east" in line for line in server.logs), server.logs
+    assert west.connected and (await west.send({"kind": "order", "item": "sam"}))["ok"]
+    await stop_all((west,), (task,))
+    stuck.transport.abort()
+
+
+async def test_strings_from_the_network_are_escaped_and_cut_in_the_log(served):
+    s, tokens, server, url = served
+    forged = "\x1b[2J\x1b[31mred\r\n12:00:00 west@1.2.3.4:5 connected (fake)\u2028" + "z" * 5000
+    ws = await connect(url)
+    await ws.send(json.dumps({"type": "hello", "protocol": p.VERSION, "token": tokens.teams["east"],
+                              "client": forged[:90]}))
+    await ws.recv()
+    await ws.recv()
+    await ws.send(json.dumps({"type": "command", "id": "x", "command": {"kind": forged}}))
+    await closed_with(ws)
+    ws = await connect(url)
+    await ws.send(json.dumps({"type": "hello", "protocol": p.VERSION, "token": tokens.teams["east"],
+                              "client": forged}))
+    await closed_with(ws)
+    await until(lambda: sum("bad" in line for line in server.logs) >= 2)
+    assert any("connected (" in line and "fake)" in line for line in server.logs)
+    logged = "\n".join(server.logs)
+    assert "\\x1b[2J" in logged and "\\r\\n12:00:00" in logged
+    for line in server.logs:
+        assert line.isprintable(), repr(line)
+        assert len(line) <= server_module.MAX_LOG_LINE
