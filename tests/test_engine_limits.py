@@ -8,7 +8,7 @@ import pytest
 
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
-from exercise.engine import player_view
+from exercise.engine import facilitator_view, player_view
 from exercise.engine.apply import replay
 from test_engine_support import Game, drill, of, with_injects
 
@@ -89,6 +89,12 @@ def test_a_team_places_at_most_so_many_orders_a_turn_withdrawn_ones_included():
     g.reject(cm.PlaceOrder("east", "east", "drone", 1), "orders this turn")
     g.team(cm.PlaceOrder, "west", item="drone", quantity=1)
     assert len(g.s.orders) - len(g.scenario.backlog) == cm.MAX_ORDERS_PER_TURN + 1
+    # the view lists the newest cancelled orders only, and counts the rest
+    me = player_view(g.s, "east")["me"]
+    cancelled = [o["id"] for o in me["orders"] if o["status"] == "cancelled"]
+    assert len(cancelled) == cm.MAX_VIEW_CANCELLED and me["orders_hidden"] == cm.MAX_ORDERS_PER_TURN - cm.MAX_VIEW_CANCELLED
+    assert cancelled[-1] == f"order-east-{cm.MAX_ORDERS_PER_TURN}"
+    assert len(facilitator_view(g.s)["teams_private"]["east"]["orders"]) == len(me["orders"])
 
 
 def _west_ids(east_moves: int) -> tuple[list, list]:

@@ -24,6 +24,7 @@ MAX_NAME = 200  # characters in an id or a title (inject, item, order, ally, tag
 MAX_TEXT = 4_000  # characters in free text (an argued action, a note, a rationale...)
 MAX_ENTRIES = 50  # entries in a list or dict field (to, tags, effects, options, shares)
 MAX_OPEN_ACTIONS = 20  # argued actions of one team waiting for the facilitator
+MAX_VIEW_CANCELLED = 20  # cancelled orders a team's view lists (the newest; the rest are counted)
 MAX_ORDERS_PER_TURN = 200  # orders one team may place in one turn (withdrawn ones count)
 
 

@@ -10,6 +10,7 @@ injects. `facilitator_view(state)` shows everything.
 from __future__ import annotations
 
 from exercise import model
+from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.compiled import Rules
 from exercise.engine.events import to_dict
 from exercise.engine.state import State
@@ -145,6 +146,7 @@ def _private(s: State, r: Rules, team: str) -> dict:
     total, amounts = s.budget.get(team, (0.0, {}))
     step = r.budget.max_spending_step
     objectives = [r.objectives[o] for o in t.objectives if o in r.objectives]
+    orders, hidden = _orders(s, team)
     return {
         "id": team,
         "name": t.name,
@@ -176,8 +178,9 @@ def _private(s: State, r: Rules, team: str) -> dict:
              "cost": o.cost, "placed": o.placed, "due": o.due, "status": o.status,
              "delivered": o.delivered, "backlog": o.backlog, "note": o.note,
              "after_exercise": o.status in ("ordered", "draft") and o.due > r.turns}
-            for o in s.orders.values() if o.team == team
+            for o in orders
         ],
+        "orders_hidden": hidden,
         "inbox": [_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid)],
         "pending": s.pending_decisions(team),
         "actions": [
@@ -186,6 +189,25 @@ def _private(s: State, r: Rules, team: str) -> dict:
             for a in s.actions.values() if a.team == team
         ],
     }
+
+
+def _orders(s: State, team: str) -> tuple[list, int]:
+    """The team's orders, but of the cancelled ones only the newest few (placing and
+    withdrawing orders costs nothing, and every update carries the view); and how many
+    cancelled ones are left out."""
+    mine = [o for o in s.orders.values() if o.team == team]
+    cancelled = sum(1 for o in mine if o.status == "cancelled")
+    hidden = max(0, cancelled - MAX_VIEW_CANCELLED)
+    if hidden:
+        skip = hidden
+        kept = []
+        for o in mine:  # oldest first: drop the oldest cancelled ones
+            if skip and o.status == "cancelled":
+                skip -= 1
+                continue
+            kept.append(o)
+        mine = kept
+    return mine, hidden
 
 
 def player_view(state: State, team_id: str) -> dict:
