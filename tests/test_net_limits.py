@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from websockets.asyncio.client import connect
 
 import exercise.net.server as server_module
@@ -125,3 +128,28 @@ async def test_strings_from_the_network_are_escaped_and_cut_in_the_log(served):
     for line in server.logs:
         assert line.isprintable(), repr(line)
         assert len(line) <= server_module.MAX_LOG_LINE
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(cm.COMMANDS)),
+       st.sampled_from(["quantity", "value", "spending", "amount", "likelihood", "turns", "effects", "shares",
+                        "protocol"]),
+       st.integers(min_value=-10 ** 500, max_value=10 ** 500) | st.floats(allow_nan=False, allow_infinity=False)
+       | st.integers().map(lambda n: 10 ** 300 * 10 ** (abs(n) % 200)))
+def test_any_number_in_any_field_parses_or_is_refused_with_a_reason(kind, field, number):
+    value = [{"add": number}] if field == "effects" else {"a": number} if field == "shares" else number
+    frame = json.dumps({"type": "command", "id": "x", "command": {"kind": kind, field: value}})
+    try:
+        msg = p.parse(frame)
+        p.command_for(msg["command"], "facilitator", None)
+    except (p.ProtocolError, p.Refused) as e:
+        assert str(e)
+    if isinstance(number, int) and abs(number) > sys.float_info.max:
+        with pytest.raises(p.ProtocolError, match="too large a number"):
+            p.parse(frame)
+
+
+def test_printable_escapes_control_characters_and_cuts():
+    assert server_module.printable("a\x1b[31mb\nc\u2028d\\", 100) == "a\\x1b[31mb\\nc\\u2028d\\"
+    assert server_module.printable("x" * 50, 10) == "xxxxxxx..."
+    assert server_module.printable("plain text, é ü", 100) == "plain text, é ü"
