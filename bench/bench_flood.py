@@ -121,7 +121,7 @@ async def _run(url: str, pid: int, fac: str, teams: list[tuple[str, str]], secon
     c = Conn(await _connect(url, fac))
     for i, body in enumerate([{"kind": "start"}, {"kind": "advance"}, {"kind": "advance"}]):
         await c.command(f"f{i}", body)
-    (flood_team, flood_token), (probe_team, probe_token) = teams[0], teams[1]
+    flood_token, probe_token = teams[0][1], teams[1][1]
     flooders = [Conn(await _connect(url, flood_token)) for _ in range(2)]
     mute = await _connect(url, flood_token, max_queue=1)  # never read: its updates back up
     probe = Conn(await _connect(url, probe_token))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from test_engine_support import Game, drill, of, with_injects
 
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine import facilitator_view, player_view
 from exercise.engine.apply import replay
-from test_engine_support import Game, drill, of, with_injects
 
 
 def deliberating() -> Game:

@@ -4,7 +4,6 @@ cannot forge or colour."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import sys
@@ -12,13 +11,13 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_net import closed_with, mini, raw, served, started, stop_all, until  # noqa: F401 - fixtures
 from websockets.asyncio.client import connect
 
 import exercise.net.server as server_module
 from exercise.engine import commands as cm
 from exercise.net import protocol as p
 from exercise.net.client import Client
-from test_net import closed_with, mini, raw, served, started, stop_all, until  # noqa: F401 - fixtures
 
 BIG = "1" + "0" * 400  # a valid JSON integer no float can hold
 
