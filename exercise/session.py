@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -83,6 +84,10 @@ class Session:
         problem = saves.journal_problem(folder)  # opening a FIFO would hang
         if problem:
             raise saves.SaveError(problem)
+        try:  # a save from before saves were private: other local users lose access now
+            os.chmod(folder, 0o700)
+        except OSError:
+            pass
         try:
             old_meta = saves.Meta.read(folder)
         except OSError as e:  # a FIFO or a device as meta.json: it cannot be rewritten

@@ -16,6 +16,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from exercise.cli import main
@@ -373,3 +375,78 @@ def test_serve_without_a_terminal_refuses_before_creating_a_save(tmp_path):
     no_traceback(res)
     assert res.returncode == 2 and "needs a terminal" in res.stderr
     assert not (tmp_path / "saves").exists()
+
+
+def test_join_with_a_fifo_as_token_file_answers_without_hanging(tmp_path):
+    os.mkfifo(tmp_path / "token")
+    res = cli("join", "ws://127.0.0.1:1", "--team", "east", "--token-file", tmp_path / "token", timeout=20)
+    no_traceback(res)
+    assert res.returncode == 2 and "is a FIFO, not a regular file" in res.stderr
+
+
+# -- the start screen ----------------------------------------------------------------------------------
+async def test_start_screen_lists_good_saves_and_names_bad_ones(good):
+    from textual.widgets import DataTable, Static
+
+    from exercise.tui.app import make_app
+
+    _bad_saves(good, good / "good")
+    (good / "[bold]odd").mkdir()  # a save name that looks like markup is shown as written
+    os.mkfifo(good / "[bold]odd" / "journal.jsonl")
+    app = make_app(saves_root=good)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#saves", DataTable)
+        rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[4]) for i in range(table.row_count)}
+        assert rows["good"] == "running"
+        assert rows["journal-fifo"] == "damaged: journal.jsonl is a FIFO, not a regular file"
+        assert rows["[bold]odd"] == "damaged: journal.jsonl is a FIFO, not a regular file"
+        assert "corrupt record at line 2" in rows["deep-line"] and len(rows) == 10
+
+
+async def test_start_screen_with_a_file_as_saves_folder_says_so(tmp_path):
+    from textual.widgets import DataTable, Static
+
+    from exercise.tui.app import make_app
+
+    (tmp_path / "file").write_text("x")
+    app = make_app(saves_root=tmp_path / "file")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.query_one("#saves", DataTable).row_count == 0
+        hint = str(app.screen.query_one("#saves-folder", Static).render())
+        assert f"{tmp_path / 'file'}: is a file, not a folder" in hint
+
+
+def test_resuming_an_older_shared_save_makes_its_folder_private(tmp_path, mini):
+    s = Session.create(mini.scenario, mini.texts, tmp_path, name="old")
+    s.close()
+    os.chmod(s.folder, 0o755)  # as saves were made before
+    Session.open(s.folder).close()
+    assert stat.S_IMODE(os.stat(s.folder).st_mode) == 0o700
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                           lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids,
+                                                                                      max_size=4), max_leaves=12)
+meta_like = st.fixed_dictionaries({}, optional={k: json_values for k in (
+    "id", "title", "scenario", "scenario_title", "seed", "created", "updated", "turn", "turns", "teams",
+    "status", "parent", "simulated")})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=json_values | meta_like)
+def test_meta_read_of_any_json_is_a_meta_or_none(tmp_path, value):
+    (tmp_path / "meta.json").write_text(json.dumps(value))
+    meta = saves.Meta.read(tmp_path)
+    assert meta is None or (isinstance(meta.title, str) and isinstance(meta.turn, int)
+                            and all(isinstance(t, str) for t in meta.teams))
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.binary(max_size=64) | st.text(alphabet="[{]}\"':,0 ", max_size=64).map(str.encode))
+def test_decoding_any_line_with_a_good_crc_never_raises(body):
+    rec = log.decode(_line(body)[:-1])
+    assert rec is None or isinstance(rec, dict)
