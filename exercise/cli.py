@@ -28,7 +28,7 @@ class _Main(click.Group):
                 _silence_stdout()
                 if e.errno != errno.EPIPE:  # a reader that went away wants no message
                     click.echo(f"error: cannot write to standard output ({e.strerror or e})", err=True)
-            else:  # pragma: no cover - a last resort: commands report their own file errors
+            else:  # a last resort (schema -o onto a FIFO, say): one line, not a traceback
                 click.echo(f"error: {e}", err=True)
             sys.exit(1)
 

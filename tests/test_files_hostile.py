@@ -16,13 +16,13 @@ import zlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
+from exercise import fsutil
 from exercise.cli import main
 from exercise.engine import commands as cm
-from exercise import fsutil
 from exercise.journal import log, saves
 from exercise.packs import loader
 from exercise.packs.problems import Problems
@@ -386,7 +386,7 @@ def test_join_with_a_fifo_as_token_file_answers_without_hanging(tmp_path):
 
 # -- the start screen ----------------------------------------------------------------------------------
 async def test_start_screen_lists_good_saves_and_names_bad_ones(good):
-    from textual.widgets import DataTable, Static
+    from textual.widgets import DataTable
 
     from exercise.tui.app import make_app
 
@@ -450,3 +450,12 @@ def test_meta_read_of_any_json_is_a_meta_or_none(tmp_path, value):
 def test_decoding_any_line_with_a_good_crc_never_raises(body):
     rec = log.decode(_line(body)[:-1])
     assert rec is None or isinstance(rec, dict)
+
+
+def test_schema_onto_a_fifo_is_one_line(tmp_path):
+    os.mkfifo(tmp_path / "pack.schema.json")
+    res = cli("schema", "-o", tmp_path, timeout=20)
+    no_traceback(res)
+    assert res.returncode == 1
+    assert res.stderr == f"error: {tmp_path / 'pack.schema.json'}: is a FIFO, not a regular file\n"
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pack.schema.json").st_mode)
