@@ -6,13 +6,56 @@ simulating or exporting must start fast and work over SSH on any terminal.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 
 import click
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group, which also ends cleanly when standard output cannot be written
+    (a full disk, `> /dev/full`, a closed pipe): a one-line message, never a traceback."""
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as e:
+            # Writes to stdout fail with no file name; any file the commands touch has one.
+            output = (e.filename is None and e.errno in _OUTPUT_ERRNOS) or _stdout_broken()
+            if output:
+                _silence_stdout()
+                if e.errno != errno.EPIPE:  # a reader that went away wants no message
+                    click.echo(f"error: cannot write to standard output ({e.strerror or e})", err=True)
+            else:  # a last resort (schema -o onto a FIFO, say): one line, not a traceback
+                click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF, errno.EFBIG,
+                  getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _stdout_broken() -> bool:
+    try:
+        sys.stdout.flush()
+        return False
+    except (OSError, ValueError, AttributeError):
+        return True
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+@click.group(cls=_Main, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="exercise")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -28,14 +71,18 @@ def _has_terminal() -> bool:
     return sys.stdout.isatty() and sys.stdin.isatty()
 
 
+def _no_terminal():
+    click.echo("the console needs a terminal; for scripts see `exercise --help` "
+               "(validate, simulate, saves, verify, resume --summary)", err=True)
+    sys.exit(2)
+
+
 def _run_tui(session, saves_root: Path | None, scenario: str | None = None, opener=None,
              opening: str = "the exercise") -> None:
     """The console; with `opener`, the save is opened after the first frame (a loading
     screen meanwhile) and a save that does not open ends it with the reason."""
     if not _has_terminal():
-        click.echo("the console needs a terminal; for scripts see `exercise --help` "
-                   "(validate, simulate, saves, verify, resume --summary)", err=True)
-        sys.exit(2)
+        _no_terminal()
     from exercise.tui.app import make_app
 
     app = make_app(session=session, saves_root=saves_root, scenario=scenario, opener=opener, opening=opening)
@@ -57,6 +104,8 @@ def _run_tui(session, saves_root: Path | None, scenario: str | None = None, open
               help="Folder of saved exercises (default: $EXERCISE_SAVES or ./saves).")
 def run(scenario: str, name: str | None, seed: int | None, saves_root: Path | None) -> None:
     """Start a new exercise of SCENARIO (default: deadline-2027) in the facilitator console."""
+    if not _has_terminal():  # before the save is created: no empty exercise is left behind
+        _no_terminal()
     session = new_session(scenario, name, seed, saves_root)
     click.echo(f"saving to {session.folder}", err=True)
     _run_tui(session, saves_root)
@@ -69,7 +118,11 @@ def new_session(scenario: str, name: str | None, seed: int | None, saves_root: P
     from exercise.simulate_cli import _load
 
     sc, sources = _load(scenario)
-    return Session.create(sc, sources, saves.saves_dir(saves_root), name=name, seed=seed)
+    try:
+        return Session.create(sc, sources, saves.saves_dir(saves_root), name=name, seed=seed)
+    except saves.SaveError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -158,7 +211,11 @@ def saves_cmd(saves_root: Path | None) -> None:
     from exercise.journal import saves
 
     root = saves.saves_dir(saves_root)
-    found = saves.list_saves(root)
+    try:
+        found = saves.list_saves(root)
+    except saves.SaveError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
     if not found:
         click.echo(f"no saved exercises in {root}")
         return
@@ -214,7 +271,10 @@ def _open_folder(folder: Path):
     from exercise.journal import saves
     from exercise.session import Session
 
-    meta = saves.Meta.read(folder)
+    try:
+        meta = saves.Meta.read(folder)
+    except OSError:  # not a regular file: Session.open says so
+        meta = None
     return Session.open(folder, _current_sources(meta.scenario) if meta else None)
 
 

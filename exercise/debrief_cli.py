@@ -59,7 +59,8 @@ def debrief(save: str, saves_root: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
               help="Markdown (tables) or one self-contained HTML file (inline SVG charts, prints cleanly).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="File to write (default: SAVE-aar.md or .html in this folder; - for standard output).")
+              help="File to write (default: SAVE-aar.md or .html in this folder; - for standard output). "
+                   "A device, FIFO or symlink there is never replaced: use - and a redirection.")
 @_saves_option
 def export(save: str, fmt: str, output: Path | None, saves_root: Path | None) -> None:
     """Write the after-action report (HSEEP AAR/IP shape) of SAVE."""

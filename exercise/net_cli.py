@@ -178,7 +178,12 @@ def join(url: str, team: str, token: str | None, token_file: Path | None, cafile
     or the server drops, and always shows whether it is connected.
     """
     if token_file is not None:
-        token = token_file.read_text(encoding="utf-8").strip()
+        from exercise.fsutil import read_regular
+
+        try:  # read_regular: a FIFO given as the file is refused, not waited on
+            token = read_regular(token_file).decode("utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            raise click.UsageError(f"--token-file {token_file}: cannot read the token ({e})") from None
     if not token:
         raise click.UsageError("a token is needed: --token, --token-file or $EXERCISE_TOKEN "
                                "(the facilitator's `exercise serve` prints each team's)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -45,21 +46,34 @@ class Session:
         seed = scenario.scenario.seed if seed is None else seed
         title = name or scenario.title
         folder = saves.new_folder(Path(root), title)
-        saves.write_scenario(folder, scenario, sources)
-        journal = Journal.create(folder / saves.JOURNAL)
-        header = {"type": "header", "format": saves.FORMAT, "exercise": folder.name, "title": title,
-                  "scenario": scenario.id, "seed": seed, "at": saves.now(), "parent": parent}
-        journal.append_many([header] + list(history or []))
-        meta = saves.Meta(id=folder.name, title=title, scenario=scenario.id, scenario_title=scenario.title,
-                          seed=seed, created=header["at"], updated=header["at"],
-                          turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams],
-                          parent=parent, simulated=simulated)
-        records = [r for r in journal.records if r.get("type") == "command"]
-        state = engine.replay(engine.initial_state(scenario, seed),
-                              [engine.from_dict(e) for r in records for e in r["events"]])
-        session = cls(folder, scenario, state, journal, meta, records, [])
-        session._sync_meta()
-        session._write_missing_turn_logs()
+        journal = None
+        try:
+            saves.write_scenario(folder, scenario, sources)
+            journal = Journal.create(folder / saves.JOURNAL)
+            header = {"type": "header", "format": saves.FORMAT, "exercise": folder.name, "title": title,
+                      "scenario": scenario.id, "seed": seed, "at": saves.now(), "parent": parent}
+            journal.append_many([header] + list(history or []))
+            meta = saves.Meta(id=folder.name, title=title, scenario=scenario.id, scenario_title=scenario.title,
+                              seed=seed, created=header["at"], updated=header["at"],
+                              turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams],
+                              parent=parent, simulated=simulated)
+            records = [r for r in journal.records if r.get("type") == "command"]
+            state = engine.replay(engine.initial_state(scenario, seed),
+                                  [engine.from_dict(e) for r in records for e in r["events"]])
+            session = cls(folder, scenario, state, journal, meta, records, [])
+            session._sync_meta()
+            session._write_missing_turn_logs()
+        except (OSError, JournalError) as e:
+            # A full or failing disk: take the half-made folder away, no orphan is left.
+            if journal is not None:
+                journal.close()
+            saves.remove_failed(folder)
+            raise saves.creation_failed(Path(root), e) from None
+        except BaseException:
+            if journal is not None:
+                journal.close()
+            saves.remove_failed(folder)
+            raise
         return session
 
     @classmethod
@@ -67,6 +81,17 @@ class Session:
         """Resume: recover a torn tail, replay the journal, say what changed."""
         folder = Path(folder)
         scenario, body = saves.read_scenario(folder)
+        problem = saves.journal_problem(folder)  # opening a FIFO would hang
+        if problem:
+            raise saves.SaveError(problem)
+        try:  # a save from before saves were private: other local users lose access now
+            os.chmod(folder, 0o700)
+        except OSError:
+            pass
+        try:
+            old_meta = saves.Meta.read(folder)
+        except OSError as e:  # a FIFO or a device as meta.json: it cannot be rewritten
+            raise saves.SaveError(f"{e}; move it away and resume again (it is rebuilt)") from None
         try:
             journal = Journal.open(folder / saves.JOURNAL)
         except JournalError as e:
@@ -97,7 +122,7 @@ class Session:
             journal.close()
             raise saves.SaveError(f"{journal.path}: the journal does not replay ({e}); "
                                   "the save was not changed") from None
-        meta = saves.Meta.read(folder) or saves.Meta(
+        meta = old_meta or saves.Meta(
             id=folder.name, title=header.get("title", folder.name), scenario=scenario.id,
             scenario_title=scenario.title, seed=header["seed"], created=header["at"], updated=header["at"],
             turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams], parent=header.get("parent"))
@@ -162,11 +187,11 @@ class Session:
         from exercise.fsutil import atomic_write
 
         folder = self.folder / saves.TURNS
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         path = folder / f"turn-{turn:02d}.md"
         records = self.turn_records(turn) if records is None else records
         text = render_turn(self.scenario, self.state if state is None else state, turn, records, self.meta.title)
-        atomic_write(path, text)
+        atomic_write(path, text, private=True)
         return path
 
     def _write_missing_turn_logs(self) -> None:

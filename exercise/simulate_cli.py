@@ -63,8 +63,12 @@ def _save_runs(sc, sources: dict, runs: int, seed: int, policy: str, root) -> li
 
         run_seed = derive_seed(seed, i)
         play(sc, run_seed, policy, record)
-        session = Session.create(sc, sources, saves.saves_dir(root), name=f"sim-{sc.id}-{seed}-{i + 1}",
-                                 seed=run_seed, simulated=True, history=records)
+        try:
+            session = Session.create(sc, sources, saves.saves_dir(root), name=f"sim-{sc.id}-{seed}-{i + 1}",
+                                     seed=run_seed, simulated=True, history=records)
+        except saves.SaveError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
         folders.append(str(session.folder))
         session.close()
     return folders

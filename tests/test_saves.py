@@ -238,7 +238,8 @@ def test_rebuilt_turn_logs_show_the_world_as_it_was_then(tmp_path, mini):
 
 
 def test_atomic_writes_get_ordinary_permissions(tmp_path):
-    """Reports and turn logs are meant to be shared: not mkstemp's 0600."""
+    """Reports and schemas are meant to be shared: not mkstemp's 0600 (files inside a save are, see
+    test_files_hostile)."""
     import os
 
     from exercise.fsutil import atomic_write

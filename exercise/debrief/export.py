@@ -9,6 +9,7 @@ from exercise.debrief import html, markdown
 from exercise.debrief.record import DebriefError, Record
 from exercise.debrief.report import build
 
+_ELSEWHERE = "choose another -o, or -o - to write to standard output"
 FORMATS = {"md": markdown.render, "html": html.render}
 
 
@@ -23,14 +24,17 @@ def default_path(record: Record, fmt: str) -> Path:
 
 def export(record: Record, fmt: str, out: Path | None = None) -> Path:
     """Render and write the report; returns where. Raises DebriefError with a one-line reason."""
-    from exercise.fsutil import atomic_write
+    from exercise.fsutil import NotRegularFile, atomic_write, not_regular
 
     path = Path(out) if out is not None else default_path(record, fmt)
     if path.resolve().parent == record.folder.resolve() or record.folder.resolve() in path.resolve().parents:
         raise DebriefError(f"{path}: is inside the save folder {record.folder}; write the report elsewhere "
                            f"(the save belongs to the exercise)")
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         raise DebriefError(f"{path}: is a folder; give a file name, e.g. {path / default_path(record, fmt)}")
+    problem = not_regular(path)  # lstat: a symlink is not followed, a device not replaced
+    if problem:
+        raise DebriefError(f"{path}: {problem}; {_ELSEWHERE}")
     if path.parent.exists() and not path.parent.is_dir():
         raise DebriefError(f"{path}: {path.parent} is a file, not a folder; choose another -o")
     if not path.parent.is_dir():
@@ -38,6 +42,8 @@ def export(record: Record, fmt: str, out: Path | None = None) -> Path:
     text = render(record, fmt)
     try:
         atomic_write(path, text)
+    except NotRegularFile as e:  # it appeared meanwhile
+        raise DebriefError(f"{e}; {_ELSEWHERE}") from None
     except OSError as e:
         raise DebriefError(f"{path}: cannot write the report ({e.strerror or e})") from None
     return path

@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 
 from exercise.debrief.record import DebriefError, Record
+from exercise.journal.saves import SaveError
 from exercise.session import Session, state_hash
 
 
@@ -35,8 +36,8 @@ def fork(record: Record, turn: int, root: Path, name: str | None = None) -> Fork
     try:
         session = Session.create(record.scenario, record.sources, Path(root), name=title, seed=record.seed,
                                  parent=parent, history=[dict(r) for r in record.records[:k]])
-    except OSError as e:
-        raise DebriefError(f"{root}: cannot create the fork there ({e.strerror or e})") from None
+    except SaveError as e:  # a full disk, a file as --saves: nothing was left behind
+        raise DebriefError(str(e)) from None
     try:
         got = session.state_hash()
         if got != expected:  # the replay is deterministic: this would be a bug, said plainly

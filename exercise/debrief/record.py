@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 
 from exercise import engine, model
+from exercise.fsutil import NotRegularFile, read_regular
 from exercise.journal import saves
 from exercise.journal.log import scan_bytes
 
@@ -121,7 +122,9 @@ def load(folder: Path) -> Record:
         raise DebriefError(str(e)) from None
     path = folder / saves.JOURNAL
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a FIFO is refused at once, not waited on
+    except NotRegularFile as e:
+        raise DebriefError(f"{e}; this save is damaged") from None
     except OSError as e:
         raise DebriefError(f"{path}: cannot read the journal ({e.strerror or e})") from None
     scan = scan_bytes(data)
@@ -147,8 +150,12 @@ def load(folder: Path) -> Record:
         except Exception as e:  # noqa: BLE001 - a record we cannot read is damage, reported
             raise DebriefError(f"{path}:{line}: this record cannot be read ({e})") from None
         records.append(r)
+    try:
+        meta = saves.Meta.read(folder)
+    except OSError:  # a FIFO as meta.json: the debrief does without it
+        meta = None
     record = Record(folder=folder, scenario=scenario, sources=dict(body.get("sources") or {}), header=header,
-                    records=tuple(records), meta=saves.Meta.read(folder), notice=notice)
+                    records=tuple(records), meta=meta, notice=notice)
     try:
         record.final()
     except Exception as e:  # noqa: BLE001

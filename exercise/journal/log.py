@@ -97,7 +97,7 @@ def decode(line: bytes) -> dict | None:
         return None
     try:
         value = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a line nested ~100k deep is damage too
         return None
     return value if isinstance(value, dict) else None
 
@@ -170,7 +170,7 @@ class Journal:
     @classmethod
     def create(cls, path: Path) -> "Journal":
         path = Path(path)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         try:
             lock(fd, path)
             _fsync(fd)
@@ -288,7 +288,7 @@ def set_aside(path: Path, keep: int) -> Path:
         if not side.exists():
             break
         n += 1
-    fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, data[keep:])
         os.fsync(fd)

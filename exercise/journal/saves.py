@@ -10,18 +10,20 @@ Everything but the journal can be rebuilt from the journal and the scenario copy
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 import attrs
 
 from exercise import model
-from exercise.fsutil import atomic_write
-from exercise.journal.log import scan_file
+from exercise.fsutil import NotRegularFile, atomic_write, not_regular, private_dir, read_regular
+from exercise.journal.log import scan_bytes
 
 JOURNAL = "journal.jsonl"
 SCENARIO = "scenario.json"
@@ -45,18 +47,60 @@ def slug(text: str) -> str:
     return s[:48] or "exercise"
 
 
+class SaveError(Exception):
+    """A save that cannot be used, with what to do about it."""
+
+
+def _not_a_folder(root: Path) -> SaveError:
+    return SaveError(f"{root}: is a file, not a folder; choose another --saves")
+
+
+def _reason(e: BaseException) -> str:
+    """The OS's reason behind a failed write, said once (a JournalError carries its OSError)."""
+    cause = e if isinstance(e, OSError) else e.__cause__
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return "the disk is full"
+    if isinstance(cause, OSError):
+        return cause.strerror or str(cause)
+    return str(e)
+
+
+def creation_failed(root: Path, e: BaseException) -> SaveError:
+    full = "the disk is full" == _reason(e)
+    return SaveError(f"{root}: cannot create a save there ({_reason(e)}); "
+                     + ("free some space and try again" if full else "choose another --saves"))
+
+
 def new_folder(root: Path, name: str) -> Path:
-    """A fresh folder under root for an exercise called `name` (never reuses one)."""
-    root.mkdir(parents=True, exist_ok=True)
-    base = slug(name)
-    n = 1
-    while True:
-        folder = root / (base if n == 1 else f"{base}-{n}")
-        try:
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            n += 1
+    """A fresh private folder under root for an exercise called `name` (never reuses
+    one). Raises SaveError when root is not a folder or nothing can be created in it."""
+    if root.exists() and not root.is_dir():
+        raise _not_a_folder(root)
+    try:
+        if not root.exists():
+            root.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                private_dir(root)  # a saves folder we create holds only private saves
+            except FileExistsError:
+                pass
+        base = slug(name)
+        n = 1
+        while True:
+            folder = root / (base if n == 1 else f"{base}-{n}")
+            try:
+                private_dir(folder)
+                return folder
+            except FileExistsError:
+                n += 1
+    except NotADirectoryError:
+        raise SaveError(f"{root}: a part of this path is a file, not a folder; choose another --saves") from None
+    except OSError as e:
+        raise creation_failed(root, e) from None
+
+
+def remove_failed(folder: Path) -> None:
+    """Remove a save folder whose creation failed half way (no empty orphan is left)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def sources_digest(sources: dict[str, str]) -> str:
@@ -71,11 +115,7 @@ def write_scenario(folder: Path, scenario: model.Scenario, sources: dict[str, st
 
     body = {"format": FORMAT, "digest": sources_digest(sources), "sources": sources,
             "scenario": unstructure(scenario)}
-    atomic_write(folder / SCENARIO, json.dumps(body, ensure_ascii=False) + "\n")
-
-
-class SaveError(Exception):
-    """A save that cannot be used, with what to do about it."""
+    atomic_write(folder / SCENARIO, json.dumps(body, ensure_ascii=False) + "\n", private=True)
 
 
 def read_scenario(folder: Path) -> tuple[model.Scenario, dict]:
@@ -83,11 +123,15 @@ def read_scenario(folder: Path) -> tuple[model.Scenario, dict]:
 
     path = folder / SCENARIO
     try:
-        body = json.loads(path.read_text("utf-8"))
+        body = json.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         raise SaveError(f"{path}: missing; this folder is not a complete save") from None
-    except (OSError, ValueError) as e:
+    except NotRegularFile as e:
+        raise SaveError(f"{e}; the scenario copy of this save is damaged") from None
+    except (OSError, ValueError, RecursionError) as e:
         raise SaveError(f"{path}: unreadable ({e}); the scenario copy of this save is damaged") from None
+    if not isinstance(body, dict):
+        raise SaveError(f"{path}: not a scenario copy (a JSON object is expected); this save is damaged")
     scenario, errors = structure(body.get("scenario"), model.Scenario)
     if scenario is None:
         raise SaveError(f"{path}: the scenario copy does not load ({errors[0][1]} at {errors[0][0]})")
@@ -112,16 +156,51 @@ class Meta:
     simulated: bool = False
 
     def write(self, folder: Path) -> None:
-        atomic_write(folder / META, json.dumps(attrs.asdict(self), indent=2) + "\n")
+        atomic_write(folder / META, json.dumps(attrs.asdict(self), indent=2) + "\n", private=True)
 
     @classmethod
     def read(cls, folder: Path) -> "Meta | None":
+        """The meta of a save, or None when it is missing or junk (it is rebuilt on resume).
+        A FIFO or device in its place raises NotRegularFile (it cannot be replaced)."""
         try:
-            data = json.loads((folder / META).read_text("utf-8"))
-            fields = {f.name for f in attrs.fields(cls)}
-            return cls(**{k: v for k, v in data.items() if k in fields})
-        except (OSError, ValueError, TypeError):
+            data = json.loads(read_regular(folder / META).decode("utf-8"))
+        except NotRegularFile:
+            raise
+        except (OSError, ValueError, RecursionError):
             return None
+        if not isinstance(data, dict):
+            return None
+        fields = {f.name: f for f in attrs.fields(cls)}
+        kept = {k: v for k, v in data.items() if k in fields}
+        for name, f in fields.items():
+            if name not in kept:
+                if f.default is attrs.NOTHING:
+                    return None
+                continue
+            if not _META_TYPES[name](kept[name]):
+                return None
+        return cls(**kept)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+_META_TYPES = {
+    "id": lambda v: isinstance(v, str), "title": lambda v: isinstance(v, str),
+    "scenario": lambda v: isinstance(v, str), "scenario_title": lambda v: isinstance(v, str),
+    "seed": _is_int, "created": lambda v: isinstance(v, str), "updated": lambda v: isinstance(v, str),
+    "turn": _is_int, "turns": _is_int, "phase": lambda v: isinstance(v, str),
+    "status": lambda v: isinstance(v, str),
+    "teams": lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v),
+    "parent": lambda v: v is None or isinstance(v, dict), "simulated": lambda v: isinstance(v, bool),
+}
+
+
+def journal_problem(folder: Path) -> str | None:
+    """Why folder's journal cannot be opened (a FIFO would hang the reader), or None."""
+    problem = not_regular(folder / JOURNAL, follow=True)
+    return f"{folder / JOURNAL}: {problem}; this save is damaged" if problem else None
 
 
 @attrs.frozen
@@ -139,41 +218,80 @@ class SaveInfo:
     detail: str = ""
 
 
+def _folders(root: Path) -> list[Path]:
+    """The sub-folders of a saves folder; SaveError when it is a file or cannot be read."""
+    try:
+        if not root.exists():
+            return []
+        if not root.is_dir():
+            raise _not_a_folder(root)
+        return sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError as e:
+        raise SaveError(f"{root}: cannot read the saves folder ({e.strerror or e})") from None
+
+
 def list_saves(root: Path) -> list[SaveInfo]:
+    """Every save under root, the bad ones included with the reason (one never stops the
+    listing). Raises SaveError only when root itself is a file or cannot be read."""
     out = []
-    if not root.is_dir():
-        return out
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        journal = folder / JOURNAL
-        if not journal.exists():
-            continue
-        meta = Meta.read(folder)
-        mtime = datetime.fromtimestamp(journal.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
-        scan = scan_file(journal)
-        if scan.damaged_middle:
-            state, detail = "damaged", f"corrupt record at line {scan.bad_line}"
-        elif scan.torn:
-            state, detail = "damaged", f"torn tail at line {scan.bad_line} (recovered on resume)"
-        elif meta is None:
-            state, detail = "damaged", "meta.json missing or unreadable (rebuilt on resume)"
-        else:
-            state, detail = meta.status, ""
-        out.append(SaveInfo(
-            id=folder.name, folder=folder,
-            scenario=meta.scenario if meta else "?", title=meta.title if meta else folder.name,
-            turn=meta.turn if meta else 0, turns=meta.turns if meta else 0,
-            last_activity=mtime, state=state, detail=detail,
-        ))
+    for folder in _folders(root):
+        try:
+            if not os.path.lexists(folder / JOURNAL) and not os.path.lexists(folder / META):
+                continue  # not a save
+            out.append(_info(folder))
+        except OSError as e:  # an unreadable folder or file: named, and the listing goes on
+            out.append(SaveInfo(id=folder.name, folder=folder, scenario="?", title=folder.name, turn=0, turns=0,
+                                last_activity="?", state="damaged", detail=f"cannot read it ({e.strerror or e})"))
     return out
 
 
+def _info(folder: Path) -> SaveInfo:
+    journal = folder / JOURNAL
+    try:
+        meta, meta_problem = Meta.read(folder), ""
+    except NotRegularFile as e:
+        meta, meta_problem = None, f"{META} {str(e).split(': ', 1)[1]}"
+
+    def info(state: str, detail: str = "", mtime: str = "?") -> SaveInfo:
+        return SaveInfo(id=folder.name, folder=folder, scenario=meta.scenario if meta else "?",
+                        title=meta.title if meta else folder.name, turn=meta.turn if meta else 0,
+                        turns=meta.turns if meta else 0, last_activity=mtime, state=state, detail=detail)
+
+    problem = not_regular(journal, follow=True)
+    if not os.path.lexists(journal):
+        return info("damaged", f"{JOURNAL} missing")
+    if problem:
+        return info("damaged", f"{JOURNAL} {problem}")
+    mtime = datetime.fromtimestamp(journal.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+    scan = scan_bytes(read_regular(journal))
+    if scan.damaged_middle:
+        return info("damaged", f"corrupt record at line {scan.bad_line}", mtime)
+    if scan.torn:
+        return info("damaged", f"torn tail at line {scan.bad_line} (recovered on resume)", mtime)
+    if meta_problem:
+        return info("damaged", meta_problem, mtime)
+    if meta is None:
+        return info("damaged", f"{META} missing or unreadable (rebuilt on resume)", mtime)
+    return info(meta.status, "", mtime)
+
+
+def _is_save(folder: Path) -> bool:
+    try:
+        return os.path.lexists(folder / JOURNAL)
+    except OSError:
+        return False
+
+
 def find_save(name: str, root: Path) -> Path:
-    """A save by folder path or by id under root."""
+    """A save by folder path or by id under root; SaveError when there is none, or when its
+    journal is not a regular file (reading a FIFO would hang)."""
     p = Path(name)
-    if (p / JOURNAL).exists():
-        return p
-    if (root / name / JOURNAL).exists():
-        return root / name
+    for folder in (p, root / name):
+        if _is_save(folder):
+            problem = journal_problem(folder)
+            if problem:
+                raise SaveError(problem)
+            return folder
     known = [s.id for s in list_saves(root)]
     from exercise.packs.problems import did_you_mean
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -50,7 +51,7 @@ class StartScreen(Screen):
             with TabPane("2 Saved exercises", id="saved"):
                 with Vertical():
                     yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
-                    yield Static(f"Saves folder: {self.root}", classes="hint")
+                    yield Static(Text(f"Saves folder: {self.root}"), classes="hint", id="saves-folder")
                     with Horizontal(classes="dialog-buttons"):
                         yield Button("Resume (ctrl+r)", id="resume")
                         yield Button("Debrief (d)", id="debrief")
@@ -73,9 +74,14 @@ class StartScreen(Screen):
             options.highlighted = ids.index(start)
         table = self.query_one("#saves", DataTable)
         table.add_columns("Save", "Scenario", "Turn", "Last activity (UTC)", "State")
-        for s in saves.list_saves(self.root):
-            table.add_row(s.id, s.scenario, f"{s.turn}/{s.turns}", s.last_activity.replace("+00:00", ""),
-                          s.state + (f": {s.detail}" if s.detail else ""), key=str(s.folder))
+        try:
+            found = saves.list_saves(self.root)  # bad saves are rows too, named with the reason
+        except saves.SaveError as e:  # the saves folder itself is a file or unreadable
+            found = []
+            self.query_one("#saves-folder", Static).update(Text(f"Saves folder: {e}"))
+        for s in found:
+            table.add_row(Text(s.id), Text(s.scenario), f"{s.turn}/{s.turns}", s.last_activity.replace("+00:00", ""),
+                          Text(s.state + (f": {s.detail}" if s.detail else "")), key=str(s.folder))
         options.focus()
 
     def action_tab(self, tab: str) -> None:
@@ -124,8 +130,8 @@ class StartScreen(Screen):
         name = self.query_one("#name", Input).value.strip() or None
         try:
             session = Session.create(loaded.scenario, loaded.texts, self.root, name=name)
-        except OSError as e:
-            self.notify(f"Cannot create the save in {self.root}: {e.strerror or e}", severity="error")
+        except saves.SaveError as e:  # nothing was left behind
+            self.notify(str(e), title="Cannot create the save", severity="error", markup=False)
             return
         self.app.pop_screen()
         self.app.open_session(session)
