@@ -20,6 +20,13 @@ class SourceMap:
     def __init__(self, text: str):
         self.text = text
         self._positions: dict[Path, tuple[int, int]] | None = None
+        self._lines: list[str] | None = None
+
+    def line(self, number: int) -> str:
+        """The text of a line (1 = first), '' past the end; split once, not per lookup."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
     @property
     def positions(self) -> dict[Path, tuple[int, int]]:
@@ -127,9 +134,11 @@ class _Scanner:
             value = s[self.i + 3 : end]
             self.advance(end + 3 - self.i)
             return value
-        j = self.i + 1
-        while s[j] != q:
-            j += 2 if (q == '"' and s[j] == "\\") else 1
+        # Jump from quote to quote (str.find), skipping escaped ones: a long one-line string
+        # costs one scan in C, not a Python step per character.
+        j = s.index(q, self.i + 1)
+        while q == '"' and _escaped(s, j):
+            j = s.index(q, j + 1)
         value = s[self.i + 1 : j]
         self.i = j + 1
         return value
