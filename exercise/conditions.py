@@ -397,7 +397,7 @@ def check(tree, names: Names, suggest: Callable[[str, Any], str] | None = None) 
                 continue
             known = ["turn", "turns", "track", "team", "ally"]
             problems.append(ConditionError(
-                f"unknown name {'.'.join(parts)!r}{_suggest(parts[0], known)}; "
+                f"unknown name {'.'.join(parts)!r}{_suggest(parts[0], known) if head not in known else ''}; "
                 "names are turn, turns, track.<id>, team.<team>.<track>, ally.<ally>.spending", off))
         else:
             fname, args, off = node[1], node[2], node[3]

@@ -161,6 +161,102 @@ def test_describe_shows_values():
     assert cond.describe(tree, FakeWorld()) == 'track.us_trust = 2, fired("rail-blast") = true'
 
 
+# -- hostile conditions: bounded, located, never a traceback ------------------------
+
+
+def test_condition_longer_than_the_limit_is_refused_before_tokenizing(monkeypatch):
+    longest = "turn >= 1 and " * 98 + "turn >= 1 or turn ==   1"  # 200 values
+    assert len(longest) < cond.MAX_LENGTH
+    assert cond.check(cond.parse(longest.ljust(cond.MAX_LENGTH)), NAMES) == []
+
+    def no_scan(src):
+        raise AssertionError("a condition over the limit must not be tokenized")
+
+    monkeypatch.setattr(cond, "_scan", no_scan)
+    text = "turn >= 1 and " * 300_000  # 4.2 MB
+    with pytest.raises(cond.ConditionError) as e:
+        cond.parse(text)
+    assert e.value.offset == 0
+    assert f"{len(text):,} characters long; the limit is 4,000" in e.value.message
+
+
+@pytest.mark.parametrize("text,offset", [
+    ("(" * 130 + "turn" + ")" * 130, 32),
+    ("not " * 40 + "true", 4 * 32),
+    ("-" * 40 + "1 < 0", 32),
+    ("(not " * 20 + "true" + ")" * 20, 5 * 16),
+])
+def test_nesting_deeper_than_the_limit_is_a_located_error(text, offset):
+    with pytest.raises(cond.ConditionError) as e:
+        cond.parse(text)
+    assert "nested too deeply: more than 32 levels" in e.value.message
+    assert e.value.offset == offset
+
+
+def test_nesting_up_to_the_limit_parses_checks_and_evaluates():
+    text = "(" * 32 + "turn >= 4" + ")" * 32
+    tree = cond.parse(text)
+    assert cond.check(tree, NAMES) == []
+    assert cond.compile_expr(tree)(FakeWorld()) is True
+    assert cond.compile_expr(cond.parse("not " * 31 + "not false"))(FakeWorld()) is False
+
+
+def test_more_values_than_the_limit_is_a_located_error():
+    text = " or ".join(["1"] * 700)
+    assert len(text) <= cond.MAX_LENGTH
+    with pytest.raises(cond.ConditionError) as e:
+        cond.parse(text)
+    assert "more than 200 values" in e.value.message
+    assert e.value.offset == 5 * 200  # the 201st value
+
+
+def test_thousands_of_terms_never_recurse_per_term(monkeypatch):
+    # With the limits lifted, chains of 5,000 or/and/+ terms still parse, check, compile,
+    # evaluate and describe: none of them recurses once per term.
+    monkeypatch.setattr(cond, "MAX_LENGTH", 10**7)
+    monkeypatch.setattr(cond, "MAX_TERMS", 10**6)
+    ors = " or ".join(["turn == 3"] * 4999 + ['fired("rail-blast")'])
+    ands = " and ".join(['fired("rail-blast")'] * 5000)
+    sums = " + ".join(["1"] * 5000) + " == 5000 and " + " - ".join(["turn"] * 5000) + " == -19992"
+    mixed = " or ".join(f"(turn == {k} and not fired(\"nope{k}\"))" for k in range(5000))
+    for text, value in [(ors, True), (ands, True), (sums, True), (mixed, True)]:
+        tree = cond.parse(text)
+        assert bool(cond.compile_expr(tree)(FakeWorld())) is value, text[:40]
+        problems = cond.check(tree, NAMES)
+        assert len(problems) == (5000 if text is mixed else 0)
+        assert cond.describe(tree, FakeWorld())
+    assert cond.describe(cond.parse(ors), FakeWorld()) == 'turn = 4, fired("rail-blast") = true'
+
+
+_TOKENS = ["turn", "turns", "track.us_trust", "team.east.air", "ally.PL.spending", "track", "team",
+           'fired("rail-blast")', 'chosen("rail-blast", "a")', 'avg("air")', "fired(", '"x"', "'y'",
+           "and", "or", "not", "true", "false", "(", ")", "(", ")", ",", ".", "<", "<=", ">", ">=",
+           "==", "!=", "+", "-", "*", "/", "0", "1", "2.5", "@", "#", "\n", "\\", '"', "é"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(
+    st.lists(st.sampled_from(_TOKENS), max_size=80).map(" ".join),
+    st.lists(st.sampled_from(_TOKENS), max_size=80).map("".join),
+    st.text(max_size=60),
+    st.integers(0, 200).map(lambda n: "(" * n + "turn" + ")" * n),
+    st.integers(0, 300).map(lambda n: " or ".join(["turn == 1"] * max(n, 1))),
+))
+def test_any_text_is_a_tree_or_a_located_error(text):
+    try:
+        tree = cond.parse(text)
+    except cond.ConditionError as e:
+        assert 0 <= e.offset <= len(text)
+        assert e.message
+        return
+    problems = cond.check(tree, NAMES)
+    for problem in problems:
+        assert 0 <= problem.offset <= len(text)
+    if not problems:  # what checks can be compiled, evaluated and described
+        cond.compile_expr(tree)(FakeWorld())
+        cond.describe(tree, FakeWorld())
+
+
 # -- property: mutations never crash ------------------------------------------------
 
 BASE = tomllib.loads(MINI_PACK.read_text())
