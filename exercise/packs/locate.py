@@ -19,6 +19,7 @@ _BLANKS = re.compile(r"[ \t\r]*")
 _BLANKS_NL = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
 _SCALAR = re.compile(r"[^,\]}\n#]*")
+_SIMPLE_KEYVAL = re.compile(r"[ \t\r]*([A-Za-z0-9_\-]+)[ \t\r]*=[ \t\r]*")  # `key = ` (most lines)
 
 
 class SourceMap:
@@ -78,6 +79,12 @@ class _Scanner:
         self.out.setdefault(path, self.here())
 
     def advance(self, n: int = 1):
+        if n == 1:  # the common step over one bracket or comma
+            if self.s[self.i] == "\n":
+                self.line += 1
+                self.col0 = self.i + 1
+            self.i += 1
+            return
         start, end = self.i, self.i + n
         if end > len(self.s):
             raise IndexError("past the end")
@@ -89,15 +96,17 @@ class _Scanner:
 
     def skip_ws(self, newlines: bool = False):
         if newlines:
-            self.advance(_BLANKS_NL.match(self.s, self.i).end() - self.i)
+            end = _BLANKS_NL.match(self.s, self.i).end()
+            if end != self.i:
+                self.advance(end - self.i)
         else:
             self.i = _BLANKS.match(self.s, self.i).end()
 
     def skip_comment_eol(self):
         self.skip_ws()
         if self.i < len(self.s) and self.s[self.i] == "#":
-            while self.i < len(self.s) and self.s[self.i] != "\n":
-                self.i += 1
+            end = self.s.find("\n", self.i)
+            self.i = len(self.s) if end < 0 else end
 
     # -- keys ----------------------------------------------------------------
     def key_part(self) -> str:
@@ -180,6 +189,13 @@ class _Scanner:
             self.i = _SCALAR.match(s, self.i).end()
 
     def keyval(self, base: tuple):
+        m = _SIMPLE_KEYVAL.match(self.s, self.i)
+        if m is not None:  # one bare key: no dotted parts to walk
+            path = base + (m.group(1),)
+            self.out.setdefault(path, (self.line, m.start(1) - self.col0 + 1))
+            self.i = m.end()
+            self.value(path)
+            return
         parts = self.dotted_key()
         path = base
         for name, pos in parts:
