@@ -137,6 +137,28 @@ def _scan(src: str):
     yield ("end", "", len(src))
 
 
+_PARENS = re.compile(r"""[()]|"[^"\\]*"|'[^'\\]*'""")
+
+
+def _check_parentheses(src: str) -> None:
+    """Refuse parentheses nested past MAX_DEPTH before parsing: the same error the parser
+    would give, found by a regex over the brackets instead of eight calls per level."""
+    depth = 0
+    for m in _PARENS.finditer(src):
+        ch = m.group()
+        if ch == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConditionError(_too_deep(), m.start())
+        elif ch == ")":
+            depth -= 1
+
+
+def _too_deep() -> str:
+    return (f"condition is nested too deeply: more than {MAX_DEPTH} levels of parentheses, "
+            "'not' and '-'; simplify it")
+
+
 def _tokens(src: str) -> list[tuple[str, str, int]]:
     return list(_scan(src))
 
@@ -151,6 +173,8 @@ class _Parser:
             raise ConditionError(
                 f"condition is {len(src):,} characters long; the limit is {MAX_LENGTH:,}: "
                 "shorten it (e.g. tag the injects and use fired_tagged(\"tag\"))", 0)
+        if src.count("(") > MAX_DEPTH:
+            _check_parentheses(src)
         self.src = src
         self.toks: list[tuple[str, str, int]] = []
         self.pull = _scan(src).__next__
@@ -161,9 +185,7 @@ class _Parser:
     def deeper(self, off: int):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ConditionError(
-                f"condition is nested too deeply: more than {MAX_DEPTH} levels of parentheses, "
-                "'not' and '-'; simplify it", off)
+            raise ConditionError(_too_deep(), off)
 
     def peek(self):
         toks = self.toks

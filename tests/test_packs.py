@@ -197,6 +197,8 @@ def test_nesting_up_to_the_limit_parses_checks_and_evaluates():
     text = "(" * 32 + "turn >= 4" + ")" * 32
     tree = cond.parse(text)
     assert cond.check(tree, NAMES) == []
+    quoted = cond.parse('fired("' + "(" * 40 + '") or (turn > 1)')  # brackets in an id do not nest
+    assert "unknown inject" in cond.check(quoted, NAMES)[0].message
     assert cond.compile_expr(tree)(FakeWorld()) is True
     assert cond.compile_expr(cond.parse("not " * 31 + "not false"))(FakeWorld()) is False
 
