@@ -123,20 +123,6 @@ _COMPARE = {
 }
 
 
-def _scan(src: str):
-    """Tokens (kind, text, offset) one at a time, ending with ("end", "", len(src)):
-    the parser pulls them as it goes, so a condition that fails early is not read to
-    its end."""
-    for m in _SCAN.finditer(src):
-        kind = m.lastgroup
-        if kind == "end":
-            break
-        if kind == "bad":
-            raise ConditionError(f"unexpected character {m.group(kind)!r}", m.start(kind))
-        yield (kind, m.group(kind), m.start(kind))
-    yield ("end", "", len(src))
-
-
 _PARENS = re.compile(r"""[()]|"[^"\\]*"|'[^'\\]*'""")
 
 
@@ -160,7 +146,17 @@ def _too_deep() -> str:
 
 
 def _tokens(src: str) -> list[tuple[str, str, int]]:
-    return list(_scan(src))
+    """Tokens (kind, text, offset), ending with ("end", "", len(src))."""
+    out = []
+    for m in _SCAN.finditer(src):
+        kind = m.lastgroup
+        if kind == "end":
+            break
+        if kind == "bad":
+            raise ConditionError(f"unexpected character {m.group(kind)!r}", m.start(kind))
+        out.append((kind, m.group(kind), m.start(kind)))
+    out.append(("end", "", len(src)))
+    return out
 
 
 # AST nodes are tuples: ("num", v) ("bool", v) ("name", parts, off) ("call", f, args, off)
@@ -176,8 +172,7 @@ class _Parser:
         if src.count("(") > MAX_DEPTH:
             _check_parentheses(src)
         self.src = src
-        self.toks: list[tuple[str, str, int]] = []
-        self.pull = _scan(src).__next__
+        self.toks = _tokens(src)  # at most MAX_LENGTH characters, so reading all is bounded
         self.i = 0
         self.depth = 0
         self.terms = 0
@@ -188,10 +183,7 @@ class _Parser:
             raise ConditionError(_too_deep(), off)
 
     def peek(self):
-        toks = self.toks
-        while self.i >= len(toks):  # read on demand; "end" is never passed
-            toks.append(self.pull())
-        return toks[self.i]
+        return self.toks[self.i]
 
     def take(self, text: str | None = None, kind: str | None = None):
         tok = self.peek()

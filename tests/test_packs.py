@@ -169,10 +169,10 @@ def test_condition_longer_than_the_limit_is_refused_before_tokenizing(monkeypatc
     assert len(longest) < cond.MAX_LENGTH
     assert cond.check(cond.parse(longest.ljust(cond.MAX_LENGTH)), NAMES) == []
 
-    def no_scan(src):
+    def no_tokens(src):
         raise AssertionError("a condition over the limit must not be tokenized")
 
-    monkeypatch.setattr(cond, "_scan", no_scan)
+    monkeypatch.setattr(cond, "_tokens", no_tokens)
     text = "turn >= 1 and " * 300_000  # 4.2 MB
     with pytest.raises(cond.ConditionError) as e:
         cond.parse(text)
