@@ -17,6 +17,13 @@ Grammar (lowest precedence first):
     atom    := NUMBER | "true" | "false" | name ("." name)* | func "(" STRING ("," STRING)* ")"
              | "(" expr ")"
 Division by zero gives 0, so a condition can never crash a running exercise.
+
+Limits, so that no text can stall the validator or the engine: at most MAX_LENGTH
+characters, MAX_DEPTH levels of nesting (parentheses, `not`, unary `-`) and MAX_TERMS
+values; going past one is a ConditionError at the place it happens, naming the limit.
+Tokenizing is one pass of a compiled regex; chains of `and`/`or` become one n-ary node
+("and", a, b, c, ...) and chains of + - * / are compiled into loops, so neither parsing,
+checking, compiling, evaluating nor describing recurses per term.
 """
 
 from __future__ import annotations
@@ -88,14 +95,22 @@ NAMES_HELP = {
     "ally.<ally>.spending": "an ally's defence spending, % of GDP (also .gdp)",
 }
 
-_TOKEN = re.compile(
+MAX_LENGTH = 4000  # characters
+MAX_DEPTH = 32  # nested parentheses, `not` and unary `-`
+MAX_TERMS = 200  # values: numbers, true/false, names and function calls
+
+# One pattern for everything, so scanning is the regex engine's loop: every position
+# matches (a token, `bad` for any other character, or `end`), never re-slicing the text.
+_SCAN = re.compile(
     r"""\s*(?:
         (?P<num>\d+(?:\.\d+)?)
       | (?P<str>"[^"\\]*"|'[^'\\]*')
       | (?P<name>[A-Za-z_][A-Za-z0-9_\-]*)
       | (?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|,|\.)
+      | (?P<end>\Z)
+      | (?P<bad>.)
     )""",
-    re.X,
+    re.X | re.S,
 )
 _KEYWORDS = {"and", "or", "not", "true", "false"}
 _COMPARE = {
@@ -108,37 +123,70 @@ _COMPARE = {
 }
 
 
+_PARENS = re.compile(r"""[()]|"[^"\\]*"|'[^'\\]*'""")
+
+
+def _check_parentheses(src: str) -> None:
+    """Refuse parentheses nested past MAX_DEPTH before parsing: the same error the parser
+    would give, found by a regex over the brackets instead of eight calls per level."""
+    depth = 0
+    for m in _PARENS.finditer(src):
+        ch = m.group()
+        if ch == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConditionError(_too_deep(), m.start())
+        elif ch == ")":
+            depth -= 1
+
+
+def _too_deep() -> str:
+    return (f"condition is nested too deeply: more than {MAX_DEPTH} levels of parentheses, "
+            "'not' and '-'; simplify it")
+
+
 def _tokens(src: str) -> list[tuple[str, str, int]]:
-    out, pos = [], 0
-    while pos < len(src):
-        if src[pos:].strip() == "":
-            break
-        m = _TOKEN.match(src, pos)
-        if not m or m.end() == pos:
-            bad = pos + len(src[pos:]) - len(src[pos:].lstrip())
-            raise ConditionError(f"unexpected character {src[bad]!r}", bad)
+    """Tokens (kind, text, offset), ending with ("end", "", len(src))."""
+    out = []
+    for m in _SCAN.finditer(src):
         kind = m.lastgroup
-        text = m.group(kind)
-        out.append((kind, text, m.start(kind)))
-        pos = m.end()
+        if kind == "end":
+            break
+        if kind == "bad":
+            raise ConditionError(f"unexpected character {m.group(kind)!r}", m.start(kind))
+        out.append((kind, m.group(kind), m.start(kind)))
     out.append(("end", "", len(src)))
     return out
 
 
 # AST nodes are tuples: ("num", v) ("bool", v) ("name", parts, off) ("call", f, args, off)
-# ("str", s, off) ("cmp", op, l, r) ("arith", op, l, r) ("and", l, r) ("or", l, r)
-# ("not", x) ("neg", x)
+# ("str", s, off) ("cmp", op, l, r) ("arith", op, l, r) ("and", a, b, ...) ("or", a, b, ...)
+# ("not", x) ("neg", x). `and`/`or` hold two or more operands.
 class _Parser:
     def __init__(self, src: str):
+        if len(src) > MAX_LENGTH:
+            # Refused before tokenizing: the length alone says it is not a condition to keep.
+            raise ConditionError(
+                f"condition is {len(src):,} characters long; the limit is {MAX_LENGTH:,}: "
+                "shorten it (e.g. tag the injects and use fired_tagged(\"tag\"))", 0)
+        if src.count("(") > MAX_DEPTH:
+            _check_parentheses(src)
         self.src = src
-        self.toks = _tokens(src)
+        self.toks = _tokens(src)  # at most MAX_LENGTH characters, so reading all is bounded
         self.i = 0
+        self.depth = 0
+        self.terms = 0
+
+    def deeper(self, off: int):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(_too_deep(), off)
 
     def peek(self):
         return self.toks[self.i]
 
     def take(self, text: str | None = None, kind: str | None = None):
-        tok = self.toks[self.i]
+        tok = self.peek()
         if (text is not None and tok[1] != text) or (kind is not None and tok[0] != kind):
             want = repr(text) if text else kind
             got = "the end" if tok[0] == "end" else repr(tok[1])
@@ -156,24 +204,30 @@ class _Parser:
         return node
 
     def expr(self):
-        node = self.conj()
-        while self.peek()[1] == "or":
+        items = [self.conj()]
+        while self.peek()[1] == "or" and self.peek()[0] == "name":
             self.i += 1
-            node = ("or", node, self.conj())
-        return node
+            items.append(self.conj())
+        return items[0] if len(items) == 1 else ("or", *items)
 
     def conj(self):
-        node = self.neg()
-        while self.peek()[1] == "and":
+        items = [self.neg()]
+        while self.peek()[1] == "and" and self.peek()[0] == "name":
             self.i += 1
-            node = ("and", node, self.neg())
-        return node
+            items.append(self.neg())
+        return items[0] if len(items) == 1 else ("and", *items)
 
     def neg(self):
-        if self.peek()[1] == "not":
+        count, start = 0, self.depth
+        while self.peek()[1] == "not" and self.peek()[0] == "name":
+            self.deeper(self.peek()[2])
             self.i += 1
-            return ("not", self.neg())
-        return self.compare()
+            count += 1
+        node = self.compare()
+        for _ in range(count):
+            node = ("not", node)
+        self.depth = start
+        return node
 
     def compare(self):
         node = self.sum()
@@ -201,20 +255,35 @@ class _Parser:
         return node
 
     def unary(self):
-        if self.peek()[0] == "op" and self.peek()[1] == "-":
+        count, start = 0, self.depth
+        while self.peek()[0] == "op" and self.peek()[1] == "-":
+            self.deeper(self.peek()[2])
             self.i += 1
-            return ("neg", self.unary())
-        return self.atom()
+            count += 1
+        node = self.atom()
+        for _ in range(count):
+            node = ("neg", node)
+        self.depth = start
+        return node
 
     def atom(self):
         kind, text, off = self.peek()
+        if kind in ("num", "name"):
+            self.terms += 1
+            if self.terms > MAX_TERMS:
+                raise ConditionError(
+                    f"condition has more than {MAX_TERMS} values (numbers, names and calls); "
+                    "split it or simplify it", off)
         if kind == "num":
             self.i += 1
             return ("num", float(text))
         if kind == "op" and text == "(":
+            start = self.depth
+            self.deeper(off)
             self.i += 1
             node = self.expr()
             self.take(")")
+            self.depth = start
             return node
         if kind == "str":
             raise ConditionError("a quoted id can only be an argument of a function such as fired(...)", off)
@@ -262,8 +331,36 @@ def _suggest(word: str, choices) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def check(tree, names: Names) -> list[ConditionError]:
-    """Every unknown name, function or id in a parsed expression, each with its offset."""
+def _children(node) -> tuple:
+    """The sub-expressions of a node, left to right."""
+    tag = node[0]
+    if tag in ("and", "or"):
+        return node[1:]
+    if tag in ("cmp", "arith"):
+        return node[2:]
+    if tag in ("not", "neg"):
+        return node[1:]
+    return ()
+
+
+def _leaves(tree):
+    """Names and calls, left to right, walked with a stack: a tree of any depth is fine."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node[0] in ("name", "call"):
+            yield node
+        else:
+            stack.extend(reversed(_children(node)))
+
+
+def check(tree, names: Names, suggest: Callable[[str, Any], str] | None = None) -> list[ConditionError]:
+    """Every unknown name, function or id in a parsed expression, each with its offset.
+
+    `suggest(word, choices)` gives the " (did you mean ...?)" hint; the validator passes
+    one with a budget, so thousands of unknown ids cannot make it quadratic.
+    """
+    suggest = suggest or _suggest
     problems: list[ConditionError] = []
 
     def need(kind: str, value: str, off: int, inject: str | None = None):
@@ -282,69 +379,71 @@ def check(tree, names: Names) -> list[ConditionError]:
         if kind == "team_track" and value in names.world_tracks:
             msg = f"{value!r} is a world track; write track.{value} instead"
         else:
-            msg = f"unknown {label} {value!r}{where}{_suggest(value, pool)}"
+            msg = f"unknown {label} {value!r}{where}{suggest(value, pool)}"
         problems.append(ConditionError(msg, off))
 
-    def walk(node):
-        tag = node[0]
-        if tag == "name":
+    for node in _leaves(tree):
+        if node[0] == "name":
             parts, off = node[1], node[2]
             head = parts[0]
             if parts in (("turn",), ("turns",)):
-                return
+                continue
             if head == "track" and len(parts) == 2:
                 if parts[1] not in names.world_tracks:
                     if parts[1] in names.team_tracks:
                         msg = (f"{parts[1]!r} is a team track: use team.<team>.{parts[1]} "
                                f"or avg(\"{parts[1]}\")")
                     else:
-                        msg = f"unknown track {parts[1]!r}{_suggest(parts[1], names.world_tracks)}"
+                        msg = f"unknown track {parts[1]!r}{suggest(parts[1], names.world_tracks)}"
                     problems.append(ConditionError(msg, off))
-                return
+                continue
             if head == "team" and len(parts) == 3:
                 need("team", parts[1], off)
                 need("team_track", parts[2], off)
-                return
+                continue
             if head == "ally" and len(parts) == 3:
                 if parts[1] not in names.allies:
                     problems.append(ConditionError(
-                        f"unknown ally {parts[1]!r}{_suggest(parts[1], names.allies)}", off))
+                        f"unknown ally {parts[1]!r}{suggest(parts[1], names.allies)}", off))
                 if parts[2] not in ("spending", "gdp"):
                     problems.append(ConditionError(
                         f"unknown ally attribute {parts[2]!r} (use spending or gdp)", off))
-                return
+                continue
             known = ["turn", "turns", "track", "team", "ally"]
             problems.append(ConditionError(
-                f"unknown name {'.'.join(parts)!r}{_suggest(parts[0], known)}; "
+                f"unknown name {'.'.join(parts)!r}{_suggest(parts[0], known) if head not in known else ''}; "
                 "names are turn, turns, track.<id>, team.<team>.<track>, ally.<ally>.spending", off))
-        elif tag == "call":
+        else:
             fname, args, off = node[1], node[2], node[3]
             if fname not in FUNCTIONS:
                 problems.append(ConditionError(
                     f"unknown function {fname!r}{_suggest(fname, FUNCTIONS)}", off))
-                return
+                continue
             kinds = FUNCTIONS[fname][0]
             if len(args) != len(kinds):
                 sig = ", ".join(kinds)
                 problems.append(ConditionError(f"{fname}() takes {len(kinds)} argument(s): {fname}({sig})", off))
-                return
+                continue
             for kind, arg in zip(kinds, args):
                 need(kind, arg[1], arg[2], inject=args[0][1] if kind == "option" else None)
-        elif tag in ("and", "or", "cmp", "arith"):
-            for child in node[-2:]:
-                walk(child)
-        elif tag in ("not", "neg"):
-            walk(node[1])
-
-    walk(tree)
     return problems
 
 
 Compiled = Callable[[World], Any]
 
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+
+
+def _divide(x, d):
+    return x / d if d else 0.0
+
 
 def compile_expr(tree) -> Compiled:
-    """Turn a parsed expression into a closure over a World."""
+    """Turn a parsed expression into a closure over a World.
+
+    Recursion here follows only nesting (parentheses, not, -, comparisons), which the
+    parser bounds by MAX_DEPTH; `and`/`or` and arithmetic chains become loops.
+    """
     tag = tree[0]
     if tag in ("num", "bool"):
         value = tree[1]
@@ -366,12 +465,16 @@ def compile_expr(tree) -> Compiled:
     if tag == "call":
         fname, args = tree[1], tuple(a[1] for a in tree[2])
         return lambda w: w.call(fname, args)
-    if tag == "and":
-        a, b = compile_expr(tree[1]), compile_expr(tree[2])
-        return lambda w: bool(a(w)) and bool(b(w))
-    if tag == "or":
-        a, b = compile_expr(tree[1]), compile_expr(tree[2])
-        return lambda w: bool(a(w)) or bool(b(w))
+    if tag in ("and", "or"):
+        parts = tuple(compile_expr(c) for c in tree[1:])
+        if len(parts) == 2:  # the common case, without a loop
+            a, b = parts
+            if tag == "and":
+                return lambda w: bool(a(w)) and bool(b(w))
+            return lambda w: bool(a(w)) or bool(b(w))
+        if tag == "and":
+            return lambda w: all(p(w) for p in parts)
+        return lambda w: any(p(w) for p in parts)
     if tag == "not":
         a = compile_expr(tree[1])
         return lambda w: not a(w)
@@ -382,14 +485,25 @@ def compile_expr(tree) -> Compiled:
         op, a, b = _COMPARE[tree[1]], compile_expr(tree[2]), compile_expr(tree[3])
         return lambda w: op(a(w), b(w))
     if tag == "arith":
-        a, b = compile_expr(tree[2]), compile_expr(tree[3])
-        if tree[1] == "/":
-            def div(w):
-                d = b(w)
-                return a(w) / d if d else 0.0
-            return div
-        op = {"+": operator.add, "-": operator.sub, "*": operator.mul}[tree[1]]
-        return lambda w: op(a(w), b(w))
+        # A chain a + b - c * ... is left-nested: walk down its left spine, not recursively.
+        steps = []
+        node = tree
+        while node[0] == "arith":
+            steps.append((_divide if node[1] == "/" else _ARITH[node[1]], compile_expr(node[3])))
+            node = node[2]
+        first = compile_expr(node)
+        steps.reverse()
+        if len(steps) == 1:
+            (op, b), = steps
+            return lambda w: op(first(w), b(w))
+        steps = tuple(steps)
+
+        def chain(w):
+            v = first(w)
+            for op, f in steps:
+                v = op(v, f(w))
+            return v
+        return chain
     raise AssertionError(f"unknown node {tag}")
 
 
@@ -400,23 +514,14 @@ def compile_condition(src: str) -> Compiled:
 def describe(tree, world: World) -> str:
     """The expression's names and calls with their values, for 'why did this hold'."""
     seen: dict[str, Any] = {}
-
-    def walk(node):
-        tag = node[0]
-        if tag == "name" and node[1] not in (("turn",), ("turns",)):
-            seen[".".join(node[1])] = compile_expr(node)(world)
-        elif tag == "name":
-            seen[node[1][0]] = compile_expr(node)(world)
-        elif tag == "call":
+    for node in _leaves(tree):
+        if node[0] == "name":
+            key = ".".join(node[1]) if node[1] not in (("turn",), ("turns",)) else node[1][0]
+        else:
             args = ", ".join(f'"{a[1]}"' for a in node[2])
-            seen[f"{node[1]}({args})"] = compile_expr(node)(world)
-        elif tag in ("and", "or", "cmp", "arith"):
-            walk(node[-2])
-            walk(node[-1])
-        elif tag in ("not", "neg"):
-            walk(node[1])
-
-    walk(tree)
+            key = f"{node[1]}({args})"
+        if key not in seen:
+            seen[key] = compile_expr(node)(world)
     return ", ".join(f"{k} = {_fmt(v)}" for k, v in seen.items())
 
 

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from exercise import conditions as cond
@@ -159,6 +159,114 @@ def test_condition_name_checks(text, fragment):
 def test_describe_shows_values():
     tree = cond.parse('track.us_trust <= 2 and fired("rail-blast")')
     assert cond.describe(tree, FakeWorld()) == 'track.us_trust = 2, fired("rail-blast") = true'
+
+
+# -- hostile conditions: bounded, located, never a traceback ------------------------
+
+
+def test_condition_longer_than_the_limit_is_refused_before_tokenizing(monkeypatch):
+    longest = "turn >= 1 and " * 98 + "turn >= 1 or turn ==   1"  # 200 values
+    assert len(longest) < cond.MAX_LENGTH
+    assert cond.check(cond.parse(longest.ljust(cond.MAX_LENGTH)), NAMES) == []
+
+    def no_tokens(src):
+        raise AssertionError("a condition over the limit must not be tokenized")
+
+    monkeypatch.setattr(cond, "_tokens", no_tokens)
+    text = "turn >= 1 and " * 300_000  # 4.2 MB
+    with pytest.raises(cond.ConditionError) as e:
+        cond.parse(text)
+    assert e.value.offset == 0
+    assert f"{len(text):,} characters long; the limit is 4,000" in e.value.message
+
+
+@pytest.mark.parametrize("text,offset", [
+    ("(" * 130 + "turn" + ")" * 130, 32),
+    ("not " * 40 + "true", 4 * 32),
+    ("-" * 40 + "1 < 0", 32),
+    ("(not " * 20 + "true" + ")" * 20, 5 * 16),
+])
+def test_nesting_deeper_than_the_limit_is_a_located_error(text, offset):
+    with pytest.raises(cond.ConditionError) as e:
+        cond.parse(text)
+    assert "nested too deeply: more than 32 levels" in e.value.message
+    assert e.value.offset == offset
+
+
+def test_nesting_up_to_the_limit_parses_checks_and_evaluates():
+    text = "(" * 32 + "turn >= 4" + ")" * 32
+    tree = cond.parse(text)
+    assert cond.check(tree, NAMES) == []
+    quoted = cond.parse('fired("' + "(" * 40 + '") or (turn > 1)')  # brackets in an id do not nest
+    assert "unknown inject" in cond.check(quoted, NAMES)[0].message
+    assert cond.compile_expr(tree)(FakeWorld()) is True
+    assert cond.compile_expr(cond.parse("not " * 31 + "not false"))(FakeWorld()) is False
+
+
+def test_more_values_than_the_limit_is_a_located_error():
+    text = " or ".join(["1"] * 700)
+    assert len(text) <= cond.MAX_LENGTH
+    with pytest.raises(cond.ConditionError) as e:
+        cond.parse(text)
+    assert "more than 200 values" in e.value.message
+    assert e.value.offset == 5 * 200  # the 201st value
+
+
+def test_thousands_of_terms_never_recurse_per_term(monkeypatch):
+    # With the limits lifted, chains of 5,000 or/and/+ terms still parse, check, compile,
+    # evaluate and describe: none of them recurses once per term.
+    monkeypatch.setattr(cond, "MAX_LENGTH", 10**7)
+    monkeypatch.setattr(cond, "MAX_TERMS", 10**6)
+    ors = " or ".join(["turn == 3"] * 4999 + ['fired("rail-blast")'])
+    ands = " and ".join(['fired("rail-blast")'] * 5000)
+    sums = " + ".join(["1"] * 5000) + " == 5000 and " + " - ".join(["turn"] * 5000) + " == -19992"
+    mixed = " or ".join(f"(turn == {k} and not fired(\"nope{k}\"))" for k in range(5000))
+    for text, value in [(ors, True), (ands, True), (sums, True), (mixed, True)]:
+        tree = cond.parse(text)
+        assert bool(cond.compile_expr(tree)(FakeWorld())) is value, text[:40]
+        problems = cond.check(tree, NAMES)
+        assert len(problems) == (5000 if text is mixed else 0)
+        assert cond.describe(tree, FakeWorld())
+    assert cond.describe(cond.parse(ors), FakeWorld()) == 'turn = 4, fired("rail-blast") = true'
+
+
+class AnyWorld(FakeWorld):
+    def call(self, fn, args):
+        return 1.0
+
+
+_TOKENS = ["turn", "turns", "track.us_trust", "team.east.air", "ally.PL.spending", "track", "team",
+           'fired("rail-blast")', 'chosen("rail-blast", "a")', 'avg("air")', "fired(", '"x"', "'y'",
+           "and", "or", "not", "true", "false", "(", ")", "(", ")", ",", ".", "<", "<=", ">", ">=",
+           "==", "!=", "+", "-", "*", "/", "0", "1", "2.5", "@", "#", "\n", "\\", '"', "é"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(
+    st.lists(st.sampled_from(_TOKENS), max_size=80).map(" ".join),
+    st.lists(st.sampled_from(_TOKENS), max_size=80).map("".join),
+    st.text(max_size=60),
+    st.one_of(st.integers(0, 40), st.integers(100, 1200)).map(lambda n: "(" * n + "turn" + ")" * n),
+    st.one_of(st.integers(1, 40), st.integers(190, 6000)).map(lambda n: " or ".join(["1"] * n)),
+))
+# Hypothesis raises the recursion limit while it runs, so these are far deeper than the
+# 130 parentheses and 1,000 terms that used to end in a RecursionError outside it.
+@example("(" * 1000 + "turn" + ")" * 1000)
+@example(" or ".join(["1"] * 6000))
+@example("turn >= 1 and " * 1000)
+def test_any_text_is_a_tree_or_a_located_error(text):
+    try:
+        tree = cond.parse(text)
+    except cond.ConditionError as e:
+        assert 0 <= e.offset <= len(text)
+        assert e.message
+        return
+    problems = cond.check(tree, NAMES)
+    for problem in problems:
+        assert 0 <= problem.offset <= len(text)
+    if not problems:  # what checks can be compiled, evaluated and described
+        cond.compile_expr(tree)(AnyWorld())
+        cond.describe(tree, AnyWorld())
 
 
 # -- property: mutations never crash ------------------------------------------------

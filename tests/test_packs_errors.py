@@ -202,3 +202,83 @@ def test_exit_codes_and_summary(tmp_path):
     assert res.stdout.strip().splitlines()[-1].startswith("FAILED:")
     usage = _cli("validate", "--no-such-option")
     assert usage.returncode == 2
+
+
+# -- hostile packs: bounded work, located errors, no traceback ---------------------
+
+HOSTILE_INJECT = '[[inject]]\nid = "{id}"\ntitle = "t"\nwindow = [1, 2]\ncondition = \'{condition}\'\n\n'
+
+
+def _hostile_pack(tmp_path, name, conditions, ids=None):
+    (tmp_path / "injects").mkdir(exist_ok=True)
+    path = tmp_path / "injects" / f"{name}.toml"
+    body = "".join(HOSTILE_INJECT.format(id=(ids[n] if ids else f"h-{n}"), condition=c)
+                   for n, c in enumerate(conditions))
+    path.write_text(PACK_HEAD.format(stem=name) + body)
+    return path
+
+
+def test_conditions_past_the_limits_are_located_errors_not_tracebacks(tmp_path):
+    conditions = [
+        "(" * 130 + "turn >= 1" + ")" * 130,
+        " or ".join(["turn == 1"] * 1000),
+        " or ".join(["1"] * 700),
+        "not " * 40 + "true",
+        "turn >= 1 and " * 50_000,
+    ]
+    path = _hostile_pack(tmp_path, "hostile", conditions)
+    res = _cli("validate", "-s", str(MINI), str(path), cwd=tmp_path)
+    assert "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert res.returncode == 1
+    out = res.stdout
+    # Line 9 is the first condition (4 header lines, 6 per inject); col 14 is its first character.
+    assert ("injects/hostile.toml:9:46: error: in condition: condition is nested too deeply: "
+            "more than 32 levels of parentheses, 'not' and '-'; simplify it (inject 'h-0')") in out
+    assert ("injects/hostile.toml:15:14: error: in condition: condition is 12,996 characters long; "
+            "the limit is 4,000") in out
+    assert "injects/hostile.toml:21:1014: error: in condition: condition has more than 200 values" in out
+    assert "injects/hostile.toml:27:142: error: in condition: condition is nested too deeply" in out
+    assert "injects/hostile.toml:33:14: error: in condition: condition is 700,000 characters long" in out
+    assert "5 error(s)" in out.splitlines()[-1]
+
+
+def test_thousands_of_unknown_ids_are_reported_with_bounded_hints(tmp_path, monkeypatch):
+    # 400 injects named gen-N, each naming a missing inject one typo away (gen-Nx), so that
+    # every one of them would get a hint: only the first MAX_SUGGESTIONS do, and every
+    # problem is still located.
+    from exercise.packs.problems import MAX_SUGGESTIONS
+
+    n = 400
+    ids = [f"gen-{k}" for k in range(n)]
+    path = _hostile_pack(tmp_path, "unknown", [f'fired("gen-{k}x")' for k in range(n)], ids)
+    monkeypatch.chdir(tmp_path)
+    report = validate([path], str(MINI))
+    errors = report.problems.errors
+    assert len(errors) == n
+    assert all(p.line is not None and p.col == 20 for p in errors)
+    hinted = [p for p in errors if "did you mean" in p.message]
+    assert len(hinted) == MAX_SUGGESTIONS
+    assert "unknown inject 'gen-0x' (did you mean 'gen-0'?) (inject 'gen-0')" in hinted[0].message
+
+
+def test_a_large_pool_still_gives_typo_hints(tmp_path, monkeypatch):
+    ids = [f"alpha-{k}" for k in range(400)]  # above the size where hints use the index
+    conditions = ["turn >= 1"] * 399 + ['fired("alpah-7") or fired("alpha-7-") or fired("zzz")']
+    path = _hostile_pack(tmp_path, "pool", conditions, ids)
+    monkeypatch.chdir(tmp_path)
+    messages = [p.message for p in validate([path], str(MINI)).problems.errors]
+    assert any("unknown inject 'alpah-7' (did you mean 'alpha-7'?)" in m for m in messages), messages
+    assert any("unknown inject 'alpha-7-' (did you mean 'alpha-7'?)" in m for m in messages), messages
+    assert any(m.startswith("in condition: unknown inject 'zzz' (inject") for m in messages), messages
+
+
+def test_at_most_200_problems_per_file_are_printed_then_a_count(tmp_path):
+    path = _hostile_pack(tmp_path, "many", [f'fired("nope-{k}")' for k in range(260)])
+    res = _cli("validate", "-q", "-s", str(MINI), str(path), cwd=tmp_path)
+    lines = res.stdout.splitlines()
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert len(lines) == 200 + 2, lines[-3:]
+    assert all(line.startswith("injects/many.toml:") and ": error: " in line for line in lines[:200])
+    assert lines[200] == ("injects/many.toml: note: 60 more errors in this file not shown "
+                          "(the first 200 are above); fix those and run validate again")
+    assert lines[201].startswith("FAILED: 1 file(s), 0 scenario(s), 260 inject(s), 260 error(s)")

@@ -79,7 +79,12 @@ def validate(paths: list[Path], scenario: str | None = None) -> Report:
         key = path.resolve() if path.exists() else path
         if key in covered:
             continue
-        pack, src, _ = loader.load_pack(path, report.problems)
+        broken: set = set()
+        pack, src, doc = loader.load_pack(path, report.problems, broken)
+        if path.exists():
+            # Checked against its hosts below from this same reading: a large pack is parsed,
+            # structured and located once, not once more per check.
+            read_packs[path.resolve()] = (pack, src, doc, broken)
         report.files.add(src.display)
         if pack is None:
             continue
@@ -125,5 +130,5 @@ def _check_pack_in(pack_path: Path, host: Path, report: Report, read_packs: dict
     check_scenario(loaded, problems)
     # Only what concerns the pack itself: the host's own problems are the host's business.
     for p in problems.items:
-        if p.file == src.display and p not in report.problems.items:
-            report.problems.items.append(p)
+        if p.file == src.display:
+            report.problems.keep(p)

@@ -9,9 +9,17 @@ position is always the key itself or the table that holds it, never an invented 
 
 from __future__ import annotations
 
+import re
+
 Path = tuple  # of str | int
 
-_BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+# Runs matched by the regex engine, not a Python step per character: a file with errors
+# everywhere is located in one pass at a fraction of the cost of parsing it.
+_BLANKS = re.compile(r"[ \t\r]*")
+_BLANKS_NL = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
+_SCALAR = re.compile(r"[^,\]}\n#]*")
+_SIMPLE_KEYVAL = re.compile(r"[ \t\r]*([A-Za-z0-9_\-]+)[ \t\r]*=[ \t\r]*")  # `key = ` (most lines)
 
 
 class SourceMap:
@@ -20,6 +28,13 @@ class SourceMap:
     def __init__(self, text: str):
         self.text = text
         self._positions: dict[Path, tuple[int, int]] | None = None
+        self._lines: list[str] | None = None
+
+    def line(self, number: int) -> str:
+        """The text of a line (1 = first), '' past the end; split once, not per lookup."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
     @property
     def positions(self) -> dict[Path, tuple[int, int]]:
@@ -64,29 +79,34 @@ class _Scanner:
         self.out.setdefault(path, self.here())
 
     def advance(self, n: int = 1):
-        for _ in range(n):
+        if n == 1:  # the common step over one bracket or comma
             if self.s[self.i] == "\n":
                 self.line += 1
                 self.col0 = self.i + 1
             self.i += 1
+            return
+        start, end = self.i, self.i + n
+        if end > len(self.s):
+            raise IndexError("past the end")
+        lines = self.s.count("\n", start, end)
+        if lines:
+            self.line += lines
+            self.col0 = self.s.rfind("\n", start, end) + 1
+        self.i = end
 
     def skip_ws(self, newlines: bool = False):
-        s = self.s
-        while self.i < len(s):
-            ch = s[self.i]
-            if ch in " \t\r" or (newlines and ch == "\n"):
-                self.advance()
-            elif ch == "#" and newlines:
-                while self.i < len(s) and s[self.i] != "\n":
-                    self.i += 1
-            else:
-                break
+        if newlines:
+            end = _BLANKS_NL.match(self.s, self.i).end()
+            if end != self.i:
+                self.advance(end - self.i)
+        else:
+            self.i = _BLANKS.match(self.s, self.i).end()
 
     def skip_comment_eol(self):
         self.skip_ws()
         if self.i < len(self.s) and self.s[self.i] == "#":
-            while self.i < len(self.s) and self.s[self.i] != "\n":
-                self.i += 1
+            end = self.s.find("\n", self.i)
+            self.i = len(self.s) if end < 0 else end
 
     # -- keys ----------------------------------------------------------------
     def key_part(self) -> str:
@@ -94,12 +114,11 @@ class _Scanner:
         ch = s[self.i]
         if ch in "\"'":
             return self.string()
-        start = self.i
-        while self.i < len(s) and s[self.i] in _BARE:
-            self.i += 1
-        if self.i == start:
+        m = _BARE_KEY.match(s, self.i)
+        if m is None:
             raise ValueError("not a key")
-        return s[start : self.i]
+        self.i = m.end()
+        return m.group()
 
     def dotted_key(self) -> list[tuple[str, tuple[int, int]]]:
         parts = []
@@ -127,9 +146,11 @@ class _Scanner:
             value = s[self.i + 3 : end]
             self.advance(end + 3 - self.i)
             return value
-        j = self.i + 1
-        while s[j] != q:
-            j += 2 if (q == '"' and s[j] == "\\") else 1
+        # Jump from quote to quote (str.find), skipping escaped ones: a long one-line string
+        # costs one scan in C, not a Python step per character.
+        j = s.index(q, self.i + 1)
+        while q == '"' and _escaped(s, j):
+            j = s.index(q, j + 1)
         value = s[self.i + 1 : j]
         self.i = j + 1
         return value
@@ -165,10 +186,16 @@ class _Scanner:
                 if s[self.i] == ",":
                     self.advance()
         else:
-            while self.i < len(s) and s[self.i] not in ",]}\n#":
-                self.i += 1
+            self.i = _SCALAR.match(s, self.i).end()
 
     def keyval(self, base: tuple):
+        m = _SIMPLE_KEYVAL.match(self.s, self.i)
+        if m is not None:  # one bare key: no dotted parts to walk
+            path = base + (m.group(1),)
+            self.out.setdefault(path, (self.line, m.start(1) - self.col0 + 1))
+            self.i = m.end()
+            self.value(path)
+            return
         parts = self.dotted_key()
         path = base
         for name, pos in parts:

@@ -3,6 +3,9 @@
     injects/hybrid.toml:42:5: error: unknown key 'trun' in inject 'rail-blast' (did you mean 'turn'?)
 
 Loading never stops at the first problem: every check adds to a `Problems` collector.
+A hostile file cannot make that slow or the report useless: adding a problem is O(1),
+did-you-mean hints have a budget per collector (MAX_SUGGESTIONS lookups) and use an index
+for large pools, and at most MAX_SHOWN_PER_FILE problems per file are printed.
 """
 
 from __future__ import annotations
@@ -10,6 +13,11 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 from typing import Iterable, Literal
+
+MAX_SUGGESTIONS = 50  # did-you-mean lookups per collector; after that, messages carry no hint
+MAX_SHOWN_PER_FILE = 200  # problems printed per file; the rest are counted on one line
+_LARGE_POOL = 300  # above this many choices, look up near ids in an index instead of difflib
+_INDEXED_LENGTH = 40  # longer words are not indexed (their deletions would cost too much)
 
 import attrs
 
@@ -21,7 +29,7 @@ class Problem:
     file: str
     line: int | None
     col: int | None
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "note"]
     message: str
 
     def __str__(self) -> str:
@@ -60,13 +68,64 @@ def display_path(path: Path) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    """' (did you mean 'x'?)' for the closest choice, or ''. Unbudgeted: for small pools
+    (keys of a table, pack names); cross-reference checks use `Problems.did_you_mean`."""
+    return _hint(str(word), frozenset(map(str, choices)), {})
+
+
+def _hint(word: str, pool: frozenset, indexes: dict) -> str:
+    if len(pool) <= _LARGE_POOL:
+        close = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
+        return f" (did you mean {close[0]!r}?)" if close else ""
+    # Large pool: only ids one deletion away from a deletion of the word (an edit or two:
+    # a typo, a swap, a missing or extra character), ranked by difflib. Costs the word's
+    # length squared, not the pool's size.
+    if len(word) > _INDEXED_LENGTH:
+        return ""
+    index = indexes.get(pool)
+    if index is None:
+        index = indexes[pool] = _deletion_index(pool)
+    near = set()
+    for variant in _deletions(word):
+        near.update(index.get(variant, ()))
+    close = difflib.get_close_matches(word, sorted(near), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _deletion_index(pool: frozenset) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for choice in pool:
+        if len(choice) <= _INDEXED_LENGTH + 1:
+            for variant in _deletions(choice):
+                index.setdefault(variant, []).append(choice)
+    return index
 
 
 @attrs.define
 class Problems:
     items: list[Problem] = attrs.field(factory=list)
+    _seen: set = attrs.field(factory=set, init=False, repr=False)
+    _suggestions_left: int = attrs.field(default=MAX_SUGGESTIONS, init=False, repr=False)
+    _indexes: dict = attrs.field(factory=dict, init=False, repr=False)
+
+    def did_you_mean(self, word: str, choices: Iterable[str]) -> str:
+        """Like `did_you_mean`, within this collector's budget of lookups, so that thousands
+        of unknown ids against thousands of known ones stay linear."""
+        if self._suggestions_left <= 0:
+            return ""
+        self._suggestions_left -= 1
+        pool = choices if isinstance(choices, frozenset) else frozenset(map(str, choices))
+        return _hint(str(word), pool, self._indexes)
+
+    def keep(self, problem: Problem) -> None:
+        """Add a problem unless the same one is already there (O(1))."""
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.items.append(problem)
 
     def add(self, file: SourceFile | str, path=(), message: str = "", severity="error",
             line: int | None = None, col: int | None = None) -> None:
@@ -78,9 +137,7 @@ class Problems:
             name = file.display
         else:
             name = file
-        problem = Problem(name, line, col, severity, message)
-        if problem not in self.items:
-            self.items.append(problem)
+        self.keep(Problem(name, line, col, severity, message))
 
     def error(self, file, path, message, **kw):
         self.add(file, path, message, "error", **kw)
@@ -96,8 +153,31 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "warning"]
 
-    def sorted(self) -> list[Problem]:
-        return sorted(self.items, key=lambda p: (p.file, p.line or 0, p.col or 0))
+    def sorted(self, limit: int | None = MAX_SHOWN_PER_FILE) -> list[Problem]:
+        """In file order; at most `limit` per file (None: all), then one note per file
+        saying how many more there are: thousands of lines help no one."""
+        ordered = sorted(self.items, key=lambda p: (p.file, p.line or 0, p.col or 0))
+        if limit is None:
+            return ordered
+        out: list[Problem] = []
+        hidden: dict[str, list[int]] = {}
+        shown: dict[str, int] = {}
+        for p in ordered:
+            n = shown.get(p.file, 0)
+            if n < limit:
+                shown[p.file] = n + 1
+                out.append(p)
+            else:
+                counts = hidden.setdefault(p.file, [0, 0])
+                counts[p.severity != "error"] += 1
+        for file, (errors, warnings) in hidden.items():
+            more = " and ".join(f"{n} more {kind}{'s' if n != 1 else ''}"
+                                for n, kind in ((errors, "error"), (warnings, "warning")) if n)
+            at = max(i for i, p in enumerate(out) if p.file == file)
+            out.insert(at + 1, Problem(file, None, None, "note",
+                                       f"{more} in this file not shown (the first {limit} are above); "
+                                       "fix those and run validate again"))
+        return out
 
     def __bool__(self) -> bool:
         return bool(self.errors)

@@ -12,7 +12,7 @@ import attrs
 from exercise import conditions as cond
 from exercise import model
 from exercise.packs.loader import Loaded, Origin
-from exercise.packs.problems import Problems, did_you_mean
+from exercise.packs.problems import Problems
 
 SPECIAL_TARGETS = ("all", "facilitator")
 
@@ -70,7 +70,7 @@ class _Checker:
     def ref(self, kind: str, ident: str, sub: tuple, what: str, value: str, pool) -> bool:
         if value in pool:
             return True
-        self.err(kind, ident, sub, f"unknown {what} {value!r}{did_you_mean(value, pool)}")
+        self.err(kind, ident, sub, f"unknown {what} {value!r}{self.problems.did_you_mean(value, pool)}")
         return False
 
     # -- checks ------------------------------------------------------------------
@@ -170,7 +170,7 @@ class _Checker:
                 self.ref("command", c.id, ("force", k, "team"), "team", f.team, self.names.teams)
                 if f.capability not in self.names.team_tracks:
                     self.err("command", c.id, ("force", k, "capability"),
-                             f"capability {f.capability!r} is not a team track{did_you_mean(f.capability, self.names.team_tracks)}")
+                             f"capability {f.capability!r} is not a team track{self.problems.did_you_mean(f.capability, self.names.team_tracks)}")
             for key in ("lead_effects", "hand_back_effects"):
                 for k, e in enumerate(getattr(c, key)):
                     self.effect("command", c.id, (key, k), e)
@@ -228,9 +228,9 @@ class _Checker:
         for k, b in enumerate(self.s.backlog):
             path = ("backlog", k)
             if b.team not in self.names.teams:
-                self.top(path + ("team",), f"unknown team {b.team!r} in backlog{did_you_mean(b.team, self.names.teams)}")
+                self.top(path + ("team",), f"unknown team {b.team!r} in backlog{self.problems.did_you_mean(b.team, self.names.teams)}")
             if b.item not in self.names.items:
-                self.top(path + ("item",), f"unknown item {b.item!r} in backlog{did_you_mean(b.item, self.names.items)}")
+                self.top(path + ("item",), f"unknown item {b.item!r} in backlog{self.problems.did_you_mean(b.item, self.names.items)}")
             if b.quantity < 1:
                 self.top(path + ("quantity",), "quantity must be at least 1")
             if b.arrives < 1:
@@ -364,9 +364,11 @@ class _Checker:
     def condition(self, kind: str, ident: str, sub: tuple, text: str):
         try:
             tree = cond.parse(text)
-            errors = cond.check(tree, self.names)
+            errors = cond.check(tree, self.names, self.problems.did_you_mean)
         except cond.ConditionError as ce:
             errors = [ce]
+        except RecursionError:  # the parser's limits should make this unreachable
+            errors = [cond.ConditionError(f"condition is nested too deeply (the limit is {cond.MAX_DEPTH} levels)", 0)]
         o = self.origin(kind, ident)
         for ce in errors:
             line, col = self._string_offset(o, sub, ce.offset)
@@ -382,7 +384,7 @@ class _Checker:
         if pos is None:
             return None, None
         line, col = pos
-        text = sm.text.splitlines()[line - 1] if line - 1 < len(sm.text.splitlines()) else ""
+        text = sm.line(line)
         eq = text.find("=", col - 1)
         q = eq + 1 + (len(text[eq + 1:]) - len(text[eq + 1:].lstrip())) if eq >= 0 else -1
         if 0 <= q < len(text) and text[q] in "\"'" and not text.startswith(text[q] * 3, q):
@@ -404,11 +406,11 @@ class _Checker:
         target = targets[0]
         teams = self.names.teams | {"self", "all"}
         if e.team is not None and e.team not in teams:
-            bad(f"unknown team {e.team!r} in effect{did_you_mean(e.team, teams)}; use 'self', 'all' or a team id", ("team",))
+            bad(f"unknown team {e.team!r} in effect{self.problems.did_you_mean(e.team, teams)}; use 'self', 'all' or a team id", ("team",))
         if target == "track":
             pool = self.names.world_tracks | self.names.team_tracks
             if e.track not in pool:
-                bad(f"unknown track {e.track!r}{did_you_mean(e.track, pool)}", ("track",))
+                bad(f"unknown track {e.track!r}{self.problems.did_you_mean(e.track, pool)}", ("track",))
             elif e.track in self.names.world_tracks and e.team is not None:
                 bad(f"track {e.track!r} is a world track; remove team", ("team",))
             if (e.add is None) == (e.set is None):
@@ -416,27 +418,27 @@ class _Checker:
         elif target == "budget":
             cats = {c.id for c in self.s.budget.categories} | {"total"}
             if e.budget not in cats:
-                bad(f"unknown budget category {e.budget!r}{did_you_mean(e.budget, cats)}", ("budget",))
+                bad(f"unknown budget category {e.budget!r}{self.problems.did_you_mean(e.budget, cats)}", ("budget",))
             if e.add is None:
                 bad("a budget effect needs add (money per turn, negative to cut)")
             if e.turns is not None and e.turns < 1:
                 bad("turns must be at least 1", ("turns",))
         elif target == "item":
             if e.item not in self.names.items:
-                bad(f"unknown item {e.item!r}{did_you_mean(e.item, self.names.items)}", ("item",))
+                bad(f"unknown item {e.item!r}{self.problems.did_you_mean(e.item, self.names.items)}", ("item",))
             if e.lead_time is None:
                 bad("an item effect needs lead_time (turns added, negative to shorten)")
         elif target == "inject":
             if e.inject not in self.names.injects:
-                bad(f"unknown inject {e.inject!r}{did_you_mean(e.inject, self.names.injects)}", ("inject",))
+                bad(f"unknown inject {e.inject!r}{self.problems.did_you_mean(e.inject, self.names.injects)}", ("inject",))
             if e.action is None:
                 bad("an inject effect needs action: 'enable', 'cancel' or 'fire'")
         elif target == "ally":
             if e.ally not in self.names.allies:
-                bad(f"unknown ally {e.ally!r}{did_you_mean(e.ally, self.names.allies)}", ("ally",))
+                bad(f"unknown ally {e.ally!r}{self.problems.did_you_mean(e.ally, self.names.allies)}", ("ally",))
             if e.command is None or e.command not in self.names.commands:
                 bad(f"an ally effect needs command, the id of the command it moves to"
-                    + (did_you_mean(e.command, self.names.commands) if e.command else ""), ("command",))
+                    + (self.problems.did_you_mean(e.command, self.names.commands) if e.command else ""), ("command",))
 
 
 def _hint_last(msg: str, where: str) -> str:
