@@ -216,6 +216,7 @@ def test_simulate_save_writes_runs_that_replay_to_the_reported_outcome(tmp_path)
     for folder in report["saved"]:
         s = Session.open(Path(folder))
         assert s.state.status == "ended" and s.meta.simulated
+        assert s.journal.chained and s.journal.records[0]["format"] == saves.FORMAT  # a valid chain
         assert (Path(folder) / "turns" / "turn-04.md").exists()
         outcomes[s.state.verdict.outcome] = outcomes.get(s.state.verdict.outcome, 0) + 1
         s.close()
@@ -437,6 +438,14 @@ def test_a_format_1_save_from_before_the_chain_still_opens_and_replays(tmp_path)
     assert load(folder).records[-1]["command"]["text"] == "resumed by a newer version"
     res = CliRunner().invoke(main, ["verify", str(folder)])
     assert res.exit_code == 0 and "format 1" in res.output and "not tamper-evident" in res.output, res.output
+    # A fork of it is a format-2 save with a valid chain, at the same state.
+    from exercise.debrief.fork import fork
+
+    forked = fork(load(folder), 2, tmp_path / "forks")
+    assert forked.state_hash == state_hash(load(folder).state_after(forked.records))
+    assert log.scan_file(forked.folder / "journal.jsonl").chained
+    res = CliRunner().invoke(main, ["verify", str(forked.folder)])
+    assert res.exit_code == 0 and "format 1" not in res.output, res.output
 
 
 def test_a_new_save_declares_format_2_and_pins_its_scenario_copy(tmp_path, mini):
