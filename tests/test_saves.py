@@ -457,3 +457,20 @@ def test_a_new_save_declares_format_2_and_pins_its_scenario_copy(tmp_path, mini)
     assert header["scenario_digest"] == body["copy_digest"] == saves.copy_digest(body)
     first = log.decode((s.folder / "journal.jsonl").read_bytes().splitlines()[0])
     assert first["seq"] == 1 and first["prev"] == log.GENESIS
+
+
+def test_a_save_whose_chain_was_stripped_or_whose_format_is_newer_is_refused(tmp_path, mini):
+    folder = _seven_lines(tmp_path, mini)
+    journal = folder / "journal.jsonl"
+    chained = journal.read_bytes()
+    records = log.scan_bytes(chained).records
+    # Every line re-encoded without its chain: it reads as format 1, but the header says 2.
+    journal.write_bytes(b"".join(log.encode(r) for r in records))
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert f"{journal}:1: the header says format 2 but the journal is not chained" in str(e.value)
+    # A format this version does not know.
+    journal.write_bytes(b"".join(log.encode({**r, "format": 3} if r["type"] == "header" else r) for r in records))
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert "format 3, written by a newer version" in str(e.value)

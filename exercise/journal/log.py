@@ -147,51 +147,55 @@ class Scan:
         return self.good_bytes < self.total_bytes and not self.damaged_middle
 
 
-def _check(rec: dict | None, line_no: int, chained: bool, prev: str) -> str:
-    """Why this decoded line does not belong where it is, or ""."""
-    if rec is None:
-        return "corrupt record (its checksum or JSON does not match: the line was changed or damaged)"
-    if not chained:
-        if "seq" in rec or "prev" in rec:
-            return ("a chained record in an unchained (format 1) journal: the first line was changed, "
-                    "or this line was pasted in from another save")
-        return ""
-    seq = rec.get("seq")
-    if not isinstance(seq, int) or not isinstance(rec.get("prev"), str):
+CORRUPT = "corrupt record (its checksum or JSON does not match: the line was changed or damaged)"
+
+
+def _chain_break(seq, prev, line_no: int) -> str:
+    """Why a chained line with these `seq` and `prev` does not belong at line_no."""
+    if seq is None or prev is None:
         return ("a record without its place in the chain (seq, prev) in a chained journal: "
                 "it was pasted in from elsewhere, or the first line was changed")
     if seq != line_no:
         return (f"the chain breaks here: this record is number {seq} but sits at line {line_no}, "
                 f"so a line before it was deleted, duplicated or moved")
-    if rec["prev"] != prev:
-        return (f"the chain breaks here: this record does not follow line {line_no - 1} as written "
-                f"(that line or this one was edited or replaced)")
-    return ""
+    return (f"the chain breaks here: this record does not follow line {line_no - 1} as written "
+            f"(that line or this one was edited or replaced)")
+
+
+UNCHAINED_BREAK = ("a chained record in an unchained (format 1) journal: the first line was changed, "
+                   "or this line was pasted in from another save")
 
 
 def scan_bytes(data: bytes) -> Scan:
     records: list[dict] = []
     pos, line_no = 0, 0
     n = len(data)
-    chained, tip, reason = True, GENESIS, ""
-    damaged = False
+    view = memoryview(data)  # hash lines without copying them
+    sha = hashlib.sha256
+    tip, reason, damaged = GENESIS, "", False
+    # A journal is chained when its first line is (one rule for every later line).
+    first = data.find(b"\n")
+    head = decode(data[:first]) if first > 0 else None
+    chained = head is None or "seq" in head
     while pos < n:
         end = data.find(b"\n", pos)
         line_no += 1
         if end < 0:  # no newline: the write was cut (the only thing a crash leaves)
             reason = "the last line has no newline: a write cut by a crash"
             break
-        line = data[pos:end]
-        rec = decode(line)
-        if line_no == 1 and rec is not None:
-            chained = "seq" in rec
-        reason = _check(rec, line_no, chained, tip)
-        if reason:
-            damaged = True
+        rec = decode(data[pos:end])
+        if rec is None:
+            reason, damaged = CORRUPT, True
             break
         if chained:
-            del rec["seq"], rec["prev"]
-            tip = line_hash(data[pos:end + 1])
+            seq, prev = rec.pop("seq", None), rec.pop("prev", None)
+            if seq != line_no or prev != tip or type(seq) is not int:
+                reason, damaged = _chain_break(seq, prev, line_no), True
+                break
+            tip = sha(view[pos:end + 1]).hexdigest()[:32]
+        elif "seq" in rec or "prev" in rec:
+            reason, damaged = UNCHAINED_BREAK, True
+            break
         records.append(rec)
         pos = end + 1
     if pos >= n:
