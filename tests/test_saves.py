@@ -474,3 +474,18 @@ def test_a_save_whose_chain_was_stripped_or_whose_format_is_newer_is_refused(tmp
     with pytest.raises(saves.SaveError) as e:
         Session.open(folder)
     assert "format 3, written by a newer version" in str(e.value)
+
+
+def test_a_format_1_scenario_copy_whose_source_texts_were_edited_is_refused(tmp_path):
+    import shutil
+
+    folder = tmp_path / "format-one"
+    shutil.copytree(FIXTURES / "format1-save", folder)
+    path = folder / "scenario.json"
+    body = json.loads(path.read_text("utf-8"))
+    body["sources"] = {k: v.replace("cost = 1.0", "cost = 10.0") for k, v in body["sources"].items()}
+    assert body["sources"] != json.loads(path.read_text("utf-8"))["sources"]
+    path.write_text(json.dumps(body), "utf-8")
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert f"{path}: the scenario copy was changed after the exercise started" in str(e.value)
