@@ -48,10 +48,12 @@ class Session:
         folder = saves.new_folder(Path(root), title)
         journal = None
         try:
-            saves.write_scenario(folder, scenario, sources)
+            digest = saves.write_scenario(folder, scenario, sources)
             journal = Journal.create(folder / saves.JOURNAL)
+            # The header pins the scenario copy: an edited copy with a recomputed digest is still caught.
             header = {"type": "header", "format": saves.FORMAT, "exercise": folder.name, "title": title,
-                      "scenario": scenario.id, "seed": seed, "at": saves.now(), "parent": parent}
+                      "scenario": scenario.id, "seed": seed, "at": saves.now(), "parent": parent,
+                      "scenario_digest": digest}
             journal.append_many([header] + list(history or []))
             meta = saves.Meta(id=folder.name, title=title, scenario=scenario.id, scenario_title=scenario.title,
                               seed=seed, created=header["at"], updated=header["at"],
@@ -100,8 +102,13 @@ class Session:
         if journal.recovered:
             notices.append(f"recovered after a crash: {journal.recovered}")
         if not journal.records or journal.records[0].get("type") != "header":
+            journal.close()
             raise saves.SaveError(f"{journal.path}: the journal has no header record; this is not a save")
         header = journal.records[0]
+        problem = header_problem(journal.path, header, journal.chained, body)
+        if problem:
+            journal.close()
+            raise saves.SaveError(problem)
         if current_sources is not None and saves.sources_digest(current_sources) != body.get("digest"):
             notices.append("the scenario files changed since this exercise started; "
                            "it goes on with the copy saved with it")
@@ -219,6 +226,26 @@ class Session:
 
     def close(self) -> None:
         self.journal.close()
+
+
+def header_problem(path: Path, header: dict, chained: bool, body: dict) -> str:
+    """Why a journal's header does not fit its journal or its scenario copy, or "".
+
+    Format 2 saves are chained and their header holds the digest of the scenario copy;
+    format 1 saves (from before) are neither, and are read as they always were."""
+    fmt = header.get("format", 1)
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+        return f"{path}:1: the header has no valid format ({fmt!r}); this journal was damaged or is not a save"
+    if fmt > saves.FORMAT:
+        return (f"{path}:1: this save is in format {fmt}, written by a newer version of exercise "
+                f"(this one reads up to {saves.FORMAT}); open it with that version")
+    if (fmt >= 2) != chained:
+        how = "not chained" if fmt >= 2 else "chained"
+        return (f"{path}:1: the header says format {fmt} but the journal is {how}: the first line was "
+                f"changed. Nothing was changed; put the original journal back, or fork an earlier copy")
+    if fmt >= 2 and header.get("scenario_digest") != saves.copy_digest(body):
+        return saves.scenario_changed(path.parent / saves.SCENARIO)
+    return ""
 
 
 def _records_by_turn(records: list[dict]) -> dict[int, list[dict]]:

@@ -257,8 +257,11 @@ def test_cli_damaged_journal_names_the_line(tmp_path):
     before = snapshot(folder)
     res = run("export", str(folder), "-o", str(tmp_path / "x.md"))
     assert res.exit_code == 1
-    assert res.output == (f"error: {folder / 'journal.jsonl'}:6: corrupt record in the middle of the journal; "
-                          "`exercise verify` explains how to continue from the intact part\n")
+    assert res.output == (f"error: {folder / 'journal.jsonl'}:6: corrupt record (its checksum or JSON does not "
+                          "match: the line was changed or damaged). 5 record(s) before it are intact. Nothing was "
+                          f"changed. To continue from the intact part, run `exercise verify {folder} "
+                          "--cut-at-damage`: the damaged line and everything after it are moved to a side file, "
+                          "never deleted.\n")
     assert snapshot(folder) == before
     (folder / "scenario.json").unlink()
     res = run("fork", str(folder), "--turn", "1")

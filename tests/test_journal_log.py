@@ -48,31 +48,140 @@ def test_any_truncation_recovers_an_exact_prefix(tmp_path_factory, cut):
         assert path.read_bytes() + side[0].read_bytes() == BLOB[:cut]
 
 
+def chain(records: list[dict]) -> bytes:
+    """The bytes a chained (format 2) journal holds for these records."""
+    out, prev = [], log.GENESIS
+    for seq, r in enumerate(records, 1):
+        line = log.encode_chained(r, seq, prev)
+        out.append(line)
+        prev = log.line_hash(line)
+    return b"".join(out)
+
+
+CHAINED = chain(RECORDS)
+
+
 @settings(max_examples=200, deadline=None)
-@given(pos=st.integers(0, len(BLOB) - 1), bit=st.integers(0, 7))
-def test_bit_flip_is_caught_never_skipped(tmp_path_factory, pos, bit):
+@given(chained=st.booleans(), pos=st.integers(0, len(CHAINED) - 1), bit=st.integers(0, 7))
+def test_bit_flip_is_caught_never_skipped(tmp_path_factory, chained, pos, bit):
     folder = tmp_path_factory.mktemp("f")
     path = folder / "j"
-    data = bytearray(BLOB)
+    data = bytearray(CHAINED if chained else BLOB)
+    pos %= len(data)
     data[pos] ^= 1 << bit
     path.write_bytes(bytes(data))
-    hit = next(i for i, e in enumerate(ENDS) if pos < e)  # the record the flip landed in
     scan = scan_bytes(bytes(data))
     # What is read is always an exact prefix of what was written, and stops at the flip.
     assert scan.records == RECORDS[: len(scan.records)]
-    assert len(scan.records) <= hit
-    if scan.damaged_middle:
-        # Damage followed by intact records is reported with its line, never skipped.
+    assert scan.bad_line == len(scan.records) + 1
+    if pos < len(data) - 1:
+        # Any flip but in the final newline leaves a complete line that is wrong: damage,
+        # reported with its line and never "recovered" as if a crash had cut it, even
+        # when it is the last line.
+        assert scan.damaged_middle and not scan.torn
         with pytest.raises(JournalDamaged) as e:
             Journal.open(path)
         assert e.value.line == len(scan.records) + 1
         assert path.read_bytes() == bytes(data)  # nothing touched
     else:
-        # Only the tail was hit: keep the prefix, set the rest aside.
+        # The final newline lost: the last line is torn, as a crash leaves it.
+        assert scan.torn and len(scan.records) == len(RECORDS) - 1
         j = Journal.open(path)
         assert j.records == scan.records
         (side,) = folder.glob("j.damaged-*")
         assert path.read_bytes() + side.read_bytes() == bytes(data)
+
+
+def test_a_new_journal_is_chained_and_reads_back_the_same_records(tmp_path):
+    j = Journal.create(tmp_path / "j")
+    j.append(RECORDS[0])
+    j.append_many(RECORDS[1:5])
+    j.close()
+    assert (tmp_path / "j").read_bytes() == chain(RECORDS[:5])
+    again = Journal.open(tmp_path / "j")
+    assert again.records == RECORDS[:5] and again.chained
+    again.append(RECORDS[5])  # the chain goes on across a reopen
+    again.close()
+    assert (tmp_path / "j").read_bytes() == chain(RECORDS[:6])
+
+
+def _edit(lines: list[bytes], how: str, i: int, j: int) -> tuple[list[bytes], int]:
+    """One line-level edit of a journal, and the line (1-based) where it must be caught."""
+    lines = list(lines)
+    if how == "delete":
+        del lines[i]
+        return lines, i + 1
+    if how == "duplicate":
+        lines.insert(i + 1, lines[i])
+        return lines, i + 2
+    if how == "swap":
+        lines[i], lines[j] = lines[j], lines[i]
+        return lines, min(i, j) + 1
+    # move: take line i out and put it back elsewhere
+    line = lines.pop(i)
+    lines.insert(j, line)
+    return lines, min(i, j) + 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(how=st.sampled_from(["delete", "duplicate", "swap", "move"]), i=st.integers(0, len(RECORDS) - 1),
+       j=st.integers(0, len(RECORDS) - 1))
+def test_any_deleted_duplicated_or_reordered_line_is_caught_at_its_line(tmp_path_factory, how, i, j):
+    lines = CHAINED.splitlines(keepends=True)
+    if how == "delete" and i == len(lines) - 1:
+        i -= 1  # a deleted last line leaves a valid shorter chain: that case is documented
+    if how in ("swap", "move") and i == j:
+        j = (i + 1) % len(lines)
+    edited, line = _edit(lines, how, i, j)
+    data = b"".join(edited)
+    scan = scan_bytes(data)
+    assert scan.damaged_middle and not scan.torn and scan.bad_line == line, (how, i, j, scan.reason)
+    assert scan.records == RECORDS[: line - 1]
+    path = tmp_path_factory.mktemp("e") / "j"
+    path.write_bytes(data)
+    with pytest.raises(JournalDamaged) as e:
+        Journal.open(path)
+    assert e.value.line == line and f"j:{line}:" in str(e.value) and "--cut-at-damage" in str(e.value)
+    assert path.read_bytes() == data  # refused, nothing touched
+
+
+def test_cutting_at_a_chain_break_leaves_a_valid_chain_that_goes_on(tmp_path):
+    lines = CHAINED.splitlines(keepends=True)
+    path = tmp_path / "j"
+    path.write_bytes(b"".join(lines[:10] + lines[11:]))  # line 11 deleted: break at line 11
+    scan = log.scan_file(path)
+    assert scan.bad_line == 11
+    log.set_aside(path, scan.good_bytes)
+    j = Journal.open(path)
+    assert j.records == RECORDS[:10]
+    j.append(RECORDS[10])
+    j.close()
+    assert path.read_bytes() == chain(RECORDS[:11])
+
+
+def test_a_chained_journal_with_an_unchained_line_is_damage_and_so_is_the_reverse(tmp_path):
+    lines = CHAINED.splitlines(keepends=True)
+    mixed = b"".join(lines[:3] + [encode(RECORDS[3])] + lines[4:])
+    scan = scan_bytes(mixed)
+    assert scan.damaged_middle and scan.bad_line == 4 and "chain" in scan.reason
+    old = BLOB.splitlines(keepends=True)
+    # A format-1 journal (header of format 1: no chain) with a chained line in it: the
+    # header was rewritten to look old, or lines were pasted in from a newer save.
+    scan = scan_bytes(b"".join(old[:5] + [lines[5]] + old[6:]))
+    assert scan.damaged_middle and scan.bad_line == 6
+    # A chained journal whose first line lost its chain is caught at line 2.
+    scan = scan_bytes(b"".join([encode(RECORDS[0])] + lines[1:]))
+    assert scan.damaged_middle and scan.bad_line == 2
+
+
+def test_an_old_unchained_journal_still_opens_and_grows_unchained(tmp_path):
+    path = tmp_path / "j"
+    path.write_bytes(BLOB)
+    j = Journal.open(path)
+    assert j.records == RECORDS and not j.chained
+    j.append({"n": 99})
+    j.close()
+    assert path.read_bytes() == BLOB + encode({"n": 99})
 
 
 def _flaky(monkeypatch, name: str, fail_on: int, err: int):

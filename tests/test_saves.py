@@ -216,6 +216,7 @@ def test_simulate_save_writes_runs_that_replay_to_the_reported_outcome(tmp_path)
     for folder in report["saved"]:
         s = Session.open(Path(folder))
         assert s.state.status == "ended" and s.meta.simulated
+        assert s.journal.chained and s.journal.records[0]["format"] == saves.FORMAT  # a valid chain
         assert (Path(folder) / "turns" / "turn-04.md").exists()
         outcomes[s.state.verdict.outcome] = outcomes.get(s.state.verdict.outcome, 0) + 1
         s.close()
@@ -322,3 +323,170 @@ def test_a_save_open_in_another_process_is_not_resumed_twice_nor_repaired(tmp_pa
     again = Session.open(s.folder)  # the holder is gone: the lock went with it; the torn tail is recovered
     assert again.notices and again.state.status == "running"
     again.close()
+
+
+# -- history cannot be altered silently ---------------------------------------------------
+
+def _seven_lines(root: Path, mini) -> Path:
+    """A save whose journal is a header and six commands (lines 1 to 7)."""
+    s = Session.create(mini.scenario, mini.texts, root, name="Tampered")
+    play(s, 5)
+    s.close()
+    assert len((s.folder / "journal.jsonl").read_bytes().splitlines()) == 7
+    return s.folder
+
+
+def _flip_last(lines):
+    last = bytearray(lines[-1])
+    last[len(last) // 2] ^= 0x01  # inside the complete, newline-terminated last line
+    return lines[:-1] + [bytes(last)], 7
+
+
+TAMPER = {
+    "delete a middle line": lambda ls: (ls[:2] + ls[3:], 3),
+    "duplicate a line": lambda ls: (ls[:3] + [ls[2]] + ls[3:], 4),
+    "swap two lines": lambda ls: (ls[:2] + [ls[3], ls[2]] + ls[4:], 3),
+    "flip a bit in the complete last line": _flip_last,
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPER))
+def test_tampered_history_is_named_by_verify_and_refused_by_resume_and_the_debrief(tmp_path, mini, case):
+    from click.testing import CliRunner
+
+    from exercise.cli import main
+    from exercise.debrief.record import DebriefError, load
+
+    folder = _seven_lines(tmp_path, mini)
+    journal = folder / "journal.jsonl"
+    lines, line = TAMPER[case](journal.read_bytes().splitlines(keepends=True))
+    journal.write_bytes(b"".join(lines))
+    where = f"{journal}:{line}:"
+    res = CliRunner().invoke(main, ["verify", str(folder)])
+    assert res.exit_code == 1 and where in res.output and "--cut-at-damage" in res.output, res.output
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert where in str(e.value) and f"exercise verify {folder} --cut-at-damage" in str(e.value)
+    with pytest.raises(DebriefError) as e:
+        load(folder)
+    assert where in str(e.value) and "--cut-at-damage" in str(e.value)
+    assert journal.read_bytes() == b"".join(lines)  # nothing was changed by any of them
+    # Cutting at the damage leaves a valid chain that resumes and takes new commands.
+    cut = CliRunner().invoke(main, ["verify", str(folder), "--cut-at-damage"])
+    assert cut.exit_code == 0 and f"cut at line {line}" in cut.output, cut.output
+    again = Session.open(folder)
+    assert len(again.records) == line - 2
+    again.execute(cm.AddNote(text="after the cut"))
+    again.close()
+    assert CliRunner().invoke(main, ["verify", str(folder)]).exit_code == 0
+
+
+def test_resume_command_refuses_a_broken_chain_with_the_line_and_what_to_do(tmp_path, mini):
+    folder = _seven_lines(tmp_path / "saves", mini)
+    journal = folder / "journal.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join(lines[:4] + lines[5:]))
+    res = _cli("resume", str(folder), "--summary", cwd=tmp_path)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert f"{journal}:5:" in res.stderr and "--cut-at-damage" in res.stderr
+
+
+def _edit_costs(folder: Path, redigest: bool = False) -> None:
+    path = folder / "scenario.json"
+    body = json.loads(path.read_text("utf-8"))
+    for item in body["scenario"]["item"]:
+        item["cost"] *= 10
+    if redigest:  # the copy's own digest recomputed too: the journal's header still knows
+        body["copy_digest"] = saves.copy_digest(body)
+    path.write_text(json.dumps(body), "utf-8")
+
+
+@pytest.mark.parametrize("redigest", [False, True], ids=["edited", "edited-and-redigested"])
+def test_an_edited_scenario_copy_is_detected_and_refused(tmp_path, mini, redigest):
+    from click.testing import CliRunner
+
+    from exercise.cli import main
+    from exercise.debrief.record import DebriefError, load
+
+    folder = _seven_lines(tmp_path, mini)
+    _edit_costs(folder, redigest)
+    where = str(folder / "scenario.json")
+    res = CliRunner().invoke(main, ["verify", str(folder)])
+    assert res.exit_code == 1 and where in res.output and "changed" in res.output, res.output
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert where in str(e.value) and "changed after the exercise started" in str(e.value)
+    with pytest.raises(DebriefError) as e:
+        load(folder)
+    assert where in str(e.value)
+
+
+def test_a_format_1_save_from_before_the_chain_still_opens_and_replays(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from exercise.cli import main
+    from exercise.debrief.record import load
+
+    folder = tmp_path / "format-one"
+    shutil.copytree(FIXTURES / "format1-save", folder)
+    s = Session.open(folder)
+    assert s.state_hash() == "be312d94b7b85397" and len(s.records) == 7
+    assert not s.journal.chained
+    s.execute(cm.AddNote(text="resumed by a newer version"))  # it goes on in its own format
+    s.close()
+    assert load(folder).records[-1]["command"]["text"] == "resumed by a newer version"
+    res = CliRunner().invoke(main, ["verify", str(folder)])
+    assert res.exit_code == 0 and "format 1" in res.output and "not tamper-evident" in res.output, res.output
+    # A fork of it is a format-2 save with a valid chain, at the same state.
+    from exercise.debrief.fork import fork
+
+    forked = fork(load(folder), 2, tmp_path / "forks")
+    assert forked.state_hash == state_hash(load(folder).state_after(forked.records))
+    assert log.scan_file(forked.folder / "journal.jsonl").chained
+    res = CliRunner().invoke(main, ["verify", str(forked.folder)])
+    assert res.exit_code == 0 and "format 1" not in res.output, res.output
+
+
+def test_a_new_save_declares_format_2_and_pins_its_scenario_copy(tmp_path, mini):
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    s.close()
+    header = s.journal.records[0]
+    body = json.loads((s.folder / "scenario.json").read_text("utf-8"))
+    assert header["format"] == 2 and body["format"] == 2
+    assert header["scenario_digest"] == body["copy_digest"] == saves.copy_digest(body)
+    first = log.decode((s.folder / "journal.jsonl").read_bytes().splitlines()[0])
+    assert first["seq"] == 1 and first["prev"] == log.GENESIS
+
+
+def test_a_save_whose_chain_was_stripped_or_whose_format_is_newer_is_refused(tmp_path, mini):
+    folder = _seven_lines(tmp_path, mini)
+    journal = folder / "journal.jsonl"
+    chained = journal.read_bytes()
+    records = log.scan_bytes(chained).records
+    # Every line re-encoded without its chain: it reads as format 1, but the header says 2.
+    journal.write_bytes(b"".join(log.encode(r) for r in records))
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert f"{journal}:1: the header says format 2 but the journal is not chained" in str(e.value)
+    # A format this version does not know.
+    journal.write_bytes(b"".join(log.encode({**r, "format": 3} if r["type"] == "header" else r) for r in records))
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert "format 3, written by a newer version" in str(e.value)
+
+
+def test_a_format_1_scenario_copy_whose_source_texts_were_edited_is_refused(tmp_path):
+    import shutil
+
+    folder = tmp_path / "format-one"
+    shutil.copytree(FIXTURES / "format1-save", folder)
+    path = folder / "scenario.json"
+    body = json.loads(path.read_text("utf-8"))
+    body["sources"] = {k: v.replace("cost = 1.0", "cost = 10.0") for k, v in body["sources"].items()}
+    assert body["sources"] != json.loads(path.read_text("utf-8"))["sources"]
+    path.write_text(json.dumps(body), "utf-8")
+    with pytest.raises(saves.SaveError) as e:
+        Session.open(folder)
+    assert f"{path}: the scenario copy was changed after the exercise started" in str(e.value)

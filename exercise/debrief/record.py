@@ -3,8 +3,9 @@
 `load(folder)` reads `scenario.json`, `meta.json` and `journal.jsonl` of a save that
 another process may still be running. Unlike `Session.open` it changes nothing: a torn
 final line (a write under way, or a crash) is simply left out, and damage in the middle
-of the journal is an error naming the file and line. Every record is checked the way
-`exercise.journal.log` checks it (CRC per line).
+of the journal (a bad CRC, a broken chain, even in the last complete line) is an error
+naming the file, the line and what to do, exactly as `exercise.journal.log` checks it; so
+is a scenario copy changed since the exercise started.
 
 `Record` then answers "what was the state at the start or the end of turn N" by folding
 the recorded events, without rolling a die.
@@ -19,7 +20,7 @@ import attrs
 from exercise import engine, model
 from exercise.fsutil import NotRegularFile, read_regular
 from exercise.journal import saves
-from exercise.journal.log import scan_bytes
+from exercise.journal.log import damage_message, scan_bytes
 
 
 class DebriefError(saves.SaveError):
@@ -129,8 +130,7 @@ def load(folder: Path) -> Record:
         raise DebriefError(f"{path}: cannot read the journal ({e.strerror or e})") from None
     scan = scan_bytes(data)
     if scan.damaged_middle:
-        raise DebriefError(f"{path}:{scan.bad_line}: corrupt record in the middle of the journal; "
-                           f"`exercise verify` explains how to continue from the intact part")
+        raise DebriefError(damage_message(path, scan))
     notice = ""
     if scan.torn:
         notice = (f"{path}:{scan.bad_line}: the last line is incomplete (a write under way or a crash); "
@@ -140,6 +140,11 @@ def load(folder: Path) -> Record:
     header = scan.records[0]
     if not isinstance(header.get("seed"), int):
         raise DebriefError(f"{path}:1: the header has no seed; this is not a save")
+    from exercise.session import header_problem
+
+    problem = header_problem(path, header, scan.chained, body)
+    if problem:
+        raise DebriefError(problem)
     records = []
     for line, r in enumerate(scan.records[1:], start=2):
         if r.get("type") != "command":

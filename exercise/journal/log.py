@@ -4,11 +4,21 @@ One record per line: `crc32 SP compact-json LF`, the CRC (8 hex digits) over the
 bytes. `append` writes with O_APPEND and fsyncs before it returns, so a record that was
 acknowledged survives a crash or a power cut.
 
-On open, the file is scanned from the start. A torn or corrupt *tail* (the last records
-cut by a crash) is recovered: the longest valid prefix is kept, and the bad bytes are
-moved to a side file next to the log, never deleted. A bad record followed by good ones
-is damage in the middle: it is reported with its line number and the log is not opened
-for writing, because skipping it silently would change history.
+Chained journals (save format 2): each record's JSON also carries `seq`, its line number
+(1-based), and `prev`, the first 32 hex digits of the SHA-256 of the previous line's bytes
+(its CRC, JSON and newline; `GENESIS` for line 1). A deleted, duplicated, moved or
+replaced line then breaks the chain at a line that names itself. A journal is chained when
+its first line is; in a chained journal every line must be, and in an unchained (format 1)
+one none may be. The chain has no secret: it catches accidents and casual edits, not
+someone who rewrites every line after theirs. The reader hands out records without `seq`
+and `prev`, so the rest of the program never sees the framing.
+
+On open, the file is scanned from the start. Only a last line *without its newline* is a
+torn tail (a write cut by a crash): it is moved to a side file next to the log, never
+deleted, and the records before it are kept. Any complete line that is wrong (a bad CRC,
+bad JSON, a broken chain) is damage, even the last one: it is reported with its line
+number and the log is not opened for writing, because skipping it silently would change
+history (`exercise verify --cut-at-damage` sets it and what follows aside, on request).
 
 fsync errors are fatal for the log (Linux may drop the dirty pages and a retry could
 falsely succeed, the PostgreSQL "fsyncgate" lesson); a failed write (disk full, I/O
@@ -18,6 +28,7 @@ error) refuses that record and truncates back, so the log stays valid.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import sys
@@ -37,9 +48,10 @@ class JournalError(Exception):
 class JournalDamaged(JournalError):
     """A corrupt record in the middle of the journal: it is not opened for writing."""
 
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int, reason: str = ""):
         super().__init__(message)
         self.line = line
+        self.reason = reason
 
 
 class JournalInUse(JournalError):
@@ -78,9 +90,24 @@ class JournalBroken(JournalError):
     """An fsync failed: durability is unknown, so the journal takes no more writes."""
 
 
+GENESIS = "0" * 32  # the `prev` of line 1
+CHAIN_KEYS = ("seq", "prev")
+
+
 def encode(record: dict) -> bytes:
+    """An unchained (format 1) line."""
     body = json.dumps(record, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode("utf-8")
     return b"%08x %s\n" % (zlib.crc32(body), body)
+
+
+def encode_chained(record: dict, seq: int, prev: str) -> bytes:
+    """A chained (format 2) line: the record with its line number and the previous line's hash."""
+    return encode({**record, "seq": seq, "prev": prev})
+
+
+def line_hash(line: bytes) -> str:
+    """What the next line's `prev` holds: the hash of this line's bytes, newline included."""
+    return hashlib.sha256(line).hexdigest()[:32]
 
 
 def decode(line: bytes) -> dict | None:
@@ -106,45 +133,87 @@ def decode(line: bytes) -> dict | None:
 class Scan:
     """What a scan of a journal file found."""
 
-    records: list[dict]
+    records: list[dict]  # the intact prefix, without the chain's keys
     good_bytes: int  # length of the valid prefix
     total_bytes: int
     bad_line: int | None  # first bad line number (1-based), if any
-    damaged_middle: bool  # good records follow the first bad one
+    damaged_middle: bool  # a complete line is wrong: damage (even the last line), not a torn tail
+    chained: bool = True  # format 2 (or empty); False for an old, unchained journal
+    tip: str = GENESIS  # the hash of the last intact line, which the next line chains to
+    reason: str = ""  # why bad_line is bad, for a person
 
     @property
     def torn(self) -> bool:
         return self.good_bytes < self.total_bytes and not self.damaged_middle
 
 
+CORRUPT = "corrupt record (its checksum or JSON does not match: the line was changed or damaged)"
+
+
+def _chain_break(seq, prev, line_no: int) -> str:
+    """Why a chained line with these `seq` and `prev` does not belong at line_no."""
+    if seq is None or prev is None:
+        return ("a record without its place in the chain (seq, prev) in a chained journal: "
+                "it was pasted in from elsewhere, or the first line was changed")
+    if seq != line_no:
+        return (f"the chain breaks here: this record is number {seq} but sits at line {line_no}, "
+                f"so a line before it was deleted, duplicated or moved")
+    return (f"the chain breaks here: this record does not follow line {line_no - 1} as written "
+            f"(that line or this one was edited or replaced)")
+
+
+UNCHAINED_BREAK = ("a chained record in an unchained (format 1) journal: the first line was changed, "
+                   "or this line was pasted in from another save")
+
+
 def scan_bytes(data: bytes) -> Scan:
     records: list[dict] = []
     pos, line_no = 0, 0
     n = len(data)
+    view = memoryview(data)  # hash lines without copying them
+    sha = hashlib.sha256
+    tip, reason, damaged = GENESIS, "", False
+    # A journal is chained when its first line is (one rule for every later line).
+    first = data.find(b"\n")
+    head = decode(data[:first]) if first > 0 else None
+    chained = head is None or "seq" in head
     while pos < n:
         end = data.find(b"\n", pos)
         line_no += 1
-        if end < 0:  # no newline: the write was cut
+        if end < 0:  # no newline: the write was cut (the only thing a crash leaves)
+            reason = "the last line has no newline: a write cut by a crash"
             break
         rec = decode(data[pos:end])
         if rec is None:
+            reason, damaged = CORRUPT, True
+            break
+        if chained:
+            seq, prev = rec.pop("seq", None), rec.pop("prev", None)
+            if seq != line_no or prev != tip or type(seq) is not int:
+                reason, damaged = _chain_break(seq, prev, line_no), True
+                break
+            tip = sha(view[pos:end + 1]).hexdigest()[:32]
+        elif "seq" in rec or "prev" in rec:
+            reason, damaged = UNCHAINED_BREAK, True
             break
         records.append(rec)
         pos = end + 1
     if pos >= n:
-        return Scan(records, pos, n, None, False)
-    # Is there any intact record after the bad one? Then this is damage in the middle.
-    later = False
-    rest = data[pos:]
-    for line in rest.split(b"\n")[1:]:
-        if line and decode(line) is not None:
-            later = True
-            break
-    return Scan(records, pos, n, line_no, later)
+        return Scan(records, pos, n, None, False, chained, tip)
+    return Scan(records, pos, n, line_no, damaged, chained, tip, reason)
 
 
 def scan_file(path: Path) -> Scan:
     return scan_bytes(Path(path).read_bytes())
+
+
+def damage_message(path: Path, scan: Scan) -> str:
+    """What to tell a person about damage, with the line and what to do."""
+    folder = Path(path).parent
+    return (f"{path}:{scan.bad_line}: {scan.reason}. {len(scan.records)} record(s) before it are intact. "
+            f"Nothing was changed. To continue from the intact part, run `exercise verify {folder} "
+            f"--cut-at-damage`: the damaged line and everything after it are moved to a side file, "
+            f"never deleted.")
 
 
 def _fsync(fd: int) -> None:
@@ -159,16 +228,20 @@ def _fsync(fd: int) -> None:
 class Journal:
     """An open journal: the records read so far, and durable appends."""
 
-    def __init__(self, path: Path, records: list[dict], size: int, recovered: str | None, fd: int | None = None):
+    def __init__(self, path: Path, records: list[dict], size: int, recovered: str | None, fd: int | None = None,
+                 chained: bool = True, tip: str = GENESIS, lines: int | None = None):
         self.path = Path(path)
         self.records = records
         self.size = size
         self.recovered = recovered  # what recovery did, for the user, or None
         self.broken: str | None = None
         self._fd = fd  # open, and holding the writer lock, from create/open until close
+        self.chained = chained  # new journals are; an old one stays unchained (never mixed)
+        self.tip = tip  # the hash of the last line written, which the next one chains to
+        self.lines = len(records) if lines is None else lines
 
     @classmethod
-    def create(cls, path: Path) -> "Journal":
+    def create(cls, path: Path, chained: bool = True) -> "Journal":
         path = Path(path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         try:
@@ -178,7 +251,7 @@ class Journal:
             os.close(fd)
             raise
         fsync_dir(path.parent)
-        return cls(path, [], 0, None, fd)
+        return cls(path, [], 0, None, fd, chained)
 
     @classmethod
     def open(cls, path: Path, recover: bool = True) -> "Journal":
@@ -198,10 +271,7 @@ class Journal:
     def _opened(cls, path: Path, recover: bool, fd: int) -> "Journal":
         scan = scan_file(path)
         if scan.damaged_middle:
-            raise JournalDamaged(
-                f"{path}:{scan.bad_line}: corrupt record in the middle of the journal (records after it are "
-                f"intact); it was not opened, so nothing is lost. Inspect the line, or resume a copy "
-                f"forked before it with `exercise fork`.", scan.bad_line)
+            raise JournalDamaged(damage_message(path, scan), scan.bad_line, scan.reason)
         recovered = None
         if scan.torn:
             if not recover:
@@ -210,7 +280,7 @@ class Journal:
             cut = scan.total_bytes - scan.good_bytes
             recovered = (f"the last {cut} byte(s) of the journal (from line {scan.bad_line}) were cut by a crash; "
                          f"kept {len(scan.records)} intact record(s) and moved the rest to {side.name}")
-        return cls(path, scan.records, scan.good_bytes, recovered, fd)
+        return cls(path, scan.records, scan.good_bytes, recovered, fd, scan.chained, scan.tip)
 
     def _handle(self) -> int:
         if self._fd is None:
@@ -231,7 +301,15 @@ class Journal:
         """Write records as one durable unit (one write, one fsync)."""
         if self.broken:
             raise JournalBroken(self.broken)
-        data = b"".join(encode(r) for r in records)
+        if self.chained:
+            lines, tip = [], self.tip
+            for seq, r in enumerate(records, self.lines + 1):
+                line = encode_chained(r, seq, tip)
+                tip = line_hash(line)
+                lines.append(line)
+            data = b"".join(lines)
+        else:
+            data, tip = b"".join(encode(r) for r in records), self.tip
         fd = self._handle()
         try:
             written = os.write(fd, data)
@@ -250,6 +328,8 @@ class Journal:
             raise JournalBroken(self.broken) from e
         self.size += len(data)
         self.records.extend(records)
+        self.lines += len(records)
+        self.tip = tip
 
     def _undo_partial(self) -> None:
         """After a failed write, cut the file back to its last good length."""

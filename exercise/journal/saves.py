@@ -29,7 +29,7 @@ JOURNAL = "journal.jsonl"
 SCENARIO = "scenario.json"
 META = "meta.json"
 TURNS = "turns"
-FORMAT = 1
+FORMAT = 2  # 2: chained journal, digest of the scenario copy (docs/architecture.md, "Save format")
 ENV_SAVES = "EXERCISE_SAVES"
 
 
@@ -110,12 +110,32 @@ def sources_digest(sources: dict[str, str]) -> str:
     return h.hexdigest()
 
 
-def write_scenario(folder: Path, scenario: model.Scenario, sources: dict[str, str]) -> None:
+def copy_digest(body: dict) -> str:
+    """The digest of a scenario copy's content (the scenario as loaded, and its sources), so an
+    edit of the copy is caught: `sources_digest` only says whether the pack files changed."""
+    content = {"scenario": body.get("scenario"), "sources": body.get("sources")}
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_scenario(folder: Path, scenario: model.Scenario, sources: dict[str, str]) -> str:
+    """Write the scenario copy; returns its copy_digest (the journal's header records it too)."""
     from exercise.packs.convert import unstructure
 
-    body = {"format": FORMAT, "digest": sources_digest(sources), "sources": sources,
-            "scenario": unstructure(scenario)}
+    # Digest what a reader will load (JSON turns tuples into lists, keys into strings).
+    body = json.loads(json.dumps({"format": FORMAT, "digest": sources_digest(sources), "sources": sources,
+                                  "scenario": unstructure(scenario)}, ensure_ascii=False))
+    body["copy_digest"] = copy_digest(body)
     atomic_write(folder / SCENARIO, json.dumps(body, ensure_ascii=False) + "\n", private=True)
+    return body["copy_digest"]
+
+
+def scenario_changed(path: Path) -> str:
+    return (f"{path}: the scenario copy was changed after the exercise started (its content no longer "
+            f"matches the digest recorded when the exercise was created), so replaying the journal "
+            f"would not give what happened. Nothing was changed. Put the original scenario.json back "
+            f"(from a backup or a copy of this folder); to play the changed scenario, start a new exercise.")
+
 
 
 def read_scenario(folder: Path) -> tuple[model.Scenario, dict]:
@@ -132,6 +152,17 @@ def read_scenario(folder: Path) -> tuple[model.Scenario, dict]:
         raise SaveError(f"{path}: unreadable ({e}); the scenario copy of this save is damaged") from None
     if not isinstance(body, dict):
         raise SaveError(f"{path}: not a scenario copy (a JSON object is expected); this save is damaged")
+    # Format 2 digests the whole copy; format 1 only its source texts, still worth checking.
+    if "copy_digest" in body:
+        if copy_digest(body) != body["copy_digest"]:
+            raise SaveError(scenario_changed(path))
+    elif isinstance(body.get("sources"), dict) and "digest" in body:
+        try:
+            changed = sources_digest(body["sources"]) != body["digest"]
+        except (AttributeError, TypeError):
+            changed = True
+        if changed:
+            raise SaveError(scenario_changed(path))
     scenario, errors = structure(body.get("scenario"), model.Scenario)
     if scenario is None:
         raise SaveError(f"{path}: the scenario copy does not load ({errors[0][1]} at {errors[0][0]})")

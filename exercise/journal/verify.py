@@ -1,4 +1,10 @@
-"""`exercise verify`: replay a save's journal and account for every byte of it."""
+"""`exercise verify`: replay a save's journal and account for every byte of it.
+
+It names the first line that is wrong (a bad CRC, a broken chain: a line deleted,
+duplicated, moved or edited) and changes nothing unless asked to cut there
+(--cut-at-damage: that line and all after it go to a side file; what is kept is a valid
+chain). A scenario copy changed since the start is reported too (cutting does not fix it).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,12 @@ from pathlib import Path
 import attrs
 
 from exercise.journal import saves
-from exercise.journal.log import in_use, scan_file, set_aside
+from exercise.journal.log import damage_message, in_use, scan_file, set_aside
+
+
+OLD_FORMAT = ("note: this save is in format 1 (from before the chained journal): a deleted, duplicated or "
+              "reordered line, or an edited scenario copy, is not tamper-evident in it. It opens and "
+              "resumes as before; a new exercise (or a fork of this one) is written in format 2.")
 
 
 @attrs.define
@@ -28,12 +39,7 @@ def verify(folder: Path, cut_at_damage: bool = False) -> Verdict:
     scan = scan_file(journal)
     if scan.damaged_middle:
         if not cut_at_damage:
-            return Verdict(False, [
-                f"{journal}:{scan.bad_line}: corrupt record (intact records follow it, so this is not a crash "
-                f"at the end). {len(scan.records)} record(s) before it are intact. Nothing was changed.",
-                "To continue from the intact part, run again with --cut-at-damage: the damaged record and "
-                "everything after it are moved to a side file, never deleted.",
-            ])
+            return Verdict(False, [damage_message(journal, scan)])
         side = set_aside(journal, scan.good_bytes)
         out.append(f"cut at line {scan.bad_line}: kept {len(scan.records)} record(s); "
                    f"moved {scan.total_bytes - scan.good_bytes} byte(s) to {side.name}")
@@ -43,6 +49,8 @@ def verify(folder: Path, cut_at_damage: bool = False) -> Verdict:
         return Verdict(False, out + [str(e)])
     try:
         out += session.notices
+        if not session.journal.chained:
+            out.append(OLD_FORMAT)
         events = sum(len(r["events"]) for r in session.records)
         s = session.state
         out.append(f"{folder.name}: {len(session.records)} command(s), {events} event(s), "
@@ -69,6 +77,8 @@ def _verify_read_only(folder: Path) -> Verdict:
     lines = [f"{folder.name} is open in another process: checked read-only, nothing repaired"]
     if record.notice:
         lines.append(f"note: {record.notice}")
+    if record.header.get("format", 1) < 2:
+        lines.append(OLD_FORMAT)
     lines.append(f"{folder.name}: {len(record.records)} command(s), {events} event(s), "
                  f"turn {state.turn} of {record.scenario.calendar.turns}, phase {state.phase or '-'}, "
                  f"status {state.status}; state hash {state_hash(state)}")
