@@ -247,7 +247,9 @@ def test_a_line_nested_100k_deep_is_damage_at_that_line():
     good = log.encode({"type": "header"})
     scan = log.scan_bytes(good + deep + good)
     assert scan.damaged_middle and scan.bad_line == 2 and len(scan.records) == 1
-    scan = log.scan_bytes(good + deep)
+    scan = log.scan_bytes(good + deep)  # complete (newline-terminated): damage, not a torn tail
+    assert scan.damaged_middle and not scan.torn and scan.bad_line == 2
+    scan = log.scan_bytes(good + deep[:-1])  # without its newline: a torn tail
     assert scan.torn and scan.bad_line == 2
 
 
