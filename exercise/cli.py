@@ -232,7 +232,7 @@ def saves_cmd(saves_root: Path | None) -> None:
 @click.argument("save")
 @SAVES_OPTION
 @click.option("--cut-at-damage", is_flag=True,
-              help="When a record in the middle is corrupt, keep what precedes it and move the rest aside.")
+              help="When a record is damaged or the chain of records breaks, keep what precedes it and move the rest aside.")
 def verify(save: str, saves_root: Path | None, cut_at_damage: bool) -> None:
     """Replay a save's journal; report events, turns and a state hash; recover a torn tail."""
     from exercise.journal.verify import verify as run

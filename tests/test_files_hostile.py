@@ -461,3 +461,11 @@ def test_schema_onto_a_fifo_is_one_line(tmp_path):
     assert res.returncode == 1
     assert res.stderr == f"error: {tmp_path / 'pack.schema.json'}: is a FIFO, not a regular file\n"
     assert stat.S_ISFIFO(os.lstat(tmp_path / "pack.schema.json").st_mode)
+
+
+def test_a_fifo_named_tokens_json_is_refused_not_waited_on(tmp_path):
+    from exercise.net import tokens
+
+    os.mkfifo(tmp_path / tokens.TOKENS)
+    with pytest.raises(tokens.TokenError, match="is a FIFO, not a regular file"):
+        tokens.load_or_create(tmp_path, ["east"])

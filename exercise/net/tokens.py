@@ -15,6 +15,8 @@ from pathlib import Path
 
 import attrs
 
+from exercise.fsutil import read_regular
+
 TOKENS = "tokens.json"
 
 
@@ -53,10 +55,10 @@ def load_or_create(folder: Path, teams: list[str]) -> Tokens:
     data = None
     if path.exists():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path).decode("utf-8"))  # a FIFO must not hang serve
             if not isinstance(data.get("facilitator"), str) or not isinstance(data.get("teams"), dict):
                 raise ValueError("facilitator or teams missing")
-        except (OSError, ValueError, AttributeError) as e:
+        except (OSError, ValueError, AttributeError, RecursionError) as e:
             raise TokenError(f"{path}: cannot read the tokens ({e}); delete the file to issue new ones "
                              "(the teams then need their new join commands)") from None
         os.chmod(path, 0o600)  # in case it was copied with looser permissions
