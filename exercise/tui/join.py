@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from exercise.tui.text import plain, text
+
 from exercise.net.client import Client, RemoteTeamPort
 from exercise.tui.app import timer_label
 
@@ -33,10 +35,10 @@ class ConnectingScreen(Screen):
         self.show()
 
     def show(self) -> None:
-        self.query_one("#join-status", Static).update(
+        self.query_one("#join-status", Static).update(text(  # the server's words, shown as sent
             f"Team {self.team}: connecting to {self.client.url}\n\n{self.client.status}\n"
             f"{self.client.last_error}\n\n"
-            "The console opens as soon as the facilitator's machine answers. ctrl+q quits.")
+            "The console opens as soon as the facilitator's machine answers. ctrl+q quits."))
 
 
 class JoinApp(App):
@@ -54,7 +56,7 @@ class JoinApp(App):
         self._connecting: ConnectingScreen | None = None
 
     def on_mount(self) -> None:
-        self.sub_title = self.client.url
+        self.sub_title = plain(self.client.url)
         self._connecting = ConnectingScreen(self.client, self.team)
         self.push_screen(self._connecting)
         self.client.subscribe(self._client_changed)
