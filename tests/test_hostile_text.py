@@ -109,89 +109,90 @@ def no_click_actions(screen) -> None:
             assert "app." not in str(style), (w, style)
 
 
-async def settle(pilot, n: int = 3):
+async def settle(pilot, n: int = 1):
     for _ in range(n):
         await pilot.pause()
 
 
+async def until(pilot, cond, tries: int = 40):
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause()
+    assert cond(), "the screen never got there"
+
+
+def text_cells_only(screen) -> None:
+    """Every DataTable cell is Text: a str cell is parsed as markup when drawn (any tab)."""
+    for table in screen.query(DataTable):
+        for i in range(table.row_count):
+            for cell in table.get_row_at(i):
+                assert isinstance(cell, (Text, Content)), (table.id, cell)
+
+
 async def click_everything(pilot, screen) -> None:
-    for w in list(screen.query(Static))[:60]:
-        if w.region.width and w.region.height:
-            await pilot.click(w, offset=(min(3, w.region.width - 1), 0))
+    """Click each shown text that quotes a markup click action (had it been parsed, this runs it)."""
+    for w in screen.query(Static):
+        c = w.content
+        shown = c.plain if isinstance(c, (Text, Content)) else str(c)
+        if "@click" in shown and w.region.width and w.region.height:
+            x, y = divmod(shown.index("@click"), max(1, w.region.width))
+            await pilot.click(w, offset=(min(y + 2, w.region.width - 1), min(x, w.region.height - 1)))
 
 
-async def walk(pilot, app) -> None:
-    """The facilitator's tabs and dialogs, each team's screen and dialogs, the debrief."""
+async def dialog(pilot, app, open_it, kind, answer=None) -> None:
+    """Open a dialog (when the screen offers it), check it, close it."""
+    under = app.screen
+    open_it()
+    await settle(pilot, 2)
+    if isinstance(app.screen, kind):
+        no_click_actions(app.screen)
+        app.screen.dismiss(answer)
+        await until(pilot, lambda: app.screen is under)
+
+
+async def walk(pilot, app, deep: bool = False) -> None:
+    """The facilitator's console and dialogs, each team's screen and dialogs, the debrief.
+
+    deep: also show every tab and click every text (slower)."""
     assert isinstance(app.screen, FacilitatorScreen)
     fac = app.screen
-    for tab in ("overview", "injects", "actions", "log", "notes"):
+    tabs = ("overview", "injects", "actions", "log", "notes") if deep else ("injects",)
+    for tab in tabs:
         fac.action_tab(tab)
-        await settle(pilot, 2)
-        no_click_actions(fac)
-    fac.action_tab("injects")
-    await settle(pilot)
-    fac.action_view_inject()
-    await settle(pilot)
-    assert isinstance(app.screen, TextModal)
-    app.screen.dismiss(None)
-    await settle(pilot)
-    fac.action_tab("actions")
-    fac.action_adjudicate()
-    await settle(pilot)
-    if isinstance(app.screen, FormModal):
-        no_click_actions(app.screen)
-        app.screen.dismiss(None)
         await settle(pilot)
-    fac.action_note()
-    await settle(pilot)
-    assert isinstance(app.screen, FormModal)
-    app.screen.dismiss(None)
-    await settle(pilot)
-    await click_everything(pilot, fac)
+    no_click_actions(fac)
+    text_cells_only(fac)
+    if deep:
+        await dialog(pilot, app, fac.action_view_inject, TextModal)
+        fac.action_tab("actions")
+        await dialog(pilot, app, fac.action_adjudicate, FormModal)
+        await dialog(pilot, app, fac.action_note, FormModal)
+        fac.action_tab("injects")
+        await settle(pilot)
+        await click_everything(pilot, fac)
     for team in ("east", "west"):
         app.show_team(team)
-        await settle(pilot, 4)
+        await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
         screen = app.screen
-        assert isinstance(screen, TeamScreen)
-        for tab in ("inbox", "budget", "procurement", "commands", "tracks", "briefing"):
-            screen.action_tab(tab)
-            await settle(pilot, 2)
-            no_click_actions(screen)
-        screen.action_tab("inbox")
-        await settle(pilot)
-        await click_everything(pilot, screen)
-        screen.action_answer()
-        await settle(pilot)
-        if isinstance(app.screen, FormModal):
-            no_click_actions(app.screen)
-            app.screen.dismiss(None)
-            await settle(pilot)
-        screen.action_read()
-        await settle(pilot)
-        if isinstance(app.screen, TextModal):
-            app.screen.dismiss(None)
-            await settle(pilot)
-        screen.action_submit()
-        await settle(pilot)
-        if isinstance(app.screen, ConfirmModal):
-            no_click_actions(app.screen)
-            app.screen.dismiss(False)
-            await settle(pilot)
+        no_click_actions(screen)
+        text_cells_only(screen)
+        if deep:
+            await click_everything(pilot, screen)
+            await dialog(pilot, app, screen.action_answer, FormModal)
+            await dialog(pilot, app, screen.action_read, TextModal)
+            await dialog(pilot, app, screen.action_submit, ConfirmModal, False)
         app.pop_screen()
-        await settle(pilot)
+        await until(pilot, lambda: app.screen is fac)
     fac.action_debrief()
-    await settle(pilot, 4)
-    assert isinstance(app.screen, DebriefScreen)
-    for tab in ("timeline", "state", "charts", "decisions", "objectives", "outcome"):
-        try:
-            app.screen.query_one("#tabs").active = tab
-        except Exception:  # noqa: BLE001 - tab ids differ: rendering the first one is enough
-            break
-        await settle(pilot, 2)
-    no_click_actions(app.screen)
-    await click_everything(pilot, app.screen)
-    app.pop_screen()
+    await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
     await settle(pilot)
+    no_click_actions(app.screen)
+    text_cells_only(app.screen)
+    if deep:
+        await click_everything(pilot, app.screen)
+    app.pop_screen()
+    await until(pilot, lambda: app.screen is fac)
 
 
 async def test_markup_in_every_text_field_renders_as_typed_and_runs_nothing(mini, tmp_path):
@@ -209,7 +210,7 @@ async def test_markup_in_every_text_field_renders_as_typed_and_runs_nothing(mini
             fac.action_tab("injects")
             await settle(pilot)
             assert BELL in visible(fac) or CLOSE in visible(fac)
-            await walk(pilot, app)
+            await walk(pilot, app, deep=True)
             assert app.is_running
         assert spy.bells == 0
     finally:
@@ -261,12 +262,28 @@ def test_plain_and_text_helpers_accept_anything(raw):
     from exercise.tui.text import plain, text
 
     out = plain(raw)
+    assert len(out) == len(raw)  # one for one: styles over it stay in place
     assert not any(ord(c) < 32 and c not in "\n\t" for c in out)
     assert text(raw).plain == out
     assert Content(out).plain == out
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("[]/@=\\$ab.:() '\"\n")), max_size=30) | st.text())
+def test_markup_safe_renders_as_typed_in_the_command_palette(raw):
+    """Textual's escape() misses cases ('[/(' raises): the palette's helper does not."""
+    import re
+
+    from textual.fuzzy import Matcher
+
+    from exercise.tui.text import markup_safe, plain
+
+    expected = re.sub(r"\\+(?=\[)", lambda m: "\u29f5" * len(m.group()), plain(raw))
+    assert Content.from_markup(markup_safe(raw)).plain == expected
+    Matcher("a").highlight(markup_safe(raw))  # what the palette does with a title
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(HOSTILE_ST, min_size=3, max_size=8))
 def test_arbitrary_text_through_every_command_and_screen(tmp_path_factory, mini, texts):
     s = session_with(mini, tmp_path_factory.mktemp("h"), texts)
