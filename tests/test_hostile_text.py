@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import DataTable, Label, Markdown, Static
+from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
 from exercise.packs import loader
@@ -47,7 +47,7 @@ def mini():
 def feed(s: Session, texts: list[str]) -> None:
     """Every command that carries text, with `texts` (cycled) in each text field."""
     it = iter(texts * 20)
-    t = lambda: next(it)  # noqa: E731
+    t = lambda: next(it)
     s.execute(cm.Start())
     while s.state.phase != "deliberation":
         s.execute(cm.Advance())

@@ -102,6 +102,11 @@ class ExerciseApp(App):
         self.timer_deadline: float | None = None
         self._timer_warned = False
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: they quote teams, packs, saves and the server."""
+        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
+
     async def on_mount(self) -> None:
         if self.server is not None:  # on this app's loop: the console and the network share the Session
             self.server.log = lambda msg: self.log.info(msg)

@@ -13,10 +13,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from exercise.tui.text import plain, text
-
 from exercise.net.client import Client, RemoteTeamPort
 from exercise.tui.app import timer_label
+from exercise.tui.text import plain, text
 
 
 class ConnectingScreen(Screen):
@@ -54,6 +53,11 @@ class JoinApp(App):
         self._task: asyncio.Task | None = None
         self._opened = False
         self._connecting: ConnectingScreen | None = None
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: they quote teams, packs, saves and the server."""
+        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         self.sub_title = plain(self.client.url)
