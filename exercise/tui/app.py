@@ -23,6 +23,8 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
+from exercise.tui.text import markup_safe, md, plain, text
+
 HELP = """\
 **The facilitator console** runs the exercise. Keys are shown in the footer; every action
 is also in the command palette (**ctrl+p**). The mouse works too.
@@ -69,10 +71,10 @@ class LoadingScreen(Screen):
         self.opening = opening
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.opening} · opening…", id="status")
+        yield Static(text(f"{self.opening} · opening…"), id="status")
         with Middle(id="loading-body"):
             with Center():
-                yield Static(f"Opening {self.opening}: loading the engine and replaying the journal…",
+                yield Static(text(f"Opening {self.opening}: loading the engine and replaying the journal…"),
                              id="loading-text")
             yield LoadingIndicator(id="loading-indicator")
 
@@ -100,6 +102,11 @@ class ExerciseApp(App):
         self.timer_deadline: float | None = None
         self._timer_warned = False
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: they quote teams, packs, saves and the server."""
+        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
+
     async def on_mount(self) -> None:
         if self.server is not None:  # on this app's loop: the console and the network share the Session
             self.server.log = lambda msg: self.log.info(msg)
@@ -118,11 +125,11 @@ class ExerciseApp(App):
         from exercise.tui.facilitator import FacilitatorScreen
 
         self.session = session
-        self.sub_title = session.meta.title
+        self.sub_title = plain(session.meta.title)
         session.listeners.append(self._session_changed)
         self.push_screen(FacilitatorScreen(session))
         for notice in session.notices:
-            self.notify(notice, title="Resumed", timeout=10)
+            self.notify(notice, title="Resumed", timeout=10, markup=False)
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self) -> None:
@@ -157,10 +164,10 @@ class ExerciseApp(App):
         try:
             self.session.execute(command)
         except engine.Rejected as e:
-            self.notify(str(e), title="Not done", severity="error", timeout=8)
+            self.notify(str(e), title="Not done", severity="error", timeout=8, markup=False)
             return False
         except JournalError as e:
-            self.notify(str(e), title="Not saved", severity="error", timeout=20)
+            self.notify(str(e), title="Not saved", severity="error", timeout=20, markup=False)
             return False
         for problem in self.session.problems[known:]:  # saved, but something after it failed
             self.notify(problem, title="Saved, with a problem", severity="warning", timeout=15, markup=False)
@@ -193,7 +200,9 @@ class ExerciseApp(App):
         yield SystemCommand("Help", "Keys and how a turn works", self.action_help)
         if self.session is not None:
             for t in self.session.scenario.teams:
-                yield SystemCommand(f"Team screen: {t.name}", f"Hot-seat: show only what {t.name} may see",
+                # the palette parses titles as markup: the pack's team name is escaped
+                yield SystemCommand(f"Team screen: {markup_safe(t.name)}",
+                                    f"Hot-seat: show only what {markup_safe(t.name)} may see",
                                     lambda team=t.id: self.show_team(team))
         for binding in screen.active_bindings.values():
             b = binding.binding
@@ -230,12 +239,12 @@ class ExerciseApp(App):
 
         counts = self.server.connected()
         rows = ["| team | id | terminals |", "|---|---|---|"]
-        rows += [f"| {t.name} | {t.id} | {counts.get(t.id, 0)} |" for t in self.session.scenario.teams]
+        rows += [f"| {md(t.name)} | {md(t.id)} | {counts.get(t.id, 0)} |" for t in self.session.scenario.teams]
         joins = "\n".join(f"exercise join {self.server.url} --team {t.id} --token {self.server.tokens.teams[t.id]}"
                           for t in self.session.scenario.teams)
         self.push_screen(TextModal("Team terminals", f"Served on **{self.server.url}**.\n\n" + "\n".join(rows)
                                    + "\n\nEach team runs its line (the tokens are also in `tokens.json` in the "
-                                   f"save folder, `{self.session.folder}`):\n\n```\n" + joins + "\n```",
+                                   f"save folder, {md(self.session.folder)}):\n\n```\n" + joins + "\n```",
                                    wide=True))
 
     # -- the turn timer (shown to every console; expiry is a notice, never an advance) --------

@@ -28,6 +28,7 @@ from exercise.debrief.plot import braille, num, sparkline
 from exercise.debrief.record import Record
 from exercise.debrief.report import build, short
 from exercise.tui.modals import Field, FormModal, TextModal
+from exercise.tui.text import plain, safe, text
 
 HELP = """\
 **The debrief** looks back at an exercise; it never changes the save.
@@ -55,7 +56,7 @@ RATING_STYLE = {"P": "bold green", "S": "bold yellow", "M": "bold dark_orange", 
 
 def cells(*values) -> list[Text]:
     """Table cells shown as written (text from a save is never read as markup)."""
-    return [Text(str(v)) for v in values]
+    return [text(v) for v in values]
 
 
 class DebriefScreen(Screen):
@@ -140,18 +141,18 @@ class DebriefScreen(Screen):
         decisions.add_columns(*tb.DECISION_HEAD)
         for row in tb.decision_rows(r):
             decisions.add_row(*cells(*row))
-        self.query_one("#objectives-body", Static).update(self.objectives_text())
-        self.query_one("#outcome-body", Static).update(self.outcome_text())
+        self.query_one("#objectives-body", Static).update(safe(self.objectives_text()))
+        self.query_one("#outcome-body", Static).update(safe(self.outcome_text()))
         charts = self.query_one("#chart-list", OptionList)
         shown = None
         for k, (c, s) in enumerate(self.series):
             if len(c.series) > 1 and shown is not c:  # a heading, then one line per team
-                charts.add_option(Option(Text(c.title + (f" ({c.unit})" if c.unit else ""), style="bold"),
+                charts.add_option(Option(text(c.title + (f" ({c.unit})" if c.unit else ""), style="bold"),
                                          disabled=True))
             shown = c
             name = c.title if len(c.series) == 1 else f"  {s.name}"
             spark = sparkline(list(s.values), c.low, c.high)
-            charts.add_option(Option(Text.assemble(f"{name[:26]:<26} ", (spark, "bold"), no_wrap=True,
+            charts.add_option(Option(Text.assemble(f"{plain(name)[:26]:<26} ", (spark, "bold"), no_wrap=True,
                                                    overflow="ellipsis"), id=str(k)))
         if self.series:
             charts.highlighted = 0
@@ -215,7 +216,7 @@ class DebriefScreen(Screen):
         bits = ["Debrief", r.title, self.turn_name(self.turn), tb.status_line(r)]
         if r.simulated:
             bits.append("simulated")
-        self.query_one("#status", Static).update(Text(" · ".join(bits)))
+        self.query_one("#status", Static).update(text(" · ".join(bits)))
 
     def render_timeline(self) -> None:
         for t in self.report.timeline:
@@ -227,10 +228,10 @@ class DebriefScreen(Screen):
                 text.append(x.text + "\n", style="bold" if x.category in ("inject", "outcome") else "")
             if not lines:
                 text.append("nothing of note\n", style="dim")
-            self.query_one(f"#turn-{t.turn}", Static).update(text)
+            self.query_one(f"#turn-{t.turn}", Static).update(safe(text))
 
     def render_state(self, view: dict) -> None:
-        self.query_one("#state-head", Static).update(Text(
+        self.query_one("#state-head", Static).update(text(
             f"The state at the {self.turn_name(self.turn)}" + (f" · phase {view['phase_name']}" if view["turn"] else "")))
         world = self.query_one("#state-world", DataTable)
         world.clear()
@@ -254,7 +255,7 @@ class DebriefScreen(Screen):
                                       o["due"], o["status"] + (" (after the exercise)" if o["after_exercise"] else "")))
         out = view.get("outcome")
         self.query_one("#state-outcome", Static).update(
-            Text.assemble(("Outcome: ", "bold"), f"{out['name']}: {out['reason']}") if out else "")
+            safe(Text.assemble(("Outcome: ", "bold"), f"{out['name']}: {out['reason']}")) if out else Text())
 
     @on(OptionList.OptionHighlighted, "#chart-list")
     def render_plot(self) -> None:
@@ -269,7 +270,7 @@ class DebriefScreen(Screen):
         # the plot's columns: what the box leaves after the value axis (up to 7 cells)
         width = max(16, (self.query_one("#plot-box").content_size.width or 60) - 8)
         name = chart.title if len(chart.series) == 1 else f"{chart.title}: {series.name}"
-        self.query_one("#plot-title", Static).update(Text(name + (f" ({chart.unit})" if chart.unit else "")))
+        self.query_one("#plot-title", Static).update(text(name + (f" ({chart.unit})" if chart.unit else "")))
         plot.update(Text("\n".join(braille(list(series.values), width=width, height=10, low=chart.low, high=chart.high,
                                       mark=self.turn))))
         values = Text()
@@ -367,9 +368,9 @@ def make_debrief_app(record: Record, saves_root: Path | None = None,
     class DebriefApp(ExerciseApp):
         def on_mount(self, event) -> None:
             event.prevent_default()  # not the start screen: the debrief
-            self.sub_title = record.title
+            self.sub_title = plain(record.title)
             self.push_screen(DebriefScreen(record, reload))
             if record.notice:
-                self.notify(record.notice, title="Read up to a torn line", timeout=10)
+                self.notify(record.notice, title="Read up to a torn line", timeout=10, markup=False)
 
     return DebriefApp(saves_root=saves_root)

@@ -23,12 +23,18 @@ from exercise.history import track_series
 from exercise.model import LIKELIHOODS, RATINGS
 from exercise.narrate import Narrator
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
+from exercise.tui.text import md, plain, plain_tree, text
 
 LOG_LINES = 20_000
 
 
 def money(x: float) -> str:
     return f"{x:,.2f}"
+
+
+def cells(*values) -> list[Text]:
+    """DataTable cells as Text: a str cell would be parsed as markup."""
+    return [text(v) for v in values]
 
 
 def short(name: str) -> str:
@@ -54,7 +60,7 @@ class TrackRow(Horizontal):
     def show(self, track: dict, series: list[float]) -> None:
         band = f" {track['band']}" if track.get("band") else ""
         self.query_one(".track-label", Static).update(
-            Text.assemble((f"{track['name']:<20.20}", "bold"), f" {track['value']:5.2f}", (band, "italic")))
+            Text.assemble((f"{plain(track['name']):<20.20}", "bold"), f" {track['value']:5.2f}", (band, "italic")))
         self.query_one(Sparkline).data = series if len(series) > 1 else series * 2
 
 
@@ -153,7 +159,7 @@ class FacilitatorScreen(Screen):
 
     # -- rendering ----------------------------------------------------------------------
     def refresh_all(self) -> None:
-        view = engine.facilitator_view(self.session.state)
+        view = plain_tree(engine.facilitator_view(self.session.state))  # no control character reaches the terminal
         self.view = view
         self.render_status(view)
         self.render_teams(view)
@@ -173,7 +179,7 @@ class FacilitatorScreen(Screen):
             where = f"ENDED: {out.get('name', '')}"
         else:
             where = f"Turn {view['turn']}/{view['turns']} {view['turn_label']} · {view['phase_name']}"
-        bits = [self.session.meta.title, where]
+        bits = [plain(self.session.meta.title), where]
         if timer:
             bits.append(timer)
         online = self.app.connections_text()
@@ -181,7 +187,7 @@ class FacilitatorScreen(Screen):
             bits.append(online)
         if view["paused"]:
             bits.append("PAUSED")
-        self.query_one("#status", StatusBar).update(" · ".join(bits))
+        self.query_one("#status", StatusBar).update(Text(" · ".join(bits)))  # Text: never markup
         self.set_class(view["paused"], "paused")
 
     def render_teams(self, view: dict) -> None:
@@ -191,14 +197,15 @@ class FacilitatorScreen(Screen):
             me = view["teams_private"][t["id"]]
             drafts = sum(1 for o in me["orders"] if o["status"] == "draft")
             done = "submitted" if me["submitted"] else ("waiting" if view["phase"] == "deliberation" else "-")
-            table.add_row(short(t["name"]), money(me["budget"]["money"]), done,
-                          f"{drafts} draft" if drafts else "-",
-                          f"{len(me['pending'])} open" if me["pending"] else "-",
-                          f"{me['staff_used']}/{me['staff']}", key=t["id"])
+            table.add_row(*cells(short(t["name"]), money(me["budget"]["money"]), done,
+                                 f"{drafts} draft" if drafts else "-",
+                                 f"{len(me['pending'])} open" if me["pending"] else "-",
+                                 f"{me['staff_used']}/{me['staff']}"), key=t["id"])
         tt = self.query_one("#team-tracks", DataTable)
         tt.clear()
         for track in view["team_tracks"]:
-            tt.add_row(track["name"][:22], *[f"{track['values'][t['id']]:.1f}" for t in view["teams"]], key=track["id"])
+            tt.add_row(*cells(track["name"][:22], *[f"{track['values'][t['id']]:.1f}" for t in view["teams"]]),
+                       key=track["id"])
 
     def render_world(self, view: dict) -> None:
         series = track_series(self.session.scenario, self.session.records)
@@ -219,7 +226,8 @@ class FacilitatorScreen(Screen):
             to = ", ".join(teams.get(t, t) for t in i["to"])
             status = i["status"]
             style = "dim" if i["fired"] else ("bold" if i["reserve"] else "")
-            table.add_row(Text(i["title"][:40], style=style), to[:20], status[:20], i["severity"][:4], key=i["id"])
+            table.add_row(Text(i["title"][:40], style=style), *cells(to[:20], status[:20], i["severity"][:4]),
+                          key=i["id"])
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.show_inject_detail()
@@ -236,20 +244,21 @@ class FacilitatorScreen(Screen):
         inj = next((i for i in self.view["injects"] if i["id"] == iid), None)
         detail = self.query_one("#inject-detail", Static)
         if inj is None:
-            detail.update("")
+            detail.update(Text())
             return
-        lines = [f"[b]{inj['title']}[/b]  from {inj['from']} via {inj['channel']} · {inj['status']}"]
+        out = Text.assemble((inj["title"], "bold"), f"  from {inj['from']} via {inj['channel']} · {inj['status']}")
         if inj["synopsis"]:
-            lines.append(inj["synopsis"])
+            out.append("\n" + inj["synopsis"])
         if inj["options"]:
-            lines.append("Options: " + "; ".join(o["label"] + (" (default)" if o["default"] else "") for o in inj["options"]))
+            out.append("\nOptions: " + "; ".join(o["label"] + (" (default)" if o["default"] else "")
+                                                 for o in inj["options"]))
         if inj["expected"]:
-            lines.append("Expected: " + "; ".join(inj["expected"]))
+            out.append("\nExpected: " + "; ".join(inj["expected"]))
         if inj["notes"]:
-            lines.append(f"[i]Notes: {inj['notes']}[/i]")
+            out.append(f"\nNotes: {inj['notes']}", style="italic")
         if inj["answers"]:
-            lines.append("Answers: " + ", ".join(f"{t}: {o}" for t, o in inj["answers"].items()))
-        detail.update("\n".join(lines))
+            out.append("\nAnswers: " + ", ".join(f"{t}: {o}" for t, o in inj["answers"].items()))
+        detail.update(out)
 
     def render_actions(self, view: dict) -> None:
         table = self.query_one("#action-table", DataTable)
@@ -257,18 +266,18 @@ class FacilitatorScreen(Screen):
         for a in view["actions"]:
             odds = f"{a['likelihood']}%" if a["likelihood"] is not None else "-"
             result = "-" if a["success"] is None else ("success" if a["success"] else "failure")
-            table.add_row(a["id"], a["team"], str(a["turn"]), a["action"][:40], odds, result, key=a["id"])
+            table.add_row(*cells(a["id"], a["team"], a["turn"], a["action"][:40], odds, result), key=a["id"])
         pending = [a for a in view["actions"] if a["likelihood"] is None]
-        self.query_one("#action-detail", Static).update(
+        self.query_one("#action-detail", Static).update(Text(
             f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
-            else "No argued action waits for adjudication.")
+            else "No argued action waits for adjudication."))
 
     def render_notes(self, view: dict) -> None:
         table = self.query_one("#note-table", DataTable)
         table.clear()
         for n in view["notes"]:
             obj = f"{n['objective']}: {n['rating']}" if n.get("objective") else ""
-            table.add_row(str(n["turn"]), n["phase"], n["text"][:60], obj)
+            table.add_row(*cells(n["turn"], n["phase"], n["text"][:60], obj))
 
     def render_log(self) -> None:
         log = self.query_one("#event-log", RichLog)
@@ -277,7 +286,7 @@ class FacilitatorScreen(Screen):
             for e in r["events"]:
                 line = self.narrator.line(e)
                 if line:
-                    log.write(line)
+                    log.write(text(line))  # the narrator quotes teams and packs: Text, never markup
         self._logged = len(records)
 
     def tick(self) -> None:
@@ -365,11 +374,11 @@ class FacilitatorScreen(Screen):
         iid = self.selected("#inject-table")
         inj = next((i for i in self.view["injects"] if i["id"] == iid), None)
         if inj:
-            body = f"*From {inj['from']}, via {inj['channel']}*\n\n{inj['text'] or inj['synopsis']}"
+            body = f"*From {md(inj['from'])}, via {md(inj['channel'])}*\n\n{inj['text'] or inj['synopsis']}"
             if inj["notes"]:
-                body += f"\n\n---\n\n**Facilitator notes:** {inj['notes']}"
+                body += f"\n\n---\n\n**Facilitator notes:** {md(inj['notes'])}"
             if inj["source"]:
-                body += f"\n\n**Grounded in:** {inj['source']}"
+                body += f"\n\n**Grounded in:** {md(inj['source'])}"
             self.app.push_screen(TextModal(inj["title"], body))
 
     def _team_options(self, with_all: bool = True):
@@ -453,7 +462,7 @@ class FacilitatorScreen(Screen):
             done = next(a for a in engine.facilitator_view(self.session.state)["actions"] if a["id"] == action["id"])
             verdict = "SUCCESS" if done["success"] else "FAILURE"
             self.notify(f"Roll {round(done['roll'] * 100)} against {done['likelihood']} %: {verdict}",
-                        title=action["id"], timeout=10)
+                        title=action["id"], timeout=10, markup=False)
 
     @work
     async def action_note(self) -> None:
@@ -491,7 +500,7 @@ class FacilitatorScreen(Screen):
         me = self.view["teams_private"][team]
         if not me["submitted"]:
             self.notify(f"{short(self._team_name(team))} has not submitted: it can still act. Select a team that "
-                        "has (Overview, Teams table) and press u.", title="Nothing to reopen", timeout=8)
+                        "has (Overview, Teams table) and press u.", title="Nothing to reopen", timeout=8, markup=False)
             return
         binding = [o for o in me["orders"] if o["placed"] == self.view["turn"] and o["status"] == "ordered"
                    and not o["backlog"]]
@@ -531,8 +540,8 @@ class FacilitatorScreen(Screen):
     def show_outcome(self) -> None:
         out = engine.facilitator_view(self.session.state).get("outcome")
         if out:
-            self.app.push_screen(TextModal(f"Outcome: {out['name']}",
-                                           f"{out.get('text', '')}\n\n**Why:** {out['reason']}\n\n"
+            self.app.push_screen(TextModal(f"Outcome: {plain(out['name'])}",
+                                           f"{out.get('text', '')}\n\n**Why:** {md(out['reason'])}\n\n"
                                            "Press **D** for the debrief: the exercise turn by turn."))
 
     def action_debrief(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from exercise.net.client import Client, RemoteTeamPort
 from exercise.tui.app import timer_label
+from exercise.tui.text import plain, text
 
 
 class ConnectingScreen(Screen):
@@ -33,10 +34,10 @@ class ConnectingScreen(Screen):
         self.show()
 
     def show(self) -> None:
-        self.query_one("#join-status", Static).update(
+        self.query_one("#join-status", Static).update(text(  # the server's words, shown as sent
             f"Team {self.team}: connecting to {self.client.url}\n\n{self.client.status}\n"
             f"{self.client.last_error}\n\n"
-            "The console opens as soon as the facilitator's machine answers. ctrl+q quits.")
+            "The console opens as soon as the facilitator's machine answers. ctrl+q quits."))
 
 
 class JoinApp(App):
@@ -53,8 +54,13 @@ class JoinApp(App):
         self._opened = False
         self._connecting: ConnectingScreen | None = None
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: they quote teams, packs, saves and the server."""
+        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
+
     def on_mount(self) -> None:
-        self.sub_title = self.client.url
+        self.sub_title = plain(self.client.url)
         self._connecting = ConnectingScreen(self.client, self.team)
         self.push_screen(self._connecting)
         self.client.subscribe(self._client_changed)

@@ -1,7 +1,8 @@
 """Modal dialogs shared by every console: confirm, a small form, a text page.
 
 They collect input and return it; they hold no rules. Whatever they return becomes an
-engine command in the screen that opened them.
+engine command in the screen that opened them. Titles, bodies, labels and options are
+plain text (they often quote a team or a pack), shown as given, never parsed as markup.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from exercise.tui.text import text
 
 # Markdown and TextArea pull in markdown-it and pygments (~50 ms): imported when a dialog
 # that needs them opens, not when the console starts.
@@ -33,8 +36,8 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.body, classes="dialog-body")
+            yield Label(text(self.title_text), classes="dialog-title")
+            yield Static(text(self.body), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm")
                 yield Button("Cancel", id="cancel")
@@ -83,15 +86,15 @@ class FormModal(ModalScreen[dict | None]):
         from textual.widgets import TextArea
 
         with Vertical(classes="dialog form"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(text(self.title_text), classes="dialog-title")
             # the intro scrolls with the fields, so the buttons stay on a 24-line screen
             with VerticalScroll(classes="form-fields"):
                 if self.intro:
-                    yield Static(self.intro, classes="dialog-body")
+                    yield Static(text(self.intro), classes="dialog-body")
                 for f in self.fields:
-                    yield Label(f.label + ("" if f.required else " (optional)"), classes="field-label")
+                    yield Label(text(f.label + ("" if f.required else " (optional)")), classes="field-label")
                     if f.kind == "select":
-                        yield Select(list(f.options), value=f.default if f.default is not None else Select.NULL,
+                        yield Select([(text(label), value) for label, value in f.options], value=f.default if f.default is not None else Select.NULL,
                                      allow_blank=not f.required or f.default is None, id=f"f-{f.name}")
                     elif f.kind == "multiline":
                         yield TextArea(str(f.default or ""), id=f"f-{f.name}", classes="field-area")
@@ -99,7 +102,7 @@ class FormModal(ModalScreen[dict | None]):
                         yield Input(value="" if f.default is None else str(f.default), id=f"f-{f.name}",
                                     type={"number": "number", "integer": "integer"}.get(f.kind, "text"))
                     if f.help:
-                        yield Static(f.help, classes="field-help")
+                        yield Static(text(f.help), classes="field-help")
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.submit_label, variant="primary", id="submit")
@@ -150,7 +153,7 @@ class FormModal(ModalScreen[dict | None]):
     def action_submit(self) -> None:
         result = self.collect()
         if isinstance(result, str):
-            self.query_one("#form-error", Static).update(result)
+            self.query_one("#form-error", Static).update(text(result))
             return
         self.dismiss(result)
 
@@ -160,7 +163,10 @@ class FormModal(ModalScreen[dict | None]):
 
 
 class TextModal(ModalScreen[None]):
-    """A page of Markdown (help, an inject's full text, the outcome)."""
+    """A page of Markdown (help, an inject's full text, the outcome).
+
+    The caller writes the Markdown: user text in it goes through `text.md`. Links are not
+    followed (a pack's or a team's link must not open a browser on this machine)."""
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False)]
 
@@ -174,9 +180,9 @@ class TextModal(ModalScreen[None]):
         from textual.widgets import Markdown
 
         with Vertical(classes="dialog page" + (" wide" if self.wide else "")):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(text(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="page-body"):
-                yield Markdown(self.markdown)
+                yield Markdown(self.markdown, open_links=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close")
 

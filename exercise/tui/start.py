@@ -11,13 +11,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Markdown, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.widgets.option_list import Option
 
 from exercise.journal import saves
 from exercise.packs import loader
 from exercise.packs.problems import Problems
 from exercise.packs.validate import check_scenario
+from exercise.tui.text import md, plain, text
 
 
 class StartScreen(Screen):
@@ -47,11 +59,11 @@ class StartScreen(Screen):
                         yield Input(placeholder="e.g. Staff college, 25 Nov", id="name")
                         yield Button("Start (ctrl+n)", variant="primary", id="start")
                     with VerticalScroll(id="scenario-info"):
-                        yield Markdown("", id="briefing")
+                        yield Markdown("", id="briefing", open_links=False)
             with TabPane("2 Saved exercises", id="saved"):
                 with Vertical():
                     yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
-                    yield Static(Text(f"Saves folder: {self.root}"), classes="hint", id="saves-folder")
+                    yield Static(text(f"Saves folder: {self.root}"), classes="hint", id="saves-folder")
                     with Horizontal(classes="dialog-buttons"):
                         yield Button("Resume (ctrl+r)", id="resume")
                         yield Button("Debrief (d)", id="debrief")
@@ -63,11 +75,11 @@ class StartScreen(Screen):
         for sid in ids:
             loaded, _ = self._load(sid)
             title = loaded.scenario.title if loaded is not None and loaded.scenario is not None else "(has errors)"
-            options.add_option(Option(f"{title}\n  [dim]{sid}[/dim]", id=sid))
+            options.add_option(Option(Text.assemble(plain(title), "\n  ", (plain(sid), "dim")), id=sid))
         if self.wanted and self.wanted not in ids:
             path = loader.find_scenario(self.wanted)
             if path is not None and path.exists():
-                options.add_option(Option(str(path), id=str(path)))
+                options.add_option(Option(text(path), id=str(path)))
                 ids.append(str(path))
         if ids:
             start = self.wanted if self.wanted in ids else ("deadline-2027" if "deadline-2027" in ids else ids[0])
@@ -78,10 +90,12 @@ class StartScreen(Screen):
             found = saves.list_saves(self.root)  # bad saves are rows too, named with the reason
         except saves.SaveError as e:  # the saves folder itself is a file or unreadable
             found = []
-            self.query_one("#saves-folder", Static).update(Text(f"Saves folder: {e}"))
+            self.query_one("#saves-folder", Static).update(text(f"Saves folder: {e}"))
         for s in found:
-            table.add_row(Text(s.id), Text(s.scenario), f"{s.turn}/{s.turns}", s.last_activity.replace("+00:00", ""),
-                          Text(s.state + (f": {s.detail}" if s.detail else "")), key=str(s.folder))
+            # Text cells: a save's names are shown as written, never parsed as markup
+            table.add_row(*(text(c) for c in (s.id, s.scenario, f"{s.turn}/{s.turns}",
+                                              s.last_activity.replace("+00:00", ""),
+                                              s.state + (f": {s.detail}" if s.detail else ""))), key=str(s.folder))
         options.focus()
 
     def action_tab(self, tab: str) -> None:
@@ -100,15 +114,15 @@ class StartScreen(Screen):
     @on(OptionList.OptionHighlighted, "#scenarios")
     def show_scenario(self, event: OptionList.OptionHighlighted) -> None:
         loaded, problems = self._load(event.option.id)
-        md = self.query_one("#briefing", Markdown)
+        page = self.query_one("#briefing", Markdown)
         if loaded is None or loaded.scenario is None or problems.errors:
-            md.update("**This scenario has errors** and cannot be started:\n\n"
-                      + "\n".join(f"- `{p}`" for p in problems.errors[:20]))
+            page.update("**This scenario has errors** and cannot be started:\n\n"
+                      + "\n".join(f"- {md(p)}" for p in problems.errors[:20]))
             return
         sc = loaded.scenario
-        teams = "\n".join(f"- **{t.name}**: {', '.join(t.allies)}" for t in sc.teams)
-        packs = ", ".join(p.pack.title for p in sc.included) or "none"
-        md.update(f"# {sc.title}\n\n{sc.calendar.turns} turns, {sc.calendar.label(1)} to "
+        teams = "\n".join(f"- **{md(t.name)}**: {md(', '.join(t.allies))}" for t in sc.teams)
+        packs = md(", ".join(p.pack.title for p in sc.included) or "none")
+        page.update(f"# {md(sc.title)}\n\n{sc.calendar.turns} turns, {sc.calendar.label(1)} to "
                   f"{sc.calendar.label(sc.calendar.turns)} · {len(sc.all_injects())} injects ({packs})\n\n"
                   f"## Teams\n\n{teams}\n\nThe white cell plays: {', '.join(sc.scenario.facilitator_plays) or '-'}"
                   f"\n\n## Briefing\n\n{sc.scenario.briefing}")
@@ -125,7 +139,7 @@ class StartScreen(Screen):
         sid = options.get_option_at_index(options.highlighted).id
         loaded, problems = self._load(sid)
         if loaded is None or loaded.scenario is None or problems.errors:
-            self.notify(f"{sid} has errors; run `exercise validate` to see them.", severity="error")
+            self.notify(f"{sid} has errors; run `exercise validate` to see them.", severity="error", markup=False)
             return
         name = self.query_one("#name", Input).value.strip() or None
         try:
@@ -135,7 +149,7 @@ class StartScreen(Screen):
             return
         self.app.pop_screen()
         self.app.open_session(session)
-        self.notify(f"Saving to {session.folder}", timeout=6)
+        self.notify(f"Saving to {session.folder}", timeout=6, markup=False)
 
     def _selected_save(self) -> Path | None:
         table = self.query_one("#saves", DataTable)
@@ -161,7 +175,7 @@ class StartScreen(Screen):
         try:
             record = load(folder)
         except DebriefError as e:
-            self.notify(str(e), title="Cannot debrief", severity="error", timeout=15)
+            self.notify(str(e), title="Cannot debrief", severity="error", timeout=15, markup=False)
             return
         self.app.push_screen(DebriefScreen(record))
 
@@ -176,7 +190,7 @@ class StartScreen(Screen):
         try:
             session = Session.open(folder)
         except saves.SaveError as e:
-            self.notify(str(e), title="Cannot resume", severity="error", timeout=15)
+            self.notify(str(e), title="Cannot resume", severity="error", timeout=15, markup=False)
             return
         self.app.pop_screen()
         self.app.open_session(session)

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
@@ -25,6 +24,7 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.journal.log import JournalError
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
+from exercise.tui.text import md, plain_tree, text
 
 HELP = """\
 **Your team's console.** It shows only what your team may see. Keys are in the footer (each
@@ -188,7 +188,7 @@ class TeamScreen(Screen):
                     yield DataTable(id="tm-world-tracks", cursor_type="row")
             with TabPane(TABS[5][1], id="briefing"):
                 with VerticalScroll(classes="tm-pane", id="tm-briefing-scroll"):
-                    yield Markdown("", id="tm-briefing")
+                    yield Markdown("", id="tm-briefing", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -266,7 +266,7 @@ class TeamScreen(Screen):
     # -- rendering ----------------------------------------------------------------------
     def refresh_view(self) -> None:
         try:
-            view = self.port.view()
+            view = plain_tree(self.port.view())  # no control character reaches the terminal
         except OSError as e:  # a network port that lost its connection: keep the last view
             if not self._offline:
                 self._offline = True
@@ -291,8 +291,8 @@ class TeamScreen(Screen):
         table = self.query_one(f"#{table_id}", DataTable)
         before, row = self._selected(table_id), table.cursor_row
         table.clear()
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
+        for key, cells in rows:  # a str cell would be parsed as markup
+            table.add_row(*(c if isinstance(c, Text) else text(c) for c in cells), key=key)
         if rows:
             keys = [k for k, _ in rows]
             table.move_cursor(row=keys.index(before) if before in keys else min(max(row, 0), len(rows) - 1))
@@ -302,7 +302,7 @@ class TeamScreen(Screen):
         key = _cell_key(content)
         if self._texts.get(static_id) != key:
             self._texts[static_id] = key
-            self.query_one(f"#{static_id}", Static).update(content)
+            self.query_one(f"#{static_id}", Static).update(content if isinstance(content, Text) else text(content))
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -594,12 +594,12 @@ class TeamScreen(Screen):
         parts = []
         out = v.get("outcome")
         if out:
-            parts.append(f"## Outcome: {out['name']}\n\n{out.get('text', '')}")
-        parts.append(f"## {me['name']}\n\n{me['briefing'] or '(no team briefing)'}")
+            parts.append(f"## Outcome: {md(out['name'])}\n\n{out.get('text', '')}")
+        parts.append(f"## {md(me['name'])}\n\n{me['briefing'] or '(no team briefing)'}")
         if me["objectives"]:
             parts.append("## Your objectives\n\n" + "\n".join(
-                f"- **{o['name']}**" + (f": {o['description']}" if o["description"] else "") for o in me["objectives"]))
-        parts.append(f"## The scenario: {v['scenario']['title']}\n\n{v['scenario']['briefing']}")
+                f"- **{md(o['name'])}**" + (f": {o['description']}" if o["description"] else "") for o in me["objectives"]))
+        parts.append(f"## The scenario: {md(v['scenario']['title'])}\n\n{v['scenario']['briefing']}")
         text = "\n\n".join(parts)
         if text != self._briefing:
             self._briefing = text
@@ -690,16 +690,16 @@ class TeamScreen(Screen):
             self.notify(f"Already answered: {label}", markup=False)
             return
         default = next((o["id"] for o in inj["options"] if o["default"]), None)
-        lines = [escape(inj["synopsis"] or inj["text"][:300])] if (inj["synopsis"] or inj["text"]) else []
+        lines = [inj["synopsis"] or inj["text"][:300]] if (inj["synopsis"] or inj["text"]) else []
         for o in inj["options"]:
-            lines.append(f"• {escape(o['label'])}" + (" (default)" if o["default"] else "")
-                         + (f": {escape(o['text'])}" if o["text"] else ""))
+            lines.append(f"• {o['label']}" + (" (default)" if o["default"] else "")
+                         + (f": {o['text']}" if o["text"] else ""))
         if default is not None:
             lines.append("If you do not answer before the turn moves on, the default is taken.")
         options = tuple((o["label"] + (" (default)" if o["default"] else ""), o["id"]) for o in inj["options"])
         form = await self.app.push_screen_wait(FormModal(
-            f"Decide: {escape(inj['title'])}", [Field("option", "Your decision", "select", options, default=default)],
-            "Decide", intro=escape(self._warning()) + "\n".join(lines)))
+            f"Decide: {inj['title']}", [Field("option", "Your decision", "select", options, default=default)],
+            "Decide", intro=self._warning() + "\n".join(lines)))
         if form and await self.send(cm.Answer(self._me(), self._me(), inj["id"], form["option"])):
             label = next(o["label"] for o in inj["options"] if o["id"] == form["option"])
             self.notify(f"{inj['title']}: {label}", title="Decided", markup=False)
@@ -722,19 +722,19 @@ class TeamScreen(Screen):
         body = f"*From {inj['from']}, via {inj['channel']}, turn {inj['turn']}*\n\n{inj['text'] or inj['synopsis']}"
         if inj["options"]:
             body += "\n\n**Options**\n\n" + "\n".join(
-                f"- **{o['label']}**" + (" *(default)*" if o["default"] else "")
-                + (f": {o['text']}" if o["text"] else "")
+                f"- **{md(o['label'])}**" + (" *(default)*" if o["default"] else "")
+                + (f": {md(o['text'])}" if o["text"] else "")
                 for o in inj["options"])
             if inj["answer"] is not None:
                 label = next((o["label"] for o in inj["options"] if o["id"] == inj["answer"]), inj["answer"])
-                body += f"\n\n**Your decision:** {label}" + (" (the default, taken for you)"
+                body += f"\n\n**Your decision:** {md(label)}" + (" (the default, taken for you)"
                                                               if inj["answered_by_default"] else "")
-        self.app.push_screen(TextModal(escape(inj["title"]), body))
+        self.app.push_screen(TextModal(inj["title"], body))
 
     @staticmethod
     def _action_page(a: dict) -> str:
-        body = (f"**Action:** {a['action']}\n\n**Intended result:** {a['result'] or '-'}\n\n"
-                f"**Reasons:** {a['reasons'] or '-'}")
+        body = (f"**Action:** {md(a['action'])}\n\n**Intended result:** {md(a['result'] or '-')}\n\n"
+                f"**Reasons:** {md(a['reasons'] or '-')}")
         if a["likelihood"] is None:
             body += "\n\n*Waiting for the facilitator's adjudication.*"
         else:
@@ -742,7 +742,7 @@ class TeamScreen(Screen):
             roll = f", roll {round(a['roll'] * 100)}" if a["roll"] is not None else ""
             body += f"\n\n**Adjudication:** {a['likelihood']} % likely{roll}: **{outcome}**"
             if a["rationale"]:
-                body += f"\n\n**Why:** {a['rationale']}"
+                body += f"\n\n**Why:** {md(a['rationale'])}"
         return body
 
     @work(exclusive=True, group="team-action")
@@ -751,7 +751,7 @@ class TeamScreen(Screen):
             Field("action", "What your team does"),
             Field("result", "The result you intend", required=False),
             Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False),
-        ], "Argue", intro=escape(self._warning()) + "The facilitator judges how likely it is and rolls; "
+        ], "Argue", intro=self._warning() + "The facilitator judges how likely it is and rolls; "
                           "the result appears in the Inbox tab."))
         if form and await self.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
                                        form["reasons"] or "")):
@@ -766,12 +766,12 @@ class TeamScreen(Screen):
             limit = ""
             if c["id"] == b["procurement"] and b["invest_limit"] is not None:
                 limit = f"; at most {pct(b['invest_limit'])} this turn"
-            fields.append(Field(c["id"], f"{escape(c['name'])}: % of the budget, {num(c['min_share'] * 100)} to "
+            fields.append(Field(c["id"], f"{c['name']}: % of the budget, {num(c['min_share'] * 100)} to "
                                 f"{num(c['max_share'] * 100)}{limit}", "number", default=num(share * 100)))
         now = ", ".join(f"{c['name']} {pct(b['categories'].get(c['id'], {}).get('share', 0.0))}"
                         for c in v["categories"])
-        intro = (escape(self._warning()) + f"Budget this turn: {money(b['total'])} {v['unit']}. "
-                 f"Now: {escape(now)} (total 100 %). The new shares must add up to 100 %.")
+        intro = (self._warning() + f"Budget this turn: {money(b['total'])} {v['unit']}. "
+                 f"Now: {now} (total 100 %). The new shares must add up to 100 %.")
         form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro))
         if not form:
             return
@@ -793,10 +793,10 @@ class TeamScreen(Screen):
         ally = next(a for a in v["allies"] if a["id"] == aid)
         lo, hi = me["budget"]["spending_limits"].get(aid, (None, None))
         allowed = f" This turn it may go from {num(lo)} to {num(hi)} % of GDP" if lo is not None else ""
-        intro = (escape(self._warning()) + f"{escape(ally['name'])} spends {num(ally['spending'])} % of its GDP "
+        intro = (self._warning() + f"{ally['name']} spends {num(ally['spending'])} % of its GDP "
                  f"({ally['gdp']:,.0f} {v['unit']}) on defence.{allowed}, in steps of 0.1. "
                  "Select another ally in the Budget tab to change that one.")
-        form = await self.app.push_screen_wait(FormModal(f"Defence spending: {escape(ally['name'])}", [
+        form = await self.app.push_screen_wait(FormModal(f"Defence spending: {ally['name']}", [
             Field("spending", "New spending (% of GDP)", "number", default=num(ally["spending"]),
                   help=f"allowed this turn: {num(lo)} to {num(hi)}" if lo is not None else "")],
             "Set spending", intro=intro))
@@ -812,13 +812,13 @@ class TeamScreen(Screen):
             return
         unit, cash = v["unit"], me["budget"]["money"]
         affordable = int((cash + 1e-9) // item["cost"]) if item["cost"] > 0 else item["max_quantity"]
-        intro = (escape(self._warning()) + f"{escape(item['name'])}, from {escape(item['origin'])}: "
+        intro = (self._warning() + f"{item['name']}, from {item['origin']}: "
                  f"{money(item['cost'])} {unit} a unit, lead time {item['lead_time']} turns.\n"
                  f"One unit ordered now arrives in {self._arrival(item['arrives'])}"
                  f" (later units may wait for production capacity, {item['capacity']} a turn).\n"
                  f"Money left: {money(cash)} {unit} (enough for {affordable}). At most {item['max_quantity']} "
                  "in one order. The order is a draft until you submit.")
-        form = await self.app.push_screen_wait(FormModal(f"Order: {escape(item['name'])}", [
+        form = await self.app.push_screen_wait(FormModal(f"Order: {item['name']}", [
             Field("quantity", "Quantity", "integer", default=1, minimum=1)], "Order", intro=intro))
         before = {o["id"] for o in me["orders"]}
         if form and await self.send(cm.PlaceOrder(self._me(), self._me(), item["id"], form["quantity"])):
@@ -840,15 +840,15 @@ class TeamScreen(Screen):
         what = f"{order['quantity']} × {order['name']} ({order['id']}, {money(order['cost'])} {unit})"
         if order["status"] == "draft":
             ok = await self.app.push_screen_wait(ConfirmModal(
-                "Withdraw the draft order?", escape(f"{what}\nA draft is withdrawn free: the money returns."),
+                "Withdraw the draft order?", f"{what}\nA draft is withdrawn free: the money returns.",
                 "Withdraw"))
         elif order["status"] == "ordered" and not order["backlog"]:
             item = self._item(order["item"]) or {"cancel_penalty": 0.0}
             lost = order["cost"] * item["cancel_penalty"]
             ok = await self.app.push_screen_wait(ConfirmModal(
-                "Cancel a binding order?", escape(
+                "Cancel a binding order?",
                     f"{what}\nThis order is binding: cancelling it loses {pct(item['cancel_penalty'])} of its cost "
-                    f"({money(lost)} {unit}); {money(order['cost'] - lost)} {unit} comes back."), "Cancel order"))
+                    f"({money(lost)} {unit}); {money(order['cost'] - lost)} {unit} comes back.", "Cancel order"))
         else:
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
         if ok and await self.send(cm.CancelOrder(self._me(), self._me(), order["id"])):
@@ -884,11 +884,11 @@ class TeamScreen(Screen):
         tracks_tab = self._tab() == "tracks"
         default = self._selected("tm-team-tracks") if tracks_tab else None
         default = default or next((cap for cap, amt in here.items() if amt), v["team_tracks"][0]["id"])
-        form = await self.app.push_screen_wait(FormModal(f"Assign forces to {escape(c['name'])}", [
+        form = await self.app.push_screen_wait(FormModal(f"Assign forces to {c['name']}", [
             Field("capability", "Capability", "select", tuple(options), default=default),
             Field("amount", "Points assigned to this command (0 withdraws)", "number",
                   default=num(here.get(default, 0.0))),
-        ], "Assign", intro=escape(self._warning()) + "The amount replaces what this capability has here now."))
+        ], "Assign", intro=self._warning() + "The amount replaces what this capability has here now."))
         if form and await self.send(cm.Assign(self._me(), self._me(), c["id"], form["capability"], form["amount"])):
             self.notify(f"{self._track_name(form['capability'])} {num(form['amount'])} to {c['name']}",
                         title="Forces assigned", markup=False)
@@ -908,10 +908,10 @@ class TeamScreen(Screen):
         led = c["lead_name"] or "nobody"
         if c["lead_team"] and c["lead_team"] != me["id"]:
             led += f" ({self._team_name(c['lead_team'])})"
-        intro = (escape(self._warning()) + f"{escape(c['name'])} is led by {escape(led)}. Leading it costs "
+        intro = (self._warning() + f"{c['name']} is led by {led}. Leading it costs "
                  f"{num(c['lead_cost'])} {v['unit']} a turn and {c['lead_staff']} staff officers; "
                  f"you have {me['staff'] - me['staff_used']} free.")
-        form = await self.app.push_screen_wait(FormModal(f"Take the lead of {escape(c['name'])}", [
+        form = await self.app.push_screen_wait(FormModal(f"Take the lead of {c['name']}", [
             Field("ally", "Which of your allies leads it", "select", options, default=(inside or me["allies"])[0])],
             "Take the lead", intro=intro))
         if form and await self.send(cm.TakeLead(self._me(), self._me(), c["id"], form["ally"])):
@@ -925,7 +925,7 @@ class TeamScreen(Screen):
             return
         if c["lead_team"] == self.view["me"]["id"]:
             ok = await self.app.push_screen_wait(ConfirmModal(
-                "Hand back the lead?", escape(f"{c['lead_name']} stops leading {c['name']} for your team."),
+                "Hand back the lead?", f"{c['lead_name']} stops leading {c['name']} for your team.",
                 "Hand back"))
         else:
             ok = True  # not ours: the engine says so
@@ -955,7 +955,7 @@ class TeamScreen(Screen):
             else:
                 lines.append("\nNo draft order.")
             if not await self.app.push_screen_wait(ConfirmModal(
-                    f"Submit for turn {v['turn']}?", escape("\n".join(lines)), "Submit")):
+                    f"Submit for turn {v['turn']}?", "\n".join(lines), "Submit")):
                 return
         # when the view says it cannot be accepted, the engine's refusal explains why
         if await self.send(cm.Submit(self._me(), self._me())):

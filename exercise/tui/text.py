@@ -1,0 +1,77 @@
+"""Text from users, packs and saves, made safe to put on a screen.
+
+The rule: such text is shown as typed, never parsed as markup (a `[/x]` in a team's
+action crashed the console; a `[@click=app.quit]` ran an action). Widgets get `Text`
+objects built here, not markup strings. `plain` also keeps control characters and
+terminal escape sequences from reaching the terminal raw: Rich passes ESC through.
+
+Only Rich is imported (no Textual), so helpers that build strings can use `plain` too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi overrides/isolates
+# that would reorder what follows them on the terminal line.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(m: re.Match) -> str:
+    c = ord(m.group())
+    if c < 0x20:
+        return chr(0x2400 + c)  # ␀ ␇ ␛ ...: visible, one cell
+    if c == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def plain(s: object) -> str:
+    """`s` as a string with controls replaced by visible symbols (newline and tab kept)."""
+    s = s if isinstance(s, str) else str(s)
+    return _CONTROLS.sub(_picture, s)
+
+
+def text(s: object, style: str = "") -> Text:
+    """A Text showing `s` exactly (controls made visible), never parsed as markup."""
+    return Text(plain(s), style=style)
+
+
+def plain_tree(value):
+    """A view (dicts, lists, strings) with every string made `plain`."""
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, dict):
+        return {k: plain_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain_tree(v) for v in value)
+    return value
+
+
+def markup_safe(s: object) -> str:
+    """For the few places Textual only takes a markup string (the command palette).
+
+    Textual's `escape` misses cases (`[/(` still raises), and markup has no way to write
+    a backslash right before a bracket: that backslash is shown as ⧵, every `[` escaped.
+    """
+    out = re.sub(r"\\+(?=\[)", lambda m: "\u29f5" * len(m.group()), plain(s))
+    return out.replace("[", "\\[")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
+
+
+def md(s: object) -> str:
+    """User text inside a Markdown page: shown as typed, not as Markdown (no links, headings)."""
+    lines = plain(s).replace("\r", "").split("\n")
+    return "  \n".join(_MD_SPECIAL.sub(r"\\\1", line) for line in lines)
+
+
+def safe(t: Text) -> Text:
+    """`t` with its controls made visible in place (one character for one: styles stay put)."""
+    clean = plain(t.plain)
+    if clean != t.plain:
+        t.plain = clean
+    return t

@@ -1,0 +1,302 @@
+"""Text is text: whatever a team, the facilitator, a pack or a save says is shown as typed.
+
+Markup-like text (`[/x] our plan`, `[@click=app.bell]`) used to be parsed as Rich/Textual
+markup: a closing tag crashed the console (on every resume, as the save holds it) and a
+click action in a team's text ran on the facilitator's screen. Terminal escape sequences
+went to the terminal raw. These tests put such text through every command that carries
+text and render every screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from exercise.engine import commands as cm
+from exercise.packs import loader
+from exercise.packs.problems import Problems
+from exercise.session import Session
+from exercise.tui.app import make_app
+from exercise.tui.debrief import DebriefScreen
+from exercise.tui.facilitator import FacilitatorScreen
+from exercise.tui.modals import ConfirmModal, FormModal, TextModal
+from exercise.tui.team import TeamScreen
+
+MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
+SIZE = (100, 30)
+
+BELL = "[@click=app.bell]ring[/]"
+CLOSE = "[/x] our plan"
+ESC = "red \x1b[31mALERT\x1b[0m \x1b]0;pwned\x07 \x9b31m"
+HOSTILE = [CLOSE, BELL, "[b]bold?[/b] [link=https://x]x[/link]", ESC, "\u202eevil\u202c", "e\u0301 😀 \u05e9\u05dc\u05d5\u05dd",
+           "nul\x00byte", "[", "]", "\\[not]", "[@click=app.quit]quit[/]", "x" * 10_000]
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return loader.load_scenario(MINI, Problems())
+
+
+def feed(s: Session, texts: list[str]) -> None:
+    """Every command that carries text, with `texts` (cycled) in each text field."""
+    it = iter(texts * 20)
+    t = lambda: next(it)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    s.execute(cm.FireAdHoc(t(), t(), ("all",), (), ({"id": "a", "label": t(), "text": t(), "default": True},
+                                                    {"id": "b", "label": t(), "text": t()})))
+    for team in ("east", "west"):
+        s.execute(cm.Argue(team, team, t(), t(), t()))
+    s.execute(cm.Override("money", 1000, t(), team="east"))
+    s.execute(cm.AddNote(t(), (t(), t())))
+    from exercise import engine
+
+    for a in engine.facilitator_view(s.state)["actions"][:1]:
+        s.execute(cm.Adjudicate(a["id"], 50, t()))
+
+
+def session_with(mini, tmp_path, texts: list[str], name: str | None = None) -> Session:
+    s = Session.create(mini.scenario, mini.texts, tmp_path, name=name or texts[0])
+    feed(s, texts)
+    return s
+
+
+class Spy:
+    def __init__(self):
+        self.bells = 0
+
+
+def spied_app(**kw):
+    app = make_app(**kw)
+    app.animation_level = "none"
+    spy = Spy()
+
+    def bell():  # a markup click action in user text must never get here
+        spy.bells += 1
+
+    app.action_bell = bell
+    app.bell = bell
+    return app, spy
+
+
+def visible(screen) -> str:
+    """The text every widget of the screen holds, as one string."""
+    parts = []
+    for w in screen.query(Static):
+        c = w.content
+        parts.append(c.plain if isinstance(c, (Text, Content)) else str(c))
+    for table in screen.query(DataTable):
+        for i in range(table.row_count):
+            parts.append(" | ".join(getattr(c, "plain", str(c)) for c in table.get_row_at(i)))
+    return "\n".join(parts)
+
+
+def no_click_actions(screen) -> None:
+    """No widget carries a click action that came from text (markup parsed as markup)."""
+    for w in screen.query(Static):
+        c = w.content
+        spans = c.spans if isinstance(c, (Text, Content)) else []
+        for span in spans:
+            style = span.style
+            assert "app." not in str(style), (w, style)
+
+
+async def settle(pilot, n: int = 1):
+    for _ in range(n):
+        await pilot.pause()
+
+
+async def until(pilot, cond, tries: int = 40):
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause()
+    assert cond(), "the screen never got there"
+
+
+def text_cells_only(screen) -> None:
+    """Every DataTable cell is Text: a str cell is parsed as markup when drawn (any tab)."""
+    for table in screen.query(DataTable):
+        for i in range(table.row_count):
+            for cell in table.get_row_at(i):
+                assert isinstance(cell, (Text, Content)), (table.id, cell)
+
+
+async def click_everything(pilot, screen) -> None:
+    """Click each shown text that quotes a markup click action (had it been parsed, this runs it)."""
+    for w in screen.query(Static):
+        c = w.content
+        shown = c.plain if isinstance(c, (Text, Content)) else str(c)
+        if "@click" in shown and w.region.width and w.region.height:
+            x, y = divmod(shown.index("@click"), max(1, w.region.width))
+            await pilot.click(w, offset=(min(y + 2, w.region.width - 1), min(x, w.region.height - 1)))
+
+
+async def dialog(pilot, app, open_it, kind, answer=None) -> None:
+    """Open a dialog (when the screen offers it), check it, close it."""
+    under = app.screen
+    open_it()
+    await settle(pilot, 2)
+    if isinstance(app.screen, kind):
+        no_click_actions(app.screen)
+        app.screen.dismiss(answer)
+        await until(pilot, lambda: app.screen is under)
+
+
+async def walk(pilot, app, deep: bool = False) -> None:
+    """The facilitator's console and dialogs, each team's screen and dialogs, the debrief.
+
+    deep: also show every tab and click every text (slower)."""
+    assert isinstance(app.screen, FacilitatorScreen)
+    fac = app.screen
+    tabs = ("overview", "injects", "actions", "log", "notes") if deep else ("injects",)
+    for tab in tabs:
+        fac.action_tab(tab)
+        await settle(pilot)
+    no_click_actions(fac)
+    text_cells_only(fac)
+    if deep:
+        await dialog(pilot, app, fac.action_view_inject, TextModal)
+        fac.action_tab("actions")
+        await dialog(pilot, app, fac.action_adjudicate, FormModal)
+        await dialog(pilot, app, fac.action_note, FormModal)
+        fac.action_tab("injects")
+        await settle(pilot)
+        await click_everything(pilot, fac)
+    for team in ("east", "west"):
+        app.show_team(team)
+        await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
+        screen = app.screen
+        no_click_actions(screen)
+        text_cells_only(screen)
+        if deep:
+            await click_everything(pilot, screen)
+            await dialog(pilot, app, screen.action_answer, FormModal)
+            await dialog(pilot, app, screen.action_read, TextModal)
+            await dialog(pilot, app, screen.action_submit, ConfirmModal, False)
+        app.pop_screen()
+        await until(pilot, lambda: app.screen is fac)
+    fac.action_debrief()
+    await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
+    await settle(pilot)
+    no_click_actions(app.screen)
+    text_cells_only(app.screen)
+    if deep:
+        await click_everything(pilot, app.screen)
+    app.pop_screen()
+    await until(pilot, lambda: app.screen is fac)
+
+
+async def test_markup_in_every_text_field_renders_as_typed_and_runs_nothing(mini, tmp_path):
+    s = session_with(mini, tmp_path, HOSTILE)
+    try:
+        app, spy = spied_app(session=s)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, 4)
+            fac = app.screen
+            fac.action_tab("notes")
+            await settle(pilot)
+            shown = visible(fac)
+            # the typed brackets are on screen as typed (clipped cells may cut the end)
+            assert "[/x] our" in shown or "[@click=app.bell]" in shown
+            fac.action_tab("injects")
+            await settle(pilot)
+            assert BELL in visible(fac) or CLOSE in visible(fac)
+            await walk(pilot, app, deep=True)
+            assert app.is_running
+        assert spy.bells == 0
+    finally:
+        s.close()
+
+
+async def test_a_save_holding_markup_resumes_and_lists_on_the_start_screen(mini, tmp_path):
+    s = session_with(mini, tmp_path / "saves", HOSTILE, name=CLOSE)
+    folder = s.folder
+    s.close()
+    app, spy = spied_app(opener=lambda: Session.open(folder), opening=CLOSE)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(60):
+            await pilot.pause()
+            if isinstance(app.screen, FacilitatorScreen):
+                break
+        assert isinstance(app.screen, FacilitatorScreen), app.open_error
+        assert CLOSE in visible(app.screen)
+        await walk(pilot, app)
+    app.session.close()
+    app, spy = spied_app(saves_root=tmp_path / "saves")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, 4)
+        await click_everything(pilot, app.screen)
+        assert app.is_running
+    assert spy.bells == 0
+
+
+def test_escape_sequences_never_reach_the_terminal():
+    from exercise.tui.text import plain
+
+    out = plain(ESC + "\x00\x7f\u202e\u2066")
+    assert not any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in out), repr(out)
+    assert "\u202e" not in out and "\u2066" not in out
+    assert plain("a\tb\nc") == "a\tb\nc"
+    assert plain(CLOSE) == CLOSE and plain(BELL) == BELL
+
+
+HOSTILE_ST = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.sampled_from(list("[]/@=\\.:$ab \x1b\x00\x07\x9b\u202e\u0301😀\n\t")), max_size=40),
+    st.sampled_from(HOSTILE),
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_plain_and_text_helpers_accept_anything(raw):
+    from exercise.tui.text import plain, text
+
+    out = plain(raw)
+    assert len(out) == len(raw)  # one for one: styles over it stay in place
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in out)
+    assert text(raw).plain == out
+    assert Content(out).plain == out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("[]/@=\\$ab.:() '\"\n")), max_size=30) | st.text())
+def test_markup_safe_renders_as_typed_in_the_command_palette(raw):
+    """Textual's escape() misses cases ('[/(' raises): the palette's helper does not."""
+    import re
+
+    from textual.fuzzy import Matcher
+
+    from exercise.tui.text import markup_safe, plain
+
+    expected = re.sub(r"\\+(?=\[)", lambda m: "\u29f5" * len(m.group()), plain(raw))
+    assert Content.from_markup(markup_safe(raw)).plain == expected
+    Matcher("a").highlight(markup_safe(raw))  # what the palette does with a title
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(HOSTILE_ST, min_size=3, max_size=8))
+def test_arbitrary_text_through_every_command_and_screen(tmp_path_factory, mini, texts):
+    s = session_with(mini, tmp_path_factory.mktemp("h"), texts)
+
+    async def run():
+        app, spy = spied_app(session=s)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, 3)
+            await walk(pilot, app)
+            assert app.is_running
+        assert spy.bells == 0
+
+    try:
+        asyncio.run(run())
+    finally:
+        s.close()
