@@ -36,7 +36,8 @@ BELL = "[@click=app.bell]ring[/]"
 CLOSE = "[/x] our plan"
 ESC = "red \x1b[31mALERT\x1b[0m \x1b]0;pwned\x07 \x9b31m"
 HOSTILE = [CLOSE, BELL, "[b]bold?[/b] [link=https://x]x[/link]", ESC, "\u202eevil\u202c", "e\u0301 😀 \u05e9\u05dc\u05d5\u05dd",
-           "nul\x00byte", "[", "]", "\\[not]", "[@click=app.quit]quit[/]", "x" * 10_000]
+           "nul\x00byte", "[", "]", "\\[not]", "[@click=app.quit]quit[/]",
+           "x" * cm.MAX_TEXT]  # the longest text a command may carry (longer is refused: test_engine_limits)
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +48,17 @@ def mini():
 def feed(s: Session, texts: list[str]) -> None:
     """Every command that carries text, with `texts` (cycled) in each text field."""
     it = iter(texts * 20)
-    t = lambda: next(it)
+    t = lambda: next(it)[: cm.MAX_TEXT]  # free text
+    n = lambda: next(it)[: cm.MAX_NAME]  # titles, labels, tags: names
     s.execute(cm.Start())
     while s.state.phase != "deliberation":
         s.execute(cm.Advance())
-    s.execute(cm.FireAdHoc(t(), t(), ("all",), (), ({"id": "a", "label": t(), "text": t(), "default": True},
-                                                    {"id": "b", "label": t(), "text": t()})))
+    s.execute(cm.FireAdHoc(n(), t(), ("all",), (), ({"id": "a", "label": n(), "text": t(), "default": True},
+                                                    {"id": "b", "label": n(), "text": t()})))
     for team in ("east", "west"):
         s.execute(cm.Argue(team, team, t(), t(), t()))
     s.execute(cm.Override("money", 1000, t(), team="east"))
-    s.execute(cm.AddNote(t(), (t(), t())))
+    s.execute(cm.AddNote(t(), (n(), n())))
     from exercise import engine
 
     for a in engine.facilitator_view(s.state)["actions"][:1]:
