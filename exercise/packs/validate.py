@@ -337,6 +337,10 @@ class _Checker:
         for i in graph:
             if i not in state:
                 visit(i, [])
+        # visit refers to itself through its closure: break that cycle, or the checker
+        # and the whole loaded scenario (the parsed pack included) would wait for the
+        # cyclic collector instead of being freed here.
+        visit = None  # noqa: F841
 
     def objectives_and_outcomes(self):
         for o in self.s.all_objectives():
