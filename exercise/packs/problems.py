@@ -29,7 +29,7 @@ class Problem:
     an offset inside that key's string value), so that only the problems printed pay for
     locating: a file with thousands of errors is scanned only as far as the first shown."""
 
-    __slots__ = ("file", "severity", "message", "_line", "_col", "_at")
+    __slots__ = ("_at", "_col", "_line", "file", "message", "severity")
 
     def __init__(self, file: str, line: int | None, col: int | None,
                  severity: Literal["error", "warning", "note"], message: str,

@@ -340,7 +340,7 @@ class _Checker:
         # visit refers to itself through its closure: break that cycle, or the checker
         # and the whole loaded scenario (the parsed pack included) would wait for the
         # cyclic collector instead of being freed here.
-        visit = None  # noqa: F841
+        visit = None
 
     def objectives_and_outcomes(self):
         for o in self.s.all_objectives():
