@@ -135,8 +135,13 @@ def validate(paths: tuple[Path, ...], scenario: str | None, quiet: bool) -> None
 
     Exit status: 0 when clean (warnings allowed), 1 when any error, 2 for usage errors.
     """
+    import gc
+
     from exercise.packs.check import validate as run
 
+    # The process ends after printing: the cyclic collector's full passes over a large
+    # pack's millions of objects would only slow it down (~30 % on a 4.5 MB pack).
+    gc.disable()
     report = run(list(paths), scenario)
     for p in report.problems.sorted():
         if quiet and p.severity == "warning":

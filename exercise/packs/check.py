@@ -6,6 +6,7 @@ checked against every scenario that includes it (or the one given with --scenari
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import attrs
@@ -45,6 +46,19 @@ def _kind(path: Path) -> str:
 
 
 def validate(paths: list[Path], scenario: str | None = None) -> Report:
+    # A large pack is millions of parsed and structured objects and no reference cycles
+    # worth collecting: with the cyclic collector on, its repeated full passes over them
+    # cost ~20 % of validating a 4.5 MB pack.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate(paths, scenario)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _validate(paths: list[Path], scenario: str | None) -> Report:
     report = Report(Problems())
     if not paths:
         paths = loader.discover("scenarios") + loader.discover("injects")

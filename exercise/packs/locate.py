@@ -23,11 +23,17 @@ _SIMPLE_KEYVAL = re.compile(r"[ \t\r]*([A-Za-z0-9_\-]+)[ \t\r]*=[ \t\r]*")  # `k
 
 
 class SourceMap:
-    """Positions of keys in one file, scanned on first use: a clean file never pays."""
+    """Positions of keys in one file, scanned on first use: a clean file never pays.
+
+    The scan can also be advanced a few statements at a time (`scan_some`), so that a
+    file with thousands of problems is scanned only as far as the ones that are shown.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self._positions: dict[Path, tuple[int, int]] | None = None
+        self._positions: dict[Path, tuple[int, int]] = {}
+        self._scanner: _Scanner | None = None
+        self.done = False
         self._lines: list[str] | None = None
 
     def line(self, number: int) -> str:
@@ -36,26 +42,71 @@ class SourceMap:
             self._lines = self.text.splitlines()
         return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
+    def scan_some(self, statements: int | None = None) -> bool:
+        """Scan up to `statements` more top-level statements (None: all); True when done."""
+        if self.done:
+            return True
+        if self._scanner is None:
+            self._scanner = _Scanner(self.text, self._positions)
+        try:
+            self.done = self._scanner.run(statements)
+        except (IndexError, ValueError):
+            # Positions are a convenience; a scanner gap degrades to coarser locations.
+            self.done = True
+        return self.done
+
+    @property
+    def scanned_line(self) -> int:
+        """Every position recorded from now on is on this line or after it."""
+        return self._scanner.line if self._scanner is not None else 1
+
+    def element_state(self, key: str, index: int) -> str | None:
+        """For the element `index` of a top-level array of tables `key`, as far as scanned:
+        'closed' (the next element's header was seen: nothing under it can be recorded any
+        more), 'open', 'ahead' (its header is still to come), or None (not known)."""
+        if self._scanner is None:
+            return None
+        count = self._scanner.aot.get((key,))
+        if count is None:
+            return None
+        return "closed" if index < count - 1 else "open" if index == count - 1 else "ahead"
+
     @property
     def positions(self) -> dict[Path, tuple[int, int]]:
-        if self._positions is None:
-            self._positions = {}
-            try:
-                _Scanner(self.text, self._positions).run()
-            except (IndexError, ValueError):
-                # Positions are a convenience; a scanner gap degrades to coarser locations.
-                pass
+        self.scan_some()
         return self._positions
 
-    def find(self, path: Path) -> tuple[int, int] | None:
-        """(line, col) of the path, or of its nearest ancestor; None for the whole file."""
+    def find(self, path: Path, scan: bool = True) -> tuple[int, int] | None:
+        """(line, col) of the path, or of its nearest ancestor; None for the whole file.
+        `scan=False`: over what has been scanned so far."""
+        if scan:
+            self.scan_some()
+        return self.find_scanned(path)
+
+    def find_scanned(self, path: Path) -> tuple[int, int] | None:
+        """Like `find`, over what has been scanned so far (no further scanning)."""
         path = tuple(path)
+        positions = self._positions
         while path:
-            pos = self.positions.get(path)
+            pos = positions.get(path)
             if pos is not None:
                 return pos
             path = path[:-1]
         return None
+
+    def in_string(self, path: Path, offset: int, scan: bool = True) -> tuple[int, int] | None:
+        """line:col of character `offset` inside the one-line string value at `path`, else
+        the key's own position (a multi-line or non-string value)."""
+        pos = self.find(path, scan)
+        if pos is None:
+            return None
+        line, col = pos
+        text = self.line(line)
+        eq = text.find("=", col - 1)
+        q = eq + 1 + (len(text[eq + 1:]) - len(text[eq + 1:].lstrip())) if eq >= 0 else -1
+        if 0 <= q < len(text) and text[q] in "\"'" and not text.startswith(text[q] * 3, q):
+            return line, q + 2 + offset
+        return line, col
 
     def exact(self, path: Path) -> bool:
         return tuple(path) in self.positions
@@ -228,9 +279,14 @@ class _Scanner:
         self.out.setdefault(path, start)
         self.table = path
 
-    def run(self):
+    def run(self, statements: int | None = None) -> bool:
+        """Scan on from where the last call stopped; True when the end is reached."""
         s = self.s
+        n = 0
         while self.i < len(s):
+            if statements is not None and n >= statements:
+                return False
+            n += 1
             self.skip_ws(newlines=True)
             if self.i >= len(s):
                 break
@@ -239,6 +295,7 @@ class _Scanner:
             else:
                 self.keyval(self.table)
             self.skip_comment_eol()
+        return True
 
 
 def _escaped(s: str, i: int) -> bool:

@@ -24,13 +24,58 @@ import attrs
 from exercise.packs.locate import SourceMap
 
 
-@attrs.frozen
 class Problem:
-    file: str
-    line: int | None
-    col: int | None
-    severity: Literal["error", "warning", "note"]
-    message: str
+    """One problem. Its line:col may be found lazily (`at`: a source map and a key path, and
+    an offset inside that key's string value), so that only the problems printed pay for
+    locating: a file with thousands of errors is scanned only as far as the first shown."""
+
+    __slots__ = ("_at", "_col", "_line", "file", "message", "severity")
+
+    def __init__(self, file: str, line: int | None, col: int | None,
+                 severity: Literal["error", "warning", "note"], message: str,
+                 at: tuple[SourceMap, tuple, int | None] | None = None):
+        self.file, self.severity, self.message = file, severity, message
+        self._line, self._col, self._at = line, col, at
+
+    def _resolve(self, scan: bool = True) -> None:
+        """Locate; `scan=False` when the caller knows the scan so far settles it."""
+        sm, path, offset = self._at
+        self._at = None
+        pos = sm.find(path, scan) if offset is None else sm.in_string(path, offset, scan)
+        if pos:
+            self._line, self._col = pos
+
+    @property
+    def line(self) -> int | None:
+        if self._at is not None:
+            self._resolve()
+        return self._line
+
+    @property
+    def col(self) -> int | None:
+        if self._at is not None:
+            self._resolve()
+        return self._col
+
+    def key(self) -> tuple:
+        """What makes two problems the same, without locating a lazy one."""
+        if self._at is not None:
+            sm, path, offset = self._at
+            return (self.file, self.severity, self.message, id(sm), path, offset)
+        return (self.file, self.severity, self.message, self._line, self._col)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return (self.file, self.line, self.col, self.severity, self.message) == (
+            other.file, other.line, other.col, other.severity, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.line, self.col, self.severity, self.message))
+
+    def __repr__(self) -> str:
+        return (f"Problem(file={self.file!r}, line={self.line!r}, col={self.col!r}, "
+                f"severity={self.severity!r}, message={self.message!r})")
 
     def __str__(self) -> str:
         where = self.file
@@ -123,21 +168,23 @@ class Problems:
 
     def keep(self, problem: Problem) -> None:
         """Add a problem unless the same one is already there (O(1))."""
-        if problem not in self._seen:
-            self._seen.add(problem)
+        key = problem.key()
+        if key not in self._seen:
+            self._seen.add(key)
             self.items.append(problem)
 
     def add(self, file: SourceFile | str, path=(), message: str = "", severity="error",
-            line: int | None = None, col: int | None = None) -> None:
+            line: int | None = None, col: int | None = None, offset: int | None = None) -> None:
+        """Add a problem at the key path (located lazily: see `Problem`), or at line:col.
+        `offset`: the problem is at that character of the key's one-line string value."""
+        at = None
         if isinstance(file, SourceFile):
-            if line is None and file.source is not None:
-                pos = file.source.find(path)
-                if pos:
-                    line, col = pos
+            if line is None and file.source is not None and path:
+                at = (file.source, tuple(path), offset)
             name = file.display
         else:
             name = file
-        self.keep(Problem(name, line, col, severity, message))
+        self.keep(Problem(name, line, col, severity, message, at))
 
     def error(self, file, path, message, **kw):
         self.add(file, path, message, "error", **kw)
@@ -156,28 +203,86 @@ class Problems:
     def sorted(self, limit: int | None = MAX_SHOWN_PER_FILE) -> list[Problem]:
         """In file order; at most `limit` per file (None: all), then one note per file
         saying how many more there are: thousands of lines help no one."""
-        ordered = sorted(self.items, key=lambda p: (p.file, p.line or 0, p.col or 0))
-        if limit is None:
-            return ordered
+        by_file: dict[str, list[Problem]] = {}
+        for p in self.items:
+            by_file.setdefault(p.file, []).append(p)
         out: list[Problem] = []
-        hidden: dict[str, list[int]] = {}
-        shown: dict[str, int] = {}
-        for p in ordered:
-            n = shown.get(p.file, 0)
-            if n < limit:
-                shown[p.file] = n + 1
-                out.append(p)
-            else:
-                counts = hidden.setdefault(p.file, [0, 0])
-                counts[p.severity != "error"] += 1
-        for file, (errors, warnings) in hidden.items():
+        for file in sorted(by_file):
+            group = by_file[file]
+            if limit is None or len(group) <= limit:
+                out += sorted(group, key=_position)
+                continue
+            shown = _first_located(group, limit)
+            out += shown
+            taken = set(map(id, shown))
+            counts = [0, 0]
+            for p in group:
+                if id(p) not in taken:
+                    counts[p.severity != "error"] += 1
             more = " and ".join(f"{n} more {kind}{'s' if n != 1 else ''}"
-                                for n, kind in ((errors, "error"), (warnings, "warning")) if n)
-            at = max(i for i, p in enumerate(out) if p.file == file)
-            out.insert(at + 1, Problem(file, None, None, "note",
-                                       f"{more} in this file not shown (the first {limit} are above); "
-                                       "fix those and run validate again"))
+                                for n, kind in zip(counts, ("error", "warning")) if n)
+            out.append(Problem(file, None, None, "note",
+                               f"{more} in this file not shown (the first {limit} are above); "
+                               "fix those and run validate again"))
         return out
 
     def __bool__(self) -> bool:
         return bool(self.errors)
+
+
+def _position(p: Problem) -> tuple[int, int]:
+    return (p.line or 0, p.col or 0)
+
+
+_SCAN_STEP = 256  # top-level statements scanned between two tries at deciding (then doubled)
+
+
+def _first_located(group: list[Problem], limit: int) -> list[Problem]:
+    """The first `limit` problems of one file in (line, col) order, exactly as sorting them
+    all would give (ties in the order they were found), while scanning the file only as far
+    as needed: the scan goes in document order, so a problem whose key was recorded, or
+    whose element of an array of tables was closed by the next one's header, is final, and
+    one in an element not reached yet can only land further down."""
+    sources = {id(p._at[0]): p._at[0] for p in group if p._at is not None}
+    if len(sources) != 1:
+        for sm in sources.values():
+            sm.scan_some()
+        return sorted(group, key=_position)[:limit]
+    (sm,) = sources.values()
+    step = _SCAN_STEP
+    while not sm.scan_some(step):
+        step *= 2
+        decided = _decide(group, sm, limit)
+        if decided is not None:
+            return decided
+    return sorted(group, key=_position)[:limit]
+
+
+def _decide(group: list[Problem], sm: SourceMap, limit: int) -> list[Problem] | None:
+    final: list[tuple[tuple[int, int], int, Problem]] = []
+    pending_floor: tuple[int, int] | None = None  # the lowest place a pending one can land
+    ahead = (sm.scanned_line, 0)
+    for n, p in enumerate(group):
+        if p._at is None:
+            final.append(((p._line or 0, p._col or 0), n, p))
+            continue
+        _, path, _ = p._at
+        state = (sm.element_state(path[0], path[1])
+                 if len(path) >= 2 and isinstance(path[1], int) else None)
+        if path in sm._positions or state == "closed":
+            p._resolve(scan=False)
+            final.append((_position(p), n, p))
+            continue
+        if state == "ahead":
+            floor = ahead
+        else:  # it may yet stay at an ancestor's place, or at none (the top of the file)
+            pos = sm.find_scanned(path)
+            floor = (pos[0], 0) if pos else (0, 0)
+        if pending_floor is None or floor < pending_floor:
+            pending_floor = floor
+    if len(final) < limit:
+        return None
+    final.sort(key=lambda t: (t[0], t[1]))
+    if pending_floor is not None and pending_floor <= final[limit - 1][0]:
+        return None
+    return [p for _, _, p in final[:limit]]

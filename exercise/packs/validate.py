@@ -337,6 +337,10 @@ class _Checker:
         for i in graph:
             if i not in state:
                 visit(i, [])
+        # visit refers to itself through its closure: break that cycle, or the checker
+        # and the whole loaded scenario (the parsed pack included) would wait for the
+        # cyclic collector instead of being freed here.
+        visit = None
 
     def objectives_and_outcomes(self):
         for o in self.s.all_objectives():
@@ -371,25 +375,9 @@ class _Checker:
             errors = [cond.ConditionError(f"condition is nested too deeply (the limit is {cond.MAX_DEPTH} levels)", 0)]
         o = self.origin(kind, ident)
         for ce in errors:
-            line, col = self._string_offset(o, sub, ce.offset)
+            # Located lazily, at the character inside a one-line string value.
             self.problems.add(o.file, o.path + sub, f"in condition: {ce.message} ({kind} {ident!r})",
-                              line=line, col=col)
-
-    def _string_offset(self, o: Origin, sub: tuple, offset: int):
-        """line:col of a character inside a one-line string value, else the key's own."""
-        sm = o.file.source
-        if sm is None:
-            return None, None
-        pos = sm.find(o.path + sub)
-        if pos is None:
-            return None, None
-        line, col = pos
-        text = sm.line(line)
-        eq = text.find("=", col - 1)
-        q = eq + 1 + (len(text[eq + 1:]) - len(text[eq + 1:].lstrip())) if eq >= 0 else -1
-        if 0 <= q < len(text) and text[q] in "\"'" and not text.startswith(text[q] * 3, q):
-            return line, q + 2 + offset
-        return line, col
+                              offset=ce.offset)
 
     def effect(self, kind: str, ident: str, sub: tuple, e: model.Effect, top: tuple | None = None):
         def bad(msg, where=()):
