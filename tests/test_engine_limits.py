@@ -127,3 +127,9 @@ def test_an_old_save_with_global_ids_replays_and_new_ids_do_not_collide():
     aid = of(g.team(cm.Argue, "east", action="new"), ev.ActionArgued)[0].action_id
     assert aid == "action-east-3" and len(g.s.actions) == 4
     assert replay(g.initial, g.events) == g.state
+
+
+def test_dialog_inputs_stop_at_the_engines_text_limit():
+    from exercise.tui import modals
+
+    assert modals.MAX_TEXT == cm.MAX_TEXT

@@ -19,6 +19,10 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from exercise.tui.text import text
 
+# The engine's limit on free text (engine.commands.MAX_TEXT; a test keeps them equal): an input
+# stops there instead of letting a player type what the engine will refuse.
+MAX_TEXT = 4_000
+
 # Markdown and TextArea pull in markdown-it and pygments (~50 ms): imported when a dialog
 # that needs them opens, not when the console starts.
 
@@ -100,7 +104,8 @@ class FormModal(ModalScreen[dict | None]):
                         yield TextArea(str(f.default or ""), id=f"f-{f.name}", classes="field-area")
                     else:
                         yield Input(value="" if f.default is None else str(f.default), id=f"f-{f.name}",
-                                    type={"number": "number", "integer": "integer"}.get(f.kind, "text"))
+                                    type={"number": "number", "integer": "integer"}.get(f.kind, "text"),
+                                    max_length=MAX_TEXT)
                     if f.help:
                         yield Static(text(f.help), classes="field-help")
             yield Static("", id="form-error", classes="form-error")
