@@ -296,7 +296,9 @@ def _info(folder: Path) -> SaveInfo:
     mtime = datetime.fromtimestamp(journal.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
     scan = scan_bytes(read_regular(journal))
     if scan.damaged_middle:
-        return info("damaged", f"corrupt record at line {scan.bad_line}", mtime)
+        # which kind: a changed line, or a break in the chain (a line deleted, moved or duplicated)
+        what = "corrupt record" if scan.reason.startswith("corrupt") else "chain broken"
+        return info("damaged", f"{what} at line {scan.bad_line} (exercise verify says more)", mtime)
     if scan.torn:
         return info("damaged", f"torn tail at line {scan.bad_line} (recovered on resume)", mtime)
     if meta_problem:
