@@ -10,13 +10,14 @@ differ between the live run and a replay.
 from __future__ import annotations
 
 import functools
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, dataclass_transform
 
 import attrs
 
 from exercise.engine.commands import COMMANDS
+from exercise.engine.status import InjectAction, PhaseId, StatePhase
 
-EVENTS: dict[str, type] = {}
+EVENTS: dict[str, type[Any]] = {}
 
 # -- who may be told of an event as it happens ------------------------------------------
 # Declared with each event (the second argument of @_event), so a new event says who sees
@@ -62,6 +63,7 @@ def arguer(*fields: str) -> Visibility:
 FACILITATOR_ONLY = Visibility("facilitator")
 
 
+@dataclass_transform(frozen_default=True)  # so a type checker knows each event's fields
 def _event(kind: str, visibility: Visibility):
     """Register an event class under its journal name, with who may see it."""
     if not isinstance(visibility, Visibility):
@@ -101,7 +103,7 @@ class TurnStarted:
 @_event("phase_changed", public("turn", "phase"))
 class PhaseChanged:
     turn: int
-    phase: str
+    phase: PhaseId
     kind: ClassVar[str]
 
 
@@ -350,7 +352,7 @@ class InjectControlled:
     """hold, release, skip, cancel, enable, delay (by `turns`) or queue (fire on `turns`)."""
 
     inject: str
-    action: str
+    action: InjectAction
     turns: int = 0
     cause: str = ""
     kind: ClassVar[str]
@@ -409,7 +411,7 @@ class ActionAdjudicated:
 @_event("note_added", FACILITATOR_ONLY)
 class NoteAdded:
     turn: int
-    phase: str
+    phase: StatePhase
     text: str
     tags: tuple[str, ...] = ()
     inject: str | None = None

@@ -134,7 +134,7 @@ def _converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(lambda t: t == JsonObject, lambda v: v)
     conv.register_unstructure_hook_func(lambda t: t == tuple[JsonObject, ...], list)
     for cls in (Header, CommandRecord):
-        omit = {name: override(omit_if_default=True) for name in cls._omit_if_none}
+        omit: dict[str, Any] = {name: override(omit_if_default=True) for name in cls._omit_if_none}
         conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv))
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **omit))
     return conv
