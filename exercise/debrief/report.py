@@ -10,7 +10,7 @@ it; none of them computes anything of its own.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import attrs
 
