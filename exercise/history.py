@@ -7,9 +7,10 @@ facilitator console and the debrief.
 from __future__ import annotations
 
 from exercise import model
+from exercise.journal.records import CommandRecord
 
 
-def track_series(scenario: model.Scenario, records: list[dict]) -> dict[tuple[str, str | None], list[float]]:
+def track_series(scenario: model.Scenario, records: list[CommandRecord]) -> dict[tuple[str, str | None], list[float]]:
     """(track, team or None) -> [value at the start, at the end of turn 1, 2, ...].
 
     The last entry is the current value (the turn under way ends there for now).
@@ -24,7 +25,7 @@ def track_series(scenario: model.Scenario, records: list[dict]) -> dict[tuple[st
     series = {k: [v] for k, v in current.items()}
     turn = 0
     for r in records:
-        for e in r["events"]:
+        for e in r.events:
             kind = e.get("kind")
             if kind == "turn_started":
                 if turn:

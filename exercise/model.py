@@ -7,13 +7,14 @@ Field names are the TOML keys, except where a key is a Python keyword (see `TOML
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
 # Phases of a turn, in order. A scenario may rename them and suggest durations,
 # but the engine's turn structure is fixed.
-PHASES = ("briefing", "injects", "deliberation", "adjudication", "summary")
+PhaseId = Literal["briefing", "injects", "deliberation", "adjudication", "summary"]
+PHASES: tuple[PhaseId, ...] = get_args(PhaseId)
 SEVERITIES = ("low", "medium", "high", "critical")
 RATINGS = ("P", "S", "M", "U")
 LIKELIHOODS = (10, 30, 50, 70, 90)
@@ -256,7 +257,7 @@ class Outcome:
 
 @attrs.frozen
 class Phase:
-    id: Literal["briefing", "injects", "deliberation", "adjudication", "summary"] = doc(
+    id: PhaseId = doc(
         "One of: briefing, injects, deliberation, adjudication, summary."
     )
     name: str = doc("Name shown on screen.", "")

@@ -19,6 +19,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.journal import saves
 from exercise.journal.log import Journal, JournalError
+from exercise.journal.records import CommandRecord, Header, RecordError, command_record, structure, to_json
 from exercise.journal.turnlog import render_turn
 
 Listener = Callable[["Session", object, list], None]
@@ -26,7 +27,7 @@ Listener = Callable[["Session", object, list], None]
 
 class Session:
     def __init__(self, folder: Path, scenario: model.Scenario, state, journal: Journal, meta: saves.Meta,
-                 records: list[dict], notices: list[str]):
+                 records: list[CommandRecord], notices: list[str], header: Header):
         self.folder = Path(folder)
         self.scenario = scenario
         self.state = state
@@ -34,6 +35,7 @@ class Session:
         self.meta = meta
         self.records = records  # every command record, in order (turn logs and the debrief use them)
         self.notices = notices  # what resuming had to say (recovery, changed scenario files)
+        self.header = header
         self.listeners: list[Listener] = []
         self.problems: list[str] = []  # failures after a command was saved (derived files, views)
 
@@ -41,7 +43,7 @@ class Session:
     @classmethod
     def create(cls, scenario: model.Scenario, sources: dict[str, str], root: Path, name: str | None = None,
                seed: int | None = None, parent: dict | None = None, simulated: bool = False,
-               history: list[dict] | None = None) -> "Session":
+               history: list[CommandRecord] | None = None) -> "Session":
         """A new exercise folder; `history` (command records) starts it from a fork."""
         seed = scenario.scenario.seed if seed is None else seed
         title = name or scenario.title
@@ -51,18 +53,17 @@ class Session:
             digest = saves.write_scenario(folder, scenario, sources)
             journal = Journal.create(folder / saves.JOURNAL)
             # The header pins the scenario copy: an edited copy with a recomputed digest is still caught.
-            header = {"type": "header", "format": saves.FORMAT, "exercise": folder.name, "title": title,
-                      "scenario": scenario.id, "seed": seed, "at": saves.now(), "parent": parent,
-                      "scenario_digest": digest}
-            journal.append_many([header] + list(history or []))
+            header = Header(exercise=folder.name, title=title, scenario=scenario.id, seed=seed, at=saves.now(),
+                            parent=parent, format=saves.FORMAT, scenario_digest=digest)
+            records = list(history or [])
+            journal.append_many([to_json(header)] + [to_json(r) for r in records])
             meta = saves.Meta(id=folder.name, title=title, scenario=scenario.id, scenario_title=scenario.title,
-                              seed=seed, created=header["at"], updated=header["at"],
+                              seed=seed, created=header.at, updated=header.at,
                               turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams],
                               parent=parent, simulated=simulated)
-            records = [r for r in journal.records if r.get("type") == "command"]
             state = engine.replay(engine.initial_state(scenario, seed),
-                                  [engine.from_dict(e) for r in records for e in r["events"]])
-            session = cls(folder, scenario, state, journal, meta, records, [])
+                                  [engine.from_dict(e) for r in records for e in r.events])
+            session = cls(folder, scenario, state, journal, meta, records, [], header)
             session._sync_meta()
             session._write_missing_turn_logs()
         except (OSError, JournalError) as e:
@@ -104,36 +105,42 @@ class Session:
         if not journal.records or journal.records[0].get("type") != "header":
             journal.close()
             raise saves.SaveError(f"{journal.path}: the journal has no header record; this is not a save")
-        header = journal.records[0]
-        problem = header_problem(journal.path, header, journal.chained, body)
-        if problem:
+        problem = header_problem(journal.path, journal.records[0], journal.chained, body)
+        header = None
+        if not problem:
+            try:
+                header = structure(journal.records[0], Header)
+            except RecordError as e:
+                problem = f"{journal.path}:1: the header cannot be read ({e}); this journal was damaged or is not a save"
+        if problem or header is None:
             journal.close()
             raise saves.SaveError(problem)
         if current_sources is not None and saves.sources_digest(current_sources) != body.get("digest"):
             notices.append("the scenario files changed since this exercise started; "
                            "it goes on with the copy saved with it")
         records, events = [], []
-        for n, r in enumerate(journal.records[1:], start=2):
-            if r.get("type") != "command":
+        for n, raw in enumerate(journal.records[1:], start=2):
+            if raw.get("type") != "command":
                 continue
             try:
-                events += [engine.from_dict(e) for e in r["events"]]
+                r = structure(raw, CommandRecord)
+                events += [engine.from_dict(e) for e in r.events]
             except Exception as e:  # noqa: BLE001 - a record we cannot read is damage, reported
                 journal.close()
                 raise saves.SaveError(f"{journal.path}:{n}: this record cannot be read ({e}); "
                                       "the save was not changed") from None
             records.append(r)
         try:
-            state = engine.replay(engine.initial_state(scenario, header["seed"]), events)
+            state = engine.replay(engine.initial_state(scenario, header.seed), events)
         except Exception as e:  # noqa: BLE001
             journal.close()
             raise saves.SaveError(f"{journal.path}: the journal does not replay ({e}); "
                                   "the save was not changed") from None
         meta = old_meta or saves.Meta(
-            id=folder.name, title=header.get("title", folder.name), scenario=scenario.id,
-            scenario_title=scenario.title, seed=header["seed"], created=header["at"], updated=header["at"],
-            turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams], parent=header.get("parent"))
-        session = cls(folder, scenario, state, journal, meta, records, notices)
+            id=folder.name, title=header.title or folder.name, scenario=scenario.id,
+            scenario_title=scenario.title, seed=header.seed, created=header.at, updated=header.at,
+            turns=scenario.calendar.turns, teams=[t.id for t in scenario.teams], parent=header.parent)
+        session = cls(folder, scenario, state, journal, meta, records, notices, header)
         session._sync_meta()
         session._write_missing_turn_logs()
         return session
@@ -146,11 +153,8 @@ class Session:
         resent after a reconnect or a server restart is recognised and not done twice.
         """
         new_state, events = engine.execute(self.state, command)
-        record = {"type": "command", "n": len(self.records) + 1, "at": saves.now(),
-                  "command": engine.to_dict(command), "events": [engine.to_dict(e) for e in events]}
-        if via is not None:
-            record["via"] = via
-        self.journal.append(record)  # durable before anything is shown
+        record = command_record(len(self.records) + 1, command, events, via)
+        self.journal.append(to_json(record))  # durable before anything is shown
         before = self.state
         self.state = new_state
         self.records.append(record)
@@ -186,10 +190,10 @@ class Session:
         self.meta.write(self.folder)
 
     # -- turn logs ----------------------------------------------------------------------
-    def turn_records(self, turn: int) -> list[dict]:
+    def turn_records(self, turn: int) -> list[CommandRecord]:
         return _records_by_turn(self.records).get(turn, [])
 
-    def write_turn_log(self, turn: int, state=None, records: list[dict] | None = None) -> Path:
+    def write_turn_log(self, turn: int, state=None, records: list[CommandRecord] | None = None) -> Path:
         """The Markdown log of a turn, from its records and the state at its end."""
         from exercise.fsutil import atomic_write
 
@@ -212,14 +216,14 @@ class Session:
         by_turn = _records_by_turn(self.records)
         state = engine.initial_state(self.scenario, self.meta.seed)
         for turn in range(0, max(missing) + 1):
-            events = [engine.from_dict(e) for r in by_turn.get(turn, []) for e in r["events"]]
+            events = [engine.from_dict(e) for r in by_turn.get(turn, []) for e in r.events]
             state = engine.replay(state, events)
             if turn in missing:
                 self.write_turn_log(turn, state, by_turn.get(turn, []))
 
     # -- reading ------------------------------------------------------------------------
     def events(self) -> list:
-        return [engine.from_dict(e) for r in self.records for e in r["events"]]
+        return [engine.from_dict(e) for r in self.records for e in r.events]
 
     def state_hash(self) -> str:
         return state_hash(self.state)
@@ -248,12 +252,12 @@ def header_problem(path: Path, header: dict, chained: bool, body: dict) -> str:
     return ""
 
 
-def _records_by_turn(records: list[dict]) -> dict[int, list[dict]]:
+def _records_by_turn(records: list[CommandRecord]) -> dict[int, list[CommandRecord]]:
     """Command records grouped by the turn they happened in (0: before the first)."""
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[CommandRecord]] = {}
     current = 0
     for r in records:
-        for e in r["events"]:
+        for e in r.events:
             if e.get("kind") == "turn_started":
                 current = e["turn"]
         out.setdefault(current, []).append(r)

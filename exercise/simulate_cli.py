@@ -47,19 +47,18 @@ def _load(name: str):
 
 def _save_runs(sc, sources: dict, runs: int, seed: int, policy: str, root) -> list[str]:
     """Play each run again, recording it (runs are deterministic), and save it as an exercise."""
-    from exercise import engine
     from exercise.engine.rolls import derive_seed
     from exercise.engine.simulate import play
     from exercise.journal import saves
+    from exercise.journal.records import CommandRecord, command_record
     from exercise.session import Session
 
     folders = []
     for i in range(runs):
-        records: list[dict] = []
+        records: list[CommandRecord] = []
 
         def record(command, events, records=records):
-            records.append({"type": "command", "n": len(records) + 1, "at": saves.now(),
-                            "command": engine.to_dict(command), "events": [engine.to_dict(e) for e in events]})
+            records.append(command_record(len(records) + 1, command, events))
 
         run_seed = derive_seed(seed, i)
         play(sc, run_seed, policy, record)

@@ -35,7 +35,7 @@ def fork(record: Record, turn: int, root: Path, name: str | None = None) -> Fork
     title = name or f"{record.title} fork at turn {turn}"
     try:
         session = Session.create(record.scenario, record.sources, Path(root), name=title, seed=record.seed,
-                                 parent=parent, history=[dict(r) for r in record.records[:k]])
+                                 parent=parent, history=list(record.records[:k]))
     except SaveError as e:  # a full disk, a file as --saves: nothing was left behind
         raise DebriefError(str(e)) from None
     try:

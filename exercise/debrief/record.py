@@ -21,6 +21,7 @@ from exercise import engine, model
 from exercise.fsutil import NotRegularFile, read_regular
 from exercise.journal import saves
 from exercise.journal.log import damage_message, scan_bytes
+from exercise.journal.records import CommandRecord, Header, RecordError, structure
 
 
 class DebriefError(saves.SaveError):
@@ -32,23 +33,23 @@ class Record:
     folder: Path
     scenario: model.Scenario
     sources: dict[str, str]
-    header: dict
-    records: tuple[dict, ...]  # the command records, in order
+    header: Header
+    records: tuple[CommandRecord, ...]  # the command records, in order
     meta: saves.Meta | None
     notice: str = ""  # what the reading left out (a torn final line), for the user
 
     # -- identity -----------------------------------------------------------------------
     @property
     def id(self) -> str:
-        return self.header.get("exercise") or self.folder.name
+        return self.header.exercise or self.folder.name
 
     @property
     def title(self) -> str:
-        return self.header.get("title") or (self.meta.title if self.meta else self.folder.name)
+        return self.header.title or (self.meta.title if self.meta else self.folder.name)
 
     @property
     def seed(self) -> int:
-        return self.header["seed"]
+        return self.header.seed
 
     @property
     def simulated(self) -> bool:
@@ -63,7 +64,7 @@ class Record:
 
     def state_after(self, k: int):
         """The state after the first k command records."""
-        events = [engine.from_dict(e) for r in self.records[:k] for e in r["events"]]
+        events = [engine.from_dict(e) for r in self.records[:k] for e in r.events]
         return engine.replay(self.initial(), events)
 
     @property
@@ -75,7 +76,7 @@ class Record:
         """(turn, k): turn N starts with command record k (1-based) of the journal."""
         out = []
         for k, r in enumerate(self.records, 1):
-            for e in r["events"]:
+            for e in r.events:
                 if e.get("kind") == "turn_started":
                     out.append((e["turn"], k))
         return out
@@ -105,7 +106,7 @@ class Record:
         out, done = {}, 0
         for turn in sorted(ends):
             k = ends[turn]
-            state = engine.replay(state, [engine.from_dict(e) for r in self.records[done:k] for e in r["events"]])
+            state = engine.replay(state, [engine.from_dict(e) for r in self.records[done:k] for e in r.events])
             out[turn], done = state, k
         return out
 
@@ -137,20 +138,24 @@ def load(folder: Path) -> Record:
                   f"it was left out")
     if not scan.records or scan.records[0].get("type") != "header":
         raise DebriefError(f"{path}:1: the journal has no header record; this is not a save")
-    header = scan.records[0]
-    if not isinstance(header.get("seed"), int):
+    if not isinstance(scan.records[0].get("seed"), int):
         raise DebriefError(f"{path}:1: the header has no seed; this is not a save")
     from exercise.session import header_problem
 
-    problem = header_problem(path, header, scan.chained, body)
+    problem = header_problem(path, scan.records[0], scan.chained, body)
     if problem:
         raise DebriefError(problem)
+    try:
+        header = structure(scan.records[0], Header)
+    except RecordError as e:
+        raise DebriefError(f"{path}:1: the header cannot be read ({e}); this is not a save") from None
     records = []
-    for line, r in enumerate(scan.records[1:], start=2):
-        if r.get("type") != "command":
+    for line, raw in enumerate(scan.records[1:], start=2):
+        if raw.get("type") != "command":
             continue
         try:
-            for e in r["events"]:
+            r = structure(raw, CommandRecord)
+            for e in r.events:
                 engine.from_dict(e)
         except Exception as e:  # noqa: BLE001 - a record we cannot read is damage, reported
             raise DebriefError(f"{path}:{line}: this record cannot be read ({e})") from None
@@ -171,4 +176,4 @@ def load(folder: Path) -> Record:
 def from_session(session) -> Record:
     """The debrief of an exercise open in this process (nothing is read from disk)."""
     return Record(folder=session.folder, scenario=session.scenario, sources={},
-                  header=session.journal.records[0], records=tuple(session.records), meta=session.meta)
+                  header=session.header, records=tuple(session.records), meta=session.meta)

@@ -10,12 +10,15 @@ it; none of them computes anything of its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 from exercise import conditions as cond
 from exercise import engine, model
 from exercise.debrief.record import Record
 from exercise.history import track_series
+from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator
 
 # What a timeline line is about, by event kind (the exporters and the screen filter on it).
@@ -196,12 +199,12 @@ def build(record: Record, states: dict | None = None) -> Report:
     teams = {t.id: short(t.name) for t in sc.teams}
     return Report(
         id=record.id, title=record.title, scenario_id=sc.id, scenario_title=sc.title, seed=record.seed,
-        started=stamp(record.header.get("at")),
+        started=stamp(record.header.at),
         # a fork's records keep their parent's times, older than its own header
-        last_activity=stamp(max(filter(None, [record.header.get("at")] + [r.get("at") for r in record.records[-1:]]))),
+        last_activity=stamp(max(filter(None, [record.header.at] + [r.at for r in record.records[-1:]]))),
         status=final.status, turn=final.turn, turns=sc.calendar.turns,
         period=f"{sc.calendar.label(1)} to {sc.calendar.label(sc.calendar.turns)}", simulated=record.simulated,
-        parent=record.header.get("parent"), notice=record.notice,
+        parent=record.header.parent, notice=record.notice,
         teams=tuple((t.name, tuple(a.name for a in sc.allies if a.id in t.allies)) for t in sc.teams),
         objectives=_objectives(sc, final, teams),
         general=_general(sc, final),
@@ -213,11 +216,11 @@ def build(record: Record, states: dict | None = None) -> Report:
     )
 
 
-def _timeline(sc: model.Scenario, records) -> tuple[TurnEntry, ...]:
+def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[TurnEntry, ...]:
     narrator = Narrator(sc)
     turns: list[tuple[int, list[Line]]] = [(0, [])]
     for r in records:
-        for e in r["events"]:
+        for e in r.events:
             kind = e.get("kind")
             if kind == "turn_started":
                 turns.append((e["turn"], []))
@@ -317,7 +320,7 @@ def _outcome(state) -> Outcome:
     return Outcome(True, v.name, v.reason, v.turn, v.early, v.note, text, tuple(tried))
 
 
-def _charts(sc: model.Scenario, records, states: dict, teams: dict[str, str]) -> tuple[Chart, ...]:
+def _charts(sc: model.Scenario, records: Sequence[CommandRecord], states: dict, teams: dict[str, str]) -> tuple[Chart, ...]:
     last = max(states)
     labels = ("start",) + tuple(sc.calendar.label(t) for t in range(1, last + 1))
     tracks = track_series(sc, list(records))

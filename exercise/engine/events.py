@@ -10,21 +10,74 @@ differ between the live run and a replay.
 from __future__ import annotations
 
 import functools
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, dataclass_transform
 
 import attrs
 
 from exercise.engine.commands import COMMANDS
+from exercise.engine.status import InjectAction, PhaseId, StatePhase
 
-EVENTS: dict[str, type] = {}
+EVENTS: dict[str, type[Any]] = {}
+
+# -- who may be told of an event as it happens ------------------------------------------
+# Declared with each event (the second argument of @_event), so a new event says who sees
+# it where it is written. Default deny: of a visible event a team is sent only the fields
+# named; causes, rolls of other teams, the facilitator's words and who else received
+# something are never among them. (The views show results; this is the live feed.)
+Audience = Literal[
+    "public",  # every team
+    "own",  # the team named in the event's `team`
+    "shared",  # every team when `team` is None (a world value), else that team
+    "addressed",  # the teams listed in the event's `to`
+    "arguer",  # the team that argued the action `action_id`
+    "facilitator",  # no team: the facilitator only
+]
 
 
-def _event(kind: str):
+@attrs.frozen
+class Visibility:
+    audience: Audience
+    fields: tuple[str, ...] = ()  # what a team that may see the event is sent of it
+
+
+def public(*fields: str) -> Visibility:
+    return Visibility("public", fields)
+
+
+def own(*fields: str) -> Visibility:
+    return Visibility("own", fields)
+
+
+def shared(*fields: str) -> Visibility:
+    return Visibility("shared", fields)
+
+
+def addressed(*fields: str) -> Visibility:
+    return Visibility("addressed", fields)
+
+
+def arguer(*fields: str) -> Visibility:
+    return Visibility("arguer", fields)
+
+
+FACILITATOR_ONLY = Visibility("facilitator")
+
+
+@dataclass_transform(frozen_default=True)  # so a type checker knows each event's fields
+def _event(kind: str, visibility: Visibility):
+    """Register an event class under its journal name, with who may see it."""
+    if not isinstance(visibility, Visibility):
+        raise TypeError(f"event {kind}: its visibility must be a Visibility (public(...), own(...), ...)")
+
     def wrap(cls):
         cls = attrs.frozen(cls)
         cls.kind = kind
+        cls.visibility = visibility
         if kind in EVENTS:
             raise AssertionError(f"duplicate event kind {kind}")
+        unknown = set(visibility.fields) - {a.name for a in attrs.fields(cls)}
+        if unknown:  # a renamed field must not silently vanish from (or leak into) the feed
+            raise AssertionError(f"event {kind}: visible fields {sorted(unknown)} are not fields of it")
         EVENTS[kind] = cls
         return cls
 
@@ -32,14 +85,14 @@ def _event(kind: str):
 
 
 # -- the run ---------------------------------------------------------------------------
-@_event("exercise_started")
+@_event("exercise_started", public("scenario"))
 class ExerciseStarted:
     scenario: str
     seed: int
     kind: ClassVar[str]
 
 
-@_event("turn_started")
+@_event("turn_started", public("turn"))
 class TurnStarted:
     """A new turn begins in its briefing phase; per-turn limits reset."""
 
@@ -47,24 +100,24 @@ class TurnStarted:
     kind: ClassVar[str]
 
 
-@_event("phase_changed")
+@_event("phase_changed", public("turn", "phase"))
 class PhaseChanged:
     turn: int
-    phase: str
+    phase: PhaseId
     kind: ClassVar[str]
 
 
-@_event("paused")
+@_event("paused", public())
 class Paused:
     kind: ClassVar[str]
 
 
-@_event("resumed")
+@_event("resumed", public())
 class Resumed:
     kind: ClassVar[str]
 
 
-@_event("exercise_ended")
+@_event("exercise_ended", public("outcome", "name", "turn", "early"))
 class ExerciseEnded:
     """The verdict: the first outcome whose condition held, and why."""
 
@@ -78,7 +131,7 @@ class ExerciseEnded:
 
 
 # -- world values ------------------------------------------------------------------------
-@_event("track_set")
+@_event("track_set", shared("track", "team", "value"))
 class TrackSet:
     """A track took a new value (already clamped). team is None for a world track."""
 
@@ -89,7 +142,7 @@ class TrackSet:
     kind: ClassVar[str]
 
 
-@_event("threshold_crossed")
+@_event("threshold_crossed", shared("track", "team", "at", "label"))
 class ThresholdCrossed:
     track: str
     team: str | None
@@ -98,7 +151,7 @@ class ThresholdCrossed:
     kind: ClassVar[str]
 
 
-@_event("overridden")
+@_event("overridden", FACILITATOR_ONLY)
 class Overridden:
     """The facilitator set a value by hand (no knock-on threshold effects)."""
 
@@ -114,7 +167,7 @@ class Overridden:
 
 
 # -- money -------------------------------------------------------------------------------
-@_event("budget_set")
+@_event("budget_set", own("team", "total", "amounts", "cash"))
 class BudgetSet:
     """A team's budget for the current turn, per category, and its money for orders.
 
@@ -130,14 +183,14 @@ class BudgetSet:
     kind: ClassVar[str]
 
 
-@_event("allocation_set")
+@_event("allocation_set", own("team", "shares"))
 class AllocationSet:
     team: str
     shares: dict[str, float]
     kind: ClassVar[str]
 
 
-@_event("spending_set")
+@_event("spending_set", own("team", "ally", "spending", "steps"))
 class SpendingSet:
     """An ally's defence spending (% GDP) changed by `steps` steps of 0.1."""
 
@@ -148,7 +201,7 @@ class SpendingSet:
     kind: ClassVar[str]
 
 
-@_event("budget_effect_added")
+@_event("budget_effect_added", own("team", "category", "amount", "first", "last"))
 class BudgetEffectAdded:
     """Money added to (or cut from) a team's category, or 'total', from turn first to last."""
 
@@ -162,7 +215,7 @@ class BudgetEffectAdded:
 
 
 # -- procurement -------------------------------------------------------------------------
-@_event("order_placed")
+@_event("order_placed", own("order", "team", "item", "quantity", "cost", "turn", "due", "slots", "cash"))
 class OrderPlaced:
     """An order paid for now; `slots` are the (turn, units) reserved on its line."""
 
@@ -178,7 +231,7 @@ class OrderPlaced:
     kind: ClassVar[str]
 
 
-@_event("order_cancelled")
+@_event("order_cancelled", own("order", "team", "refund", "penalty", "cash", "reason"))
 class OrderCancelled:
     """An order withdrawn: its slots freed, `refund` paid back (a draft: all of it)."""
 
@@ -191,7 +244,7 @@ class OrderCancelled:
     kind: ClassVar[str]
 
 
-@_event("slip_rolled")
+@_event("slip_rolled", FACILITATOR_ONLY)
 class SlipRolled:
     """The slip roll of an order when it fell due; slipped when roll < chance."""
 
@@ -203,7 +256,7 @@ class SlipRolled:
     kind: ClassVar[str]
 
 
-@_event("order_delivered")
+@_event("order_delivered", own("order", "team", "item", "quantity", "turn"))
 class OrderDelivered:
     order: str
     team: str
@@ -213,7 +266,7 @@ class OrderDelivered:
     kind: ClassVar[str]
 
 
-@_event("lead_time_changed")
+@_event("lead_time_changed", public("item", "delta"))
 class LeadTimeChanged:
     item: str
     delta: int
@@ -222,7 +275,7 @@ class LeadTimeChanged:
 
 
 # -- commands (NATO) ----------------------------------------------------------------------
-@_event("force_assigned")
+@_event("force_assigned", own("team", "command", "capability", "amount"))
 class ForceAssigned:
     team: str
     command: str
@@ -231,7 +284,7 @@ class ForceAssigned:
     kind: ClassVar[str]
 
 
-@_event("lead_taken")
+@_event("lead_taken", public("team", "command", "ally", "turn"))
 class LeadTaken:
     team: str
     command: str
@@ -240,7 +293,7 @@ class LeadTaken:
     kind: ClassVar[str]
 
 
-@_event("lead_handed_back")
+@_event("lead_handed_back", public("team", "command", "to", "turn"))
 class LeadHandedBack:
     team: str
     command: str
@@ -249,7 +302,7 @@ class LeadHandedBack:
     kind: ClassVar[str]
 
 
-@_event("ally_moved")
+@_event("ally_moved", public("ally", "command"))
 class AllyMoved:
     ally: str
     command: str
@@ -258,7 +311,7 @@ class AllyMoved:
 
 
 # -- injects and decisions --------------------------------------------------------------
-@_event("inject_rolled")
+@_event("inject_rolled", FACILITATOR_ONLY)
 class InjectRolled:
     """The chance roll of an inject this turn; it fires when roll < chance."""
 
@@ -269,7 +322,7 @@ class InjectRolled:
     kind: ClassVar[str]
 
 
-@_event("adhoc_inject")
+@_event("adhoc_inject", FACILITATOR_ONLY)
 class AdHocInject:
     """An inject typed by the facilitator during the exercise (fired right after)."""
 
@@ -282,7 +335,7 @@ class AdHocInject:
     kind: ClassVar[str]
 
 
-@_event("inject_fired")
+@_event("inject_fired", addressed("inject", "turn"))
 class InjectFired:
     """Delivered to `to` (team ids; empty for the facilitator only). by: schedule,
     facilitator or effect."""
@@ -294,18 +347,18 @@ class InjectFired:
     kind: ClassVar[str]
 
 
-@_event("inject_controlled")
+@_event("inject_controlled", FACILITATOR_ONLY)
 class InjectControlled:
     """hold, release, skip, cancel, enable, delay (by `turns`) or queue (fire on `turns`)."""
 
     inject: str
-    action: str
+    action: InjectAction
     turns: int = 0
     cause: str = ""
     kind: ClassVar[str]
 
 
-@_event("decision_answered")
+@_event("decision_answered", own("team", "inject", "option", "default"))
 class DecisionAnswered:
     team: str
     inject: str
@@ -314,7 +367,7 @@ class DecisionAnswered:
     kind: ClassVar[str]
 
 
-@_event("submitted")
+@_event("submitted", public("team", "turn", "forced"))
 class Submitted:
     team: str
     turn: int
@@ -322,7 +375,7 @@ class Submitted:
     kind: ClassVar[str]
 
 
-@_event("reopened")
+@_event("reopened", public("team", "turn"))
 class Reopened:
     team: str
     turn: int
@@ -331,7 +384,7 @@ class Reopened:
 
 
 # -- free adjudication and the white cell -----------------------------------------------
-@_event("action_argued")
+@_event("action_argued", own("action_id", "team", "turn", "action", "result", "reasons"))
 class ActionArgued:
     action_id: str
     team: str
@@ -342,7 +395,7 @@ class ActionArgued:
     kind: ClassVar[str]
 
 
-@_event("action_adjudicated")
+@_event("action_adjudicated", arguer("action_id", "likelihood", "roll", "success", "rationale", "turn"))
 class ActionAdjudicated:
     action_id: str
     likelihood: int
@@ -355,10 +408,10 @@ class ActionAdjudicated:
     kind: ClassVar[str]
 
 
-@_event("note_added")
+@_event("note_added", FACILITATOR_ONLY)
 class NoteAdded:
     turn: int
-    phase: str
+    phase: StatePhase
     text: str
     tags: tuple[str, ...] = ()
     inject: str | None = None

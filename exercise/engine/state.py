@@ -13,6 +13,7 @@ import attrs
 
 from exercise import model
 from exercise.engine.compiled import Rules, rules_for
+from exercise.engine.status import ExerciseStatus, InjectStatus, OrderStatus, StatePhase
 
 
 @attrs.frozen
@@ -27,14 +28,14 @@ class Order:
     placed: int
     due: int
     slots: tuple[tuple[int, int], ...] = ()
-    # draft (placed this turn, not yet submitted) | ordered | delivered | cancelled
-    status: str = "ordered"
+    status: OrderStatus = "ordered"
     slip_rolled: bool = False
     backlog: bool = False
     note: str = ""
     delivered: int | None = None
 
-    def replace(self, status=None, due=None, slip_rolled=None, delivered=None) -> "Order":
+    def replace(self, status: OrderStatus | None = None, due: int | None = None, slip_rolled: bool | None = None,
+                delivered: int | None = None) -> "Order":
         return Order(self.id, self.team, self.item, self.quantity, self.cost, self.placed,
                      self.due if due is None else due, self.slots,
                      self.status if status is None else status,
@@ -108,10 +109,10 @@ class State:
     rules: Rules = attrs.field(repr=False, eq=False)  # the scenario prepared for play (derived)
     seed: int
     rolls: int  # how many rolls the game has used; the next is roll(seed, rolls)
-    status: str  # ready | running | ended
+    status: ExerciseStatus
     paused: bool
     turn: int  # 0 before the start
-    phase: str  # "" before the start, else one of model.PHASES
+    phase: StatePhase  # "" before the start
     tracks: dict[str, float]  # world tracks
     team_tracks: dict[tuple[str, str], float]  # (team, track) -> value
     crossed: dict[tuple[str, str, float], int]  # (track, team or "", at) -> turn crossed
@@ -128,7 +129,7 @@ class State:
     delivered: dict[tuple[str, str], int]  # (team, item) -> units delivered
     ordered: dict[str, int]  # item -> units on order or delivered (not cancelled)
     fired: dict[str, int]  # inject -> turn fired, in firing order
-    inject_status: dict[str, str]  # inject -> held | skipped | cancelled | enabled
+    inject_status: dict[str, InjectStatus]  # inject -> what the facilitator did to it
     inject_shift: dict[str, int]  # inject -> turns its schedule was delayed
     fire_at: dict[str, int]  # inject -> turn it is queued to fire on
     not_before: dict[str, int]  # inject -> earliest turn after a delay

@@ -12,7 +12,7 @@ from __future__ import annotations
 from exercise import model
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.compiled import Rules
-from exercise.engine.events import to_dict
+from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.state import State
 
 
@@ -300,30 +300,15 @@ def facilitator_view(state: State) -> dict:
 
 
 # -- events a team may be told about as they happen -------------------------------------
-# Default deny: a kind not listed here is never sent to a team (the player view still
-# shows its result), and of a listed kind only the fields named are sent. Causes, rolls,
-# the facilitator's words and who else received something are never among them.
-_PUBLIC = {
-    "exercise_started": ("scenario",), "turn_started": ("turn",), "phase_changed": ("turn", "phase"),
-    "paused": (), "resumed": (), "exercise_ended": ("outcome", "name", "turn", "early"),
-    "lead_taken": ("team", "command", "ally", "turn"), "lead_handed_back": ("team", "command", "to", "turn"),
-    "ally_moved": ("ally", "command"), "lead_time_changed": ("item", "delta"), "submitted": ("team", "turn", "forced"),
-    "reopened": ("team", "turn"),
-}
-_OWN = {  # only when the event's team is the viewer
-    "budget_set": ("team", "total", "amounts", "cash"), "allocation_set": ("team", "shares"),
-    "spending_set": ("team", "ally", "spending", "steps"),
-    "budget_effect_added": ("team", "category", "amount", "first", "last"),
-    "order_placed": ("order", "team", "item", "quantity", "cost", "turn", "due", "slots", "cash"),
-    "order_cancelled": ("order", "team", "refund", "penalty", "cash", "reason"),
-    "order_delivered": ("order", "team", "item", "quantity", "turn"),
-    "force_assigned": ("team", "command", "capability", "amount"),
-    "decision_answered": ("team", "inject", "option", "default"),
-    "action_argued": ("action_id", "team", "turn", "action", "result", "reasons"),
-}
-_SHARED = {  # world-wide (team None) or the viewer's own
-    "track_set": ("track", "team", "value"), "threshold_crossed": ("track", "team", "at", "label"),
-}
+# Each event class declares its Visibility where it is defined (exercise.engine.events);
+# these tables are read from those declarations, never written here.
+def _table(audience: str) -> dict[str, tuple[str, ...]]:
+    return {k: cls.visibility.fields for k, cls in EVENTS.items() if cls.visibility.audience == audience}
+
+
+_PUBLIC = _table("public")
+_OWN = _table("own")  # only when the event's team is the viewer
+_SHARED = _table("shared")  # world-wide (team None) or the viewer's own
 
 
 def visible_events(state: State, team_id: str, events: list) -> list[dict]:
@@ -331,20 +316,24 @@ def visible_events(state: State, team_id: str, events: list) -> list[dict]:
     applied to `state`."""
     out = []
     for e in events:
-        kind = e.kind
-        team = getattr(e, "team", None)
-        if kind in _PUBLIC:
-            fields = _PUBLIC[kind]
-        elif kind in _OWN and team == team_id:
-            fields = _OWN[kind]
-        elif kind in _SHARED and team in (None, team_id):
-            fields = _SHARED[kind]
-        elif kind == "inject_fired" and team_id in e.to:
-            fields = ("inject", "turn")
-        elif kind == "action_adjudicated" and getattr(state.actions.get(e.action_id), "team", None) == team_id:
-            fields = ("action_id", "likelihood", "roll", "success", "rationale", "turn")
-        else:
+        vis = e.visibility
+        audience = vis.audience
+        if audience == "public":
+            pass
+        elif audience == "own":
+            if getattr(e, "team", None) != team_id:
+                continue
+        elif audience == "shared":
+            if getattr(e, "team", None) not in (None, team_id):
+                continue
+        elif audience == "addressed":
+            if team_id not in e.to:
+                continue
+        elif audience == "arguer":
+            if getattr(state.actions.get(e.action_id), "team", None) != team_id:
+                continue
+        else:  # the facilitator's only
             continue
         d = to_dict(e)
-        out.append({"kind": kind, **{f: d[f] for f in fields}})
+        out.append({"kind": e.kind, **{f: d[f] for f in vis.fields}})
     return out

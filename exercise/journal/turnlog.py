@@ -8,6 +8,7 @@ so it is easy to test and to print.
 from __future__ import annotations
 
 from exercise import model
+from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator
 
 
@@ -15,13 +16,13 @@ def _fmt(x) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
 
 
-def render_turn(scenario: model.Scenario, state, turn: int, records: list[dict], title: str) -> str:
+def render_turn(scenario: model.Scenario, state, turn: int, records: list[CommandRecord], title: str) -> str:
     from exercise.engine import facilitator_view
 
     injects = {i.id: i for i in scenario.all_injects()}
     teams = {t.id: t.name for t in scenario.teams}
     label = scenario.calendar.label(turn)
-    events = [e for r in records for e in r["events"]]
+    events = [e for r in records for e in r.events]
 
     def inject_title(iid):
         i = injects.get(iid)

@@ -51,7 +51,7 @@ def verify(folder: Path, cut_at_damage: bool = False) -> Verdict:
         out += session.notices
         if not session.journal.chained:
             out.append(OLD_FORMAT)
-        events = sum(len(r["events"]) for r in session.records)
+        events = sum(len(r.events) for r in session.records)
         s = session.state
         out.append(f"{folder.name}: {len(session.records)} command(s), {events} event(s), "
                    f"turn {s.turn} of {session.scenario.calendar.turns}, phase {s.phase or '-'}, "
@@ -73,11 +73,11 @@ def _verify_read_only(folder: Path) -> Verdict:
         return Verdict(False, [str(e), "The exercise is open in another process: nothing was changed."])
     states = record.states_by_turn()
     state = states[max(states)]
-    events = sum(len(r["events"]) for r in record.records)
+    events = sum(len(r.events) for r in record.records)
     lines = [f"{folder.name} is open in another process: checked read-only, nothing repaired"]
     if record.notice:
         lines.append(f"note: {record.notice}")
-    if record.header.get("format", 1) < 2:
+    if record.header.format < 2:
         lines.append(OLD_FORMAT)
     lines.append(f"{folder.name}: {len(record.records)} command(s), {events} event(s), "
                  f"turn {state.turn} of {record.scenario.calendar.turns}, phase {state.phase or '-'}, "
