@@ -213,8 +213,12 @@ async def test_a_flood_is_cut_off_by_the_rate_limit(served):
             await ws.send('{"type": "sync"}')
         except ConnectionClosed:
             break
+    before = asyncio.get_running_loop().time()
     code, reason, _ = await closed_with(ws)
     assert code == p.CLOSE_TRY_LATER and "rate" in reason
+    # the server reads on past the flood to the client's close answer: the connection is
+    # gone at once, not after the server's 2 s close timeout
+    assert asyncio.get_running_loop().time() - before < 1.0
 
 
 # -- drops and restarts ------------------------------------------------------------------------------
