@@ -53,8 +53,8 @@ async def wait_for(predicate, timeout: float = 5.0, what: str | None = None, *, 
     """Let the event loop (and the app, given its `pilot`) run until `predicate()` holds.
 
     Fails with an AssertionError naming what it waited for after `timeout` seconds: a test
-    never goes on as if the condition held. With a pilot, each round first waits for the app
-    to be idle (fast for screen changes), then sleeps a little (for the network and timers).
+    never goes on as if the condition held. With a pilot, each round lets the app run until
+    it is idle (Pilot.pause), which also lets the network and timers run.
     """
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
@@ -62,10 +62,7 @@ async def wait_for(predicate, timeout: float = 5.0, what: str | None = None, *, 
         if loop.time() > end:
             raise AssertionError(f"timed out after {timeout} s waiting for: {what or _describe(predicate)}")
         if pilot is not None:
-            await pilot.pause()
-            if predicate():
-                return
-            await pilot.pause(0.01)
+            await pilot.pause()  # waits for the app to go idle: no busy loop, and cheaper than sleeps
         else:
             await asyncio.sleep(0.01)
 

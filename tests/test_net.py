@@ -46,7 +46,7 @@ def test_tokens_are_private_kept_and_compared_whole(tmp_path):
 
 
 # -- the protocol, without a network -------------------------------------------------------------
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.one_of(st.text(max_size=200), st.binary(max_size=50),
                  st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
                               lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
@@ -60,7 +60,7 @@ def test_any_frame_parses_or_is_a_protocol_error(frame):
         assert msg["type"] in p.CLIENT_TYPES
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(sorted(cm.COMMANDS)),
        st.dictionaries(st.sampled_from(["actor", "team", "item", "quantity", "shares", "inject", "option", "turns",
                                         "value", "target", "rationale", "force", "likelihood", "effects", "x"]),
