@@ -290,10 +290,9 @@ def test_simulated_runs_export_and_never_import_textual(tmp_path):
 
 def test_an_argued_action_without_an_intended_result_reads_cleanly():
     from exercise.narrate import Narrator
-    from exercise.packs import loader
-    from exercise.packs.problems import Problems
+    from support import MINI, load_fixture
 
-    mini = loader.load_scenario(Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml", Problems())
+    mini = load_fixture(MINI)
     n = Narrator(mini.scenario)
     base = {"kind": "action_argued", "action_id": "action-1", "team": "east", "turn": 1, "reasons": ""}
     assert n.line({**base, "action": "Close the border", "result": ""}).endswith("argues: Close the border")
@@ -316,10 +315,9 @@ HOSTILE_NOTE = "First line\r\n~~~\ncode?\n\n---\n# not a heading\n    indented\n
 
 def _live_save(tmp_path, notes):
     from exercise.engine import commands as cm
-    from exercise.packs import loader
-    from exercise.packs.problems import Problems
+    from support import MINI, load_fixture
 
-    mini = loader.load_scenario(Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml", Problems())
+    mini = load_fixture(MINI)
     s = Session.create(mini.scenario, mini.texts, tmp_path)
     s.execute(cm.Start())
     for text, tags in notes:

@@ -14,10 +14,7 @@ from exercise.engine import Rejected, apply, execute, from_dict, initial_state, 
 from exercise.engine import commands as cm
 from exercise.packs import loader
 from exercise.packs.problems import Problems
-
-FIXTURES = Path(__file__).parent / "fixtures"
-DRILL = FIXTURES / "engine" / "scenarios" / "drill.toml"
-MINI = FIXTURES / "mini" / "scenarios" / "mini.toml"
+from support import DRILL, MINI  # noqa: F401 - MINI is re-exported to test_engine_core
 
 
 @functools.cache

@@ -24,20 +24,11 @@ from exercise import fsutil
 from exercise.cli import main
 from exercise.engine import commands as cm
 from exercise.journal import log, saves
-from exercise.packs import loader
-from exercise.packs.problems import Problems
 from exercise.session import Session
+from support import MINI
 
 ROOT = Path(__file__).resolve().parent.parent
-MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-@pytest.fixture(scope="module")
-def mini():
-    loaded = loader.load_scenario(MINI, Problems())
-    assert loaded.scenario is not None
-    return loaded
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_net import closed_with, mini, raw, served, started, stop_all, until  # noqa: F401 - fixtures
 from websockets.asyncio.client import connect
 
 import exercise.net.server as server_module
+from support import closed_with, raw, started, stop_all, wait_for
 from exercise.engine import commands as cm
 from exercise.net import protocol as p
 from exercise.net.client import Client
@@ -66,7 +66,7 @@ async def test_hello_with_protocol_true_or_1_0_is_refused(served, version):
 async def test_accepted_sockets_have_tcp_nodelay(served):
     s, tokens, server, url = served
     ws = await raw(url, tokens.teams["east"])
-    await until(lambda: server.connections)
+    await wait_for(lambda: server.connections)
     for conn in server.connections:
         sock = conn.ws.transport.get_extra_info("socket")
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
@@ -98,7 +98,7 @@ async def test_a_reader_that_falls_behind_is_dropped_by_bytes_waiting_not_buffer
         s.execute(cm.FireAdHoc(f"inject {i}", "x" * cm.MAX_TEXT, to=("east",)))
         if not any(c.team == "east" for c in server.connections):
             break
-    await until(lambda: not any(c.team == "east" for c in server.connections))
+    await wait_for(lambda: not any(c.team == "east" for c in server.connections))
     assert i < server_module.MAX_BACKLOG
     assert any("fell behind" in line and "east" in line for line in server.logs), server.logs
     assert west.connected and (await west.send({"kind": "order", "item": "sam"}))["ok"]
@@ -120,7 +120,7 @@ async def test_strings_from_the_network_are_escaped_and_cut_in_the_log(served):
     await ws.send(json.dumps({"type": "hello", "protocol": p.VERSION, "token": tokens.teams["east"],
                               "client": forged}))
     await closed_with(ws)
-    await until(lambda: sum("bad" in line for line in server.logs) >= 2)
+    await wait_for(lambda: sum("bad" in line for line in server.logs) >= 2)
     assert any("connected (" in line and "fake)" in line for line in server.logs)
     logged = "\n".join(server.logs)
     assert "\\x1b[2J" in logged and "\\r\\n12:00:00" in logged

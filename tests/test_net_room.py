@@ -30,7 +30,7 @@ from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.join import ConnectingScreen, JoinApp
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
 from exercise.tui.team import TeamScreen
-from test_net import MINI, free_port, mini, served, started, stop_all, until  # noqa: F401 - fixtures
+from support import MINI, free_port, started, stop_all, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,18 +72,18 @@ async def test_serve_killed_and_resumed_loses_nothing_acknowledged(tmp_path):
         acknowledged = [await east.send({"kind": "order", "item": "sam"}) for _ in range(3)]
         acknowledged.append(await west.send({"kind": "argue", "action": "Close the border", "result": "quiet"}))
         assert all(a["ok"] for a in acknowledged)
-        await until(lambda: len(east.view["me"]["orders"]) == 3)
+        await wait_for(lambda: len(east.view["me"]["orders"]) == 3)
         before = east.view
 
         proc.send_signal(signal.SIGKILL)
         await proc.wait()
-        await until(lambda: not east.connected and not west.connected)
+        await wait_for(lambda: not east.connected and not west.connected)
         with pytest.raises(ConnectionError, match="nothing was sent"):
             await east.send({"kind": "submit"})
 
         proc, text2, tokens2, _ = await serve_process(tmp_path, port, "--resume", Path(save).name)
         assert tokens2 == tokens  # the same join commands work after a restart
-        await until(lambda: east.connected and west.connected and fac.connected, 15)
+        await wait_for(lambda: east.connected and west.connected and fac.connected, 15)
         assert east.connections == west.connections == 2
         assert east.view == before  # nothing acknowledged was lost
         assert [a["action"] for a in west.view["me"]["actions"]] == ["Close the border"]
@@ -91,7 +91,7 @@ async def test_serve_killed_and_resumed_loses_nothing_acknowledged(tmp_path):
         assert (await east.send({"kind": "submit"}))["ok"]
         assert (await west.send({"kind": "submit"}))["ok"]
         assert (await fac.send({"kind": "advance"}))["ok"]
-        await until(lambda: east.view["phase"] == "adjudication")
+        await wait_for(lambda: east.view["phase"] == "adjudication")
     finally:
         proc.send_signal(signal.SIGTERM)  # a clean stop
         code = await asyncio.wait_for(proc.wait(), 10)
@@ -128,15 +128,6 @@ def test_serve_and_join_say_what_is_wrong(tmp_path):
 
 
 # -- exercise join: the team console over the network ----------------------------------------------
-async def settle(pilot, cond, tries: int = 200) -> None:
-    """Let the app run (the network too) until `cond()` holds, or `tries` short pauses pass;
-    the caller asserts what it needs."""
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-
-
 def status_bar(screen) -> str:
     return str(screen.query_one("#tm-money", Static).content)
 
@@ -145,28 +136,28 @@ async def test_join_console_acts_over_the_network_and_shows_the_connection(serve
     s, tokens, server, url = served
     app = JoinApp(Client(url, tokens.teams["east"], backoff=(0.05, 0.2)), "east")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
+        await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
         screen = app.screen
         assert isinstance(screen, TeamScreen) and "connected" in status_bar(screen)
         await pilot.press("3")
         await pilot.press("o")
-        await settle(pilot, lambda: isinstance(app.screen, FormModal), 100)
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: any(o.team == "east" and o.item == "sam" for o in s.state.orders.values()))
+        await wait_for(lambda: any(o.team == "east" and o.item == "sam" for o in s.state.orders.values()), pilot=pilot)
         assert s.records[-1]["command"] == {"kind": "order", "actor": "east", "team": "east", "item": "sam",
                                             "quantity": 1}
         await pilot.press("s")
-        await settle(pilot, lambda: isinstance(app.screen, ConfirmModal), 100)
+        await wait_for(lambda: isinstance(app.screen, ConfirmModal), pilot=pilot)
         await pilot.press("y")
-        await settle(pilot, lambda: "east" in s.state.submitted
-                     and "SUBMITTED" in str(screen.query_one("#tm-banner", Static).content))
+        await wait_for(lambda: "east" in s.state.submitted
+                       and "SUBMITTED" in str(screen.query_one("#tm-banner", Static).content), pilot=pilot)
         assert "east" in s.state.submitted
         # the server goes away: the console keeps its last view and says so
         await server.stop()
-        await settle(pilot, lambda: "reconnecting" in status_bar(screen))
+        await wait_for(lambda: "reconnecting" in status_bar(screen), pilot=pilot)
         assert "reconnecting" in status_bar(screen) and screen.has_class("-offline")
         await server.start()
-        await settle(pilot, lambda: status_bar(screen).endswith("connected"), 300)
+        await wait_for(lambda: status_bar(screen).endswith("connected"), 10, pilot=pilot)
         assert not screen.has_class("-offline")
 
 
@@ -196,10 +187,10 @@ async def test_facilitator_console_serves_and_lists_the_join_commands(mini, tmp_
         assert "0/2 teams online" in str(app.screen.query_one("#status").content)
         west = Client(server.url, tokens.teams["west"])
         task = await started(west)
-        await settle(pilot, lambda: "1/2 teams online" in str(app.screen.query_one("#status").content), 100)
+        await wait_for(lambda: "1/2 teams online" in str(app.screen.query_one("#status").content), pilot=pilot)
         assert "1/2 teams online" in str(app.screen.query_one("#status").content)
         await pilot.press("n")  # the facilitator starts: the team terminal follows
-        await settle(pilot, lambda: west.view["status"] == "running", 100)
+        await wait_for(lambda: west.view["status"] == "running", pilot=pilot)
         assert west.view == json.loads(json.dumps(engine.player_view(s.state, "west")))
         await pilot.press("c")
         await pilot.pause()
@@ -252,7 +243,7 @@ def test_join_console_snapshot(snap_compare, mini, tmp_path, size):
 
     async def connected(pilot):
         await server.start()
-        await settle(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view, 300)
+        await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, 10, pilot=pilot)
         await pilot.pause()
 
     try:

@@ -21,10 +21,9 @@ from exercise.packs.locate import SourceMap
 from exercise.packs.problems import Problems
 from exercise.packs.schema import schemas
 from textual_free import assert_runs_without_textual
+from support import FIXTURES, MINI
 
 ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini" / "scenarios" / "mini.toml"
 MINI_PACK = FIXTURES / "mini" / "injects" / "mini-pack.toml"
 
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from exercise.packs.check import validate
+from support import FIXTURES, MINI
 
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini" / "scenarios" / "mini.toml"
 
 PACK_HEAD = '[pack]\nid = "{stem}"\ntitle = "Broken"\n\n'
 

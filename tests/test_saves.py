@@ -18,19 +18,8 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.journal import log, saves
 from exercise.journal.log import JournalError
-from exercise.packs import loader
-from exercise.packs.problems import Problems
 from exercise.session import Session, state_hash
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini" / "scenarios" / "mini.toml"
-
-
-@pytest.fixture(scope="module")
-def mini():
-    loaded = loader.load_scenario(MINI, Problems())
-    assert loaded.scenario is not None
-    return loaded
+from support import FIXTURES, MINI
 
 
 def play(session: Session, n_advances: int) -> None:

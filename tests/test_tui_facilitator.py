@@ -8,19 +8,15 @@ import pytest
 from textual.widgets import DataTable, Input, RichLog, Select, TabbedContent, TextArea
 
 from exercise.engine import commands as cm
-from exercise.packs import loader
-from exercise.packs.problems import Problems
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
-
-MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
+from support import record_notifications
 
 
 @pytest.fixture
-def session(tmp_path):
-    loaded = loader.load_scenario(MINI, Problems())
-    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Pilot")
+def session(tmp_path, mini):
+    s = Session.create(mini.scenario, mini.texts, tmp_path, name="Pilot")
     yield s
     s.close()
 
@@ -82,15 +78,17 @@ async def test_start_and_advance_through_a_turn(session):
 
 async def test_refused_command_is_a_notification_not_a_crash(session):
     app = make_app(session=session)
+    said = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("p")  # pause before the start: the engine refuses
         await pilot.pause()
         assert session.records == []
-        assert any("not started" in n.message for n in app._notifications)
+        assert any("not started" in n for n in said)
 
 
 async def test_inject_controls_fire_hold_release_skip_delay(session):
     app = make_app(session=session)
+    said = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await to_deliberation(pilot, app)
         await pilot.press("2")
@@ -124,7 +122,7 @@ async def test_inject_controls_fire_hold_release_skip_delay(session):
         await pilot.press("k")  # skipping twice is refused, with a reason
         await pilot.pause()
         assert kinds(session).count("skip_inject") == 1
-        assert any("skipped already" in n.message for n in app._notifications)
+        assert any("skipped already" in n for n in said)
         await select("drones")
         await pilot.press("v")
         await pilot.pause()
@@ -133,6 +131,7 @@ async def test_inject_controls_fire_hold_release_skip_delay(session):
 
 async def test_adhoc_inject_override_note_adjudicate(session):
     app = make_app(session=session)
+    said = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await to_deliberation(pilot, app)
         await pilot.press("a")
@@ -167,7 +166,7 @@ async def test_adhoc_inject_override_note_adjudicate(session):
         await fill(pilot, app, {"likelihood": 70, "rationale": "guards are in place"})
         adjudicated = [e for e in session.records[-1]["events"] if e["kind"] == "action_adjudicated"]
         assert adjudicated and adjudicated[0]["likelihood"] == 70 and 0 <= adjudicated[0]["roll"] < 1
-        assert any("against 70 %" in n.message for n in app._notifications)
+        assert any("against 70 %" in n for n in said)
 
 
 async def test_pause_timer_and_end(session):

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 
 from exercise import cli
 from exercise.journal import saves
-from exercise.packs import loader
-from exercise.packs.problems import Problems
 from exercise.session import Session
 from exercise.tui.app import LoadingScreen, make_app
 
-MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
-
 
 @pytest.fixture
-def folder(tmp_path):
-    loaded = loader.load_scenario(MINI, Problems())
-    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Loading")
+def folder(tmp_path, mini):
+    s = Session.create(mini.scenario, mini.texts, tmp_path, name="Loading")
     s.close()
     return s.folder
 

@@ -11,25 +11,36 @@ from pathlib import Path
 import pytest
 
 from exercise.engine import commands as cm
-from exercise.packs import loader
-from exercise.packs.problems import Problems
 from exercise.session import Session
 from exercise.tui.app import make_app
+from support import CONSOLE, load_fixture
 
 ROOT = Path(__file__).parent.parent
 
 
-def default_session(tmp_path, advances: int = 3) -> Session:
-    loaded = loader.load_scenario(loader.find_scenario("deadline-2027"), Problems())
+def default_session(tmp_path) -> Session:
+    """The console fixture scenario (not the bundled content, so editing that leaves these
+    snapshots alone) in deliberation of turn 1, with something on every tab: injects
+    delivered, held, skipped, answered and in reserve, an order, a submitted team, an
+    argued action, notes."""
+    loaded = load_fixture(CONSOLE)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Snapshot")
     s.execute(cm.Start())
-    for _ in range(advances - 1):
-        s.execute(cm.Advance())
+    s.execute(cm.HoldInject("leak"))
+    s.execute(cm.SkipInject("summit"))
+    s.execute(cm.Advance())  # injects: the rest of turn 1's are delivered
+    s.execute(cm.Advance())  # deliberation
+    s.execute(cm.Answer("north", "north", "cable", "patrol"))
+    s.execute(cm.PlaceOrder("south", "south", "frigate", 1))
+    s.execute(cm.Submit("south", "south"))
+    s.execute(cm.Argue("centre", "centre", "Isolate the port network", "Ships sail again", "the backups are clean"))
+    s.execute(cm.AddNote("North patrols the cable at once", objective="sea", rating="S"))
+    s.execute(cm.AddNote("Centre asked who pays for the port", tags=("budget",)))
     return s
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-@pytest.mark.parametrize("tab", ["1", "2", "4"])
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
 def test_facilitator_console(snap_compare, tmp_path, size, tab):
     app = make_app(session=default_session(tmp_path))
     assert snap_compare(app, press=[tab], terminal_size=size)

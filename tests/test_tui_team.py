@@ -6,11 +6,9 @@ screen shows and what reached the session (its state and the journal's command r
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Markdown, Select, Static
-from textual.widgets._toast import Toast
 
 from exercise.engine import commands as cm
 from exercise.packs import loader
@@ -21,14 +19,9 @@ from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
 from exercise.tui.port import LocalTeamPort
 from exercise.tui.team import TeamScreen
+from support import notifications, record_notifications, toast_visible, wait_for
 
-MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
 SIZE = (80, 24)  # the smallest supported terminal (and the fastest to render)
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return loader.load_scenario(MINI, Problems())
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +53,7 @@ def new_session(tmp_path):
 def team_app(s: Session):
     app = make_app(session=s)
     app.animation_level = "none"  # tab underlines and scrolling would slow every key down
+    record_notifications(app)
     return app
 
 
@@ -86,21 +80,9 @@ def rows(screen, table_id: str) -> list[str]:
     return [" | ".join(getattr(c, "plain", str(c)) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
-def notes(app) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
-
-
-async def until(pilot, cond, tries: int = 40):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause()
-    assert cond(), "the screen never got there"
-
-
 async def open_team(pilot, app, team: str) -> TeamScreen:
     app.show_team(team)
-    await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)  # mounted and rendered
+    await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)  # mounted and rendered
     return app.screen
 
 
@@ -108,14 +90,14 @@ async def form(pilot, app, key: str | None, values: dict | None = None, submit: 
     """Press `key` (None: the form is open already), wait for the form, fill it and submit (ctrl+s)."""
     if key is not None:
         await pilot.press(key)
-    await until(pilot, lambda: isinstance(app.screen, FormModal))
+    await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
     modal = app.screen
     for name, value in (values or {}).items():
         widget = modal.query_one(f"#f-{name}")
         widget.value = value if isinstance(widget, Select) else str(value)
     if submit:
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, FormModal))
+        await wait_for(lambda: not isinstance(app.screen, FormModal), pilot=pilot)
         await pilot.pause()
     return modal
 
@@ -123,16 +105,12 @@ async def form(pilot, app, key: str | None, values: dict | None = None, submit: 
 async def confirm(pilot, app, key: str, yes: bool = True) -> str:
     """Press `key`, wait for the confirmation, answer it; returns its body text."""
     await pilot.press(key)
-    await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+    await wait_for(lambda: isinstance(app.screen, ConfirmModal), pilot=pilot)
     body = app.screen.body
     await pilot.press("y" if yes else "escape")
-    await until(pilot, lambda: not isinstance(app.screen, ConfirmModal))
+    await wait_for(lambda: not isinstance(app.screen, ConfirmModal), pilot=pilot)
     await pilot.pause()
     return body
-
-
-def toast_visible(app, text: str) -> bool:
-    return any(text in str(t.render()) for t in app.screen.query(Toast))
 
 
 # -- getting there and back ----------------------------------------------------------------
@@ -145,10 +123,10 @@ async def test_facilitator_opens_team_screen_and_escape_comes_back(mini, new_ses
             await pilot.pause()
         assert s.state.phase == "deliberation"
         await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
         app.screen.query_one("#f-team", Select).value = "east"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, TeamScreen))
+        await wait_for(lambda: isinstance(app.screen, TeamScreen), pilot=pilot)
         screen = app.screen
         await pilot.pause()
         assert screen.port.team == "east" and screen.hot_seat
@@ -158,7 +136,7 @@ async def test_facilitator_opens_team_screen_and_escape_comes_back(mini, new_ses
         assert "1 decision(s) open" in status
         listeners = len(s.listeners)
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
         assert len(s.listeners) == listeners - 1  # the team screen unsubscribed
         assert kinds(s)[-1] == "advance"
 
@@ -174,10 +152,10 @@ async def test_outside_deliberation_the_screen_says_so_and_the_engine_refuses(mi
         modal = await form(pilot, app, "o", submit=False)
         assert "will be refused" in modal.intro
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_for(lambda: app.screen is screen, pilot=pilot)
         before = len(s.records)
         await pilot.press("s")  # no confirmation: the engine says why not
-        await until(pilot, lambda: any("only during deliberation" in n for n in notes(app)))
+        await wait_for(lambda: any("only during deliberation" in n for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before
         assert isinstance(app.screen, TeamScreen)
 
@@ -190,18 +168,18 @@ async def test_read_and_answer_a_decision(mini, new_session):
         screen = await open_team(pilot, app, "east")
         assert rows(screen, "tm-inbox") == ["1 | Drones over the border | OPEN · default: Watch | Border guard"]
         await pilot.press("r")  # read it in full first
-        await until(pilot, lambda: isinstance(app.screen, TextModal))
+        await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
         assert app.screen.title_text == "Drones over the border"
         assert "Shoot them down" in app.screen.markdown and "*(default)*" in app.screen.markdown
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_for(lambda: app.screen is screen, pilot=pilot)
         modal = await form(pilot, app, "enter", submit=False)
         select = modal.query_one("#f-option", Select)
         assert select.value == "watch"  # the default is preselected ...
         assert "(default)" in dict((v, k) for k, v in modal.fields[0].options)["watch"]  # ... and marked
         select.value = "shoot"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_for(lambda: app.screen is screen, pilot=pilot)
         await pilot.pause()
         record = s.records[-1]["command"]
         assert (record["kind"], record["team"], record["inject"], record["option"]) == (
@@ -213,7 +191,7 @@ async def test_read_and_answer_a_decision(mini, new_session):
         # answering again: told, nothing sent
         before = len(s.records)
         await pilot.press("enter")
-        await until(pilot, lambda: any("Already answered" in n for n in notes(app)))
+        await wait_for(lambda: any("Already answered" in n for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before and app.screen is screen
 
 
@@ -231,8 +209,8 @@ async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session
         assert rows(screen, "tm-categories")[0].startswith("Sustain | 60 %")
         before = len(s.records)
         await form(pilot, app, "b", {"sustain": 50, "invest": 40})
-        await until(pilot, lambda: any("add up to 90%, not 100%" in n for n in notes(app)))
-        assert any("Your shares added up to 90 %" in n for n in notes(app))
+        await wait_for(lambda: any("add up to 90%, not 100%" in n for n in notifications(app)), pilot=pilot)
+        assert any("Your shares added up to 90 %" in n for n in notifications(app))
         assert len(s.records) == before and s.state.allocation["east"] == (0.6, 0.4)
         assert rows(screen, "tm-categories")[0].startswith("Sustain | 60 %")
 
@@ -246,7 +224,7 @@ async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session
         assert "4.1 % GDP" in rows(screen, "tm-allies")[0]
         before = len(s.records)
         await form(pilot, app, "c", {"spending": 9})  # c is the same action
-        await until(pilot, lambda: any("may change by at most 0.5 % of GDP" in n for n in notes(app)))
+        await wait_for(lambda: any("may change by at most 0.5 % of GDP" in n for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before and s.state.spending["PL"] == pytest.approx(4.1)
 
 
@@ -272,7 +250,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         before = len(s.records)
         await pilot.press("down")  # the jet
         await form(pilot, app, "o", {"quantity": 10})
-        await until(pilot, lambda: toast_visible(app, "cannot order 10 Jet"))
+        await wait_for(lambda: toast_visible(app, "cannot order 10 Jet"), pilot=pilot)
         assert len(s.records) == before
         assert len(rows(screen, "tm-orders")) == 1
 
@@ -293,7 +271,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         s.execute(cm.Advance(force=True))
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
-        await until(pilot, lambda: "Turn 2/4" in shown(screen))
+        await wait_for(lambda: "Turn 2/4" in shown(screen), pilot=pilot)
         assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 | ordered | turn 3 | order-east-2"
         screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
         body = await confirm(pilot, app, "x", yes=False)  # thought better of it
@@ -336,14 +314,14 @@ async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_
 
         before = len(s.records)
         await confirm(pilot, app, "g")
-        await until(pilot, lambda: any("changed this turn already" in n for n in notes(app)))
+        await wait_for(lambda: any("changed this turn already" in n for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before
 
         # the facilitator moves on to turn 2's deliberation: the screen follows through the port
         s.execute(cm.Advance(force=True))
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
-        await until(pilot, lambda: "Turn 2/4" in shown(screen))
+        await wait_for(lambda: "Turn 2/4" in shown(screen), pilot=pilot)
         body = await confirm(pilot, app, "g")
         assert "Poland stops leading JFC North" in body
         assert s.records[-1]["command"]["kind"] == "hand_back"
@@ -364,10 +342,10 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
             "argue", "Close the airspace to drones", "No more incursions")
         assert rows(screen, "tm-actions") == ["action-east-1 | 1 | Close the airspace to drones | - | waiting"]
         s.execute(cm.Adjudicate("action-east-1", 90, "Plenty of interceptors"))
-        await until(pilot, lambda: "90 %" in rows(screen, "tm-actions")[0])
+        await wait_for(lambda: "90 %" in rows(screen, "tm-actions")[0], pilot=pilot)
         screen.query_one("#tm-actions", DataTable).focus()
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, TextModal))
+        await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
         assert "Plenty of interceptors" in app.screen.markdown and "90 % likely" in app.screen.markdown
 
 
@@ -390,7 +368,7 @@ async def test_submit_lists_open_decisions_and_drafts_then_waits(mini, new_sessi
         # a second submit is refused by the engine, without a confirmation
         before = len(s.records)
         await pilot.press("s")
-        await until(pilot, lambda: any("has already submitted for turn 1" in n for n in notes(app)))
+        await wait_for(lambda: any("has already submitted for turn 1" in n for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before and app.screen is screen
 
 
@@ -405,11 +383,11 @@ async def test_a_team_never_sees_another_teams_private_data(mini, new_session):
         east = await open_team(pilot, app, "east")
         await form(pilot, app, "o", {"quantity": 3})
         await pilot.press("r")  # texts that look like markup are shown as written
-        await until(pilot, lambda: isinstance(app.screen, TextModal))
+        await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
         assert app.screen.title_text == "Press question [urgent]"  # plain text: the dialog shows it as is
         assert app.screen.query_one(".dialog-title").content.plain == "Press question [urgent]"
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is east)
+        await wait_for(lambda: app.screen is east, pilot=pilot)
         modal = await form(pilot, app, "enter", {"option": "confirm"})  # newest first: the press question
         assert "[b]about[/b]" in modal.intro
         await form(pilot, app, "u", {"action": "Secret plan Zebra"})
@@ -436,7 +414,7 @@ async def test_new_injects_come_into_view_even_when_an_old_one_was_selected(mini
         inbox.move_cursor(row=inbox.row_count - 1)  # reading the oldest one, at the bottom
         await pilot.pause()
         s.execute(cm.FireAdHoc("Breaking news", to=("east",)))
-        await until(pilot, lambda: inbox.row_count == 10)
+        await wait_for(lambda: inbox.row_count == 10, pilot=pilot)
         await pilot.pause()
         assert inbox.cursor_row == 0 and inbox.scroll_y == 0  # the new inject is in view and selected
         assert "Breaking news" in str(screen.query_one("#tm-inbox-detail", Static).content)
@@ -470,11 +448,11 @@ async def test_a_remote_port_pause_end_and_a_lost_connection(mini, new_session):
     s = new_session(mini)
     app = team_app(s)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
         port = RemotePort(s, "east")
         screen = TeamScreen(port)  # not hot-seat: escape has nowhere to go
         app.push_screen(screen)
-        await until(pilot, lambda: app.screen is screen and screen.view)  # mounted and rendered
+        await wait_for(lambda: app.screen is screen and screen.view, pilot=pilot)  # mounted and rendered
         assert "Money 0.10 USD bn · reconnecting…" in shown(screen)
         await pilot.press("escape")
         await pilot.pause()
@@ -483,25 +461,25 @@ async def test_a_remote_port_pause_end_and_a_lost_connection(mini, new_session):
 
         # the facilitator pauses and resumes: the screen follows what the port reports
         s.execute(cm.Pause())
-        await until(pilot, lambda: "PAUSED" in shown(screen))
+        await wait_for(lambda: "PAUSED" in shown(screen), pilot=pilot)
         assert screen.has_class("-paused") and screen.query_one("#tm-banner").has_class("-paused")
         s.execute(cm.Resume())
-        await until(pilot, lambda: "PAUSED" not in shown(screen))
+        await wait_for(lambda: "PAUSED" not in shown(screen), pilot=pilot)
 
         # the connection drops: the last view stays, sending says so, nothing crashes
         port.down = True
         s.execute(cm.Pause())
-        await until(pilot, lambda: any("does not answer" in n for n in notes(app)))
+        await wait_for(lambda: any("does not answer" in n for n in notifications(app)), pilot=pilot)
         assert "PAUSED" not in shown(screen)
         before = len(s.records)
         modal = await form(pilot, app, "u", {"action": "Call Washington"})
         assert "Not connected to the server (reconnecting…): this will not be sent" in modal.intro
-        await until(pilot, lambda: any(n.startswith("Not sent: not connected") for n in notes(app)))
+        await wait_for(lambda: any(n.startswith("Not sent: not connected") for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before
 
         port.down = False
         s.execute(cm.End("out of time"))
-        await until(pilot, lambda: "The exercise has ended" in shown(screen))
+        await wait_for(lambda: "The exercise has ended" in shown(screen), pilot=pilot)
         outcome = s.state.verdict.name
         assert f"The exercise has ended: {outcome}" in shown(screen)
         assert f"## Outcome: {outcome}" in screen.query_one("#tm-briefing", Markdown).source

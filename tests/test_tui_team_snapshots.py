@@ -7,7 +7,6 @@ committing them. Everything shown is deterministic: the scenario's seed, no turn
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -18,17 +17,10 @@ from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.team import TeamScreen
 
-MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
-
 
 @pytest.fixture(scope="module")
 def deadline():
     return loader.load_scenario(loader.find_scenario("deadline-2027"), Problems())
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return loader.load_scenario(MINI, Problems())
 
 
 @pytest.fixture

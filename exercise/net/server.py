@@ -128,6 +128,15 @@ def printable(text, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+async def _drain(ws) -> None:
+    """Read and drop messages until the connection closes."""
+    try:
+        async for _ in ws:
+            pass
+    except ConnectionClosed:
+        pass
+
+
 def _peer(ws) -> str:
     addr = getattr(ws, "remote_address", None)
     return f"{addr[0]}:{addr[1]}" if addr else "?"
@@ -300,10 +309,15 @@ class ExerciseServer:
             self._connections_changed()
             self.log(f"{conn.label} disconnected")
             if conn.closing and not conn.aborted:  # let the writer send the reason and close
+                # and read on, dropping what the client still sends: its close answer is
+                # behind that, and unread messages pause reading (max_queue), so the close
+                # would otherwise wait out close_timeout holding the connection
+                drain = asyncio.create_task(_drain(ws))
                 try:
                     await asyncio.wait_for(writer, 3)
                 except (TimeoutError, asyncio.CancelledError):
                     pass
+                drain.cancel()
             writer.cancel()
 
     async def _hello(self, ws: ServerConnection) -> Connection | None:

@@ -1,0 +1,138 @@
+"""Helpers shared by the test modules: the fixture scenarios, a free port, the one polling
+helper, the network test clients, and what an app told the user.
+
+Fixtures live in conftest.py; this plain module holds what modules need at import time
+(paths in parametrize lists, helper functions), so no test module imports another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+import socket
+import weakref
+from pathlib import Path
+
+from exercise.packs import loader
+from exercise.packs.problems import Problems
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini" / "scenarios" / "mini.toml"
+DRILL = FIXTURES / "engine" / "scenarios" / "drill.toml"
+CONSOLE = FIXTURES / "console" / "scenarios" / "console.toml"  # the facilitator snapshots' scenario
+
+
+@functools.cache
+def load_fixture(path: Path = MINI):
+    """A fixture scenario, loaded once per worker; it must load without errors."""
+    problems = Problems()
+    loaded = loader.load_scenario(path, problems)
+    assert loaded.scenario is not None and not problems.errors, [str(p) for p in problems.errors]
+    return loaded
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server to take, or to find closed)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def _describe(predicate) -> str:
+    try:
+        return inspect.getsource(predicate).strip()
+    except (OSError, TypeError):
+        return repr(predicate)
+
+
+async def wait_for(predicate, timeout: float = 5.0, what: str | None = None, *, pilot=None) -> None:
+    """Let the event loop (and the app, given its `pilot`) run until `predicate()` holds.
+
+    Fails with an AssertionError naming what it waited for after `timeout` seconds: a test
+    never goes on as if the condition held. With a pilot, each round lets the app run until
+    it is idle (Pilot.pause), which also lets the network and timers run.
+    """
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError(f"timed out after {timeout} s waiting for: {what or _describe(predicate)}")
+        if pilot is not None:
+            await pilot.pause()  # waits for the app to go idle: no busy loop, and cheaper than sleeps
+        else:
+            await asyncio.sleep(0.01)
+
+
+_SAID: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def record_notifications(app) -> list[str]:
+    """From now on, record every notification `app` shows, as "title: message", through its
+    public `notify` (Widget.notify goes through App.notify too) instead of reading Textual's
+    private `_notifications`. Recorded ones stay after their toast expires. Returns the list,
+    which `notifications(app)` also gives."""
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, title: str = "", **kwargs):
+        said.append(f"{title}: {message}")
+        return original(message, *args, title=title, **kwargs)
+
+    app.notify = notify
+    _SAID[app] = said
+    return said
+
+
+def notifications(app) -> list[str]:
+    """What `app` has told the user since `record_notifications(app)`."""
+    assert app in _SAID, "call record_notifications(app) when the app is made"
+    return _SAID[app]
+
+
+def toast_visible(app, text: str) -> bool:
+    """Whether a notification holding `text` is on screen now (queried by the widget's public
+    type name: Textual does not export the Toast class)."""
+    return any(text in str(t.render()) for t in app.screen.query("Toast"))
+
+
+# -- the network test clients -------------------------------------------------------------------
+async def raw(url: str, token: str | None = None, **kw):
+    """A bare WebSocket that has said hello (when given a token) and read welcome + snapshot."""
+    from websockets.asyncio.client import connect
+
+    from exercise.net import protocol as p
+
+    ws = await connect(url, max_size=None, **kw)
+    if token is not None:
+        await ws.send(json.dumps({"type": "hello", "protocol": p.VERSION, "token": token}))
+        assert json.loads(await ws.recv())["type"] == "welcome"
+        assert json.loads(await ws.recv())["type"] == "snapshot"
+    return ws
+
+
+async def closed_with(ws) -> tuple[int | None, str, list[dict]]:
+    """Read until the server closes; the close code, reason and the messages before it."""
+    from websockets.exceptions import ConnectionClosed
+
+    seen = []
+    try:
+        while True:
+            seen.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+    except ConnectionClosed as e:
+        return e.rcvd.code if e.rcvd else None, e.rcvd.reason if e.rcvd else "", seen
+
+
+async def started(client) -> asyncio.Task:
+    task = asyncio.create_task(client.run())
+    await client.wait_ready(5)
+    return task
+
+
+async def stop_all(clients, tasks) -> None:
+    for c in clients:
+        await c.close()
+    await asyncio.gather(*tasks)
