@@ -10,18 +10,15 @@ text and render every screen.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
+from support import wait_for
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
-from exercise.packs import loader
-from exercise.packs.problems import Problems
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.debrief import DebriefScreen
@@ -29,7 +26,6 @@ from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
 from exercise.tui.team import TeamScreen
 
-MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
 SIZE = (100, 30)
 
 BELL = "[@click=app.bell]ring[/]"
@@ -38,11 +34,6 @@ ESC = "red \x1b[31mALERT\x1b[0m \x1b]0;pwned\x07 \x9b31m"
 HOSTILE = [CLOSE, BELL, "[b]bold?[/b] [link=https://x]x[/link]", ESC, "\u202eevil\u202c", "e\u0301 😀 \u05e9\u05dc\u05d5\u05dd",
            "nul\x00byte", "[", "]", "\\[not]", "[@click=app.quit]quit[/]",
            "x" * cm.MAX_TEXT]  # the longest text a command may carry (longer is refused: test_engine_limits)
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return loader.load_scenario(MINI, Problems())
 
 
 def feed(s: Session, texts: list[str]) -> None:
@@ -116,12 +107,8 @@ async def settle(pilot, n: int = 1):
         await pilot.pause()
 
 
-async def until(pilot, cond, tries: int = 40):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause()
-    assert cond(), "the screen never got there"
+async def until(pilot, cond):
+    await wait_for(cond, pilot=pilot)  # the suite's one poller: fails loudly, naming what it waited for
 
 
 def text_cells_only(screen) -> None:
