@@ -17,7 +17,7 @@ MIXED = "mixed"
 
 def _load(name: str):
     """The scenario, or a printed list of its problems and exit status 1."""
-    from exercise.engine.compiled import ScenarioError, rules_for
+    from exercise.engine.scenario_rules import ScenarioError, rules_for
     from exercise.packs import loader
     from exercise.packs.problems import Problems
     from exercise.packs.validate import check_scenario

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from exercise.engine.bots import POLICIES, allocation
-from exercise.engine.compiled import rules_for
+from exercise.engine.scenario_rules import rules_for
 from exercise.engine.rolls import Dice
 from exercise.engine.simulate import bot_turn, play, run_many, summarise
 from exercise.simulate_cli import POLICY_NAMES, simulate

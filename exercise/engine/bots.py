@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Callable
 
 from exercise.engine import commands as cm
-from exercise.engine.compiled import Rules
+from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.rolls import Dice
 from exercise.engine.rules import team_budget
 from exercise.engine.state import State
@@ -26,7 +26,7 @@ from exercise.engine.state import State
 Policy = Callable[[State, str, Dice], list]
 
 
-def allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
+def allocation(r: ScenarioRules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
     """A legal split with `proc_share` for procurement (moved into bounds if it must be);
     the rest goes first to `favour` (up to its max), then to the others by default share.
     (A pure function of its arguments, memoised on the rules: bots ask for the same few splits.)"""
@@ -41,7 +41,7 @@ def allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[s
     return None if shares is None else dict(shares)
 
 
-def _allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
+def _allocation(r: ScenarioRules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
     cats = r.cats
     if not cats:
         return None
@@ -80,7 +80,7 @@ def _allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[
     return {c.id: shares[c.id] for c in cats}
 
 
-def _cash_after(s: State, r: Rules, team: str, shares: dict[str, float] | None) -> float:
+def _cash_after(s: State, r: ScenarioRules, team: str, shares: dict[str, float] | None) -> float:
     """The money for orders once `shares` is in force (an estimate for planning)."""
     cash = s.cash[team]
     if shares is None or r.proc is None:
@@ -93,7 +93,7 @@ def _answers(s: State, team: str, pick) -> list:
     return [cm.Answer(team, team, iid, pick(iid)) for iid in s.pending_decisions(team)]
 
 
-def _sustain(r: Rules) -> str | None:
+def _sustain(r: ScenarioRules) -> str | None:
     """The category that keeps the most tracks from decaying."""
     return r.sustain
 
@@ -118,7 +118,7 @@ def cautious(s: State, team: str, dice: Dice) -> list:
     return out
 
 
-def _lead_free_command(s: State, r: Rules, team: str) -> list:
+def _lead_free_command(s: State, r: ScenarioRules, team: str) -> list:
     """Take the lead of the first command no team leads, if the staff allows it."""
     free = r.teams[team].staff - s.used_staff(team)
     if any(a in r.team_allies[team] for a in s.leads.values()):

@@ -19,7 +19,7 @@ from exercise.engine import events as ev
 from exercise.engine import commands as cm
 from exercise.engine.apply import HANDLERS
 from exercise.engine.commands import FACILITATOR, Rejected
-from exercise.engine.compiled import Rules
+from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.rolls import roll
 from exercise.engine.state import State, Tx
 
@@ -49,7 +49,7 @@ class Ctx(Tx):
         self.s = s
         self.d = d
         self.owned: dict[str, dict] = {}
-        self.r: Rules = d["rules"]
+        self.r: ScenarioRules = d["rules"]
         self.events: list = []
 
     def emit(self, e) -> None:
@@ -271,7 +271,7 @@ def _inject_effect(c: Ctx, target: str, action: str | None, cause: str) -> None:
 
 
 # -- money -----------------------------------------------------------------------------
-def team_budget(s: State, r: Rules, team: str) -> tuple[float, dict[str, float]]:
+def team_budget(s: State, r: ScenarioRules, team: str) -> tuple[float, dict[str, float]]:
     """This turn's budget of a team: (total, money per category).
 
     total = the allies' playable defence money + 'total' budget effects - lead costs;

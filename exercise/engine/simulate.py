@@ -16,7 +16,7 @@ import attrs
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine.bots import POLICIES
-from exercise.engine.compiled import rules_for
+from exercise.engine.scenario_rules import rules_for
 from exercise.engine.rolls import Dice, derive_seed
 from exercise.engine.commands import Rejected
 from exercise.engine.rules import execute as _execute

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from exercise import model
-from exercise.engine.compiled import Rules, rules_for
+from exercise.engine.scenario_rules import ScenarioRules, rules_for
 
 
 @attrs.frozen
@@ -105,7 +105,7 @@ class Verdict:
 @attrs.frozen(slots=False)
 class State:
     scenario: model.Scenario = attrs.field(repr=False)
-    rules: Rules = attrs.field(repr=False, eq=False)  # the scenario prepared for play (derived)
+    rules: ScenarioRules = attrs.field(repr=False, eq=False)  # the scenario prepared for play (derived)
     seed: int
     rolls: int  # how many rolls the game has used; the next is roll(seed, rolls)
     status: str  # ready | running | ended
