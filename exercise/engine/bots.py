@@ -20,7 +20,7 @@ from typing import Callable
 from exercise.engine import commands as cm
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.rolls import Dice
-from exercise.engine.rules import team_budget
+from exercise.engine.budget import team_budget
 from exercise.engine.state import State
 
 Policy = Callable[[State, str, Dice], list]

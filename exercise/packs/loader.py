@@ -19,7 +19,7 @@ import attrs
 
 from exercise import model
 from exercise.model import toml_key
-from exercise.packs.convert import structure_pruned
+from exercise.convert import structure_pruned
 from exercise.packs.locate import SourceMap
 from exercise.packs.problems import Problems, SourceFile, display_path, did_you_mean
 
