@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from exercise.engine import apply, execute, initial_state, replay  # noqa: E402
 from exercise.engine import commands as cm  # noqa: E402
-from exercise.engine.simulate import play  # noqa: E402
+from exercise.dryrun.simulate import play  # noqa: E402
 from exercise.engine.rolls import derive_seed  # noqa: E402
 from exercise.packs import loader  # noqa: E402
 from exercise.packs.problems import Problems  # noqa: E402

@@ -9,7 +9,7 @@ import time
 
 import click
 
-# The names of exercise.engine.bots.POLICIES, written out so `exercise --help` does not
+# The names of exercise.bots.POLICIES, written out so `exercise --help` does not
 # import the engine (a test keeps the two lists equal).
 POLICY_NAMES = ("random", "cautious", "spender")
 MIXED = "mixed"
@@ -49,7 +49,7 @@ def _save_runs(sc, sources: dict, runs: int, seed: int, policy: str, root) -> li
     """Play each run again, recording it (runs are deterministic), and save it as an exercise."""
     from exercise import engine
     from exercise.engine.rolls import derive_seed
-    from exercise.engine.simulate import play
+    from exercise.dryrun.simulate import play
     from exercise.journal import saves
     from exercise.session import Session
 
@@ -123,7 +123,7 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
     decisions taken, the final tracks and when deliveries landed. Bots play every team,
     the facilitator advances and forces each turn; reserve injects are not fired.
     """
-    from exercise.engine.simulate import render, run_many, summarise
+    from exercise.dryrun.simulate import render, run_many, summarise
 
     sc, sources = _load(scenario)
     import gc

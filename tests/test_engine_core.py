@@ -130,4 +130,4 @@ def test_the_mini_fixture_plays_to_the_end():
 
 
 def test_engine_modules_do_not_import_textual():
-    assert_runs_without_textual("import exercise.engine, exercise.engine.simulate, exercise.engine.bots")
+    assert_runs_without_textual("import exercise.engine, exercise.dryrun.simulate, exercise.bots")
