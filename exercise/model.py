@@ -14,7 +14,6 @@ import attrs
 # Phases of a turn, in order. A scenario may rename them and suggest durations,
 # but the engine's turn structure is fixed.
 PHASES = ("briefing", "injects", "deliberation", "adjudication", "summary")
-SEVERITIES = ("low", "medium", "high", "critical")
 RATINGS = ("P", "S", "M", "U")
 LIKELIHOODS = (10, 30, 50, 70, 90)
 

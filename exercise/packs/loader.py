@@ -25,7 +25,6 @@ from exercise.packs.problems import Problems, SourceFile, display_path, did_you_
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a pack of 5,000 injects is ~3 MB
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-SCHEMA_LINE = "#:schema"
 
 
 def bundled_dir(kind: str) -> list[Path]:

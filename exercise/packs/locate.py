@@ -57,9 +57,6 @@ class SourceMap:
             path = path[:-1]
         return None
 
-    def exact(self, path: Path) -> bool:
-        return tuple(path) in self.positions
-
 
 class _Scanner:
     def __init__(self, text: str, out: dict):
