@@ -52,7 +52,8 @@ def _deletion_index(pool: frozenset) -> dict[str, list[str]]:
 def hint_last(msg: str, where: str) -> str:
     """'unknown team 'eats' in inject 'x' (did you mean 'east'?)': context, then the hint."""
     if " (did you mean" in msg:
-        head, hint = msg.split(" (did you mean", 1)
+        head, rest = msg.split(" (did you mean", 1)
         head, sep, tail = head.partition(";")
-        return f"{head}{where} (did you mean{hint.split(')', 1)[0]})" + (f";{tail}" if sep else "") + hint.split(")", 1)[1]
+        suggestion, after = rest.split(")", 1)
+        return f"{head}{where} (did you mean{suggestion})" + (f";{tail}" if sep else "") + after
     return msg + where

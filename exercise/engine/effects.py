@@ -21,42 +21,43 @@ def apply_effects(decision: Decision, effects, selves: tuple[str, ...], cause: s
     """Carry out effects; 'self' is each of `selves` (every team when there is none)."""
     if not selves:
         selves = decision.rules.team_ids
-    for e in effects:
-        _apply_effect(decision, e, selves, cause, times)
+    for effect in effects:
+        _apply_effect(decision, effect, selves, cause, times)
 
 
-def _apply_effect(decision: Decision, e: model.Effect, selves, cause: str, times: int) -> None:
+def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, times: int) -> None:
     rules, state = decision.rules, decision.state
-    track = e.track
+    track = effect.track
     if track is not None:
         t = rules.tracks.get(track)
         if t is None:
             return
-        value, add = e.set, (e.add or 0.0) * times
+        value, add = effect.set, (effect.add or 0.0) * times
         if t.scope == "world":
             set_track(decision, track, None, value if value is not None else state.tracks[track] + add, cause)
         else:
-            tm = e.team
+            tm = effect.team
             for team in selves if tm is None or tm == "self" else teams_named(decision, tm, selves):
                 set_track(decision, track, team,
                           value if value is not None else state.team_tracks[(team, track)] + add, cause)
-    elif e.budget is not None:
-        if not e.add:
+    elif effect.budget is not None:
+        if not effect.add:
             return
         first = max(1, state.turn)
-        last = first + max(1, e.turns or 1) - 1
-        for team in teams_named(decision, e.team, selves):
-            decision.emit(ev.BudgetEffectAdded(team, e.budget, e.add * times, first, last, cause))
+        last = first + max(1, effect.turns or 1) - 1
+        for team in teams_named(decision, effect.team, selves):
+            decision.emit(ev.BudgetEffectAdded(team, effect.budget, effect.add * times, first, last, cause))
             if state.status == "running":
                 rebudget(decision, team, cause)
-    elif e.item is not None:
-        if e.lead_time and e.item in rules.items:
-            decision.emit(ev.LeadTimeChanged(e.item, e.lead_time * times, cause))
-    elif e.inject is not None:
-        _inject_effect(decision, e.inject, e.action, cause)
-    elif e.ally is not None:
-        if e.command in rules.commands and e.ally in rules.allies and state.ally_command.get(e.ally) != e.command:
-            decision.emit(ev.AllyMoved(e.ally, e.command, cause))
+    elif effect.item is not None:
+        if effect.lead_time and effect.item in rules.items:
+            decision.emit(ev.LeadTimeChanged(effect.item, effect.lead_time * times, cause))
+    elif effect.inject is not None:
+        _inject_effect(decision, effect.inject, effect.action, cause)
+    elif effect.ally is not None:
+        if (effect.command in rules.commands and effect.ally in rules.allies
+                and state.ally_command.get(effect.ally) != effect.command):
+            decision.emit(ev.AllyMoved(effect.ally, effect.command, cause))
 
 
 def set_track(decision: Decision, track: str, team: str | None, value: float, cause: str) -> None:
@@ -95,8 +96,6 @@ def _inject_effect(decision: Decision, target: str, action: str | None, cause: s
     elif action == "fire":
         if state.fire_at.get(target) != state.turn + 1:
             decision.emit(ev.InjectControlled(target, "queue", turns=state.turn + 1, cause=cause))
-
-
 
 
 # -- effects typed live -----------------------------------------------------------------

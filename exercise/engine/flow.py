@@ -18,7 +18,8 @@ from exercise.engine.world import judge
 def start(decision: Decision, command: cm.Start) -> None:
     check_facilitator(decision, command, "start the exercise", running=False)
     if decision.state.status != "ready":
-        raise Rejected("the exercise has already started" if decision.state.status == "running" else "the exercise has ended")
+        raise Rejected("the exercise has already started" if decision.state.status == "running"
+                       else "the exercise has ended")
     decision.emit(ev.ExerciseStarted(decision.rules.scenario.id, decision.state.seed))
     start_turn(decision, 1)
 
@@ -75,7 +76,8 @@ def _adjudicate_turn(decision: Decision) -> None:
         if not o.slip_rolled and item.slip_chance > 0 and item.slip_turns > 0:
             x = decision.roll()
             slipped = x < item.slip_chance
-            decision.emit(ev.SlipRolled(o.id, x, item.slip_chance, slipped, turn + item.slip_turns if slipped else turn))
+            due = turn + item.slip_turns if slipped else turn
+            decision.emit(ev.SlipRolled(o.id, x, item.slip_chance, slipped, due))
             if slipped:
                 continue
         decision.emit(ev.OrderDelivered(o.id, o.team, o.item, o.quantity, turn))

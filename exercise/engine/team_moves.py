@@ -39,7 +39,8 @@ def allocate(decision: Decision, command: cm.Allocate) -> None:
         raise Rejected(f"the shares add up to {percent(total)}, not 100%")
     limit = state.invest_limit(team)
     if limit is not None and shares[rules.proc] > limit + EPS:
-        raise Rejected(f"{rules.cat[rules.proc].name} may grow by at most {percent(rules.budget.max_invest_growth)} a turn: "
+        raise Rejected(f"{rules.cat[rules.proc].name} may grow by at most "
+                       f"{percent(rules.budget.max_invest_growth)} a turn: "
                        f"at most {percent(limit)} of the budget this turn (it was {percent(state.invest_base[team])})")
     if tuple(float(shares[cid]) for cid in rules.cat_ids) == state.allocation[team]:
         raise Rejected(f"{name}'s budget is already split that way")
@@ -97,7 +98,8 @@ def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
     cash = state.cash[team]
     if cost > cash + EPS:
         where = rules.cat[rules.proc].name if rules.proc else "the budget"
-        raise Rejected(f"{rules.team_name(team)} cannot order {q} {item.name}: {number(cost)} {rules.budget.unit} needed, "
+        raise Rejected(f"{rules.team_name(team)} cannot order {q} {item.name}: "
+                       f"{number(cost)} {rules.budget.unit} needed, "
                        f"{number(cash)} available in {where}")
     lead = max(0, item.lead_time + state.lead_time.get(item.id, 0))
     slots = _reserve(state, rules.line[item.id], item.capacity, state.turn + lead, q)
@@ -106,7 +108,8 @@ def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
         raise Rejected(f"{rules.team_name(team)} has placed {cm.MAX_ORDERS_PER_TURN} orders this turn (withdrawn ones "
                        "count), the most one turn allows; order more next turn")
     oid = _new_id(state.orders, "order", team, mine)
-    decision.emit(ev.OrderPlaced(oid, team, item.id, q, cost, state.turn, slots[-1][0], slots, max(0.0, round(cash - cost, 9))))
+    decision.emit(ev.OrderPlaced(oid, team, item.id, q, cost, state.turn, slots[-1][0], slots,
+                                 max(0.0, round(cash - cost, 9))))
 
 
 def _new_id(taken, prefix: str, team: str, mine) -> str:

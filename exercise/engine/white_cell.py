@@ -46,13 +46,15 @@ def override(decision: Decision, command: cm.Override) -> None:
             raise unknown("team", command.team, rules.teams)
         if value < 0:
             raise Rejected("money cannot be negative")
-        decision.emit(ev.Overridden("money", value, state.cash[command.team], command.rationale, state.turn, team=command.team))
+        decision.emit(ev.Overridden("money", value, state.cash[command.team], command.rationale, state.turn,
+                                    team=command.team))
     elif target == "spending":
         if command.ally not in rules.allies:
             raise unknown("ally", command.ally, rules.allies)
         if not 0 <= value <= MAX_SPENDING:
             raise Rejected(f"spending is a % of GDP between 0 and {number(MAX_SPENDING)}")
-        decision.emit(ev.Overridden("spending", value, state.spending[command.ally], command.rationale, state.turn, ally=command.ally))
+        decision.emit(ev.Overridden("spending", value, state.spending[command.ally], command.rationale,
+                                    state.turn, ally=command.ally))
         team = rules.ally_team.get(command.ally)
         if team is not None and state.status == "running":
             rebudget(decision, team, "spending overridden by the facilitator")
@@ -75,7 +77,8 @@ def add_note(decision: Decision, command: cm.AddNote) -> None:
                            "with major challenges / unable to be performed)")
         if command.objective is None:
             raise Rejected("a rating rates an objective: name the objective")
-    decision.emit(ev.NoteAdded(state.turn, state.phase, command.text, tuple(command.tags), command.inject, command.objective, command.rating))
+    decision.emit(ev.NoteAdded(state.turn, state.phase, command.text, tuple(command.tags), command.inject,
+                               command.objective, command.rating))
 
 
 def adjudicate(decision: Decision, command: cm.Adjudicate) -> None:
