@@ -9,7 +9,7 @@ any machine. Not a test: nothing fails, it reports.
 Where the time goes (default scenario, bots): ~205 commands and ~580 events per exercise;
 the profile is flat (no function above ~5 %): checking commands and building and folding
 events, ~15 % in the bots. Already done: conditions compiled once per scenario, per-turn
-inject candidates and other lookups precomputed in `Rules`, copy-on-write dicts copied at
+inject candidates and other lookups precomputed in `ScenarioRules`, copy-on-write dicts copied at
 most once per transaction, a bot's batch of commands run in one transaction
 (`rules.execute_all`), memoised bot budget splits, events that carry results so a replay
 is a tight loop. The goal of 1,000 exercises/s per core is not met (see
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from exercise.engine import apply, execute, initial_state, replay  # noqa: E402
 from exercise.engine import commands as cm  # noqa: E402
-from exercise.engine.simulate import play  # noqa: E402
+from exercise.dryrun.simulate import play  # noqa: E402
 from exercise.engine.rolls import derive_seed  # noqa: E402
 from exercise.packs import loader  # noqa: E402
 from exercise.packs.problems import Problems  # noqa: E402

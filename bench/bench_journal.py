@@ -24,7 +24,7 @@ import attrs
 
 def _records(target_events: int):
     from exercise import engine
-    from exercise.engine.simulate import play
+    from exercise.dryrun.simulate import play
     from exercise.packs import loader
     from exercise.packs.problems import Problems
 

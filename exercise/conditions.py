@@ -507,10 +507,6 @@ def compile_expr(tree) -> Compiled:
     raise AssertionError(f"unknown node {tag}")
 
 
-def compile_condition(src: str) -> Compiled:
-    return compile_expr(parse(src))
-
-
 def describe(tree, world: World) -> str:
     """The expression's names and calls with their values, for 'why did this hold'."""
     seen: dict[str, Any] = {}

@@ -15,7 +15,6 @@ import attrs
 # but the engine's turn structure is fixed.
 PhaseId = Literal["briefing", "injects", "deliberation", "adjudication", "summary"]
 PHASES: tuple[PhaseId, ...] = get_args(PhaseId)
-SEVERITIES = ("low", "medium", "high", "critical")
 RATINGS = ("P", "S", "M", "U")
 LIKELIHOODS = (10, 30, 50, 70, 90)
 

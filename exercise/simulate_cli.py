@@ -9,7 +9,7 @@ import time
 
 import click
 
-# The names of exercise.engine.bots.POLICIES, written out so `exercise --help` does not
+# The names of exercise.bots.POLICIES, written out so `exercise --help` does not
 # import the engine (a test keeps the two lists equal).
 POLICY_NAMES = ("random", "cautious", "spender")
 MIXED = "mixed"
@@ -17,7 +17,7 @@ MIXED = "mixed"
 
 def _load(name: str):
     """The scenario, or a printed list of its problems and exit status 1."""
-    from exercise.engine.compiled import ScenarioError, rules_for
+    from exercise.engine.scenario_rules import ScenarioError, rules_for
     from exercise.packs import loader
     from exercise.packs.problems import Problems
     from exercise.packs.validate import check_scenario
@@ -48,7 +48,7 @@ def _load(name: str):
 def _save_runs(sc, sources: dict, runs: int, seed: int, policy: str, root) -> list[str]:
     """Play each run again, recording it (runs are deterministic), and save it as an exercise."""
     from exercise.engine.rolls import derive_seed
-    from exercise.engine.simulate import play
+    from exercise.dryrun.simulate import play
     from exercise.journal import saves
     from exercise.journal.records import CommandRecord, command_record
     from exercise.session import Session
@@ -122,7 +122,7 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
     decisions taken, the final tracks and when deliveries landed. Bots play every team,
     the facilitator advances and forces each turn; reserve injects are not fired.
     """
-    from exercise.engine.simulate import render, run_many, summarise
+    from exercise.dryrun.simulate import render, run_many, summarise
 
     sc, sources = _load(scenario)
     import gc

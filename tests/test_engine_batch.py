@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from exercise.engine import commands as cm
 from exercise.engine.apply import replay
-from exercise.engine.bots import POLICIES
+from exercise.bots import POLICIES
 from exercise.engine.commands import Rejected
 from exercise.engine.rolls import Dice
 from exercise.engine.rules import execute, execute_all
-from exercise.engine.simulate import bot_turn, play
+from exercise.dryrun.simulate import bot_turn, play
 from test_engine_support import Game, drill, load, with_injects
 from pathlib import Path
 

@@ -130,4 +130,34 @@ def test_the_mini_fixture_plays_to_the_end():
 
 
 def test_engine_modules_do_not_import_textual():
-    assert_runs_without_textual("import exercise.engine, exercise.engine.simulate, exercise.engine.bots")
+    assert_runs_without_textual("import exercise.engine, exercise.dryrun.simulate, exercise.bots")
+
+
+# What the pure engine may not import, even lazily inside a function: the packs' loading
+# and validation, the journal, sessions, the network, screens (the layers above it).
+_ABOVE_THE_ENGINE = ("exercise.packs", "exercise.journal", "exercise.session", "exercise.net",
+                     "exercise.tui", "exercise.debrief", "exercise.dryrun", "exercise.bots",
+                     "textual", "websockets")
+
+
+def _imports(path):
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+            yield from (f"{node.module}.{a.name}" for a in node.names)
+
+
+def test_the_engine_imports_nothing_above_it():
+    from pathlib import Path
+
+    import exercise.engine
+
+    engine_dir = Path(exercise.engine.__file__).parent
+    bad = sorted(f"{p.name}: {name}" for p in engine_dir.glob("*.py") for name in _imports(p)
+                 if name.startswith(_ABOVE_THE_ENGINE))
+    assert len(list(engine_dir.glob("*.py"))) > 10
+    assert not bad, bad

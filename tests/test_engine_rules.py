@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.rolls import roll
-from test_engine_support import Game, drill, of, with_injects
+
+from test_engine_support import MINI, Game, drill, load, of, with_injects
 
 T = model.Threshold
 I = model.Inject
@@ -626,3 +629,37 @@ def test_unknown_command_is_refused():
 
     with pytest.raises(Rejected, match="unknown command"):
         execute(g.s, object())
+
+
+# -- effects typed live obey the pack rules, word for word ---------------------------------
+def _pack_checker_messages(scenario, effects, label):
+    """The facilitator's typed effects checked the way the pack validator reports them
+    (its collector, its locator wording), for comparison with the engine's own check."""
+    from pathlib import Path
+
+    from exercise.packs.loader import Loaded
+    from exercise.packs.problems import Problems, SourceFile
+    from exercise.packs.validate import _Checker
+
+    problems = Problems()
+    checker = _Checker(Loaded(scenario, files=[SourceFile(Path("<typed>"), "<typed>")]), problems)
+    for k, e in enumerate(effects, 1):
+        checker.effect(label, str(k), (), e)
+    return [p.message for p in problems.errors]
+
+
+_IDS = st.sampled_from(["east", "west", "self", "all", "eats", "x", "tension", "readiness", "reddiness",
+                        "defence", "total", "drone", "drones", "alpha", "north", ""]) | st.none()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.builds(
+    model.Effect, track=_IDS, team=_IDS, add=st.none() | st.just(1.0), set=st.none() | st.just(2.0),
+    budget=_IDS, turns=st.none() | st.integers(-1, 2), item=_IDS, lead_time=st.none() | st.just(1),
+    inject=_IDS, action=st.none() | st.sampled_from(["enable", "cancel", "fire"]), ally=_IDS, command=_IDS,
+), max_size=3), st.sampled_from(["effect", "effect on success"]))
+def test_typed_effects_are_refused_with_the_pack_validators_words(effects, label):
+    from exercise.effect_rules import effect_problems
+
+    scenario = load(MINI)
+    assert effect_problems(scenario, effects, label) == _pack_checker_messages(scenario, effects, label)

@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from exercise.engine.bots import POLICIES, allocation
-from exercise.engine.compiled import rules_for
+from exercise.bots import POLICIES, allocation
+from exercise.engine.scenario_rules import rules_for
 from exercise.engine.rolls import Dice
-from exercise.engine.simulate import bot_turn, play, run_many, summarise
+from exercise.dryrun.simulate import bot_turn, play, run_many, summarise
 from exercise.simulate_cli import POLICY_NAMES, simulate
 from test_engine_support import DRILL, Game, drill
 

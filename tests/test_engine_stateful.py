@@ -19,7 +19,7 @@ from exercise import model
 from exercise.engine import Rejected, apply, execute, initial_state, replay
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
-from exercise.engine.compiled import rules_for
+from exercise.engine.scenario_rules import rules_for
 from test_engine_support import drill
 
 SCENARIO = drill()

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import facilitator_view, player_view
-from exercise.engine.bots import random_policy
-from exercise.engine.simulate import bot_turn
+from exercise.bots import random_policy
+from exercise.dryrun.simulate import bot_turn
 from exercise.engine.rolls import Dice
 from exercise.engine.rules import Rejected, execute
 from test_engine_support import Game, drill

@@ -16,7 +16,7 @@ from exercise import conditions as cond
 from exercise import model
 from exercise.packs import loader
 from exercise.packs.check import validate
-from exercise.packs.convert import structure, unstructure
+from exercise.convert import structure, unstructure
 from exercise.packs.locate import SourceMap
 from exercise.packs.problems import Problems
 from exercise.packs.schema import schemas

@@ -302,10 +302,6 @@ class Submit:
     kind: ClassVar[str]
 
 
-TEAM_COMMANDS = (Allocate, SetSpending, PlaceOrder, CancelOrder, Assign, TakeLead, HandBack,
-                 Answer, Argue, Submit)
-
-
 # -- checking the limits -------------------------------------------------------------------
 TEXT_FIELDS = {  # free text; every other string field is a name or an id (MAX_NAME)
     ("argue", "action"): "the action", ("argue", "result"): "the intended result",

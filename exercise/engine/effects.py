@@ -1,27 +1,122 @@
-"""Effects typed by the facilitator (ad-hoc injects, adjudications) as TOML-like dicts.
+"""Effects: carrying them out (tracks and their thresholds, budgets, items, injects,
+allies), and reading the effects the facilitator types live (ad-hoc injects, adjudications).
 
-They are structured with the pack converter and checked with the pack validator's own
-effect rules, so an effect typed live obeys exactly what a pack file would.
+Typed effects are structured with the model's converter and checked by the same effect
+rules a pack file obeys (`exercise.effect_rules`), so an effect typed live obeys exactly
+what a pack file would.
 """
 
 from __future__ import annotations
 
 import math
+
 from exercise import model
+from exercise.engine import events as ev
+from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
-from exercise.packs import convert
+from exercise.engine.decision import Decision, number, teams_named
 
 
+def apply_effects(decision: Decision, effects, selves: tuple[str, ...], cause: str, times: int = 1) -> None:
+    """Carry out effects; 'self' is each of `selves` (every team when there is none)."""
+    if not selves:
+        selves = decision.rules.team_ids
+    for effect in effects:
+        _apply_effect(decision, effect, selves, cause, times)
+
+
+def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, times: int) -> None:
+    rules, state = decision.rules, decision.state
+    track = effect.track
+    if track is not None:
+        t = rules.tracks.get(track)
+        if t is None:
+            return
+        value, add = effect.set, (effect.add or 0.0) * times
+        if t.scope == "world":
+            set_track(decision, track, None, value if value is not None else state.tracks[track] + add, cause)
+        else:
+            tm = effect.team
+            for team in selves if tm is None or tm == "self" else teams_named(decision, tm, selves):
+                set_track(decision, track, team,
+                          value if value is not None else state.team_tracks[(team, track)] + add, cause)
+    elif effect.budget is not None:
+        if not effect.add:
+            return
+        first = max(1, state.turn)
+        last = first + max(1, effect.turns or 1) - 1
+        for team in teams_named(decision, effect.team, selves):
+            decision.emit(ev.BudgetEffectAdded(team, effect.budget, effect.add * times, first, last, cause))
+            if state.status == "running":
+                rebudget(decision, team, cause)
+    elif effect.item is not None:
+        if effect.lead_time and effect.item in rules.items:
+            decision.emit(ev.LeadTimeChanged(effect.item, effect.lead_time * times, cause))
+    elif effect.inject is not None:
+        _inject_effect(decision, effect.inject, effect.action, cause)
+    elif effect.ally is not None:
+        if (effect.command in rules.commands and effect.ally in rules.allies
+                and state.ally_command.get(effect.ally) != effect.command):
+            decision.emit(ev.AllyMoved(effect.ally, effect.command, cause))
+
+
+def set_track(decision: Decision, track: str, team: str | None, value: float, cause: str) -> None:
+    """Set a track (clamped to its bounds); crossing a threshold downwards applies its effects once."""
+    rules = decision.rules
+    lo, hi = rules.bounds[track]
+    value = float(min(hi, max(lo, value)))
+    old = decision.fields["tracks"][track] if team is None else decision.fields["team_tracks"][(team, track)]
+    if value == old:
+        return
+    decision.emit(ev.TrackSet(track, team, value, cause))
+    ths = rules.thresholds.get(track)
+    if ths and value < old:
+        t = rules.tracks[track]
+        for th in reversed(ths):  # highest first: the order in which a falling value meets them
+            if value < th.at <= old and (track, team or "", th.at) not in decision.state.crossed:
+                decision.emit(ev.ThresholdCrossed(track, team, th.at, th.label))
+                apply_effects(decision, th.effects, (team,) if team else decision.rules.team_ids,
+                              f"{t.name} fell below {number(th.at)}")
+
+
+def _inject_effect(decision: Decision, target: str, action: str | None, cause: str) -> None:
+    state = decision.state
+    inj = decision.rules.injects.get(target)
+    if inj is None or target in state.fired:
+        return
+    status = state.inject_status.get(target)
+    if action == "enable":
+        if status == "held":
+            decision.emit(ev.InjectControlled(target, "release", cause=cause))
+        elif inj.reserve and status is None:
+            decision.emit(ev.InjectControlled(target, "enable", cause=cause))
+    elif action == "cancel":
+        if status != "cancelled":
+            decision.emit(ev.InjectControlled(target, "cancel", cause=cause))
+    elif action == "fire":
+        if state.fire_at.get(target) != state.turn + 1:
+            decision.emit(ev.InjectControlled(target, "queue", turns=state.turn + 1, cause=cause))
+
+
+# -- effects typed live -----------------------------------------------------------------
+# Typed effects are rare (an ad-hoc inject, an adjudication): the converter (cattrs) and
+# the effect rules are imported on first use, not with the engine.
 def structure_effects(dicts) -> tuple[model.Effect, ...]:
     """Effects from dicts already checked (by `parse_effects`)."""
+    from exercise import convert
+
     return tuple(convert.converter().structure(dict(d), model.Effect) for d in dicts)
 
 
 def structure_options(dicts) -> tuple[model.Option, ...]:
+    from exercise import convert
+
     return tuple(convert.converter().structure(dict(d), model.Option) for d in dicts)
 
 
 def _structure(d, cls, label: str):
+    from exercise import convert
+
     if not isinstance(d, dict):
         raise Rejected(f"{label}: expected a table of keys, found {type(d).__name__}")
     obj, errs = convert.structure(dict(d), cls)
@@ -33,7 +128,7 @@ def _structure(d, cls, label: str):
 
 def check_effects(effects, scenario: model.Scenario, label: str = "effect") -> None:
     """Rejected listing every problem of the effects (unknown ids, missing add/set, ...)."""
-    from exercise.packs.validate import effect_problems  # the pack rules for effects, not a copy
+    from exercise.effect_rules import effect_problems  # the pack rules for effects, not a copy
 
     if not effects:
         return

@@ -1,7 +1,7 @@
 """The state of an exercise: a frozen value, replaced (never changed) by each event.
 
 The dict fields are copy-on-write: `apply` copies a dict before its first change in a
-transaction (`Tx`) and never touches its input. A transaction is how one command (or a
+transaction (`Transaction`) and never touches its input. A transaction is how one command (or a
 whole replay) folds many events while copying each dict at most once.
 """
 
@@ -12,7 +12,8 @@ from typing import Any
 import attrs
 
 from exercise import model
-from exercise.engine.compiled import Rules, rules_for
+from exercise.engine.fast import private_copy
+from exercise.engine.scenario_rules import ScenarioRules, rules_for
 from exercise.engine.status import ExerciseStatus, InjectStatus, OrderStatus, StatePhase
 
 
@@ -106,7 +107,7 @@ class Verdict:
 @attrs.frozen(slots=False)
 class State:
     scenario: model.Scenario = attrs.field(repr=False)
-    rules: Rules = attrs.field(repr=False, eq=False)  # the scenario prepared for play (derived)
+    rules: ScenarioRules = attrs.field(repr=False, eq=False)  # the scenario prepared for play (derived)
     seed: int
     rolls: int  # how many rolls the game has used; the next is roll(seed, rolls)
     status: ExerciseStatus
@@ -264,31 +265,24 @@ def initial_state(scenario: model.Scenario, seed: int | None = None) -> State:
     )
 
 
-_new = object.__new__
-_setattr = object.__setattr__  # State is frozen: only a transaction writes, and only its own copy
-
-
-class Tx:
+class Transaction:
     """A private copy of a state that events may change in place until it is handed out.
 
-    `s` is a new State whose dict fields are still shared with the original; `w(name)`
-    copies one of them on first write. Nothing outside ever sees `s` half-changed.
+    `state` is a new State whose dict fields are still shared with the original; `fields`
+    is its `__dict__`; `writable(name)` copies one of the dict fields on first write.
+    Nothing outside ever sees `state` half-changed.
     """
 
-    __slots__ = ("s", "d", "owned")
+    __slots__ = ("state", "fields", "owned")
 
     def __init__(self, state: State):
-        s = _new(State)
-        d = state.__dict__.copy()  # .copy() is several times faster than dict(...) here
-        _setattr(s, "__dict__", d)
-        self.s = s
-        self.d = d
+        self.state, self.fields = private_copy(state)
         self.owned: dict[str, dict] = {}  # field -> this transaction's own copy
 
-    def w(self, name: str) -> dict:
+    def writable(self, name: str) -> dict:
         """The dict field `name`, copied on the first write of this transaction."""
         m = self.owned.get(name)
         if m is None:
-            m = self.d[name] = self.d[name].copy()
+            m = self.fields[name] = self.fields[name].copy()
             self.owned[name] = m
         return m

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from exercise import model
 from exercise.engine.commands import MAX_VIEW_CANCELLED
-from exercise.engine.compiled import Rules
 from exercise.engine.events import EVENTS, to_dict
+from exercise.engine.scenario_rules import ScenarioRules as Rules  # short name kept until the views are typed
 from exercise.engine.state import State
 
 

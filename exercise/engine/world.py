@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from exercise import conditions as cond
-from exercise.engine.compiled import Rules
+from exercise.engine.scenario_rules import ScenarioRules
 
 
 class StateWorld:
@@ -15,7 +15,7 @@ class StateWorld:
 
     __slots__ = ("s", "r")
 
-    def __init__(self, state, rules: Rules | None = None):
+    def __init__(self, state, rules: ScenarioRules | None = None):
         self.s = state
         self.r = rules or state.rules
 
@@ -97,7 +97,7 @@ _FUNCTIONS = {
 assert set(_FUNCTIONS) == set(cond.FUNCTIONS), "every condition function needs an implementation"
 
 
-def judge(state, rules: Rules | None = None) -> tuple[str | None, str, str]:
+def judge(state, rules: ScenarioRules | None = None) -> tuple[str | None, str, str]:
     """(outcome id, name, reason): the first outcome whose condition holds, and why."""
     r = rules or state.rules
     w = StateWorld(state, r)

@@ -108,9 +108,6 @@ class SourceMap:
             return line, q + 2 + offset
         return line, col
 
-    def exact(self, path: Path) -> bool:
-        return tuple(path) in self.positions
-
 
 class _Scanner:
     def __init__(self, text: str, out: dict):

@@ -10,18 +10,16 @@ for large pools, and at most MAX_SHOWN_PER_FILE problems per file are printed.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Iterable, Literal
 
 MAX_SUGGESTIONS = 50  # did-you-mean lookups per collector; after that, messages carry no hint
 MAX_SHOWN_PER_FILE = 200  # problems printed per file; the rest are counted on one line
-_LARGE_POOL = 300  # above this many choices, look up near ids in an index instead of difflib
-_INDEXED_LENGTH = 40  # longer words are not indexed (their deletions would cost too much)
 
 import attrs
 
 from exercise.packs.locate import SourceMap
+from exercise.suggest import did_you_mean, hint  # noqa: F401 (did_you_mean: re-exported for packs)
 
 
 class Problem:
@@ -112,44 +110,6 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or ''. Unbudgeted: for small pools
-    (keys of a table, pack names); cross-reference checks use `Problems.did_you_mean`."""
-    return _hint(str(word), frozenset(map(str, choices)), {})
-
-
-def _hint(word: str, pool: frozenset, indexes: dict) -> str:
-    if len(pool) <= _LARGE_POOL:
-        close = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
-        return f" (did you mean {close[0]!r}?)" if close else ""
-    # Large pool: only ids one deletion away from a deletion of the word (an edit or two:
-    # a typo, a swap, a missing or extra character), ranked by difflib. Costs the word's
-    # length squared, not the pool's size.
-    if len(word) > _INDEXED_LENGTH:
-        return ""
-    index = indexes.get(pool)
-    if index is None:
-        index = indexes[pool] = _deletion_index(pool)
-    near = set()
-    for variant in _deletions(word):
-        near.update(index.get(variant, ()))
-    close = difflib.get_close_matches(word, sorted(near), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _deletions(word: str) -> set[str]:
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def _deletion_index(pool: frozenset) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
-    for choice in pool:
-        if len(choice) <= _INDEXED_LENGTH + 1:
-            for variant in _deletions(choice):
-                index.setdefault(variant, []).append(choice)
-    return index
-
-
 @attrs.define
 class Problems:
     items: list[Problem] = attrs.field(factory=list)
@@ -164,7 +124,7 @@ class Problems:
             return ""
         self._suggestions_left -= 1
         pool = choices if isinstance(choices, frozenset) else frozenset(map(str, choices))
-        return _hint(str(word), pool, self._indexes)
+        return hint(str(word), pool, self._indexes)
 
     def keep(self, problem: Problem) -> None:
         """Add a problem unless the same one is already there (O(1))."""

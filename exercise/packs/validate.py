@@ -12,23 +12,11 @@ import attrs
 from exercise import conditions as cond
 from exercise import model
 from exercise.packs.loader import Loaded, Origin
+from exercise.effect_rules import effect_faults, names_of  # noqa: F401 (names_of: re-exported)
 from exercise.packs.problems import Problems
+from exercise.suggest import hint_last
 
 SPECIAL_TARGETS = ("all", "facilitator")
-
-
-def names_of(s: model.Scenario) -> cond.Names:
-    injects = s.all_injects()
-    return cond.Names(
-        world_tracks=frozenset(t.id for t in s.tracks if t.scope == "world"),
-        team_tracks=frozenset(t.id for t in s.tracks if t.scope == "team"),
-        teams=frozenset(t.id for t in s.teams),
-        allies=frozenset(a.id for a in s.allies),
-        injects=frozenset(i.id for i in injects),
-        options={i.id: frozenset(o.id for o in i.options) for i in injects},
-        items=frozenset(i.id for i in s.items),
-        commands=frozenset(c.id for c in s.commands),
-    )
 
 
 @attrs.define
@@ -62,7 +50,7 @@ class _Checker:
     def err(self, kind: str, ident: str, sub: tuple, msg: str, warning: bool = False):
         o = self.origin(kind, ident)
         where = f" in {kind} {ident!r}" if kind not in ("scenario", "calendar", "budget") else ""
-        self.problems.add(o.file, o.path + sub, _hint_last(msg, where), "warning" if warning else "error")
+        self.problems.add(o.file, o.path + sub, hint_last(msg, where), "warning" if warning else "error")
 
     def top(self, path: tuple, msg: str, warning: bool = False):
         self.problems.add(self.loaded.files[0], path, msg, "warning" if warning else "error")
@@ -380,76 +368,11 @@ class _Checker:
                               offset=ce.offset)
 
     def effect(self, kind: str, ident: str, sub: tuple, e: model.Effect, top: tuple | None = None):
-        def bad(msg, where=()):
+        for msg, where in effect_faults(e, self.names, self.s, self.problems.did_you_mean):
             if top is not None:
                 self.top(top + where, msg + " in budget")
             else:
                 self.err(kind, ident, sub + where, msg)
-
-        targets = [k for k in ("track", "budget", "item", "inject", "ally") if getattr(e, k) is not None]
-        if len(targets) != 1:
-            bad("an effect names exactly one of track, budget, item, inject or ally"
-                + (f" (found {', '.join(targets)})" if targets else ""))
-            return
-        target = targets[0]
-        teams = self.names.teams | {"self", "all"}
-        if e.team is not None and e.team not in teams:
-            bad(f"unknown team {e.team!r} in effect{self.problems.did_you_mean(e.team, teams)}; use 'self', 'all' or a team id", ("team",))
-        if target == "track":
-            pool = self.names.world_tracks | self.names.team_tracks
-            if e.track not in pool:
-                bad(f"unknown track {e.track!r}{self.problems.did_you_mean(e.track, pool)}", ("track",))
-            elif e.track in self.names.world_tracks and e.team is not None:
-                bad(f"track {e.track!r} is a world track; remove team", ("team",))
-            if (e.add is None) == (e.set is None):
-                bad("a track effect needs add or set (one of them)")
-        elif target == "budget":
-            cats = {c.id for c in self.s.budget.categories} | {"total"}
-            if e.budget not in cats:
-                bad(f"unknown budget category {e.budget!r}{self.problems.did_you_mean(e.budget, cats)}", ("budget",))
-            if e.add is None:
-                bad("a budget effect needs add (money per turn, negative to cut)")
-            if e.turns is not None and e.turns < 1:
-                bad("turns must be at least 1", ("turns",))
-        elif target == "item":
-            if e.item not in self.names.items:
-                bad(f"unknown item {e.item!r}{self.problems.did_you_mean(e.item, self.names.items)}", ("item",))
-            if e.lead_time is None:
-                bad("an item effect needs lead_time (turns added, negative to shorten)")
-        elif target == "inject":
-            if e.inject not in self.names.injects:
-                bad(f"unknown inject {e.inject!r}{self.problems.did_you_mean(e.inject, self.names.injects)}", ("inject",))
-            if e.action is None:
-                bad("an inject effect needs action: 'enable', 'cancel' or 'fire'")
-        elif target == "ally":
-            if e.ally not in self.names.allies:
-                bad(f"unknown ally {e.ally!r}{self.problems.did_you_mean(e.ally, self.names.allies)}", ("ally",))
-            if e.command is None or e.command not in self.names.commands:
-                bad(f"an ally effect needs command, the id of the command it moves to"
-                    + (self.problems.did_you_mean(e.command, self.names.commands) if e.command else ""), ("command",))
-
-
-def _hint_last(msg: str, where: str) -> str:
-    """'unknown team 'eats' in inject 'x' (did you mean 'east'?)': context, then the hint."""
-    if " (did you mean" in msg:
-        head, hint = msg.split(" (did you mean", 1)
-        head, sep, tail = head.partition(";")
-        return f"{head}{where} (did you mean{hint.split(')', 1)[0]})" + (f";{tail}" if sep else "") + hint.split(")", 1)[1]
-    return msg + where
-
-
-def effect_problems(scenario: model.Scenario, effects, label: str = "effect") -> list[str]:
-    """What is wrong with effects typed outside a file (by the facilitator, live):
-    the same rules a pack's effects obey."""
-    from pathlib import Path
-
-    from exercise.packs.problems import SourceFile
-
-    problems = Problems()
-    checker = _Checker(Loaded(scenario, files=[SourceFile(Path("<typed>"), "<typed>")]), problems)
-    for k, e in enumerate(effects, 1):
-        checker.effect(label, str(k), (), e)
-    return [p.message for p in problems.errors]
 
 
 def check_scenario(loaded: Loaded, problems: Problems) -> None:

@@ -7,7 +7,6 @@ changes, so what is on screen is on disk.
 
 from __future__ import annotations
 
-import time
 
 from rich.text import Text
 from textual import on, work

@@ -1,6 +1,7 @@
 """Dry runs: play a scenario many times with bots and summarise what happened.
 
-This is a shell around the engine (it may use processes); the rules stay in `rules`.
+This is a shell around the engine (it may use processes); the rules stay in
+`exercise.engine`, the bots' policies in `exercise.bots`.
 Run i is seeded with derive_seed(seed, i), and results are combined in run order, so the
 same seed gives the same report whatever the number of workers.
 """
@@ -15,8 +16,8 @@ import attrs
 
 from exercise import model
 from exercise.engine import commands as cm
-from exercise.engine.bots import POLICIES
-from exercise.engine.compiled import rules_for
+from exercise.bots import POLICIES
+from exercise.engine.scenario_rules import rules_for
 from exercise.engine.rolls import Dice, derive_seed
 from exercise.engine.commands import Rejected
 from exercise.engine.rules import execute as _execute

@@ -3,8 +3,9 @@
 A policy returns the next batch of commands its team sends during a deliberation. A batch
 of answers or leads only is preliminary (their effects may move money): the policy is
 asked again on the new state, until it returns its plan for the turn (usually ending with
-Submit). `simulate.bot_turn` runs that loop. It reads the state directly (it is not the player view: bots are a design tool,
-not players, and they do not see other teams' private data anyway). The dice are a
+Submit). `exercise.dryrun.simulate.bot_turn` runs that loop. It reads the state directly
+(it is not the player view: bots are a design tool, not players, and they do not see
+other teams' private data anyway). The dice are a
 seeded roll source of their own, so a run is reproducible from its seed.
 
     random    random legal commands (and answers)
@@ -18,34 +19,34 @@ from __future__ import annotations
 from typing import Callable
 
 from exercise.engine import commands as cm
-from exercise.engine.compiled import Rules
+from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.rolls import Dice
-from exercise.engine.rules import team_budget
+from exercise.engine.budget import team_budget
 from exercise.engine.state import State
 
 Policy = Callable[[State, str, Dice], list]
 
 
-def allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
+def allocation(rules: ScenarioRules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
     """A legal split with `proc_share` for procurement (moved into bounds if it must be);
     the rest goes first to `favour` (up to its max), then to the others by default share.
     (A pure function of its arguments, memoised on the rules: bots ask for the same few splits.)"""
-    memo = r.memo
+    memo = rules.memo
     key = ("allocation", proc_share, favour)
     if key in memo:
         shares = memo[key]
     else:
         if len(memo) > 4096:
             memo.clear()
-        shares = memo[key] = _allocation(r, proc_share, favour)
+        shares = memo[key] = _allocation(rules, proc_share, favour)
     return None if shares is None else dict(shares)
 
 
-def _allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
-    cats = r.cats
+def _allocation(rules: ScenarioRules, proc_share: float, favour: str | None = None) -> dict[str, float] | None:
+    cats = rules.cats
     if not cats:
         return None
-    proc = r.cat.get(r.proc) if r.proc else None
+    proc = rules.cat.get(rules.proc) if rules.proc else None
     others = [c for c in cats if c is not proc]
     lo = sum(c.min_share for c in others)
     hi = sum(c.max_share for c in others)
@@ -55,7 +56,7 @@ def _allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[
     shares = {c.id: c.min_share for c in others}
     left = 1 - p - lo
     if favour in shares and left > 0:
-        room = r.cat[favour].max_share - shares[favour]
+        room = rules.cat[favour].max_share - shares[favour]
         k = min(room, left)
         shares[favour] += k
         left -= k
@@ -80,74 +81,74 @@ def _allocation(r: Rules, proc_share: float, favour: str | None = None) -> dict[
     return {c.id: shares[c.id] for c in cats}
 
 
-def _cash_after(s: State, r: Rules, team: str, shares: dict[str, float] | None) -> float:
+def _cash_after(state: State, rules: ScenarioRules, team: str, shares: dict[str, float] | None) -> float:
     """The money for orders once `shares` is in force (an estimate for planning)."""
-    cash = s.cash[team]
-    if shares is None or r.proc is None:
+    cash = state.cash[team]
+    if shares is None or rules.proc is None:
         return cash
-    total = team_budget(s, r, team)[0]
-    return cash + total * (shares[r.proc] - s.allocation[team][r.proc_index])
+    total = team_budget(state, rules, team)[0]
+    return cash + total * (shares[rules.proc] - state.allocation[team][rules.proc_index])
 
 
-def _answers(s: State, team: str, pick) -> list:
-    return [cm.Answer(team, team, iid, pick(iid)) for iid in s.pending_decisions(team)]
+def _answers(state: State, team: str, pick) -> list:
+    return [cm.Answer(team, team, iid, pick(iid)) for iid in state.pending_decisions(team)]
 
 
-def _sustain(r: Rules) -> str | None:
+def _sustain(rules: ScenarioRules) -> str | None:
     """The category that keeps the most tracks from decaying."""
-    return r.sustain
+    return rules.sustain
 
 
-def cautious(s: State, team: str, dice: Dice) -> list:
-    r = s.rules
-    out = _answers(s, team, s.default_option)
+def cautious(state: State, team: str, dice: Dice) -> list:
+    rules = state.rules
+    out = _answers(state, team, state.default_option)
     if out:
         return out
     shares = None
-    if r.proc is not None:
-        shares = allocation(r, 0.0, _sustain(r))
-        if shares and tuple(shares[c] for c in r.cat_ids) != s.allocation[team]:
+    if rules.proc is not None:
+        shares = allocation(rules, 0.0, _sustain(rules))
+        if shares and tuple(shares[c] for c in rules.cat_ids) != state.allocation[team]:
             out.append(cm.Allocate(team, team, shares))
         else:
             shares = None
-        cash = _cash_after(s, r, team, shares)
-        items = r.items_by_cost
+        cash = _cash_after(state, rules, team, shares)
+        items = rules.items_by_cost
         if items and cash >= 3 * items[0].cost and dice.chance(0.5):
             out.append(cm.PlaceOrder(team, team, items[0].id, 1))
     out.append(cm.Submit(team, team))
     return out
 
 
-def _lead_free_command(s: State, r: Rules, team: str) -> list:
+def _lead_free_command(state: State, rules: ScenarioRules, team: str) -> list:
     """Take the lead of the first command no team leads, if the staff allows it."""
-    free = r.teams[team].staff - s.used_staff(team)
-    if any(a in r.team_allies[team] for a in s.leads.values()):
+    free = rules.teams[team].staff - state.used_staff(team)
+    if any(a in rules.team_allies[team] for a in state.leads.values()):
         return []  # one lead is enough
-    for cid, com in r.commands.items():
-        lead = s.leads.get(cid)
-        if lead not in r.ally_team and com.lead_staff <= free and s.lead_changed.get(cid) != s.turn:
-            ally = max(r.teams[team].allies, key=lambda a: r.allies[a].gdp)
+    for cid, com in rules.commands.items():
+        lead = state.leads.get(cid)
+        if lead not in rules.ally_team and com.lead_staff <= free and state.lead_changed.get(cid) != state.turn:
+            ally = max(rules.teams[team].allies, key=lambda a: rules.allies[a].gdp)
             return [cm.TakeLead(team, team, cid, ally)]
     return []
 
 
-def spender(s: State, team: str, dice: Dice) -> list:
-    r = s.rules
-    out = _answers(s, team, lambda iid: s.inject(iid).options[0].id)
+def spender(state: State, team: str, dice: Dice) -> list:
+    rules = state.rules
+    out = _answers(state, team, lambda iid: state.inject(iid).options[0].id)
     if out:
         return out
-    lead = _lead_free_command(s, r, team)
+    lead = _lead_free_command(state, rules, team)
     if lead:
         return lead  # asked again once it is taken: the lead changes the money
     out = []
-    if r.proc is not None:
-        shares = allocation(r, s.invest_limit(team))
-        if shares and tuple(shares[c] for c in r.cat_ids) != s.allocation[team]:
+    if rules.proc is not None:
+        shares = allocation(rules, state.invest_limit(team))
+        if shares and tuple(shares[c] for c in rules.cat_ids) != state.allocation[team]:
             out.append(cm.Allocate(team, team, shares))
         else:
             shares = None
-        cash = _cash_after(s, r, team, shares)
-        for item in r.items_dearest_first:
+        cash = _cash_after(state, rules, team, shares)
+        for item in rules.items_dearest_first:
             q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
             if q >= 1:
                 out.append(cm.PlaceOrder(team, team, item.id, q))
@@ -156,39 +157,39 @@ def spender(s: State, team: str, dice: Dice) -> list:
     return out
 
 
-def random_policy(s: State, team: str, dice: Dice) -> list:
-    r = s.rules
-    out = _answers(s, team, lambda iid: dice.choice(s.inject(iid).options).id)
+def random_policy(state: State, team: str, dice: Dice) -> list:
+    rules = state.rules
+    out = _answers(state, team, lambda iid: dice.choice(state.inject(iid).options).id)
     if out:
         return out
     shares = None
-    if r.proc is not None and dice.chance(0.3):
-        proc = r.cat[r.proc]
-        lim = s.invest_limit(team)
-        favour = dice.choice(r.cat_ids)
-        shares = allocation(r, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
+    if rules.proc is not None and dice.chance(0.3):
+        proc = rules.cat[rules.proc]
+        lim = state.invest_limit(team)
+        favour = dice.choice(rules.cat_ids)
+        shares = allocation(rules, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
         if shares:
             out.append(cm.Allocate(team, team, shares))
     if dice.chance(0.2):
-        ally = dice.choice(r.teams[team].allies)
-        steps = int(r.budget.max_spending_step * 10 + 1e-9)
+        ally = dice.choice(rules.teams[team].allies)
+        steps = int(rules.budget.max_spending_step * 10 + 1e-9)
         if steps:
             delta = (dice.below(2 * steps + 1) - steps) / 10
-            new = round(s.spending[ally] + delta, 6)
+            new = round(state.spending[ally] + delta, 6)
             if delta and new >= 0:
                 out.append(cm.SetSpending(team, team, ally, new))
-    if r.commands and dice.chance(0.1):
-        com = dice.choice(list(r.commands))
-        if s.leads.get(com) in r.team_allies[team]:
+    if rules.commands and dice.chance(0.1):
+        com = dice.choice(list(rules.commands))
+        if state.leads.get(com) in rules.team_allies[team]:
             out.append(cm.HandBack(team, team, com))
         else:
-            out.append(cm.TakeLead(team, team, com, dice.choice(r.teams[team].allies)))
-    if r.commands and r.team_tracks and dice.chance(0.1):
-        cap = dice.choice(r.team_tracks)
-        have = s.team_tracks[(team, cap)]
-        out.append(cm.Assign(team, team, dice.choice(list(r.commands)), cap, round(dice.random() * have / 2, 2)))
-    cash = _cash_after(s, r, team, shares)
-    items = list(r.items.values())
+            out.append(cm.TakeLead(team, team, com, dice.choice(rules.teams[team].allies)))
+    if rules.commands and rules.team_tracks and dice.chance(0.1):
+        cap = dice.choice(rules.team_tracks)
+        have = state.team_tracks[(team, cap)]
+        out.append(cm.Assign(team, team, dice.choice(list(rules.commands)), cap, round(dice.random() * have / 2, 2)))
+    cash = _cash_after(state, rules, team, shares)
+    items = list(rules.items.values())
     for _ in range(dice.below(3)):
         if not items:
             break
@@ -199,7 +200,7 @@ def random_policy(s: State, team: str, dice: Dice) -> list:
             out.append(cm.PlaceOrder(team, team, item.id, q))
             cash -= q * item.cost
     if dice.chance(0.05):
-        mine = [o.id for o in s.orders.values() if o.team == team and o.status == "ordered" and not o.backlog]
+        mine = [o.id for o in state.orders.values() if o.team == team and o.status == "ordered" and not o.backlog]
         if mine:
             out.append(cm.CancelOrder(team, team, dice.choice(mine)))
     if dice.chance(0.05):

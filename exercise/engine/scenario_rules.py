@@ -16,10 +16,11 @@ class ScenarioError(ValueError):
     """The scenario cannot be played (it should have failed `exercise validate`)."""
 
 
-class Rules:
+class ScenarioRules:
     """Everything static about a scenario that the engine looks up while playing."""
 
-    def __init__(self, s: model.Scenario):
+    def __init__(self, scenario: model.Scenario):
+        s = scenario
         self.scenario = s
         self.memo: dict = {}  # results of pure functions of the rules (bots' budget splits)
         self.turns = s.calendar.turns
@@ -165,14 +166,14 @@ def _topological(injects) -> tuple[str, ...]:
     return tuple(out)
 
 
-_CACHE: dict[int, Rules] = {}
+_CACHE: dict[int, ScenarioRules] = {}
 
 
-def rules_for(s: model.Scenario) -> Rules:
+def rules_for(scenario: model.Scenario) -> ScenarioRules:
     """The prepared rules of a scenario, built on first use."""
-    r = _CACHE.get(id(s))
-    if r is None or r.scenario is not s:
+    rules = _CACHE.get(id(scenario))
+    if rules is None or rules.scenario is not scenario:
         if len(_CACHE) > 32:
             _CACHE.clear()
-        r = _CACHE[id(s)] = Rules(s)
-    return r
+        rules = _CACHE[id(scenario)] = ScenarioRules(scenario)
+    return rules

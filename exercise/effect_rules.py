@@ -1,0 +1,94 @@
+"""The rules an effect obeys, as a pure function of the scenario: used by the pack checks
+(`packs.validate`) and by the engine for effects the facilitator types live, so both
+refuse exactly the same effects with the same words.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from exercise import conditions as cond
+from exercise import model
+from exercise.suggest import did_you_mean, hint_last
+
+Suggest = Callable[[str, object], str]  # (word, choices) -> " (did you mean 'x'?)" or ""
+
+
+def names_of(s: model.Scenario) -> cond.Names:
+    injects = s.all_injects()
+    return cond.Names(
+        world_tracks=frozenset(t.id for t in s.tracks if t.scope == "world"),
+        team_tracks=frozenset(t.id for t in s.tracks if t.scope == "team"),
+        teams=frozenset(t.id for t in s.teams),
+        allies=frozenset(a.id for a in s.allies),
+        injects=frozenset(i.id for i in injects),
+        options={i.id: frozenset(o.id for o in i.options) for i in injects},
+        items=frozenset(i.id for i in s.items),
+        commands=frozenset(c.id for c in s.commands),
+    )
+
+
+def effect_faults(e: model.Effect, names: cond.Names, scenario: model.Scenario,
+                  suggest: Suggest = did_you_mean) -> list[tuple[str, tuple]]:
+    """What is wrong with one effect: (message, key path inside the effect) pairs."""
+    faults: list[tuple[str, tuple]] = []
+
+    def bad(msg, where=()):
+        faults.append((msg, where))
+
+    targets = [k for k in ("track", "budget", "item", "inject", "ally") if getattr(e, k) is not None]
+    if len(targets) != 1:
+        bad("an effect names exactly one of track, budget, item, inject or ally"
+            + (f" (found {', '.join(targets)})" if targets else ""))
+        return faults
+    target = targets[0]
+    teams = names.teams | {"self", "all"}
+    if e.team is not None and e.team not in teams:
+        bad(f"unknown team {e.team!r} in effect{suggest(e.team, teams)}; use 'self', 'all' or a team id", ("team",))
+    if target == "track":
+        pool = names.world_tracks | names.team_tracks
+        if e.track not in pool:
+            bad(f"unknown track {e.track!r}{suggest(e.track, pool)}", ("track",))
+        elif e.track in names.world_tracks and e.team is not None:
+            bad(f"track {e.track!r} is a world track; remove team", ("team",))
+        if (e.add is None) == (e.set is None):
+            bad("a track effect needs add or set (one of them)")
+    elif target == "budget":
+        cats = {c.id for c in scenario.budget.categories} | {"total"}
+        if e.budget not in cats:
+            bad(f"unknown budget category {e.budget!r}{suggest(e.budget, cats)}", ("budget",))
+        if e.add is None:
+            bad("a budget effect needs add (money per turn, negative to cut)")
+        if e.turns is not None and e.turns < 1:
+            bad("turns must be at least 1", ("turns",))
+    elif target == "item":
+        if e.item not in names.items:
+            bad(f"unknown item {e.item!r}{suggest(e.item, names.items)}", ("item",))
+        if e.lead_time is None:
+            bad("an item effect needs lead_time (turns added, negative to shorten)")
+    elif target == "inject":
+        if e.inject not in names.injects:
+            bad(f"unknown inject {e.inject!r}{suggest(e.inject, names.injects)}", ("inject",))
+        if e.action is None:
+            bad("an inject effect needs action: 'enable', 'cancel' or 'fire'")
+    elif target == "ally":
+        if e.ally not in names.allies:
+            bad(f"unknown ally {e.ally!r}{suggest(e.ally, names.allies)}", ("ally",))
+        if e.command is None or e.command not in names.commands:
+            bad("an ally effect needs command, the id of the command it moves to"
+                + (suggest(e.command, names.commands) if e.command else ""), ("command",))
+    return faults
+
+
+def effect_problems(scenario: model.Scenario, effects, label: str = "effect") -> list[str]:
+    """What is wrong with effects typed outside a file (by the facilitator, live): the
+    same rules a pack's effects obey, worded as the pack checks word them."""
+    names = names_of(scenario)
+    out: list[str] = []
+    for k, e in enumerate(effects, 1):
+        where = f" in {label} {str(k)!r}"
+        for msg, _ in effect_faults(e, names, scenario):
+            message = hint_last(msg, where)
+            if message not in out:  # the pack collector keeps each problem once
+                out.append(message)
+    return out

@@ -1,0 +1,68 @@
+"""Money: a team's budget this turn, and recomputing it when something changes it."""
+
+from __future__ import annotations
+
+from exercise.engine import events as ev
+from exercise.engine.commands import Rejected
+from exercise.engine.decision import EPS, Decision
+from exercise.engine.scenario_rules import ScenarioRules
+from exercise.engine.state import State
+
+
+def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, dict[str, float]]:
+    """This turn's budget of a team: (total, money per category).
+
+    total = the allies' playable defence money + 'total' budget effects - lead costs;
+    each category gets its share of the total plus its own budget effects. Never negative.
+    """
+    d = state.__dict__
+    turn = d["turn"]
+    mine = rules.team_allies[team]
+    spending = d["spending"]
+    base = 0.0
+    for a, f in rules.team_factors[team]:
+        base += f * spending[a]
+    extra = None
+    for b in d["budget_effects"]:
+        if b.team == team and b.first <= turn <= b.last:
+            if b.category == "total":
+                base += b.amount
+            else:
+                if extra is None:
+                    extra = {}
+                extra[b.category] = extra.get(b.category, 0.0) + b.amount
+    lead_cost = rules.lead_cost
+    for cid, ally in d["leads"].items():
+        if ally in mine:
+            base -= lead_cost[cid]
+    total = round(base, 9) if base > 0.0 else 0.0  # rounded: no 0.6000000000000001 in the journal
+    shares = d["allocation"][team]
+    if extra is None:
+        amounts = {cid: round(total * sh, 9) for cid, sh in zip(rules.cat_ids, shares)}
+    else:
+        amounts = {cid: max(0.0, round(total * sh + extra.get(cid, 0.0), 9)) for cid, sh in zip(rules.cat_ids, shares)}
+    return total, amounts
+
+
+def rebudget(decision: Decision, team: str, cause: str, strict=None) -> None:
+    """Recompute this turn's budget of a team; the procurement money moves by the difference.
+
+    strict: a function (shortfall) -> reason; when given, a change that would leave
+    negative money is Rejected (a team's own command). Otherwise (injects, effects) the
+    money stops at 0.
+    """
+    state, rules = decision.state, decision.rules
+    total, amounts = team_budget(state, rules, team)
+    old = state.budget.get(team)
+    cash = state.cash[team]
+    if rules.proc is not None:
+        new_cash = round(cash + amounts[rules.proc] - (old[1][rules.proc] if old else 0.0), 9)
+        if new_cash < 0.0:
+            if strict is not None and new_cash < -EPS:
+                raise Rejected(strict(-new_cash))
+            new_cash = 0.0
+    else:
+        new_cash = cash
+    if old is not None and old[0] == total and old[1] == amounts and new_cash == cash:
+        return
+    decision.emit(ev.BudgetSet(team, total, amounts, new_cash, cause))

@@ -1,0 +1,129 @@
+"""The turn's flow, the facilitator's to drive: start, advance through the phases (firing
+injects, closing deliberation, adjudicating the turn), end, reopen a team's turn, pause.
+"""
+
+from __future__ import annotations
+
+from exercise.engine import commands as cm
+from exercise.engine import events as ev
+from exercise.engine.budget import rebudget
+from exercise.engine.commands import Rejected
+from exercise.engine.decision import EPS, Decision, check_facilitator, percent
+from exercise.engine.effects import apply_effects, set_track
+from exercise.engine.injects import fire_scheduled
+from exercise.engine.team_moves import cancel, record_answer
+from exercise.engine.world import judge
+
+
+def start(decision: Decision, command: cm.Start) -> None:
+    check_facilitator(decision, command, "start the exercise", running=False)
+    if decision.state.status != "ready":
+        raise Rejected("the exercise has already started" if decision.state.status == "running"
+                       else "the exercise has ended")
+    decision.emit(ev.ExerciseStarted(decision.rules.scenario.id, decision.state.seed))
+    start_turn(decision, 1)
+
+
+def start_turn(decision: Decision, turn: int) -> None:
+    decision.emit(ev.TurnStarted(turn))
+    for team in decision.rules.team_ids:
+        rebudget(decision, team, f"budget of turn {turn}")
+
+
+def advance(decision: Decision, command: cm.Advance) -> None:
+    check_facilitator(decision, command, "advance the exercise", paused_ok=False)
+    state = decision.state
+    phase, turn = state.phase, state.turn
+    if phase == "briefing":
+        decision.emit(ev.PhaseChanged(turn, "injects"))
+        fire_scheduled(decision)
+    elif phase == "injects":
+        decision.emit(ev.PhaseChanged(turn, "deliberation"))
+    elif phase == "deliberation":
+        _close_deliberation(decision, command.force)
+        decision.emit(ev.PhaseChanged(turn, "adjudication"))
+        _adjudicate_turn(decision)
+    elif phase == "adjudication":
+        decision.emit(ev.PhaseChanged(turn, "summary"))
+    elif turn >= decision.rules.turns:
+        end(decision, early=False)
+    else:
+        start_turn(decision, turn + 1)
+
+
+def _close_deliberation(decision: Decision, force: bool) -> None:
+    state, rules = decision.state, decision.rules
+    missing = [t for t in rules.team_ids if t not in state.submitted]
+    if missing and not force:
+        names = ", ".join(rules.team_name(t) for t in missing)
+        raise Rejected(f"waiting for {names} to submit; advance with force to go on without them "
+                       "(their unanswered decisions take the default, their draft orders are withdrawn)")
+    for team in rules.team_ids:
+        for iid in state.pending_decisions(team):
+            record_answer(decision, team, iid, state.default_option(iid), default=True)
+        if team not in state.submitted:
+            for o in state.drafts(team):
+                cancel(decision, o, o.cost, "withdrawn: the team did not submit")
+            decision.emit(ev.Submitted(team, state.turn, forced=True))
+
+
+def _adjudicate_turn(decision: Decision) -> None:
+    """Rigid rules and dice when deliberation closes: deliveries, slips, decay."""
+    state, rules = decision.state, decision.rules
+    turn = state.turn
+    for o in [o for o in state.orders.values() if o.status == "ordered" and o.due <= turn]:
+        item = rules.items[o.item]
+        if not o.slip_rolled and item.slip_chance > 0 and item.slip_turns > 0:
+            x = decision.roll()
+            slipped = x < item.slip_chance
+            due = turn + item.slip_turns if slipped else turn
+            decision.emit(ev.SlipRolled(o.id, x, item.slip_chance, slipped, due))
+            if slipped:
+                continue
+        decision.emit(ev.OrderDelivered(o.id, o.team, o.item, o.quantity, turn))
+        apply_effects(decision, item.effects, (o.team,), f"delivery of {o.quantity} {item.name}", times=o.quantity)
+    for track, cat, floor, decay in rules.funded:
+        for team in rules.team_ids:
+            total, amounts = state.budget.get(team, (0.0, {}))
+            share = amounts.get(cat, 0.0) / total if total > 0 else 0.0
+            if share < floor - EPS:
+                set_track(decision, track, team, state.team_tracks[(team, track)] - decay,
+                          f"decay: {rules.cat[cat].name} at {percent(share)}, under {percent(floor)}")
+
+
+def end(decision: Decision, early: bool, note: str = "") -> None:
+    oid, name, reason = judge(decision.state, decision.rules)
+    decision.emit(ev.ExerciseEnded(oid, name, reason, decision.state.turn, early, note))
+
+
+def end_early(decision: Decision, command: cm.End) -> None:
+    check_facilitator(decision, command, "end the exercise")
+    end(decision, early=True, note=command.reason)
+
+
+def reopen(decision: Decision, command: cm.Reopen) -> None:
+    check_facilitator(decision, command, "reopen a team's turn")
+    state, rules = decision.state, decision.rules
+    if command.team not in rules.teams:
+        raise Rejected(f"unknown team {command.team!r}; teams: {', '.join(rules.team_ids)}")
+    if state.phase != "deliberation":
+        raise Rejected(f"a team's turn can be reopened in deliberation only (now: {state.phase})")
+    if command.team not in state.submitted:
+        raise Rejected(f"{rules.names[command.team]} has not submitted: it can still act this turn")
+    binding = tuple(o.id for o in state.orders.values()
+                    if o.team == command.team and o.placed == state.turn and o.status == "ordered" and not o.backlog)
+    decision.emit(ev.Reopened(command.team, state.turn, binding))
+
+
+def pause(decision: Decision, command: cm.Pause) -> None:
+    check_facilitator(decision, command, "pause the exercise")
+    if decision.state.paused:
+        raise Rejected("the exercise is already paused")
+    decision.emit(ev.Paused())
+
+
+def resume(decision: Decision, command: cm.Resume) -> None:
+    check_facilitator(decision, command, "resume the exercise")
+    if not decision.state.paused:
+        raise Rejected("the exercise is not paused")
+    decision.emit(ev.Resumed())

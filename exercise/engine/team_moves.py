@@ -1,0 +1,283 @@
+"""What teams do in deliberation: split the budget, set spending, order and cancel, assign
+forces, take and hand back command leads, answer decisions, argue actions, submit.
+"""
+
+from __future__ import annotations
+
+import math
+
+from exercise.engine import commands as cm
+from exercise.engine import events as ev
+from exercise.engine.budget import rebudget
+from exercise.engine.commands import Rejected
+from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_team, number, percent, unknown
+from exercise.engine.effects import apply_effects
+from exercise.engine.state import State
+from exercise.suggest import did_you_mean
+
+
+def allocate(decision: Decision, command: cm.Allocate) -> None:
+    team = check_team(decision, command, "allocate the budget")
+    state, rules = decision.state, decision.rules
+    name = rules.team_name(team)
+    shares = dict(command.shares)
+    for k in shares:
+        if k not in rules.cat:
+            raise unknown("budget category", k, rules.cat)
+    missing = [cid for cid in rules.cat_ids if cid not in shares]
+    if missing:
+        raise Rejected(f"give a share for every category (missing: {', '.join(missing)})")
+    for cat in rules.cats:
+        v = shares[cat.id]
+        if not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise Rejected(f"the share of {cat.name} must be a number")
+        if v < cat.min_share - EPS or v > cat.max_share + EPS:
+            raise Rejected(f"{cat.name} must get between {percent(cat.min_share)} and {percent(cat.max_share)} "
+                           f"of the budget ({percent(v)} asked)")
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise Rejected(f"the shares add up to {percent(total)}, not 100%")
+    limit = state.invest_limit(team)
+    if limit is not None and shares[rules.proc] > limit + EPS:
+        raise Rejected(f"{rules.cat[rules.proc].name} may grow by at most "
+                       f"{percent(rules.budget.max_invest_growth)} a turn: "
+                       f"at most {percent(limit)} of the budget this turn (it was {percent(state.invest_base[team])})")
+    if tuple(float(shares[cid]) for cid in rules.cat_ids) == state.allocation[team]:
+        raise Rejected(f"{name}'s budget is already split that way")
+    decision.emit(ev.AllocationSet(team, {cid: float(shares[cid]) for cid in rules.cat_ids}))
+    rebudget(decision, team, "allocation", strict=lambda short: (
+        f"{name} has already spent this turn's {rules.cat[rules.proc].name} money: this split leaves "
+        f"{number(short)} {rules.budget.unit} too little"))
+
+
+def set_spending(decision: Decision, command: cm.SetSpending) -> None:
+    team = check_team(decision, command, "change defence spending")
+    state, rules = decision.state, decision.rules
+    name = rules.team_name(team)
+    if command.ally not in rules.allies:
+        raise unknown("ally", command.ally, rules.allies)
+    ally = rules.allies[command.ally]
+    if command.ally not in rules.team_allies[team]:
+        raise Rejected(f"{ally.name} is not played by {name}")
+    new = float(command.spending)
+    if not math.isfinite(new) or not 0 <= new <= MAX_SPENDING:
+        raise Rejected(f"spending is a % of GDP between 0 and {number(MAX_SPENDING)}")
+    current = state.spending[command.ally]
+    delta = new - current
+    steps = round(abs(delta) * 10)
+    if abs(abs(delta) * 10 - steps) > 1e-6:
+        raise Rejected("change spending in steps of 0.1 % of GDP")
+    if steps == 0:
+        raise Rejected(f"{ally.name} already spends {number(current)} % of GDP")
+    base = state.spending_base[command.ally]
+    step = rules.budget.max_spending_step
+    if abs(new - base) > step + 1e-6:
+        lo, hi = max(0.0, base - step), base + step
+        raise Rejected(f"{ally.name}'s spending may change by at most {number(step)} % of GDP a turn: "
+                       f"between {number(lo)} and {number(hi)} this turn")
+    new = round(new, 6)
+    decision.emit(ev.SpendingSet(team, command.ally, new, steps))
+    fx = rules.budget.raise_effects if delta > 0 else rules.budget.cut_effects
+    apply_effects(decision, fx, (team,), f"{ally.name} spending {'raised' if delta > 0 else 'cut'}", times=steps)
+    rebudget(decision, team, "spending", strict=lambda short: (
+        f"{name} has already spent this turn's money: this cut leaves {number(short)} {rules.budget.unit} too little"))
+
+
+def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
+    team = check_team(decision, command, "order")
+    state, rules = decision.state, decision.rules
+    item = rules.items.get(command.item)
+    if item is None:
+        raise unknown("item", command.item, rules.items)
+    q = command.quantity
+    if not isinstance(q, int) or isinstance(q, bool) or q < 1:
+        raise Rejected("order at least 1 unit")
+    if q > item.max_quantity:
+        raise Rejected(f"at most {item.max_quantity} {item.name} in one order")
+    cost = item.cost * q
+    cash = state.cash[team]
+    if cost > cash + EPS:
+        where = rules.cat[rules.proc].name if rules.proc else "the budget"
+        raise Rejected(f"{rules.team_name(team)} cannot order {q} {item.name}: "
+                       f"{number(cost)} {rules.budget.unit} needed, "
+                       f"{number(cash)} available in {where}")
+    lead = max(0, item.lead_time + state.lead_time.get(item.id, 0))
+    slots = _reserve(state, rules.line[item.id], item.capacity, state.turn + lead, q)
+    mine = [o for o in state.orders.values() if o.team == team and not o.backlog]
+    if sum(1 for o in mine if o.placed == state.turn) >= cm.MAX_ORDERS_PER_TURN:
+        raise Rejected(f"{rules.team_name(team)} has placed {cm.MAX_ORDERS_PER_TURN} orders this turn (withdrawn ones "
+                       "count), the most one turn allows; order more next turn")
+    oid = _new_id(state.orders, "order", team, mine)
+    decision.emit(ev.OrderPlaced(oid, team, item.id, q, cost, state.turn, slots[-1][0], slots,
+                                 max(0.0, round(cash - cost, 9))))
+
+
+def _new_id(taken, prefix: str, team: str, mine) -> str:
+    """An id counted per team ("order-east-3": east's third order), so the ids a team sees
+    say nothing of how much other teams did. Saves made before this numbering (global
+    "order-17") replay unchanged: ids are in the events, and only decide makes new ones."""
+    n = sum(1 for _ in mine) + 1
+    while f"{prefix}-{team}-{n}" in taken:  # an old save's id could be taken
+        n += 1
+    return f"{prefix}-{team}-{n}"
+
+
+def _reserve(state: State, line: str, capacity: int, earliest: int, quantity: int):
+    """The (turn, units) slots a new order gets: first free capacity from `earliest` on."""
+    use = state.line_use
+    slots = []
+    t, left = earliest, quantity
+    while left:
+        free = capacity - use.get((line, t), 0)
+        if free > 0:
+            k = free if free < left else left
+            slots.append((t, k))
+            left -= k
+        t += 1
+    return tuple(slots)
+
+
+def cancel_order(decision: Decision, command: cm.CancelOrder) -> None:
+    team = check_team(decision, command, "cancel an order")
+    state, rules = decision.state, decision.rules
+    name = rules.team_name(team)
+    o = state.orders.get(command.order)
+    if o is None or o.team != team:
+        mine = [k for k, v in state.orders.items() if v.team == team]
+        raise Rejected(f"{name} has no order {command.order!r}{did_you_mean(command.order, mine)}")
+    if o.backlog:
+        raise Rejected(f"{command.order!r} was placed before the exercise; it cannot be cancelled in the game")
+    if o.status == "delivered":
+        raise Rejected(f"{command.order!r} was delivered in turn {o.delivered}")
+    if o.status == "cancelled":
+        raise Rejected(f"{command.order!r} is cancelled already")
+    if o.status == "draft":
+        cancel(decision, o, o.cost, "withdrawn before submitting (no penalty)")
+    else:
+        item = rules.items[o.item]
+        refund = o.cost * (1 - item.cancel_penalty)
+        cancel(decision, o, refund, f"cancelled: {percent(item.cancel_penalty)} of the cost lost")
+
+
+def cancel(decision: Decision, o, refund: float, reason: str) -> None:
+    cash = round(decision.state.cash[o.team] + refund, 9)
+    decision.emit(ev.OrderCancelled(o.id, o.team, refund, o.cost - refund, cash, reason))
+
+
+def assign(decision: Decision, command: cm.Assign) -> None:
+    team = check_team(decision, command, "assign forces")
+    state, rules = decision.state, decision.rules
+    name = rules.team_name(team)
+    if command.command not in rules.commands:
+        raise unknown("command", command.command, rules.commands)
+    t = rules.tracks.get(command.capability)
+    if t is None or t.scope != "team":
+        raise Rejected(f"{command.capability!r} is not a capability; assign one of: {', '.join(rules.team_tracks)}")
+    amount = float(command.amount)
+    if not math.isfinite(amount) or amount < 0:
+        raise Rejected("assign 0 or more points (0 withdraws)")
+    have = state.team_tracks[(team, t.id)]
+    others = sum(v for (cid, tm, cap), v in state.assigned.items()
+                 if tm == team and cap == t.id and cid != command.command)
+    if others + amount > have + EPS:
+        raise Rejected(f"{name} has {number(have)} {t.name} in all and {number(others)} assigned elsewhere: "
+                       f"at most {number(max(0.0, have - others))} can go to {rules.commands[command.command].name}")
+    if state.assigned.get((command.command, team, t.id), 0.0) == amount:
+        raise Rejected(f"{number(amount)} {t.name} is already assigned to {rules.commands[command.command].name}")
+    decision.emit(ev.ForceAssigned(team, command.command, t.id, amount))
+
+
+def take_lead(decision: Decision, command: cm.TakeLead) -> None:
+    team = check_team(decision, command, "take the lead of a command")
+    state, rules = decision.state, decision.rules
+    name = rules.team_name(team)
+    com = rules.commands.get(command.command)
+    if com is None:
+        raise unknown("command", command.command, rules.commands)
+    if command.ally not in rules.allies:
+        raise unknown("ally", command.ally, rules.allies)
+    if command.ally not in rules.team_allies[team]:
+        raise Rejected(f"{rules.allies[command.ally].name} is not played by {name}")
+    cur = state.leads.get(com.id)
+    if cur in rules.team_allies[team]:
+        raise Rejected(f"{name} already leads {com.name} through {rules.allies[cur].name}")
+    if cur in rules.ally_team:
+        other = rules.ally_team[cur]
+        raise Rejected(f"{com.name} is led by {rules.allies[cur].name} ({rules.team_name(other)}); "
+                       f"{rules.team_name(other)} must hand it back first")
+    if state.lead_changed.get(com.id) == state.turn:
+        raise Rejected(f"the lead of {com.name} changed this turn already; try next turn")
+    team_obj = rules.teams[team]
+    free = team_obj.staff - state.used_staff(team)
+    if com.lead_staff > free:
+        raise Rejected(f"{name} has {free} staff officers free; leading {com.name} needs {com.lead_staff}")
+    decision.emit(ev.LeadTaken(team, com.id, command.ally, state.turn))
+    apply_effects(decision, com.lead_effects, (team,), f"{name} took the lead of {com.name}")
+    rebudget(decision, team, f"lead of {com.name}", strict=lambda short: (
+        f"{name} cannot afford to lead {com.name}: it costs {number(com.lead_cost)} {rules.budget.unit} a turn "
+        f"and leaves {number(short)} too little"))
+
+
+def hand_back(decision: Decision, command: cm.HandBack) -> None:
+    team = check_team(decision, command, "hand back a command")
+    state, rules = decision.state, decision.rules
+    name = rules.team_name(team)
+    com = rules.commands.get(command.command)
+    if com is None:
+        raise unknown("command", command.command, rules.commands)
+    if state.leads.get(com.id) not in rules.team_allies[team]:
+        raise Rejected(f"{name} does not lead {com.name}")
+    if state.lead_changed.get(com.id) == state.turn:
+        raise Rejected(f"the lead of {com.name} changed this turn already; hand it back next turn")
+    original = com.lead
+    to = original if original is not None and original not in rules.ally_team else None
+    decision.emit(ev.LeadHandedBack(team, com.id, to, state.turn))
+    apply_effects(decision, com.hand_back_effects, (team,), f"{name} handed back {com.name}")
+    rebudget(decision, team, f"handed back {com.name}")
+
+
+def answer(decision: Decision, command: cm.Answer) -> None:
+    team = check_team(decision, command, "answer a decision")
+    state, rules = decision.state, decision.rules
+    iid = command.inject
+    if (iid, team) in state.answers:
+        raise Rejected(f"{rules.team_name(team)} has already answered {iid!r} ({state.answers[(iid, team)][0]})")
+    opts = rules.options.get(iid)
+    if opts is not None and iid in state.fired and team in rules.targets[iid] and command.option in opts:
+        record_answer(decision, team, iid, command.option, default=False)  # the common case: a valid answer
+        return
+    inj = rules.injects.get(iid) or state.adhoc.get(iid)
+    if iid not in state.fired or not inj.options or team not in state.targets(iid):
+        raise Rejected(f"no decision {iid!r} is waiting for {rules.team_name(team)}")
+    if command.option not in (rules.options[iid] if iid in rules.options else [o.id for o in inj.options]):
+        options = [o.id for o in inj.options]
+        raise Rejected(f"{iid!r} has no option {command.option!r}{did_you_mean(command.option, options)}; "
+                       f"choose one of: {', '.join(options)}")
+    record_answer(decision, team, iid, command.option, default=False)
+
+
+def record_answer(decision: Decision, team: str, iid: str, option: str, default: bool) -> None:
+    decision.emit(ev.DecisionAnswered(team, iid, option, default))
+    rules = decision.rules
+    opts = rules.options.get(iid)
+    opt = opts[option] if opts is not None else next(o for o in decision.state.adhoc[iid].options if o.id == option)
+    if opt.effects:
+        apply_effects(decision, opt.effects, (team,), f"{rules.names[team]} chose {option!r} in {iid}")
+
+
+def argue(decision: Decision, command: cm.Argue) -> None:
+    team = check_team(decision, command, "argue an action")
+    if not command.action.strip():
+        raise Rejected("say what the team does (the action)")
+    mine = [a for a in decision.state.actions.values() if a.team == team]
+    waiting = sum(1 for a in mine if a.likelihood is None)
+    if waiting >= cm.MAX_OPEN_ACTIONS:
+        raise Rejected(f"{decision.rules.names[team]} has {waiting} argued actions waiting for the facilitator "
+                       f"(at most {cm.MAX_OPEN_ACTIONS}): argue more once some are adjudicated")
+    aid = _new_id(decision.state.actions, "action", team, mine)
+    decision.emit(ev.ActionArgued(aid, team, decision.state.turn, command.action, command.result, command.reasons))
+
+
+def submit(decision: Decision, command: cm.Submit) -> None:
+    team = check_team(decision, command, "submit")
+    decision.emit(ev.Submitted(team, decision.state.turn, forced=False))
