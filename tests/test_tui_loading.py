@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exercise import cli
+from exercise import services
 from exercise.journal import saves
 from exercise.packs import loader
 from exercise.packs.problems import Problems
@@ -60,7 +60,7 @@ async def test_the_loading_screen_holds_no_data_then_the_console_opens(folder):
 
 async def test_a_save_that_does_not_open_ends_the_app_with_the_reason(folder):
     (folder / saves.SCENARIO).write_text("{not json", "utf-8")
-    app = make_app(opener=lambda: cli._open_folder(folder), opening=folder.name)
+    app = make_app(opener=lambda: services.open_session(folder), opening=folder.name)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
             await pilot.pause(0.02)
