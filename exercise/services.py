@@ -142,6 +142,12 @@ def create_save(opened: OpenedScenario, saves_root: Path | str | None, name: str
     if opened.scenario is None:
         return SaveResult(None, error=opened.reason or f"{opened.name} has errors; "
                                                        "run `exercise validate` to see them.")
+    from exercise.engine.compiled import ScenarioError, rules_for
+
+    try:  # checked but not yet compiled (the start screen's list): fail here, not at the first command
+        rules_for(opened.scenario)
+    except ScenarioError as e:
+        return SaveResult(None, error=f"{opened.path}: {e}")
     try:
         session = Session.create(opened.scenario, opened.sources, saves.saves_dir(saves_root), name=name, seed=seed)
     except saves.SaveError as e:

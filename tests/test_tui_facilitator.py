@@ -243,7 +243,10 @@ async def test_start_screen_creates_and_resumes(tmp_path, monkeypatch):
         await pilot.pause()
         assert app2.screen.query_one("#saves", DataTable).row_count == 1
         app2.screen.action_resume()
-        await pilot.pause()
+        for _ in range(250):  # the save opens in a thread, behind the loading screen
+            await pilot.pause(0.02)
+            if app2.session is not None:
+                break
         assert app2.session.state.status == "running" and len(app2.session.records) == 1
     app2.session.close()
 
