@@ -6,17 +6,18 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from test_engine_support import DRILL, Game, drill
 
 from exercise.bots import POLICIES, allocation
-from exercise.engine.scenario_rules import rules_for
-from exercise.engine.rolls import Dice
+from exercise.cli.simulate import MIXED, simulate
 from exercise.dryrun.simulate import bot_turn, play, run_many, summarise
-from exercise.simulate_cli import POLICY_NAMES, simulate
-from test_engine_support import DRILL, Game, drill
+from exercise.engine.rolls import Dice
+from exercise.engine.scenario_rules import rules_for
 
 
 def test_cli_lists_every_policy():
-    assert set(POLICY_NAMES) == set(POLICIES)
+    policy = next(p for p in simulate.params if p.name == "policy")
+    assert list(policy.type.choices) == [MIXED, *POLICIES]
 
 
 def test_allocation_helper_gives_legal_splits():

@@ -329,8 +329,8 @@ async def test_timer_reaches_the_teams(served):
 
 def test_the_server_and_client_code_never_import_textual():
     """`serve --headless` runs on machines with no terminal: the network code draws nothing."""
-    assert_runs_without_textual("import exercise.net_cli, exercise.net.server, exercise.net.client, "
-                                "exercise.net.tokens, exercise.session, exercise.simulate_cli")
+    assert_runs_without_textual("import exercise.cli.net, exercise.net.server, exercise.net.client, "
+                                "exercise.net.tokens, exercise.session, exercise.cli.simulate")
 
 
 # -- cases found in review ------------------------------------------------------------------------

@@ -225,6 +225,8 @@ async def test_hot_seat_command_palette_lists_team_screens(session):
 
 
 async def test_start_screen_creates_and_resumes(tmp_path, monkeypatch):
+    from exercise.tui.facilitator import FacilitatorScreen
+
     monkeypatch.chdir(Path(__file__).parent / "fixtures" / "mini")
     app = make_app(saves_root=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -242,6 +244,10 @@ async def test_start_screen_creates_and_resumes(tmp_path, monkeypatch):
         await pilot.pause()
         assert app2.screen.query_one("#saves", DataTable).row_count == 1
         app2.screen.action_resume()
+        for _ in range(250):  # the save opens in a thread, behind the loading screen
+            await pilot.pause(0.02)
+            if isinstance(app2.screen, FacilitatorScreen) and app2.screen.query("#status"):
+                break
         await pilot.pause()
         assert app2.session.state.status == "running" and len(app2.session.records) == 1
     app2.session.close()

@@ -10,10 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def assert_runs_without_textual(code: str) -> None:
-    """Run `code` in a fresh interpreter; it must succeed and import no textual module."""
+def assert_runs_without(code: str, packages: tuple[str, ...]) -> None:
+    """Run `code` in a fresh interpreter; it must succeed and import none of `packages`
+    (dotted names: a package and its submodules)."""
     check = ("\nimport sys as _sys\n"
-             "_bad = sorted(m for m in _sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+             f"_bad = sorted(m for m in _sys.modules for p in {packages!r} if m == p or m.startswith(p + '.'))\n"
              "assert not _bad, _bad\n")
     r = subprocess.run([sys.executable, "-c", code + check], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def assert_runs_without_textual(code: str) -> None:
+    """Run `code` in a fresh interpreter; it must succeed and import no textual module."""
+    assert_runs_without(code, ("textual",))

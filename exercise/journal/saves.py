@@ -120,7 +120,7 @@ def copy_digest(body: dict) -> str:
 
 def write_scenario(folder: Path, scenario: model.Scenario, sources: dict[str, str]) -> str:
     """Write the scenario copy; returns its copy_digest (the journal's header records it too)."""
-    from exercise.packs.convert import unstructure
+    from exercise.convert import unstructure
 
     # Digest what a reader will load (JSON turns tuples into lists, keys into strings).
     body = json.loads(json.dumps({"format": FORMAT, "digest": sources_digest(sources), "sources": sources,
@@ -139,7 +139,7 @@ def scenario_changed(path: Path) -> str:
 
 
 def read_scenario(folder: Path) -> tuple[model.Scenario, dict]:
-    from exercise.packs.convert import structure
+    from exercise.convert import structure
 
     path = folder / SCENARIO
     try:

@@ -1,12 +1,13 @@
 """The start screen: pick a scenario (its briefing and teams shown), name the exercise,
-start it; or pick a saved exercise and resume it."""
+start it; or pick a saved exercise and resume it (opened behind the loading screen, as
+`exercise resume` does). Scenarios and saves are opened by exercise.services, like the CLI."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,10 +26,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from exercise.journal import saves
-from exercise.packs import loader
-from exercise.packs.problems import Problems
-from exercise.packs.validate import check_scenario
+from exercise import services
 from exercise.tui.text import md, plain, text
 
 
@@ -43,9 +41,9 @@ class StartScreen(Screen):
 
     def __init__(self, saves_root: Path | None, scenario: str | None = None):
         super().__init__()
-        self.root = saves.saves_dir(saves_root)
+        self.root = services.saves_dir(saves_root)
         self.wanted = scenario
-        self.loaded: dict[str, object] = {}
+        self.loaded: dict[str, services.OpenedScenario] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("exercise · start a tabletop exercise or resume one", id="status")
@@ -70,14 +68,13 @@ class StartScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        ids = loader.scenario_ids()
+        ids = services.scenario_ids()
         options = self.query_one("#scenarios", OptionList)
         for sid in ids:
-            loaded, _ = self._load(sid)
-            title = loaded.scenario.title if loaded is not None and loaded.scenario is not None else "(has errors)"
+            title = self._load(sid).title or "(has errors)"
             options.add_option(Option(Text.assemble(plain(title), "\n  ", (plain(sid), "dim")), id=sid))
         if self.wanted and self.wanted not in ids:
-            path = loader.find_scenario(self.wanted)
+            path = services.find_scenario(self.wanted)
             if path is not None and path.exists():
                 options.add_option(Option(text(path), id=str(path)))
                 ids.append(str(path))
@@ -86,12 +83,10 @@ class StartScreen(Screen):
             options.highlighted = ids.index(start)
         table = self.query_one("#saves", DataTable)
         table.add_columns("Save", "Scenario", "Turn", "Last activity (UTC)", "State")
-        try:
-            found = saves.list_saves(self.root)  # bad saves are rows too, named with the reason
-        except saves.SaveError as e:  # the saves folder itself is a file or unreadable
-            found = []
-            self.query_one("#saves-folder", Static).update(text(f"Saves folder: {e}"))
-        for s in found:
+        listed = services.list_saves(self.root)  # bad saves are rows too, named with the reason
+        if listed.error is not None:  # the saves folder itself is a file or unreadable
+            self.query_one("#saves-folder", Static).update(text(f"Saves folder: {listed.error}"))
+        for s in listed.saves:
             # Text cells: a save's names are shown as written, never parsed as markup
             table.add_row(*(text(c) for c in (s.id, s.scenario, f"{s.turn}/{s.turns}",
                                               s.last_activity.replace("+00:00", ""),
@@ -101,19 +96,15 @@ class StartScreen(Screen):
     def action_tab(self, tab: str) -> None:
         self.query_one("#start-tabs", TabbedContent).active = tab
 
-    def _load(self, sid: str):
-        if sid not in self.loaded:
-            problems = Problems()
-            path = loader.find_scenario(sid)
-            loaded = loader.load_scenario(path, problems) if path else None
-            if loaded is not None and loaded.scenario is not None:
-                check_scenario(loaded, problems)
-            self.loaded[sid] = (loaded, problems)
+    def _load(self, sid: str) -> services.OpenedScenario:
+        if sid not in self.loaded:  # checked, not compiled: listing stays quick
+            self.loaded[sid] = services.open_scenario(sid, compile=False)
         return self.loaded[sid]
 
     @on(OptionList.OptionHighlighted, "#scenarios")
     def show_scenario(self, event: OptionList.OptionHighlighted) -> None:
-        loaded, problems = self._load(event.option.id)
+        opened = self._load(event.option.id)
+        loaded, problems = opened.loaded, opened.problems
         page = self.query_one("#briefing", Markdown)
         if loaded is None or loaded.scenario is None or problems.errors:
             page.update("**This scenario has errors** and cannot be started:\n\n"
@@ -130,22 +121,20 @@ class StartScreen(Screen):
     @on(Button.Pressed, "#start")
     @on(Input.Submitted, "#name")
     def action_start(self) -> None:
-        from exercise.session import Session
-
         options = self.query_one("#scenarios", OptionList)
         if options.highlighted is None:
             self.notify("Pick a scenario first.", severity="warning")
             return
         sid = options.get_option_at_index(options.highlighted).id
-        loaded, problems = self._load(sid)
-        if loaded is None or loaded.scenario is None or problems.errors:
+        opened = self._load(sid)
+        if not opened.ok:
             self.notify(f"{sid} has errors; run `exercise validate` to see them.", severity="error", markup=False)
             return
         name = self.query_one("#name", Input).value.strip() or None
-        try:
-            session = Session.create(loaded.scenario, loaded.texts, self.root, name=name)
-        except saves.SaveError as e:  # nothing was left behind
-            self.notify(str(e), title="Cannot create the save", severity="error", markup=False)
+        created = services.create_save(opened, self.root, name=name)
+        session = created.session
+        if session is None:  # nothing was left behind
+            self.notify(created.error or "", title="Cannot create the save", severity="error", markup=False)
             return
         self.app.pop_screen()
         self.app.open_session(session)
@@ -182,15 +171,34 @@ class StartScreen(Screen):
     @on(Button.Pressed, "#resume")
     @on(DataTable.RowSelected, "#saves")
     def action_resume(self) -> None:
-        from exercise.session import Session
+        """Open the selected save in a thread behind the loading screen (the engine import
+        and the journal replay would freeze the screen), as `exercise resume` does."""
+        from exercise.tui.app import LoadingScreen
 
         folder = self._selected_save()
         if folder is None:
             return
+        self.app.push_screen(LoadingScreen(folder.name))
+        self._open_save(folder)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_save(self, folder: Path) -> None:
+        opened = services.open_save(folder)
+        if opened.session is not None:
+            import exercise.tui.facilitator  # noqa: F401 - its widgets too, before the loop needs them
         try:
-            session = Session.open(folder)
-        except saves.SaveError as e:
-            self.notify(str(e), title="Cannot resume", severity="error", timeout=15, markup=False)
+            self.app.call_from_thread(self._opened, opened)
+        except RuntimeError:  # the app quit meanwhile: let go of the journal
+            if opened.session is not None:
+                opened.session.close()
+
+    def _opened(self, opened: services.SaveResult) -> None:
+        from exercise.tui.app import LoadingScreen
+
+        if isinstance(self.app.screen, LoadingScreen):
+            self.app.pop_screen()
+        if opened.session is None:
+            self.notify(opened.error or "", title="Cannot resume", severity="error", timeout=15, markup=False)
             return
         self.app.pop_screen()
-        self.app.open_session(session)
+        self.app.open_session(opened.session)  # which shows opened.warnings, titled "Resumed"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from exercise.cli.common import DEFAULT_SCENARIO, SAVES_OPTION, new_session, open_session
+
 DEFAULT_PORT = 8765
 
 
@@ -69,8 +71,7 @@ def _ssl_server(certfile: Path | None, keyfile: Path | None):
               help="The certificate's private key, if not in --certfile.")
 @click.option("--name", help="Name of a new exercise (default: the scenario's title).")
 @click.option("--seed", type=int, default=None, help="Seed of the random rolls of a new exercise.")
-@click.option("--saves", "saves_root", type=click.Path(path_type=Path), default=None,
-              help="Folder of saved exercises (default: $EXERCISE_SAVES or ./saves).")
+@SAVES_OPTION
 def serve(scenario: str | None, resume_save: str | None, host: str, port: int, headless: bool,
           shown_url: str | None, certfile: Path | None, keyfile: Path | None, name: str | None,
           seed: int | None, saves_root: Path | None) -> None:
@@ -81,7 +82,6 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
     facilitator console. Prints each team's join command; the tokens are kept in the save
     folder, so after a restart with --resume the same commands work again.
     """
-    from exercise.cli import new_session, open_session
     from exercise.net.server import ExerciseServer
     from exercise.net.tokens import TokenError, load_or_create
 
@@ -93,7 +93,7 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
     if resume_save:
         session = open_session(resume_save, saves_root)
     else:
-        session = new_session(scenario or "deadline-2027", name, seed, saves_root)
+        session = new_session(scenario or DEFAULT_SCENARIO, name, seed, saves_root)
     try:
         try:
             tokens = load_or_create(session.folder, [t.id for t in session.scenario.teams])

@@ -12,42 +12,32 @@ from pathlib import Path
 
 import click
 
-
-def _saves_option(f):
-    from exercise.cli import SAVES_OPTION
-
-    return SAVES_OPTION(f)
+from exercise.cli.common import SAVES_OPTION, fail, save_folder
 
 
 def _record(save: str, saves_root: Path | None):
     """The save read for the debrief, or a one-line error and exit status 1."""
-    from exercise.cli import _save_folder
     from exercise.debrief.record import DebriefError, load
 
-    folder = _save_folder(save, saves_root)
+    folder = save_folder(save, saves_root)
     try:
         record = load(folder)
     except DebriefError as e:
-        _fail(str(e))
+        fail(str(e))
     if record.notice:
         click.echo(f"note: {record.notice}", err=True)
     return record
 
 
-def _fail(message: str):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
 @click.command()
 @click.argument("save")
-@_saves_option
+@SAVES_OPTION
 def debrief(save: str, saves_root: Path | None) -> None:
     """Open the debrief of SAVE: timeline, time travel by turn, charts, decisions,
     objectives and the outcome. Reads the save only (it may still be running)."""
     record = _record(save, saves_root)
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        _fail("the debrief screen needs a terminal; for a file use `exercise export SAVE --format md|html`")
+        fail("the debrief screen needs a terminal; for a file use `exercise export SAVE --format md|html`")
     from exercise.debrief.record import load
     from exercise.tui.debrief import make_debrief_app
 
@@ -61,10 +51,11 @@ def debrief(save: str, saves_root: Path | None) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="File to write (default: SAVE-aar.md or .html in this folder; - for standard output). "
                    "A device, FIFO or symlink there is never replaced: use - and a redirection.")
-@_saves_option
+@SAVES_OPTION
 def export(save: str, fmt: str, output: Path | None, saves_root: Path | None) -> None:
     """Write the after-action report (HSEEP AAR/IP shape) of SAVE."""
-    from exercise.debrief.export import export as write, render
+    from exercise.debrief.export import export as write
+    from exercise.debrief.export import render
     from exercise.debrief.record import DebriefError
 
     record = _record(save, saves_root)
@@ -74,7 +65,7 @@ def export(save: str, fmt: str, output: Path | None, saves_root: Path | None) ->
     try:
         path = write(record, fmt, output)
     except DebriefError as e:
-        _fail(str(e))
+        fail(str(e))
     click.echo(f"wrote {path}")
 
 
@@ -82,7 +73,7 @@ def export(save: str, fmt: str, output: Path | None, saves_root: Path | None) ->
 @click.argument("save")
 @click.option("--turn", "-t", type=int, required=True, help="Start the new exercise at the start of this turn.")
 @click.option("--name", help="Name of the new exercise (default: '<title> fork at turn N').")
-@_saves_option
+@SAVES_OPTION
 def fork(save: str, turn: int, name: str | None, saves_root: Path | None) -> None:
     """Start a new exercise from SAVE as it was at the start of turn N ("what if")."""
     from exercise.debrief.fork import fork as make
@@ -93,10 +84,8 @@ def fork(save: str, turn: int, name: str | None, saves_root: Path | None) -> Non
     try:
         forked = make(record, turn, saves.saves_dir(saves_root), name)
     except DebriefError as e:
-        _fail(str(e))
+        fail(str(e))
     click.echo(f"forked {record.id} at the start of turn {turn} ({forked.records} record(s) kept) "
                f"into {forked.folder}; state hash {forked.state_hash}")
     click.echo(f"continue it with `exercise resume {forked.folder}`")
 
-
-COMMANDS = (debrief, export, fork)

@@ -1,0 +1,98 @@
+"""What several command modules share: the --saves option, the terminal check, the console,
+and presenting exercise.services' results (a one-line error and an exit status, never a
+traceback). Light: importing it imports click and nothing of the engine or Textual."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+SAVES_OPTION = click.option(
+    "--saves", "saves_root", type=click.Path(path_type=Path), default=None,
+    help="Folder of saved exercises (default: $EXERCISE_SAVES or ./saves).")
+
+DEFAULT_SCENARIO = "deadline-2027"
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def has_terminal() -> bool:
+    return sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def no_terminal() -> NoReturn:
+    click.echo("the console needs a terminal; for scripts see `exercise --help` "
+               "(validate, simulate, saves, verify, resume --summary)", err=True)
+    sys.exit(2)
+
+
+def run_tui(session, saves_root: Path | None, scenario: str | None = None, opener=None,
+            opening: str = "the exercise") -> None:
+    """The console; with `opener`, the save is opened after the first frame (a loading
+    screen meanwhile) and a save that does not open ends it with the reason."""
+    if not has_terminal():
+        no_terminal()
+    from exercise.tui.app import make_app
+
+    app = make_app(session=session, saves_root=saves_root, scenario=scenario, opener=opener, opening=opening)
+    try:
+        app.run()
+    finally:
+        if app.session is not None:
+            app.session.close()
+    if app.open_error is not None:
+        fail(app.open_error)
+
+
+def load_scenario(name: str):
+    """The scenario (id or path) and its source texts, or its problems printed and exit 1."""
+    from exercise import services
+
+    opened = services.open_scenario(name)
+    if opened.scenario is None:
+        for p in opened.problems.sorted():
+            click.echo(str(p), err=True)
+        if opened.reason:
+            click.echo(opened.reason, err=True)
+        elif opened.path is not None and opened.path.is_file():
+            click.echo(f"{opened.path}: cannot simulate a scenario with errors; "
+                       f"see `exercise validate {opened.path}`", err=True)
+        sys.exit(1)
+    return opened
+
+
+def save_folder(name: str, saves_root: Path | None) -> Path:
+    """A save by id or path; a usage error naming what is there when there is none."""
+    from exercise import services
+    from exercise.journal.saves import SaveError
+
+    try:
+        return services.find_save(name, saves_root)
+    except SaveError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def new_session(scenario: str, name: str | None, seed: int | None, saves_root: Path | None):
+    """A new exercise of a scenario (id or path), or exit with its problems listed."""
+    from exercise import services
+
+    created = services.create_save(load_scenario(scenario), saves_root, name=name, seed=seed)
+    if created.session is None:
+        fail(created.error or "the save was not created")
+    return created.session
+
+
+def open_session(save: str, saves_root: Path | None):
+    """Open a save for resuming, or exit with the reason (never a traceback)."""
+    from exercise import services
+
+    opened = services.open_save(save_folder(save, saves_root))
+    if opened.session is None:
+        fail(opened.error or "the save did not open")
+    return opened.session
