@@ -62,7 +62,7 @@ def test_a_live_session_writes_the_shape_it_always_wrote(tmp_path, mini):
 
 
 def test_a_saved_dry_run_writes_records_like_a_session(tmp_path, mini):
-    from exercise.simulate_cli import _save_runs
+    from exercise.cli.simulate import _save_runs
 
     (folder,) = _save_runs(mini.scenario, mini.texts, 1, 7, "cautious", tmp_path)
     got = [log.decode(x.rstrip(b"\n")) for x in lines(Path(folder))]
