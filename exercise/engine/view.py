@@ -12,6 +12,7 @@ from __future__ import annotations
 from exercise import model
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.compiled import Rules
+from exercise.engine.rules import EPS
 from exercise.engine.events import to_dict
 from exercise.engine.state import State
 
@@ -177,9 +178,12 @@ def _private(s: State, r: Rules, team: str) -> dict:
             {"id": o.id, "item": o.item, "name": r.items[o.item].name, "quantity": o.quantity,
              "cost": o.cost, "placed": o.placed, "due": o.due, "status": o.status,
              "delivered": o.delivered, "backlog": o.backlog, "note": o.note,
-             "after_exercise": o.status in ("ordered", "draft") and o.due > r.turns}
+             "after_exercise": o.status in ("ordered", "draft") and o.due > r.turns,
+             **_cancel_preview(r, o)}
             for o in orders
         ],
+        "affordable": {i.id: _affordable(i, s.cash[team]) for i in r.scenario.items},
+        **_forces(s, r, team),
         "orders_hidden": hidden,
         "inbox": [_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid)],
         "pending": s.pending_decisions(team),
@@ -189,6 +193,58 @@ def _private(s: State, r: Rules, team: str) -> dict:
             for a in s.actions.values() if a.team == team
         ],
     }
+
+
+def _cancel_preview(r: Rules, o) -> dict:
+    """What cancelling the order now would return and lose, by the rules' own formula
+    (rules._cancel_order): a draft is withdrawn free, a binding order loses its item's
+    cancel penalty; None when it cannot be cancelled (delivered, cancelled, or placed
+    before the exercise)."""
+    if o.backlog or o.status not in ("draft", "ordered"):
+        return {"refund": None, "penalty": None}
+    refund = o.cost if o.status == "draft" else o.cost * (1 - r.items[o.item].cancel_penalty)
+    return {"refund": refund, "penalty": o.cost - refund}
+
+
+def _affordable(item: model.Item, cash: float) -> int:
+    """How many units the team's money buys (rules._order: cost * quantity <= money + EPS);
+    a free item is limited only by its most in one order."""
+    if item.cost <= 0:
+        return item.max_quantity
+    n = max(0, int((cash + EPS) // item.cost))
+    # the floor of a float division can miss by one either way: settle it by the rule's test
+    while item.cost * (n + 1) <= cash + EPS:
+        n += 1
+    while n and item.cost * n > cash + EPS:
+        n -= 1
+    return n
+
+
+def _forces(s: State, r: Rules, team: str) -> dict:
+    """The team's points per capability: assigned over all commands, and per command
+    here and elsewhere (summed in the scenario's order of commands)."""
+    mine: dict[str, list[tuple[str, float]]] = {c.id: [] for c in r.scenario.commands}
+    for (cid, tm, cap), v in s.assigned.items():
+        if tm == team and cid in mine:
+            mine[cid].append((cap, v))
+    assigned = {cap: 0.0 for cap in r.team_tracks}
+    for forces in mine.values():
+        for cap, v in forces:
+            assigned[cap] = assigned.get(cap, 0.0) + v
+    per_command = {}
+    for cid, forces in mine.items():
+        here: dict[str, float] = {}
+        for cap, v in forces:
+            here[cap] = here.get(cap, 0.0) + v
+        elsewhere: dict[str, float] = {}
+        for other, theirs in mine.items():
+            if other != cid:
+                for cap, v in theirs:
+                    elsewhere[cap] = elsewhere.get(cap, 0.0) + v
+        nonzero = [v for _, v in forces if v]
+        per_command[cid] = {"here": here, "elsewhere": elsewhere, "points": sum(nonzero),
+                            "capabilities": len(nonzero)}
+    return {"assigned": assigned, "forces": per_command}
 
 
 def _orders(s: State, team: str) -> tuple[list, int]:
