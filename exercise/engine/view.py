@@ -12,8 +12,8 @@ from __future__ import annotations
 from exercise import model
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.compiled import Rules
-from exercise.engine.rules import EPS
 from exercise.engine.events import to_dict
+from exercise.engine.rules import EPS
 from exercise.engine.state import State
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import DataTable, Static
@@ -41,13 +43,19 @@ def _cell_key(cell):
     return cell
 
 
-class TeamTab:
+if TYPE_CHECKING:  # for the type checker a tab is the widget it is mixed into
+    from textual.widget import Widget as _Mixin
+else:
+    _Mixin = object
+
+
+class TeamTab(_Mixin):
     """What a tab widget mixes in, first: `class InboxTab(TeamTab, Vertical)` (a mixin, not a
     Widget, so the tab keeps its container's default styles). The screen sets `view` (the
     team's player view, as plain data) and `narrow` (a narrow terminal clips columns more);
     the tab re-renders itself."""
 
-    view: var[dict | None] = var(None, always_update=True)
+    view: var[dict] = var(dict, always_update=True)  # {} until the screen sets it
     narrow: var[bool] = var(False)
 
     def __init__(self, link: Link, **kwargs) -> None:
@@ -118,6 +126,6 @@ class TeamTab:
         # A wide terminal shows every tab's keys in the screen's one order: the tab's own
         # shown bindings step aside there, and the screen's (relaying here) take the key.
         if self.screen.size.width >= WIDE and any(
-                b.action == action and b.show and not b.priority for b in self.BINDINGS):
+                isinstance(b, Binding) and b.action == action and b.show and not b.priority for b in self.BINDINGS):
             return False
         return True

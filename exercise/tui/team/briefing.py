@@ -27,7 +27,8 @@ class BriefingTab(TeamTab, VerticalScroll):
         parts.append(f"## {md(me['name'])}\n\n{me['briefing'] or '(no team briefing)'}")
         if me["objectives"]:
             parts.append("## Your objectives\n\n" + "\n".join(
-                f"- **{md(o['name'])}**" + (f": {o['description']}" if o["description"] else "") for o in me["objectives"]))
+                f"- **{md(o['name'])}**" + (f": {o['description']}" if o["description"] else "")
+                for o in me["objectives"]))
         parts.append(f"## The scenario: {md(v['scenario']['title'])}\n\n{v['scenario']['briefing']}")
         text = "\n\n".join(parts)
         if text != self._briefing:

@@ -48,7 +48,7 @@ class BudgetTab(TeamTab, VerticalScroll):
             turns = f"turn {e['first']}" if e["first"] == e["last"] else f"turns {e['first']}-{e['last']}"
             lines.append(f"\n{name}: {'+' if e['amount'] >= 0 else ''}{money(e['amount'])} {unit} ({turns})")
         self._show("tm-budget-summary", lines)
-        rows = []
+        rows: list[tuple[str, tuple]] = []
         for c in v["categories"]:
             mine = b["categories"].get(c["id"], {"share": 0.0, "amount": 0.0})
             rows.append((c["id"], (c["name"], pct(mine["share"]), f"{pct(c['min_share'])}-{pct(c['max_share'])}",

@@ -57,12 +57,13 @@ class CommandsTab(TeamTab, Vertical):
 
     @on(DataTable.RowHighlighted, "#tm-commands")
     def show_command_detail(self) -> None:
-        me = self.view["me"] if self.view else None
+        if not self.view:
+            return
+        me = self.view["me"]
         c = self._command(self._selected("tm-commands"))
         out = Text()
-        if me is not None:
-            out.append(f"Staff officers: {me['staff_used']} of {me['staff']} in use · "
-                       "a assigns forces, l takes the lead, g hands it back\n", style="italic")
+        out.append(f"Staff officers: {me['staff_used']} of {me['staff']} in use · "
+                   "a assigns forces, l takes the lead, g hands it back\n", style="italic")
         if c is not None:
             names = {a["id"]: a["name"] for a in self.view["allies"]}
             out.append(c["name"], style="bold")

@@ -35,7 +35,7 @@ class ProcurementTab(TeamTab, Vertical):
     def render_view(self) -> None:
         v, me = self.view, self.view["me"]
         unit = v["unit"]
-        rows = []
+        rows: list[tuple[str, tuple]] = []
         for item in v["catalogue"]:
             rows.append((item["id"], (clip(item["name"], self._w(28, 44)), money(item["cost"]),
                                       clip(item["origin"], 10),

@@ -83,9 +83,11 @@ def _relays() -> tuple[list[Binding], dict[str, str]]:
     """The screen's copies of the tabs' keys, so that each works from every tab: a shown one
     (in the footer on its tab, or on a wide terminal) and an unshown one; and which tab owns
     each action. enter (priority) is not relayed: elsewhere it belongs to the tables."""
-    bindings, owner = [], {}
+    bindings: list[Binding] = []
+    owner: dict[str, str] = {}
     for tab, _label, widget in TABS:
         for b in widget.BINDINGS:
+            assert isinstance(b, Binding)
             if b.priority or b.action in owner and owner[b.action] != tab:
                 continue  # the first tab with an action owns it (Tracks' assign is Commands')
             owner[b.action] = tab
@@ -174,7 +176,9 @@ class TeamScreen(Screen):
         return [self._tab_widget(tab) for tab, _label, _widget in TABS]
 
     def _tab_widget(self, tab: str) -> TeamTab:
-        return self.query_one(f"#{tab} > .tm-pane")
+        widget = self.query_one(f"#{tab} > .tm-pane")
+        assert isinstance(widget, TeamTab)
+        return widget
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
@@ -184,7 +188,7 @@ class TeamScreen(Screen):
                 tab = self._tab()
             except NoMatches:
                 return False
-            name = parameters[0]
+            name = str(parameters[0])
             return (self.size.width >= WIDE or tab == OWNER[name]
                     or hasattr(self._tab_widget(tab), f"action_{name}"))
         return True
@@ -217,7 +221,7 @@ class TeamScreen(Screen):
         self.render_status()
         narrow = self.size.width < NARROW
         for tab in self._tabs():
-            tab.set_reactive(TeamTab.narrow, narrow)  # rendered with the view, just below
+            tab.narrow = narrow
             tab.view = view
 
     def _show(self, static_id: str, content: Text | str) -> None:

@@ -35,7 +35,7 @@ class TracksTab(TeamTab, VerticalScroll):
 
     def render_view(self) -> None:
         v, me = self.view, self.view["me"]
-        rows = []
+        rows: list[tuple[str, tuple]] = []
         for t in v["team_tracks"]:
             value = t["values"].get(me["id"], 0.0)
             others = " · ".join(f"{self._team_name(team)} {val:.1f}" for team, val in t["values"].items()
