@@ -128,4 +128,4 @@ class TeamTab(_Mixin):
         if self.screen.size.width >= WIDE and any(
                 isinstance(b, Binding) and b.action == action and b.show and not b.priority for b in self.BINDINGS):
             return False
-        return True
+        return super().check_action(action, parameters)
