@@ -178,12 +178,9 @@ def _private(s: State, r: Rules, team: str) -> dict:
             {"id": o.id, "item": o.item, "name": r.items[o.item].name, "quantity": o.quantity,
              "cost": o.cost, "placed": o.placed, "due": o.due, "status": o.status,
              "delivered": o.delivered, "backlog": o.backlog, "note": o.note,
-             "after_exercise": o.status in ("ordered", "draft") and o.due > r.turns,
-             **_cancel_preview(r, o)}
+             "after_exercise": o.status in ("ordered", "draft") and o.due > r.turns}
             for o in orders
         ],
-        "affordable": {i.id: _affordable(i, s.cash[team]) for i in r.scenario.items},
-        **_forces(s, r, team),
         "orders_hidden": hidden,
         "inbox": [_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid)],
         "pending": s.pending_decisions(team),
@@ -273,7 +270,13 @@ def player_view(state: State, team_id: str) -> dict:
         raise KeyError(f"unknown team {team_id!r}")
     view = _common(state, r, team_id)
     view["team_tracks"] = _team_tracks(state, r, team_id)
-    view["me"] = _private(state, r, team_id)
+    view["me"] = me = _private(state, r, team_id)
+    # What the team's screen shows that takes the rules' arithmetic, computed here once (the
+    # player view only: the facilitator's view is digested into the state hash of saves).
+    for o in me["orders"]:
+        o.update(_cancel_preview(r, state.orders[o["id"]]))
+    me["affordable"] = {i.id: _affordable(i, state.cash[team_id]) for i in r.scenario.items}
+    me.update(_forces(state, r, team_id))
     v = state.verdict
     view["outcome"] = None if v is None else {
         "id": v.outcome, "name": v.name, "turn": v.turn, "early": v.early,
