@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -183,3 +184,91 @@ def test_visible_event_fields_exist():
     for table in (v._PUBLIC, v._OWN, v._SHARED):
         for kind, fields in table.items():
             assert set(fields) <= {a.name for a in attrs.fields(ev.EVENTS[kind])}, kind
+
+
+# -- what the team screen shows is computed here, once, by the rules' own arithmetic ----------
+def _cancel_outcome(g: Game, team: str, oid: str):
+    """What cancelling order `oid` now really does: (refund, penalty), or None if refused."""
+    try:
+        _, events = execute(g.s, cm.CancelOrder(team, team, oid))
+    except Rejected:
+        return None
+    (cancelled,) = [e for e in events if e.kind == "order_cancelled"]
+    return cancelled.refund, cancelled.penalty
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32), turn=st.integers(1, 4))
+def test_refund_preview_is_what_cancelling_refunds(seed, turn):
+    g = play_to(seed, turn, "deliberation")
+    if g.s.status != "running":
+        return
+    for team in TEAMS:
+        g.do(cm.Override("money", 50, "test", team=team))
+        try:  # a draft beside whatever the bots left (binding, delivered, before the exercise)
+            g.team(cm.PlaceOrder, team, item="sam", quantity=1)
+        except Rejected:
+            pass
+        for order in player_view(g.s, team)["me"]["orders"]:
+            outcome = _cancel_outcome(g, team, order["id"])
+            preview = None if order["refund"] is None else (order["refund"], order["penalty"])
+            assert preview == outcome, order
+
+
+@settings(max_examples=60, deadline=None)
+@given(money=st.one_of(st.floats(0, 40, allow_nan=False), st.integers(0, 40).map(lambda k: k * 0.1),
+                       st.integers(0, 12).map(lambda k: k * 3.3)))
+def test_affordable_quantity_is_the_largest_order_the_money_allows(money):
+    import attrs
+
+    items = tuple(attrs.evolve(i, max_quantity=10_000) for i in drill().items)  # only money limits it
+    g = Game(drill(items=items))
+    g.to(1, "deliberation")
+    g.do(cm.Override("money", money, "test", team="east"))
+    affordable = player_view(g.s, "east")["me"]["affordable"]
+    assert set(affordable) == {i.id for i in items}
+    for item in items:
+        n = affordable[item.id]
+        if n:
+            execute(g.s, cm.PlaceOrder("east", "east", item.id, n))  # accepted
+        g.reject(cm.PlaceOrder("east", "east", item.id, n + 1), "cannot order")
+
+
+def test_affordable_quantity_of_a_free_item_is_its_order_limit():
+    import attrs
+
+    items = tuple(attrs.evolve(i, cost=0.0) for i in drill().items)
+    g = Game(drill(items=items))
+    g.to(1, "deliberation")
+    assert player_view(g.s, "east")["me"]["affordable"] == {i.id: i.max_quantity for i in items}
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32), turn=st.integers(1, 4), amounts=st.lists(st.floats(0, 3), min_size=1, max_size=4))
+def test_forces_per_capability_are_the_sums_of_the_assignments(seed, turn, amounts):
+    g = play_to(seed, turn, "deliberation")
+    if g.s.status != "running":
+        return
+    commands = [c.id for c in g.scenario.commands]
+    for i, amount in enumerate(amounts):
+        try:
+            g.team(cm.Assign, "east", command=commands[i % len(commands)], capability="air", amount=amount)
+        except Rejected:
+            pass
+    for team in TEAMS:
+        me = player_view(g.s, team)["me"]
+        mine = [(cid, cap, v) for (cid, t, cap), v in g.s.assigned.items() if t == team]
+        caps = set(g.s.rules.team_tracks)
+        assert set(me["assigned"]) == caps
+        for cap in caps:
+            assert me["assigned"][cap] == pytest.approx(sum(v for _, c, v in mine if c == cap), abs=1e-9)
+        assert set(me["forces"]) == set(commands)
+        for cid in commands:
+            f = me["forces"][cid]
+            here = [(cap, v) for c, cap, v in mine if c == cid]
+            assert f["here"] == dict(here)
+            assert f["points"] == pytest.approx(sum(v for _, v in here if v), abs=1e-9)
+            assert f["capabilities"] == sum(1 for _, v in here if v)
+            for cap in caps:
+                assert f["elsewhere"].get(cap, 0.0) == pytest.approx(
+                    sum(v for c, k, v in mine if k == cap and c != cid), abs=1e-9)

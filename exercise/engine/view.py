@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from exercise import model
 from exercise.engine.commands import MAX_VIEW_CANCELLED
+from exercise.engine.decision import EPS
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.scenario_rules import ScenarioRules as Rules  # short name kept until the views are typed
 from exercise.engine.state import State
@@ -191,6 +192,58 @@ def _private(s: State, r: Rules, team: str) -> dict:
     }
 
 
+def _cancel_preview(r: Rules, o) -> dict:
+    """What cancelling the order now would return and lose, by the rules' own formula
+    (rules._cancel_order): a draft is withdrawn free, a binding order loses its item's
+    cancel penalty; None when it cannot be cancelled (delivered, cancelled, or placed
+    before the exercise)."""
+    if o.backlog or o.status not in ("draft", "ordered"):
+        return {"refund": None, "penalty": None}
+    refund = o.cost if o.status == "draft" else o.cost * (1 - r.items[o.item].cancel_penalty)
+    return {"refund": refund, "penalty": o.cost - refund}
+
+
+def _affordable(item: model.Item, cash: float) -> int:
+    """How many units the team's money buys (rules._order: cost * quantity <= money + EPS);
+    a free item is limited only by its most in one order."""
+    if item.cost <= 0:
+        return item.max_quantity
+    n = max(0, int((cash + EPS) // item.cost))
+    # the floor of a float division can miss by one either way: settle it by the rule's test
+    while item.cost * (n + 1) <= cash + EPS:
+        n += 1
+    while n and item.cost * n > cash + EPS:
+        n -= 1
+    return n
+
+
+def _forces(s: State, r: Rules, team: str) -> dict:
+    """The team's points per capability: assigned over all commands, and per command
+    here and elsewhere (summed in the scenario's order of commands)."""
+    mine: dict[str, list[tuple[str, float]]] = {c.id: [] for c in r.scenario.commands}
+    for (cid, tm, cap), v in s.assigned.items():
+        if tm == team and cid in mine:
+            mine[cid].append((cap, v))
+    assigned = {cap: 0.0 for cap in r.team_tracks}
+    for forces in mine.values():
+        for cap, v in forces:
+            assigned[cap] = assigned.get(cap, 0.0) + v
+    per_command = {}
+    for cid, forces in mine.items():
+        here: dict[str, float] = {}
+        for cap, v in forces:
+            here[cap] = here.get(cap, 0.0) + v
+        elsewhere: dict[str, float] = {}
+        for other, theirs in mine.items():
+            if other != cid:
+                for cap, v in theirs:
+                    elsewhere[cap] = elsewhere.get(cap, 0.0) + v
+        nonzero = [v for _, v in forces if v]
+        per_command[cid] = {"here": here, "elsewhere": elsewhere, "points": sum(nonzero),
+                            "capabilities": len(nonzero)}
+    return {"assigned": assigned, "forces": per_command}
+
+
 def _orders(s: State, team: str) -> tuple[list, int]:
     """The team's orders, but of the cancelled ones only the newest few (placing and
     withdrawing orders costs nothing, and every update carries the view); and how many
@@ -217,7 +270,13 @@ def player_view(state: State, team_id: str) -> dict:
         raise KeyError(f"unknown team {team_id!r}")
     view = _common(state, r, team_id)
     view["team_tracks"] = _team_tracks(state, r, team_id)
-    view["me"] = _private(state, r, team_id)
+    view["me"] = me = _private(state, r, team_id)
+    # What the team's screen shows that takes the rules' arithmetic, computed here once (the
+    # player view only: the facilitator's view is digested into the state hash of saves).
+    for o in me["orders"]:
+        o.update(_cancel_preview(r, state.orders[o["id"]]))
+    me["affordable"] = {i.id: _affordable(i, state.cash[team_id]) for i in r.scenario.items}
+    me.update(_forces(state, r, team_id))
     v = state.verdict
     view["outcome"] = None if v is None else {
         "id": v.outcome, "name": v.name, "turn": v.turn, "early": v.early,

@@ -1,0 +1,131 @@
+"""What every tab of the team console shares: the view it is given, the link it acts
+through, and tables and texts that only redraw when their content changed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import DataTable, Static
+
+from exercise.tui.team.format import not_now, short
+from exercise.tui.text import text
+
+WIDE = 160  # from this width the footer shows every key on every tab (the screen's, in one order)
+
+
+@dataclass(frozen=True)
+class Link:
+    """How a tab acts: `send` a command through the screen's port (True when the engine
+    accepted it and the view was refreshed; a refusal is notified), and ask how the port
+    is connected ("local" hot-seat, "connected", "reconnecting… (attempt 2)")."""
+
+    send: Callable[[object], Awaitable[bool]]
+    connection: Callable[[], str]
+
+
+class ShowTab(Message):
+    """A tab asks the screen to show another tab (and focus its table)."""
+
+    def __init__(self, tab: str) -> None:
+        super().__init__()
+        self.tab = tab
+
+
+def _cell_key(cell):
+    if isinstance(cell, Text):
+        return (cell.plain, str(cell.style), tuple(cell.spans))
+    return cell
+
+
+if TYPE_CHECKING:  # for the type checker a tab is the widget it is mixed into
+    from textual.widget import Widget as _Mixin
+else:
+    _Mixin = object
+
+
+class TeamTab(_Mixin):
+    """What a tab widget mixes in, first: `class InboxTab(TeamTab, Vertical)` (a mixin, not a
+    Widget, so the tab keeps its container's default styles). The screen sets `view` (the
+    team's player view, as plain data) and `narrow` (a narrow terminal clips columns more);
+    the tab re-renders itself."""
+
+    view: var[dict] = var(dict, always_update=True)  # {} until the screen sets it
+    narrow: var[bool] = var(False)
+
+    def __init__(self, link: Link, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.link = link
+        self._rows: dict[str, list] = {}
+        self._texts: dict[str, object] = {}
+
+    # -- rendering ------------------------------------------------------------------------
+    def watch_view(self) -> None:
+        if self.view:
+            self.render_view()
+
+    def watch_narrow(self) -> None:
+        if self.view:
+            self.render_view()  # columns clip differently
+
+    def render_view(self) -> None:
+        """Show `self.view` (called when it or the width class changes)."""
+        raise NotImplementedError
+
+    def _w(self, narrow: int, wide: int) -> int:
+        """A column's width in characters: narrow terminals clip more."""
+        return narrow if self.narrow else wide
+
+    def _fill(self, table_id: str, rows: list[tuple[str, tuple]]) -> None:
+        """Replace a table's rows if they changed, keeping the cursor on the same row."""
+        signature = [(k, tuple(_cell_key(c) for c in cells)) for k, cells in rows]
+        if self._rows.get(table_id) == signature:
+            return
+        self._rows[table_id] = signature
+        table = self.query_one(f"#{table_id}", DataTable)
+        before, row = self._selected(table_id), table.cursor_row
+        table.clear()
+        for key, cells in rows:  # a str cell would be parsed as markup
+            table.add_row(*(c if isinstance(c, Text) else text(c) for c in cells), key=key)
+        if rows:
+            keys = [k for k, _ in rows]
+            table.move_cursor(row=keys.index(before) if before in keys else min(max(row, 0), len(rows) - 1))
+
+    def _show(self, static_id: str, content: Text | str) -> None:
+        """Update a Static only when its text changed (an update costs a layout)."""
+        key = _cell_key(content)
+        if self._texts.get(static_id) != key:
+            self._texts[static_id] = key
+            self.query_one(f"#{static_id}", Static).update(content if isinstance(content, Text) else text(content))
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _team_name(self, team_id: str | None) -> str:
+        return next((short(t["name"]) for t in self.view["teams"] if t["id"] == team_id), team_id or "")
+
+    def _track_name(self, track_id: str) -> str:
+        return next((t["name"] for t in self.view["team_tracks"] if t["id"] == track_id), track_id)
+
+    # -- acting ---------------------------------------------------------------------------
+    def _me(self) -> str:
+        return self.view["me"]["id"]
+
+    def _warning(self) -> str:
+        return not_now(self.view, self.link.connection())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A wide terminal shows every tab's keys in the screen's one order: the tab's own
+        # shown bindings step aside there, and the screen's (relaying here) take the key.
+        if self.screen.size.width >= WIDE and any(
+                isinstance(b, Binding) and b.action == action and b.show and not b.priority for b in self.BINDINGS):
+            return False
+        return super().check_action(action, parameters)

@@ -1,0 +1,52 @@
+"""5 Tracks: the team's capabilities (and what it assigned of them) and the world's tracks."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from exercise.tui.team.base import TeamTab
+from exercise.tui.team.format import clip, num
+
+
+class TracksTab(TeamTab, VerticalScroll):
+    BINDINGS = [Binding("a", "assign", "Assign")]
+
+    class AssignCapability(Message):
+        """Assign forces of this capability to the command selected in the Commands tab."""
+
+        def __init__(self, capability: str | None) -> None:
+            super().__init__()
+            self.capability = capability
+
+    def compose(self) -> ComposeResult:
+        yield Static("Your capabilities (a assigns them to a command)", classes="tm-section")
+        yield DataTable(id="tm-team-tracks", cursor_type="row", zebra_stripes=True)
+        yield Static("The world", classes="tm-section")
+        yield DataTable(id="tm-world-tracks", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one("#tm-team-tracks", DataTable).add_columns("Capability", "Yours", "Band", "Assigned",
+                                                                 "Other teams")
+        self.query_one("#tm-world-tracks", DataTable).add_columns("Track", "Value", "Band", "Scale")
+
+    def render_view(self) -> None:
+        v, me = self.view, self.view["me"]
+        rows: list[tuple[str, tuple]] = []
+        for t in v["team_tracks"]:
+            value = t["values"].get(me["id"], 0.0)
+            others = " · ".join(f"{self._team_name(team)} {val:.1f}" for team, val in t["values"].items()
+                                if team != me["id"])
+            rows.append((t["id"], (clip(t["name"], 34), f"{value:.1f}", clip(t["bands"].get(me["id"], ""), 28),
+                                   num(me["assigned"].get(t["id"], 0.0)), "(private)" if t["private"] else others)))
+        self._fill("tm-team-tracks", rows)
+        rows = [(t["id"], (clip(t["name"], 34), f"{t['value']:.1f}", clip(t["band"], 44),
+                           f"{num(t['min'])}-{num(t['max'])}"))
+                for t in v["tracks"]]
+        self._fill("tm-world-tracks", rows)
+
+    def action_assign(self) -> None:
+        self.post_message(self.AssignCapability(self._selected("tm-team-tracks")))

@@ -1,0 +1,103 @@
+"""Which keys the team console offers where, and that each works from every tab.
+
+The tabs own their keys; the screen relays them from the other tabs. These tests pin the
+behaviour from before the console was split into one widget per tab: the footer's order
+on a wide terminal, a tab's keys in the footer while the tab bar has the focus, a key
+pressed on another tab, and Tracks' own assign (it offers the selected capability).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Select, Tabs
+
+from exercise.engine import commands as cm
+from exercise.packs import loader
+from exercise.packs.problems import Problems
+from exercise.session import Session
+from exercise.tui.app import make_app
+from exercise.tui.modals import FormModal
+from exercise.tui.team import TeamScreen
+
+MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
+EVERY_KEY = ["Read", "Argue", "Budget split", "Spending", "Order", "Withdraw/cancel", "Assign", "Take lead",
+             "Hand back", "Submit", "Back", "Help", "Quit"]
+
+
+@pytest.fixture
+def session(tmp_path):
+    loaded = loader.load_scenario(MINI, Problems())
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    yield s
+    s.close()
+
+
+async def until(pilot, cond, tries: int = 40):
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause()
+    assert cond(), "the screen never got there"
+
+
+async def open_team(pilot, app) -> TeamScreen:
+    app.show_team("east")
+    await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
+    return app.screen
+
+
+def footer(screen) -> list[str]:
+    return [b.binding.description for b in screen.active_bindings.values() if b.binding.show]
+
+
+async def test_a_wide_footer_shows_every_key_in_one_order_on_every_tab(session):
+    app = make_app(session=session)
+    app.animation_level = "none"
+    async with app.run_test(size=(200, 40)) as pilot:
+        screen = await open_team(pilot, app)
+        assert footer(screen) == ["Answer", *EVERY_KEY]
+        for tab in "23456":
+            await pilot.press(tab)
+            await pilot.pause()
+            assert footer(screen) == EVERY_KEY, tab
+
+
+async def test_the_footer_shows_the_tabs_keys_while_the_tab_bar_has_the_focus(session):
+    app = make_app(session=session)
+    app.animation_level = "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot, app)
+        await pilot.press("3")
+        screen.query_one(Tabs).focus()
+        await pilot.pause()
+        assert footer(screen) == ["Order", "Withdraw/cancel", "Submit", "Back", "Help", "Quit"]
+
+
+async def test_a_tabs_key_works_from_another_tab(session):
+    app = make_app(session=session)
+    app.animation_level = "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot, app)
+        screen.query_one("#tm-catalogue", DataTable).move_cursor(row=1)
+        await pilot.press("o")  # on the Inbox: orders the item selected in Procurement
+        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        assert app.screen.title_text == f"Order: {session.scenario.items[1].name}"
+
+
+@pytest.mark.parametrize("width", [80, 200])  # on a wide terminal the screen's copy of the key acts
+async def test_assign_on_the_tracks_tab_offers_the_selected_capability(session, width):
+    tracks = [t.id for t in session.scenario.tracks if t.scope == "team"]
+    app = make_app(session=session)
+    app.animation_level = "none"
+    async with app.run_test(size=(width, 30)) as pilot:
+        screen = await open_team(pilot, app)
+        await pilot.press("5")
+        screen.query_one("#tm-team-tracks", DataTable).move_cursor(row=len(tracks) - 1)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        assert app.screen.query_one("#f-capability", Select).value == tracks[-1]
