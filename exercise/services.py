@@ -22,7 +22,7 @@ import attrs
 if TYPE_CHECKING:
     from exercise import model
     from exercise.journal.saves import SaveInfo
-    from exercise.journal.verify import Verdict
+    from exercise.verify import Verdict
     from exercise.packs.loader import Loaded
     from exercise.packs.problems import Problems
     from exercise.session import Session
@@ -189,7 +189,7 @@ def open_session(folder: Path) -> Session:
 
 def verify_save(folder: Path, cut_at_damage: bool = False) -> Verdict:
     """Replay a save's journal; the verdict's lines say what was found (and cut)."""
-    from exercise.journal.verify import verify
+    from exercise.verify import verify
 
     return verify(folder, cut_at_damage)
 

@@ -281,7 +281,7 @@ def test_a_save_open_in_another_process_is_not_resumed_twice_nor_repaired(tmp_pa
     import sys
 
     from exercise.engine import commands as cm
-    from exercise.journal.verify import verify
+    from exercise.verify import verify
     from exercise.packs import loader
     from exercise.packs.problems import Problems
     from exercise.session import Session

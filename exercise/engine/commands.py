@@ -11,7 +11,7 @@ person can act on it; a rejected command changes nothing.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 import attrs
 
@@ -36,6 +36,7 @@ class Rejected(Exception):
         self.reason = reason
 
 
+@dataclass_transform(frozen_default=True)  # so a type checker knows each command's fields
 def _cmd(kind: str):
     def wrap(cls):
         cls = attrs.frozen(cls)
