@@ -51,8 +51,9 @@ class LoadingScreen(Screen):
 class ExerciseApp(BaseApp):
     TITLE = "exercise"
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True,
+                tooltip="quit: everything is already saved; exercise resume continues"),
     ]
 
     def __init__(self, session=None, saves_root: Path | None = None, scenario: str | None = None,

@@ -49,10 +49,10 @@ class ShowTab(Message):
 class Panel:
     """Mixed into a widget: one part of the facilitator view.
 
-    KEYS are the panel's keys. They are bound on the screen (see `screen_binding`), not on
-    the widget: every key works, and is shown in the footer, whichever tab is open (a key
-    of a hidden tab brings it forward), as the console always did. The `?` help lists
-    them under HELP_HEADING.
+    KEYS are the panel's keys and its `action_*` methods carry them out. They are bound on
+    the screen (see `delegate_keys`), not on the widget: every key works, and is shown in
+    the footer, whichever tab is open (a key of a hidden tab brings it forward), as the
+    console always did. The `?` help lists them under HELP_HEADING.
     """
 
     TAB: ClassVar[str] = ""  # the TabPane it lives in
@@ -67,13 +67,28 @@ class Panel:
 
     @classmethod
     def screen_binding(cls, action: str) -> Binding:
-        """The screen's binding for this panel's key `action`: it runs on the panel."""
-        b = next(b for b in cls.KEYS if b.action == action)
-        return Binding(b.key, f"panel('{cls.PANEL_ID}', '{b.action}')", b.description, show=b.show,
-                       key_display=b.key_display, priority=b.priority, tooltip=b.tooltip)
+        """This panel's binding for `action`, for the screen's BINDINGS (see `delegate_keys`)."""
+        return next(b for b in cls.KEYS if b.action == action)
 
     PANEL_ID: ClassVar[str] = ""  # the widget's id on the screen
 
     def on_its_tab(self) -> bool:
         tabs = self.query_ancestor(TabbedContent)  # type: ignore[attr-defined]
         return tabs.active == self.query_ancestor(TabPane).id  # type: ignore[attr-defined]
+
+
+def delegate_keys(screen_class: type, panels: tuple[type[Panel], ...]) -> None:
+    """Give the screen an `action_<name>` for each panel key, carried out by that panel.
+
+    The screen's bindings (and the command palette, and callers of `screen.action_note()`)
+    then name the actions as before; the code lives in the panel that owns it."""
+    for panel in panels:
+        for b in panel.KEYS:
+            name = f"action_{b.action}"
+
+            def act(self, panel=panel, name=name):
+                return getattr(self.query_one(panel), name)()
+
+            act.__name__ = act.__qualname__ = name
+            act.__doc__ = f"{b.tooltip or b.description} ({panel.__name__})"
+            setattr(screen_class, name, act)

@@ -23,7 +23,7 @@ from exercise.tui.facilitator.actions import ActionsPanel
 from exercise.tui.facilitator.injects import InjectsPanel
 from exercise.tui.facilitator.log import LogPanel
 from exercise.tui.facilitator.notes import NotesPanel
-from exercise.tui.facilitator.panel import Panel, ShowTab
+from exercise.tui.facilitator.panel import Panel, ShowTab, delegate_keys
 from exercise.tui.facilitator.teams import CapabilitiesPanel, TeamsPanel
 from exercise.tui.facilitator.world import WorldPanel
 from exercise.tui.keyhelp import KeyHelp, _class_bindings
@@ -98,7 +98,8 @@ Everything you do is written to the save folder before the screen shows it.
 
     @classmethod
     def help_groups(cls):
-        own = [b for b in _class_bindings(cls) if b.description and not b.action.startswith("panel(")]
+        theirs = {id(b) for p in PANELS for b in p.KEYS}
+        own = [b for b in _class_bindings(cls) if b.description and id(b) not in theirs]
         return [("", own)] + [(p.HELP_HEADING, p.KEYS) for p in PANELS]
 
     # -- layout -------------------------------------------------------------------------
@@ -176,10 +177,6 @@ Everything you do is written to the save folder before the screen shows it.
     def run_command(self, command) -> bool:
         return self.app.run_command(command)
 
-    async def action_panel(self, panel: str, action: str) -> None:
-        """A panel's key, pressed on any tab: the panel acts."""
-        await self.query_one(f"#{panel}").run_action(action)
-
     @on(ShowTab)
     def _show_tab(self, message: ShowTab) -> None:
         self.action_tab(message.tab)
@@ -254,3 +251,6 @@ Everything you do is written to the save folder before the screen shows it.
         from exercise.tui.debrief import DebriefScreen
 
         self.app.push_screen(DebriefScreen(from_session(self.session), reload=lambda: from_session(self.session)))
+
+
+delegate_keys(FacilitatorScreen, PANELS)  # action_fire, action_note...: carried out by their panel
