@@ -10,7 +10,8 @@ Pure Python: no Textual, no I/O.
 
 from __future__ import annotations
 
-from typing import Callable, Generic, Iterable, Iterator, ParamSpec
+from collections.abc import Callable, Iterable, Iterator
+from typing import Generic, ParamSpec
 
 P = ParamSpec("P")
 
@@ -49,7 +50,7 @@ class Listeners(Generic[P]):
                 if self.on_error is not None:
                     self.on_error(callback, e)
 
-    def __iadd__(self, callbacks: Iterable[Callable[P, object]]) -> "Listeners[P]":
+    def __iadd__(self, callbacks: Iterable[Callable[P, object]]) -> Listeners[P]:
         for callback in callbacks:
             self.add(callback)
         return self

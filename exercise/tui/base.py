@@ -9,7 +9,7 @@ text changes; they do not ask the app).
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
 from textual.reactive import reactive

@@ -9,7 +9,7 @@ description) or its description. The tab keys 1..N become one row.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.binding import Binding
 
