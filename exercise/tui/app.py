@@ -20,7 +20,6 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Center, Middle
-from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
@@ -70,9 +69,6 @@ class ExerciseApp(BaseApp):
         self.clock = clock
         self.timer_deadline: float | None = None
         self._timer_warned = False
-
-    # "3/5 teams online" when served, else "": the status bar watches it
-    connections: reactive[str] = reactive("", init=False)
 
     async def on_mount(self) -> None:
         if self.server is not None:  # on this app's loop: the console and the network share the Session

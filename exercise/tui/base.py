@@ -33,6 +33,7 @@ class BaseApp(App):
     TIMED = True  # reads the turn timer once a second (the debrief has none)
 
     timer: reactive[str] = reactive("", init=False)  # the turn timer's text, "" for none
+    connections: reactive[str] = reactive("", init=False)  # "3/5 teams online" when served, else ""
 
     def on_mount(self) -> None:
         if self.TIMED:

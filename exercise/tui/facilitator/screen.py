@@ -161,7 +161,7 @@ Everything you do is written to the save folder before the screen shows it.
         timer = self.app.timer
         if timer:
             bits.append(timer)
-        online = getattr(self.app, "connections", "")  # the console's; a bare app has none
+        online = self.app.connections
         if online:
             bits.append(online)
         if view["paused"]:
