@@ -23,10 +23,8 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
-from exercise.tui.base import BaseApp, timer_label
+from exercise.tui.base import BaseApp
 from exercise.tui.text import markup_safe, md, plain, text
-
-__all__ = ["ExerciseApp", "LoadingScreen", "make_app", "timer_label"]  # timer_label: from here before tui.base
 
 
 class LoadingScreen(Screen):
