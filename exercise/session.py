@@ -21,6 +21,7 @@ from exercise.journal import saves
 from exercise.journal.log import Journal, JournalError
 from exercise.journal.records import CommandRecord, Header, RecordError, command_record, structure, to_json
 from exercise.journal.turnlog import render_turn
+from exercise.listeners import Listeners, describe
 
 Listener = Callable[["Session", object, list], None]
 
@@ -36,8 +37,9 @@ class Session:
         self.records = records  # every command record, in order (turn logs and the debrief use them)
         self.notices = notices  # what resuming had to say (recovery, changed scenario files)
         self.header = header
-        self.listeners: list[Listener] = []
         self.problems: list[str] = []  # failures after a command was saved (derived files, views)
+        # one broken view must not undo a saved command: its failure is a problem, the others still hear
+        self.listeners: Listeners[[Session, object, list]] = Listeners(lambda listener, e: self.problems.append(describe(listener, e)))
 
     # -- creating and opening ---------------------------------------------------------
     @classmethod
@@ -164,11 +166,7 @@ class Session:
             self._after(before, events)
         except OSError as e:
             self.problems.append(f"could not write the turn log or meta ({e}); they are rebuilt on resume")
-        for listener in list(self.listeners):
-            try:
-                listener(self, command, events)
-            except Exception as e:  # noqa: BLE001 - one broken view must not undo a saved command
-                self.problems.append(f"{getattr(listener, '__qualname__', listener)}: {type(e).__name__}: {e}")
+        self.listeners.emit(self, command, events)
         return events
 
     def _after(self, before, events) -> None:

@@ -17,6 +17,7 @@ from typing import Callable
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from exercise.listeners import Listeners
 from exercise.net import protocol as p
 
 ANSWER_TIMEOUT = 30.0
@@ -46,22 +47,21 @@ class Client:
         self.connections = 0  # how many times it has connected
         self._ws = None
         self._ready = asyncio.Event()
-        self._listeners: list[Callable[[], None]] = []
+        # a broken screen must not end the connection loop: its failure is the last error
+        self._listeners: Listeners[[]] = Listeners(self._listener_failed)
         self._pending: dict[str, tuple[dict, asyncio.Future]] = {}
         self._closed = False
         self._slot = float("-inf")  # when the next command may be sent (see _pace)
 
     # -- watching -------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
-        self._listeners.append(callback)
-        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+        return self._listeners.add(callback)
+
+    def _listener_failed(self, callback, e: Exception) -> None:
+        self.last_error = f"a listener failed: {type(e).__name__}: {e}"
 
     def _changed(self) -> None:
-        for cb in list(self._listeners):
-            try:
-                cb()
-            except Exception as e:  # noqa: BLE001 - a broken screen must not end the connection loop
-                self.last_error = f"a listener failed: {type(e).__name__}: {e}"
+        self._listeners.emit()
 
     def _set_status(self, status: str) -> None:
         if status != self.status:

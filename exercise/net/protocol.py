@@ -106,7 +106,7 @@ def parse(text: str | bytes) -> dict:
     if not isinstance(msg, dict):
         raise ProtocolError("a message must be a JSON object")
     kind = msg.get("type")
-    if kind not in CLIENT_TYPES:
+    if not isinstance(kind, str) or kind not in CLIENT_TYPES:  # a list or a dict is not hashable
         raise ProtocolError(f"unknown message type {str(kind)[:30]!r}; expected one of {', '.join(CLIENT_TYPES)}")
     CLIENT_TYPES[kind](msg)
     return msg

@@ -22,6 +22,7 @@ from websockets.exceptions import ConnectionClosed
 
 from exercise import engine
 from exercise.journal.log import JournalError
+from exercise.listeners import Listeners
 from exercise.net import protocol as p
 from exercise.net.tokens import Tokens
 
@@ -157,7 +158,9 @@ class ExerciseServer:
         self.log = lambda msg: out(printable(msg, MAX_LOG_LINE))  # network strings end up in it
         self.clock = clock
         self.connections: set[Connection] = set()
-        self.on_connections: Callable[[], None] | None = None  # the console shows who is connected
+        # told when a terminal connects or leaves (the console shows who is connected)
+        self.connection_listeners: Listeners[[]] = Listeners(
+            lambda listener, e: self.log(f"connection display failed: {e}"))
         self._server = None
         self._stopping = False
         self._timer_deadline: float | None = None
@@ -196,8 +199,7 @@ class ExerciseServer:
             self.bind()
         _more_open_files()
         self._stopping = False
-        if self._on_events not in self.session.listeners:
-            self.session.listeners.append(self._on_events)
+        self.session.listeners.add(self._on_events)
         self._server = await serve(self._handle, sock=self._sock, max_size=p.MAX_MESSAGE, ssl=self.ssl,
                                    compression=None, ping_interval=10, ping_timeout=20, max_queue=4,
                                    open_timeout=OPEN_TIMEOUT, close_timeout=2, logger=_quiet_logger())
@@ -220,8 +222,7 @@ class ExerciseServer:
                 pass
             self._server = None
         self._sock = None  # closed with the server; start() binds the same port again
-        if self._on_events in self.session.listeners:
-            self.session.listeners.remove(self._on_events)
+        self.session.listeners.remove(self._on_events)
 
     def connected(self) -> dict[str, int]:
         """How many connections each team (and the facilitator) has now."""
@@ -421,11 +422,7 @@ class ExerciseServer:
         return {"ok": True, "seq": len(self.session.records)}
 
     def _connections_changed(self) -> None:
-        if self.on_connections is not None:
-            try:
-                self.on_connections()
-            except Exception as e:  # noqa: BLE001
-                self.log(f"connection display failed: {e}")
+        self.connection_listeners.emit()
 
 
 async def _refuse(ws, reason: str, code: int = p.CLOSE_POLICY) -> None:

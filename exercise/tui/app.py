@@ -17,48 +17,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
+from exercise.tui.base import BaseApp
 from exercise.tui.text import markup_safe, md, plain, text
-
-HELP = """\
-**The facilitator console** runs the exercise. Keys are shown in the footer; every action
-is also in the command palette (**ctrl+p**). The mouse works too.
-
-| key | what it does |
-|---|---|
-| n | next phase: start, deliver injects, close deliberation (asks before forcing), adjudicate, next turn |
-| t | switch to a team's screen (hot-seat); **escape** comes back |
-| 1-5 | tabs: overview, injects, actions, log, notes |
-| f / h / r / k / d | fire / hold / release / skip / delay the selected inject (Injects tab) |
-| v | read the selected inject in full |
-| a | write and fire an ad-hoc inject now |
-| j | adjudicate an argued action (likelihood, roll, rationale) |
-| o | override a value, with a rationale |
-| m | add a note or observation (tags, inject, P/S/M/U rating of an objective) |
-| p | pause / resume |
-| T | set the turn timer (teams see it; when it runs out you are told, nothing advances) |
-| e | end the exercise now (asks for a reason) and show the outcome |
-| D | the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome (`exercise debrief SAVE`) |
-| u | reopen the selected team's turn (a submit by mistake): its orders of this turn become drafts |
-| c | team terminals: who is connected, and each team's join command (`exercise serve`) |
-| ? | this help |
-| ctrl+q | quit: everything is already saved; `exercise resume` continues |
-
-**A turn**: briefing, injects (delivered when you press n), deliberation (teams decide and
-submit), adjudication (deliveries, decay, rolls), summary. Teams act only in deliberation.
-
-**Team screens** show only what that team may see. Keys there: enter answers the selected
-decision, b sets the budget split, o orders the selected catalogue item, x withdraws or
-cancels an order, l / g take or hand back a command lead, a assigns forces, u argues an
-action, s submits the team's orders.
-
-Everything you do is written to the save folder before the screen shows it.
-"""
 
 
 class LoadingScreen(Screen):
@@ -79,12 +45,12 @@ class LoadingScreen(Screen):
             yield LoadingIndicator(id="loading-indicator")
 
 
-class ExerciseApp(App):
-    CSS_PATH = ["app.tcss", "team.tcss"]
+class ExerciseApp(BaseApp):
     TITLE = "exercise"
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True,
+                tooltip="quit: everything is already saved; exercise resume continues"),
     ]
 
     def __init__(self, session=None, saves_root: Path | None = None, scenario: str | None = None,
@@ -102,14 +68,10 @@ class ExerciseApp(App):
         self.timer_deadline: float | None = None
         self._timer_warned = False
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = True) -> None:
-        """Every notification is plain text: they quote teams, packs, saves and the server."""
-        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
-
     async def on_mount(self) -> None:
         if self.server is not None:  # on this app's loop: the console and the network share the Session
             self.server.log = lambda msg: self.log.info(msg)
+            self.server.connection_listeners.add(self._connections_changed)
             await self.server.start()
         if self.session is not None:
             self.open_session(self.session)
@@ -126,7 +88,8 @@ class ExerciseApp(App):
 
         self.session = session
         self.sub_title = plain(session.meta.title)
-        session.listeners.append(self._session_changed)
+        session.listeners.add(self._session_changed)
+        self._connections_changed()
         self.push_screen(FacilitatorScreen(session))
         for notice in session.notices:
             self.notify(notice, title="Resumed", timeout=10, markup=False)
@@ -195,35 +158,32 @@ class ExerciseApp(App):
 
         self.push_screen(TeamScreen(LocalTeamPort(self.session, team), hot_seat=True))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Keys and how a turn works", self.action_help)
+    def extra_commands(self) -> Iterable[SystemCommand]:
         if self.session is not None:
             for t in self.session.scenario.teams:
                 # the palette parses titles as markup: the pack's team name is escaped
                 yield SystemCommand(f"Team screen: {markup_safe(t.name)}",
                                     f"Hot-seat: show only what {markup_safe(t.name)} may see",
                                     lambda team=t.id: self.show_team(team))
-        for binding in screen.active_bindings.values():
-            b = binding.binding
-            if b.action.startswith("tab(") or b.key in ("question_mark",) or not b.description:
-                continue
-            yield SystemCommand(b.description, f"key: {b.key_display or b.key}",
-                                lambda node=binding.node, action=b.action: self.run_action(action, node))
 
-    def action_help(self) -> None:
-        from exercise.tui.modals import TextModal
+    def default_help(self) -> tuple[str, str]:
+        """The start and loading screens show the console's help (what is coming)."""
+        from exercise.tui.facilitator import FacilitatorScreen
 
-        self.push_screen(TextModal("Help", HELP))
+        return FacilitatorScreen.HELP_TITLE, FacilitatorScreen.help_markdown(self)
 
     async def on_unmount(self) -> None:
         if self.server is not None:
+            self.server.connection_listeners.remove(self._connections_changed)
             await self.server.stop()
 
     # -- served over the network ------------------------------------------------------------
+    def _connections_changed(self) -> None:
+        self.connections = self.connections_text()
+
     def connections_text(self) -> str:
         """For the status bar: how many team terminals are connected."""
-        if self.server is None:
+        if self.server is None or self.session is None:
             return ""
         counts = self.server.connected()
         teams = sum(1 for t in self.session.scenario.teams if counts.get(t.id))
@@ -253,13 +213,20 @@ class ExerciseApp(App):
         self._timer_warned = False
         if self.server is not None:
             self.server.set_timer(minutes * 60 if minutes else None)
+        self.tick()
 
     def _session_changed(self, session, command, events) -> None:
         if self.timer_deadline is not None and session.state.status == "ended":
             self.set_timer_minutes(0)  # no turn left to time (and the teams are told)
 
-    def timer_text(self) -> str:
-        return timer_label(None if self.timer_deadline is None else self.timer_deadline - self.clock())
+    def timer_left(self) -> float | None:
+        return None if self.timer_deadline is None else self.timer_deadline - self.clock()
+
+    def tick(self) -> None:
+        super().tick()
+        if self.timer_expired():
+            self.notify("The turn timer has run out. Advance when the room is ready.", title="Time",
+                        severity="warning", timeout=8)
 
     def timer_expired(self) -> bool:
         """True once, when the timer runs out."""
@@ -267,15 +234,6 @@ class ExerciseApp(App):
             return False
         self._timer_warned = True
         return True
-
-
-def timer_label(left: float | None) -> str:
-    """The turn timer as every console shows it: seconds left, or None for no timer."""
-    if left is None:
-        return ""
-    if left <= 0:
-        return "time is up"
-    return f"{int(left) // 60:02d}:{int(left) % 60:02d} left"
 
 
 def make_app(session=None, saves_root: Path | None = None, scenario: str | None = None, clock=time.monotonic,

@@ -27,24 +27,18 @@ from exercise.debrief import tables as tb
 from exercise.debrief.plot import braille, num, sparkline
 from exercise.debrief.record import Record
 from exercise.debrief.report import build, short
+from exercise.tui.base import BaseApp
+from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.text import plain, safe, text
 
-HELP = """\
-**The debrief** looks back at an exercise; it never changes the save.
+HELP_INTRO = """\
+**The debrief** looks back at an exercise; it never changes the save. The turn keys move
+the timeline, the state and the charts; decisions, objectives and the outcome cover the
+whole exercise. On the Charts tab, up / down pick the series drawn large.
+"""
 
-| key | what it does |
-|---|---|
-| left / p | the turn before (timeline, state and charts follow; decisions, objectives and the outcome cover the whole exercise) |
-| right / n | the turn after |
-| home / end | before the start / the last turn |
-| g | go to a turn |
-| 1-6 | tabs: timeline, state, charts, decisions, objectives, outcome |
-| a | timeline: every event, or only what matters (no phases, track values, submissions) |
-| up / down | charts: pick the series drawn large |
-| r | read the exercise again: a running one has moved on since the debrief opened |
-| escape | back (or quit when the debrief was opened from the command line) |
-
+HELP_OUTRO = """\
 **State** is the facilitator's view at the end of the turn in view. **Objectives** gathers
 the notes' P/S/M/U ratings: P and S (or a `strength` tag) are strengths, M and U (or an
 `improvement` tag) areas for improvement. `exercise export SAVE --format html` writes all of
@@ -59,18 +53,25 @@ def cells(*values) -> list[Text]:
     return [text(v) for v in values]
 
 
-class DebriefScreen(Screen):
+class DebriefScreen(KeyHelp, Screen):
     CSS_PATH = "debrief.tcss"
+    HELP_TITLE = "Debrief help"
+    HELP_INTRO = HELP_INTRO
+    HELP_OUTRO = HELP_OUTRO
     BINDINGS = [
-        Binding("left,p", "turn(-1)", "Turn before", priority=True),
-        Binding("right,n", "turn(1)", "Turn after", priority=True),
-        Binding("home", "jump('first')", "Start", show=False),
-        Binding("end", "jump('last')", "Last turn", show=False),
-        Binding("g", "goto", "Go to turn"),
-        Binding("a", "all_events", "All events"),
-        Binding("r", "reload", "Refresh", show=False),  # in the help; the footer is full at 80 columns
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("escape", "back", "Back"),
+        Binding("left,p", "turn(-1)", "Turn before", priority=True, tooltip="the turn before"),
+        Binding("right,n", "turn(1)", "Turn after", priority=True, tooltip="the turn after"),
+        Binding("home", "jump('first')", "Start", show=False, tooltip="before the start"),
+        Binding("end", "jump('last')", "Last turn", show=False, tooltip="the last turn"),
+        Binding("g", "goto", "Go to turn", tooltip="go to a turn"),
+        Binding("a", "all_events", "All events",
+                tooltip="timeline: every event, or only what matters (no phases, track values, submissions)"),
+        # in the help; the footer is full at 80 columns
+        Binding("r", "reload", "Refresh", show=False,
+                tooltip="read the exercise again: a running one has moved on since the debrief opened"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+        Binding("escape", "back", "Back",
+                tooltip="back (or quit when the debrief was opened from the command line)"),
         Binding("1", "tab('timeline')", "Timeline", show=False),
         Binding("2", "tab('state')", "State", show=False),
         Binding("3", "tab('charts')", "Charts", show=False),
@@ -351,7 +352,7 @@ class DebriefScreen(Screen):
         self.notify("Timeline: every event" if self.all_events else "Timeline: what matters (press a for every event)")
 
     def action_help(self) -> None:
-        self.app.push_screen(TextModal("Debrief help", HELP))
+        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown()))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
@@ -360,17 +361,29 @@ class DebriefScreen(Screen):
             self.app.exit()
 
 
-def make_debrief_app(record: Record, saves_root: Path | None = None,
-                     reload: Callable[[], Record] | None = None):
+class DebriefApp(BaseApp):
     """`exercise debrief SAVE`: the app opened straight on a save's debrief."""
-    from exercise.tui.app import ExerciseApp
 
-    class DebriefApp(ExerciseApp):
-        def on_mount(self, event) -> None:
-            event.prevent_default()  # not the start screen: the debrief
-            self.sub_title = plain(record.title)
-            self.push_screen(DebriefScreen(record, reload))
-            if record.notice:
-                self.notify(record.notice, title="Read up to a torn line", timeout=10, markup=False)
+    TITLE = "exercise"
+    TIMED = False  # nothing to time: the debrief looks back
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
 
-    return DebriefApp(saves_root=saves_root)
+    def __init__(self, record: Record, reload: Callable[[], Record] | None = None):
+        super().__init__()
+        self.record = record
+        self.reload = reload
+
+    def on_mount(self) -> None:
+        self.sub_title = plain(self.record.title)
+        self.push_screen(DebriefScreen(self.record, self.reload))
+        if self.record.notice:
+            self.notify(self.record.notice, title="Read up to a torn line", timeout=10, markup=False)
+
+
+def make_debrief_app(record: Record, saves_root: Path | None = None,
+                     reload: Callable[[], Record] | None = None) -> DebriefApp:
+    """`exercise debrief SAVE` (saves_root: kept for callers; the debrief opens no other save)."""
+    return DebriefApp(record, reload)

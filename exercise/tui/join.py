@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from exercise.net.client import Client, RemoteTeamPort
-from exercise.tui.app import timer_label
+from exercise.tui.base import BaseApp
 from exercise.tui.text import plain, text
 
 
@@ -40,8 +40,7 @@ class ConnectingScreen(Screen):
             "The console opens as soon as the facilitator's machine answers. ctrl+q quits."))
 
 
-class JoinApp(App):
-    CSS_PATH = ["app.tcss", "team.tcss"]
+class JoinApp(BaseApp):
     TITLE = "exercise join"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
@@ -54,16 +53,12 @@ class JoinApp(App):
         self._opened = False
         self._connecting: ConnectingScreen | None = None
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = True) -> None:
-        """Every notification is plain text: they quote teams, packs, saves and the server."""
-        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
-
     def on_mount(self) -> None:
         self.sub_title = plain(self.client.url)
         self._connecting = ConnectingScreen(self.client, self.team)
         self.push_screen(self._connecting)
         self.client.subscribe(self._client_changed)
+        self.client.subscribe(self.tick)  # the server set or stopped the timer
         self._task = asyncio.create_task(self.client.run())
 
     def _client_changed(self) -> None:
@@ -84,8 +79,8 @@ class JoinApp(App):
         elif not self._opened and self._connecting is not None and self._connecting.is_mounted:
             self._connecting.show()
 
-    def timer_text(self) -> str:
-        return timer_label(self.client.timer_left())  # the server says when it stops
+    def timer_left(self) -> float | None:
+        return self.client.timer_left()  # the server says when it stops
 
     async def on_unmount(self) -> None:
         await self.client.close()

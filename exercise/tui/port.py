@@ -51,5 +51,4 @@ class LocalTeamPort:
         def listener(session, command, events):
             callback()
 
-        self.session.listeners.append(listener)
-        return lambda: self.session.listeners.remove(listener) if listener in self.session.listeners else None
+        return self.session.listeners.add(listener)

@@ -1,0 +1,157 @@
+"""The injects: fired, due, held and in reserve; fire, hold, release, skip, delay, read, ad hoc."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from exercise.engine import commands as cm
+from exercise.tui.facilitator.panel import Panel, ShowTab, cells, selected_key, short, team_options
+from exercise.tui.modals import Field, FormModal, TextModal
+from exercise.tui.text import md
+
+
+class InjectsPanel(Panel, Vertical):
+    """The Injects tab: the table, the selected inject's detail, and the inject controls."""
+
+    TAB = "injects"
+    PANEL_ID = "injects-panel"
+    HELP_HEADING = "Injects (f, h, r, k, d and v act on the inject selected in the Injects tab)"
+    KEYS = [
+        Binding("f", "fire", "Fire", tooltip="fire the selected inject now"),
+        Binding("a", "adhoc", "Ad-hoc inject", tooltip="write and fire an ad-hoc inject now"),
+        Binding("h", "hold", "Hold", show=False, tooltip="hold the selected inject (it is not delivered)"),
+        Binding("r", "release", "Release", show=False, tooltip="release a held inject"),
+        Binding("k", "skip", "Skip", show=False, tooltip="skip the selected inject"),
+        Binding("d", "delay", "Delay", show=False, tooltip="delay the selected inject by some turns"),
+        Binding("v", "view_inject", "Read inject", show=False, tooltip="read the selected inject in full"),
+    ]
+
+    def __init__(self, session):
+        super().__init__(id=self.PANEL_ID)
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="inject-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="inject-detail")
+
+    def show(self, view: dict) -> None:
+        super().show(view)
+        table = self.query_one("#inject-table", DataTable)
+        if not table.columns:
+            table.add_columns("Inject", "To", "Status", "Sev")
+        keep = table.cursor_row
+        table.clear()
+        teams = {t["id"]: short(t["name"]) for t in view["teams"]}
+        order = {"reserve": 2}
+        rows = sorted(view["injects"], key=lambda i: (
+            1 if i["fired"] else 0, order.get(i["status"], 0), i["fired"] or 0))
+        for i in rows:
+            to = ", ".join(teams.get(t, t) for t in i["to"])
+            status = i["status"]
+            style = "dim" if i["fired"] else ("bold" if i["reserve"] else "")
+            table.add_row(Text(i["title"][:40], style=style), *cells(to[:20], status[:20], i["severity"][:4]),
+                          key=i["id"])
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self.show_inject_detail()
+
+    def selected(self) -> str | None:
+        return selected_key(self.query_one("#inject-table", DataTable))
+
+    def _inject(self) -> dict | None:
+        iid = self.selected()
+        return next((i for i in self.view["injects"] if i["id"] == iid), None)
+
+    @on(DataTable.RowHighlighted, "#inject-table")
+    def show_inject_detail(self) -> None:
+        inj = self._inject()
+        detail = self.query_one("#inject-detail", Static)
+        if inj is None:
+            detail.update(Text())
+            return
+        out = Text.assemble((inj["title"], "bold"), f"  from {inj['from']} via {inj['channel']} · {inj['status']}")
+        if inj["synopsis"]:
+            out.append("\n" + inj["synopsis"])
+        if inj["options"]:
+            out.append("\nOptions: " + "; ".join(o["label"] + (" (default)" if o["default"] else "")
+                                                 for o in inj["options"]))
+        if inj["expected"]:
+            out.append("\nExpected: " + "; ".join(inj["expected"]))
+        if inj["notes"]:
+            out.append(f"\nNotes: {inj['notes']}", style="italic")
+        if inj["answers"]:
+            out.append("\nAnswers: " + ", ".join(f"{t}: {o}" for t, o in inj["answers"].items()))
+        detail.update(out)
+
+    # -- acting -------------------------------------------------------------------------
+    def _inject_or_warn(self) -> str | None:
+        iid = self.selected()
+        if iid is None or not self.on_its_tab():
+            self.post_message(ShowTab(self.TAB))
+            self.notify("Select an inject in the Injects tab, then press the key again.")
+            return None
+        return iid
+
+    def _on_selected_inject(self, command_class) -> None:
+        iid = self._inject_or_warn()
+        if iid:
+            self.app.run_command(command_class(iid))
+
+    def action_fire(self) -> None:
+        self._on_selected_inject(cm.FireInject)
+
+    def action_hold(self) -> None:
+        self._on_selected_inject(cm.HoldInject)
+
+    def action_release(self) -> None:
+        self._on_selected_inject(cm.ReleaseInject)
+
+    def action_skip(self) -> None:
+        self._on_selected_inject(cm.SkipInject)
+
+    @work
+    async def action_delay(self) -> None:
+        iid = self._inject_or_warn()
+        if not iid:
+            return
+        form = await self.app.push_screen_wait(FormModal(
+            "Delay inject", [Field("turns", "Turns to delay", "integer", default=1, minimum=1, maximum=20)], "Delay"))
+        if form:
+            self.app.run_command(cm.DelayInject(iid, form["turns"]))
+
+    def action_view_inject(self) -> None:
+        inj = self._inject()
+        if inj:
+            body = f"*From {md(inj['from'])}, via {md(inj['channel'])}*\n\n{inj['text'] or inj['synopsis']}"
+            if inj["notes"]:
+                body += f"\n\n---\n\n**Facilitator notes:** {md(inj['notes'])}"
+            if inj["source"]:
+                body += f"\n\n**Grounded in:** {md(inj['source'])}"
+            self.app.push_screen(TextModal(inj["title"], body))
+
+    @work
+    async def action_adhoc(self) -> None:
+        sc = self.session.scenario
+        form = await self.app.push_screen_wait(FormModal("Write and fire an inject now", [
+            Field("title", "Title"),
+            Field("to", "To", "select", team_options(sc) + (("Facilitator only", "facilitator"),), default="all"),
+            Field("text", "Text the teams read", "multiline", required=False),
+            Field("track", "Effect: track", "select", tuple((t.name, t.id) for t in sc.tracks), required=False),
+            Field("add", "Effect: amount to add", "number", required=False,
+                  help="For a team track the effect applies to each team it is sent to."),
+        ], "Fire"))
+        if not form:
+            return
+        effects = ()
+        if form["track"] and form["add"] is not None:
+            track = next(t for t in sc.tracks if t.id == form["track"])
+            effect = {"track": form["track"], "add": form["add"]}
+            if track.scope == "team":
+                effect["team"] = "self"
+            effects = (effect,)
+        self.app.run_command(cm.FireAdHoc(form["title"], form["text"] or "", (form["to"],), effects))

@@ -1,0 +1,64 @@
+"""The facilitator's notes and observations (tags, inject, P/S/M/U rating of an objective)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from exercise.engine import commands as cm
+from exercise.model import RATINGS
+from exercise.tui.facilitator.panel import Panel, cells
+from exercise.tui.modals import Field, FormModal
+
+
+class NotesPanel(Panel, DataTable):
+    """The Notes tab: one row per note; writing one."""
+
+    TAB = "notes"
+    PANEL_ID = "note-table"
+    HELP_HEADING = "Notes"
+    KEYS = [
+        Binding("m", "note", "Note",
+                tooltip="add a note or observation (tags, inject, P/S/M/U rating of an objective)"),
+    ]
+
+    def __init__(self, session):
+        super().__init__(id=self.PANEL_ID, cursor_type="row")
+        self.session = session
+
+    def show(self, view: dict) -> None:
+        super().show(view)
+        if not self.columns:
+            self.add_columns("Turn", "Phase", "Note", "Objective")
+        self.clear()
+        for n in view["notes"]:
+            obj = f"{n['objective']}: {n['rating']}" if n.get("objective") else ""
+            self.add_row(*cells(n["turn"], n["phase"], n["text"][:60], obj))
+
+    @work
+    async def action_note(self) -> None:
+        sc = self.session.scenario
+        injects = tuple((i["title"][:40], i["id"]) for i in self.view["injects"] if i["fired"])
+        form: dict = {}
+        problem = ""
+        while True:  # a form to fix comes back as it was typed: an observation is never lost
+            form = await self.app.push_screen_wait(FormModal("Note or observation", [
+                Field("text", "Observation", "multiline", default=form.get("text")),
+                Field("tags", "Tags (comma separated)", required=False, default=form.get("tags")),
+                Field("inject", "About inject", "select", injects, required=False, default=form.get("inject")),
+                Field("objective", "Rates objective", "select",
+                      tuple((o.name, o.id) for o in sc.all_objectives()), required=False,
+                      default=form.get("objective")),
+                Field("rating", "Rating", "select", (("P: performed without challenges", "P"),
+                      ("S: with some challenges", "S"), ("M: with major challenges", "M"),
+                      ("U: unable to be performed", "U")), required=False, default=form.get("rating")),
+            ], "Save note", intro=problem))
+            if not form:
+                return
+            if (form["objective"] is None) == (form["rating"] is None):
+                break
+            problem = "A rating needs both an objective and a rating (P/S/M/U): choose both, or neither."
+        tags = tuple(t.strip() for t in (form["tags"] or "").split(",") if t.strip())
+        assert form["rating"] in (None, *RATINGS)
+        self.app.run_command(cm.AddNote(form["text"], tags, form["inject"], form["objective"], form["rating"]))

@@ -1,0 +1,256 @@
+"""The facilitator screen: the panels in their tabs, the status line and the turn flow.
+
+It renders the facilitator view and turns keys into engine commands; the rules live in
+the engine. Every command goes through the Session (journal first) before the screen
+changes, so what is on screen is on disk. When the Session says something changed, the
+screen computes the view once and shows it to every panel; the app's `timer` and
+`connections` reactives are watched for the status line.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from exercise import engine
+from exercise.engine import commands as cm
+from exercise.tui.facilitator.actions import ActionsPanel
+from exercise.tui.facilitator.injects import InjectsPanel
+from exercise.tui.facilitator.log import LogPanel
+from exercise.tui.facilitator.notes import NotesPanel
+from exercise.tui.facilitator.panel import Panel, ShowTab, delegate_keys
+from exercise.tui.facilitator.teams import CapabilitiesPanel, TeamsPanel
+from exercise.tui.facilitator.world import WorldPanel
+from exercise.tui.keyhelp import KeyHelp, _class_bindings
+from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
+from exercise.tui.text import md, plain, plain_tree
+
+PANELS: tuple[type[Panel], ...] = (InjectsPanel, ActionsPanel, TeamsPanel, WorldPanel, NotesPanel)
+FOCUS = {"overview": "#teams", "injects": "#inject-table", "actions": "#action-table", "log": "#event-log",
+         "notes": "#note-table"}  # the widget a tab's keys (arrows, enter) go to
+
+
+class StatusBar(Static):
+    """Exercise, turn, phase, timer and pause, on one line."""
+
+
+class FacilitatorScreen(KeyHelp, Screen):
+    """Overview, injects, adjudication, log and notes of the running exercise."""
+
+    HELP_TITLE = "Help"
+    HELP_INTRO = """\
+**The facilitator console** runs the exercise. Keys are shown in the footer; every action
+is also in the command palette (**ctrl+p**). The mouse works too. Every key works on every
+tab: a key that acts on a tab's selection brings that tab forward.
+"""
+    HELP_OUTRO = """\
+**A turn**: briefing, injects (delivered when you press n), deliberation (teams decide and
+submit), adjudication (deliveries, decay, rolls), summary. Teams act only in deliberation.
+
+**Team screens** (t) show only what that team may see; **?** there lists their keys.
+
+Everything you do is written to the save folder before the screen shows it.
+"""
+
+    # In the footer's order; a panel's keys are its own (see Panel.screen_binding).
+    BINDINGS = [
+        Binding("n", "advance", "Next phase",
+                tooltip="next phase: start, deliver injects, close deliberation (asks before forcing), "
+                        "adjudicate, next turn"),
+        Binding("t", "team", "Team screen", tooltip="switch to a team's screen (hot-seat); escape comes back"),
+        InjectsPanel.screen_binding("fire"),
+        InjectsPanel.screen_binding("adhoc"),
+        InjectsPanel.screen_binding("hold"),
+        InjectsPanel.screen_binding("release"),
+        InjectsPanel.screen_binding("skip"),
+        InjectsPanel.screen_binding("delay"),
+        ActionsPanel.screen_binding("adjudicate"),
+        WorldPanel.screen_binding("override"),
+        NotesPanel.screen_binding("note"),
+        Binding("p", "pause", "Pause/resume", tooltip="pause / resume"),
+        Binding("T", "timer", "Timer", show=False,
+                tooltip="set the turn timer (teams see it; when it runs out you are told, nothing advances)"),
+        Binding("e", "end", "End", show=False,
+                tooltip="end the exercise now (asks for a reason) and show the outcome"),
+        InjectsPanel.screen_binding("view_inject"),
+        Binding("D", "debrief", "Debrief", show=False,
+                tooltip="the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome "
+                        "(also: exercise debrief SAVE)"),
+        Binding("c", "app.connections", "Terminals", show=False,
+                tooltip="team terminals: who is connected, and each team's join command (exercise serve)"),
+        TeamsPanel.screen_binding("reopen"),
+        Binding("1", "tab('overview')", "Overview", show=False),
+        Binding("2", "tab('injects')", "Injects", show=False),
+        Binding("3", "tab('actions')", "Actions", show=False),
+        Binding("4", "tab('log')", "Log", show=False),
+        Binding("5", "tab('notes')", "Notes", show=False),
+    ]
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+        self.view: dict = {}
+
+    @classmethod
+    def help_groups(cls):
+        theirs = {id(b) for p in PANELS for b in p.KEYS}
+        own = [b for b in _class_bindings(cls) if b.description and id(b) not in theirs]
+        return [("", own)] + [(p.HELP_HEADING, p.KEYS) for p in PANELS]
+
+    # -- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with TabbedContent(initial="overview", id="tabs"):
+            with TabPane("1 Overview", id="overview"):
+                # A grid when wide (teams and capabilities left, world right); a column
+                # when narrow (teams, world, capabilities), see app.tcss.
+                with VerticalScroll(id="overview-body"):
+                    yield TeamsPanel(self.session)
+                    yield WorldPanel(self.session)
+                    yield CapabilitiesPanel(self.session)
+            with TabPane("2 Injects", id="injects"):
+                yield InjectsPanel(self.session)
+            with TabPane("3 Actions", id="actions"):
+                yield ActionsPanel(self.session)
+            with TabPane("4 Log", id="log"):
+                yield LogPanel(self.session)
+            with TabPane("5 Notes", id="notes"):
+                yield NotesPanel(self.session)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.session.listeners.add(self._changed)
+        self.refresh_all()
+        # told, not asked: the app's clock and the server's connections update these
+        self.watch(self.app, "timer", lambda: self.render_status(), init=False)
+        self.watch(self.app, "connections", lambda: self.render_status(), init=False)
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < 110, "narrow")
+
+    def on_unmount(self) -> None:
+        self.session.listeners.remove(self._changed)
+
+    def _changed(self, session, command, events) -> None:
+        self.refresh_all()
+
+    # -- rendering ----------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        view = plain_tree(engine.facilitator_view(self.session.state))  # no control character reaches the terminal
+        self.view = view
+        self.render_status(view)
+        for panel in self.walk_children(with_self=False):  # each panel renders its part
+            if isinstance(panel, Panel):
+                panel.show(view)
+
+    def render_status(self, view: dict | None = None) -> None:
+        view = view or self.view
+        if view["status"] == "ready":
+            where = "not started: press n to start"
+        elif view["status"] == "ended":
+            out = view.get("outcome") or {}
+            where = f"ENDED: {out.get('name', '')}"
+        else:
+            where = f"Turn {view['turn']}/{view['turns']} {view['turn_label']} · {view['phase_name']}"
+        bits = [plain(self.session.meta.title), where]
+        timer = self.app.timer
+        if timer:
+            bits.append(timer)
+        online = self.app.connections
+        if online:
+            bits.append(online)
+        if view["paused"]:
+            bits.append("PAUSED")
+        self.query_one("#status", StatusBar).update(Text(" · ".join(bits)))  # Text: never markup
+        self.set_class(view["paused"], "paused")
+
+    def tick(self) -> None:
+        """Read the clock now (the app does it every second; tests move their clock)."""
+        self.app.tick()
+
+    # -- acting -------------------------------------------------------------------------
+    def run_command(self, command) -> bool:
+        return self.app.run_command(command)
+
+    @on(ShowTab)
+    def _show_tab(self, message: ShowTab) -> None:
+        self.action_tab(message.tab)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+        # the keys (arrows, f/h/j...) act on that tab's table, not on the one left behind
+        self.query_one(FOCUS[tab]).focus()
+
+    @work
+    async def action_advance(self) -> None:
+        view = self.view
+        if view["status"] == "ready":
+            self.run_command(cm.Start())
+            return
+        if view["status"] == "ended":
+            self.notify("The exercise has ended. Press e to read the outcome.")
+            return
+        if view["phase"] == "deliberation":
+            missing = [t["name"] for t in view["teams"] if not t["submitted"]]
+            if missing:
+                pending = sum(len(view["teams_private"][t["id"]]["pending"]) for t in view["teams"])
+                body = ("Not submitted: " + ", ".join(missing) + ".\n"
+                        f"Their unsubmitted orders are withdrawn and {pending} open decision(s) take their default.")
+                if await self.app.push_screen_wait(ConfirmModal("Force the advance?", body, "Force")):
+                    self.run_command(cm.Advance(force=True))
+                return
+        last = view["turn"] == view["turns"] and view["phase"] == "summary"
+        if last and not await self.app.push_screen_wait(
+                ConfirmModal("End the exercise?", "This is the last turn: advancing ends the exercise and "
+                             "judges the outcome.", "End")):
+            return
+        if self.run_command(cm.Advance()) and self.session.state.status == "ended":
+            self.show_outcome()
+
+    def action_team(self) -> None:
+        self.app.action_pick_team()
+
+    def action_pause(self) -> None:
+        self.run_command(cm.Resume() if self.view["paused"] else cm.Pause())
+
+    @work
+    async def action_timer(self) -> None:
+        phase = next((p for p in self.session.scenario.phases if p.id == self.view["phase"]), None)
+        form = await self.app.push_screen_wait(FormModal("Turn timer", [
+            Field("minutes", "Minutes (0 to stop the timer)", "number", default=(phase.minutes if phase else 0) or 15,
+                  minimum=0, maximum=600)], "Start"))
+        if form is not None:
+            self.app.set_timer_minutes(form["minutes"])  # the status follows the app's `timer`
+
+    @work
+    async def action_end(self) -> None:
+        if self.view["status"] == "ended":
+            self.show_outcome()
+            return
+        form = await self.app.push_screen_wait(FormModal(
+            "End the exercise now?", [Field("reason", "Why end early (recorded)", required=False)], "End exercise",
+            intro="The outcome is judged now, on the current values."))
+        if form is not None and self.run_command(cm.End(form["reason"] or "")):
+            self.show_outcome()
+
+    def show_outcome(self) -> None:
+        out = engine.facilitator_view(self.session.state).get("outcome")
+        if out:
+            self.app.push_screen(TextModal(f"Outcome: {plain(out['name'])}",
+                                           f"{out.get('text', '')}\n\n**Why:** {md(out['reason'])}\n\n"
+                                           "Press **D** for the debrief: the exercise turn by turn."))
+
+    def action_debrief(self) -> None:
+        """Look back at the exercise so far (read only), e.g. once it has ended."""
+        from exercise.debrief.record import from_session
+        from exercise.tui.debrief import DebriefScreen
+
+        self.app.push_screen(DebriefScreen(from_session(self.session), reload=lambda: from_session(self.session)))
+
+
+delegate_keys(FacilitatorScreen, PANELS)  # action_fire, action_note...: carried out by their panel

@@ -1,0 +1,85 @@
+"""The world tracks (value, band, trend over the turns); overriding a value."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Sparkline, Static
+
+from exercise.engine import commands as cm
+from exercise.history import track_series
+from exercise.tui.facilitator.panel import Panel, team_options
+from exercise.tui.modals import Field, FormModal
+from exercise.tui.text import plain
+
+
+class TrackRow(Horizontal):
+    """A world track: name, value and band, and its trend over the turns."""
+
+    def __init__(self, track_id: str, **kw):
+        super().__init__(classes="track-row", **kw)
+        self.track_id = track_id
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="track-label")
+        yield Sparkline([], classes="track-spark")
+
+    def show(self, track: dict, series: list[float]) -> None:
+        band = f" {track['band']}" if track.get("band") else ""
+        self.query_one(".track-label", Static).update(
+            Text.assemble((f"{plain(track['name']):<20.20}", "bold"), f" {track['value']:5.2f}", (band, "italic")))
+        self.query_one(Sparkline).data = series if len(series) > 1 else series * 2
+
+
+class WorldPanel(Panel, Vertical):
+    """The World box of the Overview; the override of any value (tracks and money)."""
+
+    TAB = "overview"
+    PANEL_ID = "world-box"
+    HELP_HEADING = "Values"
+    KEYS = [Binding("o", "override", "Override", tooltip="override a value, with a rationale")]
+
+    def __init__(self, session):
+        super().__init__(id=self.PANEL_ID)
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static("World", classes="section-title")
+        for t in self.session.scenario.tracks:
+            if t.scope == "world":
+                yield TrackRow(t.id, id=f"track-{t.id}")
+
+    def show(self, view: dict) -> None:
+        super().show(view)
+        series = track_series(self.session.scenario, self.session.records)
+        for track in view["tracks"]:
+            row = self.query(f"#track-{track['id']}")
+            if row:
+                row.first(TrackRow).show(track, series.get((track["id"], None), [track["value"]]))
+
+    @work
+    async def action_override(self) -> None:
+        sc = self.session.scenario
+        fields = [
+            Field("what", "Value to change", "select",
+                  tuple((f"{t.name} ({'world' if t.scope == 'world' else 'team'})", t.id) for t in sc.tracks)
+                  + (("Money of a team (procurement)", "@money"),)),
+            Field("team", "Team (for a team track or money)", "select", team_options(sc, False), required=False),
+            Field("value", "New value", "number"),
+            Field("rationale", "Rationale (recorded for the debrief)", "text"),
+        ]
+        form = await self.app.push_screen_wait(FormModal("Override a value", fields, "Override"))
+        if not form:
+            return
+        if form["what"] == "@money":
+            command = cm.Override("money", form["value"], form["rationale"], team=form["team"])
+        else:
+            track = next(t for t in sc.tracks if t.id == form["what"])
+            if track.scope == "team":
+                command = cm.Override("team_track", form["value"], form["rationale"], track=track.id, team=form["team"])
+            else:
+                command = cm.Override("track", form["value"], form["rationale"], track=track.id)
+        self.app.run_command(command)
