@@ -17,7 +17,7 @@ from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
-from exercise.tui.port import LocalTeamPort
+from exercise.ports import LocalTeamPort
 from exercise.tui.team import TeamScreen
 from support import notifications, record_notifications, toast_visible, wait_for
 

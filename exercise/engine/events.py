@@ -469,6 +469,3 @@ def from_dict(d: dict):
     body = {k: (_tuples(v) if k in tuples else v) for k, v in d.items() if k != "kind"}
     return cls(**body)
 
-
-def event_kinds() -> tuple[str, ...]:
-    return tuple(EVENTS)

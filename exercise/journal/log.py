@@ -34,7 +34,6 @@ import os
 import sys
 import zlib
 from pathlib import Path
-from typing import Iterator
 
 import attrs
 
@@ -381,7 +380,3 @@ def set_aside(path: Path, keep: int) -> Path:
         os.fsync(f.fileno())
     return side
 
-
-def iter_records(path: Path) -> Iterator[dict]:
-    """Read-only: the intact prefix of a journal (for debriefs of a running exercise)."""
-    yield from scan_file(path).records

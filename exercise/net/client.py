@@ -229,7 +229,7 @@ def _describe(e: Exception, url: str) -> str:
 
 
 class RemoteTeamPort:
-    """The team console's port over the network (see exercise.tui.port.TeamPort)."""
+    """The team console's port over the network (see exercise.ports.TeamPort)."""
 
     def __init__(self, client: Client, team: str):
         self.client = client

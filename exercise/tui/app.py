@@ -153,7 +153,7 @@ class ExerciseApp(BaseApp):
             "Open"), chosen)
 
     def show_team(self, team: str) -> None:
-        from exercise.tui.port import LocalTeamPort
+        from exercise.ports import LocalTeamPort
         from exercise.tui.team import TeamScreen
 
         self.push_screen(TeamScreen(LocalTeamPort(self.session, team), hot_seat=True))
