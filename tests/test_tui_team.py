@@ -524,3 +524,38 @@ async def test_default_scenario_team_screen(deadline, new_session):
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "counter-drone", 2)
         assert "DRAFT (basket)" in rows(screen, "tm-orders")[0]
+
+
+async def test_the_turn_timer_reaches_the_team_screen_when_it_changes(new_session, mini):
+    """The team screen watches the app's timer (it does not poll the app): set, counting, up."""
+    s = new_session(mini)
+    now = [1000.0]
+    app = make_app(session=s, clock=lambda: now[0])
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        east = await open_team(pilot, app, "east")
+        money = lambda: east.query_one("#tm-money", Static).content.plain  # noqa: E731
+        assert "left" not in money()
+        app.set_timer_minutes(2)
+        app.tick()
+        await wait_for(lambda: "02:00 left" in money(), pilot=pilot)
+        now[0] += 121
+        app.tick()
+        await wait_for(lambda: "time is up" in money(), pilot=pilot)
+
+
+async def test_team_help_is_written_from_the_bindings(new_session, mini):
+    """Every key a tab binds is in the `?` help with its longer description, under its tab."""
+    app = team_app(new_session(mini))
+    async with app.run_test(size=(120, 40)) as pilot:
+        east = await open_team(pilot, app, "east")
+        await pilot.press("question_mark")
+        await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
+        body = app.screen.markdown
+        from exercise.tui.team.screen import TABS
+
+        for _tab, label, widget in TABS:
+            for b in widget.__dict__.get("BINDINGS", ()):
+                if b.description:
+                    assert b.tooltip and b.tooltip in body, (label, b.key)
+        assert "submit: drafts become binding" in body and east is not None

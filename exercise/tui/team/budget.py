@@ -17,8 +17,10 @@ from exercise.tui.team.format import clip, money, num, pct
 
 class BudgetTab(TeamTab, VerticalScroll):
     BINDINGS = [
-        Binding("b", "budget", "Budget split"),
-        Binding("dollar_sign", "spending", "Spending", key_display="$"),
+        Binding("b", "budget", "Budget split",
+                tooltip="split the budget between the categories (shares in %, adding up to 100)"),
+        Binding("dollar_sign", "spending", "Spending", key_display="$",
+                tooltip="change the selected ally's defence spending (% of GDP, within this turn's range); also c"),
         Binding("c", "spending", "", show=False),  # the same, easier to type
     ]
 

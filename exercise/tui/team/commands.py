@@ -17,9 +17,9 @@ from exercise.tui.team.format import clip, num
 
 class CommandsTab(TeamTab, Vertical):
     BINDINGS = [
-        Binding("a", "assign", "Assign"),
-        Binding("l", "lead", "Take lead"),
-        Binding("g", "hand_back", "Hand back"),
+        Binding("a", "assign", "Assign", tooltip="assign forces (a capability) to the selected command; 0 withdraws"),
+        Binding("l", "lead", "Take lead", tooltip="take the lead of the selected command"),
+        Binding("g", "hand_back", "Hand back", tooltip="hand the lead of the selected command back"),
     ]
 
     def compose(self) -> ComposeResult:

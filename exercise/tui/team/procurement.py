@@ -17,8 +17,9 @@ from exercise.tui.team.format import arrival, clip, money, pct
 
 class ProcurementTab(TeamTab, Vertical):
     BINDINGS = [
-        Binding("o", "order", "Order"),
-        Binding("x", "withdraw", "Withdraw/cancel"),
+        Binding("o", "order", "Order", tooltip="order the selected catalogue item (a draft until you submit)"),
+        Binding("x", "withdraw", "Withdraw/cancel",
+                tooltip="withdraw a draft order (free) or cancel a binding one (a penalty is lost)"),
     ]
 
     def compose(self) -> ComposeResult:

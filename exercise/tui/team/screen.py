@@ -37,34 +37,9 @@ from exercise.tui.team.format import arrival, money, not_now, short
 from exercise.tui.team.inbox import InboxTab
 from exercise.tui.team.procurement import ProcurementTab
 from exercise.tui.team.tracks import TracksTab
+from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain_tree
 
-HELP = """\
-**Your team's console.** It shows only what your team may see. Keys are in the footer (each
-tab shows its own); every action is also in the command palette (**ctrl+p**). The mouse
-works too: click a tab, click a row twice to answer it (Inbox) or order it (Procurement).
-
-| key | what it does |
-|---|---|
-| 1-6 | tabs: inbox, budget, procurement, commands, tracks, briefing |
-| enter | answer the selected decision (Inbox; the default is marked), order the selected item (Procurement) |
-| r | read the selected inject in full (or, on an argued action, its adjudication) |
-| u | argue an action: what you do, the result you intend, why it would work |
-| b | split the budget between the categories (shares in %, adding up to 100) |
-| $ or c | change the selected ally's defence spending (% of GDP, within this turn's range) |
-| o | order the selected catalogue item (a draft until you submit) |
-| x | withdraw a draft order (free) or cancel a binding one (a penalty is lost) |
-| a | assign forces (a capability) to the selected command; 0 withdraws |
-| l / g | take the lead of the selected command / hand it back |
-| s | submit: drafts become binding, open decisions take their default |
-| escape | back to the facilitator's console (hot-seat) |
-| ? | this help |
-
-**A turn**: briefing, injects, deliberation, adjudication, summary. You act in
-**deliberation**; when you are done, submit and wait for the facilitator. Everything you
-do is checked by the rules and saved before the screen shows it; when the rules refuse,
-a notification says why.
-"""
 
 TABS = (  # id, label, widget
     ("inbox", "1 Inbox", InboxTab),
@@ -101,14 +76,30 @@ def _relays() -> tuple[list[Binding], dict[str, str]]:
 RELAYS, OWNER = _relays()
 
 
-class TeamScreen(Screen):
+class TeamScreen(KeyHelp, Screen):
     """One team's console: inbox, budget, procurement, commands, tracks, briefing."""
 
+    HELP_TITLE = "Help: the team console"
+    HELP_INTRO = """\
+**Your team's console.** It shows only what your team may see. Keys are in the footer (each
+tab shows its own); every action is also in the command palette (**ctrl+p**). The mouse
+works too: click a tab, click a row twice to answer it (Inbox) or order it (Procurement).
+Every tab's key works from any tab.
+"""
+    HELP_OUTRO = """\
+**A turn**: briefing, injects, deliberation, adjudication, summary. You act in
+**deliberation**; when you are done, submit and wait for the facilitator. Everything you
+do is checked by the rules and saved before the screen shows it; when the rules refuse,
+a notification says why.
+"""
+    OWN_KEYS = [
+        Binding("s", "submit", "Submit", tooltip="submit: drafts become binding, open decisions take their default"),
+        Binding("escape", "back", "Back", tooltip="back to the facilitator's console (hot-seat)"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+    ]
     BINDINGS = [
         *RELAYS,
-        Binding("s", "submit", "Submit"),
-        Binding("escape", "back", "Back"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        *OWN_KEYS,
         *[Binding(str(i), f"tab('{tab}')", label, show=False) for i, (tab, label, _) in enumerate(TABS, 1)],
     ]
 
@@ -145,7 +136,8 @@ class TeamScreen(Screen):
         self._unsubscribe = self.port.subscribe(self._port_changed)
         self.refresh_view()
         self.query_one("#tm-inbox", DataTable).focus()
-        self.set_interval(1.0, self._tick)
+        if hasattr(self.app, "timer"):  # the app reads its clock; this screen is told when the text changes
+            self.watch(self.app, "timer", self._timer_changed, init=False)
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -242,7 +234,7 @@ class TeamScreen(Screen):
             where = f"Turn {v['turn']}/{v['turns']}{label} · {v['phase_name']}"
         self._show("tm-where", Text(f"{short(me['name'])} · {where}"))
         right = [f"Money {money(me['budget']['money'])} {v['unit']}"]
-        self._timer = getattr(self.app, "timer_text", lambda: "")()
+        self._timer = getattr(self.app, "timer", "")
         if self._timer:
             right.append(self._timer)
         if v["paused"]:
@@ -278,8 +270,8 @@ class TeamScreen(Screen):
             banner.set_class(s == state, f"-{s}")
         self.set_class(v["paused"], "-paused")
 
-    def _tick(self) -> None:
-        if self.view and getattr(self.app, "timer_text", lambda: "")() != self._timer:
+    def _timer_changed(self, _text: str) -> None:
+        if self.view:
             self.render_status()
 
     # -- acting -------------------------------------------------------------------------
@@ -334,8 +326,20 @@ class TeamScreen(Screen):
         else:
             self.query_one("#tm-briefing-scroll").focus()
 
+    @classmethod
+    def help_groups(cls):
+        """The screen's own keys and tabs, then each tab's keys under its name (written from
+        the bindings: a key is described once, where its tab binds it)."""
+        tabs = [b for b in cls.BINDINGS if isinstance(b, Binding) and b.action.startswith("tab(")]
+        groups = [("", [*cls.OWN_KEYS, *tabs])]
+        for _tab, label, widget in TABS:
+            keys = [b for b in widget.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and b.description]
+            if keys:
+                groups.append((label.split(" ", 1)[1], keys))
+        return groups
+
     def action_help(self) -> None:
-        self.app.push_screen(TextModal("Help: the team console", HELP))
+        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown()))
 
     def action_back(self) -> None:
         if self.hot_seat:

@@ -13,7 +13,7 @@ from exercise.tui.team.format import clip, num
 
 
 class TracksTab(TeamTab, VerticalScroll):
-    BINDINGS = [Binding("a", "assign", "Assign")]
+    BINDINGS = [Binding("a", "assign", "Assign", tooltip="assign forces of the selected capability to a command")]
 
     class AssignCapability(Message):
         """Assign forces of this capability to the command selected in the Commands tab."""
