@@ -31,7 +31,8 @@ from __future__ import annotations
 import difflib
 import operator
 import re
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import attrs
 

@@ -5,7 +5,7 @@ refuse exactly the same effects with the same words.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from exercise import conditions as cond
 from exercise import model

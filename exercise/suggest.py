@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 _LARGE_POOL = 300  # above this many choices, look up near ids in an index instead of difflib
 _INDEXED_LENGTH = 40  # longer words are not indexed (their deletions would cost too much)

@@ -16,12 +16,12 @@ seeded roll source of their own, so a run is reproducible from its seed.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from exercise.engine import commands as cm
-from exercise.engine.scenario_rules import ScenarioRules
-from exercise.engine.rolls import Dice
 from exercise.engine.budget import team_budget
+from exercise.engine.rolls import Dice
+from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
 
 Policy = Callable[[State, str, Dice], list]

@@ -157,7 +157,7 @@ def load(folder: Path) -> Record:
             r = structure(raw, CommandRecord)
             for e in r.events:
                 engine.from_dict(e)
-        except Exception as e:  # noqa: BLE001 - a record we cannot read is damage, reported
+        except Exception as e:
             raise DebriefError(f"{path}:{line}: this record cannot be read ({e})") from None
         records.append(r)
     try:
@@ -168,7 +168,7 @@ def load(folder: Path) -> Record:
                     records=tuple(records), meta=meta, notice=notice)
     try:
         record.final()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         raise DebriefError(f"{path}: the journal does not replay ({e}); `exercise verify` says more") from None
     return record
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from exercise import model
-from exercise.engine import commands as cm
 from exercise.bots import POLICIES
-from exercise.engine.scenario_rules import rules_for
-from exercise.engine.rolls import Dice, derive_seed
+from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
+from exercise.engine.rolls import Dice, derive_seed
 from exercise.engine.rules import execute as _execute
 from exercise.engine.rules import execute_all
+from exercise.engine.scenario_rules import rules_for
 from exercise.engine.state import initial_state
 
 MIXED = "mixed"

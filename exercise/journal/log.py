@@ -33,8 +33,8 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import attrs
 
@@ -241,7 +241,7 @@ class Journal:
         self.lines = len(records) if lines is None else lines
 
     @classmethod
-    def create(cls, path: Path, chained: bool = True) -> "Journal":
+    def create(cls, path: Path, chained: bool = True) -> Journal:
         path = Path(path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         try:
@@ -254,7 +254,7 @@ class Journal:
         return cls(path, [], 0, None, fd, chained)
 
     @classmethod
-    def open(cls, path: Path, recover: bool = True) -> "Journal":
+    def open(cls, path: Path, recover: bool = True) -> Journal:
         """Open for appending, recovering a torn tail; refuses damage in the middle."""
         path = Path(path)
         if not path.exists():
@@ -268,7 +268,7 @@ class Journal:
             raise
 
     @classmethod
-    def _opened(cls, path: Path, recover: bool, fd: int) -> "Journal":
+    def _opened(cls, path: Path, recover: bool, fd: int) -> Journal:
         scan = scan_file(path)
         if scan.damaged_middle:
             raise JournalDamaged(damage_message(path, scan), scan.bad_line, scan.reason)

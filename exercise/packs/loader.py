@@ -18,10 +18,10 @@ from pathlib import Path
 import attrs
 
 from exercise import model
-from exercise.model import toml_key
 from exercise.convert import structure_pruned
+from exercise.model import toml_key
 from exercise.packs.locate import SourceMap
-from exercise.packs.problems import Problems, SourceFile, display_path, did_you_mean
+from exercise.packs.problems import Problems, SourceFile, did_you_mean, display_path
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a pack of 5,000 injects is ~3 MB
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -10,8 +10,9 @@ for large pools, and at most MAX_SHOWN_PER_FILE problems per file are printed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 MAX_SUGGESTIONS = 50  # did-you-mean lookups per collector; after that, messages carry no hint
 MAX_SHOWN_PER_FILE = 200  # problems printed per file; the rest are counted on one line

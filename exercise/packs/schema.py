@@ -7,9 +7,9 @@ of a file and then complete keys and flag mistakes as a trainer types.
 from __future__ import annotations
 
 import json
+import types
 from pathlib import Path
 from typing import Literal, Union, get_args, get_origin
-import types
 
 import attrs
 
