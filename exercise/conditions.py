@@ -32,7 +32,7 @@ import difflib
 import operator
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import attrs
 
@@ -148,9 +148,9 @@ def _too_deep() -> str:
 
 def _tokens(src: str) -> list[tuple[str, str, int]]:
     """Tokens (kind, text, offset), ending with ("end", "", len(src))."""
-    out = []
+    out: list[tuple[str, str, int]] = []
     for m in _SCAN.finditer(src):
-        kind = m.lastgroup
+        kind = cast(str, m.lastgroup)  # every alternative of _SCAN is a named group
         if kind == "end":
             break
         if kind == "bad":
@@ -497,11 +497,11 @@ def compile_expr(tree) -> Compiled:
         if len(steps) == 1:
             (op, b), = steps
             return lambda w: op(first(w), b(w))
-        steps = tuple(steps)
+        chain_steps = tuple(steps)
 
         def chain(w):
             v = first(w)
-            for op, f in steps:
+            for op, f in chain_steps:
                 v = op(v, f(w))
             return v
         return chain

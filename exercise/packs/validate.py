@@ -357,8 +357,8 @@ class _Checker:
         try:
             tree = cond.parse(text)
             errors = cond.check(tree, self.names, self.problems.did_you_mean)
-        except cond.ConditionError as ce:
-            errors = [ce]
+        except cond.ConditionError as exc:
+            errors = [exc]
         except RecursionError:  # the parser's limits should make this unreachable
             errors = [cond.ConditionError(f"condition is nested too deeply (the limit is {cond.MAX_DEPTH} levels)", 0)]
         o = self.origin(kind, ident)
