@@ -165,7 +165,7 @@ def _sequence_hook(conv):
     return hook
 
 
-def structure(doc: dict, cls):
+def structure(doc: object, cls):
     """(object or None, [(path, message, hint)]) — every problem, not only the first."""
     if not isinstance(doc, dict):
         return None, [((), f"expected a table, found {_describe(doc)}", "")]

@@ -214,8 +214,8 @@ def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, pol
             team: _stats([x.team[i * nt + j] for x in results]) for i, team in enumerate(r.team_ids)}})
     deliveries: dict[str, Counter] = {}
     for x in results:
-        for item, turn in x.deliveries:
-            deliveries.setdefault(item, Counter())[turn] += 1
+        for item_id, turn in x.deliveries:
+            deliveries.setdefault(item_id, Counter())[turn] += 1
     del_rows = []
     for item in scenario.items:
         c = deliveries.get(item.id)

@@ -271,6 +271,7 @@ class Journal:
     def _opened(cls, path: Path, recover: bool, fd: int) -> Journal:
         scan = scan_file(path)
         if scan.damaged_middle:
+            assert scan.bad_line is not None  # damage is found on a line
             raise JournalDamaged(damage_message(path, scan), scan.bad_line, scan.reason)
         recovered = None
         if scan.torn:
