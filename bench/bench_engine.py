@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exercise.engine import apply, execute, initial_state, replay  # noqa: E402
-from exercise.engine import commands as cm  # noqa: E402
-from exercise.dryrun.simulate import play  # noqa: E402
-from exercise.engine.rolls import derive_seed  # noqa: E402
-from exercise.packs import loader  # noqa: E402
-from exercise.packs.problems import Problems  # noqa: E402
+from exercise.dryrun.simulate import play
+from exercise.engine import apply, execute, initial_state, replay
+from exercise.engine import commands as cm
+from exercise.engine.rolls import derive_seed
+from exercise.packs import loader
+from exercise.packs.problems import Problems
 
 
 def timed(fn, seconds: float) -> tuple[int, float]:
@@ -100,7 +100,9 @@ def main() -> dict:
     counter = iter(range(10**9))
     rates = {}
     for policy in ("mixed", "cautious", "spender", "random"):
-        rates[policy] = best_rate(lambda: play(sc, derive_seed(7, next(counter)), policy), args.seconds, rounds=5)
+        # policy=policy: bind this round's policy in the lambda (B023)
+        rates[policy] = best_rate(lambda policy=policy: play(sc, derive_seed(7, next(counter)), policy),
+                                  args.seconds, rounds=5)
         print(f"  dry runs, bots '{policy}'{' ' * (9 - len(policy))} {rates[policy]:7.0f} exercises/s on one core")
     forced = best_rate(lambda: journal(sc, next(counter)), args.seconds, rounds=5)
     print(f"  forced run, no bots          {forced:7.0f} exercises/s ({n_events} events each)")

@@ -94,7 +94,7 @@ class Conn:
                         fut.set_result(msg)
                 elif frame.startswith('{"type":"snapshot"') and self.view is None:
                     self.view = json.loads(frame)["view"]
-        except Exception as e:  # noqa: BLE001 - a dropped connection is a result, not a failure
+        except Exception as e:
             self.closed = e
         self.closed = self.closed or "closed"
 
@@ -174,7 +174,7 @@ async def _run(url: str, pid: int, fac: str, teams: list[tuple[str, str]], secon
             body = {"kind": "argue", **{f: f"{tag}{sent} " + "x" * (k - len(tag) - 8) for f, k in sizes.items()}}
             try:
                 await conn.ws.send(json.dumps({"type": "command", "id": f"{tag}{sent}", "command": body}))
-            except Exception:  # noqa: BLE001 - dropped by the server
+            except Exception:
                 break
             await asyncio.sleep(1 / FLOOD_RATE)
         return sent

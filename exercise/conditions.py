@@ -31,7 +31,8 @@ from __future__ import annotations
 import difflib
 import operator
 import re
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, cast
 
 import attrs
 
@@ -62,8 +63,10 @@ class Names:
 class World(Protocol):
     """What an expression may read; the engine implements it over its state."""
 
-    turn: int
-    turns: int
+    @property
+    def turn(self) -> int: ...
+    @property
+    def turns(self) -> int: ...
 
     def track(self, track_id: str) -> float: ...
     def team_track(self, team_id: str, track_id: str) -> float: ...
@@ -147,9 +150,9 @@ def _too_deep() -> str:
 
 def _tokens(src: str) -> list[tuple[str, str, int]]:
     """Tokens (kind, text, offset), ending with ("end", "", len(src))."""
-    out = []
+    out: list[tuple[str, str, int]] = []
     for m in _SCAN.finditer(src):
-        kind = m.lastgroup
+        kind = cast(str, m.lastgroup)  # every alternative of _SCAN is a named group
         if kind == "end":
             break
         if kind == "bad":
@@ -496,11 +499,11 @@ def compile_expr(tree) -> Compiled:
         if len(steps) == 1:
             (op, b), = steps
             return lambda w: op(first(w), b(w))
-        steps = tuple(steps)
+        chain_steps = tuple(steps)
 
         def chain(w):
             v = first(w)
-            for op, f in steps:
+            for op, f in chain_steps:
                 v = op(v, f(w))
             return v
         return chain

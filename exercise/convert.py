@@ -155,7 +155,7 @@ def _sequence_hook(conv):
                 if not isinstance(v, dict):
                     raise Mismatch(f"expected a table, found {_describe(v)}")
                 out.append(conv.structure(v, inner))
-            except Exception as e:  # noqa: BLE001 - collected and reported with its path
+            except Exception as e:
                 e.__notes__ = getattr(e, "__notes__", []) + [IterableValidationNote(f"index {i}", i, inner)]
                 errors.append(e)
         if errors:
@@ -165,13 +165,13 @@ def _sequence_hook(conv):
     return hook
 
 
-def structure(doc: dict, cls):
+def structure(doc: object, cls):
     """(object or None, [(path, message, hint)]) — every problem, not only the first."""
     if not isinstance(doc, dict):
         return None, [((), f"expected a table, found {_describe(doc)}", "")]
     try:
         return converter().structure(doc, cls), []
-    except Exception as exc:  # noqa: BLE001 - flattened into located problems
+    except Exception as exc:
         return None, list(_flatten(exc, (), cls))
 
 

@@ -5,13 +5,14 @@ refuse exactly the same effects with the same words.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable, Iterable
 
 from exercise import conditions as cond
 from exercise import model
 from exercise.suggest import did_you_mean, hint_last
 
-Suggest = Callable[[str, object], str]  # (word, choices) -> " (did you mean 'x'?)" or ""
+# (word, choices) -> " (did you mean 'x'?)" or ""; the word may be None (a missing id), shown as written
+Suggest = Callable[[object, Iterable[str]], str]
 
 
 def names_of(s: model.Scenario) -> cond.Names:

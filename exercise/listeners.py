@@ -46,7 +46,7 @@ class Listeners(Generic[P]):
         for callback in list(self._callbacks):
             try:
                 callback(*args, **kwargs)
-            except Exception as e:  # noqa: BLE001 - one listener's failure is not the others'
+            except Exception as e:
                 if self.on_error is not None:
                     self.on_error(callback, e)
 

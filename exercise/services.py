@@ -22,10 +22,10 @@ import attrs
 if TYPE_CHECKING:
     from exercise import model
     from exercise.journal.saves import SaveInfo
-    from exercise.verify import Verdict
     from exercise.packs.loader import Loaded
     from exercise.packs.problems import Problems
     from exercise.session import Session
+    from exercise.verify import Verdict
 
 
 @attrs.frozen

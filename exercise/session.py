@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from exercise import engine, model
 from exercise.engine import commands as cm
@@ -45,7 +45,7 @@ class Session:
     @classmethod
     def create(cls, scenario: model.Scenario, sources: dict[str, str], root: Path, name: str | None = None,
                seed: int | None = None, parent: dict | None = None, simulated: bool = False,
-               history: list[CommandRecord] | None = None) -> "Session":
+               history: list[CommandRecord] | None = None) -> Session:
         """A new exercise folder; `history` (command records) starts it from a fork."""
         seed = scenario.scenario.seed if seed is None else seed
         title = name or scenario.title
@@ -82,7 +82,7 @@ class Session:
         return session
 
     @classmethod
-    def open(cls, folder: Path, current_sources: dict[str, str] | None = None) -> "Session":
+    def open(cls, folder: Path, current_sources: dict[str, str] | None = None) -> Session:
         """Resume: recover a torn tail, replay the journal, say what changed."""
         folder = Path(folder)
         scenario, body = saves.read_scenario(folder)
@@ -127,14 +127,14 @@ class Session:
             try:
                 r = structure(raw, CommandRecord)
                 events += [engine.from_dict(e) for e in r.events]
-            except Exception as e:  # noqa: BLE001 - a record we cannot read is damage, reported
+            except Exception as e:
                 journal.close()
                 raise saves.SaveError(f"{journal.path}:{n}: this record cannot be read ({e}); "
                                       "the save was not changed") from None
             records.append(r)
         try:
             state = engine.replay(engine.initial_state(scenario, header.seed), events)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             journal.close()
             raise saves.SaveError(f"{journal.path}: the journal does not replay ({e}); "
                                   "the save was not changed") from None

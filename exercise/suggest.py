@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 _LARGE_POOL = 300  # above this many choices, look up near ids in an index instead of difflib
 _INDEXED_LENGTH = 40  # longer words are not indexed (their deletions would cost too much)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or ''. Unbudgeted: for small pools
     (keys of a table, pack names, a command's ids); the pack checks use
     `packs.problems.Problems.did_you_mean`, which budgets them."""
@@ -29,7 +29,7 @@ def hint(word: str, pool: frozenset, indexes: dict) -> str:
     index = indexes.get(pool)
     if index is None:
         index = indexes[pool] = _deletion_index(pool)
-    near = set()
+    near: set[str] = set()
     for variant in _deletions(word):
         near.update(index.get(variant, ()))
     close = difflib.get_close_matches(word, sorted(near), n=1, cutoff=0.6)

@@ -15,7 +15,6 @@ import attrs
 from exercise.journal import saves
 from exercise.journal.log import damage_message, in_use, scan_file, set_aside
 
-
 OLD_FORMAT = ("note: this save is in format 1 (from before the chained journal): a deleted, duplicated or "
               "reordered line, or an edited scenario copy, is not tamper-evident in it. It opens and "
               "resumes as before; a new exercise (or a fork of this one) is written in format 2.")

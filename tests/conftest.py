@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from support import MINI, load_fixture
 
 from exercise.engine import commands as cm
 from exercise.net.server import ExerciseServer
 from exercise.net.tokens import load_or_create
 from exercise.session import Session
-from support import MINI, load_fixture
 
 
 @pytest.fixture(scope="session")

@@ -75,7 +75,7 @@ def test_every_lazy_command_is_a_click_command():
 
 
 def test_python_dash_m_and_the_entry_point_are_the_same_group():
-    import exercise.__main__  # noqa: F401 - it only imports main
+    import exercise.__main__
     from exercise.cli import main
     from exercise.cli.group import main as group_main
 

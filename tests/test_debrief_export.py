@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_debrief_support import EVIL, GOLDEN, scripted_save
+from textual_free import assert_runs_without_textual
 
 from exercise import engine
 from exercise.cli import main
@@ -25,8 +27,6 @@ from exercise.debrief.fork import fork
 from exercise.debrief.record import DebriefError
 from exercise.debrief.report import build
 from exercise.session import Session, state_hash
-from test_debrief_support import EVIL, GOLDEN, scripted_save
-from textual_free import assert_runs_without_textual
 
 
 @pytest.fixture(scope="module")
@@ -289,8 +289,9 @@ def test_simulated_runs_export_and_never_import_textual(tmp_path):
 
 
 def test_an_argued_action_without_an_intended_result_reads_cleanly():
-    from exercise.narrate import Narrator
     from support import MINI, load_fixture
+
+    from exercise.narrate import Narrator
 
     mini = load_fixture(MINI)
     n = Narrator(mini.scenario)
@@ -314,8 +315,9 @@ HOSTILE_NOTE = "First line\r\n~~~\ncode?\n\n---\n# not a heading\n    indented\n
 
 
 def _live_save(tmp_path, notes):
-    from exercise.engine import commands as cm
     from support import MINI, load_fixture
+
+    from exercise.engine import commands as cm
 
     mini = load_fixture(MINI)
     s = Session.create(mini.scenario, mini.texts, tmp_path)

@@ -3,15 +3,17 @@ gives one command at a time (same events per command, same state, same refusals)
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from test_engine_support import Game, drill, load, with_injects
+
+from exercise.bots import POLICIES
+from exercise.dryrun.simulate import bot_turn, play
 from exercise.engine import commands as cm
 from exercise.engine.apply import replay
-from exercise.bots import POLICIES
 from exercise.engine.commands import Rejected
 from exercise.engine.rolls import Dice
 from exercise.engine.rules import execute, execute_all
-from exercise.dryrun.simulate import bot_turn, play
-from test_engine_support import Game, drill, load, with_injects
-from pathlib import Path
 
 DEFAULT = Path(__file__).resolve().parent.parent / "scenarios" / "deadline-2027.toml"
 
@@ -59,7 +61,7 @@ def test_a_command_refused_after_it_emitted_leaves_no_trace():
 
 def test_bots_batches_match_one_command_at_a_time():
     for scenario in (drill(), load(DEFAULT)):
-        for name, bot in POLICIES.items():
+        for bot in POLICIES.values():
             for seed in range(6):
                 g = Game(scenario, seed=seed)
                 dice = Dice(seed)
@@ -79,7 +81,7 @@ def test_play_records_what_a_replay_folds():
     for seed in range(5):
         from exercise.engine.state import initial_state
         events = []
-        res = play(scenario, seed, record=lambda c, e: events.extend(e))
+        res = play(scenario, seed, record=lambda c, e, events=events: events.extend(e))
         final = replay(initial_state(scenario, seed), events)
         assert final.verdict is not None and final.verdict.outcome == res.outcome
         assert tuple(final.fired) == res.fired

@@ -8,13 +8,13 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_engine_support import MINI, Game, drill, load
+from textual_free import assert_runs_without_textual
 
 from exercise.engine import apply, execute, from_dict, initial_state, replay, to_dict
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.rolls import Dice, derive_seed, roll
-from test_engine_support import MINI, Game, drill, load
-from textual_free import assert_runs_without_textual
 
 
 @given(st.integers(-(2**70), 2**70), st.integers(0, 2**40))
@@ -116,7 +116,7 @@ def test_seed_override_changes_rolls_and_the_start_event_records_it():
     assert a.events[0] == ev.ExerciseStarted("drill", 1)
     for g in (a, b):
         g.to(3, "injects")
-    rolls = lambda g: [e.roll for e in g.events if isinstance(e, ev.InjectRolled)]  # noqa: E731
+    rolls = lambda g: [e.roll for e in g.events if isinstance(e, ev.InjectRolled)]
     assert rolls(a) != rolls(b)
     assert initial_state(drill()).seed == 11
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_engine_support import MINI, Game, drill, load, of, with_injects
 
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.rolls import roll
-
-from test_engine_support import MINI, Game, drill, load, of, with_injects
 
 T = model.Threshold
 I = model.Inject

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_engine_support import Game, drill
 
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
-from test_engine_support import Game, drill
 
 
 def test_scripted_exercise():

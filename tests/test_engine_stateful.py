@@ -14,13 +14,13 @@ import attrs
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from test_engine_support import drill
 
 from exercise import model
 from exercise.engine import Rejected, apply, execute, initial_state, replay
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.scenario_rules import rules_for
-from test_engine_support import drill
 
 SCENARIO = drill()
 R = rules_for(SCENARIO)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import attrs
 import pytest
+from support import DRILL, MINI  # noqa: F401 - MINI is re-exported to test_engine_core
 
 from exercise import model
 from exercise.engine import Rejected, apply, execute, from_dict, initial_state, replay, to_dict
 from exercise.engine import commands as cm
 from exercise.packs import loader
 from exercise.packs.problems import Problems
-from support import DRILL, MINI  # noqa: F401 - MINI is re-exported to test_engine_core
 
 
 @functools.cache

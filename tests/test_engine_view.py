@@ -7,15 +7,15 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_engine_support import Game, drill
 
 from exercise import model
-from exercise.engine import commands as cm
-from exercise.engine import facilitator_view, player_view
 from exercise.bots import random_policy
 from exercise.dryrun.simulate import bot_turn
+from exercise.engine import commands as cm
+from exercise.engine import facilitator_view, player_view
 from exercise.engine.rolls import Dice
 from exercise.engine.rules import Rejected, execute
-from test_engine_support import Game, drill
 
 TEAMS = ("east", "west")
 OTHER = {"east": "west", "west": "east"}

@@ -19,13 +19,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import MINI
 
 from exercise import fsutil
 from exercise.cli import main
 from exercise.engine import commands as cm
 from exercise.journal import log, saves
 from exercise.session import Session
-from support import MINI
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -15,6 +15,8 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import closed_with, free_port, raw, started, stop_all, wait_for
+from textual_free import assert_runs_without_textual
 from websockets.exceptions import ConnectionClosed
 
 from exercise import engine
@@ -23,8 +25,7 @@ from exercise.net import protocol as p
 from exercise.net.client import Client, Fatal, RemoteTeamPort
 from exercise.net.server import ExerciseServer
 from exercise.net.tokens import TOKENS, TokenError, load_or_create
-from support import closed_with, free_port, raw, started, stop_all, wait_for
-from textual_free import assert_runs_without_textual
+
 
 # -- tokens ------------------------------------------------------------------------------------
 def test_tokens_are_private_kept_and_compared_whole(tmp_path):

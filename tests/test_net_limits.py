@@ -11,10 +11,10 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import closed_with, raw, started, stop_all, wait_for
 from websockets.asyncio.client import connect
 
 import exercise.net.server as server_module
-from support import closed_with, raw, started, stop_all, wait_for
 from exercise.engine import commands as cm
 from exercise.net import protocol as p
 from exercise.net.client import Client
@@ -24,10 +24,10 @@ BIG = "1" + "0" * 400  # a valid JSON integer no float can hold
 
 # -- numbers and the protocol version, without a network ------------------------------------
 @pytest.mark.parametrize("frame", [
-    '{"type":"command","id":"a","command":{"kind":"set_spending","ally":"PL","spending":%s}}' % BIG,
-    '{"type":"command","id":"a","command":{"kind":"override","target":"track","value":-%s,"rationale":"r"}}' % BIG,
-    '{"type":"command","id":"a","command":{"kind":"order","item":"sam","quantity":%s}}' % BIG,
-    '{"type":"command","id":"a","command":{"kind":"fire_adhoc","title":"t","effects":[{"add":%s}]}}' % BIG,
+    '{"type":"command","id":"a","command":{"kind":"set_spending","ally":"PL","spending":' + BIG + '}}',
+    '{"type":"command","id":"a","command":{"kind":"override","target":"track","value":-' + BIG + ',"rationale":"r"}}',
+    '{"type":"command","id":"a","command":{"kind":"order","item":"sam","quantity":' + BIG + '}}',
+    '{"type":"command","id":"a","command":{"kind":"fire_adhoc","title":"t","effects":[{"add":' + BIG + '}]}}',
     '{"type":"command","id":"a","command":{"kind":"allocate","shares":{"a":1e400}}}',
 ])
 def test_numbers_out_of_a_floats_range_are_protocol_errors_with_a_reason(frame):
@@ -39,7 +39,7 @@ def test_numbers_out_of_a_floats_range_are_protocol_errors_with_a_reason(frame):
 @pytest.mark.parametrize("version", ["true", "1.0", '"1"', "false"])
 def test_the_protocol_version_must_be_the_integer_1(version):
     with pytest.raises(p.ProtocolError, match="protocol version"):
-        p.parse('{"type":"hello","protocol":%s,"token":"t"}' % version)
+        p.parse('{"type":"hello","protocol":' + version + ',"token":"t"}')
     p.parse('{"type":"hello","protocol":1,"token":"t"}')
 
 
@@ -47,7 +47,7 @@ def test_the_protocol_version_must_be_the_integer_1(version):
 async def test_a_huge_number_closes_with_a_reason_not_an_internal_error(served):
     s, tokens, server, url = served
     ws = await raw(url, tokens.teams["east"])
-    await ws.send('{"type":"command","id":"x","command":{"kind":"set_spending","ally":"PL","spending":%s}}' % BIG)
+    await ws.send('{"type":"command","id":"x","command":{"kind":"set_spending","ally":"PL","spending":' + BIG + '}}')
     code, reason, seen = await closed_with(ws)
     assert code == p.CLOSE_POLICY and "too large a number" in reason
     assert seen[-1]["type"] == "error"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import MINI, free_port, started, stop_all, wait_for
 from textual.widgets import Static
 
 from exercise import engine
@@ -30,7 +31,6 @@ from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.join import ConnectingScreen, JoinApp
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
 from exercise.tui.team import TeamScreen
-from support import MINI, free_port, started, stop_all, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import FIXTURES, MINI
+from textual_free import assert_runs_without_textual
 
 from exercise import conditions as cond
 from exercise import model
+from exercise.convert import structure, unstructure
 from exercise.packs import loader
 from exercise.packs.check import validate
-from exercise.convert import structure, unstructure
 from exercise.packs.locate import SourceMap
 from exercise.packs.problems import Problems
 from exercise.packs.schema import schemas
-from textual_free import assert_runs_without_textual
-from support import FIXTURES, MINI
 
 ROOT = Path(__file__).parent.parent
 MINI_PACK = FIXTURES / "mini" / "injects" / "mini-pack.toml"

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from exercise.packs.check import validate
 from support import FIXTURES, MINI
 
+from exercise.packs.check import validate
 
 PACK_HEAD = '[pack]\nid = "{stem}"\ntitle = "Broken"\n\n'
 

@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from support import FIXTURES, MINI
 
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.journal import log, saves
 from exercise.journal.log import JournalError
 from exercise.session import Session, state_hash
-from support import FIXTURES, MINI
 
 
 def play(session: Session, n_advances: int) -> None:
@@ -281,11 +281,11 @@ def test_a_save_open_in_another_process_is_not_resumed_twice_nor_repaired(tmp_pa
     import sys
 
     from exercise.engine import commands as cm
-    from exercise.verify import verify
+    from exercise.journal.saves import SaveError
     from exercise.packs import loader
     from exercise.packs.problems import Problems
     from exercise.session import Session
-    from exercise.journal.saves import SaveError
+    from exercise.verify import verify
 
     mini = loader.load_scenario(Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml", Problems())
     s = Session.create(mini.scenario, mini.texts, tmp_path)

@@ -8,12 +8,12 @@ tests/__snapshots__/test_tui_debrief/ before committing them.
 from __future__ import annotations
 
 import pytest
+from test_debrief_support import scripted_save
 from textual.widgets import OptionList, TabbedContent
 
 from exercise.debrief import record
 from exercise.tui.debrief import DebriefScreen, make_debrief_app
 from exercise.tui.modals import FormModal, TextModal
-from test_debrief_support import scripted_save
 
 
 @pytest.fixture(scope="module")
@@ -134,10 +134,11 @@ async def test_start_screen_opens_a_saves_debrief_with_d(saved, tmp_path, monkey
 
 
 async def test_facilitator_console_opens_the_debrief_with_shift_d(tmp_path):
+    from test_debrief_support import drill
+
     from exercise.engine import commands as cm
     from exercise.session import Session
     from exercise.tui.app import make_app
-    from test_debrief_support import drill
 
     loaded = drill()
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Live")
@@ -156,10 +157,11 @@ async def test_facilitator_console_opens_the_debrief_with_shift_d(tmp_path):
 
 
 async def test_a_debrief_of_a_running_exercise_refreshes_with_r(tmp_path):
+    from test_debrief_support import drill
+
     from exercise.engine import commands as cm
     from exercise.session import Session
     from exercise.tui.app import make_app
-    from test_debrief_support import drill
 
     loaded = drill()
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Live")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import record_notifications
 from textual.widgets import DataTable, Input, RichLog, Select, TabbedContent, TextArea
 
 from exercise.engine import commands as cm
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
-from support import record_notifications
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import CONSOLE, load_fixture
 
 from exercise.engine import commands as cm
 from exercise.session import Session
 from exercise.tui.app import make_app
-from support import CONSOLE, load_fixture
 
 ROOT = Path(__file__).parent.parent
 

@@ -6,8 +6,8 @@ screen shows and what reached the session (its state and the journal's command r
 
 from __future__ import annotations
 
-
 import pytest
+from support import notifications, record_notifications, toast_visible, wait_for
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from exercise.engine import commands as cm
@@ -19,7 +19,6 @@ from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
 from exercise.ports import LocalTeamPort
 from exercise.tui.team import TeamScreen
-from support import notifications, record_notifications, toast_visible, wait_for
 
 SIZE = (80, 24)  # the smallest supported terminal (and the fastest to render)
 

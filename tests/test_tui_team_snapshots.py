@@ -7,7 +7,6 @@ committing them. Everything shown is deterministic: the scenario's seed, no turn
 
 from __future__ import annotations
 
-
 import pytest
 
 from exercise.engine import commands as cm

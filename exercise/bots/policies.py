@@ -16,12 +16,13 @@ seeded roll source of their own, so a run is reproducible from its seed.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
+from exercise import model
 from exercise.engine import commands as cm
-from exercise.engine.scenario_rules import ScenarioRules
-from exercise.engine.rolls import Dice
 from exercise.engine.budget import team_budget
+from exercise.engine.rolls import Dice
+from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
 
 Policy = Callable[[State, str, Dice], list]
@@ -84,10 +85,16 @@ def _allocation(rules: ScenarioRules, proc_share: float, favour: str | None = No
 def _cash_after(state: State, rules: ScenarioRules, team: str, shares: dict[str, float] | None) -> float:
     """The money for orders once `shares` is in force (an estimate for planning)."""
     cash = state.cash[team]
-    if shares is None or rules.proc is None:
+    if shares is None or rules.proc is None or rules.proc_index is None:  # index and id go together
         return cash
     total = team_budget(state, rules, team)[0]
     return cash + total * (shares[rules.proc] - state.allocation[team][rules.proc_index])
+
+
+def _options(state: State, iid: str) -> tuple[model.Option, ...]:
+    inject = state.inject(iid)
+    assert inject is not None  # a pending decision is a fired inject
+    return inject.options
 
 
 def _answers(state: State, team: str, pick) -> list:
@@ -134,15 +141,16 @@ def _lead_free_command(state: State, rules: ScenarioRules, team: str) -> list:
 
 def spender(state: State, team: str, dice: Dice) -> list:
     rules = state.rules
-    out = _answers(state, team, lambda iid: state.inject(iid).options[0].id)
+    out = _answers(state, team, lambda iid: _options(state, iid)[0].id)
     if out:
         return out
     lead = _lead_free_command(state, rules, team)
     if lead:
         return lead  # asked again once it is taken: the lead changes the money
     out = []
-    if rules.proc is not None:
-        shares = allocation(rules, state.invest_limit(team))
+    limit = state.invest_limit(team)
+    if limit is not None:  # None: no procurement category
+        shares = allocation(rules, limit)
         if shares and tuple(shares[c] for c in rules.cat_ids) != state.allocation[team]:
             out.append(cm.Allocate(team, team, shares))
         else:
@@ -159,13 +167,14 @@ def spender(state: State, team: str, dice: Dice) -> list:
 
 def random_policy(state: State, team: str, dice: Dice) -> list:
     rules = state.rules
-    out = _answers(state, team, lambda iid: dice.choice(state.inject(iid).options).id)
+    out = _answers(state, team, lambda iid: dice.choice(_options(state, iid)).id)
     if out:
         return out
     shares = None
     if rules.proc is not None and dice.chance(0.3):
         proc = rules.cat[rules.proc]
         lim = state.invest_limit(team)
+        assert lim is not None  # there is a procurement category
         favour = dice.choice(rules.cat_ids)
         shares = allocation(rules, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
         if shares:

@@ -21,8 +21,9 @@ class PolicyChoice(click.Choice):
     def __init__(self) -> None:  # no list of names to keep in step: `choices` asks the bots
         self.case_sensitive = True
 
+    # click.Choice stores `choices`; a property looks the policies up late
     @property
-    def choices(self) -> tuple[str, ...]:
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
         from exercise.bots import POLICIES
 
         return (MIXED, *POLICIES)

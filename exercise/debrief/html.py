@@ -113,11 +113,11 @@ def svg_chart(c: Chart, width: int = 640, height: int = 230) -> str:
         colour, dash = PALETTE[k % len(PALETTE)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         runs: list[list[str]] = [[]]
-        for i, v in enumerate(s.values):
-            if v is None:
+        for i, value in enumerate(s.values):
+            if value is None:
                 runs.append([])
             else:
-                runs[-1].append(f"{x(i):.1f},{y(v):.1f}")
+                runs[-1].append(f"{x(i):.1f},{y(value):.1f}")
         for run in runs:
             if len(run) > 1:
                 out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash_attr} '

@@ -13,7 +13,6 @@ from exercise.debrief import tables as tb
 from exercise.debrief.plot import sparkline
 from exercise.debrief.report import Report
 
-
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]<>|~&"})
 # an underscore could open or close emphasis unless it sits between two letters or digits
 _EMPHASIS = re.compile(r"_(?![^\W_])|(?<![^\W_])_")

@@ -99,11 +99,12 @@ class Record:
             ends[t] = nxt[1] - 1
         return ends
 
-    def states_by_turn(self) -> dict[int, object]:
+    def states_by_turn(self) -> dict[int, engine.State]:
         """turn -> the state at the end of that turn (0: before the start), in one pass."""
         ends = self.turn_ends()
         state = self.initial()
-        out, done = {}, 0
+        out: dict[int, engine.State] = {}
+        done = 0
         for turn in sorted(ends):
             k = ends[turn]
             state = engine.replay(state, [engine.from_dict(e) for r in self.records[done:k] for e in r.events])
@@ -155,10 +156,10 @@ def load(folder: Path) -> Record:
             continue
         try:
             r = structure(raw, CommandRecord)
-            for e in r.events:
-                engine.from_dict(e)
-        except Exception as e:  # noqa: BLE001 - a record we cannot read is damage, reported
-            raise DebriefError(f"{path}:{line}: this record cannot be read ({e})") from None
+            for event in r.events:
+                engine.from_dict(event)
+        except Exception as exc:
+            raise DebriefError(f"{path}:{line}: this record cannot be read ({exc})") from None
         records.append(r)
     try:
         meta = saves.Meta.read(folder)
@@ -168,7 +169,7 @@ def load(folder: Path) -> Record:
                     records=tuple(records), meta=meta, notice=notice)
     try:
         record.final()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         raise DebriefError(f"{path}: the journal does not replay ({e}); `exercise verify` says more") from None
     return record
 

@@ -191,7 +191,7 @@ def stamp(at: str | None) -> str:
     return f"{day} {time[:5]} UTC" if time.endswith("+00:00") else at
 
 
-def build(record: Record, states: dict | None = None) -> Report:
+def build(record: Record, states: dict[int, engine.State] | None = None) -> Report:
     """The report of a save; `states` (record.states_by_turn()) when already at hand."""
     sc = record.scenario
     states = record.states_by_turn() if states is None else states
@@ -221,7 +221,7 @@ def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[Tur
     turns: list[tuple[int, list[Line]]] = [(0, [])]
     for r in records:
         for e in r.events:
-            kind = e.get("kind")
+            kind = e.get("kind", "")  # "" (no category) rather than None: CATEGORY is keyed by str
             if kind == "turn_started":
                 turns.append((e["turn"], []))
                 continue
@@ -291,7 +291,7 @@ def _objectives(sc: model.Scenario, state, teams: dict[str, str]) -> tuple[Objec
         strengths, improvements, observations = _sorted_notes(notes, state, o.id)
         ratings = tuple((n.turn, n.rating) for n in notes if n.objective == o.id and n.rating)
         out.append(ObjectiveReport(
-            id=o.id, name=o.name, description=o.description, team=teams.get(o.team, "all teams"),
+            id=o.id, name=o.name, description=o.description, team=teams.get(o.team, "all teams") if o.team is not None else "all teams",
             rating=ratings[-1][1] if ratings else None, ratings=ratings,
             strengths=tuple(strengths), improvements=tuple(improvements), observations=tuple(observations),
             injects=tuple(state.inject(i).title for i in state.fired if i in exercising)))
@@ -332,7 +332,7 @@ def _charts(sc: model.Scenario, records: Sequence[CommandRecord], states: dict, 
     charts = []
     for t in sc.tracks:
         if t.scope == "world":
-            series = (Series(t.name, fit(tracks[(t.id, None)])),)
+            series: tuple[Series, ...] = (Series(t.name, fit(tracks[(t.id, None)])),)
         else:
             series = tuple(Series(teams[team.id], fit(tracks[(t.id, team.id)])) for team in sc.teams)
         charts.append(Chart(f"track-{t.id}", t.name, "", labels, series, t.min, t.max))

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from exercise import model
-from exercise.engine import commands as cm
 from exercise.bots import POLICIES
-from exercise.engine.scenario_rules import rules_for
-from exercise.engine.rolls import Dice, derive_seed
+from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
+from exercise.engine.rolls import Dice, derive_seed
 from exercise.engine.rules import execute as _execute
 from exercise.engine.rules import execute_all
+from exercise.engine.scenario_rules import rules_for
 from exercise.engine.state import initial_state
 
 MIXED = "mixed"
@@ -214,8 +214,8 @@ def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, pol
             team: _stats([x.team[i * nt + j] for x in results]) for i, team in enumerate(r.team_ids)}})
     deliveries: dict[str, Counter] = {}
     for x in results:
-        for item, turn in x.deliveries:
-            deliveries.setdefault(item, Counter())[turn] += 1
+        for item_id, turn in x.deliveries:
+            deliveries.setdefault(item_id, Counter())[turn] += 1
     del_rows = []
     for item in scenario.items:
         c = deliveries.get(item.id)

@@ -7,6 +7,9 @@ rolls, reserved slots), so a replay gives exactly the live state. Handlers chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import attrs
 
 from exercise import model
@@ -79,6 +82,7 @@ def _overridden(tx: Transaction, e: ev.Overridden):
     else:  # spending
         tx.writable("spending")[e.ally] = e.value
         key = e.ally
+    assert key is not None  # the override rule names the id of what it sets
     tx.fields["overrides"] = tx.state.overrides + (
         OverrideRecord(e.turn, e.target, key, e.previous, e.value, e.rationale),)
 
@@ -256,7 +260,7 @@ def _note(tx: Transaction, e: ev.NoteAdded):
     tx.fields["notes"] = tx.state.notes + (Note(e.turn, e.phase, e.text, e.tags, e.inject, e.objective, e.rating),)
 
 
-HANDLERS = {
+HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> its fold
     ev.ExerciseStarted: _started,
     ev.TurnStarted: _turn_started,
     ev.PhaseChanged: _phase,

@@ -22,7 +22,7 @@ def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, d
     base = 0.0
     for a, f in rules.team_factors[team]:
         base += f * spending[a]
-    extra = None
+    extra: dict[str, float] | None = None
     for b in d["budget_effects"]:
         if b.team == team and b.first <= turn <= b.last:
             if b.category == "total":

@@ -461,7 +461,7 @@ def from_dict(d: dict):
     call rather than a general converter (3-4x faster); records are CRC-checked, and a
     missing or unknown field still raises (TypeError).
     """
-    kind = d.get("kind")
+    kind: Any = d.get("kind")  # any JSON value: an unhashable one raises TypeError here
     cls = EVENTS.get(kind) or COMMANDS.get(kind)
     if cls is None:
         raise ValueError(f"unknown kind {kind!r}")

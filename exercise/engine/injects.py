@@ -4,6 +4,8 @@ chance) and the facilitator's controls (fire, type one ad hoc, hold, release, sk
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
@@ -17,7 +19,7 @@ def fire_scheduled(decision: Decision) -> None:
     """Fire this turn's injects: scheduled, windowed, conditional, chained, queued."""
     state, rules = decision.state, decision.rules
     turn = state.turn
-    cands = rules.candidates.get(turn, ())
+    cands: Iterable[str] = rules.candidates.get(turn, ())
     extra = [*state.fire_at, *state.inject_shift, *(i for i, st in state.inject_status.items() if st == "enabled")]
     if extra:
         cands = sorted(set(cands).union(rules.by_turn.get(turn, ()), rules.floating, extra), key=rules.rank.__getitem__)

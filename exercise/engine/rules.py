@@ -21,6 +21,9 @@ The rules themselves, by section:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision
@@ -95,7 +98,7 @@ def decide(state: State, command) -> list:
 
 
 # The one table of the rules: command class -> the rule that decides it.
-RULE_FOR_COMMAND = {
+RULE_FOR_COMMAND: dict[type, Callable[[Decision, Any], None]] = {
     cm.Start: start,
     cm.Advance: advance,
     cm.FireInject: fire_inject,

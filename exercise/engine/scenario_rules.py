@@ -7,6 +7,7 @@ searches a tuple by id on the hot path.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from exercise import conditions as cond
 from exercise import model
@@ -62,7 +63,7 @@ class ScenarioRules:
         counts: dict[str, int] = {}
         for _, cat, _, _ in self.funded:
             counts[cat] = counts.get(cat, 0) + 1
-        self.sustain = max(counts, key=counts.get) if counts else None  # funds the most decaying tracks
+        self.sustain = max(counts, key=counts.__getitem__) if counts else None  # funds the most decaying tracks
         # items, commands, objectives
         self.items = {i.id: i for i in s.items}
         self.items_by_cost = sorted(self.items.values(), key=lambda i: i.cost)  # stable, as the bots sorted
@@ -85,8 +86,8 @@ class ScenarioRules:
             if inj.turn is not None:
                 self.by_turn[inj.turn].append(iid)
             elif inj.window is not None:
-                for t in range(inj.window[0], inj.window[1] + 1):
-                    self.by_turn[t].append(iid)
+                for turn in range(inj.window[0], inj.window[1] + 1):
+                    self.by_turn[turn].append(iid)
             elif inj.condition is not None or inj.requires:
                 floating.append(iid)
         self.by_turn = dict(self.by_turn)
@@ -114,7 +115,7 @@ class ScenarioRules:
                 tagged[tag].append(inj.id)
         self.tagged = dict(tagged)
         # outcomes: (outcome, parsed tree or None, compiled or None)
-        self.outcomes = []
+        self.outcomes: list[tuple[model.Outcome, Any, cond.Compiled | None]] = []
         for o in s.outcomes:
             if o.condition is None:
                 self.outcomes.append((o, None, None))
@@ -147,7 +148,8 @@ def _compile(text: str, where: str):
 def _topological(injects) -> tuple[str, ...]:
     """Inject ids with every inject after the ones it requires (file order otherwise)."""
     ids = {i.id: i for i in injects}
-    out, state = [], {}
+    out: list[str] = []
+    state: dict[str, int] = {}  # 1 while visiting, 2 once placed
 
     def visit(iid):
         if state.get(iid) == 2:

@@ -36,7 +36,7 @@ class Order:
     delivered: int | None = None
 
     def replace(self, status: OrderStatus | None = None, due: int | None = None, slip_rolled: bool | None = None,
-                delivered: int | None = None) -> "Order":
+                delivered: int | None = None) -> Order:
         return Order(self.id, self.team, self.item, self.quantity, self.cost, self.placed,
                      self.due if due is None else due, self.slots,
                      self.status if status is None else status,

@@ -37,16 +37,18 @@ def allocate(decision: Decision, command: cm.Allocate) -> None:
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
         raise Rejected(f"the shares add up to {percent(total)}, not 100%")
+    proc = rules.proc
+    proc_name = rules.cat[proc].name if proc is not None else ""  # no procurement: no limit, no shortfall
     limit = state.invest_limit(team)
-    if limit is not None and shares[rules.proc] > limit + EPS:
-        raise Rejected(f"{rules.cat[rules.proc].name} may grow by at most "
+    if limit is not None and proc is not None and shares[proc] > limit + EPS:
+        raise Rejected(f"{proc_name} may grow by at most "
                        f"{percent(rules.budget.max_invest_growth)} a turn: "
                        f"at most {percent(limit)} of the budget this turn (it was {percent(state.invest_base[team])})")
     if tuple(float(shares[cid]) for cid in rules.cat_ids) == state.allocation[team]:
         raise Rejected(f"{name}'s budget is already split that way")
     decision.emit(ev.AllocationSet(team, {cid: float(shares[cid]) for cid in rules.cat_ids}))
     rebudget(decision, team, "allocation", strict=lambda short: (
-        f"{name} has already spent this turn's {rules.cat[rules.proc].name} money: this split leaves "
+        f"{name} has already spent this turn's {proc_name} money: this split leaves "
         f"{number(short)} {rules.budget.unit} too little"))
 
 

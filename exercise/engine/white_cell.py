@@ -24,7 +24,7 @@ def override(decision: Decision, command: cm.Override) -> None:
         raise Rejected("the value must be a number")
     target = command.target
     if target in ("track", "team_track"):
-        t = rules.tracks.get(command.track)
+        t = rules.tracks.get(command.track) if command.track is not None else None
         if t is None:
             raise unknown("track", command.track, rules.tracks)
         if not t.min <= value <= t.max:

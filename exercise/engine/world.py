@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from exercise import conditions as cond
 from exercise.engine.scenario_rules import ScenarioRules
 
@@ -80,7 +82,7 @@ def _fired_tagged(s, r, tag):
     return sum(1 for i in r.tagged.get(tag, ()) if i in fired)
 
 
-_FUNCTIONS = {
+_FUNCTIONS: dict[str, Callable[..., float | bool]] = {  # (state, rules, *args) -> value
     "fired": lambda s, r, i: i in s.fired,
     "chosen": _chosen,
     "delivered": _delivered,

@@ -33,6 +33,7 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -240,7 +241,7 @@ class Journal:
         self.lines = len(records) if lines is None else lines
 
     @classmethod
-    def create(cls, path: Path, chained: bool = True) -> "Journal":
+    def create(cls, path: Path, chained: bool = True) -> Journal:
         path = Path(path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         try:
@@ -253,7 +254,7 @@ class Journal:
         return cls(path, [], 0, None, fd, chained)
 
     @classmethod
-    def open(cls, path: Path, recover: bool = True) -> "Journal":
+    def open(cls, path: Path, recover: bool = True) -> Journal:
         """Open for appending, recovering a torn tail; refuses damage in the middle."""
         path = Path(path)
         if not path.exists():
@@ -267,9 +268,10 @@ class Journal:
             raise
 
     @classmethod
-    def _opened(cls, path: Path, recover: bool, fd: int) -> "Journal":
+    def _opened(cls, path: Path, recover: bool, fd: int) -> Journal:
         scan = scan_file(path)
         if scan.damaged_middle:
+            assert scan.bad_line is not None  # damage is found on a line
             raise JournalDamaged(damage_message(path, scan), scan.bad_line, scan.reason)
         recovered = None
         if scan.torn:

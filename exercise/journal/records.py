@@ -170,7 +170,7 @@ def to_json(record: Record) -> JsonObject:
 def from_json(data: JsonObject) -> Record:
     """The record a journal line holds; RecordError (with why) when it is not one."""
     kind = data.get("type") if isinstance(data, dict) else None
-    cls = _TYPES.get(kind)  # type: ignore[arg-type]
+    cls = _TYPES.get(kind)
     if cls is None:
         raise RecordError(f"not a journal record (type {kind!r})")
     return structure(data, cls)

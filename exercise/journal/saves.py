@@ -16,7 +16,7 @@ import json
 import os
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
@@ -39,7 +39,7 @@ def saves_dir(option: str | Path | None = None) -> Path:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def slug(text: str) -> str:
@@ -190,7 +190,7 @@ class Meta:
         atomic_write(folder / META, json.dumps(attrs.asdict(self), indent=2) + "\n", private=True)
 
     @classmethod
-    def read(cls, folder: Path) -> "Meta | None":
+    def read(cls, folder: Path) -> Meta | None:
         """The meta of a save, or None when it is missing or junk (it is rebuilt on resume).
         A FIFO or device in its place raises NotRegularFile (it cannot be replaced)."""
         try:
@@ -293,7 +293,7 @@ def _info(folder: Path) -> SaveInfo:
         return info("damaged", f"{JOURNAL} missing")
     if problem:
         return info("damaged", f"{JOURNAL} {problem}")
-    mtime = datetime.fromtimestamp(journal.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+    mtime = datetime.fromtimestamp(journal.stat().st_mtime, UTC).isoformat(timespec="seconds")
     scan = scan_bytes(read_regular(journal))
     if scan.damaged_middle:
         # which kind: a changed line, or a break in the chain (a line deleted, moved or duplicated)

@@ -20,7 +20,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     from exercise.engine import facilitator_view
 
     injects = {i.id: i for i in scenario.all_injects()}
-    teams = {t.id: t.name for t in scenario.teams}
+    teams: dict[str | None, str] = {t.id: t.name for t in scenario.teams}  # read with ids from JSON, maybe None
     label = scenario.calendar.label(turn)
     events = [e for r in records for e in r.events]
 

@@ -135,7 +135,7 @@ def _check_pack_in(pack_path: Path, host: Path, report: Report, read_packs: dict
     broken: set = set()
     pack, src, doc, broken = read_packs.get(pack_path.resolve()) or (*loader.load_pack(pack_path, Problems(), broken), broken)
     loaded.broken |= broken
-    if pack is None:
+    if pack is None or doc is None:  # a pack implies its document
         return
     if pack not in loaded.scenario.included:
         loaded.scenario = attrs.evolve(loaded.scenario, included=loaded.scenario.included + (pack,))

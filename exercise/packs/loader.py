@@ -12,16 +12,16 @@ import re
 try:  # the compiled tomli wheel parses ~4x faster than the stdlib's pure-Python tomllib
     import tomli as tomllib
 except ImportError:  # pragma: no cover
-    import tomllib
+    import tomllib  # type: ignore[no-redef]  # the same API, the fallback when tomli is absent
 from pathlib import Path
 
 import attrs
 
 from exercise import model
-from exercise.model import toml_key
 from exercise.convert import structure_pruned
+from exercise.model import toml_key
 from exercise.packs.locate import SourceMap
-from exercise.packs.problems import Problems, SourceFile, display_path, did_you_mean
+from exercise.packs.problems import Problems, SourceFile, did_you_mean, display_path
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a pack of 5,000 injects is ~3 MB
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -90,8 +90,8 @@ def read_toml(path: Path, problems: Problems) -> tuple[dict | None, SourceFile]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        line: int | None = data[: e.start].count(b"\n") + 1
+        col: int | None = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         problems.error(src, (), f"byte 0x{data[e.start]:02x} is not UTF-8; save the file as UTF-8", line=line, col=col)
         return None, src
     if text.startswith("\ufeff"):
@@ -219,6 +219,7 @@ def load_scenario(path: Path, problems: Problems, read_packs: dict | None = None
     loaded.files.append(src)
     if doc is None:
         return loaded
+    assert src.source is not None  # read_toml maps the source whenever it returns a document
     loaded.texts[src.display] = src.source.text
     if "scenario" not in doc:
         if "pack" in doc:
@@ -244,7 +245,7 @@ def load_scenario(path: Path, problems: Problems, read_packs: dict | None = None
         if read_packs is not None and pack_path.resolve() in read_packs:
             pack, psrc, pdoc, pbroken = read_packs[pack_path.resolve()]
         else:
-            pbroken: set = set()
+            pbroken = set()
             pack, psrc, pdoc = load_pack(pack_path, problems, pbroken)
             if read_packs is not None:
                 read_packs[pack_path.resolve()] = (pack, psrc, pdoc, pbroken)

@@ -22,6 +22,12 @@ _SCALAR = re.compile(r"[^,\]}\n#]*")
 _SIMPLE_KEYVAL = re.compile(r"[ \t\r]*([A-Za-z0-9_\-]+)[ \t\r]*=[ \t\r]*")  # `key = ` (most lines)
 
 
+def _end_of(pattern: re.Pattern[str], s: str, i: int) -> int:
+    """Where `pattern`, which matches the empty string, stops matching from `i`."""
+    m = pattern.match(s, i)
+    return m.end() if m else i
+
+
 class SourceMap:
     """Positions of keys in one file, scanned on first use: a clean file never pays.
 
@@ -144,11 +150,11 @@ class _Scanner:
 
     def skip_ws(self, newlines: bool = False):
         if newlines:
-            end = _BLANKS_NL.match(self.s, self.i).end()
+            end = _end_of(_BLANKS_NL, self.s, self.i)
             if end != self.i:
                 self.advance(end - self.i)
         else:
-            self.i = _BLANKS.match(self.s, self.i).end()
+            self.i = _end_of(_BLANKS, self.s, self.i)
 
     def skip_comment_eol(self):
         self.skip_ws()
@@ -234,7 +240,7 @@ class _Scanner:
                 if s[self.i] == ",":
                     self.advance()
         else:
-            self.i = _SCALAR.match(s, self.i).end()
+            self.i = _end_of(_SCALAR, s, self.i)
 
     def keyval(self, base: tuple):
         m = _SIMPLE_KEYVAL.match(self.s, self.i)

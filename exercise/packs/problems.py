@@ -10,8 +10,9 @@ for large pools, and at most MAX_SHOWN_PER_FILE problems per file are printed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Any, Literal
 
 MAX_SUGGESTIONS = 50  # did-you-mean lookups per collector; after that, messages carry no hint
 MAX_SHOWN_PER_FILE = 200  # problems printed per file; the rest are counted on one line
@@ -37,6 +38,8 @@ class Problem:
 
     def _resolve(self, scan: bool = True) -> None:
         """Locate; `scan=False` when the caller knows the scan so far settles it."""
+        if self._at is None:
+            return  # already located
         sm, path, offset = self._at
         self._at = None
         pos = sm.find(path, scan) if offset is None else sm.in_string(path, offset, scan)
@@ -93,7 +96,7 @@ class SourceFile:
 
     def has(self, path) -> bool:
         """Whether the key path was written in the file (cheap: reads the parsed data)."""
-        node = self.data
+        node: Any = self.data
         for part in path:
             try:
                 node = node[part]
@@ -117,7 +120,7 @@ class Problems:
     _suggestions_left: int = attrs.field(default=MAX_SUGGESTIONS, init=False, repr=False)
     _indexes: dict = attrs.field(factory=dict, init=False, repr=False)
 
-    def did_you_mean(self, word: str, choices: Iterable[str]) -> str:
+    def did_you_mean(self, word: object, choices: Iterable[str]) -> str:
         """Like `did_you_mean`, within this collector's budget of lookups, so that thousands
         of unknown ids against thousands of known ones stay linear."""
         if self._suggestions_left <= 0:

@@ -58,11 +58,11 @@ def type_name(t) -> str:
         args = [a for a in get_args(t) if a is not type(None)]
         return type_name(args[0]) if len(args) == 1 else " or ".join(type_name(a) for a in args)
     if origin is tuple:
-        args = get_args(t)
-        if len(args) == 2 and args[1] is Ellipsis:
-            inner = args[0]
+        members = get_args(t)
+        if len(members) == 2 and members[1] is Ellipsis:
+            inner = members[0]
             return "tables" if attrs.has(inner) else f"list of {type_name(inner)}s"
-        return "[" + ", ".join(type_name(a) for a in args) + "]"
+        return "[" + ", ".join(type_name(a) for a in members) + "]"
     if origin is dict:
         return f"table of {type_name(get_args(t)[1])}s"
     if attrs.has(t):
@@ -74,7 +74,8 @@ def _default(f) -> str:
     if f.default is attrs.NOTHING:
         return "**required**"
     d = f.default
-    if isinstance(d, attrs.Factory):
+    # attrs.Factory is a class at run time; the stubs type it as a function
+    if isinstance(d, attrs.Factory):  # type: ignore[arg-type]
         d = d.factory()
     if d is None:
         return "none"

@@ -7,9 +7,9 @@ of a file and then complete keys and flag mistakes as a trainer types.
 from __future__ import annotations
 
 import json
+import types
 from pathlib import Path
 from typing import Literal, Union, get_args, get_origin
-import types
 
 import attrs
 
@@ -36,11 +36,11 @@ def _type_schema(t, defs: dict) -> dict:
         args = [a for a in get_args(t) if a is not type(None)]
         return _type_schema(args[0], defs) if len(args) == 1 else {"anyOf": [_type_schema(a, defs) for a in args]}
     if origin is tuple:
-        args = get_args(t)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": _type_schema(args[0], defs)}
-        return {"type": "array", "prefixItems": [_type_schema(a, defs) for a in args],
-                "minItems": len(args), "maxItems": len(args)}
+        members = get_args(t)
+        if len(members) == 2 and members[1] is Ellipsis:
+            return {"type": "array", "items": _type_schema(members[0], defs)}
+        return {"type": "array", "prefixItems": [_type_schema(a, defs) for a in members],
+                "minItems": len(members), "maxItems": len(members)}
     if origin is dict:
         return {"type": "object", "additionalProperties": _type_schema(get_args(t)[1], defs)}
     if attrs.has(t):
@@ -60,7 +60,8 @@ def _class_schema(cls, defs: dict, skip: tuple[str, ...] = ()) -> dict:
         key = toml_key(f)
         prop = _type_schema(f.type, defs)
         prop = dict(prop, description=f.metadata.get("doc", ""))
-        if f.default is not attrs.NOTHING and not isinstance(f.default, attrs.Factory):
+        # attrs.Factory is a class at run time; the stubs type it as a function
+        if f.default is not attrs.NOTHING and not isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
             default = f.default
             if isinstance(default, tuple) and not any(attrs.has(type(x)) for x in default):
                 default = list(default)

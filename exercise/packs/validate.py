@@ -11,8 +11,8 @@ import attrs
 
 from exercise import conditions as cond
 from exercise import model
+from exercise.effect_rules import effect_faults, names_of
 from exercise.packs.loader import Loaded, Origin
-from exercise.effect_rules import effect_faults, names_of  # noqa: F401 (names_of: re-exported)
 from exercise.packs.problems import Problems
 from exercise.suggest import hint_last
 
@@ -230,7 +230,7 @@ class _Checker:
         targets = self.names.teams | set(SPECIAL_TARGETS)
         objectives = {o.id for o in self.s.all_objectives()}
         for inj in injects:
-            e = lambda sub, msg, warning=False, i=inj: self.err("inject", i.id, sub, msg, warning)  # noqa: E731
+            e = lambda sub, msg, warning=False, i=inj: self.err("inject", i.id, sub, msg, warning)
             if inj.turn is not None and inj.window is not None:
                 e(("window",), "give either turn or window, not both")
             if inj.turn is not None and not 1 <= inj.turn <= turns:
@@ -357,8 +357,8 @@ class _Checker:
         try:
             tree = cond.parse(text)
             errors = cond.check(tree, self.names, self.problems.did_you_mean)
-        except cond.ConditionError as ce:
-            errors = [ce]
+        except cond.ConditionError as exc:
+            errors = [exc]
         except RecursionError:  # the parser's limits should make this unreachable
             errors = [cond.ConditionError(f"condition is nested too deeply (the limit is {cond.MAX_DEPTH} levels)", 0)]
         o = self.origin(kind, ident)
