@@ -13,11 +13,11 @@ from textual.widgets import DataTable, Input, Markdown, Select, Static
 from exercise.engine import commands as cm
 from exercise.packs import loader
 from exercise.packs.problems import Problems
+from exercise.ports import LocalTeamPort
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
-from exercise.ports import LocalTeamPort
 from exercise.tui.team import TeamScreen
 
 SIZE = (80, 24)  # the smallest supported terminal (and the fastest to render)
@@ -533,7 +533,7 @@ async def test_the_turn_timer_reaches_the_team_screen_when_it_changes(new_sessio
     app.animation_level = "none"
     async with app.run_test(size=(120, 40)) as pilot:
         east = await open_team(pilot, app, "east")
-        money = lambda: east.query_one("#tm-money", Static).content.plain  # noqa: E731
+        money = lambda: east.query_one("#tm-money", Static).content.plain
         assert "left" not in money()
         app.set_timer_minutes(2)
         app.tick()

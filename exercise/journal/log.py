@@ -33,7 +33,6 @@ import json
 import os
 import sys
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
