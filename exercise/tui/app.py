@@ -99,6 +99,7 @@ class ExerciseApp(BaseApp):
         """Open the save (engine, scenario copy, journal replay) off the event loop."""
         from exercise.journal.saves import SaveError
 
+        assert self.opener is not None  # only started when there is one (on_mount)
         try:
             session = self.opener()
         except SaveError as e:

@@ -10,13 +10,26 @@ text changes; they do not ask the app).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from exercise.tui.app import ExerciseApp
+
+
+def console(node: DOMNode) -> ExerciseApp:
+    """The facilitator console's app, typed: screens of the console call its commands
+    (run_command, open_session...) through this rather than an untyped `self.app`."""
+    return cast("ExerciseApp", node.app)
 
 
 def timer_label(left: float | None) -> str:
@@ -35,7 +48,8 @@ class BaseApp(App):
     timer: reactive[str] = reactive("", init=False)  # the turn timer's text, "" for none
     connections: reactive[str] = reactive("", init=False)  # "3/5 teams online" when served, else ""
 
-    def on_mount(self) -> None:
+    @on(events.Mount)  # a handler of its own: the apps' on_mount (sync or async) need not call it
+    def _start_clock(self) -> None:
         if self.TIMED:
             self.set_interval(1.0, self.tick)  # a countdown needs a clock; screens watch `timer`
 

@@ -332,6 +332,8 @@ class DebriefScreen(KeyHelp, Screen):
 
     def action_reload(self) -> None:
         """The exercise as it is now (a running one has moved on), on the same tab."""
+        if self.reload is None:
+            return
         try:
             record = self.reload()
         except Exception as e:  # noqa: BLE001 - a save that no longer reads: say so, keep this view

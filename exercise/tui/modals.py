@@ -104,7 +104,7 @@ class FormModal(ModalScreen[dict | None]):
                         yield TextArea(str(f.default or ""), id=f"f-{f.name}", classes="field-area")
                     else:
                         yield Input(value="" if f.default is None else str(f.default), id=f"f-{f.name}",
-                                    type={"number": "number", "integer": "integer"}.get(f.kind, "text"),
+                                    type="integer" if f.kind == "integer" else "number" if f.kind == "number" else "text",
                                     max_length=MAX_TEXT)
                     if f.help:
                         yield Static(text(f.help), classes="field-help")
@@ -127,11 +127,12 @@ class FormModal(ModalScreen[dict | None]):
             return None if value is Select.NULL else value
         if isinstance(widget, TextArea):
             return widget.text.strip()
+        assert isinstance(widget, Input)
         return widget.value.strip()
 
     def collect(self) -> dict | str:
         """The values, or an error message naming the field to fix."""
-        out = {}
+        out: dict[str, object] = {}
         for f in self.fields:
             raw = self._value(f)
             if raw in (None, ""):
@@ -141,7 +142,7 @@ class FormModal(ModalScreen[dict | None]):
                 continue
             if f.kind in ("number", "integer"):
                 try:
-                    value = int(raw) if f.kind == "integer" else float(raw)
+                    value: int | float = int(raw) if f.kind == "integer" else float(raw)
                 except ValueError:
                     return f"{f.label}: enter a {'whole ' if f.kind == 'integer' else ''}number"
                 if f.minimum is not None and value < f.minimum:

@@ -27,6 +27,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from exercise import services
+from exercise.tui.base import console
 from exercise.tui.text import md, plain, text
 
 
@@ -103,7 +104,7 @@ class StartScreen(Screen):
 
     @on(OptionList.OptionHighlighted, "#scenarios")
     def show_scenario(self, event: OptionList.OptionHighlighted) -> None:
-        opened = self._load(event.option.id)
+        opened = self._load(event.option.id or "")
         loaded, problems = opened.loaded, opened.problems
         page = self.query_one("#briefing", Markdown)
         if loaded is None or loaded.scenario is None or problems.errors:
@@ -126,7 +127,7 @@ class StartScreen(Screen):
             self.notify("Pick a scenario first.", severity="warning")
             return
         sid = options.get_option_at_index(options.highlighted).id
-        opened = self._load(sid)
+        opened = self._load(sid or "")
         if not opened.ok:
             self.notify(f"{sid} has errors; run `exercise validate` to see them.", severity="error", markup=False)
             return
@@ -137,7 +138,7 @@ class StartScreen(Screen):
             self.notify(created.error or "", title="Cannot create the save", severity="error", markup=False)
             return
         self.app.pop_screen()
-        self.app.open_session(session)
+        console(self).open_session(session)
         self.notify(f"Saving to {session.folder}", timeout=6, markup=False)
 
     def _selected_save(self) -> Path | None:
@@ -145,7 +146,7 @@ class StartScreen(Screen):
         if not table.row_count:
             self.notify("No saved exercise here yet.")
             return None
-        return Path(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return Path(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
     @on(Button.Pressed, "#debrief")
     def action_debrief(self) -> None:
@@ -201,4 +202,4 @@ class StartScreen(Screen):
             self.notify(opened.error or "", title="Cannot resume", severity="error", timeout=15, markup=False)
             return
         self.app.pop_screen()
-        self.app.open_session(opened.session)  # which shows opened.warnings, titled "Resumed"
+        console(self).open_session(opened.session)  # which shows opened.warnings, titled "Resumed"
