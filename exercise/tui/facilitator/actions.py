@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.model import LIKELIHOODS
+from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, cells, selected_key
 from exercise.tui.modals import Field, FormModal
 
@@ -71,14 +72,14 @@ class ActionsPanel(Panel, Vertical):
         ], "Roll", intro=intro))
         if not form:
             return
-        effects = ()
+        effects: tuple[dict, ...] = ()
         if form["track"] and form["add"] is not None:
             track = next(t for t in sc.tracks if t.id == form["track"])
             effect = {"track": track.id, "add": form["add"]}
             if track.scope == "team":
                 effect["team"] = action["team"]
             effects = (effect,)
-        if self.app.run_command(cm.Adjudicate(action["id"], form["likelihood"], form["rationale"], effects)):
+        if console(self).run_command(cm.Adjudicate(action["id"], form["likelihood"], form["rationale"], effects)):
             done = next(a for a in engine.facilitator_view(self.session.state)["actions"] if a["id"] == action["id"])
             verdict = "SUCCESS" if done["success"] else "FAILURE"
             self.notify(f"Roll {round(done['roll'] * 100)} against {done['likelihood']} %: {verdict}",

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, cells, selected_key, short, team_options
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.text import md
@@ -100,7 +101,7 @@ class InjectsPanel(Panel, Vertical):
     def _on_selected_inject(self, command_class) -> None:
         iid = self._inject_or_warn()
         if iid:
-            self.app.run_command(command_class(iid))
+            console(self).run_command(command_class(iid))
 
     def action_fire(self) -> None:
         self._on_selected_inject(cm.FireInject)
@@ -122,7 +123,7 @@ class InjectsPanel(Panel, Vertical):
         form = await self.app.push_screen_wait(FormModal(
             "Delay inject", [Field("turns", "Turns to delay", "integer", default=1, minimum=1, maximum=20)], "Delay"))
         if form:
-            self.app.run_command(cm.DelayInject(iid, form["turns"]))
+            console(self).run_command(cm.DelayInject(iid, form["turns"]))
 
     def action_view_inject(self) -> None:
         inj = self._inject()
@@ -147,11 +148,11 @@ class InjectsPanel(Panel, Vertical):
         ], "Fire"))
         if not form:
             return
-        effects = ()
+        effects: tuple[dict, ...] = ()
         if form["track"] and form["add"] is not None:
             track = next(t for t in sc.tracks if t.id == form["track"])
             effect = {"track": form["track"], "add": form["add"]}
             if track.scope == "team":
                 effect["team"] = "self"
             effects = (effect,)
-        self.app.run_command(cm.FireAdHoc(form["title"], form["text"] or "", (form["to"],), effects))
+        console(self).run_command(cm.FireAdHoc(form["title"], form["text"] or "", (form["to"],), effects))

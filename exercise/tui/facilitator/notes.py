@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from exercise.engine import commands as cm
 from exercise.model import RATINGS
+from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, cells
 from exercise.tui.modals import Field, FormModal
 
@@ -43,7 +44,7 @@ class NotesPanel(Panel, DataTable):
         form: dict = {}
         problem = ""
         while True:  # a form to fix comes back as it was typed: an observation is never lost
-            form = await self.app.push_screen_wait(FormModal("Note or observation", [
+            answer = await self.app.push_screen_wait(FormModal("Note or observation", [
                 Field("text", "Observation", "multiline", default=form.get("text")),
                 Field("tags", "Tags (comma separated)", required=False, default=form.get("tags")),
                 Field("inject", "About inject", "select", injects, required=False, default=form.get("inject")),
@@ -54,11 +55,12 @@ class NotesPanel(Panel, DataTable):
                       ("S: with some challenges", "S"), ("M: with major challenges", "M"),
                       ("U: unable to be performed", "U")), required=False, default=form.get("rating")),
             ], "Save note", intro=problem))
-            if not form:
+            if not answer:
                 return
+            form = answer
             if (form["objective"] is None) == (form["rating"] is None):
                 break
             problem = "A rating needs both an objective and a rating (P/S/M/U): choose both, or neither."
         tags = tuple(t.strip() for t in (form["tags"] or "").split(",") if t.strip())
         assert form["rating"] in (None, *RATINGS)
-        self.app.run_command(cm.AddNote(form["text"], tags, form["inject"], form["objective"], form["rating"]))
+        console(self).run_command(cm.AddNote(form["text"], tags, form["inject"], form["objective"], form["rating"]))

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.tui.base import console
 from exercise.tui.facilitator.actions import ActionsPanel
 from exercise.tui.facilitator.injects import InjectsPanel
 from exercise.tui.facilitator.log import LogPanel
@@ -158,10 +159,10 @@ Everything you do is written to the save folder before the screen shows it.
         else:
             where = f"Turn {view['turn']}/{view['turns']} {view['turn_label']} · {view['phase_name']}"
         bits = [plain(self.session.meta.title), where]
-        timer = self.app.timer
+        timer = console(self).timer
         if timer:
             bits.append(timer)
-        online = self.app.connections
+        online = console(self).connections
         if online:
             bits.append(online)
         if view["paused"]:
@@ -171,11 +172,11 @@ Everything you do is written to the save folder before the screen shows it.
 
     def tick(self) -> None:
         """Read the clock now (the app does it every second; tests move their clock)."""
-        self.app.tick()
+        console(self).tick()
 
     # -- acting -------------------------------------------------------------------------
     def run_command(self, command) -> bool:
-        return self.app.run_command(command)
+        return console(self).run_command(command)
 
     @on(ShowTab)
     def _show_tab(self, message: ShowTab) -> None:
@@ -213,7 +214,7 @@ Everything you do is written to the save folder before the screen shows it.
             self.show_outcome()
 
     def action_team(self) -> None:
-        self.app.action_pick_team()
+        console(self).action_pick_team()
 
     def action_pause(self) -> None:
         self.run_command(cm.Resume() if self.view["paused"] else cm.Pause())
@@ -225,7 +226,7 @@ Everything you do is written to the save folder before the screen shows it.
             Field("minutes", "Minutes (0 to stop the timer)", "number", default=(phase.minutes if phase else 0) or 15,
                   minimum=0, maximum=600)], "Start"))
         if form is not None:
-            self.app.set_timer_minutes(form["minutes"])  # the status follows the app's `timer`
+            console(self).set_timer_minutes(form["minutes"])  # the status follows the app's `timer`
 
     @work
     async def action_end(self) -> None:

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, cells, money, selected_key, short
 from exercise.tui.modals import ConfirmModal
 
@@ -68,7 +69,7 @@ class TeamsPanel(Panel, Vertical):
                 + (f" Its {len(binding)} order(s) of this turn go back to its basket as drafts." if binding else ""))
         if await self.app.push_screen_wait(ConfirmModal(f"Reopen the turn of {short(self._team_name(team))}?",
                                                          body, "Reopen")):
-            self.app.run_command(cm.Reopen(team))
+            console(self).run_command(cm.Reopen(team))
 
 
 class CapabilitiesPanel(Panel, Vertical):

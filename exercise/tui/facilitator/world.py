@@ -11,6 +11,7 @@ from textual.widgets import Sparkline, Static
 
 from exercise.engine import commands as cm
 from exercise.history import track_series
+from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, team_options
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.text import plain
@@ -82,4 +83,4 @@ class WorldPanel(Panel, Vertical):
                 command = cm.Override("team_track", form["value"], form["rationale"], track=track.id, team=form["team"])
             else:
                 command = cm.Override("track", form["value"], form["rationale"], track=track.id)
-        self.app.run_command(command)
+        console(self).run_command(command)
