@@ -12,9 +12,9 @@ import json
 import random
 import time
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from exercise.listeners import Listeners
@@ -45,7 +45,7 @@ class Client:
         self.last_error = ""  # why the last connection ended or failed, for the connecting screen
         self.timer: tuple[float, float] | None = None  # (remaining, monotonic time it was told)
         self.connections = 0  # how many times it has connected
-        self._ws = None
+        self._ws: ClientConnection | None = None
         self._ready = asyncio.Event()
         # a broken screen must not end the connection loop: its failure is the last error
         self._listeners: Listeners[[]] = Listeners(self._listener_failed)
@@ -166,7 +166,8 @@ class Client:
         """After a reconnect: commands sent before the drop with no answer yet, same ids."""
         for cid, (body, _fut) in list(self._pending.items()):
             await self._pace()
-            await self._ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
+            if (ws := self._ws) is not None:  # None: dropped meanwhile, resent once reconnected
+                await ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
 
     async def _pace(self) -> None:
         """Stay inside the server's rate limit: half its burst at once, then 80 % of its
@@ -193,7 +194,8 @@ class Client:
         self._pending[cid] = (body, fut)
         try:
             await self._pace()
-            await self._ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
+            if (ws := self._ws) is not None:  # None: dropped meanwhile, resent once reconnected
+                await ws.send(p.dumps({"type": "command", "id": cid, "command": body}))
         except (ConnectionClosed, AttributeError):
             pass  # still pending: resent under the same id once reconnected
         try:

@@ -158,7 +158,7 @@ def check_command(body: dict) -> None:
     if cls is None:
         raise ProtocolError(f"unknown command kind {str(kind)[:30]!r}")
     hints = _hints(cls)
-    fields = {a.name: a for a in cls.__attrs_attrs__}
+    fields = {a.name: a for a in attrs.fields(cls)}
     for name, value in body.items():
         if name == "kind":
             continue
@@ -249,7 +249,7 @@ def command_for(body: dict, role: str, team: str | None):
 
 
 # -- what the server sends ----------------------------------------------------------------
-def dumps(msg: dict) -> str:
+def dumps(msg: dict | list) -> str:
     return json.dumps(msg, separators=(",", ":"), default=str)
 
 

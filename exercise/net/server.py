@@ -13,11 +13,12 @@ is never overtaken by the result that caused it, and a slow client slows nobody 
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from exercise import engine
@@ -150,7 +151,7 @@ class ExerciseServer:
         self.session = session
         self.ssl = ssl
         self.url = ""  # what teams are told to join (set by `exercise serve`)
-        self._sock = None
+        self._sock: socket.socket | None = None
         self.tokens = tokens
         self.host = host
         self.port = port
@@ -161,7 +162,7 @@ class ExerciseServer:
         # told when a terminal connects or leaves (the console shows who is connected)
         self.connection_listeners: Listeners[[]] = Listeners(
             lambda listener, e: self.log(f"connection display failed: {e}"))
-        self._server = None
+        self._server: Server | None = None
         self._stopping = False
         self._timer_deadline: float | None = None
         # answers to command ids already seen: a client resends what it had no answer to.
@@ -270,7 +271,7 @@ class ExerciseServer:
                 if shown or conn.last_view != view:  # else nothing this connection can see changed
                     conn.last_view = view
                     conn.push(message)
-        except Exception as e:  # noqa: BLE001 - never fail the command that was already saved
+        except Exception as e:
             self.log(f"could not send an update: {type(e).__name__}: {e}")
 
     # -- one connection -------------------------------------------------------------------
@@ -413,7 +414,7 @@ class ExerciseServer:
             return {"ok": False, "seq": before, "reason": e.reason}
         except JournalError as e:  # not saved, nothing changed; worth trying again
             return {"ok": False, "seq": before, "reason": f"not saved: {e}", "remember": False}
-        except Exception as e:  # noqa: BLE001 - a command the engine chokes on must not stop the server
+        except Exception as e:
             self.log(f"{conn.label}: {body.get('kind')} failed: {type(e).__name__}: {e}")
             if len(self.session.records) > before:  # it was saved: it is done, whatever failed after
                 return {"ok": True, "seq": len(self.session.records)}

@@ -36,7 +36,7 @@ class Tokens:
         say which one, if any, a guess came close to.
         """
         given = token.encode()
-        found = None
+        found: tuple[str, str | None] | None = None
         if hmac.compare_digest(given, self.facilitator.encode()):
             found = ("facilitator", None)
         for team, t in self.teams.items():
