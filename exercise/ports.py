@@ -8,7 +8,8 @@ implements the same interface over the protocol, so the team screens do not chan
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from exercise import engine
 

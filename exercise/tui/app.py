@@ -13,8 +13,8 @@ right after it, so something is on screen in about the time of a bare Textual ap
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand

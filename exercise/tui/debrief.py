@@ -10,8 +10,8 @@ writes: the save may belong to an exercise that is still running.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -336,7 +336,7 @@ class DebriefScreen(KeyHelp, Screen):
             return
         try:
             record = self.reload()
-        except Exception as e:  # noqa: BLE001 - a save that no longer reads: say so, keep this view
+        except Exception as e:
             self.notify(str(e), title="Not refreshed", severity="error", timeout=10, markup=False)
             return
         fresh = DebriefScreen(record, self.reload)

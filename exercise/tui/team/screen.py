@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.journal.log import JournalError
+from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import ConfirmModal, TextModal
 from exercise.tui.team.base import WIDE, Link, ShowTab, TeamTab
 from exercise.tui.team.briefing import BriefingTab
@@ -37,9 +38,7 @@ from exercise.tui.team.format import arrival, money, not_now, short
 from exercise.tui.team.inbox import InboxTab
 from exercise.tui.team.procurement import ProcurementTab
 from exercise.tui.team.tracks import TracksTab
-from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain_tree
-
 
 TABS = (  # id, label, widget
     ("inbox", "1 Inbox", InboxTab),
