@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import MINI, free_port, started, stop_all, wait_for
 from textual.widgets import Static
 
 from exercise import engine
 from exercise.cli import main
+from exercise.engine.view_json import unstructure
 from exercise.net.client import Client, Fatal
 from exercise.net.server import ExerciseServer
 from exercise.net.tokens import load_or_create
@@ -30,7 +32,6 @@ from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.join import ConnectingScreen, JoinApp
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
 from exercise.tui.team import TeamScreen
-from support import MINI, free_port, started, stop_all, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,7 +192,7 @@ async def test_facilitator_console_serves_and_lists_the_join_commands(mini, tmp_
         assert "1/2 teams online" in str(app.screen.query_one("#status").content)
         await pilot.press("n")  # the facilitator starts: the team terminal follows
         await wait_for(lambda: west.view["status"] == "running", pilot=pilot)
-        assert west.view == json.loads(json.dumps(engine.player_view(s.state, "west")))
+        assert west.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "west"))))
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, TextModal)
