@@ -9,13 +9,15 @@ injects. `facilitator_view(state)` shows everything.
 
 from __future__ import annotations
 
+from typing import Any
+
 from exercise import model
 from exercise.engine import view_types as vt
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS
 from exercise.engine.events import EVENTS, to_dict
-from exercise.engine.scenario_rules import ScenarioRules as Rules  # short name kept until the views are typed
-from exercise.engine.state import State
+from exercise.engine.scenario_rules import ScenarioRules
+from exercise.engine.state import Order, State
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -26,18 +28,18 @@ def _band(track: model.Track, value: float) -> str:
     return label
 
 
-def _turn_label(s: State, r: Rules) -> str:
+def _turn_label(s: State, r: ScenarioRules) -> str:
     return r.scenario.calendar.label(s.turn) if s.turn else ""
 
 
-def _phase_name(s: State, r: Rules) -> str:
+def _phase_name(s: State, r: ScenarioRules) -> str:
     for p in r.scenario.phases:
         if p.id == s.phase:
             return p.name or p.id.capitalize()
     return s.phase.capitalize()
 
 
-def _common(s: State, r: Rules, viewer: str | None = None) -> dict:
+def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, Any]:
     """The fields of `vt.CommonView`, as keywords for either view's class."""
     sc = r.scenario
     return dict(
@@ -72,7 +74,7 @@ def _common(s: State, r: Rules, viewer: str | None = None) -> dict:
     )
 
 
-def _arrives(s: State, r: Rules, item: model.Item, viewer: str | None) -> int:
+def _arrives(s: State, r: ScenarioRules, item: model.Item, viewer: str | None) -> int:
     """The earliest turn one unit would arrive if ordered now: lead time, then the queue
     on its line as the viewer may know it (orders placed before the exercise and its own).
 
@@ -95,7 +97,7 @@ def _arrives(s: State, r: Rules, item: model.Item, viewer: str | None) -> int:
     return t
 
 
-def _command(s: State, r: Rules, c: model.Command) -> vt.CommandView:
+def _command(s: State, r: ScenarioRules, c: model.Command) -> vt.CommandView:
     lead = s.leads.get(c.id)
     return vt.CommandView(
         id=c.id, name=c.name, area=c.area, lead=lead,
@@ -107,7 +109,7 @@ def _command(s: State, r: Rules, c: model.Command) -> vt.CommandView:
     )
 
 
-def _team_tracks(s: State, r: Rules, viewer: str | None) -> tuple[vt.TeamTrackView, ...]:
+def _team_tracks(s: State, r: ScenarioRules, viewer: str | None) -> tuple[vt.TeamTrackView, ...]:
     out = []
     for tid in r.team_tracks:
         t = r.tracks[tid]
@@ -118,8 +120,9 @@ def _team_tracks(s: State, r: Rules, viewer: str | None) -> tuple[vt.TeamTrackVi
     return tuple(out)
 
 
-def _inject_for_team(s: State, r: Rules, iid: str, team: str) -> vt.InjectView:
+def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.InjectView:
     inj = s.inject(iid)
+    assert inj is not None  # a fired inject is one of the scenario's or an ad hoc one
     answer = s.answers.get((iid, team))
     return vt.InjectView(
         id=iid, title=inj.title, sender=inj.sender, channel=inj.channel,
@@ -130,7 +133,7 @@ def _inject_for_team(s: State, r: Rules, iid: str, team: str) -> vt.InjectView:
     )
 
 
-def _private(s: State, r: Rules, team: str) -> dict:
+def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
     """Everything a team may see about itself (and no one else may): the fields of
     `vt.TeamPrivate` but its orders (the two views show them differently)."""
     t = r.teams[team]
@@ -175,19 +178,19 @@ def _private(s: State, r: Rules, team: str) -> dict:
     )
 
 
-def _order_fields(r: Rules, o) -> dict:
+def _order_fields(r: ScenarioRules, o: Order) -> dict[str, Any]:
     return dict(id=o.id, item=o.item, name=r.items[o.item].name, quantity=o.quantity, cost=o.cost,
                 placed=o.placed, due=o.due, status=o.status, delivered=o.delivered, backlog=o.backlog,
                 note=o.note, after_exercise=o.status in ("ordered", "draft") and o.due > r.turns)
 
 
-def _team_private(s: State, r: Rules, team: str) -> vt.TeamPrivate:
+def _team_private(s: State, r: ScenarioRules, team: str) -> vt.TeamPrivate:
     fields = _private(s, r, team)
     fields["orders"] = tuple(vt.Order(**_order_fields(r, o)) for o in fields["orders"])
     return vt.TeamPrivate(**fields)
 
 
-def _cancel_preview(r: Rules, o) -> tuple[float | None, float | None]:
+def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
     """What cancelling the order now would return and lose, by the rules' own formula
     (rules._cancel_order): a draft is withdrawn free, a binding order loses its item's
     cancel penalty; None when it cannot be cancelled (delivered, cancelled, or placed
@@ -212,7 +215,7 @@ def _affordable(item: model.Item, cash: float) -> int:
     return n
 
 
-def _forces(s: State, r: Rules, team: str) -> tuple[dict[str, float], dict[str, vt.CommandForces]]:
+def _forces(s: State, r: ScenarioRules, team: str) -> tuple[dict[str, float], dict[str, vt.CommandForces]]:
     """The team's points per capability: assigned over all commands, and per command
     here and elsewhere (summed in the scenario's order of commands)."""
     mine: dict[str, list[tuple[str, float]]] = {c.id: [] for c in r.scenario.commands}
@@ -238,7 +241,7 @@ def _forces(s: State, r: Rules, team: str) -> tuple[dict[str, float], dict[str, 
     return assigned, per_command
 
 
-def _orders(s: State, team: str) -> tuple[list, int]:
+def _orders(s: State, team: str) -> tuple[list[Order], int]:
     """The team's orders, but of the cancelled ones only the newest few (placing and
     withdrawing orders costs nothing, and every update carries the view); and how many
     cancelled ones are left out."""
@@ -280,7 +283,7 @@ def player_view(state: State, team_id: str) -> vt.PlayerView:
     )
 
 
-def _inject_status(s: State, r: Rules, inj: model.Inject) -> str:
+def _inject_status(s: State, r: ScenarioRules, inj: model.Inject) -> str:
     iid = inj.id
     if iid in s.fired:
         return f"fired in turn {s.fired[iid]}"

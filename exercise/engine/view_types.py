@@ -12,23 +12,19 @@ from typing import Any
 
 import attrs
 
-_view = attrs.frozen(slots=True)
-
-
-def _json_key(name: str) -> Any:
-    """A field whose JSON key is `name` (a word Python keeps for itself, e.g. "from")."""
-    return attrs.field(metadata={"json": name})
+# attrs.frozen: slotted, immutable, compared by value. A field whose JSON key is a word
+# Python keeps for itself names the key in its metadata: attrs.field(metadata={"json": "from"}).
 
 
 # -- common to both views ------------------------------------------------------------------
-@_view
+@attrs.frozen
 class ScenarioInfo:
     id: str
     title: str
     briefing: str
 
 
-@_view
+@attrs.frozen
 class TeamInfo:
     id: str
     name: str
@@ -36,7 +32,7 @@ class TeamInfo:
     submitted: bool
 
 
-@_view
+@attrs.frozen
 class AllyView:
     id: str
     name: str
@@ -47,7 +43,7 @@ class AllyView:
     estimated: bool
 
 
-@_view
+@attrs.frozen
 class TrackView:
     """A world track."""
 
@@ -60,14 +56,14 @@ class TrackView:
     band: str
 
 
-@_view
+@attrs.frozen
 class ForceView:
     team: str
     capability: str
     amount: float
 
 
-@_view
+@attrs.frozen
 class CommandView:
     id: str
     name: str
@@ -81,7 +77,7 @@ class CommandView:
     forces: tuple[ForceView, ...]
 
 
-@_view
+@attrs.frozen
 class ItemView:
     """A catalogue item, with the earliest turn one unit ordered now would arrive."""
 
@@ -97,7 +93,7 @@ class ItemView:
     arrives: int
 
 
-@_view
+@attrs.frozen
 class CategoryView:
     id: str
     name: str
@@ -107,7 +103,7 @@ class CategoryView:
     procurement: bool
 
 
-@_view
+@attrs.frozen
 class TeamTrackView:
     """A team track: the values (and bands) by team the viewer may see."""
 
@@ -121,7 +117,7 @@ class TeamTrackView:
     bands: dict[str, str]
 
 
-@_view
+@attrs.frozen
 class CommonView:
     """What both views show first: the exercise, the world, the catalogue."""
 
@@ -143,20 +139,20 @@ class CommonView:
 
 
 # -- a team's private data -----------------------------------------------------------------
-@_view
+@attrs.frozen
 class ObjectiveView:
     id: str
     name: str
     description: str
 
 
-@_view
+@attrs.frozen
 class CategoryShare:
     share: float
     amount: float
 
 
-@_view
+@attrs.frozen
 class BudgetEffectView:
     """A change of the team's budget (no cause: it may name another team's decision)."""
 
@@ -166,7 +162,7 @@ class BudgetEffectView:
     last: int
 
 
-@_view
+@attrs.frozen
 class Budget:
     total: float
     categories: dict[str, CategoryShare]
@@ -177,7 +173,7 @@ class Budget:
     spending_limits: dict[str, tuple[float, float]]  # ally -> (lowest, highest) % GDP this turn
 
 
-@_view
+@attrs.frozen
 class Order:
     id: str
     item: str
@@ -193,7 +189,7 @@ class Order:
     after_exercise: bool
 
 
-@_view
+@attrs.frozen
 class PlayerOrder(Order):
     """An order as its team sees it: what cancelling it now would return and lose (None
     when it cannot be cancelled)."""
@@ -202,7 +198,7 @@ class PlayerOrder(Order):
     penalty: float | None
 
 
-@_view
+@attrs.frozen
 class OptionView:
     id: str
     label: str
@@ -210,24 +206,24 @@ class OptionView:
     default: bool
 
 
-@_view
+@attrs.frozen
 class InjectView:
     """An inject in a team's inbox, with the team's answer."""
 
     id: str
     title: str
-    sender: str = _json_key("from")
-    channel: str = attrs.field()
-    synopsis: str = attrs.field()
-    text: str = attrs.field()
-    turn: int = attrs.field()
-    severity: str = attrs.field()
-    options: tuple[OptionView, ...] = attrs.field()
-    answer: str | None = attrs.field()
-    answered_by_default: bool = attrs.field()
+    sender: str = attrs.field(metadata={"json": "from"})
+    channel: str
+    synopsis: str
+    text: str
+    turn: int
+    severity: str
+    options: tuple[OptionView, ...]
+    answer: str | None
+    answered_by_default: bool
 
 
-@_view
+@attrs.frozen
 class ActionView:
     """A free action the team argued."""
 
@@ -242,7 +238,7 @@ class ActionView:
     rationale: str
 
 
-@_view
+@attrs.frozen
 class TeamPrivate:
     """Everything a team may see about itself (and no one else may), as the facilitator sees it."""
 
@@ -262,7 +258,7 @@ class TeamPrivate:
     actions: tuple[ActionView, ...]
 
 
-@_view
+@attrs.frozen
 class CommandForces:
     """The team's points per capability in one command, and in all the others."""
 
@@ -272,7 +268,7 @@ class CommandForces:
     capabilities: int
 
 
-@_view
+@attrs.frozen
 class Me:
     """The team's own data in its player view: `TeamPrivate` with its orders' cancel
     previews, and the arithmetic the team's screen shows, computed once by the engine."""
@@ -296,7 +292,7 @@ class Me:
     forces: dict[str, CommandForces]  # command id -> the team's forces there and elsewhere
 
 
-@_view
+@attrs.frozen
 class PlayerOutcome:
     id: str | None
     name: str
@@ -305,7 +301,7 @@ class PlayerOutcome:
     text: str
 
 
-@_view
+@attrs.frozen
 class PlayerView(CommonView):
     """What one team may see."""
 
@@ -315,37 +311,37 @@ class PlayerView(CommonView):
 
 
 # -- the facilitator's -----------------------------------------------------------------------
-@_view
+@attrs.frozen
 class FacilitatorOption:
     id: str
     label: str
     default: bool
 
 
-@_view
+@attrs.frozen
 class FacilitatorInject:
     id: str
     title: str
-    sender: str = _json_key("from")
-    to: tuple[str, ...] = attrs.field()
-    channel: str = attrs.field()
-    synopsis: str = attrs.field()
-    text: str = attrs.field()
-    severity: str = attrs.field()
-    reserve: bool = attrs.field()
-    status: str = attrs.field()  # e.g. "fired in turn 2", "reserve", "queued for turn 3"
-    fired: int | None = attrs.field()
-    notes: str = attrs.field()
-    expected: tuple[str, ...] = attrs.field()
-    objectives: tuple[str, ...] = attrs.field()
-    tags: tuple[str, ...] = attrs.field()
-    source: str = attrs.field()
-    adhoc: bool = attrs.field()
-    options: tuple[FacilitatorOption, ...] = attrs.field()
-    answers: dict[str, str] = attrs.field()  # team -> option id
+    sender: str = attrs.field(metadata={"json": "from"})
+    to: tuple[str, ...]
+    channel: str
+    synopsis: str
+    text: str
+    severity: str
+    reserve: bool
+    status: str  # e.g. "fired in turn 2", "reserve", "queued for turn 3"
+    fired: int | None
+    notes: str
+    expected: tuple[str, ...]
+    objectives: tuple[str, ...]
+    tags: tuple[str, ...]
+    source: str
+    adhoc: bool
+    options: tuple[FacilitatorOption, ...]
+    answers: dict[str, str]  # team -> option id
 
 
-@_view
+@attrs.frozen
 class FacilitatorAction:
     id: str
     team: str
@@ -361,7 +357,7 @@ class FacilitatorAction:
     failure_effects: tuple[dict[str, Any], ...]
 
 
-@_view
+@attrs.frozen
 class NoteView:
     turn: int
     phase: str
@@ -372,7 +368,7 @@ class NoteView:
     rating: str | None
 
 
-@_view
+@attrs.frozen
 class OverrideView:
     turn: int
     target: str
@@ -382,7 +378,7 @@ class OverrideView:
     rationale: str
 
 
-@_view
+@attrs.frozen
 class CrossingView:
     track: str
     team: str | None
@@ -390,7 +386,7 @@ class CrossingView:
     turn: int
 
 
-@_view
+@attrs.frozen
 class FacilitatorOutcome:
     id: str | None
     name: str
@@ -401,7 +397,7 @@ class FacilitatorOutcome:
     text: str
 
 
-@_view
+@attrs.frozen
 class FacilitatorView(CommonView):
     """Everything, for the white cell."""
 
