@@ -49,7 +49,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         for e in b.effects:
             name = cats[e.category].name if e.category in cats else e.category
             turns = f"turn {e.first}" if e.first == e.last else f"turns {e.first}-{e.last}"
-            lines.append(f"\n{name}: {'+' if e['amount'] >= 0 else ''}{money(e['amount'])} {unit} ({turns})")
+            lines.append(f"\n{name}: {'+' if e.amount >= 0 else ''}{money(e.amount)} {unit} ({turns})")
         self._show("tm-budget-summary", lines)
         rows: list[tuple[str, tuple]] = []
         for c in v.categories:
