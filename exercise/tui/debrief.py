@@ -237,8 +237,8 @@ class DebriefScreen(KeyHelp, Screen):
             f"The state at the {self.turn_name(self.turn)}" + (f" · phase {view.phase_name}" if view.turn else "")))
         world = self.query_one("#state-world", DataTable)
         world.clear()
-        for t in view.tracks:
-            world.add_row(*cells(t.name[:24], num(t.value), t.band or ""))
+        for w in view.tracks:
+            world.add_row(*cells(w.name[:24], num(w.value), w.band or ""))
         teams = self.query_one("#state-teams", DataTable)
         teams.clear()
         for t in view.teams:

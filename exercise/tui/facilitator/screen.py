@@ -151,6 +151,7 @@ Everything you do is written to the save folder before the screen shows it.
 
     def render_status(self, view: FacilitatorView | None = None) -> None:
         view = view or self.view
+        assert view is not None  # refresh_all sets it on mount, before the app's reactives change
         if view.status == "ready":
             where = "not started: press n to start"
         elif view.status == "ended":
@@ -189,6 +190,7 @@ Everything you do is written to the save folder before the screen shows it.
     @work
     async def action_advance(self) -> None:
         view = self.view
+        assert view is not None  # refresh_all sets it on mount
         if view.status == "ready":
             self.run_command(cm.Start())
             return
@@ -216,10 +218,12 @@ Everything you do is written to the save folder before the screen shows it.
         self.app.action_pick_team()
 
     def action_pause(self) -> None:
+        assert self.view is not None  # refresh_all sets it on mount
         self.run_command(cm.Resume() if self.view.paused else cm.Pause())
 
     @work
     async def action_timer(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         phase = next((p for p in self.session.scenario.phases if p.id == self.view.phase), None)
         form = await self.app.push_screen_wait(FormModal("Turn timer", [
             Field("minutes", "Minutes (0 to stop the timer)", "number", default=(phase.minutes if phase else 0) or 15,
@@ -229,6 +233,7 @@ Everything you do is written to the save folder before the screen shows it.
 
     @work
     async def action_end(self) -> None:
+        assert self.view is not None  # refresh_all sets it on mount
         if self.view.status == "ended":
             self.show_outcome()
             return

@@ -111,16 +111,20 @@ class TeamTab(_Mixin):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def _team_name(self, team_id: str | None) -> str:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         return next((short(t.name) for t in self.view.teams if t.id == team_id), team_id or "")
 
     def _track_name(self, track_id: str) -> str:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         return next((t.name for t in self.view.team_tracks if t.id == track_id), track_id)
 
     # -- acting ---------------------------------------------------------------------------
     def _me(self) -> str:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         return self.view.me.id
 
     def _warning(self) -> str:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         return not_now(self.view, self.link.connection())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

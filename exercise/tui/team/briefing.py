@@ -19,6 +19,7 @@ class BriefingTab(TeamTab, VerticalScroll):
         yield Markdown("", id="tm-briefing", open_links=False)
 
     def render_view(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         parts = []
         out = v.outcome

@@ -36,6 +36,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         self.query_one("#tm-allies", DataTable).add_columns("Ally", "GDP", "Spending", "This turn", "Command")
 
     def render_view(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, b = self.view, self.view.me.budget
         unit = v.unit
         cats = {c.id: c for c in v.categories}
@@ -70,6 +71,7 @@ class BudgetTab(TeamTab, VerticalScroll):
 
     @work(exclusive=True, group="team-action")
     async def action_budget(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, b = self.view, self.view.me.budget
         fields = []
         for c in v.categories:
@@ -96,6 +98,7 @@ class BudgetTab(TeamTab, VerticalScroll):
 
     @work(exclusive=True, group="team-action")
     async def action_spending(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         if not me.allies:
             self.notify("Your team plays no ally.")

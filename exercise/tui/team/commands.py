@@ -31,6 +31,7 @@ class CommandsTab(TeamTab, Vertical):
         self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Your forces", "Your allies")
 
     def render_view(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         mine = set(me.allies)
         rows = []
@@ -49,6 +50,7 @@ class CommandsTab(TeamTab, Vertical):
         self.show_command_detail()
 
     def _involved(self, c: CommandView) -> bool:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         me = self.view.me
         return (c.lead_team == me.id or any(a in me.allies for a in c.allies)
                 or bool(me.forces[c.id].capabilities))
@@ -93,6 +95,7 @@ class CommandsTab(TeamTab, Vertical):
     async def action_assign(self, capability: str | None = None) -> None:
         """Assign forces to the selected command; `capability`: the one to offer first (the
         Tracks tab passes its selected one)."""
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         c = self._selected_command()
         if c is None:
@@ -120,6 +123,7 @@ class CommandsTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_lead(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         c = self._selected_command()
         if c is None:
@@ -145,6 +149,7 @@ class CommandsTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_hand_back(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         c = self._selected_command()
         if c is None:
             return

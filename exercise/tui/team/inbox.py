@@ -47,6 +47,7 @@ class InboxTab(TeamTab, Vertical):
         return Text(clip(f"{how}: {labels.get(inj.answer, inj.answer)}", self._w(30, 50)))
 
     def render_view(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         me = self.view.me
         rows = []
         for inj in reversed(me.inbox):  # newest first
@@ -102,6 +103,7 @@ class InboxTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_answer(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         inj = self._inject(self._selected("tm-inbox"))
         if inj is None or not inj.options:
             pending = self.view.me.pending
@@ -136,6 +138,7 @@ class InboxTab(TeamTab, Vertical):
                 self.query_one("#tm-inbox", DataTable).move_cursor(row=keys.index(following[0]))
 
     def action_read(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         if self.query_one("#tm-actions", DataTable).has_focus:
             aid = self._selected("tm-actions")
             a = next((a for a in self.view.me.actions if a.id == aid), None)

@@ -34,6 +34,7 @@ class ProcurementTab(TeamTab, Vertical):
         self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Order")
 
     def render_view(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         unit = v.unit
         rows: list[tuple[str, tuple]] = []
@@ -93,6 +94,7 @@ class ProcurementTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_order(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         item = self._item(self._selected("tm-catalogue"))
         if item is None:
@@ -117,6 +119,7 @@ class ProcurementTab(TeamTab, Vertical):
     @work(exclusive=True, group="team-action")
     async def action_withdraw(self) -> None:
         v = self.view
+        assert v is not None  # the screen sets it before anything renders or acts
         oid = self._selected("tm-orders")
         order = next((o for o in v.me.orders if o.id == oid), None)
         if order is None:
@@ -131,10 +134,12 @@ class ProcurementTab(TeamTab, Vertical):
                 "Withdraw"))
         elif order.status == "ordered" and order.refund is not None:
             item = self._item(order.item)
+            penalty = item.cancel_penalty if item else 0.0
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Cancel a binding order?",
-                f"{what}\nThis order is binding: cancelling it loses {pct(item.cancel_penalty if item else 0.0)} of its cost "
-                f"({money(order.penalty)} {unit}); {money(order.refund)} {unit} comes back.", "Cancel order"))
+                f"{what}\nThis order is binding: cancelling it loses {pct(penalty)} of its cost "
+                f"({money(order.penalty)} {unit}); {money(order.refund)} {unit} comes back.",
+                "Cancel order"))
         else:
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
         if ok and await self.link.send(cm.CancelOrder(self._me(), self._me(), order.id)):

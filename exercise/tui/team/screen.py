@@ -233,6 +233,7 @@ class TeamScreen(Screen):
             self.query_one(f"#{static_id}", Static).update(content)
 
     def render_status(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         if v.status == "ready":
             where = "not started"
@@ -343,6 +344,7 @@ class TeamScreen(Screen):
 
     @work(exclusive=True, group="team-action")
     async def action_submit(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         if not not_now(v, self._connection()):
             lines = ["Your draft orders become binding and you cannot act again this turn."]

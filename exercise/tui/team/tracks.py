@@ -34,6 +34,7 @@ class TracksTab(TeamTab, VerticalScroll):
         self.query_one("#tm-world-tracks", DataTable).add_columns("Track", "Value", "Band", "Scale")
 
     def render_view(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         rows: list[tuple[str, tuple]] = []
         for t in v.team_tracks:
