@@ -12,13 +12,14 @@ from collections.abc import Callable
 from typing import Protocol
 
 from exercise import engine
+from exercise.engine.view_types import PlayerView
 
 
 class TeamPort(Protocol):
     team: str
 
-    def view(self) -> dict:
-        """The team's player view (plain data)."""
+    def view(self) -> PlayerView:
+        """The team's player view (plain data, typed)."""
 
     async def send(self, command) -> None:
         """Carry out a command as this team; raises engine.Rejected, JournalError or OSError."""
@@ -40,7 +41,7 @@ class LocalTeamPort:
         self.session = session
         self.team = team
 
-    def view(self) -> dict:
+    def view(self) -> PlayerView:
         return engine.player_view(self.session.state, self.team)
 
     async def send(self, command) -> None:

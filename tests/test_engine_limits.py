@@ -90,11 +90,11 @@ def test_a_team_places_at_most_so_many_orders_a_turn_withdrawn_ones_included():
     g.team(cm.PlaceOrder, "west", item="drone", quantity=1)
     assert len(g.s.orders) - len(g.scenario.backlog) == cm.MAX_ORDERS_PER_TURN + 1
     # the view lists the newest cancelled orders only, and counts the rest
-    me = player_view(g.s, "east")["me"]
-    cancelled = [o["id"] for o in me["orders"] if o["status"] == "cancelled"]
-    assert len(cancelled) == cm.MAX_VIEW_CANCELLED and me["orders_hidden"] == cm.MAX_ORDERS_PER_TURN - cm.MAX_VIEW_CANCELLED
+    me = player_view(g.s, "east").me
+    cancelled = [o.id for o in me.orders if o.status == "cancelled"]
+    assert len(cancelled) == cm.MAX_VIEW_CANCELLED and me.orders_hidden == cm.MAX_ORDERS_PER_TURN - cm.MAX_VIEW_CANCELLED
     assert cancelled[-1] == f"order-east-{cm.MAX_ORDERS_PER_TURN}"
-    assert len(facilitator_view(g.s)["teams_private"]["east"]["orders"]) == len(me["orders"])
+    assert len(facilitator_view(g.s).teams_private["east"].orders) == len(me.orders)
 
 
 def _west_ids(east_moves: int) -> tuple[list, list]:
@@ -106,8 +106,8 @@ def _west_ids(east_moves: int) -> tuple[list, list]:
         g.team(cm.Argue, "east", action=f"east {i}")
     g.team(cm.PlaceOrder, "west", item="drone", quantity=1)
     g.team(cm.Argue, "west", action="west")
-    me = player_view(g.s, "west")["me"]
-    return [o["id"] for o in me["orders"] if not o["backlog"]], [a["id"] for a in me["actions"]]
+    me = player_view(g.s, "west").me
+    return [o.id for o in me.orders if not o.backlog], [a.id for a in me.actions]
 
 
 def test_the_ids_a_team_sees_do_not_depend_on_what_other_teams_did():

@@ -16,6 +16,7 @@ from exercise.engine import commands as cm
 from exercise.engine import facilitator_view, player_view
 from exercise.engine.rolls import Dice
 from exercise.engine.rules import Rejected, execute
+from exercise.engine.view_json import unstructure
 
 TEAMS = ("east", "west")
 OTHER = {"east": "west", "west": "east"}
@@ -52,8 +53,9 @@ def play_to(seed: int, turn: int, phase: str) -> Game:
 
 def check_view(g: Game, team: str) -> None:
     view = player_view(g.s, team)
-    text = json.dumps(view)
-    assert json.loads(text) == view  # plain JSON data, keys all strings
+    data = unstructure(view)
+    text = json.dumps(data)
+    assert json.loads(text) == data  # plain JSON data, keys all strings
     other = OTHER[team]
     for marker in ALWAYS_SECRET + (f"SECRET-BRIEFING-{other}".upper(), f"SECRET-ACTION-{other}",
                                    f"SECRET-RESULT-{other}", f"SECRET-REASONS-{other}", f"SECRET-RATIONALE-{other}"):
@@ -68,15 +70,15 @@ def check_view(g: Game, team: str) -> None:
     for oid, o in g.s.orders.items():
         if o.team == other:
             assert f'"{oid}"' not in text
-    assert all(o["id"] in g.s.orders and g.s.orders[o["id"]].team == team for o in view["me"]["orders"])
-    secrets = next(t for t in view["team_tracks"] if t["id"] == "secrets")
-    assert list(secrets["values"]) == [team]
-    air = next(t for t in view["team_tracks"] if t["id"] == "air")
-    assert set(air["values"]) == set(TEAMS)  # public team tracks: everyone's
-    assert all(i["id"] in g.s.fired for i in view["me"]["inbox"])
+    assert all(o.id in g.s.orders and g.s.orders[o.id].team == team for o in view.me.orders)
+    secrets = next(t for t in view.team_tracks if t.id == "secrets")
+    assert list(secrets.values) == [team]
+    air = next(t for t in view.team_tracks if t.id == "air")
+    assert set(air.values) == set(TEAMS)  # public team tracks: everyone's
+    assert all(i.id in g.s.fired for i in view.me.inbox)
     for key in ("notes", "overrides", "injects", "teams_private", "seed", "rolls"):
-        assert key not in view
-    assert set(view["me"]) >= {"budget", "orders", "inbox", "pending", "actions", "briefing"}
+        assert key not in data
+    assert set(data["me"]) >= {"budget", "orders", "inbox", "pending", "actions", "briefing"}
 
 
 @settings(max_examples=25, deadline=None)
@@ -115,36 +117,37 @@ def test_inbox_options_and_own_answers():
     g = Game(drill())
     g.to(1, "deliberation")
     view = player_view(g.s, "east")
-    (item,) = view["me"]["inbox"]
-    assert item["id"] == "drones" and [o["id"] for o in item["options"]] == ["shoot", "watch"]
-    assert "effects" not in item["options"][0] and "notes" not in item
-    assert view["me"]["pending"] == ["drones"]
+    (item,) = view.me.inbox
+    assert item.id == "drones" and [o.id for o in item.options] == ["shoot", "watch"]
+    assert "effects" not in unstructure(item.options[0]) and "notes" not in unstructure(item)
+    assert view.me.pending == ("drones",)
     g.team(cm.Answer, "east", inject="drones", option="shoot")
     view = player_view(g.s, "east")
-    assert view["me"]["inbox"][0]["answer"] == "shoot" and view["me"]["pending"] == []
-    assert player_view(g.s, "west")["me"]["inbox"] == []
+    assert view.me.inbox[0].answer == "shoot" and view.me.pending == ()
+    assert player_view(g.s, "west").me.inbox == ()
 
 
 def test_orders_arriving_after_the_exercise_are_flagged():
     g = Game(drill())
     view = player_view(g.s, "east")
-    (backlog,) = view["me"]["orders"]
-    assert backlog["after_exercise"] and backlog["due"] == 9
+    (backlog,) = view.me.orders
+    assert backlog.after_exercise and backlog.due == 9
 
 
 def test_facilitator_view_has_everything():
     g = play_to(3, 2, "summary")
     view = facilitator_view(g.s)
-    text = json.dumps(view)
-    assert json.loads(text) == view
+    data = unstructure(view)
+    text = json.dumps(data)
+    assert json.loads(text) == data
     for marker in ("SECRET-NOTE-DRONES", "SECRET-WHITE-CELL", "SECRET-FAC-NOTE", "SECRET-RESERVE-CYBER",
                    "SECRET-BRIEFING-EAST", "SECRET-BRIEFING-WEST", "SECRET-ACTION-east", "SECRET-ACTION-west"):
         assert marker in text, marker
-    statuses = {i["id"]: i["status"] for i in view["injects"]}
+    statuses = {i.id: i.status for i in view.injects}
     assert statuses["reserve-cyber"] == "reserve"
     assert statuses["late"] == "turn 4"
     assert statuses["drones"] == "fired in turn 1"
-    assert set(view["teams_private"]) == set(TEAMS)
+    assert set(view.teams_private) == set(TEAMS)
 
 
 @settings(max_examples=20, deadline=None)
@@ -209,9 +212,9 @@ def test_refund_preview_is_what_cancelling_refunds(seed, turn):
             g.team(cm.PlaceOrder, team, item="sam", quantity=1)
         except Rejected:
             pass
-        for order in player_view(g.s, team)["me"]["orders"]:
-            outcome = _cancel_outcome(g, team, order["id"])
-            preview = None if order["refund"] is None else (order["refund"], order["penalty"])
+        for order in player_view(g.s, team).me.orders:
+            outcome = _cancel_outcome(g, team, order.id)
+            preview = None if order.refund is None else (order.refund, order.penalty)
             assert preview == outcome, order
 
 
@@ -225,7 +228,7 @@ def test_affordable_quantity_is_the_largest_order_the_money_allows(money):
     g = Game(drill(items=items))
     g.to(1, "deliberation")
     g.do(cm.Override("money", money, "test", team="east"))
-    affordable = player_view(g.s, "east")["me"]["affordable"]
+    affordable = player_view(g.s, "east").me.affordable
     assert set(affordable) == {i.id for i in items}
     for item in items:
         n = affordable[item.id]
@@ -240,7 +243,7 @@ def test_affordable_quantity_of_a_free_item_is_its_order_limit():
     items = tuple(attrs.evolve(i, cost=0.0) for i in drill().items)
     g = Game(drill(items=items))
     g.to(1, "deliberation")
-    assert player_view(g.s, "east")["me"]["affordable"] == {i.id: i.max_quantity for i in items}
+    assert player_view(g.s, "east").me.affordable == {i.id: i.max_quantity for i in items}
 
 
 @settings(max_examples=15, deadline=None)
@@ -256,19 +259,49 @@ def test_forces_per_capability_are_the_sums_of_the_assignments(seed, turn, amoun
         except Rejected:
             pass
     for team in TEAMS:
-        me = player_view(g.s, team)["me"]
+        me = player_view(g.s, team).me
         mine = [(cid, cap, v) for (cid, t, cap), v in g.s.assigned.items() if t == team]
         caps = set(g.s.rules.team_tracks)
-        assert set(me["assigned"]) == caps
+        assert set(me.assigned) == caps
         for cap in caps:
-            assert me["assigned"][cap] == pytest.approx(sum(v for _, c, v in mine if c == cap), abs=1e-9)
-        assert set(me["forces"]) == set(commands)
+            assert me.assigned[cap] == pytest.approx(sum(v for _, c, v in mine if c == cap), abs=1e-9)
+        assert set(me.forces) == set(commands)
         for cid in commands:
-            f = me["forces"][cid]
+            f = me.forces[cid]
             here = [(cap, v) for c, cap, v in mine if c == cid]
-            assert f["here"] == dict(here)
-            assert f["points"] == pytest.approx(sum(v for _, v in here if v), abs=1e-9)
-            assert f["capabilities"] == sum(1 for _, v in here if v)
+            assert f.here == dict(here)
+            assert f.points == pytest.approx(sum(v for _, v in here if v), abs=1e-9)
+            assert f.capabilities == sum(1 for _, v in here if v)
             for cap in caps:
-                assert f["elsewhere"].get(cap, 0.0) == pytest.approx(
+                assert f.elsewhere.get(cap, 0.0) == pytest.approx(
                     sum(v for c, k, v in mine if k == cap and c != cid), abs=1e-9)
+
+
+# -- the view's JSON: one converter, the documented keys --------------------------------------
+def _documented(label: str) -> set[str]:
+    """The backquoted keys on the docs/protocol.md line that starts with `label`, up to its full stop."""
+    import pathlib
+    import re
+
+    doc = (pathlib.Path(__file__).parent.parent / "docs" / "protocol.md").read_text(encoding="utf-8")
+    start = doc.index(f"- {label}")
+    return set(re.findall(r"`(\w+)`", doc[start + len(label) + 2:doc.index(".\n", start)]))
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32), turn=st.integers(1, 4), phase=st.sampled_from(model.PHASES))
+def test_views_round_trip_through_the_converter_with_the_documented_keys(seed, turn, phase):
+    from exercise.engine.view_json import structure
+    from exercise.engine.view_types import FacilitatorView, PlayerView
+
+    g = play_to(seed, turn, phase)
+    for team in TEAMS:
+        view = player_view(g.s, team)
+        data = json.loads(json.dumps(unstructure(view)))  # what the network carries
+        assert structure(data, PlayerView) == view
+        assert set(data) == _documented("player view keys:")
+        assert set(data["me"]) == _documented("`me` keys")
+        for item in data["me"]["inbox"]:
+            assert set(item) == _documented("inbox item keys:")
+    fac = facilitator_view(g.s)
+    assert structure(json.loads(json.dumps(unstructure(fac))), FacilitatorView) == fac

@@ -52,8 +52,8 @@ def feed(s: Session, texts: list[str]) -> None:
     s.execute(cm.AddNote(t(), (n(), n())))
     from exercise import engine
 
-    for a in engine.facilitator_view(s.state)["actions"][:1]:
-        s.execute(cm.Adjudicate(a["id"], 50, t()))
+    for a in engine.facilitator_view(s.state).actions[:1]:
+        s.execute(cm.Adjudicate(a.id, 50, t()))
 
 
 def session_with(mini, tmp_path, texts: list[str], name: str | None = None) -> Session:

@@ -227,6 +227,15 @@ async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session
         assert len(s.records) == before and s.state.spending["PL"] == pytest.approx(4.1)
 
 
+async def test_budget_changes_are_listed_with_their_turns(mini, new_session):
+    s = new_session(mini)
+    s.execute(cm.FireAdHoc("Windfall", to=("east",), effects=({"budget": "invest", "add": 5, "turns": 2, "team": "self"},)))
+    app = team_app(s)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        assert "+5.00 USD bn (turns 1-2)" in shown(screen)
+
+
 # -- procurement -------------------------------------------------------------------------------
 async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order(mini, new_session):
     s = new_session(mini, money={"east": 5.0})

@@ -108,9 +108,8 @@ def describe(session) -> str:
 
     view = facilitator_view(s)
     for team in sc.teams:
-        me = view["teams_private"][team.id]
-        sub = "submitted" if me.get("submitted") else "not submitted"
+        sub = "submitted" if view.teams_private[team.id].submitted else "not submitted"
         lines.append(f"  {team.name}: {sub}")
-    if view.get("outcome"):
-        lines.append(f"outcome: {view['outcome']['name']}: {view['outcome']['reason']}")
+    if view.outcome:
+        lines.append(f"outcome: {view.outcome.name}: {view.outcome.reason}")
     return "\n".join(lines)

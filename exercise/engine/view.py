@@ -1,4 +1,4 @@
-"""What each side may see, as plain JSON-able data.
+"""What each side may see, as plain data (frozen attrs classes, exercise.engine.view_types).
 
 `player_view(state, team)` is the only way a team's screen or terminal learns about the
 exercise: its own budget, orders, inbox and decisions, the shared world, and nothing
@@ -9,12 +9,15 @@ injects. `facilitator_view(state)` shows everything.
 
 from __future__ import annotations
 
+from typing import Any
+
 from exercise import model
+from exercise.engine import view_types as vt
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS
 from exercise.engine.events import EVENTS, to_dict
-from exercise.engine.scenario_rules import ScenarioRules as Rules  # short name kept until the views are typed
-from exercise.engine.state import State
+from exercise.engine.scenario_rules import ScenarioRules
+from exercise.engine.state import Order, State
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -25,61 +28,53 @@ def _band(track: model.Track, value: float) -> str:
     return label
 
 
-def _turn_label(s: State, r: Rules) -> str:
+def _turn_label(s: State, r: ScenarioRules) -> str:
     return r.scenario.calendar.label(s.turn) if s.turn else ""
 
 
-def _phase_name(s: State, r: Rules) -> str:
+def _phase_name(s: State, r: ScenarioRules) -> str:
     for p in r.scenario.phases:
         if p.id == s.phase:
             return p.name or p.id.capitalize()
     return s.phase.capitalize()
 
 
-def _common(s: State, r: Rules, viewer: str | None = None) -> dict:
+def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, Any]:
+    """The fields of `vt.CommonView`, as keywords for either view's class."""
     sc = r.scenario
-    return {
-        "scenario": {"id": sc.id, "title": sc.title, "briefing": sc.scenario.briefing},
-        "status": s.status,
-        "paused": s.paused,
-        "turn": s.turn,
-        "turns": r.turns,
-        "turn_label": _turn_label(s, r),
-        "phase": s.phase,
-        "phase_name": _phase_name(s, r),
-        "unit": r.budget.unit,
-        "teams": [
-            {"id": t.id, "name": t.name, "allies": list(t.allies), "submitted": t.id in s.submitted}
-            for t in sc.teams
-        ],
-        "allies": [
-            {"id": a.id, "name": a.name, "gdp": a.gdp, "spending": s.spending[a.id],
-             "command": s.ally_command.get(a.id), "team": r.ally_team.get(a.id),
-             "estimated": a.estimated}
+    return dict(
+        scenario=vt.ScenarioInfo(sc.id, sc.title, sc.scenario.briefing),
+        status=s.status,
+        paused=s.paused,
+        turn=s.turn,
+        turns=r.turns,
+        turn_label=_turn_label(s, r),
+        phase=s.phase,
+        phase_name=_phase_name(s, r),
+        unit=r.budget.unit,
+        teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in sc.teams),
+        allies=tuple(
+            vt.AllyView(a.id, a.name, a.gdp, s.spending[a.id], s.ally_command.get(a.id), r.ally_team.get(a.id),
+                        a.estimated)
             for a in sc.allies
-        ],
-        "tracks": [
-            {"id": t.id, "name": t.name, "description": t.description, "value": s.tracks[t.id],
-             "min": t.min, "max": t.max, "band": _band(t, s.tracks[t.id])}
+        ),
+        tracks=tuple(
+            vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]))
             for t in sc.tracks if t.scope == "world"
-        ],
-        "commands": [_command(s, r, c) for c in sc.commands],
-        "catalogue": [
-            {"id": i.id, "name": i.name, "cost": i.cost, "origin": i.origin,
-             "lead_time": max(0, i.lead_time + s.lead_time.get(i.id, 0)), "capacity": i.capacity,
-             "max_quantity": i.max_quantity, "cancel_penalty": i.cancel_penalty,
-             "description": i.description, "arrives": _arrives(s, r, i, viewer)}
+        ),
+        commands=tuple(_command(s, r, c) for c in sc.commands),
+        catalogue=tuple(
+            vt.ItemView(i.id, i.name, i.cost, i.origin, max(0, i.lead_time + s.lead_time.get(i.id, 0)), i.capacity,
+                        i.max_quantity, i.cancel_penalty, i.description, _arrives(s, r, i, viewer))
             for i in sc.items
-        ],
-        "categories": [
-            {"id": c.id, "name": c.name, "description": c.description, "min_share": c.min_share,
-             "max_share": c.max_share, "procurement": c.procurement}
-            for c in r.cats
-        ],
-    }
+        ),
+        categories=tuple(
+            vt.CategoryView(c.id, c.name, c.description, c.min_share, c.max_share, c.procurement) for c in r.cats
+        ),
+    )
 
 
-def _arrives(s: State, r: Rules, item: model.Item, viewer: str | None) -> int:
+def _arrives(s: State, r: ScenarioRules, item: model.Item, viewer: str | None) -> int:
     """The earliest turn one unit would arrive if ordered now: lead time, then the queue
     on its line as the viewer may know it (orders placed before the exercise and its own).
 
@@ -102,105 +97,108 @@ def _arrives(s: State, r: Rules, item: model.Item, viewer: str | None) -> int:
     return t
 
 
-def _command(s: State, r: Rules, c: model.Command) -> dict:
+def _command(s: State, r: ScenarioRules, c: model.Command) -> vt.CommandView:
     lead = s.leads.get(c.id)
-    return {
-        "id": c.id, "name": c.name, "area": c.area, "lead": lead,
-        "lead_name": r.allies[lead].name if lead in r.allies else None,
-        "lead_team": r.ally_team.get(lead) if lead else None,
-        "lead_cost": c.lead_cost, "lead_staff": c.lead_staff,
-        "allies": [a for a, cid in s.ally_command.items() if cid == c.id],
-        "forces": [
-            {"team": team, "capability": cap, "amount": v}
-            for (cid, team, cap), v in s.assigned.items() if cid == c.id
-        ],
-    }
+    return vt.CommandView(
+        id=c.id, name=c.name, area=c.area, lead=lead,
+        lead_name=r.allies[lead].name if lead in r.allies else None,
+        lead_team=r.ally_team.get(lead) if lead else None,
+        lead_cost=c.lead_cost, lead_staff=c.lead_staff,
+        allies=tuple(a for a, cid in s.ally_command.items() if cid == c.id),
+        forces=tuple(vt.ForceView(team, cap, v) for (cid, team, cap), v in s.assigned.items() if cid == c.id),
+    )
 
 
-def _team_tracks(s: State, r: Rules, viewer: str | None) -> list[dict]:
+def _team_tracks(s: State, r: ScenarioRules, viewer: str | None) -> tuple[vt.TeamTrackView, ...]:
     out = []
     for tid in r.team_tracks:
         t = r.tracks[tid]
         teams = r.team_ids if (viewer is None or not t.private) else (viewer,)
         values = {team: s.team_tracks[(team, tid)] for team in teams}
-        out.append({"id": t.id, "name": t.name, "description": t.description, "private": t.private,
-                    "min": t.min, "max": t.max, "values": values,
-                    "bands": {team: _band(t, v) for team, v in values.items()}})
-    return out
+        out.append(vt.TeamTrackView(t.id, t.name, t.description, t.private, t.min, t.max, values,
+                                    {team: _band(t, v) for team, v in values.items()}))
+    return tuple(out)
 
 
-def _inject_for_team(s: State, r: Rules, iid: str, team: str) -> dict:
+def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.InjectView:
     inj = s.inject(iid)
+    assert inj is not None  # a fired inject is one of the scenario's or an ad hoc one
     answer = s.answers.get((iid, team))
-    return {
-        "id": iid, "title": inj.title, "from": inj.sender, "channel": inj.channel,
-        "synopsis": inj.synopsis, "text": inj.text, "turn": s.fired[iid], "severity": inj.severity,
-        "options": [{"id": o.id, "label": o.label, "text": o.text, "default": o.default} for o in inj.options],
-        "answer": answer[0] if answer else None,
-        "answered_by_default": bool(answer and answer[1]),
-    }
+    return vt.InjectView(
+        id=iid, title=inj.title, sender=inj.sender, channel=inj.channel,
+        synopsis=inj.synopsis, text=inj.text, turn=s.fired[iid], severity=inj.severity,
+        options=tuple(vt.OptionView(o.id, o.label, o.text, o.default) for o in inj.options),
+        answer=answer[0] if answer else None,
+        answered_by_default=bool(answer and answer[1]),
+    )
 
 
-def _private(s: State, r: Rules, team: str) -> dict:
-    """Everything a team may see about itself (and no one else may)."""
+def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+    """Everything a team may see about itself (and no one else may): the fields of
+    `vt.TeamPrivate` but its orders (the two views show them differently)."""
     t = r.teams[team]
     total, amounts = s.budget.get(team, (0.0, {}))
     step = r.budget.max_spending_step
     objectives = [r.objectives[o] for o in t.objectives if o in r.objectives]
     orders, hidden = _orders(s, team)
-    return {
-        "id": team,
-        "name": t.name,
-        "briefing": t.briefing,
-        "allies": list(t.allies),
-        "objectives": [{"id": o.id, "name": o.name, "description": o.description} for o in objectives],
-        "staff": t.staff,
-        "staff_used": s.used_staff(team),
-        "submitted": team in s.submitted,
-        "budget": {
-            "total": total,
-            "categories": {cid: {"share": sh, "amount": amounts.get(cid, 0.0)}
-                           for cid, sh in zip(r.cat_ids, s.allocation[team])},
-            "money": s.cash[team],
-            "procurement": r.proc,
-            "invest_limit": s.invest_limit(team),
-            "effects": [
+    return dict(
+        id=team,
+        name=t.name,
+        briefing=t.briefing,
+        allies=tuple(t.allies),
+        objectives=tuple(vt.ObjectiveView(o.id, o.name, o.description) for o in objectives),
+        staff=t.staff,
+        staff_used=s.used_staff(team),
+        submitted=team in s.submitted,
+        budget=vt.Budget(
+            total=total,
+            categories={cid: vt.CategoryShare(sh, amounts.get(cid, 0.0))
+                        for cid, sh in zip(r.cat_ids, s.allocation[team])},
+            money=s.cash[team],
+            procurement=r.proc,
+            invest_limit=s.invest_limit(team),
+            effects=tuple(
                 # no cause: it may name another team's decision
-                {"category": b.category, "amount": b.amount, "first": b.first, "last": b.last}
+                vt.BudgetEffectView(b.category, b.amount, b.first, b.last)
                 for b in s.budget_effects if b.team == team and b.last >= s.turn
-            ],
-            "spending_limits": {
-                a: [round(max(0.0, s.spending_base[a] - step), 6), round(s.spending_base[a] + step, 6)]
+            ),
+            spending_limits={
+                a: (round(max(0.0, s.spending_base[a] - step), 6), round(s.spending_base[a] + step, 6))
                 for a in t.allies
             },
-        },
-        "orders": [
-            {"id": o.id, "item": o.item, "name": r.items[o.item].name, "quantity": o.quantity,
-             "cost": o.cost, "placed": o.placed, "due": o.due, "status": o.status,
-             "delivered": o.delivered, "backlog": o.backlog, "note": o.note,
-             "after_exercise": o.status in ("ordered", "draft") and o.due > r.turns}
-            for o in orders
-        ],
-        "orders_hidden": hidden,
-        "inbox": [_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid)],
-        "pending": s.pending_decisions(team),
-        "actions": [
-            {"id": a.id, "turn": a.turn, "action": a.action, "result": a.result, "reasons": a.reasons,
-             "likelihood": a.likelihood, "roll": a.roll, "success": a.success, "rationale": a.rationale}
+        ),
+        orders=orders,
+        orders_hidden=hidden,
+        inbox=tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid)),
+        pending=tuple(s.pending_decisions(team)),
+        actions=tuple(
+            vt.ActionView(a.id, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll, a.success, a.rationale)
             for a in s.actions.values() if a.team == team
-        ],
-    }
+        ),
+    )
 
 
-def _cancel_preview(r: Rules, o) -> dict:
+def _order_fields(r: ScenarioRules, o: Order) -> dict[str, Any]:
+    return dict(id=o.id, item=o.item, name=r.items[o.item].name, quantity=o.quantity, cost=o.cost,
+                placed=o.placed, due=o.due, status=o.status, delivered=o.delivered, backlog=o.backlog,
+                note=o.note, after_exercise=o.status in ("ordered", "draft") and o.due > r.turns)
+
+
+def _team_private(s: State, r: ScenarioRules, team: str) -> vt.TeamPrivate:
+    fields = _private(s, r, team)
+    fields["orders"] = tuple(vt.Order(**_order_fields(r, o)) for o in fields["orders"])
+    return vt.TeamPrivate(**fields)
+
+
+def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
     """What cancelling the order now would return and lose, by the rules' own formula
     (rules._cancel_order): a draft is withdrawn free, a binding order loses its item's
     cancel penalty; None when it cannot be cancelled (delivered, cancelled, or placed
     before the exercise)."""
     if o.backlog or o.status not in ("draft", "ordered"):
-        return {"refund": None, "penalty": None}
+        return None, None
     refund = o.cost if o.status == "draft" else o.cost * (1 - r.items[o.item].cancel_penalty)
-    return {"refund": refund, "penalty": o.cost - refund}
+    return refund, o.cost - refund
 
 
 def _affordable(item: model.Item, cash: float) -> int:
@@ -217,7 +215,7 @@ def _affordable(item: model.Item, cash: float) -> int:
     return n
 
 
-def _forces(s: State, r: Rules, team: str) -> dict:
+def _forces(s: State, r: ScenarioRules, team: str) -> tuple[dict[str, float], dict[str, vt.CommandForces]]:
     """The team's points per capability: assigned over all commands, and per command
     here and elsewhere (summed in the scenario's order of commands)."""
     mine: dict[str, list[tuple[str, float]]] = {c.id: [] for c in r.scenario.commands}
@@ -228,7 +226,7 @@ def _forces(s: State, r: Rules, team: str) -> dict:
     for forces in mine.values():
         for cap, v in forces:
             assigned[cap] = assigned.get(cap, 0.0) + v
-    per_command = {}
+    per_command: dict[str, vt.CommandForces] = {}
     for cid, forces in mine.items():
         here: dict[str, float] = {}
         for cap, v in forces:
@@ -239,12 +237,11 @@ def _forces(s: State, r: Rules, team: str) -> dict:
                 for cap, v in theirs:
                     elsewhere[cap] = elsewhere.get(cap, 0.0) + v
         nonzero = [v for _, v in forces if v]
-        per_command[cid] = {"here": here, "elsewhere": elsewhere, "points": sum(nonzero),
-                            "capabilities": len(nonzero)}
-    return {"assigned": assigned, "forces": per_command}
+        per_command[cid] = vt.CommandForces(here, elsewhere, sum(nonzero), len(nonzero))
+    return assigned, per_command
 
 
-def _orders(s: State, team: str) -> tuple[list, int]:
+def _orders(s: State, team: str) -> tuple[list[Order], int]:
     """The team's orders, but of the cancelled ones only the newest few (placing and
     withdrawing orders costs nothing, and every update carries the view); and how many
     cancelled ones are left out."""
@@ -263,29 +260,30 @@ def _orders(s: State, team: str) -> tuple[list, int]:
     return mine, hidden
 
 
-def player_view(state: State, team_id: str) -> dict:
-    """What team `team_id` may see, as plain data (dicts, lists, str, numbers, bool, None)."""
+def player_view(state: State, team_id: str) -> vt.PlayerView:
+    """What team `team_id` may see (plain data: `view_json.unstructure` makes it JSON)."""
     r = state.rules
     if team_id not in r.teams:
         raise KeyError(f"unknown team {team_id!r}")
-    view = _common(state, r, team_id)
-    view["team_tracks"] = _team_tracks(state, r, team_id)
-    view["me"] = me = _private(state, r, team_id)
+    me = _private(state, r, team_id)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
     # player view only: the facilitator's view is digested into the state hash of saves).
-    for o in me["orders"]:
-        o.update(_cancel_preview(r, state.orders[o["id"]]))
-    me["affordable"] = {i.id: _affordable(i, state.cash[team_id]) for i in r.scenario.items}
-    me.update(_forces(state, r, team_id))
+    me["orders"] = tuple(vt.PlayerOrder(**_order_fields(r, o), refund=refund, penalty=penalty)
+                         for o in me["orders"] for refund, penalty in (_cancel_preview(r, o),))
+    assigned, forces = _forces(state, r, team_id)
     v = state.verdict
-    view["outcome"] = None if v is None else {
-        "id": v.outcome, "name": v.name, "turn": v.turn, "early": v.early,
-        "text": next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
-    }
-    return view
+    return vt.PlayerView(
+        **_common(state, r, team_id),
+        team_tracks=_team_tracks(state, r, team_id),
+        me=vt.Me(**me, affordable={i.id: _affordable(i, state.cash[team_id]) for i in r.scenario.items},
+                 assigned=assigned, forces=forces),
+        outcome=None if v is None else vt.PlayerOutcome(
+            v.outcome, v.name, v.turn, v.early,
+            next((o.text for o in r.scenario.outcomes if o.id == v.outcome), "")),
+    )
 
 
-def _inject_status(s: State, r: Rules, inj: model.Inject) -> str:
+def _inject_status(s: State, r: ScenarioRules, inj: model.Inject) -> str:
     iid = inj.id
     if iid in s.fired:
         return f"fired in turn {s.fired[iid]}"
@@ -309,53 +307,44 @@ def _inject_status(s: State, r: Rules, inj: model.Inject) -> str:
     return "enabled" if st == "enabled" else "unscheduled"
 
 
-def facilitator_view(state: State) -> dict:
+def facilitator_view(state: State) -> vt.FacilitatorView:
     """Everything, for the white cell: every team's private data, all injects, notes."""
     s = state
     r = s.rules
-    view = _common(s, r)
-    view["seed"] = s.seed
-    view["rolls"] = s.rolls
-    view["team_tracks"] = _team_tracks(s, r, None)
-    view["teams_private"] = {team: _private(s, r, team) for team in r.team_ids}
     injects = list(r.scenario.all_injects()) + list(s.adhoc.values())
-    view["injects"] = [
-        {"id": i.id, "title": i.title, "from": i.sender, "to": list(i.to), "channel": i.channel,
-         "synopsis": i.synopsis, "text": i.text, "severity": i.severity, "reserve": i.reserve,
-         "status": _inject_status(s, r, i), "fired": s.fired.get(i.id), "notes": i.notes,
-         "expected": list(i.expected), "objectives": list(i.objectives), "tags": list(i.tags),
-         "source": i.source, "adhoc": i.id in s.adhoc,
-         "options": [{"id": o.id, "label": o.label, "default": o.default} for o in i.options],
-         "answers": {team: s.answers[(i.id, team)][0] for team in r.team_ids if (i.id, team) in s.answers}}
-        for i in injects
-    ]
-    view["actions"] = [
-        {"id": a.id, "team": a.team, "turn": a.turn, "action": a.action, "result": a.result,
-         "reasons": a.reasons, "likelihood": a.likelihood, "roll": a.roll, "success": a.success,
-         "rationale": a.rationale, "effects": [dict(e) for e in a.effects],
-         "failure_effects": [dict(e) for e in a.failure_effects]}
-        for a in s.actions.values()
-    ]
-    view["notes"] = [
-        {"turn": n.turn, "phase": n.phase, "text": n.text, "tags": list(n.tags), "inject": n.inject,
-         "objective": n.objective, "rating": n.rating}
-        for n in s.notes
-    ]
-    view["overrides"] = [
-        {"turn": o.turn, "target": o.target, "key": o.key, "previous": o.previous, "value": o.value,
-         "rationale": o.rationale}
-        for o in s.overrides
-    ]
-    view["thresholds_crossed"] = [
-        {"track": t, "team": team or None, "at": at, "turn": turn} for (t, team, at), turn in s.crossed.items()
-    ]
     v = s.verdict
-    view["outcome"] = None if v is None else {
-        "id": v.outcome, "name": v.name, "reason": v.reason, "turn": v.turn, "early": v.early,
-        "note": v.note, "text": next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
-    }
-    return view
-
+    return vt.FacilitatorView(
+        **_common(s, r),
+        seed=s.seed,
+        rolls=s.rolls,
+        team_tracks=_team_tracks(s, r, None),
+        teams_private={team: _team_private(s, r, team) for team in r.team_ids},
+        injects=tuple(
+            vt.FacilitatorInject(
+                id=i.id, title=i.title, sender=i.sender, to=tuple(i.to), channel=i.channel, synopsis=i.synopsis,
+                text=i.text, severity=i.severity, reserve=i.reserve, status=_inject_status(s, r, i),
+                fired=s.fired.get(i.id), notes=i.notes, expected=tuple(i.expected), objectives=tuple(i.objectives),
+                tags=tuple(i.tags), source=i.source, adhoc=i.id in s.adhoc,
+                options=tuple(vt.FacilitatorOption(o.id, o.label, o.default) for o in i.options),
+                answers={team: s.answers[(i.id, team)][0] for team in r.team_ids if (i.id, team) in s.answers})
+            for i in injects
+        ),
+        actions=tuple(
+            vt.FacilitatorAction(a.id, a.team, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll,
+                                 a.success, a.rationale, tuple(dict(e) for e in a.effects),
+                                 tuple(dict(e) for e in a.failure_effects))
+            for a in s.actions.values()
+        ),
+        notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating)
+                    for n in s.notes),
+        overrides=tuple(vt.OverrideView(o.turn, o.target, o.key, o.previous, o.value, o.rationale)
+                        for o in s.overrides),
+        thresholds_crossed=tuple(vt.CrossingView(t, team or None, at, turn)
+                                 for (t, team, at), turn in s.crossed.items()),
+        outcome=None if v is None else vt.FacilitatorOutcome(
+            v.outcome, v.name, v.reason, v.turn, v.early, v.note,
+            next((o.text for o in r.scenario.outcomes if o.id == v.outcome), "")),
+    )
 
 
 # -- events a team may be told about as they happen -------------------------------------

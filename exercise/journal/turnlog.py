@@ -82,8 +82,8 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     section("Notes and observations", ("note_added",))
     view = facilitator_view(state)
     lines += ["", "## World at the end of the turn", "", "| track | value |", "|---|---|"]
-    for t in view.get("tracks", []):
-        lines.append(f"| {t.get('name', t.get('id'))} | {_fmt(t.get('value'))} {t.get('band') or ''} |".replace("  |", " |"))
+    for t in view.tracks:
+        lines.append(f"| {t.name} | {_fmt(t.value)} {t.band} |".replace("  |", " |"))
     ended = next((e for e in events if e.get("kind") == "exercise_ended"), None)
     if ended:
         lines += ["", "## Outcome", "", f"**{ended['name']}**: {ended['reason']}"]

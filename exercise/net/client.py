@@ -17,6 +17,7 @@ from collections.abc import Callable
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from exercise.engine.view_types import PlayerView
 from exercise.listeners import Listeners
 from exercise.net import protocol as p
 
@@ -236,15 +237,20 @@ class RemoteTeamPort:
     def __init__(self, client: Client, team: str):
         self.client = client
         self.team = team
+        self._typed: tuple[dict, PlayerView] | None = None  # the client's last view, and it typed
 
     @property
     def status(self) -> str:
         return self.client.status
 
-    def view(self) -> dict:
-        if self.client.view is None:
+    def view(self) -> PlayerView:
+        raw = self.client.view
+        if raw is None:
             raise ConnectionError(f"no view from the server yet ({self.client.status})")
-        return self.client.view  # while reconnecting: the last one, and the status says so
+        # while reconnecting: the last one, and the status says so; typed once per message
+        if self._typed is None or self._typed[0] is not raw:
+            self._typed = (raw, p.player_view_from(raw))
+        return self._typed[1]
 
     async def send(self, command) -> None:
         from exercise import engine

@@ -20,6 +20,8 @@ from typing import Any
 import attrs
 
 from exercise.engine import commands as cm
+from exercise.engine import view_json
+from exercise.engine.view_types import PlayerView
 
 VERSION = 1
 MAX_MESSAGE = 64 * 1024  # bytes in one frame; the biggest honest command is a few KB
@@ -256,6 +258,17 @@ def dumps(msg: dict | list) -> str:
 def welcome(role: str, team: str | None, exercise: dict, teams: list[dict], server: str) -> dict:
     return {"type": "welcome", "protocol": VERSION, "server": server, "role": role, "team": team,
             "exercise": exercise, "teams": teams}
+
+
+def view_data(view) -> dict:
+    """A view (exercise.engine.view_types) as the JSON data a snapshot or update carries:
+    the one converter of views (exercise.engine.view_json) at the network edge."""
+    return view_json.unstructure(view)
+
+
+def player_view_from(data: dict) -> PlayerView:
+    """The player view a snapshot or update carried, typed again for the team's screens."""
+    return view_json.structure(data, PlayerView)
 
 
 # The two messages that carry a view take it already encoded: the server encodes a team's

@@ -244,8 +244,9 @@ class ExerciseServer:
 
     # -- views ------------------------------------------------------------------------------
     def _view(self, team: str | None) -> dict:
+        """The view this connection may see, as the protocol's JSON data."""
         s = self.session.state
-        return engine.facilitator_view(s) if team is None else engine.player_view(s, team)
+        return p.view_data(engine.facilitator_view(s) if team is None else engine.player_view(s, team))
 
     def _snapshot(self, conn: Connection) -> str:
         view = p.dumps(self._view(conn.team))

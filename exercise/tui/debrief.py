@@ -27,6 +27,7 @@ from exercise.debrief import tables as tb
 from exercise.debrief.plot import braille, num, sparkline
 from exercise.debrief.record import Record
 from exercise.debrief.report import build, short
+from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
@@ -212,7 +213,7 @@ class DebriefScreen(KeyHelp, Screen):
         now = " (now)" if turn == max(self.states) and self.report.status == "running" else ""
         return f"end of turn {turn} of {self.report.turns}, {label}{now}"
 
-    def render_status(self, view: dict) -> None:
+    def render_status(self, view: FacilitatorView) -> None:
         r = self.report
         bits = ["Debrief", r.title, self.turn_name(self.turn), tb.status_line(r)]
         if r.simulated:
@@ -231,32 +232,32 @@ class DebriefScreen(KeyHelp, Screen):
                 text.append("nothing of note\n", style="dim")
             self.query_one(f"#turn-{t.turn}", Static).update(safe(text))
 
-    def render_state(self, view: dict) -> None:
+    def render_state(self, view: FacilitatorView) -> None:
         self.query_one("#state-head", Static).update(text(
-            f"The state at the {self.turn_name(self.turn)}" + (f" · phase {view['phase_name']}" if view["turn"] else "")))
+            f"The state at the {self.turn_name(self.turn)}" + (f" · phase {view.phase_name}" if view.turn else "")))
         world = self.query_one("#state-world", DataTable)
         world.clear()
-        for t in view["tracks"]:
-            world.add_row(*cells(t["name"][:24], num(t["value"]), t["band"] or ""))
+        for w in view.tracks:
+            world.add_row(*cells(w.name[:24], num(w.value), w.band or ""))
         teams = self.query_one("#state-teams", DataTable)
         teams.clear()
-        for t in view["teams"]:
-            me = view["teams_private"][t["id"]]
-            teams.add_row(*cells(short(t["name"])[:20], num(me["budget"]["total"]), num(me["budget"]["money"]),
-                                 "yes" if me["submitted"] else "-"))
+        for t in view.teams:
+            me = view.teams_private[t.id]
+            teams.add_row(*cells(short(t.name)[:20], num(me.budget.total), num(me.budget.money),
+                                 "yes" if me.submitted else "-"))
         caps = self.query_one("#state-caps", DataTable)
         caps.clear()
-        for track in view["team_tracks"]:
-            caps.add_row(*cells(track["name"][:24], *[num(track["values"][t["id"]]) for t in view["teams"]]))
+        for track in view.team_tracks:
+            caps.add_row(*cells(track.name[:24], *[num(track.values[t.id]) for t in view.teams]))
         orders = self.query_one("#state-orders", DataTable)
         orders.clear()
-        for t in view["teams"]:
-            for o in view["teams_private"][t["id"]]["orders"]:
-                orders.add_row(*cells(short(t["name"])[:16], o["name"][:24], o["quantity"], o["placed"] or "backlog",
-                                      o["due"], o["status"] + (" (after the exercise)" if o["after_exercise"] else "")))
-        out = view.get("outcome")
+        for t in view.teams:
+            for o in view.teams_private[t.id].orders:
+                orders.add_row(*cells(short(t.name)[:16], o.name[:24], o.quantity, o.placed or "backlog",
+                                      o.due, o.status + (" (after the exercise)" if o.after_exercise else "")))
+        out = view.outcome
         self.query_one("#state-outcome", Static).update(
-            safe(Text.assemble(("Outcome: ", "bold"), f"{out['name']}: {out['reason']}")) if out else Text())
+            safe(Text.assemble(("Outcome: ", "bold"), f"{out.name}: {out.reason}")) if out else Text())
 
     @on(OptionList.OptionHighlighted, "#chart-list")
     def render_plot(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import attrs
 from rich.text import Text
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi overrides/isolates
@@ -40,9 +41,11 @@ def text(s: object, style: str = "") -> Text:
 
 
 def plain_tree(value):
-    """A view (dicts, lists, strings) with every string made `plain`."""
+    """A view (attrs classes, dicts, tuples, strings) with every string made `plain`."""
     if isinstance(value, str):
         return plain(value)
+    if attrs.has(type(value)):
+        return type(value)(**{f.alias: plain_tree(getattr(value, f.name)) for f in attrs.fields(type(value))})
     if isinstance(value, dict):
         return {k: plain_tree(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

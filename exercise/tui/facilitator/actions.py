@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, cells, selected_key
@@ -37,33 +38,33 @@ class ActionsPanel(Panel, Vertical):
         yield DataTable(id="action-table", cursor_type="row")
         yield Static("", id="action-detail")
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         super().show(view)
         table = self.query_one("#action-table", DataTable)
         if not table.columns:
             table.add_columns("Id", "Team", "Turn", "Action", "Odds", "Result")
         table.clear()
-        for a in view["actions"]:
-            odds = f"{a['likelihood']}%" if a["likelihood"] is not None else "-"
-            result = "-" if a["success"] is None else ("success" if a["success"] else "failure")
-            table.add_row(*cells(a["id"], a["team"], a["turn"], a["action"][:40], odds, result), key=a["id"])
-        pending = [a for a in view["actions"] if a["likelihood"] is None]
+        for a in view.actions:
+            odds = f"{a.likelihood}%" if a.likelihood is not None else "-"
+            result = "-" if a.success is None else ("success" if a.success else "failure")
+            table.add_row(*cells(a.id, a.team, a.turn, a.action[:40], odds, result), key=a.id)
+        pending = [a for a in view.actions if a.likelihood is None]
         self.query_one("#action-detail", Static).update(Text(
             f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
             else "No argued action waits for adjudication."))
 
     @work
     async def action_adjudicate(self) -> None:
-        pending = [a for a in self.view["actions"] if a["likelihood"] is None]
+        pending = [a for a in self.view.actions if a.likelihood is None]
         if not pending:
             self.notify("No argued action waits for adjudication.")
             return
         aid = selected_key(self.query_one("#action-table", DataTable)) if self.on_its_tab() else None
-        action = next((a for a in pending if a["id"] == aid), pending[0])
+        action = next((a for a in pending if a.id == aid), pending[0])
         sc = self.session.scenario
-        intro = (f"{action['team']} argues: {action['action']}\nIntended result: {action['result']}\n"
-                 f"Reasons: {action['reasons']}")
-        form = await self.app.push_screen_wait(FormModal(f"Adjudicate {action['id']}", [
+        intro = (f"{action.team} argues: {action.action}\nIntended result: {action.result}\n"
+                 f"Reasons: {action.reasons}")
+        form = await self.app.push_screen_wait(FormModal(f"Adjudicate {action.id}", [
             Field("likelihood", "Likelihood", "select", tuple((f"{p} %", p) for p in LIKELIHOODS), default=50),
             Field("rationale", "Rationale (required)", "text"),
             Field("track", "On success: track", "select", tuple((t.name, t.id) for t in sc.tracks),
@@ -77,10 +78,10 @@ class ActionsPanel(Panel, Vertical):
             track = next(t for t in sc.tracks if t.id == form["track"])
             effect = {"track": track.id, "add": form["add"]}
             if track.scope == "team":
-                effect["team"] = action["team"]
+                effect["team"] = action.team
             effects = (effect,)
-        if console(self).run_command(cm.Adjudicate(action["id"], form["likelihood"], form["rationale"], effects)):
-            done = next(a for a in engine.facilitator_view(self.session.state)["actions"] if a["id"] == action["id"])
-            verdict = "SUCCESS" if done["success"] else "FAILURE"
-            self.notify(f"Roll {round(done['roll'] * 100)} against {done['likelihood']} %: {verdict}",
-                        title=action["id"], timeout=10, markup=False)
+        if console(self).run_command(cm.Adjudicate(action.id, form["likelihood"], form["rationale"], effects)):
+            done = next(a for a in engine.facilitator_view(self.session.state).actions if a.id == action.id)
+            verdict = "SUCCESS" if done.success else "FAILURE"
+            self.notify(f"Roll {round(done.roll * 100)} against {done.likelihood} %: {verdict}",
+                        title=action.id, timeout=10, markup=False)

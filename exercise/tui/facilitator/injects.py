@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import FacilitatorInject, FacilitatorView
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, cells, selected_key, short, team_options
 from exercise.tui.modals import Field, FormModal, TextModal
@@ -40,23 +41,23 @@ class InjectsPanel(Panel, Vertical):
         yield DataTable(id="inject-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="inject-detail")
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         super().show(view)
         table = self.query_one("#inject-table", DataTable)
         if not table.columns:
             table.add_columns("Inject", "To", "Status", "Sev")
         keep = table.cursor_row
         table.clear()
-        teams = {t["id"]: short(t["name"]) for t in view["teams"]}
+        teams = {t.id: short(t.name) for t in view.teams}
         order = {"reserve": 2}
-        rows = sorted(view["injects"], key=lambda i: (
-            1 if i["fired"] else 0, order.get(i["status"], 0), i["fired"] or 0))
+        rows = sorted(view.injects, key=lambda i: (
+            1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
         for i in rows:
-            to = ", ".join(teams.get(t, t) for t in i["to"])
-            status = i["status"]
-            style = "dim" if i["fired"] else ("bold" if i["reserve"] else "")
-            table.add_row(Text(i["title"][:40], style=style), *cells(to[:20], status[:20], i["severity"][:4]),
-                          key=i["id"])
+            to = ", ".join(teams.get(t, t) for t in i.to)
+            status = i.status
+            style = "dim" if i.fired else ("bold" if i.reserve else "")
+            table.add_row(Text(i.title[:40], style=style), *cells(to[:20], status[:20], i.severity[:4]),
+                          key=i.id)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.show_inject_detail()
@@ -64,9 +65,9 @@ class InjectsPanel(Panel, Vertical):
     def selected(self) -> str | None:
         return selected_key(self.query_one("#inject-table", DataTable))
 
-    def _inject(self) -> dict | None:
+    def _inject(self) -> FacilitatorInject | None:
         iid = self.selected()
-        return next((i for i in self.view["injects"] if i["id"] == iid), None)
+        return next((i for i in self.view.injects if i.id == iid), None)
 
     @on(DataTable.RowHighlighted, "#inject-table")
     def show_inject_detail(self) -> None:
@@ -75,18 +76,18 @@ class InjectsPanel(Panel, Vertical):
         if inj is None:
             detail.update(Text())
             return
-        out = Text.assemble((inj["title"], "bold"), f"  from {inj['from']} via {inj['channel']} · {inj['status']}")
-        if inj["synopsis"]:
-            out.append("\n" + inj["synopsis"])
-        if inj["options"]:
-            out.append("\nOptions: " + "; ".join(o["label"] + (" (default)" if o["default"] else "")
-                                                 for o in inj["options"]))
-        if inj["expected"]:
-            out.append("\nExpected: " + "; ".join(inj["expected"]))
-        if inj["notes"]:
-            out.append(f"\nNotes: {inj['notes']}", style="italic")
-        if inj["answers"]:
-            out.append("\nAnswers: " + ", ".join(f"{t}: {o}" for t, o in inj["answers"].items()))
+        out = Text.assemble((inj.title, "bold"), f"  from {inj.sender} via {inj.channel} · {inj.status}")
+        if inj.synopsis:
+            out.append("\n" + inj.synopsis)
+        if inj.options:
+            out.append("\nOptions: " + "; ".join(o.label + (" (default)" if o.default else "")
+                                                 for o in inj.options))
+        if inj.expected:
+            out.append("\nExpected: " + "; ".join(inj.expected))
+        if inj.notes:
+            out.append(f"\nNotes: {inj.notes}", style="italic")
+        if inj.answers:
+            out.append("\nAnswers: " + ", ".join(f"{t}: {o}" for t, o in inj.answers.items()))
         detail.update(out)
 
     # -- acting -------------------------------------------------------------------------
@@ -128,12 +129,12 @@ class InjectsPanel(Panel, Vertical):
     def action_view_inject(self) -> None:
         inj = self._inject()
         if inj:
-            body = f"*From {md(inj['from'])}, via {md(inj['channel'])}*\n\n{inj['text'] or inj['synopsis']}"
-            if inj["notes"]:
-                body += f"\n\n---\n\n**Facilitator notes:** {md(inj['notes'])}"
-            if inj["source"]:
-                body += f"\n\n**Grounded in:** {md(inj['source'])}"
-            self.app.push_screen(TextModal(inj["title"], body))
+            body = f"*From {md(inj.sender)}, via {md(inj.channel)}*\n\n{inj.text or inj.synopsis}"
+            if inj.notes:
+                body += f"\n\n---\n\n**Facilitator notes:** {md(inj.notes)}"
+            if inj.source:
+                body += f"\n\n**Grounded in:** {md(inj.source)}"
+            self.app.push_screen(TextModal(inj.title, body))
 
     @work
     async def action_adhoc(self) -> None:

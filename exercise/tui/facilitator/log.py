@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import RichLog
 
+from exercise.engine.view_types import FacilitatorView
 from exercise.narrate import Narrator
 from exercise.tui.facilitator.panel import Panel
 from exercise.tui.text import text
@@ -23,7 +24,7 @@ class LogPanel(Panel, RichLog):
         self.narrator = Narrator(session.scenario)
         self._logged = 0
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         super().show(view)
         records = self.session.records
         for r in records[self._logged:]:

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import FacilitatorView
 from exercise.model import RATINGS
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, cells
@@ -28,19 +29,19 @@ class NotesPanel(Panel, DataTable):
         super().__init__(id=self.PANEL_ID, cursor_type="row")
         self.session = session
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         super().show(view)
         if not self.columns:
             self.add_columns("Turn", "Phase", "Note", "Objective")
         self.clear()
-        for n in view["notes"]:
-            obj = f"{n['objective']}: {n['rating']}" if n.get("objective") else ""
-            self.add_row(*cells(n["turn"], n["phase"], n["text"][:60], obj))
+        for n in view.notes:
+            obj = f"{n.objective}: {n.rating}" if n.objective else ""
+            self.add_row(*cells(n.turn, n.phase, n.text[:60], obj))
 
     @work
     async def action_note(self) -> None:
         sc = self.session.scenario
-        injects = tuple((i["title"][:40], i["id"]) for i in self.view["injects"] if i["fired"])
+        injects = tuple((i.title[:40], i.id) for i in self.view.injects if i.fired)
         form: dict = {}
         problem = ""
         while True:  # a form to fix comes back as it was typed: an observation is never lost

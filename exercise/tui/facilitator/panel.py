@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, TabbedContent, TabPane
 
+from exercise.engine.view_types import FacilitatorView
 from exercise.tui.text import text
 
 
@@ -59,9 +60,9 @@ class Panel:
     HELP_HEADING: ClassVar[str] = ""
     KEYS: ClassVar[list[Binding]] = []
 
-    view: dict
+    view: FacilitatorView
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         """Render this part of the facilitator view (plain data, controls made visible)."""
         self.view = view
 

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import console
 from exercise.tui.facilitator.actions import ActionsPanel
 from exercise.tui.facilitator.injects import InjectsPanel
@@ -95,7 +96,7 @@ Everything you do is written to the save folder before the screen shows it.
     def __init__(self, session):
         super().__init__()
         self.session = session
-        self.view: dict = {}
+        self.view: FacilitatorView | None = None
 
     @classmethod
     def help_groups(cls):
@@ -149,15 +150,15 @@ Everything you do is written to the save folder before the screen shows it.
             if isinstance(panel, Panel):
                 panel.show(view)
 
-    def render_status(self, view: dict | None = None) -> None:
+    def render_status(self, view: FacilitatorView | None = None) -> None:
         view = view or self.view
-        if view["status"] == "ready":
+        assert view is not None  # refresh_all sets it on mount, before the app's reactives change
+        if view.status == "ready":
             where = "not started: press n to start"
-        elif view["status"] == "ended":
-            out = view.get("outcome") or {}
-            where = f"ENDED: {out.get('name', '')}"
+        elif view.status == "ended":
+            where = f"ENDED: {view.outcome.name if view.outcome else ''}"
         else:
-            where = f"Turn {view['turn']}/{view['turns']} {view['turn_label']} · {view['phase_name']}"
+            where = f"Turn {view.turn}/{view.turns} {view.turn_label} · {view.phase_name}"
         bits = [plain(self.session.meta.title), where]
         timer = console(self).timer
         if timer:
@@ -165,10 +166,10 @@ Everything you do is written to the save folder before the screen shows it.
         online = console(self).connections
         if online:
             bits.append(online)
-        if view["paused"]:
+        if view.paused:
             bits.append("PAUSED")
         self.query_one("#status", StatusBar).update(Text(" · ".join(bits)))  # Text: never markup
-        self.set_class(view["paused"], "paused")
+        self.set_class(view.paused, "paused")
 
     def tick(self) -> None:
         """Read the clock now (the app does it every second; tests move their clock)."""
@@ -190,22 +191,23 @@ Everything you do is written to the save folder before the screen shows it.
     @work
     async def action_advance(self) -> None:
         view = self.view
-        if view["status"] == "ready":
+        assert view is not None  # refresh_all sets it on mount
+        if view.status == "ready":
             self.run_command(cm.Start())
             return
-        if view["status"] == "ended":
+        if view.status == "ended":
             self.notify("The exercise has ended. Press e to read the outcome.")
             return
-        if view["phase"] == "deliberation":
-            missing = [t["name"] for t in view["teams"] if not t["submitted"]]
+        if view.phase == "deliberation":
+            missing = [t.name for t in view.teams if not t.submitted]
             if missing:
-                pending = sum(len(view["teams_private"][t["id"]]["pending"]) for t in view["teams"])
+                pending = sum(len(view.teams_private[t.id].pending) for t in view.teams)
                 body = ("Not submitted: " + ", ".join(missing) + ".\n"
                         f"Their unsubmitted orders are withdrawn and {pending} open decision(s) take their default.")
                 if await self.app.push_screen_wait(ConfirmModal("Force the advance?", body, "Force")):
                     self.run_command(cm.Advance(force=True))
                 return
-        last = view["turn"] == view["turns"] and view["phase"] == "summary"
+        last = view.turn == view.turns and view.phase == "summary"
         if last and not await self.app.push_screen_wait(
                 ConfirmModal("End the exercise?", "This is the last turn: advancing ends the exercise and "
                              "judges the outcome.", "End")):
@@ -217,11 +219,13 @@ Everything you do is written to the save folder before the screen shows it.
         console(self).action_pick_team()
 
     def action_pause(self) -> None:
-        self.run_command(cm.Resume() if self.view["paused"] else cm.Pause())
+        assert self.view is not None  # refresh_all sets it on mount
+        self.run_command(cm.Resume() if self.view.paused else cm.Pause())
 
     @work
     async def action_timer(self) -> None:
-        phase = next((p for p in self.session.scenario.phases if p.id == self.view["phase"]), None)
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        phase = next((p for p in self.session.scenario.phases if p.id == self.view.phase), None)
         form = await self.app.push_screen_wait(FormModal("Turn timer", [
             Field("minutes", "Minutes (0 to stop the timer)", "number", default=(phase.minutes if phase else 0) or 15,
                   minimum=0, maximum=600)], "Start"))
@@ -230,7 +234,8 @@ Everything you do is written to the save folder before the screen shows it.
 
     @work
     async def action_end(self) -> None:
-        if self.view["status"] == "ended":
+        assert self.view is not None  # refresh_all sets it on mount
+        if self.view.status == "ended":
             self.show_outcome()
             return
         form = await self.app.push_screen_wait(FormModal(
@@ -240,10 +245,10 @@ Everything you do is written to the save folder before the screen shows it.
             self.show_outcome()
 
     def show_outcome(self) -> None:
-        out = engine.facilitator_view(self.session.state).get("outcome")
+        out = engine.facilitator_view(self.session.state).outcome
         if out:
-            self.app.push_screen(TextModal(f"Outcome: {plain(out['name'])}",
-                                           f"{out.get('text', '')}\n\n**Why:** {md(out['reason'])}\n\n"
+            self.app.push_screen(TextModal(f"Outcome: {plain(out.name)}",
+                                           f"{out.text}\n\n**Why:** {md(out.reason)}\n\n"
                                            "Press **D** for the debrief: the exercise turn by turn."))
 
     def action_debrief(self) -> None:

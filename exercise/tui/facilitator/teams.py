@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, cells, money, selected_key, short
 from exercise.tui.modals import ConfirmModal
@@ -33,24 +34,24 @@ class TeamsPanel(Panel, Vertical):
         yield Static("Teams", classes="section-title")
         yield DataTable(id="teams", cursor_type="row", zebra_stripes=True)
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         super().show(view)
         table = self.query_one("#teams", DataTable)
         if not table.columns:
             table.add_columns("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
                               "Decisions", "Staff")
         table.clear()
-        for t in view["teams"]:
-            me = view["teams_private"][t["id"]]
-            drafts = sum(1 for o in me["orders"] if o["status"] == "draft")
-            done = "submitted" if me["submitted"] else ("waiting" if view["phase"] == "deliberation" else "-")
-            table.add_row(*cells(short(t["name"]), money(me["budget"]["money"]), done,
+        for t in view.teams:
+            me = view.teams_private[t.id]
+            drafts = sum(1 for o in me.orders if o.status == "draft")
+            done = "submitted" if me.submitted else ("waiting" if view.phase == "deliberation" else "-")
+            table.add_row(*cells(short(t.name), money(me.budget.money), done,
                                  f"{drafts} draft" if drafts else "-",
-                                 f"{len(me['pending'])} open" if me["pending"] else "-",
-                                 f"{me['staff_used']}/{me['staff']}"), key=t["id"])
+                                 f"{len(me.pending)} open" if me.pending else "-",
+                                 f"{me.staff_used}/{me.staff}"), key=t.id)
 
     def _team_name(self, team: str) -> str:
-        return next((t["name"] for t in self.view["teams"] if t["id"] == team), team)
+        return next((t.name for t in self.view.teams if t.id == team), team)
 
     @work
     async def action_reopen(self) -> None:
@@ -58,13 +59,13 @@ class TeamsPanel(Panel, Vertical):
         team = selected_key(self.query_one("#teams", DataTable))
         if team is None:
             return
-        me = self.view["teams_private"][team]
-        if not me["submitted"]:
+        me = self.view.teams_private[team]
+        if not me.submitted:
             self.notify(f"{short(self._team_name(team))} has not submitted: it can still act. Select a team that "
                         "has (Overview, Teams table) and press u.", title="Nothing to reopen", timeout=8, markup=False)
             return
-        binding = [o for o in me["orders"] if o["placed"] == self.view["turn"] and o["status"] == "ordered"
-                   and not o["backlog"]]
+        binding = [o for o in me.orders if o.placed == self.view.turn and o.status == "ordered"
+                   and not o.backlog]
         body = (f"{self._team_name(team)} can act again this turn and must submit again."
                 + (f" Its {len(binding)} order(s) of this turn go back to its basket as drafts." if binding else ""))
         if await self.app.push_screen_wait(ConfirmModal(f"Reopen the turn of {short(self._team_name(team))}?",
@@ -86,12 +87,12 @@ class CapabilitiesPanel(Panel, Vertical):
         yield Static("Capabilities by team", classes="section-title")
         yield DataTable(id="team-tracks", cursor_type="row")
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         super().show(view)
         tt = self.query_one("#team-tracks", DataTable)
         if not tt.columns:
             tt.add_columns("Track", *[short(t.name) for t in self.session.scenario.teams])
         tt.clear()
-        for track in view["team_tracks"]:
-            tt.add_row(*cells(track["name"][:22], *[f"{track['values'][t['id']]:.1f}" for t in view["teams"]]),
-                       key=track["id"])
+        for track in view.team_tracks:
+            tt.add_row(*cells(track.name[:22], *[f"{track.values[t.id]:.1f}" for t in view.teams]),
+                       key=track.id)

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Sparkline, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import FacilitatorView, TrackView
 from exercise.history import track_series
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, team_options
@@ -28,10 +29,10 @@ class TrackRow(Horizontal):
         yield Static("", classes="track-label")
         yield Sparkline([], classes="track-spark")
 
-    def show(self, track: dict, series: list[float]) -> None:
-        band = f" {track['band']}" if track.get("band") else ""
+    def show(self, track: TrackView, series: list[float]) -> None:
+        band = f" {track.band}" if track.band else ""
         self.query_one(".track-label", Static).update(
-            Text.assemble((f"{plain(track['name']):<20.20}", "bold"), f" {track['value']:5.2f}", (band, "italic")))
+            Text.assemble((f"{plain(track.name):<20.20}", "bold"), f" {track.value:5.2f}", (band, "italic")))
         self.query_one(Sparkline).data = series if len(series) > 1 else series * 2
 
 
@@ -53,13 +54,13 @@ class WorldPanel(Panel, Vertical):
             if t.scope == "world":
                 yield TrackRow(t.id, id=f"track-{t.id}")
 
-    def show(self, view: dict) -> None:
+    def show(self, view: FacilitatorView) -> None:
         super().show(view)
         series = track_series(self.session.scenario, self.session.records)
-        for track in view["tracks"]:
-            row = self.query(f"#track-{track['id']}")
+        for track in view.tracks:
+            row = self.query(f"#track-{track.id}")
             if row:
-                row.first(TrackRow).show(track, series.get((track["id"], None), [track["value"]]))
+                row.first(TrackRow).show(track, series.get((track.id, None), [track.value]))
 
     @work
     async def action_override(self) -> None:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import DataTable, Static
 
+from exercise.engine.view_types import PlayerView
 from exercise.tui.team.format import not_now, short
 from exercise.tui.text import text
 
@@ -55,7 +56,7 @@ class TeamTab(_Mixin):
     team's player view, as plain data) and `narrow` (a narrow terminal clips columns more);
     the tab re-renders itself."""
 
-    view: var[dict] = var(dict, always_update=True)  # {} until the screen sets it
+    view: var[PlayerView | None] = var(None, always_update=True)  # None until the screen sets it
     narrow: var[bool] = var(False)
 
     def __init__(self, link: Link, **kwargs) -> None:
@@ -110,16 +111,20 @@ class TeamTab(_Mixin):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def _team_name(self, team_id: str | None) -> str:
-        return next((short(t["name"]) for t in self.view["teams"] if t["id"] == team_id), team_id or "")
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        return next((short(t.name) for t in self.view.teams if t.id == team_id), team_id or "")
 
     def _track_name(self, track_id: str) -> str:
-        return next((t["name"] for t in self.view["team_tracks"] if t["id"] == track_id), track_id)
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        return next((t.name for t in self.view.team_tracks if t.id == track_id), track_id)
 
     # -- acting ---------------------------------------------------------------------------
     def _me(self) -> str:
-        return self.view["me"]["id"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        return self.view.me.id
 
     def _warning(self) -> str:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         return not_now(self.view, self.link.connection())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,17 +19,18 @@ class BriefingTab(TeamTab, VerticalScroll):
         yield Markdown("", id="tm-briefing", open_links=False)
 
     def render_view(self) -> None:
-        v, me = self.view, self.view["me"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
         parts = []
-        out = v.get("outcome")
+        out = v.outcome
         if out:
-            parts.append(f"## Outcome: {md(out['name'])}\n\n{out.get('text', '')}")
-        parts.append(f"## {md(me['name'])}\n\n{me['briefing'] or '(no team briefing)'}")
-        if me["objectives"]:
+            parts.append(f"## Outcome: {md(out.name)}\n\n{out.text}")
+        parts.append(f"## {md(me.name)}\n\n{me.briefing or '(no team briefing)'}")
+        if me.objectives:
             parts.append("## Your objectives\n\n" + "\n".join(
-                f"- **{md(o['name'])}**" + (f": {o['description']}" if o["description"] else "")
-                for o in me["objectives"]))
-        parts.append(f"## The scenario: {md(v['scenario']['title'])}\n\n{v['scenario']['briefing']}")
+                f"- **{md(o.name)}**" + (f": {o.description}" if o.description else "")
+                for o in me.objectives))
+        parts.append(f"## The scenario: {md(v.scenario.title)}\n\n{v.scenario.briefing}")
         text = "\n\n".join(parts)
         if text != self._briefing:
             self._briefing = text

@@ -10,9 +10,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import CategoryShare
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.team.base import TeamTab
 from exercise.tui.team.format import clip, money, num, pct
+
+_NONE = CategoryShare(0.0, 0.0)  # a category the team has no allocation for
 
 
 class BudgetTab(TeamTab, VerticalScroll):
@@ -35,52 +38,54 @@ class BudgetTab(TeamTab, VerticalScroll):
         self.query_one("#tm-allies", DataTable).add_columns("Ally", "GDP", "Spending", "This turn", "Command")
 
     def render_view(self) -> None:
-        v, b = self.view, self.view["me"]["budget"]
-        unit = v["unit"]
-        cats = {c["id"]: c for c in v["categories"]}
-        proc = cats.get(b["procurement"], {}).get("name", "procurement")
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, b = self.view, self.view.me.budget
+        unit = v.unit
+        cats = {c.id: c for c in v.categories}
+        proc = cats[b.procurement].name if b.procurement in cats else "procurement"
         lines = Text()
-        lines.append(f"Budget this turn: {money(b['total'])} {unit}", style="bold")
-        lines.append(f" · money left for orders: {money(b['money'])} {unit}, from {proc}\n")
-        if b["invest_limit"] is not None:
-            lines.append(f"{proc} may take at most {pct(b['invest_limit'])} of the budget this turn. ")
+        lines.append(f"Budget this turn: {money(b.total)} {unit}", style="bold")
+        lines.append(f" · money left for orders: {money(b.money)} {unit}, from {proc}\n")
+        if b.invest_limit is not None:
+            lines.append(f"{proc} may take at most {pct(b.invest_limit)} of the budget this turn. ")
         lines.append("b changes the split (shares in %, adding up to 100).")
-        for e in b["effects"]:
-            name = cats.get(e["category"], {}).get("name", e["category"])
-            turns = f"turn {e['first']}" if e["first"] == e["last"] else f"turns {e['first']}-{e['last']}"
-            lines.append(f"\n{name}: {'+' if e['amount'] >= 0 else ''}{money(e['amount'])} {unit} ({turns})")
+        for e in b.effects:
+            name = cats[e.category].name if e.category in cats else e.category
+            turns = f"turn {e.first}" if e.first == e.last else f"turns {e.first}-{e.last}"
+            lines.append(f"\n{name}: {'+' if e.amount >= 0 else ''}{money(e.amount)} {unit} ({turns})")
         self._show("tm-budget-summary", lines)
         rows: list[tuple[str, tuple]] = []
-        for c in v["categories"]:
-            mine = b["categories"].get(c["id"], {"share": 0.0, "amount": 0.0})
-            rows.append((c["id"], (c["name"], pct(mine["share"]), f"{pct(c['min_share'])}-{pct(c['max_share'])}",
-                                   f"{money(mine['amount'])} {unit}")))
+        for c in v.categories:
+            mine = b.categories.get(c.id, _NONE)
+            rows.append((c.id, (c.name, pct(mine.share), f"{pct(c.min_share)}-{pct(c.max_share)}",
+                                   f"{money(mine.amount)} {unit}")))
         self._fill("tm-categories", rows)
-        commands = {c["id"]: c["name"] for c in v["commands"]}
-        allies = {a["id"]: a for a in v["allies"]}
+        commands = {c.id: c.name for c in v.commands}
+        allies = {a.id: a for a in v.allies}
         rows = []
-        for aid in v["me"]["allies"]:
+        for aid in v.me.allies:
             a = allies[aid]
-            lo, hi = b["spending_limits"].get(aid, (None, None))
+            lo, hi = b.spending_limits.get(aid, (None, None))
             allowed = f"{num(lo)}-{num(hi)} %" if lo is not None else "-"
-            rows.append((aid, (a["name"], f"{a['gdp']:,.0f} {unit}", f"{num(a['spending'])} % GDP", allowed,
-                               clip(commands.get(a["command"], "-"), 30))))
+            rows.append((aid, (a.name, f"{a.gdp:,.0f} {unit}", f"{num(a.spending)} % GDP", allowed,
+                               clip(commands.get(a.command, "-"), 30))))
         self._fill("tm-allies", rows)
 
     @work(exclusive=True, group="team-action")
     async def action_budget(self) -> None:
-        v, b = self.view, self.view["me"]["budget"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, b = self.view, self.view.me.budget
         fields = []
-        for c in v["categories"]:
-            share = b["categories"].get(c["id"], {}).get("share", 0.0)
+        for c in v.categories:
+            share = b.categories.get(c.id, _NONE).share
             limit = ""
-            if c["id"] == b["procurement"] and b["invest_limit"] is not None:
-                limit = f"; at most {pct(b['invest_limit'])} this turn"
-            fields.append(Field(c["id"], f"{c['name']}: % of the budget, {num(c['min_share'] * 100)} to "
-                                f"{num(c['max_share'] * 100)}{limit}", "number", default=num(share * 100)))
-        now = ", ".join(f"{c['name']} {pct(b['categories'].get(c['id'], {}).get('share', 0.0))}"
-                        for c in v["categories"])
-        intro = (self._warning() + f"Budget this turn: {money(b['total'])} {v['unit']}. "
+            if c.id == b.procurement and b.invest_limit is not None:
+                limit = f"; at most {pct(b.invest_limit)} this turn"
+            fields.append(Field(c.id, f"{c.name}: % of the budget, {num(c.min_share * 100)} to "
+                                f"{num(c.max_share * 100)}{limit}", "number", default=num(share * 100)))
+        now = ", ".join(f"{c.name} {pct(b.categories.get(c.id, _NONE).share)}"
+                        for c in v.categories)
+        intro = (self._warning() + f"Budget this turn: {money(b.total)} {v.unit}. "
                  f"Now: {now} (total 100 %). The new shares must add up to 100 %.")
         form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro))
         if not form:
@@ -88,27 +93,28 @@ class BudgetTab(TeamTab, VerticalScroll):
         total = sum(form.values())
         shares = {cid: round(value / 100, 6) for cid, value in form.items()}
         if await self.link.send(cm.Allocate(self._me(), self._me(), shares)):
-            self.notify(", ".join(f"{c['name']} {pct(shares[c['id']])}" for c in v["categories"]),
+            self.notify(", ".join(f"{c.name} {pct(shares[c.id])}" for c in v.categories),
                         title="Budget split", markup=False)
         elif abs(total - 100) > 1e-6:
             self.notify(f"Your shares added up to {num(total)} %.", severity="warning", markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_spending(self) -> None:
-        v, me = self.view, self.view["me"]
-        if not me["allies"]:
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
+        if not me.allies:
             self.notify("Your team plays no ally.")
             return
-        aid = self._selected("tm-allies") or me["allies"][0]
-        ally = next(a for a in v["allies"] if a["id"] == aid)
-        lo, hi = me["budget"]["spending_limits"].get(aid, (None, None))
+        aid = self._selected("tm-allies") or me.allies[0]
+        ally = next(a for a in v.allies if a.id == aid)
+        lo, hi = me.budget.spending_limits.get(aid, (None, None))
         allowed = f" This turn it may go from {num(lo)} to {num(hi)} % of GDP" if lo is not None else ""
-        intro = (self._warning() + f"{ally['name']} spends {num(ally['spending'])} % of its GDP "
-                 f"({ally['gdp']:,.0f} {v['unit']}) on defence.{allowed}, in steps of 0.1. "
+        intro = (self._warning() + f"{ally.name} spends {num(ally.spending)} % of its GDP "
+                 f"({ally.gdp:,.0f} {v.unit}) on defence.{allowed}, in steps of 0.1. "
                  "Select another ally in the Budget tab to change that one.")
-        form = await self.app.push_screen_wait(FormModal(f"Defence spending: {ally['name']}", [
-            Field("spending", "New spending (% of GDP)", "number", default=num(ally["spending"]),
+        form = await self.app.push_screen_wait(FormModal(f"Defence spending: {ally.name}", [
+            Field("spending", "New spending (% of GDP)", "number", default=num(ally.spending),
                   help=f"allowed this turn: {num(lo)} to {num(hi)}" if lo is not None else "")],
             "Set spending", intro=intro))
         if form and await self.link.send(cm.SetSpending(self._me(), self._me(), aid, form["spending"])):
-            self.notify(f"{ally['name']}: {num(form['spending'])} % of GDP", title="Spending set", markup=False)
+            self.notify(f"{ally.name}: {num(form['spending'])} % of GDP", title="Spending set", markup=False)

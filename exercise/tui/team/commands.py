@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import CommandView
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import TeamTab
 from exercise.tui.team.format import clip, num
@@ -30,59 +31,61 @@ class CommandsTab(TeamTab, Vertical):
         self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Your forces", "Your allies")
 
     def render_view(self) -> None:
-        v, me = self.view, self.view["me"]
-        mine = set(me["allies"])
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
+        mine = set(me.allies)
         rows = []
-        for c in sorted(v["commands"], key=lambda c: (not self._involved(c), c["name"])):
-            led = c["lead_name"] or "nobody"
-            if c["lead_team"] == me["id"]:
+        for c in sorted(v.commands, key=lambda c: (not self._involved(c), c.name)):
+            led = c.lead_name or "nobody"
+            if c.lead_team == me.id:
                 led += " (you)"
-            elif c["lead_team"]:
-                led += f" ({self._team_name(c['lead_team'])})"
-            ours = [a for a in c["allies"] if a in mine]
-            forces = me["forces"][c["id"]]
-            points = f"{num(forces['points'])} in {forces['capabilities']}" if forces["capabilities"] else "-"
-            name = Text(clip(c["name"], self._w(30, 44)), style="bold" if self._involved(c) else "")
-            rows.append((c["id"], (name, clip(led, 26), points, ", ".join(ours) or "-")))
+            elif c.lead_team:
+                led += f" ({self._team_name(c.lead_team)})"
+            ours = [a for a in c.allies if a in mine]
+            forces = me.forces[c.id]
+            points = f"{num(forces.points)} in {forces.capabilities}" if forces.capabilities else "-"
+            name = Text(clip(c.name, self._w(30, 44)), style="bold" if self._involved(c) else "")
+            rows.append((c.id, (name, clip(led, 26), points, ", ".join(ours) or "-")))
         self._fill("tm-commands", rows)
         self.show_command_detail()
 
-    def _involved(self, c: dict) -> bool:
-        me = self.view["me"]
-        return (c["lead_team"] == me["id"] or any(a in me["allies"] for a in c["allies"])
-                or bool(me["forces"][c["id"]]["capabilities"]))
+    def _involved(self, c: CommandView) -> bool:
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        me = self.view.me
+        return (c.lead_team == me.id or any(a in me.allies for a in c.allies)
+                or bool(me.forces[c.id].capabilities))
 
-    def _command(self, cid: str | None) -> dict | None:
-        return next((c for c in self.view["commands"] if c["id"] == cid), None) if self.view else None
+    def _command(self, cid: str | None) -> CommandView | None:
+        return next((c for c in self.view.commands if c.id == cid), None) if self.view else None
 
     @on(DataTable.RowHighlighted, "#tm-commands")
     def show_command_detail(self) -> None:
         if not self.view:
             return
-        me = self.view["me"]
+        me = self.view.me
         c = self._command(self._selected("tm-commands"))
         out = Text()
-        out.append(f"Staff officers: {me['staff_used']} of {me['staff']} in use · "
+        out.append(f"Staff officers: {me.staff_used} of {me.staff} in use · "
                    "a assigns forces, l takes the lead, g hands it back\n", style="italic")
         if c is not None:
-            names = {a["id"]: a["name"] for a in self.view["allies"]}
-            out.append(c["name"], style="bold")
-            out.append(f" · {c['area']}\n" if c["area"] else "\n")
-            ours = [names.get(a, a) for a in c["allies"] if a in me["allies"]]
-            out.append(f"Leading it costs {num(c['lead_cost'])} {self.view['unit']} a turn and {c['lead_staff']} "
+            names = {a.id: a.name for a in self.view.allies}
+            out.append(c.name, style="bold")
+            out.append(f" · {c.area}\n" if c.area else "\n")
+            ours = [names.get(a, a) for a in c.allies if a in me.allies]
+            out.append(f"Leading it costs {num(c.lead_cost)} {self.view.unit} a turn and {c.lead_staff} "
                        "staff officers. Your allies in it: " + (", ".join(ours) or "none") + "\n")
             by_team: dict[str, list[str]] = {}
-            for f in c["forces"]:
-                if f["amount"]:
-                    by_team.setdefault(f["team"], []).append(f"{self._track_name(f['capability'])} {num(f['amount'])}")
-            own = by_team.pop(me["id"], [])
+            for f in c.forces:
+                if f.amount:
+                    by_team.setdefault(f.team, []).append(f"{self._track_name(f.capability)} {num(f.amount)}")
+            own = by_team.pop(me.id, [])
             out.append("Your forces: " + ("; ".join(own) if own else "none assigned") + "\n")
             for team, items in by_team.items():
                 out.append(f"{self._team_name(team)}: " + "; ".join(items) + "\n")
         self._show("tm-command-detail", out)
 
     # -- acting ---------------------------------------------------------------------------
-    def _selected_command(self) -> dict | None:
+    def _selected_command(self) -> CommandView | None:
         c = self._command(self._selected("tm-commands"))
         if c is None:
             self.notify("No command to act on.")
@@ -92,66 +95,69 @@ class CommandsTab(TeamTab, Vertical):
     async def action_assign(self, capability: str | None = None) -> None:
         """Assign forces to the selected command; `capability`: the one to offer first (the
         Tracks tab passes its selected one)."""
-        v, me = self.view, self.view["me"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
         c = self._selected_command()
         if c is None:
             return
-        if not v["team_tracks"]:
+        if not v.team_tracks:
             self.notify("This scenario has no capabilities to assign.")
             return
-        forces = me["forces"][c["id"]]
-        here, elsewhere = forces["here"], forces["elsewhere"]
+        forces = me.forces[c.id]
+        here, elsewhere = forces.here, forces.elsewhere
         options = []
-        for t in v["team_tracks"]:
-            have = t["values"].get(me["id"], 0.0)
-            options.append((f"{t['name']}: {num(have)} in all, {num(here.get(t['id'], 0))} here, "
-                            f"{num(elsewhere.get(t['id'], 0))} elsewhere", t["id"]))
-        default = capability or next((cap for cap, amt in here.items() if amt), v["team_tracks"][0]["id"])
-        form = await self.app.push_screen_wait(FormModal(f"Assign forces to {c['name']}", [
+        for t in v.team_tracks:
+            have = t.values.get(me.id, 0.0)
+            options.append((f"{t.name}: {num(have)} in all, {num(here.get(t.id, 0))} here, "
+                            f"{num(elsewhere.get(t.id, 0))} elsewhere", t.id))
+        default = capability or next((cap for cap, amt in here.items() if amt), v.team_tracks[0].id)
+        form = await self.app.push_screen_wait(FormModal(f"Assign forces to {c.name}", [
             Field("capability", "Capability", "select", tuple(options), default=default),
             Field("amount", "Points assigned to this command (0 withdraws)", "number",
                   default=num(here.get(default, 0.0))),
         ], "Assign", intro=self._warning() + "The amount replaces what this capability has here now."))
-        if form and await self.link.send(cm.Assign(self._me(), self._me(), c["id"], form["capability"],
+        if form and await self.link.send(cm.Assign(self._me(), self._me(), c.id, form["capability"],
                                                    form["amount"])):
-            self.notify(f"{self._track_name(form['capability'])} {num(form['amount'])} to {c['name']}",
+            self.notify(f"{self._track_name(form['capability'])} {num(form['amount'])} to {c.name}",
                         title="Forces assigned", markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_lead(self) -> None:
-        v, me = self.view, self.view["me"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
         c = self._selected_command()
         if c is None:
             return
-        names = {a["id"]: a["name"] for a in v["allies"]}
-        inside = [a for a in me["allies"] if a in c["allies"]]
-        options = tuple((names.get(a, a) + (" (in this command)" if a in inside else ""), a) for a in me["allies"])
+        names = {a.id: a.name for a in v.allies}
+        inside = [a for a in me.allies if a in c.allies]
+        options = tuple((names.get(a, a) + (" (in this command)" if a in inside else ""), a) for a in me.allies)
         if not options:
             self.notify("Your team plays no ally that could lead.")
             return
-        led = c["lead_name"] or "nobody"
-        if c["lead_team"] and c["lead_team"] != me["id"]:
-            led += f" ({self._team_name(c['lead_team'])})"
-        intro = (self._warning() + f"{c['name']} is led by {led}. Leading it costs "
-                 f"{num(c['lead_cost'])} {v['unit']} a turn and {c['lead_staff']} staff officers; "
-                 f"you have {me['staff'] - me['staff_used']} free.")
-        form = await self.app.push_screen_wait(FormModal(f"Take the lead of {c['name']}", [
-            Field("ally", "Which of your allies leads it", "select", options, default=(inside or me["allies"])[0])],
+        led = c.lead_name or "nobody"
+        if c.lead_team and c.lead_team != me.id:
+            led += f" ({self._team_name(c.lead_team)})"
+        intro = (self._warning() + f"{c.name} is led by {led}. Leading it costs "
+                 f"{num(c.lead_cost)} {v.unit} a turn and {c.lead_staff} staff officers; "
+                 f"you have {me.staff - me.staff_used} free.")
+        form = await self.app.push_screen_wait(FormModal(f"Take the lead of {c.name}", [
+            Field("ally", "Which of your allies leads it", "select", options, default=(inside or me.allies)[0])],
             "Take the lead", intro=intro))
-        if form and await self.link.send(cm.TakeLead(self._me(), self._me(), c["id"], form["ally"])):
-            self.notify(f"{names.get(form['ally'], form['ally'])} leads {c['name']}", title="Lead taken",
+        if form and await self.link.send(cm.TakeLead(self._me(), self._me(), c.id, form["ally"])):
+            self.notify(f"{names.get(form['ally'], form['ally'])} leads {c.name}", title="Lead taken",
                         markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_hand_back(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         c = self._selected_command()
         if c is None:
             return
-        if c["lead_team"] == self.view["me"]["id"]:
+        if c.lead_team == self.view.me.id:
             ok = await self.app.push_screen_wait(ConfirmModal(
-                "Hand back the lead?", f"{c['lead_name']} stops leading {c['name']} for your team.",
+                "Hand back the lead?", f"{c.lead_name} stops leading {c.name} for your team.",
                 "Hand back"))
         else:
             ok = True  # not ours: the engine says so
-        if ok and await self.link.send(cm.HandBack(self._me(), self._me(), c["id"])):
-            self.notify(f"You no longer lead {c['name']}", title="Lead handed back", markup=False)
+        if ok and await self.link.send(cm.HandBack(self._me(), self._me(), c.id)):
+            self.notify(f"You no longer lead {c.name}", title="Lead handed back", markup=False)

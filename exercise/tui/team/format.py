@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from exercise.engine.view_types import PlayerView
+
 
 def money(x: float) -> str:
     return f"{x:,.2f}"
@@ -24,22 +26,22 @@ def clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def arrival(view: dict, turn: int, brief: bool = False) -> str:
-    if turn <= view["turns"]:
+def arrival(view: PlayerView, turn: int, brief: bool = False) -> str:
+    if turn <= view.turns:
         return f"turn {turn}"
     return f"turn {turn} · after end" if brief else f"turn {turn}, after the exercise ends"
 
 
-def not_now(view: dict, connection: str) -> str:
+def not_now(view: PlayerView, connection: str) -> str:
     """A line for forms opened when they will not be done (no connection, not deliberation)."""
     if connection not in ("local", "connected"):
         return f"Not connected to the server ({connection}): this will not be sent until it says connected.\n"
-    if view["status"] != "running":
+    if view.status != "running":
         return "The exercise is not running: this will be refused.\n"
-    if view["paused"]:
+    if view.paused:
         return "The exercise is paused: this will be refused until it resumes.\n"
-    if view["me"]["submitted"]:
+    if view.me.submitted:
         return "You have submitted for this turn: this will be refused.\n"
-    if view["phase"] != "deliberation":
-        return f"Teams act in deliberation (now: {view['phase_name']}): this will be refused.\n"
+    if view.phase != "deliberation":
+        return f"Teams act in deliberation (now: {view.phase_name}): this will be refused.\n"
     return ""

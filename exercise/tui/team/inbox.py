@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import ActionView, InjectView
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import clip
@@ -36,40 +37,41 @@ class InboxTab(TeamTab, Vertical):
         self.query_one("#tm-actions", DataTable).add_columns("Id", "Turn", "Action", "Odds", "Result")
 
     # -- rendering ------------------------------------------------------------------------
-    def _decision(self, inj: dict) -> Text:
-        labels = {o["id"]: o["label"] for o in inj["options"]}
-        if not inj["options"]:
+    def _decision(self, inj: InjectView) -> Text:
+        labels = {o.id: o.label for o in inj.options}
+        if not inj.options:
             return Text("information", style="dim")
-        if inj["answer"] is None:
-            default = next((o["label"] for o in inj["options"] if o["default"]), "")
+        if inj.answer is None:
+            default = next((o.label for o in inj.options if o.default), "")
             return Text(clip("OPEN" + (f" · default: {default}" if default else ""), self._w(30, 50)), style="bold")
-        how = "by default" if inj["answered_by_default"] else "decided"
-        return Text(clip(f"{how}: {labels.get(inj['answer'], inj['answer'])}", self._w(30, 50)))
+        how = "by default" if inj.answered_by_default else "decided"
+        return Text(clip(f"{how}: {labels.get(inj.answer, inj.answer)}", self._w(30, 50)))
 
     def render_view(self) -> None:
-        me = self.view["me"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        me = self.view.me
         rows = []
-        for inj in reversed(me["inbox"]):  # newest first
-            rows.append((inj["id"], (str(inj["turn"]), clip(inj["title"], self._w(34, 60)), self._decision(inj),
-                                     clip(inj["from"], self._w(24, 40)))))
+        for inj in reversed(me.inbox):  # newest first
+            rows.append((inj.id, (str(inj.turn), clip(inj.title, self._w(34, 60)), self._decision(inj),
+                                     clip(inj.sender, self._w(24, 40)))))
         seen = {k for k, _ in self._rows.get("tm-inbox", [])}
         self._fill("tm-inbox", rows)
         if seen and any(k not in seen for k, _ in rows):  # new injects come first: show them, not an old one
             self.query_one("#tm-inbox", DataTable).move_cursor(row=0)
         self.show_inject_detail()
         actions = []
-        for a in me["actions"]:
-            odds = f"{a['likelihood']} %" if a["likelihood"] is not None else "-"
-            result = "waiting" if a["success"] is None else ("SUCCESS" if a["success"] else "failure")
-            actions.append((a["id"], (a["id"], str(a["turn"]), clip(a["action"], 48), odds, result)))
+        for a in me.actions:
+            odds = f"{a.likelihood} %" if a.likelihood is not None else "-"
+            result = "waiting" if a.success is None else ("SUCCESS" if a.success else "failure")
+            actions.append((a.id, (a.id, str(a.turn), clip(a.action, 48), odds, result)))
         self._fill("tm-actions", actions)
         self.query_one("#tm-actions", DataTable).display = bool(actions)
         self._show("tm-actions-title",
                    "Your argued actions (u argues another; r on one reads the adjudication)" if actions
                    else "No action argued yet: u argues one for the facilitator to adjudicate")
 
-    def _inject(self, iid: str | None) -> dict | None:
-        return next((i for i in self.view["me"]["inbox"] if i["id"] == iid), None) if self.view else None
+    def _inject(self, iid: str | None) -> InjectView | None:
+        return next((i for i in self.view.me.inbox if i.id == iid), None) if self.view else None
 
     @on(DataTable.RowHighlighted, "#tm-inbox")
     def show_inject_detail(self) -> None:
@@ -79,17 +81,17 @@ class InboxTab(TeamTab, Vertical):
                 "Nothing in your inbox yet: injects arrive when the facilitator delivers them.", style="italic"))
             return
         out = Text()
-        out.append(inj["title"], style="bold")
-        out.append(f"  from {inj['from']} via {inj['channel']} · turn {inj['turn']}\n")
-        if inj["synopsis"]:
-            out.append(inj["synopsis"] + "\n")
-        for o in inj["options"]:
-            mark = "●" if inj["answer"] == o["id"] else "○"
-            out.append(f" {mark} {o['label']}", style="bold" if inj["answer"] == o["id"] else "")
-            if o["default"]:
+        out.append(inj.title, style="bold")
+        out.append(f"  from {inj.sender} via {inj.channel} · turn {inj.turn}\n")
+        if inj.synopsis:
+            out.append(inj.synopsis + "\n")
+        for o in inj.options:
+            mark = "●" if inj.answer == o.id else "○"
+            out.append(f" {mark} {o.label}", style="bold" if inj.answer == o.id else "")
+            if o.default:
                 out.append(" (default)", style="italic")
             out.append("\n")
-        if inj["options"] and inj["answer"] is None:
+        if inj.options and inj.answer is None:
             out.append("enter answers · r reads it in full", style="italic")
         else:
             out.append("r reads it in full", style="italic")
@@ -102,9 +104,10 @@ class InboxTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_answer(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         inj = self._inject(self._selected("tm-inbox"))
-        if inj is None or not inj["options"]:
-            pending = self.view["me"]["pending"]
+        if inj is None or not inj.options:
+            pending = self.view.me.pending
             if pending:
                 self.post_message(ShowTab("inbox"))
                 self.notify("Select an open decision in the Inbox, then press enter.")
@@ -112,64 +115,65 @@ class InboxTab(TeamTab, Vertical):
                 self.notify("No decision waits for an answer." if inj is None else
                             "This inject asks no decision: r reads it in full.")
             return
-        if inj["answer"] is not None:
-            label = next((o["label"] for o in inj["options"] if o["id"] == inj["answer"]), inj["answer"])
+        if inj.answer is not None:
+            label = next((o.label for o in inj.options if o.id == inj.answer), inj.answer)
             self.notify(f"Already answered: {label}", markup=False)
             return
-        default = next((o["id"] for o in inj["options"] if o["default"]), None)
-        lines = [inj["synopsis"] or inj["text"][:300]] if (inj["synopsis"] or inj["text"]) else []
-        for o in inj["options"]:
-            lines.append(f"• {o['label']}" + (" (default)" if o["default"] else "")
-                         + (f": {o['text']}" if o["text"] else ""))
+        default = next((o.id for o in inj.options if o.default), None)
+        lines = [inj.synopsis or inj.text[:300]] if (inj.synopsis or inj.text) else []
+        for o in inj.options:
+            lines.append(f"• {o.label}" + (" (default)" if o.default else "")
+                         + (f": {o.text}" if o.text else ""))
         if default is not None:
             lines.append("If you do not answer before the turn moves on, the default is taken.")
-        options = tuple((o["label"] + (" (default)" if o["default"] else ""), o["id"]) for o in inj["options"])
+        options = tuple((o.label + (" (default)" if o.default else ""), o.id) for o in inj.options)
         form = await self.app.push_screen_wait(FormModal(
-            f"Decide: {inj['title']}", [Field("option", "Your decision", "select", options, default=default)],
+            f"Decide: {inj.title}", [Field("option", "Your decision", "select", options, default=default)],
             "Decide", intro=self._warning() + "\n".join(lines)))
-        if form and await self.link.send(cm.Answer(self._me(), self._me(), inj["id"], form["option"])):
-            label = next(o["label"] for o in inj["options"] if o["id"] == form["option"])
-            self.notify(f"{inj['title']}: {label}", title="Decided", markup=False)
+        if form and await self.link.send(cm.Answer(self._me(), self._me(), inj.id, form["option"])):
+            label = next(o.label for o in inj.options if o.id == form["option"])
+            self.notify(f"{inj.title}: {label}", title="Decided", markup=False)
             keys = [k for k, _ in self._rows.get("tm-inbox", [])]
-            following = [k for k in keys if k in self.view["me"]["pending"]]
+            following = [k for k in keys if k in self.view.me.pending]
             if following:  # on to the next open decision
                 self.query_one("#tm-inbox", DataTable).move_cursor(row=keys.index(following[0]))
 
     def action_read(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
         if self.query_one("#tm-actions", DataTable).has_focus:
             aid = self._selected("tm-actions")
-            a = next((a for a in self.view["me"]["actions"] if a["id"] == aid), None)
+            a = next((a for a in self.view.me.actions if a.id == aid), None)
             if a is not None:
-                self.app.push_screen(TextModal(f"Action {a['id']} (turn {a['turn']})", self._action_page(a)))
+                self.app.push_screen(TextModal(f"Action {a.id} (turn {a.turn})", self._action_page(a)))
                 return
         inj = self._inject(self._selected("tm-inbox"))
         if inj is None:
             self.notify("Nothing to read: your inbox is empty.")
             return
-        body = f"*From {inj['from']}, via {inj['channel']}, turn {inj['turn']}*\n\n{inj['text'] or inj['synopsis']}"
-        if inj["options"]:
+        body = f"*From {inj.sender}, via {inj.channel}, turn {inj.turn}*\n\n{inj.text or inj.synopsis}"
+        if inj.options:
             body += "\n\n**Options**\n\n" + "\n".join(
-                f"- **{md(o['label'])}**" + (" *(default)*" if o["default"] else "")
-                + (f": {md(o['text'])}" if o["text"] else "")
-                for o in inj["options"])
-            if inj["answer"] is not None:
-                label = next((o["label"] for o in inj["options"] if o["id"] == inj["answer"]), inj["answer"])
+                f"- **{md(o.label)}**" + (" *(default)*" if o.default else "")
+                + (f": {md(o.text)}" if o.text else "")
+                for o in inj.options)
+            if inj.answer is not None:
+                label = next((o.label for o in inj.options if o.id == inj.answer), inj.answer)
                 body += f"\n\n**Your decision:** {md(label)}" + (" (the default, taken for you)"
-                                                              if inj["answered_by_default"] else "")
-        self.app.push_screen(TextModal(inj["title"], body))
+                                                              if inj.answered_by_default else "")
+        self.app.push_screen(TextModal(inj.title, body))
 
     @staticmethod
-    def _action_page(a: dict) -> str:
-        body = (f"**Action:** {md(a['action'])}\n\n**Intended result:** {md(a['result'] or '-')}\n\n"
-                f"**Reasons:** {md(a['reasons'] or '-')}")
-        if a["likelihood"] is None:
+    def _action_page(a: ActionView) -> str:
+        body = (f"**Action:** {md(a.action)}\n\n**Intended result:** {md(a.result or '-')}\n\n"
+                f"**Reasons:** {md(a.reasons or '-')}")
+        if a.likelihood is None:
             body += "\n\n*Waiting for the facilitator's adjudication.*"
         else:
-            outcome = "SUCCESS" if a["success"] else "FAILURE"
-            roll = f", roll {round(a['roll'] * 100)}" if a["roll"] is not None else ""
-            body += f"\n\n**Adjudication:** {a['likelihood']} % likely{roll}: **{outcome}**"
-            if a["rationale"]:
-                body += f"\n\n**Why:** {md(a['rationale'])}"
+            outcome = "SUCCESS" if a.success else "FAILURE"
+            roll = f", roll {round(a.roll * 100)}" if a.roll is not None else ""
+            body += f"\n\n**Adjudication:** {a.likelihood} % likely{roll}: **{outcome}**"
+            if a.rationale:
+                body += f"\n\n**Why:** {md(a.rationale)}"
         return body
 
     @work(exclusive=True, group="team-action")

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view_types import ItemView
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import arrival, clip, money, pct
@@ -34,57 +35,58 @@ class ProcurementTab(TeamTab, Vertical):
         self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Order")
 
     def render_view(self) -> None:
-        v, me = self.view, self.view["me"]
-        unit = v["unit"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
+        unit = v.unit
         rows: list[tuple[str, tuple]] = []
-        for item in v["catalogue"]:
-            rows.append((item["id"], (clip(item["name"], self._w(28, 44)), money(item["cost"]),
-                                      clip(item["origin"], 10),
-                                      f"{item['lead_time']} turns", arrival(v, item["arrives"], brief=True))))
+        for item in v.catalogue:
+            rows.append((item.id, (clip(item.name, self._w(28, 44)), money(item.cost),
+                                      clip(item.origin, 10),
+                                      f"{item.lead_time} turns", arrival(v, item.arrives, brief=True))))
         self._fill("tm-catalogue", rows)
         self.show_item_detail()
-        drafts = [o for o in me["orders"] if o["status"] == "draft"]
+        drafts = [o for o in me.orders if o.status == "draft"]
         basket = Text()
         if drafts:
-            basket.append(f"Basket: {len(drafts)} draft order(s), {money(sum(o['cost'] for o in drafts))} {unit}",
+            basket.append(f"Basket: {len(drafts)} draft order(s), {money(sum(o.cost for o in drafts))} {unit}",
                           style="bold")
             basket.append(" (binding when you submit; x withdraws one free)")
-        elif me["submitted"]:
+        elif me.submitted:
             basket.append("Submitted: your orders are binding; the basket opens again next turn", style="bold")
-        elif v["phase"] != "deliberation" or v["status"] != "running":
+        elif v.phase != "deliberation" or v.status != "running":
             basket.append("Basket empty: orders open in deliberation", style="bold")
         else:
             basket.append("Basket empty: o orders the selected item", style="bold")
-        basket.append(f" · money left {money(me['budget']['money'])} {unit}")
+        basket.append(f" · money left {money(me.budget.money)} {unit}")
         self._show("tm-basket", basket)
         rank = {"draft": 0, "ordered": 1, "delivered": 2, "cancelled": 3}
         rows = []
-        for o in sorted(me["orders"], key=lambda o: (rank.get(o["status"], 4), o["due"], o["id"])):
-            if o["status"] == "draft":
+        for o in sorted(me.orders, key=lambda o: (rank.get(o.status, 4), o.due, o.id)):
+            if o.status == "draft":
                 status = Text("DRAFT (basket)", style="bold")
-            elif o["status"] == "delivered":
-                status = Text(f"delivered turn {o['delivered']}")
-            elif o["status"] == "ordered":
-                status = Text("ordered" + (" (earlier)" if o["backlog"] else ""))
+            elif o.status == "delivered":
+                status = Text(f"delivered turn {o.delivered}")
+            elif o.status == "ordered":
+                status = Text("ordered" + (" (earlier)" if o.backlog else ""))
             else:
-                status = Text(o["status"], style="dim")
-            due = "-" if o["status"] in ("delivered", "cancelled") else arrival(v, o["due"], brief=True)
-            rows.append((o["id"], (clip(o["name"], self._w(28, 44)), str(o["quantity"]), money(o["cost"]), status,
-                                   due, o["id"])))
+                status = Text(o.status, style="dim")
+            due = "-" if o.status in ("delivered", "cancelled") else arrival(v, o.due, brief=True)
+            rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), money(o.cost), status,
+                                   due, o.id)))
         self._fill("tm-orders", rows)
 
-    def _item(self, item_id: str | None) -> dict | None:
-        return next((i for i in self.view["catalogue"] if i["id"] == item_id), None) if self.view else None
+    def _item(self, item_id: str | None) -> ItemView | None:
+        return next((i for i in self.view.catalogue if i.id == item_id), None) if self.view else None
 
     @on(DataTable.RowHighlighted, "#tm-catalogue")
     def show_item_detail(self) -> None:
         item = self._item(self._selected("tm-catalogue"))
         out = Text()
         if item is not None:
-            out.append(item["name"], style="bold")
-            out.append(f" · capacity {item['capacity']} a turn, at most {item['max_quantity']} an order, "
-                       f"{pct(item['cancel_penalty'])} lost if cancelled once binding\n")
-            out.append(item["description"] or "")
+            out.append(item.name, style="bold")
+            out.append(f" · capacity {item.capacity} a turn, at most {item.max_quantity} an order, "
+                       f"{pct(item.cancel_penalty)} lost if cancelled once binding\n")
+            out.append(item.description or "")
         self._show("tm-item-detail", out)
 
     @on(DataTable.RowSelected, "#tm-catalogue")
@@ -93,49 +95,53 @@ class ProcurementTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_order(self) -> None:
-        v, me = self.view, self.view["me"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
         item = self._item(self._selected("tm-catalogue"))
         if item is None:
             self.notify("The catalogue is empty.")
             return
-        unit, cash = v["unit"], me["budget"]["money"]
-        intro = (self._warning() + f"{item['name']}, from {item['origin']}: "
-                 f"{money(item['cost'])} {unit} a unit, lead time {item['lead_time']} turns.\n"
-                 f"One unit ordered now arrives in {arrival(v, item['arrives'])}"
-                 f" (later units may wait for production capacity, {item['capacity']} a turn).\n"
-                 f"Money left: {money(cash)} {unit} (enough for {me['affordable'][item['id']]}). "
-                 f"At most {item['max_quantity']} in one order. The order is a draft until you submit.")
-        form = await self.app.push_screen_wait(FormModal(f"Order: {item['name']}", [
+        unit, cash = v.unit, me.budget.money
+        intro = (self._warning() + f"{item.name}, from {item.origin}: "
+                 f"{money(item.cost)} {unit} a unit, lead time {item.lead_time} turns.\n"
+                 f"One unit ordered now arrives in {arrival(v, item.arrives)}"
+                 f" (later units may wait for production capacity, {item.capacity} a turn).\n"
+                 f"Money left: {money(cash)} {unit} (enough for {me.affordable[item.id]}). "
+                 f"At most {item.max_quantity} in one order. The order is a draft until you submit.")
+        form = await self.app.push_screen_wait(FormModal(f"Order: {item.name}", [
             Field("quantity", "Quantity", "integer", default=1, minimum=1)], "Order", intro=intro))
-        before = {o["id"] for o in me["orders"]}
-        if form and await self.link.send(cm.PlaceOrder(self._me(), self._me(), item["id"], form["quantity"])):
-            placed = next((o for o in self.view["me"]["orders"] if o["id"] not in before), None)
-            due = f", due {arrival(self.view, placed['due'])}" if placed else ""
-            self.notify(f"{form['quantity']} × {item['name']} in the basket{due}", title="Draft order",
+        before = {o.id for o in me.orders}
+        if form and await self.link.send(cm.PlaceOrder(self._me(), self._me(), item.id, form["quantity"])):
+            placed = next((o for o in self.view.me.orders if o.id not in before), None)
+            due = f", due {arrival(self.view, placed.due)}" if placed else ""
+            self.notify(f"{form['quantity']} × {item.name} in the basket{due}", title="Draft order",
                         markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_withdraw(self) -> None:
         v = self.view
+        assert v is not None  # the screen sets it before anything renders or acts
         oid = self._selected("tm-orders")
-        order = next((o for o in v["me"]["orders"] if o["id"] == oid), None)
+        order = next((o for o in v.me.orders if o.id == oid), None)
         if order is None:
             self.notify("No order to withdraw or cancel: select one in the Procurement tab.")
             self.post_message(ShowTab("procurement"))
             return
-        unit = v["unit"]
-        what = f"{order['quantity']} × {order['name']} ({order['id']}, {money(order['cost'])} {unit})"
-        if order["status"] == "draft":
+        unit = v.unit
+        what = f"{order.quantity} × {order.name} ({order.id}, {money(order.cost)} {unit})"
+        if order.status == "draft":
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Withdraw the draft order?", f"{what}\nA draft is withdrawn free: the money returns.",
                 "Withdraw"))
-        elif order["status"] == "ordered" and order["refund"] is not None:
-            item = self._item(order["item"]) or {"cancel_penalty": 0.0}
+        elif order.status == "ordered" and order.refund is not None:
+            item = self._item(order.item)
+            penalty = item.cancel_penalty if item else 0.0
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Cancel a binding order?",
-                f"{what}\nThis order is binding: cancelling it loses {pct(item['cancel_penalty'])} of its cost "
-                f"({money(order['penalty'])} {unit}); {money(order['refund'])} {unit} comes back.", "Cancel order"))
+                f"{what}\nThis order is binding: cancelling it loses {pct(penalty)} of its cost "
+                f"({money(order.penalty)} {unit}); {money(order.refund)} {unit} comes back.",
+                "Cancel order"))
         else:
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
-        if ok and await self.link.send(cm.CancelOrder(self._me(), self._me(), order["id"])):
-            self.notify(what, title="Withdrawn" if order["status"] == "draft" else "Cancelled", markup=False)
+        if ok and await self.link.send(cm.CancelOrder(self._me(), self._me(), order.id)):
+            self.notify(what, title="Withdrawn" if order.status == "draft" else "Cancelled", markup=False)

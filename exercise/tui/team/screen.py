@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import ConfirmModal, TextModal
@@ -109,7 +110,7 @@ a notification says why.
         super().__init__()
         self.port = port
         self.hot_seat = hot_seat
-        self.view: dict = {}
+        self.view: PlayerView | None = None
         self._texts: dict[str, object] = {}
         self._timer = ""
         self._pending = False
@@ -223,20 +224,21 @@ a notification says why.
             self.query_one(f"#{static_id}", Static).update(content)
 
     def render_status(self) -> None:
-        v, me = self.view, self.view["me"]
-        if v["status"] == "ready":
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
+        if v.status == "ready":
             where = "not started"
-        elif v["status"] == "ended":
+        elif v.status == "ended":
             where = "ended"
         else:
-            label = f" {v['turn_label']}" if v["turn_label"] else ""
-            where = f"Turn {v['turn']}/{v['turns']}{label} · {v['phase_name']}"
-        self._show("tm-where", Text(f"{short(me['name'])} · {where}"))
-        right = [f"Money {money(me['budget']['money'])} {v['unit']}"]
+            label = f" {v.turn_label}" if v.turn_label else ""
+            where = f"Turn {v.turn}/{v.turns}{label} · {v.phase_name}"
+        self._show("tm-where", Text(f"{short(me.name)} · {where}"))
+        right = [f"Money {money(me.budget.money)} {v.unit}"]
         self._timer = getattr(self.app, "timer", "")
         if self._timer:
             right.append(self._timer)
-        if v["paused"]:
+        if v.paused:
             right.append("PAUSED")
         status = self._connection()
         if status != "local":
@@ -244,30 +246,29 @@ a notification says why.
         self.set_class(status not in ("local", "connected"), "-offline")
         self._show("tm-money", Text(" · ".join(right)))
 
-        drafts = [o for o in me["orders"] if o["status"] == "draft"]
-        if v["status"] == "ready":
+        drafts = [o for o in me.orders if o.status == "draft"]
+        if v.status == "ready":
             state, text = "closed", "The exercise has not started yet. Read your briefing (6) while you wait."
-        elif v["status"] == "ended":
-            out = v.get("outcome") or {}
-            state, text = "ended", f"The exercise has ended: {out.get('name', '')}. The outcome is in 6 Briefing."
-        elif v["paused"]:
+        elif v.status == "ended":
+            state, text = "ended", f"The exercise has ended: {v.outcome.name if v.outcome else ''}. The outcome is in 6 Briefing."
+        elif v.paused:
             state, text = "paused", "PAUSED by the facilitator: look around; you can act again once it resumes."
-        elif me["submitted"]:
-            state, text = "waiting", (f"SUBMITTED — waiting for the facilitator. Your orders for turn {v['turn']} "
+        elif me.submitted:
+            state, text = "waiting", (f"SUBMITTED — waiting for the facilitator. Your orders for turn {v.turn} "
                                       "are binding; you act again next turn.")
-        elif v["phase"] == "deliberation":
-            bits = [f"{len(me['pending'])} decision(s) open" if me["pending"] else "no decision open"]
+        elif v.phase == "deliberation":
+            bits = [f"{len(me.pending)} decision(s) open" if me.pending else "no decision open"]
             if drafts:
-                bits.append(f"{len(drafts)} draft order(s), {money(sum(o['cost'] for o in drafts))} {v['unit']}")
+                bits.append(f"{len(drafts)} draft order(s), {money(sum(o.cost for o in drafts))} {v.unit}")
             state, text = "open", "Deliberation: decide, order, then press s to submit · " + " · ".join(bits)
         else:
-            state, text = "closed", (f"Orders and decisions open in deliberation (now: {v['phase_name']}). "
+            state, text = "closed", (f"Orders and decisions open in deliberation (now: {v.phase_name}). "
                                      "Read your inbox and plan.")
         self._show("tm-banner", Text(text))
         banner = self.query_one("#tm-banner", Static)
         for s in ("closed", "ended", "paused", "waiting", "open"):
             banner.set_class(s == state, f"-{s}")
-        self.set_class(v["paused"], "-paused")
+        self.set_class(v.paused, "-paused")
 
     def _timer_changed(self, _text: str) -> None:
         if self.view:
@@ -346,28 +347,29 @@ a notification says why.
 
     @work(exclusive=True, group="team-action")
     async def action_submit(self) -> None:
-        v, me = self.view, self.view["me"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
         if not not_now(v, self._connection()):
             lines = ["Your draft orders become binding and you cannot act again this turn."]
-            open_ = [i for i in me["inbox"] if i["id"] in me["pending"]]
+            open_ = [i for i in me.inbox if i.id in me.pending]
             if open_:
                 lines.append("\nOpen decisions (they will take their default):")
                 for inj in open_:
-                    default = next((o["label"] for o in inj["options"] if o["default"]), "the default")
-                    lines.append(f"  • {inj['title']} → {default}")
+                    default = next((o.label for o in inj.options if o.default), "the default")
+                    lines.append(f"  • {inj.title} → {default}")
             else:
                 lines.append("\nNo decision is open.")
-            drafts = [o for o in me["orders"] if o["status"] == "draft"]
+            drafts = [o for o in me.orders if o.status == "draft"]
             if drafts:
-                lines.append(f"\nDraft orders that become binding ({money(sum(o['cost'] for o in drafts))} "
-                             f"{v['unit']}):")
+                lines.append(f"\nDraft orders that become binding ({money(sum(o.cost for o in drafts))} "
+                             f"{v.unit}):")
                 for o in drafts:
-                    lines.append(f"  • {o['quantity']} × {o['name']}, {money(o['cost'])} {v['unit']}, "
-                                 f"due {arrival(v, o['due'])}")
+                    lines.append(f"  • {o.quantity} × {o.name}, {money(o.cost)} {v.unit}, "
+                                 f"due {arrival(v, o.due)}")
             else:
                 lines.append("\nNo draft order.")
             if not await self.app.push_screen_wait(ConfirmModal(
-                    f"Submit for turn {v['turn']}?", "\n".join(lines), "Submit")):
+                    f"Submit for turn {v.turn}?", "\n".join(lines), "Submit")):
                 return
         # when the view says it cannot be accepted, the engine's refusal explains why
         if await self.send(cm.Submit(self._me(), self._me())):

@@ -34,18 +34,19 @@ class TracksTab(TeamTab, VerticalScroll):
         self.query_one("#tm-world-tracks", DataTable).add_columns("Track", "Value", "Band", "Scale")
 
     def render_view(self) -> None:
-        v, me = self.view, self.view["me"]
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v, me = self.view, self.view.me
         rows: list[tuple[str, tuple]] = []
-        for t in v["team_tracks"]:
-            value = t["values"].get(me["id"], 0.0)
-            others = " · ".join(f"{self._team_name(team)} {val:.1f}" for team, val in t["values"].items()
-                                if team != me["id"])
-            rows.append((t["id"], (clip(t["name"], 34), f"{value:.1f}", clip(t["bands"].get(me["id"], ""), 28),
-                                   num(me["assigned"].get(t["id"], 0.0)), "(private)" if t["private"] else others)))
+        for t in v.team_tracks:
+            value = t.values.get(me.id, 0.0)
+            others = " · ".join(f"{self._team_name(team)} {val:.1f}" for team, val in t.values.items()
+                                if team != me.id)
+            rows.append((t.id, (clip(t.name, 34), f"{value:.1f}", clip(t.bands.get(me.id, ""), 28),
+                                   num(me.assigned.get(t.id, 0.0)), "(private)" if t.private else others)))
         self._fill("tm-team-tracks", rows)
-        rows = [(t["id"], (clip(t["name"], 34), f"{t['value']:.1f}", clip(t["band"], 44),
-                           f"{num(t['min'])}-{num(t['max'])}"))
-                for t in v["tracks"]]
+        rows = [(t.id, (clip(t.name, 34), f"{t.value:.1f}", clip(t.band, 44),
+                           f"{num(t.min)}-{num(t.max)}"))
+                for t in v.tracks]
         self._fill("tm-world-tracks", rows)
 
     def action_assign(self) -> None:

@@ -1,0 +1,48 @@
+"""The one converter between views (exercise.engine.view_types) and JSON-able data.
+
+A view is plain data until it reaches the network edge (or a digest): `unstructure` gives
+the dict the protocol sends (docs/protocol.md), `structure` reads it back into the same
+typed view, so a screen gets the same object whether its port is local or remote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from exercise.engine import view_types
+
+T = TypeVar("T")
+
+
+def _is_view(t: Any) -> bool:
+    return isinstance(t, type) and attrs.has(t) and t.__module__ == view_types.__name__
+
+
+def _renames(cls: type) -> dict[str, Any]:
+    return {f.name: override(rename=f.metadata["json"]) for f in attrs.fields(cls) if "json" in f.metadata}
+
+
+def _converter() -> cattrs.Converter:
+    # tuples become lists: the JSON (and the dicts of today's protocol) has lists
+    conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
+    conv.register_unstructure_hook_factory(_is_view, lambda cls: make_dict_unstructure_fn(cls, conv, **_renames(cls)))
+    conv.register_structure_hook_factory(_is_view, lambda cls: make_dict_structure_fn(cls, conv, **_renames(cls)))
+    return conv
+
+
+CONVERTER = _converter()
+
+
+def unstructure(view: Any) -> Any:
+    """The view as JSON-able data (dicts, lists, str, numbers, bool, None)."""
+    return CONVERTER.unstructure(view)
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """JSON-able data (as `unstructure` made it) back into a view of class `cls`."""
+    return CONVERTER.structure(data, cls)

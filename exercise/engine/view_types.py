@@ -1,0 +1,413 @@
+"""The shapes of the views (`player_view`, `facilitator_view`): frozen attrs classes, plain data.
+
+Each class mirrors, field for field and in the same order, the JSON object the network
+protocol sends (docs/protocol.md): `exercise.engine.view_json` turns a view into exactly
+that JSON and back. A field named differently from its key (a Python keyword) says so in
+its metadata (`json`). Sequences are tuples (a view is a value); maps keep str keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+# attrs.frozen: slotted, immutable, compared by value. A field whose JSON key is a word
+# Python keeps for itself names the key in its metadata: attrs.field(metadata={"json": "from"}).
+
+
+# -- common to both views ------------------------------------------------------------------
+@attrs.frozen
+class ScenarioInfo:
+    id: str
+    title: str
+    briefing: str
+
+
+@attrs.frozen
+class TeamInfo:
+    id: str
+    name: str
+    allies: tuple[str, ...]
+    submitted: bool
+
+
+@attrs.frozen
+class AllyView:
+    id: str
+    name: str
+    gdp: float
+    spending: float
+    command: str | None
+    team: str | None  # the team that plays the ally (None: no team does)
+    estimated: bool
+
+
+@attrs.frozen
+class TrackView:
+    """A world track."""
+
+    id: str
+    name: str
+    description: str
+    value: float
+    min: float
+    max: float
+    band: str
+
+
+@attrs.frozen
+class ForceView:
+    team: str
+    capability: str
+    amount: float
+
+
+@attrs.frozen
+class CommandView:
+    id: str
+    name: str
+    area: str
+    lead: str | None
+    lead_name: str | None
+    lead_team: str | None
+    lead_cost: float
+    lead_staff: int
+    allies: tuple[str, ...]
+    forces: tuple[ForceView, ...]
+
+
+@attrs.frozen
+class ItemView:
+    """A catalogue item, with the earliest turn one unit ordered now would arrive."""
+
+    id: str
+    name: str
+    cost: float
+    origin: str
+    lead_time: int
+    capacity: int
+    max_quantity: int
+    cancel_penalty: float
+    description: str
+    arrives: int
+
+
+@attrs.frozen
+class CategoryView:
+    id: str
+    name: str
+    description: str
+    min_share: float
+    max_share: float
+    procurement: bool
+
+
+@attrs.frozen
+class TeamTrackView:
+    """A team track: the values (and bands) by team the viewer may see."""
+
+    id: str
+    name: str
+    description: str
+    private: bool
+    min: float
+    max: float
+    values: dict[str, float]
+    bands: dict[str, str]
+
+
+@attrs.frozen
+class CommonView:
+    """What both views show first: the exercise, the world, the catalogue."""
+
+    scenario: ScenarioInfo
+    status: str
+    paused: bool
+    turn: int
+    turns: int
+    turn_label: str
+    phase: str
+    phase_name: str
+    unit: str
+    teams: tuple[TeamInfo, ...]
+    allies: tuple[AllyView, ...]
+    tracks: tuple[TrackView, ...]
+    commands: tuple[CommandView, ...]
+    catalogue: tuple[ItemView, ...]
+    categories: tuple[CategoryView, ...]
+
+
+# -- a team's private data -----------------------------------------------------------------
+@attrs.frozen
+class ObjectiveView:
+    id: str
+    name: str
+    description: str
+
+
+@attrs.frozen
+class CategoryShare:
+    share: float
+    amount: float
+
+
+@attrs.frozen
+class BudgetEffectView:
+    """A change of the team's budget (no cause: it may name another team's decision)."""
+
+    category: str
+    amount: float
+    first: int
+    last: int
+
+
+@attrs.frozen
+class Budget:
+    total: float
+    categories: dict[str, CategoryShare]
+    money: float
+    procurement: str | None
+    invest_limit: float | None
+    effects: tuple[BudgetEffectView, ...]
+    spending_limits: dict[str, tuple[float, float]]  # ally -> (lowest, highest) % GDP this turn
+
+
+@attrs.frozen
+class Order:
+    id: str
+    item: str
+    name: str
+    quantity: int
+    cost: float
+    placed: int
+    due: int
+    status: str
+    delivered: int | None
+    backlog: bool
+    note: str
+    after_exercise: bool
+
+
+@attrs.frozen
+class PlayerOrder(Order):
+    """An order as its team sees it: what cancelling it now would return and lose (None
+    when it cannot be cancelled)."""
+
+    refund: float | None
+    penalty: float | None
+
+
+@attrs.frozen
+class OptionView:
+    id: str
+    label: str
+    text: str
+    default: bool
+
+
+@attrs.frozen
+class InjectView:
+    """An inject in a team's inbox, with the team's answer."""
+
+    id: str
+    title: str
+    sender: str = attrs.field(metadata={"json": "from"})
+    channel: str
+    synopsis: str
+    text: str
+    turn: int
+    severity: str
+    options: tuple[OptionView, ...]
+    answer: str | None
+    answered_by_default: bool
+
+
+@attrs.frozen
+class ActionView:
+    """A free action the team argued."""
+
+    id: str
+    turn: int
+    action: str
+    result: str
+    reasons: str
+    likelihood: int | None
+    roll: float | None
+    success: bool | None
+    rationale: str
+
+
+@attrs.frozen
+class TeamPrivate:
+    """Everything a team may see about itself (and no one else may), as the facilitator sees it."""
+
+    id: str
+    name: str
+    briefing: str
+    allies: tuple[str, ...]
+    objectives: tuple[ObjectiveView, ...]
+    staff: int
+    staff_used: int
+    submitted: bool
+    budget: Budget
+    orders: tuple[Order, ...]
+    orders_hidden: int  # cancelled orders left out (only the newest few are shown)
+    inbox: tuple[InjectView, ...]
+    pending: tuple[str, ...]  # ids of the injects that wait for the team's decision
+    actions: tuple[ActionView, ...]
+
+
+@attrs.frozen
+class CommandForces:
+    """The team's points per capability in one command, and in all the others."""
+
+    here: dict[str, float]
+    elsewhere: dict[str, float]
+    points: float
+    capabilities: int
+
+
+@attrs.frozen
+class Me:
+    """The team's own data in its player view: `TeamPrivate` with its orders' cancel
+    previews, and the arithmetic the team's screen shows, computed once by the engine."""
+
+    id: str
+    name: str
+    briefing: str
+    allies: tuple[str, ...]
+    objectives: tuple[ObjectiveView, ...]
+    staff: int
+    staff_used: int
+    submitted: bool
+    budget: Budget
+    orders: tuple[PlayerOrder, ...]
+    orders_hidden: int
+    inbox: tuple[InjectView, ...]
+    pending: tuple[str, ...]
+    actions: tuple[ActionView, ...]
+    affordable: dict[str, int]  # item -> units the team's money buys now
+    assigned: dict[str, float]  # capability -> points over all commands
+    forces: dict[str, CommandForces]  # command id -> the team's forces there and elsewhere
+
+
+@attrs.frozen
+class PlayerOutcome:
+    id: str | None
+    name: str
+    turn: int
+    early: bool
+    text: str
+
+
+@attrs.frozen
+class PlayerView(CommonView):
+    """What one team may see."""
+
+    team_tracks: tuple[TeamTrackView, ...]
+    me: Me
+    outcome: PlayerOutcome | None
+
+
+# -- the facilitator's -----------------------------------------------------------------------
+@attrs.frozen
+class FacilitatorOption:
+    id: str
+    label: str
+    default: bool
+
+
+@attrs.frozen
+class FacilitatorInject:
+    id: str
+    title: str
+    sender: str = attrs.field(metadata={"json": "from"})
+    to: tuple[str, ...]
+    channel: str
+    synopsis: str
+    text: str
+    severity: str
+    reserve: bool
+    status: str  # e.g. "fired in turn 2", "reserve", "queued for turn 3"
+    fired: int | None
+    notes: str
+    expected: tuple[str, ...]
+    objectives: tuple[str, ...]
+    tags: tuple[str, ...]
+    source: str
+    adhoc: bool
+    options: tuple[FacilitatorOption, ...]
+    answers: dict[str, str]  # team -> option id
+
+
+@attrs.frozen
+class FacilitatorAction:
+    id: str
+    team: str
+    turn: int
+    action: str
+    result: str
+    reasons: str
+    likelihood: int | None
+    roll: float | None
+    success: bool | None
+    rationale: str
+    effects: tuple[dict[str, Any], ...]
+    failure_effects: tuple[dict[str, Any], ...]
+
+
+@attrs.frozen
+class NoteView:
+    turn: int
+    phase: str
+    text: str
+    tags: tuple[str, ...]
+    inject: str | None
+    objective: str | None
+    rating: str | None
+
+
+@attrs.frozen
+class OverrideView:
+    turn: int
+    target: str
+    key: str
+    previous: float
+    value: float
+    rationale: str
+
+
+@attrs.frozen
+class CrossingView:
+    track: str
+    team: str | None
+    at: float
+    turn: int
+
+
+@attrs.frozen
+class FacilitatorOutcome:
+    id: str | None
+    name: str
+    reason: str
+    turn: int
+    early: bool
+    note: str
+    text: str
+
+
+@attrs.frozen
+class FacilitatorView(CommonView):
+    """Everything, for the white cell."""
+
+    seed: int
+    rolls: int
+    team_tracks: tuple[TeamTrackView, ...]
+    teams_private: dict[str, TeamPrivate]
+    injects: tuple[FacilitatorInject, ...]
+    actions: tuple[FacilitatorAction, ...]
+    notes: tuple[NoteView, ...]
+    overrides: tuple[OverrideView, ...]
+    thresholds_crossed: tuple[CrossingView, ...]
+    outcome: FacilitatorOutcome | None
