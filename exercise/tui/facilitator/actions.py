@@ -83,5 +83,5 @@ class ActionsPanel(Panel, Vertical):
         if console(self).run_command(cm.Adjudicate(action.id, form["likelihood"], form["rationale"], effects)):
             done = next(a for a in engine.facilitator_view(self.session.state).actions if a.id == action.id)
             verdict = "SUCCESS" if done.success else "FAILURE"
-            self.notify(f"Roll {round(done.roll * 100)} against {done.likelihood} %: {verdict}",
+            self.notify(f"Roll {round((done.roll or 0.0) * 100)} against {done.likelihood} %: {verdict}",
                         title=action.id, timeout=10, markup=False)

@@ -65,10 +65,10 @@ class BudgetTab(TeamTab, VerticalScroll):
         rows = []
         for aid in v.me.allies:
             a = allies[aid]
-            lo, hi = b.spending_limits.get(aid, (None, None))
-            allowed = f"{num(lo)}-{num(hi)} %" if lo is not None else "-"
+            limits = b.spending_limits.get(aid)
+            allowed = f"{num(limits[0])}-{num(limits[1])} %" if limits else "-"
             rows.append((aid, (a.name, f"{a.gdp:,.0f} {unit}", f"{num(a.spending)} % GDP", allowed,
-                               clip(commands.get(a.command, "-"), 30))))
+                               clip(commands.get(a.command or "", "-"), 30))))
         self._fill("tm-allies", rows)
 
     @work(exclusive=True, group="team-action")
@@ -107,14 +107,14 @@ class BudgetTab(TeamTab, VerticalScroll):
             return
         aid = self._selected("tm-allies") or me.allies[0]
         ally = next(a for a in v.allies if a.id == aid)
-        lo, hi = me.budget.spending_limits.get(aid, (None, None))
-        allowed = f" This turn it may go from {num(lo)} to {num(hi)} % of GDP" if lo is not None else ""
+        limits = me.budget.spending_limits.get(aid)
+        allowed = f" This turn it may go from {num(limits[0])} to {num(limits[1])} % of GDP" if limits else ""
         intro = (self._warning() + f"{ally.name} spends {num(ally.spending)} % of its GDP "
                  f"({ally.gdp:,.0f} {v.unit}) on defence.{allowed}, in steps of 0.1. "
                  "Select another ally in the Budget tab to change that one.")
         form = await self.app.push_screen_wait(FormModal(f"Defence spending: {ally.name}", [
             Field("spending", "New spending (% of GDP)", "number", default=num(ally.spending),
-                  help=f"allowed this turn: {num(lo)} to {num(hi)}" if lo is not None else "")],
+                  help=f"allowed this turn: {num(limits[0])} to {num(limits[1])}" if limits else "")],
             "Set spending", intro=intro))
         if form and await self.link.send(cm.SetSpending(self._me(), self._me(), aid, form["spending"])):
             self.notify(f"{ally.name}: {num(form['spending'])} % of GDP", title="Spending set", markup=False)

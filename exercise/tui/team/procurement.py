@@ -139,7 +139,7 @@ class ProcurementTab(TeamTab, Vertical):
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Cancel a binding order?",
                 f"{what}\nThis order is binding: cancelling it loses {pct(penalty)} of its cost "
-                f"({money(order.penalty)} {unit}); {money(order.refund)} {unit} comes back.",
+                f"({money(order.penalty or 0.0)} {unit}); {money(order.refund or 0.0)} {unit} comes back.",
                 "Cancel order"))
         else:
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
