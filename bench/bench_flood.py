@@ -25,14 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import re
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from served import headless_server, pct
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFETY_RSS = 3 * 1024 ** 3  # bytes: stop flooding past this (the unbounded server reached 7 GB)
@@ -41,17 +38,6 @@ PROBE_TIMEOUT = 15.0  # a probe not answered by then counts as this long
 FLOOD_RATE = 19.0  # commands a second per flooding connection (the limit is 20)
 
 
-def _port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def _pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
 
 
 def _rss(pid: int) -> int:
@@ -183,7 +169,7 @@ async def _run(url: str, pid: int, fac: str, teams: list[tuple[str, str]], secon
     rss0 = _rss(pid)
     quiet = await probe_for(3.0)
     out["rss_quiet_mb"] = rss0 / 2 ** 20
-    out["quiet_p50_ms"], out["quiet_p99_ms"] = _pct(quiet, 0.5) * 1000, _pct(quiet, 0.99) * 1000
+    out["quiet_p50_ms"], out["quiet_p99_ms"] = pct(quiet, 0.5) * 1000, pct(quiet, 0.99) * 1000
     phases = [("flood60k", {"action": 20_000, "result": 20_000, "reasons": 20_000}), ("limits", _limits())]
     for name, sizes in phases:
         peak[0] = _rss(pid)
@@ -193,7 +179,7 @@ async def _run(url: str, pid: int, fac: str, teams: list[tuple[str, str]], secon
         lat, sent = results[0], sum(results[1:])
         out[f"{name}_seconds"] = time.perf_counter() - t0
         out[f"{name}_sent"] = sent
-        out[f"{name}_p50_ms"], out[f"{name}_p99_ms"] = _pct(lat, 0.5) * 1000, _pct(lat, 0.99) * 1000
+        out[f"{name}_p50_ms"], out[f"{name}_p99_ms"] = pct(lat, 0.5) * 1000, pct(lat, 0.99) * 1000
         out[f"{name}_rss_peak_mb"] = peak[0] / 2 ** 20
         out[f"{name}_growth_mb"] = (peak[0] - rss0) / 2 ** 20
         out[f"{name}_stopped_at_safety"] = peak[0] >= SAFETY_RSS
@@ -208,21 +194,8 @@ async def _run(url: str, pid: int, fac: str, teams: list[tuple[str, str]], secon
 
 
 def main(seconds: float = 15.0) -> dict:
-    port = _port()
-    saves = tempfile.mkdtemp(prefix="bench-flood-")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "exercise", "serve", "deadline-2027", "--headless", "--host",
-                             "127.0.0.1", "--port", str(port), "--saves", saves],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    proc, port, fac, teams = headless_server("bench-flood-")
     try:
-        text = ""
-        while "(all tokens are in" not in text:
-            line = proc.stdout.readline()
-            if not line:
-                raise RuntimeError("exercise serve did not start")
-            text += line
-        teams = re.findall(r"--team (\S+) --token (\S+)", text)
-        fac = re.search(r"facilitator token: (\S+)", text).group(1)
         out = asyncio.run(asyncio.wait_for(_run(f"ws://127.0.0.1:{port}", proc.pid, fac, teams, seconds),
                                            seconds * 2 + 60))
     finally:

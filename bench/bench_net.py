@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
+
+from served import free_port, headless_server, pct
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 32
@@ -59,17 +57,6 @@ BARE_SERVER = textwrap.dedent("""
 """)
 
 
-def _port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def _pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
 async def _rounds(url: str, hellos: list[str | None], fire, rounds: int) -> tuple[list[float], list[float], int]:
@@ -125,21 +112,8 @@ async def _drain(ws):
 
 
 def _exercise(rounds: int) -> tuple[list[float], list[float], int]:
-    port = _port()
-    saves = tempfile.mkdtemp(prefix="bench-net-")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "exercise", "serve", "deadline-2027", "--headless", "--host",
-                             "127.0.0.1", "--port", str(port), "--saves", saves],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    proc, port, fac, teams = headless_server("bench-net-")
     try:
-        text = ""
-        while "(all tokens are in" not in text:
-            line = proc.stdout.readline()
-            if not line:
-                raise RuntimeError("exercise serve did not start")
-            text += line
-        teams = re.findall(r"--team (\S+) --token (\S+)", text)
-        fac = re.search(r"facilitator token: (\S+)", text).group(1)
 
         def hello(token):
             return json.dumps({"type": "hello", "protocol": 1, "token": token})
@@ -169,7 +143,7 @@ def _exercise(rounds: int) -> tuple[list[float], list[float], int]:
 
 
 def _bare(rounds: int, size: int) -> tuple[list[float], list[float], int]:
-    port = _port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], stdout=subprocess.PIPE, text=True)
     try:
         proc.stdout.readline()
@@ -186,10 +160,10 @@ def main(rounds: int = 100) -> dict:
     ms = 1000
     out = {
         "bench": "net", "clients": CLIENTS, "rounds": rounds, "frame_bytes": size,
-        "all32_p50_ms": _pct(ex_round, 0.5) * ms, "all32_p99_ms": _pct(ex_round, 0.99) * ms,
-        "client_p50_ms": _pct(ex_client, 0.5) * ms, "client_p99_ms": _pct(ex_client, 0.99) * ms,
-        "bare_all32_p50_ms": _pct(bare_round, 0.5) * ms, "bare_all32_p99_ms": _pct(bare_round, 0.99) * ms,
-        "bare_client_p50_ms": _pct(bare_client, 0.5) * ms,
+        "all32_p50_ms": pct(ex_round, 0.5) * ms, "all32_p99_ms": pct(ex_round, 0.99) * ms,
+        "client_p50_ms": pct(ex_client, 0.5) * ms, "client_p99_ms": pct(ex_client, 0.99) * ms,
+        "bare_all32_p50_ms": pct(bare_round, 0.5) * ms, "bare_all32_p99_ms": pct(bare_round, 0.99) * ms,
+        "bare_client_p50_ms": pct(bare_client, 0.5) * ms,
     }
     out["ratio_p50"] = out["all32_p50_ms"] / out["bare_all32_p50_ms"]
     print(f"fire an inject -> all {CLIENTS} clients have it ({rounds} rounds, update frames of {size:,} bytes):")
