@@ -35,7 +35,7 @@ class NotesPanel(Panel, DataTable):
             self.add_columns("Turn", "Phase", "Note", "Objective")
         self.clear()
         for n in view.notes:
-            obj = f"{n.objective}: {n.rating}" if n.objective else ""
+            obj = f"{n.objective}: {n.rating}" if n.objective and n.rating else (n.objective or "")  # a note may name an objective unrated
             self.add_row(*cells(n.turn, n.phase, n.text[:60], obj))
 
     @work
