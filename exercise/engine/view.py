@@ -337,8 +337,7 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
         ),
         notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating)
                     for n in s.notes),
-        overrides=tuple(vt.OverrideView(o.turn, o.target, o.key, o.previous, o.value, o.rationale)
-                        for o in s.overrides),
+        overrides=s.overrides,
         thresholds_crossed=tuple(vt.CrossingView(t, team or None, at, turn)
                                  for (t, team, at), turn in s.crossed.items()),
         outcome=None if v is None else vt.FacilitatorOutcome(

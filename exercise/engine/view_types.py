@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from exercise.engine.state import OverrideRecord
+
 # attrs.frozen: slotted, immutable, compared by value. A field whose JSON key is a word
 # Python keeps for itself names the key in its metadata: attrs.field(metadata={"json": "from"}).
 
@@ -369,16 +371,6 @@ class NoteView:
 
 
 @attrs.frozen
-class OverrideView:
-    turn: int
-    target: str
-    key: str
-    previous: float
-    value: float
-    rationale: str
-
-
-@attrs.frozen
 class CrossingView:
     track: str
     team: str | None
@@ -408,6 +400,6 @@ class FacilitatorView(CommonView):
     injects: tuple[FacilitatorInject, ...]
     actions: tuple[FacilitatorAction, ...]
     notes: tuple[NoteView, ...]
-    overrides: tuple[OverrideView, ...]
+    overrides: tuple[OverrideRecord, ...]  # the state's own records: already frozen plain data
     thresholds_crossed: tuple[CrossingView, ...]
     outcome: FacilitatorOutcome | None
