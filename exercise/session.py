@@ -69,16 +69,13 @@ class Session:
             session = cls(folder, scenario, state, journal, meta, records, [], header)
             session._sync_meta()
             session._write_missing_turn_logs()
-        except (OSError, JournalError) as e:
-            # A full or failing disk: take the half-made folder away, no orphan is left.
+        except BaseException as e:
+            # Whatever failed (a full disk most likely), the half-made folder goes: no orphan.
             if journal is not None:
                 journal.close()
             saves.remove_failed(folder)
-            raise saves.creation_failed(Path(root), e) from None
-        except BaseException:
-            if journal is not None:
-                journal.close()
-            saves.remove_failed(folder)
+            if isinstance(e, (OSError, JournalError)):
+                raise saves.creation_failed(Path(root), e) from None
             raise
         return session
 
@@ -246,7 +243,8 @@ def header_problem(path: Path, header: dict, chained: bool, body: dict) -> str:
         how = "not chained" if fmt >= 2 else "chained"
         return (f"{path}:1: the header says format {fmt} but the journal is {how}: the first line was "
                 f"changed. Nothing was changed; put the original journal back, or fork an earlier copy")
-    if fmt >= 2 and header.get("scenario_digest") != saves.copy_digest(body):
+    # `body` comes from saves.read_scenario, which has checked its copy_digest against its content
+    if fmt >= 2 and header.get("scenario_digest") != body.get("copy_digest"):
         return saves.scenario_changed(path.parent / saves.SCENARIO)
     return ""
 

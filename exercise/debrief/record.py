@@ -151,13 +151,13 @@ def load(folder: Path) -> Record:
     except RecordError as e:
         raise DebriefError(f"{path}:1: the header cannot be read ({e}); this is not a save") from None
     records = []
+    events = []  # decoded once: checked here, replayed below
     for line, raw in enumerate(scan.records[1:], start=2):
         if raw.get("type") != "command":
             continue
         try:
             r = structure(raw, CommandRecord)
-            for event in r.events:
-                engine.from_dict(event)
+            events += [engine.from_dict(event) for event in r.events]
         except Exception as exc:
             raise DebriefError(f"{path}:{line}: this record cannot be read ({exc})") from None
         records.append(r)
@@ -168,7 +168,7 @@ def load(folder: Path) -> Record:
     record = Record(folder=folder, scenario=scenario, sources=dict(body.get("sources") or {}), header=header,
                     records=tuple(records), meta=meta, notice=notice)
     try:
-        record.final()
+        engine.replay(record.initial(), events)
     except Exception as e:
         raise DebriefError(f"{path}: the journal does not replay ({e}); `exercise verify` says more") from None
     return record

@@ -326,7 +326,7 @@ def find_save(name: str, root: Path) -> Path:
                 raise SaveError(problem)
             return folder
     known = [s.id for s in list_saves(root)]
-    from exercise.packs.problems import did_you_mean
+    from exercise.suggest import did_you_mean
 
     hint = did_you_mean(name, known) if known else ""
     raise SaveError(f"no save {name!r} in {root}{hint}; `exercise saves` lists them")

@@ -21,7 +21,8 @@ from exercise import model
 from exercise.convert import structure_pruned
 from exercise.model import toml_key
 from exercise.packs.locate import SourceMap
-from exercise.packs.problems import Problems, SourceFile, did_you_mean, display_path
+from exercise.packs.problems import Problems, SourceFile, display_path
+from exercise.suggest import did_you_mean
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a pack of 5,000 injects is ~3 MB
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

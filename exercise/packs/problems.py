@@ -20,7 +20,7 @@ MAX_SHOWN_PER_FILE = 200  # problems printed per file; the rest are counted on o
 import attrs
 
 from exercise.packs.locate import SourceMap
-from exercise.suggest import did_you_mean, hint  # noqa: F401 (did_you_mean: re-exported for packs)
+from exercise.suggest import hint
 
 
 class Problem:
