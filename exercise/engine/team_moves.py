@@ -12,6 +12,7 @@ from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_team, number, percent, unknown
 from exercise.engine.effects import apply_effects
+from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
 from exercise.suggest import did_you_mean
 
@@ -154,11 +155,16 @@ def cancel_order(decision: Decision, command: cm.CancelOrder) -> None:
     if o.status == "cancelled":
         raise Rejected(f"{command.order!r} is cancelled already")
     if o.status == "draft":
-        cancel(decision, o, o.cost, "withdrawn before submitting (no penalty)")
+        cancel(decision, o, cancel_refund(rules, o), "withdrawn before submitting (no penalty)")
     else:
-        item = rules.items[o.item]
-        refund = o.cost * (1 - item.cancel_penalty)
-        cancel(decision, o, refund, f"cancelled: {percent(item.cancel_penalty)} of the cost lost")
+        penalty = rules.items[o.item].cancel_penalty
+        cancel(decision, o, cancel_refund(rules, o), f"cancelled: {percent(penalty)} of the cost lost")
+
+
+def cancel_refund(rules: ScenarioRules, o) -> float:
+    """What cancelling an order returns: a draft its whole cost, a binding order its cost
+    less its item's cancel penalty (the player view's preview uses this too)."""
+    return o.cost if o.status == "draft" else o.cost * (1 - rules.items[o.item].cancel_penalty)
 
 
 def cancel(decision: Decision, o, refund: float, reason: str) -> None:

@@ -18,6 +18,7 @@ from exercise.engine.decision import EPS
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
+from exercise.engine.team_moves import cancel_refund
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -191,18 +192,17 @@ def _team_private(s: State, r: ScenarioRules, team: str) -> vt.TeamPrivate:
 
 
 def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
-    """What cancelling the order now would return and lose, by the rules' own formula
-    (rules._cancel_order): a draft is withdrawn free, a binding order loses its item's
-    cancel penalty; None when it cannot be cancelled (delivered, cancelled, or placed
+    """What cancelling the order now would return and lose (team_moves.cancel_refund, the
+    rule's own formula); None when it cannot be cancelled (delivered, cancelled, or placed
     before the exercise)."""
     if o.backlog or o.status not in ("draft", "ordered"):
         return None, None
-    refund = o.cost if o.status == "draft" else o.cost * (1 - r.items[o.item].cancel_penalty)
+    refund = cancel_refund(r, o)
     return refund, o.cost - refund
 
 
 def _affordable(item: model.Item, cash: float) -> int:
-    """How many units the team's money buys (rules._order: cost * quantity <= money + EPS);
+    """How many units the team's money buys (team_moves.place_order's test: cost * quantity <= money + EPS);
     a free item is limited only by its most in one order."""
     if item.cost <= 0:
         return item.max_quantity
