@@ -289,3 +289,24 @@ def test_arbitrary_text_through_every_command_and_screen(tmp_path_factory, mini,
         asyncio.run(run())
     finally:
         s.close()
+
+
+async def test_pack_names_in_column_headers_are_text(mini, tmp_path):
+    """Team names and the money unit come from the pack and head table columns: shown as written."""
+    import attrs
+
+    sc = mini.scenario
+    sc = attrs.evolve(sc, teams=tuple(attrs.evolve(t, name=f"{t.name} {CLOSE}") for t in sc.teams),
+                      budget=attrs.evolve(sc.budget, unit="[b]EUR"))
+    s = Session.create(sc, mini.texts, tmp_path, name="headers")
+    try:
+        app, spy = spied_app(session=s)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, 3)
+            headers = [str(c.label) for t in app.screen.query(DataTable) for c in t.columns.values()]
+            assert any(CLOSE in h for h in headers) and any("[b]EUR" in h for h in headers), headers
+            await walk(pilot, app)
+            assert app.is_running
+        assert spy.bells == 0
+    finally:
+        s.close()

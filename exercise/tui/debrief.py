@@ -31,7 +31,7 @@ from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
-from exercise.tui.text import plain, safe, text
+from exercise.tui.text import cells, plain, safe, text
 
 HELP_INTRO = """\
 **The debrief** looks back at an exercise; it never changes the save. The turn keys move
@@ -49,9 +49,6 @@ this as an after-action report; `exercise fork SAVE --turn N` replays a turn dif
 RATING_STYLE = {"P": "bold green", "S": "bold yellow", "M": "bold dark_orange", "U": "bold red"}
 
 
-def cells(*values) -> list[Text]:
-    """Table cells shown as written (text from a save is never read as markup)."""
-    return [text(v) for v in values]
 
 
 class DebriefScreen(KeyHelp, Screen):
@@ -134,10 +131,11 @@ class DebriefScreen(KeyHelp, Screen):
     def on_mount(self) -> None:
         r = self.report
         self.query_one("#state-world", DataTable).add_columns("Track", "Value", "Band")
-        self.query_one("#state-teams", DataTable).add_columns("Team", f"Budget {r.unit}", f"Money {r.unit}",
-                                                              "Submitted")
+        # headers from the pack (unit, team names) as Text, like every cell
+        self.query_one("#state-teams", DataTable).add_columns(*cells("Team", f"Budget {r.unit}", f"Money {r.unit}",
+                                                                     "Submitted"))
         self.query_one("#state-caps", DataTable).add_columns(
-            "Track", *[short(t.name)[:16] for t in self.record.scenario.teams])
+            *cells("Track", *[short(t.name)[:16] for t in self.record.scenario.teams]))
         self.query_one("#state-orders", DataTable).add_columns("Team", "Item", "Qty", "Placed", "Due", "Status")
         decisions = self.query_one("#decision-table", DataTable)
         decisions.add_columns(*tb.DECISION_HEAD)

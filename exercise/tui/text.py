@@ -40,6 +40,11 @@ def text(s: object, style: str = "") -> Text:
     return Text(plain(s), style=style)
 
 
+def cells(*values) -> list[Text]:
+    """DataTable cells and column headers as Text: a str would be parsed as markup."""
+    return [text(v) for v in values]
+
+
 def plain_tree(value):
     """A view (attrs classes, dicts, tuples, strings) with every string made `plain`."""
     if isinstance(value, str):

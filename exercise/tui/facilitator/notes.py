@@ -10,8 +10,9 @@ from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorView
 from exercise.model import RATINGS
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel, cells
+from exercise.tui.facilitator.panel import Panel
 from exercise.tui.modals import Field, FormModal
+from exercise.tui.text import cells
 
 
 class NotesPanel(Panel, DataTable):

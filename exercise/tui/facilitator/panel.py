@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, TabbedContent, TabPane
 
 from exercise.engine.view_types import FacilitatorView
-from exercise.tui.text import text
 
 
 def money(x: float) -> str:
     return f"{x:,.2f}"
 
 
-def cells(*values) -> list[Text]:
-    """DataTable cells as Text: a str cell would be parsed as markup."""
-    return [text(v) for v in values]
 
 
 def short(name: str) -> str:

@@ -11,8 +11,9 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel, cells, money, selected_key, short
+from exercise.tui.facilitator.panel import Panel, money, selected_key, short
 from exercise.tui.modals import ConfirmModal
+from exercise.tui.text import cells
 
 
 class TeamsPanel(Panel, Vertical):
@@ -38,8 +39,8 @@ class TeamsPanel(Panel, Vertical):
         super().show(view)
         table = self.query_one("#teams", DataTable)
         if not table.columns:
-            table.add_columns("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
-                              "Decisions", "Staff")
+            table.add_columns(*cells("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
+                                     "Decisions", "Staff"))  # the unit comes from the pack
         table.clear()
         for t in view.teams:
             me = view.teams_private[t.id]
@@ -91,7 +92,7 @@ class CapabilitiesPanel(Panel, Vertical):
         super().show(view)
         tt = self.query_one("#team-tracks", DataTable)
         if not tt.columns:
-            tt.add_columns("Track", *[short(t.name) for t in self.session.scenario.teams])
+            tt.add_columns(*cells("Track", *[short(t.name) for t in self.session.scenario.teams]))
         tt.clear()
         for track in view.team_tracks:
             tt.add_row(*cells(track.name[:22], *[f"{track.values[t.id]:.1f}" for t in view.teams]),
