@@ -32,8 +32,8 @@ def _turn_started(tx: Transaction, e: ev.TurnStarted):
     d["submitted"] = frozenset()
     d["spending_base"] = dict(state.spending)  # never share one dict between two fields
     rules = state.rules
-    if rules.proc is not None:
-        k = rules.cat_ids.index(rules.proc)
+    k = rules.proc_index
+    if k is not None:
         d["invest_base"] = {t: a[k] for t, a in state.allocation.items()}
     d["budget"] = tx.owned["budget"] = {}
     if state.budget_effects:

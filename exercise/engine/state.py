@@ -221,7 +221,7 @@ def initial_state(scenario: model.Scenario, seed: int | None = None) -> State:
         for f in c.forces:
             key = (c.id, f.team, f.capability)
             assigned[key] = assigned.get(key, 0.0) + f.amount
-    proc = r.cat_ids.index(r.proc) if r.proc else None
+    proc = r.proc_index
     return State(
         scenario=scenario,
         rules=r,
