@@ -150,7 +150,7 @@ class InboxTab(TeamTab, Vertical):
         if inj is None:
             self.notify("Nothing to read: your inbox is empty.")
             return
-        body = f"*From {inj.sender}, via {inj.channel}, turn {inj.turn}*\n\n{inj.text or inj.synopsis}"
+        body = f"*From {md(inj.sender)}, via {md(inj.channel)}, turn {inj.turn}*\n\n{inj.text or inj.synopsis}"
         if inj.options:
             body += "\n\n**Options**\n\n" + "\n".join(
                 f"- **{md(o.label)}**" + (" *(default)*" if o.default else "")

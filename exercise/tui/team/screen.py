@@ -112,7 +112,6 @@ a notification says why.
         self.hot_seat = hot_seat
         self.view: PlayerView | None = None
         self._texts: dict[str, object] = {}
-        self._timer = ""
         self._pending = False
         self._unsubscribe = None
         self._footer: tuple | None = None
@@ -235,9 +234,9 @@ a notification says why.
             where = f"Turn {v.turn}/{v.turns}{label} · {v.phase_name}"
         self._show("tm-where", Text(f"{short(me.name)} · {where}"))
         right = [f"Money {money(me.budget.money)} {v.unit}"]
-        self._timer = getattr(self.app, "timer", "")
-        if self._timer:
-            right.append(self._timer)
+        timer = getattr(self.app, "timer", "")
+        if timer:
+            right.append(timer)
         if v.paused:
             right.append("PAUSED")
         status = self._connection()
