@@ -13,7 +13,7 @@ from pathlib import Path
 import attrs
 
 from exercise.journal import saves
-from exercise.journal.log import damage_message, in_use, scan_file, set_aside
+from exercise.journal.log import in_use, scan_file, set_aside
 
 OLD_FORMAT = ("note: this save is in format 1 (from before the chained journal): a deleted, duplicated or "
               "reordered line, or an edited scenario copy, is not tamper-evident in it. It opens and "
@@ -35,13 +35,12 @@ def verify(folder: Path, cut_at_damage: bool = False) -> Verdict:
         return Verdict(False, [f"{folder}: no {saves.JOURNAL}; not a save folder"])
     if in_use(journal):
         return _verify_read_only(folder)
-    scan = scan_file(journal)
-    if scan.damaged_middle:
-        if not cut_at_damage:
-            return Verdict(False, [damage_message(journal, scan)])
-        side = set_aside(journal, scan.good_bytes)
-        out.append(f"cut at line {scan.bad_line}: kept {len(scan.records)} record(s); "
-                   f"moved {scan.total_bytes - scan.good_bytes} byte(s) to {side.name}")
+    if cut_at_damage:  # otherwise Session.open scans it once and names the damage in the same words
+        scan = scan_file(journal)
+        if scan.damaged_middle:
+            side = set_aside(journal, scan.good_bytes)
+            out.append(f"cut at line {scan.bad_line}: kept {len(scan.records)} record(s); "
+                       f"moved {scan.total_bytes - scan.good_bytes} byte(s) to {side.name}")
     try:
         session = Session.open(folder)
     except saves.SaveError as e:
