@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from exercise import services
 from exercise.tui.base import console
+from exercise.tui.tables import selected_key
 from exercise.tui.text import md, plain, text
 
 
@@ -142,11 +143,11 @@ class StartScreen(Screen):
         self.notify(f"Saving to {session.folder}", timeout=6, markup=False)
 
     def _selected_save(self) -> Path | None:
-        table = self.query_one("#saves", DataTable)
-        if not table.row_count:
+        key = selected_key(self.query_one("#saves", DataTable))
+        if key is None:
             self.notify("No saved exercise here yet.")
             return None
-        return Path(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        return Path(key)
 
     @on(Button.Pressed, "#debrief")
     def action_debrief(self) -> None:

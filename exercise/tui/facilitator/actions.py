@@ -14,8 +14,9 @@ from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel, selected_key
+from exercise.tui.facilitator.panel import Panel
 from exercise.tui.modals import Field, FormModal
+from exercise.tui.tables import selected_key
 from exercise.tui.text import cells
 
 

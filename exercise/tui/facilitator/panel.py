@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from exercise.engine.view_types import FacilitatorView
 
@@ -20,13 +20,6 @@ def money(x: float) -> str:
 def short(name: str) -> str:
     """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'."""
     return name.split(" (")[0][:20]
-
-
-def selected_key(table: DataTable) -> str | None:
-    """The key of the row under the cursor, or None for an empty table."""
-    if not table.row_count:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
 def team_options(scenario, with_all: bool = True) -> tuple[tuple[str, str], ...]:

@@ -11,8 +11,9 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel, money, selected_key, short
+from exercise.tui.facilitator.panel import Panel, money, short
 from exercise.tui.modals import ConfirmModal
+from exercise.tui.tables import selected_key
 from exercise.tui.text import cells
 
 

@@ -14,6 +14,7 @@ from textual.reactive import var
 from textual.widgets import DataTable, Static
 
 from exercise.engine.view_types import PlayerView
+from exercise.tui.tables import selected_key
 from exercise.tui.team.format import not_now, short
 from exercise.tui.text import text
 
@@ -105,10 +106,7 @@ class TeamTab(_Mixin):
             self.query_one(f"#{static_id}", Static).update(content if isinstance(content, Text) else text(content))
 
     def _selected(self, table_id: str) -> str | None:
-        table = self.query_one(f"#{table_id}", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return selected_key(self.query_one(f"#{table_id}", DataTable))
 
     def _team_name(self, team_id: str | None) -> str:
         assert self.view is not None  # the screen sets it before anything renders or acts
