@@ -36,6 +36,8 @@ from typing import Any, Protocol, cast
 
 import attrs
 
+from exercise.exact import to_fraction
+
 
 class ConditionError(Exception):
     """A syntax or name error at `offset` (0-based, in the expression text)."""
@@ -434,11 +436,12 @@ def check(tree, names: Names, suggest: Callable[[str, Any], str] | None = None) 
 
 Compiled = Callable[[World], Any]
 
+_ZERO = to_fraction(0)
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 
 
 def _divide(x, d):
-    return x / d if d else 0.0
+    return x / d if d else _ZERO
 
 
 def compile_expr(tree) -> Compiled:
@@ -485,29 +488,59 @@ def compile_expr(tree) -> Compiled:
         a = compile_expr(tree[1])
         return lambda w: -a(w)
     if tag == "cmp":
-        op, a, b = _COMPARE[tree[1]], compile_expr(tree[2]), compile_expr(tree[3])
+        op = _COMPARE[tree[1]]
+        if _arithmetic(tree[2]) or _arithmetic(tree[3]):
+            # Arithmetic is done in fractions: compare fractions, or 0.7 + 0.1 < 0.8.
+            a, b = _compile_exact(tree[2]), _compile_exact(tree[3])
+        else:
+            # Stored values and literals are the doubles nearest to short decimals, which
+            # compare exactly as the decimals do.
+            a, b = compile_expr(tree[2]), compile_expr(tree[3])
         return lambda w: op(a(w), b(w))
     if tag == "arith":
-        # A chain a + b - c * ... is left-nested: walk down its left spine, not recursively.
-        steps = []
-        node = tree
-        while node[0] == "arith":
-            steps.append((_divide if node[1] == "/" else _ARITH[node[1]], compile_expr(node[3])))
-            node = node[2]
-        first = compile_expr(node)
-        steps.reverse()
-        if len(steps) == 1:
-            (op, b), = steps
-            return lambda w: op(first(w), b(w))
-        chain_steps = tuple(steps)
-
-        def chain(w):
-            v = first(w)
-            for op, f in chain_steps:
-                v = op(v, f(w))
-            return v
-        return chain
+        f = _compile_exact(tree)
+        return lambda w: float(f(w))
     raise AssertionError(f"unknown node {tag}")
+
+
+def _arithmetic(node) -> bool:
+    while node[0] == "neg":
+        node = node[1]
+    return node[0] == "arith"
+
+
+def _compile_exact(tree) -> Compiled:
+    """A closure giving the expression's value as an exact Fraction: every value read is
+    taken as the decimal it stands for (`exact.to_fraction`), and + - * / are exact."""
+    tag = tree[0]
+    if tag in ("num", "bool"):
+        value = to_fraction(tree[1])
+        return lambda w: value
+    if tag == "neg":
+        a = _compile_exact(tree[1])
+        return lambda w: -a(w)
+    if tag != "arith":
+        f = compile_expr(tree)
+        return lambda w: to_fraction(f(w))
+    # A chain a + b - c * ... is left-nested: walk down its left spine, not recursively.
+    steps = []
+    node = tree
+    while node[0] == "arith":
+        steps.append((_divide if node[1] == "/" else _ARITH[node[1]], _compile_exact(node[3])))
+        node = node[2]
+    first = _compile_exact(node)
+    steps.reverse()
+    if len(steps) == 1:
+        (op, b), = steps
+        return lambda w: op(first(w), b(w))
+    chain_steps = tuple(steps)
+
+    def chain(w):
+        v = first(w)
+        for op, f in chain_steps:
+            v = op(v, f(w))
+        return v
+    return chain
 
 
 def describe(tree, world: World) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 
 from exercise import conditions as cond
 from exercise import model
+from exercise.exact import MAX_DECIMALS, decimals_of
 from exercise.suggest import did_you_mean, hint_last
 
 # (word, choices) -> " (did you mean 'x'?)" or ""; the word may be None (a missing id), shown as written
@@ -27,6 +28,31 @@ def names_of(s: model.Scenario) -> cond.Names:
         items=frozenset(i.id for i in s.items),
         commands=frozenset(c.id for c in s.commands),
     )
+
+
+def too_precise(key: str, value: float | None, places: int, subject: str, fix: str) -> str | None:
+    """The complaint about a number with more decimals than what it changes is kept to
+    (so an add of 0.125 on a track kept to 2 never rounds away silently), or None."""
+    if value is None:
+        return None
+    n = decimals_of(value)
+    if n <= places:
+        return None
+    other = f", or {fix.format(n=n)}" if n <= MAX_DECIMALS else ""
+    return f"{key} {value!r} has {n} decimals; {subject} is kept to {places} (round it{other})"
+
+
+_TRACK_PLACES: dict[int, tuple[model.Scenario, dict[str, int]]] = {}
+
+
+def track_places(scenario: model.Scenario) -> dict[str, int]:
+    """Track id -> decimals, built once per scenario object (packs have many effects)."""
+    hit = _TRACK_PLACES.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_TRACK_PLACES) > 16:
+            _TRACK_PLACES.clear()
+        hit = _TRACK_PLACES[id(scenario)] = (scenario, {t.id: t.decimals for t in scenario.tracks})
+    return hit[1]
 
 
 def effect_faults(e: model.Effect, names: cond.Names, scenario: model.Scenario,
@@ -54,12 +80,23 @@ def effect_faults(e: model.Effect, names: cond.Names, scenario: model.Scenario,
             bad(f"track {e.track!r} is a world track; remove team", ("team",))
         if (e.add is None) == (e.set is None):
             bad("a track effect needs add or set (one of them)")
+        places = track_places(scenario).get(e.track or "")
+        if places is not None:
+            for key in ("add", "set"):
+                msg = too_precise(key, getattr(e, key), places, f"track {e.track!r}",
+                                  "give the track decimals = {n}")
+                if msg:
+                    bad(msg, (key,))
     elif target == "budget":
         cats = {c.id for c in scenario.budget.categories} | {"total"}
         if e.budget not in cats:
             bad(f"unknown budget category {e.budget!r}{suggest(e.budget, cats)}", ("budget",))
         if e.add is None:
             bad("a budget effect needs add (money per turn, negative to cut)")
+        msg = too_precise("add", e.add, scenario.budget.decimals, "money",
+                          "set decimals = {n} in [budget]")
+        if msg:
+            bad(msg, ("add",))
         if e.turns is not None and e.turns < 1:
             bad("turns must be at least 1", ("turns",))
     elif target == "item":

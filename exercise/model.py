@@ -89,6 +89,11 @@ class Track:
         "Share of the team's budget the category needs to stop decay, 0-1.", 0.0
     )
     private: bool = doc("Team track seen only by its own team and the facilitator.", False)
+    decimals: int = doc(
+        "Decimal places the track is kept to (0-6): every change is rounded to them, and initial "
+        "values, bounds, thresholds, decay and effects on the track may not have more.",
+        2,
+    )
     description: str = doc("What the track measures.", "")
     thresholds: tuple[Threshold, ...] = doc("Labelled bands, lowest first.", (), toml="threshold")
 
@@ -161,6 +166,11 @@ class Budget:
         "Political cost of raising spending, applied per step of 0.1 % GDP.", ()
     )
     cut_effects: tuple[Effect, ...] = doc("Political cost of cutting spending, per step of 0.1 % GDP.", ())
+    decimals: int = doc(
+        "Decimal places money is kept to (0-6, 2 = hundredths): budgets, costs, refunds and cash "
+        "are rounded to them, and costs, lead costs and budget effects may not have more.",
+        2,
+    )
     categories: tuple[Category, ...] = doc("How each team's money is split.", (), toml="category")
 
 

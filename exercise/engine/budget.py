@@ -7,6 +7,7 @@ from exercise.engine.commands import Rejected
 from exercise.engine.decision import EPS, Decision
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
+from exercise.exact import split
 
 
 def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, dict[str, float]]:
@@ -14,6 +15,8 @@ def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, d
 
     total = the allies' playable defence money + 'total' budget effects - lead costs;
     each category gets its share of the total plus its own budget effects. Never negative.
+    Money is kept to the scenario's decimals, and the shares of the total add up to it
+    exactly (largest remainders: 100 in thirds is 33.34 + 33.33 + 33.33).
     """
     d = state.__dict__
     turn = d["turn"]
@@ -35,12 +38,19 @@ def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, d
     for cid, ally in d["leads"].items():
         if ally in mine:
             base -= lead_cost[cid]
-    total = round(base, 9) if base > 0.0 else 0.0  # rounded: no 0.6000000000000001 in the journal
+    places = rules.money_places
+    total = round(base, places) if base > 0.0 else 0.0  # to the cent: no 0.6000000000000001
     shares = d["allocation"][team]
+    key = (total, shares)
+    parts = rules.splits.get(key)
+    if parts is None:  # the same few splits recur every turn
+        if len(rules.splits) > 65536:
+            rules.splits.clear()
+        parts = rules.splits[key] = split(total, shares, places)
     if extra is None:
-        amounts = {cid: round(total * sh, 9) for cid, sh in zip(rules.cat_ids, shares)}
+        amounts = dict(zip(rules.cat_ids, parts))
     else:
-        amounts = {cid: max(0.0, round(total * sh + extra.get(cid, 0.0), 9)) for cid, sh in zip(rules.cat_ids, shares)}
+        amounts = {cid: max(0.0, round(p + extra.get(cid, 0.0), places)) for cid, p in zip(rules.cat_ids, parts)}
     return total, amounts
 
 
@@ -56,7 +66,7 @@ def rebudget(decision: Decision, team: str, cause: str, strict=None) -> None:
     old = state.budget.get(team)
     cash = state.cash[team]
     if rules.proc is not None:
-        new_cash = round(cash + amounts[rules.proc] - (old[1][rules.proc] if old else 0.0), 9)
+        new_cash = round(cash + amounts[rules.proc] - (old[1][rules.proc] if old else 0.0), rules.money_places)
         if new_cash < 0.0:
             if strict is not None and new_cash < -EPS:
                 raise Rejected(strict(-new_cash))

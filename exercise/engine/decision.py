@@ -42,12 +42,13 @@ class Decision(Transaction):
 
 
 # -- wording --------------------------------------------------------------------------
-def number(x: float) -> str:
-    """A number as people write it: 4.4, 12, 0.25."""
-    x = round(x, 2)
+def number(x: float, places: int = 2) -> str:
+    """A number as people write it, to `places` decimals (a track's or money's own): 4.4,
+    12, 0.25; never the float's noise (3.9999999999999996 is 4)."""
+    x = round(x, places)
     if x == int(x):
         return str(int(x))
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+    return f"{x:.{places}f}".rstrip("0").rstrip(".")
 
 
 _PCT: dict[float, str] = {}

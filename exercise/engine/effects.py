@@ -46,7 +46,8 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
         first = max(1, state.turn)
         last = first + max(1, effect.turns or 1) - 1
         for team in teams_named(decision, effect.team, selves):
-            decision.emit(ev.BudgetEffectAdded(team, effect.budget, effect.add * times, first, last, cause))
+            amount = round(effect.add * times, rules.money_places)
+            decision.emit(ev.BudgetEffectAdded(team, effect.budget, amount, first, last, cause))
             if state.status == "running":
                 rebudget(decision, team, cause)
     elif effect.item is not None:
@@ -61,10 +62,11 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
 
 
 def set_track(decision: Decision, track: str, team: str | None, value: float, cause: str) -> None:
-    """Set a track (clamped to its bounds); crossing a threshold downwards applies its effects once."""
+    """Set a track (clamped to its bounds, rounded to its decimals: 4.1 - 0.1 is 4, not
+    3.9999999999999996); crossing a threshold downwards applies its effects once."""
     rules = decision.rules
     lo, hi = rules.bounds[track]
-    value = float(min(hi, max(lo, value)))
+    value = round(float(min(hi, max(lo, value))), rules.places[track])
     old = decision.fields["tracks"][track] if team is None else decision.fields["team_tracks"][(team, track)]
     if value == old:
         return
@@ -76,7 +78,7 @@ def set_track(decision: Decision, track: str, team: str | None, value: float, ca
             if value < th.at <= old and (track, team or "", th.at) not in decision.state.crossed:
                 decision.emit(ev.ThresholdCrossed(track, team, th.at, th.label))
                 apply_effects(decision, th.effects, (team,) if team else decision.rules.team_ids,
-                              f"{t.name} fell below {number(th.at)}")
+                              f"{t.name} fell below {number(th.at, t.decimals)}")
 
 
 def _inject_effect(decision: Decision, target: str, action: str | None, cause: str) -> None:

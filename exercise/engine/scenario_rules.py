@@ -55,6 +55,10 @@ class ScenarioRules:
         self.team_tracks = tuple(t.id for t in s.tracks if t.scope == "team")
         self.thresholds = {t.id: t.thresholds for t in s.tracks if t.thresholds}
         self.bounds = {t.id: (t.min, t.max) for t in s.tracks}
+        # decimal places each track and money are kept to (see exercise/exact.py)
+        self.places = {t.id: t.decimals for t in s.tracks}
+        self.money_places = b.decimals
+        self.splits: dict = {}  # (total, shares) -> amounts per category, memoised by team_budget
         self.funded = tuple(
             (t.id, t.funded_by, t.funding_floor, t.decay)
             for t in s.tracks

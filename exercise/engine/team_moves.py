@@ -14,6 +14,7 @@ from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_team, nu
 from exercise.engine.effects import apply_effects
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
+from exercise.exact import decimals_of
 from exercise.suggest import did_you_mean
 
 
@@ -97,7 +98,7 @@ def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
         raise Rejected("order at least 1 unit")
     if q > item.max_quantity:
         raise Rejected(f"at most {item.max_quantity} {item.name} in one order")
-    cost = item.cost * q
+    cost = round(item.cost * q, rules.money_places)
     cash = state.cash[team]
     if cost > cash + EPS:
         where = rules.cat[rules.proc].name if rules.proc else "the budget"
@@ -112,7 +113,7 @@ def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
                        "count), the most one turn allows; order more next turn")
     oid = _new_id(state.orders, "order", team, mine)
     decision.emit(ev.OrderPlaced(oid, team, item.id, q, cost, state.turn, slots[-1][0], slots,
-                                 max(0.0, round(cash - cost, 9))))
+                                 max(0.0, round(cash - cost, rules.money_places))))
 
 
 def _new_id(taken, prefix: str, team: str, mine) -> str:
@@ -163,13 +164,16 @@ def cancel_order(decision: Decision, command: cm.CancelOrder) -> None:
 
 def cancel_refund(rules: ScenarioRules, o) -> float:
     """What cancelling an order returns: a draft its whole cost, a binding order its cost
-    less its item's cancel penalty (the player view's preview uses this too)."""
-    return o.cost if o.status == "draft" else o.cost * (1 - rules.items[o.item].cancel_penalty)
+    less its item's cancel penalty (the player view's preview uses this too), to the cent."""
+    if o.status == "draft":
+        return o.cost
+    return round(o.cost * (1 - rules.items[o.item].cancel_penalty), rules.money_places)
 
 
 def cancel(decision: Decision, o, refund: float, reason: str) -> None:
-    cash = round(decision.state.cash[o.team] + refund, 9)
-    decision.emit(ev.OrderCancelled(o.id, o.team, refund, o.cost - refund, cash, reason))
+    places = decision.rules.money_places
+    cash = round(decision.state.cash[o.team] + refund, places)
+    decision.emit(ev.OrderCancelled(o.id, o.team, refund, round(o.cost - refund, places), cash, reason))
 
 
 def assign(decision: Decision, command: cm.Assign) -> None:
@@ -184,6 +188,9 @@ def assign(decision: Decision, command: cm.Assign) -> None:
     amount = float(command.amount)
     if not math.isfinite(amount) or amount < 0:
         raise Rejected("assign 0 or more points (0 withdraws)")
+    if decimals_of(amount) > t.decimals:
+        raise Rejected(f"{t.name} is kept to {t.decimals} decimals: assign {number(amount, 6)} "
+                       f"rounded to them (e.g. {number(amount, t.decimals)})")
     have = state.team_tracks[(team, t.id)]
     others = sum(v for (cid, tm, cap), v in state.assigned.items()
                  if tm == team and cap == t.id and cid != command.command)

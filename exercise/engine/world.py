@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exercise import conditions as cond
+from exercise.exact import to_fraction
 from exercise.engine.scenario_rules import ScenarioRules
 
 
@@ -68,13 +69,20 @@ def _led(s, r, command):
     return s.leads.get(command) in r.ally_team
 
 
+def _avg(s, r, track):
+    # Summed as the decimals the values stand for: the float nearest the exact mean, so
+    # avg("x") >= 0.4 holds for 0.7 and 0.1 (whose float sum is 0.7999999999999999).
+    values = _team_values(s, r, track)
+    return float(sum(map(to_fraction, values)) / len(values))
+
+
 def _spending(s, r, team):
-    gdp = total = 0.0
+    gdp = total = to_fraction(0)
     for a in r.teams[team].allies if team in r.teams else ():
-        g = r.allies[a].gdp
+        g = to_fraction(r.allies[a].gdp)
         gdp += g
-        total += g * s.spending.get(a, 0.0)
-    return total / gdp if gdp else 0.0
+        total += g * to_fraction(s.spending.get(a, 0.0))
+    return float(total / gdp) if gdp else 0.0
 
 
 def _fired_tagged(s, r, tag):
@@ -90,7 +98,7 @@ _FUNCTIONS: dict[str, Callable[..., float | bool]] = {  # (state, rules, *args) 
     "ordered": lambda s, r, item: s.ordered.get(item, 0),
     "leads": _leads,
     "led": _led,
-    "avg": lambda s, r, t: (lambda v: sum(v) / len(v))(_team_values(s, r, t)),
+    "avg": _avg,
     "min": lambda s, r, t: min(_team_values(s, r, t)),
     "max": lambda s, r, t: max(_team_values(s, r, t)),
     "spending": _spending,

@@ -11,7 +11,8 @@ import attrs
 
 from exercise import conditions as cond
 from exercise import model
-from exercise.effect_rules import effect_faults, names_of
+from exercise.effect_rules import effect_faults, names_of, too_precise, track_places
+from exercise.exact import MAX_DECIMALS
 from exercise.packs.loader import Loaded, Origin
 from exercise.packs.problems import Problems
 from exercise.suggest import hint_last
@@ -120,6 +121,8 @@ class _Checker:
             self.top(("budget", "playable_share"), "playable_share must be above 0 and at most 1")
         if b.turns_per_year < 1:
             self.top(("budget", "turns_per_year"), "turns_per_year must be at least 1")
+        if not 0 <= b.decimals <= MAX_DECIMALS:
+            self.top(("budget", "decimals"), f"decimals must be between 0 and {MAX_DECIMALS} (found {b.decimals})")
         for key in ("raise_effects", "cut_effects"):
             for k, e in enumerate(getattr(b, key)):
                 self.effect("budget", "", (key, k), e, top=("budget", key, k))
@@ -150,8 +153,24 @@ class _Checker:
             if t.id in SPECIAL_TARGETS:
                 self.err("team", t.id, ("id",), f"{t.id!r} is reserved for inject targets; choose another team id")
 
+    def money(self, kind: str, ident: str, key: str, value: float):
+        """Money written with more decimals than [budget] decimals keeps."""
+        msg = too_precise(key, value, self.s.budget.decimals, "money",
+                          "set decimals = {n} in [budget]")
+        if msg:
+            self.err(kind, ident, (key,), msg)
+
+    def points(self, kind: str, ident: str, sub: tuple, key: str, value: float, track: str):
+        """A track value written with more decimals than the track keeps."""
+        places = track_places(self.s).get(track)
+        if places is not None:
+            msg = too_precise(key, value, places, f"track {track!r}", "give the track decimals = {n}")
+            if msg:
+                self.err(kind, ident, sub, msg)
+
     def commands(self):
         for c in self.s.commands:
+            self.money("command", c.id, "lead_cost", c.lead_cost)
             if c.lead is not None:
                 self.ref("command", c.id, ("lead",), "ally", c.lead, self.names.allies)
             for k, f in enumerate(c.forces):
@@ -159,6 +178,8 @@ class _Checker:
                 if f.capability not in self.names.team_tracks:
                     self.err("command", c.id, ("force", k, "capability"),
                              f"capability {f.capability!r} is not a team track{self.problems.did_you_mean(f.capability, self.names.team_tracks)}")
+                else:
+                    self.points("command", c.id, ("force", k, "amount"), "amount", f.amount, f.capability)
             for key in ("lead_effects", "hand_back_effects"):
                 for k, e in enumerate(getattr(c, key)):
                     self.effect("command", c.id, (key, k), e)
@@ -166,6 +187,15 @@ class _Checker:
     def tracks(self):
         cats = {c.id for c in self.s.budget.categories}
         for t in self.s.tracks:
+            if not 0 <= t.decimals <= MAX_DECIMALS:
+                self.err("track", t.id, ("decimals",), f"decimals must be between 0 and {MAX_DECIMALS} (found {t.decimals})")
+            else:
+                for key in ("min", "max", "initial", "decay"):
+                    self.points("track", t.id, (key,), key, getattr(t, key), t.id)
+                for team, v in t.initial_by_team.items():
+                    self.points("track", t.id, ("initial_by_team", team), "initial", v, t.id)
+                for k, th in enumerate(t.thresholds):
+                    self.points("track", t.id, ("threshold", k, "at"), "threshold", th.at, t.id)
             if t.min >= t.max:
                 self.err("track", t.id, ("min",), f"min ({t.min:g}) must be below max ({t.max:g})")
                 continue
@@ -200,6 +230,7 @@ class _Checker:
         for it in self.s.items:
             if it.cost <= 0:
                 self.err("item", it.id, ("cost",), "cost must be above 0")
+            self.money("item", it.id, "cost", it.cost)
             if it.lead_time < 0:
                 self.err("item", it.id, ("lead_time",), "lead_time must be 0 or more turns")
             if it.capacity < 1:

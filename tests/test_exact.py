@@ -1,0 +1,198 @@
+"""Numbers are exact: money and tracks are kept to the scenario's decimals, so thresholds,
+conditions and the journal agree with decimal arithmetic (no 3.9999999999999996)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import MINI
+from test_engine_support import Game, drill, of, with_injects
+
+from exercise import exact, model
+from exercise.engine import commands as cm
+from exercise.engine import events as ev
+from exercise.engine.decision import Decision, number
+from exercise.engine.effects import apply_effects
+from exercise.engine.world import StateWorld, judge
+from exercise.narrate import _n
+from exercise.packs.check import validate
+
+E, I, O, T = model.Effect, model.Inject, model.Option, model.Threshold
+
+cents = st.integers(-300, 300).map(lambda k: Decimal(k) / 100)  # -3.00 .. 3.00, two decimals
+
+
+def _escalation(initial: Decimal, ats, scope="world") -> model.Scenario:
+    track = model.Track("esc", "Escalation", scope=scope, min=0.0, max=10.0, initial=float(initial),
+                        thresholds=tuple(T(float(a), f"below {a}") for a in ats))
+    s = with_injects()
+    return attrs.evolve(s, tracks=s.tracks + (track,))
+
+
+# -- the property: decimal sums cross thresholds exactly when the decimal sum does ----------
+@settings(max_examples=150, deadline=None)
+@given(initial=st.integers(0, 1000).map(lambda k: Decimal(k) / 100),
+       ats=st.sets(st.integers(1, 999).map(lambda k: Decimal(k) / 100), max_size=4),
+       adds=st.lists(cents, min_size=1, max_size=25),
+       scope=st.sampled_from(["world", "team"]))
+def test_effects_cross_thresholds_exactly_when_the_decimal_sum_does(initial, ats, adds, scope):
+    ats = sorted(ats)
+    g = Game(_escalation(initial, ats, scope))
+    d = Decision(g.state)
+    value, crossed, expected = initial, set(), []
+    for a in adds:
+        new = min(Decimal(10), max(Decimal(0), value + a))
+        for at in reversed(ats):
+            if new < at <= value and at not in crossed:
+                crossed.add(at)
+                expected.append(float(at))
+        value = new
+        apply_effects(d, (E(track="esc", add=float(a)),), ("east",), "test")
+        got = d.state.tracks["esc"] if scope == "world" else d.state.team_tracks[("east", "esc")]
+        assert got == float(value) and repr(got) == repr(float(value)), (got, value)
+    assert [e.at for e in of(d.events, ev.ThresholdCrossed)] == expected
+
+
+def test_escalation_4_1_less_0_1_is_4_and_does_not_fall_below_4_through_an_inject_and_an_option():
+    s = _escalation(Decimal("4.1"), [Decimal(4)])
+    s = attrs.evolve(s, injects=(
+        I("calm", "Calm", turn=1, effects=(E(track="esc", add=-0.1),)),
+        I("ask", "Ask", turn=2, to=("east",), options=(O("yes", "Yes", effects=(E(track="esc", add=0.1),)),
+                                                         O("no", "No", effects=(E(track="esc", add=-0.1),),
+                                                           default=True))),
+    ))
+    g = Game(s)
+    events = g.to(1, "injects")
+    assert g.s.tracks["esc"] == 4.0 and repr(g.s.tracks["esc"]) == "4.0"
+    assert not of(events, ev.ThresholdCrossed)
+    g.to(2, "deliberation")
+    g.team(cm.Answer, "east", inject="ask", option="yes")  # 4.0 + 0.1: exactly 4.1
+    assert repr(g.s.tracks["esc"]) == "4.1"
+    assert g.replayed() == g.state
+
+
+def test_budget_of_a_third_each_adds_up_to_the_total_to_the_cent():
+    assert exact.split(100.0, (1 / 3, 1 / 3, 1 / 3), 2) == (33.34, 33.33, 33.33)
+    assert exact.split(0.05, (0.5, 0.5), 2) == (0.03, 0.02)
+    assert exact.split(10.0, (0.333333, 0.333333, 0.333334), 2) == (3.33, 3.33, 3.34)
+    assert sum(map(Decimal, map(repr, exact.split(7.01, (0.2, 0.3, 0.5), 2)))) == Decimal("7.01")
+
+
+@settings(max_examples=60, deadline=None)
+@given(sustain=st.integers(20, 80), resilience=st.integers(0, 50), step=st.integers(-5, 5))
+def test_every_budget_split_sums_exactly_to_the_total(sustain, resilience, step):
+    invest = 100 - sustain - resilience
+    if not 0 <= invest <= 60:  # the drill's invest limit at the first turn
+        return
+    g = Game(with_injects())
+    g.to(1, "deliberation")
+    if step:  # spending moves in steps of 0.1 % of GDP, at most 0.5 a turn
+        g.do(cm.SetSpending("east", "east", "PL", round(g.s.spending["PL"] + step / 10, 1)))
+    shares = {"sustain": sustain / 100, "invest": invest / 100, "resilience": resilience / 100}
+    if tuple(shares.values()) != g.s.allocation["east"]:
+        g.team(cm.Allocate, "east", shares=shares)
+    total, amounts = g.s.budget["east"]
+    dec = [Decimal(repr(v)) for v in amounts.values()]
+    assert sum(dec) == Decimal(repr(total))
+    assert all(v == v.quantize(Decimal("0.01")) for v in dec + [Decimal(repr(total))]), (total, amounts)
+
+
+def test_an_outcome_holds_when_the_decimal_average_is_exactly_at_its_threshold():
+    # 0.7 + 0.1 is 0.7999999999999999 in floats: the float average is below 0.4.
+    s = drill(outcomes=(model.Outcome("at", "At", 'avg("air") >= 0.4 and team.east.air + team.west.air == 0.8'),
+                        model.Outcome("below", "Below")), injects=(), included=())
+    g = Game(s)
+    g.do(cm.Override("team_track", 0.7, "test", track="air", team="east"))
+    g.do(cm.Override("team_track", 0.1, "test", track="air", team="west"))
+    assert judge(g.s)[0] == "at"
+    w = StateWorld(g.s)
+    assert w.call("avg", ("air",)) == 0.4
+    g.do(cm.End("test"))
+    assert g.s.verdict.outcome == "at"
+    assert "avg(\"air\") = 0.4" in g.s.verdict.reason
+
+
+def test_a_dry_run_journal_holds_no_float_noise(tmp_path):
+    from exercise.dryrun.simulate import play
+    from exercise.engine import to_dict
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+
+    loaded = loader.load_scenario(Path(__file__).parent.parent / "scenarios" / "deadline-2027.toml", Problems())
+    s = loaded.scenario
+    events: list = []
+    for seed in (1, 2, 3):
+        play(s, seed, record=lambda c, evs: events.extend(evs))
+    money = {"total", "cash", "cost", "refund", "penalty", "amount"}
+    seen = 0
+    for e in events:
+        d = json.loads(json.dumps(to_dict(e)))
+        for k, v in d.items():
+            values = list(v.values()) if k == "amounts" else [v]
+            if k in money | {"amounts"} or (k == "value" and isinstance(e, ev.TrackSet)):
+                for x in values:
+                    if isinstance(x, float):
+                        seen += 1
+                        assert x == round(x, 2) and len(repr(x)) <= len(f"{x:.2f}"), (type(e).__name__, k, x)
+    assert seen > 1000
+
+
+def test_numbers_on_screen_have_no_noise():
+    assert number(3.9999999999999996) == "4" and _n(3.9999999999999996) == "4"
+    assert number(6.119999999999998) == "6.12" and _n(6.119999999999998) == "6.12"
+    assert number(4.125, 3) == "4.125" and number(4.1, 3) == "4.1"
+
+
+def test_a_scenario_says_its_decimals_and_validation_refuses_more(tmp_path, monkeypatch):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "injects").mkdir()
+    text = MINI.read_text()
+    text = text.replace("initial = 5\n", "initial = 5.125\n", 1)
+    text = text.replace("lead_cost = 0.2\n", "lead_cost = 0.205\n", 1)
+    text = text.replace("decay = 0.5\n", "decay = 0.5\ndecimals = 1\n", 1)
+    path = tmp_path / "scenarios" / "mini.toml"
+    path.write_text(text)
+    pack = (MINI.parent.parent / "injects" / "mini-pack.toml").read_text()
+    pack = pack.replace('{ track = "air", team = "self", add = 1 }', '{ track = "air", team = "self", add = 0.25 }')
+    (tmp_path / "injects" / "mini-pack.toml").write_text(pack)
+    monkeypatch.chdir(tmp_path)
+    report = validate([path], str(path))
+    lines = [str(p) for p in report.problems.sorted()]
+    want = [
+        ("scenarios/mini.toml:", "initial 5.125 has 3 decimals; track 'trust' is kept to 2"),
+        ("scenarios/mini.toml:", "lead_cost 0.205 has 3 decimals; money is kept to 2"),
+        ("injects/mini-pack.toml:", "add 0.25 has 2 decimals; track 'air' is kept to 1"),
+    ]
+    for where, what in want:
+        hits = [line for line in lines if what in line]
+        assert hits and hits[0].startswith(where) and hits[0].split(":")[1].isdigit(), (what, lines)
+        assert "decimals" in hits[0]
+    assert report.problems.errors
+
+
+def test_overrides_and_live_effects_keep_to_the_decimals():
+    g = Game(drill())
+    reason = g.reject(cm.Override("track", 4.125, "test", track="trust"))
+    assert "2 decimals" in reason
+    g.do(cm.Override("money", 1.25, "test", team="east"))
+    reason = g.reject(cm.Override("money", 1.255, "test", team="east"))
+    assert "2 decimals" in reason
+
+
+@pytest.mark.parametrize("places", [0, 1, 3])
+def test_the_precision_is_the_scenarios(places):
+    s = drill()
+    s = attrs.evolve(s, budget=attrs.evolve(s.budget, decimals=places),
+                     tracks=tuple(attrs.evolve(t, decimals=max(places, 2)) for t in s.tracks))
+    g = Game(s)
+    g.to(1, "deliberation")
+    total, amounts = g.s.budget["east"]
+    for v in (total, *amounts.values(), g.s.cash["east"]):
+        assert v == round(v, places)
+    assert sum(map(Decimal, map(repr, amounts.values()))) == Decimal(repr(total))
