@@ -176,13 +176,25 @@ def test_a_scenario_says_its_decimals_and_validation_refuses_more(tmp_path, monk
     assert report.problems.errors
 
 
-def test_overrides_and_live_effects_keep_to_the_decimals():
+def test_overrides_and_assignments_are_kept_to_the_decimals():
     g = Game(drill())
-    reason = g.reject(cm.Override("track", 4.125, "test", track="trust"))
-    assert "2 decimals" in reason
-    g.do(cm.Override("money", 1.25, "test", team="east"))
-    reason = g.reject(cm.Override("money", 1.255, "test", team="east"))
-    assert "2 decimals" in reason
+    (e,) = g.do(cm.Override("track", 4.125, "test", track="trust"))
+    assert e.value == g.s.tracks["trust"] == 4.12
+    (e,) = g.do(cm.Override("money", 0.1 * 3, "test", team="east"))  # 0.30000000000000004
+    assert e.value == g.s.cash["east"] and repr(g.s.cash["east"]) == "0.3"
+    g.to(1, "deliberation")
+    g.team(cm.Assign, "east", command="north", capability="air", amount=0.1 + 0.2)
+    assert repr(g.s.assigned[("north", "east", "air")]) == "0.3"
+
+
+def test_a_live_effect_with_more_decimals_than_the_track_is_refused():
+    from exercise.engine.commands import Rejected
+    from exercise.engine.effects import parse_effects
+
+    with pytest.raises(Rejected, match="add 0.125 has 3 decimals; track 'trust' is kept to 2"):
+        parse_effects([{"track": "trust", "add": 0.125}], drill())
+    with pytest.raises(Rejected, match="money is kept to 2"):
+        parse_effects([{"budget": "total", "team": "all", "add": 0.001}], drill())
 
 
 @pytest.mark.parametrize("places", [0, 1, 3])

@@ -14,7 +14,6 @@ from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_team, nu
 from exercise.engine.effects import apply_effects
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
-from exercise.exact import decimals_of
 from exercise.suggest import did_you_mean
 
 
@@ -188,9 +187,7 @@ def assign(decision: Decision, command: cm.Assign) -> None:
     amount = float(command.amount)
     if not math.isfinite(amount) or amount < 0:
         raise Rejected("assign 0 or more points (0 withdraws)")
-    if decimals_of(amount) > t.decimals:
-        raise Rejected(f"{t.name} is kept to {t.decimals} decimals: assign {number(amount, 6)} "
-                       f"rounded to them (e.g. {number(amount, t.decimals)})")
+    amount = round(amount, t.decimals)  # points are the capability's, kept to its decimals
     have = state.team_tracks[(team, t.id)]
     others = sum(v for (cid, tm, cap), v in state.assigned.items()
                  if tm == team and cap == t.id and cid != command.command)

@@ -11,7 +11,6 @@ from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import MAX_SPENDING, Decision, check_facilitator, check_not_ended, number, unknown
 from exercise.engine.effects import apply_effects, parse_effects
-from exercise.exact import decimals_of
 
 
 def override(decision: Decision, command: cm.Override) -> None:
@@ -30,7 +29,7 @@ def override(decision: Decision, command: cm.Override) -> None:
             raise unknown("track", command.track, rules.tracks)
         if not t.min <= value <= t.max:
             raise Rejected(f"{t.name} goes from {number(t.min)} to {number(t.max)}; {number(value)} is outside")
-        _check_decimals(value, t.decimals, f"{t.name} is kept")
+        value = round(value, t.decimals)  # kept to the track's decimals, like every change
         if t.scope == "world":
             if target != "track" or command.team is not None:
                 raise Rejected(f"{t.name} is a world track: override it without a team")
@@ -48,7 +47,7 @@ def override(decision: Decision, command: cm.Override) -> None:
             raise unknown("team", command.team, rules.teams)
         if value < 0:
             raise Rejected("money cannot be negative")
-        _check_decimals(value, rules.money_places, "money is kept")
+        value = round(value, rules.money_places)
         decision.emit(ev.Overridden("money", value, state.cash[command.team], command.rationale, state.turn,
                                     team=command.team))
     elif target == "spending":
@@ -63,13 +62,6 @@ def override(decision: Decision, command: cm.Override) -> None:
             rebudget(decision, team, "spending overridden by the facilitator")
     else:
         raise Rejected(f"cannot override {target!r}: choose track, team_track, money or spending")
-
-
-def _check_decimals(value: float, places: int, what: str) -> None:
-    # Refused, not rounded: the facilitator sees the value that is set, exactly as typed.
-    if decimals_of(value) > places:
-        raise Rejected(f"{what} to {places} decimals; {number(value, 6)} has more: "
-                       f"type {number(value, places)} or another value with at most {places}")
 
 
 def add_note(decision: Decision, command: cm.AddNote) -> None:
