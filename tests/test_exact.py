@@ -208,3 +208,17 @@ def test_the_precision_is_the_scenarios(places):
     for v in (total, *amounts.values(), g.s.cash["east"]):
         assert v == round(v, places)
     assert sum(map(Decimal, map(repr, amounts.values()))) == Decimal(repr(total))
+
+
+def test_an_old_journal_replays_the_values_it_holds_without_rounding_them():
+    # Saves made before values were kept to their decimals hold float noise; replay folds
+    # each event's recorded result, so the state is the one the save was played to.
+    from exercise.engine import replay
+
+    g = Game(drill())
+    noisy = [ev.TrackSet("trust", None, 3.9999999999999996, "old save"),
+             ev.BudgetSet("east", 1.90773375, {"sustain": 0.7630935, "invest": 0.7630935, "resilience": 0.38154675},
+                          6.119999999999998, "old save")]
+    s = replay(g.state, noisy)
+    assert s.tracks["trust"] == 3.9999999999999996 and s.cash["east"] == 6.119999999999998
+    assert s.budget["east"][1]["sustain"] == 0.7630935

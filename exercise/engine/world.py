@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exercise import conditions as cond
-from exercise.exact import to_fraction
 from exercise.engine.scenario_rules import ScenarioRules
+from exercise.exact import to_fraction
 
 
 class StateWorld:
