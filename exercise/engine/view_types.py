@@ -93,6 +93,17 @@ class ItemView:
     cancel_penalty: float
     description: str
     arrives: int
+    gains: tuple[str, ...]  # what one delivered unit does, in words (explain.item_gains)
+
+
+@attrs.frozen
+class FloorView:
+    """A team track that decays while its funding category has less than `floor` of the budget."""
+
+    track: str
+    name: str
+    floor: float  # share of the budget, 0-1
+    decay: float  # lost each turn under the floor
 
 
 @attrs.frozen
@@ -103,6 +114,7 @@ class CategoryView:
     min_share: float
     max_share: float
     procurement: bool
+    floors: tuple[FloorView, ...]  # what decays when this category is under-funded
 
 
 @attrs.frozen
@@ -202,10 +214,15 @@ class PlayerOrder(Order):
 
 @attrs.frozen
 class OptionView:
+    """A decision option as the team sees it before choosing: its visible effects in words
+    (explain.option_effects); `unknown` says it has hidden ones, never what they are."""
+
     id: str
     label: str
     text: str
     default: bool
+    effects: tuple[str, ...]
+    unknown: bool
 
 
 @attrs.frozen
@@ -318,6 +335,7 @@ class FacilitatorOption:
     id: str
     label: str
     default: bool
+    effects: tuple[str, ...]  # every effect in words, hidden ones marked (explain.facilitator_effects)
 
 
 @attrs.frozen
