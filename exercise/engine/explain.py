@@ -75,10 +75,19 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
     return text
 
 
-def option_effects(option: model.Option, rules: ScenarioRules) -> tuple[tuple[str, ...], bool]:
-    """What a team is told about an option before it chooses: the visible effects in words,
-    and whether there are hidden ones (never their content)."""
-    shown = tuple(effect_text(e, rules) for e in option.effects if not e.hidden)
+def effect_view(e: model.Effect, rules: ScenarioRules) -> vt.EffectView:
+    for target in ("track", "budget", "item", "inject", "ally"):
+        if getattr(e, target) is not None:
+            break
+    ident = None if target == "inject" else getattr(e, target)
+    team = e.team if target in ("track", "budget") else None
+    return vt.EffectView(effect_text(e, rules), target, ident, team)
+
+
+def option_effects(option: model.Option, rules: ScenarioRules) -> tuple[tuple[vt.EffectView, ...], bool]:
+    """What a team is told about an option before it chooses: the visible effects, and
+    whether there are hidden ones (never what they are)."""
+    shown = tuple(effect_view(e, rules) for e in option.effects if not e.hidden)
     return shown, any(e.hidden for e in option.effects)
 
 
@@ -146,4 +155,61 @@ def breaches(view: vt.PlayerView, shares: Mapping[str, float]) -> list[str]:
             if eff < f.floor - EPS:
                 out.append(f"{c.name} at {number(eff * 100)} %, under its floor of {number(f.floor * 100)} %: "
                            f"{f.name} loses {number(f.decay)} a turn")
+    return out
+
+
+# -- what an answer did ------------------------------------------------------------------
+def _band(label: str) -> str:
+    return f" ({label})" if label else ""
+
+
+def _track_change(before: vt.PlayerView, after: vt.PlayerView, e: vt.EffectView) -> str | None:
+    old = next((t for t in before.tracks if t.id == e.id), None)
+    new = next((t for t in after.tracks if t.id == e.id), None)
+    if old is not None and new is not None:
+        if old.value == new.value:
+            return f"{new.name} stays at {number(new.value)}"
+        return f"{new.name} {number(old.value)} → {number(new.value)}{_band(new.band)}"
+    old_t = next((t for t in before.team_tracks if t.id == e.id), None)
+    new_t = next((t for t in after.team_tracks if t.id == e.id), None)
+    if old_t is None or new_t is None:
+        return None
+    me = after.me.id
+    teams = [me] if e.team in (None, "self", "all", me) else [e.team]
+    parts = []
+    for team in teams:
+        if team not in old_t.values or team not in new_t.values:
+            return None  # another team's private track: what was stated is all a team may know
+        a, b = old_t.values[team], new_t.values[team]
+        whose = "" if team == me else f" ({next((t.name for t in after.teams if t.id == team), 'another team')})"
+        parts.append(f"{new_t.name}{whose} stays at {number(b)}" if a == b
+                     else f"{new_t.name}{whose} {number(a)} → {number(b)}{_band(new_t.bands.get(team, ''))}")
+    if e.team == "all":
+        parts[0] += " (and every other team's)"
+    return "; ".join(parts)
+
+
+def what_it_did(before: vt.PlayerView, after: vt.PlayerView, option: vt.OptionView) -> list[str]:
+    """What a team's answer did, from its views before and after: each visible effect of the
+    option with the change it made (a track from one value to another, the category's
+    money now, an item's new lead time). Hidden effects are not in the view, so never here."""
+    out: list[str] = []
+    for e in option.effects:
+        line: str | None = None
+        if e.target == "track":
+            line = _track_change(before, after, e)
+        elif e.target == "budget" and e.team in (None, "self", "all", after.me.id) and e.id != "total":
+            cats = {c.id: c.name for c in after.categories}
+            amount = after.me.budget.categories.get(e.id or "")
+            if amount is not None:
+                line = f"{e.text}: {cats.get(e.id or '', '')} now {amount.amount:,.2f} {after.unit} this turn"
+        elif e.target == "item":
+            old = next((i for i in before.catalogue if i.id == e.id), None)
+            new = next((i for i in after.catalogue if i.id == e.id), None)
+            if old is not None and new is not None:
+                line = f"{new.name} lead time {old.lead_time} → {new.lead_time} turns"
+        if line is None:
+            line = e.text
+        if line not in out:
+            out.append(line)
     return out

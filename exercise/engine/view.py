@@ -190,6 +190,7 @@ def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
                 a: (round(max(0.0, s.spending_base[a] - step), 6), round(s.spending_base[a] + step, 6))
                 for a in t.allies
             },
+            playable_share=r.budget.playable_share,
         ),
         orders=orders,
         orders_hidden=hidden,

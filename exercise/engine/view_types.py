@@ -185,6 +185,7 @@ class Budget:
     invest_limit: float | None
     effects: tuple[BudgetEffectView, ...]
     spending_limits: dict[str, tuple[float, float]]  # ally -> (lowest, highest) % GDP this turn
+    playable_share: float  # the share of its allies' defence money a team steers in the exercise
 
 
 @attrs.frozen
@@ -213,6 +214,19 @@ class PlayerOrder(Order):
 
 
 @attrs.frozen
+class EffectView:
+    """One visible effect of an option: in words, and what it changes (so a screen can say
+    what it did once chosen). `id`: the track, budget category, item or ally (None for an
+    inject: a team must not learn of injects that have not reached it); `team`: 'self',
+    'all' or a team id for a team track or budget."""
+
+    text: str
+    target: str  # track, budget, item, inject or ally
+    id: str | None
+    team: str | None
+
+
+@attrs.frozen
 class OptionView:
     """A decision option as the team sees it before choosing: its visible effects in words
     (explain.option_effects); `unknown` says it has hidden ones, never what they are."""
@@ -221,7 +235,7 @@ class OptionView:
     label: str
     text: str
     default: bool
-    effects: tuple[str, ...]
+    effects: tuple[EffectView, ...]
     unknown: bool
 
 
