@@ -74,7 +74,7 @@ async def test_after_answering_the_team_is_told_what_its_answer_did(mini, new_se
         await form(pilot, app, "enter", {"option": "loan"})
         await wait_for(lambda: any(n.startswith("What your answer did") for n in notifications(app)), pilot=pilot)
         said = next(n for n in notifications(app) if n.startswith("What your answer did"))
-        assert "US trust 5 → 5.5" in said
+        assert "US trust 4 → 4.5 (Strained)" in said
         assert "-2 USD bn Invest for 2 turns: Invest now 0.00 USD bn this turn" in said
         assert "SAM battery lead time 2 → 3 turns" in said and "enables a further inject" in said
         offer(s, "Second offer")
@@ -83,7 +83,7 @@ async def test_after_answering_the_team_is_told_what_its_answer_did(mini, new_se
         await wait_for(lambda: sum(n.startswith("What your answer did") for n in notifications(app)) == 2,
                        pilot=pilot)
         said = [n for n in notifications(app) if n.startswith("What your answer did")][-1]
-        assert "US trust 5.5 → 4.5" in said and "consequences you were not told of" in said
+        assert "US trust 4.5 → 3.5" in said and "consequences you were not told of" in said
         assert "cohesion" not in said
         assert s.state.tracks["cohesion"] == 5.0  # it happened all the same
 
