@@ -120,13 +120,14 @@ async def test_a_split_under_a_floor_is_warned_about_before_it_is_sent(mini, new
         assert len(s.records) == before
         await form(pilot, app, None, {"sustain": 40, "invest": 60})
         assert s.state.allocation["east"] == (0.4, 0.6)
-        await form(pilot, app, "b", {"sustain": 20, "invest": 80}, submit=False)
+        await form(pilot, app, "b", {"sustain": 25, "invest": 75}, submit=False)
         await pilot.press("ctrl+s")
         await wait_for(lambda: isinstance(app.screen, ConfirmModal), pilot=pilot)
+        assert "Sustain at 25 %" in app.screen.body
         await pilot.press("y")  # sent knowingly
         await wait_for(lambda: not isinstance(app.screen, (ConfirmModal, FormModal)), pilot=pilot)
         await pilot.pause()
-        assert s.state.allocation["east"] == (0.2, 0.8)
+        assert s.state.allocation["east"] == (0.25, 0.75)
 
 
 async def test_an_invalid_split_keeps_the_values_typed(mini, new_session):
@@ -141,7 +142,7 @@ async def test_an_invalid_split_keeps_the_values_typed(mini, new_session):
         await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
         assert app.screen.query_one("#f-sustain", Input).value == "55"
         assert app.screen.query_one("#f-invest", Input).value == "40"
-        assert "add up to 95%" in app.screen.intro
+        assert "added up to 95 %, not 100 %" in app.screen.intro
         await pilot.press("escape")
         await wait_for(lambda: not isinstance(app.screen, FormModal), pilot=pilot)
         assert len(s.records) == before and s.state.allocation["east"] == (0.5, 0.5)
