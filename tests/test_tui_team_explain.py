@@ -154,9 +154,9 @@ async def test_items_carry_cost_units_and_what_they_improve_and_staff_say_what_t
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("3")
-        assert rows(screen, "tm-catalogue")[0].startswith("SAM battery | 1.00 USD bn | Air defence +1 |")
+        assert rows(screen, "tm-catalogue")[0].startswith("SAM battery | 1.00 USD bn | +1 Air defence |")
         text = shown(screen)
-        assert "USD 1.00 bn per unit" in text or "1.00 USD bn per unit" in text
+        assert "1.00 USD bn per unit" in text
         assert "+1 Air defence per unit on delivery" in text
         await pilot.press("4")
         assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 1 in 1 | Poland | 3 staff")

@@ -97,15 +97,16 @@ def facilitator_effects(option: model.Option, rules: ScenarioRules) -> tuple[str
 
 
 def item_gains(item: model.Item, rules: ScenarioRules) -> tuple[str, ...]:
-    """What one delivered unit does: "+0.4 Air defence per unit on delivery"."""
+    """What one delivered unit does, short: "+0.4 Air defence" (a screen adds "per unit on
+    delivery" where there is room)."""
     out = []
     for e in item.effects:
         if e.track is not None and e.set is None and e.track in rules.tracks:
             t = rules.tracks[e.track]
             who = _who(rules, e.team) if t.scope == "team" else ""
-            out.append(f"{signed(e.add or 0.0)} {t.name}{who} per unit on delivery")
+            out.append(f"{signed(e.add or 0.0)} {t.name}{who}")
         else:
-            out.append(effect_text(e, rules) + " on delivery")
+            out.append(effect_text(e, rules))
     return tuple(out)
 
 
