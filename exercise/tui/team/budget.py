@@ -36,12 +36,13 @@ class BudgetTab(TeamTab, VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="tm-budget-summary")
         yield DataTable(id="tm-categories", cursor_type="row")
+        yield Static("", id="tm-floors")
         yield Static("Defence spending of your allies ($ changes the selected one)", classes="tm-section")
         yield DataTable(id="tm-allies", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.query_one("#tm-categories", DataTable).add_columns(
-            "Category", "Share", "Amount", "After decision costs", "Floor: what decays under it", "Allowed")
+            "Category", "Share", "Amount", "After decision costs", "Floor", "Allowed")
         self.query_one("#tm-allies", DataTable).add_columns("Ally", "GDP", "Spending", "This turn", "Command")
 
     def render_view(self) -> None:
@@ -53,7 +54,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         lines = Text()
         lines.append(f"Budget this turn: {money(b.total)} {unit}", style="bold")
         lines.append(f" · money left for orders: {money(b.money)} {unit}, from {proc}\n")
-        lines.append(f"Your budget is your playable share: {pct(b.playable_share)} of its allies' defence spending, "
+        lines.append(f"Your budget is your playable share: {pct(b.playable_share)} of your allies' defence spending, "
                      "the part the exercise lets your team steer (the rest is outside the game). "
                      "Under a category's floor, a capability decays every turn.\n")
         if b.invest_limit is not None:
@@ -71,10 +72,17 @@ class BudgetTab(TeamTab, VerticalScroll):
             eff = effective.get(c.id, 0.0)
             under = any(eff < f.floor - 1e-9 for f in c.floors)
             after = Text(pct(eff) + (" (under floor)" if under else ""), style="bold" if under else "")
-            floors = "; ".join(f"under {pct(f.floor)}: {f.name} -{num(f.decay)} a turn" for f in c.floors)
+            floors = " / ".join(dict.fromkeys(pct(f.floor) for f in c.floors))  # distinct, in order
             rows.append((c.id, (c.name, pct(mine.share), f"{money(mine.amount)} {unit}", after, floors or "none",
                                    f"{pct(c.min_share)}-{pct(c.max_share)}")))
         self._fill("tm-categories", rows)
+        decays = Text()
+        for c in v.categories:  # in full under the table: a cell would cut the list
+            if c.floors:
+                decays.append(f"\n{c.name}: " if decays.plain else f"{c.name}: ", style="bold")
+                decays.append("; ".join(explain.floor_words(f) for f in c.floors))
+        self._show("tm-floors", decays if decays.plain else Text("No category has a floor: nothing decays.",
+                                                                   style="italic"))
         commands = {c.id: c.name for c in v.commands}
         allies = {a.id: a for a in v.allies}
         rows = []
