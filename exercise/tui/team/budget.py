@@ -110,9 +110,8 @@ class BudgetTab(TeamTab, VerticalScroll):
                 limit = ""
                 if c.id == b.procurement and b.invest_limit is not None:
                     limit = f"; at most {pct(b.invest_limit)} this turn"
-                floors = "".join(f"; under {pct(f.floor)} {f.name} loses {num(f.decay)} a turn" for f in c.floors)
                 fields.append(Field(c.id, f"{c.name}: % of the budget, {num(c.min_share * 100)} to "
-                                    f"{num(c.max_share * 100)}{limit}{floors}", "number", default=_typed(value)))
+                                    f"{num(c.max_share * 100)}{limit}", "number", default=_typed(value)))
             now = ", ".join(f"{c.name} {pct(b.categories.get(c.id, _NONE).share)}"
                             for c in v.categories)
             costs = explain.decision_costs(v)
@@ -122,9 +121,11 @@ class BudgetTab(TeamTab, VerticalScroll):
                 cost_note = (" This turn's decision costs: " + ", ".join(
                     f"{names.get(cid, 'a category')} {'+' if x >= 0 else ''}{money(x)} {v.unit}"
                     for cid, x in costs.items()) + " (counted against the floors).")
+            floors = "; ".join(f"{c.name} {explain.floor_words(f)}" for c in v.categories for f in c.floors)
             intro = (self._warning() + (f"Not done: {problem}\n" if problem else "")
                      + f"Budget this turn: {money(b.total)} {v.unit}. "
-                     f"Now: {now} (total 100 %). The new shares must add up to 100 %.{cost_note}")
+                     f"Now: {now} (total 100 %). The new shares must add up to 100 %.{cost_note}"
+                     + (f"\nFloors: {floors}." if floors else ""))
             form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro))
             if not form:
                 return

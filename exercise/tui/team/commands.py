@@ -47,8 +47,9 @@ class CommandsTab(TeamTab, Vertical):
             forces = me.forces[c.id]
             points = f"{num(forces.points)} in {forces.capabilities}" if forces.capabilities else "-"
             name = Text(clip(c.name, self._w(30, 44)), style="bold" if self._involved(c) else "")
-            rows.append((c.id, (name, clip(led, 26), points, clip(", ".join(names.get(a, a) for a in ours) or "-", 24),
-                                f"{c.lead_staff} staff, {num(c.lead_cost)} {v.unit} a turn")))
+            allies = clip(", ".join(names.get(a, a) for a in ours) or "-", self._w(14, 20))
+            rows.append((c.id, (name, clip(led, 26), points, allies,
+                                f"{c.lead_staff} staff, {num(c.lead_cost)} {v.unit}/turn")))
         self._fill("tm-commands", rows)
         self.show_command_detail()
 
