@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from support import notifications, wait_for
-from test_tui_team import SIZE, confirm, form, new_session, open_team, rows, shown, team_app  # noqa: F401
+from test_tui_team import SIZE, form, open_team, rows, shown, team_app
 from textual.widgets import Input
 
 from exercise.engine import commands as cm
 from exercise.engine import facilitator_view, player_view
 from exercise.engine.view_json import unstructure
 from exercise.net import protocol as p
+from exercise.session import Session
 from exercise.tui.modals import ConfirmModal, FormModal
 
 LOAN = {"id": "loan", "label": "Take the loan", "default": True, "effects": [
@@ -26,6 +28,26 @@ REFUSE = {"id": "refuse", "label": "Refuse", "effects": [
     {"track": "trust", "add": -1},
     {"track": "cohesion", "add": -1, "hidden": True},
 ]}
+
+
+@pytest.fixture
+def new_session(tmp_path):
+    """Exercises in deliberation of turn 1 (closed after the test), as in test_tui_team."""
+    made = []
+
+    def make(loaded, money: dict | None = None) -> Session:
+        s = Session.create(loaded.scenario, loaded.texts, tmp_path / str(len(made)))
+        made.append(s)
+        s.execute(cm.Start())
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        for team, amount in (money or {}).items():
+            s.execute(cm.Override("money", amount, "test budget", team=team))
+        return s
+
+    yield make
+    for s in made:
+        s.close()
 
 
 def offer(s, title="Loan offer"):

@@ -82,7 +82,7 @@ class ProcurementTab(TeamTab, Vertical):
     def show_item_detail(self) -> None:
         item = self._item(self._selected("tm-catalogue"))
         out = Text()
-        if item is not None:
+        if item is not None and self.view is not None:
             out.append(item.name, style="bold")
             out.append(f" · {money(item.cost)} {self.view.unit} per unit · capacity {item.capacity} a turn, "
                        f"at most {item.max_quantity} an order, "
