@@ -61,6 +61,11 @@ class Effect:
     ally: str | None = doc("Id of an ally to move to another command.", None)
     command: str | None = doc("Id of the command the ally moves to.", None)
     note: str = doc("Why, shown to the facilitator and in the debrief.", "")
+    hidden: bool = doc(
+        "Keep this effect from the teams before and after they choose: the option then says "
+        "it has unknown consequences (the facilitator sees it, marked hidden).",
+        False,
+    )
 
 
 @attrs.frozen

@@ -119,7 +119,10 @@ def test_inbox_options_and_own_answers():
     view = player_view(g.s, "east")
     (item,) = view.me.inbox
     assert item.id == "drones" and [o.id for o in item.options] == ["shoot", "watch"]
-    assert "effects" not in unstructure(item.options[0]) and "notes" not in unstructure(item)
+    # the option's effects in words, as the scenario states them (issue 13); never the raw
+    # effect tables, and never the inject's facilitator notes
+    assert [e["text"] for e in unstructure(item.options[0])["effects"]] == ["Air defence +1"] and "notes" not in unstructure(item)
+    assert not item.options[0].unknown
     assert view.me.pending == ("drones",)
     g.team(cm.Answer, "east", inject="drones", option="shoot")
     view = player_view(g.s, "east")

@@ -93,6 +93,15 @@ PACKS = {
         '[[inject]]\nid = "a"\ntitle = "t"\nwindow = [1, 2]\nchance = 1.5\n',
         "9:1: error: chance must be between 0 and 1 (found 1.5) in inject 'a'",
     ),
+    "hidden-not-a-bool": (  # `hidden` is true or false, located on the option's effect
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\n\n[[inject.option]]\nid = "x"\nlabel = "X"\n'
+        'effects = [{ track = "trust", add = 1, hidden = "yes" }]\n',
+        "13:40: error: 'hidden': expected true or false, found a string in inject 'a'",
+    ),
+    "hidden-outside-an-option": (  # a hidden inject effect is never shown anyway: a warning
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\neffects = [{ track = "trust", add = 1, hidden = true }]\n',
+        "9:40: warning: hidden only matters on an option's effects",
+    ),
     "never-fires": (
         '[[inject]]\nid = "a"\ntitle = "t"\n',
         "6:1: warning: this inject never fires",

@@ -207,9 +207,13 @@ async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session
         assert s.state.allocation["east"] == (0.6, 0.4)
         assert rows(screen, "tm-categories")[0].startswith("Sustain | 60 %")
         before = len(s.records)
-        await form(pilot, app, "b", {"sustain": 50, "invest": 40})
+        await form(pilot, app, "b", {"sustain": 50, "invest": 40}, submit=False)
+        await pilot.press("ctrl+s")
         await wait_for(lambda: any("add up to 90%, not 100%" in n for n in notifications(app)), pilot=pilot)
         assert any("Your shares added up to 90 %" in n for n in notifications(app))
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)  # back, as typed
+        await pilot.press("escape")
+        await wait_for(lambda: app.screen is screen, pilot=pilot)
         assert len(s.records) == before and s.state.allocation["east"] == (0.6, 0.4)
         assert rows(screen, "tm-categories")[0].startswith("Sustain | 60 %")
 
@@ -243,14 +247,14 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("3")
-        assert rows(screen, "tm-catalogue") == ["SAM battery | 1.00 | Europe | 2 turns | turn 3",
-                                                "Jet | 2.00 | US | 5 turns | turn 6 · after end"]
+        assert rows(screen, "tm-catalogue") == ["SAM battery | 1.00 USD bn | +1 Air defence | Europe | 2 turns | turn 3",
+                                                "Jet | 2.00 USD bn | - | US | 5 turns | turn 6 · after end"]
         assert "Basket empty" in shown(screen)
         modal = await form(pilot, app, "o", {"quantity": 2})
         assert "arrives in turn 3" in modal.intro and "Money left: 5.00 USD bn (enough for 5)" in modal.intro
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "sam", 2)
-        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 | DRAFT (basket) | turn 4 | order-east-1"]
+        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 USD bn | DRAFT (basket) | turn 4 | order-east-1"]
         assert "Basket: 1 draft order(s), 2.00 USD bn" in shown(screen)
         assert "Money 3.00 USD bn" in shown(screen)
 
@@ -280,7 +284,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
         await wait_for(lambda: "Turn 2/4" in shown(screen), pilot=pilot)
-        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 | ordered | turn 3 | order-east-2"
+        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 USD bn | ordered | turn 3 | order-east-2"
         screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
         body = await confirm(pilot, app, "x", yes=False)  # thought better of it
         assert "binding" in body and "25 %" in body and "0.25 USD bn" in body
@@ -297,7 +301,7 @@ async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("4")
-        assert rows(screen, "tm-commands") == ["JFC North | United States | 1 in 1 | PL"]
+        assert rows(screen, "tm-commands") == ["JFC North | United States | 1 in 1 | Poland | 3 staff, 0.2 USD bn/turn"]
         modal = await form(pilot, app, "a", submit=False)
         assert modal.query_one("#f-capability", Select).value == "air"
         assert modal.query_one("#f-amount", Input).value == "1"  # what is assigned there now
@@ -306,7 +310,7 @@ async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_
         assert (record["kind"], record["command"], record["capability"], record["amount"]) == (
             "assign", "north", "air", 2.0)
         assert s.state.assigned[("north", "east", "air")] == 2.0
-        assert rows(screen, "tm-commands") == ["JFC North | United States | 2 in 1 | PL"]
+        assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 2 in 1 | Poland")
         assert "Your forces: Air defence 2" in shown(screen)
         assert rows(screen, "tm-team-tracks")[0].startswith("Air defence | 2.0 |  | 2 | West 3.0")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from exercise import model
+from exercise.engine import explain
 from exercise.engine import view_types as vt
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS
@@ -66,13 +67,35 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
         commands=tuple(_command(s, r, c) for c in sc.commands),
         catalogue=tuple(
             vt.ItemView(i.id, i.name, i.cost, i.origin, max(0, i.lead_time + s.lead_time.get(i.id, 0)), i.capacity,
-                        i.max_quantity, i.cancel_penalty, i.description, _arrives(s, r, i, viewer))
+                        i.max_quantity, i.cancel_penalty, i.description, _arrives(s, r, i, viewer),
+                        _gains(r, i))
             for i in sc.items
         ),
         categories=tuple(
-            vt.CategoryView(c.id, c.name, c.description, c.min_share, c.max_share, c.procurement) for c in r.cats
+            vt.CategoryView(c.id, c.name, c.description, c.min_share, c.max_share, c.procurement, _floors(r, c.id))
+            for c in r.cats
         ),
     )
+
+
+def _gains(r: ScenarioRules, item: model.Item) -> tuple[str, ...]:
+    memo = r.memo.get(("gains", item.id))  # worded once per scenario: every update carries them
+    if memo is None:
+        memo = r.memo[("gains", item.id)] = explain.item_gains(item, r)
+    return memo
+
+
+def _floors(r: ScenarioRules, cat: str) -> tuple[vt.FloorView, ...]:
+    return tuple(vt.FloorView(t, r.tracks[t].name, floor, decay) for t, c, floor, decay in r.funded if c == cat)
+
+
+def _option(r: ScenarioRules, o: model.Option) -> vt.OptionView:
+    """An option as a team sees it: hidden effects left out, only said to exist."""
+    key = ("option", o)  # frozen, compared by value: worded once per scenario (and ad hoc option)
+    memo = r.memo.get(key)
+    if memo is None:
+        memo = r.memo[key] = explain.option_effects(o, r)
+    return vt.OptionView(o.id, o.label, o.text, o.default, *memo)
 
 
 def _arrives(s: State, r: ScenarioRules, item: model.Item, viewer: str | None) -> int:
@@ -128,7 +151,7 @@ def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.Inje
     return vt.InjectView(
         id=iid, title=inj.title, sender=inj.sender, channel=inj.channel,
         synopsis=inj.synopsis, text=inj.text, turn=s.fired[iid], severity=inj.severity,
-        options=tuple(vt.OptionView(o.id, o.label, o.text, o.default) for o in inj.options),
+        options=tuple(_option(r, o) for o in inj.options),
         answer=answer[0] if answer else None,
         answered_by_default=bool(answer and answer[1]),
     )
@@ -167,6 +190,7 @@ def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
                 a: (round(max(0.0, s.spending_base[a] - step), 6), round(s.spending_base[a] + step, 6))
                 for a in t.allies
             },
+            playable_share=r.budget.playable_share,
         ),
         orders=orders,
         orders_hidden=hidden,
@@ -325,7 +349,8 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
                 text=i.text, severity=i.severity, reserve=i.reserve, status=_inject_status(s, r, i),
                 fired=s.fired.get(i.id), notes=i.notes, expected=tuple(i.expected), objectives=tuple(i.objectives),
                 tags=tuple(i.tags), source=i.source, adhoc=i.id in s.adhoc,
-                options=tuple(vt.FacilitatorOption(o.id, o.label, o.default) for o in i.options),
+                options=tuple(vt.FacilitatorOption(o.id, o.label, o.default, explain.facilitator_effects(o, r))
+                              for o in i.options),
                 answers={team: s.answers[(i.id, team)][0] for team in r.team_ids if (i.id, team) in s.answers})
             for i in injects
         ),

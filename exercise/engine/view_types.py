@@ -93,6 +93,17 @@ class ItemView:
     cancel_penalty: float
     description: str
     arrives: int
+    gains: tuple[str, ...]  # what one delivered unit does, in words (explain.item_gains)
+
+
+@attrs.frozen
+class FloorView:
+    """A team track that decays while its funding category has less than `floor` of the budget."""
+
+    track: str
+    name: str
+    floor: float  # share of the budget, 0-1
+    decay: float  # lost each turn under the floor
 
 
 @attrs.frozen
@@ -103,6 +114,7 @@ class CategoryView:
     min_share: float
     max_share: float
     procurement: bool
+    floors: tuple[FloorView, ...]  # what decays when this category is under-funded
 
 
 @attrs.frozen
@@ -173,6 +185,7 @@ class Budget:
     invest_limit: float | None
     effects: tuple[BudgetEffectView, ...]
     spending_limits: dict[str, tuple[float, float]]  # ally -> (lowest, highest) % GDP this turn
+    playable_share: float  # the share of its allies' defence money a team steers in the exercise
 
 
 @attrs.frozen
@@ -201,11 +214,29 @@ class PlayerOrder(Order):
 
 
 @attrs.frozen
+class EffectView:
+    """One visible effect of an option: in words, and what it changes (so a screen can say
+    what it did once chosen). `id`: the track, budget category, item or ally (None for an
+    inject: a team must not learn of injects that have not reached it); `team`: 'self',
+    'all' or a team id for a team track or budget."""
+
+    text: str
+    target: str  # track, budget, item, inject or ally
+    id: str | None
+    team: str | None
+
+
+@attrs.frozen
 class OptionView:
+    """A decision option as the team sees it before choosing: its visible effects in words
+    (explain.option_effects); `unknown` says it has hidden ones, never what they are."""
+
     id: str
     label: str
     text: str
     default: bool
+    effects: tuple[EffectView, ...]
+    unknown: bool
 
 
 @attrs.frozen
@@ -318,6 +349,7 @@ class FacilitatorOption:
     id: str
     label: str
     default: bool
+    effects: tuple[str, ...]  # every effect in words, hidden ones marked (explain.facilitator_effects)
 
 
 @attrs.frozen

@@ -404,6 +404,14 @@ class _Checker:
                 self.top(top + where, msg + " in budget")
             else:
                 self.err(kind, ident, sub + where, msg)
+        # Only an option's effects are shown to teams before they choose: elsewhere hidden
+        # changes nothing, which is worth a word, not a refusal.
+        if e.hidden and "option" not in sub:
+            msg = "hidden only matters on an option's effects (they are shown before a team chooses); remove it"
+            if top is not None:
+                self.top(top + ("hidden",), msg + " in budget", warning=True)
+            else:
+                self.err(kind, ident, sub + ("hidden",), msg, warning=True)
 
 
 def check_scenario(loaded: Loaded, problems: Problems) -> None:

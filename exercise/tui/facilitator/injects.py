@@ -82,7 +82,8 @@ class InjectsPanel(Panel, Vertical):
             out.append("\n" + inj.synopsis)
         if inj.options:
             out.append("\nOptions: " + "; ".join(o.label + (" (default)" if o.default else "")
-                                                 for o in inj.options))
+                                                 + (f" [{', '.join(o.effects)}]" if o.effects else "")
+                                                 for o in inj.options))  # hidden effects marked (hidden)
         if inj.expected:
             out.append("\nExpected: " + "; ".join(inj.expected))
         if inj.notes:

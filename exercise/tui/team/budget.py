@@ -10,12 +10,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine import explain
 from exercise.engine.view_types import CategoryShare
-from exercise.tui.modals import Field, FormModal
+from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import TeamTab
 from exercise.tui.team.format import clip, money, num, pct
 
 _NONE = CategoryShare(0.0, 0.0)  # a category the team has no allocation for
+
+
+def _typed(x: float) -> str:
+    """A number as it was typed back into its field (20.0 -> "20", 33.333 stays)."""
+    return str(int(x)) if x == int(x) else repr(x)
 
 
 class BudgetTab(TeamTab, VerticalScroll):
@@ -30,11 +36,13 @@ class BudgetTab(TeamTab, VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="tm-budget-summary")
         yield DataTable(id="tm-categories", cursor_type="row")
+        yield Static("", id="tm-floors")
         yield Static("Defence spending of your allies ($ changes the selected one)", classes="tm-section")
         yield DataTable(id="tm-allies", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#tm-categories", DataTable).add_columns("Category", "Share", "Allowed", "Amount")
+        self.query_one("#tm-categories", DataTable).add_columns(
+            "Category", "Share", "Amount", "After decision costs", "Floor", "Allowed")
         self.query_one("#tm-allies", DataTable).add_columns("Ally", "GDP", "Spending", "This turn", "Command")
 
     def render_view(self) -> None:
@@ -46,6 +54,9 @@ class BudgetTab(TeamTab, VerticalScroll):
         lines = Text()
         lines.append(f"Budget this turn: {money(b.total)} {unit}", style="bold")
         lines.append(f" · money left for orders: {money(b.money)} {unit}, from {proc}\n")
+        lines.append(f"Your budget is your playable share: {pct(b.playable_share)} of your allies' defence spending, "
+                     "the part the exercise lets your team steer (the rest is outside the game). "
+                     "Under a category's floor, a capability decays every turn.\n")
         if b.invest_limit is not None:
             lines.append(f"{proc} may take at most {pct(b.invest_limit)} of the budget this turn. ")
         lines.append("b changes the split (shares in %, adding up to 100).")
@@ -55,11 +66,23 @@ class BudgetTab(TeamTab, VerticalScroll):
             lines.append(f"\n{name}: {'+' if e.amount >= 0 else ''}{money(e.amount)} {unit} ({turns})")
         self._show("tm-budget-summary", lines)
         rows: list[tuple[str, tuple]] = []
+        effective = explain.effective_shares(v, {cid: sh.share for cid, sh in b.categories.items()})
         for c in v.categories:
             mine = b.categories.get(c.id, _NONE)
-            rows.append((c.id, (c.name, pct(mine.share), f"{pct(c.min_share)}-{pct(c.max_share)}",
-                                   f"{money(mine.amount)} {unit}")))
+            eff = effective.get(c.id, 0.0)
+            under = any(eff < f.floor - 1e-9 for f in c.floors)
+            after = Text(pct(eff) + (" (under floor)" if under else ""), style="bold" if under else "")
+            floors = " / ".join(dict.fromkeys(pct(f.floor) for f in c.floors))  # distinct, in order
+            rows.append((c.id, (c.name, pct(mine.share), f"{money(mine.amount)} {unit}", after, floors or "none",
+                                   f"{pct(c.min_share)}-{pct(c.max_share)}")))
         self._fill("tm-categories", rows)
+        decays = Text()
+        for c in v.categories:  # in full under the table: a cell would cut the list
+            if c.floors:
+                decays.append(f"\n{c.name}: " if decays.plain else f"{c.name}: ", style="bold")
+                decays.append("; ".join(explain.floor_words(f) for f in c.floors))
+        self._show("tm-floors", decays if decays.plain else Text("No category has a floor: nothing decays.",
+                                                                   style="italic"))
         commands = {c.id: c.name for c in v.commands}
         allies = {a.id: a for a in v.allies}
         rows = []
@@ -73,30 +96,58 @@ class BudgetTab(TeamTab, VerticalScroll):
 
     @work(exclusive=True, group="team-action")
     async def action_budget(self) -> None:
+        """The split dialog; a split under a floor is warned about (send or change it), and a
+        refused one comes back with the values typed and the reason."""
         assert self.view is not None  # the screen sets it before anything renders or acts
-        v, b = self.view, self.view.me.budget
-        fields = []
-        for c in v.categories:
-            share = b.categories.get(c.id, _NONE).share
-            limit = ""
-            if c.id == b.procurement and b.invest_limit is not None:
-                limit = f"; at most {pct(b.invest_limit)} this turn"
-            fields.append(Field(c.id, f"{c.name}: % of the budget, {num(c.min_share * 100)} to "
-                                f"{num(c.max_share * 100)}{limit}", "number", default=num(share * 100)))
-        now = ", ".join(f"{c.name} {pct(b.categories.get(c.id, _NONE).share)}"
-                        for c in v.categories)
-        intro = (self._warning() + f"Budget this turn: {money(b.total)} {v.unit}. "
-                 f"Now: {now} (total 100 %). The new shares must add up to 100 %.")
-        form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro))
-        if not form:
-            return
-        total = sum(form.values())
-        shares = {cid: round(value / 100, 6) for cid, value in form.items()}
-        if await self.link.send(cm.Allocate(self._me(), self._me(), shares)):
-            self.notify(", ".join(f"{c.name} {pct(shares[c.id])}" for c in v.categories),
-                        title="Budget split", markup=False)
-        elif abs(total - 100) > 1e-6:
-            self.notify(f"Your shares added up to {num(total)} %.", severity="warning", markup=False)
+        typed: dict[str, float] | None = None
+        problem = ""
+        while True:
+            v, b = self.view, self.view.me.budget
+            fields = []
+            for c in v.categories:
+                share = b.categories.get(c.id, _NONE).share * 100
+                value = typed[c.id] if typed and c.id in typed else share
+                limit = ""
+                if c.id == b.procurement and b.invest_limit is not None:
+                    limit = f"; at most {pct(b.invest_limit)} this turn"
+                fields.append(Field(c.id, f"{c.name}: % of the budget, {num(c.min_share * 100)} to "
+                                    f"{num(c.max_share * 100)}{limit}", "number", default=_typed(value)))
+            now = ", ".join(f"{c.name} {pct(b.categories.get(c.id, _NONE).share)}"
+                            for c in v.categories)
+            costs = explain.decision_costs(v)
+            cost_note = ""
+            if costs:
+                names = {c.id: c.name for c in v.categories}
+                cost_note = (" This turn's decision costs: " + ", ".join(
+                    f"{names.get(cid, 'a category')} {'+' if x >= 0 else ''}{money(x)} {v.unit}"
+                    for cid, x in costs.items()) + " (counted against the floors).")
+            floors = "; ".join(f"{c.name} {explain.floor_words(f)}" for c in v.categories for f in c.floors)
+            intro = (self._warning() + (f"Not done: {problem}\n" if problem else "")
+                     + f"Budget this turn: {money(b.total)} {v.unit}. "
+                     f"Now: {now} (total 100 %). The new shares must add up to 100 %.{cost_note}"
+                     + (f"\nFloors: {floors}." if floors else ""))
+            form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro))
+            if not form:
+                return
+            typed = dict(form)
+            total = sum(form.values())
+            shares = {cid: round(value / 100, 6) for cid, value in form.items()}
+            broken = explain.breaches(v, shares) if abs(total - 100) <= 1e-6 else []
+            if broken and not await self.app.push_screen_wait(ConfirmModal(
+                    "Under a floor: capabilities will decay",
+                    "With this split:\n" + "\n".join(f"• {x}" for x in broken)
+                    + "\nSend it anyway, or cancel to change it.", "Send anyway")):
+                problem = ""
+                continue
+            if await self.link.send(cm.Allocate(self._me(), self._me(), shares)):
+                self.notify(", ".join(f"{c.name} {pct(shares[c.id])}" for c in v.categories),
+                            title="Budget split", markup=False)
+                return
+            # refused (the engine said why in a notification): the form again, as typed
+            problem = (f"your shares added up to {num(total)} %, not 100 %." if abs(total - 100) > 1e-6
+                       else "refused (the message says why); change the shares or press escape.")
+            if abs(total - 100) > 1e-6:
+                self.notify(f"Your shares added up to {num(total)} %.", severity="warning", markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_spending(self) -> None:

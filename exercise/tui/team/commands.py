@@ -28,12 +28,14 @@ class CommandsTab(TeamTab, Vertical):
         yield Static("", id="tm-command-detail")
 
     def on_mount(self) -> None:
-        self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Your forces", "Your allies")
+        self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Your forces", "Your allies",
+                                                                "Leading it ties up")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         mine = set(me.allies)
+        names = {a.id: a.name for a in v.allies}
         rows = []
         for c in sorted(v.commands, key=lambda c: (not self._involved(c), c.name)):
             led = c.lead_name or "nobody"
@@ -45,7 +47,9 @@ class CommandsTab(TeamTab, Vertical):
             forces = me.forces[c.id]
             points = f"{num(forces.points)} in {forces.capabilities}" if forces.capabilities else "-"
             name = Text(clip(c.name, self._w(30, 44)), style="bold" if self._involved(c) else "")
-            rows.append((c.id, (name, clip(led, 26), points, ", ".join(ours) or "-")))
+            allies = clip(", ".join(names.get(a, a) for a in ours) or "-", self._w(14, 20))
+            rows.append((c.id, (name, clip(led, 26), points, allies,
+                                f"{c.lead_staff} staff, {num(c.lead_cost)} {v.unit}/turn")))
         self._fill("tm-commands", rows)
         self.show_command_detail()
 
@@ -65,7 +69,8 @@ class CommandsTab(TeamTab, Vertical):
         me = self.view.me
         c = self._command(self._selected("tm-commands"))
         out = Text()
-        out.append(f"Staff officers: {me.staff_used} of {me.staff} in use · "
+        out.append(f"Staff officers: {me.staff_used} of {me.staff} in use (staff officers run a command your team "
+                   "leads: each lead ties up its staff, and without enough free you cannot take another) · "
                    "a assigns forces, l takes the lead, g hands it back\n", style="italic")
         if c is not None:
             names = {a.id: a.name for a in self.view.allies}

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine import explain
 from exercise.engine.view_types import ActionView, InjectView
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
@@ -91,6 +92,7 @@ class InboxTab(TeamTab, Vertical):
             if o.default:
                 out.append(" (default)", style="italic")
             out.append("\n")
+            out.append(f"   {explain.summary((e.text for e in o.effects), o.unknown)}\n", style="dim")
         if inj.options and inj.answer is None:
             out.append("enter answers · r reads it in full", style="italic")
         else:
@@ -121,18 +123,25 @@ class InboxTab(TeamTab, Vertical):
             return
         default = next((o.id for o in inj.options if o.default), None)
         lines = [inj.synopsis or inj.text[:300]] if (inj.synopsis or inj.text) else []
-        for o in inj.options:
+        for o in inj.options:  # what each costs and does, as the scenario states it
             lines.append(f"• {o.label}" + (" (default)" if o.default else "")
-                         + (f": {o.text}" if o.text else ""))
+                         + f": {explain.summary((e.text for e in o.effects), o.unknown)}"
+                         + (f"\n  {o.text}" if o.text else ""))
         if default is not None:
             lines.append("If you do not answer before the turn moves on, the default is taken.")
         options = tuple((o.label + (" (default)" if o.default else ""), o.id) for o in inj.options)
         form = await self.app.push_screen_wait(FormModal(
             f"Decide: {inj.title}", [Field("option", "Your decision", "select", options, default=default)],
             "Decide", intro=self._warning() + "\n".join(lines)))
+        before = self.view
         if form and await self.link.send(cm.Answer(self._me(), self._me(), inj.id, form["option"])):
-            label = next(o.label for o in inj.options if o.id == form["option"])
-            self.notify(f"{inj.title}: {label}", title="Decided", markup=False)
+            option = next(o for o in inj.options if o.id == form["option"])
+            did = explain.what_it_did(before, self.view, option)
+            if option.unknown:
+                did.append("and consequences you were not told of")
+            self.notify(f"{inj.title}: {option.label}\n" + ("\n".join(f"• {d}" for d in did) if did
+                                                              else "• nothing changed"),
+                        title="What your answer did", markup=False, timeout=12)
             keys = [k for k, _ in self._rows.get("tm-inbox", [])]
             following = [k for k in keys if k in self.view.me.pending]
             if following:  # on to the next open decision
@@ -155,6 +164,7 @@ class InboxTab(TeamTab, Vertical):
             body += "\n\n**Options**\n\n" + "\n".join(
                 f"- **{md(o.label)}**" + (" *(default)*" if o.default else "")
                 + (f": {md(o.text)}" if o.text else "")
+                + f" ({md(explain.summary((e.text for e in o.effects), o.unknown))})"
                 for o in inj.options)
             if inj.answer is not None:
                 label = next((o.label for o in inj.options if o.id == inj.answer), inj.answer)

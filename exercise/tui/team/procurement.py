@@ -31,7 +31,7 @@ class ProcurementTab(TeamTab, Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#tm-catalogue", DataTable).add_columns(
-            "Item", "Cost", "Origin", "Lead time", "Arrives if ordered now")
+            "Item", "Cost a unit", "Adds a unit", "Origin", "Lead time", "Arrives if ordered now")
         self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Order")
 
     def render_view(self) -> None:
@@ -40,8 +40,8 @@ class ProcurementTab(TeamTab, Vertical):
         unit = v.unit
         rows: list[tuple[str, tuple]] = []
         for item in v.catalogue:
-            rows.append((item.id, (clip(item.name, self._w(28, 44)), money(item.cost),
-                                      clip(item.origin, 10),
+            rows.append((item.id, (clip(item.name, self._w(28, 44)), f"{money(item.cost)} {unit}",
+                                      clip("; ".join(item.gains) or "-", self._w(22, 40)), clip(item.origin, 10),
                                       f"{item.lead_time} turns", arrival(v, item.arrives, brief=True))))
         self._fill("tm-catalogue", rows)
         self.show_item_detail()
@@ -71,7 +71,7 @@ class ProcurementTab(TeamTab, Vertical):
             else:
                 status = Text(o.status, style="dim")
             due = "-" if o.status in ("delivered", "cancelled") else arrival(v, o.due, brief=True)
-            rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), money(o.cost), status,
+            rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), f"{money(o.cost)} {unit}", status,
                                    due, o.id)))
         self._fill("tm-orders", rows)
 
@@ -82,10 +82,13 @@ class ProcurementTab(TeamTab, Vertical):
     def show_item_detail(self) -> None:
         item = self._item(self._selected("tm-catalogue"))
         out = Text()
-        if item is not None:
+        if item is not None and self.view is not None:
             out.append(item.name, style="bold")
-            out.append(f" · capacity {item.capacity} a turn, at most {item.max_quantity} an order, "
+            out.append(f" · {money(item.cost)} {self.view.unit} per unit · capacity {item.capacity} a turn, "
+                       f"at most {item.max_quantity} an order, "
                        f"{pct(item.cancel_penalty)} lost if cancelled once binding\n")
+            if item.gains:  # which capability it improves, and by how much
+                out.append("Each unit: " + "; ".join(f"{g} per unit on delivery" for g in item.gains) + "\n")
             out.append(item.description or "")
         self._show("tm-item-detail", out)
 
@@ -103,7 +106,8 @@ class ProcurementTab(TeamTab, Vertical):
             return
         unit, cash = v.unit, me.budget.money
         intro = (self._warning() + f"{item.name}, from {item.origin}: "
-                 f"{money(item.cost)} {unit} a unit, lead time {item.lead_time} turns.\n"
+                 f"{money(item.cost)} {unit} per unit, lead time {item.lead_time} turns.\n"
+                 + ("On delivery each unit adds: " + "; ".join(item.gains) + ".\n" if item.gains else "") +
                  f"One unit ordered now arrives in {arrival(v, item.arrives)}"
                  f" (later units may wait for production capacity, {item.capacity} a turn).\n"
                  f"Money left: {money(cash)} {unit} (enough for {me.affordable[item.id]}). "

@@ -1,0 +1,216 @@
+"""What things cost and do, in the words a team reads (pure: no Textual, no state).
+
+One wording for an effect, used by the views (an option's summary before a team chooses,
+what an item adds on delivery), so the team screen, the network client and the debrief
+say the same thing. Names, never ids; money with its unit; amounts as the scenario
+states them ("-2 USD bn Procurement for 2 turns", "US trust +0.5").
+
+And the budget arithmetic the team's Budget tab explains (floors, what decays, the
+share left after this turn's decision costs), from the player view alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from exercise import model
+from exercise.engine import view_types as vt
+from exercise.engine.decision import EPS, number
+from exercise.engine.scenario_rules import ScenarioRules
+
+HIDDEN = "(hidden) "  # how the facilitator's summary marks an effect the teams never see
+UNKNOWN = "and consequences you cannot know in advance"
+
+
+def signed(x: float) -> str:
+    return ("+" if x >= 0 else "-") + number(abs(x))
+
+
+def _who(rules: ScenarioRules, team: str | None) -> str:
+    """Whose value an effect changes, when it is not the choosing team's own."""
+    if team is None or team == "self":
+        return ""
+    if team == "all":
+        return " (every team)"
+    return f" ({rules.names.get(team, 'another team')})"
+
+
+def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = False) -> str:
+    """One effect in words. `facilitator`: name the inject an inject effect acts on (a team
+    must not learn the title of an inject that has not reached it)."""
+    e = effect
+    text = ""
+    if e.track is not None:
+        t = rules.tracks.get(e.track)
+        name = t.name if t else "a track"
+        who = _who(rules, e.team) if t is not None and t.scope == "team" else ""
+        if e.set is not None:
+            text = f"{name}{who} set to {number(e.set)}"
+        else:
+            text = f"{name}{who} {signed(e.add or 0.0)}"
+    elif e.budget is not None:
+        unit = rules.budget.unit
+        cat = "whole budget" if e.budget == "total" else (
+            rules.cat[e.budget].name if e.budget in rules.cat else "a budget category")
+        turns = max(1, e.turns or 1)
+        when = "this turn" if turns == 1 else f"for {turns} turns"
+        text = f"{signed(e.add or 0.0)} {unit} {cat} {when}{_who(rules, e.team)}"
+    elif e.item is not None:
+        item = rules.items.get(e.item)
+        name = item.name if item else "an item"
+        n = e.lead_time or 0
+        text = f"{name} lead time {signed(n)} turn{'s' if abs(n) != 1 else ''}"
+    elif e.inject is not None:
+        title = ""
+        if facilitator and e.inject in rules.injects:
+            title = f": {rules.injects[e.inject].title}"
+        text = {"enable": "enables a further inject", "cancel": "cancels a pending inject",
+                "fire": "brings an inject next turn"}.get(e.action or "", "acts on another inject") + title
+    elif e.ally is not None:
+        ally = rules.allies[e.ally].name if e.ally in rules.allies else "an ally"
+        cmd = rules.commands[e.command].name if e.command in rules.commands else "another command"
+        text = f"{ally} moves to {cmd}"
+    if facilitator and e.hidden:
+        text = HIDDEN + text
+    return text
+
+
+def effect_view(e: model.Effect, rules: ScenarioRules) -> vt.EffectView:
+    for target in ("track", "budget", "item", "inject", "ally"):
+        if getattr(e, target) is not None:
+            break
+    ident = None if target == "inject" else getattr(e, target)
+    team = e.team if target in ("track", "budget") else None
+    return vt.EffectView(effect_text(e, rules), target, ident, team)
+
+
+def option_effects(option: model.Option, rules: ScenarioRules) -> tuple[tuple[vt.EffectView, ...], bool]:
+    """What a team is told about an option before it chooses: the visible effects, and
+    whether there are hidden ones (never what they are)."""
+    shown = tuple(effect_view(e, rules) for e in option.effects if not e.hidden)
+    return shown, any(e.hidden for e in option.effects)
+
+
+def facilitator_effects(option: model.Option, rules: ScenarioRules) -> tuple[str, ...]:
+    """Every effect of an option, hidden ones marked, for the white cell."""
+    return tuple(effect_text(e, rules, facilitator=True) for e in option.effects)
+
+
+def item_gains(item: model.Item, rules: ScenarioRules) -> tuple[str, ...]:
+    """What one delivered unit does, short: "+0.4 Air defence" (a screen adds "per unit on
+    delivery" where there is room)."""
+    out = []
+    for e in item.effects:
+        if e.track is not None and e.set is None and e.track in rules.tracks:
+            t = rules.tracks[e.track]
+            who = _who(rules, e.team) if t.scope == "team" else ""
+            out.append(f"{signed(e.add or 0.0)} {t.name}{who}")
+        else:
+            out.append(effect_text(e, rules))
+    return tuple(out)
+
+
+def summary(effects: Iterable[str], unknown: bool) -> str:
+    """An option's effects on one line: "US trust +0.5; Escalation -1 · and consequences ..."."""
+    parts = "; ".join(effects)
+    if unknown:
+        return f"{parts} · {UNKNOWN}" if parts else f"no known effect, {UNKNOWN}"
+    return parts or "no effect"
+
+
+# -- the budget tab's arithmetic ---------------------------------------------------------
+def decision_costs(view: vt.PlayerView) -> dict[str, float]:
+    """This turn's budget effects on each category (decisions, injects), by category id;
+    'total' ones are already in the budget's total."""
+    out: dict[str, float] = {}
+    for e in view.me.budget.effects:
+        if e.first <= view.turn <= e.last and e.category != "total":
+            out[e.category] = out.get(e.category, 0.0) + e.amount
+    return out
+
+
+def effective_shares(view: vt.PlayerView, shares: Mapping[str, float]) -> dict[str, float]:
+    """The share of the budget each category really has with `shares` as the split, after
+    this turn's decision costs: what decay is measured against (flow._adjudicate_turn)."""
+    total = view.me.budget.total
+    extra = decision_costs(view)
+    if total <= 0:
+        return {cid: 0.0 for cid in shares}
+    return {cid: max(0.0, total * sh + extra.get(cid, 0.0)) / total for cid, sh in shares.items()}
+
+
+def floor_words(floor: vt.FloorView) -> str:
+    """ "under 30 %, Air defence loses 0.5 a turn" """
+    return f"under {number(floor.floor * 100)} %, {floor.name} loses {number(floor.decay)} a turn"
+
+
+def breaches(view: vt.PlayerView, shares: Mapping[str, float]) -> list[str]:
+    """The floors a split would leave broken, each with what decays: empty when none."""
+    effective = effective_shares(view, shares)
+    out = []
+    for c in view.categories:
+        eff = effective.get(c.id)
+        if eff is None:
+            continue
+        for f in c.floors:
+            if eff < f.floor - EPS:
+                out.append(f"{c.name} at {number(eff * 100)} %, under its floor of {number(f.floor * 100)} %: "
+                           f"{f.name} loses {number(f.decay)} a turn")
+    return out
+
+
+# -- what an answer did ------------------------------------------------------------------
+def _band(label: str) -> str:
+    return f" ({label})" if label else ""
+
+
+def _track_change(before: vt.PlayerView, after: vt.PlayerView, e: vt.EffectView) -> str | None:
+    old = next((t for t in before.tracks if t.id == e.id), None)
+    new = next((t for t in after.tracks if t.id == e.id), None)
+    if old is not None and new is not None:
+        if old.value == new.value:
+            return f"{new.name} stays at {number(new.value)}"
+        return f"{new.name} {number(old.value)} → {number(new.value)}{_band(new.band)}"
+    old_t = next((t for t in before.team_tracks if t.id == e.id), None)
+    new_t = next((t for t in after.team_tracks if t.id == e.id), None)
+    if old_t is None or new_t is None:
+        return None
+    me = after.me.id
+    teams = [me] if e.team in (None, "self", "all", me) else [e.team]
+    parts = []
+    for team in teams:
+        if team not in old_t.values or team not in new_t.values:
+            return None  # another team's private track: what was stated is all a team may know
+        a, b = old_t.values[team], new_t.values[team]
+        whose = "" if team == me else f" ({next((t.name for t in after.teams if t.id == team), 'another team')})"
+        parts.append(f"{new_t.name}{whose} stays at {number(b)}" if a == b
+                     else f"{new_t.name}{whose} {number(a)} → {number(b)}{_band(new_t.bands.get(team, ''))}")
+    if e.team == "all":
+        parts[0] += " (and every other team's)"
+    return "; ".join(parts)
+
+
+def what_it_did(before: vt.PlayerView, after: vt.PlayerView, option: vt.OptionView) -> list[str]:
+    """What a team's answer did, from its views before and after: each visible effect of the
+    option with the change it made (a track from one value to another, the category's
+    money now, an item's new lead time). Hidden effects are not in the view, so never here."""
+    out: list[str] = []
+    for e in option.effects:
+        line: str | None = None
+        if e.target == "track":
+            line = _track_change(before, after, e)
+        elif e.target == "budget" and e.team in (None, "self", "all", after.me.id) and e.id != "total":
+            cats = {c.id: c.name for c in after.categories}
+            amount = after.me.budget.categories.get(e.id or "")
+            if amount is not None:
+                line = f"{e.text}: {cats.get(e.id or '', '')} now {amount.amount:,.2f} {after.unit} this turn"
+        elif e.target == "item":
+            old = next((i for i in before.catalogue if i.id == e.id), None)
+            new = next((i for i in after.catalogue if i.id == e.id), None)
+            if old is not None and new is not None:
+                line = f"{new.name} lead time {old.lead_time} → {new.lead_time} turns"
+        if line is None:
+            line = e.text
+        if line not in out:
+            out.append(line)
+    return out
