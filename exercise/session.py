@@ -202,7 +202,8 @@ class Session:
         folder.mkdir(mode=0o700, exist_ok=True)
         path = folder / f"turn-{turn:02d}.md"
         records = self.turn_records(turn) if records is None else records
-        text = render_turn(self.scenario, self.state if state is None else state, turn, records, self.meta.title)
+        text = render_turn(self.scenario, self.state if state is None else state, turn, records, self.meta.title,
+                           self.ledger())
         atomic_write(path, text, private=True)
         return path
 

@@ -309,12 +309,18 @@ def amount(x: float | None, unit: str) -> str:
     return "—" if x is None else f"{number(x)} {unit}"
 
 
+def units(x: float, unit: str) -> str:
+    """The unit after the number x: "1 point", "2 points"."""
+    return unit[:-1] if unit == POINTS and number(abs(x)) == "1" else unit
+
+
 def signed(x: float, unit: str) -> str:
+    """A change with its sign and unit: "+1 point", "−0.5 USD bn"."""
     sign = "+" if x > 0 else "−" if x < 0 else "±"
-    return f"{sign}{number(abs(x))} {unit}"
+    return f"{sign}{number(abs(x))} {units(x, unit)}"
 
 
 def describe(e: vt.LedgerEntry | vt.LedgerTotal) -> str:
-    """"Air defence: 3 → 4 points (+1 points)"."""
+    """"Air defence: 3 → 4 points (+1 point)"."""
     before = "—" if e.before is None else number(e.before)
-    return f"{e.what}: {before} → {number(e.after)} {e.unit} ({signed(e.delta, e.unit)})"
+    return f"{e.what}: {before} → {number(e.after)} {units(e.after, e.unit)} ({signed(e.delta, e.unit)})"

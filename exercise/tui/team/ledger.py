@@ -49,15 +49,19 @@ class LedgerTab(TeamTab, Vertical):
         rows: list[tuple[str, tuple]] = []
         for t in turns:
             label = f"Turn {t.turn}" + (f" · {t.label}" if t.label else "")
-            rows.append((f"t{t.turn}", (Text(label, style="bold"), Text("Net change", style="bold"), "", "", "",
-                                        clip(totals_line(t), why))))
-            for k, e in enumerate(t.entries):
-                rows.append((f"t{t.turn}-{k}", (f"  {e.phase}", clip(e.what, self._w(22, 30)), _value(e.before),
-                                                _value(e.after), signed(e.delta, e.unit), clip(e.cause, why))))
+            rows.append((f"t{t.turn}", (Text(label, style="bold"), "", "", "", "", "")))
             if t.omitted:
-                more = ("older turns: their net change only" if not t.entries
+                more = ("older turn: its net change only" if not t.entries
                         else f"{t.omitted} earlier change(s) this turn not shown")
                 rows.append((f"t{t.turn}-more", ("", "", "", "", "", more)))
+            what = self._w(22, 30)
+            for k, e in enumerate(t.entries):
+                rows.append((f"t{t.turn}-{k}", (f"  {e.phase}", clip(e.what, what), _value(e.before),
+                                                _value(e.after), signed(e.delta, e.unit), clip(e.cause, why))))
+            for k, x in enumerate(t.totals):
+                rows.append((f"t{t.turn}-net{k}", (Text("  net change", style="bold"), Text(clip(x.what, what), style="bold"),
+                                                   _value(x.before), number(x.after),
+                                                   Text(signed(x.delta, x.unit), style="bold"), "over the turn")))
         self._fill("tm-ledger", rows)
         self._detail()
 
@@ -78,6 +82,8 @@ class LedgerTab(TeamTab, Vertical):
             return ""
         if not rest:
             return f"Turn {turn.turn}, net change: " + "; ".join(describe(t) for t in turn.totals) if turn.totals else ""
+        if rest.startswith("net"):
+            return f"Net change over turn {turn.turn}: {describe(turn.totals[int(rest[3:])])}"
         if rest == "more":
             return "Only this turn's and the last turn's changes are sent to your console; the debrief has them all."
         e: LedgerEntry = turn.entries[int(rest)]
