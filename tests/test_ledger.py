@@ -213,3 +213,48 @@ def test_an_old_save_still_gives_a_ledger(tmp_path):
         assert s.ledger() == kept and kept[-1].entry.after == 3
     finally:
         s.close()
+
+
+def test_the_turn_log_has_the_facilitators_actions_splits_capabilities_and_ledgers(tmp_path):
+    from support import DRILL, load_fixture
+
+    from exercise.session import Session
+
+    loaded = load_fixture(DRILL)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path / "drill")
+    try:
+        s.execute(cm.Start())
+        s.execute(cm.Advance())
+        s.execute(cm.Advance())
+        s.execute(cm.Answer("east", "east", "drones", "shoot"))
+        s.execute(cm.Allocate("east", "east", {"sustain": 0.2, "invest": 0.6, "resilience": 0.2}))
+        s.execute(cm.SetSpending("east", "east", "PL", 4.5))
+        s.execute(cm.PlaceOrder("east", "east", "drone", 2))
+        s.execute(cm.Submit("east", "east"))
+        s.execute(cm.Argue("west", "west", "Patrol the coast", "calm", "ships"))
+        s.execute(cm.HoldInject("late"))
+        s.execute(cm.DelayInject("late", 1))
+        s.execute(cm.Override("team_track", 1, "the raid | hit hard", track="air", team="west"))
+        s.execute(cm.Advance(force=True))
+        s.execute(cm.Adjudicate("action-west-1", 70, "plausible with ships"))
+        s.execute(cm.Advance())
+        log = (s.folder / "turns" / "turn-01.md").read_text()
+    finally:
+        s.close()
+    assert "## Facilitator's actions" in log
+    assert "- held the inject “SECRET-LATE-INJECT”" in log and "- delayed the inject “SECRET-LATE-INJECT” by 1 turn(s)" in log
+    assert "- overrode Air defence of West: 3 → 1; rationale: the raid \\| hit hard" in log
+    assert "- adjudicated West's action “Patrol the coast”: odds 70%, roll " in log
+    assert "rationale: plausible with ships" in log
+    assert "- closed deliberation without West's submission (forced)" in log
+    assert "## Budget splits and spending" in log
+    assert "- East split its budget: Sustain 20%, Invest 60%, Resilience 20%" in log
+    assert "- East set Poland's defence spending to 4.5 % of GDP" in log
+    assert "## Capabilities at the start and end of the turn" in log
+    assert "| East | 2 → 3.5 | 1 (no change) |" in log
+    assert "| West | 3 → 1 | 7.25 (no change) |" in log
+    assert "## Ledger: what changed for each team, and why" in log and "### East" in log and "### West" in log
+    assert "| adjudication | Air defence | 3 | 4 | +1 point | delivery of 2 Drone lot |" in log
+    assert "| deliberation | Air defence | 3 | 1 | −2 points | set by the facilitator; rationale: the raid \\| hit hard |" in log
+    for ident in ("drones", "order-east", "action-west"):
+        assert ident not in log.replace("Drones", ""), ident

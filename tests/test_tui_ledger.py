@@ -64,3 +64,22 @@ async def test_the_facilitator_opens_a_teams_ledger(tmp_path):
         assert app.screen.title_text == "Ledger of East (newest turn first)"
         assert "delivery of 2 Drone lot" in body and "Air defence" in body
     s.close()
+
+
+async def test_the_debrief_shows_each_teams_ledger_for_the_turn_in_view(tmp_path):
+    from test_debrief_support import scripted_save
+
+    from exercise.debrief import record
+    from exercise.tui.debrief import make_debrief_app
+
+    app = make_debrief_app(record.load(scripted_save(tmp_path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        await pilot.pause()
+        body = app.screen.query_one("#ledger-body").content.plain
+        assert "Turn 4: what changed for each team, and why" in body
+        assert "Air defence: 3.5 → 3 points (−0.5 points)" in body and "because decay: Sustain got 25%" in body
+        await pilot.press("home", "right")  # turn 1
+        body = app.screen.query_one("#ledger-body").content.plain
+        assert "because delivery of 1 Drone lot" in body
+        assert "rationale: US desk reacts to the border incident" in body  # the facilitator's debrief

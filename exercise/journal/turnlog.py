@@ -133,7 +133,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
                for t in scenario.teams}
     lines += _capabilities(scenario, view, entries, ledger is not None)
     if ledger is not None:
-        lines += ["", "## Ledger: what changed for each team, and why", ""]
+        lines += ["", "## Ledger: what changed for each team, and why"]
         for t in scenario.teams:
             lines += ["", f"### {cell(t.name)}", ""]
             mine = by_turn(entries[t.id])
