@@ -56,7 +56,7 @@ def test_a_turn_of_decision_delivery_and_decay_says_why_with_before_and_after():
     assert "Poland 4 % of GDP" in b.cause
     (sp,) = find(es, "Sustain money", "East split its budget anew: Sustain 50% → 20%")
     assert (sp.before, sp.after, sp.delta) == (1.0, 0.4, -0.6)
-    (o,) = find(es, "Invest money for orders", "ordered 2 Drone lot for 1 USD bn")
+    (o,) = find(es, "Money for orders", "ordered 2 Drone lot for 1 USD bn")
     assert (o.before, o.after) == (1.2, 0.2)
     (w,) = find(es, "US trust", "the inject “Drones over the border”")
     assert (w.kind, w.team, w.before, w.after) == ("world", None, 5, 4)
@@ -83,8 +83,9 @@ def test_leads_spending_cancellations_overrides_and_adjudications_say_why():
     assert (lead.before, lead.after) == (2.0, 1.5)
     (sp,) = find(east, "Poland's defence spending", "East raised Poland's defence spending from 4 to 4.2 % of GDP")
     assert (sp.before, sp.after, sp.unit) == (4.0, 4.2, "% of GDP")
-    find(east, "Invest money for orders", "withdrawn before submitting (no penalty): 0.5 USD bn back")
-    (t3,) = find(east, "Invest money for orders", "turn 3's budget")
+    find(east, "Money for orders", "withdrawn before submitting (no penalty): 0.5 USD bn back")
+    (t3,) = find(east, "Budget", "turn 3's budget")
+    assert t3.before == t3.after and t3.delta == 0  # told every turn, changed or not
     assert "−0.5 USD bn running cost of leading JFC North" in t3.cause
     west = entries(g, "west")
     (adj,) = find(west, "European cohesion", "West's action “Patrol” ")

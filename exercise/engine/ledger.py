@@ -103,7 +103,7 @@ class LedgerBuilder:
                 title = inj.title if inj else "a decision"
                 me = frozenset((e.team,))
                 how = " (the default: it did not answer)" if e.default else ""
-                cause = _Cause(f"{rules.team_name(e.team)} chose “{label}” in “{title}”{how}", me, me)
+                cause = _Cause(f"{_team(rules, e.team)} chose “{label}” in “{title}”{how}", me, me)
             elif t is ev.OrderDelivered:
                 item = rules.items[e.item]
                 me = frozenset((e.team,))
@@ -124,22 +124,22 @@ class LedgerBuilder:
                 old = s.spending[e.ally]
                 verb = "raised" if e.spending > old else "cut"
                 me = frozenset((e.team,))
-                cause = _Cause(f"{rules.team_name(e.team)} {verb} {ally.name}'s defence spending "
+                cause = _Cause(f"{_team(rules, e.team)} {verb} {ally.name}'s defence spending "
                                f"from {number(old)} to {number(e.spending)} % of GDP", None, me)
                 self._money(s, e.team, f"{ally.name}'s defence spending", old, e.spending, cause, unit="% of GDP")
             elif t is ev.AllocationSet:
                 old = dict(zip(rules.cat_ids, s.allocation[e.team]))
                 moved = [f"{rules.cat[c].name} {percent(old[c])} → {percent(v)}"
                          for c, v in e.shares.items() if abs(v - old[c]) > 1e-12]
-                cause = _Cause(f"{rules.team_name(e.team)} split its budget anew: " + ", ".join(moved))
+                cause = _Cause(f"{_team(rules, e.team)} split its budget anew: " + ", ".join(moved))
             elif t is ev.LeadTaken:
                 com = rules.commands[e.command]
-                cause = _Cause(f"{rules.team_name(e.team)} took the lead of {com.name} through "
+                cause = _Cause(f"{_team(rules, e.team)} took the lead of {com.name} through "
                                f"{rules.allies[e.ally].name}: its running cost is {number(com.lead_cost)} "
                                f"{rules.budget.unit} a turn", None, frozenset((e.team,)))
             elif t is ev.LeadHandedBack:
                 com = rules.commands[e.command]
-                cause = _Cause(f"{rules.team_name(e.team)} handed back the lead of {com.name}: no more running "
+                cause = _Cause(f"{_team(rules, e.team)} handed back the lead of {com.name}: no more running "
                                f"cost of {number(com.lead_cost)} {rules.budget.unit} a turn", None,
                                frozenset((e.team,)))
             elif t is ev.ActionAdjudicated:
@@ -147,7 +147,7 @@ class LedgerBuilder:
                 team = act.team if act else None
                 me = frozenset((team,)) if team else _NOBODY
                 verdict = "succeeded" if e.success else "failed"
-                cause = _Cause(f"{rules.team_name(team) if team else 'a team'}'s action “{act.action if act else ''}” "
+                cause = _Cause(f"{_team(rules, team) if team else 'a team'}'s action “{act.action if act else ''}” "
                                f"{verdict} (odds {e.likelihood}%, roll {round(e.roll * 100)})", me, me, e.rationale)
             elif t is ev.Overridden:
                 cause = self._override(s, e)
@@ -164,8 +164,8 @@ class LedgerBuilder:
         self.changes.append(Change(entry, cause.readers, cause.movers, cause.note))
 
     def _money(self, s: State, team: str, what: str, before: float | None, after: float, cause: _Cause,
-               unit: str | None = None) -> None:
-        if before is None or before != after:
+               unit: str | None = None, always: bool = False) -> None:
+        if always or before is None or before != after:
             self._add(s, team, "money", what, before, after, unit or s.rules.budget.unit, cause)
 
     def _track(self, s: State, e: ev.TrackSet, cause: _Cause) -> None:
@@ -190,13 +190,18 @@ class LedgerBuilder:
             old = prev_budget.get(e.team)
             cause = attrs.evolve(cause, text=self._turn_budget_words(s, e.team, cause.text), readers=None)
         old_total = old[0] if old else None
-        if old_total is None or old_total != e.total:
-            self._money(s, e.team, "Budget", old_total, e.total, cause)
+        if turn_start or old_total != e.total:  # each turn's budget is told, changed or not, with its terms
+            self._money(s, e.team, "Budget", old_total, e.total, cause, always=turn_start)
         elif old is not None and not turn_start:  # the split or one category's money changed
             for cid, amount in e.amounts.items():
                 was = old[1].get(cid, 0.0)
                 if was != amount:
                     self._money(s, e.team, f"{rules.cat[cid].name} money", was, amount, cause)
+        if turn_start and rules.proc is not None:
+            share = e.amounts.get(rules.proc, 0.0)
+            cause = attrs.evolve(cause, text=f"turn {s.turn}'s {rules.cat[rules.proc].name} money "
+                                             f"({number(share)} {unit}) added to the {number(s.cash[e.team])} {unit} "
+                                             "left from before")
         self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash, cause)
 
     def _turn_budget_words(self, s: State, team: str, head: str) -> str:
@@ -204,8 +209,8 @@ class LedgerBuilder:
         rules = s.rules
         unit = rules.budget.unit
         base = sum(f * s.spending[a] for a, f in rules.team_factors[team])
-        allies = ", ".join(f"{rules.allies[a].name} {number(s.spending[a])} % of GDP" for a, _ in rules.team_factors[team])
-        parts = [f"{number(base)} {unit} from its allies' defence spending ({allies})"]
+        allies = ", ".join(f"{rules.allies[a].name} {number(s.spending[a])} %" for a, _ in rules.team_factors[team])
+        parts = [f"{number(base)} {unit} from its allies' defence spending ({allies} of GDP)"]
         for b in s.budget_effects:
             if b.team == team and b.first <= s.turn <= b.last:
                 c = self._effects.get((b.team, b.category, b.amount, b.first, b.last))
@@ -242,8 +247,14 @@ class LedgerBuilder:
 _OLD_WORDS = {"allocation": "budget split anew", "spending": "defence spending changed"}  # now the engine's words
 
 
+def _team(rules, team: str) -> str:
+    """A team's name without its parenthesis: "Brunssum East (Poland and ...)" -> "Brunssum East"."""
+    return rules.team_name(team).split(" (")[0]
+
+
 def _cash_name(rules) -> str:
-    return f"{rules.cat[rules.proc].name} money for orders" if rules.proc is not None else "Money for orders"
+    # the status bar's "Money": what orders are paid from (the procurement category's, carried over)
+    return "Money for orders"
 
 
 def build(initial: State, batches: Iterable[Sequence]) -> LedgerBuilder:

@@ -3,6 +3,8 @@ player view carries it: this turn's and the last turn's entries, older turns' to
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -45,7 +47,9 @@ class LedgerTab(TeamTab, Vertical):
         head = (f"Turn {v.turn}: " + totals_line(current)) if current else f"Turn {v.turn}: nothing changed yet"
         self._show("tm-ledger-summary", text(f"{head}. Each change of your money and capabilities, and why "
                                              "(the line below the table says the whole cause)."))
-        why = self._w(40, 70)
+        what = self._w(18, 24)
+        # the cause takes what the other columns leave (about 62 cells); the line below says it whole
+        why = max(20, (self.size.width or 120) - 62 - what)
         rows: list[tuple[str, tuple]] = []
         for t in turns:
             label = f"Turn {t.turn}" + (f" · {t.label}" if t.label else "")
@@ -54,16 +58,20 @@ class LedgerTab(TeamTab, Vertical):
                 more = ("older turn: its net change only" if not t.entries
                         else f"{t.omitted} earlier change(s) this turn not shown")
                 rows.append((f"t{t.turn}-more", ("", "", "", "", "", more)))
-            what = self._w(22, 30)
             for k, e in enumerate(t.entries):
                 rows.append((f"t{t.turn}-{k}", (f"  {e.phase}", clip(e.what, what), _value(e.before),
-                                                _value(e.after), signed(e.delta, e.unit), clip(e.cause, why))))
+                                                _value(e.after), signed(e.delta, e.unit),
+                                                "\n".join(textwrap.wrap(e.cause, why)) or "")))
             for k, x in enumerate(t.totals):
                 rows.append((f"t{t.turn}-net{k}", (Text("  net change", style="bold"), Text(clip(x.what, what), style="bold"),
                                                    _value(x.before), number(x.after),
                                                    Text(signed(x.delta, x.unit), style="bold"), "over the turn")))
-        self._fill("tm-ledger", rows)
+        self._fill("tm-ledger", rows, tall=True)  # a cause wraps over lines: no cell is cut
         self._detail()
+
+    def on_resize(self) -> None:
+        if self.view:
+            self.render_view()  # the cause column takes the width there is
 
     @on(DataTable.RowHighlighted, "#tm-ledger")
     def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
