@@ -156,7 +156,7 @@ def test_a_teams_ledger_never_holds_another_teams_private_changes(seed, turn):
         other = OTHER[team]
         mine = lg.for_team(changes, team)
         text = json.dumps(unstructure(player_view(g.s, team, changes).ledger))
-        for marker in ("SECRET-OVERRIDE", "SECRET-FAC-NOTE", f"SECRET-ACTION-{other}", f"SECRET-RATIONALE",
+        for marker in ("SECRET-OVERRIDE", "SECRET-FAC-NOTE", f"SECRET-ACTION-{other}", "SECRET-RATIONALE",
                        "SECRET-RESERVE-CYBER" if "reserve-cyber" not in g.s.fired else "\0"):
             assert marker not in text, marker
         assert all(e.team in (None, team) for e in mine)

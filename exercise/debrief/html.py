@@ -215,12 +215,12 @@ def render(r: Report) -> str:
               "<p>Every change of each team's money and capabilities, turn by turn, and why.</p>"]
     for led in r.ledgers:
         parts.append(f'<article class="ledger"><h3>{e(led.team)}</h3>')
-        for t in led.turns:
-            parts.append(f'<h4>Turn {t.turn}' + (f' ({e(t.label)})' if t.label else '') + '</h4>')
-            if t.totals:
-                parts.append('<p>Net change: ' + e("; ".join(describe(x) for x in t.totals)) + '</p>')
+        for lt in led.turns:
+            parts.append(f'<h4>Turn {lt.turn}' + (f' ({e(lt.label)})' if lt.label else '') + '</h4>')
+            if lt.totals:
+                parts.append('<p>Net change: ' + e("; ".join(describe(x) for x in lt.totals)) + '</p>')
             parts.append(table(LEDGER_HEAD, [[x.phase, x.what, _value(x.before), _value(x.after),
-                                              signed(x.delta, x.unit), x.cause] for x in t.entries], "ledger"))
+                                              signed(x.delta, x.unit), x.cause] for x in lt.entries], "ledger"))
         if not led.turns:
             parts.append('<p>Nothing changed.</p>')
         parts.append('</article>')

@@ -232,7 +232,7 @@ def build(record: Record, states: dict[int, engine.State] | None = None) -> Repo
 def _ledgers(record: Record) -> tuple[TeamLedger, ...]:
     sc = record.scenario
     changes = lg.build(record.initial(), ([engine.from_dict(e) for e in r.events] for r in record.records)).changes
-    label = lambda turn: sc.calendar.label(turn) if turn else "before the start"  # noqa: E731
+    label = lambda turn: sc.calendar.label(turn) if turn else "before the start"
     return tuple(TeamLedger(t.name, lg.by_turn(lg.for_team(changes, t.id, facilitator=True), label))
                  for t in sc.teams)
 

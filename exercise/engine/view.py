@@ -276,7 +276,7 @@ def ledger_turns(state: State, team: str, ledger: Iterable[Change] | None,
         return ()
     r = state.rules
     entries = for_team(ledger, team, facilitator)
-    label = lambda turn: r.scenario.calendar.label(turn) if turn else "before the start"  # noqa: E731
+    label = lambda turn: r.scenario.calendar.label(turn) if turn else "before the start"
     if facilitator:
         return by_turn(entries, label)
     return by_turn(entries, label, full_from=state.turn - LEDGER_TURNS + 1, most=MAX_VIEW_LEDGER)

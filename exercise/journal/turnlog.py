@@ -129,14 +129,14 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     lines += ["", "## World at the end of the turn", "", "| track | value |", "|---|---|"]
     for t in view.tracks:
         lines.append(f"| {t.name} | {_fmt(t.value)} {t.band} |".replace("  |", " |"))
-    entries = {t.id: [e for e in for_team(ledger, t.id, facilitator=True) if e.turn == turn] if ledger else []
-               for t in scenario.teams}
+    entries = {tm.id: [e for e in for_team(ledger, tm.id, facilitator=True) if e.turn == turn] if ledger else []
+               for tm in scenario.teams}
     lines += _capabilities(scenario, view, entries, ledger is not None)
     if ledger is not None:
         lines += ["", "## Ledger: what changed for each team, and why"]
-        for t in scenario.teams:
-            lines += ["", f"### {cell(t.name)}", ""]
-            mine = by_turn(entries[t.id])
+        for tm in scenario.teams:
+            lines += ["", f"### {cell(tm.name)}", ""]
+            mine = by_turn(entries[tm.id])
             if mine:
                 x = mine[0]
                 lines.append("Net change: " + "; ".join(
@@ -164,7 +164,8 @@ def _facilitator_actions(scenario: model.Scenario, events: list[dict], argued: d
         k = e.get("kind")
         if k == "inject_controlled" and e.get("cause") == "facilitator":
             more = f" by {e.get('turns')} turn(s)" if e.get("action") == "delay" else ""
-            out.append(f"{verbs.get(e.get('action'), e.get('action'))} the inject “{inject_title(e['inject'])}”{more}")
+            action = str(e.get("action"))
+            out.append(f"{verbs.get(action, action)} the inject “{inject_title(e['inject'])}”{more}")
         elif k == "inject_fired" and e.get("by") == "facilitator":
             out.append(f"fired the inject “{inject_title(e['inject'])}” now")
         elif k == "adhoc_inject":
@@ -172,9 +173,9 @@ def _facilitator_actions(scenario: model.Scenario, events: list[dict], argued: d
             out.append(f"wrote the ad-hoc inject “{e.get('title')}” to {to}")
         elif k == "overridden":
             target = e.get("target")
-            what = (tracks.get(e.get("track"), "a track") if target in ("track", "team_track")
+            what = (tracks.get(str(e.get("track")), "a track") if target in ("track", "team_track")
                     else "money for orders" if target == "money"
-                    else f"{allies.get(e.get('ally'), 'an ally')}'s defence spending")
+                    else f"{allies.get(str(e.get('ally')), 'an ally')}'s defence spending")
             who = f" of {teams.get(e.get('team'), e.get('team'))}" if e.get("team") else ""
             out.append(f"overrode {what}{who}: {_fmt(e['previous'])} → {_fmt(e['value'])}; "
                        f"rationale: {cell(e.get('rationale', ''))}")

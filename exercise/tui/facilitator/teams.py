@@ -9,11 +9,11 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view import ledger_turns
 from exercise.engine.view_types import FacilitatorView
+from exercise.journal.turnlog import ledger_markdown
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, money, short
-from exercise.engine.view import ledger_turns
-from exercise.journal.turnlog import ledger_markdown
 from exercise.tui.modals import ConfirmModal, TextModal
 from exercise.tui.tables import selected_key
 from exercise.tui.text import cells, md

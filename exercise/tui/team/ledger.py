@@ -29,7 +29,7 @@ def _value(x: float | None) -> str:
 
 
 class LedgerTab(TeamTab, Vertical):
-    BINDINGS: list = []  # reading only: the arrows move, the line below says the whole cause
+    # reading only (no keys of its own): the arrows move, the line below says the whole change
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tm-ledger-summary")
