@@ -36,11 +36,11 @@ def test_numbers_out_of_a_floats_range_are_protocol_errors_with_a_reason(frame):
     assert "too large a number" in info.value.reason and info.value.code == p.CLOSE_POLICY
 
 
-@pytest.mark.parametrize("version", ["true", "1.0", '"1"', "false"])
-def test_the_protocol_version_must_be_the_integer_1(version):
+@pytest.mark.parametrize("version", ["true", "2.0", '"2"', "false", "1"])
+def test_the_protocol_version_must_be_the_integer_2(version):
     with pytest.raises(p.ProtocolError, match="protocol version"):
         p.parse('{"type":"hello","protocol":' + version + ',"token":"t"}')
-    p.parse('{"type":"hello","protocol":1,"token":"t"}')
+    p.parse('{"type":"hello","protocol":2,"token":"t"}')
 
 
 # -- over the network -------------------------------------------------------------------------
