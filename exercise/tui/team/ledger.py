@@ -28,44 +28,61 @@ def _value(x: float | None) -> str:
     return "—" if x is None else number(x)
 
 
+COLUMNS = ("Turn", "What", "Before", "After", "Change", "Why")
+NARROW_COLUMNS = ("What", "Before → after", "Change", "Why")
+
+
 class LedgerTab(TeamTab, Vertical):
     # reading only (no keys of its own): the arrows move, the line below says the whole change
+    _columns: tuple[str, ...] = ()  # the table's columns now (they depend on the width)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tm-ledger-summary")
         yield DataTable(id="tm-ledger", cursor_type="row")
         yield Static("", id="tm-ledger-detail")
 
-    def on_mount(self) -> None:
-        self.query_one("#tm-ledger", DataTable).add_columns(*cells("Turn", "What", "Before", "After", "Change", "Why"))
+    def _set_columns(self, names: tuple[str, ...]) -> None:
+        """A narrow terminal drops the phase and puts before and after in one column."""
+        if self._columns != names:
+            self._columns = names
+            self.query_one("#tm-ledger", DataTable).clear(columns=True).add_columns(*cells(*names))
+            self._rows.pop("tm-ledger", None)
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         v = self.view
         turns = list(reversed(v.ledger))  # newest first: this turn is what a room asks about
         current = next((t for t in turns if t.turn == v.turn), None)
-        head = (f"Turn {v.turn}: " + totals_line(current)) if current else f"Turn {v.turn}: nothing changed yet"
-        self._show("tm-ledger-summary", text(f"{head}. Each change of your money and capabilities, and why "
-                                             "(the line below the table says the whole cause)."))
+        self._show("tm-ledger-summary", text(f"Turn {v.turn}: " + (totals_line(current) if current else
+                                                                  "nothing changed yet")))
+        narrow = self.narrow
+        self._set_columns(NARROW_COLUMNS if narrow else COLUMNS)
         what = self._w(18, 24)
-        # the cause takes what the other columns leave (about 62 cells); the line below says it whole
-        why = max(20, (self.size.width or 120) - 62 - what)
+        # the cause takes what the other columns leave; the line below the table says it whole
+        why = max(20, (self.size.width or 120) - (38 if narrow else 62) - what)
+
+        def row(first, name, before, after, change, cause) -> tuple:
+            if narrow:
+                return (name, f"{before} → {after}" if before or after else "", change, cause)
+            return (first, name, before, after, change, cause)
+
         rows: list[tuple[str, tuple]] = []
         for t in turns:
-            label = f"Turn {t.turn}" + (f" · {t.label}" if t.label else "")
-            rows.append((f"t{t.turn}", (Text(label, style="bold"), "", "", "", "", "")))
+            label = Text(f"Turn {t.turn}" + (f" · {t.label}" if t.label else ""), style="bold")
+            rows.append((f"t{t.turn}", (label, "", "", "") if narrow else (label, "", "", "", "", "")))
             if t.omitted:
                 more = ("older turn: its net change only" if not t.entries
                         else f"{t.omitted} earlier change(s) this turn not shown")
-                rows.append((f"t{t.turn}-more", ("", "", "", "", "", more)))
+                rows.append((f"t{t.turn}-more", row("", "", "", "", "", more)))
             for k, e in enumerate(t.entries):
-                rows.append((f"t{t.turn}-{k}", (f"  {e.phase}", clip(e.what, what), _value(e.before),
-                                                _value(e.after), signed(e.delta, e.unit),
-                                                "\n".join(textwrap.wrap(e.cause, why)) or "")))
+                rows.append((f"t{t.turn}-{k}", row(f"  {e.phase}", clip(e.what, what), _value(e.before),
+                                                   _value(e.after), signed(e.delta, e.unit),
+                                                   "\n".join(textwrap.wrap(e.cause, why)))))
             for k, x in enumerate(t.totals):
-                rows.append((f"t{t.turn}-net{k}", (Text("  net change", style="bold"), Text(clip(x.what, what), style="bold"),
-                                                   _value(x.before), number(x.after),
-                                                   Text(signed(x.delta, x.unit), style="bold"), "over the turn")))
+                rows.append((f"t{t.turn}-net{k}", row(Text("  net change", style="bold"),
+                                                      Text(clip(("= " if narrow else "") + x.what, what), style="bold"),
+                                                      _value(x.before), number(x.after),
+                                                      Text(signed(x.delta, x.unit), style="bold"), "over the turn")))
         self._fill("tm-ledger", rows, tall=True)  # a cause wraps over lines: no cell is cut
         self._detail()
 
@@ -95,4 +112,4 @@ class LedgerTab(TeamTab, Vertical):
         if rest == "more":
             return "Only this turn's and the last turn's changes are sent to your console; the debrief has them all."
         e: LedgerEntry = turn.entries[int(rest)]
-        return f"{describe(e)}\nWhy: {e.cause}"
+        return f"{describe(e)} ({e.phase})\nWhy: {e.cause}"
