@@ -42,7 +42,7 @@ class LocalTeamPort:
         self.team = team
 
     def view(self) -> PlayerView:
-        return engine.player_view(self.session.state, self.team)
+        return engine.player_view(self.session.state, self.team, self.session.ledger())
 
     async def send(self, command) -> None:
         if getattr(command, "team", self.team) != self.team or command.actor != self.team:

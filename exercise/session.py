@@ -18,6 +18,8 @@ from exercise import engine, model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine import view_json
+from exercise.engine.ledger import Change, LedgerBuilder
+from exercise.engine.ledger import build as build_ledger
 from exercise.journal import saves
 from exercise.journal.log import Journal, JournalError
 from exercise.journal.records import CommandRecord, Header, RecordError, command_record, structure, to_json
@@ -41,6 +43,7 @@ class Session:
         self.problems: list[str] = []  # failures after a command was saved (derived files, views)
         # one broken view must not undo a saved command: its failure is a problem, the others still hear
         self.listeners: Listeners[[Session, object, list]] = Listeners(lambda listener, e: self.problems.append(describe(listener, e)))
+        self._ledger: LedgerBuilder | None = None  # built on first use (ledger())
 
     # -- creating and opening ---------------------------------------------------------
     @classmethod
@@ -158,6 +161,8 @@ class Session:
         before = self.state
         self.state = new_state
         self.records.append(record)
+        if self._ledger is not None:
+            self._ledger.feed(before, events)
         # From here the command is done: what follows is derived (turn log, meta, screens,
         # network updates) and must not make anyone believe otherwise.
         try:
@@ -197,7 +202,8 @@ class Session:
         folder.mkdir(mode=0o700, exist_ok=True)
         path = folder / f"turn-{turn:02d}.md"
         records = self.turn_records(turn) if records is None else records
-        text = render_turn(self.scenario, self.state if state is None else state, turn, records, self.meta.title)
+        text = render_turn(self.scenario, self.state if state is None else state, turn, records, self.meta.title,
+                           self.ledger())
         atomic_write(path, text, private=True)
         return path
 
@@ -218,6 +224,14 @@ class Session:
                 self.write_turn_log(turn, state, by_turn.get(turn, []))
 
     # -- reading ------------------------------------------------------------------------
+    def ledger(self) -> list[Change]:
+        """Every change of money and tracks so far, with its cause (exercise.engine.ledger):
+        built from the journal on first use, then kept up to date by `execute`."""
+        if self._ledger is None:
+            self._ledger = build_ledger(engine.initial_state(self.scenario, self.header.seed),
+                                        ([engine.from_dict(e) for e in r.events] for r in self.records))
+        return self._ledger.changes
+
     def events(self) -> list:
         return [engine.from_dict(e) for r in self.records for e in r.events]
 

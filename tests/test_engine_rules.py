@@ -385,7 +385,7 @@ def test_decay_when_the_funding_category_is_under_its_floor():
     events = g.advance(force=True)
     decay = [e for e in of(events, ev.TrackSet) if e.cause.startswith("decay")]
     assert [(d.team, d.track, d.value) for d in decay] == [("east", "air", 1.5)]
-    assert "Sustain at 25%, under 30%" in decay[0].cause
+    assert "Sustain got 25% of the budget, under its floor of 30%" in decay[0].cause
 
 
 def test_threshold_crossed_once_with_its_effects():

@@ -45,6 +45,7 @@ class Game:
         self.initial = initial_state(self.scenario, seed)
         self.state = self.initial
         self.events: list = []
+        self.batches: list[list] = []  # each command's events (the ledger folds them command by command)
         if start:
             self.do(cm.Start())
 
@@ -58,6 +59,7 @@ class Game:
             step = apply(step, e)
         assert step == self.state
         self.events.extend(events)
+        self.batches.append(events)
         return events
 
     def reject(self, command, match: str = "") -> str:

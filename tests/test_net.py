@@ -148,8 +148,8 @@ async def test_each_connection_gets_the_view_the_server_decides(served):
     assert (await west.send({"kind": "argue", "action": "Secret plan Zebra", "result": "win"}))["ok"]
     assert (await east.send({"kind": "answer", "inject": "drones", "option": "shoot"}))["ok"]
     await wait_for(lambda: fac.seq == len(s.records))
-    assert east.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "east"))))
-    assert west.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "west"))))
+    assert east.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "east", s.ledger()))))
+    assert west.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "west", s.ledger()))))
     assert fac.view == json.loads(json.dumps(unstructure(engine.facilitator_view(s.state)), default=str))
     # east was told nothing of west's order, argument or their causes, in views or events
     east_text = json.dumps([east.view, east.events])
@@ -236,7 +236,7 @@ async def test_a_dropped_client_reconnects_to_the_same_state_and_resends_once(se
     s.execute(cm.AddNote("meanwhile the facilitator notes something"))  # missed while away
     await wait_for(lambda: east.connected)
     assert east.connections == 2
-    await wait_for(lambda: east.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "east")))))
+    await wait_for(lambda: east.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "east", s.ledger())))))
     # a command whose answer was lost is resent under its id and done once
     ws = await raw(url, tokens.teams["east"])
     body = {"type": "command", "id": "resent-1", "command": {"kind": "order", "item": "jet"}}
@@ -285,7 +285,7 @@ async def test_32_clients_ordering_at_once_lose_nothing_and_duplicate_nothing(se
     assert len({(r["via"]["by"], r["via"]["id"]) for r in placed}) == 160  # nothing done twice
     drafts = [o for o in s.state.orders.values() if o.status == "draft"]
     assert len(drafts) == 160
-    views = {t: json.loads(json.dumps(unstructure(engine.player_view(s.state, t)))) for t in ("east", "west")}
+    views = {t: json.loads(json.dumps(unstructure(engine.player_view(s.state, t, s.ledger())))) for t in ("east", "west")}
     # an update is skipped when nothing a team may see changed, so compare views, not seq
     await asyncio.gather(*(wait_for(lambda c=c: c.view == views[c.welcome["team"]], 10) for c in clients))
     await stop_all(clients, tasks)

@@ -192,7 +192,7 @@ async def test_facilitator_console_serves_and_lists_the_join_commands(mini, tmp_
         assert "1/2 teams online" in str(app.screen.query_one("#status").content)
         await pilot.press("n")  # the facilitator starts: the team terminal follows
         await wait_for(lambda: west.view["status"] == "running", pilot=pilot)
-        assert west.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "west"))))
+        assert west.view == json.loads(json.dumps(unstructure(engine.player_view(s.state, "west", s.ledger()))))
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, TextModal)

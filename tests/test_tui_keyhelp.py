@@ -43,7 +43,7 @@ def test_debrief_help_lists_every_described_key():
     for b in DebriefScreen.BINDINGS:
         if not b.action.startswith("tab("):
             assert f"| {key_text(b)} | {b.tooltip or b.description} |" in help_md
-    assert "| left / p | the turn before |" in help_md and "| 1-6 | tabs: timeline" in help_md
+    assert "| left / p | the turn before |" in help_md and "| 1-7 | tabs: timeline" in help_md and "ledger |" in help_md
 
 
 def test_the_readme_tour_of_the_facilitator_names_bound_keys_only():

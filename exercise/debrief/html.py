@@ -12,6 +12,8 @@ from html import escape
 from exercise.debrief import tables as tb
 from exercise.debrief.plot import bounds, num, ticks
 from exercise.debrief.report import Chart, Report
+from exercise.engine.decision import number
+from exercise.engine.ledger import describe, signed
 
 # Colour and dash pattern per series, so lines stay apart when printed in grey.
 PALETTE = (("#1f77b4", ""), ("#d62728", "6 3"), ("#2ca02c", "2 3"), ("#9467bd", "8 3 2 3"),
@@ -65,8 +67,15 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; border-top: 1
 """
 
 SECTIONS = (("overview", "Exercise overview"), ("outcome", "Outcome"), ("objectives", "Analysis of objectives"),
-            ("decisions", "Decisions"), ("timeline", "Timeline"), ("charts", "Charts"),
+            ("decisions", "Decisions"), ("timeline", "Timeline"), ("ledger", "Ledger"), ("charts", "Charts"),
             ("improvement-plan", "Improvement plan"))
+
+
+LEDGER_HEAD = ["Phase", "What", "Before", "After", "Change", "Why"]
+
+
+def _value(x: float | None) -> str:
+    return "—" if x is None else number(x)
 
 
 def table(head: list[str], rows: list[list[str]], cls: str = "", raw: bool = False) -> str:
@@ -200,6 +209,21 @@ def render(r: Report) -> str:
         items = "".join(f'<li class="{e(x.category)}"><span class="cat">{e(x.category)}</span> {e(x.text)}</li>'
                         for x in t.key_lines()) or "<li>nothing of note</li>"
         parts.append(f'<div class="turn" id="turn-{t.turn}"><h3>{e(head)}</h3><ul>{items}</ul></div>')
+    parts.append('</section>')
+
+    parts += ['<section id="ledger">', '<h2>Ledger</h2>',
+              "<p>Every change of each team's money and capabilities, turn by turn, and why.</p>"]
+    for led in r.ledgers:
+        parts.append(f'<article class="ledger"><h3>{e(led.team)}</h3>')
+        for lt in led.turns:
+            parts.append(f'<h4>Turn {lt.turn}' + (f' ({e(lt.label)})' if lt.label else '') + '</h4>')
+            if lt.totals:
+                parts.append('<p>Net change: ' + e("; ".join(describe(x) for x in lt.totals)) + '</p>')
+            parts.append(table(LEDGER_HEAD, [[x.phase, x.what, _value(x.before), _value(x.after),
+                                              signed(x.delta, x.unit), x.cause] for x in lt.entries], "ledger"))
+        if not led.turns:
+            parts.append('<p>Nothing changed.</p>')
+        parts.append('</article>')
     parts.append('</section>')
 
     parts += ['<section id="charts">', '<h2>Charts</h2>']

@@ -1,7 +1,7 @@
 """The after-action report as Markdown, in the shape of an HSEEP AAR/IP.
 
 Sections: overview, outcome, analysis of each objective (rating, strengths, areas for
-improvement), decisions, timeline, charts (as tables with a sparkline), and the
+improvement), decisions, timeline, each team's ledger, charts (as tables with a sparkline), and the
 improvement plan to complete. Pure: a Report in, text out.
 """
 
@@ -12,6 +12,7 @@ import re
 from exercise.debrief import tables as tb
 from exercise.debrief.plot import sparkline
 from exercise.debrief.report import Report
+from exercise.journal.turnlog import ledger_markdown
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]<>|~&"})
 # an underscore could open or close emphasis unless it sits between two letters or digits
@@ -113,6 +114,12 @@ def render(r: Report) -> str:
     for t in r.timeline:
         lines += [f"### Turn {t.turn}: {one_line(t.label)}" if t.turn else f"### {one_line(t.label.capitalize())}", ""]
         lines += [f"- {item(x.text)}" for x in t.key_lines()] or ["- nothing of note"]
+        lines.append("")
+
+    lines += ["## Ledger", "", "Every change of each team's money and capabilities, turn by turn, and why.", ""]
+    for led in r.ledgers:
+        lines += [f"### {one_line(led.team)}"]
+        lines += ledger_markdown(led.turns, esc=cell, level="####") if led.turns else ["", "Nothing changed."]
         lines.append("")
 
     lines += ["## Charts", ""]

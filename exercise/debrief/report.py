@@ -17,6 +17,8 @@ import attrs
 from exercise import conditions as cond
 from exercise import engine, model
 from exercise.debrief.record import Record
+from exercise.engine import ledger as lg
+from exercise.engine.view_types import LedgerTurn
 from exercise.history import track_series
 from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator
@@ -144,6 +146,15 @@ class Chart:
 
 
 @attrs.frozen
+class TeamLedger:
+    """A team's ledger, turn by turn: every change of its money and capabilities, and why
+    (the facilitator's, with the rationales of overrides and adjudications)."""
+
+    team: str  # its name
+    turns: tuple[LedgerTurn, ...]
+
+
+@attrs.frozen
 class Report:
     id: str
     title: str
@@ -167,6 +178,7 @@ class Report:
     charts: tuple[Chart, ...]
     unit: str
     general: ObjectiveReport | None = None  # notes that belong to no objective
+    ledgers: tuple[TeamLedger, ...] = ()
 
     @property
     def analysed(self) -> tuple[ObjectiveReport, ...]:
@@ -213,7 +225,16 @@ def build(record: Record, states: dict[int, engine.State] | None = None) -> Repo
         outcome=_outcome(final),
         charts=_charts(sc, record.records, states, teams),
         unit=sc.budget.unit,
+        ledgers=_ledgers(record),
     )
+
+
+def _ledgers(record: Record) -> tuple[TeamLedger, ...]:
+    sc = record.scenario
+    changes = lg.build(record.initial(), ([engine.from_dict(e) for e in r.events] for r in record.records)).changes
+    label = lambda turn: sc.calendar.label(turn) if turn else "before the start"
+    return tuple(TeamLedger(t.name, lg.by_turn(lg.for_team(changes, t.id, facilitator=True), label))
+                 for t in sc.teams)
 
 
 def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[TurnEntry, ...]:

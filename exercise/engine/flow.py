@@ -27,7 +27,7 @@ def start(decision: Decision, command: cm.Start) -> None:
 def start_turn(decision: Decision, turn: int) -> None:
     decision.emit(ev.TurnStarted(turn))
     for team in decision.rules.team_ids:
-        rebudget(decision, team, f"budget of turn {turn}")
+        rebudget(decision, team, f"turn {turn}'s budget")
 
 
 def advance(decision: Decision, command: cm.Advance) -> None:
@@ -88,7 +88,7 @@ def _adjudicate_turn(decision: Decision) -> None:
             share = amounts.get(cat, 0.0) / total if total > 0 else 0.0
             if share < floor - EPS:
                 set_track(decision, track, team, state.team_tracks[(team, track)] - decay,
-                          f"decay: {rules.cat[cat].name} at {percent(share)}, under {percent(floor)}")
+                          f"decay: {rules.cat[cat].name} got {percent(share)} of the budget, under its floor of {percent(floor)}")
 
 
 def end(decision: Decision, early: bool, note: str = "") -> None:

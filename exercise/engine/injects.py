@@ -79,7 +79,7 @@ def fire(decision: Decision, iid: str, by: str) -> None:
     to = decision.state.targets(iid)
     decision.emit(ev.InjectFired(iid, decision.state.turn, to, by))
     if inj.effects:
-        apply_effects(decision, inj.effects, to, f"inject {iid}")
+        apply_effects(decision, inj.effects, to, f"the inject “{inj.title}”")
 
 
 def _scenario_inject(decision: Decision, iid: str, verb: str) -> model.Inject:

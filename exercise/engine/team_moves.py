@@ -48,7 +48,7 @@ def allocate(decision: Decision, command: cm.Allocate) -> None:
     if tuple(float(shares[cid]) for cid in rules.cat_ids) == state.allocation[team]:
         raise Rejected(f"{name}'s budget is already split that way")
     decision.emit(ev.AllocationSet(team, {cid: float(shares[cid]) for cid in rules.cat_ids}))
-    rebudget(decision, team, "allocation", strict=lambda short: (
+    rebudget(decision, team, "budget split anew", strict=lambda short: (
         f"{name} has already spent this turn's {proc_name} money: this split leaves "
         f"{number(short)} {rules.budget.unit} too little"))
 
@@ -82,7 +82,7 @@ def set_spending(decision: Decision, command: cm.SetSpending) -> None:
     decision.emit(ev.SpendingSet(team, command.ally, new, steps))
     fx = rules.budget.raise_effects if delta > 0 else rules.budget.cut_effects
     apply_effects(decision, fx, (team,), f"{ally.name} spending {'raised' if delta > 0 else 'cut'}", times=steps)
-    rebudget(decision, team, "spending", strict=lambda short: (
+    rebudget(decision, team, "defence spending changed", strict=lambda short: (
         f"{name} has already spent this turn's money: this cut leaves {number(short)} {rules.budget.unit} too little"))
 
 
@@ -225,7 +225,7 @@ def take_lead(decision: Decision, command: cm.TakeLead) -> None:
         raise Rejected(f"{name} has {free} staff officers free; leading {com.name} needs {com.lead_staff}")
     decision.emit(ev.LeadTaken(team, com.id, command.ally, state.turn))
     apply_effects(decision, com.lead_effects, (team,), f"{name} took the lead of {com.name}")
-    rebudget(decision, team, f"lead of {com.name}", strict=lambda short: (
+    rebudget(decision, team, f"running cost of leading {com.name}", strict=lambda short: (
         f"{name} cannot afford to lead {com.name}: it costs {number(com.lead_cost)} {rules.budget.unit} a turn "
         f"and leaves {number(short)} too little"))
 
@@ -274,7 +274,9 @@ def record_answer(decision: Decision, team: str, iid: str, option: str, default:
     opts = rules.options.get(iid)
     opt = opts[option] if opts is not None else next(o for o in decision.state.adhoc[iid].options if o.id == option)
     if opt.effects:
-        apply_effects(decision, opt.effects, (team,), f"{rules.names[team]} chose {option!r} in {iid}")
+        inj = decision.state.inject(iid)
+        title = inj.title if inj is not None else iid
+        apply_effects(decision, opt.effects, (team,), f"{rules.names[team]} chose “{opt.label}” in “{title}”")
 
 
 def argue(decision: Decision, command: cm.Argue) -> None:

@@ -9,6 +9,7 @@ injects. `facilitator_view(state)` shows everything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from exercise import model
@@ -17,6 +18,7 @@ from exercise.engine import view_types as vt
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS
 from exercise.engine.events import EVENTS, to_dict
+from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
 from exercise.engine.team_moves import cancel_refund
@@ -284,8 +286,32 @@ def _orders(s: State, team: str) -> tuple[list[Order], int]:
     return mine, hidden
 
 
-def player_view(state: State, team_id: str) -> vt.PlayerView:
-    """What team `team_id` may see (plain data: `view_json.unstructure` makes it JSON)."""
+# The ledger travels with every update: entries of this turn and the last one only (older
+# turns give their totals), and at most this many entries a turn (a team that splits its
+# budget again and again must not make every update heavy).
+LEDGER_TURNS = 2
+MAX_VIEW_LEDGER = 80
+
+
+def ledger_turns(state: State, team: str, ledger: Iterable[Change] | None,
+                 facilitator: bool = False) -> tuple[vt.LedgerTurn, ...]:
+    """A team's ledger by turn, as the team (or the facilitator) may see it."""
+    if ledger is None:
+        return ()
+    r = state.rules
+    entries = for_team(ledger, team, facilitator)
+    label = lambda turn: r.scenario.calendar.label(turn) if turn else "before the start"
+    if facilitator:
+        return by_turn(entries, label)
+    return by_turn(entries, label, full_from=state.turn - LEDGER_TURNS + 1, most=MAX_VIEW_LEDGER)
+
+
+def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = None) -> vt.PlayerView:
+    """What team `team_id` may see (plain data: `view_json.unstructure` makes it JSON).
+
+    `ledger`: the exercise's ledger changes (`exercise.engine.ledger`, kept by the
+    session); without it the view's ledger is empty.
+    """
     r = state.rules
     if team_id not in r.teams:
         raise KeyError(f"unknown team {team_id!r}")
@@ -304,6 +330,7 @@ def player_view(state: State, team_id: str) -> vt.PlayerView:
         outcome=None if v is None else vt.PlayerOutcome(
             v.outcome, v.name, v.turn, v.early,
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), "")),
+        ledger=ledger_turns(state, team_id, ledger),
     )
 
 

@@ -334,6 +334,45 @@ class PlayerOutcome:
     text: str
 
 
+# -- the ledger: what changed for a team and why (exercise.engine.ledger builds it) ------------
+@attrs.frozen
+class LedgerEntry:
+    """One change: `what` (a track's or a money's name) went from `before` to `after`."""
+
+    turn: int
+    phase: str
+    team: str | None  # whose money or capability; None: a world track
+    kind: str  # "money", "capability" or "world"
+    what: str  # a name, never an id: "Air defence", "Budget", "Invest money for orders"
+    before: float | None  # None: it had no value before (the first turn's budget)
+    after: float
+    delta: float
+    unit: str  # "USD bn", "% of GDP", "points"
+    cause: str  # plain words with names
+
+
+@attrs.frozen
+class LedgerTotal:
+    """The net change of one thing over a turn (first before, last after)."""
+
+    team: str | None
+    kind: str
+    what: str
+    unit: str
+    before: float | None
+    after: float
+    delta: float
+
+
+@attrs.frozen
+class LedgerTurn:
+    turn: int
+    label: str  # the calendar's name of the turn
+    entries: tuple[LedgerEntry, ...]
+    totals: tuple[LedgerTotal, ...]
+    omitted: int = 0  # entries left out (older turns carry their totals only)
+
+
 @attrs.frozen
 class PlayerView(CommonView):
     """What one team may see."""
@@ -341,6 +380,7 @@ class PlayerView(CommonView):
     team_tracks: tuple[TeamTrackView, ...]
     me: Me
     outcome: PlayerOutcome | None
+    ledger: tuple[LedgerTurn, ...] = ()  # oldest turn first; entries of the newest turns only
 
 
 # -- the facilitator's -----------------------------------------------------------------------

@@ -103,4 +103,5 @@ def adjudicate(decision: Decision, command: cm.Adjudicate) -> None:
     decision.emit(ev.ActionAdjudicated(command.action, command.likelihood, x, success, command.rationale, state.turn,
                                 tuple(dict(e) for e in command.effects),
                                 tuple(dict(e) for e in command.failure_effects)))
-    apply_effects(decision, ok if success else bad, (act.team,), f"action {command.action}")
+    apply_effects(decision, ok if success else bad, (act.team,),
+                  f"{decision.rules.team_name(act.team)}'s action “{act.action}” {'succeeded' if success else 'failed'}")

@@ -1,5 +1,7 @@
 """A readable Markdown log of one turn, for the debrief: what fired, who decided what,
-what was ordered and delivered, adjudications with odds and rolls, overrides and notes.
+what was ordered and delivered, adjudications with odds and rolls, the facilitator's
+actions, budget splits and spending, each team's ledger (every change of its money and
+capabilities, and why) and its capabilities at the start and end of the turn.
 
 Built from the turn's journal records and the state at the end of the turn; pure text,
 so it is easy to test and to print.
@@ -7,7 +9,12 @@ so it is easy to test and to print.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from exercise import model
+from exercise.engine.decision import number
+from exercise.engine.ledger import Change, by_turn, for_team, signed
+from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator
 
@@ -16,7 +23,43 @@ def _fmt(x) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
 
 
-def render_turn(scenario: model.Scenario, state, turn: int, records: list[CommandRecord], title: str) -> str:
+def cell(s: object) -> str:
+    """Text in a Markdown table cell: one line, no column break."""
+    return " ".join(str(s).split()).replace("|", "\\|")
+
+
+def _value(x: float | None) -> str:
+    return "—" if x is None else number(x)
+
+
+def ledger_table(entries: Sequence[LedgerEntry], esc: Callable[[object], str] = cell) -> list[str]:
+    """A team's entries as a Markdown table (phase, what, before, after, change, why)."""
+    lines = ["| phase | what | before | after | change | why |", "|---|---|---|---|---|---|"]
+    for e in entries:
+        lines.append(f"| {esc(e.phase)} | {esc(e.what)} | {_value(e.before)} | {_value(e.after)} | "
+                     f"{esc(signed(e.delta, e.unit))} | {esc(e.cause)} |")
+    return lines
+
+
+def ledger_markdown(turns: Sequence[LedgerTurn], esc: Callable[[object], str] = cell, level: str = "###") -> list[str]:
+    """A ledger by turn: each turn's net change, then its entries."""
+    lines: list[str] = []
+    for t in turns:
+        label = f" ({esc(t.label)})" if t.label else ""
+        lines += ["", f"{level} Turn {t.turn}{label}", ""]
+        if t.totals:
+            lines.append("Net change: " + "; ".join(
+                esc(f"{x.what} {_value(x.before)} → {number(x.after)} {x.unit} ({signed(x.delta, x.unit)})")
+                for x in t.totals))
+            lines.append("")
+        lines += ledger_table(t.entries, esc) if t.entries else ["Nothing changed."]
+    return lines
+
+
+def render_turn(scenario: model.Scenario, state, turn: int, records: list[CommandRecord], title: str,
+                ledger: Sequence[Change] | None = None) -> str:
+    """The turn's log; `ledger` (the session's ledger changes) adds each team's ledger and the
+    capability table with the values at the start of the turn."""
     from exercise.engine import facilitator_view
 
     injects = {i.id: i for i in scenario.all_injects()}
@@ -79,12 +122,117 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             if not any(x["action_id"] == aid for x in adjudicated):
                 lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\" (not adjudicated this turn)")
     section("Overrides", ("overridden",))
+    lines += _facilitator_actions(scenario, events, argued, inject_title, teams)
+    lines += _splits(scenario, events, teams, ledger, turn)
     section("Notes and observations", ("note_added",))
     view = facilitator_view(state)
     lines += ["", "## World at the end of the turn", "", "| track | value |", "|---|---|"]
     for t in view.tracks:
         lines.append(f"| {t.name} | {_fmt(t.value)} {t.band} |".replace("  |", " |"))
+    entries = {tm.id: [e for e in for_team(ledger, tm.id, facilitator=True) if e.turn == turn] if ledger else []
+               for tm in scenario.teams}
+    lines += _capabilities(scenario, view, entries, ledger is not None)
+    if ledger is not None:
+        lines += ["", "## Ledger: what changed for each team, and why"]
+        for tm in scenario.teams:
+            lines += ["", f"### {cell(tm.name)}", ""]
+            mine = by_turn(entries[tm.id])
+            if mine:
+                x = mine[0]
+                lines.append("Net change: " + "; ".join(
+                    cell(f"{s.what} {_value(s.before)} → {number(s.after)} {s.unit} ({signed(s.delta, s.unit)})")
+                    for s in x.totals))
+                lines += [""] + ledger_table(x.entries)
+            else:
+                lines.append("Nothing changed.")
     ended = next((e for e in events if e.get("kind") == "exercise_ended"), None)
     if ended:
         lines += ["", "## Outcome", "", f"**{ended['name']}**: {ended['reason']}"]
     return "\n".join(lines) + "\n"
+
+
+def _facilitator_actions(scenario: model.Scenario, events: list[dict], argued: dict, inject_title, teams) -> list[str]:
+    """What the facilitator did this turn: inject controls, fired and ad-hoc injects,
+    overrides with their rationale, adjudications with odds, roll and rationale, forced
+    advances, reopened turns, pauses and the end."""
+    tracks = {t.id: t.name for t in scenario.tracks}
+    allies = {a.id: a.name for a in scenario.allies}
+    verbs = {"hold": "held", "release": "released", "skip": "skipped", "cancel": "cancelled", "enable": "enabled",
+             "delay": "delayed", "queue": "queued"}
+    out = []
+    for e in events:
+        k = e.get("kind")
+        if k == "inject_controlled" and e.get("cause") == "facilitator":
+            more = f" by {e.get('turns')} turn(s)" if e.get("action") == "delay" else ""
+            action = str(e.get("action"))
+            out.append(f"{verbs.get(action, action)} the inject “{inject_title(e['inject'])}”{more}")
+        elif k == "inject_fired" and e.get("by") == "facilitator":
+            out.append(f"fired the inject “{inject_title(e['inject'])}” now")
+        elif k == "adhoc_inject":
+            to = ", ".join(teams.get(t, t) for t in e.get("to", ())) or "the facilitator only"
+            out.append(f"wrote the ad-hoc inject “{e.get('title')}” to {to}")
+        elif k == "overridden":
+            target = e.get("target")
+            what = (tracks.get(str(e.get("track")), "a track") if target in ("track", "team_track")
+                    else "money for orders" if target == "money"
+                    else f"{allies.get(str(e.get('ally')), 'an ally')}'s defence spending")
+            who = f" of {teams.get(e.get('team'), e.get('team'))}" if e.get("team") else ""
+            out.append(f"overrode {what}{who}: {_fmt(e['previous'])} → {_fmt(e['value'])}; "
+                       f"rationale: {cell(e.get('rationale', ''))}")
+        elif k == "action_adjudicated":
+            a = argued.get(e["action_id"], {})
+            verdict = "success" if e.get("success") else "failure"
+            out.append(f"adjudicated {teams.get(a.get('team'), 'a team')}'s action “{cell(a.get('action', ''))}”: "
+                       f"odds {e['likelihood']}%, roll {round(e['roll'] * 100)}, {verdict}; "
+                       f"rationale: {cell(e.get('rationale', ''))}")
+        elif k == "submitted" and e.get("forced"):
+            out.append(f"closed deliberation without {teams.get(e['team'], e['team'])}'s submission (forced)")
+        elif k == "reopened":
+            out.append(f"reopened the turn of {teams.get(e['team'], e['team'])}")
+        elif k in ("paused", "resumed"):
+            out.append(f"{k} the exercise")
+        elif k == "exercise_ended" and e.get("early"):
+            out.append(f"ended the exercise early: {cell(e.get('note', ''))}")
+    return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
+
+
+def _splits(scenario: model.Scenario, events: list[dict], teams, ledger, turn: int) -> list[str]:
+    """Budget splits (the shares as set) and defence spending changes (from, to)."""
+    cats = {c.id: c.name for c in scenario.budget.categories}
+    allies = {a.id: a.name for a in scenario.allies}
+    out = []
+    for e in events:
+        k = e.get("kind")
+        if k == "allocation_set":
+            shares = ", ".join(f"{cats.get(c, c)} {_fmt(round(v * 100, 2))}%" for c, v in e["shares"].items())
+            out.append(f"{teams.get(e['team'], e['team'])} split its budget: {shares}")
+        elif k == "spending_set":
+            new = e["spending"]
+            out.append(f"{teams.get(e['team'], e['team'])} set {allies.get(e['ally'], 'an ally')}'s defence "
+                       f"spending to {_fmt(new)} % of GDP ({e['steps']} step(s) of 0.1)")
+    return ["", "## Budget splits and spending", ""] + ([f"- {x}" for x in out] or ["- no change"])
+
+
+def _capabilities(scenario: model.Scenario, view, entries: dict[str, list[LedgerEntry]], known: bool) -> list[str]:
+    """Each team's capabilities at the start and the end of the turn (start: before the turn's
+    first change, read from its ledger)."""
+    names = [t for t in view.team_tracks]
+    if not names:
+        return []
+    head = "| team | " + " | ".join(cell(t.name) for t in names) + " |"
+    out = ["", "## Capabilities at the start and end of the turn", "", head,
+           "|---|" + "---|" * len(names)]
+    for team in scenario.teams:
+        row = []
+        for t in names:
+            end = t.values.get(team.id, 0.0)
+            first = next((e for e in entries[team.id] if e.kind == "capability" and e.what == t.name), None)
+            start = first.before if first is not None else end
+            if not known:
+                row.append(_fmt(end))
+            elif start == end:
+                row.append(f"{_fmt(end)} (no change)")
+            else:
+                row.append(f"{_fmt(start)} → {_fmt(end)}")
+        out.append(f"| {cell(team.name)} | " + " | ".join(row) + " |")
+    return out

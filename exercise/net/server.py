@@ -246,7 +246,7 @@ class ExerciseServer:
     def _view(self, team: str | None) -> dict:
         """The view this connection may see, as the protocol's JSON data."""
         s = self.session.state
-        return p.view_data(engine.facilitator_view(s) if team is None else engine.player_view(s, team))
+        return p.view_data(engine.facilitator_view(s) if team is None else engine.player_view(s, team, self.session.ledger()))
 
     def _snapshot(self, conn: Connection) -> str:
         view = p.dumps(self._view(conn.team))

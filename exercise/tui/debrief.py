@@ -27,6 +27,7 @@ from exercise.debrief import tables as tb
 from exercise.debrief.plot import braille, num, sparkline
 from exercise.debrief.record import Record
 from exercise.debrief.report import build, short
+from exercise.engine.ledger import describe
 from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
 from exercise.tui.keyhelp import KeyHelp
@@ -76,6 +77,8 @@ class DebriefScreen(KeyHelp, Screen):
         Binding("4", "tab('decisions')", "Decisions", show=False),
         Binding("5", "tab('objectives')", "Objectives", show=False),
         Binding("6", "tab('outcome')", "Outcome", show=False),
+        Binding("7", "tab('ledger')", "Ledger", show=False,
+                tooltip="each team's ledger for the turn shown: every change of its money and capabilities, and why"),
     ]
 
     def __init__(self, record: Record, reload: Callable[[], Record] | None = None):
@@ -126,6 +129,9 @@ class DebriefScreen(KeyHelp, Screen):
             with TabPane("6 Outcome", id="outcome"):
                 with VerticalScroll():
                     yield Static("", id="outcome-body")
+            with TabPane("7 Ledger", id="ledger"):
+                with VerticalScroll():
+                    yield Static("", id="ledger-body")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -186,6 +192,7 @@ class DebriefScreen(KeyHelp, Screen):
         self.render_status(view)
         self.render_state(view)
         self.render_plot()
+        self.query_one("#ledger-body", Static).update(safe(self.ledger_text()))
         for block in self.query(".turn-block"):
             block.set_class(block.id == f"turn-{self.turn}", "current")
         self.scroll_timeline()
@@ -280,6 +287,23 @@ class DebriefScreen(KeyHelp, Screen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.render_plot)
+
+    def ledger_text(self) -> Text:
+        """Every team's ledger for the turn shown (time travel moves it), causes in full."""
+        out = Text()
+        out.append(f"Turn {self.turn}: what changed for each team, and why\n", style="bold")
+        for led in self.report.ledgers:
+            out.append(f"\n{led.team}\n", style="bold")
+            turn = next((t for t in led.turns if t.turn == self.turn), None)
+            if turn is None or not turn.entries:
+                out.append("  nothing changed\n", style="dim")
+                continue
+            for e in turn.entries:
+                out.append(f"  {e.phase:<13}", style="dim")
+                out.append(describe(e))
+                out.append(f"\n{'':15}because {e.cause}\n", style="italic")
+            out.append("  net: " + "; ".join(describe(x) for x in turn.totals) + "\n", style="bold")
+        return out
 
     def objectives_text(self) -> Text:
         text = Text()

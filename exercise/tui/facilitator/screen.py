@@ -86,6 +86,7 @@ Everything you do is written to the save folder before the screen shows it.
         Binding("c", "app.connections", "Terminals", show=False,
                 tooltip="team terminals: who is connected, and each team's join command (exercise serve)"),
         TeamsPanel.screen_binding("reopen"),
+        TeamsPanel.screen_binding("ledger"),
         Binding("1", "tab('overview')", "Overview", show=False),
         Binding("2", "tab('injects')", "Injects", show=False),
         Binding("3", "tab('actions')", "Actions", show=False),

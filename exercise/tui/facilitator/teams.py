@@ -9,12 +9,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.view import ledger_turns
 from exercise.engine.view_types import FacilitatorView
+from exercise.journal.turnlog import ledger_markdown
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, money, short
-from exercise.tui.modals import ConfirmModal
+from exercise.tui.modals import ConfirmModal, TextModal
 from exercise.tui.tables import selected_key
-from exercise.tui.text import cells
+from exercise.tui.text import cells, md
 
 
 class TeamsPanel(Panel, Vertical):
@@ -26,6 +28,9 @@ class TeamsPanel(Panel, Vertical):
     KEYS = [
         Binding("u", "reopen", "Reopen team", show=False,
                 tooltip="reopen the selected team's turn (a submit by mistake): its orders of this turn become drafts"),
+        Binding("l", "ledger", "Ledger", show=False,
+                tooltip="the selected team's ledger: every change of its money and capabilities, turn by turn, "
+                        "and why (with your rationales)"),
     ]
 
     def __init__(self, session):
@@ -54,6 +59,17 @@ class TeamsPanel(Panel, Vertical):
 
     def _team_name(self, team: str) -> str:
         return next((t.name for t in self.view.teams if t.id == team), team)
+
+    def action_ledger(self) -> None:
+        """The selected team's whole ledger, every cause in full (the facilitator's)."""
+        team = selected_key(self.query_one("#teams", DataTable))
+        if team is None:
+            return
+        s = self.session
+        turns = ledger_turns(s.state, team, s.ledger(), facilitator=True)
+        body = "\n".join(ledger_markdown(tuple(reversed(turns)), esc=lambda x: md(" ".join(str(x).split()))))
+        self.app.push_screen(TextModal(f"Ledger of {self._team_name(team)} (newest turn first)",
+                                       body or "Nothing has changed yet.", wide=True))
 
     @work
     async def action_reopen(self) -> None:

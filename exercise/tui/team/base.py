@@ -83,8 +83,9 @@ class TeamTab(_Mixin):
         """A column's width in characters: narrow terminals clip more."""
         return narrow if self.narrow else wide
 
-    def _fill(self, table_id: str, rows: list[tuple[str, tuple]]) -> None:
-        """Replace a table's rows if they changed, keeping the cursor on the same row."""
+    def _fill(self, table_id: str, rows: list[tuple[str, tuple]], tall: bool = False) -> None:
+        """Replace a table's rows if they changed, keeping the cursor on the same row.
+        tall: a row is as high as its cells' lines (a cell wrapped over lines), not one line."""
         signature = [(k, tuple(_cell_key(c) for c in cells)) for k, cells in rows]
         if self._rows.get(table_id) == signature:
             return
@@ -93,7 +94,8 @@ class TeamTab(_Mixin):
         before, row = self._selected(table_id), table.cursor_row
         table.clear()
         for key, cells in rows:  # a str cell would be parsed as markup
-            table.add_row(*(c if isinstance(c, Text) else text(c) for c in cells), key=key)
+            table.add_row(*(c if isinstance(c, Text) else text(c) for c in cells), key=key,
+                          height=None if tall else 1)
         if rows:
             keys = [k for k, _ in rows]
             table.move_cursor(row=keys.index(before) if before in keys else min(max(row, 0), len(rows) - 1))

@@ -37,6 +37,7 @@ from exercise.tui.team.budget import BudgetTab
 from exercise.tui.team.commands import CommandsTab
 from exercise.tui.team.format import arrival, money, not_now, short
 from exercise.tui.team.inbox import InboxTab
+from exercise.tui.team.ledger import LedgerTab
 from exercise.tui.team.procurement import ProcurementTab
 from exercise.tui.team.tracks import TracksTab
 from exercise.tui.text import plain_tree
@@ -48,9 +49,10 @@ TABS = (  # id, label, widget
     ("commands", "4 Commands", CommandsTab),
     ("tracks", "5 Tracks", TracksTab),
     ("briefing", "6 Briefing", BriefingTab),
+    ("ledger", "7 Ledger", LedgerTab),
 )
 FOCUS = {"inbox": "#tm-inbox", "budget": "#tm-allies", "procurement": "#tm-catalogue",
-         "commands": "#tm-commands", "tracks": "#tm-team-tracks"}  # the table a tab focuses
+         "commands": "#tm-commands", "tracks": "#tm-team-tracks", "ledger": "#tm-ledger"}  # the table a tab focuses
 NARROW = 110  # below this width columns clip more
 
 
@@ -77,7 +79,7 @@ RELAYS, OWNER = _relays()
 
 
 class TeamScreen(KeyHelp, Screen):
-    """One team's console: inbox, budget, procurement, commands, tracks, briefing."""
+    """One team's console: inbox, budget, procurement, commands, tracks, briefing, ledger."""
 
     HELP_TITLE = "Help: the team console"
     HELP_INTRO = """\

@@ -1,0 +1,337 @@
+"""The ledger: per team, per turn, every change of its money and capabilities and why.
+
+Built by folding events (the journal's, or a command's as it happens) from the state
+before them, so "before" values come from the fold and old saves, whose events carry no
+previous values, give the same ledger as new ones. Causes are worded here from what the
+events say (the decision, inject, delivery, order...) with names, never ids.
+
+Privacy: a `Change` knows which teams may read its cause (`readers`) and, for a world
+track, whose ledger lists it (`movers`: the teams whose move or inject moved it). A
+team's ledger (`for_team`) holds its own money and capabilities, the world tracks it
+moved and public world changes; a cause it may not read (another team's decision that
+named it) is replaced by a plain "from outside your team". The facilitator's ledger
+(`for_team(..., facilitator=True)`) has every cause and the facilitator's rationales.
+
+Pure: no files, clock or screens; the session keeps one `LedgerBuilder` up to date and
+the player view, the turn log and the debrief read the same changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from exercise.engine import events as ev
+from exercise.engine import view_types as vt
+from exercise.engine.apply import HANDLERS
+from exercise.engine.decision import number, percent
+from exercise.engine.state import State, Transaction
+
+HIDDEN_CAUSE = "from outside your team (its cause is not yours to see)"
+POINTS = "points"
+
+
+@attrs.frozen
+class Change:
+    """A ledger entry with who may see what of it."""
+
+    entry: vt.LedgerEntry  # the full entry (the facilitator's)
+    readers: frozenset[str] | None = None  # teams that may read the cause; None: whoever sees the entry
+    movers: frozenset[str] | None = None  # a world entry: the teams whose ledgers list it; None: every team
+    note: str = ""  # the facilitator's only (an override's or adjudication's rationale)
+
+
+@attrs.frozen
+class _Cause:
+    text: str
+    readers: frozenset[str] | None = None
+    movers: frozenset[str] | None = None
+    note: str = ""
+
+
+_NOBODY: frozenset[str] = frozenset()
+
+
+class LedgerBuilder:
+    """Folds events into `changes`. Feed it each command's events with the state before
+    them (`feed`), in journal order, from the exercise's initial state."""
+
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        # budget effects' causes, as worded when they were added: a later turn's budget names them
+        self._effects: dict[tuple, _Cause] = {}
+
+    # -- folding --------------------------------------------------------------------------
+    def feed(self, before: State, events: Iterable) -> State:
+        """Add the changes of `events` (one command's) applied to `before`; the state after."""
+        tx = Transaction(before)
+        s = tx.state
+        rules = s.rules
+        cause: _Cause | None = None  # what caused the events that follow
+        outer: _Cause | None = None  # the cause a threshold's effects interrupted
+        threshold_text = ""  # the engine's cause string of the current threshold's effects
+        prev_budget: dict = {}
+        for e in events:
+            t = type(e)
+            ecause = getattr(e, "cause", None)
+            if threshold_text and ecause is not None and ecause != threshold_text:
+                cause, outer, threshold_text = outer, None, ""
+            if t is ev.TrackSet:
+                self._track(s, e, self._decay(e) or cause or _Cause(e.cause))
+            elif t is ev.BudgetSet:
+                self._budget(s, e, cause or _Cause(_OLD_WORDS.get(e.cause, e.cause)), prev_budget)
+            elif t is ev.TurnStarted:
+                prev_budget = dict(s.budget)
+                cause = _Cause(f"turn {e.turn}'s budget")
+            elif t is ev.PhaseChanged or t is ev.ExerciseStarted:
+                cause = None
+            elif t is ev.ThresholdCrossed:
+                tr = rules.tracks[e.track]
+                who = None if e.team is None else frozenset((e.team,))
+                if not threshold_text:  # a second threshold crossed at once: the same outer cause
+                    outer = cause
+                cause = _Cause(f"{tr.name} fell below {number(e.at)}" + (f" ({e.label})" if e.label else ""), who, who)
+                threshold_text = f"{tr.name} fell below {number(e.at)}"  # effects.set_track's wording
+            elif t is ev.InjectFired:
+                inj = s.inject(e.inject)
+                to = frozenset(e.to)
+                cause = _Cause(f"the inject “{inj.title if inj else 'an inject'}”", to, to)
+            elif t is ev.DecisionAnswered:
+                inj = s.inject(e.inject)
+                label = next((o.label for o in inj.options if o.id == e.option), "an option") if inj else "an option"
+                title = inj.title if inj else "a decision"
+                me = frozenset((e.team,))
+                how = " (the default: it did not answer)" if e.default else ""
+                cause = _Cause(f"{_team(rules, e.team)} chose “{label}” in “{title}”{how}", me, me)
+            elif t is ev.OrderDelivered:
+                item = rules.items[e.item]
+                me = frozenset((e.team,))
+                cause = _Cause(f"delivery of {e.quantity} {item.name}", me, me)
+            elif t is ev.OrderPlaced:
+                item = rules.items[e.item]
+                self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
+                            _Cause(f"ordered {e.quantity} {item.name} for {number(e.cost)} {rules.budget.unit}"))
+            elif t is ev.OrderCancelled:
+                o = s.orders[e.order]
+                item = rules.items[o.item]
+                lost = f", {number(e.penalty)} {rules.budget.unit} lost" if e.penalty else ""
+                self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
+                            _Cause(f"{o.quantity} {item.name} {e.reason or 'cancelled'}: "
+                                   f"{number(e.refund)} {rules.budget.unit} back{lost}"))
+            elif t is ev.SpendingSet:
+                ally = rules.allies[e.ally]
+                old = s.spending[e.ally]
+                verb = "raised" if e.spending > old else "cut"
+                me = frozenset((e.team,))
+                cause = _Cause(f"{_team(rules, e.team)} {verb} {ally.name}'s defence spending "
+                               f"from {number(old)} to {number(e.spending)} % of GDP", None, me)
+                self._money(s, e.team, f"{ally.name}'s defence spending", old, e.spending, cause, unit="% of GDP")
+            elif t is ev.AllocationSet:
+                old = dict(zip(rules.cat_ids, s.allocation[e.team]))
+                moved = [f"{rules.cat[c].name} {percent(old[c])} → {percent(v)}"
+                         for c, v in e.shares.items() if abs(v - old[c]) > 1e-12]
+                cause = _Cause(f"{_team(rules, e.team)} split its budget anew: " + ", ".join(moved))
+            elif t is ev.LeadTaken:
+                com = rules.commands[e.command]
+                cause = _Cause(f"{_team(rules, e.team)} took the lead of {com.name} through "
+                               f"{rules.allies[e.ally].name}: its running cost is {number(com.lead_cost)} "
+                               f"{rules.budget.unit} a turn", None, frozenset((e.team,)))
+            elif t is ev.LeadHandedBack:
+                com = rules.commands[e.command]
+                cause = _Cause(f"{_team(rules, e.team)} handed back the lead of {com.name}: no more running "
+                               f"cost of {number(com.lead_cost)} {rules.budget.unit} a turn", None,
+                               frozenset((e.team,)))
+            elif t is ev.ActionAdjudicated:
+                act = s.actions.get(e.action_id)
+                team = act.team if act else None
+                me = frozenset((team,)) if team else _NOBODY
+                verdict = "succeeded" if e.success else "failed"
+                cause = _Cause(f"{_team(rules, team) if team else 'a team'}'s action “{act.action if act else ''}” "
+                               f"{verdict} (odds {e.likelihood}%, roll {round(e.roll * 100)})", me, me, e.rationale)
+            elif t is ev.Overridden:
+                cause = self._override(s, e)
+            elif t is ev.BudgetEffectAdded:
+                self._effects[(e.team, e.category, e.amount, e.first, e.last)] = cause or _Cause(e.cause)
+            HANDLERS[t](tx, e)
+        return tx.state
+
+    # -- entries ----------------------------------------------------------------------------
+    def _add(self, s: State, team: str | None, kind: str, what: str, before: float | None, after: float,
+             unit: str, cause: _Cause) -> None:
+        delta = round(after - (before or 0.0), 9)
+        entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text)
+        self.changes.append(Change(entry, cause.readers, cause.movers, cause.note))
+
+    def _money(self, s: State, team: str, what: str, before: float | None, after: float, cause: _Cause,
+               unit: str | None = None, always: bool = False) -> None:
+        if always or before is None or before != after:
+            self._add(s, team, "money", what, before, after, unit or s.rules.budget.unit, cause)
+
+    def _track(self, s: State, e: ev.TrackSet, cause: _Cause) -> None:
+        tr = s.rules.tracks[e.track]
+        if e.team is None:
+            self._add(s, None, "world", tr.name, s.tracks[e.track], e.value, POINTS, cause)
+        else:
+            self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause)
+
+    @staticmethod
+    def _decay(e: ev.TrackSet) -> _Cause | None:
+        # flow._adjudicate_turn words a decay "decay: <category> ...": it follows the turn's
+        # deliveries, whose cause would otherwise still be current
+        return _Cause(e.cause) if e.cause.startswith("decay") else None
+
+    def _budget(self, s: State, e: ev.BudgetSet, cause: _Cause, prev_budget: dict) -> None:
+        rules = s.rules
+        unit = rules.budget.unit
+        old = s.budget.get(e.team)
+        turn_start = old is None
+        if turn_start:
+            old = prev_budget.get(e.team)
+            cause = attrs.evolve(cause, text=self._turn_budget_words(s, e.team, cause.text), readers=None)
+        old_total = old[0] if old else None
+        if turn_start or old_total != e.total:  # each turn's budget is told, changed or not, with its terms
+            self._money(s, e.team, "Budget", old_total, e.total, cause, always=turn_start)
+        elif old is not None and not turn_start:  # the split or one category's money changed
+            for cid, amount in e.amounts.items():
+                was = old[1].get(cid, 0.0)
+                if was != amount:
+                    self._money(s, e.team, f"{rules.cat[cid].name} money", was, amount, cause)
+        if turn_start and rules.proc is not None:
+            share = e.amounts.get(rules.proc, 0.0)
+            cause = attrs.evolve(cause, text=f"turn {s.turn}'s {rules.cat[rules.proc].name} money "
+                                             f"({number(share)} {unit}) added to the {number(s.cash[e.team])} {unit} "
+                                             "left from before")
+        self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash, cause)
+
+    def _turn_budget_words(self, s: State, team: str, head: str) -> str:
+        """The new turn's budget, term by term: allies' money, budget effects, lead costs."""
+        rules = s.rules
+        unit = rules.budget.unit
+        base = sum(f * s.spending[a] for a, f in rules.team_factors[team])
+        allies = ", ".join(f"{rules.allies[a].name} {number(s.spending[a])} %" for a, _ in rules.team_factors[team])
+        parts = [f"{number(base)} {unit} from its allies' defence spending ({allies} of GDP)"]
+        for b in s.budget_effects:
+            if b.team == team and b.first <= s.turn <= b.last:
+                c = self._effects.get((b.team, b.category, b.amount, b.first, b.last))
+                why = c.text if c is not None and (c.readers is None or team in c.readers) else "an earlier event"
+                where = "in all" if b.category == "total" else f"to {rules.cat[b.category].name}"
+                parts.append(f"{'+' if b.amount >= 0 else '−'}{number(abs(b.amount))} {unit} {where} "
+                             f"until turn {b.last} ({why})")
+        mine = rules.team_allies[team]
+        for cid, ally in s.leads.items():
+            if ally in mine:
+                parts.append(f"−{number(rules.lead_cost[cid])} {unit} running cost of leading {rules.commands[cid].name}")
+        return f"{head}: " + "; ".join(parts)
+
+    def _override(self, s: State, e: ev.Overridden) -> _Cause:
+        rules = s.rules
+        cause = _Cause("set by the facilitator", None, None, e.rationale)
+        if e.target == "team_track" and e.team is not None and e.track is not None:
+            self._add(s, e.team, "capability", rules.tracks[e.track].name, e.previous, e.value, POINTS, cause)
+        elif e.target == "track" and e.track is not None:
+            self._add(s, None, "world", rules.tracks[e.track].name, e.previous, e.value, POINTS, cause)
+        elif e.target == "money" and e.team is not None:
+            self._money(s, e.team, _cash_name(rules), e.previous, e.value, cause)
+        elif e.target == "spending" and e.ally is not None:
+            team = rules.ally_team.get(e.ally)
+            name = rules.allies[e.ally].name
+            if team is not None:
+                self._money(s, team, f"{name}'s defence spending", e.previous, e.value, cause, unit="% of GDP")
+            cause = attrs.evolve(cause, text=f"the facilitator set {name}'s defence spending to "
+                                             f"{number(e.value)} % of GDP")
+        return cause
+
+
+# BudgetSet causes the engine wrote as bare words (older saves have them too)
+_OLD_WORDS = {"allocation": "budget split anew", "spending": "defence spending changed"}  # now the engine's words
+
+
+def _team(rules, team: str) -> str:
+    """A team's name without its parenthesis: "Brunssum East (Poland and ...)" -> "Brunssum East"."""
+    return rules.team_name(team).split(" (")[0]
+
+
+def _cash_name(rules) -> str:
+    # the status bar's "Money": what orders are paid from (the procurement category's, carried over)
+    return "Money for orders"
+
+
+def build(initial: State, batches: Iterable[Sequence]) -> LedgerBuilder:
+    """The ledger of a whole exercise: `batches` is each command's events, in order."""
+    b = LedgerBuilder()
+    s = initial
+    for events in batches:
+        s = b.feed(s, events)
+    return b
+
+
+# -- reading it -------------------------------------------------------------------------------
+def for_team(changes: Iterable[Change], team: str, facilitator: bool = False) -> list[vt.LedgerEntry]:
+    """The entries of `team`'s ledger: as the team may see them, or (facilitator) whole."""
+    out = []
+    for c in changes:
+        e = c.entry
+        if e.team is None:
+            if c.movers is not None and team not in c.movers:
+                continue
+        elif e.team != team:
+            continue
+        if facilitator:
+            if c.note:
+                e = attrs.evolve(e, cause=f"{e.cause}; rationale: {c.note}")
+        elif c.readers is not None and team not in c.readers:
+            e = attrs.evolve(e, cause=HIDDEN_CAUSE)
+        out.append(e)
+    return out
+
+
+def totals(entries: Iterable[vt.LedgerEntry]) -> tuple[vt.LedgerTotal, ...]:
+    """The net change of each thing over the entries (first before, last after), in order of first change."""
+    seen: dict[tuple, vt.LedgerTotal] = {}
+    for e in entries:
+        key = (e.team, e.kind, e.what, e.unit)
+        t = seen.get(key)
+        if t is None:
+            seen[key] = vt.LedgerTotal(e.team, e.kind, e.what, e.unit, e.before, e.after, e.delta)
+        else:
+            seen[key] = attrs.evolve(t, after=e.after, delta=round(e.after - (t.before or 0.0), 9))
+    return tuple(seen.values())
+
+
+def by_turn(entries: Iterable[vt.LedgerEntry], label=lambda turn: "", full_from: int = 0,
+            most: int | None = None) -> tuple[vt.LedgerTurn, ...]:
+    """Entries grouped by turn, oldest first, each turn with its totals. Turns before
+    `full_from` keep their totals only; a turn keeps its newest `most` entries."""
+    turns: dict[int, list[vt.LedgerEntry]] = {}
+    for e in entries:
+        turns.setdefault(e.turn, []).append(e)
+    out = []
+    for turn, es in turns.items():
+        kept = es if turn >= full_from else []
+        if most is not None and len(kept) > most:
+            kept = kept[-most:]
+        out.append(vt.LedgerTurn(turn, label(turn), tuple(kept), totals(es), len(es) - len(kept)))
+    return tuple(out)
+
+
+# -- wording ----------------------------------------------------------------------------------
+def amount(x: float | None, unit: str) -> str:
+    return "—" if x is None else f"{number(x)} {unit}"
+
+
+def units(x: float, unit: str) -> str:
+    """The unit after the number x: "1 point", "2 points"."""
+    return unit[:-1] if unit == POINTS and number(abs(x)) == "1" else unit
+
+
+def signed(x: float, unit: str) -> str:
+    """A change with its sign and unit: "+1 point", "−0.5 USD bn"."""
+    sign = "+" if x > 0 else "−" if x < 0 else "±"
+    return f"{sign}{number(abs(x))} {units(x, unit)}"
+
+
+def describe(e: vt.LedgerEntry | vt.LedgerTotal) -> str:
+    """"Air defence: 3 → 4 points (+1 point)"."""
+    before = "—" if e.before is None else number(e.before)
+    return f"{e.what}: {before} → {number(e.after)} {units(e.after, e.unit)} ({signed(e.delta, e.unit)})"
