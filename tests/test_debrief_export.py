@@ -83,7 +83,9 @@ def test_report_says_which_outcome_held_and_why_with_values(rec):
     assert out.ended and out.name == "Coordination cuts" and out.turn == 4
     first, last = out.tried
     assert (first.name, first.held) == ("Europe-led", False)
-    assert first.values == 'track.trust = 4, led("north") = false'
+    # criterion by criterion, in words: no raw expression
+    assert first.values == ("US trust: 4, needs at least 6 — not met; "
+                            "JFC North led by a player team's ally: no — not met")
     assert (last.name, last.held, last.condition) == ("Coordination cuts", True, "")
 
 

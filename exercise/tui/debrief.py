@@ -289,9 +289,12 @@ class DebriefScreen(KeyHelp, Screen):
                 text.append(f"  ({o.team})  ")
                 text.append(tb.rating_text(o.rating), style=RATING_STYLE.get(o.rating or "", "dim"))
             text.append("\n")
-            given = tb.ratings_given(o)
-            if given:
-                text.append(f"  ratings given: {given}\n", style="dim")
+            for team, rating, history in o.by_team:
+                text.append(f"  {team}: ")
+                text.append(tb.rating_text(rating), style=RATING_STYLE.get(rating or "", "dim"))
+                text.append("\n")
+                if history:
+                    text.append(f"    {tb.history_text(history, team)}\n", style="dim")
             for attr, title in tb.NOTE_SECTIONS:
                 notes = getattr(o, attr)
                 if notes:
@@ -308,16 +311,18 @@ class DebriefScreen(KeyHelp, Screen):
         text = Text(tb.outcome_head(self.report) + "\n\n", style="bold")
         if o.text:
             text.append(o.text.strip() + "\n\n")
-        text.append("Why: ", style="bold")
-        text.append(o.reason + "\n\n")
+        text.append("Why:\n", style="bold")
+        for depth, line in tb.reason_lines(o.reason):
+            text.append(("    - " if depth else "  ") + line + "\n")
+        text.append("\n")
         if o.note:
             text.append(f"Facilitator's note: {o.note}\n\n")
         text.append("Outcomes tried in order, on the values at the end of the journal:\n", style="italic")
-        for name, cond, held, values in tb.outcome_rows(self.report):
+        for name, held, values in tb.outcome_rows(self.report):
             text.append(f"  {'HELD' if held == 'yes' else 'no  '}  ", style="bold green" if held == "yes" else "dim")
-            text.append(f"{name}: {cond}\n")
-            if values != "-":
-                text.append(f"        {values}\n", style="dim")
+            text.append(f"{name}\n")
+            for criterion in values.split("; "):
+                text.append(f"        {criterion}\n", style="dim")
         return text
 
     # -- other keys -----------------------------------------------------------------------
