@@ -5,7 +5,14 @@ Pure: a scenario and an event dict (as in the journal) in, a line of text out.
 
 from __future__ import annotations
 
+import re
+
 from exercise import model
+
+# Causes the engine records with ids ("inject rail-blast", "East chose 'shoot' in drones"),
+# in saves old and new: the narrator names them.
+_INJECT_CAUSE = re.compile(r"inject ([\w-]+)")
+_CHOICE_CAUSE = re.compile(r"(.+) chose '([^']*)' in ([\w-]+)")
 
 
 def _n(x) -> str:
@@ -39,6 +46,16 @@ class Narrator:
         if iid in self.injects:
             return self.injects[iid].title
         return self.adhoc.get(iid, iid)
+
+    def cause(self, cause: str) -> str:
+        m = _INJECT_CAUSE.fullmatch(cause)
+        if m and (m.group(1) in self.injects or m.group(1) in self.adhoc):
+            return f"inject: {self.inject(m.group(1))}"
+        m = _CHOICE_CAUSE.fullmatch(cause)
+        if m and m.group(3) in self.injects:
+            team = m.group(1).split(" (")[0]
+            return f"{team} chose \"{self.option(m.group(3), m.group(2))}\" in {self.inject(m.group(3))}"
+        return cause
 
     def ally(self, a) -> str:
         return self.allies.get(a, a)
@@ -96,7 +113,7 @@ class Narrator:
     # -- values
     def _track_set(self, e):
         who = f" ({self.team(e['team'])})" if e.get("team") else ""
-        cause = f" [{e['cause']}]" if e.get("cause") else ""
+        cause = f" [{self.cause(e['cause'])}]" if e.get("cause") else ""
         return f"{self.tracks.get(e['track'], e['track'])}{who} -> {_n(e['value'])}{cause}"
 
     def _threshold_crossed(self, e):

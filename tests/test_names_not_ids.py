@@ -13,7 +13,7 @@ from pathlib import Path
 import attrs
 import pytest
 from support import load_fixture, wait_for
-from textual.widgets import DataTable, Markdown, Static
+from textual.widgets import DataTable, Markdown, RichLog, Static
 
 from exercise.debrief import html, markdown
 from exercise.debrief.record import from_session
@@ -141,6 +141,8 @@ def shown(screen) -> str:
             parts.append(" | ".join(getattr(c, "plain", str(c)) for c in table.get_row_at(i)))
     for md in screen.query(Markdown):
         parts.append(md.source or "")
+    for log in screen.query(RichLog):  # the facilitator's live log
+        parts += ["".join(seg.text for seg in strip) for strip in log.lines]
     return "\n".join(parts)
 
 
