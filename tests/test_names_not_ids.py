@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from pathlib import Path
-
 import attrs
 import pytest
-from support import load_fixture, wait_for
+from support import DEFAULT, load_fixture, play_default, wait_for
 from textual.widgets import DataTable, Markdown, RichLog, Static
 
 from exercise.debrief import html, markdown
 from exercise.debrief.record import from_session
 from exercise.debrief.report import build
-from exercise.dryrun.simulate import bot_turn, render, run_many, summarise
-from exercise.engine import commands as cm
-from exercise.engine.rolls import Dice
-from exercise.session import Session
+from exercise.dryrun.simulate import render, run_many, summarise
 
-DEFAULT = Path(__file__).parent.parent / "scenarios" / "deadline-2027.toml"
 HUMAN_FIELDS = {"name", "title", "label", "text", "synopsis", "briefing", "description", "notes", "source",
                 "expected", "result", "sender", "channel", "unit", "labels"}
 
@@ -71,37 +65,7 @@ def ids_in(text: str, ids: set[str]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def played(tmp_path_factory):
-    """The default scenario, three turns by bots, with the facilitator's moves."""
-    from exercise.bots.policies import spender
-
-    loaded = load_fixture(DEFAULT)
-    s = Session.create(loaded.scenario, loaded.texts, tmp_path_factory.mktemp("names"), name="Names")
-    dice = Dice(7)
-
-    def run(state, command):
-        s.execute(command)
-        return s.state
-
-    s.execute(cm.Start())
-    for turn in range(1, 4):
-        while s.state.phase != "deliberation":
-            s.execute(cm.Advance())
-        if turn == 1:
-            team = s.state.rules.team_ids[0]
-            s.execute(cm.Argue(team, team, "Close the border crossings", "Fewer drones", "Public pressure"))
-        for team in s.state.rules.team_ids:
-            bot_turn(s.state, team, spender, dice, run=run)
-        if turn == 1:
-            action = next(iter(s.state.actions))
-            s.execute(cm.Adjudicate(action, 70, "plausible"))
-            iid = next(iter(s.state.fired))
-            team = s.state.rules.team_ids[1]
-            objective = next(iter(s.state.rules.objectives))
-            s.execute(cm.AddNote("Briefed well", ("strength",), iid, objective, "S", team=team, author="Maj. Berg"))
-        s.execute(cm.Advance(force=True))
-    while s.state.phase != "summary":
-        s.execute(cm.Advance())
-    s.execute(cm.Advance())  # the turn log of turn 3 is written
+    s = play_default(tmp_path_factory.mktemp("names"))
     yield s
     s.close()
 

@@ -31,7 +31,7 @@ from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
-from exercise.tui.text import cells, plain, safe, text
+from exercise.tui.text import cells, fit, plain, safe, text
 
 HELP_INTRO = """\
 **The debrief** looks back at an exercise; it never changes the save. The turn keys move
@@ -236,7 +236,7 @@ class DebriefScreen(KeyHelp, Screen):
         world = self.query_one("#state-world", DataTable)
         world.clear()
         for w in view.tracks:
-            world.add_row(*cells(w.name[:24], num(w.value), w.band or ""))
+            world.add_row(*cells(fit(w.name, 34), num(w.value), w.band or ""))
         teams = self.query_one("#state-teams", DataTable)
         teams.clear()
         for t in view.teams:
@@ -246,12 +246,12 @@ class DebriefScreen(KeyHelp, Screen):
         caps = self.query_one("#state-caps", DataTable)
         caps.clear()
         for track in view.team_tracks:
-            caps.add_row(*cells(track.name[:24], *[num(track.values[t.id]) for t in view.teams]))
+            caps.add_row(*cells(fit(track.name, 34), *[num(track.values[t.id]) for t in view.teams]))
         orders = self.query_one("#state-orders", DataTable)
         orders.clear()
         for t in view.teams:
             for o in view.teams_private[t.id].orders:
-                orders.add_row(*cells(short(t.name)[:16], o.name[:24], o.quantity, o.placed or "backlog",
+                orders.add_row(*cells(fit(short(t.name), 16), fit(o.name, 40), o.quantity, o.placed or "backlog",
                                       o.due, o.status + (" (after the exercise)" if o.after_exercise else "")))
         out = view.outcome
         self.query_one("#state-outcome", Static).update(

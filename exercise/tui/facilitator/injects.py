@@ -15,7 +15,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.tables import selected_key
-from exercise.tui.text import cells, md
+from exercise.tui.text import cells, fit, md
 
 
 class InjectsPanel(Panel, Vertical):
@@ -57,7 +57,7 @@ class InjectsPanel(Panel, Vertical):
             to = ", ".join(teams.get(t, t) for t in i.to)
             status = i.status
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            table.add_row(Text(i.title[:40], style=style), *cells(to[:20], status[:20], i.severity[:4]),
+            table.add_row(Text(fit(i.title, 48), style=style), *cells(fit(to, 24), fit(status, 24), i.severity),
                           key=i.id)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
