@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+
 import attrs
 import pytest
 from support import DEFAULT, load_fixture, play_default, wait_for

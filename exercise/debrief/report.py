@@ -17,8 +17,8 @@ import attrs
 
 from exercise import conditions as cond
 from exercise import engine, model
-from exercise.engine.world import explain_outcome, labels_of
 from exercise.debrief.record import Record
+from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
 from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator

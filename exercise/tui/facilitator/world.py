@@ -18,7 +18,6 @@ from exercise.tui.facilitator.panel import Panel, team_options
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.text import plain
 
-
 SPARK_WIDTH = 14  # cells, as .track-spark in app.tcss
 
 
