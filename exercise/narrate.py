@@ -12,6 +12,7 @@ from exercise import model
 # Causes the engine records with ids ("inject rail-blast", "East chose 'shoot' in drones"),
 # in saves old and new: the narrator names them.
 _INJECT_CAUSE = re.compile(r"inject ([\w-]+)")
+_AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
 _CHOICE_CAUSE = re.compile(r"(.+) chose '([^']*)' in ([\w-]+)")
 
 
@@ -56,6 +57,14 @@ class Narrator:
             team = m.group(1).split(" (")[0]
             return f"{team} chose \"{self.option(m.group(3), m.group(2))}\" in {self.inject(m.group(3))}"
         return cause
+
+    def status(self, status: str) -> str:
+        """An inject's schedule as the view states it ('after rail-blast (delayed 1)'), with
+        the titles of the injects it waits for instead of their ids."""
+        m = _AFTER.fullmatch(status)
+        if not m or not all(i in self.injects for i in m.group(1).split(", ")):
+            return status
+        return "after " + "; ".join(self.inject(i) for i in m.group(1).split(", ")) + m.group(2)
 
     def ally(self, a) -> str:
         return self.allies.get(a, a)
