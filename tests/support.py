@@ -150,7 +150,7 @@ def play_default(root: Path):
     from exercise.session import Session
 
     loaded = load_fixture(DEFAULT)
-    s = Session.create(loaded.scenario, loaded.texts, root, name="Played")
+    s = Session.create(loaded.scenario, loaded.texts, root, name="Played", seed=7)  # the same play every run
     dice = Dice(7)
 
     def run(state, command):
