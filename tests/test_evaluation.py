@@ -86,5 +86,5 @@ async def test_the_notes_panel_chooses_team_objective_and_inject_by_name_and_ask
         assert (note["team"], note["author"], note["rating"]) == ("east", "Lt. Moss", "P")
         table = app.screen.query_one("#note-table")
         row = [str(c) for c in table.get_row_at(0)]
-        assert "East" in row and "Lt. Moss" in " ".join(row) and "Defend the airspace: P" in row
+        assert row == ["1", "East", "East briefed well", "Defend the airspace", "P", "Lt. Moss"]
     s.close()

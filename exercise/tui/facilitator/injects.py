@@ -11,11 +11,11 @@ from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorInject, FacilitatorView
+from exercise.narrate import Narrator
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.tables import selected_key
-from exercise.narrate import Narrator
 from exercise.tui.text import cells, fit, md
 
 

@@ -12,7 +12,7 @@ from exercise.model import RATINGS
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.modals import Field, FormModal
-from exercise.tui.text import cells
+from exercise.tui.text import cells, fit
 
 
 class NotesPanel(Panel, DataTable):
@@ -33,16 +33,15 @@ class NotesPanel(Panel, DataTable):
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
         if not self.columns:
-            self.add_columns("Turn", "Team", "Note", "Objective: rating", "By")
+            self.add_columns("Turn", "Team", "Note", "Objective", "Rating", "By")
         self.clear()
         names = {t.id: t.name for t in view.teams}
         objectives = {o.id: o.name for o in self.session.scenario.all_objectives()}
         for n in view.notes:
             obj = objectives.get(n.objective, n.objective) if n.objective else ""
-            if obj and n.rating:
-                obj = f"{obj}: {n.rating}"
+            # whole words, and narrow enough that "By" stays on an 80-column screen
             self.add_row(*cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
-                                n.text[:60], obj, n.author or "facilitator"))
+                                fit(n.text, 40), fit(obj, 26), n.rating or "", fit(n.author or "facilitator", 20)))
 
     @work
     async def action_note(self) -> None:
