@@ -94,3 +94,26 @@ def test_the_default_scenarios_end_is_explained_in_words(tmp_path):
     # the explanation can be made again from any state: the debrief of an old save uses it
     assert explain_outcome(s.state, s.state.rules) == reason
     assert isinstance(labels_of(s.state.rules), cond.Labels) and StateWorld
+
+
+def test_an_old_saves_raw_reason_is_kept_in_the_record_and_explained_in_the_report(tmp_path):
+    import attrs
+
+    from exercise.debrief import report
+
+    loaded = load_fixture(DEFAULT)
+    s = new_session(loaded, tmp_path)
+    s.execute(cm.Start())
+    s.execute(cm.End("time"))
+    raw = "no earlier outcome's condition held"  # what saves recorded before
+    old = attrs.evolve(s.state, verdict=attrs.evolve(s.state.verdict, reason=raw))
+    out = report._outcome(old)
+    s.close()
+    assert old.verdict.reason == raw  # the state is left as it was
+    assert "Europe-led was not reached:" in out.reason and "— not met" in out.reason
+
+
+def new_session(loaded, root):
+    from exercise.session import Session
+
+    return Session.create(loaded.scenario, loaded.texts, root)
