@@ -563,3 +563,198 @@ def _fmt(v) -> str:
     if isinstance(v, float):
         return f"{v:g}"
     return str(v)
+
+
+# -- explaining a condition in words ------------------------------------------------------
+# Additive to the language above: a pure walk over the same AST, with the scenario's names
+# handed in (this module knows no scenario), for "why did the exercise end this way".
+
+@attrs.frozen
+class Labels:
+    """Names people read, by id; an id with no name is shown as it is written."""
+
+    tracks: dict[str, str] = attrs.field(factory=dict)
+    teams: dict[str, str] = attrs.field(factory=dict)
+    allies: dict[str, str] = attrs.field(factory=dict)
+    injects: dict[str, str] = attrs.field(factory=dict)
+    options: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    items: dict[str, str] = attrs.field(factory=dict)
+    commands: dict[str, str] = attrs.field(factory=dict)
+    team_count: int = 0
+
+
+@attrs.frozen
+class Criterion:
+    """One line of an explanation: what is measured, its value, what it needs, and whether
+    it was met."""
+
+    text: str
+    met: bool
+
+    def __str__(self) -> str:
+        return f"{self.text} — {'met' if self.met else 'not met'}"
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_NEEDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "==": "exactly",
+          "!=": "anything but"}
+_FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+
+
+def _value(v, exact: bool = False) -> str:
+    """A value as a room reads it: yes/no, or a number to two decimals (half up, from the
+    number as written, so 5.075 shows 5.08); `exact` gives every digit."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return str(v)
+    if exact:
+        return f"{v:.10g}"
+    from decimal import ROUND_HALF_UP, Decimal
+    d = Decimal(repr(float(v))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _phrase(node, labels: Labels) -> str:
+    """What a value expression measures, in words."""
+    tag = node[0]
+    if tag == "num":
+        return _value(node[1])
+    if tag == "bool":
+        return _value(node[1])
+    if tag == "name":
+        parts = node[1]
+        if parts == ("turn",):
+            return "the turn"
+        if parts == ("turns",):
+            return "the number of turns"
+        if parts[0] == "track":
+            return labels.tracks.get(parts[1], parts[1])
+        if parts[0] == "team":
+            return f"{labels.teams.get(parts[1], parts[1])}'s {labels.tracks.get(parts[2], parts[2])}"
+        ally = labels.allies.get(parts[1], parts[1])
+        return f"{ally}'s defence spending (% of GDP)" if parts[2] == "spending" else f"{ally}'s GDP"
+    if tag == "call":
+        return _call_phrase(node[1], tuple(a[1] for a in node[2]), labels)
+    if tag == "neg":
+        return f"minus {_phrase(node[1], labels)}"
+    if tag == "arith":
+        terms = _sum_terms(node)
+        if terms and all(t[0] == "call" and t[1] == "led" for t in terms):
+            cmds = ", ".join(labels.commands.get(t[2][0][1], t[2][0][1]) for t in terms)
+            return f"commands led by a player team's ally (of {cmds})"
+        if terms and all(t[0] == "call" and t[1] == "avg" for t in terms):
+            names = [labels.tracks.get(t[2][0][1], t[2][0][1]) for t in terms]
+            listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+            return f"sum of the averages of {listed} {_across(labels)}"
+        words = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
+        return f"{_phrase(node[2], labels)} {words[node[1]]} {_phrase(node[3], labels)}"
+    if tag == "not":
+        return f"not ({_phrase(node[1], labels)})"
+    if tag in ("and", "or"):
+        return f" {tag} ".join(f"({_phrase(c, labels)})" for c in node[1:])
+    if tag == "cmp":
+        return f"{_phrase(node[2], labels)} {_NEEDS[node[1]]} {_phrase(node[3], labels)}"
+    return tag
+
+
+def _sum_terms(node) -> list | None:
+    """The terms of a chain of additions, or None if it is anything else."""
+    out = []
+    while node[0] == "arith":
+        if node[1] != "+":
+            return None
+        out.append(node[3])
+        node = node[2]
+    out.append(node)
+    return list(reversed(out))
+
+
+def _across(labels: Labels) -> str:
+    n = labels.team_count
+    if not n:
+        return "across the teams"
+    return f"across the {_NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else n} teams"
+
+
+def _call_phrase(fname: str, args: tuple[str, ...], labels: Labels) -> str:
+    def track(t):
+        return labels.tracks.get(t, t)
+
+    def team(t):
+        return labels.teams.get(t, t)
+
+    def item(i):
+        return labels.items.get(i, i)
+
+    if fname == "avg":
+        return f"average {track(args[0])} {_across(labels)}"
+    if fname == "min":
+        return f"lowest {track(args[0])} of any team"
+    if fname == "max":
+        return f"highest {track(args[0])} of any team"
+    if fname == "led":
+        return f"{labels.commands.get(args[0], args[0])} led by a player team's ally"
+    if fname == "leads":
+        return f"{team(args[0])} leads {labels.commands.get(args[1], args[1])}"
+    if fname == "fired":
+        return f"“{labels.injects.get(args[0], args[0])}” has happened"
+    if fname == "chosen":
+        option = labels.options.get((args[0], args[1]), args[1])
+        return f"Teams that chose “{option}” in “{labels.injects.get(args[0], args[0])}”"
+    if fname == "delivered":
+        return f"{item(args[0])} delivered (all teams)"
+    if fname == "delivered_to":
+        return f"{item(args[1])} delivered to {team(args[0])}"
+    if fname == "ordered":
+        return f"{item(args[0])} ordered (all teams)"
+    if fname == "spending":
+        return f"{team(args[0])}'s defence spending (% of GDP)"
+    if fname == "fired_tagged":
+        return f"Events tagged “{args[0]}” that happened"
+    return fname
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _criterion(node, world: World, labels: Labels) -> Criterion:
+    met = bool(compile_expr(node)(world))
+    tag = node[0]
+    if tag == "cmp":
+        op, left, right = node[1], node[2], node[3]
+        if left[0] in ("num", "bool") and right[0] not in ("num", "bool"):
+            op, left, right = _FLIP[op], right, left  # the measured side first
+        value = compile_expr(left)(world)
+        shown = _value(value)
+        if right[0] in ("num", "bool"):
+            limit = right[1]
+            try:  # a rounded value must not seem to meet (or miss) what it does not
+                if bool(_COMPARE[op](float(shown), limit)) != met:
+                    shown = _value(value, exact=True)
+            except ValueError:
+                pass
+            return Criterion(f"{_capital(_phrase(left, labels))}: {shown}, needs {_NEEDS[op]} {_value(limit)}", met)
+        other = compile_expr(right)(world)
+        return Criterion(f"{_capital(_phrase(left, labels))}: {shown}, needs {_NEEDS[op]} "
+                         f"{_phrase(right, labels)} ({_value(other)})", met)
+    if tag == "not" and node[1][0] not in ("and", "or"):
+        value = compile_expr(node[1])(world)
+        return Criterion(f"{_capital(_phrase(node[1], labels))}: {_value(value)}, needs "
+                         f"{'no' if isinstance(value, bool) else 'zero'}", met)
+    if tag in ("and", "or"):
+        subs = [_criterion(c, world, labels) for c in node[1:]]
+        joined = "; ".join(str(c) for c in subs)
+        return Criterion(f"{'all' if tag == 'and' else 'one'} of: {joined}", met)
+    value = compile_expr(node)(world)
+    needs = "" if isinstance(value, bool) else ", needs more than zero"  # yes/no says it
+    return Criterion(f"{_capital(_phrase(node, labels))}: {_value(value)}{needs}", met)
+
+
+def explain(tree, world: World, labels: Labels) -> list[Criterion]:
+    """A condition as criteria a room understands, one per operand of its top-level `and`
+    (or `or`: then one met criterion is enough), each with its value and threshold."""
+    parts = tree[1:] if tree[0] in ("and", "or") else (tree,)
+    return [_criterion(p, world, labels) for p in parts]

@@ -5,7 +5,15 @@ Pure: a scenario and an event dict (as in the journal) in, a line of text out.
 
 from __future__ import annotations
 
+import re
+
 from exercise import model
+
+# Causes the engine records with ids ("inject rail-blast", "East chose 'shoot' in drones"),
+# in saves old and new: the narrator names them.
+_INJECT_CAUSE = re.compile(r"inject ([\w-]+)")
+_AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
+_CHOICE_CAUSE = re.compile(r"(.+) chose '([^']*)' in ([\w-]+)")
 
 
 def _n(x) -> str:
@@ -24,6 +32,13 @@ class Narrator:
         self.commands = {c.id: c.name for c in scenario.commands}
         self.adhoc: dict[str, str] = {}
         self.unit = scenario.budget.unit
+        self.allies = {a.id: a.name for a in scenario.allies}
+        self.categories = {c.id: c.name for c in scenario.budget.categories}
+        self.objectives = {o.id: o.name for o in scenario.all_objectives()}
+        # what an order or an argued action is, learnt from the events that made them
+        self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, b.note)
+                       for k, b in enumerate(scenario.backlog, 1)}
+        self.actions: dict[str, tuple[str, str]] = {}
 
     def team(self, t) -> str:
         return self.teams.get(t, t) if t else "all teams"
@@ -32,6 +47,42 @@ class Narrator:
         if iid in self.injects:
             return self.injects[iid].title
         return self.adhoc.get(iid, iid)
+
+    def cause(self, cause: str) -> str:
+        m = _INJECT_CAUSE.fullmatch(cause)
+        if m and (m.group(1) in self.injects or m.group(1) in self.adhoc):
+            return f"inject: {self.inject(m.group(1))}"
+        m = _CHOICE_CAUSE.fullmatch(cause)
+        if m and m.group(3) in self.injects:
+            team = m.group(1).split(" (")[0]
+            return f"{team} chose \"{self.option(m.group(3), m.group(2))}\" in {self.inject(m.group(3))}"
+        return cause
+
+    def status(self, status: str) -> str:
+        """An inject's schedule as the view states it ('after rail-blast (delayed 1)'), with
+        the titles of the injects it waits for instead of their ids."""
+        m = _AFTER.fullmatch(status)
+        if not m or not all(i in self.injects for i in m.group(1).split(", ")):
+            return status
+        return "after " + "; ".join(self.inject(i) for i in m.group(1).split(", ")) + m.group(2)
+
+    def ally(self, a) -> str:
+        return self.allies.get(a, a)
+
+    def category(self, c) -> str:
+        return self.categories.get(c, c)
+
+    def order(self, oid: str) -> str:
+        """'Norfolk's order of 2 x Patriot' (or the backlog order's own note)."""
+        known = self.orders.get(oid)
+        if known is None:
+            return "an order"
+        team, item, quantity, note = known
+        return note or f"{self.team(team)}'s order of {quantity} x {self.items.get(item, item)}"
+
+    def action(self, aid: str) -> str:
+        team, text = self.actions.get(aid, ("", ""))
+        return f"{self.team(team)}'s action \"{text}\"" if text else "an argued action"
 
     def option(self, iid: str, oid: str) -> str:
         inj = self.injects.get(iid)
@@ -71,7 +122,7 @@ class Narrator:
     # -- values
     def _track_set(self, e):
         who = f" ({self.team(e['team'])})" if e.get("team") else ""
-        cause = f" [{e['cause']}]" if e.get("cause") else ""
+        cause = f" [{self.cause(e['cause'])}]" if e.get("cause") else ""
         return f"{self.tracks.get(e['track'], e['track'])}{who} -> {_n(e['value'])}{cause}"
 
     def _threshold_crossed(self, e):
@@ -79,7 +130,9 @@ class Narrator:
         return f"Threshold: {self.tracks.get(e['track'], e['track'])}{who} fell below {_n(e['at'])} ({e['label']})"
 
     def _overridden(self, e):
-        what = self.tracks.get(e.get("track"), e.get("track")) or e.get("ally") or e["target"]
+        what = (self.tracks.get(e.get("track"), e.get("track"))
+                or (f"{self.ally(e['ally'])} spending (% GDP)" if e.get("ally") else None)
+                or (f"money ({self.unit})" if e.get("target") == "money" else e["target"]))
         who = f" ({self.team(e['team'])})" if e.get("team") else ""
         return f"Override: {what}{who} {_n(e['previous'])} -> {_n(e['value'])}. {e['rationale']}"
 
@@ -87,26 +140,27 @@ class Narrator:
         return None
 
     def _allocation_set(self, e):
-        parts = ", ".join(f"{k} {round(v * 100)}%" for k, v in e["shares"].items())
+        parts = ", ".join(f"{self.category(k)} {round(v * 100)}%" for k, v in e["shares"].items())
         return f"{self.team(e['team'])} allocated: {parts}"
 
     def _spending_set(self, e):
-        return f"{self.team(e['team'])} set {e['ally']} spending to {_n(e['spending'])} % GDP"
+        return f"{self.team(e['team'])} set {self.ally(e['ally'])} spending to {_n(e['spending'])} % GDP"
 
     def _budget_effect_added(self, e):
-        return f"Budget: {self.team(e['team'])} {e['category']} {_n(e['amount']):s} {self.unit}/turn, turns {e['first']}-{e['last']}"
+        return f"Budget: {self.team(e['team'])} {self.category(e['category'])} {_n(e['amount']):s} {self.unit}/turn, turns {e['first']}-{e['last']}"
 
     # -- procurement
     def _order_placed(self, e):
+        self.orders[e["order"]] = (e["team"], e["item"], e["quantity"], "")
         return (f"{self.team(e['team'])} ordered {e['quantity']} x {self.items.get(e['item'], e['item'])} "
                 f"for {_n(e['cost'])} {self.unit}, due turn {e['due']}")
 
     def _order_cancelled(self, e):
-        return f"{self.team(e['team'])} cancelled {e['order']} (penalty {_n(e['penalty'])} {self.unit})"
+        return f"{self.team(e['team'])} cancelled {self.order(e['order'])} (penalty {_n(e['penalty'])} {self.unit})"
 
     def _slip_rolled(self, e):
         if e["slipped"]:
-            return f"Delivery slip: {e['order']} now due turn {e['due']} (roll {round(e['roll'] * 100)} < {round(e['chance'] * 100)})"
+            return f"Delivery slip: {self.order(e['order'])} now due turn {e['due']} (roll {round(e['roll'] * 100)} < {round(e['chance'] * 100)})"
         return None
 
     def _order_delivered(self, e):
@@ -121,13 +175,13 @@ class Narrator:
                 f"to {self.commands.get(e['command'], e['command'])}")
 
     def _lead_taken(self, e):
-        return f"{self.team(e['team'])} took the lead of {self.commands.get(e['command'], e['command'])} ({e['ally']})"
+        return f"{self.team(e['team'])} took the lead of {self.commands.get(e['command'], e['command'])} ({self.ally(e['ally'])})"
 
     def _lead_handed_back(self, e):
         return f"{self.team(e['team'])} handed back the lead of {self.commands.get(e['command'], e['command'])}"
 
     def _ally_moved(self, e):
-        return f"{e['ally']} moved to {self.commands.get(e['command'], e['command'])}"
+        return f"{self.ally(e['ally'])} moved to {self.commands.get(e['command'], e['command'])}"
 
     # -- injects
     def _inject_rolled(self, e):
@@ -159,14 +213,25 @@ class Narrator:
         return f"The facilitator reopened the turn of {self.team(e['team'])}{back}"
 
     def _action_argued(self, e):
+        self.actions[e["action_id"]] = (e["team"], e["action"])
         intended = f", intending: {e['result']}" if e.get("result") else ""
         return f"{self.team(e['team'])} argues: {e['action']}{intended}"
 
     def _action_adjudicated(self, e):
         verdict = "SUCCESS" if e["success"] else "FAILURE"
-        return f"Adjudicated {e['action_id']} at {e['likelihood']}%: roll {round(e['roll'] * 100)} -> {verdict}. {e['rationale']}"
+        return f"Adjudicated {self.action(e['action_id'])} at {e['likelihood']}%: roll {round(e['roll'] * 100)} -> {verdict}. {e['rationale']}"
 
     def _note_added(self, e):
-        rating = f" [{e['objective']}: {e['rating']}]" if e.get("objective") and e.get("rating") else ""
+        objective = self.objectives.get(e.get("objective"), e.get("objective"))
+        about = [self.team(e["team"])] if e.get("team") else []
+        if objective:
+            about.append(f"{objective}: {e['rating']}" if e.get("rating") else objective)
+        if e.get("inject"):
+            about.append(f"on {self.inject(e['inject'])}")
+        if e.get("rating"):
+            about.append(f"rated by {e.get('author') or 'the facilitator'}")
+        elif e.get("author"):
+            about.append(f"by {e['author']}")
+        rating = f" [{'; '.join(about)}]" if about else ""
         tags = f" #{' #'.join(e['tags'])}" if e.get("tags") else ""
         return f"Note: {e['text']}{rating}{tags}"

@@ -22,6 +22,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini" / "scenarios" / "mini.toml"
 DRILL = FIXTURES / "engine" / "scenarios" / "drill.toml"
 CONSOLE = FIXTURES / "console" / "scenarios" / "console.toml"  # the facilitator snapshots' scenario
+DEFAULT = Path(__file__).parent.parent / "scenarios" / "deadline-2027.toml"  # the bundled scenario
 
 
 @functools.cache
@@ -136,3 +137,44 @@ async def stop_all(clients, tasks) -> None:
     for c in clients:
         await c.close()
     await asyncio.gather(*tasks)
+
+
+def play_default(root: Path):
+    """The default scenario (with its packs) played for three turns by bots, with the
+    facilitator's moves (an argued action adjudicated, a rated note), into the summary of
+    turn 3: a Session the caller closes."""
+    from exercise.bots.policies import spender
+    from exercise.dryrun.simulate import bot_turn
+    from exercise.engine import commands as cm
+    from exercise.engine.rolls import Dice
+    from exercise.session import Session
+
+    loaded = load_fixture(DEFAULT)
+    s = Session.create(loaded.scenario, loaded.texts, root, name="Played", seed=7)  # the same play every run
+    dice = Dice(7)
+
+    def run(state, command):
+        s.execute(command)
+        return s.state
+
+    s.execute(cm.Start())
+    for turn in range(1, 4):
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        if turn == 1:
+            team = s.state.rules.team_ids[0]
+            s.execute(cm.Argue(team, team, "Close the border crossings", "Fewer drones", "Public pressure"))
+        for team in s.state.rules.team_ids:
+            bot_turn(s.state, team, spender, dice, run=run)
+        if turn == 1:
+            action = next(iter(s.state.actions))
+            s.execute(cm.Adjudicate(action, 70, "plausible"))
+            iid = next(iter(s.state.fired))
+            team = s.state.rules.team_ids[1]
+            objective = next(iter(s.state.rules.objectives))
+            s.execute(cm.AddNote("Briefed well", ("strength",), iid, objective, "S", team=team, author="Maj. Berg"))
+        s.execute(cm.Advance(force=True))
+    while s.state.phase != "summary":
+        s.execute(cm.Advance())
+    s.execute(cm.Advance())  # the turn log of turn 3 is written
+    return s

@@ -83,7 +83,9 @@ def test_report_says_which_outcome_held_and_why_with_values(rec):
     assert out.ended and out.name == "Coordination cuts" and out.turn == 4
     first, last = out.tried
     assert (first.name, first.held) == ("Europe-led", False)
-    assert first.values == 'track.trust = 4, led("north") = false'
+    # criterion by criterion, in words: no raw expression
+    assert first.values == ("US trust: 4, needs at least 6 — not met; "
+                            "JFC North led by a player team's ally: no — not met")
     assert (last.name, last.held, last.condition) == ("Coordination cuts", True, "")
 
 
@@ -91,7 +93,8 @@ def test_timeline_has_adjudication_override_notes_by_turn(rec):
     r = build(rec)
     turn1 = next(t for t in r.timeline if t.turn == 1)
     texts = [x.text for x in turn1.key_lines()]
-    assert "Adjudicated action-east-1 at 70%: roll 9 -> SUCCESS. The border guard is ready" in texts
+    assert ("Adjudicated East's action \"Close the border crossings\" at 70%: roll 9 -> SUCCESS. "
+            "The border guard is ready") in texts
     assert any(x.startswith("Override: US trust 4.5 -> 4. US desk") for x in texts)
     assert not any(x.category == "phase" for x in turn1.key_lines())
     assert any(x.category == "phase" for x in turn1.lines)

@@ -617,7 +617,9 @@ def test_end_early_judges_the_outcome_with_its_reason():
     events = g.do(cm.End("time is up"))
     (end,) = of(events, ev.ExerciseEnded)
     assert (end.outcome, end.early, end.note) == ("win", True, "time is up")
-    assert end.reason == 'track.trust >= 6 and led("north"): track.trust = 7, led("north") = true'
+    assert end.reason == ("Europe-led was reached: every criterion was met:\n"
+                          "- US trust: 7, needs at least 6 — met\n"
+                          "- JFC North led by a player team's ally: yes — met")
     g.reject(cm.Submit("west", "west"), "has ended")
     g.do(cm.AddNote("hot wash"))  # notes are still welcome
 

@@ -77,7 +77,9 @@ def test_scripted_exercise():
     assert e[-1] == ev.TrackSet("air", "east", 3.5, "decay: Sustain got 6.67% of the budget, under its floor of 30%")
     e = g.to(4, "summary")
     e = g.advance()
-    assert e == [ev.ExerciseEnded("lose", "Coordination cuts", "no earlier outcome's condition held", 4)]
+    assert e == [ev.ExerciseEnded("lose", "Coordination cuts", "Europe-led was not reached:\n"
+                                  "- US trust: 5, needs at least 6 — not met\n"
+                                  "- JFC North led by a player team's ally: yes — met", 4)]
     assert g.s.status == "ended"
     assert g.s.orders["backlog-2"].due == 9 and g.s.orders["backlog-2"].status == "ordered"
     assert g.replayed() == g.state

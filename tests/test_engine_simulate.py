@@ -99,7 +99,7 @@ def test_cli_text_report():
     for heading in ("Outcomes", "Injects fired", "Decisions", "Final world tracks", "Final team tracks",
                     "Deliveries"):
         assert heading in result.output
-    assert "reserve (fired only by the facilitator): reserve-cyber" in result.output
+    assert "reserve (fired only by the facilitator): SECRET-RESERVE-CYBER" in result.output
 
 
 def test_cli_reports_a_broken_scenario_without_a_traceback(tmp_path):

@@ -254,7 +254,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         assert "arrives in turn 3" in modal.intro and "Money left: 5.00 USD bn (enough for 5)" in modal.intro
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "sam", 2)
-        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 USD bn | DRAFT (basket) | turn 4 | order-east-1"]
+        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 USD bn | DRAFT (basket) | turn 4 | turn 1"]
         assert "Basket: 1 draft order(s), 2.00 USD bn" in shown(screen)
         assert "Money 3.00 USD bn" in shown(screen)
 
@@ -269,7 +269,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         # withdraw the draft: free
         screen.query_one("#tm-orders", DataTable).focus()
         body = await confirm(pilot, app, "x")
-        assert "withdrawn free" in body and "order-east-1" in body
+        assert "withdrawn free" in body and "SAM battery (placed in turn 1" in body and "order-east-1" not in body
         record = s.records[-1]["command"]
         assert (record["kind"], record["order"]) == ("cancel_order", "order-east-1")
         assert s.state.orders["order-east-1"].status == "cancelled"
@@ -284,7 +284,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
         await wait_for(lambda: "Turn 2/4" in shown(screen), pilot=pilot)
-        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 USD bn | ordered | turn 3 | order-east-2"
+        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 USD bn | ordered | turn 3 | turn 1"
         screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
         body = await confirm(pilot, app, "x", yes=False)  # thought better of it
         assert "binding" in body and "25 %" in body and "0.25 USD bn" in body
@@ -352,7 +352,7 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
         record = s.records[-1]["command"]
         assert (record["kind"], record["action"], record["result"]) == (
             "argue", "Close the airspace to drones", "No more incursions")
-        assert rows(screen, "tm-actions") == ["action-east-1 | 1 | Close the airspace to drones | - | waiting"]
+        assert rows(screen, "tm-actions") == ["1 | Close the airspace to drones | - | waiting"]
         s.execute(cm.Adjudicate("action-east-1", 90, "Plenty of interceptors"))
         await wait_for(lambda: "90 %" in rows(screen, "tm-actions")[0], pilot=pilot)
         screen.query_one("#tm-actions", DataTable).focus()
@@ -404,11 +404,12 @@ async def test_a_team_never_sees_another_teams_private_data(mini, new_session):
         assert "[b]about[/b]" in modal.intro
         await form(pilot, app, "u", {"action": "Secret plan Zebra"})
         assert ("adhoc-1", "east") in s.state.answers
-        assert "order-east-1" in shown(east) and "Secret plan Zebra" in shown(east)
+        assert rows(east, "tm-orders") and "Secret plan Zebra" in shown(east)
         await pilot.press("escape")
         west = await open_team(pilot, app, "west")
         text = shown(west)
-        for private in ("order-east-1", "Secret plan Zebra", "Hold the line.", "Defend the airspace",
+        assert not any("SAM battery" in r for r in rows(west, "tm-orders"))  # east's order is east's alone
+        for private in ("Secret plan Zebra", "Hold the line.", "Defend the airspace",
                         "Drones over the border", "decided: Confirm"):
             assert private not in text, private
         assert "Press question" in text  # sent to all: west sees it, still open for west

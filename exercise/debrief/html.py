@@ -88,6 +88,32 @@ def table(head: list[str], rows: list[list[str]], cls: str = "", raw: bool = Fal
     return f'<table class="{cls}"><thead><tr>{head_html}</tr></thead>\n<tbody>\n{body}\n</tbody></table>'
 
 
+def _per_team(r):
+    """The (objective, rating) of each row of tb.objective_rows, in the same order."""
+    return [(o, rating) for o in r.objectives for _, rating, _ in (o.by_team or ((o.team, o.rating, ()),))]
+
+
+def _rating(row) -> str | None:
+    return row[1]
+
+
+def _reason_list(reason: str) -> str:
+    """The outcome's reason as a list, its criteria nested under their outcome."""
+    out, open_sub = ["<ul class=\"why\">"], False
+    for depth, x in tb.reason_lines(reason):
+        if depth and not open_sub:
+            out.append("<ul>")
+            open_sub = True
+        elif not depth and open_sub:
+            out.append("</ul></li>")
+            open_sub = False
+        elif not depth and len(out) > 1:
+            out.append("</li>")
+        out.append(f"<li>{escape(x)}" + ("</li>" if depth else ""))
+    out.append("</ul></li></ul>" if open_sub else ("</li></ul>" if len(out) > 1 else "</ul>"))
+    return "".join(out)
+
+
 def rating_badge(rating: str | None) -> str:
     label = tb.rating_text(rating)
     return (f'<span class="rating rating-{escape(rating or "none")}" title="{escape(label)}">'
@@ -165,18 +191,20 @@ def render(r: Report) -> str:
               table(["Item", "Detail"], tb.overview_rows(r), "overview"),
               '<h3>Teams</h3>', table(["Team", "Allies"], tb.team_rows(r)),
               '<h3>Objectives</h3>',
-              table(tb.OBJECTIVE_HEAD, [[e(o.name), e(o.team), rating_badge(o.rating)] for o in r.objectives], raw=True),
+              table(tb.OBJECTIVE_HEAD, [[e(name), e(team), rating_badge(_rating(o)), e(history)]
+                                        for o, (name, team, _, history) in zip(_per_team(r), tb.objective_rows(r))],
+                    raw=True),
               '</section>']
 
     o = r.outcome
     parts += ['<section id="outcome">', '<h2>Outcome</h2>', f'<p><strong>{e(tb.outcome_head(r))}</strong></p>']
     if o.text:
         parts.append(f'<blockquote>{e(o.text.strip())}</blockquote>')
-    parts.append(f'<p>Why: {e(o.reason)}</p>')
+    parts.append('<p>Why:</p>' + _reason_list(o.reason))
     if o.note:
         parts.append(f"<p>Facilitator's note: {e(o.note)}</p>")
-    rows = [[e(name), f"<code>{e(cond)}</code>" if cond != "(always)" else e(cond),
-             f'<span class="held-{held}">{held}</span>', e(values)] for name, cond, held, values in tb.outcome_rows(r)]
+    rows = [[e(name), f'<span class="held-{held}">{held}</span>', e(values)]
+            for name, held, values in tb.outcome_rows(r)]
     parts += ['<p>Outcomes tried in order, on the values at the end of the journal:</p>',
               table(tb.OUTCOME_HEAD, rows, "outcomes", raw=True), '</section>']
 
@@ -187,8 +215,14 @@ def render(r: Report) -> str:
         if obj.description:
             parts.append(f'<p>{e(obj.description)}</p>')
         if obj.id:  # not the general observations: they rate nothing
-            parts.append(f'<p>Rating: {rating_badge(obj.rating)}' + (f' (ratings given: {e(given)})' if given else '')
-                         + f' · Team: {e(obj.team)}</p>')
+            parts.append(f'<p>Rating: {rating_badge(obj.rating)} · Team: {e(obj.team)}</p>')
+            per_team = "".join(f"<li>{e(team)}: {rating_badge(rating)}"
+                               + (f" · {e(tb.history_text(history, team))}" if history else "") + "</li>"
+                               for team, rating, history in obj.by_team)
+            if per_team:
+                parts.append(f'<ul class="ratings">{per_team}</ul>')
+            if given and not obj.by_team:
+                parts.append(f'<p>Ratings given: {e(given)}</p>')
         if obj.injects:
             parts.append(f'<p>Exercised by: {e(", ".join(obj.injects))}</p>')
         for attr, title in tb.NOTE_SECTIONS:

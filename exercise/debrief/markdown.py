@@ -83,12 +83,13 @@ def render(r: Report) -> str:
     lines += ["", "## Outcome", "", f"**{one_line(tb.outcome_head(r))}**", ""]
     if o.text:
         lines += [md(o.text.strip()), ""]
-    lines += [f"Why: {item(o.reason)}", ""]
+    lines += ["Why:", ""]
+    lines += [("  " * depth) + f"- {item(x)}" for depth, x in tb.reason_lines(o.reason)]
+    lines.append("")
     if o.note:
         lines += [f"Facilitator's note: {item(o.note)}", ""]
     lines += ["Outcomes tried in order, on the values at the end of the journal:", ""]
-    lines += table(tb.OUTCOME_HEAD, [[cell(name), code(c) if c != "(always)" else c, held, code(v) if v != "-" else v]
-                                     for name, c, held, v in tb.outcome_rows(r)], raw=True)
+    lines += table(tb.OUTCOME_HEAD, tb.outcome_rows(r))
 
     lines += ["", "## Analysis of objectives", ""]
     for obj in r.analysed:
@@ -97,7 +98,13 @@ def render(r: Report) -> str:
             lines += [md(obj.description), ""]
         given = tb.ratings_given(obj)
         if obj.id:  # not the general observations: they rate nothing
-            lines += [f"Rating: **{tb.rating_text(obj.rating)}**" + (f" (ratings given: {given})" if given else ""), ""]
+            lines += [f"Rating: **{tb.rating_text(obj.rating)}**", ""]
+            for team, rating, history in obj.by_team:
+                lines.append(f"- {one_line(team)}: **{tb.rating_text(rating)}**"
+                             + (f"; {one_line(tb.history_text(history, team))}" if history else ""))
+            if given and not obj.by_team:
+                lines += ["", f"Ratings given: {one_line(given)}"]
+            lines.append("")
         if obj.injects:
             lines += [f"Exercised by: {one_line(', '.join(obj.injects))}", ""]
         for attr, title in tb.NOTE_SECTIONS:

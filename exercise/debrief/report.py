@@ -10,6 +10,7 @@ it; none of them computes anything of its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -19,6 +20,7 @@ from exercise import engine, model
 from exercise.debrief.record import Record
 from exercise.engine import ledger as lg
 from exercise.engine.view_types import LedgerTurn
+from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
 from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator
@@ -90,6 +92,18 @@ class NoteItem:
     rating: str | None
     tags: tuple[str, ...]
     inject: str | None  # title
+    team: str = ""  # the team's name; "": all teams
+    author: str = ""  # who rated or wrote it; "": the facilitator
+
+
+@attrs.frozen
+class Rated:
+    """One rating given, as the history shows it."""
+
+    turn: int
+    rating: str
+    team: str  # the team's name; "": all teams
+    author: str  # "": the facilitator
 
 
 @attrs.frozen
@@ -104,6 +118,8 @@ class ObjectiveReport:
     improvements: tuple[NoteItem, ...]
     observations: tuple[NoteItem, ...]
     injects: tuple[str, ...]  # titles of the fired injects that exercise it
+    history: tuple[Rated, ...] = ()  # every rating given, in order
+    by_team: tuple[tuple[str, str | None, tuple[Rated, ...]], ...] = ()  # (team, last rating, its history)
 
 
 @attrs.frozen
@@ -271,7 +287,15 @@ def _decisions(state, teams: dict[str, str]) -> tuple[Decision, ...]:
 
 def _note(n, state) -> NoteItem:
     inj = state.inject(n.inject) if n.inject else None
-    return NoteItem(n.turn, n.phase, n.text, n.rating, tuple(n.tags), inj.title if inj else n.inject)
+    return NoteItem(n.turn, n.phase, n.text, n.rating, tuple(n.tags), inj.title if inj else n.inject,
+                    _team_name(state, n.team), n.author)
+
+
+def _team_name(state, team: str | None) -> str:
+    if not team:
+        return ""
+    t = state.rules.teams.get(team)
+    return short(t.name) if t else team
 
 
 def _sorted_notes(notes, state, objective: str | None):
@@ -310,12 +334,21 @@ def _objectives(sc: model.Scenario, state, teams: dict[str, str]) -> tuple[Objec
         exercising = {iid for iid in state.fired if o.id in getattr(state.inject(iid), "objectives", ())}
         notes = [n for n in state.notes if n.objective == o.id or (n.inject in exercising and not n.objective)]
         strengths, improvements, observations = _sorted_notes(notes, state, o.id)
-        ratings = tuple((n.turn, n.rating) for n in notes if n.objective == o.id and n.rating)
+        rated = [n for n in notes if n.objective == o.id and n.rating]
+        ratings = tuple((n.turn, n.rating) for n in rated)
+        history = tuple(Rated(n.turn, n.rating, _team_name(state, n.team), n.author) for n in rated)
+        # a rating that names no team rates every team the objective concerns
+        concerned = [o.team] if o.team is not None and o.team in teams else list(teams)
+        by_team = []
+        for team in concerned:
+            mine = tuple(h for n, h in zip(rated, history) if n.team in (None, team))
+            by_team.append((teams[team], mine[-1].rating if mine else None, mine))
         out.append(ObjectiveReport(
             id=o.id, name=o.name, description=o.description, team=teams.get(o.team, "all teams") if o.team is not None else "all teams",
             rating=ratings[-1][1] if ratings else None, ratings=ratings,
             strengths=tuple(strengths), improvements=tuple(improvements), observations=tuple(observations),
-            injects=tuple(state.inject(i).title for i in state.fired if i in exercising)))
+            injects=tuple(state.inject(i).title for i in state.fired if i in exercising),
+            history=history, by_team=tuple(by_team)))
     return tuple(out)
 
 
@@ -323,13 +356,15 @@ def _outcome(state) -> Outcome:
     """The verdict (or, before the end, what it would be now) and every outcome tried."""
     r = state.rules
     world = engine.StateWorld(state, r)
+    labels = labels_of(r)
     tried = []
     for outcome, tree, fn in r.outcomes:
         if fn is None:
             tried.append(Tried(outcome.name, "", True, ""))
             break
         held = bool(fn(world))
-        tried.append(Tried(outcome.name, outcome.condition or "", held, cond.describe(tree, world)))
+        criteria = "; ".join(str(c) for c in cond.explain(tree, world, labels))
+        tried.append(Tried(outcome.name, outcome.condition or "", held, criteria))
         if held:
             break
     v = state.verdict
@@ -338,7 +373,15 @@ def _outcome(state) -> Outcome:
         text = next((o.text for o in r.scenario.outcomes if o.id == oid), "")
         return Outcome(False, name, reason, state.turn, False, "", text, tuple(tried))
     text = next((o.text for o in r.scenario.outcomes if o.id == v.outcome), "")
-    return Outcome(True, v.name, v.reason, v.turn, v.early, v.note, text, tuple(tried))
+    reason = v.reason
+    if not _EXPLAINED.search(reason) and engine.judge(state, r)[0] == v.outcome:
+        # a save from before outcomes were explained recorded the raw expression: the same
+        # verdict, explained from the same final state (the record is left as it was)
+        reason = explain_outcome(state, r)
+    return Outcome(True, v.name, reason, v.turn, v.early, v.note, text, tuple(tried))
+
+
+_EXPLAINED = re.compile(r" — (not )?met$|^No outcome has a condition", re.M)
 
 
 def _charts(sc: model.Scenario, records: Sequence[CommandRecord], states: dict, teams: dict[str, str]) -> tuple[Chart, ...]:

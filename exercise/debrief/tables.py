@@ -8,8 +8,8 @@ from exercise.debrief.report import RATING_NAMES, NoteItem, Report
 
 PLAN_HEAD = ["Objective", "Area for improvement", "Corrective action", "Responsible", "Start", "Completion"]
 DECISION_HEAD = ["Turn", "Inject", "Team", "Decision", "Expected player actions"]
-OUTCOME_HEAD = ["Outcome", "Condition", "Held", "Values"]
-OBJECTIVE_HEAD = ["Objective", "Team", "Rating"]
+OUTCOME_HEAD = ["Outcome", "Held", "Criteria on the values at the end"]
+OBJECTIVE_HEAD = ["Objective", "Team", "Rating", "Ratings turn by turn (who rated)"]
 NOTE_SECTIONS = (("strengths", "Strengths"), ("improvements", "Areas for improvement"),
                  ("observations", "Other observations"))
 
@@ -43,7 +43,26 @@ def team_rows(r: Report) -> list[list[str]]:
 
 
 def objective_rows(r: Report) -> list[list[str]]:
-    return [[o.name, o.team, rating_text(o.rating)] for o in r.objectives]
+    """One row per objective and team it concerns: its last rating and every rating given."""
+    rows = []
+    for o in r.objectives:
+        for team, rating, history in o.by_team or ((o.team, o.rating, o.history),):
+            rows.append([o.name, team, rating_text(rating), history_text(history, team) or "-"])
+    return rows
+
+
+def rater(author: str) -> str:
+    return f"by {author}" if author else "by the facilitator"
+
+
+def history_text(history, team: str | None = None) -> str:
+    """'turn 1: S (all teams, by the facilitator); turn 3: M (by Col. Diaz)'; a rating of
+    `team` itself does not repeat the team's name."""
+    out = []
+    for h in history:
+        who = [] if h.team and h.team == team else [h.team or "all teams"]
+        out.append(f"turn {h.turn}: {h.rating} ({', '.join([*who, rater(h.author)])})")
+    return "; ".join(out)
 
 
 def rating_text(rating: str | None) -> str:
@@ -51,14 +70,18 @@ def rating_text(rating: str | None) -> str:
 
 
 def ratings_given(o) -> str:
-    """'S in turn 1, M in turn 3' when an objective was rated more than once."""
-    return ", ".join(f"{x} in turn {t}" for t, x in o.ratings) if len(o.ratings) > 1 else ""
+    """Every rating of an objective, turn by turn, with its team and who rated."""
+    return history_text(o.history)
 
 
 def note_text(n: NoteItem) -> str:
     bits = [f"turn {n.turn}"]
+    if n.team:
+        bits.append(n.team)
     if n.rating:
-        bits.append(f"rated {n.rating}")
+        bits.append(f"rated {n.rating} {rater(n.author)}")
+    elif n.author:
+        bits.append(rater(n.author))
     if n.inject:
         bits.append(f"on {n.inject}")
     return f"{n.text} ({', '.join(bits)})"
@@ -72,7 +95,14 @@ def outcome_head(r: Report) -> str:
 
 
 def outcome_rows(r: Report) -> list[list[str]]:
-    return [[t.name, t.condition or "(always)", "yes" if t.held else "no", t.values or "-"] for t in r.outcome.tried]
+    return [[t.name, "yes" if t.held else "no", t.values or "(no condition: the verdict when none above held)"]
+            for t in r.outcome.tried]
+
+
+def reason_lines(reason: str) -> list[tuple[int, str]]:
+    """The outcome's reason as (depth, text) lines: an explained reason's criteria ('- ...')
+    sit under the outcome they belong to."""
+    return [(1, x[2:]) if x.startswith("- ") else (0, x) for x in reason.splitlines() if x.strip()]
 
 
 def decision_rows(r: Report) -> list[list[str]]:

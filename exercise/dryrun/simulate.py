@@ -226,7 +226,8 @@ def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, pol
                          "after_exercise": c.get(None, 0)})
     policies = Counter(p for x in results for p in x.policies)
     return {
-        "scenario": scenario.id, "runs": n, "seed": seed, "policy": policy,
+        "scenario": scenario.id, "scenario_title": scenario.title, "runs": n,
+        "team_names": {t.id: t.name for t in scenario.teams}, "seed": seed, "policy": policy,
         "policies": dict(sorted(policies.items())),
         "rejected_commands": sum(x.rejected for x in results),
         "outcomes": out_rows, "injects": inj_rows, "never_fired": never,
@@ -240,34 +241,37 @@ def _pct(x: float) -> str:
 
 def render(report: dict) -> Iterable[str]:
     """The report as text lines for a terminal."""
+    # names only: the ids are in --json, for whoever edits the pack
     n = report["runs"]
-    yield (f"{report['scenario']}: {n} run(s), seed {report['seed']}, policy {report['policy']}"
+    titles = {i["id"]: i["title"] for i in report["injects"]}
+    team_names = report.get("team_names", {})
+    yield (f"{report.get('scenario_title', report['scenario'])}: {n} run(s), seed {report['seed']}, policy {report['policy']}"
            + (f" ({', '.join(f'{k} {v}' for k, v in report['policies'].items())} team-runs)"
               if report["policy"] == MIXED else ""))
     yield ""
     yield "Outcomes"
     for o in report["outcomes"]:
-        yield f"  {_pct(o['share'])}  {o['runs']:>6}  {o['name']} ({o['id']})"
+        yield f"  {_pct(o['share'])}  {o['runs']:>6}  {o['name']}"
     yield ""
     yield "Injects fired (share of runs)"
     for i in report["injects"]:
         if i["reserve"] and not i["runs"]:
             continue
-        yield f"  {_pct(i['share'])}  {i['id']}: {i['title']}"
-    reserve = [i["id"] for i in report["injects"] if i["reserve"]]
+        yield f"  {_pct(i['share'])}  {i['title']}"
+    reserve = [i["title"] for i in report["injects"] if i["reserve"]]
     if reserve:
-        yield f"  reserve (fired only by the facilitator): {', '.join(reserve)}"
+        yield f"  reserve (fired only by the facilitator): {'; '.join(reserve)}"
     if report["never_fired"]:
-        yield f"  NEVER FIRED: {', '.join(report['never_fired'])}"
+        yield f"  NEVER FIRED: {'; '.join(titles.get(i, i) for i in report['never_fired'])}"
     else:
         yield "  every scheduled inject fired at least once"
     if report["decisions"]:
         yield ""
         yield "Decisions (chosen / taken by default)"
         for d in report["decisions"]:
-            yield f"  {d['inject']}"
+            yield f"  {titles.get(d['inject'], d['inject'])}"
             for o in d["options"]:
-                yield f"    {o['id']:<24} {o['chosen']:>6} / {o['by_default']:<6} {o['label']}"
+                yield f"    {o['chosen']:>6} / {o['by_default']:<6} {o['label']}"
     yield ""
     yield "Final world tracks (mean, sd, min-max)"
     for t in report["world_tracks"]:
@@ -278,7 +282,7 @@ def render(report: dict) -> Iterable[str]:
         for t in report["team_tracks"]:
             yield f"  {t['name']}"
             for team, st in t["teams"].items():
-                yield f"    {team:<28} {st['mean']:6.2f} {st['sd']:6.2f}  {st['min']:g}-{st['max']:g}"
+                yield f"    {team_names.get(team, team)[:40]:<40} {st['mean']:6.2f} {st['sd']:6.2f}  {st['min']:g}-{st['max']:g}"
     if report["deliveries"]:
         yield ""
         yield "Deliveries (turn landed: orders)"

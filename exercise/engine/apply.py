@@ -257,7 +257,7 @@ def _adjudicated(tx: Transaction, e: ev.ActionAdjudicated):
 
 
 def _note(tx: Transaction, e: ev.NoteAdded):
-    tx.fields["notes"] = tx.state.notes + (Note(e.turn, e.phase, e.text, e.tags, e.inject, e.objective, e.rating),)
+    tx.fields["notes"] = tx.state.notes + (Note(e.turn, e.phase, e.text, e.tags, e.inject, e.objective, e.rating, e.team, e.author),)
 
 
 HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> its fold

@@ -158,6 +158,8 @@ class AddNote:
     objective: str | None = None
     rating: str | None = None
     actor: str = FACILITATOR
+    team: str | None = None  # the team observed or rated; None: all teams
+    author: str = ""  # who rated, as they sign; "": the facilitator
     kind: ClassVar[str]
 
 

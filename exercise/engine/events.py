@@ -417,6 +417,8 @@ class NoteAdded:
     inject: str | None = None
     objective: str | None = None
     rating: str | None = None
+    team: str | None = None  # None: all teams (every note before teams could be named)
+    author: str = ""  # who rated; "": the facilitator
     kind: ClassVar[str]
 
 

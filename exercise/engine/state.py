@@ -81,6 +81,8 @@ class Note:
     inject: str | None = None
     objective: str | None = None
     rating: str | None = None
+    team: str | None = None  # None: all teams
+    author: str = ""  # "": the facilitator
 
 
 @attrs.frozen

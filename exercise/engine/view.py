@@ -387,7 +387,8 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
                                  tuple(dict(e) for e in a.failure_effects))
             for a in s.actions.values()
         ),
-        notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating)
+        notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating,
+                                n.team, n.author)
                     for n in s.notes),
         overrides=s.overrides,
         thresholds_crossed=tuple(vt.CrossingView(t, team or None, at, turn)

@@ -24,7 +24,10 @@ def _is_view(t: Any) -> bool:
 
 
 def _renames(cls: type) -> dict[str, Any]:
-    return {f.name: override(rename=f.metadata["json"]) for f in attrs.fields(cls) if "json" in f.metadata}
+    out = {f.name: override(rename=f.metadata["json"]) for f in attrs.fields(cls) if "json" in f.metadata}
+    # a field added later, left out at its default: the digest of older saves stays the same
+    out.update({f.name: override(omit_if_default=True) for f in attrs.fields(cls) if f.metadata.get("omit_default")})
+    return out
 
 
 def _converter() -> cattrs.Converter:

@@ -440,6 +440,9 @@ class NoteView:
     inject: str | None
     objective: str | None
     rating: str | None
+    # left out of the JSON when at their defaults, so old saves keep their state hash
+    team: str | None = attrs.field(default=None, metadata={"omit_default": True})
+    author: str = attrs.field(default="", metadata={"omit_default": True})
 
 
 @attrs.frozen

@@ -73,6 +73,10 @@ def add_note(decision: Decision, command: cm.AddNote) -> None:
         raise unknown("inject", command.inject, rules.injects)
     if command.objective is not None and command.objective not in rules.objectives:
         raise unknown("objective", command.objective, rules.objectives)
+    if command.team is not None and command.team not in rules.teams:
+        raise unknown("team", command.team, rules.teams)
+    if len(command.author) > 80:
+        raise Rejected("who rated is a name of at most 80 characters")
     if command.rating is not None:
         if command.rating not in model.RATINGS:
             raise Rejected(f"rating is one of {', '.join(model.RATINGS)} (performed without / with some / "
@@ -80,7 +84,7 @@ def add_note(decision: Decision, command: cm.AddNote) -> None:
         if command.objective is None:
             raise Rejected("a rating rates an objective: name the objective")
     decision.emit(ev.NoteAdded(state.turn, state.phase, command.text, tuple(command.tags), command.inject,
-                               command.objective, command.rating))
+                               command.objective, command.rating, command.team, command.author.strip()))
 
 
 def adjudicate(decision: Decision, command: cm.Adjudicate) -> None:

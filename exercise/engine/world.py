@@ -107,13 +107,45 @@ _FUNCTIONS: dict[str, Callable[..., float | bool]] = {  # (state, rules, *args) 
 assert set(_FUNCTIONS) == set(cond.FUNCTIONS), "every condition function needs an implementation"
 
 
+def labels_of(rules: ScenarioRules) -> cond.Labels:
+    """The scenario's names for the condition explainer."""
+    s = rules.scenario
+    return cond.Labels(
+        tracks={t.id: t.name for t in s.tracks},
+        teams=dict(rules.names),
+        allies={a.id: a.name for a in s.allies},
+        injects={i: inj.title for i, inj in rules.injects.items()},
+        options={(i, o.id): o.label for i, inj in rules.injects.items() for o in inj.options},
+        items={i: it.name for i, it in rules.items.items()},
+        commands={c: cmd.name for c, cmd in rules.commands.items()},
+        team_count=len(rules.team_ids),
+    )
+
+
+def _criteria(tree, w: StateWorld, labels: cond.Labels) -> list[str]:
+    return [f"- {c}" for c in cond.explain(tree, w, labels)]
+
+
 def judge(state, rules: ScenarioRules | None = None) -> tuple[str | None, str, str]:
-    """(outcome id, name, reason): the first outcome whose condition holds, and why."""
+    """(outcome id, name, reason): the first outcome whose condition holds, and why, in
+    words: each earlier outcome's criteria (what was missed) and the verdict's own."""
     r = rules or state.rules
     w = StateWorld(state, r)
+    labels = labels_of(r)
+    missed: list[str] = []
     for outcome, tree, fn in r.outcomes:
         if fn is None:
-            return outcome.id, outcome.name, "no earlier outcome's condition held"
+            why = missed or ["No outcome has a condition: this is the scenario's verdict."]
+            return outcome.id, outcome.name, "\n".join(why)
         if fn(w):
-            return outcome.id, outcome.name, f"{outcome.condition}: {cond.describe(tree, w)}"
+            head = (f"{outcome.name} was reached: one of its criteria was met:" if tree[0] == "or"
+                    else f"{outcome.name} was reached: every criterion was met:")
+            return outcome.id, outcome.name, "\n".join([*missed, head, *_criteria(tree, w, labels)])
+        missed += [f"{outcome.name} was not reached:", *_criteria(tree, w, labels)]
     return None, "No verdict", "no outcome's condition held (the scenario has no final outcome without one)"
+
+
+def explain_outcome(state, rules: ScenarioRules | None = None) -> str:
+    """The reason `judge` gives for a state: the debrief shows it for saves whose recorded
+    reason is an older, raw expression (the record itself is left as it was)."""
+    return judge(state, rules)[2]

@@ -32,7 +32,7 @@ from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
-from exercise.tui.text import cells, plain, safe, text
+from exercise.tui.text import cells, fit, plain, safe, text
 
 HELP_INTRO = """\
 **The debrief** looks back at an exercise; it never changes the save. The turn keys move
@@ -243,7 +243,7 @@ class DebriefScreen(KeyHelp, Screen):
         world = self.query_one("#state-world", DataTable)
         world.clear()
         for w in view.tracks:
-            world.add_row(*cells(w.name[:24], num(w.value), w.band or ""))
+            world.add_row(*cells(fit(w.name, 34), num(w.value), w.band or ""))
         teams = self.query_one("#state-teams", DataTable)
         teams.clear()
         for t in view.teams:
@@ -253,12 +253,12 @@ class DebriefScreen(KeyHelp, Screen):
         caps = self.query_one("#state-caps", DataTable)
         caps.clear()
         for track in view.team_tracks:
-            caps.add_row(*cells(track.name[:24], *[num(track.values[t.id]) for t in view.teams]))
+            caps.add_row(*cells(fit(track.name, 34), *[num(track.values[t.id]) for t in view.teams]))
         orders = self.query_one("#state-orders", DataTable)
         orders.clear()
         for t in view.teams:
             for o in view.teams_private[t.id].orders:
-                orders.add_row(*cells(short(t.name)[:16], o.name[:24], o.quantity, o.placed or "backlog",
+                orders.add_row(*cells(fit(short(t.name), 16), fit(o.name, 40), o.quantity, o.placed or "backlog",
                                       o.due, o.status + (" (after the exercise)" if o.after_exercise else "")))
         out = view.outcome
         self.query_one("#state-outcome", Static).update(
@@ -313,9 +313,12 @@ class DebriefScreen(KeyHelp, Screen):
                 text.append(f"  ({o.team})  ")
                 text.append(tb.rating_text(o.rating), style=RATING_STYLE.get(o.rating or "", "dim"))
             text.append("\n")
-            given = tb.ratings_given(o)
-            if given:
-                text.append(f"  ratings given: {given}\n", style="dim")
+            for team, rating, history in o.by_team:
+                text.append(f"  {team}: ")
+                text.append(tb.rating_text(rating), style=RATING_STYLE.get(rating or "", "dim"))
+                text.append("\n")
+                if history:
+                    text.append(f"    {tb.history_text(history, team)}\n", style="dim")
             for attr, title in tb.NOTE_SECTIONS:
                 notes = getattr(o, attr)
                 if notes:
@@ -332,16 +335,18 @@ class DebriefScreen(KeyHelp, Screen):
         text = Text(tb.outcome_head(self.report) + "\n\n", style="bold")
         if o.text:
             text.append(o.text.strip() + "\n\n")
-        text.append("Why: ", style="bold")
-        text.append(o.reason + "\n\n")
+        text.append("Why:\n", style="bold")
+        for depth, line in tb.reason_lines(o.reason):
+            text.append(("    - " if depth else "  ") + line + "\n")
+        text.append("\n")
         if o.note:
             text.append(f"Facilitator's note: {o.note}\n\n")
         text.append("Outcomes tried in order, on the values at the end of the journal:\n", style="italic")
-        for name, cond, held, values in tb.outcome_rows(self.report):
+        for name, held, values in tb.outcome_rows(self.report):
             text.append(f"  {'HELD' if held == 'yes' else 'no  '}  ", style="bold green" if held == "yes" else "dim")
-            text.append(f"{name}: {cond}\n")
-            if values != "-":
-                text.append(f"        {values}\n", style="dim")
+            text.append(f"{name}\n")
+            for criterion in values.split("; "):
+                text.append(f"        {criterion}\n", style="dim")
         return text
 
     # -- other keys -----------------------------------------------------------------------

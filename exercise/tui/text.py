@@ -83,3 +83,14 @@ def safe(t: Text) -> Text:
     if clean != t.plain:
         t.plain = clean
     return t
+
+
+def fit(s: str, n: int) -> str:
+    """`s` in at most `n` characters without cutting a word in two: whole words and an
+    ellipsis ('when its condition h' read as nonsense; 'when its condition…' does not)."""
+    if len(s) <= n:
+        return s
+    cut = s[: n - 1]
+    if s[n - 1].isalnum() and " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    return cut.rstrip(" ,;:-(") + "…"

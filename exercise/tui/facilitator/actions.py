@@ -14,7 +14,7 @@ from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel
+from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.tables import selected_key
 from exercise.tui.text import cells
@@ -44,12 +44,13 @@ class ActionsPanel(Panel, Vertical):
         super().show(view)
         table = self.query_one("#action-table", DataTable)
         if not table.columns:
-            table.add_columns("Id", "Team", "Turn", "Action", "Odds", "Result")
+            table.add_columns("Team", "Turn", "Action", "Odds", "Result")
         table.clear()
+        names = {t.id: short(t.name) for t in view.teams}
         for a in view.actions:
             odds = f"{a.likelihood}%" if a.likelihood is not None else "-"
             result = "-" if a.success is None else ("success" if a.success else "failure")
-            table.add_row(*cells(a.id, a.team, a.turn, a.action[:40], odds, result), key=a.id)
+            table.add_row(*cells(names.get(a.team, a.team), a.turn, a.action[:40], odds, result), key=a.id)
         pending = [a for a in view.actions if a.likelihood is None]
         self.query_one("#action-detail", Static).update(Text(
             f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
@@ -64,9 +65,10 @@ class ActionsPanel(Panel, Vertical):
         aid = selected_key(self.query_one("#action-table", DataTable)) if self.on_its_tab() else None
         action = next((a for a in pending if a.id == aid), pending[0])
         sc = self.session.scenario
-        intro = (f"{action.team} argues: {action.action}\nIntended result: {action.result}\n"
+        team = next((t.name for t in self.view.teams if t.id == action.team), action.team)
+        intro = (f"{team} argues: {action.action}\nIntended result: {action.result}\n"
                  f"Reasons: {action.reasons}")
-        form = await self.app.push_screen_wait(FormModal(f"Adjudicate {action.id}", [
+        form = await self.app.push_screen_wait(FormModal(f"Adjudicate: {action.action[:50]}", [
             Field("likelihood", "Likelihood", "select", tuple((f"{p} %", p) for p in LIKELIHOODS), default=50),
             Field("rationale", "Rationale (required)", "text"),
             Field("track", "On success: track", "select", tuple((t.name, t.id) for t in sc.tracks),
@@ -86,4 +88,4 @@ class ActionsPanel(Panel, Vertical):
             done = next(a for a in engine.facilitator_view(self.session.state).actions if a.id == action.id)
             verdict = "SUCCESS" if done.success else "FAILURE"
             self.notify(f"Roll {round((done.roll or 0.0) * 100)} against {done.likelihood} %: {verdict}",
-                        title=action.id, timeout=10, markup=False)
+                        title=action.action[:50], timeout=10, markup=False)

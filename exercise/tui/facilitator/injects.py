@@ -11,11 +11,12 @@ from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorInject, FacilitatorView
+from exercise.narrate import Narrator
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.tables import selected_key
-from exercise.tui.text import cells, md
+from exercise.tui.text import cells, fit, md
 
 
 class InjectsPanel(Panel, Vertical):
@@ -53,11 +54,12 @@ class InjectsPanel(Panel, Vertical):
         order = {"reserve": 2}
         rows = sorted(view.injects, key=lambda i: (
             1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
+        narrator = Narrator(self.session.scenario)
         for i in rows:
             to = ", ".join(teams.get(t, t) for t in i.to)
-            status = i.status
+            status = narrator.status(i.status)  # titles, not ids
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            table.add_row(Text(i.title[:40], style=style), *cells(to[:20], status[:20], i.severity[:4]),
+            table.add_row(Text(fit(i.title, 48), style=style), *cells(fit(to, 24), fit(status, 24), i.severity),
                           key=i.id)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
@@ -77,7 +79,7 @@ class InjectsPanel(Panel, Vertical):
         if inj is None:
             detail.update(Text())
             return
-        out = Text.assemble((inj.title, "bold"), f"  from {inj.sender} via {inj.channel} · {inj.status}")
+        out = Text.assemble((inj.title, "bold"), f"  from {inj.sender} via {inj.channel} · {Narrator(self.session.scenario).status(inj.status)}")
         if inj.synopsis:
             out.append("\n" + inj.synopsis)
         if inj.options:

@@ -10,9 +10,9 @@ from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorView
 from exercise.model import RATINGS
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel
+from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.modals import Field, FormModal
-from exercise.tui.text import cells
+from exercise.tui.text import cells, fit
 
 
 class NotesPanel(Panel, DataTable):
@@ -33,22 +33,29 @@ class NotesPanel(Panel, DataTable):
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
         if not self.columns:
-            self.add_columns("Turn", "Phase", "Note", "Objective")
+            self.add_columns("Turn", "Team", "Note", "Objective", "Rating", "By")
         self.clear()
+        names = {t.id: t.name for t in view.teams}
+        objectives = {o.id: o.name for o in self.session.scenario.all_objectives()}
         for n in view.notes:
-            obj = f"{n.objective}: {n.rating}" if n.objective and n.rating else (n.objective or "")  # a note may name an objective unrated
-            self.add_row(*cells(n.turn, n.phase, n.text[:60], obj))
+            obj = objectives.get(n.objective, n.objective) if n.objective else ""
+            # whole words, and narrow enough that "By" stays on an 80-column screen
+            self.add_row(*cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
+                                fit(n.text, 40), fit(obj, 26), n.rating or "", fit(n.author or "facilitator", 20)))
 
     @work
     async def action_note(self) -> None:
         sc = self.session.scenario
         injects = tuple((i.title[:40], i.id) for i in self.view.injects if i.fired)
+        teams = tuple((t.name, t.id) for t in self.view.teams)
         form: dict = {}
         problem = ""
         while True:  # a form to fix comes back as it was typed: an observation is never lost
             answer = await self.app.push_screen_wait(FormModal("Note or observation", [
                 Field("text", "Observation", "multiline", default=form.get("text")),
                 Field("tags", "Tags (comma separated)", required=False, default=form.get("tags")),
+                Field("team", "About team", "select", (("All teams", ""), *teams), required=False,
+                      default=form.get("team") or ""),
                 Field("inject", "About inject", "select", injects, required=False, default=form.get("inject")),
                 Field("objective", "Rates objective", "select",
                       tuple((o.name, o.id) for o in sc.all_objectives()), required=False,
@@ -56,6 +63,7 @@ class NotesPanel(Panel, DataTable):
                 Field("rating", "Rating", "select", (("P: performed without challenges", "P"),
                       ("S: with some challenges", "S"), ("M: with major challenges", "M"),
                       ("U: unable to be performed", "U")), required=False, default=form.get("rating")),
+                Field("author", "Rated by (blank: the facilitator)", required=False, default=form.get("author")),
             ], "Save note", intro=problem))
             if not answer:
                 return
@@ -65,4 +73,5 @@ class NotesPanel(Panel, DataTable):
             problem = "A rating needs both an objective and a rating (P/S/M/U): choose both, or neither."
         tags = tuple(t.strip() for t in (form["tags"] or "").split(",") if t.strip())
         assert form["rating"] in (None, *RATINGS)
-        console(self).run_command(cm.AddNote(form["text"], tags, form["inject"], form["objective"], form["rating"]))
+        console(self).run_command(cm.AddNote(form["text"], tags, form["inject"], form["objective"], form["rating"],
+                                                  team=form["team"], author=form["author"] or ""))

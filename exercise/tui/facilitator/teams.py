@@ -16,7 +16,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, money, short
 from exercise.tui.modals import ConfirmModal, TextModal
 from exercise.tui.tables import selected_key
-from exercise.tui.text import cells, md
+from exercise.tui.text import cells, fit, md
 
 
 class TeamsPanel(Panel, Vertical):
@@ -112,5 +112,5 @@ class CapabilitiesPanel(Panel, Vertical):
             tt.add_columns(*cells("Track", *[short(t.name) for t in self.session.scenario.teams]))
         tt.clear()
         for track in view.team_tracks:
-            tt.add_row(*cells(track.name[:22], *[f"{track.values[t.id]:.1f}" for t in view.teams]),
+            tt.add_row(*cells(fit(track.name, 34), *[f"{track.values[t.id]:.1f}" for t in view.teams]),
                        key=track.id)

@@ -7,8 +7,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
+from exercise.debrief.plot import sparkline
 from exercise.engine import commands as cm
 from exercise.engine.view_types import FacilitatorView, TrackView
 from exercise.history import track_series
@@ -16,6 +17,8 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, team_options
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.text import plain
+
+SPARK_WIDTH = 14  # cells, as .track-spark in app.tcss
 
 
 class TrackRow(Horizontal):
@@ -27,13 +30,17 @@ class TrackRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="track-label")
-        yield Sparkline([], classes="track-spark")
+        # bars drawn on the track's own scale (Textual's Sparkline scales to the data, so
+        # 5 -> 5.5 would look like floor to top)
+        yield Static("", classes="track-spark")
 
     def show(self, track: TrackView, series: list[float]) -> None:
         band = f" {track.band}" if track.band else ""
         self.query_one(".track-label", Static).update(
             Text.assemble((f"{plain(track.name):<20.20}", "bold"), f" {track.value:5.2f}", (band, "italic")))
-        self.query_one(Sparkline).data = series if len(series) > 1 else series * 2
+        bars = sparkline(list(series), track.min, track.max)
+        wide = "".join(b * max(1, SPARK_WIDTH // max(len(bars), 1)) for b in bars)[-SPARK_WIDTH:]
+        self.query_one(".track-spark", Static).update(Text(wide, style="green"))
 
 
 class WorldPanel(Panel, Vertical):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exercise.engine.view_types import PlayerView
+from exercise.tui.text import fit
 
 
 def money(x: float) -> str:
@@ -23,7 +24,7 @@ def short(name: str) -> str:
 
 
 def clip(s: str, n: int) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
+    return fit(s, n)  # whole words only: a cut word loses its meaning
 
 
 def arrival(view: PlayerView, turn: int, brief: bool = False) -> str:

@@ -35,7 +35,7 @@ class InboxTab(TeamTab, Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#tm-inbox", DataTable).add_columns("Turn", "Inject", "Decision", "From")
-        self.query_one("#tm-actions", DataTable).add_columns("Id", "Turn", "Action", "Odds", "Result")
+        self.query_one("#tm-actions", DataTable).add_columns("Turn", "Action", "Odds", "Result")
 
     # -- rendering ------------------------------------------------------------------------
     def _decision(self, inj: InjectView) -> Text:
@@ -64,7 +64,7 @@ class InboxTab(TeamTab, Vertical):
         for a in me.actions:
             odds = f"{a.likelihood} %" if a.likelihood is not None else "-"
             result = "waiting" if a.success is None else ("SUCCESS" if a.success else "failure")
-            actions.append((a.id, (a.id, str(a.turn), clip(a.action, 48), odds, result)))
+            actions.append((a.id, (str(a.turn), clip(a.action, 48), odds, result)))
         self._fill("tm-actions", actions)
         self.query_one("#tm-actions", DataTable).display = bool(actions)
         self._show("tm-actions-title",

@@ -32,7 +32,7 @@ class ProcurementTab(TeamTab, Vertical):
     def on_mount(self) -> None:
         self.query_one("#tm-catalogue", DataTable).add_columns(
             "Item", "Cost a unit", "Adds a unit", "Origin", "Lead time", "Arrives if ordered now")
-        self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Order")
+        self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Placed")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -72,7 +72,7 @@ class ProcurementTab(TeamTab, Vertical):
                 status = Text(o.status, style="dim")
             due = "-" if o.status in ("delivered", "cancelled") else arrival(v, o.due, brief=True)
             rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), f"{money(o.cost)} {unit}", status,
-                                   due, o.id)))
+                                   due, "before the exercise" if o.backlog else f"turn {o.placed}")))
         self._fill("tm-orders", rows)
 
     def _item(self, item_id: str | None) -> ItemView | None:
@@ -132,7 +132,8 @@ class ProcurementTab(TeamTab, Vertical):
             self.post_message(ShowTab("procurement"))
             return
         unit = v.unit
-        what = f"{order.quantity} × {order.name} ({order.id}, {money(order.cost)} {unit})"
+        placed = "ordered before the exercise" if order.backlog else f"placed in turn {order.placed}"
+        what = f"{order.quantity} × {order.name} ({placed}, {money(order.cost)} {unit})"
         if order.status == "draft":
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Withdraw the draft order?", f"{what}\nA draft is withdrawn free: the money returns.",
