@@ -144,7 +144,9 @@ class Narrator:
 
     def _inject_controlled(self, e):
         if e["action"] == "queue":  # turns is the turn it goes out on, not a count
-            why = f" ({e['cause']})" if e.get("cause") and e["cause"] != "facilitator" else ""
+            cause = e.get("cause") or ""
+            why = (f" (set off by {self.inject(cause[7:])})" if cause.startswith("inject ")  # its name, not its id
+                   else f" ({cause})" if cause and cause != "facilitator" else "")
             return f"Inject {self.inject(e['inject'])}: queued for turn {e['turns']}{why}"
         extra = f" {e['turns']} turn(s)" if e.get("turns") else ""
         return f"Inject {self.inject(e['inject'])}: {e['action']}{extra}"

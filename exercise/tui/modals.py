@@ -41,7 +41,8 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(text(self.title_text), classes="dialog-title")
-            yield Static(text(self.body), classes="dialog-body")
+            with VerticalScroll(classes="confirm-body"):  # a long list (four teams' losses) scrolls
+                yield Static(text(self.body), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm")
                 yield Button("Cancel", id="cancel")
