@@ -114,7 +114,8 @@ class InjectsPanel(Panel, Vertical):
         return None
 
     async def _confirmed(self, title: str, body: str, verb: str) -> bool:
-        return bool(await self.app.push_screen_wait(ConfirmModal(title, body, verb)))
+        answer: bool = await self.app.push_screen_wait(ConfirmModal(title, body, verb))
+        return answer
 
     @work
     async def action_fire(self) -> None:
