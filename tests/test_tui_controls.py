@@ -58,7 +58,7 @@ async def test_fire_asks_first_naming_the_inject_and_who_gets_it(session):
         await select(pilot, app, "reserve-cyber")
         await press(pilot, "f")
         assert isinstance(app.screen, ConfirmModal)
-        assert "Cyber attack" in app.screen.title_text and "East" in app.screen.body and "West" in app.screen.body
+        assert "Cyber attack" in app.screen.title_text and "every team (2)" in app.screen.body
         await press(pilot, "escape")  # cancelled: nothing fired
         assert "reserve-cyber" not in session.state.fired and kinds(session)[-1] == "advance"
         await press(pilot, "f", "y")

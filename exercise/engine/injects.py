@@ -118,14 +118,16 @@ class FirePreview:
     decision: bool  # it asks the teams to choose an option
     reopens: tuple[str, ...]  # names of the teams whose submitted turn reopens to answer it
     effects: int  # how many effects it applies
+    every: bool = False  # it goes to every team
 
 
 def fire_preview(state: State, iid: str) -> FirePreview:
     inj = state.inject(iid)
     assert inj is not None, iid  # the facilitator picks from the view's injects
-    names = state.rules.names
-    return FirePreview(inj.title, tuple(names[t] for t in state.targets(iid)), bool(inj.options),
-                       tuple(names[t] for t in reopened_by(state, iid)), len(inj.effects))
+    names, to = state.rules.names, state.targets(iid)
+    return FirePreview(inj.title, tuple(names[t] for t in to), bool(inj.options),
+                       tuple(names[t] for t in reopened_by(state, iid)), len(inj.effects),
+                       every=len(state.rules.team_ids) > 1 and set(to) == set(state.rules.team_ids))
 
 
 def next_injects_turn(state: State) -> int:

@@ -152,7 +152,8 @@ class InjectsPanel(Panel, Vertical):
         if inj.fired is None and inj.status not in ("skipped", "cancelled"):  # else the engine says why not
             teams = {t.id: t.name for t in self.view.teams}
             to = [teams.get(t, t) for t in self.session.state.targets(iid)] if inj.to != ("facilitator",) else []
-            if not await self._confirmed(*skip_confirm(inj.title, to), "Skip"):
+            every = len(teams) > 1 and len(to) == len(teams)
+            if not await self._confirmed(*skip_confirm(inj.title, to, every), "Skip"):
                 return
         if console(self).run_command(cm.SkipInject(iid)):
             self.notify(f"Skipped {inj.title}. b brings it back.")

@@ -10,14 +10,16 @@ from exercise.engine.flow import TeamLoss
 from exercise.engine.injects import FirePreview
 
 
-def _who(names: Iterable[str]) -> str:
+def _who(names: Iterable[str], every: bool = False) -> str:
     names = tuple(names)
+    if every:  # four long team names say less than this
+        return f"every team ({len(names)})"
     return ", ".join(names) if names else "the facilitator only (no team sees it)"
 
 
 def fire_confirm(p: FirePreview) -> tuple[str, str]:
     """(title, body) of the dialog before firing an inject by hand."""
-    lines = [f"It goes out now to {_who(p.to)}."]
+    lines = [f"It goes out now to {_who(p.to, p.every)}."]
     if p.effects:
         lines.append(f"Its {p.effects} effect(s) apply at once.")
     if p.decision:
@@ -29,9 +31,9 @@ def fire_confirm(p: FirePreview) -> tuple[str, str]:
     return f"Fire {p.title} now?", "\n".join(lines)
 
 
-def skip_confirm(title: str, to: Iterable[str]) -> tuple[str, str]:
+def skip_confirm(title: str, to: Iterable[str], every: bool = False) -> tuple[str, str]:
     return (f"Skip {title}?",
-            f"It will not go out to {_who(to)} in this exercise. You can bring it back later with b.")
+            f"It will not go out to {_who(to, every)} in this exercise. You can bring it back later with b.")
 
 
 def force_body(losses: Iterable[TeamLoss], unit: str) -> str:
