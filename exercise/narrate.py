@@ -197,8 +197,16 @@ class Narrator:
         return f"INJECT: {self.inject(e['inject'])} -> {to}{by}"
 
     def _inject_controlled(self, e):
+        if e["action"] == "queue":  # turns is the turn it goes out on, not a count
+            cause = e.get("cause") or ""
+            why = (f" (set off by {self.inject(cause[7:])})" if cause.startswith("inject ")  # its name, not its id
+                   else f" ({cause})" if cause and cause != "facilitator" else "")
+            return f"Inject {self.inject(e['inject'])}: queued for turn {e['turns']}{why}"
         extra = f" {e['turns']} turn(s)" if e.get("turns") else ""
         return f"Inject {self.inject(e['inject'])}: {e['action']}{extra}"
+
+    def _inject_unskipped(self, e):
+        return f"Inject {self.inject(e['inject'])}: brought back (no longer skipped)"
 
     def _decision_answered(self, e):
         default = " (default)" if e.get("default") else ""
@@ -211,6 +219,12 @@ class Narrator:
         n = len(e.get("orders") or ())
         back = f"; {n} order(s) back in its basket" if n else ""
         return f"The facilitator reopened the turn of {self.team(e['team'])}{back}"
+
+    def _decision_reopened(self, e):
+        n = len(e.get("orders") or ())
+        back = f"; {n} order(s) back in its basket" if n else ""
+        return (f"{self.team(e['team'])} had submitted: its turn reopened to answer "
+                f"{self.inject(e['inject'])}{back}")
 
     def _action_argued(self, e):
         self.actions[e["action_id"]] = (e["team"], e["action"])

@@ -199,9 +199,11 @@ class Exercise(RuleBasedStateMachine):
 
     @invariant()
     def one_submission_per_team_and_turn(self):
-        # once per turn, unless the facilitator reopened it: then once more
+        # once per turn, unless the facilitator reopened it (by hand, or by firing a decision
+        # at a team that had submitted): then once more
         counts = Counter((e.team, e.turn) for e in self.events if isinstance(e, ev.Submitted))
-        reopened = Counter((e.team, e.turn) for e in self.events if isinstance(e, ev.Reopened))
+        reopened = Counter((e.team, e.turn) for e in self.events
+                           if isinstance(e, (ev.Reopened, ev.DecisionReopened)))
         assert all(reopened[k] <= n <= reopened[k] + 1 for k, n in counts.items())
         assert all(counts[k] >= n for k, n in reopened.items())
 

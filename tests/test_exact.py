@@ -115,7 +115,7 @@ def test_an_outcome_holds_when_the_decimal_average_is_exactly_at_its_threshold()
     assert w.call("avg", ("air",)) == 0.4
     g.do(cm.End("test"))
     assert g.s.verdict.outcome == "at"
-    assert "avg(\"air\") = 0.4" in g.s.verdict.reason
+    assert "Average Air defence across the two teams: 0.4, needs at least 0.4 — met" in g.s.verdict.reason
 
 
 def test_a_dry_run_journal_holds_no_float_noise(tmp_path):

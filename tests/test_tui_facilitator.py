@@ -102,6 +102,8 @@ async def test_inject_controls_fire_hold_release_skip_delay(session):
         await select("reserve-cyber")
         await pilot.press("f")
         await pilot.pause()
+        await pilot.press("y")  # firing asks first (tests/test_tui_controls.py)
+        await pilot.pause()
         assert session.records[-1]["command"] == {"kind": "fire_inject", "inject": "reserve-cyber", "actor": "facilitator"}
         assert "reserve-cyber" in session.state.fired
         await select("sabotage")
@@ -117,6 +119,8 @@ async def test_inject_controls_fire_hold_release_skip_delay(session):
         assert session.records[-1]["command"]["turns"] == 2
         await select("follow-up")
         await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert session.state.inject_status.get("follow-up") == "skipped"
         await pilot.press("k")  # skipping twice is refused, with a reason

@@ -222,6 +222,10 @@ def _controlled(tx: Transaction, e: ev.InjectControlled):
         raise ValueError(f"unknown inject action {a!r}")
 
 
+def _unskipped(tx: Transaction, e: ev.InjectUnskipped):
+    tx.writable("inject_status").pop(e.inject, None)
+
+
 def _answered(tx: Transaction, e: ev.DecisionAnswered):
     tx.writable("answers")[(e.inject, e.team)] = (e.option, e.default)
 
@@ -236,7 +240,7 @@ def _submitted(tx: Transaction, e: ev.Submitted):
             orders[o.id] = o.replace(status="ordered")
 
 
-def _reopened(tx: Transaction, e: ev.Reopened):
+def _reopened(tx: Transaction, e: ev.Reopened | ev.DecisionReopened):
     tx.fields["submitted"] = tx.state.submitted - {e.team}
     if e.orders:
         orders = tx.writable("orders")
@@ -290,6 +294,8 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.DecisionAnswered: _answered,
     ev.Submitted: _submitted,
     ev.Reopened: _reopened,
+    ev.DecisionReopened: _reopened,  # the same fold: why it was reopened is the event's kind
+    ev.InjectUnskipped: _unskipped,
     ev.ActionArgued: _argued,
     ev.ActionAdjudicated: _adjudicated,
     ev.NoteAdded: _note,

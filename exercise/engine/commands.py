@@ -104,7 +104,8 @@ class HoldInject:
 
 @_cmd("release_inject")
 class ReleaseInject:
-    """Let a held inject follow its schedule again."""
+    """Let a held inject follow its schedule again (queued for the next injects phase if
+    its turn has passed while it was held)."""
 
     inject: str
     actor: str = FACILITATOR
@@ -114,6 +115,16 @@ class ReleaseInject:
 @_cmd("skip_inject")
 class SkipInject:
     """Drop an inject from this exercise."""
+
+    inject: str
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("unskip_inject")
+class UnskipInject:
+    """Bring a skipped inject back to its schedule (queued for the next injects phase if
+    its turn has passed meanwhile)."""
 
     inject: str
     actor: str = FACILITATOR

@@ -358,6 +358,16 @@ class InjectControlled:
     kind: ClassVar[str]
 
 
+@_event("inject_unskipped", FACILITATOR_ONLY)
+class InjectUnskipped:
+    """A skipped inject back on its schedule (a "queue" follows if its turn has passed)."""
+
+    inject: str
+    turn: int
+    cause: str = "facilitator"
+    kind: ClassVar[str]
+
+
 @_event("decision_answered", own("team", "inject", "option", "default"))
 class DecisionAnswered:
     team: str
@@ -380,6 +390,18 @@ class Reopened:
     team: str
     turn: int
     orders: tuple[str, ...] = ()  # made binding by the submission, drafts again
+    kind: ClassVar[str]
+
+
+@_event("decision_reopened", public("team", "turn"))  # which inject: not for the other teams
+class DecisionReopened:
+    """A decision inject fired for a team that had submitted: its turn is reopened so it can
+    answer (instead of taking the default); its binding orders are drafts again."""
+
+    team: str
+    turn: int
+    inject: str
+    orders: tuple[str, ...] = ()
     kind: ClassVar[str]
 
 

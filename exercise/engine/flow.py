@@ -4,13 +4,16 @@ injects, closing deliberation, adjudicating the turn), end, reopen a team's turn
 
 from __future__ import annotations
 
+import attrs
+
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import EPS, Decision, check_facilitator, percent
 from exercise.engine.effects import apply_effects, set_track
-from exercise.engine.injects import fire_scheduled
+from exercise.engine.injects import binding_orders, fire_scheduled
+from exercise.engine.state import State
 from exercise.engine.team_moves import cancel, record_answer
 from exercise.engine.world import judge
 
@@ -67,6 +70,38 @@ def _close_deliberation(decision: Decision, force: bool) -> None:
             decision.emit(ev.Submitted(team, state.turn, forced=True))
 
 
+@attrs.frozen
+class TeamLoss:
+    """What one team loses if deliberation is closed by force now."""
+
+    team: str
+    name: str
+    submitted: bool  # it submitted, with decisions left open
+    decisions: tuple[tuple[str, str], ...]  # (inject title, the default option's label that will apply)
+    drafts: tuple[tuple[str, int, float], ...]  # (item name, quantity, cost) withdrawn, money back
+
+
+def force_losses(state: State) -> tuple[TeamLoss, ...]:
+    """Team by team, what a forced advance out of deliberation takes: the open decisions
+    (answered with their default) and, of a team that has not submitted, its draft orders
+    (withdrawn). Teams that lose nothing are left out. The same as `_close_deliberation` does."""
+    rules = state.rules
+    out = []
+    for team in rules.team_ids:
+        submitted = team in state.submitted
+        decisions = []
+        for iid in state.pending_decisions(team):
+            inj = state.inject(iid)
+            assert inj is not None  # a pending decision is a fired inject
+            default = state.default_option(iid)
+            label = next((o.label for o in inj.options if o.id == default), default)
+            decisions.append((inj.title, label))
+        drafts = () if submitted else tuple((rules.items[o.item].name, o.quantity, o.cost) for o in state.drafts(team))
+        if decisions or drafts or not submitted:
+            out.append(TeamLoss(team, rules.names[team], submitted, tuple(decisions), drafts))
+    return tuple(out)
+
+
 def _adjudicate_turn(decision: Decision) -> None:
     """Rigid rules and dice when deliberation closes: deliveries, slips, decay."""
     state, rules = decision.state, decision.rules
@@ -110,9 +145,7 @@ def reopen(decision: Decision, command: cm.Reopen) -> None:
         raise Rejected(f"a team's turn can be reopened in deliberation only (now: {state.phase})")
     if command.team not in state.submitted:
         raise Rejected(f"{rules.names[command.team]} has not submitted: it can still act this turn")
-    binding = tuple(o.id for o in state.orders.values()
-                    if o.team == command.team and o.placed == state.turn and o.status == "ordered" and not o.backlog)
-    decision.emit(ev.Reopened(command.team, state.turn, binding))
+    decision.emit(ev.Reopened(command.team, state.turn, binding_orders(state, command.team)))
 
 
 def pause(decision: Decision, command: cm.Pause) -> None:

@@ -1,10 +1,18 @@
 """Injects: firing this turn's (scheduled, windowed, conditional, chained, queued, by
-chance) and the facilitator's controls (fire, type one ad hoc, hold, release, skip, delay).
+chance) and the facilitator's controls (fire, type one ad hoc, hold, release, skip,
+unskip, delay).
+
+Two promises to the facilitator: an inject brought back (released or unskipped) after its
+turn has passed is queued for the next injects phase rather than silently never firing;
+a decision fired during deliberation reopens the turn of each addressed team that had
+submitted, so the team answers it instead of being given the default.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+import attrs
 
 from exercise import model
 from exercise.engine import commands as cm
@@ -12,6 +20,7 @@ from exercise.engine import events as ev
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, check_facilitator, check_not_ended, unknown
 from exercise.engine.effects import apply_effects, parse_effects, parse_options
+from exercise.engine.state import State
 from exercise.engine.world import StateWorld
 
 
@@ -75,11 +84,77 @@ def fire_scheduled(decision: Decision) -> None:
 
 
 def fire(decision: Decision, iid: str, by: str) -> None:
-    inj = decision.rules.injects.get(iid) or decision.state.adhoc[iid]
-    to = decision.state.targets(iid)
-    decision.emit(ev.InjectFired(iid, decision.state.turn, to, by))
+    state = decision.state
+    inj = decision.rules.injects.get(iid) or state.adhoc[iid]
+    to = state.targets(iid)
+    decision.emit(ev.InjectFired(iid, state.turn, to, by))
+    for team in reopened_by(state, iid):  # their answer, not the default: the turn opens again
+        decision.emit(ev.DecisionReopened(team, state.turn, iid, binding_orders(state, team)))
     if inj.effects:
         apply_effects(decision, inj.effects, to, f"the inject “{inj.title}”")
+
+
+def reopened_by(state: State, iid: str) -> tuple[str, ...]:
+    """The teams whose submitted turn firing `iid` now would reopen: it asks a decision,
+    deliberation is under way (later, the decision waits for next turn's deliberation)."""
+    inj = state.inject(iid)
+    if inj is None or not inj.options or state.phase != "deliberation" or state.status != "running":
+        return ()
+    return tuple(t for t in state.targets(iid) if t in state.submitted)
+
+
+def binding_orders(state: State, team: str) -> tuple[str, ...]:
+    """The orders of this turn the team's submission made binding (drafts again if reopened)."""
+    return tuple(o.id for o in state.orders.values()
+                 if o.team == team and o.placed == state.turn and o.status == "ordered" and not o.backlog)
+
+
+@attrs.frozen
+class FirePreview:
+    """What firing an inject now does to the teams, for the facilitator to confirm."""
+
+    title: str
+    to: tuple[str, ...]  # names of the teams it goes to (none: the facilitator only)
+    decision: bool  # it asks the teams to choose an option
+    reopens: tuple[str, ...]  # names of the teams whose submitted turn reopens to answer it
+    effects: int  # how many effects it applies
+    every: bool = False  # it goes to every team
+
+
+def fire_preview(state: State, iid: str) -> FirePreview:
+    inj = state.inject(iid)
+    assert inj is not None, iid  # the facilitator picks from the view's injects
+    names, to = state.rules.names, state.targets(iid)
+    return FirePreview(inj.title, tuple(names[t] for t in to), bool(inj.options),
+                       tuple(names[t] for t in reopened_by(state, iid)), len(inj.effects),
+                       every=len(state.rules.team_ids) > 1 and set(to) == set(state.rules.team_ids))
+
+
+def next_injects_turn(state: State) -> int:
+    """The turn whose injects go out next: this one while its briefing lasts, else the next."""
+    if state.status == "ready" or state.phase in ("", "briefing"):
+        return max(state.turn, 1)
+    return state.turn + 1
+
+
+def _passed(state: State, iid: str, at: int) -> bool:
+    """True if the inject's own schedule has no turn left from `at` on (its turn or window)."""
+    inj = state.rules.injects[iid]
+    if iid in state.fire_at or inj.reserve:  # queued: it goes out anyway; reserve: by hand
+        return False
+    shift = state.inject_shift.get(iid, 0)
+    if inj.turn is not None:
+        return inj.turn + shift < at
+    if inj.window is not None:
+        return inj.window[1] + shift < at
+    return False  # chained or conditional: looked at every turn
+
+
+def _back_on_schedule(decision: Decision, iid: str, why: str) -> None:
+    """Queue an inject brought back after its turn for the next injects phase (if there is one)."""
+    at = next_injects_turn(decision.state)
+    if at <= decision.rules.turns and _passed(decision.state, iid, at):
+        decision.emit(ev.InjectControlled(iid, "queue", turns=at, cause=why))
 
 
 def _scenario_inject(decision: Decision, iid: str, verb: str) -> model.Inject:
@@ -143,6 +218,7 @@ def release(decision: Decision, command: cm.ReleaseInject) -> None:
     if decision.state.inject_status.get(command.inject) != "held":
         raise Rejected(f"{command.inject!r} is not held")
     decision.emit(ev.InjectControlled(command.inject, "release", cause="facilitator"))
+    _back_on_schedule(decision, command.inject, "released after its turn")
 
 
 def skip(decision: Decision, command: cm.SkipInject) -> None:
@@ -153,6 +229,16 @@ def skip(decision: Decision, command: cm.SkipInject) -> None:
     if status in ("skipped", "cancelled"):
         raise Rejected(f"{command.inject!r} is {status} already")
     decision.emit(ev.InjectControlled(command.inject, "skip", cause="facilitator"))
+
+
+def unskip(decision: Decision, command: cm.UnskipInject) -> None:
+    check_facilitator(decision, command, "bring back an inject", running=False)
+    check_not_ended(decision.state, "bring back an inject")
+    inj = _scenario_inject(decision, command.inject, "bring back")
+    if decision.state.inject_status.get(command.inject) != "skipped":
+        raise Rejected(f"{inj.title} is not skipped; there is nothing to bring back")
+    decision.emit(ev.InjectUnskipped(command.inject, decision.state.turn))
+    _back_on_schedule(decision, command.inject, "brought back after its turn")
 
 
 def delay(decision: Decision, command: cm.DelayInject) -> None:

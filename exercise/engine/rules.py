@@ -28,7 +28,7 @@ from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision
 from exercise.engine.flow import advance, end_early, pause, reopen, resume, start
-from exercise.engine.injects import delay, fire_adhoc, fire_inject, hold, release, skip
+from exercise.engine.injects import delay, fire_adhoc, fire_inject, hold, release, skip, unskip
 from exercise.engine.state import State
 from exercise.engine.team_moves import (
     allocate,
@@ -106,6 +106,7 @@ RULE_FOR_COMMAND: dict[type, Callable[[Decision, Any], None]] = {
     cm.HoldInject: hold,
     cm.ReleaseInject: release,
     cm.SkipInject: skip,
+    cm.UnskipInject: unskip,
     cm.DelayInject: delay,
     cm.Override: override,
     cm.AddNote: add_note,

@@ -217,8 +217,12 @@ class ExerciseApp(BaseApp):
         self.tick()
 
     def _session_changed(self, session, command, events) -> None:
-        if self.timer_deadline is not None and session.state.status == "ended":
+        if self.timer_deadline is None:
+            return
+        if session.state.status == "ended":
             self.set_timer_minutes(0)  # no turn left to time (and the teams are told)
+        elif self._timer_warned and any(e.kind in ("phase_changed", "turn_started") for e in events):
+            self.set_timer_minutes(0)  # "time is up" was for the phase just left, not this one
 
     def timer_left(self) -> float | None:
         return None if self.timer_deadline is None else self.timer_deadline - self.clock()

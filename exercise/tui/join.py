@@ -15,10 +15,19 @@ from textual.widgets import Footer, Static
 
 from exercise.net.client import Client, RemoteTeamPort
 from exercise.tui.base import BaseApp
+from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain, text
 
 
-class ConnectingScreen(Screen):
+class ConnectingScreen(KeyHelp, Screen):
+    HELP_TITLE = "Help: joining the exercise"
+    HELP_INTRO = """\
+**Joining**: this terminal is connecting to the facilitator's machine with the join
+command the facilitator gave your team. It keeps trying; the team console opens as soon as
+the facilitator's machine answers. If it never does, check the address and the token with
+the facilitator (the console's **c** key lists each team's join command).
+"""
+    HELP_OUTRO = "Once the team console is open, **?** there lists its keys."
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
 
     def __init__(self, client: Client, team: str):
@@ -42,7 +51,8 @@ class ConnectingScreen(Screen):
 
 class JoinApp(BaseApp):
     TITLE = "exercise join"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+                Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(self, client: Client, team: str):
         super().__init__()

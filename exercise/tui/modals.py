@@ -41,7 +41,8 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(text(self.title_text), classes="dialog-title")
-            yield Static(text(self.body), classes="dialog-body")
+            with VerticalScroll(classes="confirm-body"):  # a long list (four teams' losses) scrolls
+                yield Static(text(self.body), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm")
                 yield Button("Cancel", id="cancel")
@@ -75,9 +76,12 @@ class Field:
 
 
 class FormModal(ModalScreen[dict | None]):
-    """A small form; returns {name: value} with numbers converted, or None if cancelled."""
+    """A small form; returns {name: value} with numbers converted, or None if cancelled.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save", show=True)]
+    Escape on a form with something typed in it asks before throwing it away."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="close (asks first if you typed something)"),
+                Binding("ctrl+s", "submit", "Save", show=True)]
 
     def __init__(self, title: str, fields: list[Field], submit: str = "OK", intro: str = ""):
         super().__init__()
@@ -117,6 +121,11 @@ class FormModal(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         first = self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea").first()
         first.focus()
+        self._opened_with = self._typed()
+
+    def _typed(self) -> tuple:
+        """Every field as it reads now (to tell whether anything was typed since it opened)."""
+        return tuple(self._value(f) for f in self.fields)
 
     def _value(self, f: Field):
         from textual.widgets import TextArea
@@ -164,8 +173,21 @@ class FormModal(ModalScreen[dict | None]):
         self.dismiss(result)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    def _cancel_pressed(self) -> None:  # a click on Cancel is deliberate
         self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Escape: close, but never drop typed text without asking."""
+        if self._typed() == getattr(self, "_opened_with", None):
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal("Discard what you typed?", "Escape closes this form and what you "
+                                          "typed in it is lost. Cancel to go back to it.", "Discard"), answered)
 
 
 class TextModal(ModalScreen[None]):

@@ -28,15 +28,30 @@ from textual.widgets.option_list import Option
 
 from exercise import services
 from exercise.tui.base import console
+from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.tables import selected_key
 from exercise.tui.text import md, plain, text
 
 
-class StartScreen(Screen):
+class StartScreen(KeyHelp, Screen):
+    HELP_TITLE = "Help: the start screen"
+    HELP_INTRO = """\
+**The start screen** starts a new exercise from a scenario, or resumes a saved one.
+
+**New exercise** (tab 1): pick a scenario (its briefing and teams are shown on the right),
+type a name for this run if you like, and start it (**ctrl+n**). It is saved as you play.
+
+**Saved exercises** (tab 2): pick a save and resume it (**ctrl+r** or enter), or look back
+at it in the debrief (**d**).
+"""
+    HELP_OUTRO = """\
+Once the exercise is open, **?** on the facilitator console lists its keys and how a turn works.
+"""
     BINDINGS = [
-        Binding("ctrl+n", "start", "Start exercise"),
-        Binding("ctrl+r", "resume", "Resume save"),
-        Binding("d", "debrief", "Debrief save", show=False),
+        Binding("ctrl+n", "start", "Start exercise", tooltip="start the selected scenario as a new exercise"),
+        Binding("ctrl+r", "resume", "Resume save", tooltip="resume the selected save"),
+        Binding("d", "debrief", "Debrief save", show=False,
+                tooltip="the selected save's debrief (read only)"),
         Binding("1", "tab('new')", "New", show=False),
         Binding("2", "tab('saved')", "Saved", show=False),
     ]
@@ -97,6 +112,8 @@ class StartScreen(Screen):
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#start-tabs", TabbedContent).active = tab
+        # the keyboard goes with it: focus left in the hidden tab would bring that tab back
+        self.query_one("#saves" if tab == "saved" else "#scenarios").focus()
 
     def _load(self, sid: str) -> services.OpenedScenario:
         if sid not in self.loaded:  # checked, not compiled: listing stays quick

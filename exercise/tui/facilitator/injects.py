@@ -1,4 +1,5 @@
-"""The injects: fired, due, held and in reserve; fire, hold, release, skip, delay, read, ad hoc."""
+"""The injects: fired, due, held and in reserve; fire, hold, release, skip, unskip, delay,
+read, ad hoc. Fire and skip ask first, saying what they do to the teams; a skip can be undone."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.injects import fire_preview
 from exercise.engine.view_types import FacilitatorInject, FacilitatorView
 from exercise.narrate import Narrator
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
-from exercise.tui.modals import Field, FormModal, TextModal
+from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
+from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.tables import selected_key
 from exercise.tui.text import cells, fit, md
 
@@ -24,13 +27,16 @@ class InjectsPanel(Panel, Vertical):
 
     TAB = "injects"
     PANEL_ID = "injects-panel"
-    HELP_HEADING = "Injects (f, h, r, k, d and v act on the inject selected in the Injects tab)"
+    HELP_HEADING = "Injects (f, h, r, k, b, d and v act on the inject selected in the Injects tab)"
     KEYS = [
-        Binding("f", "fire", "Fire", tooltip="fire the selected inject now"),
+        Binding("f", "fire", "Fire",
+                tooltip="fire the selected inject now (asks first: who gets it, which submitted teams reopen)"),
         Binding("a", "adhoc", "Ad-hoc inject", tooltip="write and fire an ad-hoc inject now"),
         Binding("h", "hold", "Hold", show=False, tooltip="hold the selected inject (it is not delivered)"),
-        Binding("r", "release", "Release", show=False, tooltip="release a held inject"),
-        Binding("k", "skip", "Skip", show=False, tooltip="skip the selected inject"),
+        Binding("r", "release", "Release", show=False,
+                tooltip="release a held inject (if its turn has passed, it goes out with the next injects)"),
+        Binding("k", "skip", "Skip", show=False, tooltip="skip the selected inject (asks first; b brings it back)"),
+        Binding("b", "unskip", "Bring back", show=False, tooltip="bring back a skipped inject (unskip)"),
         Binding("d", "delay", "Delay", show=False, tooltip="delay the selected inject by some turns"),
         Binding("v", "view_inject", "Read inject", show=False, tooltip="read the selected inject in full"),
     ]
@@ -103,22 +109,62 @@ class InjectsPanel(Panel, Vertical):
             return None
         return iid
 
-    def _on_selected_inject(self, command_class) -> None:
+    def _on_selected_inject(self, command_class) -> str | None:
+        """The selected inject's id if the command was carried out."""
         iid = self._inject_or_warn()
-        if iid:
-            console(self).run_command(command_class(iid))
+        if iid and console(self).run_command(command_class(iid)):
+            return iid
+        return None
 
-    def action_fire(self) -> None:
-        self._on_selected_inject(cm.FireInject)
+    async def _confirmed(self, title: str, body: str, verb: str) -> bool:
+        answer: bool = await self.app.push_screen_wait(ConfirmModal(title, body, verb))
+        return answer
+
+    @work
+    async def action_fire(self) -> None:
+        iid = self._inject_or_warn()
+        inj = self._inject()
+        if not iid or inj is None:
+            return
+        if inj.fired is None:  # a fired one is refused by the engine, with its reason
+            title, body = fire_confirm(fire_preview(self.session.state, iid))
+            if not await self._confirmed(title, body, "Fire"):
+                return
+        console(self).run_command(cm.FireInject(iid))
 
     def action_hold(self) -> None:
         self._on_selected_inject(cm.HoldInject)
 
-    def action_release(self) -> None:
-        self._on_selected_inject(cm.ReleaseInject)
+    def _say_when(self, iid: str) -> None:
+        """After a release or an unskip: when the inject goes out now."""
+        inj = next((i for i in self.view.injects if i.id == iid), None)
+        if inj is not None:
+            self.notify(release_notice(inj.title, self.session.state.fire_at.get(iid), inj.status))
 
-    def action_skip(self) -> None:
-        self._on_selected_inject(cm.SkipInject)
+    def action_release(self) -> None:
+        iid = self._on_selected_inject(cm.ReleaseInject)
+        if iid:
+            self._say_when(iid)
+
+    @work
+    async def action_skip(self) -> None:
+        iid = self._inject_or_warn()
+        inj = self._inject()
+        if not iid or inj is None:
+            return
+        if inj.fired is None and inj.status not in ("skipped", "cancelled"):  # else the engine says why not
+            teams = {t.id: t.name for t in self.view.teams}
+            to = [teams.get(t, t) for t in self.session.state.targets(iid)] if inj.to != ("facilitator",) else []
+            every = len(teams) > 1 and len(to) == len(teams)
+            if not await self._confirmed(*skip_confirm(inj.title, to, every), "Skip"):
+                return
+        if console(self).run_command(cm.SkipInject(iid)):
+            self.notify(f"Skipped {inj.title}. b brings it back.")
+
+    def action_unskip(self) -> None:
+        iid = self._on_selected_inject(cm.UnskipInject)
+        if iid:
+            self._say_when(iid)
 
     @work
     async def action_delay(self) -> None:

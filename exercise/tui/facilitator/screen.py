@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.engine.flow import force_losses
 from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import console
 from exercise.tui.facilitator.actions import ActionsPanel
@@ -27,6 +28,7 @@ from exercise.tui.facilitator.log import LogPanel
 from exercise.tui.facilitator.notes import NotesPanel
 from exercise.tui.facilitator.panel import Panel, ShowTab, delegate_keys
 from exercise.tui.facilitator.teams import CapabilitiesPanel, TeamsPanel
+from exercise.tui.facilitator.wording import force_body
 from exercise.tui.facilitator.world import WorldPanel
 from exercise.tui.keyhelp import KeyHelp, _class_bindings
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
@@ -70,6 +72,7 @@ Everything you do is written to the save folder before the screen shows it.
         InjectsPanel.screen_binding("hold"),
         InjectsPanel.screen_binding("release"),
         InjectsPanel.screen_binding("skip"),
+        InjectsPanel.screen_binding("unskip"),
         InjectsPanel.screen_binding("delay"),
         ActionsPanel.screen_binding("adjudicate"),
         WorldPanel.screen_binding("override"),
@@ -199,15 +202,14 @@ Everything you do is written to the save folder before the screen shows it.
         if view.status == "ended":
             self.notify("The exercise has ended. Press e to read the outcome.")
             return
-        if view.phase == "deliberation":
-            missing = [t.name for t in view.teams if not t.submitted]
-            if missing:
-                pending = sum(len(view.teams_private[t.id].pending) for t in view.teams)
-                body = ("Not submitted: " + ", ".join(missing) + ".\n"
-                        f"Their unsubmitted orders are withdrawn and {pending} open decision(s) take their default.")
-                if await self.app.push_screen_wait(ConfirmModal("Force the advance?", body, "Force")):
-                    self.run_command(cm.Advance(force=True))
-                return
+        if view.paused:  # said first: a force dialog the engine would then refuse helps no one
+            self.notify("The exercise is paused: press p to resume it, then n to go on.", title="Paused")
+            return
+        if view.phase == "deliberation" and any(not t.submitted for t in view.teams):
+            body = force_body(force_losses(self.session.state), self.session.scenario.budget.unit)
+            if await self.app.push_screen_wait(ConfirmModal("Force the advance?", body, "Force")):
+                self.run_command(cm.Advance(force=True))
+            return
         last = view.turn == view.turns and view.phase == "summary"
         if last and not await self.app.push_screen_wait(
                 ConfirmModal("End the exercise?", "This is the last turn: advancing ends the exercise and "
