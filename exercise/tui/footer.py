@@ -16,10 +16,9 @@ ALWAYS = ("question_mark", "ctrl+q", "escape")  # help, quit and back stay, what
 
 
 def key_width(key: FooterKey) -> int:
-    """Cells a key takes in the (non-compact) footer: ' k ' then 'description '; the palette
-    key also has a border and padding on its left and right."""
-    width = cell_len(key.key_display) + 2 + (cell_len(key.description) + 1 if key.description else 0)
-    return width + 2 if key.has_class("-command-palette") else width
+    """Cells a key takes in the (non-compact) footer: ' k ' then 'description ' (the palette's
+    key, '▏^p palette ', as wide: its border takes the place of the space before the key)."""
+    return cell_len(key.key_display) + 2 + (cell_len(key.description) + 1 if key.description else 0)
 
 
 class FitFooter(Footer):

@@ -47,7 +47,7 @@ class CommandsTab(TeamTab, Vertical):
             forces = me.forces[c.id]
             points = f"{num(forces.points)} in {forces.capabilities}" if forces.capabilities else "-"
             name = Text(clip(c.name, self._w(30, 44)), style="bold" if self._involved(c) else "")
-            allies = clip(", ".join(names.get(a, a) for a in ours) or "-", self._w(14, 40))
+            allies = clip(", ".join(names.get(a, a) for a in ours) or "-", self._w(14, 24))
             rows.append((c.id, (name, clip(led, 26), points,
                                 f"{c.lead_staff} staff, {num(c.lead_cost)} {v.unit}/turn", allies)))
         self._fill("tm-commands", rows)
