@@ -40,7 +40,7 @@ class ProcurementTab(TeamTab, Vertical):
         unit = v.unit
         rows: list[tuple[str, tuple]] = []
         for item in v.catalogue:
-            rows.append((item.id, (clip(item.name, self._w(24, 38)), f"{money(item.cost)} {unit}",
+            rows.append((item.id, (clip(item.name, self._w(28, 38)), f"{money(item.cost)} {unit}",
                                       clip("; ".join(item.gains) or "-", self._w(30, 40)), clip(item.origin, 10),
                                       f"{item.lead_time} turns", arrival(v, item.arrives, brief=True))))
         self._fill("tm-catalogue", rows)
