@@ -44,6 +44,9 @@ def timer_label(left: float | None) -> str:
 class BaseApp(App):
     CSS_PATH = ["app.tcss", "team.tcss"]
     TIMED = True  # reads the turn timer once a second (the debrief has none)
+    # every screen gets -narrow / -wide and -short / -tall: styles (.tcss) fit 80x24 with these
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     timer: reactive[str] = reactive("", init=False)  # the turn timer's text, "" for none
     connections: reactive[str] = reactive("", init=False)  # "3/5 teams online" when served, else ""

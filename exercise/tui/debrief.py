@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from exercise import engine
@@ -30,6 +30,7 @@ from exercise.debrief.report import build, short
 from exercise.engine.ledger import describe
 from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
+from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.text import cells, fit, plain, safe, text
@@ -132,7 +133,7 @@ class DebriefScreen(KeyHelp, Screen):
             with TabPane("7 Ledger", id="ledger"):
                 with VerticalScroll():
                     yield Static("", id="ledger-body")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         r = self.report

@@ -11,10 +11,11 @@ import asyncio
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from exercise.net.client import Client, RemoteTeamPort
 from exercise.tui.base import BaseApp
+from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain, text
 
@@ -37,7 +38,7 @@ the facilitator (the console's **c** key lists each team's join command).
 
     def compose(self) -> ComposeResult:
         yield Static("", id="join-status")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.show()

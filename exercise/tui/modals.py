@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
+from exercise.tui.footer import FitFooter
 from exercise.tui.text import text
 
 # The engine's limit on free text (engine.commands.MAX_TEXT; a test keeps them equal): an input
@@ -42,11 +43,19 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label(text(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="confirm-body"):  # a long list (four teams' losses) scrolls
-                yield Static(text(self.body), classes="dialog-body")
+                # a "  - " line is a list item: its wrapped lines hang under its text, not its dash
+                for line in self.body.split("\n"):
+                    if line.startswith("  - "):
+                        with Horizontal(classes="bullet-line"):
+                            yield Label("-", classes="bullet")
+                            yield Static(text(line[4:]), classes="bullet-text")
+                    else:
+                        yield Static(text(line), classes="body-line")
+                yield Static("", classes="dialog-body")  # the gap before the buttons
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm")
                 yield Button("Cancel", id="cancel")
-        yield Footer()  # this dialog's keys, not those of the screen under it
+        yield FitFooter()  # this dialog's keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#confirm", Button).focus()
@@ -116,7 +125,7 @@ class FormModal(ModalScreen[dict | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.submit_label, variant="primary", id="submit")
                 yield Button("Cancel", id="cancel")
-        yield Footer()  # ctrl+s and escape, not the keys of the screen under it
+        yield FitFooter()  # ctrl+s and escape, not the keys of the screen under it
 
     def on_mount(self) -> None:
         first = self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea").first()

@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     Markdown,
@@ -28,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from exercise import services
 from exercise.tui.base import console
+from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.tables import selected_key
 from exercise.tui.text import md, plain, text
@@ -82,7 +82,7 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
                     with Horizontal(classes="dialog-buttons"):
                         yield Button("Resume (ctrl+r)", id="resume")
                         yield Button("Debrief (d)", id="debrief")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         ids = services.scenario_ids()

@@ -61,11 +61,15 @@ class InjectsPanel(Panel, Vertical):
         rows = sorted(view.injects, key=lambda i: (
             1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
         narrator = Narrator(self.session.scenario)
+        # on an 80-column screen the title and the teams give way so the status stays whole
+        narrow = (self.size.width or self.app.size.width) < 110
+        widths = (26, 13, 24) if narrow else (48, 24, 24)
         for i in rows:
             to = ", ".join(teams.get(t, t) for t in i.to)
             status = narrator.status(i.status)  # titles, not ids
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            table.add_row(Text(fit(i.title, 48), style=style), *cells(fit(to, 24), fit(status, 24), i.severity),
+            table.add_row(Text(fit(i.title, widths[0]), style=style),
+                          *cells(fit(to, widths[1]), fit(status, widths[2]), i.severity),
                           key=i.id)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))

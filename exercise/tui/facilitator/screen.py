@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
@@ -30,6 +30,7 @@ from exercise.tui.facilitator.panel import Panel, ShowTab, delegate_keys
 from exercise.tui.facilitator.teams import CapabilitiesPanel, TeamsPanel
 from exercise.tui.facilitator.wording import force_body
 from exercise.tui.facilitator.world import WorldPanel
+from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp, _class_bindings
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.text import md, plain, plain_tree
@@ -127,7 +128,7 @@ Everything you do is written to the save folder before the screen shows it.
                 yield LogPanel(self.session)
             with TabPane("5 Notes", id="notes"):
                 yield NotesPanel(self.session)
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.session.listeners.add(self._changed)

@@ -42,7 +42,7 @@ class BudgetTab(TeamTab, VerticalScroll):
 
     def on_mount(self) -> None:
         self.query_one("#tm-categories", DataTable).add_columns(
-            "Category", "Share", "Amount", "After decision costs", "Floor", "Allowed")
+            "Category", "Share", "Amount", "After costs", "Floor", "Allowed")
         self.query_one("#tm-allies", DataTable).add_columns("Ally", "GDP", "Spending", "This turn", "Command")
 
     def render_view(self) -> None:
@@ -59,7 +59,8 @@ class BudgetTab(TeamTab, VerticalScroll):
                      "Under a category's floor, a capability decays every turn.\n")
         if b.invest_limit is not None:
             lines.append(f"{proc} may take at most {pct(b.invest_limit)} of the budget this turn. ")
-        lines.append("b changes the split (shares in %, adding up to 100).")
+        lines.append("b changes the split (shares in %, adding up to 100). "
+                     "After costs: the share left after this turn's decision costs.")
         for e in b.effects:
             name = cats[e.category].name if e.category in cats else e.category
             turns = f"turn {e.first}" if e.first == e.last else f"turns {e.first}-{e.last}"

@@ -28,8 +28,8 @@ class CommandsTab(TeamTab, Vertical):
         yield Static("", id="tm-command-detail")
 
     def on_mount(self) -> None:
-        self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Your forces", "Your allies",
-                                                                "Leading it ties up")
+        self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Forces",
+                                                                "Leading it ties up", "Your allies")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -41,15 +41,15 @@ class CommandsTab(TeamTab, Vertical):
             led = c.lead_name or "nobody"
             if c.lead_team == me.id:
                 led += " (you)"
-            elif c.lead_team:
-                led += f" ({self._team_name(c.lead_team)})"
+            elif c.lead_team:  # on a narrow screen the team alone: it is who plays the lead
+                led = self._team_name(c.lead_team) if self.narrow else f"{led} ({self._team_name(c.lead_team)})"
             ours = [a for a in c.allies if a in mine]
             forces = me.forces[c.id]
             points = f"{num(forces.points)} in {forces.capabilities}" if forces.capabilities else "-"
             name = Text(clip(c.name, self._w(30, 44)), style="bold" if self._involved(c) else "")
-            allies = clip(", ".join(names.get(a, a) for a in ours) or "-", self._w(14, 20))
-            rows.append((c.id, (name, clip(led, 26), points, allies,
-                                f"{c.lead_staff} staff, {num(c.lead_cost)} {v.unit}/turn")))
+            allies = clip(", ".join(names.get(a, a) for a in ours) or "-", self._w(14, 24))
+            rows.append((c.id, (name, clip(led, 26), points,
+                                f"{c.lead_staff} staff, {num(c.lead_cost)} {v.unit}/turn", allies)))
         self._fill("tm-commands", rows)
         self.show_command_detail()
 

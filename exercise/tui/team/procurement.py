@@ -40,8 +40,8 @@ class ProcurementTab(TeamTab, Vertical):
         unit = v.unit
         rows: list[tuple[str, tuple]] = []
         for item in v.catalogue:
-            rows.append((item.id, (clip(item.name, self._w(28, 44)), f"{money(item.cost)} {unit}",
-                                      clip("; ".join(item.gains) or "-", self._w(22, 40)), clip(item.origin, 10),
+            rows.append((item.id, (clip(item.name, self._w(28, 38)), f"{money(item.cost)} {unit}",
+                                      clip("; ".join(item.gains) or "-", self._w(30, 40)), clip(item.origin, 10),
                                       f"{item.lead_time} turns", arrival(v, item.arrives, brief=True))))
         self._fill("tm-catalogue", rows)
         self.show_item_detail()

@@ -23,12 +23,13 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
+from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import ConfirmModal, TextModal
 from exercise.tui.team.base import WIDE, Link, ShowTab, TeamTab
@@ -131,7 +132,7 @@ a notification says why.
                 with TabPane(label, id=tab):
                     extra = {"id": "tm-briefing-scroll"} if tab == "briefing" else {}
                     yield widget(link, classes="tm-pane", **extra)
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self._unsubscribe = self.port.subscribe(self._port_changed)

@@ -1,0 +1,129 @@
+"""At 80x24 every screen stays usable; at 120x40 too: walked with one app per size.
+
+For each screen and tab (start screen, facilitator tabs 1-5 and their dialogs, a team's tabs
+1-7 and their dialogs, the debrief's tabs): the footer shows each key whole or not at all (a
+key cut at the edge, "m▏^p palette", is a failure); each table shows all its columns within
+the screen, or scrolls sideways with its first (key) column whole; a dialog's buttons are on
+the screen.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support import DEFAULT, load_fixture, wait_for
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable
+from textual.widgets._footer import FooterKey
+
+from exercise.engine import commands as cm
+from exercise.session import Session
+
+
+def problems(app, where: str) -> list[str]:
+    """What does not fit on the screen now."""
+    screen = app.screen
+    width, height = screen.size
+    out = []
+    for key in screen.query(FooterKey):
+        if key.region.width and key.region.right > width:
+            out.append(f"{where}: footer key {key.key_display} {key.description!r} cut at the edge")
+    for table in screen.query(DataTable):
+        if not table.region.width or not table.columns:
+            continue  # not on the tab shown
+        columns = list(table.columns.values())
+        need = sum(c.get_render_width(table) for c in columns)
+        if need > table.region.width:
+            first = columns[0].get_render_width(table)
+            if table.max_scroll_x <= 0 or first > table.region.width:
+                out.append(f"{where}: table {table.id} needs {need} columns of {table.region.width} "
+                           "and does not scroll with its first column whole")
+    if isinstance(screen, ModalScreen):
+        for b in screen.query(Button):
+            r = b.region
+            if r.width and (r.right > width or r.bottom > height - 1 or r.height < 3):
+                out.append(f"{where}: button {b.label} not whole on the screen ({r})")
+    return out
+
+
+@pytest.fixture
+def deliberation(tmp_path):
+    loaded = load_fixture(DEFAULT)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Fit", seed=7)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    team = s.state.rules.team_ids[0]
+    s.execute(cm.Argue(team, team, "Close the border crossings", "Fewer drones", "Public pressure"))
+    yield s
+    s.close()
+
+
+async def _dialog(pilot, app, key: str, where: str, bad: list[str]) -> None:
+    await pilot.press(key)
+    await wait_for(lambda: isinstance(app.screen, ModalScreen), what=f"{where} opens", pilot=pilot)
+    await pilot.pause()
+    bad += problems(app, where)
+    await pilot.press("escape")
+    await pilot.pause()
+    while isinstance(app.screen, ModalScreen):  # a form with text asks before dropping it
+        await pilot.press("escape")
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_console_screen_fits(deliberation, size):
+    from exercise.tui.app import make_app
+    from exercise.tui.team import TeamScreen
+
+    s = deliberation
+    app = make_app(session=s)
+    app.animation_level = "none"
+    bad: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for tab in "12345":
+            await pilot.press(tab)
+            await pilot.pause()
+            bad += problems(app, f"facilitator tab {tab}")
+        await pilot.press("2")
+        for key, name in [("f", "fire"), ("k", "skip"), ("a", "ad-hoc inject")]:
+            await _dialog(pilot, app, key, f"facilitator {name}", bad)
+        await pilot.press("3")
+        await _dialog(pilot, app, "j", "facilitator adjudicate", bad)
+        await pilot.press("1")
+        for key, name in [("o", "override"), ("m", "note"), ("T", "timer"), ("l", "ledger"), ("n", "force advance")]:
+            await _dialog(pilot, app, key, f"facilitator {name}", bad)
+        app.show_team(s.state.rules.team_ids[0])
+        await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
+        for tab in "1234567":
+            await pilot.press(tab)
+            await pilot.pause()
+            bad += problems(app, f"team tab {tab}")
+        for tab, key, name in [("1", "u", "argue"), ("2", "b", "budget split"), ("2", "dollar_sign", "spending"),
+                               ("3", "o", "order"), ("4", "l", "take lead")]:
+            await pilot.press(tab)
+            await _dialog(pilot, app, key, f"team {name}", bad)
+    assert bad == [], "\n".join(bad)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_start_screen_and_the_debrief_fit(deliberation, tmp_path, monkeypatch, size):
+    from exercise.debrief.record import from_session
+    from exercise.tui.app import make_app
+    from exercise.tui.debrief import make_debrief_app
+
+    bad: list[str] = []
+    monkeypatch.chdir(tmp_path)
+    app = make_app(saves_root=tmp_path / "saves")
+    async with app.run_test(size=size) as pilot:
+        for tab in "12":
+            await pilot.press(tab)
+            await pilot.pause()
+            bad += problems(app, f"start tab {tab}")
+    app = make_debrief_app(from_session(deliberation))
+    async with app.run_test(size=size) as pilot:
+        for tab in "1234567":
+            await pilot.press(tab)
+            await pilot.pause()
+            bad += problems(app, f"debrief tab {tab}")
+    assert bad == [], "\n".join(bad)
