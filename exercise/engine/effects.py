@@ -15,6 +15,7 @@ from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, number, teams_named
+from exercise.engine.state import State
 
 
 def apply_effects(decision: Decision, effects, selves: tuple[str, ...], cause: str, times: int = 1) -> None:
@@ -90,6 +91,10 @@ def _inject_effect(decision: Decision, target: str, action: str | None, cause: s
     if action == "enable":
         if status == "held":
             decision.emit(ev.InjectControlled(target, "release", cause=cause))
+            if inj.reserve:  # released to its reserve it would wait for a hand: the effect enables it
+                decision.emit(ev.InjectControlled(target, "enable", cause=cause))
+            else:  # the same rule as the facilitator's release: after its turn, it is queued
+                back_on_schedule(decision, target, f"released after its turn by {cause}")
         elif inj.reserve and status is None:
             decision.emit(ev.InjectControlled(target, "enable", cause=cause))
     elif action == "cancel":
@@ -98,6 +103,34 @@ def _inject_effect(decision: Decision, target: str, action: str | None, cause: s
     elif action == "fire":
         if state.fire_at.get(target) != state.turn + 1:
             decision.emit(ev.InjectControlled(target, "queue", turns=state.turn + 1, cause=cause))
+
+
+# -- an inject brought back after its turn -------------------------------------------------
+def next_injects_turn(state: State) -> int:
+    """The turn whose injects go out next: this one while its briefing lasts, else the next."""
+    if state.status == "ready" or state.phase in ("", "briefing"):
+        return max(state.turn, 1)
+    return state.turn + 1
+
+
+def passed(state: State, iid: str, at: int) -> bool:
+    """True if the inject's own schedule has no turn left from `at` on (its turn or window)."""
+    inj = state.rules.injects[iid]
+    if iid in state.fire_at or inj.reserve:  # queued: it goes out anyway; reserve: by hand
+        return False
+    shift = state.inject_shift.get(iid, 0)
+    if inj.turn is not None:
+        return inj.turn + shift < at
+    if inj.window is not None:
+        return inj.window[1] + shift < at
+    return False  # chained or conditional: looked at every turn
+
+
+def back_on_schedule(decision: Decision, iid: str, why: str) -> None:
+    """Queue an inject brought back after its turn for the next injects phase (if there is one)."""
+    at = next_injects_turn(decision.state)
+    if at <= decision.rules.turns and passed(decision.state, iid, at):
+        decision.emit(ev.InjectControlled(iid, "queue", turns=at, cause=why))
 
 
 # -- effects typed live -----------------------------------------------------------------

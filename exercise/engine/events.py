@@ -355,6 +355,9 @@ class InjectControlled:
     action: InjectAction
     turns: int = 0
     cause: str = ""
+    # a skip: the status it replaced ("enabled", "held"; "" none), so an unskip restores it
+    # (older saves lack it: their unskips put the inject back on its plain schedule, as then)
+    was: str = ""
     kind: ClassVar[str]
 
 
@@ -365,6 +368,7 @@ class InjectUnskipped:
     inject: str
     turn: int
     cause: str = "facilitator"
+    status: str = ""  # the status restored (what the skip replaced); "": its plain schedule
     kind: ClassVar[str]
 
 
