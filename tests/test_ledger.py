@@ -259,3 +259,34 @@ def test_the_turn_log_has_the_facilitators_actions_splits_capabilities_and_ledge
     assert "| deliberation | Air defence | 3 | 1 | −2 points | set by the facilitator; rationale: the raid \\| hit hard |" in log
     for ident in ("drones", "order-east", "action-west"):
         assert ident not in log.replace("Drones", ""), ident
+
+
+def test_a_three_decimals_track_is_told_to_three_places_in_the_ledger_narrate_and_effect_words():
+    import attrs
+
+    from test_engine_support import with_injects
+
+    from exercise import model
+    from exercise.engine.events import to_dict
+    from exercise.engine.explain import effect_text
+    from exercise.narrate import Narrator
+
+    base = drill()
+    tracks = tuple(attrs.evolve(t, decimals=3) if t.id == "air" else t for t in base.tracks)
+    gain = model.Effect(track="air", add=0.125)
+    scenario = with_injects(model.Inject("boost", "Boost", turn=1, effects=(gain,)), tracks=tracks)
+    g = Game(scenario)
+    g.to(1, "deliberation")
+    g.do(cm.Override("team_track", 2.375, "by hand", track="air", team="east"))
+    es = entries(g, "east")
+    (e,) = find(es, "Air defence", "“Boost”")
+    assert (e.after, e.places) == (2.125, 3)
+    assert lg.describe(e) == "Air defence: 2 → 2.125 points (+0.125 points)"
+    (o,) = find(es, "Air defence", "set by the facilitator")
+    assert lg.describe(o) == "Air defence: 2.125 → 2.375 points (+0.25 points)"
+    [total] = [t for t in lg.totals(es) if t.what == "Air defence"]
+    assert lg.describe(total) == "Air defence: 2 → 2.375 points (+0.375 points)"
+    narrator = Narrator(scenario)
+    lines = [narrator.line(to_dict(x)) for x in g.events if x.kind in ("track_set", "overridden")]
+    assert any("-> 2.125" in (x or "") for x in lines) and any("2.125 -> 2.375" in (x or "") for x in lines), lines
+    assert effect_text(gain, g.s.rules) == "Air defence +0.125"

@@ -91,8 +91,8 @@ class LedgerBuilder:
                 who = None if e.team is None else frozenset((e.team,))
                 if not threshold_text:  # a second threshold crossed at once: the same outer cause
                     outer = cause
-                cause = _Cause(f"{tr.name} fell below {number(e.at)}" + (f" ({e.label})" if e.label else ""), who, who)
-                threshold_text = f"{tr.name} fell below {number(e.at)}"  # effects.set_track's wording
+                cause = _Cause(f"{tr.name} fell below {number(e.at, tr.decimals)}" + (f" ({e.label})" if e.label else ""), who, who)
+                threshold_text = f"{tr.name} fell below {number(e.at, tr.decimals)}"  # effects.set_track's wording
             elif t is ev.InjectFired:
                 inj = s.inject(e.inject)
                 to = frozenset(e.to)
@@ -158,22 +158,25 @@ class LedgerBuilder:
 
     # -- entries ----------------------------------------------------------------------------
     def _add(self, s: State, team: str | None, kind: str, what: str, before: float | None, after: float,
-             unit: str, cause: _Cause) -> None:
+             unit: str, cause: _Cause, places: int | None = None) -> None:
         delta = round(after - (before or 0.0), 9)
-        entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text)
+        places = s.rules.money_places if places is None else places
+        entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text, places)
         self.changes.append(Change(entry, cause.readers, cause.movers, cause.note))
 
     def _money(self, s: State, team: str, what: str, before: float | None, after: float, cause: _Cause,
                unit: str | None = None, always: bool = False) -> None:
         if always or before is None or before != after:
-            self._add(s, team, "money", what, before, after, unit or s.rules.budget.unit, cause)
+            self._add(s, team, "money", what, before, after, unit or s.rules.budget.unit, cause,
+                      2 if unit else None)  # % of GDP: two places; money: the budget's own
 
     def _track(self, s: State, e: ev.TrackSet, cause: _Cause) -> None:
         tr = s.rules.tracks[e.track]
         if e.team is None:
-            self._add(s, None, "world", tr.name, s.tracks[e.track], e.value, POINTS, cause)
+            self._add(s, None, "world", tr.name, s.tracks[e.track], e.value, POINTS, cause, tr.decimals)
         else:
-            self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause)
+            self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause,
+                      tr.decimals)
 
     @staticmethod
     def _decay(e: ev.TrackSet) -> _Cause | None:
@@ -228,9 +231,11 @@ class LedgerBuilder:
         rules = s.rules
         cause = _Cause("set by the facilitator", None, None, e.rationale)
         if e.target == "team_track" and e.team is not None and e.track is not None:
-            self._add(s, e.team, "capability", rules.tracks[e.track].name, e.previous, e.value, POINTS, cause)
+            tr = rules.tracks[e.track]
+            self._add(s, e.team, "capability", tr.name, e.previous, e.value, POINTS, cause, tr.decimals)
         elif e.target == "track" and e.track is not None:
-            self._add(s, None, "world", rules.tracks[e.track].name, e.previous, e.value, POINTS, cause)
+            tr = rules.tracks[e.track]
+            self._add(s, None, "world", tr.name, e.previous, e.value, POINTS, cause, tr.decimals)
         elif e.target == "money" and e.team is not None:
             self._money(s, e.team, _cash_name(rules), e.previous, e.value, cause)
         elif e.target == "spending" and e.ally is not None:
@@ -293,7 +298,7 @@ def totals(entries: Iterable[vt.LedgerEntry]) -> tuple[vt.LedgerTotal, ...]:
         key = (e.team, e.kind, e.what, e.unit)
         t = seen.get(key)
         if t is None:
-            seen[key] = vt.LedgerTotal(e.team, e.kind, e.what, e.unit, e.before, e.after, e.delta)
+            seen[key] = vt.LedgerTotal(e.team, e.kind, e.what, e.unit, e.before, e.after, e.delta, e.places)
         else:
             seen[key] = attrs.evolve(t, after=e.after, delta=round(e.after - (t.before or 0.0), 9))
     return tuple(seen.values())
@@ -316,22 +321,28 @@ def by_turn(entries: Iterable[vt.LedgerEntry], label=lambda turn: "", full_from:
 
 
 # -- wording ----------------------------------------------------------------------------------
-def amount(x: float | None, unit: str) -> str:
-    return "—" if x is None else f"{number(x)} {unit}"
+def value(x: float | None, places: int = 2) -> str:
+    """A before or after value to its own places; "—" for none."""
+    return "—" if x is None else number(x, places)
 
 
-def units(x: float, unit: str) -> str:
+def amount(x: float | None, unit: str, places: int = 2) -> str:
+    return "—" if x is None else f"{number(x, places)} {unit}"
+
+
+def units(x: float, unit: str, places: int = 2) -> str:
     """The unit after the number x: "1 point", "2 points"."""
-    return unit[:-1] if unit == POINTS and number(abs(x)) == "1" else unit
+    return unit[:-1] if unit == POINTS and number(abs(x), places) == "1" else unit
 
 
-def signed(x: float, unit: str) -> str:
+def signed(x: float, unit: str, places: int = 2) -> str:
     """A change with its sign and unit: "+1 point", "−0.5 USD bn"."""
     sign = "+" if x > 0 else "−" if x < 0 else "±"
-    return f"{sign}{number(abs(x))} {units(x, unit)}"
+    return f"{sign}{number(abs(x), places)} {units(x, unit, places)}"
 
 
 def describe(e: vt.LedgerEntry | vt.LedgerTotal) -> str:
-    """"Air defence: 3 → 4 points (+1 point)"."""
-    before = "—" if e.before is None else number(e.before)
-    return f"{e.what}: {before} → {number(e.after)} {units(e.after, e.unit)} ({signed(e.delta, e.unit)})"
+    """"Air defence: 3 → 4 points (+1 point)", to the entry's own places."""
+    p = e.places
+    return (f"{e.what}: {value(e.before, p)} → {number(e.after, p)} {units(e.after, e.unit, p)} "
+            f"({signed(e.delta, e.unit, p)})")

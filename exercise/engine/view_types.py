@@ -349,6 +349,7 @@ class LedgerEntry:
     delta: float
     unit: str  # "USD bn", "% of GDP", "points"
     cause: str  # plain words with names
+    places: int = 2  # the decimals its values are shown with (the track's or the money's own)
 
 
 @attrs.frozen
@@ -362,6 +363,7 @@ class LedgerTotal:
     before: float | None
     after: float
     delta: float
+    places: int = 2  # as LedgerEntry.places
 
 
 @attrs.frozen
