@@ -8,13 +8,10 @@ from __future__ import annotations
 import re
 
 from exercise import model
+from exercise.engine.causes import Names, reword
 from exercise.engine.decision import number
 
-# Causes the engine records with ids ("inject rail-blast", "East chose 'shoot' in drones"),
-# in saves old and new: the narrator names them.
-_INJECT_CAUSE = re.compile(r"inject ([\w-]+)")
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
-_CHOICE_CAUSE = re.compile(r"(.+) chose '([^']*)' in ([\w-]+)")
 
 
 def _n(x, places: int = 2) -> str:
@@ -44,6 +41,9 @@ class Narrator:
         self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, b.note)
                        for k, b in enumerate(scenario.backlog, 1)}
         self.actions: dict[str, tuple[str, str]] = {}
+        self._names = Names(lambda i: self.inject(i) if i in self.injects or i in self.adhoc else None,
+                            lambda i, o: self.option(i, o) if i in self.injects else None,
+                            lambda a: self.action(a) if a in self.actions else None)
 
     def team(self, t) -> str:
         return self.teams.get(t, t) if t else "all teams"
@@ -54,14 +54,8 @@ class Narrator:
         return self.adhoc.get(iid, iid)
 
     def cause(self, cause: str) -> str:
-        m = _INJECT_CAUSE.fullmatch(cause)
-        if m and (m.group(1) in self.injects or m.group(1) in self.adhoc):
-            return f"inject: {self.inject(m.group(1))}"
-        m = _CHOICE_CAUSE.fullmatch(cause)
-        if m and m.group(3) in self.injects:
-            team = m.group(1).split(" (")[0]
-            return f"{team} chose \"{self.option(m.group(3), m.group(2))}\" in {self.inject(m.group(3))}"
-        return cause
+        """A recorded cause in names (old saves recorded ids): the ledger's rewording."""
+        return reword(cause, self._names)
 
     def _places(self, track) -> int:
         return self.places.get(track, 2)
@@ -208,8 +202,7 @@ class Narrator:
     def _inject_controlled(self, e):
         if e["action"] == "queue":  # turns is the turn it goes out on, not a count
             cause = e.get("cause") or ""
-            why = (f" (set off by {self.inject(cause[7:])})" if cause.startswith("inject ")  # its name, not its id
-                   else f" ({cause})" if cause and cause != "facilitator" else "")
+            why = f" ({self.cause(cause)})" if cause and cause != "facilitator" else ""
             return f"Inject {self.inject(e['inject'])}: queued for turn {e['turns']}{why}"
         extra = f" {e['turns']} turn(s)" if e.get("turns") else ""
         return f"Inject {self.inject(e['inject'])}: {e['action']}{extra}"

@@ -20,7 +20,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, check_facilitator, check_not_ended, unknown
-from exercise.engine.effects import apply_effects, back_on_schedule, next_injects_turn, parse_effects, parse_options
+from exercise.engine.effects import apply_effects, back_on_schedule, parse_effects, parse_options
 from exercise.engine.state import State
 from exercise.engine.world import StateWorld
 

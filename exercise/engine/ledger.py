@@ -25,6 +25,7 @@ import attrs
 from exercise.engine import events as ev
 from exercise.engine import view_types as vt
 from exercise.engine.apply import HANDLERS
+from exercise.engine.causes import Names, reword
 from exercise.engine.decision import number, percent
 from exercise.engine.state import State, Transaction
 
@@ -69,18 +70,15 @@ class LedgerBuilder:
         s = tx.state
         rules = s.rules
         cause: _Cause | None = None  # what caused the events that follow
-        outer: _Cause | None = None  # the cause a threshold's effects interrupted
-        threshold_text = ""  # the engine's cause string of the current threshold's effects
+        thresholds = _Thresholds()
+        names = _names(s)
         prev_budget: dict = {}
         for e in events:
             t = type(e)
-            ecause = getattr(e, "cause", None)
-            if threshold_text and ecause is not None and ecause != threshold_text:
-                cause, outer, threshold_text = outer, None, ""
             if t is ev.TrackSet:
-                self._track(s, e, self._decay(e) or cause or _Cause(e.cause))
+                self._track(s, e, thresholds.cause_of(e) or _decay(e, names) or cause or _Cause(reword(e.cause, names)))
             elif t is ev.BudgetSet:
-                self._budget(s, e, cause or _Cause(_OLD_WORDS.get(e.cause, e.cause)), prev_budget)
+                self._budget(s, e, thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)), prev_budget)
             elif t is ev.TurnStarted:
                 prev_budget = dict(s.budget)
                 cause = _Cause(f"turn {e.turn}'s budget")
@@ -89,10 +87,8 @@ class LedgerBuilder:
             elif t is ev.ThresholdCrossed:
                 tr = rules.tracks[e.track]
                 who = None if e.team is None else frozenset((e.team,))
-                if not threshold_text:  # a second threshold crossed at once: the same outer cause
-                    outer = cause
-                cause = _Cause(f"{tr.name} fell below {number(e.at, tr.decimals)}" + (f" ({e.label})" if e.label else ""), who, who)
-                threshold_text = f"{tr.name} fell below {number(e.at, tr.decimals)}"  # effects.set_track's wording
+                thresholds.crossed(e, tr, _Cause(f"{tr.name} fell below {number(e.at, tr.decimals)}"
+                                                  + (f" ({e.label})" if e.label else ""), who, who))
             elif t is ev.InjectFired:
                 inj = s.inject(e.inject)
                 to = frozenset(e.to)
@@ -152,7 +148,8 @@ class LedgerBuilder:
             elif t is ev.Overridden:
                 cause = self._override(s, e)
             elif t is ev.BudgetEffectAdded:
-                self._effects[(e.team, e.category, e.amount, e.first, e.last)] = cause or _Cause(e.cause)
+                self._effects[(e.team, e.category, e.amount, e.first, e.last)] = (
+                    thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)))
             HANDLERS[t](tx, e)
         return tx.state
 
@@ -177,12 +174,6 @@ class LedgerBuilder:
         else:
             self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause,
                       tr.decimals)
-
-    @staticmethod
-    def _decay(e: ev.TrackSet) -> _Cause | None:
-        # flow._adjudicate_turn words a decay "decay: <category> ...": it follows the turn's
-        # deliveries, whose cause would otherwise still be current
-        return _Cause(e.cause) if e.cause.startswith("decay") else None
 
     def _budget(self, s: State, e: ev.BudgetSet, cause: _Cause, prev_budget: dict) -> None:
         rules = s.rules
@@ -248,8 +239,55 @@ class LedgerBuilder:
         return cause
 
 
-# BudgetSet causes the engine wrote as bare words (older saves have them too)
-_OLD_WORDS = {"allocation": "budget split anew", "spending": "defence spending changed"}  # now the engine's words
+class _Thresholds:
+    """Which events are a crossed threshold's effects, and the threshold's cause for them.
+
+    The engine records the kind of a cause (`source == "threshold"`) on the events that
+    carry money or values; their wording may change from version to version. Events of
+    older saves (`source is None`) are matched by the wording those engines used, which
+    those saves keep for good: "<track> fell below <at>" (at to two places)."""
+
+    def __init__(self) -> None:
+        self._pending: _Cause | None = None  # the latest crossing, its effects not yet seen
+        self._by_text: dict[str, _Cause] = {}  # a threshold effect's recorded cause -> its crossing
+
+    def crossed(self, e: ev.ThresholdCrossed, track, cause: _Cause) -> None:
+        self._pending = cause
+        self._by_text[f"{track.name} fell below {number(e.at)}"] = cause  # the old wording
+
+    def cause_of(self, e) -> _Cause | None:
+        if e.source is None:  # an old save
+            return self._by_text.get(e.cause)
+        if e.source != "threshold":
+            return None
+        if self._pending is not None:  # the first effect of the latest crossing names its cause text
+            self._by_text[e.cause], self._pending = self._pending, None
+        return self._by_text.get(e.cause)
+
+
+def _decay(e: ev.TrackSet, names: Names) -> _Cause | None:
+    # a decay follows the turn's deliveries, whose cause would otherwise still be current;
+    # old saves (no source) word it "decay: <category> ..."
+    if e.source == "decay" or (e.source is None and e.cause.startswith("decay")):
+        return _Cause(reword(e.cause, names))
+    return None
+
+
+def _names(s: State) -> Names:
+    """The lookups `reword` uses, from the state the events fold into."""
+    def inject(iid: str) -> str | None:
+        inj = s.inject(iid)
+        return inj.title if inj else None
+
+    def option(iid: str, oid: str) -> str | None:
+        inj = s.inject(iid)
+        return next((o.label for o in inj.options if o.id == oid), None) if inj else None
+
+    def action(aid: str) -> str | None:
+        act = s.actions.get(aid)
+        return f"{_team(s.rules, act.team)}'s action “{act.action}”" if act else None
+
+    return Names(inject, option, action)
 
 
 def _team(rules, team: str) -> str:
