@@ -8,17 +8,17 @@ from __future__ import annotations
 import re
 
 from exercise import model
+from exercise.engine.causes import Names, reword
+from exercise.engine.decision import number
 
-# Causes the engine records with ids ("inject rail-blast", "East chose 'shoot' in drones"),
-# in saves old and new: the narrator names them.
-_INJECT_CAUSE = re.compile(r"inject ([\w-]+)")
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
-_CHOICE_CAUSE = re.compile(r"(.+) chose '([^']*)' in ([\w-]+)")
 
 
-def _n(x) -> str:
+def _n(x, places: int = 2) -> str:
+    """A value to its own places (a track's decimals, the money's): 4.125 stays 4.125 on a
+    3-decimals track."""
     if isinstance(x, float):
-        return f"{x:.2f}".rstrip("0").rstrip(".")
+        return number(x, places)
     return str(x)
 
 
@@ -27,6 +27,8 @@ class Narrator:
         self.s = scenario
         self.teams = {t.id: t.name.split(" (")[0] for t in scenario.teams}  # short names read better in a log
         self.tracks = {t.id: t.name for t in scenario.tracks}
+        self.places = {t.id: t.decimals for t in scenario.tracks}  # each track's own precision
+        self.money = scenario.budget.decimals
         self.items = {i.id: i.name for i in scenario.items}
         self.injects = {i.id: i for i in scenario.all_injects()}
         self.commands = {c.id: c.name for c in scenario.commands}
@@ -39,6 +41,9 @@ class Narrator:
         self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, b.note)
                        for k, b in enumerate(scenario.backlog, 1)}
         self.actions: dict[str, tuple[str, str]] = {}
+        self._names = Names(lambda i: self.inject(i) if i in self.injects or i in self.adhoc else None,
+                            lambda i, o: self.option(i, o) if i in self.injects else None,
+                            lambda a: self.action(a) if a in self.actions else None)
 
     def team(self, t) -> str:
         return self.teams.get(t, t) if t else "all teams"
@@ -49,14 +54,11 @@ class Narrator:
         return self.adhoc.get(iid, iid)
 
     def cause(self, cause: str) -> str:
-        m = _INJECT_CAUSE.fullmatch(cause)
-        if m and (m.group(1) in self.injects or m.group(1) in self.adhoc):
-            return f"inject: {self.inject(m.group(1))}"
-        m = _CHOICE_CAUSE.fullmatch(cause)
-        if m and m.group(3) in self.injects:
-            team = m.group(1).split(" (")[0]
-            return f"{team} chose \"{self.option(m.group(3), m.group(2))}\" in {self.inject(m.group(3))}"
-        return cause
+        """A recorded cause in names (old saves recorded ids): the ledger's rewording."""
+        return reword(cause, self._names)
+
+    def _places(self, track) -> int:
+        return self.places.get(track, 2)
 
     def status(self, status: str) -> str:
         """An inject's schedule as the view states it ('after rail-blast (delayed 1)'), with
@@ -123,18 +125,19 @@ class Narrator:
     def _track_set(self, e):
         who = f" ({self.team(e['team'])})" if e.get("team") else ""
         cause = f" [{self.cause(e['cause'])}]" if e.get("cause") else ""
-        return f"{self.tracks.get(e['track'], e['track'])}{who} -> {_n(e['value'])}{cause}"
+        return f"{self.tracks.get(e['track'], e['track'])}{who} -> {_n(e['value'], self._places(e['track']))}{cause}"
 
     def _threshold_crossed(self, e):
         who = f" for {self.team(e['team'])}" if e.get("team") else ""
-        return f"Threshold: {self.tracks.get(e['track'], e['track'])}{who} fell below {_n(e['at'])} ({e['label']})"
+        return f"Threshold: {self.tracks.get(e['track'], e['track'])}{who} fell below {_n(e['at'], self._places(e['track']))} ({e['label']})"
 
     def _overridden(self, e):
         what = (self.tracks.get(e.get("track"), e.get("track"))
                 or (f"{self.ally(e['ally'])} spending (% GDP)" if e.get("ally") else None)
                 or (f"money ({self.unit})" if e.get("target") == "money" else e["target"]))
         who = f" ({self.team(e['team'])})" if e.get("team") else ""
-        return f"Override: {what}{who} {_n(e['previous'])} -> {_n(e['value'])}. {e['rationale']}"
+        p = self._places(e["track"]) if e.get("track") else self.money if e.get("target") == "money" else 2
+        return f"Override: {what}{who} {_n(e['previous'], p)} -> {_n(e['value'], p)}. {e['rationale']}"
 
     def _budget_set(self, e):
         return None
@@ -147,16 +150,16 @@ class Narrator:
         return f"{self.team(e['team'])} set {self.ally(e['ally'])} spending to {_n(e['spending'])} % GDP"
 
     def _budget_effect_added(self, e):
-        return f"Budget: {self.team(e['team'])} {self.category(e['category'])} {_n(e['amount']):s} {self.unit}/turn, turns {e['first']}-{e['last']}"
+        return f"Budget: {self.team(e['team'])} {self.category(e['category'])} {_n(e['amount'], self.money):s} {self.unit}/turn, turns {e['first']}-{e['last']}"
 
     # -- procurement
     def _order_placed(self, e):
         self.orders[e["order"]] = (e["team"], e["item"], e["quantity"], "")
         return (f"{self.team(e['team'])} ordered {e['quantity']} x {self.items.get(e['item'], e['item'])} "
-                f"for {_n(e['cost'])} {self.unit}, due turn {e['due']}")
+                f"for {_n(e['cost'], self.money)} {self.unit}, due turn {e['due']}")
 
     def _order_cancelled(self, e):
-        return f"{self.team(e['team'])} cancelled {self.order(e['order'])} (penalty {_n(e['penalty'])} {self.unit})"
+        return f"{self.team(e['team'])} cancelled {self.order(e['order'])} (penalty {_n(e['penalty'], self.money)} {self.unit})"
 
     def _slip_rolled(self, e):
         if e["slipped"]:
@@ -171,7 +174,7 @@ class Narrator:
 
     # -- commands
     def _force_assigned(self, e):
-        return (f"{self.team(e['team'])} assigned {_n(e['amount'])} {self.tracks.get(e['capability'], e['capability'])} "
+        return (f"{self.team(e['team'])} assigned {_n(e['amount'], self._places(e['capability']))} {self.tracks.get(e['capability'], e['capability'])} "
                 f"to {self.commands.get(e['command'], e['command'])}")
 
     def _lead_taken(self, e):
@@ -199,8 +202,7 @@ class Narrator:
     def _inject_controlled(self, e):
         if e["action"] == "queue":  # turns is the turn it goes out on, not a count
             cause = e.get("cause") or ""
-            why = (f" (set off by {self.inject(cause[7:])})" if cause.startswith("inject ")  # its name, not its id
-                   else f" ({cause})" if cause and cause != "facilitator" else "")
+            why = f" ({self.cause(cause)})" if cause and cause != "facilitator" else ""
             return f"Inject {self.inject(e['inject'])}: queued for turn {e['turns']}{why}"
         extra = f" {e['turns']} turn(s)" if e.get("turns") else ""
         return f"Inject {self.inject(e['inject'])}: {e['action']}{extra}"

@@ -277,9 +277,10 @@ def _records_by_turn(records: list[CommandRecord]) -> dict[int, list[CommandReco
 
 def state_hash(state) -> str:
     """A digest of everything the facilitator can see: equal states, equal hashes."""
-    # the view as JSON data (through the one converter of views): the digest of saves made
-    # before the views were typed stays the same
-    view = view_json.unstructure(engine.facilitator_view(state))
+    # the view as JSON data (through the one converter of views), without the scenario's
+    # static wording (view_json.for_digest): the digest of saves made before the views were
+    # typed, or before options and items were explained in words, stays the same
+    view = view_json.for_digest(engine.facilitator_view(state))
     return hashlib.sha256(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

@@ -136,3 +136,88 @@ def test_force_losses_name_each_team_its_open_decisions_with_defaults_and_its_dr
     g.team(cm.Submit, "east")  # without answering: the default still applies, and it says so
     [east] = force_losses(g.s)
     assert east.submitted and east.drafts == () and east.decisions == (("Drones over the border", "Watch"),)
+
+
+# -- refusals name injects by title; effects share the facilitator's rescheduling ----------------
+E = model.Effect
+
+
+def test_no_refusal_of_the_inject_controls_names_an_inject_by_its_id():
+    ids = ("us-midpoint-review", "rail-blast-east")
+    g = Game(with_injects(I(ids[0], "Midpoint review", turn=1), I(ids[1], "Rail blast", turn=3)), start=False)
+    reasons = [g.reject(cm.ReleaseInject(ids[0]), "not held"),
+               g.reject(cm.UnskipInject(ids[0]), "not skipped"),
+               g.reject(cm.DelayInject(ids[0], turns=0))]
+    g.do(cm.HoldInject(ids[0]))
+    reasons.append(g.reject(cm.HoldInject(ids[0]), "held already"))
+    g.do(cm.SkipInject(ids[1]))
+    reasons += [g.reject(cm.SkipInject(ids[1]), "skipped already"),
+                g.reject(cm.DelayInject(ids[1], turns=1), "nothing to delay"),
+                g.reject(cm.HoldInject(ids[1]), "skipped already")]
+    g.do(cm.Start())
+    g.to(1, "deliberation")
+    g.do(cm.FireInject(ids[1]))
+    for c in (cm.FireInject, cm.HoldInject, cm.ReleaseInject, cm.SkipInject, cm.UnskipInject):
+        reasons.append(g.reject(c(ids[1]), "fired in turn 1"))
+    g.do(cm.FireAdHoc(title="Press leak", text="", to=("all",)))
+    [adhoc] = g.s.adhoc
+    reasons += [g.reject(c(adhoc), "typed during the exercise") for c in (cm.HoldInject, cm.SkipInject)]
+    for reason in reasons:
+        assert not any(i in reason for i in (*ids, adhoc)), reason
+    assert "“Midpoint review”" in reasons[0] and "“Rail blast”" in reasons[-3]
+
+
+def test_a_held_inject_released_by_an_effect_after_its_turn_is_queued_like_a_facilitator_release():
+    g = Game(with_injects(I("a", "A", turn=1), I("later", "Later", turn=4),
+                          I("go", "Go", turn=3, effects=(E(inject="a", action="enable"),
+                                                          E(inject="later", action="enable")))), start=False)
+    g.do(cm.HoldInject("a"))
+    g.do(cm.HoldInject("later"))
+    g.do(cm.Start())
+    events = g.to(3, "injects")
+    queued = [e for e in of(events, ev.InjectControlled) if e.action == "queue"]
+    assert [(e.inject, e.turns) for e in queued] == [("a", 4)]  # "later" is still ahead of it
+    assert "“Go”" in queued[0].cause and "a" not in g.s.inject_status
+    g.to(4, "injects")
+    assert g.s.fired == {"go": 3, "a": 4, "later": 4}
+    assert g.replayed() == g.s
+
+
+def test_an_effect_enabling_a_held_reserve_inject_enables_it():
+    g = Game(with_injects(I("r", "Reserve", reserve=True), I("go", "Go", turn=2, effects=(E(inject="r", action="enable"),))),
+             start=False)
+    g.do(cm.HoldInject("r"))
+    g.do(cm.Start())
+    g.to(2, "injects")
+    assert g.s.inject_status.get("r") == "enabled"
+    g.to(3, "injects")
+    assert g.s.fired == {"go": 2, "r": 3}
+    assert g.replayed() == g.s
+
+
+def test_unskipping_a_reserve_inject_an_effect_enabled_enables_it_again():
+    g = Game(with_injects(I("r", "Reserve", reserve=True), I("go", "Go", turn=1, effects=(E(inject="r", action="enable"),)),
+                          I("h", "Held", turn=4)))
+    g.to(1, "deliberation")  # "go" fired at turn 1: "r" is enabled, to go out next injects phase
+    assert g.s.inject_status["r"] == "enabled"
+    g.do(cm.SkipInject("r"))
+    g.do(cm.HoldInject("h"))
+    g.do(cm.SkipInject("h"))
+    events = g.do(cm.UnskipInject("r"))
+    assert of(events, ev.InjectUnskipped)[0].status == "enabled" and g.s.inject_status["r"] == "enabled"
+    g.do(cm.UnskipInject("h"))
+    assert g.s.inject_status["h"] == "held"  # back to what the skip replaced
+    assert g.s.skipped_from == {}
+    g.to(2, "injects")
+    assert "r" in g.s.fired and "h" not in g.s.fired
+    assert g.replayed() == g.s
+
+
+def test_an_old_skip_without_its_previous_status_replays_as_before():
+    old = ev.from_dict({"kind": "inject_controlled", "inject": "r", "action": "skip", "turns": 0, "cause": "facilitator"})
+    back = ev.from_dict({"kind": "inject_unskipped", "inject": "r", "turn": 1, "cause": "facilitator"})
+    assert old.was == "" and back.status == ""
+    g = Game(with_injects(I("r", "Reserve", reserve=True)))
+    from exercise.engine.apply import replay
+    s = replay(g.s, [ev.InjectControlled("r", "enable"), old, back])
+    assert "r" not in s.inject_status and s.skipped_from == {}  # the plain schedule, as old saves had it

@@ -498,13 +498,13 @@ def test_the_shake_up_inject_runs_every_kind_of_effect():
 def test_answering_decisions():
     g = Game(drill())
     g.to(1, "deliberation")
-    g.reject(cm.Answer("west", "west", "drones", "shoot"), "no decision 'drones' is waiting for West")
-    g.reject(cm.Answer("east", "east", "summit", "pledge"), "no decision 'summit'")  # not fired yet
+    g.reject(cm.Answer("west", "west", "drones", "shoot"), "no decision “Drones over the border” is waiting for West")
+    g.reject(cm.Answer("east", "east", "summit", "pledge"), "no decision “Summit”")  # not fired yet
     g.reject(cm.Answer("east", "east", "drones", "shot"), "no option 'shot' (did you mean 'shoot'?)")
     events = g.team(cm.Answer, "east", inject="drones", option="shoot")
     assert g.kinds(events) == ["decision_answered", "track_set"]
     assert g.s.team_tracks[("east", "air")] == 3
-    g.reject(cm.Answer("east", "east", "drones", "watch"), "already answered 'drones' (shoot)")
+    g.reject(cm.Answer("east", "east", "drones", "watch"), "already answered “Drones over the border” (“Shoot them down”)")
     assert g.s.pending_decisions("east") == []
 
 

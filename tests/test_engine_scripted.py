@@ -17,14 +17,14 @@ def test_scripted_exercise():
     # turn 1 -----------------------------------------------------------------------------
     e = g.advance()
     assert e == [ev.PhaseChanged(1, "injects"), ev.InjectFired("drones", 1, ("east",), "schedule"),
-                 ev.TrackSet("trust", None, 4.0, "the inject “Drones over the border”")]
+                 ev.TrackSet("trust", None, 4.0, "the inject “Drones over the border”", "")]
     assert g.advance() == [ev.PhaseChanged(1, "deliberation")]
     assert g.team(cm.Answer, "east", inject="drones", option="shoot") == [
         ev.DecisionAnswered("east", "drones", "shoot", False),
-        ev.TrackSet("air", "east", 3.0, "East chose “Shoot them down” in “Drones over the border”")]
+        ev.TrackSet("air", "east", 3.0, "East chose “Shoot them down” in “Drones over the border”", "")]
     assert g.team(cm.Allocate, "east", shares={"sustain": 0.4, "invest": 0.5, "resilience": 0.1}) == [
         ev.AllocationSet("east", {"sustain": 0.4, "invest": 0.5, "resilience": 0.1}),
-        ev.BudgetSet("east", 2.0, {"sustain": 0.8, "invest": 1.0, "resilience": 0.2}, 1.0, "budget split anew")]
+        ev.BudgetSet("east", 2.0, {"sustain": 0.8, "invest": 1.0, "resilience": 0.2}, 1.0, "budget split anew", "")]
     assert g.team(cm.PlaceOrder, "east", item="drone", quantity=2) == [
         ev.OrderPlaced("order-east-1", "east", "drone", 2, 1.0, 1, 1, ((1, 2),), 0.0)]
     assert g.team(cm.Submit, "east") == [ev.Submitted("east", 1)]
@@ -33,10 +33,10 @@ def test_scripted_exercise():
     g.team(cm.Submit, "west")
     assert g.advance() == [ev.PhaseChanged(1, "adjudication"),
                            ev.OrderDelivered("order-east-1", "east", "drone", 2, 1),
-                           ev.TrackSet("air", "east", 4.0, "delivery of 2 Drone lot")]
+                           ev.TrackSet("air", "east", 4.0, "delivery of 2 Drone lot", "")]
     e = g.do(cm.Adjudicate("action-west-1", 70, "plausible", effects=({"track": "cohesion", "add": 1},)))
     assert e[0].roll == pytest.approx(0.0926229240) and e[0].success
-    assert e[1] == ev.TrackSet("cohesion", None, 7.0, "West's action “Patrol” succeeded")
+    assert e[1] == ev.TrackSet("cohesion", None, 7.0, "West's action “Patrol” succeeded", "")
     g.advance()
     g.do(cm.AddNote("East shot the drones", objective="air", rating="P", inject="drones"))
 
@@ -74,7 +74,8 @@ def test_scripted_exercise():
     fired = [(x.inject, x.by) for x in e if isinstance(x, ev.InjectFired)]
     assert fired == [("reserve-cyber", "effect"), ("late", "schedule")]
     e = g.to(4, "adjudication")
-    assert e[-1] == ev.TrackSet("air", "east", 3.5, "decay: Sustain got 6.67% of the budget, under its floor of 30%")
+    assert e[-1] == ev.TrackSet("air", "east", 3.5, "decay: Sustain got 6.67% of the budget, under its floor of 30%",
+                                 "decay")
     e = g.to(4, "summary")
     e = g.advance()
     assert e == [ev.ExerciseEnded("lose", "Coordination cuts", "Europe-led was not reached:\n"

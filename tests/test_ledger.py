@@ -259,3 +259,113 @@ def test_the_turn_log_has_the_facilitators_actions_splits_capabilities_and_ledge
     assert "| deliberation | Air defence | 3 | 1 | −2 points | set by the facilitator; rationale: the raid \\| hit hard |" in log
     for ident in ("drones", "order-east", "action-west"):
         assert ident not in log.replace("Drones", ""), ident
+
+
+def test_a_three_decimals_track_is_told_to_three_places_in_the_ledger_narrate_and_effect_words():
+    import attrs
+    from test_engine_support import with_injects
+
+    from exercise import model
+    from exercise.engine.events import to_dict
+    from exercise.engine.explain import effect_text
+    from exercise.narrate import Narrator
+
+    base = drill()
+    tracks = tuple(attrs.evolve(t, decimals=3) if t.id == "air" else t for t in base.tracks)
+    gain = model.Effect(track="air", add=0.125)
+    scenario = with_injects(model.Inject("boost", "Boost", turn=1, effects=(gain,)), tracks=tracks)
+    g = Game(scenario)
+    g.to(1, "deliberation")
+    g.do(cm.Override("team_track", 2.375, "by hand", track="air", team="east"))
+    es = entries(g, "east")
+    (e,) = find(es, "Air defence", "“Boost”")
+    assert (e.after, e.places) == (2.125, 3)
+    assert lg.describe(e) == "Air defence: 2 → 2.125 points (+0.125 points)"
+    (o,) = find(es, "Air defence", "set by the facilitator")
+    assert lg.describe(o) == "Air defence: 2.125 → 2.375 points (+0.25 points)"
+    [total] = [t for t in lg.totals(es) if t.what == "Air defence"]
+    assert lg.describe(total) == "Air defence: 2 → 2.375 points (+0.375 points)"
+    narrator = Narrator(scenario)
+    lines = [narrator.line(to_dict(x)) for x in g.events if x.kind in ("track_set", "overridden")]
+    assert any("-> 2.125" in (x or "") for x in lines) and any("2.125 -> 2.375" in (x or "") for x in lines), lines
+    assert effect_text(gain, g.s.rules) == "Air defence +0.125"
+
+
+# -- causes recognised by their kind, old id-bearing causes reworded -------------------------------
+def _threshold_game() -> Game:
+    from test_engine_support import with_injects
+
+    from exercise import model
+
+    g = Game(with_injects(model.Inject("slap", "Slap", turn=1, effects=(model.Effect(track="trust", add=-2.5),))))
+    g.to(1, "injects")  # trust 5 -> 2.5: "Strained" (below 3) takes 1 from cohesion
+    return g
+
+
+def test_a_thresholds_effects_are_known_by_their_kind_whatever_their_wording():
+    import attrs
+
+    from exercise.engine import events as ev
+
+    g = _threshold_game()
+    es = entries(g, "east", facilitator=True)
+    (c,) = find(es, "European cohesion", "US trust fell below 3 (Strained)")
+    renamed = [[attrs.evolve(e, cause="US trust dropped under 3") if getattr(e, "source", "") == "threshold" else e
+                for e in batch] for batch in g.batches]
+    assert any(e.cause == "US trust dropped under 3" for b in renamed for e in b if isinstance(e, ev.TrackSet))
+    again = lg.for_team(lg.build(g.initial, renamed).changes, "east", True)
+    assert again == es  # the same ledger: recognised by `source`, not by the words
+    (t,) = find(again, "US trust", "“Slap”")
+
+
+def test_an_old_saves_id_bearing_and_threshold_causes_give_a_ledger_without_ids():
+    from exercise.engine import events as ev
+
+    g = Game(drill())
+    g.to(1, "deliberation")
+    g.team(cm.Argue, "west", action="Patrol the coast", result="calm", reasons="ships")
+    s0 = g.s
+    [aid] = s0.actions
+    # events as engines before the ledger recorded them: causes with ids, no `source`
+    old = [ev.TrackSet("trust", None, 2.5, "inject drones"),
+           ev.ThresholdCrossed("trust", None, 3.0, "Strained"),
+           ev.TrackSet("cohesion", None, 4.0, "US trust fell below 3"),
+           ev.TrackSet("air", "east", 3.0, "East (Poland and the Baltics) chose 'shoot' in drones"),
+           ev.TrackSet("air", "west", 4.0, f"action {aid}"),
+           ev.TrackSet("air", "west", 3.5, "decay: Sustain at 20%, under 30%"),
+           ev.BudgetSet("east", 2.0, {"sustain": 0.8, "invest": 1.0, "resilience": 0.2}, 1.0, "allocation")]
+    b = lg.LedgerBuilder()
+    b.feed(s0, old)
+    causes = [c.entry.cause for c in b.changes]
+    assert causes[:4] == ["the inject “Drones over the border”", "US trust fell below 3 (Strained)",
+                          "East chose “Shoot them down” in “Drones over the border”",
+                          "West's action “Patrol the coast”"], causes
+    assert causes[4] == "decay: Sustain at 20%, under 30%" and causes[5] == "budget split anew"
+    ids = {"drones", "shoot", aid, "allocation"}
+    assert not [c for c in causes if any(i in c for i in ids)]
+
+
+def test_the_format_one_save_gives_ledger_lines_and_log_lines_without_ids(tmp_path):
+    import re
+
+    from exercise.narrate import Narrator
+    from exercise.session import Session
+
+    folder = tmp_path / "format-one"
+    shutil.copytree(FIXTURES / "format1-save", folder)
+    s = Session.open(folder)
+    try:
+        sc = s.scenario
+        ids = {i.id for i in sc.all_injects()} | {o.id for i in sc.all_injects() for o in i.options}
+        ids |= {t.id for t in sc.teams}
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")\b")
+        raw = [line for line in (FIXTURES / "format1-save" / "journal.jsonl").read_text().splitlines()]
+        assert any('"inject drones"' in line for line in raw)  # the old save does carry an id-bearing cause
+        lines = [lg.describe(e) + " | " + e.cause for t in sc.teams for e in lg.for_team(s.ledger(), t.id, True)]
+        assert lines and not [x for x in lines if pattern.search(x)], lines
+        narrator = Narrator(sc)
+        told = [narrator.line(e) or "" for r in s.records for e in r.events]
+        assert any("“Drones over the border”" in x for x in told)
+        assert not [x for x in told if "inject drones" in x]
+    finally:
+        s.close()

@@ -422,9 +422,10 @@ def test_a_format_1_save_from_before_the_chain_still_opens_and_replays(tmp_path)
     shutil.copytree(FIXTURES / "format1-save", folder)
     s = Session.open(folder)
     # The hash digests the facilitator's view: it was be312d94b7b85397 before the view gained
-    # `orders_hidden` (bounded order lists), 9b61ab2570776af6 before options, items and
-    # categories gained their effects, gains and floors in words; the state replayed is the same.
-    assert s.state_hash() == "d0de50eb4bef8f6d" and len(s.records) == 7
+    # `orders_hidden` (bounded order lists). Options', items' and categories' effects, gains
+    # and floors in words are the scenario's static wording, left out of the digest, so it
+    # is 9b61ab2570776af6 as before they were added (it was d0de50eb4bef8f6d with them).
+    assert s.state_hash() == "9b61ab2570776af6" and len(s.records) == 7
     assert not s.journal.chained
     s.execute(cm.AddNote(text="resumed by a newer version"))  # it goes on in its own format
     s.close()
@@ -482,3 +483,27 @@ def test_a_format_1_scenario_copy_whose_source_texts_were_edited_is_refused(tmp_
     with pytest.raises(saves.SaveError) as e:
         Session.open(folder)
     assert f"{path}: the scenario copy was changed after the exercise started" in str(e.value)
+
+
+def test_the_state_hash_leaves_out_the_scenarios_static_wording_but_not_what_events_change():
+    import hashlib
+
+    import attrs
+    from test_engine_support import Game, drill
+
+    from exercise.engine import view_json
+
+    s = Game(drill())
+    s.to(1, "deliberation")
+    view = engine.facilitator_view(s.s)
+
+    def digest(v):
+        return hashlib.sha256(json.dumps(view_json.for_digest(v), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    assert digest(view) == state_hash(s.s)
+    reworded = attrs.evolve(view, catalogue=tuple(attrs.evolve(i, gains=("said otherwise",)) for i in view.catalogue),
+                            categories=tuple(attrs.evolve(c, floors=()) for c in view.categories))
+    assert digest(reworded) == digest(view)  # wording of the scenario: not the state
+    assert "gains" in json.dumps(view_json.unstructure(view))  # the protocol still sends it
+    s.team(cm.Answer, "east", inject="drones", option="shoot")
+    assert state_hash(s.s) != digest(view)  # what an event changes is digested

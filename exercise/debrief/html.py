@@ -74,8 +74,8 @@ SECTIONS = (("overview", "Exercise overview"), ("outcome", "Outcome"), ("objecti
 LEDGER_HEAD = ["Phase", "What", "Before", "After", "Change", "Why"]
 
 
-def _value(x: float | None) -> str:
-    return "—" if x is None else number(x)
+def _value(x: float | None, places: int = 2) -> str:
+    return "—" if x is None else number(x, places)
 
 
 def table(head: list[str], rows: list[list[str]], cls: str = "", raw: bool = False) -> str:
@@ -253,8 +253,8 @@ def render(r: Report) -> str:
             parts.append(f'<h4>Turn {lt.turn}' + (f' ({e(lt.label)})' if lt.label else '') + '</h4>')
             if lt.totals:
                 parts.append('<p>Net change: ' + e("; ".join(describe(x) for x in lt.totals)) + '</p>')
-            parts.append(table(LEDGER_HEAD, [[x.phase, x.what, _value(x.before), _value(x.after),
-                                              signed(x.delta, x.unit), x.cause] for x in lt.entries], "ledger"))
+            parts.append(table(LEDGER_HEAD, [[x.phase, x.what, _value(x.before, x.places), _value(x.after, x.places),
+                                              signed(x.delta, x.unit, x.places), x.cause] for x in lt.entries], "ledger"))
         if not led.turns:
             parts.append('<p>Nothing changed.</p>')
         parts.append('</article>')

@@ -203,6 +203,8 @@ def _controlled(tx: Transaction, e: ev.InjectControlled):
         tx.writable("inject_status")[e.inject] = "held"
     elif a == "skip":
         tx.writable("inject_status")[e.inject] = "skipped"
+        if e.was:
+            tx.writable("skipped_from")[e.inject] = e.was
     elif a == "cancel":
         tx.writable("inject_status")[e.inject] = "cancelled"
     elif a == "enable":
@@ -223,7 +225,12 @@ def _controlled(tx: Transaction, e: ev.InjectControlled):
 
 
 def _unskipped(tx: Transaction, e: ev.InjectUnskipped):
-    tx.writable("inject_status").pop(e.inject, None)
+    if e.status:
+        tx.writable("inject_status")[e.inject] = e.status
+    else:
+        tx.writable("inject_status").pop(e.inject, None)
+    if e.inject in tx.state.skipped_from:
+        tx.writable("skipped_from").pop(e.inject)
 
 
 def _answered(tx: Transaction, e: ev.DecisionAnswered):

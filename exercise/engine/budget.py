@@ -54,7 +54,7 @@ def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, d
     return total, amounts
 
 
-def rebudget(decision: Decision, team: str, cause: str, strict=None) -> None:
+def rebudget(decision: Decision, team: str, cause: str, strict=None, source: str = "") -> None:
     """Recompute this turn's budget of a team; the procurement money moves by the difference.
 
     strict: a function (shortfall) -> reason; when given, a change that would leave
@@ -75,4 +75,4 @@ def rebudget(decision: Decision, team: str, cause: str, strict=None) -> None:
         new_cash = cash
     if old is not None and old[0] == total and old[1] == amounts and new_cash == cash:
         return
-    decision.emit(ev.BudgetSet(team, total, amounts, new_cash, cause))
+    decision.emit(ev.BudgetSet(team, total, amounts, new_cash, cause, source))

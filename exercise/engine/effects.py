@@ -15,17 +15,20 @@ from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, number, teams_named
+from exercise.engine.state import State
 
 
-def apply_effects(decision: Decision, effects, selves: tuple[str, ...], cause: str, times: int = 1) -> None:
-    """Carry out effects; 'self' is each of `selves` (every team when there is none)."""
+def apply_effects(decision: Decision, effects, selves: tuple[str, ...], cause: str, times: int = 1,
+                  source: str = "") -> None:
+    """Carry out effects; 'self' is each of `selves` (every team when there is none).
+    `source` is the kind of cause the events record (see events.TrackSet.source)."""
     if not selves:
         selves = decision.rules.team_ids
     for effect in effects:
-        _apply_effect(decision, effect, selves, cause, times)
+        _apply_effect(decision, effect, selves, cause, times, source)
 
 
-def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, times: int) -> None:
+def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, times: int, source: str) -> None:
     rules, state = decision.rules, decision.state
     track = effect.track
     if track is not None:
@@ -34,12 +37,12 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
             return
         value, add = effect.set, (effect.add or 0.0) * times
         if t.scope == "world":
-            set_track(decision, track, None, value if value is not None else state.tracks[track] + add, cause)
+            set_track(decision, track, None, value if value is not None else state.tracks[track] + add, cause, source)
         else:
             tm = effect.team
             for team in selves if tm is None or tm == "self" else teams_named(decision, tm, selves):
                 set_track(decision, track, team,
-                          value if value is not None else state.team_tracks[(team, track)] + add, cause)
+                          value if value is not None else state.team_tracks[(team, track)] + add, cause, source)
     elif effect.budget is not None:
         if not effect.add:
             return
@@ -47,9 +50,9 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
         last = first + max(1, effect.turns or 1) - 1
         for team in teams_named(decision, effect.team, selves):
             amount = round(effect.add * times, rules.money_places)
-            decision.emit(ev.BudgetEffectAdded(team, effect.budget, amount, first, last, cause))
+            decision.emit(ev.BudgetEffectAdded(team, effect.budget, amount, first, last, cause, source))
             if state.status == "running":
-                rebudget(decision, team, cause)
+                rebudget(decision, team, cause, source=source)
     elif effect.item is not None:
         if effect.lead_time and effect.item in rules.items:
             decision.emit(ev.LeadTimeChanged(effect.item, effect.lead_time * times, cause))
@@ -61,7 +64,7 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
             decision.emit(ev.AllyMoved(effect.ally, effect.command, cause))
 
 
-def set_track(decision: Decision, track: str, team: str | None, value: float, cause: str) -> None:
+def set_track(decision: Decision, track: str, team: str | None, value: float, cause: str, source: str = "") -> None:
     """Set a track (clamped to its bounds, rounded to its decimals: 4.1 - 0.1 is 4, not
     3.9999999999999996); crossing a threshold downwards applies its effects once."""
     rules = decision.rules
@@ -70,7 +73,7 @@ def set_track(decision: Decision, track: str, team: str | None, value: float, ca
     old = decision.fields["tracks"][track] if team is None else decision.fields["team_tracks"][(team, track)]
     if value == old:
         return
-    decision.emit(ev.TrackSet(track, team, value, cause))
+    decision.emit(ev.TrackSet(track, team, value, cause, source))
     ths = rules.thresholds.get(track)
     if ths and value < old:
         t = rules.tracks[track]
@@ -78,7 +81,7 @@ def set_track(decision: Decision, track: str, team: str | None, value: float, ca
             if value < th.at <= old and (track, team or "", th.at) not in decision.state.crossed:
                 decision.emit(ev.ThresholdCrossed(track, team, th.at, th.label))
                 apply_effects(decision, th.effects, (team,) if team else decision.rules.team_ids,
-                              f"{t.name} fell below {number(th.at, t.decimals)}")
+                              f"{t.name} fell below {number(th.at, t.decimals)}", source="threshold")
 
 
 def _inject_effect(decision: Decision, target: str, action: str | None, cause: str) -> None:
@@ -90,6 +93,10 @@ def _inject_effect(decision: Decision, target: str, action: str | None, cause: s
     if action == "enable":
         if status == "held":
             decision.emit(ev.InjectControlled(target, "release", cause=cause))
+            if inj.reserve:  # released to its reserve it would wait for a hand: the effect enables it
+                decision.emit(ev.InjectControlled(target, "enable", cause=cause))
+            else:  # the same rule as the facilitator's release: after its turn, it is queued
+                back_on_schedule(decision, target, f"released after its turn by {cause}")
         elif inj.reserve and status is None:
             decision.emit(ev.InjectControlled(target, "enable", cause=cause))
     elif action == "cancel":
@@ -98,6 +105,34 @@ def _inject_effect(decision: Decision, target: str, action: str | None, cause: s
     elif action == "fire":
         if state.fire_at.get(target) != state.turn + 1:
             decision.emit(ev.InjectControlled(target, "queue", turns=state.turn + 1, cause=cause))
+
+
+# -- an inject brought back after its turn -------------------------------------------------
+def next_injects_turn(state: State) -> int:
+    """The turn whose injects go out next: this one while its briefing lasts, else the next."""
+    if state.status == "ready" or state.phase in ("", "briefing"):
+        return max(state.turn, 1)
+    return state.turn + 1
+
+
+def passed(state: State, iid: str, at: int) -> bool:
+    """True if the inject's own schedule has no turn left from `at` on (its turn or window)."""
+    inj = state.rules.injects[iid]
+    if iid in state.fire_at or inj.reserve:  # queued: it goes out anyway; reserve: by hand
+        return False
+    shift = state.inject_shift.get(iid, 0)
+    if inj.turn is not None:
+        return inj.turn + shift < at
+    if inj.window is not None:
+        return inj.window[1] + shift < at
+    return False  # chained or conditional: looked at every turn
+
+
+def back_on_schedule(decision: Decision, iid: str, why: str) -> None:
+    """Queue an inject brought back after its turn for the next injects phase (if there is one)."""
+    at = next_injects_turn(decision.state)
+    if at <= decision.rules.turns and passed(decision.state, iid, at):
+        decision.emit(ev.InjectControlled(iid, "queue", turns=at, cause=why))
 
 
 # -- effects typed live -----------------------------------------------------------------

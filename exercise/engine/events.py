@@ -139,6 +139,10 @@ class TrackSet:
     team: str | None
     value: float
     cause: str = ""
+    # what kind of cause this is, for readers that must not parse the wording: "threshold"
+    # (a threshold's effects), "decay" (a category under its floor), "" (the cause says it);
+    # None: recorded before the field was (old saves: their wording is frozen and read as such)
+    source: str | None = None
     kind: ClassVar[str]
 
 
@@ -180,6 +184,7 @@ class BudgetSet:
     amounts: dict[str, float]
     cash: float
     cause: str = ""
+    source: str | None = None  # as TrackSet.source
     kind: ClassVar[str]
 
 
@@ -211,6 +216,7 @@ class BudgetEffectAdded:
     first: int
     last: int
     cause: str = ""
+    source: str | None = None  # as TrackSet.source
     kind: ClassVar[str]
 
 
@@ -355,6 +361,9 @@ class InjectControlled:
     action: InjectAction
     turns: int = 0
     cause: str = ""
+    # a skip: the status it replaced ("enabled", "held"; "" none), so an unskip restores it
+    # (older saves lack it: their unskips put the inject back on its plain schedule, as then)
+    was: str = ""
     kind: ClassVar[str]
 
 
@@ -365,6 +374,7 @@ class InjectUnskipped:
     inject: str
     turn: int
     cause: str = "facilitator"
+    status: str = ""  # the status restored (what the skip replaced); "": its plain schedule
     kind: ClassVar[str]
 
 

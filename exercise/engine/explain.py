@@ -22,8 +22,8 @@ HIDDEN = "(hidden) "  # how the facilitator's summary marks an effect the teams 
 UNKNOWN = "and consequences you cannot know in advance"
 
 
-def signed(x: float) -> str:
-    return ("+" if x >= 0 else "-") + number(abs(x))
+def signed(x: float, places: int = 2) -> str:
+    return ("+" if x >= 0 else "-") + number(abs(x), places)
 
 
 def _who(rules: ScenarioRules, team: str | None) -> str:
@@ -44,17 +44,18 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
         t = rules.tracks.get(e.track)
         name = t.name if t else "a track"
         who = _who(rules, e.team) if t is not None and t.scope == "team" else ""
+        places = t.decimals if t else 2  # the track's own precision: 0.125 is not 0.12
         if e.set is not None:
-            text = f"{name}{who} set to {number(e.set)}"
+            text = f"{name}{who} set to {number(e.set, places)}"
         else:
-            text = f"{name}{who} {signed(e.add or 0.0)}"
+            text = f"{name}{who} {signed(e.add or 0.0, places)}"
     elif e.budget is not None:
         unit = rules.budget.unit
         cat = "whole budget" if e.budget == "total" else (
             rules.cat[e.budget].name if e.budget in rules.cat else "a budget category")
         turns = max(1, e.turns or 1)
         when = "this turn" if turns == 1 else f"for {turns} turns"
-        text = f"{signed(e.add or 0.0)} {unit} {cat} {when}{_who(rules, e.team)}"
+        text = f"{signed(e.add or 0.0, rules.money_places)} {unit} {cat} {when}{_who(rules, e.team)}"
     elif e.item is not None:
         item = rules.items.get(e.item)
         name = item.name if item else "an item"
@@ -104,7 +105,7 @@ def item_gains(item: model.Item, rules: ScenarioRules) -> tuple[str, ...]:
         if e.track is not None and e.set is None and e.track in rules.tracks:
             t = rules.tracks[e.track]
             who = _who(rules, e.team) if t.scope == "team" else ""
-            out.append(f"{signed(e.add or 0.0)} {t.name}{who}")
+            out.append(f"{signed(e.add or 0.0, t.decimals)} {t.name}{who}")
         else:
             out.append(effect_text(e, rules))
     return tuple(out)

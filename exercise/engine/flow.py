@@ -123,7 +123,8 @@ def _adjudicate_turn(decision: Decision) -> None:
             share = amounts.get(cat, 0.0) / total if total > 0 else 0.0
             if share < floor - EPS:
                 set_track(decision, track, team, state.team_tracks[(team, track)] - decay,
-                          f"decay: {rules.cat[cat].name} got {percent(share)} of the budget, under its floor of {percent(floor)}")
+                          f"decay: {rules.cat[cat].name} got {percent(share)} of the budget, under its floor of {percent(floor)}",
+                          source="decay")
 
 
 def end(decision: Decision, early: bool, note: str = "") -> None:

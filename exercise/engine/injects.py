@@ -2,8 +2,9 @@
 chance) and the facilitator's controls (fire, type one ad hoc, hold, release, skip,
 unskip, delay).
 
-Two promises to the facilitator: an inject brought back (released or unskipped) after its
-turn has passed is queued for the next injects phase rather than silently never firing;
+Two promises to the facilitator: an inject brought back (released or unskipped, or
+released by a scenario effect: `effects.back_on_schedule` is the one rule) after its turn
+has passed is queued for the next injects phase rather than silently never firing;
 a decision fired during deliberation reopens the turn of each addressed team that had
 submitted, so the team answers it instead of being given the default.
 """
@@ -19,7 +20,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, check_facilitator, check_not_ended, unknown
-from exercise.engine.effects import apply_effects, parse_effects, parse_options
+from exercise.engine.effects import apply_effects, back_on_schedule, parse_effects, parse_options
 from exercise.engine.state import State
 from exercise.engine.world import StateWorld
 
@@ -130,41 +131,15 @@ def fire_preview(state: State, iid: str) -> FirePreview:
                        every=len(state.rules.team_ids) > 1 and set(to) == set(state.rules.team_ids))
 
 
-def next_injects_turn(state: State) -> int:
-    """The turn whose injects go out next: this one while its briefing lasts, else the next."""
-    if state.status == "ready" or state.phase in ("", "briefing"):
-        return max(state.turn, 1)
-    return state.turn + 1
-
-
-def _passed(state: State, iid: str, at: int) -> bool:
-    """True if the inject's own schedule has no turn left from `at` on (its turn or window)."""
-    inj = state.rules.injects[iid]
-    if iid in state.fire_at or inj.reserve:  # queued: it goes out anyway; reserve: by hand
-        return False
-    shift = state.inject_shift.get(iid, 0)
-    if inj.turn is not None:
-        return inj.turn + shift < at
-    if inj.window is not None:
-        return inj.window[1] + shift < at
-    return False  # chained or conditional: looked at every turn
-
-
-def _back_on_schedule(decision: Decision, iid: str, why: str) -> None:
-    """Queue an inject brought back after its turn for the next injects phase (if there is one)."""
-    at = next_injects_turn(decision.state)
-    if at <= decision.rules.turns and _passed(decision.state, iid, at):
-        decision.emit(ev.InjectControlled(iid, "queue", turns=at, cause=why))
-
-
 def _scenario_inject(decision: Decision, iid: str, verb: str) -> model.Inject:
     inj = decision.rules.injects.get(iid)
     if inj is None:
         if iid in decision.state.adhoc:
-            raise Rejected(f"{iid!r} was typed during the exercise and has fired already")
+            title = decision.state.adhoc[iid].title
+            raise Rejected(f"cannot {verb} “{title}”: it was typed during the exercise and has fired already")
         raise unknown("inject", iid, decision.rules.injects)
     if iid in decision.state.fired:
-        raise Rejected(f"cannot {verb} {iid!r}: it fired in turn {decision.state.fired[iid]}")
+        raise Rejected(f"cannot {verb} “{inj.title}”: it fired in turn {decision.state.fired[iid]}")
     return inj
 
 
@@ -181,7 +156,7 @@ def fire_adhoc(decision: Decision, command: cm.FireAdHoc) -> None:
         raise Rejected("an inject needs a title")
     to = tuple(command.to)
     if not to:
-        raise Rejected('say who receives it: "all", "facilitator" or team ids')
+        raise Rejected('say who receives it: "all", "facilitator" or the teams')
     for t in to:
         if t not in rules.teams and t not in ("all", "facilitator"):
             raise unknown("team", t, list(rules.teams) + ["all", "facilitator"])
@@ -204,31 +179,32 @@ def fire_adhoc(decision: Decision, command: cm.FireAdHoc) -> None:
 def hold(decision: Decision, command: cm.HoldInject) -> None:
     check_facilitator(decision, command, "hold an inject", running=False)
     check_not_ended(decision.state, "hold an inject")
-    _scenario_inject(decision, command.inject, "hold")
+    inj = _scenario_inject(decision, command.inject, "hold")
     status = decision.state.inject_status.get(command.inject)
     if status in ("held", "skipped", "cancelled"):
-        raise Rejected(f"{command.inject!r} is {status} already")
+        raise Rejected(f"“{inj.title}” is {status} already")
     decision.emit(ev.InjectControlled(command.inject, "hold", cause="facilitator"))
 
 
 def release(decision: Decision, command: cm.ReleaseInject) -> None:
     check_facilitator(decision, command, "release an inject", running=False)
     check_not_ended(decision.state, "release an inject")
-    _scenario_inject(decision, command.inject, "release")
+    inj = _scenario_inject(decision, command.inject, "release")
     if decision.state.inject_status.get(command.inject) != "held":
-        raise Rejected(f"{command.inject!r} is not held")
+        raise Rejected(f"“{inj.title}” is not held; there is nothing to release")
     decision.emit(ev.InjectControlled(command.inject, "release", cause="facilitator"))
-    _back_on_schedule(decision, command.inject, "released after its turn")
+    back_on_schedule(decision, command.inject, "released after its turn")
 
 
 def skip(decision: Decision, command: cm.SkipInject) -> None:
     check_facilitator(decision, command, "skip an inject", running=False)
     check_not_ended(decision.state, "skip an inject")
-    _scenario_inject(decision, command.inject, "skip")
+    inj = _scenario_inject(decision, command.inject, "skip")
     status = decision.state.inject_status.get(command.inject)
     if status in ("skipped", "cancelled"):
-        raise Rejected(f"{command.inject!r} is {status} already")
-    decision.emit(ev.InjectControlled(command.inject, "skip", cause="facilitator"))
+        raise Rejected(f"“{inj.title}” is {status} already")
+    # what it replaces (a reserve inject an effect enabled, a held one): an unskip restores it
+    decision.emit(ev.InjectControlled(command.inject, "skip", cause="facilitator", was=status or ""))
 
 
 def unskip(decision: Decision, command: cm.UnskipInject) -> None:
@@ -236,18 +212,20 @@ def unskip(decision: Decision, command: cm.UnskipInject) -> None:
     check_not_ended(decision.state, "bring back an inject")
     inj = _scenario_inject(decision, command.inject, "bring back")
     if decision.state.inject_status.get(command.inject) != "skipped":
-        raise Rejected(f"{inj.title} is not skipped; there is nothing to bring back")
-    decision.emit(ev.InjectUnskipped(command.inject, decision.state.turn))
-    _back_on_schedule(decision, command.inject, "brought back after its turn")
+        raise Rejected(f"“{inj.title}” is not skipped; there is nothing to bring back")
+    was = decision.state.skipped_from.get(command.inject, "")
+    decision.emit(ev.InjectUnskipped(command.inject, decision.state.turn, status=was))
+    if was != "held":  # held again: it waits for its release, which reschedules it
+        back_on_schedule(decision, command.inject, "brought back after its turn")
 
 
 def delay(decision: Decision, command: cm.DelayInject) -> None:
     check_facilitator(decision, command, "delay an inject", running=False)
     check_not_ended(decision.state, "delay an inject")
-    _scenario_inject(decision, command.inject, "delay")
+    inj = _scenario_inject(decision, command.inject, "delay")
     if not isinstance(command.turns, int) or command.turns < 1:
         raise Rejected("delay by at least 1 turn")
     status = decision.state.inject_status.get(command.inject)
     if status in ("skipped", "cancelled"):
-        raise Rejected(f"{command.inject!r} is {status}; there is nothing to delay")
+        raise Rejected(f"“{inj.title}” is {status}; there is nothing to delay")
     decision.emit(ev.InjectControlled(command.inject, "delay", turns=command.turns, cause="facilitator"))

@@ -25,6 +25,7 @@ import attrs
 from exercise.engine import events as ev
 from exercise.engine import view_types as vt
 from exercise.engine.apply import HANDLERS
+from exercise.engine.causes import Names, reword
 from exercise.engine.decision import number, percent
 from exercise.engine.state import State, Transaction
 
@@ -69,18 +70,15 @@ class LedgerBuilder:
         s = tx.state
         rules = s.rules
         cause: _Cause | None = None  # what caused the events that follow
-        outer: _Cause | None = None  # the cause a threshold's effects interrupted
-        threshold_text = ""  # the engine's cause string of the current threshold's effects
+        thresholds = _Thresholds()
+        names = _names(s)
         prev_budget: dict = {}
         for e in events:
             t = type(e)
-            ecause = getattr(e, "cause", None)
-            if threshold_text and ecause is not None and ecause != threshold_text:
-                cause, outer, threshold_text = outer, None, ""
             if t is ev.TrackSet:
-                self._track(s, e, self._decay(e) or cause or _Cause(e.cause))
+                self._track(s, e, thresholds.cause_of(e) or _decay(e, names) or cause or _Cause(reword(e.cause, names)))
             elif t is ev.BudgetSet:
-                self._budget(s, e, cause or _Cause(_OLD_WORDS.get(e.cause, e.cause)), prev_budget)
+                self._budget(s, e, thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)), prev_budget)
             elif t is ev.TurnStarted:
                 prev_budget = dict(s.budget)
                 cause = _Cause(f"turn {e.turn}'s budget")
@@ -89,10 +87,8 @@ class LedgerBuilder:
             elif t is ev.ThresholdCrossed:
                 tr = rules.tracks[e.track]
                 who = None if e.team is None else frozenset((e.team,))
-                if not threshold_text:  # a second threshold crossed at once: the same outer cause
-                    outer = cause
-                cause = _Cause(f"{tr.name} fell below {number(e.at)}" + (f" ({e.label})" if e.label else ""), who, who)
-                threshold_text = f"{tr.name} fell below {number(e.at)}"  # effects.set_track's wording
+                thresholds.crossed(e, tr, _Cause(f"{tr.name} fell below {number(e.at, tr.decimals)}"
+                                                  + (f" ({e.label})" if e.label else ""), who, who))
             elif t is ev.InjectFired:
                 inj = s.inject(e.inject)
                 to = frozenset(e.to)
@@ -152,34 +148,32 @@ class LedgerBuilder:
             elif t is ev.Overridden:
                 cause = self._override(s, e)
             elif t is ev.BudgetEffectAdded:
-                self._effects[(e.team, e.category, e.amount, e.first, e.last)] = cause or _Cause(e.cause)
+                self._effects[(e.team, e.category, e.amount, e.first, e.last)] = (
+                    thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)))
             HANDLERS[t](tx, e)
         return tx.state
 
     # -- entries ----------------------------------------------------------------------------
     def _add(self, s: State, team: str | None, kind: str, what: str, before: float | None, after: float,
-             unit: str, cause: _Cause) -> None:
+             unit: str, cause: _Cause, places: int | None = None) -> None:
         delta = round(after - (before or 0.0), 9)
-        entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text)
+        places = s.rules.money_places if places is None else places
+        entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text, places)
         self.changes.append(Change(entry, cause.readers, cause.movers, cause.note))
 
     def _money(self, s: State, team: str, what: str, before: float | None, after: float, cause: _Cause,
                unit: str | None = None, always: bool = False) -> None:
         if always or before is None or before != after:
-            self._add(s, team, "money", what, before, after, unit or s.rules.budget.unit, cause)
+            self._add(s, team, "money", what, before, after, unit or s.rules.budget.unit, cause,
+                      2 if unit else None)  # % of GDP: two places; money: the budget's own
 
     def _track(self, s: State, e: ev.TrackSet, cause: _Cause) -> None:
         tr = s.rules.tracks[e.track]
         if e.team is None:
-            self._add(s, None, "world", tr.name, s.tracks[e.track], e.value, POINTS, cause)
+            self._add(s, None, "world", tr.name, s.tracks[e.track], e.value, POINTS, cause, tr.decimals)
         else:
-            self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause)
-
-    @staticmethod
-    def _decay(e: ev.TrackSet) -> _Cause | None:
-        # flow._adjudicate_turn words a decay "decay: <category> ...": it follows the turn's
-        # deliveries, whose cause would otherwise still be current
-        return _Cause(e.cause) if e.cause.startswith("decay") else None
+            self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause,
+                      tr.decimals)
 
     def _budget(self, s: State, e: ev.BudgetSet, cause: _Cause, prev_budget: dict) -> None:
         rules = s.rules
@@ -228,9 +222,11 @@ class LedgerBuilder:
         rules = s.rules
         cause = _Cause("set by the facilitator", None, None, e.rationale)
         if e.target == "team_track" and e.team is not None and e.track is not None:
-            self._add(s, e.team, "capability", rules.tracks[e.track].name, e.previous, e.value, POINTS, cause)
+            tr = rules.tracks[e.track]
+            self._add(s, e.team, "capability", tr.name, e.previous, e.value, POINTS, cause, tr.decimals)
         elif e.target == "track" and e.track is not None:
-            self._add(s, None, "world", rules.tracks[e.track].name, e.previous, e.value, POINTS, cause)
+            tr = rules.tracks[e.track]
+            self._add(s, None, "world", tr.name, e.previous, e.value, POINTS, cause, tr.decimals)
         elif e.target == "money" and e.team is not None:
             self._money(s, e.team, _cash_name(rules), e.previous, e.value, cause)
         elif e.target == "spending" and e.ally is not None:
@@ -243,8 +239,55 @@ class LedgerBuilder:
         return cause
 
 
-# BudgetSet causes the engine wrote as bare words (older saves have them too)
-_OLD_WORDS = {"allocation": "budget split anew", "spending": "defence spending changed"}  # now the engine's words
+class _Thresholds:
+    """Which events are a crossed threshold's effects, and the threshold's cause for them.
+
+    The engine records the kind of a cause (`source == "threshold"`) on the events that
+    carry money or values; their wording may change from version to version. Events of
+    older saves (`source is None`) are matched by the wording those engines used, which
+    those saves keep for good: "<track> fell below <at>" (at to two places)."""
+
+    def __init__(self) -> None:
+        self._pending: _Cause | None = None  # the latest crossing, its effects not yet seen
+        self._by_text: dict[str, _Cause] = {}  # a threshold effect's recorded cause -> its crossing
+
+    def crossed(self, e: ev.ThresholdCrossed, track, cause: _Cause) -> None:
+        self._pending = cause
+        self._by_text[f"{track.name} fell below {number(e.at)}"] = cause  # the old wording
+
+    def cause_of(self, e) -> _Cause | None:
+        if e.source is None:  # an old save
+            return self._by_text.get(e.cause)
+        if e.source != "threshold":
+            return None
+        if self._pending is not None:  # the first effect of the latest crossing names its cause text
+            self._by_text[e.cause], self._pending = self._pending, None
+        return self._by_text.get(e.cause)
+
+
+def _decay(e: ev.TrackSet, names: Names) -> _Cause | None:
+    # a decay follows the turn's deliveries, whose cause would otherwise still be current;
+    # old saves (no source) word it "decay: <category> ..."
+    if e.source == "decay" or (e.source is None and e.cause.startswith("decay")):
+        return _Cause(reword(e.cause, names))
+    return None
+
+
+def _names(s: State) -> Names:
+    """The lookups `reword` uses, from the state the events fold into."""
+    def inject(iid: str) -> str | None:
+        inj = s.inject(iid)
+        return inj.title if inj else None
+
+    def option(iid: str, oid: str) -> str | None:
+        inj = s.inject(iid)
+        return next((o.label for o in inj.options if o.id == oid), None) if inj else None
+
+    def action(aid: str) -> str | None:
+        act = s.actions.get(aid)
+        return f"{_team(s.rules, act.team)}'s action “{act.action}”" if act else None
+
+    return Names(inject, option, action)
 
 
 def _team(rules, team: str) -> str:
@@ -293,7 +336,7 @@ def totals(entries: Iterable[vt.LedgerEntry]) -> tuple[vt.LedgerTotal, ...]:
         key = (e.team, e.kind, e.what, e.unit)
         t = seen.get(key)
         if t is None:
-            seen[key] = vt.LedgerTotal(e.team, e.kind, e.what, e.unit, e.before, e.after, e.delta)
+            seen[key] = vt.LedgerTotal(e.team, e.kind, e.what, e.unit, e.before, e.after, e.delta, e.places)
         else:
             seen[key] = attrs.evolve(t, after=e.after, delta=round(e.after - (t.before or 0.0), 9))
     return tuple(seen.values())
@@ -316,22 +359,28 @@ def by_turn(entries: Iterable[vt.LedgerEntry], label=lambda turn: "", full_from:
 
 
 # -- wording ----------------------------------------------------------------------------------
-def amount(x: float | None, unit: str) -> str:
-    return "—" if x is None else f"{number(x)} {unit}"
+def value(x: float | None, places: int = 2) -> str:
+    """A before or after value to its own places; "—" for none."""
+    return "—" if x is None else number(x, places)
 
 
-def units(x: float, unit: str) -> str:
+def amount(x: float | None, unit: str, places: int = 2) -> str:
+    return "—" if x is None else f"{number(x, places)} {unit}"
+
+
+def units(x: float, unit: str, places: int = 2) -> str:
     """The unit after the number x: "1 point", "2 points"."""
-    return unit[:-1] if unit == POINTS and number(abs(x)) == "1" else unit
+    return unit[:-1] if unit == POINTS and number(abs(x), places) == "1" else unit
 
 
-def signed(x: float, unit: str) -> str:
+def signed(x: float, unit: str, places: int = 2) -> str:
     """A change with its sign and unit: "+1 point", "−0.5 USD bn"."""
     sign = "+" if x > 0 else "−" if x < 0 else "±"
-    return f"{sign}{number(abs(x))} {units(x, unit)}"
+    return f"{sign}{number(abs(x), places)} {units(x, unit, places)}"
 
 
 def describe(e: vt.LedgerEntry | vt.LedgerTotal) -> str:
-    """"Air defence: 3 → 4 points (+1 point)"."""
-    before = "—" if e.before is None else number(e.before)
-    return f"{e.what}: {before} → {number(e.after)} {units(e.after, e.unit)} ({signed(e.delta, e.unit)})"
+    """"Air defence: 3 → 4 points (+1 point)", to the entry's own places."""
+    p = e.places
+    return (f"{e.what}: {value(e.before, p)} → {number(e.after, p)} {units(e.after, e.unit, p)} "
+            f"({signed(e.delta, e.unit, p)})")

@@ -147,6 +147,9 @@ class State:
     notes: tuple[Note, ...]
     overrides: tuple[OverrideRecord, ...]
     verdict: Verdict | None
+    # inject -> the status a skip replaced ("enabled", "held"), for its unskip to restore;
+    # a default, so states built before it (and their replays) stay as they were
+    skipped_from: dict[str, InjectStatus] = attrs.field(factory=dict)
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:

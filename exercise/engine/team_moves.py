@@ -148,12 +148,13 @@ def cancel_order(decision: Decision, command: cm.CancelOrder) -> None:
     if o is None or o.team != team:
         mine = [k for k, v in state.orders.items() if v.team == team]
         raise Rejected(f"{name} has no order {command.order!r}{did_you_mean(command.order, mine)}")
+    what = f"the order of {o.quantity} {rules.items[o.item].name}"  # its words, not its id
     if o.backlog:
-        raise Rejected(f"{command.order!r} was placed before the exercise; it cannot be cancelled in the game")
+        raise Rejected(f"{what} was placed before the exercise; it cannot be cancelled in the game")
     if o.status == "delivered":
-        raise Rejected(f"{command.order!r} was delivered in turn {o.delivered}")
+        raise Rejected(f"{what} was delivered in turn {o.delivered}")
     if o.status == "cancelled":
-        raise Rejected(f"{command.order!r} is cancelled already")
+        raise Rejected(f"{what} is cancelled already")
     if o.status == "draft":
         cancel(decision, o, cancel_refund(rules, o), "withdrawn before submitting (no penalty)")
     else:
@@ -253,18 +254,24 @@ def answer(decision: Decision, command: cm.Answer) -> None:
     state, rules = decision.state, decision.rules
     iid = command.inject
     if (iid, team) in state.answers:
-        raise Rejected(f"{rules.team_name(team)} has already answered {iid!r} ({state.answers[(iid, team)][0]})")
+        inj = state.inject(iid)
+        chosen = state.answers[(iid, team)][0]
+        label = next((o.label for o in inj.options if o.id == chosen), chosen) if inj else chosen
+        raise Rejected(f"{rules.team_name(team)} has already answered “{inj.title if inj else iid}” (“{label}”)")
     opts = rules.options.get(iid)
     if opts is not None and iid in state.fired and team in rules.targets[iid] and command.option in opts:
         record_answer(decision, team, iid, command.option, default=False)  # the common case: a valid answer
         return
     inj = rules.injects.get(iid) or state.adhoc.get(iid)
-    if iid not in state.fired or not inj.options or team not in state.targets(iid):
+    if inj is None:
         raise Rejected(f"no decision {iid!r} is waiting for {rules.team_name(team)}")
+    if iid not in state.fired or not inj.options or team not in state.targets(iid):
+        raise Rejected(f"no decision “{inj.title}” is waiting for {rules.team_name(team)}")
     if command.option not in (rules.options[iid] if iid in rules.options else [o.id for o in inj.options]):
         options = [o.id for o in inj.options]
-        raise Rejected(f"{iid!r} has no option {command.option!r}{did_you_mean(command.option, options)}; "
-                       f"choose one of: {', '.join(options)}")
+        choices = ", ".join(f"“{o.label}”" for o in inj.options)  # the typed option is unknown: quoted as typed
+        raise Rejected(f"“{inj.title}” has no option {command.option!r}{did_you_mean(command.option, options)}; "
+                       f"choose one of: {choices}")
     record_answer(decision, team, iid, command.option, default=False)
 
 

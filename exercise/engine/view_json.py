@@ -23,27 +23,37 @@ def _is_view(t: Any) -> bool:
     return isinstance(t, type) and attrs.has(t) and t.__module__ == view_types.__name__
 
 
-def _renames(cls: type) -> dict[str, Any]:
+def _renames(cls: type, digest: bool = False) -> dict[str, Any]:
     out = {f.name: override(rename=f.metadata["json"]) for f in attrs.fields(cls) if "json" in f.metadata}
     # a field added later, left out at its default: the digest of older saves stays the same
     out.update({f.name: override(omit_if_default=True) for f in attrs.fields(cls) if f.metadata.get("omit_default")})
+    if digest:  # the scenario's static wording is not the state's
+        out.update({f.name: override(omit=True) for f in attrs.fields(cls) if f.metadata.get("static")})
     return out
 
 
-def _converter() -> cattrs.Converter:
+def _converter(digest: bool = False) -> cattrs.Converter:
     # tuples become lists: the JSON (and the dicts of today's protocol) has lists
     conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
-    conv.register_unstructure_hook_factory(_is_view, lambda cls: make_dict_unstructure_fn(cls, conv, **_renames(cls)))
+    conv.register_unstructure_hook_factory(
+        _is_view, lambda cls: make_dict_unstructure_fn(cls, conv, **_renames(cls, digest)))
     conv.register_structure_hook_factory(_is_view, lambda cls: make_dict_structure_fn(cls, conv, **_renames(cls)))
     return conv
 
 
 CONVERTER = _converter()
+_DIGEST = _converter(digest=True)
 
 
 def unstructure(view: Any) -> Any:
     """The view as JSON-able data (dicts, lists, str, numbers, bool, None)."""
     return CONVERTER.unstructure(view)
+
+
+def for_digest(view: Any) -> Any:
+    """`unstructure` without the scenario's static wording (fields marked STATIC): what a
+    state hash digests, so it changes with what events change, not with how rules are worded."""
+    return _DIGEST.unstructure(view)
 
 
 def structure(data: Any, cls: type[T]) -> T:

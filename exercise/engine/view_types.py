@@ -17,6 +17,11 @@ from exercise.engine.state import OverrideRecord
 # attrs.frozen: slotted, immutable, compared by value. A field whose JSON key is a word
 # Python keeps for itself names the key in its metadata: attrs.field(metadata={"json": "from"}).
 
+# A field that is the scenario's wording, the same in every state of an exercise (an item's
+# gains, a category's floors, an option's effects in words): the state hash leaves it out,
+# so rewording the scenario's explanations does not change the digest of every save.
+STATIC = {"static": True}
+
 
 # -- common to both views ------------------------------------------------------------------
 @attrs.frozen
@@ -93,7 +98,7 @@ class ItemView:
     cancel_penalty: float
     description: str
     arrives: int
-    gains: tuple[str, ...]  # what one delivered unit does, in words (explain.item_gains)
+    gains: tuple[str, ...] = attrs.field(metadata=STATIC)  # what one delivered unit does, in words (explain.item_gains)
 
 
 @attrs.frozen
@@ -114,7 +119,7 @@ class CategoryView:
     min_share: float
     max_share: float
     procurement: bool
-    floors: tuple[FloorView, ...]  # what decays when this category is under-funded
+    floors: tuple[FloorView, ...] = attrs.field(metadata=STATIC)  # what decays when this category is under-funded
 
 
 @attrs.frozen
@@ -185,7 +190,8 @@ class Budget:
     invest_limit: float | None
     effects: tuple[BudgetEffectView, ...]
     spending_limits: dict[str, tuple[float, float]]  # ally -> (lowest, highest) % GDP this turn
-    playable_share: float  # the share of its allies' defence money a team steers in the exercise
+    # the share of its allies' defence money a team steers in the exercise
+    playable_share: float = attrs.field(metadata=STATIC)
 
 
 @attrs.frozen
@@ -235,8 +241,8 @@ class OptionView:
     label: str
     text: str
     default: bool
-    effects: tuple[EffectView, ...]
-    unknown: bool
+    effects: tuple[EffectView, ...] = attrs.field(metadata=STATIC)
+    unknown: bool = attrs.field(metadata=STATIC)
 
 
 @attrs.frozen
@@ -349,6 +355,7 @@ class LedgerEntry:
     delta: float
     unit: str  # "USD bn", "% of GDP", "points"
     cause: str  # plain words with names
+    places: int = 2  # the decimals its values are shown with (the track's or the money's own)
 
 
 @attrs.frozen
@@ -362,6 +369,7 @@ class LedgerTotal:
     before: float | None
     after: float
     delta: float
+    places: int = 2  # as LedgerEntry.places
 
 
 @attrs.frozen
@@ -389,7 +397,8 @@ class FacilitatorOption:
     id: str
     label: str
     default: bool
-    effects: tuple[str, ...]  # every effect in words, hidden ones marked (explain.facilitator_effects)
+    # every effect in words, hidden ones marked (explain.facilitator_effects)
+    effects: tuple[str, ...] = attrs.field(metadata=STATIC)
 
 
 @attrs.frozen

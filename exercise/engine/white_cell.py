@@ -94,7 +94,7 @@ def adjudicate(decision: Decision, command: cm.Adjudicate) -> None:
     if act is None:
         raise unknown("action", command.action, state.actions)
     if act.likelihood is not None:
-        raise Rejected(f"{command.action!r} was adjudicated already ({act.likelihood}%, "
+        raise Rejected(f"“{act.action}” was adjudicated already ({act.likelihood}%, "
                        f"{'success' if act.success else 'failure'})")
     if command.likelihood not in model.LIKELIHOODS:
         raise Rejected(f"likelihood is one of {', '.join(f'{x}%' for x in model.LIKELIHOODS)}")

@@ -28,16 +28,16 @@ def cell(s: object) -> str:
     return " ".join(str(s).split()).replace("|", "\\|")
 
 
-def _value(x: float | None) -> str:
-    return "—" if x is None else number(x)
+def _value(x: float | None, places: int = 2) -> str:
+    return "—" if x is None else number(x, places)
 
 
 def ledger_table(entries: Sequence[LedgerEntry], esc: Callable[[object], str] = cell) -> list[str]:
     """A team's entries as a Markdown table (phase, what, before, after, change, why)."""
     lines = ["| phase | what | before | after | change | why |", "|---|---|---|---|---|---|"]
     for e in entries:
-        lines.append(f"| {esc(e.phase)} | {esc(e.what)} | {_value(e.before)} | {_value(e.after)} | "
-                     f"{esc(signed(e.delta, e.unit))} | {esc(e.cause)} |")
+        lines.append(f"| {esc(e.phase)} | {esc(e.what)} | {_value(e.before, e.places)} | {_value(e.after, e.places)} | "
+                     f"{esc(signed(e.delta, e.unit, e.places))} | {esc(e.cause)} |")
     return lines
 
 
@@ -49,7 +49,8 @@ def ledger_markdown(turns: Sequence[LedgerTurn], esc: Callable[[object], str] = 
         lines += ["", f"{level} Turn {t.turn}{label}", ""]
         if t.totals:
             lines.append("Net change: " + "; ".join(
-                esc(f"{x.what} {_value(x.before)} → {number(x.after)} {x.unit} ({signed(x.delta, x.unit)})")
+                esc(f"{x.what} {_value(x.before, x.places)} → {number(x.after, x.places)} {x.unit} "
+                    f"({signed(x.delta, x.unit, x.places)})")
                 for x in t.totals))
             lines.append("")
         lines += ledger_table(t.entries, esc) if t.entries else ["Nothing changed."]
@@ -140,7 +141,8 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             if mine:
                 x = mine[0]
                 lines.append("Net change: " + "; ".join(
-                    cell(f"{s.what} {_value(s.before)} → {number(s.after)} {s.unit} ({signed(s.delta, s.unit)})")
+                    cell(f"{s.what} {_value(s.before, s.places)} → {number(s.after, s.places)} {s.unit} "
+                         f"({signed(s.delta, s.unit, s.places)})")
                     for s in x.totals))
                 lines += [""] + ledger_table(x.entries)
             else:

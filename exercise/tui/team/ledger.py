@@ -21,11 +21,11 @@ from exercise.tui.text import cells, text
 
 def totals_line(turn: LedgerTurn) -> str:
     """"Budget +0.5 USD bn · Air defence −0.5 points"."""
-    return " · ".join(f"{t.what} {signed(t.delta, t.unit)}" for t in turn.totals) or "nothing changed"
+    return " · ".join(f"{t.what} {signed(t.delta, t.unit, t.places)}" for t in turn.totals) or "nothing changed"
 
 
-def _value(x: float | None) -> str:
-    return "—" if x is None else number(x)
+def _value(x: float | None, places: int = 2) -> str:
+    return "—" if x is None else number(x, places)
 
 
 COLUMNS = ("Turn", "What", "Before", "After", "Change", "Why")
@@ -75,14 +75,14 @@ class LedgerTab(TeamTab, Vertical):
                         else f"{t.omitted} earlier change(s) this turn not shown")
                 rows.append((f"t{t.turn}-more", row("", "", "", "", "", more)))
             for k, e in enumerate(t.entries):
-                rows.append((f"t{t.turn}-{k}", row(f"  {e.phase}", clip(e.what, what), _value(e.before),
-                                                   _value(e.after), signed(e.delta, e.unit),
+                rows.append((f"t{t.turn}-{k}", row(f"  {e.phase}", clip(e.what, what), _value(e.before, e.places),
+                                                   _value(e.after, e.places), signed(e.delta, e.unit, e.places),
                                                    "\n".join(textwrap.wrap(e.cause, why)))))
             for k, x in enumerate(t.totals):
                 rows.append((f"t{t.turn}-net{k}", row(Text("  net change", style="bold"),
                                                       Text(clip(("= " if narrow else "") + x.what, what), style="bold"),
-                                                      _value(x.before), number(x.after),
-                                                      Text(signed(x.delta, x.unit), style="bold"), "over the turn")))
+                                                      _value(x.before, x.places), number(x.after, x.places),
+                                                      Text(signed(x.delta, x.unit, x.places), style="bold"), "over the turn")))
         self._fill("tm-ledger", rows, tall=True)  # a cause wraps over lines: no cell is cut
         self._detail()
 
