@@ -17,7 +17,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.tables import selected_key
-from exercise.tui.text import cells
+from exercise.tui.text import cells, fit
 
 
 class ActionsPanel(Panel, Vertical):
@@ -50,7 +50,7 @@ class ActionsPanel(Panel, Vertical):
         for a in view.actions:
             odds = f"{a.likelihood}%" if a.likelihood is not None else "-"
             result = "-" if a.success is None else ("success" if a.success else "failure")
-            table.add_row(*cells(names.get(a.team, a.team), a.turn, a.action[:40], odds, result), key=a.id)
+            table.add_row(*cells(names.get(a.team, a.team), a.turn, fit(a.action, 40), odds, result), key=a.id)
         pending = [a for a in view.actions if a.likelihood is None]
         self.query_one("#action-detail", Static).update(Text(
             f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
@@ -68,7 +68,7 @@ class ActionsPanel(Panel, Vertical):
         team = next((t.name for t in self.view.teams if t.id == action.team), action.team)
         intro = (f"{team} argues: {action.action}\nIntended result: {action.result}\n"
                  f"Reasons: {action.reasons}")
-        form = await self.app.push_screen_wait(FormModal(f"Adjudicate: {action.action[:50]}", [
+        form = await self.app.push_screen_wait(FormModal(f"Adjudicate: {fit(action.action, 50)}", [
             Field("likelihood", "Likelihood", "select", tuple((f"{p} %", p) for p in LIKELIHOODS), default=50),
             Field("rationale", "Rationale (required)", "text"),
             Field("track", "On success: track", "select", tuple((t.name, t.id) for t in sc.tracks),
@@ -87,5 +87,6 @@ class ActionsPanel(Panel, Vertical):
         if console(self).run_command(cm.Adjudicate(action.id, form["likelihood"], form["rationale"], effects)):
             done = next(a for a in engine.facilitator_view(self.session.state).actions if a.id == action.id)
             verdict = "SUCCESS" if done.success else "FAILURE"
-            self.notify(f"Roll {round((done.roll or 0.0) * 100)} against {done.likelihood} %: {verdict}",
-                        title=action.action[:50], timeout=10, markup=False)
+            # one decimal: a roll of 49.6 shown as "50 against 50 %: SUCCESS" read as false
+            self.notify(f"Rolled {(done.roll or 0.0) * 100:.1f}; under {done.likelihood} % succeeds: {verdict}",
+                        title=fit(action.action, 50), timeout=10, markup=False)
