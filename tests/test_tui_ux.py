@@ -13,6 +13,7 @@ from textual import events
 from textual.widgets import DataTable, Input
 
 from exercise.engine import commands as cm
+from exercise.engine.decision import number
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.facilitator import FacilitatorScreen
@@ -56,3 +57,79 @@ async def test_the_first_key_after_opening_a_dialog_goes_into_it(session):
         field = app.screen.query_one("#f-sustain", Input)
         assert app.screen.focused is field
         assert field.value.endswith("3"), field.value
+
+
+async def test_a_teams_toasts_do_not_follow_the_facilitator_to_another_seat(session):
+    app = app_for(session)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("b")
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+        app.screen.query_one("#f-sustain", Input).value = "60"
+        app.screen.query_one("#f-invest", Input).value = "40"
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: app.screen is screen and toast_visible(app, "Sustain 60 %"), pilot=pilot)
+        await pilot.press("escape")  # back to the console: East's toast stays with East
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        assert not toast_visible(app, "Sustain 60 %")
+        await open_team(pilot, app, "east")
+        await pilot.press("b")
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+        await pilot.press("ctrl+s")  # the same split again: refused, a toast on East's seat
+        await wait_for(lambda: any("Not done" in n for n in notifications(app)), pilot=pilot)
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, TeamScreen), pilot=pilot)
+        assert any(toast_visible(app, n.split(": ", 1)[1][:20]) for n in notifications(app)[-2:])
+        app.pop_screen()
+        await pilot.pause()
+        await open_team(pilot, app, "west")  # straight to another team's screen
+        assert not any(toast_visible(app, n.split(": ", 1)[1][:20]) for n in notifications(app))
+
+
+async def test_escape_after_a_refused_split_asks_before_dropping_what_was_typed(session):
+    app = app_for(session)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("b")
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+        first = app.screen
+        first.query_one("#f-sustain", Input).value = "5"
+        first.query_one("#f-invest", Input).value = "30"
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: isinstance(app.screen, FormModal) and app.screen is not first, pilot=pilot)
+        assert app.screen.query_one("#f-sustain", Input).value == "5"  # reopened as typed
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, ConfirmModal), pilot=pilot)
+        assert app.screen.title_text == "Discard what you typed?"
+        await pilot.press("y")
+        await wait_for(lambda: app.screen is screen, pilot=pilot)
+
+
+async def test_the_override_dialog_shows_the_current_values_with_their_units(session):
+    session.execute(cm.Override("track", 4.1, "test", track="cohesion"))
+    app = app_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+        labels = " ".join(label for label, _ in app.screen.fields[0].options)
+        assert "European cohesion (world): now 4.1 points" in labels, labels
+        assert "Air defence (team): now East 2 points, West 3 points" in labels, labels
+        cash = number(session.state.cash["east"])
+        assert f"Money of a team (procurement): now East {cash} USD bn" in labels, labels
+
+
+async def test_after_the_end_the_footer_offers_only_what_can_still_be_done(session):
+    session.execute(cm.End("test over"))
+    app = app_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        while not isinstance(screen, FacilitatorScreen):
+            app.pop_screen()
+            await pilot.pause()
+            screen = app.screen
+        shown = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
+        for gone in ("advance", "fire", "override", "hold", "skip", "pause", "end"):
+            assert gone not in shown, gone
+        for kept in ("team", "debrief", "note"):
+            assert kept in shown, kept

@@ -83,12 +83,16 @@ class FormModal(ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="close (asks first if you typed something)"),
                 Binding("ctrl+s", "submit", "Save", show=True)]
 
-    def __init__(self, title: str, fields: list[Field], submit: str = "OK", intro: str = ""):
+    def __init__(self, title: str, fields: list[Field], submit: str = "OK", intro: str = "",
+                 original: dict[str, Any] | None = None):
+        """original: the values the form first opened with, when it is reopened with what was
+        typed (a refused save): Escape asks while the values differ from those."""
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.submit_label = submit
         self.intro = intro
+        self.original = original
 
     def compose(self) -> ComposeResult:
         from textual.widgets import TextArea
@@ -122,6 +126,15 @@ class FormModal(ModalScreen[dict | None]):
         first = self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea").first()
         first.focus()
         self._opened_with = self._typed()
+        if self.original is not None:  # as the fields read when the form first opened
+            self._opened_with = tuple(self._as_read(f, self.original.get(f.name, f.default)) for f in self.fields)
+
+    @staticmethod
+    def _as_read(f: Field, value: Any) -> Any:
+        """A default as its field would read it back (_value)."""
+        if f.kind == "select":
+            return value
+        return "" if value is None else str(value).strip()
 
     def _typed(self) -> tuple:
         """Every field as it reads now (to tell whether anything was typed since it opened)."""

@@ -100,6 +100,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         refused one comes back with the values typed and the reason."""
         assert self.view is not None  # the screen sets it before anything renders or acts
         typed: dict[str, float] | None = None
+        original: dict[str, str] | None = None  # the shares the form first opened with
         problem = ""
         while True:
             v, b = self.view, self.view.me.budget
@@ -126,7 +127,10 @@ class BudgetTab(TeamTab, VerticalScroll):
                      + f"Budget this turn: {money(b.total)} {v.unit}. "
                      f"Now: {now} (total 100 %). The new shares must add up to 100 %.{cost_note}"
                      + (f"\nFloors: {floors}." if floors else ""))
-            form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro))
+            if original is None:
+                original = {f.name: f.default for f in fields}
+            form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro,
+                                                             original=original))
             if not form:
                 return
             typed = dict(form)
