@@ -133,3 +133,33 @@ async def test_after_the_end_the_footer_offers_only_what_can_still_be_done(sessi
             assert gone not in shown, gone
         for kept in ("team", "debrief", "note"):
             assert kept in shown, kept
+
+
+async def test_the_ledgers_scroll_from_the_keyboard(session):
+    from exercise.tui.modals import TextModal
+
+    for split in (0.3, 0.4):  # two turns of changes: more lines than a small terminal shows
+        session.execute(cm.Allocate("east", "east", {"sustain": split, "invest": 1 - split}))
+        session.execute(cm.Advance(force=True))
+        while session.state.phase != "deliberation":
+            session.execute(cm.Advance())
+    app = app_for(session)
+    async with app.run_test(size=(80, 16)) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("7")
+        table = screen.query_one("#tm-ledger", DataTable)
+        assert screen.focused is table and table.row_count > 2
+        await pilot.press("down", "pagedown")
+        assert table.cursor_row > 1
+        app.pop_screen()
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        await pilot.press("l")  # the selected team's ledger in full
+        await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
+        await pilot.pause()
+        body = app.screen.query_one(".page-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await wait_for(lambda: body.scroll_y > 0, pilot=pilot)
+        await pilot.press("up")
+        await pilot.press("home")
+        await wait_for(lambda: body.scroll_y == 0, pilot=pilot)

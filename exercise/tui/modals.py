@@ -209,7 +209,10 @@ class TextModal(ModalScreen[None]):
     The caller writes the Markdown: user text in it goes through `text.md`. Links are not
     followed (a pack's or a team's link must not open a browser on this machine)."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False)]
+    # The Close button has the focus (enter closes); the page still scrolls from the keyboard.
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False),
+                *(Binding(key, f"page('{key}')", "Scroll", show=False)
+                  for key in ("up", "down", "pageup", "pagedown", "home", "end"))]
 
     def __init__(self, title: str, markdown: str, wide: bool = False):
         super().__init__()
@@ -229,6 +232,11 @@ class TextModal(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
+
+    def action_page(self, key: str) -> None:
+        body = self.query_one(".page-body", VerticalScroll)
+        {"up": body.scroll_up, "down": body.scroll_down, "pageup": body.scroll_page_up,
+         "pagedown": body.scroll_page_down, "home": body.scroll_home, "end": body.scroll_end}[key](animate=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
