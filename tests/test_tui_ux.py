@@ -13,6 +13,7 @@ from textual import events
 from textual.widgets import DataTable, Input
 
 from exercise.engine import commands as cm
+from exercise.engine import explain
 from exercise.engine.decision import number
 from exercise.session import Session
 from exercise.tui.app import make_app
@@ -163,3 +164,76 @@ async def test_the_ledgers_scroll_from_the_keyboard(session):
         await pilot.press("up")
         await pilot.press("home")
         await wait_for(lambda: body.scroll_y == 0, pilot=pilot)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_every_budget_field_is_on_screen_when_it_has_the_focus(tmp_path, size):
+    from support import DEFAULT, load_fixture
+
+    loaded = load_fixture(DEFAULT)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    app = app_for(s)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await open_team(pilot, app, s.scenario.teams[0].id)
+            await pilot.press("b")
+            await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+            modal = app.screen
+            names = [f.name for f in modal.fields]
+            assert len(names) >= 3
+            for i, name in enumerate(names):
+                field = modal.query_one(f"#f-{name}", Input)
+                if i:
+                    await pilot.press("tab")  # as a person moves on: the form scrolls to the field
+                assert modal.focused is field, (name, modal.focused)
+                region = field.region
+                assert region.height > 0 and region.bottom <= size[1], (name, region)
+                widget, _ = app.screen.get_widget_at(region.x + 1, region.y)
+                assert widget is field, (name, widget)
+    finally:
+        s.close()
+
+
+async def test_the_lead_dialogs_say_cost_and_consequences_and_a_lead_that_cannot_be_taken_says_why(session):
+    app = app_for(session)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("4", "l")
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+        intro = app.screen.intro
+        assert "costs 0.2 USD bn a turn" in intro and "3 staff officers" in intro
+        assert "Taking the lead: US trust +1" in intro  # the scenario's lead effect
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: app.screen is screen, pilot=pilot)
+        assert session.state.leads["north"] == "PL"
+        session.execute(cm.Advance(force=True))
+        while session.state.phase != "deliberation":
+            session.execute(cm.Advance())
+        await pilot.pause()
+        await pilot.press("g")
+        await wait_for(lambda: isinstance(app.screen, ConfirmModal), pilot=pilot)
+        body = app.screen.body
+        assert "Poland stops leading JFC North" in body
+        assert "Handing back: no effect on the tracks" in body
+        assert "running cost of 0.2 USD bn a turn" in body
+        await pilot.press("y")
+        await wait_for(lambda: app.screen is screen and session.state.leads.get("north") != "PL", pilot=pilot)
+        before = len(session.records)
+        await pilot.press("l")  # changed this turn already: said now, not after a form
+        await wait_for(lambda: any("changed this turn already" in n for n in notifications(app)), pilot=pilot)
+        assert app.screen is screen and len(session.records) == before
+
+
+def test_hand_back_words_state_the_scenarios_effects_and_the_saving():
+    from exercise.engine import view_types as vt
+
+    c = vt.CommandView("naples", "JFC Naples", "south", "PL", "Poland", "east", 0.35, 4, (), (),
+                       hand_back_effects=("US trust -1.5", "European cohesion -0.2"), hand_back_unknown=True)
+    words = explain.hand_back_words(c, "USD bn")
+    assert "Poland stops leading JFC Naples for your team." in words
+    assert "Handing back: US trust -1.5; European cohesion -0.2 · and consequences you cannot know" in words
+    assert "running cost of 0.35 USD bn a turn and 4 staff officers" in words
+    assert "threshold" in words

@@ -214,3 +214,26 @@ def what_it_did(before: vt.PlayerView, after: vt.PlayerView, option: vt.OptionVi
         if line not in out:
             out.append(line)
     return out
+
+
+def _consequences(effects: tuple[str, ...], unknown: bool) -> str:
+    return summary(effects, unknown) if effects or unknown else "no effect on the tracks"
+
+
+def take_lead_words(c: vt.CommandView, unit: str) -> str:
+    """What taking the lead of `c` costs and does, as the scenario states it."""
+    return (f"Leading {c.name} costs {number(c.lead_cost)} {unit} a turn from your budget (from this turn) "
+            f"and {c.lead_staff} staff officers. Taking the lead: {_consequences(c.lead_effects, c.lead_unknown)}.")
+
+
+def hand_back_words(c: vt.CommandView, unit: str) -> str:
+    """What handing back the lead of `c` does, as the scenario states it: its effects and the
+    running cost no longer paid. A track it moves across a threshold brings that band's
+    consequences too."""
+    who = c.lead_name or "Your ally"
+    lines = [f"{who} stops leading {c.name} for your team.",
+             f"Handing back: {_consequences(c.hand_back_effects, c.hand_back_unknown)}.",
+             f"Saved: the running cost of {number(c.lead_cost)} {unit} a turn and {c.lead_staff} staff officers."]
+    if c.hand_back_effects:
+        lines.append("A track that crosses a threshold brings that threshold's consequences as well.")
+    return "\n".join(lines)

@@ -21,7 +21,7 @@ from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
-from exercise.engine.team_moves import cancel_refund
+from exercise.engine.team_moves import cancel_refund, lead_refusal
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -66,7 +66,7 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
             vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]))
             for t in sc.tracks if t.scope == "world"
         ),
-        commands=tuple(_command(s, r, c) for c in sc.commands),
+        commands=tuple(_command(s, r, c, viewer) for c in sc.commands),
         catalogue=tuple(
             vt.ItemView(i.id, i.name, i.cost, i.origin, max(0, i.lead_time + s.lead_time.get(i.id, 0)), i.capacity,
                         i.max_quantity, i.cancel_penalty, i.description, _arrives(s, r, i, viewer),
@@ -123,8 +123,10 @@ def _arrives(s: State, r: ScenarioRules, item: model.Item, viewer: str | None) -
     return t
 
 
-def _command(s: State, r: ScenarioRules, c: model.Command) -> vt.CommandView:
+def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = None) -> vt.CommandView:
     lead = s.leads.get(c.id)
+    taken = [e for e in c.lead_effects if not e.hidden]
+    back = [e for e in c.hand_back_effects if not e.hidden]
     return vt.CommandView(
         id=c.id, name=c.name, area=c.area, lead=lead,
         lead_name=r.allies[lead].name if lead in r.allies else None,
@@ -132,6 +134,11 @@ def _command(s: State, r: ScenarioRules, c: model.Command) -> vt.CommandView:
         lead_cost=c.lead_cost, lead_staff=c.lead_staff,
         allies=tuple(a for a, cid in s.ally_command.items() if cid == c.id),
         forces=tuple(vt.ForceView(team, cap, v) for (cid, team, cap), v in s.assigned.items() if cid == c.id),
+        lead_effects=tuple(explain.effect_text(e, r) for e in taken),
+        lead_unknown=len(taken) < len(c.lead_effects),
+        hand_back_effects=tuple(explain.effect_text(e, r) for e in back),
+        hand_back_unknown=len(back) < len(c.hand_back_effects),
+        lead_refusal=lead_refusal(s, r, viewer, c.id) if viewer in r.teams else None,
     )
 
 
