@@ -201,7 +201,7 @@ async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         modal = await form(pilot, app, "b", {"sustain": 60, "invest": 40})  # from the Inbox: keys work on every tab
-        assert "20 to 100" in modal.fields[0].label  # the allowed range is shown
+        assert "20–100 %" in modal.fields[0].label  # the allowed range is shown
         record = s.records[-1]["command"]
         assert record["kind"] == "allocate" and record["shares"] == {"sustain": 0.6, "invest": 0.4}
         assert s.state.allocation["east"] == (0.6, 0.4)

@@ -237,3 +237,24 @@ def test_hand_back_words_state_the_scenarios_effects_and_the_saving():
     assert "Handing back: US trust -1.5; European cohesion -0.2 · and consequences you cannot know" in words
     assert "running cost of 0.35 USD bn a turn and 4 staff officers" in words
     assert "threshold" in words
+
+
+async def test_the_budget_tab_states_each_limit_once_and_names_the_floor(session):
+    from textual.widgets import Static
+
+    session.execute(cm.Allocate("east", "east", {"sustain": 0.25, "invest": 0.75}))
+    app = app_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("2")
+        summary = str(screen.query_one("#tm-budget-summary", Static).content)
+        assert "Invest: 0–100 %, this turn at most 75 % (it may grow by 50 % a turn, from 50 %)" in summary
+        assert "may take at most" not in summary  # said once, in one way
+        table = screen.query_one("#tm-categories", DataTable)
+        sustain = [getattr(c, "plain", str(c)) for c in table.get_row_at(0)]
+        assert "25 % under its 30 % floor" in sustain, sustain
+        assert "after this turn's decision costs" in str(screen.query_one("#tm-floors", Static).content)
+        await pilot.press("b")
+        await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+        labels = [f.label for f in app.screen.fields]
+        assert labels[1] == "Invest: % of the budget, 0–100 %, this turn at most 75 % (it may grow by 50 % a turn, from 50 %)"

@@ -190,6 +190,8 @@ def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
             money=s.cash[team],
             procurement=r.proc,
             invest_limit=s.invest_limit(team),
+            invest_base=s.invest_base[team] if r.proc is not None else None,
+            invest_growth=r.budget.max_invest_growth if r.proc is not None else None,
             effects=tuple(
                 # no cause: it may name another team's decision
                 vt.BudgetEffectView(b.category, b.amount, b.first, b.last)

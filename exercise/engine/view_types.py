@@ -194,6 +194,11 @@ class Budget:
     effects: tuple[BudgetEffectView, ...]
     spending_limits: dict[str, tuple[float, float]]  # ally -> (lowest, highest) % GDP this turn
     playable_share: float  # the share of its allies' defence money a team steers in the exercise
+    # added later (left out of the JSON at their defaults): the growth rule behind invest_limit,
+    # so a screen says the limit with its reason (the procurement share at the turn's start, how
+    # much it may grow in a turn)
+    invest_base: float | None = attrs.field(default=None, metadata={"omit_default": True})
+    invest_growth: float | None = attrs.field(default=None, metadata={"omit_default": True})
 
 
 @attrs.frozen
