@@ -57,6 +57,7 @@ class BaseApp(App):
     # has gone its whole way (its binding run, a dialog it opens mounted and focused).
     KEY_HOLD_LIMIT = 1.0  # seconds: a key is never held longer (a slow worker, a dialog without focus)
     _held_keys: list[events.Key] | None = None  # keys waiting for the one before; None: none in flight
+    _key_serial = 0  # the key in flight (its release happens once)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -64,14 +65,29 @@ class BaseApp(App):
                 self._held_keys.append(event)
                 return
             self._held_keys = []
+            self._key_serial += 1
+            serial = self._key_serial
+            # whatever happens to this key, the keys behind it are let go in time
+            self.set_timer(2 * self.KEY_HOLD_LIMIT, lambda: self._release_keys(serial))
             workers, screen = set(self.workers), self.screen
             target = self.focused or self.screen
-            await super().on_event(event)
-            self._after_key(target, workers, screen)
+            try:
+                await super().on_event(event)
+            finally:
+                self._after_key(target, workers, screen, serial)
             return
         await super().on_event(event)
 
-    def _after_key(self, target, workers: set, screen: Screen) -> None:
+    def _release_keys(self, serial: int) -> None:
+        """Let the held keys go (once, for the key numbered `serial`)."""
+        if serial != self._key_serial or self._held_keys is None:
+            return
+        self._key_serial += 1  # a later call for the same key does nothing
+        held, self._held_keys = self._held_keys, None
+        for key in held:  # in order: the first goes its way, the others are held behind it again
+            self.post_message(key)
+
+    def _after_key(self, target, workers: set, screen: Screen, serial: int) -> None:
         """Follow the key up the widgets it bubbles through (a callback queued behind it at
         each level), then wait for what its binding started."""
         chain = []
@@ -82,14 +98,15 @@ class BaseApp(App):
         chain.append(self)
 
         def step(i: int) -> None:
-            if i < len(chain) and chain[i].is_attached:
-                chain[i].call_later(step, i + 1)
-            else:
-                self.run_worker(self._settle(workers, screen), group="key-hold", exit_on_error=False)
+            while i < len(chain):
+                if chain[i].is_attached and chain[i].call_later(step, i + 1):
+                    return
+                i += 1  # gone (a closed dialog): on to its parent
+            self.run_worker(self._settle(workers, screen, serial), group="key-hold", exit_on_error=False)
 
         step(0)
 
-    async def _settle(self, workers: set, screen: Screen) -> None:
+    async def _settle(self, workers: set, screen: Screen, serial: int) -> None:
         loop = asyncio.get_running_loop()
         end = loop.time() + self.KEY_HOLD_LIMIT
         try:
@@ -103,16 +120,21 @@ class BaseApp(App):
                 elif not any(w not in workers and w.group != "key-hold" and not w.is_finished for w in self.workers):
                     break  # nothing started by the key is still on its way to a dialog
                 await asyncio.sleep(0.002)
+        except TimeoutError:
+            pass  # a dialog slow to settle: its keys go now
         finally:
-            held, self._held_keys = self._held_keys or [], None
-            for key in held:  # in order: the first goes its way, the others are held behind it again
-                self.post_message(key)
+            self._release_keys(serial)
 
     @staticmethod
     async def _drained(node) -> None:
         """Once what is queued on `node` now has been handled."""
-        done = asyncio.get_running_loop().create_future()
-        if not node.call_later(lambda: done.done() or done.set_result(None)):
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def finish() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        if not node.call_later(finish):
             return
         await asyncio.wait_for(done, 1.0)
 
