@@ -125,8 +125,9 @@ def _arrives(s: State, r: ScenarioRules, item: model.Item, viewer: str | None) -
 
 def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = None) -> vt.CommandView:
     lead = s.leads.get(c.id)
-    taken = [e for e in c.lead_effects if not e.hidden]
-    back = [e for e in c.hand_back_effects if not e.hidden]
+    player = viewer in r.teams  # what a team reads before it acts (the facilitator's view, hashed, is as before)
+    taken = [e for e in c.lead_effects if not e.hidden] if player else []
+    back = [e for e in c.hand_back_effects if not e.hidden] if player else []
     return vt.CommandView(
         id=c.id, name=c.name, area=c.area, lead=lead,
         lead_name=r.allies[lead].name if lead in r.allies else None,
@@ -135,10 +136,10 @@ def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = 
         allies=tuple(a for a, cid in s.ally_command.items() if cid == c.id),
         forces=tuple(vt.ForceView(team, cap, v) for (cid, team, cap), v in s.assigned.items() if cid == c.id),
         lead_effects=tuple(explain.effect_text(e, r) for e in taken),
-        lead_unknown=len(taken) < len(c.lead_effects),
+        lead_unknown=player and len(taken) < len(c.lead_effects),
         hand_back_effects=tuple(explain.effect_text(e, r) for e in back),
-        hand_back_unknown=len(back) < len(c.hand_back_effects),
-        lead_refusal=lead_refusal(s, r, viewer, c.id) if viewer in r.teams else None,
+        hand_back_unknown=player and len(back) < len(c.hand_back_effects),
+        lead_refusal=lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
     )
 
 
@@ -166,9 +167,11 @@ def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.Inje
     )
 
 
-def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dict[str, Any]:
     """Everything a team may see about itself (and no one else may): the fields of
-    `vt.TeamPrivate` but its orders (the two views show them differently)."""
+    `vt.TeamPrivate` but its orders (the two views show them differently). player: the
+    team's own view, which also says the rule behind its procurement limit (left out of the
+    facilitator's view, whose digest old saves' state hashes record)."""
     t = r.teams[team]
     total, amounts = s.budget.get(team, (0.0, {}))
     step = r.budget.max_spending_step
@@ -190,8 +193,8 @@ def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
             money=s.cash[team],
             procurement=r.proc,
             invest_limit=s.invest_limit(team),
-            invest_base=s.invest_base[team] if r.proc is not None else None,
-            invest_growth=r.budget.max_invest_growth if r.proc is not None else None,
+            invest_base=s.invest_base[team] if player and r.proc is not None else None,
+            invest_growth=r.budget.max_invest_growth if player and r.proc is not None else None,
             effects=tuple(
                 # no cause: it may name another team's decision
                 vt.BudgetEffectView(b.category, b.amount, b.first, b.last)
@@ -324,7 +327,7 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
     r = state.rules
     if team_id not in r.teams:
         raise KeyError(f"unknown team {team_id!r}")
-    me = _private(state, r, team_id)
+    me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
     # player view only: the facilitator's view is digested into the state hash of saves).
     me["orders"] = tuple(vt.PlayerOrder(**_order_fields(r, o), refund=refund, penalty=penalty)

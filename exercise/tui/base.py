@@ -102,7 +102,10 @@ class BaseApp(App):
                 if chain[i].is_attached and chain[i].call_later(step, i + 1):
                     return
                 i += 1  # gone (a closed dialog): on to its parent
-            self.run_worker(self._settle(workers, screen, serial), group="key-hold", exit_on_error=False)
+            async def settle() -> None:  # a coroutine made only if the worker runs (the app may be closing)
+                await self._settle(workers, screen, serial)
+
+            self.run_worker(settle, group="key-hold", exit_on_error=False)
 
         step(0)
 

@@ -98,9 +98,10 @@ Everything you do is written to the save folder before the screen shows it.
     ]
 
     # What the engine refuses once the exercise has ended (it moves nothing any more): the
-    # footer hides these then. Notes, team screens, the debrief and reading stay.
+    # footer hides these then. Notes, team screens, the debrief, reading and e (which then
+    # shows the outcome) stay.
     ENDED_OFF = frozenset({"advance", "fire", "adhoc", "hold", "release", "skip", "unskip", "delay",
-                           "adjudicate", "override", "pause", "timer", "end", "reopen"})
+                           "adjudicate", "override", "pause", "timer", "reopen"})
 
     def __init__(self, session):
         super().__init__()
