@@ -48,7 +48,7 @@ def test_debrief_help_lists_every_described_key():
 
 def test_the_readme_tour_of_the_facilitator_names_bound_keys_only():
     text = README.read_text(encoding="utf-8")
-    tour = text[text.index("In the facilitator console:"):text.index("A team's screen shows")]
+    tour = text[text.index("The facilitator console ("):text.index("A team's screen shows")]
     keys = set()
     for quoted in re.findall(r"`([^`]+)`", tour):
         keys.update(quoted.split("/"))

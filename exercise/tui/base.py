@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -105,7 +105,7 @@ class BaseApp(App):
             async def settle() -> None:  # a coroutine made only if the worker runs (the app may be closing)
                 await self._settle(workers, screen, serial)
 
-            self.run_worker(settle, group="key-hold", exit_on_error=False)
+            self.run_worker(cast(Any, settle), group="key-hold", exit_on_error=False)  # Textual types its result
 
         step(0)
 
