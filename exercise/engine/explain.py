@@ -145,6 +145,32 @@ def floor_words(floor: vt.FloorView) -> str:
     return f"under {number(floor.floor * 100)} %, {floor.name} loses {number(floor.decay)} a turn"
 
 
+def _pc(x: float) -> str:
+    return f"{number(x * 100)} %"
+
+
+def share_limits(c: vt.CategoryView, b: vt.Budget) -> str:
+    """A category's limits said together: its allowed range and, for the procurement share,
+    this turn's growth limit with its reason: "10–65 %, this turn at most 56 % (it may grow
+    by 50 % a turn, from 37.5 %)"."""
+    out = f"{number(c.min_share * 100)}–{_pc(c.max_share)}"
+    if c.id == b.procurement and b.invest_limit is not None and b.invest_limit < c.max_share - EPS:
+        out += f", this turn at most {_pc(b.invest_limit)}"
+        if b.invest_growth is not None and b.invest_base is not None:
+            out += f" (it may grow by {_pc(b.invest_growth)} a turn, from {_pc(b.invest_base)})"
+    return out
+
+
+def under_floor(c: vt.CategoryView, effective: float) -> str | None:
+    """ "under its 30 % floor" (the highest floor the share is under), or None."""
+    broken = [f.floor for f in c.floors if effective < f.floor - EPS]
+    return f"under its {_pc(max(broken))} floor" if broken else None
+
+
+FLOOR_SHARE = ("A floor is compared with the share after this turn's decision costs (the split, plus or minus "
+               "what this turn's decisions add to or take from the category).")
+
+
 def breaches(view: vt.PlayerView, shares: Mapping[str, float]) -> list[str]:
     """The floors a split would leave broken, each with what decays: empty when none."""
     effective = effective_shares(view, shares)
@@ -215,3 +241,26 @@ def what_it_did(before: vt.PlayerView, after: vt.PlayerView, option: vt.OptionVi
         if line not in out:
             out.append(line)
     return out
+
+
+def _consequences(effects: tuple[str, ...], unknown: bool) -> str:
+    return summary(effects, unknown) if effects or unknown else "no effect on the tracks"
+
+
+def take_lead_words(c: vt.CommandView, unit: str) -> str:
+    """What taking the lead of `c` costs and does, as the scenario states it."""
+    return (f"Leading {c.name} costs {number(c.lead_cost)} {unit} a turn from your budget (from this turn) "
+            f"and {c.lead_staff} staff officers. Taking the lead: {_consequences(c.lead_effects, c.lead_unknown)}.")
+
+
+def hand_back_words(c: vt.CommandView, unit: str) -> str:
+    """What handing back the lead of `c` does, as the scenario states it: its effects and the
+    running cost no longer paid. A track it moves across a threshold brings that band's
+    consequences too."""
+    who = c.lead_name or "Your ally"
+    lines = [f"{who} stops leading {c.name} for your team.",
+             f"Handing back: {_consequences(c.hand_back_effects, c.hand_back_unknown)}.",
+             f"Saved: the running cost of {number(c.lead_cost)} {unit} a turn and {c.lead_staff} staff officers."]
+    if c.hand_back_effects:
+        lines.append("A track that crosses a threshold brings that threshold's consequences as well.")
+    return "\n".join(lines)

@@ -200,6 +200,27 @@ def assign(decision: Decision, command: cm.Assign) -> None:
     decision.emit(ev.ForceAssigned(team, command.command, t.id, amount))
 
 
+def lead_refusal(state: State, rules: ScenarioRules, team: str, command: str) -> str | None:
+    """Why `team` cannot take the lead of `command` now, whichever of its allies would lead
+    (None: it can, money permitting). The rule take_lead applies, also asked by the view so
+    a screen offers only what can be taken."""
+    name = rules.team_name(team)
+    com = rules.commands[command]
+    cur = state.leads.get(com.id)
+    if cur in rules.team_allies[team]:
+        return f"{name} already leads {com.name} through {rules.allies[cur].name}"
+    if cur in rules.ally_team:
+        other = rules.ally_team[cur]
+        return (f"{com.name} is led by {rules.allies[cur].name} ({rules.team_name(other)}); "
+                f"{rules.team_name(other)} must hand it back first")
+    if state.lead_changed.get(com.id) == state.turn:
+        return f"the lead of {com.name} changed this turn already; try next turn"
+    free = rules.teams[team].staff - state.used_staff(team)
+    if com.lead_staff > free:
+        return f"{name} has {free} staff officers free; leading {com.name} needs {com.lead_staff}"
+    return None
+
+
 def take_lead(decision: Decision, command: cm.TakeLead) -> None:
     team = check_team(decision, command, "take the lead of a command")
     state, rules = decision.state, decision.rules
@@ -211,19 +232,9 @@ def take_lead(decision: Decision, command: cm.TakeLead) -> None:
         raise unknown("ally", command.ally, rules.allies)
     if command.ally not in rules.team_allies[team]:
         raise Rejected(f"{rules.allies[command.ally].name} is not played by {name}")
-    cur = state.leads.get(com.id)
-    if cur in rules.team_allies[team]:
-        raise Rejected(f"{name} already leads {com.name} through {rules.allies[cur].name}")
-    if cur in rules.ally_team:
-        other = rules.ally_team[cur]
-        raise Rejected(f"{com.name} is led by {rules.allies[cur].name} ({rules.team_name(other)}); "
-                       f"{rules.team_name(other)} must hand it back first")
-    if state.lead_changed.get(com.id) == state.turn:
-        raise Rejected(f"the lead of {com.name} changed this turn already; try next turn")
-    team_obj = rules.teams[team]
-    free = team_obj.staff - state.used_staff(team)
-    if com.lead_staff > free:
-        raise Rejected(f"{name} has {free} staff officers free; leading {com.name} needs {com.lead_staff}")
+    why = lead_refusal(state, rules, team, com.id)
+    if why is not None:
+        raise Rejected(why)
     decision.emit(ev.LeadTaken(team, com.id, command.ally, state.turn))
     apply_effects(decision, com.lead_effects, (team,), f"{name} took the lead of {com.name}")
     rebudget(decision, team, f"running cost of leading {com.name}", strict=lambda short: (

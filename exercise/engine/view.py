@@ -21,7 +21,7 @@ from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
-from exercise.engine.team_moves import cancel_refund
+from exercise.engine.team_moves import cancel_refund, lead_refusal
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -66,7 +66,7 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
             vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]))
             for t in sc.tracks if t.scope == "world"
         ),
-        commands=tuple(_command(s, r, c) for c in sc.commands),
+        commands=tuple(_command(s, r, c, viewer) for c in sc.commands),
         catalogue=tuple(
             vt.ItemView(i.id, i.name, i.cost, i.origin, max(0, i.lead_time + s.lead_time.get(i.id, 0)), i.capacity,
                         i.max_quantity, i.cancel_penalty, i.description, _arrives(s, r, i, viewer),
@@ -123,8 +123,11 @@ def _arrives(s: State, r: ScenarioRules, item: model.Item, viewer: str | None) -
     return t
 
 
-def _command(s: State, r: ScenarioRules, c: model.Command) -> vt.CommandView:
+def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = None) -> vt.CommandView:
     lead = s.leads.get(c.id)
+    player = viewer in r.teams  # what a team reads before it acts (the facilitator's view, hashed, is as before)
+    taken = [e for e in c.lead_effects if not e.hidden] if player else []
+    back = [e for e in c.hand_back_effects if not e.hidden] if player else []
     return vt.CommandView(
         id=c.id, name=c.name, area=c.area, lead=lead,
         lead_name=r.allies[lead].name if lead in r.allies else None,
@@ -132,6 +135,11 @@ def _command(s: State, r: ScenarioRules, c: model.Command) -> vt.CommandView:
         lead_cost=c.lead_cost, lead_staff=c.lead_staff,
         allies=tuple(a for a, cid in s.ally_command.items() if cid == c.id),
         forces=tuple(vt.ForceView(team, cap, v) for (cid, team, cap), v in s.assigned.items() if cid == c.id),
+        lead_effects=tuple(explain.effect_text(e, r) for e in taken),
+        lead_unknown=player and len(taken) < len(c.lead_effects),
+        hand_back_effects=tuple(explain.effect_text(e, r) for e in back),
+        hand_back_unknown=player and len(back) < len(c.hand_back_effects),
+        lead_refusal=lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
     )
 
 
@@ -159,9 +167,11 @@ def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.Inje
     )
 
 
-def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dict[str, Any]:
     """Everything a team may see about itself (and no one else may): the fields of
-    `vt.TeamPrivate` but its orders (the two views show them differently)."""
+    `vt.TeamPrivate` but its orders (the two views show them differently). player: the
+    team's own view, which also says the rule behind its procurement limit (left out of the
+    facilitator's view, whose digest old saves' state hashes record)."""
     t = r.teams[team]
     total, amounts = s.budget.get(team, (0.0, {}))
     step = r.budget.max_spending_step
@@ -183,6 +193,8 @@ def _private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
             money=s.cash[team],
             procurement=r.proc,
             invest_limit=s.invest_limit(team),
+            invest_base=s.invest_base[team] if player and r.proc is not None else None,
+            invest_growth=r.budget.max_invest_growth if player and r.proc is not None else None,
             effects=tuple(
                 # no cause: it may name another team's decision
                 vt.BudgetEffectView(b.category, b.amount, b.first, b.last)
@@ -315,7 +327,7 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
     r = state.rules
     if team_id not in r.teams:
         raise KeyError(f"unknown team {team_id!r}")
-    me = _private(state, r, team_id)
+    me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
     # player view only: the facilitator's view is digested into the state hash of saves).
     me["orders"] = tuple(vt.PlayerOrder(**_order_fields(r, o), refund=refund, penalty=penalty)

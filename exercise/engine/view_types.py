@@ -82,6 +82,14 @@ class CommandView:
     lead_staff: int
     allies: tuple[str, ...]
     forces: tuple[ForceView, ...]
+    # added later (left out of the JSON at their defaults): what taking and handing back the
+    # lead do, as the scenario states them (hidden ones only counted), and why the viewing
+    # team cannot take the lead now (None: it can; the engine's rule, team_moves.lead_refusal)
+    lead_effects: tuple[str, ...] = attrs.field(default=(), metadata={"omit_default": True})
+    lead_unknown: bool = attrs.field(default=False, metadata={"omit_default": True})
+    hand_back_effects: tuple[str, ...] = attrs.field(default=(), metadata={"omit_default": True})
+    hand_back_unknown: bool = attrs.field(default=False, metadata={"omit_default": True})
+    lead_refusal: str | None = attrs.field(default=None, metadata={"omit_default": True})
 
 
 @attrs.frozen
@@ -192,6 +200,11 @@ class Budget:
     spending_limits: dict[str, tuple[float, float]]  # ally -> (lowest, highest) % GDP this turn
     # the share of its allies' defence money a team steers in the exercise
     playable_share: float = attrs.field(metadata=STATIC)
+    # added later (left out of the JSON at their defaults): the growth rule behind invest_limit,
+    # so a screen says the limit with its reason (the procurement share at the turn's start, how
+    # much it may grow in a turn)
+    invest_base: float | None = attrs.field(default=None, metadata={"omit_default": True})
+    invest_growth: float | None = attrs.field(default=None, metadata={"omit_default": True})
 
 
 @attrs.frozen

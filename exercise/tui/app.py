@@ -157,6 +157,7 @@ class ExerciseApp(BaseApp):
         from exercise.ports import LocalTeamPort
         from exercise.tui.team import TeamScreen
 
+        self.clear_notifications()  # hot-seat: what the last seat was told is not this team's to read
         self.push_screen(TeamScreen(LocalTeamPort(self.session, team), hot_seat=True))
 
     def extra_commands(self) -> Iterable[SystemCommand]:

@@ -9,8 +9,9 @@ text changes; they do not ask the app).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -50,6 +51,98 @@ class BaseApp(App):
 
     timer: reactive[str] = reactive("", init=False)  # the turn timer's text, "" for none
     connections: reactive[str] = reactive("", init=False)  # "3/5 teams online" when served, else ""
+
+    # -- keys, one at a time ---------------------------------------------------------------
+    # A terminal delivers a fast typist's keys together. Textual forwards each key to the
+    # focused widget and runs its binding when it bubbles back, so the key after `b` was
+    # forwarded to the screen behind before `b`'s dialog (opened by a worker) existed: it
+    # switched a tab instead of typing into the form. So a key is held until the one before
+    # has gone its whole way (its binding run, a dialog it opens mounted and focused).
+    KEY_HOLD_LIMIT = 1.0  # seconds: a key is never held longer (a slow worker, a dialog without focus)
+    _held_keys: list[events.Key] | None = None  # keys waiting for the one before; None: none in flight
+    _key_serial = 0  # the key in flight (its release happens once)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            self._held_keys = []
+            self._key_serial += 1
+            serial = self._key_serial
+            # whatever happens to this key, the keys behind it are let go in time
+            self.set_timer(2 * self.KEY_HOLD_LIMIT, lambda: self._release_keys(serial))
+            workers, screen = set(self.workers), self.screen
+            target = self.focused or self.screen
+            try:
+                await super().on_event(event)
+            finally:
+                self._after_key(target, workers, screen, serial)
+            return
+        await super().on_event(event)
+
+    def _release_keys(self, serial: int) -> None:
+        """Let the held keys go (once, for the key numbered `serial`)."""
+        if serial != self._key_serial or self._held_keys is None:
+            return
+        self._key_serial += 1  # a later call for the same key does nothing
+        held, self._held_keys = self._held_keys, None
+        for key in held:  # in order: the first goes its way, the others are held behind it again
+            self.post_message(key)
+
+    def _after_key(self, target, workers: set, screen: Screen, serial: int) -> None:
+        """Follow the key up the widgets it bubbles through (a callback queued behind it at
+        each level), then wait for what its binding started."""
+        chain = []
+        node = target
+        while node is not None and node is not self:
+            chain.append(node)
+            node = node.parent
+        chain.append(self)
+
+        def step(i: int) -> None:
+            while i < len(chain):
+                if chain[i].is_attached and chain[i].call_later(step, i + 1):
+                    return
+                i += 1  # gone (a closed dialog): on to its parent
+            async def settle() -> None:  # a coroutine made only if the worker runs (the app may be closing)
+                await self._settle(workers, screen, serial)
+
+            self.run_worker(cast(Any, settle), group="key-hold", exit_on_error=False)  # Textual types its result
+
+        step(0)
+
+    async def _settle(self, workers: set, screen: Screen, serial: int) -> None:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self.KEY_HOLD_LIMIT
+        try:
+            while loop.time() < end:
+                new = self.screen
+                if new is not screen:  # a screen opened (or closed): once its on_mount has focused
+                    if new.is_mounted:
+                        for node in (new, self):  # a focus() it asked for is queued: let it run
+                            await self._drained(node)
+                        break
+                elif not any(w not in workers and w.group != "key-hold" and not w.is_finished for w in self.workers):
+                    break  # nothing started by the key is still on its way to a dialog
+                await asyncio.sleep(0.002)
+        except TimeoutError:
+            pass  # a dialog slow to settle: its keys go now
+        finally:
+            self._release_keys(serial)
+
+    @staticmethod
+    async def _drained(node) -> None:
+        """Once what is queued on `node` now has been handled."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def finish() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        if not node.call_later(finish):
+            return
+        await asyncio.wait_for(done, 1.0)
 
     @on(events.Mount)  # a handler of its own: the apps' on_mount (sync or async) need not call it
     def _start_clock(self) -> None:

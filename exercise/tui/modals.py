@@ -92,12 +92,16 @@ class FormModal(ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="close (asks first if you typed something)"),
                 Binding("ctrl+s", "submit", "Save", show=True)]
 
-    def __init__(self, title: str, fields: list[Field], submit: str = "OK", intro: str = ""):
+    def __init__(self, title: str, fields: list[Field], submit: str = "OK", intro: str = "",
+                 original: dict[str, Any] | None = None):
+        """original: the values the form first opened with, when it is reopened with what was
+        typed (a refused save): Escape asks while the values differ from those."""
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.submit_label = submit
         self.intro = intro
+        self.original = original
 
     def compose(self) -> ComposeResult:
         from textual.widgets import TextArea
@@ -131,6 +135,15 @@ class FormModal(ModalScreen[dict | None]):
         first = self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea").first()
         first.focus()
         self._opened_with = self._typed()
+        if self.original is not None:  # as the fields read when the form first opened
+            self._opened_with = tuple(self._as_read(f, self.original.get(f.name, f.default)) for f in self.fields)
+
+    @staticmethod
+    def _as_read(f: Field, value: Any) -> Any:
+        """A default as its field would read it back (_value)."""
+        if f.kind == "select":
+            return value
+        return "" if value is None else str(value).strip()
 
     def _typed(self) -> tuple:
         """Every field as it reads now (to tell whether anything was typed since it opened)."""
@@ -205,7 +218,10 @@ class TextModal(ModalScreen[None]):
     The caller writes the Markdown: user text in it goes through `text.md`. Links are not
     followed (a pack's or a team's link must not open a browser on this machine)."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False)]
+    # The Close button has the focus (enter closes); the page still scrolls from the keyboard.
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close", show=False),
+                *(Binding(key, f"page('{key}')", "Scroll", show=False)
+                  for key in ("up", "down", "pageup", "pagedown", "home", "end"))]
 
     def __init__(self, title: str, markdown: str, wide: bool = False):
         super().__init__()
@@ -225,6 +241,11 @@ class TextModal(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
+
+    def action_page(self, key: str) -> None:
+        body = self.query_one(".page-body", VerticalScroll)
+        {"up": body.scroll_up, "down": body.scroll_down, "pageup": body.scroll_page_up,
+         "pagedown": body.scroll_page_down, "home": body.scroll_home, "end": body.scroll_end}[key](animate=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

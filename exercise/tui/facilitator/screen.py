@@ -98,10 +98,22 @@ Everything you do is written to the save folder before the screen shows it.
         Binding("5", "tab('notes')", "Notes", show=False),
     ]
 
+    # What the engine refuses once the exercise has ended (it moves nothing any more): the
+    # footer hides these then. Notes, team screens, the debrief, reading and e (which then
+    # shows the outcome) stay.
+    ENDED_OFF = frozenset({"advance", "fire", "adhoc", "hold", "release", "skip", "unskip", "delay",
+                           "adjudicate", "override", "pause", "timer", "reopen"})
+
     def __init__(self, session):
         super().__init__()
         self.session = session
         self.view: FacilitatorView | None = None
+        self._ended = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ENDED_OFF and self.session.state.status == "ended":
+            return False
+        return True
 
     @classmethod
     def help_groups(cls):
@@ -144,6 +156,9 @@ Everything you do is written to the save folder before the screen shows it.
         self.session.listeners.remove(self._changed)
 
     def _changed(self, session, command, events) -> None:
+        if (session.state.status == "ended") != self._ended:  # the footer's keys change once, at the end
+            self._ended = not self._ended
+            self.refresh_bindings()
         self.refresh_all()
 
     # -- rendering ----------------------------------------------------------------------

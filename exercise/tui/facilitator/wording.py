@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from exercise.engine.decision import number
 from exercise.engine.flow import TeamLoss
 from exercise.engine.injects import FirePreview
+from exercise.engine.ledger import POINTS, units
 
 
 def _who(names: Iterable[str], every: bool = False) -> str:
@@ -55,3 +56,15 @@ def release_notice(title: str, queued: int | None, status: str) -> str:
     if queued is not None:
         return f"{title} goes out with the injects of turn {queued}."
     return f"{title} follows its schedule again ({status})."
+
+
+def with_unit(x: float, unit: str = POINTS) -> str:
+    return f"{number(x)} {units(x, unit)}"
+
+
+def override_choice(name: str, scope: str, values: dict[str, float], unit: str = POINTS) -> str:
+    """A value the override dialog offers, with what it is now: "Escalation (world): now 4.1
+    points", "Air defence (team): now East 2 points, West 3 points" (values: team name ->
+    value; a world track's one value under "")."""
+    now = ", ".join(f"{who} {with_unit(x, unit)}".strip() for who, x in values.items())
+    return f"{name} ({scope}): now {now}"

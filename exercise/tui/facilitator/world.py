@@ -15,6 +15,7 @@ from exercise.engine.view_types import FacilitatorView, TrackView
 from exercise.history import track_series
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, team_options
+from exercise.tui.facilitator.wording import override_choice
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.text import plain
 
@@ -71,11 +72,19 @@ class WorldPanel(Panel, Vertical):
 
     @work
     async def action_override(self) -> None:
-        sc = self.session.scenario
+        sc, st = self.session.scenario, self.session.state
+        names = {t.id: t.name for t in sc.teams}
+
+        def now(t) -> str:  # what it is now, so the new value is chosen knowing the old one
+            if t.scope == "world":
+                return override_choice(t.name, "world", {"": st.tracks[t.id]})
+            return override_choice(t.name, "team", {names[team]: st.team_tracks[(team, t.id)] for team in names})
+
         fields = [
             Field("what", "Value to change", "select",
-                  tuple((f"{t.name} ({'world' if t.scope == 'world' else 'team'})", t.id) for t in sc.tracks)
-                  + (("Money of a team (procurement)", "@money"),)),
+                  tuple((now(t), t.id) for t in sc.tracks)
+                  + ((override_choice("Money of a team", "procurement", {names[team]: st.cash[team] for team in names},
+                                      sc.budget.unit), "@money"),)),
             Field("team", "Team (for a team track or money)", "select", team_options(sc, False), required=False),
             Field("value", "New value", "number"),
             Field("rationale", "Rationale (recorded for the debrief)", "text"),

@@ -57,8 +57,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         lines.append(f"Your budget is your playable share: {pct(b.playable_share)} of your allies' defence spending, "
                      "the part the exercise lets your team steer (the rest is outside the game). "
                      "Under a category's floor, a capability decays every turn.\n")
-        if b.invest_limit is not None:
-            lines.append(f"{proc} may take at most {pct(b.invest_limit)} of the budget this turn. ")
+        lines.append("Limits: " + "; ".join(f"{c.name}: {explain.share_limits(c, b)}" for c in v.categories) + ". ")
         lines.append("b changes the split (shares in %, adding up to 100). "
                      "After costs: the share left after this turn's decision costs.")
         for e in b.effects:
@@ -71,8 +70,8 @@ class BudgetTab(TeamTab, VerticalScroll):
         for c in v.categories:
             mine = b.categories.get(c.id, _NONE)
             eff = effective.get(c.id, 0.0)
-            under = any(eff < f.floor - 1e-9 for f in c.floors)
-            after = Text(pct(eff) + (" (under floor)" if under else ""), style="bold" if under else "")
+            under = explain.under_floor(c, eff)
+            after = Text(pct(eff) + (f" {under}" if under else ""), style="bold" if under else "")
             floors = " / ".join(dict.fromkeys(pct(f.floor) for f in c.floors))  # distinct, in order
             rows.append((c.id, (c.name, pct(mine.share), f"{money(mine.amount)} {unit}", after, floors or "none",
                                    f"{pct(c.min_share)}-{pct(c.max_share)}")))
@@ -82,6 +81,8 @@ class BudgetTab(TeamTab, VerticalScroll):
             if c.floors:
                 decays.append(f"\n{c.name}: " if decays.plain else f"{c.name}: ", style="bold")
                 decays.append("; ".join(explain.floor_words(f) for f in c.floors))
+        if decays.plain:
+            decays.append(f"\n{explain.FLOOR_SHARE}", style="italic")
         self._show("tm-floors", decays if decays.plain else Text("No category has a floor: nothing decays.",
                                                                    style="italic"))
         commands = {c.id: c.name for c in v.commands}
@@ -101,6 +102,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         refused one comes back with the values typed and the reason."""
         assert self.view is not None  # the screen sets it before anything renders or acts
         typed: dict[str, float] | None = None
+        original: dict[str, str] | None = None  # the shares the form first opened with
         problem = ""
         while True:
             v, b = self.view, self.view.me.budget
@@ -108,11 +110,8 @@ class BudgetTab(TeamTab, VerticalScroll):
             for c in v.categories:
                 share = b.categories.get(c.id, _NONE).share * 100
                 value = typed[c.id] if typed and c.id in typed else share
-                limit = ""
-                if c.id == b.procurement and b.invest_limit is not None:
-                    limit = f"; at most {pct(b.invest_limit)} this turn"
-                fields.append(Field(c.id, f"{c.name}: % of the budget, {num(c.min_share * 100)} to "
-                                    f"{num(c.max_share * 100)}{limit}", "number", default=_typed(value)))
+                fields.append(Field(c.id, f"{c.name}: % of the budget, {explain.share_limits(c, b)}", "number",
+                                    default=_typed(value)))
             now = ", ".join(f"{c.name} {pct(b.categories.get(c.id, _NONE).share)}"
                             for c in v.categories)
             costs = explain.decision_costs(v)
@@ -127,7 +126,10 @@ class BudgetTab(TeamTab, VerticalScroll):
                      + f"Budget this turn: {money(b.total)} {v.unit}. "
                      f"Now: {now} (total 100 %). The new shares must add up to 100 %.{cost_note}"
                      + (f"\nFloors: {floors}." if floors else ""))
-            form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro))
+            if original is None:
+                original = {f.name: f.default for f in fields}
+            form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro,
+                                                             original=original))
             if not form:
                 return
             typed = dict(form)

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine import explain
 from exercise.engine.view_types import CommandView
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import TeamTab
@@ -133,6 +134,9 @@ class CommandsTab(TeamTab, Vertical):
         c = self._selected_command()
         if c is None:
             return
+        if c.lead_refusal is not None:  # the engine's rule, through the view: say it before any form
+            self.notify(c.lead_refusal, title="Cannot take the lead now", severity="warning", markup=False)
+            return
         names = {a.id: a.name for a in v.allies}
         inside = [a for a in me.allies if a in c.allies]
         options = tuple((names.get(a, a) + (" (in this command)" if a in inside else ""), a) for a in me.allies)
@@ -142,9 +146,8 @@ class CommandsTab(TeamTab, Vertical):
         led = c.lead_name or "nobody"
         if c.lead_team and c.lead_team != me.id:
             led += f" ({self._team_name(c.lead_team)})"
-        intro = (self._warning() + f"{c.name} is led by {led}. Leading it costs "
-                 f"{num(c.lead_cost)} {v.unit} a turn and {c.lead_staff} staff officers; "
-                 f"you have {me.staff - me.staff_used} free.")
+        intro = (self._warning() + f"{c.name} is led by {led}. " + explain.take_lead_words(c, v.unit)
+                 + f" You have {me.staff - me.staff_used} staff officers free.")
         form = await self.app.push_screen_wait(FormModal(f"Take the lead of {c.name}", [
             Field("ally", "Which of your allies leads it", "select", options, default=(inside or me.allies)[0])],
             "Take the lead", intro=intro))
@@ -160,7 +163,7 @@ class CommandsTab(TeamTab, Vertical):
             return
         if c.lead_team == self.view.me.id:
             ok = await self.app.push_screen_wait(ConfirmModal(
-                "Hand back the lead?", f"{c.lead_name} stops leading {c.name} for your team.",
+                "Hand back the lead?", explain.hand_back_words(c, self.view.unit),
                 "Hand back"))
         else:
             ok = True  # not ours: the engine says so

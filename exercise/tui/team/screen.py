@@ -345,6 +345,7 @@ a notification says why.
 
     def action_back(self) -> None:
         if self.hot_seat:
+            self.app.clear_notifications()  # this team's toasts stay with its seat
             self.app.pop_screen()
 
     @work(exclusive=True, group="team-action")
