@@ -10,6 +10,7 @@ the screen.
 from __future__ import annotations
 
 import pytest
+from textual.widgets import DataTable
 from support import DEFAULT, load_fixture, wait_for
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable
@@ -102,6 +103,11 @@ async def test_every_console_screen_fits(deliberation, size):
         for tab, key, name in [("1", "u", "argue"), ("2", "b", "budget split"), ("2", "dollar_sign", "spending"),
                                ("3", "o", "order"), ("4", "l", "take lead")]:
             await pilot.press(tab)
+            if key == "l":  # a lead that can be taken now: the others are refused before any form
+                table = app.screen.query_one("#tm-commands", DataTable)
+                free = next(c.id for c in app.screen.view.commands if c.lead_refusal is None)
+                table.move_cursor(row=table.get_row_index(free))
+                await pilot.pause()
             await _dialog(pilot, app, key, f"team {name}", bad)
     assert bad == [], "\n".join(bad)
 
