@@ -9,7 +9,7 @@ import re
 
 from exercise import model
 from exercise.engine.causes import Names, reword
-from exercise.engine.decision import number
+from exercise.engine.decision import number, roll_words
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
 
@@ -163,7 +163,8 @@ class Narrator:
 
     def _slip_rolled(self, e):
         if e["slipped"]:
-            return f"Delivery slip: {self.order(e['order'])} now due turn {e['due']} (roll {round(e['roll'] * 100)} < {round(e['chance'] * 100)})"
+            return (f"Delivery slip: {self.order(e['order'])} now due turn {e['due']} "
+                    f"({roll_words(e['roll'], e['chance'] * 100)} of slipping)")
         return None
 
     def _order_delivered(self, e):
@@ -235,7 +236,8 @@ class Narrator:
 
     def _action_adjudicated(self, e):
         verdict = "SUCCESS" if e["success"] else "FAILURE"
-        return f"Adjudicated {self.action(e['action_id'])} at {e['likelihood']}%: roll {round(e['roll'] * 100)} -> {verdict}. {e['rationale']}"
+        return (f"Adjudicated {self.action(e['action_id'])}: {roll_words(e['roll'], e['likelihood'])} "
+                f"-> {verdict}. {e['rationale']}")
 
     def _note_added(self, e):
         objective = self.objectives.get(e.get("objective"), e.get("objective"))

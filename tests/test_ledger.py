@@ -89,7 +89,7 @@ def test_leads_spending_cancellations_overrides_and_adjudications_say_why():
     assert "−0.5 USD bn running cost of leading JFC North" in t3.cause
     west = entries(g, "west")
     (adj,) = find(west, "European cohesion", "West's action “Patrol” ")
-    assert "ed (odds 70%, roll " in adj.cause
+    assert "ed (rolled " in adj.cause and " against a 70 % chance)" in adj.cause
     assert adj.kind == "world" and "SECRET-RATIONALE" not in adj.cause
     (ov,) = find(west, "Air defence", "set by the facilitator")
     assert (ov.before, ov.after) == (3.0, 1.0) and "SECRET-OVERRIDE" not in ov.cause
@@ -245,7 +245,7 @@ def test_the_turn_log_has_the_facilitators_actions_splits_capabilities_and_ledge
     assert "## Facilitator's actions" in log
     assert "- held the inject “SECRET-LATE-INJECT”" in log and "- delayed the inject “SECRET-LATE-INJECT” by 1 turn(s)" in log
     assert "- overrode Air defence of West: 3 → 1; rationale: the raid \\| hit hard" in log
-    assert "- adjudicated West's action “Patrol the coast”: odds 70%, roll " in log
+    assert "- adjudicated West's action “Patrol the coast”: rolled " in log and " against a 70 % chance, " in log
     assert "rationale: plausible with ships" in log
     assert "- closed deliberation without West's submission (forced)" in log
     assert "## Budget splits and spending" in log

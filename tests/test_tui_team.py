@@ -358,7 +358,7 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
         screen.query_one("#tm-actions", DataTable).focus()
         await pilot.press("r")
         await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
-        assert "Plenty of interceptors" in app.screen.markdown and "90 % likely" in app.screen.markdown
+        assert "Plenty of interceptors" in app.screen.markdown and "against a 90 % chance" in app.screen.markdown
 
 
 async def test_submit_lists_open_decisions_and_drafts_then_waits(mini, new_session):

@@ -26,7 +26,7 @@ from exercise.engine import events as ev
 from exercise.engine import view_types as vt
 from exercise.engine.apply import HANDLERS
 from exercise.engine.causes import Names, reword
-from exercise.engine.decision import number, percent
+from exercise.engine.decision import number, percent, roll_words
 from exercise.engine.state import State, Transaction
 from exercise.exact import split, to_fraction
 
@@ -148,7 +148,7 @@ class LedgerBuilder:
                 me = frozenset((team,)) if team else _NOBODY
                 verdict = "succeeded" if e.success else "failed"
                 cause = _Cause(f"{_team(rules, team) if team else 'a team'}'s action “{act.action if act else ''}” "
-                               f"{verdict} (odds {e.likelihood}%, roll {round(e.roll * 100)})", me, me, e.rationale)
+                               f"{verdict} ({roll_words(e.roll, e.likelihood)})", me, me, e.rationale)
             elif t is ev.Overridden:
                 cause = self._override(s, e)
             elif t is ev.BudgetEffectAdded:

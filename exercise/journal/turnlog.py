@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from exercise import model
-from exercise.engine.decision import number
+from exercise.engine.decision import number, roll_words
 from exercise.engine.ledger import Change, by_turn, for_team, signed
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
@@ -117,7 +117,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             a = argued.get(e["action_id"], {})
             verdict = "succeeded" if e["success"] else "failed"
             lines.append(f"- {teams.get(a.get('team'), a.get('team', '?'))}: \"{a.get('action', e['action_id'])}\" "
-                         f"at {e['likelihood']} %: roll {round(e['roll'] * 100)} -> {verdict}. "
+                         f"{roll_words(e['roll'], e['likelihood'])} -> {verdict}. "
                          f"Rationale: {e['rationale']}")
         for aid, a in argued.items():
             if not any(x["action_id"] == aid for x in adjudicated):
@@ -185,7 +185,7 @@ def _facilitator_actions(scenario: model.Scenario, events: list[dict], argued: d
             a = argued.get(e["action_id"], {})
             verdict = "success" if e.get("success") else "failure"
             out.append(f"adjudicated {teams.get(a.get('team'), 'a team')}'s action “{cell(a.get('action', ''))}”: "
-                       f"odds {e['likelihood']}%, roll {round(e['roll'] * 100)}, {verdict}; "
+                       f"{roll_words(e['roll'], e['likelihood'])}, {verdict}; "
                        f"rationale: {cell(e.get('rationale', ''))}")
         elif k == "submitted" and e.get("forced"):
             out.append(f"closed deliberation without {teams.get(e['team'], e['team'])}'s submission (forced)")
