@@ -159,7 +159,22 @@ class Narrator:
                 f"for {_n(e['cost'], self.money)} {self.unit}, due turn {e['due']}")
 
     def _order_cancelled(self, e):
-        return f"{self.team(e['team'])} cancelled {self.order(e['order'])} (penalty {_n(e['penalty'], self.money)} {self.unit})"
+        team = self.team(e["team"])
+        known = self.orders.get(e["order"])
+        what = (f"order of {known[2]} x {self.items.get(known[1], known[1])}" if known and not known[3]
+                else self.order(e["order"]))
+        refund = f"{_n(e['refund'], self.money)} {self.unit}"
+        reason = e.get("reason") or ""
+        if reason.startswith("withdrawn: the team did not submit"):  # the forced advance dropped a draft
+            return f"{team}'s draft {what} withdrawn when the turn was forced (full refund of {refund})"
+        if reason.startswith("withdrawn"):
+            return f"{team} withdrew its draft {what} before submitting (full refund of {refund})"
+        own = f"its {what}" if known and not known[3] else what
+        lost = reason.split(": ", 1)[1] if reason.startswith("cancelled: ") else ""
+        lost = lost.replace(" of the cost lost", " of the cost")
+        why = f" ({lost})" if lost else ""
+        return (f"{team} cancelled {own}: {_n(e['penalty'], self.money)} {self.unit} lost{why}, "
+                f"{refund} back")
 
     def _slip_rolled(self, e):
         if e["slipped"]:

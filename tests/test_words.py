@@ -35,3 +35,99 @@ def test_the_play_tests_slip_reads_true():
     line = n.line({"kind": "action_adjudicated", "action_id": "a", "likelihood": 70, "roll": 0.6999, "success": True,
                    "rationale": "ok", "turn": 1})
     assert "rolled 69.99 against a 70 % chance" in line, line
+
+
+def _turn_one_log(tmp_path, commands) -> str:
+    from support import DRILL
+
+    from exercise.session import Session
+
+    loaded = load_fixture(DRILL)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path / "drill")
+    try:
+        for c in commands:
+            s.execute(c)
+        return s.write_turn_log(1).read_text()
+    finally:
+        s.close()
+
+
+def _section(log: str, title: str) -> str:
+    return log.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_facilitator_command_has_a_line_in_the_turn_log(tmp_path):
+    import attrs
+
+    from exercise.engine import commands as cm
+
+    lines = {  # each facilitator command kind: the line the turn log has of it
+        "start": "- started the exercise",
+        "advance": "- moved on to the Deliberation phase",
+        "pause": "- paused the exercise",
+        "resume": "- resumed the exercise",
+        "skip_inject": "- skipped the inject “SECRET-LATE-INJECT”",
+        "unskip_inject": "- brought back the skipped inject “SECRET-LATE-INJECT”",
+        "hold_inject": "- held the inject “Shake-up”",
+        "release_inject": "- released the inject “Shake-up”",
+        "delay_inject": "- delayed the inject “SECRET-LATE-INJECT” by 1 turn(s)",
+        "fire_inject": "- fired the inject “Summit” now",
+        "fire_adhoc": "- wrote the ad-hoc inject “Storm warning” to East",
+        "override": "- overrode Air defence of West: 3 → 1",
+        "note": "- wrote a note: “Watch the north”",
+        "reopen": "- reopened the turn of West",
+        "adjudicate": "- adjudicated West's action “Patrol the coast”",
+        "end": "- ended the exercise early: enough for today",
+    }
+    facilitator = {k for k, c in cm.COMMANDS.items()
+                   if any(a.name == "actor" and a.default == cm.FACILITATOR for a in attrs.fields(c))}
+    assert facilitator == set(lines), "a facilitator command without its turn-log line: " + str(facilitator ^ set(lines))
+    log = _turn_one_log(tmp_path, [
+        cm.Start(), cm.Advance(), cm.Advance(), cm.Pause(), cm.Resume(),
+        cm.SkipInject("late"), cm.UnskipInject("late"), cm.DelayInject("late", 1),
+        cm.HoldInject("shake-up"), cm.ReleaseInject("shake-up"),
+        cm.Submit("east", "east"), cm.FireInject("summit"),
+        cm.FireAdHoc("Storm warning", "Winds", ("east",)),
+        cm.Override("team_track", 1, "the raid", track="air", team="west"),
+        cm.AddNote("Watch the north"),
+        cm.Argue("west", "west", "Patrol the coast", "calm", "ships"),
+        cm.Submit("west", "west"), cm.Reopen("west"),
+        cm.Advance(force=True), cm.Adjudicate("action-west-1", 70, "plausible"),
+        cm.End("enough for today"),
+    ])
+    actions = _section(log, "Facilitator's actions")
+    for kind, line in lines.items():
+        assert line in actions, f"{kind}: {line!r} not in\n{actions}"
+    # the decision the fired inject reopened for East
+    assert "- reopened the turn of East to answer “Summit” (fired after it had submitted)" in actions, actions
+
+
+def test_a_draft_dropped_by_a_forced_advance_is_no_order_placed(tmp_path):
+    from exercise.engine import commands as cm
+
+    log = _turn_one_log(tmp_path, [
+        cm.Start(), cm.Advance(), cm.Advance(),
+        cm.PlaceOrder("east", "east", "drone", 1),  # submitted: binding
+        cm.Submit("east", "east"),
+        cm.PlaceOrder("west", "west", "drone", 1),  # withdrawn by West itself
+        cm.CancelOrder("west", "west", "order-west-1"),
+        cm.PlaceOrder("west", "west", "drone", 1),  # a draft when the turn is forced
+        cm.Advance(force=True),
+    ])
+    procurement = _section(log, "Procurement")
+    assert "- East ordered 1 x Drone lot for 0.5 USD bn" in procurement, procurement
+    assert "West ordered" not in procurement, procurement
+    assert ("- West's draft order of 1 x Drone lot withdrawn when the turn was forced (full refund of 0.5 USD bn)"
+            in procurement), procurement
+    assert "- West withdrew its draft order of 1 x Drone lot before submitting (full refund of 0.5 USD bn)" \
+        in procurement, procurement
+    assert "cancelled West's" not in log
+
+
+def test_cancelling_a_binding_order_says_its_own_and_the_penalty():
+    n = Narrator(load_fixture(DEFAULT).scenario)
+    n.line({"kind": "order_placed", "order": "o1", "team": "south", "item": "x", "quantity": 1, "cost": 0.4,
+            "turn": 1, "due": 3, "slots": [], "cash": 1})
+    line = n.line({"kind": "order_cancelled", "order": "o1", "team": "south", "refund": 0.36, "penalty": 0.04,
+                   "cash": 1, "reason": "cancelled: 10% of the cost lost"})
+    assert line.startswith("South cancelled its order of 1 x x: 0.04 USD bn lost (10% of the cost), 0.36 USD bn back"), line

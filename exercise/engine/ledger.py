@@ -205,7 +205,10 @@ class LedgerBuilder:
         def part(total: float, cid: str) -> float:  # a category's share of a total, as the engine splits it
             return dict(zip(rules.cat_ids, split(total, s.allocation[e.team], rules.money_places)))[cid]
 
-        for cid, amount in e.amounts.items():
+        for cid in rules.cat_ids:  # the scenario's order (a journal's dict may come back sorted)
+            if cid not in e.amounts:
+                continue
+            amount = e.amounts[cid]
             was = old_amounts.get(cid) if old else None
             if was == amount:
                 continue
