@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from exercise import model
-from exercise.engine.causes import Names, reword
+from exercise.engine.causes import Names, fell_below, reword
 from exercise.engine.decision import number, roll_words
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
@@ -27,6 +27,7 @@ class Narrator:
         self.s = scenario
         self.teams = {t.id: t.name.split(" (")[0] for t in scenario.teams}  # short names read better in a log
         self.tracks = {t.id: t.name for t in scenario.tracks}
+        self.track_models = {t.id: t for t in scenario.tracks}
         self.places = {t.id: t.decimals for t in scenario.tracks}  # each track's own precision
         self.money = scenario.budget.decimals
         self.items = {i.id: i.name for i in scenario.items}
@@ -129,7 +130,11 @@ class Narrator:
 
     def _threshold_crossed(self, e):
         who = f" for {self.team(e['team'])}" if e.get("team") else ""
-        return f"Threshold: {self.tracks.get(e['track'], e['track'])}{who} fell below {_n(e['at'], self._places(e['track']))} ({e['label']})"
+        track = self.track_models.get(e["track"])
+        name = (track.name if track else e["track"]) + who
+        words = fell_below(name, e["at"], _n(e["at"], self._places(e["track"])), e.get("label") or "",
+                           track.thresholds if track else ())
+        return f"Threshold: {words}"
 
     def _overridden(self, e):
         what = (self.tracks.get(e.get("track"), e.get("track"))

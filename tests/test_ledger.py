@@ -309,7 +309,7 @@ def test_a_thresholds_effects_are_known_by_their_kind_whatever_their_wording():
 
     g = _threshold_game()
     es = entries(g, "east", facilitator=True)
-    (c,) = find(es, "European cohesion", "US trust fell below 3 (Strained)")
+    (c,) = find(es, "European cohesion", "US trust fell below 3: from Strained to Broken")
     renamed = [[attrs.evolve(e, cause="US trust dropped under 3") if getattr(e, "source", "") == "threshold" else e
                 for e in batch] for batch in g.batches]
     assert any(e.cause == "US trust dropped under 3" for b in renamed for e in b if isinstance(e, ev.TrackSet))
@@ -337,7 +337,7 @@ def test_an_old_saves_id_bearing_and_threshold_causes_give_a_ledger_without_ids(
     b = lg.LedgerBuilder()
     b.feed(s0, old)
     causes = [c.entry.cause for c in b.changes]
-    assert causes[:4] == ["the inject “Drones over the border”", "US trust fell below 3 (Strained)",
+    assert causes[:4] == ["the inject “Drones over the border”", "US trust fell below 3: from Strained to Broken",
                           "East chose “Shoot them down” in “Drones over the border”",
                           "West's action “Patrol the coast”"], causes
     assert causes[4] == "decay: Sustain at 20%, under 30%" and causes[5] == "budget split anew"

@@ -131,3 +131,14 @@ def test_cancelling_a_binding_order_says_its_own_and_the_penalty():
     line = n.line({"kind": "order_cancelled", "order": "o1", "team": "south", "refund": 0.36, "penalty": 0.04,
                    "cash": 1, "reason": "cancelled: 10% of the cost lost"})
     assert line.startswith("South cancelled its order of 1 x x: 0.04 USD bn lost (10% of the cost), 0.36 USD bn back"), line
+
+
+def test_a_threshold_names_the_band_left_and_the_band_entered():
+    scenario = load_fixture(DEFAULT).scenario
+    trust = next(t for t in scenario.tracks if t.name == "US trust")
+    n = Narrator(scenario)
+    line = n.line({"kind": "threshold_crossed", "track": trust.id, "team": None, "at": 4.0, "label": "Impatient"})
+    assert line == "Threshold: US trust fell below 4: from Impatient to Coordination cuts", line
+    lowest = min(trust.thresholds, key=lambda th: th.at)
+    line = n.line({"kind": "threshold_crossed", "track": trust.id, "team": None, "at": lowest.at, "label": lowest.label})
+    assert line.endswith(f"fell below {lowest.at:g}: out of {lowest.label}, its lowest band"), line

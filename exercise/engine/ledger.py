@@ -25,7 +25,7 @@ import attrs
 from exercise.engine import events as ev
 from exercise.engine import view_types as vt
 from exercise.engine.apply import HANDLERS
-from exercise.engine.causes import Names, reword
+from exercise.engine.causes import Names, fell_below, reword
 from exercise.engine.decision import number, percent, roll_words
 from exercise.engine.state import State, Transaction
 from exercise.exact import split, to_fraction
@@ -91,8 +91,8 @@ class LedgerBuilder:
             elif t is ev.ThresholdCrossed:
                 tr = rules.tracks[e.track]
                 who = None if e.team is None else frozenset((e.team,))
-                thresholds.crossed(e, tr, _Cause(f"{tr.name} fell below {number(e.at, tr.decimals)}"
-                                                  + (f" ({e.label})" if e.label else ""), who, who))
+                words = fell_below(tr.name, e.at, number(e.at, tr.decimals), e.label, tr.thresholds)
+                thresholds.crossed(e, tr, _Cause(words, who, who))
             elif t is ev.InjectFired:
                 inj = s.inject(e.inject)
                 to = frozenset(e.to)
