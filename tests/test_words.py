@@ -142,3 +142,18 @@ def test_a_threshold_names_the_band_left_and_the_band_entered():
     lowest = min(trust.thresholds, key=lambda th: th.at)
     line = n.line({"kind": "threshold_crossed", "track": trust.id, "team": None, "at": lowest.at, "label": lowest.label})
     assert line.endswith(f"fell below {lowest.at:g}: out of {lowest.label}, its lowest band"), line
+
+
+def test_a_budget_effect_says_whether_it_adds_money_or_costs_it():
+    from exercise import model
+    from exercise.engine.explain import effect_text
+    from exercise.engine.scenario_rules import ScenarioRules
+
+    rules = ScenarioRules(load_fixture(DEFAULT).scenario)
+    invest = rules.cat[rules.proc].name
+    add = effect_text(model.Effect(budget=rules.proc, add=0.25), rules)
+    assert add == f"{invest} budget +0.25 USD bn this turn", add
+    cost = effect_text(model.Effect(budget=rules.proc, add=-0.15, turns=4), rules)
+    assert cost == f"costs 0.15 USD bn of {invest} a turn for 4 turns", cost
+    whole = effect_text(model.Effect(budget="total", add=-0.4), rules)
+    assert whole == "costs 0.4 USD bn of the whole budget this turn", whole
