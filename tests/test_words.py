@@ -157,3 +157,51 @@ def test_a_budget_effect_says_whether_it_adds_money_or_costs_it():
     assert cost == f"costs 0.15 USD bn of {invest} a turn for 4 turns", cost
     whole = effect_text(model.Effect(budget="total", add=-0.4), rules)
     assert whole == "costs 0.4 USD bn of the whole budget this turn", whole
+
+
+async def test_screens_show_each_track_to_its_precision(mini, tmp_path):
+    """The turn log said 4.05 and 4.65 where the screens said 4.0 and 4.7."""
+    from textual.widgets import DataTable, Static
+
+    from exercise.engine import commands as cm
+    from exercise.session import Session
+    from exercise.tui.app import make_app
+    from exercise.tui.team import TeamScreen
+
+    def rows(screen, table_id: str) -> list[str]:
+        table = screen.query_one(f"#{table_id}", DataTable)
+        return [" | ".join(getattr(c, "plain", str(c)) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+    s = Session.create(mini.scenario, mini.texts, tmp_path / "x")
+    try:
+        s.execute(cm.Start())
+        s.execute(cm.Override("team_track", 4.05, "test", track="air", team="east"))
+        s.execute(cm.Override("track", 4.65, "test", track="trust"))
+        app = make_app(session=s)
+        app.animation_level = "none"
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            fac = app.screen
+            labels = [str(getattr(x.content, "plain", x.content)) for x in fac.query(".track-label").results(Static)]
+            assert any("4.65" in x for x in labels), labels
+            assert any("4.05" in r for r in rows(fac, "team-tracks")), rows(fac, "team-tracks")
+            app.show_team("east")
+            while not (isinstance(app.screen, TeamScreen) and app.screen.view):
+                await pilot.pause()
+            team = app.screen
+            assert rows(team, "tm-team-tracks")[0].startswith("Air defence | 4.05 |"), rows(team, "tm-team-tracks")
+            assert any(" | 4.65 | " in r for r in rows(team, "tm-world-tracks")), rows(team, "tm-world-tracks")
+    finally:
+        s.close()
+
+
+def test_track_views_carry_their_precision_outside_the_state_hash():
+    from exercise.engine import facilitator_view
+    from exercise.engine.view_json import for_digest, unstructure
+    from test_engine_support import Game
+
+    g = Game(load_fixture(DEFAULT).scenario)
+    view = facilitator_view(g.s)
+    assert all(t.decimals == next(x.decimals for x in g.s.rules.scenario.tracks if x.id == t.id)
+               for t in view.tracks + view.team_tracks)
+    assert "decimals" in str(unstructure(view.tracks[0])) and "decimals" not in str(for_digest(view.tracks[0]))
