@@ -205,3 +205,21 @@ def test_track_views_carry_their_precision_outside_the_state_hash():
     assert all(t.decimals == next(x.decimals for x in g.s.rules.scenario.tracks if x.id == t.id)
                for t in view.tracks + view.team_tracks)
     assert "decimals" in str(unstructure(view.tracks[0])) and "decimals" not in str(for_digest(view.tracks[0]))
+
+
+def test_a_split_that_rounds_to_the_cent_says_so_with_the_figures():
+    from test_engine_support import Game, drill
+
+    from exercise.engine import commands as cm
+    from exercise.engine import ledger as lg
+
+    g = Game(drill())
+    g.to(1, "deliberation")
+    g.team(cm.Allocate, "west", shares={"sustain": 0.35, "invest": 0.35, "resilience": 0.3})
+    es = [e for e in lg.for_team(lg.build(g.initial, g.batches).changes, "west") if "split its budget anew" in e.cause]
+    odd = [e for e in es if e.what in ("Sustain money", "Invest money")]
+    assert sorted(e.after for e in odd) == [0.59, 0.6]
+    for e in odd:
+        assert f"35% of 1.7 USD bn is 0.595 USD bn, {lg.value(e.after)} USD bn to the cent" in e.cause, e.cause
+    (res,) = [e for e in es if e.what == "Resilience money"]
+    assert "to the cent" not in res.cause  # 30% of 1.7 is 0.51 exactly

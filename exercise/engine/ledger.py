@@ -32,9 +32,6 @@ from exercise.exact import split, to_fraction
 
 HIDDEN_CAUSE = "from outside your team (its cause is not yours to see)"
 POINTS = "points"
-# the largest-remainder split: each category's part is rounded to the cent, and the parts add
-# up to the budget, so one part may be a cent off its share times the change
-_CENTS = " (each part rounded to the cent so the parts add up to the budget)"
 
 
 @attrs.frozen
@@ -77,12 +74,14 @@ class LedgerBuilder:
         thresholds = _Thresholds()
         names = _names(s)
         prev_budget: dict = {}
+        old_shares: dict = {}  # a team's split before this command's new one: its parts' rounding is told
         for e in events:
             t = type(e)
             if t is ev.TrackSet:
                 self._track(s, e, thresholds.cause_of(e) or _decay(e, names) or cause or _Cause(reword(e.cause, names)))
             elif t is ev.BudgetSet:
-                self._budget(s, e, thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)), prev_budget)
+                self._budget(s, e, thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)), prev_budget,
+                             old_shares.get(e.team))
             elif t is ev.TurnStarted:
                 prev_budget = dict(s.budget)
                 cause = _Cause(f"turn {e.turn}'s budget")
@@ -129,8 +128,9 @@ class LedgerBuilder:
                 self._money(s, e.team, f"{ally.name}'s defence spending", old, e.spending, cause, unit="% of GDP")
             elif t is ev.AllocationSet:
                 old = dict(zip(rules.cat_ids, s.allocation[e.team]))
+                old_shares[e.team] = s.allocation[e.team]
                 moved = [f"{rules.cat[c].name} {percent(old[c])} → {percent(v)}"
-                         for c, v in e.shares.items() if abs(v - old[c]) > 1e-12]
+                         for c in rules.cat_ids if c in e.shares and abs((v := e.shares[c]) - old[c]) > 1e-12]
                 cause = _Cause(f"{_team(rules, e.team)} split its budget anew: " + ", ".join(moved))
             elif t is ev.LeadTaken:
                 com = rules.commands[e.command]
@@ -182,7 +182,8 @@ class LedgerBuilder:
             self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause,
                       tr.decimals)
 
-    def _budget(self, s: State, e: ev.BudgetSet, cause: _Cause, prev_budget: dict) -> None:
+    def _budget(self, s: State, e: ev.BudgetSet, cause: _Cause, prev_budget: dict,
+                resplit: tuple | None = None) -> None:
         """Every money quantity the event changes gets its entry, so each chain adds up:
         the total ("Budget"), each category's money, and the money for orders (the
         procurement category's, carried over). Each says how it follows from the cause."""
@@ -219,8 +220,13 @@ class LedgerBuilder:
                 text = (f"{cause.text}: the budget went {number(old_total or 0.0)} → {number(e.total)} {unit}, "
                         f"so {name}'s {percent(shares[cid])} of it went {number(part(old_total or 0.0, cid))} → "
                         f"{number(part(e.total, cid))} {unit}"
-                        + (_cents(old_total or 0.0, shares[cid], part(old_total or 0.0, cid))
-                           or _cents(e.total, shares[cid], part(e.total, cid))))
+                        + (_cents(e.total, shares[cid], part(e.total, cid), unit)
+                           or _cents(old_total or 0.0, shares[cid], part(old_total or 0.0, cid), unit)))
+            elif resplit is not None:  # the split changed: 5 % of 7.1 is 0.355, a part is 0.35 or 0.36
+                was_share = dict(zip(rules.cat_ids, resplit))[cid]
+                was_part = dict(zip(rules.cat_ids, split(e.total, resplit, rules.money_places)))[cid]
+                text = cause.text + (_cents(e.total, shares[cid], part(e.total, cid), unit)
+                                    or _cents(e.total, was_share, was_part, unit))
             else:
                 text = cause.text
             split_words[cid] = text
@@ -273,7 +279,7 @@ class LedgerBuilder:
                    if b.team == team and b.first <= s.turn <= b.last and b.category == cid]
         for b in effects:
             words += f"; {self._effect_words(s, team, b)}"
-        return words + _cents(total, share, mine)
+        return words + _cents(total, share, mine, unit)
 
     def _effect_words(self, s: State, team: str, b) -> str:
         unit = s.rules.budget.unit
@@ -330,9 +336,16 @@ class _Thresholds:
         return self._by_text.get(e.cause)
 
 
-def _cents(total: float, share: float, part: float) -> str:
-    """Said when a category's part is not its share of the total exactly: rounded to the cent."""
-    return "" if to_fraction(total) * to_fraction(share) == to_fraction(part) else _CENTS
+def _cents(total: float, share: float, part: float, unit: str) -> str:
+    """Said when a category's part is not its share of the total exactly: the split rounds
+    each part to the cent (largest remainders), so the parts add up to the budget and the
+    same shift can give -0.35 to one category and -0.36 to another."""
+    exact = to_fraction(total) * to_fraction(share)
+    if exact == to_fraction(part):
+        return ""
+    shown = f"{float(exact):.6f}".rstrip("0").rstrip(".")
+    return (f" ({percent(share)} of {number(total)} {unit} is {shown} {unit}, {number(part)} {unit} to the cent: "
+            "the parts are rounded so they add up to the budget)")
 
 
 def _decay(e: ev.TrackSet, names: Names) -> _Cause | None:
