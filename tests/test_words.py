@@ -196,9 +196,10 @@ async def test_screens_show_each_track_to_its_precision(mini, tmp_path):
 
 
 def test_track_views_carry_their_precision_outside_the_state_hash():
+    from test_engine_support import Game
+
     from exercise.engine import facilitator_view
     from exercise.engine.view_json import for_digest, unstructure
-    from test_engine_support import Game
 
     g = Game(load_fixture(DEFAULT).scenario)
     view = facilitator_view(g.s)

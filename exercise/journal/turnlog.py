@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from exercise import model
+from exercise.engine.commands import FACILITATOR
 from exercise.engine.decision import number, roll_words
 from exercise.engine.ledger import Change, by_turn, for_team, signed
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
-from exercise.engine.commands import FACILITATOR
 from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator
 
@@ -172,7 +172,7 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
     reopened turns and decisions, pauses and the end."""
     tracks = {t.id: t.name for t in scenario.tracks}
     allies = {a.id: a.name for a in scenario.allies}
-    phases = {p.id: p.name or p.id.capitalize() for p in scenario.phases}
+    phases: dict[str, str] = {p.id: p.name or p.id.capitalize() for p in scenario.phases}
     verbs = {"hold": "held", "release": "released", "skip": "skipped", "cancel": "cancelled", "enable": "enabled",
              "delay": "delayed", "queue": "queued"}
     out = []
@@ -185,7 +185,8 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
             if k == "exercise_started":
                 out.append("started the exercise")
             elif k == "phase_changed" and command in ("advance", "start"):
-                out.append(f"moved on to the {phases.get(e.get('phase'), str(e.get('phase')).capitalize())} phase")
+                phase = str(e.get("phase"))
+                out.append(f"moved on to the {phases.get(phase, phase.capitalize())} phase")
             elif k == "note_added" and command == "note":
                 out.append(f"wrote a note: “{cell(e.get('text', ''))}”")
             elif k == "inject_unskipped":
