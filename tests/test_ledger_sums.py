@@ -115,3 +115,19 @@ def test_a_quantity_that_comes_back_nets_no_line():
     for t in lg.by_turn(es):
         for x in t.totals:
             assert x.delta != 0 or x.before is None, f"turn {t.turn}: {lg.describe(x)}"
+
+
+@pytest.mark.parametrize("seed", [1, 2027])
+def test_the_turns_budget_line_adds_up_to_the_budget(seed):
+    """East turn 2 of the play-test listed +0.4 and -0.15 (effects on one category) in a
+    budget that stayed 1.56: the terms of the total now add up to it."""
+    import re
+
+    g = played(seed, 4)
+    for c in lg.build(g.initial, g.batches).changes:
+        e = c.entry
+        if e.what != "Budget" or e.phase != "briefing" or not e.cause.startswith(f"turn {e.turn}'s budget"):
+            continue
+        terms = e.cause.split(": ", 1)[1].split(" = ")[0].split("; not in the total")[0]
+        amounts = [Decimal(m.group(1).replace("−", "-")) for m in re.finditer(r"(?:^|; )([+−]?[\d.]+) USD bn", terms)]
+        assert amounts and sum(amounts) == d(e.after) or e.after == 0, e.cause

@@ -266,7 +266,12 @@ class LedgerBuilder:
                 parts.append(f"−{number(rules.lead_cost[cid])} {unit} running cost of leading {rules.commands[cid].name}")
         sum_words = f" = {number(total)} {unit}" if len(parts) > 1 else ""
         floor = " (a budget is never below 0)" if total == 0.0 and len(parts) > 1 else ""
-        return f"{head}: " + "; ".join(parts) + sum_words + floor
+        # effects on one category are not in the total: said apart, so the terms above add up
+        own = [f"{rules.cat[b.category].name} money {'+' if b.amount >= 0 else '−'}{number(abs(b.amount))} {unit}"
+               for b in s.budget_effects
+               if b.team == team and b.first <= s.turn <= b.last and b.category != "total"]
+        besides = f"; not in the total: {', '.join(own)} this turn" if own else ""
+        return f"{head}: " + "; ".join(parts) + sum_words + floor + besides
 
     def _category_words(self, s: State, team: str, cid: str, total: float) -> str:
         """A category's money at the start of a turn: its share of the budget and its own effects."""
