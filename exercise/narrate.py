@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from exercise import model
-from exercise.engine.causes import Names, reword
-from exercise.engine.decision import number
+from exercise.engine.causes import Names, fell_below, reword
+from exercise.engine.decision import number, roll_words
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
 
@@ -27,6 +27,7 @@ class Narrator:
         self.s = scenario
         self.teams = {t.id: t.name.split(" (")[0] for t in scenario.teams}  # short names read better in a log
         self.tracks = {t.id: t.name for t in scenario.tracks}
+        self.track_models = {t.id: t for t in scenario.tracks}
         self.places = {t.id: t.decimals for t in scenario.tracks}  # each track's own precision
         self.money = scenario.budget.decimals
         self.items = {i.id: i.name for i in scenario.items}
@@ -129,7 +130,11 @@ class Narrator:
 
     def _threshold_crossed(self, e):
         who = f" for {self.team(e['team'])}" if e.get("team") else ""
-        return f"Threshold: {self.tracks.get(e['track'], e['track'])}{who} fell below {_n(e['at'], self._places(e['track']))} ({e['label']})"
+        track = self.track_models.get(e["track"])
+        name = (track.name if track else e["track"]) + who
+        words = fell_below(name, e["at"], _n(e["at"], self._places(e["track"])), e.get("label") or "",
+                           track.thresholds if track else ())
+        return f"Threshold: {words}"
 
     def _overridden(self, e):
         what = (self.tracks.get(e.get("track"), e.get("track"))
@@ -159,11 +164,27 @@ class Narrator:
                 f"for {_n(e['cost'], self.money)} {self.unit}, due turn {e['due']}")
 
     def _order_cancelled(self, e):
-        return f"{self.team(e['team'])} cancelled {self.order(e['order'])} (penalty {_n(e['penalty'], self.money)} {self.unit})"
+        team = self.team(e["team"])
+        known = self.orders.get(e["order"])
+        what = (f"order of {known[2]} x {self.items.get(known[1], known[1])}" if known and not known[3]
+                else self.order(e["order"]))
+        refund = f"{_n(e['refund'], self.money)} {self.unit}"
+        reason = e.get("reason") or ""
+        if reason.startswith("withdrawn: the team did not submit"):  # the forced advance dropped a draft
+            return f"{team}'s draft {what} withdrawn when the turn was forced (full refund of {refund})"
+        if reason.startswith("withdrawn"):
+            return f"{team} withdrew its draft {what} before submitting (full refund of {refund})"
+        own = f"its {what}" if known and not known[3] else what
+        lost = reason.split(": ", 1)[1] if reason.startswith("cancelled: ") else ""
+        lost = lost.replace(" of the cost lost", " of the cost")
+        why = f" ({lost})" if lost else ""
+        return (f"{team} cancelled {own}: {_n(e['penalty'], self.money)} {self.unit} lost{why}, "
+                f"{refund} back")
 
     def _slip_rolled(self, e):
         if e["slipped"]:
-            return f"Delivery slip: {self.order(e['order'])} now due turn {e['due']} (roll {round(e['roll'] * 100)} < {round(e['chance'] * 100)})"
+            return (f"Delivery slip: {self.order(e['order'])} now due turn {e['due']} "
+                    f"({roll_words(e['roll'], e['chance'] * 100)} of slipping)")
         return None
 
     def _order_delivered(self, e):
@@ -235,7 +256,8 @@ class Narrator:
 
     def _action_adjudicated(self, e):
         verdict = "SUCCESS" if e["success"] else "FAILURE"
-        return f"Adjudicated {self.action(e['action_id'])} at {e['likelihood']}%: roll {round(e['roll'] * 100)} -> {verdict}. {e['rationale']}"
+        return (f"Adjudicated {self.action(e['action_id'])}: {roll_words(e['roll'], e['likelihood'])} "
+                f"-> {verdict}. {e['rationale']}")
 
     def _note_added(self, e):
         objective = self.objectives.get(e.get("objective"), e.get("objective"))

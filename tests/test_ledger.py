@@ -89,7 +89,7 @@ def test_leads_spending_cancellations_overrides_and_adjudications_say_why():
     assert "−0.5 USD bn running cost of leading JFC North" in t3.cause
     west = entries(g, "west")
     (adj,) = find(west, "European cohesion", "West's action “Patrol” ")
-    assert "ed (odds 70%, roll " in adj.cause
+    assert "ed (rolled " in adj.cause and " against a 70 % chance)" in adj.cause
     assert adj.kind == "world" and "SECRET-RATIONALE" not in adj.cause
     (ov,) = find(west, "Air defence", "set by the facilitator")
     assert (ov.before, ov.after) == (3.0, 1.0) and "SECRET-OVERRIDE" not in ov.cause
@@ -245,7 +245,7 @@ def test_the_turn_log_has_the_facilitators_actions_splits_capabilities_and_ledge
     assert "## Facilitator's actions" in log
     assert "- held the inject “SECRET-LATE-INJECT”" in log and "- delayed the inject “SECRET-LATE-INJECT” by 1 turn(s)" in log
     assert "- overrode Air defence of West: 3 → 1; rationale: the raid \\| hit hard" in log
-    assert "- adjudicated West's action “Patrol the coast”: odds 70%, roll " in log
+    assert "- adjudicated West's action “Patrol the coast”: rolled " in log and " against a 70 % chance, " in log
     assert "rationale: plausible with ships" in log
     assert "- closed deliberation without West's submission (forced)" in log
     assert "## Budget splits and spending" in log
@@ -309,7 +309,7 @@ def test_a_thresholds_effects_are_known_by_their_kind_whatever_their_wording():
 
     g = _threshold_game()
     es = entries(g, "east", facilitator=True)
-    (c,) = find(es, "European cohesion", "US trust fell below 3 (Strained)")
+    (c,) = find(es, "European cohesion", "US trust fell below 3: from Strained to Broken")
     renamed = [[attrs.evolve(e, cause="US trust dropped under 3") if getattr(e, "source", "") == "threshold" else e
                 for e in batch] for batch in g.batches]
     assert any(e.cause == "US trust dropped under 3" for b in renamed for e in b if isinstance(e, ev.TrackSet))
@@ -337,7 +337,7 @@ def test_an_old_saves_id_bearing_and_threshold_causes_give_a_ledger_without_ids(
     b = lg.LedgerBuilder()
     b.feed(s0, old)
     causes = [c.entry.cause for c in b.changes]
-    assert causes[:4] == ["the inject “Drones over the border”", "US trust fell below 3 (Strained)",
+    assert causes[:4] == ["the inject “Drones over the border”", "US trust fell below 3: from Strained to Broken",
                           "East chose “Shoot them down” in “Drones over the border”",
                           "West's action “Patrol the coast”"], causes
     assert causes[4] == "decay: Sustain at 20%, under 30%" and causes[5] == "budget split anew"

@@ -170,7 +170,7 @@ async def test_adhoc_inject_override_note_adjudicate(session):
         await fill(pilot, app, {"likelihood": 70, "rationale": "guards are in place"})
         adjudicated = [e for e in session.records[-1]["events"] if e["kind"] == "action_adjudicated"]
         assert adjudicated and adjudicated[0]["likelihood"] == 70 and 0 <= adjudicated[0]["roll"] < 1
-        assert any("under 70 % succeeds" in n for n in said)
+        assert any("against a 70 % chance" in n for n in said)
 
 
 async def test_pause_timer_and_end(session):

@@ -314,7 +314,7 @@ async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_
         assert s.state.assigned[("north", "east", "air")] == 2.0
         assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 2 in 1 | 3 staff")
         assert "Your forces: Air defence 2" in shown(screen)
-        assert rows(screen, "tm-team-tracks")[0].startswith("Air defence | 2.0 |  | 2 | West 3.0")
+        assert rows(screen, "tm-team-tracks")[0].startswith("Air defence | 2 |  | 2 | West 3")
 
         modal = await form(pilot, app, "l", submit=False)
         assert modal.query_one("#f-ally", Select).value == "PL"
@@ -360,7 +360,7 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
         screen.query_one("#tm-actions", DataTable).focus()
         await pilot.press("r")
         await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
-        assert "Plenty of interceptors" in app.screen.markdown and "90 % likely" in app.screen.markdown
+        assert "Plenty of interceptors" in app.screen.markdown and "against a 90 % chance" in app.screen.markdown
 
 
 async def test_submit_lists_open_decisions_and_drafts_then_waits(mini, new_session):

@@ -61,12 +61,12 @@ async def test_options_show_costs_and_effects_before_choosing_and_hide_hidden_on
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         text = shown(screen)
-        assert ("-2 USD bn Invest for 2 turns; US trust +0.5; SAM battery lead time +1 turn; "
+        assert ("costs 2 USD bn of Invest a turn for 2 turns; US trust +0.5; SAM battery lead time +1 turn; "
                 "enables a further inject") in text
         assert "US trust -1 · and consequences you cannot know in advance" in text
         assert "European cohesion -1" not in text and "Cyber attack" not in text  # hidden; a future inject
         modal = await form(pilot, app, "enter", submit=False)
-        assert "Take the loan (default): -2 USD bn Invest for 2 turns" in modal.intro
+        assert "Take the loan (default): costs 2 USD bn of Invest a turn for 2 turns" in modal.intro
         assert "Refuse: US trust -1 · and consequences you cannot know in advance" in modal.intro
         await pilot.press("escape")
 
@@ -97,7 +97,7 @@ async def test_after_answering_the_team_is_told_what_its_answer_did(mini, new_se
         await wait_for(lambda: any(n.startswith("What your answer did") for n in notifications(app)), pilot=pilot)
         said = next(n for n in notifications(app) if n.startswith("What your answer did"))
         assert "US trust 4 → 4.5 (Strained)" in said
-        assert "-2 USD bn Invest for 2 turns: Invest now 0.00 USD bn this turn" in said
+        assert "costs 2 USD bn of Invest a turn for 2 turns: Invest now 0.00 USD bn this turn" in said
         assert "SAM battery lead time 2 → 3 turns" in said and "enables a further inject" in said
         offer(s, "Second offer")
         await pilot.pause()

@@ -53,3 +53,16 @@ def reword(cause: str, names: Names) -> str:
     if m:
         return f"turn {m.group(1)}'s budget"
     return _WORDS.get(cause, cause)
+
+
+def fell_below(name: str, at: float, at_text: str, label: str, thresholds) -> str:
+    """A crossed threshold in words: the band left (the crossed threshold's label: it holds at
+    and above `at`) and the band entered (the next lower threshold's), "US trust fell below 4:
+    from Impatient to Coordination cuts"."""
+    lower = [th for th in thresholds if th.at < at]
+    entered = max(lower, key=lambda th: th.at).label if lower else ""
+    if label and entered:
+        return f"{name} fell below {at_text}: from {label} to {entered}"
+    if label:
+        return f"{name} fell below {at_text}: out of {label}, its lowest band"
+    return f"{name} fell below {at_text}" + (f": now {entered}" if entered else "")

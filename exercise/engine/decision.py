@@ -51,6 +51,20 @@ def number(x: float, places: int = 2) -> str:
     return f"{x:.{places}f}".rstrip("0").rstrip(".")
 
 
+def roll_words(roll: float, chance: float) -> str:
+    """A roll (0..1) against a chance in percent, as "rolled 14.9 against a 15 % chance": the
+    roll is shown to as many places as it takes for the comparison to read as the rule
+    decides it (under the chance: it happens), never "15 < 15" for a roll of 0.149."""
+    r = roll * 100
+    shown_chance = number(chance, 2)
+    c = float(shown_chance)
+    for places in (1, 2, 3, 4, 6, 9):
+        shown = number(r, places)
+        if (float(shown) < c) == (r < chance):
+            break
+    return f"rolled {shown} against a {shown_chance} % chance"
+
+
 _PCT: dict[float, str] = {}
 
 

@@ -3,7 +3,7 @@
 One wording for an effect, used by the views (an option's summary before a team chooses,
 what an item adds on delivery), so the team screen, the network client and the debrief
 say the same thing. Names, never ids; money with its unit; amounts as the scenario
-states them ("-2 USD bn Procurement for 2 turns", "US trust +0.5").
+states them ("costs 2 USD bn of Procurement a turn for 2 turns", "US trust +0.5").
 
 And the budget arithmetic the team's Budget tab explains (floors, what decays, the
 share left after this turn's decision costs), from the player view alone.
@@ -50,12 +50,18 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
         else:
             text = f"{name}{who} {signed(e.add or 0.0, places)}"
     elif e.budget is not None:
+        # "+0.25 USD bn Invest" read as if buying added money: the sign's meaning is said
         unit = rules.budget.unit
         cat = "whole budget" if e.budget == "total" else (
             rules.cat[e.budget].name if e.budget in rules.cat else "a budget category")
         turns = max(1, e.turns or 1)
-        when = "this turn" if turns == 1 else f"for {turns} turns"
-        text = f"{signed(e.add or 0.0, rules.money_places)} {unit} {cat} {when}{_who(rules, e.team)}"
+        when = "this turn" if turns == 1 else f"a turn for {turns} turns"
+        x = e.add or 0.0
+        money = f"{number(abs(x), rules.money_places)} {unit}"
+        if x < 0:
+            text = f"costs {money} of {'the ' if e.budget == 'total' else ''}{cat} {when}{_who(rules, e.team)}"
+        else:
+            text = f"{cat[0].upper()}{cat[1:]} budget +{money} {when}{_who(rules, e.team)}"
     elif e.item is not None:
         item = rules.items.get(e.item)
         name = item.name if item else "an item"

@@ -25,9 +25,10 @@ import attrs
 from exercise.engine import events as ev
 from exercise.engine import view_types as vt
 from exercise.engine.apply import HANDLERS
-from exercise.engine.causes import Names, reword
-from exercise.engine.decision import number, percent
+from exercise.engine.causes import Names, fell_below, reword
+from exercise.engine.decision import number, percent, roll_words
 from exercise.engine.state import State, Transaction
+from exercise.exact import split, to_fraction
 
 HIDDEN_CAUSE = "from outside your team (its cause is not yours to see)"
 POINTS = "points"
@@ -73,12 +74,14 @@ class LedgerBuilder:
         thresholds = _Thresholds()
         names = _names(s)
         prev_budget: dict = {}
+        old_shares: dict = {}  # a team's split before this command's new one: its parts' rounding is told
         for e in events:
             t = type(e)
             if t is ev.TrackSet:
                 self._track(s, e, thresholds.cause_of(e) or _decay(e, names) or cause or _Cause(reword(e.cause, names)))
             elif t is ev.BudgetSet:
-                self._budget(s, e, thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)), prev_budget)
+                self._budget(s, e, thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)), prev_budget,
+                             old_shares.get(e.team))
             elif t is ev.TurnStarted:
                 prev_budget = dict(s.budget)
                 cause = _Cause(f"turn {e.turn}'s budget")
@@ -87,8 +90,8 @@ class LedgerBuilder:
             elif t is ev.ThresholdCrossed:
                 tr = rules.tracks[e.track]
                 who = None if e.team is None else frozenset((e.team,))
-                thresholds.crossed(e, tr, _Cause(f"{tr.name} fell below {number(e.at, tr.decimals)}"
-                                                  + (f" ({e.label})" if e.label else ""), who, who))
+                words = fell_below(tr.name, e.at, number(e.at, tr.decimals), e.label, tr.thresholds)
+                thresholds.crossed(e, tr, _Cause(words, who, who))
             elif t is ev.InjectFired:
                 inj = s.inject(e.inject)
                 to = frozenset(e.to)
@@ -125,8 +128,9 @@ class LedgerBuilder:
                 self._money(s, e.team, f"{ally.name}'s defence spending", old, e.spending, cause, unit="% of GDP")
             elif t is ev.AllocationSet:
                 old = dict(zip(rules.cat_ids, s.allocation[e.team]))
+                old_shares[e.team] = s.allocation[e.team]
                 moved = [f"{rules.cat[c].name} {percent(old[c])} → {percent(v)}"
-                         for c, v in e.shares.items() if abs(v - old[c]) > 1e-12]
+                         for c in rules.cat_ids if c in e.shares and abs((v := e.shares[c]) - old[c]) > 1e-12]
                 cause = _Cause(f"{_team(rules, e.team)} split its budget anew: " + ", ".join(moved))
             elif t is ev.LeadTaken:
                 com = rules.commands[e.command]
@@ -144,7 +148,7 @@ class LedgerBuilder:
                 me = frozenset((team,)) if team else _NOBODY
                 verdict = "succeeded" if e.success else "failed"
                 cause = _Cause(f"{_team(rules, team) if team else 'a team'}'s action “{act.action if act else ''}” "
-                               f"{verdict} (odds {e.likelihood}%, roll {round(e.roll * 100)})", me, me, e.rationale)
+                               f"{verdict} ({roll_words(e.roll, e.likelihood)})", me, me, e.rationale)
             elif t is ev.Overridden:
                 cause = self._override(s, e)
             elif t is ev.BudgetEffectAdded:
@@ -169,59 +173,131 @@ class LedgerBuilder:
 
     def _track(self, s: State, e: ev.TrackSet, cause: _Cause) -> None:
         tr = s.rules.tracks[e.track]
+        before = s.tracks[e.track] if e.team is None else s.team_tracks[(e.team, e.track)]
+        if before == e.value:  # set to what it was (at a bound): nothing to tell
+            return
         if e.team is None:
             self._add(s, None, "world", tr.name, s.tracks[e.track], e.value, POINTS, cause, tr.decimals)
         else:
             self._add(s, e.team, "capability", tr.name, s.team_tracks[(e.team, e.track)], e.value, POINTS, cause,
                       tr.decimals)
 
-    def _budget(self, s: State, e: ev.BudgetSet, cause: _Cause, prev_budget: dict) -> None:
+    def _budget(self, s: State, e: ev.BudgetSet, cause: _Cause, prev_budget: dict,
+                resplit: tuple | None = None) -> None:
+        """Every money quantity the event changes gets its entry, so each chain adds up:
+        the total ("Budget"), each category's money, and the money for orders (the
+        procurement category's, carried over). Each says how it follows from the cause."""
         rules = s.rules
         unit = rules.budget.unit
         old = s.budget.get(e.team)
         turn_start = old is None
         if turn_start:
             old = prev_budget.get(e.team)
-            cause = attrs.evolve(cause, text=self._turn_budget_words(s, e.team, cause.text), readers=None)
-        old_total = old[0] if old else None
-        if turn_start or old_total != e.total:  # each turn's budget is told, changed or not, with its terms
-            self._money(s, e.team, "Budget", old_total, e.total, cause, always=turn_start)
-        elif old is not None and not turn_start:  # the split or one category's money changed
-            for cid, amount in e.amounts.items():
-                was = old[1].get(cid, 0.0)
-                if was != amount:
-                    self._money(s, e.team, f"{rules.cat[cid].name} money", was, amount, cause)
-        if turn_start and rules.proc is not None:
-            share = e.amounts.get(rules.proc, 0.0)
-            cause = attrs.evolve(cause, text=f"turn {s.turn}'s {rules.cat[rules.proc].name} money "
-                                             f"({number(share)} {unit}) added to the {number(s.cash[e.team])} {unit} "
-                                             "left from before")
-        self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash, cause)
+        old_total, old_amounts = old if old else (None, {})
+        shares = dict(zip(rules.cat_ids, s.allocation[e.team]))
+        if turn_start:
+            head = cause.text
+            cause = attrs.evolve(cause, text=self._turn_budget_words(s, e.team, head, e.total), readers=None)
+            self._money(s, e.team, "Budget", old_total, e.total, cause, always=True)  # told every turn
+        elif old_total != e.total:
+            self._money(s, e.team, "Budget", old_total, e.total, cause)
+        split_words = {}
 
-    def _turn_budget_words(self, s: State, team: str, head: str) -> str:
-        """The new turn's budget, term by term: allies' money, budget effects, lead costs."""
+        def part(total: float, cid: str) -> float:  # a category's share of a total, as the engine splits it
+            return dict(zip(rules.cat_ids, split(total, s.allocation[e.team], rules.money_places)))[cid]
+
+        for cid in rules.cat_ids:  # the scenario's order (a journal's dict may come back sorted)
+            if cid not in e.amounts:
+                continue
+            amount = e.amounts[cid]
+            was = old_amounts.get(cid) if old else None
+            if was == amount:
+                continue
+            name = rules.cat[cid].name
+            if turn_start:
+                text = f"{head}: {self._category_words(s, e.team, cid, e.total)}"
+            elif old_total != e.total:
+                text = (f"{cause.text}: the budget went {number(old_total or 0.0)} → {number(e.total)} {unit}, "
+                        f"so {name}'s {percent(shares[cid])} of it went {number(part(old_total or 0.0, cid))} → "
+                        f"{number(part(e.total, cid))} {unit}"
+                        + (_cents(e.total, shares[cid], part(e.total, cid), unit)
+                           or _cents(old_total or 0.0, shares[cid], part(old_total or 0.0, cid), unit)))
+            elif resplit is not None:  # the split changed: 5 % of 7.1 is 0.355, a part is 0.35 or 0.36
+                was_share = dict(zip(rules.cat_ids, resplit))[cid]
+                was_part = dict(zip(rules.cat_ids, split(e.total, resplit, rules.money_places)))[cid]
+                text = cause.text + (_cents(e.total, shares[cid], part(e.total, cid), unit)
+                                    or _cents(e.total, was_share, was_part, unit))
+            else:
+                text = cause.text
+            split_words[cid] = text
+            self._money(s, e.team, f"{name} money", was, amount, attrs.evolve(cause, text=text))
+        cash = s.cash[e.team]
+        if cash == e.cash:
+            return
+        if rules.proc is None:
+            self._money(s, e.team, _cash_name(rules), cash, e.cash, cause)
+            return
+        proc = rules.cat[rules.proc].name
+        now = e.amounts.get(rules.proc, 0.0)
+        if turn_start:
+            text = (f"turn {s.turn}'s {proc} money, {number(now)} {unit}, added to the {number(cash)} {unit} "
+                    f"left from before: {self._category_words(s, e.team, rules.proc, e.total)}")
+        else:
+            was = old_amounts.get(rules.proc, 0.0)
+            why = split_words.get(rules.proc, cause.text)
+            text = (f"{why}; orders are paid from {proc} money, which went {number(was)} → {number(now)} {unit}"
+                    + (" (money for orders stops at 0)" if e.cash == 0.0 and round(cash + now - was, 9) < 0 else ""))
+        self._money(s, e.team, _cash_name(rules), cash, e.cash, attrs.evolve(cause, text=text))
+
+    def _turn_budget_words(self, s: State, team: str, head: str, total: float) -> str:
+        """The new turn's budget, term by term: allies' money, budget effects on the whole
+        budget, lead costs, and what they come to. Effects on one category are told on its
+        money's line: they do not change the total."""
         rules = s.rules
         unit = rules.budget.unit
         base = sum(f * s.spending[a] for a, f in rules.team_factors[team])
         allies = ", ".join(f"{rules.allies[a].name} {number(s.spending[a])} %" for a, _ in rules.team_factors[team])
         parts = [f"{number(base)} {unit} from its allies' defence spending ({allies} of GDP)"]
-        for b in s.budget_effects:
-            if b.team == team and b.first <= s.turn <= b.last:
-                c = self._effects.get((b.team, b.category, b.amount, b.first, b.last))
-                why = c.text if c is not None and (c.readers is None or team in c.readers) else "an earlier event"
-                where = "in all" if b.category == "total" else f"to {rules.cat[b.category].name}"
-                parts.append(f"{'+' if b.amount >= 0 else '−'}{number(abs(b.amount))} {unit} {where} "
-                             f"until turn {b.last} ({why})")
+        parts += [self._effect_words(s, team, b) for b in s.budget_effects
+                  if b.team == team and b.first <= s.turn <= b.last and b.category == "total"]
         mine = rules.team_allies[team]
         for cid, ally in s.leads.items():
             if ally in mine:
                 parts.append(f"−{number(rules.lead_cost[cid])} {unit} running cost of leading {rules.commands[cid].name}")
-        return f"{head}: " + "; ".join(parts)
+        sum_words = f" = {number(total)} {unit}" if len(parts) > 1 else ""
+        floor = " (a budget is never below 0)" if total == 0.0 and len(parts) > 1 else ""
+        # effects on one category are not in the total: said apart, so the terms above add up
+        own = [f"{rules.cat[b.category].name} money {'+' if b.amount >= 0 else '−'}{number(abs(b.amount))} {unit}"
+               for b in s.budget_effects
+               if b.team == team and b.first <= s.turn <= b.last and b.category != "total"]
+        besides = f"; not in the total: {', '.join(own)} this turn" if own else ""
+        return f"{head}: " + "; ".join(parts) + sum_words + floor + besides
+
+    def _category_words(self, s: State, team: str, cid: str, total: float) -> str:
+        """A category's money at the start of a turn: its share of the budget and its own effects."""
+        rules = s.rules
+        unit = rules.budget.unit
+        share = dict(zip(rules.cat_ids, s.allocation[team]))[cid]
+        mine = dict(zip(rules.cat_ids, split(total, s.allocation[team], rules.money_places)))[cid]
+        words = f"{percent(share)} of the {number(total)} {unit} budget is {number(mine)} {unit}"
+        effects = [b for b in s.budget_effects
+                   if b.team == team and b.first <= s.turn <= b.last and b.category == cid]
+        for b in effects:
+            words += f"; {self._effect_words(s, team, b)}"
+        return words + _cents(total, share, mine, unit)
+
+    def _effect_words(self, s: State, team: str, b) -> str:
+        unit = s.rules.budget.unit
+        c = self._effects.get((b.team, b.category, b.amount, b.first, b.last))
+        why = c.text if c is not None and (c.readers is None or team in c.readers) else "an earlier event"
+        return f"{'+' if b.amount >= 0 else '−'}{number(abs(b.amount))} {unit} a turn until turn {b.last} ({why})"
 
     def _override(self, s: State, e: ev.Overridden) -> _Cause:
         rules = s.rules
         cause = _Cause("set by the facilitator", None, None, e.rationale)
-        if e.target == "team_track" and e.team is not None and e.track is not None:
+        if e.previous == e.value:
+            pass  # set to what it was: nothing changed
+        elif e.target == "team_track" and e.team is not None and e.track is not None:
             tr = rules.tracks[e.track]
             self._add(s, e.team, "capability", tr.name, e.previous, e.value, POINTS, cause, tr.decimals)
         elif e.target == "track" and e.track is not None:
@@ -263,6 +339,18 @@ class _Thresholds:
         if self._pending is not None:  # the first effect of the latest crossing names its cause text
             self._by_text[e.cause], self._pending = self._pending, None
         return self._by_text.get(e.cause)
+
+
+def _cents(total: float, share: float, part: float, unit: str) -> str:
+    """Said when a category's part is not its share of the total exactly: the split rounds
+    each part to the cent (largest remainders), so the parts add up to the budget and the
+    same shift can give -0.35 to one category and -0.36 to another."""
+    exact = to_fraction(total) * to_fraction(share)
+    if exact == to_fraction(part):
+        return ""
+    shown = f"{float(exact):.6f}".rstrip("0").rstrip(".")
+    return (f" ({percent(share)} of {number(total)} {unit} is {shown} {unit}, {number(part)} {unit} to the cent: "
+            "the parts are rounded so they add up to the budget)")
 
 
 def _decay(e: ev.TrackSet, names: Names) -> _Cause | None:
@@ -339,7 +427,8 @@ def totals(entries: Iterable[vt.LedgerEntry]) -> tuple[vt.LedgerTotal, ...]:
             seen[key] = vt.LedgerTotal(e.team, e.kind, e.what, e.unit, e.before, e.after, e.delta, e.places)
         else:
             seen[key] = attrs.evolve(t, after=e.after, delta=round(e.after - (t.before or 0.0), 9))
-    return tuple(seen.values())
+    # a quantity that went up and came back (or was set to what it was) nets nothing: no "±0" line
+    return tuple(t for t in seen.values() if t.delta != 0 or t.before is None)
 
 
 def by_turn(entries: Iterable[vt.LedgerEntry], label=lambda turn: "", full_from: int = 0,

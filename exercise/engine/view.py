@@ -63,7 +63,8 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
             for a in sc.allies
         ),
         tracks=tuple(
-            vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]))
+            vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]),
+                         t.decimals)
             for t in sc.tracks if t.scope == "world"
         ),
         commands=tuple(_command(s, r, c, viewer) for c in sc.commands),
@@ -150,7 +151,7 @@ def _team_tracks(s: State, r: ScenarioRules, viewer: str | None) -> tuple[vt.Tea
         teams = r.team_ids if (viewer is None or not t.private) else (viewer,)
         values = {team: s.team_tracks[(team, tid)] for team in teams}
         out.append(vt.TeamTrackView(t.id, t.name, t.description, t.private, t.min, t.max, values,
-                                    {team: _band(t, v) for team, v in values.items()}))
+                                    {team: _band(t, v) for team, v in values.items()}, t.decimals))
     return tuple(out)
 
 

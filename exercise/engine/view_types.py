@@ -61,6 +61,8 @@ class TrackView:
     min: float
     max: float
     band: str
+    # the places the track is kept to, so screens show its exact value (4.05, not 4.0)
+    decimals: int = attrs.field(default=2, metadata=STATIC)
 
 
 @attrs.frozen
@@ -142,6 +144,7 @@ class TeamTrackView:
     max: float
     values: dict[str, float]
     bands: dict[str, str]
+    decimals: int = attrs.field(default=2, metadata=STATIC)  # as TrackView.decimals
 
 
 @attrs.frozen

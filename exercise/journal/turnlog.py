@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from exercise import model
-from exercise.engine.decision import number
+from exercise.engine.commands import FACILITATOR
+from exercise.engine.decision import number, roll_words
 from exercise.engine.ledger import Change, by_turn, for_team, signed
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
@@ -107,7 +108,17 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
         if said:
             lines.extend(["", f"## {title}", ""] + [f"- {x}" for x in said])
 
-    section("Procurement", ("order_placed", "order_cancelled", "order_delivered", "slip_rolled"))
+    # a draft withdrawn this turn was never an order placed: only its withdrawal is told
+    drafts = {e.get("order") for e in events
+              if e.get("kind") == "order_cancelled" and str(e.get("reason") or "").startswith("withdrawn")}
+    said = []
+    for e in events:
+        if e.get("kind") in ("order_placed", "order_cancelled", "order_delivered", "slip_rolled"):
+            line = narrator.line(e)  # (an order placed teaches the narrator what it is)
+            if line and not (e.get("kind") == "order_placed" and e.get("order") in drafts):
+                said.append(line)
+    if said:
+        lines.extend(["", "## Procurement", ""] + [f"- {x}" for x in said])
     section("Command structure", ("lead_taken", "lead_handed_back", "ally_moved", "force_assigned"))
     argued = {e["action_id"]: e for e in events if e.get("kind") == "action_argued"}
     adjudicated = [e for e in events if e.get("kind") == "action_adjudicated"]
@@ -117,13 +128,13 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             a = argued.get(e["action_id"], {})
             verdict = "succeeded" if e["success"] else "failed"
             lines.append(f"- {teams.get(a.get('team'), a.get('team', '?'))}: \"{a.get('action', e['action_id'])}\" "
-                         f"at {e['likelihood']} %: roll {round(e['roll'] * 100)} -> {verdict}. "
+                         f"{roll_words(e['roll'], e['likelihood'])} -> {verdict}. "
                          f"Rationale: {e['rationale']}")
         for aid, a in argued.items():
             if not any(x["action_id"] == aid for x in adjudicated):
                 lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\" (not adjudicated this turn)")
     section("Overrides", ("overridden",))
-    lines += _facilitator_actions(scenario, events, argued, inject_title, teams)
+    lines += _facilitator_actions(scenario, records, argued, inject_title, teams)
     lines += _splits(scenario, events, teams, ledger, turn)
     section("Notes and observations", ("note_added",))
     view = facilitator_view(state)
@@ -153,49 +164,82 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     return "\n".join(lines) + "\n"
 
 
-def _facilitator_actions(scenario: model.Scenario, events: list[dict], argued: dict, inject_title, teams) -> list[str]:
-    """What the facilitator did this turn: inject controls, fired and ad-hoc injects,
-    overrides with their rationale, adjudications with odds, roll and rationale, forced
-    advances, reopened turns, pauses and the end."""
+def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord], argued: dict, inject_title,
+                         teams) -> list[str]:
+    """What the facilitator did this turn, one line per command: the start, phases moved on,
+    inject controls (and bring-backs), fired and ad-hoc injects, overrides with their
+    rationale, adjudications with odds, roll and rationale, notes, forced advances,
+    reopened turns and decisions, pauses and the end."""
     tracks = {t.id: t.name for t in scenario.tracks}
     allies = {a.id: a.name for a in scenario.allies}
+    phases: dict[str, str] = {p.id: p.name or p.id.capitalize() for p in scenario.phases}
     verbs = {"hold": "held", "release": "released", "skip": "skipped", "cancel": "cancelled", "enable": "enabled",
              "delay": "delayed", "queue": "queued"}
     out = []
-    for e in events:
-        k = e.get("kind")
-        if k == "inject_controlled" and e.get("cause") == "facilitator":
-            more = f" by {e.get('turns')} turn(s)" if e.get("action") == "delay" else ""
-            action = str(e.get("action"))
-            out.append(f"{verbs.get(action, action)} the inject “{inject_title(e['inject'])}”{more}")
-        elif k == "inject_fired" and e.get("by") == "facilitator":
-            out.append(f"fired the inject “{inject_title(e['inject'])}” now")
-        elif k == "adhoc_inject":
-            to = ", ".join(teams.get(t, t) for t in e.get("to", ())) or "the facilitator only"
-            out.append(f"wrote the ad-hoc inject “{e.get('title')}” to {to}")
-        elif k == "overridden":
-            target = e.get("target")
-            what = (tracks.get(str(e.get("track")), "a track") if target in ("track", "team_track")
-                    else "money for orders" if target == "money"
-                    else f"{allies.get(str(e.get('ally')), 'an ally')}'s defence spending")
-            who = f" of {teams.get(e.get('team'), e.get('team'))}" if e.get("team") else ""
-            out.append(f"overrode {what}{who}: {_fmt(e['previous'])} → {_fmt(e['value'])}; "
-                       f"rationale: {cell(e.get('rationale', ''))}")
-        elif k == "action_adjudicated":
-            a = argued.get(e["action_id"], {})
-            verdict = "success" if e.get("success") else "failure"
-            out.append(f"adjudicated {teams.get(a.get('team'), 'a team')}'s action “{cell(a.get('action', ''))}”: "
-                       f"odds {e['likelihood']}%, roll {round(e['roll'] * 100)}, {verdict}; "
-                       f"rationale: {cell(e.get('rationale', ''))}")
-        elif k == "submitted" and e.get("forced"):
-            out.append(f"closed deliberation without {teams.get(e['team'], e['team'])}'s submission (forced)")
-        elif k == "reopened":
-            out.append(f"reopened the turn of {teams.get(e['team'], e['team'])}")
-        elif k in ("paused", "resumed"):
-            out.append(f"{k} the exercise")
-        elif k == "exercise_ended" and e.get("early"):
-            out.append(f"ended the exercise early: {cell(e.get('note', ''))}")
+    for r in records:
+        if r.command.get("actor", FACILITATOR) != FACILITATOR:
+            continue  # a team's command: its events are told in their own sections
+        command = r.command.get("kind")
+        for e in r.events:
+            k = e.get("kind")
+            if k == "exercise_started":
+                out.append("started the exercise")
+            elif k == "phase_changed" and command in ("advance", "start"):
+                phase = str(e.get("phase"))
+                out.append(f"moved on to the {phases.get(phase, phase.capitalize())} phase")
+            elif k == "note_added" and command == "note":
+                out.append(f"wrote a note: “{cell(e.get('text', ''))}”")
+            elif k == "inject_unskipped":
+                again = " (held again, as before its skip)" if e.get("status") == "held" else ""
+                out.append(f"brought back the skipped inject “{inject_title(e['inject'])}”{again}")
+            elif k == "decision_reopened":
+                n = len(e.get("orders") or ())
+                back = f"; {n} order(s) back to drafts" if n else ""
+                out.append(f"reopened the turn of {teams.get(e['team'], e['team'])} to answer "
+                           f"“{inject_title(e['inject'])}” (fired after it had submitted){back}")
+            else:
+                line = _action_line(e, argued, inject_title, teams, tracks, allies, verbs)
+                if line:
+                    out.append(line)
     return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
+
+
+def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs) -> str | None:
+    """The facilitator's action an event records, or None."""
+    k = e.get("kind")
+    if k == "inject_controlled" and e.get("cause") == "facilitator":
+        more = f" by {e.get('turns')} turn(s)" if e.get("action") == "delay" else ""
+        action = str(e.get("action"))
+        return f"{verbs.get(action, action)} the inject “{inject_title(e['inject'])}”{more}"
+    if k == "inject_fired" and e.get("by") == "facilitator":
+        return f"fired the inject “{inject_title(e['inject'])}” now"
+    if k == "adhoc_inject":
+        to = ", ".join(teams.get(t, t) for t in e.get("to", ())) or "the facilitator only"
+        return f"wrote the ad-hoc inject “{e.get('title')}” to {to}"
+    if k == "overridden":
+        target = e.get("target")
+        what = (tracks.get(str(e.get("track")), "a track") if target in ("track", "team_track")
+                else "money for orders" if target == "money"
+                else f"{allies.get(str(e.get('ally')), 'an ally')}'s defence spending")
+        who = f" of {teams.get(e.get('team'), e.get('team'))}" if e.get("team") else ""
+        return (f"overrode {what}{who}: {_fmt(e['previous'])} → {_fmt(e['value'])}; "
+                f"rationale: {cell(e.get('rationale', ''))}")
+    if k == "action_adjudicated":
+        a = argued.get(e["action_id"], {})
+        verdict = "success" if e.get("success") else "failure"
+        return (f"adjudicated {teams.get(a.get('team'), 'a team')}'s action “{cell(a.get('action', ''))}”: "
+                f"{roll_words(e['roll'], e['likelihood'])}, {verdict}; rationale: {cell(e.get('rationale', ''))}")
+    if k == "submitted" and e.get("forced"):
+        return f"closed deliberation without {teams.get(e['team'], e['team'])}'s submission (forced)"
+    if k == "reopened":
+        n = len(e.get("orders") or ())
+        back = f"; {n} order(s) back to drafts" if n else ""
+        return f"reopened the turn of {teams.get(e['team'], e['team'])}{back}"
+    if k in ("paused", "resumed"):
+        return f"{k} the exercise"
+    if k == "exercise_ended":
+        return f"ended the exercise{' early' if e.get('early') else ''}: {cell(e.get('note') or e.get('name', ''))}"
+    return None
 
 
 def _splits(scenario: model.Scenario, events: list[dict], teams, ledger, turn: int) -> list[str]:

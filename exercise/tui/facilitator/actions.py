@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.engine.decision import roll_words
 from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import console
@@ -87,6 +88,5 @@ class ActionsPanel(Panel, Vertical):
         if console(self).run_command(cm.Adjudicate(action.id, form["likelihood"], form["rationale"], effects)):
             done = next(a for a in engine.facilitator_view(self.session.state).actions if a.id == action.id)
             verdict = "SUCCESS" if done.success else "FAILURE"
-            # one decimal: a roll of 49.6 shown as "50 against 50 %: SUCCESS" read as false
-            self.notify(f"Rolled {(done.roll or 0.0) * 100:.1f}; under {done.likelihood} % succeeds: {verdict}",
+            self.notify(f"{roll_words(done.roll or 0.0, done.likelihood or 0).capitalize()}: {verdict}",
                         title=fit(action.action, 50), timeout=10, markup=False)

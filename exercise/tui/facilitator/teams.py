@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine.decision import number
 from exercise.engine.view import ledger_turns
 from exercise.engine.view_types import FacilitatorView
 from exercise.journal.turnlog import ledger_markdown
@@ -112,5 +113,5 @@ class CapabilitiesPanel(Panel, Vertical):
             tt.add_columns(*cells("Track", *[short(t.name) for t in self.session.scenario.teams]))
         tt.clear()
         for track in view.team_tracks:
-            tt.add_row(*cells(fit(track.name, 34), *[f"{track.values[t.id]:.1f}" for t in view.teams]),
+            tt.add_row(*cells(fit(track.name, 34), *[number(track.values[t.id], track.decimals) for t in view.teams]),
                        key=track.id)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from exercise.debrief.plot import sparkline
 from exercise.engine import commands as cm
+from exercise.engine.decision import number
 from exercise.engine.view_types import FacilitatorView, TrackView
 from exercise.history import track_series
 from exercise.tui.base import console
@@ -38,7 +39,7 @@ class TrackRow(Horizontal):
     def show(self, track: TrackView, series: list[float]) -> None:
         band = f" {track.band}" if track.band else ""
         self.query_one(".track-label", Static).update(
-            Text.assemble((f"{plain(track.name):<20.20}", "bold"), f" {track.value:5.2f}", (band, "italic")))
+            Text.assemble((f"{plain(track.name):<20.20}", "bold"), f" {number(track.value, track.decimals):>5}", (band, "italic")))
         bars = sparkline(list(series), track.min, track.max)
         wide = "".join(b * max(1, SPARK_WIDTH // max(len(bars), 1)) for b in bars)[-SPARK_WIDTH:]
         self.query_one(".track-spark", Static).update(Text(wide, style="green"))

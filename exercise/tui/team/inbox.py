@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
 from exercise.engine import explain
+from exercise.engine.decision import roll_words
 from exercise.engine.view_types import ActionView, InjectView
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
@@ -180,8 +181,8 @@ class InboxTab(TeamTab, Vertical):
             body += "\n\n*Waiting for the facilitator's adjudication.*"
         else:
             outcome = "SUCCESS" if a.success else "FAILURE"
-            roll = f", roll {round(a.roll * 100)}" if a.roll is not None else ""
-            body += f"\n\n**Adjudication:** {a.likelihood} % likely{roll}: **{outcome}**"
+            roll = roll_words(a.roll, a.likelihood) if a.roll is not None else f"{a.likelihood} % likely"
+            body += f"\n\n**Adjudication:** {roll}: **{outcome}**"
             if a.rationale:
                 body += f"\n\n**Why:** {md(a.rationale)}"
         return body

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from exercise.engine.decision import number
 from exercise.tui.team.base import TeamTab
 from exercise.tui.team.format import clip, num
 
@@ -39,12 +40,12 @@ class TracksTab(TeamTab, VerticalScroll):
         rows: list[tuple[str, tuple]] = []
         for t in v.team_tracks:
             value = t.values.get(me.id, 0.0)
-            others = " · ".join(f"{self._team_name(team)} {val:.1f}" for team, val in t.values.items()
+            others = " · ".join(f"{self._team_name(team)} {number(val, t.decimals)}" for team, val in t.values.items()
                                 if team != me.id)
-            rows.append((t.id, (clip(t.name, 34), f"{value:.1f}", clip(t.bands.get(me.id, ""), 28),
+            rows.append((t.id, (clip(t.name, 34), number(value, t.decimals), clip(t.bands.get(me.id, ""), 28),
                                    num(me.assigned.get(t.id, 0.0)), "(private)" if t.private else others)))
         self._fill("tm-team-tracks", rows)
-        rows = [(t.id, (clip(t.name, 34), f"{t.value:.1f}", clip(t.band, 44),
+        rows = [(t.id, (clip(t.name, 34), number(t.value, t.decimals), clip(t.band, 44),
                            f"{num(t.min)}-{num(t.max)}"))
                 for t in v.tracks]
         self._fill("tm-world-tracks", rows)
