@@ -10,7 +10,6 @@ the screen.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable
 from support import DEFAULT, load_fixture, wait_for
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable
