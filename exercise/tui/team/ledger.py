@@ -66,6 +66,11 @@ class LedgerTab(TeamTab, Vertical):
                 return (name, f"{before} → {after}" if before or after else "", change, cause)
             return (first, name, before, after, change, cause)
 
+        def cause(words: str) -> str:
+            # wide: wrapped whole; narrow: one line per entry, so a 24-line screen shows more
+            # than two of them (cut at a word; the line below the table says it whole)
+            return clip(words, why) if narrow else "\n".join(textwrap.wrap(words, why))
+
         rows: list[tuple[str, tuple]] = []
         for t in turns:
             label = Text(f"Turn {t.turn}" + (f" · {t.label}" if t.label else ""), style="bold")
@@ -77,13 +82,13 @@ class LedgerTab(TeamTab, Vertical):
             for k, e in enumerate(t.entries):
                 rows.append((f"t{t.turn}-{k}", row(f"  {e.phase}", clip(e.what, what), _value(e.before, e.places),
                                                    _value(e.after, e.places), signed(e.delta, e.unit, e.places),
-                                                   "\n".join(textwrap.wrap(e.cause, why)))))
+                                                   cause(e.cause))))
             for k, x in enumerate(t.totals):
                 rows.append((f"t{t.turn}-net{k}", row(Text("  net change", style="bold"),
                                                       Text(clip(("= " if narrow else "") + x.what, what), style="bold"),
                                                       _value(x.before, x.places), number(x.after, x.places),
                                                       Text(signed(x.delta, x.unit, x.places), style="bold"), "over the turn")))
-        self._fill("tm-ledger", rows, tall=True)  # a cause wraps over lines: no cell is cut
+        self._fill("tm-ledger", rows, tall=not narrow)  # wide, a cause wraps over lines: no cell is cut
         self._detail()
 
     def on_resize(self) -> None:
