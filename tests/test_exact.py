@@ -222,3 +222,25 @@ def test_an_old_journal_replays_the_values_it_holds_without_rounding_them():
     s = replay(g.state, noisy)
     assert s.tracks["trust"] == 3.9999999999999996 and s.cash["east"] == 6.119999999999998
     assert s.budget["east"][1]["sustain"] == 0.7630935
+
+
+def test_west_split_at_its_sustain_floor_keeps_its_munitions(tmp_path):
+    # the play-test's case: Brunssum West at 35/40/25 decayed every turn ("got 34.98% of the
+    # budget, under its floor of 35%") because 35 % of 6.09 was rounded to 2.13
+    from support import DEFAULT, load_fixture
+
+    from exercise.session import Session
+
+    loaded = load_fixture(DEFAULT)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Floor", seed=3)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    cats = [c.id for c in loaded.scenario.budget.categories]
+    s.execute(cm.Allocate("brunssum-west", "brunssum-west", dict(zip(cats, (0.35, 0.40, 0.25)))))
+    while s.state.phase != "summary":
+        s.execute(cm.Advance(force=True))
+    decays = [e for r in s.records for e in r["events"]
+              if e["kind"] == "track_set" and e.get("team") == "brunssum-west" and e.get("source") == "decay"]
+    s.close()
+    assert decays == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from exercise.engine import events as ev
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import EPS, Decision
@@ -76,3 +78,16 @@ def rebudget(decision: Decision, team: str, cause: str, strict=None, source: str
     if old is not None and old[0] == total and old[1] == amounts and new_cash == cash:
         return
     decision.emit(ev.BudgetSet(team, total, amounts, new_cash, cause, source))
+
+
+def under_floor(amount: float, total: float, floor: float, places: int) -> bool:
+    """Whether a category's money this turn is under its floor share of the total.
+
+    Compared in money, to the cent below: a split at exactly the floor is never under it,
+    though the largest-remainder split may leave the category a cent short of the exact
+    share (35 % of 6.09 is 2.1315; the category gets 2.13, which is 34.98 %)."""
+    if total <= 0.0:
+        return floor > EPS
+    unit = 10 ** places
+    need = math.floor(round(floor * total * unit, 9)) / unit
+    return amount < need - EPS

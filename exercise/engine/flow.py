@@ -8,9 +8,9 @@ import attrs
 
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
-from exercise.engine.budget import rebudget
+from exercise.engine.budget import rebudget, under_floor
 from exercise.engine.commands import Rejected
-from exercise.engine.decision import EPS, Decision, check_facilitator, percent
+from exercise.engine.decision import Decision, check_facilitator, percent
 from exercise.engine.effects import apply_effects, set_track
 from exercise.engine.injects import binding_orders, fire_scheduled
 from exercise.engine.state import State
@@ -121,7 +121,7 @@ def _adjudicate_turn(decision: Decision) -> None:
         for team in rules.team_ids:
             total, amounts = state.budget.get(team, (0.0, {}))
             share = amounts.get(cat, 0.0) / total if total > 0 else 0.0
-            if share < floor - EPS:
+            if under_floor(amounts.get(cat, 0.0), total, floor, rules.money_places):
                 set_track(decision, track, team, state.team_tracks[(team, track)] - decay,
                           f"decay: {rules.cat[cat].name} got {percent(share)} of the budget, under its floor of {percent(floor)}",
                           source="decay")
