@@ -242,6 +242,17 @@ def take_lead(decision: Decision, command: cm.TakeLead) -> None:
         f"and leaves {number(short)} too little"))
 
 
+def hand_back_refusal(state: State, rules: ScenarioRules, team: str, command: str) -> str | None:
+    """Why `team` cannot hand back `command` now (None: it can). The rule hand_back applies,
+    also asked by the view so a screen says it before asking to confirm."""
+    com = rules.commands[command]
+    if state.leads.get(com.id) not in rules.team_allies[team]:
+        return f"{rules.team_name(team)} does not lead {com.name}"
+    if state.lead_changed.get(com.id) == state.turn:
+        return f"the lead of {com.name} changed this turn already; hand it back next turn"
+    return None
+
+
 def hand_back(decision: Decision, command: cm.HandBack) -> None:
     team = check_team(decision, command, "hand back a command")
     state, rules = decision.state, decision.rules
@@ -249,10 +260,9 @@ def hand_back(decision: Decision, command: cm.HandBack) -> None:
     com = rules.commands.get(command.command)
     if com is None:
         raise unknown("command", command.command, rules.commands)
-    if state.leads.get(com.id) not in rules.team_allies[team]:
-        raise Rejected(f"{name} does not lead {com.name}")
-    if state.lead_changed.get(com.id) == state.turn:
-        raise Rejected(f"the lead of {com.name} changed this turn already; hand it back next turn")
+    why = hand_back_refusal(state, rules, team, com.id)
+    if why is not None:
+        raise Rejected(why)
     original = com.lead
     to = original if original is not None and original not in rules.ally_team else None
     decision.emit(ev.LeadHandedBack(team, com.id, to, state.turn))

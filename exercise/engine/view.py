@@ -21,7 +21,7 @@ from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
-from exercise.engine.team_moves import cancel_refund, lead_refusal
+from exercise.engine.team_moves import cancel_refund, hand_back_refusal, lead_refusal
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -141,6 +141,7 @@ def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = 
         hand_back_effects=tuple(explain.effect_text(e, r) for e in back),
         hand_back_unknown=player and len(back) < len(c.hand_back_effects),
         lead_refusal=lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
+        hand_back_refusal=hand_back_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
     )
 
 

@@ -92,6 +92,8 @@ class CommandView:
     hand_back_effects: tuple[str, ...] = attrs.field(default=(), metadata={"omit_default": True})
     hand_back_unknown: bool = attrs.field(default=False, metadata={"omit_default": True})
     lead_refusal: str | None = attrs.field(default=None, metadata={"omit_default": True})
+    # why the viewing team cannot hand it back now (None: it can; team_moves.hand_back_refusal)
+    hand_back_refusal: str | None = attrs.field(default=None, metadata={"omit_default": True})
 
 
 @attrs.frozen

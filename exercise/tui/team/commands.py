@@ -161,6 +161,9 @@ class CommandsTab(TeamTab, Vertical):
         c = self._selected_command()
         if c is None:
             return
+        if c.lead_team == self.view.me.id and c.hand_back_refusal is not None:  # the engine's rule: before asking
+            self.notify(c.hand_back_refusal, title="Cannot hand it back now", severity="warning", markup=False)
+            return
         if c.lead_team == self.view.me.id:
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Hand back the lead?", explain.hand_back_words(c, self.view.unit),
