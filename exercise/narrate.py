@@ -39,7 +39,8 @@ class Narrator:
         self.categories = {c.id: c.name for c in scenario.budget.categories}
         self.objectives = {o.id: o.name for o in scenario.all_objectives()}
         # what an order or an argued action is, learnt from the events that made them
-        self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, b.note)
+        # (a backlog order's note describes the real order: it is no name for it)
+        self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, "placed before the exercise")
                        for k, b in enumerate(scenario.backlog, 1)}
         self.actions: dict[str, tuple[str, str]] = {}
         self._names = Names(lambda i: self.inject(i) if i in self.injects or i in self.adhoc else None,
@@ -76,12 +77,20 @@ class Narrator:
         return self.categories.get(c, c)
 
     def order(self, oid: str) -> str:
-        """'Norfolk's order of 2 x Patriot' (or the backlog order's own note)."""
+        """'Norfolk's order of 2 x Patriot' ('…, placed before the exercise' for the backlog)."""
         known = self.orders.get(oid)
         if known is None:
             return "an order"
-        team, item, quantity, note = known
-        return note or f"{self.team(team)}'s order of {quantity} x {self.items.get(item, item)}"
+        team, item, quantity, when = known
+        name = f"{self.team(team)}'s order of {quantity} x {self.items.get(item, item)}"
+        return f"{name}, {when}" if when else name
+
+    def learn_orders(self, orders) -> None:
+        """Know the orders of a state (a turn log's narrator sees one turn's events only, and
+        an order placed earlier was 'an order')."""
+        for o in orders:
+            if o.id not in self.orders:
+                self.orders[o.id] = (o.team, o.item, o.quantity, "placed before the exercise" if o.backlog else "")
 
     def action(self, aid: str) -> str:
         team, text = self.actions.get(aid, ("", ""))

@@ -224,3 +224,22 @@ def test_a_split_that_rounds_to_the_cent_says_so_with_the_figures():
         assert f"35% of 1.7 USD bn is 0.595 USD bn, {lg.value(e.after)} USD bn to the cent" in e.cause, e.cause
     (res,) = [e for e in es if e.what == "Resilience money"]
     assert "to the cent" not in res.cause  # 30% of 1.7 is 0.51 exactly
+
+
+def test_a_backlog_order_is_named_by_team_and_item_not_by_its_note():
+    # the second play-test read "Delivery slip: German F-35A order of Dec 2022 (35 jets): the
+    # first jets train in the US… here the first two arrive in 2027 Q3. now due turn 8"
+    sc = load_fixture(DEFAULT).scenario
+    b = sc.backlog[0]
+    line = Narrator(sc).line({"kind": "slip_rolled", "order": "backlog-1", "roll": 0.116, "chance": 0.15,
+                              "slipped": True, "due": 8})
+    assert b.note not in line and "placed before the exercise" in line
+    assert line.startswith("Delivery slip: Brunssum West's order of")
+
+
+def test_a_turn_log_names_an_order_placed_in_an_earlier_turn():
+    from exercise.engine.state import Order
+
+    n = Narrator(load_fixture(DEFAULT).scenario)
+    n.learn_orders([Order("order-norfolk-1", "norfolk", "samp-t-ng", 1, 1.0, 1, 4)])
+    assert n.order("order-norfolk-1") == "Norfolk's order of 1 x SAMP/T NG fire unit"

@@ -98,6 +98,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             lines.append(f"| {teams.get(e['team'], e['team'])} | {inject_title(e['inject'])} | "
                          f"{option_label(e['inject'], e['option'])}{default} |")
     narrator = Narrator(scenario)
+    narrator.learn_orders(state.orders.values())
     for e in events:
         if e.get("kind") == "adhoc_inject":
             narrator.line(e)  # teaches the narrator the ad-hoc title
