@@ -369,3 +369,21 @@ def test_the_format_one_save_gives_ledger_lines_and_log_lines_without_ids(tmp_pa
         assert not [x for x in told if "inject drones" in x]
     finally:
         s.close()
+
+
+def test_a_world_track_moved_between_a_teams_own_entries_says_what_came_from_outside():
+    # the second play-test: East's net read "European cohesion 5.5 → 6 (+0.5)" while its own
+    # rows added up to +0.2 (other teams' answers moved it in between)
+    from exercise.engine import view_types as vt
+    from exercise.engine.ledger import describe, totals
+
+    def entry(before, after):
+        return vt.LedgerEntry(1, "deliberation", None, "world", "European cohesion", before, after,
+                              round(after - before, 9), "points", "an answer")
+
+    (t,) = totals([entry(5.5, 5.6), entry(5.9, 6.0)])
+    assert (t.before, t.after, t.delta, t.outside) == (5.5, 6.0, 0.5, 0.3)
+    assert describe(t) == ("European cohesion: 5.5 → 6 points (+0.5 points: +0.2 points from the changes above, "
+                           "+0.3 points from outside your team)")
+    (t,) = totals([entry(5.5, 5.6), entry(5.6, 6.0)])
+    assert t.outside == 0 and describe(t) == "European cohesion: 5.5 → 6 points (+0.5 points)"

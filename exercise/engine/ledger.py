@@ -426,7 +426,9 @@ def totals(entries: Iterable[vt.LedgerEntry]) -> tuple[vt.LedgerTotal, ...]:
         if t is None:
             seen[key] = vt.LedgerTotal(e.team, e.kind, e.what, e.unit, e.before, e.after, e.delta, e.places)
         else:
-            seen[key] = attrs.evolve(t, after=e.after, delta=round(e.after - (t.before or 0.0), 9))
+            gap = round(e.before - t.after, 9) if e.before is not None else 0.0  # moved where this ledger does not see
+            seen[key] = attrs.evolve(t, after=e.after, delta=round(e.after - (t.before or 0.0), 9),
+                                     outside=round(t.outside + gap, 9))
     # a quantity that went up and came back (or was set to what it was) nets nothing: no "±0" line
     return tuple(t for t in seen.values() if t.delta != 0 or t.before is None)
 
@@ -471,5 +473,8 @@ def signed(x: float, unit: str, places: int = 2) -> str:
 def describe(e: vt.LedgerEntry | vt.LedgerTotal) -> str:
     """"Air defence: 3 → 4 points (+1 point)", to the entry's own places."""
     p = e.places
+    outside = getattr(e, "outside", 0.0)
+    apart = (f": {signed(round(e.delta - outside, 9), e.unit, p)} from the changes above, "
+             f"{signed(outside, e.unit, p)} from outside your team" if outside else "")
     return (f"{e.what}: {value(e.before, p)} → {number(e.after, p)} {units(e.after, e.unit, p)} "
-            f"({signed(e.delta, e.unit, p)})")
+            f"({signed(e.delta, e.unit, p)}{apart})")

@@ -388,6 +388,9 @@ class LedgerTotal:
     after: float
     delta: float
     places: int = 2  # as LedgerEntry.places
+    # of the delta, what changes the team's ledger does not show made (a world track moved
+    # by other teams' moves between its own): said apart, so its entries add up to the rest
+    outside: float = attrs.field(default=0.0, metadata={"omit_default": True})
 
 
 @attrs.frozen

@@ -87,7 +87,9 @@ class LedgerTab(TeamTab, Vertical):
                 rows.append((f"t{t.turn}-net{k}", row(Text("  net change", style="bold"),
                                                       Text(clip(("= " if narrow else "") + x.what, what), style="bold"),
                                                       _value(x.before, x.places), number(x.after, x.places),
-                                                      Text(signed(x.delta, x.unit, x.places), style="bold"), "over the turn")))
+                                                      Text(signed(x.delta, x.unit, x.places), style="bold"),
+                                                      "over the turn" + (f", {signed(x.outside, x.unit, x.places)} of it from "
+                                                                         "outside your team" if x.outside else ""))))
         self._fill("tm-ledger", rows, tall=not narrow)  # wide, a cause wraps over lines: no cell is cut
         self._detail()
 
