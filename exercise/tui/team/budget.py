@@ -62,7 +62,8 @@ class BudgetTab(TeamTab, VerticalScroll):
                      "After costs: the share left after this turn's decision costs.")
         for e in b.effects:
             name = cats[e.category].name if e.category in cats else e.category
-            turns = f"turn {e.first}" if e.first == e.last else f"turns {e.first}-{e.last}"
+            last = min(e.last, v.turns)  # an effect may outlast the exercise: its last turns are not played
+            turns = f"turn {e.first}" if e.first == last else f"turns {e.first}-{last}"
             lines.append(f"\n{name}: {'+' if e.amount >= 0 else ''}{money(e.amount)} {unit} ({turns})")
         self._show("tm-budget-summary", lines)
         rows: list[tuple[str, tuple]] = []
