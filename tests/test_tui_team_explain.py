@@ -118,7 +118,8 @@ async def test_budget_tab_shows_amounts_floors_decay_and_the_share_after_decisio
         screen = await open_team(pilot, app, "east")
         await pilot.press("2")
         sustain, invest = rows(screen, "tm-categories")
-        assert sustain.startswith("Sustain | 50 % | 0.05 USD bn | 25 % under its 30 % floor | 30 %")
+        assert sustain.startswith("Sustain | 50 % | 0.05 USD bn | 25 % under floor | 30 %")
+        # (at 80 columns "under floor": the Floor column beside it says which; 120 says "under its 30 % floor")
         assert invest.startswith("Invest | 50 % | 0.10 USD bn | 50 % | none")
         text = shown(screen)
         assert "Sustain: under 30 %, Air defence loses 0.5 a turn" in text

@@ -72,6 +72,8 @@ class BudgetTab(TeamTab, VerticalScroll):
             mine = b.categories.get(c.id, _NONE)
             eff = effective.get(c.id, 0.0)
             under = explain.under_floor(c, eff)
+            if under and self.narrow:
+                under = "under floor"  # the Floor column beside it says which: 80 columns keep it whole
             after = Text(pct(eff) + (f" {under}" if under else ""), style="bold" if under else "")
             floors = " / ".join(dict.fromkeys(pct(f.floor) for f in c.floors))  # distinct, in order
             rows.append((c.id, (c.name, pct(mine.share), f"{money(mine.amount)} {unit}", after, floors or "none",
