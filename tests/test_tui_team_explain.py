@@ -185,3 +185,34 @@ async def test_items_carry_cost_units_and_what_they_improve_and_staff_say_what_t
         await pilot.press("4")
         assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 1 in 1 | 3 staff")
         assert "staff officers run a command your team leads" in shown(screen)
+
+
+def test_an_option_that_would_take_a_category_under_its_floor_says_so_before_choosing(tmp_path):
+    # the second play-test: answers that cost Sustain took teams under its floor with no warning
+    from support import DEFAULT, load_fixture
+
+    from exercise import model
+    from exercise.engine import explain
+    from exercise.engine import view as engine_view
+    from exercise.engine import view_types as vt
+    from exercise.session import Session
+
+    loaded = load_fixture(DEFAULT)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Floors", seed=3)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    cats = [c.id for c in loaded.scenario.budget.categories]
+    s.execute(cm.Allocate("brunssum-west", "brunssum-west", dict(zip(cats, (0.35, 0.40, 0.25)))))
+    pv = engine_view.player_view(s.state, "brunssum-west")
+    rules = s.state.rules
+
+    def option(add):
+        return vt.OptionView("x", "X", "", False, (explain.effect_view(model.Effect(budget=cats[0], add=add), rules),),
+                             False)
+
+    warnings = explain.option_breaches(pv, option(-0.3))
+    s.close()
+    assert any("under its floor of 35 %: Munitions stockpile loses 0.25 a turn" in w for w in warnings)
+    assert all(w.startswith("Sustain (readiness) would be at 29.73 %") for w in warnings)
+    assert explain.option_breaches(pv, option(0.3)) == []

@@ -88,7 +88,8 @@ def effect_view(e: model.Effect, rules: ScenarioRules) -> vt.EffectView:
             break
     ident = None if target == "inject" else getattr(e, target)
     team = e.team if target in ("track", "budget") else None
-    return vt.EffectView(effect_text(e, rules), target, ident, team)
+    amount = e.add if target == "budget" else None
+    return vt.EffectView(effect_text(e, rules), target, ident, team, amount)
 
 
 def option_effects(option: model.Option, rules: ScenarioRules) -> tuple[tuple[vt.EffectView, ...], bool]:
@@ -144,6 +145,30 @@ def effective_shares(view: vt.PlayerView, shares: Mapping[str, float]) -> dict[s
     if total <= 0:
         return {cid: 0.0 for cid in shares}
     return {cid: max(0.0, total * sh + extra.get(cid, 0.0)) / total for cid, sh in shares.items()}
+
+
+def option_breaches(view: vt.PlayerView, option: vt.OptionView) -> list[str]:
+    """The floors choosing `option` would break this turn that the split in force does not
+    (its costs on one category, with the split as it is): empty when none."""
+    shares = {cid: sh.share for cid, sh in view.me.budget.categories.items()}
+    now = effective_shares(view, shares)
+    total = view.me.budget.total
+    if total <= 0:
+        return []
+    extra: dict[str, float] = {}
+    for e in option.effects:
+        if e.target == "budget" and e.amount and e.id not in (None, "total") and e.team in (None, "self", view.me.id):
+            extra[e.id] = extra.get(e.id, 0.0) + e.amount
+    out = []
+    for c in view.categories:
+        if c.id not in extra or c.id not in now:
+            continue
+        after = max(0.0, now[c.id] + extra[c.id] / total)
+        for f in c.floors:
+            if after < f.floor - EPS <= now[c.id]:
+                out.append(f"{c.name} would be at {number(after * 100)} %, under its floor of "
+                           f"{number(f.floor * 100)} %: {f.name} loses {number(f.decay)} a turn")
+    return out
 
 
 def floor_words(floor: vt.FloorView) -> str:

@@ -248,6 +248,8 @@ class EffectView:
     target: str  # track, budget, item, inject or ally
     id: str | None
     team: str | None
+    # a budget effect's money this turn (so a screen can tell a floor it would break)
+    amount: float | None = attrs.field(default=None, metadata={"omit_default": True})
 
 
 @attrs.frozen

@@ -128,6 +128,8 @@ class InboxTab(TeamTab, Vertical):
             lines.append(f"• {o.label}" + (" (default)" if o.default else "")
                          + f": {explain.summary((e.text for e in o.effects), o.unknown)}"
                          + (f"\n  {o.text}" if o.text else ""))
+            for warning in explain.option_breaches(self.view, o):  # before choosing, not at adjudication
+                lines.append(f"  Warning: {warning}")
         if default is not None:
             lines.append("If you do not answer before the turn moves on, the default is taken.")
         options = tuple((o.label + (" (default)" if o.default else ""), o.id) for o in inj.options)
