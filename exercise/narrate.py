@@ -21,6 +21,8 @@ def _n(x, places: int = 2) -> str:
         return number(x, places)
     return str(x)
 
+BEFORE = "placed before the exercise"  # what names a backlog order
+
 
 class Narrator:
     def __init__(self, scenario: model.Scenario):
@@ -40,7 +42,7 @@ class Narrator:
         self.objectives = {o.id: o.name for o in scenario.all_objectives()}
         # what an order or an argued action is, learnt from the events that made them
         # (a backlog order's note describes the real order: it is no name for it)
-        self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, "placed before the exercise")
+        self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, BEFORE)
                        for k, b in enumerate(scenario.backlog, 1)}
         self.actions: dict[str, tuple[str, str]] = {}
         self._names = Names(lambda i: self.inject(i) if i in self.injects or i in self.adhoc else None,
@@ -90,7 +92,7 @@ class Narrator:
         an order placed earlier was 'an order')."""
         for o in orders:
             if o.id not in self.orders:
-                self.orders[o.id] = (o.team, o.item, o.quantity, "placed before the exercise" if o.backlog else "")
+                self.orders[o.id] = (o.team, o.item, o.quantity, BEFORE if o.backlog else "")
 
     def action(self, aid: str) -> str:
         team, text = self.actions.get(aid, ("", ""))

@@ -166,8 +166,7 @@ def option_breaches(view: vt.PlayerView, option: vt.OptionView) -> list[str]:
         after = max(0.0, now[c.id] + extra[c.id] / total)
         for f in c.floors:
             if after < f.floor - EPS <= now[c.id]:
-                out.append(f"{c.name} would be at {number(after * 100)} %, under its floor of "
-                           f"{number(f.floor * 100)} %: {f.name} loses {number(f.decay)} a turn")
+                out.append(_breach(f"{c.name} would be at", after, f))
     return out
 
 
@@ -212,9 +211,14 @@ def breaches(view: vt.PlayerView, shares: Mapping[str, float]) -> list[str]:
             continue
         for f in c.floors:
             if eff < f.floor - EPS:
-                out.append(f"{c.name} at {number(eff * 100)} %, under its floor of {number(f.floor * 100)} %: "
-                           f"{f.name} loses {number(f.decay)} a turn")
+                out.append(_breach(f"{c.name} at", eff, f))
     return out
+
+
+def _breach(where: str, share: float, f: vt.FloorView) -> str:
+    """ "Sustain at 28 %, under its floor of 30 %: Air defence loses 0.1 a turn" """
+    return (f"{where} {number(share * 100)} %, under its floor of {number(f.floor * 100)} %: "
+            f"{f.name} loses {number(f.decay)} a turn")
 
 
 # -- what an answer did ------------------------------------------------------------------

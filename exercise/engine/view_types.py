@@ -23,6 +23,12 @@ from exercise.engine.state import OverrideRecord
 STATIC = {"static": True}
 
 
+def later(default):
+    """A field added after the first saves: left out of the JSON at its default, so views
+    (and old saves' state hashes) stay as they were while it is unused."""
+    return attrs.field(default=default, metadata={"omit_default": True})
+
+
 # -- common to both views ------------------------------------------------------------------
 @attrs.frozen
 class ScenarioInfo:
@@ -87,13 +93,13 @@ class CommandView:
     # added later (left out of the JSON at their defaults): what taking and handing back the
     # lead do, as the scenario states them (hidden ones only counted), and why the viewing
     # team cannot take the lead now (None: it can; the engine's rule, team_moves.lead_refusal)
-    lead_effects: tuple[str, ...] = attrs.field(default=(), metadata={"omit_default": True})
-    lead_unknown: bool = attrs.field(default=False, metadata={"omit_default": True})
-    hand_back_effects: tuple[str, ...] = attrs.field(default=(), metadata={"omit_default": True})
-    hand_back_unknown: bool = attrs.field(default=False, metadata={"omit_default": True})
-    lead_refusal: str | None = attrs.field(default=None, metadata={"omit_default": True})
+    lead_effects: tuple[str, ...] = later(())
+    lead_unknown: bool = later(False)
+    hand_back_effects: tuple[str, ...] = later(())
+    hand_back_unknown: bool = later(False)
+    lead_refusal: str | None = later(None)
     # why the viewing team cannot hand it back now (None: it can; team_moves.hand_back_refusal)
-    hand_back_refusal: str | None = attrs.field(default=None, metadata={"omit_default": True})
+    hand_back_refusal: str | None = later(None)
 
 
 @attrs.frozen
@@ -208,8 +214,8 @@ class Budget:
     # added later (left out of the JSON at their defaults): the growth rule behind invest_limit,
     # so a screen says the limit with its reason (the procurement share at the turn's start, how
     # much it may grow in a turn)
-    invest_base: float | None = attrs.field(default=None, metadata={"omit_default": True})
-    invest_growth: float | None = attrs.field(default=None, metadata={"omit_default": True})
+    invest_base: float | None = later(None)
+    invest_growth: float | None = later(None)
 
 
 @attrs.frozen
@@ -249,7 +255,7 @@ class EffectView:
     id: str | None
     team: str | None
     # a budget effect's money this turn (so a screen can tell a floor it would break)
-    amount: float | None = attrs.field(default=None, metadata={"omit_default": True})
+    amount: float | None = later(None)
 
 
 @attrs.frozen
@@ -392,7 +398,7 @@ class LedgerTotal:
     places: int = 2  # as LedgerEntry.places
     # of the delta, what changes the team's ledger does not show made (a world track moved
     # by other teams' moves between its own): said apart, so its entries add up to the rest
-    outside: float = attrs.field(default=0.0, metadata={"omit_default": True})
+    outside: float = later(0.0)
 
 
 @attrs.frozen
@@ -473,8 +479,8 @@ class NoteView:
     objective: str | None
     rating: str | None
     # left out of the JSON when at their defaults, so old saves keep their state hash
-    team: str | None = attrs.field(default=None, metadata={"omit_default": True})
-    author: str = attrs.field(default="", metadata={"omit_default": True})
+    team: str | None = later(None)
+    author: str = later("")
 
 
 @attrs.frozen
