@@ -112,3 +112,37 @@ def test_cli_reports_a_broken_scenario_without_a_traceback(tmp_path):
     assert "Traceback" not in result.output
     result = CliRunner().invoke(simulate, ["no-such-scenario"])
     assert result.exit_code == 1 and "no scenario 'no-such-scenario'" in result.output
+
+
+@pytest.mark.parametrize("name", ["planner"])
+def test_planner_sends_only_legal_commands_and_replays(name):
+    for seed in range(6):
+        g = Game(drill(), seed=seed)
+        dice = Dice(seed)
+        def run(state, command, g=g):
+            g.do(command)
+            return g.state
+
+        while g.s.status == "running":
+            if g.s.phase == "deliberation":
+                for team in ("east", "west"):
+                    _, refused = bot_turn(g.s, team, POLICIES[name], dice, run)
+                    assert refused == 0
+            g.advance()
+        assert g.replayed() == g.state
+
+
+def test_planner_plays_toward_the_goals():
+    """The goal-seeking bot ends with more of what the outcomes ask for than the blind ones:
+    the measure a balance test rests on (a plan should beat no plan)."""
+    sc = drill()
+    r = rules_for(sc)
+
+    def capabilities(res):
+        return sum(res.team)
+
+    plans = [play(sc, seed, "planner") for seed in range(8)]
+    blind = [play(sc, seed, "cautious") for seed in range(8)]
+    assert sum(map(capabilities, plans)) > sum(map(capabilities, blind))
+    assert all(p.rejected == 0 for p in plans)
+    assert r.team_tracks  # the drill has capabilities to buy

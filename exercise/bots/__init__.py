@@ -4,6 +4,10 @@ They sit outside the engine (they are clients of its rules, like a team at a con
 are used by the dry-run shell (`exercise.dryrun`) and the tests. See `policies`.
 """
 
+from exercise.bots.planner import planner
 from exercise.bots.policies import POLICIES, Policy, allocation, cautious, random_policy, spender
 
-__all__ = ["POLICIES", "Policy", "allocation", "cautious", "random_policy", "spender"]
+# The goal-seeking bot lives in its own module (it builds on the policies' helpers).
+POLICIES["planner"] = planner
+
+__all__ = ["POLICIES", "Policy", "allocation", "cautious", "planner", "random_policy", "spender"]

@@ -12,6 +12,7 @@ seeded roll source of their own, so a run is reproducible from its seed.
     cautious  keeps sustain high, orders little, takes every default
     spender   takes a command lead if one is free, puts all it may into procurement,
               buys the dearest it can afford
+    planner   plays toward the scenario's goals (see `planner`)
 """
 
 from __future__ import annotations
