@@ -146,3 +146,22 @@ def test_replay_equals_live_and_trust_stays_in_bounds(how, picks, share):
         want = {"each": 8.5 + 1.5 * chosen, "once": 8.5 + 1.5 * (chosen > 0), "mean": 8.5 + 1.5 * chosen / 2}[how]
         assert g.s.tracks["trust"] == round(min(10, want), 2)
     assert g.replayed() == g.state
+
+
+# -- the words a team reads ---------------------------------------------------------------------
+def test_an_option_says_how_its_world_track_effect_combines_and_shrinks():
+    from exercise.engine.explain import effect_text, effect_view, what_it_did
+    from exercise.engine.scenario_rules import rules_for
+
+    r = rules_for(scenario(trust={"combine": "mean", "diminishing": 0.3}))
+    up, down = E(track="trust", add=1.0), E(track="trust", add=-1.0, combine="once")
+    assert effect_text(up, r) == "US trust +1 (averaged over the teams' answers; less near the top)"
+    assert effect_text(down, r) == "US trust -1 (counted once however many teams choose it; less near the bottom)"
+    assert effect_text(E(track="trust", add=1.0, combine="each", diminishing=0.0), r) == "US trust +1"
+    view = effect_view(up, r)
+    assert view.waits
+    option = type("Option", (), {"effects": (view,)})()
+    assert what_it_did(None, None, option) == [
+        "US trust +1 (averaged over the teams' answers; less near the top): applies when deliberation closes"]
+    plain = rules_for(drill())
+    assert effect_text(up, plain) == "US trust +1" and not effect_view(up, plain).waits  # today's words
