@@ -165,3 +165,23 @@ def test_an_option_says_how_its_world_track_effect_combines_and_shrinks():
         "US trust +1 (averaged over the teams' answers; less near the top): applies when deliberation closes"]
     plain = rules_for(drill())
     assert effect_text(up, plain) == "US trust +1" and not effect_view(up, plain).waits  # today's words
+
+
+def test_every_reserve_crisis_of_the_default_scenario_costs_the_players_when_fired():
+    from support import DEFAULT, load_fixture
+
+    s = load_fixture(DEFAULT).scenario
+    reserves = [i for i in s.all_injects() if i.reserve]
+    assert reserves
+    for inj in reserves:
+        costs = [e for e in inj.effects if e.note and (
+            (e.budget is not None and (e.add or 0) < 0)
+            or (e.track is not None and e.track != "escalation" and (e.add or 0) < 0))]
+        assert costs, f"reserve inject {inj.id!r} costs nothing when fired (money, a capability or a world track, with a note)"
+
+
+def test_the_default_scenario_averages_us_trust_and_softens_it():
+    from support import DEFAULT, load_fixture
+
+    t = next(t for t in load_fixture(DEFAULT).scenario.tracks if t.id == "us_trust")
+    assert t.combine == "mean" and 0 < t.diminishing < 1
