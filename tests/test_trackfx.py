@@ -112,6 +112,8 @@ def test_mean_is_the_mean_of_the_addressed_teams_choices_with_defaults():
     answer_all(g, {"east": "a"})  # west does not answer: its default ('b') counts 0
     g.advance(force=True)
     assert g.s.tracks["trust"] == 5.25  # (0.5 + 0) / 2, exact to the track's decimals
+    rows = [c.entry.cause for c in ledger.build(g.initial, g.batches).changes if c.entry.what == "US trust"]
+    assert rows == ["the mean of 2 teams' choices in “Washington asks”"], rows
     assert g.replayed() == g.state
 
 
