@@ -80,6 +80,12 @@ def effect_faults(e: model.Effect, names: cond.Names, scenario: model.Scenario,
             bad(f"track {e.track!r} is a world track; remove team", ("team",))
         if (e.add is None) == (e.set is None):
             bad("a track effect needs add or set (one of them)")
+        if e.combine is not None and (e.add is None or e.track in names.team_tracks):
+            bad("combine is only for an add on a world track (how the teams' choices of an option combine); "
+                "remove it", ("combine",))
+        if e.diminishing is not None and (e.add is None or not 0 <= e.diminishing < 1):
+            bad("diminishing is for an add: the share of the scale where it shrinks, from 0 up to (not "
+                f"including) 1 (found {e.diminishing:g})", ("diminishing",))
         places = track_places(scenario).get(e.track or "")
         if places is not None:
             for key in ("add", "set"):
@@ -87,7 +93,11 @@ def effect_faults(e: model.Effect, names: cond.Names, scenario: model.Scenario,
                                   "give the track decimals = {n}")
                 if msg:
                     bad(msg, (key,))
-    elif target == "budget":
+    else:
+        for key in ("combine", "diminishing"):
+            if getattr(e, key) is not None:
+                bad(f"{key} is only for a track effect; remove it", (key,))
+    if target == "budget":
         cats = {c.id for c in scenario.budget.categories} | {"total"}
         if e.budget not in cats:
             bad(f"unknown budget category {e.budget!r}{suggest(e.budget, cats)}", ("budget",))

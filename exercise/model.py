@@ -15,6 +15,9 @@ import attrs
 # but the engine's turn structure is fixed.
 PhaseId = Literal["briefing", "injects", "deliberation", "adjudication", "summary"]
 PHASES: tuple[PhaseId, ...] = get_args(PhaseId)
+# How an option's effect on a world track combines over the teams that choose it (see Track.combine)
+Combine = Literal["each", "once", "mean"]
+COMBINES: tuple[str, ...] = get_args(Combine)
 RATINGS = ("P", "S", "M", "U")
 LIKELIHOODS = (10, 30, 50, 70, 90)
 
@@ -66,6 +69,16 @@ class Effect:
         "it has unknown consequences (the facilitator sees it, marked hidden).",
         False,
     )
+    combine: Combine | None = doc(
+        "For an option's add on a world track: how it combines over the teams that choose it "
+        "('each', 'once', 'mean'); overrides the track's combine.",
+        None,
+    )
+    diminishing: float | None = doc(
+        "For an add on a track: the share of the scale near a bound where it shrinks (0-1, 0: "
+        "never); overrides the track's diminishing.",
+        None,
+    )
 
 
 @attrs.frozen
@@ -100,6 +113,17 @@ class Track:
         2,
     )
     description: str = doc("What the track measures.", "")
+    diminishing: float = doc(
+        "Share of the scale (0-1) next to each bound where effects' adds shrink: within it a change "
+        "towards the bound shrinks with the room left (0: adds count in full up to the bound).",
+        0.0,
+    )
+    combine: Combine = doc(
+        "How an option's add on this world track combines over the teams that choose it: 'each' "
+        "(every team's adds up, at once), 'once' (applied once however many choose it) or 'mean' "
+        "(the mean of the addressed teams' choices); 'once' and 'mean' apply when deliberation closes.",
+        "each",
+    )
     thresholds: tuple[Threshold, ...] = doc("Labelled bands, lowest first.", (), toml="threshold")
 
 

@@ -137,7 +137,9 @@ class Narrator:
     def _track_set(self, e):
         who = f" ({self.team(e['team'])})" if e.get("team") else ""
         cause = f" [{self.cause(e['cause'])}]" if e.get("cause") else ""
-        return f"{self.tracks.get(e['track'], e['track'])}{who} -> {_n(e['value'], self._places(e['track']))}{cause}"
+        places = self._places(e["track"])
+        asked = f" ({_n(e['asked'], places)} asked, less near the bound)" if e.get("asked") is not None else ""
+        return f"{self.tracks.get(e['track'], e['track'])}{who} -> {_n(e['value'], places)}{asked}{cause}"
 
     def _threshold_crossed(self, e):
         who = f" for {self.team(e['team'])}" if e.get("team") else ""
@@ -253,6 +255,9 @@ class Narrator:
         n = len(e.get("orders") or ())
         back = f"; {n} order(s) back in its basket" if n else ""
         return f"The facilitator reopened the turn of {self.team(e['team'])}{back}"
+
+    def _choices_combined(self, e):
+        return f"Deliberation closed: the teams' choices in {self.inject(e['inject'])} combined"
 
     def _decision_reopened(self, e):
         n = len(e.get("orders") or ())

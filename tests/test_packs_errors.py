@@ -172,6 +172,15 @@ SCENARIO_CASES = {
                           "in condition: unknown team track 'airr' (did you mean 'air'?) (outcome 'win')"),
     "unknown pack": ('packs = ["mini-pack"]', 'packs = ["mini-pak"]', "no inject pack 'mini-pak' in injects/ (did you mean 'mini-pack'?)"),
     "phase order": ('id = "injects"', 'id = "summary"', "phases must be, in this order"),
+    "track diminishing": ('id = "trust"\nname = "US trust"\n', 'id = "trust"\nname = "US trust"\ndiminishing = 1.5\n',
+                          "diminishing is the share of the scale where adds shrink"),
+    "team track combine": ('id = "air"\nname = "Air defence"\n', 'id = "air"\nname = "Air defence"\ncombine = "once"\n',
+                           "combine is only for world tracks"),
+    "unknown combine": ('id = "trust"\nname = "US trust"\n', 'id = "trust"\nname = "US trust"\ncombine = "twice"\n',
+                        "combine"),
+    "effect combine": ('effects = [{ track = "air", team = "self", add = 1 }]',
+                       'effects = [{ track = "air", team = "self", add = 1, combine = "once" }]',
+                       "combine is only for an add on a world track"),
 }
 
 

@@ -233,6 +233,10 @@ def _unskipped(tx: Transaction, e: ev.InjectUnskipped):
         tx.writable("skipped_from").pop(e.inject)
 
 
+def _combined(tx: Transaction, e: ev.ChoicesCombined):
+    tx.writable("combined")[e.inject] = e.turn
+
+
 def _answered(tx: Transaction, e: ev.DecisionAnswered):
     tx.writable("answers")[(e.inject, e.team)] = (e.option, e.default)
 
@@ -299,6 +303,7 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.InjectFired: _fired,
     ev.InjectControlled: _controlled,
     ev.DecisionAnswered: _answered,
+    ev.ChoicesCombined: _combined,
     ev.Submitted: _submitted,
     ev.Reopened: _reopened,
     ev.DecisionReopened: _reopened,  # the same fold: why it was reopened is the event's kind

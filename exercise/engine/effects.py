@@ -16,15 +16,21 @@ from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, number, teams_named
 from exercise.engine.state import State
+from exercise.engine.trackfx import EACH, combine_of, soften, zone_of
 
 
 def apply_effects(decision: Decision, effects, selves: tuple[str, ...], cause: str, times: int = 1,
-                  source: str = "") -> None:
+                  source: str = "", answer: bool = False) -> None:
     """Carry out effects; 'self' is each of `selves` (every team when there is none).
-    `source` is the kind of cause the events record (see events.TrackSet.source)."""
+    `source` is the kind of cause the events record (see events.TrackSet.source).
+    `answer`: the effects of an option a team chose; those that combine over the teams
+    ('once', 'mean') wait for deliberation to close (`combine_choices`)."""
     if not selves:
         selves = decision.rules.team_ids
+    tracks = decision.rules.tracks
     for effect in effects:
+        if answer and effect.track in tracks and combine_of(effect, tracks[effect.track]) != EACH:
+            continue
         _apply_effect(decision, effect, selves, cause, times, source)
 
 
@@ -36,13 +42,20 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
         if t is None:
             return
         value, add = effect.set, (effect.add or 0.0) * times
+        if value is not None:
+            if t.scope == "world":
+                set_track(decision, track, None, value, cause, source)
+            else:
+                tm = effect.team
+                for team in selves if tm is None or tm == "self" else teams_named(decision, tm, selves):
+                    set_track(decision, track, team, value, cause, source)
+            return
         if t.scope == "world":
-            set_track(decision, track, None, value if value is not None else state.tracks[track] + add, cause, source)
+            add_track(decision, t, None, add, zone_of(effect, t), cause, source)
         else:
             tm = effect.team
             for team in selves if tm is None or tm == "self" else teams_named(decision, tm, selves):
-                set_track(decision, track, team,
-                          value if value is not None else state.team_tracks[(team, track)] + add, cause, source)
+                add_track(decision, t, team, add, zone_of(effect, t), cause, source)
     elif effect.budget is not None:
         if not effect.add:
             return
@@ -64,7 +77,21 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
             decision.emit(ev.AllyMoved(effect.ally, effect.command, cause))
 
 
-def set_track(decision: Decision, track: str, team: str | None, value: float, cause: str, source: str = "") -> None:
+def add_track(decision: Decision, t: model.Track, team: str | None, add: float, zone: float, cause: str,
+              source: str = "") -> None:
+    """Add to a track; within `zone` (a share of its scale) of the bound it moves towards,
+    the add shrinks (`trackfx.soften`), and the event records what was asked."""
+    old = decision.fields["tracks"][t.id] if team is None else decision.fields["team_tracks"][(team, t.id)]
+    if zone > 0 and add:
+        value = soften(old, add, t.min, t.max, zone)
+        asked = add if round(value, t.decimals) != round(old + add, t.decimals) else None
+        set_track(decision, t.id, team, value, cause, source, asked=asked)
+    else:
+        set_track(decision, t.id, team, old + add, cause, source)
+
+
+def set_track(decision: Decision, track: str, team: str | None, value: float, cause: str, source: str = "",
+              asked: float | None = None) -> None:
     """Set a track (clamped to its bounds, rounded to its decimals: 4.1 - 0.1 is 4, not
     3.9999999999999996); crossing a threshold downwards applies its effects once."""
     rules = decision.rules
@@ -73,7 +100,7 @@ def set_track(decision: Decision, track: str, team: str | None, value: float, ca
     old = decision.fields["tracks"][track] if team is None else decision.fields["team_tracks"][(team, track)]
     if value == old:
         return
-    decision.emit(ev.TrackSet(track, team, value, cause, source))
+    decision.emit(ev.TrackSet(track, team, value, cause, source, asked))
     ths = rules.thresholds.get(track)
     if ths and value < old:
         t = rules.tracks[track]

@@ -143,7 +143,11 @@ class TrackSet:
     # (a threshold's effects), "decay" (a category under its floor), "" (the cause says it);
     # None: recorded before the field was (old saves: their wording is frozen and read as such)
     source: str | None = None
+    # the change an effect asked for when the track's diminishing returns applied less of it
+    # (None: what was asked is what moved; left out of the journal then)
+    asked: float | None = None
     kind: ClassVar[str]
+    omit_none: ClassVar[frozenset[str]] = frozenset({"asked"})
 
 
 @_event("threshold_crossed", shared("track", "team", "at", "label"))
@@ -387,6 +391,16 @@ class DecisionAnswered:
     kind: ClassVar[str]
 
 
+@_event("choices_combined", public("inject"))
+class ChoicesCombined:
+    """Deliberation closed: the teams' answers to a decision whose options' effects on world
+    tracks combine 'once' or as a 'mean' were applied together (the TrackSets that follow)."""
+
+    inject: str
+    turn: int
+    kind: ClassVar[str]
+
+
 @_event("submitted", public("team", "turn", "forced"))
 class Submitted:
     team: str
@@ -458,8 +472,12 @@ class NoteAdded:
 def to_dict(obj) -> dict:
     """An event or command as a JSON-able dict with its `kind` first."""
     out = {"kind": obj.kind}
+    omit = getattr(obj, "omit_none", ())  # fields added later: old journals' bytes stay as they were
     for a in attrs.fields(type(obj)):
-        out[a.name] = _plain(getattr(obj, a.name))
+        v = getattr(obj, a.name)
+        if v is None and a.name in omit:
+            continue
+        out[a.name] = _plain(v)
     return out
 
 

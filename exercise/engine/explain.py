@@ -17,6 +17,7 @@ from exercise import model
 from exercise.engine import view_types as vt
 from exercise.engine.decision import EPS, number
 from exercise.engine.scenario_rules import ScenarioRules
+from exercise.engine.trackfx import EACH, MEAN, ONCE, combine_of, zone_of
 
 HIDDEN = "(hidden) "  # how the facilitator's summary marks an effect the teams never see
 UNKNOWN = "and consequences you cannot know in advance"
@@ -48,7 +49,7 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
         if e.set is not None:
             text = f"{name}{who} set to {number(e.set, places)}"
         else:
-            text = f"{name}{who} {signed(e.add or 0.0, places)}"
+            text = f"{name}{who} {signed(e.add or 0.0, places)}" + (track_rule_words(e, t) if t else "")
     elif e.budget is not None:
         # "+0.25 USD bn Invest" read as if buying added money: the sign's meaning is said
         unit = rules.budget.unit
@@ -82,6 +83,26 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
     return text
 
 
+COMBINE_WORDS = {
+    ONCE: "counted once however many teams choose it",
+    MEAN: "averaged over the teams' answers",
+}
+WAITS = "when deliberation closes"  # what a combined effect waits for
+
+
+def track_rule_words(e: model.Effect, t: model.Track) -> str:
+    """What an add on a track is subject to beyond adding: how the teams' choices combine,
+    and that it shrinks near the bound it moves towards (" (the mean of the teams' answers,
+    at the end of deliberation; less near the top of the scale)"), or ""."""
+    parts = []
+    how = combine_of(e, t)
+    if how in COMBINE_WORDS:
+        parts.append(COMBINE_WORDS[how])
+    if zone_of(e, t) > 0 and e.add:
+        parts.append(f"less near the {'top' if e.add > 0 else 'bottom'}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def effect_view(e: model.Effect, rules: ScenarioRules) -> vt.EffectView:
     for target in ("track", "budget", "item", "inject", "ally"):
         if getattr(e, target) is not None:
@@ -89,7 +110,9 @@ def effect_view(e: model.Effect, rules: ScenarioRules) -> vt.EffectView:
     ident = None if target == "inject" else getattr(e, target)
     team = e.team if target in ("track", "budget") else None
     amount = e.add if target == "budget" else None
-    return vt.EffectView(effect_text(e, rules), target, ident, team, amount)
+    t = rules.tracks.get(e.track) if target == "track" else None
+    waits = t is not None and combine_of(e, t) != EACH
+    return vt.EffectView(effect_text(e, rules), target, ident, team, amount, waits)
 
 
 def option_effects(option: model.Option, rules: ScenarioRules) -> tuple[tuple[vt.EffectView, ...], bool]:
@@ -259,7 +282,9 @@ def what_it_did(before: vt.PlayerView, after: vt.PlayerView, option: vt.OptionVi
     out: list[str] = []
     for e in option.effects:
         line: str | None = None
-        if e.target == "track":
+        if e.target == "track" and e.waits:
+            line = f"{e.text}: applies {WAITS}"
+        elif e.target == "track":
             line = _track_change(before, after, e)
         elif e.target == "budget" and e.team in (None, "self", "all", after.me.id) and e.id != "total":
             cats = {c.id: c.name for c in after.categories}

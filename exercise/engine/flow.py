@@ -14,7 +14,7 @@ from exercise.engine.decision import Decision, check_facilitator, percent
 from exercise.engine.effects import apply_effects, set_track
 from exercise.engine.injects import binding_orders, fire_scheduled
 from exercise.engine.state import State
-from exercise.engine.team_moves import cancel, record_answer
+from exercise.engine.team_moves import cancel, combine_choices, record_answer
 from exercise.engine.world import judge
 
 
@@ -68,6 +68,7 @@ def _close_deliberation(decision: Decision, force: bool) -> None:
             for o in state.drafts(team):
                 cancel(decision, o, o.cost, "withdrawn: the team did not submit")
             decision.emit(ev.Submitted(team, state.turn, forced=True))
+    combine_choices(decision)
 
 
 @attrs.frozen

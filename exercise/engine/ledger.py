@@ -28,6 +28,7 @@ from exercise.engine.apply import HANDLERS
 from exercise.engine.causes import Names, fell_below, reword
 from exercise.engine.decision import number, percent, roll_words
 from exercise.engine.state import State, Transaction
+from exercise.engine.trackfx import why_less
 from exercise.exact import split, to_fraction
 
 HIDDEN_CAUSE = "from outside your team (its cause is not yours to see)"
@@ -85,8 +86,8 @@ class LedgerBuilder:
             elif t is ev.TurnStarted:
                 prev_budget = dict(s.budget)
                 cause = _Cause(f"turn {e.turn}'s budget")
-            elif t is ev.PhaseChanged or t is ev.ExerciseStarted:
-                cause = None
+            elif t is ev.PhaseChanged or t is ev.ExerciseStarted or t is ev.ChoicesCombined:
+                cause = None  # a combined choice's TrackSet words its own cause (the teams, once or the mean)
             elif t is ev.ThresholdCrossed:
                 tr = rules.tracks[e.track]
                 who = None if e.team is None else frozenset((e.team,))
@@ -176,6 +177,10 @@ class LedgerBuilder:
         before = s.tracks[e.track] if e.team is None else s.team_tracks[(e.team, e.track)]
         if before == e.value:  # set to what it was (at a bound): nothing to tell
             return
+        if e.asked is not None:  # diminishing returns: the full and the applied change
+            less = why_less(tr, e.asked, e.value - before)
+            if less:
+                cause = attrs.evolve(cause, text=f"{cause.text} ({less})")
         if e.team is None:
             self._add(s, None, "world", tr.name, s.tracks[e.track], e.value, POINTS, cause, tr.decimals)
         else:

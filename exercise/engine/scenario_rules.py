@@ -55,6 +55,10 @@ class ScenarioRules:
         self.team_tracks = tuple(t.id for t in s.tracks if t.scope == "team")
         self.thresholds = {t.id: t.thresholds for t in s.tracks if t.thresholds}
         self.bounds = {t.id: (t.min, t.max) for t in s.tracks}
+        # some option effect on a world track combines over teams ('once', 'mean'): deliberation's
+        # close has answers to combine (else it skips the look)
+        self.combining = any(t.combine != "each" for t in s.tracks if t.scope == "world") or any(
+            e.combine not in (None, "each") for i in s.all_injects() for o in i.options for e in o.effects)
         # decimal places each track and money are kept to (see exercise/exact.py)
         self.places = {t.id: t.decimals for t in s.tracks}
         self.money_places = b.decimals

@@ -150,6 +150,9 @@ class State:
     # inject -> the status a skip replaced ("enabled", "held"), for its unskip to restore;
     # a default, so states built before it (and their replays) stay as they were
     skipped_from: dict[str, InjectStatus] = attrs.field(factory=dict)
+    # decisions whose 'once'/'mean' effects were applied when deliberation closed (inject ->
+    # turn), so each is combined once; a default as skipped_from is
+    combined: dict[str, int] = attrs.field(factory=dict)
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:

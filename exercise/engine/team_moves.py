@@ -11,7 +11,9 @@ from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_team, number, percent, unknown
-from exercise.engine.effects import apply_effects
+from exercise import model
+from exercise.engine.effects import add_track, apply_effects
+from exercise.engine.trackfx import MEAN, ONCE, combine_of, mean_add, zone_of
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
 from exercise.suggest import did_you_mean
@@ -304,7 +306,58 @@ def record_answer(decision: Decision, team: str, iid: str, option: str, default:
     if opt.effects:
         inj = decision.state.inject(iid)
         title = inj.title if inj is not None else iid
-        apply_effects(decision, opt.effects, (team,), f"{rules.names[team]} chose “{opt.label}” in “{title}”")
+        apply_effects(decision, opt.effects, (team,), f"{rules.names[team]} chose “{opt.label}” in “{title}”",
+                      answer=True)
+
+
+def combine_choices(decision: Decision) -> None:
+    """Deliberation closes, every answer is in: apply the option effects on world tracks
+    that combine over the teams ('once': each chosen option's effect once; 'mean': the sum
+    of the addressed teams' adds divided by their number), one decision at a time, in
+    firing order. Recorded with ChoicesCombined, so a decision is combined once."""
+    state, rules = decision.state, decision.rules
+    if not rules.combining and not state.adhoc:
+        return
+    tracks = rules.tracks
+    for iid in list(state.fired):
+        if iid in decision.state.combined:
+            continue
+        inj = state.inject(iid)
+        if inj is None or not inj.options:
+            continue
+        to = state.targets(iid)
+        chosen = [(t, state.answers[(iid, t)][0]) for t in to if (iid, t) in state.answers]
+        if not chosen or len(chosen) < len(to):
+            continue  # not every answer is in (it fired after this deliberation began to close)
+        labels = {o.id: o for o in inj.options}
+        once: dict[tuple[str, int], tuple[model.Effect, list[str]]] = {}
+        mean: dict[str, list[float]] = {}
+        for team, oid in chosen:
+            opt = labels.get(oid)
+            for k, e in enumerate(opt.effects if opt else ()):
+                t = tracks.get(e.track) if e.track is not None else None
+                if t is None:
+                    continue
+                how = combine_of(e, t)
+                if how == ONCE:
+                    once.setdefault((oid, k), (e, []))[1].append(team)
+                elif how == MEAN:
+                    mean.setdefault(t.id, []).append(e.add or 0.0)
+        if not once and not mean:
+            continue
+        decision.emit(ev.ChoicesCombined(iid, state.turn))
+        for (oid, _), (e, teams) in once.items():
+            t = tracks[e.track]
+            who = rules.names[teams[0]] if len(teams) == 1 else f"{len(teams)} teams"
+            add_track(decision, t, None, e.add or 0.0, zone_of(e, t),
+                      f"{who} chose “{labels[oid].label}” in “{inj.title}” (counted once)")
+        for tid, adds in mean.items():
+            t = tracks[tid]
+            add = mean_add(adds, len(to))
+            # a mean has no one effect: the first option effect on the track naming a diminishing, else the track's
+            zone = next((e.diminishing for o in inj.options for e in o.effects
+                         if e.track == tid and e.diminishing is not None), t.diminishing)
+            add_track(decision, t, None, add, zone, f"the mean of {len(to)} teams' choices in “{inj.title}”")
 
 
 def argue(decision: Decision, command: cm.Argue) -> None:

@@ -256,6 +256,9 @@ class EffectView:
     team: str | None
     # a budget effect's money this turn (so a screen can tell a floor it would break)
     amount: float | None = later(None)
+    # a world-track add that combines over the teams ('once', 'mean'): it applies when
+    # deliberation closes, so right after the answer the track has not moved yet
+    waits: bool = later(False)
 
 
 @attrs.frozen

@@ -196,6 +196,13 @@ class _Checker:
                     self.points("track", t.id, ("initial_by_team", team), "initial", v, t.id)
                 for k, th in enumerate(t.thresholds):
                     self.points("track", t.id, ("threshold", k, "at"), "threshold", th.at, t.id)
+            if not 0 <= t.diminishing < 1:
+                self.err("track", t.id, ("diminishing",),
+                         f"diminishing is the share of the scale where adds shrink, from 0 up to (not including) 1 "
+                         f"(found {t.diminishing:g})")
+            if t.combine != "each" and t.scope != "world":
+                self.err("track", t.id, ("combine",),
+                         "combine is only for world tracks (a team track's value is each team's own); remove it")
             if t.min >= t.max:
                 self.err("track", t.id, ("min",), f"min ({t.min:g}) must be below max ({t.max:g})")
                 continue
