@@ -15,6 +15,7 @@ from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, number, teams_named
+from exercise.engine.fog import narrow
 from exercise.engine.state import State
 
 
@@ -36,7 +37,11 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
         if t is None:
             return
         value, add = effect.set, (effect.add or 0.0) * times
-        if t.scope == "world":
+        if effect.narrow is not None:  # shared intelligence: the teams' view, not the value
+            tm = effect.team
+            narrow(decision, effect, selves if tm is None or tm == "self" else teams_named(decision, tm, selves),
+                   cause, times)
+        elif t.scope == "world":
             set_track(decision, track, None, value if value is not None else state.tracks[track] + add, cause, source)
         else:
             tm = effect.team
