@@ -149,10 +149,13 @@ def risk_words(rules: ScenarioRules, o: Order, risk: SlipRisk | None) -> str:
     """'25 % chance 1 of 4 slips 1 turn' for the orders screen."""
     if risk is None:
         return ""
-    units = "all" if risk.units >= o.quantity else f"{risk.units} of {o.quantity}"
     turns = f"{risk.turns} turn" + ("s" if risk.turns != 1 else "")
+    if risk.units < o.quantity:
+        what = f"{risk.units} of {o.quantity} slip"
+    else:
+        what = "it slips" if o.quantity == 1 else f"all {o.quantity} slip"
     prio = ", priority bought" if o.expedited else ""
-    return f"{percent(risk.chance)} chance {units} slip {turns}{prio}"
+    return f"{percent(risk.chance)} chance {what} {turns}{prio}"
 
 
 def roll_slip(decision: Decision, o: Order, turn: int) -> bool:
