@@ -87,6 +87,8 @@ def test_shared_intelligence_narrows_the_band_of_the_team_that_chose_it():
         model.Option("no", "Keep it")))
     g = Game(_fogged(share, width=1.0), seed=5)
     g.to(1, "deliberation")
+    (inbox,) = [i for i in _team_json(g)["me"]["inbox"] if i["id"] == "share"]
+    assert inbox["options"][0]["effects"][0]["text"] == "your estimate of US trust narrows by ±0.5"
     events = g.team(cm.Answer, "east", inject="share", option="yes")
     assert of(events, ev.EstimateNarrowed) == [ev.EstimateNarrowed("trust", "east", 0.5, events[-1].cause)]
     assert fog.width(g.s, g.s.rules.tracks["trust"], "east") == 0.5
