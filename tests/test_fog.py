@@ -201,3 +201,27 @@ def test_late_units_are_a_share_rounded_up_never_none_never_more(q, share):
     late = fog.late_units(item, q)
     assert 1 <= late <= q
     assert late == q if share == 1.0 else late >= q * share - 1e-9
+
+
+def test_the_default_scenario_played_by_cautious_bots_replays_and_hides_escalation():
+    """Escalation is estimated, Denmark's SAMP/T priority is bought: replay equals live, and
+    no team's JSON carries the escalation value where the estimate shows."""
+    from support import DEFAULT, load_fixture
+
+    from exercise.bots.policies import cautious
+    from exercise.dryrun.simulate import bot_turn
+    from exercise.engine.rolls import Dice
+
+    scenario = load_fixture(DEFAULT).scenario
+    g = Game(scenario, seed=11)
+    dice = Dice(11)
+    for turn in range(1, 4):
+        g.to(turn, "deliberation")
+        for team in g.s.rules.team_ids:
+            bot_turn(g.s, team, cautious, dice, run=lambda state, command: (g.do(command), g.s)[1])
+        for team in g.s.rules.team_ids:
+            esc = next(t for t in _team_json(g, team)["tracks"] if t["id"] == "escalation")
+            assert "NATO intelligence" in esc["estimate"] and esc["low"] <= g.s.tracks["escalation"] <= esc["high"]
+    assert of(g.events, ev.OrderExpedited), "the cautious bots bought priority for an order due soon"
+    assert of(g.events, ev.EstimateRolled)
+    assert g.replayed() == g.s
