@@ -225,3 +225,17 @@ def test_the_default_scenario_played_by_cautious_bots_replays_and_hides_escalati
     assert of(g.events, ev.OrderExpedited), "the cautious bots bought priority for an order due soon"
     assert of(g.events, ev.EstimateRolled)
     assert g.replayed() == g.s
+
+
+def test_the_new_fields_survive_the_network_round_trip():
+    from exercise.net.protocol import player_view_from
+
+    inj = model.Inject("blast", "Rail blast", turn=1, attribution="Russia", confidence="high",
+                       options=(model.Option("name", "Name Russia", confidence="low", default=True),))
+    g = Game(_fogged(inj, capacity=4, slip_share=0.25, expedite_cost=0.1, expedite_chance=0.1), seed=2)
+    g.do(cm.Override("money", 10, "test", team="east"))
+    g.to(1, "deliberation")
+    g.team(cm.PlaceOrder, "east", item="sam", quantity=4)
+    view = player_view(g.s, "east")
+    data = json.loads(json.dumps(unstructure(view)))
+    assert player_view_from(data) == view
