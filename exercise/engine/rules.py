@@ -28,8 +28,8 @@ from typing import Any
 from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision
-from exercise.engine.fog import expedite
 from exercise.engine.flow import advance, end_early, pause, reopen, resume, start
+from exercise.engine.fog import expedite
 from exercise.engine.injects import delay, fire_adhoc, fire_inject, hold, release, skip, unskip
 from exercise.engine.state import State
 from exercise.engine.team_moves import (
