@@ -76,9 +76,19 @@ def effect_faults(e: model.Effect, names: cond.Names, scenario: model.Scenario,
         pool = names.world_tracks | names.team_tracks
         if e.track not in pool:
             bad(f"unknown track {e.track!r}{suggest(e.track, pool)}", ("track",))
+        elif e.narrow is not None:
+            # an estimate is per team, so a narrowing names whose ('self' when it does not)
+            est = {t.id: t.estimate for t in scenario.tracks}.get(e.track or "", 0.0)
+            if not est:
+                bad(f"narrow needs a track with an estimate (track {e.track!r} has none: give it estimate = ...)",
+                    ("narrow",))
+            if e.narrow <= 0:
+                bad(f"narrow must be above 0 (found {e.narrow:g})", ("narrow",))
+            if e.add is not None or e.set is not None:
+                bad("a narrow effect changes what a team sees, not the track: remove add and set")
         elif e.track in names.world_tracks and e.team is not None:
             bad(f"track {e.track!r} is a world track; remove team", ("team",))
-        if (e.add is None) == (e.set is None):
+        if e.narrow is None and (e.add is None) == (e.set is None):
             bad("a track effect needs add or set (one of them)")
         if e.combine is not None and (e.add is None or e.track in names.team_tracks):
             bad("combine is only for an add on a world track (how the teams' choices of an option combine); "

@@ -79,6 +79,12 @@ class Effect:
         "never); overrides the track's diminishing.",
         None,
     )
+    narrow: float | None = doc(
+        "For a track estimated for teams (see the track's `estimate`): how much this narrows the "
+        "band the team(s) see, for the rest of the exercise (intelligence shared; 0.5 = half a point "
+        "off each side). Goes with `track` and `team`, instead of add or set.",
+        None,
+    )
 
 
 @attrs.frozen
@@ -125,6 +131,14 @@ class Track:
         "each",
     )
     thresholds: tuple[Threshold, ...] = doc("Labelled bands, lowest first.", (), toml="threshold")
+    estimate: float = doc(
+        "World tracks: teams do not see the value but an estimate, the value plus noise of up to "
+        "this much either way (rolled for each team at the start of each turn and recorded), shown as "
+        "a band of this half-width around it, e.g. '5-7 (estimate, NATO intelligence, ±1)'; the "
+        "facilitator sees the value. Effects with `narrow` shrink it for a team. 0: teams see the value.",
+        0.0,
+    )
+    estimate_source: str = doc("Who makes the estimate teams see, e.g. 'NATO intelligence'.", "")
 
 
 @attrs.frozen
@@ -219,6 +233,17 @@ class Item:
     effects: tuple[Effect, ...] = doc("Effects per unit delivered ('self' is the ordering team).", ())
     description: str = doc("What it is and why it matters.", "")
     source: str = doc("Where the cost and lead time come from.", "")
+    slip_share: float = doc(
+        "Share of an order's units that slip when its slip roll fails, 0-1, rounded up to whole units "
+        "(0.25: a quarter of them arrive slip_turns later, the rest on time; 1: the whole order).",
+        1.0,
+    )
+    expedite_cost: float = doc(
+        "Share of an order's cost a team may pay extra (not refunded) to give it priority, 0-1, "
+        "lowering its slip chance to expedite_chance (0: it cannot be expedited).",
+        0.0,
+    )
+    expedite_chance: float = doc("Slip chance, 0-1, of an order given priority (see expedite_cost).", 0.0)
 
 
 @attrs.frozen
@@ -239,6 +264,11 @@ class Option:
     text: str = doc("Longer description.", "")
     effects: tuple[Effect, ...] = doc("Effects when a team chooses it ('self' is that team).", ())
     default: bool = doc("Taken when the team does not answer before the turn ends.", False)
+    confidence: Literal["", "low", "moderate", "high"] = doc(
+        "How sure the team can be of what this option asserts (e.g. an attribution): shown beside "
+        "it as 'low/moderate/high confidence' ('' says nothing).",
+        "",
+    )
 
 
 @attrs.frozen
@@ -271,6 +301,12 @@ class Inject:
     severity: Literal["low", "medium", "high", "critical"] = doc("How serious it is.", "medium")
     notes: str = doc("Facilitator notes, never shown to teams.", "")
     source: str = doc("The real incident or decision it is grounded in.", "")
+    attribution: str = doc(
+        "Who the incident is attributed to as the teams are told, e.g. 'Russia' (shown with its confidence).", ""
+    )
+    confidence: Literal["", "low", "moderate", "high"] = doc(
+        "How sure the attribution is: 'low', 'moderate' or 'high' ('' says nothing).", ""
+    )
 
 
 @attrs.frozen

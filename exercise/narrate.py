@@ -196,9 +196,21 @@ class Narrator:
 
     def _slip_rolled(self, e):
         if e["slipped"]:
-            return (f"Delivery slip: {self.order(e['order'])} now due turn {e['due']} "
+            part = f"{e['late']} unit(s) of " if e.get("late") else ""  # a partial slip: the rest arrive now
+            known = self.orders.get(e["order"])
+            if e.get("late_order") and known:
+                self.orders[e["late_order"]] = (known[0], known[1], e["late"], known[3])
+            return (f"Delivery slip: {part}{self.order(e['order'])} now due turn {e['due']} "
                     f"({roll_words(e['roll'], e['chance'] * 100)} of slipping)")
         return None
+
+    def _order_expedited(self, e):
+        return (f"{self.team(e['team'])} paid {_n(e['cost'], self.money)} {self.unit} for priority on "
+                f"{self.order(e['order'])}: slip chance now {_n(e['chance'] * 100)} %")
+
+    def _estimate_narrowed(self, e):
+        return (f"{self.team(e['team'])}'s estimate of {self.tracks.get(e['track'], e['track'])} narrowed by "
+                f"{_n(e['amount'], self._places(e['track']))}")
 
     def _order_delivered(self, e):
         return f"Delivered to {self.team(e['team'])}: {e['quantity']} x {self.items.get(e['item'], e['item'])}"

@@ -181,6 +181,21 @@ SCENARIO_CASES = {
     "effect combine": ('effects = [{ track = "air", team = "self", add = 1 }]',
                        'effects = [{ track = "air", team = "self", add = 1, combine = "once" }]',
                        "combine is only for an add on a world track"),
+    # fog: estimates, narrowing, partial slips and priority
+    "estimate on a team track": ('funding_floor = 0.3\n', 'funding_floor = 0.3\nestimate = 1\n',
+                                 "estimate is only for world tracks (a team knows its own) in track 'air'"),
+    "estimate negative": ('name = "European cohesion"\n', 'name = "European cohesion"\nestimate = -1\n',
+                          "estimate must be 0 or more (found -1) in track 'cohesion'"),
+    "narrow without an estimate": ('raise_effects = [{ track = "cohesion", add = -0.1 }]',
+                                   'raise_effects = [{ track = "cohesion", narrow = 0.5 }]',
+                                   "narrow needs a track with an estimate (track 'cohesion' has none"),
+    "narrow with add": ('name = "European cohesion"\n', 'name = "European cohesion"\nestimate = 1\n'
+                        'threshold = [{ at = 1, label = "x", effects = [{ track = "cohesion", add = 1, narrow = 1 }] }]\n',
+                        "a narrow effect changes what a team sees, not the track: remove add and set"),
+    "slip share": ("slip_chance = 0.5\n", "slip_chance = 0.5\nslip_share = 1.5\n",
+                   "slip_share must be between 0 and 1 (found 1.5) in item 'sam'"),
+    "priority that lowers nothing": ("slip_chance = 0.5\n", "slip_chance = 0.5\nexpedite_cost = 0.1\nexpedite_chance = 0.6\n",
+                                     "expedite_chance (0.6) must be below slip_chance (0.5)"),
 }
 
 

@@ -257,7 +257,8 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         assert "arrives in turn 3" in modal.intro and "Money left: 5.00 USD bn (enough for 5)" in modal.intro
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "sam", 2)
-        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 USD bn | DRAFT (basket) | turn 4 | turn 1"]
+        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 USD bn | DRAFT (basket) | turn 4 | turn 1 | "
+                                             "50% chance all 2 slip 1 turn"]
         assert "Basket: 1 draft order(s), 2.00 USD bn" in shown(screen)
         assert "Money 3.00 USD bn" in shown(screen)
 
@@ -287,7 +288,8 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
         await wait_for(lambda: "Turn 2/4" in shown(screen), pilot=pilot)
-        assert rows(screen, "tm-orders")[0] == "SAM battery | 1 | 1.00 USD bn | ordered | turn 3 | turn 1"
+        assert rows(screen, "tm-orders")[0] == ("SAM battery | 1 | 1.00 USD bn | ordered | turn 3 | turn 1 | "
+                                                "50% chance it slips 1 turn")
         screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
         body = await confirm(pilot, app, "x", yes=False)  # thought better of it
         assert "binding" in body and "25 %" in body and "0.25 USD bn" in body

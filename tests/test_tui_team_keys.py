@@ -22,7 +22,8 @@ from exercise.tui.modals import FormModal
 from exercise.tui.team import TeamScreen
 
 MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
-EVERY_KEY = ["Read", "Argue", "Budget split", "Spending", "Order", "Withdraw/cancel", "Assign", "Take lead",
+EVERY_KEY = ["Read", "Argue", "Budget split", "Spending", "Order", "Withdraw/cancel", "Priority", "Assign",
+             "Take lead",
              "Hand back", "Submit", "Back", "Help", "Quit"]
 
 
@@ -75,7 +76,7 @@ async def test_the_footer_shows_the_tabs_keys_while_the_tab_bar_has_the_focus(se
         await pilot.press("3")
         screen.query_one(Tabs).focus()
         await pilot.pause()
-        assert footer(screen) == ["Order", "Withdraw/cancel", "Submit", "Back", "Help", "Quit"]
+        assert footer(screen) == ["Order", "Withdraw/cancel", "Priority", "Submit", "Back", "Help", "Quit"]
 
 
 async def test_a_tabs_key_works_from_another_tab(session):

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from exercise import model
 from exercise.engine import commands as cm
+from exercise.engine import fog
 from exercise.engine.budget import team_budget
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
@@ -123,7 +124,23 @@ def cautious(state: State, team: str, dice: Dice) -> list:
         items = rules.items_by_cost
         if items and cash >= 3 * items[0].cost and dice.chance(0.5):
             out.append(cm.PlaceOrder(team, team, items[0].id, 1))
+            cash -= items[0].cost
+        out += _priority(state, rules, team, cash / 2)  # a cautious team buys down the risk of what is due soon
     out.append(cm.Submit(team, team))
+    return out
+
+
+def _priority(state: State, rules: ScenarioRules, team: str, spare: float) -> list:
+    """Priority for the team's orders due by next turn whose slip risk can be bought down,
+    while `spare` money lasts."""
+    out = []
+    for o in state.orders.values():
+        if o.team != team or o.due > state.turn + 1:
+            continue
+        risk = fog.slip_risk(rules, o)
+        if risk is not None and risk.expedite_cost is not None and risk.expedite_cost <= spare:
+            out.append(cm.ExpediteOrder(team, team, o.id))
+            spare -= risk.expedite_cost
     return out
 
 
@@ -213,6 +230,8 @@ def random_policy(state: State, team: str, dice: Dice) -> list:
         mine = [o.id for o in state.orders.values() if o.team == team and o.status == "ordered" and not o.backlog]
         if mine:
             out.append(cm.CancelOrder(team, team, dice.choice(mine)))
+    if dice.chance(0.1):
+        out += _priority(state, rules, team, cash)
     if dice.chance(0.05):
         out.append(cm.Argue(team, team, "a bold move", "it works", "because we say so"))
     if dice.chance(0.9):

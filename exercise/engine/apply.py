@@ -139,7 +139,36 @@ def _order_cancelled(tx: Transaction, e: ev.OrderCancelled):
 def _slip(tx: Transaction, e: ev.SlipRolled):
     tx.fields["rolls"] = tx.state.rolls + 1
     orders = tx.writable("orders")
-    orders[e.order] = orders[e.order].replace(slip_rolled=True, due=e.due)
+    o = orders[e.order]
+    from exercise.engine.fog import slip_note  # here: fog's rules import the decision, which imports apply
+
+    note = slip_note(tx.state.rules, o, e)
+    if e.late and e.late < o.quantity:
+        # a partial slip: the late units become an order of their own (cost and line slots
+        # shared pro rata), due later and rolled already; the rest stays due now
+        late_cost = round(o.cost * e.late / o.quantity, tx.state.rules.money_places)
+        orders[e.order] = attrs.evolve(o, quantity=o.quantity - e.late, cost=round(o.cost - late_cost, 9),
+                                       slip_rolled=True, slip_note=note)
+        orders[e.late_order] = attrs.evolve(o, id=e.late_order, quantity=e.late, cost=late_cost, due=e.due,
+                                            slots=(), slip_rolled=True, slip_note=note)
+    else:
+        orders[e.order] = attrs.evolve(o.replace(slip_rolled=True, due=e.due), slip_note=note)
+
+
+def _expedited(tx: Transaction, e: ev.OrderExpedited):
+    orders = tx.writable("orders")
+    orders[e.order] = attrs.evolve(orders[e.order], expedited=True)
+    tx.writable("cash")[e.team] = e.cash
+
+
+def _estimate_rolled(tx: Transaction, e: ev.EstimateRolled):
+    tx.fields["rolls"] = tx.state.rolls + 1
+    tx.writable("estimate_rolls")[(e.track, e.team)] = e.roll
+
+
+def _estimate_narrowed(tx: Transaction, e: ev.EstimateNarrowed):
+    n = tx.writable("narrowed")
+    n[(e.track, e.team)] = round(n.get((e.track, e.team), 0.0) + e.amount, 9)
 
 
 def _delivered(tx: Transaction, e: ev.OrderDelivered):
@@ -293,6 +322,9 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.OrderCancelled: _order_cancelled,
     ev.SlipRolled: _slip,
     ev.OrderDelivered: _delivered,
+    ev.OrderExpedited: _expedited,
+    ev.EstimateRolled: _estimate_rolled,
+    ev.EstimateNarrowed: _estimate_narrowed,
     ev.LeadTimeChanged: _lead_time,
     ev.ForceAssigned: _assigned,
     ev.LeadTaken: _lead_taken,

@@ -257,6 +257,16 @@ class CancelOrder:
     kind: ClassVar[str]
 
 
+@_cmd("expedite_order")
+class ExpediteOrder:
+    """Pay the item's expedite_cost (a share of the order's cost) for a lower slip chance."""
+
+    actor: str
+    team: str
+    order: str
+    kind: ClassVar[str]
+
+
 @_cmd("assign")
 class Assign:
     """Assign `amount` points of a capability (a team track) to a command (0 withdraws)."""

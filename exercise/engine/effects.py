@@ -15,6 +15,7 @@ from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, number, teams_named
+from exercise.engine.fog import narrow
 from exercise.engine.state import State
 from exercise.engine.trackfx import EACH, combine_of, soften, zone_of
 
@@ -42,6 +43,11 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
         if t is None:
             return
         value, add = effect.set, (effect.add or 0.0) * times
+        if effect.narrow is not None:  # shared intelligence: the teams' view, not the value
+            tm = effect.team
+            narrow(decision, effect, selves if tm is None or tm == "self" else teams_named(decision, tm, selves),
+                   cause, times)
+            return
         if value is not None:
             if t.scope == "world":
                 set_track(decision, track, None, value, cause, source)

@@ -159,6 +159,29 @@ class ThresholdCrossed:
     kind: ClassVar[str]
 
 
+@_event("estimate_rolled", FACILITATOR_ONLY)
+class EstimateRolled:
+    """The noise of the estimate team `team` sees of world track `track` this turn:
+    `roll` in [0, 1) places its estimate between value - width and value + width."""
+
+    track: str
+    team: str
+    turn: int
+    roll: float
+    kind: ClassVar[str]
+
+
+@_event("estimate_narrowed", own("track", "team", "amount"))
+class EstimateNarrowed:
+    """Shared intelligence: the band team `team` sees of `track` narrows by `amount`."""
+
+    track: str
+    team: str
+    amount: float
+    cause: str = ""
+    kind: ClassVar[str]
+
+
 @_event("overridden", FACILITATOR_ONLY)
 class Overridden:
     """The facilitator set a value by hand (no knock-on threshold effects)."""
@@ -263,6 +286,22 @@ class SlipRolled:
     chance: float
     slipped: bool
     due: int
+    # a partial slip (the item's slip_share): how many units slipped, split off as order
+    # `late_order`; 0 (and saves made before partial slips): the whole order slipped
+    late: int = 0
+    late_order: str = ""
+    kind: ClassVar[str]
+
+
+@_event("order_expedited", own("order", "team", "cost", "chance", "cash"))
+class OrderExpedited:
+    """A team paid `cost` extra to give an order priority: its slip chance is now `chance`."""
+
+    order: str
+    team: str
+    cost: float
+    chance: float
+    cash: float
     kind: ClassVar[str]
 
 

@@ -46,7 +46,9 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
         name = t.name if t else "a track"
         who = _who(rules, e.team) if t is not None and t.scope == "team" else ""
         places = t.decimals if t else 2  # the track's own precision: 0.125 is not 0.12
-        if e.set is not None:
+        if e.narrow is not None:  # what the team sees of the track, not the track
+            text = f"your estimate of {name} narrows by ±{number(e.narrow, places)}"
+        elif e.set is not None:
             text = f"{name}{who} set to {number(e.set, places)}"
         else:
             text = f"{name}{who} {signed(e.add or 0.0, places)}" + (track_rule_words(e, t) if t else "")
@@ -132,7 +134,7 @@ def item_gains(item: model.Item, rules: ScenarioRules) -> tuple[str, ...]:
     delivery" where there is room)."""
     out = []
     for e in item.effects:
-        if e.track is not None and e.set is None and e.track in rules.tracks:
+        if e.track is not None and e.set is None and e.narrow is None and e.track in rules.tracks:
             t = rules.tracks[e.track]
             who = _who(rules, e.team) if t.scope == "team" else ""
             out.append(f"{signed(e.add or 0.0, t.decimals)} {t.name}{who}")

@@ -8,6 +8,7 @@ import attrs
 
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
+from exercise.engine import fog
 from exercise.engine.budget import rebudget, under_floor
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, check_facilitator, percent
@@ -29,6 +30,7 @@ def start(decision: Decision, command: cm.Start) -> None:
 
 def start_turn(decision: Decision, turn: int) -> None:
     decision.emit(ev.TurnStarted(turn))
+    fog.roll_estimates(decision, turn)
     for team in decision.rules.team_ids:
         rebudget(decision, team, f"turn {turn}'s budget")
 
@@ -109,13 +111,10 @@ def _adjudicate_turn(decision: Decision) -> None:
     turn = state.turn
     for o in [o for o in state.orders.values() if o.status == "ordered" and o.due <= turn]:
         item = rules.items[o.item]
-        if not o.slip_rolled and item.slip_chance > 0 and item.slip_turns > 0:
-            x = decision.roll()
-            slipped = x < item.slip_chance
-            due = turn + item.slip_turns if slipped else turn
-            decision.emit(ev.SlipRolled(o.id, x, item.slip_chance, slipped, due))
-            if slipped:
+        if not o.slip_rolled and fog.slip_chance(item, o) > 0 and item.slip_turns > 0:
+            if fog.roll_slip(decision, o, turn):
                 continue
+            o = decision.state.orders[o.id]  # a partial slip left fewer units due now
         decision.emit(ev.OrderDelivered(o.id, o.team, o.item, o.quantity, turn))
         apply_effects(decision, item.effects, (o.team,), f"delivery of {o.quantity} {item.name}", times=o.quantity)
     for track, cat, floor, decay in rules.funded:

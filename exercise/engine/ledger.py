@@ -107,7 +107,15 @@ class LedgerBuilder:
             elif t is ev.OrderDelivered:
                 item = rules.items[e.item]
                 me = frozenset((e.team,))
-                cause = _Cause(f"delivery of {e.quantity} {item.name}", me, me)
+                o = s.orders.get(e.order)
+                slip = f" ({o.slip_note})" if o is not None and o.slip_note and e.turn == s.turn else ""
+                cause = _Cause(f"delivery of {e.quantity} {item.name}{slip}", me, me)
+            elif t is ev.OrderExpedited:
+                o = s.orders[e.order]
+                item = rules.items[o.item]
+                self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
+                            _Cause(f"priority for {o.quantity} {item.name}: {number(e.cost)} {rules.budget.unit}, "
+                                   f"slip risk {percent(item.slip_chance)} → {percent(e.chance)}"))
             elif t is ev.OrderPlaced:
                 item = rules.items[e.item]
                 self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,

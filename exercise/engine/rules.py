@@ -15,6 +15,7 @@ The rules themselves, by section:
     injects.py      firing injects and the facilitator's inject controls
     white_cell.py   override, notes, adjudicating argued actions
     team_moves.py   what teams do in deliberation
+    fog.py          estimated tracks and their narrowing, buying down an order's slip risk
     effects.py      carrying out effects (and reading typed ones); budget.py: money
     decision.py     the decision in progress, wording and the checks every rule shares
 """
@@ -28,6 +29,7 @@ from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision
 from exercise.engine.flow import advance, end_early, pause, reopen, resume, start
+from exercise.engine.fog import expedite
 from exercise.engine.injects import delay, fire_adhoc, fire_inject, hold, release, skip, unskip
 from exercise.engine.state import State
 from exercise.engine.team_moves import (
@@ -119,6 +121,7 @@ RULE_FOR_COMMAND: dict[type, Callable[[Decision, Any], None]] = {
     cm.SetSpending: set_spending,
     cm.PlaceOrder: place_order,
     cm.CancelOrder: cancel_order,
+    cm.ExpediteOrder: expedite,
     cm.Assign: assign,
     cm.TakeLead: take_lead,
     cm.HandBack: hand_back,

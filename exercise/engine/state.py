@@ -34,6 +34,8 @@ class Order:
     backlog: bool = False
     note: str = ""
     delivered: int | None = None
+    expedited: bool = False  # a team paid for priority: the item's expedite_chance applies
+    slip_note: str = ""  # what its slip roll did, in words (shown on the team's orders)
 
     def replace(self, status: OrderStatus | None = None, due: int | None = None, slip_rolled: bool | None = None,
                 delivered: int | None = None) -> Order:
@@ -41,7 +43,8 @@ class Order:
                      self.due if due is None else due, self.slots,
                      self.status if status is None else status,
                      self.slip_rolled if slip_rolled is None else slip_rolled,
-                     self.backlog, self.note, self.delivered if delivered is None else delivered)
+                     self.backlog, self.note, self.delivered if delivered is None else delivered,
+                     self.expedited, self.slip_note)
 
 
 @attrs.frozen
@@ -153,6 +156,10 @@ class State:
     # decisions whose 'once'/'mean' effects were applied when deliberation closed (inject ->
     # turn), so each is combined once; a default as skipped_from is
     combined: dict[str, int] = attrs.field(factory=dict)
+    # (world track, team) -> this turn's roll of the team's estimate (tracks with an estimate)
+    estimate_rolls: dict[tuple[str, str], float] = attrs.field(factory=dict)
+    # (world track, team) -> how much shared intelligence narrowed the team's band
+    narrowed: dict[tuple[str, str], float] = attrs.field(factory=dict)
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:

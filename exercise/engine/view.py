@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from exercise import model
-from exercise.engine import explain
+from exercise.engine import explain, fog
 from exercise.engine import view_types as vt
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS
@@ -62,11 +62,7 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
                         a.estimated)
             for a in sc.allies
         ),
-        tracks=tuple(
-            vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]),
-                         t.decimals)
-            for t in sc.tracks if t.scope == "world"
-        ),
+        tracks=tuple(_world_track(s, r, t, viewer) for t in sc.tracks if t.scope == "world"),
         commands=tuple(_command(s, r, c, viewer) for c in sc.commands),
         catalogue=tuple(
             vt.ItemView(i.id, i.name, i.cost, i.origin, max(0, i.lead_time + s.lead_time.get(i.id, 0)), i.capacity,
@@ -79,6 +75,18 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
             for c in r.cats
         ),
     )
+
+
+def _world_track(s: State, r: ScenarioRules, t: model.Track, viewer: str | None) -> vt.TrackView:
+    """A world track; one teams only estimate is, in a team's view, its estimate: the
+    track's value never reaches the team (fog.estimate)."""
+    if viewer in r.teams and t.estimate > 0:
+        assert viewer is not None
+        e = fog.estimate(s, t, viewer)
+        return vt.TrackView(t.id, t.name, t.description, e.value, t.min, t.max, _band(t, e.value), t.decimals,
+                            estimate=fog.estimate_words(t, e), low=e.low, high=e.high)
+    return vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]),
+                        t.decimals)
 
 
 def _gains(r: ScenarioRules, item: model.Item) -> tuple[str, ...]:
@@ -166,6 +174,8 @@ def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.Inje
         options=tuple(_option(r, o) for o in inj.options),
         answer=answer[0] if answer else None,
         answered_by_default=bool(answer and answer[1]),
+        attribution=fog.confidence_words(inj.attribution, inj.confidence),
+        confidence=tuple((o.id, fog.CONFIDENCE[o.confidence]) for o in inj.options if o.confidence),
     )
 
 
@@ -223,6 +233,16 @@ def _order_fields(r: ScenarioRules, o: Order) -> dict[str, Any]:
     return dict(id=o.id, item=o.item, name=r.items[o.item].name, quantity=o.quantity, cost=o.cost,
                 placed=o.placed, due=o.due, status=o.status, delivered=o.delivered, backlog=o.backlog,
                 note=o.note, after_exercise=o.status in ("ordered", "draft") and o.due > r.turns)
+
+
+def _slip_fields(r: ScenarioRules, o: Order) -> dict[str, Any]:
+    """The slip risk an order of the team still runs, and what buying it down costs."""
+    risk = fog.slip_risk(r, o)
+    if risk is None:
+        return dict(slip_note=o.slip_note, expedited=o.expedited)
+    return dict(slip_chance=risk.chance, slip_turns=risk.turns, slip_units=risk.units,
+                expedite_cost=risk.expedite_cost, expedite_chance=risk.expedite_chance, expedited=o.expedited,
+                risk=fog.risk_words(r, o, risk), slip_note=o.slip_note)
 
 
 def _team_private(s: State, r: ScenarioRules, team: str) -> vt.TeamPrivate:
@@ -317,6 +337,9 @@ def ledger_turns(state: State, team: str, ledger: Iterable[Change] | None,
     label = lambda turn: r.scenario.calendar.label(turn) if turn else "before the start"
     if facilitator:
         return by_turn(entries, label)
+    fogged = {t.name for t in fog.estimated(r)}
+    if fogged:  # a track the team only estimates: its changes would tell the value
+        entries = [e for e in entries if not (e.kind == "world" and e.what in fogged)]
     return by_turn(entries, label, full_from=state.turn - LEDGER_TURNS + 1, most=MAX_VIEW_LEDGER)
 
 
@@ -332,7 +355,7 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
     me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
     # player view only: the facilitator's view is digested into the state hash of saves).
-    me["orders"] = tuple(vt.PlayerOrder(**_order_fields(r, o), refund=refund, penalty=penalty)
+    me["orders"] = tuple(vt.PlayerOrder(**_order_fields(r, o), refund=refund, penalty=penalty, **_slip_fields(r, o))
                          for o in me["orders"] for refund, penalty in (_cancel_preview(r, o),))
     assigned, forces = _forces(state, r, team_id)
     v = state.verdict
@@ -429,9 +452,12 @@ def visible_events(state: State, team_id: str, events: list) -> list[dict]:
     """The events (as dicts, allowed fields only) team `team_id` may see, from a batch just
     applied to `state`."""
     out = []
+    fogged = {t.id for t in fog.estimated(state.rules)}
     for e in events:
         vis = e.visibility
         audience = vis.audience
+        if fogged and getattr(e, "team", "") is None and getattr(e, "track", None) in fogged:
+            continue  # a track the team only estimates: its value (or a threshold it crossed) is not told
         if audience == "public":
             pass
         elif audience == "own":

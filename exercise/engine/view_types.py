@@ -69,6 +69,12 @@ class TrackView:
     band: str
     # the places the track is kept to, so screens show its exact value (4.05, not 4.0)
     decimals: int = attrs.field(default=2, metadata=STATIC)
+    # a track teams only estimate (fog.estimate), in a team's view: `value` is then the
+    # estimate, never the track's value; the band it lies in, and both in words with the
+    # estimate's source ("5-7 (estimate, NATO intelligence, ±1)")
+    estimate: str = later("")
+    low: float | None = later(None)
+    high: float | None = later(None)
 
 
 @attrs.frozen
@@ -241,6 +247,17 @@ class PlayerOrder(Order):
 
     refund: float | None
     penalty: float | None
+    # its slip risk (fog.slip_risk): the chance now (0-1), the turns a slip costs, the units
+    # that would slip; what priority costs and leaves (None: not offered or bought); the
+    # risk in words; after its roll, what the roll did in words
+    slip_chance: float | None = later(None)
+    slip_turns: int | None = later(None)
+    slip_units: int | None = later(None)
+    expedite_cost: float | None = later(None)
+    expedite_chance: float | None = later(None)
+    expedited: bool = later(False)
+    risk: str = later("")
+    slip_note: str = later("")
 
 
 @attrs.frozen
@@ -289,6 +306,10 @@ class InjectView:
     options: tuple[OptionView, ...]
     answer: str | None
     answered_by_default: bool
+    # who the incident is attributed to and how surely, in words ('Attributed to Russia,
+    # moderate confidence'), and the options' confidences in words ((option id, words) pairs)
+    attribution: str = later("")
+    confidence: tuple[tuple[str, str], ...] = later(())
 
 
 @attrs.frozen

@@ -223,6 +223,15 @@ class _Checker:
                 self.err("track", t.id, ("decay",), "decay must be 0 or more")
             if t.decay and t.funded_by is None:
                 self.err("track", t.id, ("decay",), "decay needs funded_by: the budget category that stops it", warning=True)
+            if t.estimate < 0:
+                self.err("track", t.id, ("estimate",), f"estimate must be 0 or more (found {t.estimate:g})")
+            elif t.estimate and t.scope != "world":
+                self.err("track", t.id, ("estimate",), "estimate is only for world tracks (a team knows its own)")
+            elif t.estimate > t.max - t.min:
+                self.err("track", t.id, ("estimate",),
+                         f"estimate {t.estimate:g} is wider than the track's range {t.min:g}..{t.max:g}")
+            if t.estimate_source and not t.estimate:
+                self.err("track", t.id, ("estimate_source",), "estimate_source needs estimate (above 0)", warning=True)
             last = None
             for k, th in enumerate(t.thresholds):
                 if not t.min <= th.at <= t.max:
@@ -249,6 +258,15 @@ class _Checker:
                     self.err("item", it.id, (key,), f"{key} must be between 0 and 1")
             if it.slip_turns < 0:
                 self.err("item", it.id, ("slip_turns",), "slip_turns must be 0 or more")
+            for key in ("slip_share", "expedite_cost", "expedite_chance"):
+                if not 0 <= getattr(it, key) <= 1:
+                    self.err("item", it.id, (key,), f"{key} must be between 0 and 1 (found {getattr(it, key):g})")
+            if it.slip_share == 0:
+                self.err("item", it.id, ("slip_share",), "slip_share 0 means nothing ever slips: set slip_chance = 0 instead")
+            if it.expedite_cost and it.expedite_chance >= it.slip_chance:
+                self.err("item", it.id, ("expedite_chance",),
+                         f"expedite_chance ({it.expedite_chance:g}) must be below slip_chance ({it.slip_chance:g}): "
+                         "priority that does not lower the risk is money for nothing")
             for k, e in enumerate(it.effects):
                 self.effect("item", it.id, ("effects", k), e)
         for k, b in enumerate(self.s.backlog):

@@ -87,9 +87,14 @@ class InboxTab(TeamTab, Vertical):
         out.append(f"  from {inj.sender} via {inj.channel} · turn {inj.turn}\n")
         if inj.synopsis:
             out.append(inj.synopsis + "\n")
+        if inj.attribution:
+            out.append(inj.attribution + "\n", style="italic")
+        confidence = dict(inj.confidence)
         for o in inj.options:
             mark = "●" if inj.answer == o.id else "○"
             out.append(f" {mark} {o.label}", style="bold" if inj.answer == o.id else "")
+            if o.id in confidence:
+                out.append(f" ({confidence[o.id]})")
             if o.default:
                 out.append(" (default)", style="italic")
             out.append("\n")
@@ -124,8 +129,12 @@ class InboxTab(TeamTab, Vertical):
             return
         default = next((o.id for o in inj.options if o.default), None)
         lines = [inj.synopsis or inj.text[:300]] if (inj.synopsis or inj.text) else []
+        if inj.attribution:
+            lines.append(inj.attribution)
+        confidence = dict(inj.confidence)
         for o in inj.options:  # what each costs and does, as the scenario states it
-            lines.append(f"• {o.label}" + (" (default)" if o.default else "")
+            lines.append(f"• {o.label}" + (f" ({confidence[o.id]})" if o.id in confidence else "")
+                         + (" (default)" if o.default else "")
                          + f": {explain.summary((e.text for e in o.effects), o.unknown)}"
                          + (f"\n  {o.text}" if o.text else ""))
             for warning in explain.option_breaches(self.view, o):  # before choosing, not at adjudication

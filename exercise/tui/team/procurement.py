@@ -21,6 +21,8 @@ class ProcurementTab(TeamTab, Vertical):
         Binding("o", "order", "Order", tooltip="order the selected catalogue item (a draft until you submit)"),
         Binding("x", "withdraw", "Withdraw/cancel",
                 tooltip="withdraw a draft order (free) or cancel a binding one (a penalty is lost)"),
+        Binding("p", "expedite", "Priority",
+                tooltip="pay extra for priority on the selected order: a lower chance its delivery slips"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -32,7 +34,8 @@ class ProcurementTab(TeamTab, Vertical):
     def on_mount(self) -> None:
         self.query_one("#tm-catalogue", DataTable).add_columns(
             "Item", "Cost a unit", "Adds a unit", "Origin", "Lead time", "Arrives if ordered now")
-        self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Placed")
+        self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Placed",
+                                                                 "Slip risk")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -72,7 +75,8 @@ class ProcurementTab(TeamTab, Vertical):
                 status = Text(o.status, style="dim")
             due = "-" if o.status in ("delivered", "cancelled") else arrival(v, o.due, brief=True)
             rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), f"{money(o.cost)} {unit}", status,
-                                   due, "before the exercise" if o.backlog else f"turn {o.placed}")))
+                                   due, "before the exercise" if o.backlog else f"turn {o.placed}",
+                                   clip(o.risk or o.slip_note or "-", self._w(30, 60)))))
         self._fill("tm-orders", rows)
 
     def _item(self, item_id: str | None) -> ItemView | None:
@@ -150,3 +154,30 @@ class ProcurementTab(TeamTab, Vertical):
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
         if ok and await self.link.send(cm.CancelOrder(self._me(), self._me(), order.id)):
             self.notify(what, title="Withdrawn" if order.status == "draft" else "Cancelled", markup=False)
+
+    @work(exclusive=True, group="team-action")
+    async def action_expedite(self) -> None:
+        v = self.view
+        assert v is not None  # the screen sets it before anything renders or acts
+        oid = self._selected("tm-orders")
+        order = next((o for o in v.me.orders if o.id == oid), None)
+        if order is None:
+            self.notify("No order selected: select one of your orders in the Procurement tab.")
+            return
+        if order.expedite_cost is None or order.slip_chance is None:
+            why = ("it already has priority" if order.expedited else
+                   "it runs no slip risk now" if order.slip_chance is None else "its maker offers no priority")
+            self.notify(f"{order.name}: {why}.", markup=False)
+            return
+        unit = v.unit
+        late = "all" if (order.slip_units or 0) >= order.quantity else f"{order.slip_units} of {order.quantity}"
+        ok = await self.app.push_screen_wait(ConfirmModal(
+            "Pay for priority?",
+            f"{order.quantity} × {order.name}, due {arrival(v, order.due)}.\n"
+            f"Now: {pct(order.slip_chance)} chance that {late} slip {order.slip_turns} turn(s) when due.\n"
+            f"Priority costs {money(order.expedite_cost)} {unit} (not refunded) and lowers the chance to "
+            f"{pct(order.expedite_chance or 0.0)}. Money left: {money(v.me.budget.money)} {unit}.",
+            "Pay for priority"))
+        if ok and await self.link.send(cm.ExpediteOrder(self._me(), self._me(), order.id)):
+            self.notify(f"{order.quantity} × {order.name}: slip risk now {pct(order.expedite_chance or 0.0)}",
+                        title="Priority bought", markup=False)

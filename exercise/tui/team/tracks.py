@@ -45,8 +45,9 @@ class TracksTab(TeamTab, VerticalScroll):
             rows.append((t.id, (clip(t.name, 34), number(value, t.decimals), clip(t.bands.get(me.id, ""), 28),
                                    num(me.assigned.get(t.id, 0.0)), "(private)" if t.private else others)))
         self._fill("tm-team-tracks", rows)
-        rows = [(t.id, (clip(t.name, 34), number(t.value, t.decimals), clip(t.band, 44),
-                           f"{num(t.min)}-{num(t.max)}"))
+        # a track the team only estimates shows the estimate's band and source, never a value
+        rows = [(t.id, (clip(t.name, 34), clip(t.estimate, 44) if t.estimate else number(t.value, t.decimals),
+                           clip(("about: " if t.estimate else "") + t.band, 44), f"{num(t.min)}-{num(t.max)}"))
                 for t in v.tracks]
         self._fill("tm-world-tracks", rows)
 
