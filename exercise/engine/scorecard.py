@@ -36,7 +36,7 @@ def criteria(state, rules: ScenarioRules | None = None) -> tuple[dict, ...]:
             band, share = NOT_MET, 0.0
         points = float(round(to_fraction(c.weight) * to_fraction(share), 2))
         out.append({"id": c.id, "name": c.name, "value": value, "band": band,
-                    "points": points, "weight": c.weight, "unit": c.unit})
+                    "points": points, "weight": float(c.weight), "unit": c.unit})
     return tuple(out)
 
 
@@ -66,7 +66,7 @@ def objectives(state, rules: ScenarioRules | None = None) -> tuple[dict, ...]:
         teams = (o.team,) if o.team else tuple(t for t in r.team_ids if o.id in r.teams[t].objectives)
         for t in teams:
             out.append({"id": o.id, "team": t, "name": o.name, "value": value,
-                        "target": o.target, "better": o.better, "met": met})
+                        "target": float(o.target), "better": o.better, "met": met})
     return tuple(out)
 
 

@@ -1,0 +1,139 @@
+"""The US desk's scorecard (issue 14): criteria measured, banded and weighted at the end; the
+score bands propose an outcome the facilitator confirms or overrides with a rationale; the
+teams' own objectives scored; scenarios without a scorecard end as before."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import DEFAULT, MINI, load_fixture
+
+from exercise import model
+from exercise.engine import commands as cm
+from exercise.engine import events as ev
+from exercise.engine import scorecard as sc
+from exercise.engine.apply import replay
+from exercise.engine.commands import Rejected
+from exercise.engine.rules import execute
+from exercise.engine.state import initial_state
+from exercise.engine.view import facilitator_view, player_view
+
+CARD = model.Scorecard(
+    criteria=(
+        model.Criterion("air", "Air defence", 'avg("air")', met=4, partly=2.5, weight=2, unit="of 10"),
+        model.Criterion("trust", "Trust", "track.trust", met=6, partly=5),
+        model.Criterion("calm", "Cohesion low", "track.cohesion", met=3, partly=5, better="lower"),
+    ),
+    bands=(model.ScoreBand("win", 75, max_not_met=0),),
+)
+EAST_AIR = model.Objective("east-air", "East air target", team="east", measure="team.east.air", target=2)
+
+
+def scenario(card=CARD, condition=None):
+    """mini with a scorecard; its "win" outcome decided by its band (and `condition`, if given)."""
+    s = load_fixture(MINI).scenario
+    outcomes = tuple(attrs.evolve(o, condition=condition) if o.id == "win" else o for o in s.outcomes)
+    return attrs.evolve(s, scorecard=card, objectives=(*s.objectives, EAST_AIR), outcomes=outcomes)
+
+
+def ended(s, *, early=True):
+    state, _ = execute(initial_state(s, 1), cm.Start())
+    state, events = execute(state, cm.End("time"))
+    return state, events
+
+
+def test_the_engine_proposes_with_every_criteria_value_band_and_points():
+    state, events = ended(scenario())
+    (p,) = [e for e in events if isinstance(e, ev.VerdictProposed)]
+    # mini: air 2 and 3 (avg 2.5: partly, 1 of 2), trust 5 (partly, 0.5 of 1), cohesion 6 (not met: lower is better)
+    assert [(x["id"], x["value"], x["band"], x["points"]) for x in p.criteria] == [
+        ("air", 2.5, "partly met", 1.0), ("trust", 5.0, "partly met", 0.5), ("calm", 6.0, "not met", 0.0)]
+    assert p.score == 37.5  # 1.5 of 4 points
+    assert (p.outcome, p.name) == ("lose", "Coordination cuts")
+    assert p.objectives == ({"id": "east-air", "team": "east", "name": "East air target", "value": 2.0,
+                             "target": 2.0, "better": "higher", "met": True},)
+    assert state.status == "ended" and state.verdict is None  # waits for the US desk
+    assert facilitator_view(state).proposal.id == "lose"
+    assert player_view(state, "east").outcome is None  # teams see the verdict once judged
+
+
+def test_confirming_takes_the_proposal_and_teams_then_see_it_with_their_objectives():
+    state, _ = ended(scenario())
+    state, events = execute(state, cm.Judge())
+    (e,) = events
+    assert isinstance(e, ev.ExerciseEnded) and (e.outcome, e.proposed, e.overridden) == ("lose", "lose", False)
+    out = player_view(state, "east").outcome
+    assert out.name == "Coordination cuts" and out.score == 37.5 and [o.id for o in out.objectives] == ["east-air"]
+    assert player_view(state, "west").outcome.objectives == ()  # another team's stakes stay its own
+    assert facilitator_view(state).proposal is None and facilitator_view(state).outcome.proposed == "lose"
+
+
+def test_an_override_needs_a_rationale_and_is_recorded():
+    state, _ = ended(scenario())
+    with pytest.raises(Rejected, match="needs a rationale"):
+        execute(state, cm.Judge("win"))
+    with pytest.raises(Rejected, match="unknown outcome 'nope'"):
+        execute(state, cm.Judge("nope", "why"))
+    with pytest.raises(Rejected, match="only the facilitator"):
+        execute(state, cm.Judge(actor="east"))
+    state, _ = execute(state, cm.Judge("win", "the deliveries landing in 2028 are credible"))
+    v = state.verdict
+    assert (v.outcome, v.proposed, v.overridden, v.rationale) == (
+        "win", "lose", True, "the deliveries landing in 2028 are credible")
+    with pytest.raises(Rejected, match="already judged"):
+        execute(state, cm.Judge())
+
+
+def test_a_band_needs_its_score_and_at_most_its_criteria_not_met():
+    card = attrs.evolve(CARD, bands=(model.ScoreBand("win", 30, max_not_met=1),))
+    assert ended(scenario(card))[0].proposal.outcome == "win"
+    card = attrs.evolve(CARD, bands=(model.ScoreBand("win", 30, max_not_met=0),))
+    state = ended(scenario(card))[0]
+    assert state.proposal.outcome == "lose"
+    assert "Europe-led was not reached:\n- needs 30 % of the points with at most 0 criteria not met" in state.proposal.reason
+    # a band and a condition: both must hold
+    card = attrs.evolve(CARD, bands=(model.ScoreBand("win", 30),))
+    assert ended(scenario(card))[0].proposal.outcome == "win"
+    state = ended(scenario(card, condition="track.trust >= 6"))[0]
+    assert state.proposal.outcome == "lose" and "US trust: 5, needs at least 6" in state.proposal.reason
+
+
+def test_without_a_scorecard_the_end_is_as_before():
+    s = load_fixture(MINI).scenario
+    state, events = ended(s)
+    assert [type(e) for e in events] == [ev.ExerciseEnded] and state.verdict.outcome == "lose"
+    assert state.verdict.proposed is None and facilitator_view(state).proposal is None
+    with pytest.raises(Rejected, match="already judged"):
+        execute(state, cm.Judge())
+
+
+def test_replay_equals_live_through_the_proposal_and_the_override():
+    s = scenario()
+    state = initial_state(s, 3)
+    log = []
+    for c in (cm.Start(), cm.End("time"), cm.Judge("win", "why not")):
+        state, events = execute(state, c)
+        log += [ev.from_dict(ev.to_dict(e)) for e in events]  # through the journal's JSON
+    assert replay(initial_state(s, 3), log) == state
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 10, allow_nan=False), st.floats(0.1, 5)), min_size=1, max_size=6))
+def test_the_score_is_the_share_of_points_between_0_and_100(rows):
+    data = [{"points": round(w * min(v / 10, 1), 2), "weight": w} for v, w in rows]
+    pct = sc.score(data)
+    assert 0 <= pct <= 100.0
+
+
+def test_the_default_scenario_has_a_demanding_scorecard_and_scored_team_stakes():
+    s = load_fixture(DEFAULT).scenario
+    ids = {c.id for c in s.scorecard.criteria}
+    assert {"maritime", "long-range-fires", "munitions", "commands-led", "delivered", "on-order",
+            "us-trust", "cohesion", "escalation"} <= ids
+    europe = next(b for b in s.scorecard.bands if b.outcome == "europe-led")
+    assert europe.max_not_met == 0 and europe.score >= 75
+    scored = {o.id: o.team for o in s.all_objectives() if o.measure}
+    assert scored["east-bilateral-hedge"] == "brunssum-east" and scored["west-industrial-share"] == "brunssum-west"
+    assert {t.id for t in s.teams} <= set(scored.values())  # every team has stakes of its own
