@@ -77,3 +77,22 @@ def describe(rows, pct: float) -> list[str]:
         unit = f" {x['unit']}" if x.get("unit") else ""
         lines.append(f"- {x['name']}: {x['value']:g}{unit}, {x['band']} ({x['points']:g} of {x['weight']:g} points)")
     return lines
+
+
+def criterion_line(name: str, value: float, unit: str, band: str, points: float, weight: float) -> str:
+    """One criterion in words: 'Maritime and Arctic: 4.3 of 10, partly met (0.5 of 1 points)'."""
+    return f"{name}: {value:g}{' ' + unit if unit else ''}, {band} ({points:g} of {weight:g} points)"
+
+
+def objective_line(name: str, value: float, target: float, better: str, met: bool) -> str:
+    """One team objective in words: 'German industrial share: 4, target at least 6 — not met'."""
+    side = "at most" if better == "lower" else "at least"
+    return f"{name}: {value:g}, target {side} {target:g} — {'met' if met else 'not met'}"
+
+
+def verdict_words(proposed_name: str | None, name: str, overridden: bool, rationale: str) -> str:
+    """Whether the US desk confirmed the scorecard's proposal or overrode it, and why."""
+    if overridden:
+        return f"The US desk overrode the proposal ({proposed_name or 'no verdict'}) with {name}: {rationale}"
+    why = f": {rationale}" if rationale else ""
+    return f"The US desk confirmed the scorecard's proposal, {name}{why}"
