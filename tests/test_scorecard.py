@@ -137,3 +137,31 @@ def test_the_default_scenario_has_a_demanding_scorecard_and_scored_team_stakes()
     scored = {o.id: o.team for o in s.all_objectives() if o.measure}
     assert scored["east-bilateral-hedge"] == "brunssum-east" and scored["west-industrial-share"] == "brunssum-west"
     assert {t.id for t in s.teams} <= set(scored.values())  # every team has stakes of its own
+
+
+def test_the_turn_log_debrief_and_report_show_the_judgement_and_the_scorecard(tmp_path):
+    from exercise.debrief import report
+    from exercise.debrief.markdown import render
+    from exercise.debrief.record import from_session
+    from exercise.session import Session
+
+    loaded = load_fixture(DEFAULT)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path / "save")
+    try:
+        s.execute(cm.Start())
+        s.execute(cm.End("enough"))
+        pending = report._outcome(s.state)
+        assert "the US desk has not judged it yet" in pending.name
+        s.execute(cm.Judge("europe-led", "their orders land in 2028 <b>"))
+        log = s.write_turn_log(1).read_text()
+        out = report._outcome(s.state)
+        text = render(report.build(from_session(s)))
+    finally:
+        s.close()
+    assert "- overrode the proposed verdict with Europe-led: their orders land in 2028 <b>" in log
+    assert out.name == "Europe-led" and "overrode the proposal (Coordination cuts)" in out.judged
+    assert ("Maritime and Arctic", "4.125 of 10, team average", "not met", "0 of 1") in out.scorecard
+    assert ("Brunssum West (Germany and Benelux)", "German industrial share", "0", "at least 6",
+            "not met") in out.team_objectives
+    assert "### Scorecard" in text and "| Maritime and Arctic | 4.125 of 10, team average | not met | 0 of 1 |" in text
+    assert "### Team objectives" in text and "overrode the proposal (Coordination cuts)" in text

@@ -20,7 +20,7 @@ from exercise import engine, model
 from exercise.debrief.record import Record
 from exercise.engine import ledger as lg
 from exercise.engine.view_types import LedgerTurn
-from exercise.engine import scorecard as sc
+from exercise.engine import scorecard as scoring
 from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
 from exercise.journal.records import CommandRecord
@@ -367,8 +367,8 @@ def _outcome(state) -> Outcome:
     world = engine.StateWorld(state, r)
     labels = labels_of(r)
     tried = []
-    rows = sc.criteria(state, r) if r.scenario.scorecard is not None else ()
-    pct = sc.score(rows)
+    rows = scoring.criteria(state, r) if r.scenario.scorecard is not None else ()
+    pct = scoring.score(rows)
     for outcome, tree, fn in r.outcomes:
         band = r.bands.get(outcome.id)
         if fn is None and band is None:
@@ -376,7 +376,7 @@ def _outcome(state) -> Outcome:
             break
         parts, held = [], True
         if band is not None:
-            held = sc.band_holds(band, pct, rows)
+            held = scoring.band_holds(band, pct, rows)
             limit = "" if band.max_not_met is None else f", at most {band.max_not_met} criteria not met"
             parts.append(f"Score: {pct:g} % of the points, needs {band.score:g} %{limit}")
         if fn is not None:
@@ -393,7 +393,10 @@ def _outcome(state) -> Outcome:
         if v is None:  # ended, the US desk has not judged yet
             return Outcome(True, f"{p.name} (proposed; the US desk has not judged it yet)", p.reason, p.turn,
                            p.early, p.note, text, tuple(tried), **scored)
-        return Outcome(True, v.name, v.reason, v.turn, v.early, v.note, text, tuple(tried), **scored)
+        reason = v.reason
+        if not _EXPLAINED.search(reason) and engine.judge(state, r)[0] == v.proposed:
+            reason = explain_outcome(state, r)  # as below: a raw reason explained again
+        return Outcome(True, v.name, reason, v.turn, v.early, v.note, text, tuple(tried), **scored)
     if v is None:
         oid, name, reason = engine.judge(state, r)
         text = next((o.text for o in r.scenario.outcomes if o.id == oid), "")
@@ -417,11 +420,11 @@ def _scored(state, p, v) -> dict:
                    f"{'at most' if x['better'] == 'lower' else 'at least'} {x['target']:g}",
                    "met" if x["met"] else "not met") for x in p.objectives)
     judged = ("The US desk has not judged the proposal yet." if v is None
-              else sc.verdict_words(names.get(v.proposed or ""), v.name, v.overridden, v.rationale))
+              else scoring.verdict_words(names.get(v.proposed or ""), v.name, v.overridden, v.rationale))
     return {"score": p.score, "scorecard": card, "judged": judged, "team_objectives": teams}
 
 
-_EXPLAINED = re.compile(r" — (not )?met$|^No outcome has a condition", re.M)
+_EXPLAINED = re.compile(r" — (not )?met$|^No outcome has a condition|^Scorecard: ", re.M)
 
 
 def _charts(sc: model.Scenario, records: Sequence[CommandRecord], states: dict, teams: dict[str, str]) -> tuple[Chart, ...]:
