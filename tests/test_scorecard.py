@@ -165,3 +165,52 @@ def test_the_turn_log_debrief_and_report_show_the_judgement_and_the_scorecard(tm
             "not met") in out.team_objectives
     assert "### Scorecard" in text and "| Maritime and Arctic | 4.125 of 10, team average | not met | 0 of 1 |" in text
     assert "### Team objectives" in text and "overrode the proposal (Coordination cuts)" in text
+
+
+BROKEN_CARD = '''
+[scorecard]
+
+[[scorecard.criterion]]
+id = "air"
+name = "Air"
+measure = "avg(\\"airr\\")"
+met = 4
+partly = 5
+
+[[scorecard.criterion]]
+id = "trust"
+name = "Trust"
+measure = "track.trust"
+met = 6
+weight = 0
+
+[[scorecard.band]]
+outcome = "wni"
+score = 120
+'''
+
+
+def test_a_broken_scorecard_gives_located_messages(tmp_path, monkeypatch):
+    from exercise.packs.check import validate
+
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "injects").mkdir()
+    text = MINI.read_text()
+    text = text.replace('name = "Defend the airspace"\n', 'name = "Defend the airspace"\nmeasure = "team.east.air"\n', 1)
+    path = tmp_path / "scenarios" / "mini.toml"
+    path.write_text(text + BROKEN_CARD)
+    pack = MINI.parent.parent / "injects" / "mini-pack.toml"
+    (tmp_path / "injects" / "mini-pack.toml").write_text(pack.read_text())
+    monkeypatch.chdir(tmp_path)
+    n = text.count("\n")  # BROKEN_CARD's first line is n + 1 (it starts with a newline)
+    lines = [str(p) for p in validate([path], str(path)).problems.sorted()]
+    expected = [
+        "an objective scored at the end needs both a measure and a target; add target = ... or remove measure",
+        f"mini.toml:{n + 7}:16: error: in measure: unknown team track 'airr' (did you mean 'air'?) (criterion 'air')",
+        f"mini.toml:{n + 9}:1: error: criterion 'air': partly (5) must be at or below met (4) when higher is better",
+        f"mini.toml:{n + 16}:1: error: criterion 'trust': weight must be more than 0",
+        f"mini.toml:{n + 19}:1: error: unknown outcome 'wni' (did you mean 'win'?)",
+        f"mini.toml:{n + 20}:1: error: band of 'wni': score is a % of the points, 0-100",
+    ]
+    for x in expected:
+        assert any(x in line for line in lines), (x, lines)
