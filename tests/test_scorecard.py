@@ -214,3 +214,16 @@ def test_a_broken_scorecard_gives_located_messages(tmp_path, monkeypatch):
     ]
     for x in expected:
         assert any(x in line for line in lines), (x, lines)
+
+
+def test_the_team_reads_the_scorecard_and_its_own_objectives_once_judged():
+    from exercise.tui.team.briefing import outcome_scorecard
+
+    state, _ = ended(scenario())
+    state, _ = execute(state, cm.Judge("win", "the *US desk* was generous"))
+    out = player_view(state, "east").outcome
+    text = outcome_scorecard(out)
+    assert "### The US desk's scorecard: 37.5 % of the points" in text
+    assert "- Air defence: 2\\.5 of 10, partly met \\(1 of 2 points\\)" in text  # escaped for Markdown
+    assert "overrode the scorecard's proposal: the \\*US desk\\* was generous" in text  # typed text, not Markdown
+    assert "- East air target: 2, target at least 2 — met" in text
