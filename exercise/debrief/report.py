@@ -19,8 +19,8 @@ from exercise import conditions as cond
 from exercise import engine, model
 from exercise.debrief.record import Record
 from exercise.engine import ledger as lg
-from exercise.engine.view_types import LedgerTurn
 from exercise.engine import scorecard as scoring
+from exercise.engine.view_types import LedgerTurn
 from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
 from exercise.journal.records import CommandRecord

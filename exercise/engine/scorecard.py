@@ -61,12 +61,13 @@ def objectives(state, rules: ScenarioRules | None = None) -> tuple[dict, ...]:
     w = StateWorld(state, r)
     out = []
     for o, fn in r.scored_objectives:
+        target = float(o.target or 0.0)  # scored objectives always have one (ScenarioRules)
         value = round(_number(fn(w)), 4)
-        met = _reaches(value, o.target, o.better)
+        met = _reaches(value, target, o.better)
         teams = (o.team,) if o.team else tuple(t for t in r.team_ids if o.id in r.teams[t].objectives)
         for t in teams:
             out.append({"id": o.id, "team": t, "name": o.name, "value": value,
-                        "target": float(o.target), "better": o.better, "met": met})
+                        "target": target, "better": o.better, "met": met})
     return tuple(out)
 
 
