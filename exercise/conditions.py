@@ -90,6 +90,9 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "max": (("team_track",), "highest value of a team track over the teams"),
     "spending": (("team",), "defence spending of the team's allies, % of GDP (GDP-weighted)"),
     "fired_tagged": (("tag",), "number of fired injects carrying the tag"),
+    "delivered_value": ((), "money's worth of the orders delivered so far, all teams (budget unit)"),
+    "on_order_value": ((), "money's worth of the orders not yet delivered whose due turn is credible: "
+                           "no later than the scorecard's credible_within turns after the last turn"),
 }
 
 NAMES_HELP = {
@@ -713,6 +716,10 @@ def _call_phrase(fname: str, args: tuple[str, ...], labels: Labels) -> str:
         return f"{team(args[0])}'s defence spending (% of GDP)"
     if fname == "fired_tagged":
         return f"Events tagged “{args[0]}” that happened"
+    if fname == "delivered_value":
+        return "Value of the orders delivered (all teams)"
+    if fname == "on_order_value":
+        return "Value of the orders on order with a credible date (all teams)"
     return fname
 
 

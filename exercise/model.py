@@ -316,6 +316,62 @@ class Objective:
     description: str = doc("What the exercise evaluates.", "")
     capability: str | None = doc("Id of a track this objective is about, if any.", None)
     team: str | None = doc("Team the objective belongs to (default: all teams).", None)
+    measure: str | None = doc(
+        "Expression scored at the end for the team's objective (conditions language), e.g. "
+        "'team.brunssum-east.air_missile_defence' (none: not scored).",
+        None,
+    )
+    target: float | None = doc("Value the measure must reach for the objective to be met.", None)
+    better: Literal["higher", "lower"] = doc("'higher' (default): met at or above the target; 'lower': at or below.", "higher")
+
+
+@attrs.frozen
+class Criterion:
+    """One line of the scorecard: a measure of the state and the bands it falls in."""
+
+    id: str = doc("Unique id within the scorecard.")
+    name: str = doc("Name shown on the scorecard, e.g. 'Maritime'.")
+    measure: str = doc(
+        "Expression giving the criterion's value at the end, in the conditions language, "
+        "e.g. 'avg(\"maritime_arctic\")' or 'led(\"jfc-norfolk\") + led(\"jfc-naples\")'."
+    )
+    met: float = doc("Value at which the criterion is met (at or above; at or below when lower is better).")
+    partly: float | None = doc(
+        "Value at which it is partly met (none: met or not met only).", None
+    )
+    weight: float = doc("Points the criterion is worth when met.", 1.0)
+    partly_points: float = doc("Share of the weight scored when partly met, 0-1.", 0.5)
+    better: Literal["higher", "lower"] = doc("'higher' (default) or 'lower' (e.g. escalation).", "higher")
+    unit: str = doc("Unit of the value, shown beside it, e.g. 'of 10'.", "")
+    description: str = doc("What it measures and why, for the debrief.", "")
+
+
+@attrs.frozen
+class ScoreBand:
+    outcome: str = doc("Id of the outcome this band proposes.")
+    score: float = doc("Lowest score, in % of the points available, that reaches it.", 0.0)
+    max_not_met: int | None = doc(
+        "Most criteria that may be not met for it (none: no limit): a plan must do well across areas.",
+        None,
+    )
+
+
+@attrs.frozen
+class Scorecard:
+    """How the US desk judges the end: criteria scored, outcomes chosen by score bands."""
+
+    criteria: tuple[Criterion, ...] = doc("The criteria, in the order shown.", (), toml="criterion")
+    bands: tuple[ScoreBand, ...] = doc(
+        "Score bands, tried in the outcomes' order: an outcome with a band is reached when its "
+        "band holds (and its condition, if it has one); an outcome without one as before.",
+        (),
+        toml="band",
+    )
+    credible_within: int = doc(
+        "Turns after the last turn by which an undelivered order's due date counts as credible "
+        "(the on_order_value() function).",
+        4,
+    )
 
 
 @attrs.frozen
@@ -401,6 +457,11 @@ class Scenario:
     injects: tuple[Inject, ...] = doc("Injects written in the scenario file itself.", (), toml="inject")
     objectives: tuple[Objective, ...] = doc("What the exercise evaluates.", (), toml="objective")
     outcomes: tuple[Outcome, ...] = doc("End conditions, tried in order.", (), toml="outcome")
+    scorecard: Scorecard | None = doc(
+        "The US desk's scorecard: criteria scored at the end, and the score bands that propose "
+        "an outcome for the facilitator to confirm or override (none: the outcomes' conditions decide).",
+        None,
+    )
     included: tuple[Pack, ...] = doc("Packs included (filled in by the loader).", ())
 
     # Lookups used everywhere; cheap to build, cached per frozen instance.

@@ -131,7 +131,16 @@ class Narrator:
 
     def _exercise_ended(self, e):
         early = " (ended early)" if e.get("early") else ""
+        if e.get("overridden"):  # the US desk overrode the scorecard's proposal
+            return f"Verdict: {e['name']}, overriding the proposed {e.get('proposed')}: {e.get('rationale', '')}"
+        if e.get("proposed") is not None:
+            why = f": {e['rationale']}" if e.get("rationale") else ""
+            return f"Verdict: {e['name']}, the scorecard's proposal confirmed{why}"
         return f"Exercise ended{early}: {e['name']}. {e['reason']}"
+
+    def _verdict_proposed(self, e):
+        early = " (ended early)" if e.get("early") else ""
+        return f"Exercise ended{early}; the scorecard proposes {e['name']} ({e['score']:g} % of the points). {e['reason']}"
 
     # -- values
     def _track_set(self, e):

@@ -62,6 +62,7 @@ def texts_of(session) -> set[str]:
     out: set[str] = set(WORDS)
     _strings(session.scenario, out)
     out |= {x.split(" (")[0] for x in out}  # short names: 'South (France, ...)' -> 'South'
+    out -= {"lower", "higher"}  # a scorecard criterion's `better` keyword, never shown in a cell
     return out
 
 

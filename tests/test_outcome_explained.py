@@ -86,11 +86,12 @@ def test_the_default_scenarios_end_is_explained_in_words(tmp_path):
     s = Session.create(loaded.scenario, loaded.texts, tmp_path)
     s.execute(cm.Start())
     s.execute(cm.End("time"))
+    s.execute(cm.Judge())  # the default scenario has a scorecard: the US desk confirms it
     reason = s.state.verdict.reason
     s.close()
     assert "avg(" not in reason and "led(" not in reason and "track." not in reason
-    assert "Average Intelligence and ISR across the four teams: 4.75, needs at least 6.5 — not met" in reason
-    assert "Europe-led was not reached" in reason
+    assert "- Intelligence and ISR: 4.75 of 10, team average, not met (0 of 1 points)" in reason
+    assert "Europe-led was not reached:\n- needs 80 % of the points with at most 0 criteria not met" in reason
     # the explanation can be made again from any state: the debrief of an old save uses it
     assert explain_outcome(s.state, s.state.rules) == reason
     assert isinstance(labels_of(s.state.rules), cond.Labels) and StateWorld
@@ -105,12 +106,13 @@ def test_an_old_saves_raw_reason_is_kept_in_the_record_and_explained_in_the_repo
     s = new_session(loaded, tmp_path)
     s.execute(cm.Start())
     s.execute(cm.End("time"))
+    s.execute(cm.Judge())
     raw = "no earlier outcome's condition held"  # what saves recorded before
     old = attrs.evolve(s.state, verdict=attrs.evolve(s.state.verdict, reason=raw))
     out = report._outcome(old)
     s.close()
     assert old.verdict.reason == raw  # the state is left as it was
-    assert "Europe-led was not reached:" in out.reason and "— not met" in out.reason
+    assert "Europe-led was not reached:" in out.reason and ", not met (0 of" in out.reason
 
 
 def new_session(loaded, root):

@@ -20,9 +20,10 @@ from exercise.engine.trackfx import soften
 
 E = model.Effect
 O = model.Option
+PLUS_ONE = (E(track="trust", add=1.0),)
 
 
-def scenario(trust: dict | None = None, effects=(E(track="trust", add=1.0),), **inj):
+def scenario(trust: dict | None = None, effects=PLUS_ONE, **inj):
     """The drill with trust (world, 0-10) changed as asked and one decision in turn 1 whose
     option 'a' has `effects`; option 'b' does nothing."""
     base = drill()

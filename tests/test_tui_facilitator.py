@@ -314,3 +314,39 @@ async def test_reopen_a_team_that_submitted_by_mistake(session):
         await pilot.pause()
         assert kinds(session)[-1] == "reopen" and "east" not in session.state.submitted
         assert [o.status for o in session.state.orders.values() if o.team == "east" and not o.backlog] == ["draft"]
+
+
+async def test_the_us_desk_confirms_or_overrides_the_scorecards_proposal(tmp_path):
+    """With a scorecard, ending opens the verdict dialog; an override without a rationale is
+    refused and the dialog can be opened again with V; the judgement is journalled."""
+    from support import DEFAULT, load_fixture
+
+    loaded = load_fixture(DEFAULT)
+    session = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Verdict")
+    try:
+        app = make_app(session=session)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press("e")
+            await pilot.pause()
+            await fill(pilot, app, {"reason": "out of time"})
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormModal) and form.title_text == "The US desk's verdict"
+            assert session.state.status == "ended" and session.state.verdict is None
+            await fill(pilot, app, {"outcome": "partial"})  # an override with no rationale: refused
+            assert session.state.verdict is None
+            while isinstance(app.screen, FormModal):
+                await pilot.press("escape")
+                await pilot.pause()
+            assert "ENDED: press V to judge the verdict" in status(app)
+            await pilot.press("V")
+            await pilot.pause()
+            await fill(pilot, app, {"outcome": "partial", "rationale": "Naples is staffed in all but name"})
+            assert isinstance(app.screen, TextModal) and app.screen.title_text == "Outcome: Partial handover"
+        v = session.state.verdict
+        assert (v.outcome, v.proposed, v.overridden) == ("partial", "coordination-cuts", True)
+        assert kinds(session)[-2:] == ["end", "judge"]
+    finally:
+        session.close()

@@ -206,7 +206,15 @@ def render(r: Report) -> str:
     rows = [[e(name), f'<span class="held-{held}">{held}</span>', e(values)]
             for name, held, values in tb.outcome_rows(r)]
     parts += ['<p>Outcomes tried in order, on the values at the end of the journal:</p>',
-              table(tb.OUTCOME_HEAD, rows, "outcomes", raw=True), '</section>']
+              table(tb.OUTCOME_HEAD, rows, "outcomes", raw=True)]
+    if o.scorecard:
+        parts += ['<h3>Scorecard</h3>', f'<p>{e(tb.score_head(r))}</p>',
+                  table(tb.SCORE_HEAD, [[e(c) for c in row] for row in tb.score_rows(r)], "scorecard", raw=True)]
+    if o.team_objectives:
+        parts += ['<h3>Team objectives</h3>', "<p>Each team's own stakes, scored at the end against their targets:</p>",
+                  table(tb.TEAM_OBJECTIVE_HEAD, [[e(c) for c in row] for row in tb.team_objective_rows(r)],
+                        "team-objectives", raw=True)]
+    parts.append('</section>')
 
     parts += ['<section id="objectives">', '<h2>Analysis of objectives</h2>']
     for obj in r.analysed:

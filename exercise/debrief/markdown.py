@@ -90,6 +90,12 @@ def render(r: Report) -> str:
         lines += [f"Facilitator's note: {item(o.note)}", ""]
     lines += ["Outcomes tried in order, on the values at the end of the journal:", ""]
     lines += table(tb.OUTCOME_HEAD, tb.outcome_rows(r))
+    if o.scorecard:
+        lines += ["", "### Scorecard", "", item(tb.score_head(r)), ""]
+        lines += table(tb.SCORE_HEAD, tb.score_rows(r))
+    if o.team_objectives:
+        lines += ["", "### Team objectives", "", "Each team's own stakes, scored at the end against their targets:", ""]
+        lines += table(tb.TEAM_OBJECTIVE_HEAD, tb.team_objective_rows(r))
 
     lines += ["", "## Analysis of objectives", ""]
     for obj in r.analysed:

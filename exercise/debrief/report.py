@@ -19,6 +19,7 @@ from exercise import conditions as cond
 from exercise import engine, model
 from exercise.debrief.record import Record
 from exercise.engine import ledger as lg
+from exercise.engine import scorecard as scoring
 from exercise.engine.view_types import LedgerTurn
 from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
@@ -28,6 +29,7 @@ from exercise.narrate import Narrator
 # What a timeline line is about, by event kind (the exporters and the screen filter on it).
 CATEGORY = {
     "exercise_started": "run", "paused": "run", "resumed": "run", "exercise_ended": "outcome",
+    "verdict_proposed": "outcome",
     "phase_changed": "phase", "track_set": "value", "submitted": "submit", "reopened": "run",
     "threshold_crossed": "threshold",
     "inject_fired": "inject", "inject_controlled": "inject", "adhoc_inject": "inject",
@@ -142,6 +144,13 @@ class Outcome:
     note: str
     text: str
     tried: tuple[Tried, ...]
+    # with a scorecard: the score, each criterion (name, value with unit, band, points of
+    # weight), the US desk's judgement in words, and each team's objectives (team name,
+    # objective, value, target, met or not)
+    score: float | None = None
+    scorecard: tuple[tuple[str, str, str, str], ...] = ()
+    judged: str = ""
+    team_objectives: tuple[tuple[str, str, str, str, str], ...] = ()
 
 
 @attrs.frozen
@@ -358,16 +367,36 @@ def _outcome(state) -> Outcome:
     world = engine.StateWorld(state, r)
     labels = labels_of(r)
     tried = []
+    rows = scoring.criteria(state, r) if r.scenario.scorecard is not None else ()
+    pct = scoring.score(rows)
     for outcome, tree, fn in r.outcomes:
-        if fn is None:
+        band = r.bands.get(outcome.id)
+        if fn is None and band is None:
             tried.append(Tried(outcome.name, "", True, ""))
             break
-        held = bool(fn(world))
-        criteria = "; ".join(str(c) for c in cond.explain(tree, world, labels))
-        tried.append(Tried(outcome.name, outcome.condition or "", held, criteria))
+        parts, held = [], True
+        if band is not None:
+            held = scoring.band_holds(band, pct, rows)
+            limit = "" if band.max_not_met is None else f", at most {band.max_not_met} criteria not met"
+            parts.append(f"Score: {pct:g} % of the points, needs {band.score:g} %{limit}")
+        if fn is not None:
+            held = bool(fn(world)) and held
+            parts += [str(c) for c in cond.explain(tree, world, labels)]
+        tried.append(Tried(outcome.name, outcome.condition or "", held, "; ".join(parts)))
         if held:
             break
     v = state.verdict
+    p = state.proposal
+    if p is not None:
+        scored = _scored(state, p, v)
+        text = next((o.text for o in r.scenario.outcomes if o.id == (v.outcome if v else p.outcome)), "")
+        if v is None:  # ended, the US desk has not judged yet
+            return Outcome(True, f"{p.name} (proposed; the US desk has not judged it yet)", p.reason, p.turn,
+                           p.early, p.note, text, tuple(tried), **scored)
+        reason = v.reason
+        if not _EXPLAINED.search(reason) and engine.judge(state, r)[0] == v.proposed:
+            reason = explain_outcome(state, r)  # as below: a raw reason explained again
+        return Outcome(True, v.name, reason, v.turn, v.early, v.note, text, tuple(tried), **scored)
     if v is None:
         oid, name, reason = engine.judge(state, r)
         text = next((o.text for o in r.scenario.outcomes if o.id == oid), "")
@@ -381,7 +410,21 @@ def _outcome(state) -> Outcome:
     return Outcome(True, v.name, reason, v.turn, v.early, v.note, text, tuple(tried))
 
 
-_EXPLAINED = re.compile(r" — (not )?met$|^No outcome has a condition", re.M)
+def _scored(state, p, v) -> dict:
+    """The scorecard of a proposal as the report's rows, and the US desk's judgement."""
+    r = state.rules
+    names = {o.id: o.name for o in r.scenario.outcomes}
+    card = tuple((x["name"], f"{x['value']:g}" + (f" {x['unit']}" if x.get("unit") else ""), x["band"],
+                  f"{x['points']:g} of {x['weight']:g}") for x in p.criteria)
+    teams = tuple((r.team_name(x["team"]), x["name"], f"{x['value']:g}",
+                   f"{'at most' if x['better'] == 'lower' else 'at least'} {x['target']:g}",
+                   "met" if x["met"] else "not met") for x in p.objectives)
+    judged = ("The US desk has not judged the proposal yet." if v is None
+              else scoring.verdict_words(names.get(v.proposed or ""), v.name, v.overridden, v.rationale))
+    return {"score": p.score, "scorecard": card, "judged": judged, "team_objectives": teams}
+
+
+_EXPLAINED = re.compile(r" — (not )?met$|^No outcome has a condition|^Scorecard: ", re.M)
 
 
 def _charts(sc: model.Scenario, records: Sequence[CommandRecord], states: dict, teams: dict[str, str]) -> tuple[Chart, ...]:

@@ -99,6 +99,22 @@ def outcome_rows(r: Report) -> list[list[str]]:
             for t in r.outcome.tried]
 
 
+SCORE_HEAD = ["Criterion", "Value", "Band", "Points"]
+TEAM_OBJECTIVE_HEAD = ["Team", "Objective", "Value", "Target", "Result"]
+
+
+def score_rows(r: Report) -> list[list[str]]:
+    return [list(x) for x in r.outcome.scorecard]
+
+
+def team_objective_rows(r: Report) -> list[list[str]]:
+    return [list(x) for x in r.outcome.team_objectives]
+
+
+def score_head(r: Report) -> str:
+    return f"The US desk's scorecard: {r.outcome.score:g} % of the points. {r.outcome.judged}"
+
+
 def reason_lines(reason: str) -> list[tuple[int, str]]:
     """The outcome's reason as (depth, text) lines: an explained reason's criteria ('- ...')
     sit under the outcome they belong to."""

@@ -75,6 +75,8 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
                 if act.likelihood is None:
                     s, _ = execute(s, cm.Adjudicate(aid, 50, "dry run"))
         s, _ = execute(s, advance)
+    if s.proposal is not None and s.verdict is None:  # a scorecard: the dry run takes the proposal
+        s, _ = execute(s, cm.Judge(rationale="dry run: the scorecard's proposal"))
     return RunResult(
         outcome=s.verdict.outcome if s.verdict else None,
         fired=tuple(s.fired),

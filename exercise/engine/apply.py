@@ -55,7 +55,14 @@ def _resumed(tx: Transaction, e):
 def _ended(tx: Transaction, e: ev.ExerciseEnded):
     tx.fields["status"] = "ended"
     tx.fields["paused"] = False
-    tx.fields["verdict"] = Verdict(e.outcome, e.name, e.reason, e.turn, e.early, e.note)
+    tx.fields["verdict"] = Verdict(e.outcome, e.name, e.reason, e.turn, e.early, e.note,
+                                   e.proposed, e.overridden, e.rationale)
+
+
+def _proposed(tx: Transaction, e: ev.VerdictProposed):
+    tx.fields["status"] = "ended"
+    tx.fields["paused"] = False
+    tx.fields["proposal"] = e
 
 
 def _track_set(tx: Transaction, e: ev.TrackSet):
@@ -311,6 +318,7 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.Paused: _paused,
     ev.Resumed: _resumed,
     ev.ExerciseEnded: _ended,
+    ev.VerdictProposed: _proposed,
     ev.TrackSet: _track_set,
     ev.ThresholdCrossed: _crossed,
     ev.Overridden: _overridden,

@@ -218,6 +218,17 @@ class End:
     kind: ClassVar[str]
 
 
+@_cmd("judge")
+class Judge:
+    """Confirm the outcome the scorecard proposed (outcome None or the same) or override it
+    with another outcome; an override needs a rationale. Only after a proposal."""
+
+    outcome: str | None = None
+    rationale: str = ""
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
 # -- teams (during deliberation) ---------------------------------------------------------
 @_cmd("allocate")
 class Allocate:

@@ -127,6 +127,29 @@ class ExerciseEnded:
     turn: int
     early: bool = False
     note: str = ""
+    # with a scorecard: the outcome the engine proposed; whether the facilitator (the US
+    # desk) overrode it, and the facilitator's rationale (defaults: saves from before)
+    proposed: str | None = None
+    overridden: bool = False
+    rationale: str = ""
+    kind: ClassVar[str]
+
+
+@_event("verdict_proposed", FACILITATOR_ONLY)
+class VerdictProposed:
+    """The end with a scorecard: the exercise stops and the engine proposes an outcome, with
+    every criterion's value, band and points and each team's objectives scored; the verdict
+    waits for the facilitator to confirm or override it (ExerciseEnded)."""
+
+    outcome: str | None
+    name: str
+    reason: str
+    turn: int
+    early: bool
+    note: str
+    score: float  # % of the points available
+    criteria: tuple[dict, ...]  # {id, name, value, band, points, weight, unit}
+    objectives: tuple[dict, ...] = ()  # {id, team, name, value, target, better, met}
     kind: ClassVar[str]
 
 

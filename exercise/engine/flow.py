@@ -9,6 +9,7 @@ import attrs
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine import fog
+from exercise.engine import scorecard as sc
 from exercise.engine.budget import rebudget, under_floor
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, check_facilitator, percent
@@ -128,8 +129,35 @@ def _adjudicate_turn(decision: Decision) -> None:
 
 
 def end(decision: Decision, early: bool, note: str = "") -> None:
-    oid, name, reason = judge(decision.state, decision.rules)
-    decision.emit(ev.ExerciseEnded(oid, name, reason, decision.state.turn, early, note))
+    state, rules = decision.state, decision.rules
+    oid, name, reason = judge(state, rules)
+    if rules.scenario.scorecard is None:
+        decision.emit(ev.ExerciseEnded(oid, name, reason, state.turn, early, note))
+        return
+    rows = sc.criteria(state, rules)
+    decision.emit(ev.VerdictProposed(oid, name, reason, state.turn, early, note, sc.score(rows), rows,
+                                     sc.objectives(state, rules)))
+
+
+def judge_verdict(decision: Decision, command: cm.Judge) -> None:
+    """The facilitator (the US desk) confirms the proposed outcome or overrides it."""
+    state, rules = decision.state, decision.rules
+    check_facilitator(decision, command, "judge the verdict", running=False)
+    p = state.proposal
+    if p is None or state.verdict is not None:
+        raise Rejected("there is no proposed verdict to judge" if state.verdict is None
+                       else f"the verdict is already judged: {state.verdict.name}")
+    outcomes = {o.id: o for o in rules.scenario.outcomes}
+    chosen = p.outcome if command.outcome is None else command.outcome
+    if chosen is not None and chosen not in outcomes:
+        raise Rejected(f"unknown outcome {chosen!r}; outcomes: {', '.join(outcomes)}")
+    overridden = chosen != p.outcome
+    rationale = command.rationale.strip()
+    if overridden and not rationale:
+        raise Rejected("overriding the proposed outcome needs a rationale: say why")
+    name = outcomes[chosen].name if chosen is not None else "No verdict"
+    decision.emit(ev.ExerciseEnded(chosen, name, p.reason, p.turn, p.early, p.note,
+                                   proposed=p.outcome, overridden=overridden, rationale=rationale))
 
 
 def end_early(decision: Decision, command: cm.End) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision
-from exercise.engine.flow import advance, end_early, pause, reopen, resume, start
+from exercise.engine.flow import advance, end_early, judge_verdict, pause, reopen, resume, start
 from exercise.engine.fog import expedite
 from exercise.engine.injects import delay, fire_adhoc, fire_inject, hold, release, skip, unskip
 from exercise.engine.state import State
@@ -117,6 +117,7 @@ RULE_FOR_COMMAND: dict[type, Callable[[Decision, Any], None]] = {
     cm.Pause: pause,
     cm.Resume: resume,
     cm.End: end_early,
+    cm.Judge: judge_verdict,
     cm.Allocate: allocate,
     cm.SetSpending: set_spending,
     cm.PlaceOrder: place_order,

@@ -131,6 +131,14 @@ class ScenarioRules:
                 tree = _parse(o.condition, f"outcome {o.id!r}")
                 self.outcomes.append((o, tree, cond.compile_expr(tree)))
 
+        # the scorecard's criteria and the teams' scored objectives: (model, compiled measure)
+        card = s.scorecard
+        self.criteria = tuple((c, _compile(c.measure, f"criterion {c.id!r}")) for c in card.criteria) if card else ()
+        self.bands = {b.outcome: b for b in card.bands} if card else {}
+        self.scored_objectives = tuple(
+            (o, _compile(o.measure, f"objective {o.id!r}"))
+            for o in s.all_objectives() if o.measure is not None and o.target is not None)
+
     def resolve_to(self, to) -> tuple[str, ...]:
         """Team ids an inject goes to: 'all' is every team, 'facilitator' none."""
         if "all" in to:

@@ -106,6 +106,11 @@ class Verdict:
     turn: int
     early: bool
     note: str = ""
+    # with a scorecard: the outcome the engine proposed, and whether the facilitator (the US
+    # desk) overrode it and why; None/False/"" before scorecards (and without one)
+    proposed: str | None = None
+    overridden: bool = False
+    rationale: str = ""
 
 
 # slots=False: a copy is one C-level dict update instead of ~40 slot writes.
@@ -160,6 +165,9 @@ class State:
     estimate_rolls: dict[tuple[str, str], float] = attrs.field(factory=dict)
     # (world track, team) -> how much shared intelligence narrowed the team's band
     narrowed: dict[tuple[str, str], float] = attrs.field(factory=dict)
+    # with a scorecard: the engine's proposal at the end (a VerdictProposed event), waiting for
+    # the facilitator's confirmation or override (then `verdict` is set); a default, as above
+    proposal: Any = None
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import math
 
+from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_team, number, percent, unknown
-from exercise import model
 from exercise.engine.effects import add_track, apply_effects
-from exercise.engine.trackfx import MEAN, ONCE, combine_of, mean_add, zone_of
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
+from exercise.engine.trackfx import MEAN, ONCE, combine_of, mean_add, zone_of
 from exercise.suggest import did_you_mean
 
 

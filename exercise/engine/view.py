@@ -366,7 +366,8 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
                  assigned=assigned, forces=forces),
         outcome=None if v is None else vt.PlayerOutcome(
             v.outcome, v.name, v.turn, v.early,
-            next((o.text for o in r.scenario.outcomes if o.id == v.outcome), "")),
+            next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
+            **_scored_for_team(state.proposal, v, team_id)),
         ledger=ledger_turns(state, team_id, ledger),
     )
 
@@ -432,8 +433,38 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
                                  for (t, team, at), turn in s.crossed.items()),
         outcome=None if v is None else vt.FacilitatorOutcome(
             v.outcome, v.name, v.reason, v.turn, v.early, v.note,
-            next((o.text for o in r.scenario.outcomes if o.id == v.outcome), "")),
+            next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
+            **_scored(s.proposal, v)),
+        proposal=None if s.proposal is None or v is not None else vt.FacilitatorProposal(
+            s.proposal.outcome, s.proposal.name, s.proposal.reason, s.proposal.score,
+            _rows(s.proposal), _objective_rows(s.proposal.objectives),
+            tuple((o.id, o.name) for o in r.scenario.outcomes)),
     )
+
+
+def _rows(p) -> tuple[vt.ScoreRow, ...]:
+    return tuple(vt.ScoreRow(x["id"], x["name"], x["value"], x["band"], x["points"], x["weight"], x.get("unit", ""))
+                 for x in p.criteria)
+
+
+def _objective_rows(objectives) -> tuple[vt.ObjectiveScore, ...]:
+    return tuple(vt.ObjectiveScore(x["id"], x["team"], x["name"], x["value"], x["target"], x["better"], x["met"])
+                 for x in objectives)
+
+
+def _scored(p, v) -> dict:
+    """The scorecard fields of a judged verdict (none without a scorecard: old saves' views stay)."""
+    if p is None:
+        return {}
+    return {"proposed": v.proposed, "overridden": v.overridden, "rationale": v.rationale,
+            "score": p.score, "criteria": _rows(p), "objectives": _objective_rows(p.objectives)}
+
+
+def _scored_for_team(p, v, team: str) -> dict:
+    if p is None:
+        return {}
+    return {"score": p.score, "criteria": _rows(p), "overridden": v.overridden, "rationale": v.rationale,
+            "objectives": _objective_rows(x for x in p.objectives if x["team"] == team)}
 
 
 # -- events a team may be told about as they happen -------------------------------------

@@ -382,12 +382,45 @@ class Me:
 
 
 @attrs.frozen
+class ScoreRow:
+    """One criterion of the US desk's scorecard at the end."""
+
+    id: str
+    name: str
+    value: float
+    band: str  # "met", "partly met", "not met"
+    points: float
+    weight: float
+    unit: str = ""
+
+
+@attrs.frozen
+class ObjectiveScore:
+    """One team objective scored at the end against its target."""
+
+    id: str
+    team: str
+    name: str
+    value: float
+    target: float
+    better: str
+    met: bool
+
+
+@attrs.frozen
 class PlayerOutcome:
     id: str | None
     name: str
     turn: int
     early: bool
     text: str
+    # with a scorecard (once the facilitator has judged): the score, its criteria, whether the
+    # US desk overrode the proposal and why, and this team's own objectives scored
+    score: float | None = later(None)
+    criteria: tuple[ScoreRow, ...] = later(())
+    overridden: bool = later(False)
+    rationale: str = later("")
+    objectives: tuple[ObjectiveScore, ...] = later(())
 
 
 # -- the ledger: what changed for a team and why (exercise.engine.ledger builds it) ------------
@@ -524,6 +557,25 @@ class FacilitatorOutcome:
     early: bool
     note: str
     text: str
+    proposed: str | None = later(None)  # with a scorecard: the engine's proposal
+    overridden: bool = later(False)
+    rationale: str = later("")
+    score: float | None = later(None)
+    criteria: tuple[ScoreRow, ...] = later(())
+    objectives: tuple[ObjectiveScore, ...] = later(())
+
+
+@attrs.frozen
+class FacilitatorProposal:
+    """The scorecard's proposed outcome, waiting for the facilitator to confirm or override."""
+
+    id: str | None
+    name: str
+    reason: str
+    score: float
+    criteria: tuple[ScoreRow, ...]
+    objectives: tuple[ObjectiveScore, ...]
+    outcomes: tuple[tuple[str, str], ...]  # (id, name) of every outcome, for an override
 
 
 @attrs.frozen
@@ -540,3 +592,4 @@ class FacilitatorView(CommonView):
     overrides: tuple[OverrideRecord, ...]  # the state's own records: already frozen plain data
     thresholds_crossed: tuple[CrossingView, ...]
     outcome: FacilitatorOutcome | None
+    proposal: FacilitatorProposal | None = later(None)  # the end, waiting for the facilitator's verdict

@@ -90,6 +90,24 @@ def _fired_tagged(s, r, tag):
     return sum(1 for i in r.tagged.get(tag, ()) if i in fired)
 
 
+def _delivered_value(s, r):
+    total = to_fraction(0)
+    for o in s.orders.values():
+        if o.status == "delivered":
+            total += to_fraction(o.cost)
+    return float(total)
+
+
+def _on_order_value(s, r):
+    # credible: due within the exercise or the scorecard's window after it (a slip moves `due`)
+    last = r.turns + (r.scenario.scorecard.credible_within if r.scenario.scorecard else 4)
+    total = to_fraction(0)
+    for o in s.orders.values():
+        if o.status == "ordered" and o.due <= last:
+            total += to_fraction(o.cost)
+    return float(total)
+
+
 _FUNCTIONS: dict[str, Callable[..., float | bool]] = {  # (state, rules, *args) -> value
     "fired": lambda s, r, i: i in s.fired,
     "chosen": _chosen,
@@ -103,6 +121,8 @@ _FUNCTIONS: dict[str, Callable[..., float | bool]] = {  # (state, rules, *args) 
     "max": lambda s, r, t: max(_team_values(s, r, t)),
     "spending": _spending,
     "fired_tagged": _fired_tagged,
+    "delivered_value": _delivered_value,
+    "on_order_value": _on_order_value,
 }
 assert set(_FUNCTIONS) == set(cond.FUNCTIONS), "every condition function needs an implementation"
 
@@ -130,6 +150,8 @@ def judge(state, rules: ScenarioRules | None = None) -> tuple[str | None, str, s
     """(outcome id, name, reason): the first outcome whose condition holds, and why, in
     words: each earlier outcome's criteria (what was missed) and the verdict's own."""
     r = rules or state.rules
+    if r.scenario.scorecard is not None:
+        return _judge_scored(state, r)
     w = StateWorld(state, r)
     labels = labels_of(r)
     missed: list[str] = []
@@ -143,6 +165,33 @@ def judge(state, rules: ScenarioRules | None = None) -> tuple[str | None, str, s
             return outcome.id, outcome.name, "\n".join([*missed, head, *_criteria(tree, w, labels)])
         missed += [f"{outcome.name} was not reached:", *_criteria(tree, w, labels)]
     return None, "No verdict", "no outcome's condition held (the scenario has no final outcome without one)"
+
+
+def _judge_scored(state, r: ScenarioRules) -> tuple[str | None, str, str]:
+    """With a scorecard: the first outcome whose score band (if it has one) and condition (if
+    it has one) both hold; the reason starts with the scorecard, criterion by criterion."""
+    from exercise.engine import scorecard as sc  # scorecard reads a StateWorld: import late
+
+    rows = sc.criteria(state, r)
+    pct = sc.score(rows)
+    why = sc.describe(rows, pct)
+    w = StateWorld(state, r)
+    labels = labels_of(r)
+    for outcome, tree, fn in r.outcomes:
+        band = r.bands.get(outcome.id)
+        missed = []
+        if band is not None and not sc.band_holds(band, pct, rows):
+            limit = "" if band.max_not_met is None else f" with at most {band.max_not_met} criteria not met"
+            missed.append(f"- needs {band.score:g} % of the points{limit}")
+        if fn is not None and not fn(w):
+            missed += _criteria(tree, w, labels)
+        if not missed:
+            how = f"{band.score:g} % of the points or more" if band is not None else "its condition held"
+            if band is None and fn is None:
+                how = "no other outcome was reached"
+            return outcome.id, outcome.name, "\n".join([*why, f"Proposed: {outcome.name} ({how})."])
+        why += [f"{outcome.name} was not reached:", *missed]
+    return None, "No verdict", "\n".join([*why, "No outcome's band or condition held."])
 
 
 def explain_outcome(state, rules: ScenarioRules | None = None) -> str:

@@ -238,6 +238,11 @@ def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, ver
         return f"reopened the turn of {teams.get(e['team'], e['team'])}{back}"
     if k in ("paused", "resumed"):
         return f"{k} the exercise"
+    if k == "exercise_ended" and e.get("proposed") is not None:
+        how = "overrode the proposed verdict with" if e.get("overridden") else "confirmed the verdict"
+        return f"{how} {cell(e.get('name', ''))}" + (f": {cell(e['rationale'])}" if e.get("rationale") else "")
+    if k == "verdict_proposed":
+        return f"ended the exercise{' early' if e.get('early') else ''}: {cell(e.get('note') or 'the scorecard proposes ' + e.get('name', ''))}"
     if k == "exercise_ended":
         return f"ended the exercise{' early' if e.get('early') else ''}: {cell(e.get('note') or e.get('name', ''))}"
     return None

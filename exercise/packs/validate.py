@@ -393,20 +393,74 @@ class _Checker:
                 self.ref("objective", o.id, ("capability",), "track", o.capability, pool)
             if o.team is not None:
                 self.ref("objective", o.id, ("team",), "team", o.team, self.names.teams)
+            if (o.measure is None) != (o.target is None):
+                have, lack = ("measure", "target") if o.target is None else ("target", "measure")
+                self.err("objective", o.id, (have,), f"an objective scored at the end needs both a "
+                         f"measure and a target; add {lack} = ... or remove {have}")
+            if o.measure is not None:
+                self.condition("objective", o.id, ("measure",), o.measure)
+        card = self.s.scorecard
+        banded = {b.outcome for b in card.bands} if card else set()
+        if card is not None:
+            self.scorecard(card)
         if not self.s.outcomes:
             self.top((), "the scenario has no outcomes; add [[outcome]] tables so the end can be judged",
                      warning=True)
         for k, out in enumerate(self.s.outcomes):
             if out.condition is not None:
                 self.condition("outcome", out.id, ("condition",), out.condition)
-            elif k != len(self.s.outcomes) - 1:
-                self.err("outcome", out.id, ("id",), "an outcome without a condition always holds, "
+            elif k != len(self.s.outcomes) - 1 and out.id not in banded:
+                self.err("outcome", out.id, ("id",), "an outcome without a condition (or score band) always holds, "
                          "so the outcomes after it can never be reached; put it last")
-        if self.s.outcomes and self.s.outcomes[-1].condition is not None:
+        last = self.s.outcomes[-1] if self.s.outcomes else None
+        if last is not None and (last.condition is not None or last.id in banded):
             out = self.s.outcomes[-1]
             self.err("outcome", out.id, ("condition",),
                      "the last outcome has a condition: add a final outcome without one, "
                      "so every exercise ends with a verdict", warning=True)
+
+    def scorecard(self, card):
+        """The scorecard's criteria and bands; located by their place in the file."""
+        if card.credible_within < 0:
+            self.top(("scorecard", "credible_within"), "scorecard credible_within must be 0 or more (turns)")
+        if not card.criteria:
+            self.top(("scorecard",), "the scorecard has no criteria; add [[scorecard.criterion]] tables")
+        seen = set()
+        for k, c in enumerate(card.criteria):
+            at = ("scorecard", "criterion", k)
+            if c.id in seen:
+                self.top(at + ("id",), f"criterion {c.id!r} appears twice in the scorecard; give each its own id")
+            seen.add(c.id)
+            self.measure(at + ("measure",), c.measure, f"criterion {c.id!r}")
+            if c.weight <= 0:
+                self.top(at + ("weight",), f"criterion {c.id!r}: weight must be more than 0 (points when met)")
+            if not 0 <= c.partly_points <= 1:
+                self.top(at + ("partly_points",), f"criterion {c.id!r}: partly_points is a share of the weight, 0-1")
+            if c.partly is not None and (c.partly > c.met if c.better == "higher" else c.partly < c.met):
+                side = "at or below" if c.better == "higher" else "at or above"
+                self.top(at + ("partly",), f"criterion {c.id!r}: partly ({c.partly:g}) must be {side} met "
+                         f"({c.met:g}) when {c.better} is better")
+        outcomes = {o.id for o in self.s.outcomes}
+        banded = set()
+        for k, b in enumerate(card.bands):
+            at = ("scorecard", "band", k)
+            if b.outcome not in outcomes:
+                self.top(at + ("outcome",), f"unknown outcome {b.outcome!r}{self.problems.did_you_mean(b.outcome, outcomes)}")
+            elif b.outcome in banded:
+                self.top(at + ("outcome",), f"outcome {b.outcome!r} has two score bands; keep one")
+            banded.add(b.outcome)
+            if not 0 <= b.score <= 100:
+                self.top(at + ("score",), f"band of {b.outcome!r}: score is a % of the points, 0-100")
+            if b.max_not_met is not None and b.max_not_met < 0:
+                self.top(at + ("max_not_met",), f"band of {b.outcome!r}: max_not_met must be 0 or more")
+
+    def measure(self, path: tuple, text: str, what: str):
+        try:
+            errors = cond.check(cond.parse(text), self.names, self.problems.did_you_mean)
+        except cond.ConditionError as exc:
+            errors = [exc]
+        for ce in errors:
+            self.problems.add(self.loaded.files[0], path, f"in measure: {ce.message} ({what})", offset=ce.offset)
 
     # -- shared pieces -----------------------------------------------------------
     def condition(self, kind: str, ident: str, sub: tuple, text: str):

@@ -348,6 +348,16 @@ class DebriefScreen(KeyHelp, Screen):
             text.append(f"{name}\n")
             for criterion in values.split("; "):
                 text.append(f"        {criterion}\n", style="dim")
+        if o.scorecard:
+            text.append("\n" + tb.score_head(self.report) + "\n", style="bold")
+            for name, value, band, points in o.scorecard:
+                text.append(f"  {band:<11} ", style="bold green" if band == "met" else "dim" if band == "not met" else "")
+                text.append(f"{name}: {value} ({points} points)\n")
+        if o.team_objectives:
+            text.append("\nTeam objectives, scored at the end:\n", style="bold")
+            for team, name, value, target, result in o.team_objectives:
+                text.append(f"  {result:<8} ", style="bold green" if result == "met" else "dim")
+                text.append(f"{team}: {name}: {value}, target {target}\n")
         return text
 
     # -- other keys -----------------------------------------------------------------------

@@ -83,6 +83,9 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="set the turn timer (teams see it; when it runs out you are told, nothing advances)"),
         Binding("e", "end", "End", show=False,
                 tooltip="end the exercise now (asks for a reason) and show the outcome"),
+        Binding("V", "verdict", "Verdict", show=False,
+                tooltip="at the end, with a scorecard: confirm the proposed outcome or override it "
+                        "with a rationale (you play the US desk)"),
         InjectsPanel.screen_binding("view_inject"),
         Binding("D", "debrief", "Debrief", show=False,
                 tooltip="the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome "
@@ -176,7 +179,8 @@ Everything you do is written to the save folder before the screen shows it.
         if view.status == "ready":
             where = "not started: press n to start"
         elif view.status == "ended":
-            where = f"ENDED: {view.outcome.name if view.outcome else ''}"
+            where = (f"ENDED: {view.outcome.name}" if view.outcome else
+                     "ENDED: press V to judge the verdict" if view.proposal else "ENDED")
         else:
             where = f"Turn {view.turn}/{view.turns} {view.turn_label} · {view.phase_name}"
         bits = [plain(self.session.meta.title), where]
@@ -264,11 +268,54 @@ Everything you do is written to the save folder before the screen shows it.
             self.show_outcome()
 
     def show_outcome(self) -> None:
-        out = engine.facilitator_view(self.session.state).outcome
+        view = engine.facilitator_view(self.session.state)
+        if view.proposal is not None:  # a scorecard: the US desk judges before anyone sees it
+            self.action_verdict()
+            return
+        out = view.outcome
         if out:
+            judged = ""
+            if out.proposed is not None or out.overridden:
+                from exercise.engine import scorecard as sc
+
+                names = {o.id: o.name for o in self.session.scenario.outcomes}
+                judged = md(sc.verdict_words(names.get(out.proposed or ""), out.name, out.overridden,
+                                             out.rationale)) + "\n\n"
             self.app.push_screen(TextModal(f"Outcome: {plain(out.name)}",
-                                           f"{out.text}\n\n**Why:** {md(out.reason)}\n\n"
+                                           f"{out.text}\n\n{judged}**Why:** {md(out.reason)}\n\n"
                                            "Press **D** for the debrief: the exercise turn by turn."))
+
+    @work
+    async def action_verdict(self) -> None:
+        """The scorecard's proposal: confirm it, or override it with a rationale (recorded)."""
+        from exercise.engine import scorecard as sc
+
+        p = engine.facilitator_view(self.session.state).proposal
+        if p is None:
+            if self.session.state.verdict is not None:
+                self.show_outcome()
+            else:
+                self.notify("The verdict is judged at the end of the exercise.")
+            return
+        lines = [f"The scorecard proposes: {p.name} ({p.score:g} % of the points).", ""]
+        lines += [sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight) for x in p.criteria]
+        if p.objectives:
+            names = dict(self.session.state.rules.names)
+            lines += ["", "Team objectives:"]
+            lines += [f"{names.get(o.team, o.team)}: {sc.objective_line(o.name, o.value, o.target, o.better, o.met)}"
+                      for o in p.objectives]
+        lines += ["", "Confirm the proposal, or choose another outcome and say why (recorded in the journal)."]
+        form = await self.app.push_screen_wait(FormModal(
+            "The US desk's verdict", [
+                Field("outcome", "Outcome", "select", options=tuple((name, oid) for oid, name in p.outcomes),
+                      default=p.id),
+                Field("rationale", "Rationale (needed to override)", required=False)],
+            "Judge", intro="\n".join(lines)))
+        if form is None:
+            return
+        chosen = form["outcome"]
+        if self.run_command(cm.Judge(None if chosen == p.id else chosen, form["rationale"] or "")):
+            self.show_outcome()
 
     def action_debrief(self) -> None:
         """Look back at the exercise so far (read only), e.g. once it has ended."""

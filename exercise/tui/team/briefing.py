@@ -6,8 +6,21 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from exercise.engine import scorecard as sc
 from exercise.tui.team.base import TeamTab
 from exercise.tui.text import md
+
+
+def outcome_scorecard(out) -> str:
+    """The scorecard behind the verdict and the team's own objectives, as Markdown."""
+    lines = [f"### The US desk's scorecard: {out.score:g} % of the points", ""]
+    lines += [f"- {md(sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight))}" for x in out.criteria]
+    if out.overridden:
+        lines += ["", f"The US desk overrode the scorecard's proposal: {md(out.rationale)}"]
+    if out.objectives:
+        lines += ["", "### Your own objectives", ""]
+        lines += [f"- {md(sc.objective_line(o.name, o.value, o.target, o.better, o.met))}" for o in out.objectives]
+    return "\n".join(lines)
 
 
 class BriefingTab(TeamTab, VerticalScroll):
@@ -25,6 +38,8 @@ class BriefingTab(TeamTab, VerticalScroll):
         out = v.outcome
         if out:
             parts.append(f"## Outcome: {md(out.name)}\n\n{out.text}")
+            if out.criteria:  # a scorecard: the US desk's verdict and this team's own stakes
+                parts.append(outcome_scorecard(out))
         parts.append(f"## {md(me.name)}\n\n{me.briefing or '(no team briefing)'}")
         if me.objectives:
             parts.append("## Your objectives\n\n" + "\n".join(

@@ -252,7 +252,8 @@ a notification says why.
         if v.status == "ready":
             state, text = "closed", "The exercise has not started yet. Read your briefing (6) while you wait."
         elif v.status == "ended":
-            state, text = "ended", f"The exercise has ended: {v.outcome.name if v.outcome else ''}. The outcome is in 6 Briefing."
+            state, text = ("ended", f"The exercise has ended: {v.outcome.name}. The outcome is in 6 Briefing."
+                           if v.outcome else "The exercise has ended; the US desk is judging the verdict.")
         elif v.paused:
             state, text = "paused", "PAUSED by the facilitator: look around; you can act again once it resumes."
         elif me.submitted:
