@@ -112,7 +112,7 @@ def effect_view(e: model.Effect, rules: ScenarioRules) -> vt.EffectView:
     ident = None if target == "inject" else getattr(e, target)
     team = e.team if target in ("track", "budget") else None
     amount = e.add if target == "budget" else None
-    t = rules.tracks.get(e.track) if target == "track" else None
+    t = rules.tracks.get(e.track) if target == "track" and e.track is not None else None
     waits = t is not None and combine_of(e, t) != EACH
     return vt.EffectView(effect_text(e, rules), target, ident, team, amount, waits)
 

@@ -347,6 +347,7 @@ def combine_choices(decision: Decision) -> None:
             continue
         decision.emit(ev.ChoicesCombined(iid, state.turn))
         for (oid, _), (e, teams) in once.items():
+            assert e.track is not None  # collected above from effects on a track
             t = tracks[e.track]
             who = rules.names[teams[0]] if len(teams) == 1 else f"{len(teams)} teams"
             add_track(decision, t, None, e.add or 0.0, zone_of(e, t),
