@@ -33,25 +33,49 @@ _COMPARISON = re.compile(r"(>=|<=|>|<|==)")
 
 
 def goals(rules: ScenarioRules) -> dict[str, float]:
-    """Track id -> weight (+ raise it, - keep it low), from the outcome conditions."""
+    """Track id -> weight (+ raise it, - keep it low), from the scorecard's criteria (their
+    weights and direction) and the outcome conditions."""
     memo = rules.memo
     if "planner-goals" in memo:
         return memo["planner-goals"]
     weights: dict[str, float] = {}
     tracks = set(rules.tracks)
+    card = rules.scenario.scorecard
+    for c in card.criteria if card else ():
+        for n in _NAMES.findall(c.measure):
+            if n in tracks:
+                weights[n] = weights.get(n, 0.0) + (c.weight if c.better == "higher" else -c.weight)
     for outcome in rules.scenario.outcomes:
         if not outcome.condition:
             continue
         named = [n for n in _NAMES.findall(outcome.condition) if n in tracks]
         if len(_COMPARISON.findall(outcome.condition)) == 1 and len(named) == 1:
-            weights[named[0]] = -1.0  # an outcome decided by this track alone: a cliff
+            weights[named[0]] = min(weights.get(named[0], 0.0), -1.0)  # decided by this alone: a cliff
         else:
             for n in named:
                 weights.setdefault(n, 1.0)
     for t in rules.team_tracks:
-        weights.setdefault(t, 0.3)  # a capability no outcome names still helps a little
+        weights.setdefault(t, 0.3)  # a capability nothing names still helps a little
     memo["planner-goals"] = weights
     return weights
+
+
+def targets(rules: ScenarioRules) -> dict[str, float]:
+    """Track id -> the value that is enough: a scorecard criterion's `met` for a track its
+    measure names alone (e.g. avg("munitions") >= 5.5); else 70 % of the scale."""
+    memo = rules.memo
+    if "planner-targets" in memo:
+        return memo["planner-targets"]
+    out: dict[str, float] = {}
+    card = rules.scenario.scorecard
+    for c in card.criteria if card else ():
+        named = [n for n in _NAMES.findall(c.measure) if n in rules.tracks]
+        if len(named) == 1 and c.better == "higher":
+            out[named[0]] = max(out.get(named[0], c.met), c.met)
+    for t, (lo, hi) in rules.bounds.items():
+        out.setdefault(t, lo + ENOUGH * (hi - lo))
+    memo["planner-targets"] = out
+    return out
 
 
 def _need(state: State, rules: ScenarioRules, team: str, track: str) -> float:
@@ -59,7 +83,8 @@ def _need(state: State, rules: ScenarioRules, team: str, track: str) -> float:
     scale (a little once it has enough), so the scarcest capability is bought first."""
     lo, hi = rules.bounds[track]
     value = state.team_tracks[(team, track)] if track in rules.team_tracks else state.tracks[track]
-    gap = (lo + ENOUGH * (hi - lo) - value) / ((hi - lo) or 1)
+    # aim a little over the target: decay and other teams' shortfalls pull an average down
+    gap = (targets(rules)[track] + 0.05 * (hi - lo) - value) / ((hi - lo) or 1)
     return max(gap * 4, 0.1)
 
 
@@ -155,12 +180,12 @@ def _split(rules: ScenarioRules, limit: float | None) -> dict[str, float] | None
     return {c.id: round(shares[c.id], 6) for c in rules.cats}
 
 
-def _room(state: State, rules: ScenarioRules, item: model.Item, taken: dict) -> int:
-    """Units of `item` its production line can still deliver by the last turn."""
+def _room(state: State, rules: ScenarioRules, item: model.Item, taken: dict, last: int) -> int:
+    """Units of `item` its production line can still deliver by turn `last`."""
     line = rules.line[item.id]
     first = state.turn + max(0, item.lead_time + state.lead_time.get(item.id, 0))
     return sum(max(0, item.capacity - state.line_use.get((line, t), 0) - taken.get((line, t), 0))
-               for t in range(first, rules.turns + 1))
+               for t in range(first, last + 1))
 
 
 def _take(state: State, rules: ScenarioRules, item: model.Item, q: int, taken: dict) -> None:
@@ -175,7 +200,12 @@ def _take(state: State, rules: ScenarioRules, item: model.Item, q: int, taken: d
 
 
 def _orders(state: State, rules: ScenarioRules, team: str, cash: float) -> list:
-    """Orders that land in time, best points per money first, while the money lasts."""
+    """Orders that land in time, best points per money first, while the money lasts; then,
+    if the scorecard counts orders due soon after the end, those (the pipeline the US desk
+    wants to see), with what is left."""
+    card = rules.scenario.scorecard
+    later = rules.turns + card.credible_within if card and any(
+        "on_order_value" in c.measure for c in card.criteria) else rules.turns
     scored = []
     for item in rules.items.values():
         value = _effects_value(state, rules, team, item.effects)
@@ -183,12 +213,14 @@ def _orders(state: State, rules: ScenarioRules, team: str, cash: float) -> list:
             scored.append((value / item.cost, item))
     out = []
     taken: dict = {}
-    for _, item in sorted(scored, key=lambda p: -p[0]):
-        q = min(item.max_quantity, int((cash + 1e-9) // item.cost), _room(state, rules, item, taken))
-        if q >= 1:
-            out.append(cm.PlaceOrder(team, team, item.id, q))
-            _take(state, rules, item, q, taken)
-            cash -= q * item.cost
+    ranked = [item for _, item in sorted(scored, key=lambda p: -p[0])]
+    for last in sorted({rules.turns, later}):
+        for item in ranked:
+            q = min(item.max_quantity, int((cash + 1e-9) // item.cost), _room(state, rules, item, taken, last))
+            if q >= 1:
+                out.append(cm.PlaceOrder(team, team, item.id, q))
+                _take(state, rules, item, q, taken)
+                cash -= q * item.cost
     return out
 
 
