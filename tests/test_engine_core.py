@@ -43,7 +43,7 @@ def test_event_and_command_kinds_are_unique_and_stable():
         "lead_time_changed", "force_assigned", "lead_taken", "lead_handed_back", "ally_moved",
         "inject_rolled", "adhoc_inject", "inject_fired", "inject_controlled", "decision_answered",
         "submitted", "reopened", "action_argued", "action_adjudicated", "note_added",
-        "inject_unskipped", "decision_reopened",
+        "inject_unskipped", "decision_reopened", "lead_requested", "lead_voted", "lead_decided",
     }
 
 
