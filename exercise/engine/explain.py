@@ -327,3 +327,22 @@ def lead_rules_words(c, rules) -> str:
         return ""
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
+
+
+def manning_words(manned: float, turns: int) -> str:
+    """'manned 1/3' (staff in post, in the command's steps), 'fully manned' at 1."""
+    if manned >= 1:
+        return "fully manned"
+    return f"manned {round(manned * turns)}/{turns}"
+
+
+def request_words(q, viewer: str | None) -> str:
+    """A lead request and its answer, in words, for a team screen or the facilitator."""
+    who = "You" if q.team == viewer else q.team_name
+    head = f"{who} asked (turn {q.turn}) that {q.ally_name} lead it: "
+    if q.status == "pending":
+        waits = " and ".join(q.waiting_for) or "an answer"
+        return head + f"pending, waiting for {waits}" + (" (you decide: v)" if q.you_decide and viewer else "")
+    if q.status == "approved":
+        return head + f"approved by {q.by}" + (f" ({q.reason})" if q.reason and q.reason != "approved" else "")
+    return head + f"refused by {q.by}: {q.reason}"

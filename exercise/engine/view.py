@@ -143,6 +143,7 @@ def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = 
         lead_refusal=lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
         hand_back_refusal=hand_back_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
         lead_rules=explain.lead_rules_words(c, r),
+        approval=c.approval,
         ineligible=tuple((a, why) for a in r.teams[viewer].allies
                          if (why := ally_refusal(s, r, a, c.id)) is not None) if player and viewer else (),
         manned=s.manned(c.id) if c.manning_turns > 1 else None,

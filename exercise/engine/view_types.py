@@ -121,6 +121,7 @@ class CommandView:
     # who approves, in words; the viewing team's allies that may not lead it, with why; the
     # share of its lead staff in post (None: manned at once, the old rule); lead requests
     lead_rules: str = later("")
+    approval: str = later("none")  # the scenario's Command.approval: none, facilitator, members
     ineligible: tuple[tuple[str, str], ...] = later(())
     manned: float | None = later(None)
     manning_turns: int = later(1)
