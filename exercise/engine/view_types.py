@@ -120,7 +120,7 @@ class CommandView:
     # command leads as negotiations (left out at the old rule's defaults): who may lead and
     # who approves, in words; the viewing team's allies that may not lead it, with why; the
     # share of its lead staff in post (None: manned at once, the old rule); lead requests
-    lead_rules: str = later("")
+    lead_rules: str = attrs.field(default="", metadata={"omit_default": True, **STATIC})  # scenario wording
     approval: str = later("none")  # the scenario's Command.approval: none, facilitator, members
     ineligible: tuple[tuple[str, str], ...] = later(())
     manned: float | None = later(None)
