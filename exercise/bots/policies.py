@@ -192,6 +192,8 @@ def spender(state: State, team: str, dice: Dice) -> list:
         else:
             shares = None
         cash = _cash_after(state, rules, team, shares)
+        if state.lead_requests:  # keep a lead asked for affordable until it is answered
+            cash -= sum(rules.commands[q.command].lead_cost for q in state.pending_leads(team))
         for item in rules.items_dearest_first:
             q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
             if q >= 1:
