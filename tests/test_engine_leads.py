@@ -236,3 +236,18 @@ def test_any_requests_and_decisions_keep_one_lead_per_command_and_replay(steps):
             assert len(approved_now) <= 1
     assert g.replayed() == g.s
     assert initial_state(s).lead_requests == {}
+
+
+def test_the_log_says_who_asked_who_answered_and_why():
+    from exercise.engine.events import to_dict
+    from exercise.narrate import Narrator
+
+    g = _deliberating(_with(approval="facilitator"))
+    g.team(cm.TakeLead, "east", command="north", ally="PL")
+    (q,) = g.s.pending_leads()
+    g.do(cm.DecideLead(q.id, False, "SACEUR wants a larger framework nation"))
+    n = Narrator(g.scenario)
+    lines = [n.line(to_dict(e)) for e in g.events if e.kind.startswith("lead_")]
+    assert lines == ["East asked that Poland lead JFC North",
+                     "East's request that Poland lead JFC North refused by the facilitator: "
+                     "SACEUR wants a larger framework nation"]

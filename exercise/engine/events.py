@@ -331,15 +331,19 @@ class LeadVoted:
     kind: ClassVar[str]
 
 
-@_event("lead_decided", public("request", "approved", "by", "reason", "turn"))
+@_event("lead_decided", public("request", "approved", "by", "reason", "turn", "team", "command", "ally"))
 class LeadDecided:
-    """A lead request approved (a lead_taken follows) or refused, by whom and why."""
+    """A lead request approved (a lead_taken follows) or refused, by whom and why; what was
+    asked is repeated so a log line needs no earlier event."""
 
     request: str
     approved: bool
     by: str
     reason: str
     turn: int
+    team: str = ""
+    command: str = ""
+    ally: str = ""
     kind: ClassVar[str]
 
 

@@ -347,14 +347,15 @@ def _decide(decision: Decision, q, approve: bool, by: str, reason: str) -> None:
         why = lead_request_refusal(state, rules, q)
         if why is not None:  # members agreed, but the lead went elsewhere meanwhile
             approve, reason = False, why
-    decision.emit(ev.LeadDecided(q.id, approve, by, reason, state.turn))
+    decision.emit(ev.LeadDecided(q.id, approve, by, reason, state.turn, q.team, q.command, q.ally))
     if not approve:
         return
     _lead(decision, q.team, com, q.ally)
     for other in decision.state.pending_leads():  # a rival bid for the same command lapses
         if other.command == com.id:
             decision.emit(ev.LeadDecided(other.id, False, by, f"{com.name} went to {rules.allies[q.ally].name} "
-                                         f"({rules.team_name(q.team)})", state.turn))
+                                         f"({rules.team_name(q.team)})", state.turn, other.team, other.command,
+                                         other.ally))
 
 
 def hand_back_refusal(state: State, rules: ScenarioRules, team: str, command: str) -> str | None:
