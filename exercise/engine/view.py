@@ -140,7 +140,7 @@ def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = 
         lead_unknown=player and len(taken) < len(c.lead_effects),
         hand_back_effects=tuple(explain.effect_text(e, r) for e in back),
         hand_back_unknown=player and len(back) < len(c.hand_back_effects),
-        lead_refusal=lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
+        lead_refusal=_lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
         hand_back_refusal=hand_back_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
         lead_rules=explain.lead_rules_words(c, r),
         approval=c.approval,
@@ -150,6 +150,17 @@ def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = 
         manning_turns=c.manning_turns,
         requests=tuple(_request(s, r, q, viewer) for q in s.lead_requests.values() if q.command == c.id),
     )
+
+
+def _lead_refusal(s: State, r: ScenarioRules, team: str, command: str) -> str | None:
+    """Why the team cannot take (or ask for) the lead now: the engine's rule, or that none of
+    its allies may lead the command (the first ally's reason says why)."""
+    why = lead_refusal(s, r, team, command)
+    if why is None:
+        reasons = [ally_refusal(s, r, a, command) for a in r.teams[team].allies]
+        if reasons and all(reasons):
+            why = f"none of {r.team_name(team)}'s allies may lead {r.commands[command].name}: {reasons[0]}"
+    return why
 
 
 def _request(s: State, r: ScenarioRules, q, viewer: str | None) -> vt.LeadRequestView:
