@@ -85,6 +85,9 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "ordered": (("item",), "units of the item ordered so far (delivered or not), all teams"),
     "leads": (("team", "command"), "true while one of the team's allies leads the command"),
     "led": (("command",), "true while any player team's ally leads the command"),
+    "manned": (("command",), "share of a player-led command's lead staff that has arrived, 0-1 "
+               "(0: no player team's ally leads it; a lead taken this turn is 1/n, n = its manning_turns)"),
+    "forces": (("command", "team_track"), "points of a capability assigned to the command, all teams"),
     "avg": (("team_track",), "mean of a team track over the teams"),
     "min": (("team_track",), "lowest value of a team track over the teams"),
     "max": (("team_track",), "highest value of a team track over the teams"),
@@ -701,6 +704,10 @@ def _call_phrase(fname: str, args: tuple[str, ...], labels: Labels) -> str:
         return f"{labels.commands.get(args[0], args[0])} led by a player team's ally"
     if fname == "leads":
         return f"{team(args[0])} leads {labels.commands.get(args[1], args[1])}"
+    if fname == "manned":
+        return f"share of {labels.commands.get(args[0], args[0])}'s lead staff in post"
+    if fname == "forces":
+        return f"{track(args[1])} assigned to {labels.commands.get(args[0], args[0])} (points, all teams)"
     if fname == "fired":
         return f"“{labels.injects.get(args[0], args[0])}” has happened"
     if fname == "chosen":

@@ -170,6 +170,29 @@ class Command:
     lead_effects: tuple[Effect, ...] = doc("Effects applied once when a team takes the lead.", ())
     hand_back_effects: tuple[Effect, ...] = doc("Effects applied once when a team hands the lead back.", ())
     forces: tuple[Force, ...] = doc("Forces and capabilities contributed at the start.", (), toml="force")
+    # Who may lead, who approves, how fast staff arrive: the defaults keep the old rule (any
+    # ally, taken at once, fully manned), so older scenarios and saves play as they did.
+    eligible: tuple[str, ...] = doc(
+        "Ids of the allies that may lead the command (empty: any ally, subject to the other limits).", ()
+    )
+    members_only: bool = doc(
+        "Only an ally that belongs to this command (its 'command', as moved in play) may lead it.", False
+    )
+    min_gdp: float = doc("Smallest GDP (budget unit a year) of an ally that may lead it (0: no minimum).", 0.0)
+    min_defence: float = doc(
+        "Smallest defence budget (GDP x spending, budget unit a year) of an ally that may lead it (0: none).", 0.0
+    )
+    approval: Literal["none", "facilitator", "members"] = doc(
+        "Who approves a request to lead it: 'none' (taken at once), 'facilitator' (the white cell, "
+        "as SACEUR or the NAC), or 'members' (every other team with an ally in the command; the "
+        "facilitator decides when there is none, and may always decide).",
+        "none",
+    )
+    manning_turns: int = doc(
+        "Turns for a new lead's staff to arrive: manned 1/n in the turn the lead is taken, full after n "
+        "turns (1: fully manned at once). manned(\"<command>\") in conditions reads it.",
+        1,
+    )
 
 
 @attrs.frozen
@@ -272,6 +295,15 @@ class Option:
 
 
 @attrs.frozen
+class Odds:
+    """A change to an inject's chance while a condition holds (e.g. forces assigned to a command)."""
+
+    condition: str = doc("Expression that must hold at the roll (see the conditions reference).")
+    add: float = doc("Added to the inject's chance while it holds, -1 to 1 (the sum is kept within 0-1).")
+    note: str = doc("Why, for the facilitator and the debrief.", "")
+
+
+@attrs.frozen
 class Inject:
     id: str = doc("Unique id across the scenario and all its packs.")
     title: str = doc("Headline.")
@@ -290,6 +322,12 @@ class Inject:
     )
     chance: float = doc("Chance, 0-1, that it fires when scheduled or eligible.", 1.0)
     condition: str | None = doc("Expression that must hold for it to fire (see the conditions reference).", None)
+    odds: tuple[Odds, ...] = doc(
+        "Changes to its chance while conditions hold, e.g. a crisis less likely with forces assigned "
+        "(forces(\"jfc-norfolk\", \"maritime_arctic\") >= 6); the roll records the chance used.",
+        (),
+        toml="odds",
+    )
     requires: tuple[str, ...] = doc("Ids of injects that must have fired first.", ())
     after: int = doc("Turns to wait after the last required inject fired.", 0)
     reserve: bool = doc("Held off schedule in the facilitator's pick list, fired at will.", False)

@@ -45,6 +45,7 @@ class Narrator:
         self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, BEFORE)
                        for k, b in enumerate(scenario.backlog, 1)}
         self.actions: dict[str, tuple[str, str]] = {}
+        self.requests: dict[str, tuple[str, str, str]] = {}  # lead request -> (team, ally, command)
         self._names = Names(lambda i: self.inject(i) if i in self.injects or i in self.adhoc else None,
                             lambda i, o: self.option(i, o) if i in self.injects else None,
                             lambda a: self.action(a) if a in self.actions else None)
@@ -234,6 +235,27 @@ class Narrator:
 
     def _lead_taken(self, e):
         return f"{self.team(e['team'])} took the lead of {self.commands.get(e['command'], e['command'])} ({self.ally(e['ally'])})"
+
+    def _lead_requested(self, e):
+        self.requests[e["request"]] = (e["team"], e["ally"], e["command"])
+        return (f"{self.team(e['team'])} asked that {self.ally(e['ally'])} lead "
+                f"{self.commands.get(e['command'], e['command'])}")
+
+    def _lead_voted(self, e):
+        team, ally, command = self.requests.get(e["request"], ("", "", ""))
+        what = f"{self.team(team)}'s request for {self.commands.get(command, command)}" if team else "a lead request"
+        why = f": {e.get('reason')}" if e.get("reason") else ""
+        return f"{self.team(e['team'])} {'approved' if e['approve'] else 'refused'} {what}{why}"
+
+    def _lead_decided(self, e):
+        team, ally, command = self.requests.get(e["request"], (e.get("team", ""), e.get("ally", ""),
+                                                                 e.get("command", "")))
+        what = (f"{self.team(team)}'s request that {self.ally(ally)} lead {self.commands.get(command, command)}"
+                if team else "A lead request")
+        by = {"facilitator": "the facilitator", "members": "the member teams"}.get(e["by"]) or self.team(e["by"])
+        if e["approved"]:
+            return f"{what[:1].upper()}{what[1:]} approved by {by}"
+        return f"{what[:1].upper()}{what[1:]} refused by {by}: {e['reason']}"
 
     def _lead_handed_back(self, e):
         return f"{self.team(e['team'])} handed back the lead of {self.commands.get(e['command'], e['command'])}"

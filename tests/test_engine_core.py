@@ -44,7 +44,7 @@ def test_event_and_command_kinds_are_unique_and_stable():
         "inject_rolled", "adhoc_inject", "inject_fired", "inject_controlled", "decision_answered",
         "submitted", "reopened", "action_argued", "action_adjudicated", "note_added",
         "inject_unskipped", "decision_reopened", "choices_combined", "estimate_rolled", "estimate_narrowed",
-        "order_expedited", "verdict_proposed",
+        "order_expedited", "verdict_proposed", "lead_requested", "lead_voted", "lead_decided",
     }
 
 

@@ -102,6 +102,16 @@ PACKS = {
         '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\neffects = [{ track = "trust", add = 1, hidden = true }]\n',
         "9:40: warning: hidden only matters on an option's effects",
     ),
+    "odds-out-of-range": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\nchance = 0.5\n'
+        'odds = [{ condition = "forces(\\"north\\", \\"air\\") >= 1", add = 2 }]\n',
+        "10:58: error: add of odds must be between -1 and 1 (found 2) in inject 'a'",
+    ),
+    "odds-unknown-command": (
+        '[[inject]]\nid = "a"\ntitle = "t"\nturn = 1\n'
+        'odds = [{ condition = "forces(\\"nort\\", \\"air\\") >= 1", add = -0.5 }]\n',
+        "error: in condition: unknown command 'nort' (did you mean 'north'?) (inject 'a')",
+    ),
     "never-fires": (
         '[[inject]]\nid = "a"\ntitle = "t"\n',
         "6:1: warning: this inject never fires",
@@ -171,6 +181,11 @@ SCENARIO_CASES = {
     "outcome condition": ('condition = "avg(\\"air\\") >= 4', 'condition = "avg(\\"airr\\") >= 4',
                           "in condition: unknown team track 'airr' (did you mean 'air'?) (outcome 'win')"),
     "unknown pack": ('packs = ["mini-pack"]', 'packs = ["mini-pak"]', "no inject pack 'mini-pak' in injects/ (did you mean 'mini-pack'?)"),
+    "command eligible ally": ('lead_staff = 3\n', 'lead_staff = 3\neligible = ["PLL"]\n',
+                              "unknown ally 'PLL' in command 'north' (did you mean 'PL'?)"),
+    "command manning": ('lead_staff = 3\n', 'lead_staff = 3\nmanning_turns = 0\n',
+                        "manning_turns must be between 1 and 20 (found 0)"),
+    "command approval": ('lead_staff = 3\n', 'lead_staff = 3\napproval = "sacuer"\n', "approval"),
     "phase order": ('id = "injects"', 'id = "summary"', "phases must be, in this order"),
     "track diminishing": ('id = "trust"\nname = "US trust"\n', 'id = "trust"\nname = "US trust"\ndiminishing = 1.5\n',
                           "diminishing is the share of the scale where adds shrink"),

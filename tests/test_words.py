@@ -56,6 +56,27 @@ def _section(log: str, title: str) -> str:
     return log.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
+def _lead_request_log(tmp_path) -> str:
+    """The Facilitator's actions of a drill whose JFC North needs the facilitator's approval."""
+    import attrs
+    from support import DRILL
+
+    from exercise.engine import commands as cm
+    from exercise.session import Session
+
+    loaded = load_fixture(DRILL)
+    sc = loaded.scenario
+    sc = attrs.evolve(sc, commands=tuple(attrs.evolve(c, approval="facilitator") for c in sc.commands))
+    s = Session.create(sc, loaded.texts, tmp_path / "leads")
+    try:
+        for c in (cm.Start(), cm.Advance(), cm.Advance(), cm.TakeLead("east", "east", "north", "PL")):
+            s.execute(c)
+        s.execute(cm.DecideLead(s.state.pending_leads()[0].id, False, "SACEUR wants a larger nation"))
+        return _section(s.write_turn_log(1).read_text(), "Facilitator's actions")
+    finally:
+        s.close()
+
+
 def test_every_facilitator_command_has_a_line_in_the_turn_log(tmp_path):
     import attrs
 
@@ -78,6 +99,7 @@ def test_every_facilitator_command_has_a_line_in_the_turn_log(tmp_path):
         "reopen": "- reopened the turn of West",
         "adjudicate": "- adjudicated West's action “Patrol the coast”",
         "end": "- ended the exercise early: enough for today",
+        "decide_lead": "- refused East's request that Poland lead JFC North: SACEUR wants a larger nation",
     }
     facilitator = {k for k, c in cm.COMMANDS.items()
                    if any(a.name == "actor" and a.default == cm.FACILITATOR for a in attrs.fields(c))}
@@ -96,7 +118,7 @@ def test_every_facilitator_command_has_a_line_in_the_turn_log(tmp_path):
         cm.Advance(force=True), cm.Adjudicate("action-west-1", 70, "plausible"),
         cm.End("enough for today"),
     ])
-    actions = _section(log, "Facilitator's actions")
+    actions = _section(log, "Facilitator's actions") + _lead_request_log(tmp_path)
     for kind, line in lines.items():
         assert line in actions, f"{kind}: {line!r} not in\n{actions}"
     # the decision the fired inject reopened for East

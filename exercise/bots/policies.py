@@ -10,9 +10,14 @@ seeded roll source of their own, so a run is reproducible from its seed.
 
     random    random legal commands (and answers)
     cautious  keeps sustain high, orders little, takes every default
-    spender   takes a command lead if one is free, puts all it may into procurement,
-              buys the dearest it can afford
+    spender   asks for a command lead if one is free (with an ally the scenario lets lead
+              it), puts all it may into procurement, buys the dearest it can afford
     planner   plays toward the scenario's goals (see `planner`)
+
+Every policy answers the lead requests it is asked to approve (a command whose approval is
+'members'): cautious and spender approve, random approves half of them. `facilitator_leads`
+is the dry runs' facilitator for lead requests: it approves each request the rules still
+allow and refuses the others with the rules' reason (docs/engine.md, "Command leads").
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from exercise.engine.budget import team_budget
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
+from exercise.engine.team_moves import eligible_allies, lead_members, lead_request_refusal
 
 Policy = Callable[[State, str, Dice], list]
 
@@ -110,7 +116,7 @@ def _sustain(rules: ScenarioRules) -> str | None:
 
 def cautious(state: State, team: str, dice: Dice) -> list:
     rules = state.rules
-    out = _answers(state, team, state.default_option)
+    out = _answers(state, team, state.default_option) + lead_votes(state, team, lambda q: True)
     if out:
         return out
     shares = None
@@ -145,21 +151,51 @@ def _priority(state: State, rules: ScenarioRules, team: str, spare: float) -> li
 
 
 def _lead_free_command(state: State, rules: ScenarioRules, team: str) -> list:
-    """Take the lead of the first command no team leads, if the staff allows it."""
+    """Ask for the lead of the first command no team leads, if the staff allows it, with
+    its largest ally the scenario lets lead it; not again once refused, nor while asking."""
     free = rules.teams[team].staff - state.used_staff(team)
     if any(a in rules.team_allies[team] for a in state.leads.values()):
         return []  # one lead is enough
+    asked = {q.command for q in state.lead_requests.values() if q.team == team and q.status != "approved"}
+    if state.lead_requests and any(q.status == "pending" for q in state.lead_requests.values() if q.team == team):
+        return []
     for cid, com in rules.commands.items():
         lead = state.leads.get(cid)
-        if lead not in rules.ally_team and com.lead_staff <= free and state.lead_changed.get(cid) != state.turn:
-            ally = max(rules.teams[team].allies, key=lambda a: rules.allies[a].gdp)
-            return [cm.TakeLead(team, team, cid, ally)]
+        if (cid not in asked and lead not in rules.ally_team and com.lead_staff <= free
+                and state.lead_changed.get(cid) != state.turn):
+            allies = eligible_allies(state, rules, team, cid)
+            if allies:
+                return [cm.TakeLead(team, team, cid, allies[0])]
     return []
+
+
+def lead_votes(state: State, team: str, approve) -> list:
+    """The team's answers to lead requests it is asked to approve; approve(request) -> bool."""
+    rules = state.rules
+    out = []
+    for q in state.pending_leads() if state.lead_requests else ():
+        com = rules.commands[q.command]
+        if (com.approval == "members" and team in lead_members(state, rules, com.id, q.team)
+                and not any(t == team for t, _, _ in q.votes)):
+            yes = bool(approve(q))
+            out.append(cm.DecideLead(q.id, yes, "" if yes else "we will not serve under that lead",
+                                     actor=team, team=team))
+    return out
+
+
+def facilitator_leads(state: State) -> list:
+    """The dry runs' facilitator (SACEUR / the NAC): approve every pending lead request the
+    rules still allow, refuse the others with the rules' reason."""
+    out = []
+    for q in state.pending_leads() if state.lead_requests else ():
+        why = lead_request_refusal(state, state.rules, q)
+        out.append(cm.DecideLead(q.id, why is None, why or "approved: eligible (dry run)"))
+    return out
 
 
 def spender(state: State, team: str, dice: Dice) -> list:
     rules = state.rules
-    out = _answers(state, team, lambda iid: _options(state, iid)[0].id)
+    out = _answers(state, team, lambda iid: _options(state, iid)[0].id) + lead_votes(state, team, lambda q: True)
     if out:
         return out
     lead = _lead_free_command(state, rules, team)
@@ -174,6 +210,8 @@ def spender(state: State, team: str, dice: Dice) -> list:
         else:
             shares = None
         cash = _cash_after(state, rules, team, shares)
+        if state.lead_requests:  # keep a lead asked for affordable until it is answered
+            cash -= sum(rules.commands[q.command].lead_cost for q in state.pending_leads(team))
         for item in rules.items_dearest_first:
             q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
             if q >= 1:
@@ -186,6 +224,7 @@ def spender(state: State, team: str, dice: Dice) -> list:
 def random_policy(state: State, team: str, dice: Dice) -> list:
     rules = state.rules
     out = _answers(state, team, lambda iid: dice.choice(_options(state, iid)).id)
+    out += lead_votes(state, team, lambda q: dice.chance(0.5))
     if out:
         return out
     shares = None

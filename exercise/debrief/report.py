@@ -40,6 +40,7 @@ CATEGORY = {
     "overridden": "override", "note_added": "note",
     "allocation_set": "budget", "spending_set": "budget", "budget_effect_added": "budget",
     "force_assigned": "command", "lead_taken": "command", "lead_handed_back": "command", "ally_moved": "command",
+    "lead_requested": "command", "lead_voted": "command", "lead_decided": "command",
 }
 # Bookkeeping the report leaves out of its timeline (the charts show the values).
 MINOR = frozenset({"phase", "value", "submit"})

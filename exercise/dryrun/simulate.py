@@ -16,6 +16,7 @@ import attrs
 
 from exercise import model
 from exercise.bots import POLICIES
+from exercise.bots.policies import facilitator_leads
 from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
 from exercise.engine.rolls import Dice, derive_seed
@@ -71,6 +72,11 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
             for team, bot in bots[k:] + bots[:k]:  # who orders first rotates each turn
                 s, refused = bot_turn(s, team, bot, dice, batch=batch)
                 rejected += refused
+            for decide in facilitator_leads(s):  # the default decider: eligible requests approved
+                try:
+                    s, _ = execute(s, decide)
+                except Rejected as e:  # e.g. the team cannot afford the lead now
+                    s, _ = execute(s, cm.DecideLead(decide.request, False, e.reason))
             for aid, act in s.actions.items():
                 if act.likelihood is None:
                     s, _ = execute(s, cm.Adjudicate(aid, 50, "dry run"))
@@ -95,7 +101,7 @@ def _run(state, command):
 
 
 # Batches made only of these are preliminary: the bot is asked again on their results.
-PRELIMINARY = (cm.Answer, cm.TakeLead, cm.HandBack)
+PRELIMINARY = (cm.Answer, cm.TakeLead, cm.HandBack, cm.DecideLead)
 _PRELIMINARY = frozenset(PRELIMINARY)  # command classes are final: a type test is enough
 
 

@@ -14,7 +14,7 @@ import attrs
 
 from exercise import model
 from exercise.engine import events as ev
-from exercise.engine.state import Action, BudgetEffect, Note, Order, OverrideRecord, State, Transaction, Verdict
+from exercise.engine.state import Action, BudgetEffect, LeadRequest, Note, Order, OverrideRecord, State, Transaction, Verdict
 
 _evolve = attrs.evolve
 
@@ -210,6 +210,22 @@ def _lead_back(tx: Transaction, e: ev.LeadHandedBack):
     tx.writable("lead_changed")[e.command] = e.turn
 
 
+def _lead_requested(tx: Transaction, e: ev.LeadRequested):
+    tx.writable("lead_requests")[e.request] = LeadRequest(e.request, e.team, e.command, e.ally, e.turn)
+
+
+def _lead_voted(tx: Transaction, e: ev.LeadVoted):
+    qs = tx.writable("lead_requests")
+    q = qs[e.request]
+    qs[e.request] = _evolve(q, votes=q.votes + ((e.team, e.approve, e.reason),))
+
+
+def _lead_decided(tx: Transaction, e: ev.LeadDecided):
+    qs = tx.writable("lead_requests")
+    qs[e.request] = _evolve(qs[e.request], status="approved" if e.approved else "refused", by=e.by,
+                            reason=e.reason, decided=e.turn)
+
+
 def _ally_moved(tx: Transaction, e: ev.AllyMoved):
     tx.writable("ally_command")[e.ally] = e.command
 
@@ -337,6 +353,9 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.ForceAssigned: _assigned,
     ev.LeadTaken: _lead_taken,
     ev.LeadHandedBack: _lead_back,
+    ev.LeadRequested: _lead_requested,
+    ev.LeadVoted: _lead_voted,
+    ev.LeadDecided: _lead_decided,
     ev.AllyMoved: _ally_moved,
     ev.InjectRolled: _inject_rolled,
     ev.AdHocInject: _adhoc,

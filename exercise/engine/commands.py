@@ -299,6 +299,19 @@ class TakeLead:
     kind: ClassVar[str]
 
 
+@_cmd("decide_lead")
+class DecideLead:
+    """Approve or refuse a lead request: the facilitator (SACEUR / the NAC) or, where the
+    command's approval is 'members', a member team (actor and team both that team)."""
+
+    request: str
+    approve: bool
+    reason: str = ""
+    actor: str = FACILITATOR
+    team: str | None = None
+    kind: ClassVar[str]
+
+
 @_cmd("hand_back")
 class HandBack:
     actor: str
@@ -343,6 +356,7 @@ TEXT_FIELDS = {  # free text; every other string field is a name or an id (MAX_N
     ("argue", "reasons"): "the reasons", ("note", "text"): "the note",
     ("fire_adhoc", "text"): "the inject's text", ("override", "rationale"): "the rationale",
     ("adjudicate", "rationale"): "the rationale", ("end", "reason"): "the reason",
+    ("decide_lead", "reason"): "the reason",
 }
 
 

@@ -374,6 +374,45 @@ class LeadHandedBack:
     kind: ClassVar[str]
 
 
+@_event("lead_requested", public("request", "team", "command", "ally", "turn"))
+class LeadRequested:
+    """A team asks that one of its allies lead a command (the command's approval says who decides)."""
+
+    request: str
+    team: str
+    command: str
+    ally: str
+    turn: int
+    kind: ClassVar[str]
+
+
+@_event("lead_voted", public("request", "team", "approve", "reason"))
+class LeadVoted:
+    """A member team's answer to another team's lead request."""
+
+    request: str
+    team: str
+    approve: bool
+    reason: str = ""
+    kind: ClassVar[str]
+
+
+@_event("lead_decided", public("request", "approved", "by", "reason", "turn", "team", "command", "ally"))
+class LeadDecided:
+    """A lead request approved (a lead_taken follows) or refused, by whom and why; what was
+    asked is repeated so a log line needs no earlier event."""
+
+    request: str
+    approved: bool
+    by: str
+    reason: str
+    turn: int
+    team: str = ""
+    command: str = ""
+    ally: str = ""
+    kind: ClassVar[str]
+
+
 @_event("ally_moved", public("ally", "command"))
 class AllyMoved:
     ally: str

@@ -326,3 +326,50 @@ def hand_back_words(c: vt.CommandView, unit: str) -> str:
     if c.hand_back_effects:
         lines.append("A track that crosses a threshold brings that threshold's consequences as well.")
     return "\n".join(lines)
+
+
+def lead_rules_words(c, rules) -> str:
+    """Who may lead a command, who approves and how fast its staff arrive, in words ("" under
+    the old rule: any ally, taken at once, fully manned)."""
+    parts = []
+    if c.eligible:
+        parts.append("only " + ", ".join(rules.allies[a].name for a in c.eligible if a in rules.allies) + " may lead it")
+    who = []
+    if c.members_only:
+        who.append("an ally in its area")
+    if c.min_gdp:
+        who.append(f"with a GDP of at least {number(c.min_gdp)} {rules.budget.unit}")
+    if c.min_defence:
+        who.append(f"spending at least {number(c.min_defence)} {rules.budget.unit} a year on defence")
+    if who:
+        parts.append("the lead must be " + " ".join(who))
+    if c.approval == "facilitator":
+        parts.append("a request to lead it is approved or refused by the facilitator (SACEUR / the NAC)")
+    elif c.approval == "members":
+        parts.append("a request to lead it is approved or refused by the other teams with allies in it")
+    if c.manning_turns > 1:
+        parts.append(f"a new lead's staff arrive over {c.manning_turns} turns (1/{c.manning_turns} manned in the "
+                     "turn it is taken)")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def manning_words(manned: float, turns: int) -> str:
+    """'manned 1/3' (staff in post, in the command's steps), 'fully manned' at 1."""
+    if manned >= 1:
+        return "fully manned"
+    return f"manned {round(manned * turns)}/{turns}"
+
+
+def request_words(q, viewer: str | None) -> str:
+    """A lead request and its answer, in words, for a team screen or the facilitator."""
+    who = "You" if q.team == viewer else q.team_name
+    head = f"{who} asked (turn {q.turn}) that {q.ally_name} lead it: "
+    if q.status == "pending":
+        waits = " and ".join(q.waiting_for) or "an answer"
+        return head + f"pending, waiting for {waits}" + (" (you decide: v)" if q.you_decide and viewer else "")
+    if q.status == "approved":
+        return head + f"approved by {q.by}" + (f" ({q.reason})" if q.reason and q.reason != "approved" else "")
+    return head + f"refused by {q.by}: {q.reason}"

@@ -75,10 +75,16 @@ def fire_scheduled(decision: Decision) -> None:
                 world = StateWorld(state, rules)
             if not test(world):
                 continue
-        if inj.chance < 1.0:
+        chance = inj.chance
+        odds = rules.odds.get(iid)
+        if odds is not None:  # forces assigned (or any condition) move the chance
+            if world is None:
+                world = StateWorld(state, rules)
+            chance = min(1.0, max(0.0, round(chance + sum(add for test, add in odds if test(world)), 6)))
+        if chance < 1.0:
             x = decision.roll()
-            hit = x < inj.chance
-            decision.emit(ev.InjectRolled(iid, x, inj.chance, hit))
+            hit = x < chance
+            decision.emit(ev.InjectRolled(iid, x, chance, hit))
             if not hit:
                 continue
         fire(decision, iid, "schedule")

@@ -109,6 +109,9 @@ class ScenarioRules:
         for inj in injects:
             if inj.condition is not None:
                 self.conds[inj.id] = _compile(inj.condition, f"inject {inj.id!r}")
+        # inject -> ((compiled condition, add), ...): its chance while each holds
+        self.odds = {inj.id: tuple((_compile(o.condition, f"odds of inject {inj.id!r}"), o.add) for o in inj.odds)
+                     for inj in injects if inj.odds}
         self.targets = {i.id: self.resolve_to(i.to) for i in injects}
         self.options = {i.id: {o.id: o for o in i.options} for i in injects if i.options}
         # team -> scenario injects that ask it to decide

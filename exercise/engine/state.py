@@ -113,6 +113,22 @@ class Verdict:
     rationale: str = ""
 
 
+@attrs.frozen
+class LeadRequest:
+    """A team's request that one of its allies lead a command, and what became of it."""
+
+    id: str
+    team: str
+    command: str
+    ally: str
+    turn: int
+    status: str = "pending"  # pending, approved, refused
+    by: str = ""  # who decided: "facilitator", a team id, "members"; "": not yet
+    reason: str = ""  # why, in words (a refusal always has one)
+    votes: tuple[tuple[str, bool, str], ...] = ()  # (team, approves, reason) of member teams
+    decided: int | None = None  # turn decided
+
+
 # slots=False: a copy is one C-level dict update instead of ~40 slot writes.
 @attrs.frozen(slots=False)
 class State:
@@ -168,6 +184,8 @@ class State:
     # with a scorecard: the engine's proposal at the end (a VerdictProposed event), waiting for
     # the facilitator's confirmation or override (then `verdict` is set); a default, as above
     proposal: Any = None
+    # request id -> lead request (commands whose lead needs approval); a default, as above
+    lead_requests: dict[str, LeadRequest] = attrs.field(factory=dict)
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:
@@ -216,6 +234,24 @@ class State:
                 out.append(o)
         out.reverse()
         return out
+
+    def manned(self, command: str) -> float:
+        """How much of a command's lead staff has arrived, 0-1: 0 when no player team's ally
+        leads it; a lead held from the start is full; a lead taken in turn t is 1/n manned in
+        turn t, 2/n in t+1, ... (n = the command's manning_turns)."""
+        r = self.rules
+        if self.leads.get(command) not in r.ally_team:
+            return 0.0
+        since = self.lead_changed.get(command)
+        n = r.commands[command].manning_turns
+        if since is None or n <= 1:
+            return 1.0
+        return min(1.0, (self.turn - since + 1) / n)
+
+    def pending_leads(self, team: str | None = None) -> list[LeadRequest]:
+        """Lead requests waiting for a decision (of one team, or all)."""
+        return [q for q in self.lead_requests.values()
+                if q.status == "pending" and (team is None or q.team == team)]
 
     def used_staff(self, team: str) -> int:
         r = self.rules

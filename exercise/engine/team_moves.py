@@ -11,7 +11,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
-from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_team, number, percent, unknown
+from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_facilitator, check_team, number, percent, unknown
 from exercise.engine.effects import add_track, apply_effects
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
@@ -223,6 +223,44 @@ def lead_refusal(state: State, rules: ScenarioRules, team: str, command: str) ->
     return None
 
 
+def ally_refusal(state: State, rules: ScenarioRules, ally: str, command: str) -> str | None:
+    """Why `ally` may not lead `command` under the scenario's rules (who is eligible, size,
+    geography), in words; None: it may. Applies whoever approves."""
+    com = rules.commands[command]
+    a = rules.allies[ally]
+    if com.eligible and ally not in com.eligible:
+        names = ", ".join(rules.allies[x].name for x in com.eligible if x in rules.allies)
+        return f"{a.name} may not lead {com.name}: the scenario lets only {names} lead it"
+    if com.members_only and state.ally_command.get(ally) != com.id:
+        where = state.ally_command.get(ally)
+        home = rules.commands[where].name if where in rules.commands else "no command"
+        return (f"{a.name} may not lead {com.name}: only an ally in its area may, and {a.name} "
+                f"belongs to {home}")
+    if a.gdp < com.min_gdp:
+        return (f"{a.name} is too small to lead {com.name}: a GDP of {number(a.gdp)} {rules.budget.unit}, "
+                f"the command needs at least {number(com.min_gdp)}")
+    defence = a.gdp * state.spending.get(ally, a.spending) / 100
+    if defence < com.min_defence:
+        return (f"{a.name} spends too little on defence to lead {com.name}: {number(round(defence, 2))} "
+                f"{rules.budget.unit} a year, the command needs at least {number(com.min_defence)}")
+    return None
+
+
+def eligible_allies(state: State, rules: ScenarioRules, team: str, command: str) -> list[str]:
+    """The team's allies that may lead `command`, largest GDP first."""
+    mine = sorted(rules.teams[team].allies, key=lambda a: -rules.allies[a].gdp)
+    return [a for a in mine if ally_refusal(state, rules, a, command) is None]
+
+
+def lead_members(state: State, rules: ScenarioRules, command: str, team: str) -> list[str]:
+    """The other teams with an ally in `command` (who approve where approval is 'members')."""
+    out = []
+    for t in rules.team_ids:
+        if t != team and any(state.ally_command.get(a) == command for a in rules.team_allies[t]):
+            out.append(t)
+    return out
+
+
 def take_lead(decision: Decision, command: cm.TakeLead) -> None:
     team = check_team(decision, command, "take the lead of a command")
     state, rules = decision.state, decision.rules
@@ -234,14 +272,92 @@ def take_lead(decision: Decision, command: cm.TakeLead) -> None:
         raise unknown("ally", command.ally, rules.allies)
     if command.ally not in rules.team_allies[team]:
         raise Rejected(f"{rules.allies[command.ally].name} is not played by {name}")
-    why = lead_refusal(state, rules, team, com.id)
+    why = lead_refusal(state, rules, team, com.id) or ally_refusal(state, rules, command.ally, com.id)
     if why is not None:
         raise Rejected(why)
-    decision.emit(ev.LeadTaken(team, com.id, command.ally, state.turn))
+    if com.approval == "none":
+        _lead(decision, team, com, command.ally)
+        return
+    for q in state.pending_leads(team):
+        if q.command == com.id:
+            raise Rejected(f"{name} has asked to lead {com.name} already (turn {q.turn}); wait for the answer")
+    mine = [q for q in state.lead_requests.values() if q.team == team]
+    decision.emit(ev.LeadRequested(_new_id(state.lead_requests, "lead", team, mine), team, com.id,
+                                   command.ally, state.turn))
+
+
+def _lead(decision: Decision, team: str, com, ally: str) -> None:
+    state, rules = decision.state, decision.rules
+    name = rules.team_name(team)
+    decision.emit(ev.LeadTaken(team, com.id, ally, state.turn))
     apply_effects(decision, com.lead_effects, (team,), f"{name} took the lead of {com.name}")
     rebudget(decision, team, f"running cost of leading {com.name}", strict=lambda short: (
         f"{name} cannot afford to lead {com.name}: it costs {number(com.lead_cost)} {rules.budget.unit} a turn "
         f"and leaves {number(short)} too little"))
+
+
+def lead_request_refusal(state: State, rules: ScenarioRules, request) -> str | None:
+    """Why a pending request can no longer be approved as it stands (None: it can): the
+    rules checked when it was made, checked again now (another lead, staff, area)."""
+    if state.status != "running":
+        return "the exercise is not running"
+    return (lead_refusal(state, rules, request.team, request.command)
+            or ally_refusal(state, rules, request.ally, request.command))
+
+
+def decide_lead(decision: Decision, command: cm.DecideLead) -> None:
+    state, rules = decision.state, decision.rules
+    q = state.lead_requests.get(command.request)
+    if command.actor == cm.FACILITATOR:
+        check_facilitator(decision, command, "decide a lead request")
+        voter = None
+    else:
+        voter = check_team(decision, command, "answer a lead request")
+    if q is None:
+        raise unknown("lead request", command.request, [x.id for x in state.pending_leads()])
+    com = rules.commands[q.command]
+    what = f"{rules.team_name(q.team)}'s request that {rules.allies[q.ally].name} lead {com.name}"
+    if q.status != "pending":
+        raise Rejected(f"{what} was {q.status} already")
+    reason = command.reason.strip()
+    if not command.approve and not reason:
+        raise Rejected("a refusal needs a reason: say why, the team sees it")
+    if voter is not None:
+        if com.approval != "members" or voter not in lead_members(state, rules, com.id, q.team):
+            raise Rejected(f"{rules.team_name(voter)} does not decide {what}")
+        if any(t == voter for t, _, _ in q.votes):
+            raise Rejected(f"{rules.team_name(voter)} has answered {what} already")
+        decision.emit(ev.LeadVoted(q.id, voter, bool(command.approve), reason))
+        q = decision.state.lead_requests[q.id]
+        members = lead_members(decision.state, rules, com.id, q.team)
+        if not command.approve:
+            _decide(decision, q, False, voter, reason)
+        elif all(any(t == m for t, _, _ in q.votes) for m in members):
+            _decide(decision, q, True, "members", reason or "every member team agreed")
+        return
+    if command.approve:
+        why = lead_request_refusal(state, rules, q)
+        if why is not None:
+            raise Rejected(f"{what} cannot be approved now: {why}; refuse it with that reason")
+    _decide(decision, q, bool(command.approve), cm.FACILITATOR, reason or "approved")
+
+
+def _decide(decision: Decision, q, approve: bool, by: str, reason: str) -> None:
+    state, rules = decision.state, decision.rules
+    com = rules.commands[q.command]
+    if approve:
+        why = lead_request_refusal(state, rules, q)
+        if why is not None:  # members agreed, but the lead went elsewhere meanwhile
+            approve, reason = False, why
+    decision.emit(ev.LeadDecided(q.id, approve, by, reason, state.turn, q.team, q.command, q.ally))
+    if not approve:
+        return
+    _lead(decision, q.team, com, q.ally)
+    for other in decision.state.pending_leads():  # a rival bid for the same command lapses
+        if other.command == com.id:
+            decision.emit(ev.LeadDecided(other.id, False, by, f"{com.name} went to {rules.allies[q.ally].name} "
+                                         f"({rules.team_name(q.team)})", state.turn, other.team, other.command,
+                                         other.ally))
 
 
 def hand_back_refusal(state: State, rules: ScenarioRules, team: str, command: str) -> str | None:

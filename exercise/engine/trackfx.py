@@ -46,7 +46,7 @@ def soften(old: float, add: float, lo: float, hi: float, share: float) -> float:
     room = (hi - old) if add > 0 else (old - lo)
     step = abs(add)
     if room <= 0:
-        return old + add  # at or past the bound already: clamped by the caller
+        return old  # at or past the bound already: an add towards it moves nothing
     free = room - zone  # what the track can move before it enters the zone
     if step <= free:
         return old + add

@@ -21,7 +21,7 @@ from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
-from exercise.engine.team_moves import cancel_refund, hand_back_refusal, lead_refusal
+from exercise.engine.team_moves import ally_refusal, cancel_refund, hand_back_refusal, lead_members, lead_refusal
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -148,9 +148,45 @@ def _command(s: State, r: ScenarioRules, c: model.Command, viewer: str | None = 
         lead_unknown=player and len(taken) < len(c.lead_effects),
         hand_back_effects=tuple(explain.effect_text(e, r) for e in back),
         hand_back_unknown=player and len(back) < len(c.hand_back_effects),
-        lead_refusal=lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
+        lead_refusal=_lead_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
         hand_back_refusal=hand_back_refusal(s, r, viewer, c.id) if player and viewer is not None else None,
+        lead_rules=explain.lead_rules_words(c, r),
+        approval=c.approval,
+        ineligible=tuple((a, why) for a in r.teams[viewer].allies
+                         if (why := ally_refusal(s, r, a, c.id)) is not None) if player and viewer else (),
+        manned=s.manned(c.id) if c.manning_turns > 1 else None,
+        manning_turns=c.manning_turns,
+        requests=tuple(_request(s, r, q, viewer) for q in s.lead_requests.values() if q.command == c.id),
     )
+
+
+def _lead_refusal(s: State, r: ScenarioRules, team: str, command: str) -> str | None:
+    """Why the team cannot take (or ask for) the lead now: the engine's rule, or that none of
+    its allies may lead the command (the first ally's reason says why)."""
+    why = lead_refusal(s, r, team, command)
+    if why is None:
+        reasons = [ally_refusal(s, r, a, command) for a in r.teams[team].allies]
+        if reasons and all(reasons):
+            why = f"none of {r.team_name(team)}'s allies may lead {r.commands[command].name}: {reasons[0]}"
+    return why
+
+
+def _request(s: State, r: ScenarioRules, q, viewer: str | None) -> vt.LeadRequestView:
+    com = r.commands[q.command]
+    waiting: tuple[str, ...] = ()
+    you = False
+    if q.status == "pending":
+        if com.approval == "members":
+            voted = {t for t, _, _ in q.votes}
+            members = [t for t in lead_members(s, r, com.id, q.team) if t not in voted]
+            waiting = tuple(r.team_name(t) for t in members)
+            you = viewer in members or viewer not in r.teams
+        else:
+            waiting = ("the facilitator",)
+            you = viewer not in r.teams
+    by = {"facilitator": "the facilitator", "members": "the member teams"}.get(q.by, r.team_name(q.by) if q.by else "")
+    return vt.LeadRequestView(q.id, q.team, r.team_name(q.team), q.ally, r.allies[q.ally].name, q.turn, q.status,
+                              by, q.reason, waiting, you)
 
 
 def _team_tracks(s: State, r: ScenarioRules, viewer: str | None) -> tuple[vt.TeamTrackView, ...]:

@@ -85,6 +85,23 @@ class ForceView:
 
 
 @attrs.frozen
+class LeadRequestView:
+    """A request to lead a command, in names: who asked for which ally, and the answer."""
+
+    id: str
+    team: str
+    team_name: str
+    ally: str
+    ally_name: str
+    turn: int
+    status: str  # pending, approved, refused
+    by: str  # who decided, in words ("" while pending)
+    reason: str
+    waiting_for: tuple[str, ...] = ()  # team names still to answer (approval by members)
+    you_decide: bool = False  # the viewing team (or the facilitator) may answer it now
+
+
+@attrs.frozen
 class CommandView:
     id: str
     name: str
@@ -106,6 +123,15 @@ class CommandView:
     lead_refusal: str | None = later(None)
     # why the viewing team cannot hand it back now (None: it can; team_moves.hand_back_refusal)
     hand_back_refusal: str | None = later(None)
+    # command leads as negotiations (left out at the old rule's defaults): who may lead and
+    # who approves, in words; the viewing team's allies that may not lead it, with why; the
+    # share of its lead staff in post (None: manned at once, the old rule); lead requests
+    lead_rules: str = attrs.field(default="", metadata={"omit_default": True, **STATIC})  # scenario wording
+    approval: str = later("none")  # the scenario's Command.approval: none, facilitator, members
+    ineligible: tuple[tuple[str, str], ...] = later(())
+    manned: float | None = later(None)
+    manning_turns: int = later(1)
+    requests: tuple[LeadRequestView, ...] = later(())
 
 
 @attrs.frozen

@@ -69,6 +69,11 @@ def _led(s, r, command):
     return s.leads.get(command) in r.ally_team
 
 
+def _forces(s, r, command, capability):
+    # summed as the decimals the points stand for, as _avg
+    return float(sum(to_fraction(v) for (c, _, cap), v in s.assigned.items() if c == command and cap == capability))
+
+
 def _avg(s, r, track):
     # Summed as the decimals the values stand for: the float nearest the exact mean, so
     # avg("x") >= 0.4 holds for 0.7 and 0.1 (whose float sum is 0.7999999999999999).
@@ -116,6 +121,8 @@ _FUNCTIONS: dict[str, Callable[..., float | bool]] = {  # (state, rules, *args) 
     "ordered": lambda s, r, item: s.ordered.get(item, 0),
     "leads": _leads,
     "led": _led,
+    "manned": lambda s, r, c: s.manned(c),
+    "forces": _forces,
     "avg": _avg,
     "min": lambda s, r, t: min(_team_values(s, r, t)),
     "max": lambda s, r, t: max(_team_values(s, r, t)),

@@ -199,14 +199,16 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
                 out.append(f"reopened the turn of {teams.get(e['team'], e['team'])} to answer "
                            f"“{inject_title(e['inject'])}” (fired after it had submitted){back}")
             else:
-                line = _action_line(e, argued, inject_title, teams, tracks, allies, verbs)
+                line = _action_line(e, argued, inject_title, teams, tracks, allies, verbs,
+                                    {c.id: c.name for c in scenario.commands})
                 if line:
                     out.append(line)
     return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
 
 
-def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs) -> str | None:
+def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs, commands=None) -> str | None:
     """The facilitator's action an event records, or None."""
+    commands = commands or {}
     k = e.get("kind")
     if k == "inject_controlled" and e.get("cause") == "facilitator":
         more = f" by {e.get('turns')} turn(s)" if e.get("action") == "delay" else ""
@@ -230,6 +232,12 @@ def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, ver
         verdict = "success" if e.get("success") else "failure"
         return (f"adjudicated {teams.get(a.get('team'), 'a team')}'s action “{cell(a.get('action', ''))}”: "
                 f"{roll_words(e['roll'], e['likelihood'])}, {verdict}; rationale: {cell(e.get('rationale', ''))}")
+    if k == "lead_decided":
+        what = (f"{teams.get(e.get('team'), 'a team')}'s request that {allies.get(str(e.get('ally')), 'an ally')} "
+                f"lead {commands.get(str(e.get('command')), 'a command')}")
+        if e.get("approved"):
+            return f"approved {what}"
+        return f"refused {what}: {cell(e.get('reason', ''))}"
     if k == "submitted" and e.get("forced"):
         return f"closed deliberation without {teams.get(e['team'], e['team'])}'s submission (forced)"
     if k == "reopened":

@@ -183,6 +183,15 @@ class _Checker:
             for key in ("lead_effects", "hand_back_effects"):
                 for k, e in enumerate(getattr(c, key)):
                     self.effect("command", c.id, (key, k), e)
+            for k, a in enumerate(c.eligible):
+                self.ref("command", c.id, ("eligible", k), "ally", a, self.names.allies)
+            for key in ("min_gdp", "min_defence"):
+                v = getattr(c, key)
+                if not v >= 0:  # also NaN
+                    self.err("command", c.id, (key,), f"{key} must be 0 or more (found {v:g})")
+            if not 1 <= c.manning_turns <= 20:
+                self.err("command", c.id, ("manning_turns",),
+                         f"manning_turns must be between 1 and 20 (found {c.manning_turns}); 1 means fully manned at once")
 
     def tracks(self):
         cats = {c.id for c in self.s.budget.categories}
@@ -322,6 +331,10 @@ class _Checker:
                   warning=True)
             if inj.condition is not None:
                 self.condition("inject", inj.id, ("condition",), inj.condition)
+            for k, od in enumerate(inj.odds):
+                self.condition("inject", inj.id, ("odds", k, "condition"), od.condition)
+                if not -1 <= od.add <= 1:
+                    e(("odds", k, "add"), f"add of odds must be between -1 and 1 (found {od.add:g})")
             for k, ef in enumerate(inj.effects):
                 self.effect("inject", inj.id, ("effects", k), ef)
             for k, o in enumerate(inj.objectives):

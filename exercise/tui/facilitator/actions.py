@@ -31,6 +31,9 @@ class ActionsPanel(Panel, Vertical):
         Binding("j", "adjudicate", "Adjudicate", show=False,
                 tooltip="adjudicate an argued action (likelihood, roll, rationale): "
                         "the one selected in the Actions tab, else the first waiting"),
+        Binding("g", "decide_lead", "Lead request", show=False,
+                tooltip="approve or refuse (with a reason) a team's request to lead a command, as SACEUR / "
+                        "the NAC: the one selected in the Actions tab's lead requests, else the first waiting"),
     ]
 
     def __init__(self, session):
@@ -40,6 +43,13 @@ class ActionsPanel(Panel, Vertical):
     def compose(self) -> ComposeResult:
         yield DataTable(id="action-table", cursor_type="row")
         yield Static("", id="action-detail")
+        yield DataTable(id="lead-table", cursor_type="row")
+        yield Static("", id="lead-detail")
+
+    def _requests(self, view: FacilitatorView) -> list:
+        """(command name, request view) of every lead request, the waiting ones first."""
+        out = [(c.name, q) for c in view.commands for q in c.requests]
+        return sorted(out, key=lambda cq: cq[1].status != "pending")
 
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
@@ -56,6 +66,47 @@ class ActionsPanel(Panel, Vertical):
         self.query_one("#action-detail", Static).update(Text(
             f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
             else "No argued action waits for adjudication."))
+        requests = self._requests(view)
+        leads = self.query_one("#lead-table", DataTable)
+        leads.display = bool(requests)  # scenarios whose leads need no approval never show it
+        self.query_one("#lead-detail", Static).display = bool(requests)
+        if not requests:
+            return
+        if not leads.columns:
+            leads.add_columns("Team", "Asks that", "Lead", "Turn", "Answer")
+        leads.clear()
+        for command, q in requests:
+            answer = {"pending": "waiting for " + " and ".join(q.waiting_for),
+                      "approved": f"approved by {q.by}",
+                      "refused": f"refused by {q.by}: {q.reason}"}.get(q.status, q.status)
+            leads.add_row(*cells(names.get(q.team, q.team), q.ally_name, fit(command, 32), q.turn, fit(answer, 44)),
+                          key=q.id)
+        waiting = [q for _, q in requests if q.status == "pending"]
+        self.query_one("#lead-detail", Static).update(Text(
+            f"{len(waiting)} lead request(s) waiting: select one and press g to approve or refuse it" if waiting
+            else "No lead request waits for an answer."))
+
+    @work
+    async def action_decide_lead(self) -> None:
+        waiting = [(c, q) for c, q in self._requests(self.view) if q.status == "pending"]
+        if not waiting:
+            self.notify("No lead request waits for an answer.")
+            return
+        rid = selected_key(self.query_one("#lead-table", DataTable)) if self.on_its_tab() else None
+        command, q = next(((c, x) for c, x in waiting if x.id == rid), waiting[0])
+        rules = next((c.lead_rules for c in self.view.commands if c.name == command), "")
+        intro = (f"{q.team_name} asks (turn {q.turn}) that {q.ally_name} lead {command}."
+                 + (f"\n{rules}" if rules else "") + "\nApproving gives the lead now, with its effects and cost.")
+        form = await self.app.push_screen_wait(FormModal(f"Lead request: {fit(command, 40)}", [
+            Field("approve", "Answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
+            Field("reason", "Reason (required to refuse; the team sees it)", "text", required=False),
+        ], "Answer", intro=intro))
+        if not form:
+            return
+        yes = form["approve"] == "yes"
+        if console(self).run_command(cm.DecideLead(q.id, yes, form["reason"] or "")):
+            self.notify(f"{q.ally_name} {'leads' if yes else 'does not lead'} {command}",
+                        title="Lead request approved" if yes else "Lead request refused", markup=False)
 
     @work
     async def action_adjudicate(self) -> None:

@@ -76,6 +76,7 @@ Everything you do is written to the save folder before the screen shows it.
         InjectsPanel.screen_binding("unskip"),
         InjectsPanel.screen_binding("delay"),
         ActionsPanel.screen_binding("adjudicate"),
+        ActionsPanel.screen_binding("decide_lead"),
         WorldPanel.screen_binding("override"),
         NotesPanel.screen_binding("note"),
         Binding("p", "pause", "Pause/resume", tooltip="pause / resume"),

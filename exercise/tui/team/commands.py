@@ -22,6 +22,8 @@ class CommandsTab(TeamTab, Vertical):
         Binding("a", "assign", "Assign", tooltip="assign forces (a capability) to the selected command; 0 withdraws"),
         Binding("l", "lead", "Take lead", tooltip="take the lead of the selected command"),
         Binding("g", "hand_back", "Hand back", tooltip="hand the lead of the selected command back"),
+        Binding("v", "answer_request", "Answer request", show=False,
+                tooltip="approve or refuse another team's request to lead the selected command (where you decide)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -42,6 +44,8 @@ class CommandsTab(TeamTab, Vertical):
             led = c.lead_name or "nobody"
             if c.lead_team == me.id:
                 led += " (you)"
+                if c.manned is not None and c.manned < 1:
+                    led += f", {explain.manning_words(c.manned, c.manning_turns)}"
             elif c.lead_team:  # on a narrow screen the team alone: it is who plays the lead
                 led = self._team_name(c.lead_team) if self.narrow else f"{led} ({self._team_name(c.lead_team)})"
             ours = [a for a in c.allies if a in mine]
@@ -72,7 +76,7 @@ class CommandsTab(TeamTab, Vertical):
         out = Text()
         out.append(f"Staff officers: {me.staff_used} of {me.staff} in use (staff officers run a command your team "
                    "leads: each lead ties up its staff, and without enough free you cannot take another) · "
-                   "a assigns forces, l takes the lead, g hands it back\n", style="italic")
+                   "a assigns forces, l takes (or asks for) the lead, g hands it back, v answers a lead request\n", style="italic")
         if c is not None:
             names = {a.id: a.name for a in self.view.allies}
             out.append(c.name, style="bold")
@@ -80,6 +84,14 @@ class CommandsTab(TeamTab, Vertical):
             ours = [names.get(a, a) for a in c.allies if a in me.allies]
             out.append(f"Leading it costs {num(c.lead_cost)} {self.view.unit} a turn and {c.lead_staff} "
                        "staff officers. Your allies in it: " + (", ".join(ours) or "none") + "\n")
+            if c.lead_rules:
+                out.append(c.lead_rules + "\n")
+            if c.manned is not None and c.lead_team:
+                out.append(f"Lead staff in post: {explain.manning_words(c.manned, c.manning_turns)} "
+                           "(conditions and the verdict count a lead by its staff in post)\n")
+            for q in c.requests:
+                out.append(explain.request_words(q, me.id) + "\n",
+                           style="bold" if q.status == "pending" and q.you_decide else "")
             by_team: dict[str, list[str]] = {}
             for f in c.forces:
                 if f.amount:
@@ -138,22 +150,55 @@ class CommandsTab(TeamTab, Vertical):
             self.notify(c.lead_refusal, title="Cannot take the lead now", severity="warning", markup=False)
             return
         names = {a.id: a.name for a in v.allies}
-        inside = [a for a in me.allies if a in c.allies]
-        options = tuple((names.get(a, a) + (" (in this command)" if a in inside else ""), a) for a in me.allies)
+        barred = dict(c.ineligible)  # the scenario's rule, through the view: offer only who may lead
+        allowed = [a for a in me.allies if a not in barred]
+        inside = [a for a in allowed if a in c.allies]
+        options = tuple((names.get(a, a) + (" (in this command)" if a in inside else ""), a) for a in allowed)
         if not options:
-            self.notify("Your team plays no ally that could lead.")
+            why = "; ".join(barred.values()) if barred else "Your team plays no ally that could lead."
+            self.notify(why, title="None of your allies may lead it", severity="warning", markup=False)
+            return
+        pending = [q for q in c.requests if q.team == me.id and q.status == "pending"]
+        if pending:
+            self.notify(explain.request_words(pending[0], me.id), title="Request pending", markup=False)
             return
         led = c.lead_name or "nobody"
         if c.lead_team and c.lead_team != me.id:
             led += f" ({self._team_name(c.lead_team)})"
         intro = (self._warning() + f"{c.name} is led by {led}. " + explain.take_lead_words(c, v.unit)
                  + f" You have {me.staff - me.staff_used} staff officers free.")
+        asks = c.approval != "none"  # a request, answered later (facilitator or member teams)
+        if c.lead_rules:
+            intro += "\n" + c.lead_rules
         form = await self.app.push_screen_wait(FormModal(f"Take the lead of {c.name}", [
-            Field("ally", "Which of your allies leads it", "select", options, default=(inside or me.allies)[0])],
-            "Take the lead", intro=intro))
+            Field("ally", "Which of your allies leads it", "select", options, default=(inside or allowed)[0])],
+            "Ask to lead" if asks else "Take the lead", intro=intro))
         if form and await self.link.send(cm.TakeLead(self._me(), self._me(), c.id, form["ally"])):
-            self.notify(f"{names.get(form['ally'], form['ally'])} leads {c.name}", title="Lead taken",
-                        markup=False)
+            ally = names.get(form["ally"], form["ally"])
+            if asks:
+                self.notify(f"You asked that {ally} lead {c.name}; the answer shows here", title="Lead requested",
+                            markup=False)
+            else:
+                self.notify(f"{ally} leads {c.name}", title="Lead taken", markup=False)
+
+    @work(exclusive=True, group="team-action")
+    async def action_answer_request(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        c = self._selected_command()
+        if c is None:
+            return
+        mine = [q for q in c.requests if q.status == "pending" and q.you_decide]
+        if not mine:
+            self.notify(f"No request to lead {c.name} waits for your answer.", markup=False)
+            return
+        q = mine[0]
+        form = await self.app.push_screen_wait(FormModal(f"{q.team_name} asks that {q.ally_name} lead {c.name}", [
+            Field("approve", "Your answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
+            Field("reason", "Why (required to refuse; the other team sees it)", "text", required=False),
+        ], "Answer", intro=self._warning() + (c.lead_rules or "")))
+        if form and await self.link.send(cm.DecideLead(q.id, form["approve"] == "yes", form["reason"] or "",
+                                                       actor=self._me(), team=self._me())):
+            self.notify("Answer sent", title=f"Request of {q.team_name}", markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_hand_back(self) -> None:

@@ -1,0 +1,55 @@
+"""Lead requests on the screens: a team asks, the facilitator answers with a reason (key g
+in the Actions tab), and the team reads the answer and the manning in its Commands tab."""
+
+from __future__ import annotations
+
+import types
+
+import attrs
+from support import wait_for
+from test_tui_team import SIZE, form, new_session, open_team, shown, team_app  # noqa: F401 (fixture)
+
+from exercise.tui.facilitator import FacilitatorScreen
+
+
+def _asking(mini):
+    """The mini scenario with JFC North's lead approved by the facilitator, manned over 3 turns."""
+    sc = mini.scenario
+    coms = tuple(attrs.evolve(c, approval="facilitator", manning_turns=3) if c.id == "north" else c
+                 for c in sc.commands)
+    return types.SimpleNamespace(scenario=attrs.evolve(sc, commands=coms), texts=mini.texts)
+
+
+async def test_a_team_asks_the_facilitator_refuses_with_a_reason_then_approves(mini, new_session):
+    s = new_session(_asking(mini))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        await pilot.press("4")
+        modal = await form(pilot, app, "l", submit=False)
+        assert "approved or refused by the facilitator" in modal.intro
+        await form(pilot, app, None)
+        assert s.records[-1]["command"]["kind"] == "take_lead"
+        assert s.state.leads["north"] == "US" and len(s.state.pending_leads("east")) == 1
+        await wait_for(lambda: "You asked (turn 1) that Poland lead it: pending, waiting for the facilitator"
+                       in shown(screen), pilot=pilot)
+
+        await pilot.press("escape")  # back to the console: the facilitator (SACEUR) answers
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        await pilot.press("3")
+        await wait_for(lambda: "1 lead request(s) waiting" in shown(app.screen), pilot=pilot)
+        await form(pilot, app, "g", {"approve": "no", "reason": "SACEUR wants <b>[red]a larger nation"})
+        record = s.records[-1]
+        assert record["command"]["kind"] == "decide_lead" and not record["command"]["approve"]
+        assert s.state.leads["north"] == "US"
+
+        screen = await open_team(pilot, app, "east")
+        await wait_for(lambda: "refused by the facilitator: SACEUR wants <b>[red]a larger nation" in shown(screen),
+                       pilot=pilot)
+        await form(pilot, app, "l")  # asks again; this time approved
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        await form(pilot, app, "g", {"approve": "yes"})
+        assert s.state.leads["north"] == "PL"
+        screen = await open_team(pilot, app, "east")
+        await wait_for(lambda: "Lead staff in post: manned 1/3" in shown(screen), pilot=pilot)
