@@ -20,7 +20,7 @@ def _asking(mini):
     return types.SimpleNamespace(scenario=attrs.evolve(sc, commands=coms), texts=mini.texts)
 
 
-async def test_a_team_asks_the_facilitator_refuses_with_a_reason_then_approves(mini, new_session):
+async def test_a_team_asks_the_facilitator_refuses_with_a_reason_then_approves(mini, new_session):  # noqa: F811
     s = new_session(_asking(mini))
     app = team_app(s)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:

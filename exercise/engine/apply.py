@@ -14,7 +14,17 @@ import attrs
 
 from exercise import model
 from exercise.engine import events as ev
-from exercise.engine.state import Action, BudgetEffect, LeadRequest, Note, Order, OverrideRecord, State, Transaction, Verdict
+from exercise.engine.state import (
+    Action,
+    BudgetEffect,
+    LeadRequest,
+    Note,
+    Order,
+    OverrideRecord,
+    State,
+    Transaction,
+    Verdict,
+)
 
 _evolve = attrs.evolve
 

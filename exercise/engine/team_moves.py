@@ -11,7 +11,16 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.budget import rebudget
 from exercise.engine.commands import Rejected
-from exercise.engine.decision import EPS, MAX_SPENDING, Decision, check_facilitator, check_team, number, percent, unknown
+from exercise.engine.decision import (
+    EPS,
+    MAX_SPENDING,
+    Decision,
+    check_facilitator,
+    check_team,
+    number,
+    percent,
+    unknown,
+)
 from exercise.engine.effects import add_track, apply_effects
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
