@@ -44,6 +44,7 @@ def test_event_and_command_kinds_are_unique_and_stable():
         "inject_rolled", "adhoc_inject", "inject_fired", "inject_controlled", "decision_answered",
         "submitted", "reopened", "action_argued", "action_adjudicated", "note_added",
         "inject_unskipped", "decision_reopened",
+        "instalment_paid", "instalment_deferred", "money_lapsed", "expansion_bought",
     }
 
 

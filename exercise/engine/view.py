@@ -238,7 +238,7 @@ def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | N
     if o.backlog or o.status not in ("draft", "ordered"):
         return None, None
     refund = cancel_refund(r, o)
-    return refund, round(o.cost - refund, r.money_places)  # as team_moves.cancel words it
+    return refund, round(o.paid(r.money_places) - refund, r.money_places)  # as team_moves.cancel words it
 
 
 def _affordable(item: model.Item, cash: float) -> int:
