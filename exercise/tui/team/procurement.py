@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine import explain
 from exercise.engine.view_types import ItemView
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import ShowTab, TeamTab
@@ -21,6 +22,9 @@ class ProcurementTab(TeamTab, Vertical):
         Binding("o", "order", "Order", tooltip="order the selected catalogue item (a draft until you submit)"),
         Binding("x", "withdraw", "Withdraw/cancel",
                 tooltip="withdraw a draft order (free) or cancel a binding one (a penalty is lost)"),
+        Binding("e", "expand", "Buy capacity",
+                tooltip="buy the selected production expansion (a second line, extra shifts): "
+                        "paid now, more units a turn once ready"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -28,11 +32,15 @@ class ProcurementTab(TeamTab, Vertical):
         yield Static("", id="tm-item-detail")
         yield Static("", id="tm-basket")
         yield DataTable(id="tm-orders", cursor_type="row")
+        yield Static("", id="tm-expansions-head", classes="tm-section")
+        yield DataTable(id="tm-expansions", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#tm-catalogue", DataTable).add_columns(
             "Item", "Cost a unit", "Adds a unit", "Origin", "Lead time", "Arrives if ordered now")
         self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Placed")
+        self.query_one("#tm-expansions", DataTable).add_columns("Production capacity", "Adds", "Cost", "Ready",
+                                                               "Status")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -70,10 +78,55 @@ class ProcurementTab(TeamTab, Vertical):
                 status = Text("ordered" + (" (earlier)" if o.backlog else ""))
             else:
                 status = Text(o.status, style="dim")
+            paying = explain.instalments_words(o, unit)
+            if paying:
+                status.append(f" · {paying}")
             due = "-" if o.status in ("delivered", "cancelled") else arrival(v, o.due, brief=True)
             rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), f"{money(o.cost)} {unit}", status,
                                    due, "before the exercise" if o.backlog else f"turn {o.placed}")))
         self._fill("tm-orders", rows)
+        self._render_expansions()
+
+    def _render_expansions(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v = self.view
+        head = self.query_one("#tm-expansions-head", Static)
+        table = self.query_one("#tm-expansions", DataTable)
+        head.display = table.display = bool(v.me.expansions)
+        if not v.me.expansions:
+            return
+        self._show("tm-expansions-head", Text(
+            "Production capacity you can buy (e buys the selected one; each can be bought once, "
+            "and every team's later orders use it)"))
+        rows = []
+        for x in v.me.expansions:
+            if x.bought_by is not None:
+                status = Text(f"bought by {x.bought_by}", style="dim")
+                ready = arrival(v, x.ready or 0, brief=True)
+            else:
+                status = Text("for sale")
+                ready = f"{x.lead_time} turns after buying"
+            rows.append((x.id, (clip(x.name, self._w(28, 44)), f"+{x.capacity} a turn: {clip(x.line, 24)}",
+                                f"{money(x.cost)} {v.unit}", ready, status)))
+        self._fill("tm-expansions", rows)
+
+    @work(exclusive=True, group="team-action")
+    async def action_expand(self) -> None:
+        v = self.view
+        assert v is not None  # the screen sets it before anything renders or acts
+        xid = self._selected("tm-expansions")
+        x = next((e for e in v.me.expansions if e.id == xid), None)
+        if x is None:
+            self.notify("No production capacity is for sale in this scenario."
+                        if not v.me.expansions else "Select a line in the production capacity table first.")
+            return
+        intro = (self._warning() + explain.expansion_words(x, v.unit) + ".\n"
+                 + (x.description + "\n" if x.description else "")
+                 + f"Paid now from your money for orders ({money(v.me.budget.money)} {v.unit} left)."
+                 + (f"\nNot possible now: {x.refusal}" if x.refusal else ""))
+        ok = await self.app.push_screen_wait(ConfirmModal(f"Buy {x.name}?", intro, "Buy"))
+        if ok and await self.link.send(cm.BuyExpansion(self._me(), self._me(), x.id)):
+            self.notify(explain.expansion_words(x, v.unit), title="Capacity bought", markup=False)
 
     def _item(self, item_id: str | None) -> ItemView | None:
         return next((i for i in self.view.catalogue if i.id == item_id), None) if self.view else None
@@ -85,8 +138,10 @@ class ProcurementTab(TeamTab, Vertical):
         if item is not None and self.view is not None:
             out.append(item.name, style="bold")
             out.append(f" · {money(item.cost)} {self.view.unit} per unit · capacity {item.capacity} a turn, "
-                       f"at most {item.max_quantity} an order, "
+                       f"{explain.limit_words(item, self.view.me.ordered.get(item.id))}, "
                        f"{pct(item.cancel_penalty)} lost if cancelled once binding\n")
+            if item.paid_on_order < 1.0:
+                out.append("Payment: " + explain.payment_words(item, self.view.unit) + "\n")
             if item.gains:  # which capability it improves, and by how much
                 out.append("Each unit: " + "; ".join(f"{g} per unit on delivery" for g in item.gains) + "\n")
             out.append(item.description or "")
@@ -110,8 +165,11 @@ class ProcurementTab(TeamTab, Vertical):
                  + ("On delivery each unit adds: " + "; ".join(item.gains) + ".\n" if item.gains else "") +
                  f"One unit ordered now arrives in {arrival(v, item.arrives)}"
                  f" (later units may wait for production capacity, {item.capacity} a turn).\n"
+                 + ("" if item.paid_on_order >= 1.0 else
+                    "Payment: " + explain.payment_words(item, unit) + ".\n") +
                  f"Money left: {money(cash)} {unit} (enough for {me.affordable[item.id]}). "
-                 f"At most {item.max_quantity} in one order. The order is a draft until you submit.")
+                 f"{_first_up(explain.limit_words(item, me.ordered.get(item.id)))}. "
+                 "The order is a draft until you submit.")
         form = await self.app.push_screen_wait(FormModal(f"Order: {item.name}", [
             Field("quantity", "Quantity", "integer", default=1, minimum=1)], "Order", intro=intro))
         before = {o.id for o in me.orders}
@@ -144,9 +202,16 @@ class ProcurementTab(TeamTab, Vertical):
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Cancel a binding order?",
                 f"{what}\nThis order is binding: cancelling it loses {pct(penalty)} of its cost "
-                f"({money(order.penalty or 0.0)} {unit}); {money(order.refund or 0.0)} {unit} comes back.",
+                f"({money(order.penalty or 0.0)} {unit}); {money(order.refund or 0.0)} {unit} comes back."
+                + ("" if order.paid is None else
+                   f"\nPaid so far: {money(order.paid)} {unit}; the instalments still to come are not "
+                   "paid, and the penalty is taken only from what was paid."),
                 "Cancel order"))
         else:
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
         if ok and await self.link.send(cm.CancelOrder(self._me(), self._me(), order.id)):
             self.notify(what, title="Withdrawn" if order.status == "draft" else "Cancelled", markup=False)
+
+
+def _first_up(s: str) -> str:
+    return s[:1].upper() + s[1:]
