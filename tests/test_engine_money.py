@@ -225,3 +225,37 @@ def test_bots_play_the_default_scenario_money_stays_whole_and_replays(policy):
     if policy == "spender":
         assert ev.ExpansionBought in kinds and ev.InstalmentPaid in kinds
     assert g.replayed() == g.s
+
+
+# -- validation: the new keys' errors name file, line and column --------------------------------
+def test_bad_money_keys_are_located_errors(tmp_path):
+    import shutil
+
+    from support import DRILL
+
+    from exercise.packs.check import validate
+
+    shutil.copytree(DRILL.parent.parent, tmp_path / "fx")  # with its pack
+    path = tmp_path / "fx" / "scenarios" / "drill.toml"
+    text = path.read_text()
+    text = text.replace("max_spending_step = 0.5\n", "max_spending_step = 0.5\ncarry_over = 1.5\n", 1)
+    text = text.replace('cancel_penalty = 0.25\n', 'cancel_penalty = 0.25\npaid_on_order = 2\n', 1)
+    text = text.replace('effects = [{ track = "air", team = "self", add = 1 }]\n',
+                        'effects = [{ track = "air", team = "self", add = 1 }]\n'
+                        '\n[[item.ramp]]\nturn = 3\ncapacity = 2\n\n[[item.ramp]]\nturn = 2\ncapacity = -1\n', 1)
+    text += '\n[[expansion]]\nid = "x"\nname = "X"\nline = "tanks"\ncapacity = 0\ncost = 1.234\n'
+    path.write_text(text)
+    lines = text.splitlines()
+
+    def at(fragment: str) -> str:
+        return f"drill.toml:{next(k for k, line in enumerate(lines, 1) if line.startswith(fragment))}:1: error: "
+
+    out = "\n".join(str(p) for p in validate([path]).problems.sorted())
+    assert at("carry_over") + "carry_over must be between 0 and 1 (found 1.5)" in out
+    assert at("paid_on_order") + "paid_on_order must be between 0 and 1" in out
+    assert at("turn = 2") + "ramp steps must be listed earliest first" in out
+    assert at("capacity = -1") + "a ramp step's capacity must be 0 or more" in out
+    assert at('line = "tanks"') + "unknown production line 'tanks' in expansion 'x'" in out
+    assert at("capacity = 0") + "capacity must be at least 1 extra unit per turn" in out
+    assert at("cost = 1.234") + "cost 1.234 has 3 decimals" in out
+    assert out.count("error:") == 7, out
