@@ -302,11 +302,13 @@ def hand_back_words(c: vt.CommandView, unit: str) -> str:
 
 
 # -- money that binds: payment profiles, the budget year, production capacity --------------
-def payment_words(item: vt.ItemView, unit: str) -> str:
+def payment_words(item: vt.ItemView, unit: str, brief: bool = False) -> str:
     """How an item is paid: "paid in full on order", or "20 % on order, the rest in equal
-    instalments at the start of each turn until delivery"."""
+    instalments at the start of each turn until delivery" (and what an unpaid one does)."""
     if item.paid_on_order >= 1.0:
         return "paid in full on order"
+    if brief:
+        return f"{_pc(item.paid_on_order)} on order, the rest in instalments each turn until delivery"
     return (f"{_pc(item.paid_on_order)} of the cost on order, the rest in equal instalments at the start "
             "of each turn until delivery (an instalment you cannot pay is put off a turn, and the "
             "delivery slips a turn with it)")

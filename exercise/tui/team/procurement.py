@@ -22,25 +22,30 @@ class ProcurementTab(TeamTab, Vertical):
         Binding("o", "order", "Order", tooltip="order the selected catalogue item (a draft until you submit)"),
         Binding("x", "withdraw", "Withdraw/cancel",
                 tooltip="withdraw a draft order (free) or cancel a binding one (a penalty is lost)"),
-        Binding("e", "expand", "Buy capacity",
+        Binding("e", "expand", "Expand",
                 tooltip="buy the selected production expansion (a second line, extra shifts): "
                         "paid now, more units a turn once ready"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the key to buy capacity is shown only where the scenario sells some
+        if action == "expand" and not (self.view is not None and self.view.me.expansions):
+            return False
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="tm-catalogue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="tm-item-detail")
         yield Static("", id="tm-basket")
         yield DataTable(id="tm-orders", cursor_type="row")
-        yield Static("", id="tm-expansions-head", classes="tm-section")
         yield DataTable(id="tm-expansions", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#tm-catalogue", DataTable).add_columns(
             "Item", "Cost a unit", "Adds a unit", "Origin", "Lead time", "Arrives if ordered now")
         self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Placed")
-        self.query_one("#tm-expansions", DataTable).add_columns("Production capacity", "Adds", "Cost", "Ready",
-                                                               "Status")
+        self.query_one("#tm-expansions", DataTable).add_columns(
+            "Capacity for sale (e buys; once, for everyone)", "Adds", "Cost", "Ready", "Status")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -90,14 +95,13 @@ class ProcurementTab(TeamTab, Vertical):
     def _render_expansions(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         v = self.view
-        head = self.query_one("#tm-expansions-head", Static)
         table = self.query_one("#tm-expansions", DataTable)
-        head.display = table.display = bool(v.me.expansions)
-        if not v.me.expansions:
+        shown = bool(v.me.expansions)
+        if table.display != shown:
+            table.display = shown
+            self.refresh_bindings()  # the e key comes and goes with them
+        if not shown:
             return
-        self._show("tm-expansions-head", Text(
-            "Production capacity you can buy (e buys the selected one; each can be bought once, "
-            "and every team's later orders use it)"))
         rows = []
         for x in v.me.expansions:
             if x.bought_by is not None:
@@ -141,7 +145,7 @@ class ProcurementTab(TeamTab, Vertical):
                        f"{explain.limit_words(item, self.view.me.ordered.get(item.id))}, "
                        f"{pct(item.cancel_penalty)} lost if cancelled once binding\n")
             if item.paid_on_order < 1.0:
-                out.append("Payment: " + explain.payment_words(item, self.view.unit) + "\n")
+                out.append("Payment: " + explain.payment_words(item, self.view.unit, brief=True) + "\n")
             if item.gains:  # which capability it improves, and by how much
                 out.append("Each unit: " + "; ".join(f"{g} per unit on delivery" for g in item.gains) + "\n")
             out.append(item.description or "")
