@@ -22,10 +22,10 @@ from collections.abc import Callable
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine.budget import committed, team_budget
-from exercise.engine.team_moves import ordered_by
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
+from exercise.engine.team_moves import ordered_by
 
 Policy = Callable[[State, str, Dice], list]
 

@@ -15,13 +15,13 @@ from typing import Any
 from exercise import model
 from exercise.engine import explain
 from exercise.engine import view_types as vt
+from exercise.engine.budget import carry_limit, committed, year_ends_before
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
-from exercise.engine.budget import carry_limit, committed, year_ends_before
 from exercise.engine.team_moves import (
     cancel_refund,
     expansion_refusal,
@@ -296,7 +296,7 @@ def _affordable(r: ScenarioRules, item: model.Item, cash: float, left: int | Non
     if item.paid_on_order < 1.0:
         # paid in instalments: the share due on order decides (the rule's own rounding)
         places, share = r.money_places, item.paid_on_order
-        due = lambda k: round(round(item.cost * k, places) * share, places)  # noqa: E731
+        due = lambda k: round(round(item.cost * k, places) * share, places)
         n = max(0, int((cash + EPS) // (item.cost * share)))
         while due(n + 1) <= cash + EPS:
             n += 1
