@@ -238,6 +238,27 @@ class Budget:
         2,
     )
     categories: tuple[Category, ...] = doc("How each team's money is split.", (), toml="category")
+    carry_over: float | None = doc(
+        "Annual budget cycle: at the end of each year (every turns_per_year turns, counted from "
+        "the calendar's start quarter) unspent procurement money beyond this share of a year's "
+        "procurement money (the year's last turn's times turns_per_year) lapses, 0-1 "
+        "(0: all of it lapses; default: none lapses, unspent money carries over in full).",
+        None,
+    )
+    max_quantity_per: Literal["order", "exercise"] = doc(
+        "What an item's max_quantity limits: 'order' (each order) or 'exercise' (all of a team's "
+        "orders of the item over the exercise, cancelled ones not counted).",
+        "order",
+    )
+
+
+@attrs.frozen
+class Ramp:
+    """A step in a production line's capacity (a plant ramping up)."""
+
+    turn: int = doc("Turn from which the capacity applies.")
+    capacity: int = doc("Units the line can deliver per turn from that turn on (until the next step).")
+    note: str = doc("What happens, e.g. 'Unterlüß reaches 140,000 rounds a year'.", "")
 
 
 @attrs.frozen
@@ -249,7 +270,22 @@ class Item:
     origin: str = doc("Where it is made, e.g. 'US' or 'Europe'.")
     line: str | None = doc("Production line id shared by items built on it (default: the item id).", None)
     capacity: int = doc("Units the line can deliver per turn, for all teams together.", 1)
-    max_quantity: int = doc("Largest quantity in one order.", 10)
+    max_quantity: int = doc(
+        "Largest quantity in one order, or over the exercise per team when budget.max_quantity_per "
+        "is 'exercise'.",
+        10,
+    )
+    paid_on_order: float = doc(
+        "Payment profile: share of the cost paid when the order is placed, 0-1; the rest is paid "
+        "in equal instalments at the start of each later turn up to the delivery turn "
+        "(1, the default: all on order).",
+        1.0,
+    )
+    ramp: tuple[Ramp, ...] = doc(
+        "Capacity steps of the item's line over the turns, earliest first (e.g. a plant ramping up); "
+        "before the first step the line has `capacity`.",
+        (),
+    )
     slip_chance: float = doc("Chance, 0-1, that a delivery slips when due.", 0.0)
     slip_turns: int = doc("Turns a slip adds.", 1)
     cancel_penalty: float = doc("Share of the cost lost when an order is cancelled, 0-1.", 0.25)
@@ -267,6 +303,20 @@ class Item:
         0.0,
     )
     expedite_chance: float = doc("Slip chance, 0-1, of an order given priority (see expedite_cost).", 0.0)
+
+
+@attrs.frozen
+class Expansion:
+    """Production capacity a team can buy: a second line, extra shifts."""
+
+    id: str = doc("Unique id, e.g. 'ammo-155-shifts'.")
+    name: str = doc("Name shown on screen.")
+    line: str = doc("Production line it expands (an item's line id, or the item id).")
+    capacity: int = doc("Extra units the line delivers per turn once it is ready.")
+    cost: float = doc("Cost, paid from the buying team's procurement money when bought.")
+    lead_time: int = doc("Turns from purchase until the extra capacity is ready.", 0)
+    description: str = doc("What it is and why it matters.", "")
+    source: str = doc("Where the cost and lead time come from.", "")
 
 
 @attrs.frozen
@@ -491,6 +541,11 @@ class Scenario:
     commands: tuple[Command, ...] = doc("The command structure.", (), toml="command")
     tracks: tuple[Track, ...] = doc("World and team quantities.", (), toml="track")
     items: tuple[Item, ...] = doc("The procurement catalogue.", (), toml="item")
+    expansions: tuple[Expansion, ...] = doc(
+        "Production capacity teams can buy (each once per exercise; every team's later orders use it).",
+        (),
+        toml="expansion",
+    )
     backlog: tuple[Backlog, ...] = doc("Orders already placed before the first turn.", ())
     injects: tuple[Inject, ...] = doc("Injects written in the scenario file itself.", (), toml="inject")
     objectives: tuple[Objective, ...] = doc("What the exercise evaluates.", (), toml="objective")

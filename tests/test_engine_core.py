@@ -45,6 +45,7 @@ def test_event_and_command_kinds_are_unique_and_stable():
         "submitted", "reopened", "action_argued", "action_adjudicated", "note_added",
         "inject_unskipped", "decision_reopened", "choices_combined", "estimate_rolled", "estimate_narrowed",
         "order_expedited", "verdict_proposed", "lead_requested", "lead_voted", "lead_decided",
+        "instalment_paid", "instalment_deferred", "money_lapsed", "expansion_bought",
     }
 
 

@@ -11,7 +11,8 @@ seeded roll source of their own, so a run is reproducible from its seed.
     random    random legal commands (and answers)
     cautious  keeps sustain high, orders little, takes every default
     spender   asks for a command lead if one is free (with an ally the scenario lets lead
-              it), puts all it may into procurement, buys the dearest it can afford
+              it), puts all it may into procurement, buys production capacity for sale with half its money, then the dearest
+              items it can afford (keeping next turn's instalments)
     planner   plays toward the scenario's goals (see `planner`)
 
 Every policy answers the lead requests it is asked to approve (a command whose approval is
@@ -27,11 +28,11 @@ from collections.abc import Callable
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import fog
-from exercise.engine.budget import team_budget
+from exercise.engine.budget import committed, team_budget
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
-from exercise.engine.team_moves import eligible_allies, lead_members, lead_request_refusal
+from exercise.engine.team_moves import eligible_allies, lead_members, lead_request_refusal, ordered_by
 
 Policy = Callable[[State, str, Dice], list]
 
@@ -99,6 +100,33 @@ def _cash_after(state: State, rules: ScenarioRules, team: str, shares: dict[str,
     return cash + total * (shares[rules.proc] - state.allocation[team][rules.proc_index])
 
 
+def _left(state: State, rules: ScenarioRules, team: str, item: model.Item) -> int:
+    """The most units of `item` one order may have now: max_quantity, less what the team
+    ordered already when it limits the whole exercise."""
+    if rules.budget.max_quantity_per == "exercise":
+        return max(0, item.max_quantity - ordered_by(state, team, item.id))
+    return item.max_quantity
+
+
+def _units(item: model.Item, cash: float, most: int) -> int:
+    """How many units `cash` pays for now (only the share due on order, for an item paid in
+    instalments), up to `most`."""
+    due = item.cost * item.paid_on_order
+    if due <= 0:
+        return most
+    return max(0, min(most, int((cash + 1e-9) // due)))
+
+
+def _expansions(state: State, rules: ScenarioRules, team: str, cash: float, reserve: float) -> list:
+    """Buy production capacity still for sale whose cost leaves `reserve` (spender bots)."""
+    out = []
+    for x in rules.scenario.expansions:
+        if x.id not in state.expansions and x.cost <= cash - reserve:
+            out.append(cm.BuyExpansion(team, team, x.id))
+            cash -= x.cost
+    return out
+
+
 def _options(state: State, iid: str) -> tuple[model.Option, ...]:
     inject = state.inject(iid)
     assert inject is not None  # a pending decision is a fired inject
@@ -128,7 +156,7 @@ def cautious(state: State, team: str, dice: Dice) -> list:
             shares = None
         cash = _cash_after(state, rules, team, shares)
         items = rules.items_by_cost
-        if items and cash >= 3 * items[0].cost and dice.chance(0.5):
+        if items and cash >= 3 * items[0].cost and dice.chance(0.5) and _left(state, rules, team, items[0]):
             out.append(cm.PlaceOrder(team, team, items[0].id, 1))
             cash -= items[0].cost
         out += _priority(state, rules, team, cash / 2)  # a cautious team buys down the risk of what is due soon
@@ -209,14 +237,18 @@ def spender(state: State, team: str, dice: Dice) -> list:
             out.append(cm.Allocate(team, team, shares))
         else:
             shares = None
-        cash = _cash_after(state, rules, team, shares)
+        # keep what the team's instalments take next turn: a spender still pays its bills
+        cash = _cash_after(state, rules, team, shares) - committed(state, team, state.turn + 1)
+        buy = _expansions(state, rules, team, cash, reserve=cash / 2)
+        out += buy
+        cash -= sum(rules.expansions[c.expansion].cost for c in buy)
         if state.lead_requests:  # keep a lead asked for affordable until it is answered
             cash -= sum(rules.commands[q.command].lead_cost for q in state.pending_leads(team))
         for item in rules.items_dearest_first:
-            q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
+            q = _units(item, cash, _left(state, rules, team, item))
             if q >= 1:
                 out.append(cm.PlaceOrder(team, team, item.id, q))
-                cash -= q * item.cost
+                cash -= q * item.cost * item.paid_on_order
     out.append(cm.Submit(team, team))
     return out
 
@@ -260,11 +292,13 @@ def random_policy(state: State, team: str, dice: Dice) -> list:
         if not items:
             break
         item = dice.choice(items)
-        q = min(item.max_quantity, int((cash + 1e-9) // item.cost))
+        q = _units(item, cash, _left(state, rules, team, item))
         if q >= 1:
             q = 1 + dice.below(q)
             out.append(cm.PlaceOrder(team, team, item.id, q))
-            cash -= q * item.cost
+            cash -= q * item.cost * item.paid_on_order
+    if rules.scenario.expansions and dice.chance(0.05):
+        out.append(cm.BuyExpansion(team, team, dice.choice(rules.scenario.expansions).id))
     if dice.chance(0.05):
         mine = [o.id for o in state.orders.values() if o.team == team and o.status == "ordered" and not o.backlog]
         if mine:

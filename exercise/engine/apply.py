@@ -125,7 +125,8 @@ def _budget_effect(tx: Transaction, e: ev.BudgetEffectAdded):
 
 def _order_placed(tx: Transaction, e: ev.OrderPlaced):
     tx.writable("orders")[e.order] = Order(e.order, e.team, e.item, e.quantity, e.cost, e.turn, e.due,
-                                    e.slots, status="draft")
+                                           e.slots, status="draft", schedule=e.schedule,
+                                           instalments=len(e.schedule) + 1 if e.schedule else 0)
     use = tx.writable("line_use")
     line = tx.state.rules.line[e.item]
     for turn, units in e.slots:
@@ -138,7 +139,7 @@ def _order_placed(tx: Transaction, e: ev.OrderPlaced):
 def _order_cancelled(tx: Transaction, e: ev.OrderCancelled):
     orders = tx.writable("orders")
     o = orders[e.order]
-    orders[e.order] = o.replace(status="cancelled")
+    orders[e.order] = o.replace(status="cancelled")  # its schedule stays: what was paid; none is due any more
     if o.slots:
         use = tx.writable("line_use")
         line = tx.state.rules.line[o.item]
@@ -150,6 +151,27 @@ def _order_cancelled(tx: Transaction, e: ev.OrderCancelled):
                 use.pop((line, turn), None)
     ordered = tx.writable("ordered")
     ordered[o.item] = ordered.get(o.item, 0) - o.quantity
+    tx.writable("cash")[e.team] = e.cash
+
+
+def _instalment_paid(tx: Transaction, e: ev.InstalmentPaid):
+    orders = tx.writable("orders")
+    o = orders[e.order]
+    orders[e.order] = o.replace(schedule=o.schedule[1:])
+    tx.writable("cash")[e.team] = e.cash
+
+
+def _instalment_deferred(tx: Transaction, e: ev.InstalmentDeferred):
+    orders = tx.writable("orders")
+    orders[e.order] = orders[e.order].replace(due=e.due, schedule=e.schedule)
+
+
+def _lapsed(tx: Transaction, e: ev.MoneyLapsed):
+    tx.writable("cash")[e.team] = e.cash
+
+
+def _expansion(tx: Transaction, e: ev.ExpansionBought):
+    tx.writable("expansions")[e.expansion] = (e.team, e.turn, e.ready)
     tx.writable("cash")[e.team] = e.cash
 
 
@@ -355,6 +377,10 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.OrderPlaced: _order_placed,
     ev.OrderCancelled: _order_cancelled,
     ev.SlipRolled: _slip,
+    ev.InstalmentPaid: _instalment_paid,
+    ev.InstalmentDeferred: _instalment_deferred,
+    ev.MoneyLapsed: _lapsed,
+    ev.ExpansionBought: _expansion,
     ev.OrderDelivered: _delivered,
     ev.OrderExpedited: _expedited,
     ev.EstimateRolled: _estimate_rolled,

@@ -91,3 +91,84 @@ def under_floor(amount: float, total: float, floor: float, places: int) -> bool:
     unit = 10 ** places
     need = math.floor(round(floor * total * unit, 9)) / unit
     return amount < need - EPS
+
+
+# -- payment profiles ------------------------------------------------------------------
+def payment_schedule(cost: float, paid_on_order: float, turn: int, due: int,
+                     places: int) -> tuple[float, tuple[tuple[int, float], ...]]:
+    """(paid now, the (turn, amount) instalments after): `paid_on_order` of the cost now,
+    the rest in equal instalments at the start of turns turn+1 .. due, to the cent (the
+    last takes the rounding). All now when the profile says so or delivery is this turn."""
+    if paid_on_order >= 1.0 or due <= turn:
+        return cost, ()
+    now = round(cost * paid_on_order, places)
+    rest = round(cost - now, places)
+    n = due - turn
+    unit = 10 ** places
+    each = math.floor(round(rest / n * unit, 9)) / unit
+    amounts = [each] * (n - 1) + [round(rest - each * (n - 1), places)]
+    return now, tuple((turn + k + 1, a) for k, a in enumerate(amounts) if a > 0.0)
+
+
+def pay_instalments(decision: Decision) -> None:
+    """At the start of a turn, after its budget: each order's instalment due now is paid
+    from the team's procurement money, oldest order first. One the team cannot pay is
+    deferred: it and the later instalments move a turn, and the order arrives a turn later
+    (the programme is stretched, as a ministry short of money stretches it)."""
+    state, rules = decision.state, decision.rules
+    turn, places = state.turn, rules.money_places
+    for o in [o for o in state.orders.values() if o.schedule and o.status in ("ordered", "draft")]:
+        when, amount = o.schedule[0]
+        if when > turn:
+            continue
+        cash = decision.state.cash[o.team]
+        if amount <= cash + EPS:
+            number = o.instalments - len(o.schedule) + 1
+            decision.emit(ev.InstalmentPaid(o.id, o.team, turn, amount, number, o.instalments,
+                                            max(0.0, round(cash - amount, places))))
+        else:
+            moved = tuple((t + 1, a) for t, a in o.schedule)
+            decision.emit(ev.InstalmentDeferred(o.id, o.team, turn, amount, cash, max(o.due + 1, moved[-1][0]),
+                                                moved))
+
+
+def committed(state: State, team: str, turn: int | None = None) -> float:
+    """The team's instalments still to pay (in `turn` only, when given)."""
+    total = 0.0
+    for o in state.orders.values():
+        if o.team == team and o.schedule and o.status in ("ordered", "draft"):
+            total += sum(a for t, a in o.schedule if turn is None or t == turn)
+    return round(total, state.rules.money_places)
+
+
+# -- the annual budget cycle -------------------------------------------------------------
+def year_ends_before(rules: ScenarioRules, turn: int) -> bool:
+    """Whether a budget year ends before `turn` begins (years counted from the calendar's
+    start quarter when a year is four turns, else from turn 1)."""
+    tpy = rules.budget.turns_per_year
+    offset = rules.scenario.calendar.start_quarter - 1 if tpy == 4 else 0
+    return turn > 1 and (offset + turn - 1) % tpy == 0
+
+
+def carry_limit(state: State, rules: ScenarioRules, team: str) -> float | None:
+    """The most unspent procurement money the team may carry into the next year (None: no limit)."""
+    share = rules.budget.carry_over
+    if share is None or rules.proc is None:
+        return None
+    old = state.budget.get(team)
+    year = (old[1].get(rules.proc, 0.0) if old else 0.0) * rules.budget.turns_per_year
+    return round(share * year, rules.money_places)
+
+
+def close_year(decision: Decision) -> None:
+    """At the end of a budget year (before the new year's first turn): money above the
+    carry-over limit lapses."""
+    state, rules = decision.state, decision.rules
+    for team in rules.team_ids:
+        limit = carry_limit(state, rules, team)
+        if limit is None:
+            continue
+        cash = state.cash[team]
+        if cash > limit + EPS:
+            lapsed = round(cash - limit, rules.money_places)
+            decision.emit(ev.MoneyLapsed(team, state.turn, lapsed, limit, limit, limit))

@@ -260,6 +260,14 @@ class PlaceOrder:
     kind: ClassVar[str]
 
 
+@_cmd("buy_expansion")
+class BuyExpansion:
+    actor: str
+    team: str
+    expansion: str
+    kind: ClassVar[str]
+
+
 @_cmd("cancel_order")
 class CancelOrder:
     actor: str

@@ -271,9 +271,11 @@ class BudgetEffectAdded:
 
 
 # -- procurement -------------------------------------------------------------------------
-@_event("order_placed", own("order", "team", "item", "quantity", "cost", "turn", "due", "slots", "cash"))
+@_event("order_placed", own("order", "team", "item", "quantity", "cost", "turn", "due", "slots", "cash", "schedule"))
 class OrderPlaced:
-    """An order paid for now; `slots` are the (turn, units) reserved on its line."""
+    """An order placed; `slots` are the (turn, units) reserved on its line. `cost` is the
+    whole cost; `schedule` the (turn, amount) instalments still to pay (its item's payment
+    profile), the rest was paid now (none: all of it, as before payment profiles)."""
 
     order: str
     team: str
@@ -283,6 +285,63 @@ class OrderPlaced:
     turn: int
     due: int
     slots: tuple[tuple[int, int], ...]
+    cash: float
+    schedule: tuple[tuple[int, float], ...] = ()
+    kind: ClassVar[str]
+
+
+@_event("instalment_paid", own("order", "team", "turn", "amount", "number", "of", "cash"))
+class InstalmentPaid:
+    """An order's instalment paid at the start of a turn (instalment `number` of `of`)."""
+
+    order: str
+    team: str
+    turn: int
+    amount: float
+    number: int
+    of: int
+    cash: float
+    kind: ClassVar[str]
+
+
+@_event("instalment_deferred", own("order", "team", "turn", "amount", "available", "due", "schedule"))
+class InstalmentDeferred:
+    """An instalment the team could not pay (`available` money < `amount`): it and the
+    instalments after it move one turn later, and the order is delivered one turn later (`due`)."""
+
+    order: str
+    team: str
+    turn: int
+    amount: float
+    available: float
+    due: int
+    schedule: tuple[tuple[int, float], ...]
+    kind: ClassVar[str]
+
+
+@_event("money_lapsed", own("team", "turn", "lapsed", "kept", "limit", "cash"))
+class MoneyLapsed:
+    """The annual budget cycle: at the end of a year, unspent money above the carry-over
+    limit lapses (`lapsed`), `kept` carries into the new year; `cash` is what is left."""
+
+    team: str
+    turn: int
+    lapsed: float
+    kept: float
+    limit: float
+    cash: float
+    kind: ClassVar[str]
+
+
+@_event("expansion_bought", public("expansion", "team", "turn", "ready"))
+class ExpansionBought:
+    """Production capacity bought by a team: its line delivers more from turn `ready` on."""
+
+    expansion: str
+    team: str
+    turn: int
+    ready: int
+    cost: float
     cash: float
     kind: ClassVar[str]
 

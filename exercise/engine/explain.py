@@ -373,3 +373,64 @@ def request_words(q, viewer: str | None) -> str:
     if q.status == "approved":
         return head + f"approved by {q.by}" + (f" ({q.reason})" if q.reason and q.reason != "approved" else "")
     return head + f"refused by {q.by}: {q.reason}"
+
+
+# -- money that binds: payment profiles, the budget year, production capacity --------------
+def payment_words(item: vt.ItemView, unit: str, brief: bool = False) -> str:
+    """How an item is paid: "paid in full on order", or "20 % on order, the rest in equal
+    instalments at the start of each turn until delivery" (and what an unpaid one does)."""
+    if item.paid_on_order >= 1.0:
+        return "paid in full on order"
+    if brief:
+        return f"{_pc(item.paid_on_order)} on order, the rest in instalments each turn until delivery"
+    return (f"{_pc(item.paid_on_order)} of the cost on order, the rest in equal instalments at the start "
+            "of each turn until delivery (an instalment you cannot pay is put off a turn, and the "
+            "delivery slips a turn with it)")
+
+
+def limit_words(item: vt.ItemView, ordered: int | None) -> str:
+    """What max_quantity limits, and what is left of it."""
+    if item.max_per != "exercise":
+        return f"at most {item.max_quantity} an order"
+    have = ordered or 0
+    return (f"at most {item.max_quantity} over the exercise "
+            f"({have} ordered so far, {max(0, item.max_quantity - have)} left)")
+
+
+def instalments_words(order: vt.PlayerOrder, unit: str) -> str:
+    """ "paid 0.88 of 4.40; next 0.29 in turn 4 (instalment 2 of 5)", or "" when paid in full."""
+    if not order.schedule or order.paid is None:
+        return ""
+    turn, amount = order.schedule[0]
+    n = order.instalments - len(order.schedule) + 1
+    return (f"paid {number(order.paid)} of {number(order.cost)} {unit}; next {number(amount)} in turn {turn} "
+            f"(instalment {n} of {order.instalments})")
+
+
+def budget_cycle_words(view: vt.PlayerView) -> list[str]:
+    """The Budget tab's lines on what orders still owe and on the end of the budget year."""
+    b, unit = view.me.budget, view.unit
+    out = []
+    if b.committed > EPS:
+        out.append(f"Orders still owe {number(b.committed)} {unit} in instalments, "
+                   f"{number(b.due_next)} of it at the start of next turn (paid from the money for orders).")
+    if b.carry_over is not None and b.year_end is not None:
+        cats = {c.id: c.name for c in view.categories}
+        proc = cats.get(b.procurement or "", "procurement")
+        limit = "" if b.carry_limit is None else f" ({number(b.carry_limit)} {unit} now)"
+        when = ("at the end of this turn" if b.year_end == view.turn else f"after turn {b.year_end}")
+        if b.year_end >= view.turns:
+            out.append("Budget year: the last one of the exercise; nothing lapses before the end.")
+        else:
+            out.append(f"The budget year ends {when}: unspent money for orders above {_pc(b.carry_over)} of "
+                       f"a year's {proc} money{limit} lapses.")
+    return out
+
+
+def expansion_words(x: vt.ExpansionView, unit: str) -> str:
+    """One buyable expansion in a line: what it adds, costs and when."""
+    head = (f"{x.name}: +{x.capacity} a turn for {x.line}, {number(x.cost)} {unit}, "
+            f"ready {x.lead_time} turn{'s' if x.lead_time != 1 else ''} after buying")
+    if x.bought_by is not None:
+        return head + f" — bought by {x.bought_by}, ready in turn {x.ready}"
+    return head

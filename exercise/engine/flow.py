@@ -10,7 +10,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine import fog
 from exercise.engine import scorecard as sc
-from exercise.engine.budget import rebudget, under_floor
+from exercise.engine.budget import close_year, pay_instalments, rebudget, under_floor, year_ends_before
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision, check_facilitator, percent
 from exercise.engine.effects import apply_effects, set_track
@@ -30,10 +30,13 @@ def start(decision: Decision, command: cm.Start) -> None:
 
 
 def start_turn(decision: Decision, turn: int) -> None:
+    if year_ends_before(decision.rules, turn):
+        close_year(decision)
     decision.emit(ev.TurnStarted(turn))
     fog.roll_estimates(decision, turn)
     for team in decision.rules.team_ids:
         rebudget(decision, team, f"turn {turn}'s budget")
+    pay_instalments(decision)
 
 
 def advance(decision: Decision, command: cm.Advance) -> None:
@@ -69,7 +72,7 @@ def _close_deliberation(decision: Decision, force: bool) -> None:
             record_answer(decision, team, iid, state.default_option(iid), default=True)
         if team not in state.submitted:
             for o in state.drafts(team):
-                cancel(decision, o, o.cost, "withdrawn: the team did not submit")
+                cancel(decision, o, o.paid(rules.money_places), "withdrawn: the team did not submit")
             decision.emit(ev.Submitted(team, state.turn, forced=True))
     combine_choices(decision)
 
@@ -100,7 +103,8 @@ def force_losses(state: State) -> tuple[TeamLoss, ...]:
             default = state.default_option(iid)
             label = next((o.label for o in inj.options if o.id == default), default)
             decisions.append((inj.title, label))
-        drafts = () if submitted else tuple((rules.items[o.item].name, o.quantity, o.cost) for o in state.drafts(team))
+        drafts = () if submitted else tuple((rules.items[o.item].name, o.quantity, o.paid(rules.money_places))
+                                            for o in state.drafts(team))
         if decisions or drafts or not submitted:
             out.append(TeamLoss(team, rules.names[team], submitted, tuple(decisions), drafts))
     return tuple(out)

@@ -119,7 +119,34 @@ class LedgerBuilder:
             elif t is ev.OrderPlaced:
                 item = rules.items[e.item]
                 self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
-                            _Cause(f"ordered {e.quantity} {item.name} for {number(e.cost)} {rules.budget.unit}"))
+                            _Cause(f"ordered {e.quantity} {item.name} for {number(e.cost)} {rules.budget.unit}"
+                                   + _schedule_words(rules, e)))
+            elif t is ev.InstalmentPaid:
+                o = s.orders[e.order]
+                self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
+                            _Cause(f"instalment {e.number} of {e.of} for {o.quantity} {rules.items[o.item].name} "
+                                   f"(ordered in turn {o.placed})"), always=True)
+            elif t is ev.InstalmentDeferred:
+                o = s.orders[e.order]
+                n = o.instalments - len(o.schedule) + 1
+                self._money(s, e.team, _cash_name(rules), s.cash[e.team], s.cash[e.team],
+                            _Cause(f"instalment {n} of {o.instalments} for {o.quantity} {rules.items[o.item].name} "
+                                   f"({number(e.amount)} {rules.budget.unit}) not paid: only {number(e.available)} "
+                                   f"available; it and the later instalments move a turn, and delivery slips to "
+                                   f"turn {e.due}"), always=True)
+            elif t is ev.MoneyLapsed:
+                share = rules.budget.carry_over or 0.0
+                proc = rules.cat[rules.proc].name if rules.proc else "procurement"
+                self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
+                            _Cause(f"end of the budget year ({s.scenario.calendar.label(e.turn)}): "
+                                   f"{number(e.lapsed)} {rules.budget.unit} unspent lapsed; at most "
+                                   f"{number(e.limit)} carries over ({percent(share)} of a year's {proc} money)"))
+            elif t is ev.ExpansionBought:
+                x = rules.expansions[e.expansion]
+                me = frozenset((e.team,))
+                self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
+                            _Cause(f"bought {x.name}: {x.capacity} more a turn on its production line "
+                                   f"from turn {e.ready}", me, me))
             elif t is ev.OrderCancelled:
                 o = s.orders[e.order]
                 item = rules.items[o.item]
@@ -394,6 +421,15 @@ def _names(s: State) -> Names:
 def _team(rules, team: str) -> str:
     """A team's name without its parenthesis: "Brunssum East (Poland and ...)" -> "Brunssum East"."""
     return rules.team_name(team).split(" (")[0]
+
+
+def _schedule_words(rules, e: ev.OrderPlaced) -> str:
+    """How an order is paid, when in instalments: "; 0.88 now (instalment 1 of 5), 4 more to turn 6"."""
+    if not e.schedule:
+        return ""
+    now = round(e.cost - sum(a for _, a in e.schedule), rules.money_places)
+    return (f"; {number(now)} {rules.budget.unit} now (instalment 1 of {len(e.schedule) + 1}), "
+            f"{len(e.schedule)} more at the start of turns {e.schedule[0][0]}-{e.schedule[-1][0]}")
 
 
 def _cash_name(rules) -> str:

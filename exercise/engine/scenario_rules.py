@@ -77,6 +77,11 @@ class ScenarioRules:
         self.items_by_cost = sorted(self.items.values(), key=lambda i: i.cost)  # stable, as the bots sorted
         self.items_dearest_first = sorted(self.items.values(), key=lambda i: -i.cost)
         self.line = {i.id: i.line or i.id for i in s.items}
+        self.expansions = {x.id: x for x in s.expansions}
+        self.line_expansions: dict[str, tuple] = {}  # line -> its expansions
+        for x in s.expansions:
+            line = self.line.get(x.line, x.line)  # an item id names its line
+            self.line_expansions[line] = self.line_expansions.get(line, ()) + (x,)
         self.commands = {c.id: c for c in s.commands}
         self.lead_cost = {c.id: c.lead_cost for c in s.commands}
         self.objectives = {o.id: o for o in s.all_objectives()}

@@ -36,15 +36,26 @@ class Order:
     delivered: int | None = None
     expedited: bool = False  # a team paid for priority: the item's expedite_chance applies
     slip_note: str = ""  # what its slip roll did, in words (shown on the team's orders)
+    # the instalments still to pay, (turn, amount), earliest first (payment profiles); the
+    # cost less them is paid. Empty: paid in full (every order before payment profiles)
+    schedule: tuple[tuple[int, float], ...] = ()
+    instalments: int = 0  # how many instalments the order had in all (for "2 of 4")
 
     def replace(self, status: OrderStatus | None = None, due: int | None = None, slip_rolled: bool | None = None,
-                delivered: int | None = None) -> Order:
+                delivered: int | None = None, schedule: tuple[tuple[int, float], ...] | None = None) -> Order:
         return Order(self.id, self.team, self.item, self.quantity, self.cost, self.placed,
                      self.due if due is None else due, self.slots,
                      self.status if status is None else status,
                      self.slip_rolled if slip_rolled is None else slip_rolled,
                      self.backlog, self.note, self.delivered if delivered is None else delivered,
-                     self.expedited, self.slip_note)
+                     self.expedited, self.slip_note,
+                     self.schedule if schedule is None else schedule, self.instalments)
+
+    def paid(self, places: int) -> float:
+        """What has been paid of the order so far."""
+        if not self.schedule:
+            return self.cost
+        return round(self.cost - sum(a for _, a in self.schedule), places)
 
 
 @attrs.frozen
@@ -186,6 +197,8 @@ class State:
     proposal: Any = None
     # request id -> lead request (commands whose lead needs approval); a default, as above
     lead_requests: dict[str, LeadRequest] = attrs.field(factory=dict)
+    # production capacity bought: expansion -> (team, turn bought, turn ready); a default as above
+    expansions: dict[str, tuple[str, int, int]] = attrs.field(factory=dict)
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:

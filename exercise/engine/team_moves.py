@@ -9,7 +9,7 @@ import math
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
-from exercise.engine.budget import rebudget
+from exercise.engine.budget import payment_schedule, rebudget
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import (
     EPS,
@@ -106,24 +106,59 @@ def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
     q = command.quantity
     if not isinstance(q, int) or isinstance(q, bool) or q < 1:
         raise Rejected("order at least 1 unit")
-    if q > item.max_quantity:
+    if rules.budget.max_quantity_per == "exercise":
+        had = ordered_by(state, team, item.id)
+        if had + q > item.max_quantity:
+            left = max(0, item.max_quantity - had)
+            raise Rejected(f"at most {item.max_quantity} {item.name} per team over the exercise: "
+                           f"{rules.team_name(team)} has {had} on order or delivered, "
+                           + (f"so at most {left} more" if left else "so no more"))
+    elif q > item.max_quantity:
         raise Rejected(f"at most {item.max_quantity} {item.name} in one order")
     cost = round(item.cost * q, rules.money_places)
     cash = state.cash[team]
-    if cost > cash + EPS:
-        where = rules.cat[rules.proc].name if rules.proc else "the budget"
-        raise Rejected(f"{rules.team_name(team)} cannot order {q} {item.name}: "
-                       f"{number(cost)} {rules.budget.unit} needed, "
-                       f"{number(cash)} available in {where}")
     lead = max(0, item.lead_time + state.lead_time.get(item.id, 0))
-    slots = _reserve(state, rules.line[item.id], item.capacity, state.turn + lead, q)
+    slots = _reserve(state, rules, item, state.turn + lead, q)
+    due = slots[-1][0]
+    now, schedule = payment_schedule(cost, item.paid_on_order, state.turn, due, rules.money_places)
+    if now > cash + EPS:
+        where = rules.cat[rules.proc].name if rules.proc else "the budget"
+        needed = f"{number(cost)} {rules.budget.unit} needed" if not schedule else (
+            f"{number(now)} {rules.budget.unit} due on order (of {number(cost)})")
+        raise Rejected(f"{rules.team_name(team)} cannot order {q} {item.name}: "
+                       f"{needed}, {number(cash)} available in {where}")
     mine = [o for o in state.orders.values() if o.team == team and not o.backlog]
     if sum(1 for o in mine if o.placed == state.turn) >= cm.MAX_ORDERS_PER_TURN:
         raise Rejected(f"{rules.team_name(team)} has placed {cm.MAX_ORDERS_PER_TURN} orders this turn (withdrawn ones "
                        "count), the most one turn allows; order more next turn")
     oid = _new_id(state.orders, "order", team, mine)
-    decision.emit(ev.OrderPlaced(oid, team, item.id, q, cost, state.turn, slots[-1][0], slots,
-                                 max(0.0, round(cash - cost, rules.money_places))))
+    decision.emit(ev.OrderPlaced(oid, team, item.id, q, cost, state.turn, due, slots,
+                                 max(0.0, round(cash - now, rules.money_places)), schedule))
+
+
+def ordered_by(state: State, team: str, item: str) -> int:
+    """Units of `item` the team has ordered in the exercise (on order, draft or delivered;
+    not cancelled, not the backlog from before it)."""
+    return sum(o.quantity for o in state.orders.values()
+               if o.team == team and o.item == item and not o.backlog and o.status != "cancelled")
+
+
+def line_capacity(state: State, rules: ScenarioRules, item, turn: int) -> int:
+    """Units `item`'s line delivers in `turn`: its capacity (or its ramp's step in force)
+    plus the expansions bought that are ready by then."""
+    cap = item.capacity
+    for r in item.ramp:
+        if r.turn <= turn:
+            cap = r.capacity
+        else:
+            break
+    extra = rules.line_expansions.get(rules.line[item.id])
+    if extra and state.expansions:
+        for x in extra:
+            got = state.expansions.get(x.id)
+            if got is not None and got[2] <= turn:
+                cap += x.capacity
+    return cap
 
 
 def _new_id(taken, prefix: str, team: str, mine) -> str:
@@ -136,12 +171,22 @@ def _new_id(taken, prefix: str, team: str, mine) -> str:
     return f"{prefix}-{team}-{n}"
 
 
-def _reserve(state: State, line: str, capacity: int, earliest: int, quantity: int):
+def _reserve(state: State, rules: ScenarioRules, item, earliest: int, quantity: int):
     """The (turn, units) slots a new order gets: first free capacity from `earliest` on."""
     use = state.line_use
+    line = rules.line[item.id]
+    fixed = item.capacity if not item.ramp and line not in rules.line_expansions else None
     slots = []
     t, left = earliest, quantity
+    stuck = 0
     while left:
+        capacity = fixed if fixed is not None else line_capacity(state, rules, item, t)
+        if capacity <= 0:  # a ramp at 0: wait for the next step (none after: never)
+            stuck += 1
+            if stuck > 1000:
+                raise Rejected(f"the {item.name} line has no capacity in any later turn")
+            t += 1
+            continue
         free = capacity - use.get((line, t), 0)
         if free > 0:
             k = free if free < left else left
@@ -170,21 +215,60 @@ def cancel_order(decision: Decision, command: cm.CancelOrder) -> None:
         cancel(decision, o, cancel_refund(rules, o), "withdrawn before submitting (no penalty)")
     else:
         penalty = rules.items[o.item].cancel_penalty
-        cancel(decision, o, cancel_refund(rules, o), f"cancelled: {percent(penalty)} of the cost lost")
+        if o.schedule:
+            cancel(decision, o, cancel_refund(rules, o),
+                   f"cancelled: {percent(penalty)} of the cost lost, out of what was paid; "
+                   "the instalments still to come are not paid")
+        else:
+            cancel(decision, o, cancel_refund(rules, o), f"cancelled: {percent(penalty)} of the cost lost")
 
 
 def cancel_refund(rules: ScenarioRules, o) -> float:
-    """What cancelling an order returns: a draft its whole cost, a binding order its cost
-    less its item's cancel penalty (the player view's preview uses this too), to the cent."""
+    """What cancelling an order returns: a draft what was paid, a binding order what was paid
+    less its item's cancel penalty (a share of the whole cost), never below 0: an order paid
+    in instalments loses at most what was paid, and owes nothing more (the player view's
+    preview uses this too), to the cent."""
+    places = rules.money_places
     if o.status == "draft":
-        return o.cost
-    return round(o.cost * (1 - rules.items[o.item].cancel_penalty), rules.money_places)
+        return o.paid(places)
+    penalty = rules.items[o.item].cancel_penalty
+    if not o.schedule:
+        return round(o.cost * (1 - penalty), places)  # as before payment profiles, to the cent
+    return max(0.0, round(o.paid(places) - o.cost * penalty, places))
 
 
 def cancel(decision: Decision, o, refund: float, reason: str) -> None:
     places = decision.rules.money_places
     cash = round(decision.state.cash[o.team] + refund, places)
-    decision.emit(ev.OrderCancelled(o.id, o.team, refund, round(o.cost - refund, places), cash, reason))
+    decision.emit(ev.OrderCancelled(o.id, o.team, refund, round(o.paid(places) - refund, places), cash, reason))
+
+
+def expansion_refusal(state: State, rules: ScenarioRules, team: str, expansion: str) -> str | None:
+    """Why `team` cannot buy `expansion` now (None: it can). Also asked by the view."""
+    x = rules.expansions[expansion]
+    got = state.expansions.get(expansion)
+    if got is not None:
+        return (f"{x.name} was bought by {rules.team_name(got[0])} in turn {got[1]} "
+                f"(ready in turn {got[2]}); it can be bought once")
+    cash = state.cash[team]
+    if x.cost > cash + EPS:
+        where = rules.cat[rules.proc].name if rules.proc else "the budget"
+        return (f"{rules.team_name(team)} cannot buy {x.name}: {number(x.cost)} {rules.budget.unit} needed, "
+                f"{number(cash)} available in {where}")
+    return None
+
+
+def buy_expansion(decision: Decision, command: cm.BuyExpansion) -> None:
+    team = check_team(decision, command, "buy production capacity")
+    state, rules = decision.state, decision.rules
+    if command.expansion not in rules.expansions:
+        raise unknown("production expansion", command.expansion, rules.expansions)
+    why = expansion_refusal(state, rules, team, command.expansion)
+    if why is not None:
+        raise Rejected(why)
+    x = rules.expansions[command.expansion]
+    cash = round(state.cash[team] - x.cost, rules.money_places)
+    decision.emit(ev.ExpansionBought(x.id, team, state.turn, state.turn + x.lead_time, x.cost, max(0.0, cash)))
 
 
 def assign(decision: Decision, command: cm.Assign) -> None:

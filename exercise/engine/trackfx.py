@@ -54,7 +54,10 @@ def soften(old: float, add: float, lo: float, hi: float, share: float) -> float:
         step -= free
         room = zone
     left = room * math.exp(-step / zone)
-    return hi - left if add > 0 else lo + left
+    # never past the plain add nor behind the start (float error on tiny adds)
+    if add > 0:
+        return max(old, min(hi - left, old + add))
+    return min(old, max(lo + left, old + add))
 
 
 def mean_add(adds, teams: int) -> float:

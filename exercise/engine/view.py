@@ -15,13 +15,23 @@ from typing import Any
 from exercise import model
 from exercise.engine import explain, fog
 from exercise.engine import view_types as vt
+from exercise.engine.budget import carry_limit, committed, year_ends_before
 from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
-from exercise.engine.team_moves import ally_refusal, cancel_refund, hand_back_refusal, lead_members, lead_refusal
+from exercise.engine.team_moves import (
+    ally_refusal,
+    cancel_refund,
+    expansion_refusal,
+    hand_back_refusal,
+    lead_members,
+    lead_refusal,
+    line_capacity,
+    ordered_by,
+)
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -65,9 +75,10 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
         tracks=tuple(_world_track(s, r, t, viewer) for t in sc.tracks if t.scope == "world"),
         commands=tuple(_command(s, r, c, viewer) for c in sc.commands),
         catalogue=tuple(
-            vt.ItemView(i.id, i.name, i.cost, i.origin, max(0, i.lead_time + s.lead_time.get(i.id, 0)), i.capacity,
+            vt.ItemView(i.id, i.name, i.cost, i.origin, max(0, i.lead_time + s.lead_time.get(i.id, 0)),
+                        line_capacity(s, r, i, max(s.turn, 1)),
                         i.max_quantity, i.cancel_penalty, i.description, _arrives(s, r, i, viewer),
-                        _gains(r, i))
+                        _gains(r, i), i.paid_on_order, r.budget.max_quantity_per)
             for i in sc.items
         ),
         categories=tuple(
@@ -127,7 +138,12 @@ def _arrives(s: State, r: ScenarioRules, item: model.Item, viewer: str | None) -
                 for t, k in o.slots:
                     use[t] = use.get(t, 0) + k
     t = max(s.turn, 1) + max(0, item.lead_time + s.lead_time.get(item.id, 0))
-    while use.get(t, 0) >= item.capacity:
+    if not item.ramp and line not in r.line_expansions:
+        while use.get(t, 0) >= item.capacity:
+            t += 1
+        return t
+    stop = t + 1000  # a ramp down to 0 for good: say the first turn looked at
+    while use.get(t, 0) >= line_capacity(s, r, item, t) and t < stop:
         t += 1
     return t
 
@@ -253,6 +269,7 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
                 for a in t.allies
             },
             playable_share=r.budget.playable_share,
+            **(_budget_cycle(s, r, team) if player else {}),
         ),
         orders=orders,
         orders_hidden=hidden,
@@ -263,6 +280,29 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
             for a in s.actions.values() if a.team == team
         ),
     )
+
+
+def _budget_cycle(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+    """The team's annual budget cycle and what its orders still owe (player view only)."""
+    out: dict[str, Any] = dict(committed=committed(s, team), due_next=committed(s, team, s.turn + 1))
+    if r.budget.carry_over is not None and r.proc is not None:
+        end = max(s.turn, 1)
+        while end < r.turns and not year_ends_before(r, end + 1):
+            end += 1
+        out.update(carry_over=r.budget.carry_over, carry_limit=carry_limit(s, r, team), year_end=end)
+    return out
+
+
+def _expansions(s: State, r: ScenarioRules, team: str) -> tuple[vt.ExpansionView, ...]:
+    out = []
+    for x in r.scenario.expansions:
+        line = r.line.get(x.line, x.line)
+        made = ", ".join(i.name for i in r.scenario.items if r.line[i.id] == line) or x.line
+        got = s.expansions.get(x.id)
+        out.append(vt.ExpansionView(x.id, x.name, made, x.capacity, x.cost, x.lead_time, x.description,
+                                    r.team_name(got[0]) if got else None, got[2] if got else None,
+                                    expansion_refusal(s, r, team, x.id)))
+    return tuple(out)
 
 
 def _order_fields(r: ScenarioRules, o: Order) -> dict[str, Any]:
@@ -294,21 +334,40 @@ def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | N
     if o.backlog or o.status not in ("draft", "ordered"):
         return None, None
     refund = cancel_refund(r, o)
-    return refund, round(o.cost - refund, r.money_places)  # as team_moves.cancel words it
+    return refund, round(o.paid(r.money_places) - refund, r.money_places)  # as team_moves.cancel words it
 
 
-def _affordable(item: model.Item, cash: float) -> int:
-    """How many units the team's money buys (team_moves.place_order's test: cost * quantity <= money + EPS);
-    a free item is limited only by its most in one order."""
+def _left(s: State, item: model.Item, team: str) -> int:
+    """Units of `item` the team may still order (max_quantity over the exercise)."""
+    return max(0, item.max_quantity - ordered_by(s, team, item.id))
+
+
+def _affordable(r: ScenarioRules, item: model.Item, cash: float, left: int | None = None) -> int:
+    """How many units the team's money buys (team_moves.place_order's test: what is due on
+    order <= money + EPS; the whole cost when paid on order), within what it may still
+    order; a free item is limited only by its most in one order (or what is left)."""
+    most = item.max_quantity if left is None else left
     if item.cost <= 0:
-        return item.max_quantity
+        return most
+    if item.paid_on_order <= 0.0:  # nothing due on order: only the limit binds
+        return most
+    if item.paid_on_order < 1.0:
+        # paid in instalments: the share due on order decides (the rule's own rounding)
+        places, share = r.money_places, item.paid_on_order
+        due = lambda k: round(round(item.cost * k, places) * share, places)
+        n = max(0, int((cash + EPS) // (item.cost * share)))
+        while due(n + 1) <= cash + EPS:
+            n += 1
+        while n and due(n) > cash + EPS:
+            n -= 1
+        return min(n, most) if left is not None else n
     n = max(0, int((cash + EPS) // item.cost))
     # the floor of a float division can miss by one either way: settle it by the rule's test
     while item.cost * (n + 1) <= cash + EPS:
         n += 1
     while n and item.cost * n > cash + EPS:
         n -= 1
-    return n
+    return min(n, most) if left is not None else n
 
 
 def _forces(s: State, r: ScenarioRules, team: str) -> tuple[dict[str, float], dict[str, vt.CommandForces]]:
@@ -391,15 +450,22 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
     me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
     # player view only: the facilitator's view is digested into the state hash of saves).
-    me["orders"] = tuple(vt.PlayerOrder(**_order_fields(r, o), refund=refund, penalty=penalty, **_slip_fields(r, o))
+    me["orders"] = tuple(vt.PlayerOrder(**_order_fields(r, o), refund=refund, penalty=penalty, **_slip_fields(r, o),
+                                        paid=o.paid(r.money_places) if o.schedule else None,
+                                        schedule=o.schedule if o.status in ("draft", "ordered") else (),
+                                        instalments=o.instalments)
                          for o in me["orders"] for refund, penalty in (_cancel_preview(r, o),))
+    per_exercise = r.budget.max_quantity_per == "exercise"
     assigned, forces = _forces(state, r, team_id)
     v = state.verdict
     return vt.PlayerView(
         **_common(state, r, team_id),
         team_tracks=_team_tracks(state, r, team_id),
-        me=vt.Me(**me, affordable={i.id: _affordable(i, state.cash[team_id]) for i in r.scenario.items},
-                 assigned=assigned, forces=forces),
+        me=vt.Me(**me, affordable={i.id: _affordable(r, i, state.cash[team_id],
+                                                     _left(state, i, team_id) if per_exercise else None)
+                                   for i in r.scenario.items},
+                 assigned=assigned, forces=forces, expansions=_expansions(state, r, team_id),
+                 ordered={i.id: ordered_by(state, team_id, i.id) for i in r.scenario.items} if per_exercise else {}),
         outcome=None if v is None else vt.PlayerOutcome(
             v.outcome, v.name, v.turn, v.early,
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),

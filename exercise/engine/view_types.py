@@ -149,6 +149,10 @@ class ItemView:
     description: str
     arrives: int
     gains: tuple[str, ...] = attrs.field(metadata=STATIC)  # what one delivered unit does, in words (explain.item_gains)
+    # payment profile: the share of the cost paid on order (the rest in instalments up to delivery)
+    paid_on_order: float = later(1.0)
+    # what max_quantity limits: "order" (each order) or "exercise" (a team's orders over the exercise)
+    max_per: str = later("order")
 
 
 @attrs.frozen
@@ -248,6 +252,14 @@ class Budget:
     # much it may grow in a turn)
     invest_base: float | None = later(None)
     invest_growth: float | None = later(None)
+    # the annual budget cycle (player view): the share of a year's procurement money that may
+    # carry over (None: all of it), that limit in money now, the last turn of the budget year
+    carry_over: float | None = later(None)
+    carry_limit: float | None = later(None)
+    year_end: int | None = later(None)
+    # instalments of the team's orders still to pay: in all, and at the start of next turn
+    committed: float = later(0.0)
+    due_next: float = later(0.0)
 
 
 @attrs.frozen
@@ -284,6 +296,26 @@ class PlayerOrder(Order):
     expedited: bool = later(False)
     risk: str = later("")
     slip_note: str = later("")
+    # payment profile: paid so far, the (turn, amount) instalments still to pay, how many in all
+    paid: float | None = later(None)
+    schedule: tuple[tuple[int, float], ...] = later(())
+    instalments: int = later(0)
+
+
+@attrs.frozen
+class ExpansionView:
+    """Production capacity a team may buy (once per exercise), and whether it was bought."""
+
+    id: str
+    name: str
+    line: str  # the items made on the line, in words
+    capacity: int  # extra units a turn once ready
+    cost: float
+    lead_time: int
+    description: str
+    bought_by: str | None  # the buying team's name
+    ready: int | None  # turn from which it delivers
+    refusal: str | None  # why the viewing team cannot buy it now (None: it can)
 
 
 @attrs.frozen
@@ -405,6 +437,8 @@ class Me:
     affordable: dict[str, int]  # item -> units the team's money buys now
     assigned: dict[str, float]  # capability -> points over all commands
     forces: dict[str, CommandForces]  # command id -> the team's forces there and elsewhere
+    expansions: tuple[ExpansionView, ...] = later(())
+    ordered: dict[str, int] = later(attrs.Factory(dict))  # item -> units ordered in the exercise (max_quantity over it)
 
 
 @attrs.frozen

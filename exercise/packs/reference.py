@@ -32,6 +32,8 @@ TABLES = [
     ("[[track]]", model.Track, "scenario file"),
     ("[[track.threshold]]", model.Threshold, "scenario file"),
     ("[[item]]", model.Item, "scenario file"),
+    ("[[item.ramp]]", model.Ramp, "scenario file"),
+    ("[[expansion]]", model.Expansion, "scenario file"),
     ("[[backlog]]", model.Backlog, "scenario file"),
     ("[[objective]]", model.Objective, "scenario or pack file"),
     ("[[outcome]]", model.Outcome, "scenario file"),

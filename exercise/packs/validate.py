@@ -121,6 +121,9 @@ class _Checker:
             self.top(("budget", "playable_share"), "playable_share must be above 0 and at most 1")
         if b.turns_per_year < 1:
             self.top(("budget", "turns_per_year"), "turns_per_year must be at least 1")
+        if b.carry_over is not None and not 0 <= b.carry_over <= 1:
+            self.top(("budget", "carry_over"), f"carry_over must be between 0 and 1 (found {b.carry_over:g}); "
+                     "leave it out to let all unspent money carry over")
         if not 0 <= b.decimals <= MAX_DECIMALS:
             self.top(("budget", "decimals"), f"decimals must be between 0 and {MAX_DECIMALS} (found {b.decimals})")
         for key in ("raise_effects", "cut_effects"):
@@ -276,8 +279,28 @@ class _Checker:
                 self.err("item", it.id, ("expedite_chance",),
                          f"expedite_chance ({it.expedite_chance:g}) must be below slip_chance ({it.slip_chance:g}): "
                          "priority that does not lower the risk is money for nothing")
+            if not 0 <= it.paid_on_order <= 1:
+                self.err("item", it.id, ("paid_on_order",), "paid_on_order must be between 0 and 1 (1: all paid on order)")
+            last_turn = 0
+            for k, r in enumerate(it.ramp):
+                if r.turn <= last_turn:
+                    self.err("item", it.id, ("ramp", k, "turn"),
+                             "ramp steps must be listed earliest first, from turn 1 on, one step a turn")
+                last_turn = max(last_turn, r.turn)
+                if r.capacity < 0:
+                    self.err("item", it.id, ("ramp", k, "capacity"), "a ramp step's capacity must be 0 or more units a turn")
             for k, e in enumerate(it.effects):
                 self.effect("item", it.id, ("effects", k), e)
+        lines = {it.line or it.id for it in self.s.items} | {it.id for it in self.s.items}
+        for x in self.s.expansions:
+            self.ref("expansion", x.id, ("line",), "production line", x.line, lines)
+            if x.capacity < 1:
+                self.err("expansion", x.id, ("capacity",), "capacity must be at least 1 extra unit per turn")
+            if x.cost < 0:
+                self.err("expansion", x.id, ("cost",), "cost must be 0 or more")
+            self.money("expansion", x.id, "cost", x.cost)
+            if x.lead_time < 0:
+                self.err("expansion", x.id, ("lead_time",), "lead_time must be 0 or more turns")
         for k, b in enumerate(self.s.backlog):
             path = ("backlog", k)
             if b.team not in self.names.teams:

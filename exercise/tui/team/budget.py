@@ -60,6 +60,8 @@ class BudgetTab(TeamTab, VerticalScroll):
         lines.append("Limits: " + "; ".join(f"{c.name}: {explain.share_limits(c, b)}" for c in v.categories) + ". ")
         lines.append("b changes the split (shares in %, adding up to 100). "
                      "After costs: the share left after this turn's decision costs.")
+        for words in explain.budget_cycle_words(v):  # instalments owed, the end of the budget year
+            lines.append("\n" + words)
         for e in b.effects:
             name = cats[e.category].name if e.category in cats else e.category
             last = min(e.last, v.turns)  # an effect may outlast the exercise: its last turns are not played

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from exercise.engine import commands as cm
+from exercise.engine import explain
 from exercise.engine.view_types import ItemView
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import ShowTab, TeamTab
@@ -23,19 +24,31 @@ class ProcurementTab(TeamTab, Vertical):
                 tooltip="withdraw a draft order (free) or cancel a binding one (a penalty is lost)"),
         Binding("p", "expedite", "Priority",
                 tooltip="pay extra for priority on the selected order: a lower chance its delivery slips"),
+        Binding("e", "expand", "Expand",
+                tooltip="buy the selected production expansion (a second line, extra shifts): "
+                        "paid now, more units a turn once ready"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the key to buy capacity is shown only where the scenario sells some
+        if action == "expand" and not (self.view is not None and self.view.me.expansions):
+            return False
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="tm-catalogue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="tm-item-detail")
         yield Static("", id="tm-basket")
         yield DataTable(id="tm-orders", cursor_type="row")
+        yield DataTable(id="tm-expansions", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#tm-catalogue", DataTable).add_columns(
             "Item", "Cost a unit", "Adds a unit", "Origin", "Lead time", "Arrives if ordered now")
         self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Placed",
                                                                  "Slip risk")
+        self.query_one("#tm-expansions", DataTable).add_columns(
+            "Capacity for sale (e buys; once, for everyone)", "Adds", "Cost", "Ready", "Status")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -73,11 +86,55 @@ class ProcurementTab(TeamTab, Vertical):
                 status = Text("ordered" + (" (earlier)" if o.backlog else ""))
             else:
                 status = Text(o.status, style="dim")
+            paying = explain.instalments_words(o, unit)
+            if paying:
+                status.append(f" · {paying}")
             due = "-" if o.status in ("delivered", "cancelled") else arrival(v, o.due, brief=True)
             rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), f"{money(o.cost)} {unit}", status,
                                    due, "before the exercise" if o.backlog else f"turn {o.placed}",
                                    clip(o.risk or o.slip_note or "-", self._w(30, 60)))))
         self._fill("tm-orders", rows)
+        self._render_expansions()
+
+    def _render_expansions(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v = self.view
+        table = self.query_one("#tm-expansions", DataTable)
+        shown = bool(v.me.expansions)
+        if table.display != shown:
+            table.display = shown
+            self.refresh_bindings()  # the e key comes and goes with them
+        if not shown:
+            return
+        rows = []
+        for x in v.me.expansions:
+            if x.bought_by is not None:
+                status = Text(f"bought by {x.bought_by}", style="dim")
+                ready = arrival(v, x.ready or 0, brief=True)
+            else:
+                status = Text("for sale")
+                ready = f"{x.lead_time} turns after buying"
+            rows.append((x.id, (clip(x.name, self._w(28, 44)), f"+{x.capacity} a turn: {clip(x.line, 24)}",
+                                f"{money(x.cost)} {v.unit}", ready, status)))
+        self._fill("tm-expansions", rows)
+
+    @work(exclusive=True, group="team-action")
+    async def action_expand(self) -> None:
+        v = self.view
+        assert v is not None  # the screen sets it before anything renders or acts
+        xid = self._selected("tm-expansions")
+        x = next((e for e in v.me.expansions if e.id == xid), None)
+        if x is None:
+            self.notify("No production capacity is for sale in this scenario."
+                        if not v.me.expansions else "Select a line in the production capacity table first.")
+            return
+        intro = (self._warning() + explain.expansion_words(x, v.unit) + ".\n"
+                 + (x.description + "\n" if x.description else "")
+                 + f"Paid now from your money for orders ({money(v.me.budget.money)} {v.unit} left)."
+                 + (f"\nNot possible now: {x.refusal}" if x.refusal else ""))
+        ok = await self.app.push_screen_wait(ConfirmModal(f"Buy {x.name}?", intro, "Buy"))
+        if ok and await self.link.send(cm.BuyExpansion(self._me(), self._me(), x.id)):
+            self.notify(explain.expansion_words(x, v.unit), title="Capacity bought", markup=False)
 
     def _item(self, item_id: str | None) -> ItemView | None:
         return next((i for i in self.view.catalogue if i.id == item_id), None) if self.view else None
@@ -89,8 +146,10 @@ class ProcurementTab(TeamTab, Vertical):
         if item is not None and self.view is not None:
             out.append(item.name, style="bold")
             out.append(f" · {money(item.cost)} {self.view.unit} per unit · capacity {item.capacity} a turn, "
-                       f"at most {item.max_quantity} an order, "
+                       f"{explain.limit_words(item, self.view.me.ordered.get(item.id))}, "
                        f"{pct(item.cancel_penalty)} lost if cancelled once binding\n")
+            if item.paid_on_order < 1.0:
+                out.append("Payment: " + explain.payment_words(item, self.view.unit, brief=True) + "\n")
             if item.gains:  # which capability it improves, and by how much
                 out.append("Each unit: " + "; ".join(f"{g} per unit on delivery" for g in item.gains) + "\n")
             out.append(item.description or "")
@@ -114,8 +173,11 @@ class ProcurementTab(TeamTab, Vertical):
                  + ("On delivery each unit adds: " + "; ".join(item.gains) + ".\n" if item.gains else "") +
                  f"One unit ordered now arrives in {arrival(v, item.arrives)}"
                  f" (later units may wait for production capacity, {item.capacity} a turn).\n"
+                 + ("" if item.paid_on_order >= 1.0 else
+                    "Payment: " + explain.payment_words(item, unit) + ".\n") +
                  f"Money left: {money(cash)} {unit} (enough for {me.affordable[item.id]}). "
-                 f"At most {item.max_quantity} in one order. The order is a draft until you submit.")
+                 f"{_first_up(explain.limit_words(item, me.ordered.get(item.id)))}. "
+                 "The order is a draft until you submit.")
         form = await self.app.push_screen_wait(FormModal(f"Order: {item.name}", [
             Field("quantity", "Quantity", "integer", default=1, minimum=1)], "Order", intro=intro))
         before = {o.id for o in me.orders}
@@ -148,7 +210,10 @@ class ProcurementTab(TeamTab, Vertical):
             ok = await self.app.push_screen_wait(ConfirmModal(
                 "Cancel a binding order?",
                 f"{what}\nThis order is binding: cancelling it loses {pct(penalty)} of its cost "
-                f"({money(order.penalty or 0.0)} {unit}); {money(order.refund or 0.0)} {unit} comes back.",
+                f"({money(order.penalty or 0.0)} {unit}); {money(order.refund or 0.0)} {unit} comes back."
+                + ("" if order.paid is None else
+                   f"\nPaid so far: {money(order.paid)} {unit}; the instalments still to come are not "
+                   "paid, and the penalty is taken only from what was paid."),
                 "Cancel order"))
         else:
             ok = True  # delivered, cancelled or placed before the exercise: let the engine say why not
@@ -181,3 +246,6 @@ class ProcurementTab(TeamTab, Vertical):
         if ok and await self.link.send(cm.ExpediteOrder(self._me(), self._me(), order.id)):
             self.notify(f"{order.quantity} × {order.name}: slip risk now {pct(order.expedite_chance or 0.0)}",
                         title="Priority bought", markup=False)
+
+def _first_up(s: str) -> str:
+    return s[:1].upper() + s[1:]
