@@ -34,7 +34,9 @@ def criteria(state, rules: ScenarioRules | None = None) -> tuple[dict, ...]:
             band, share = PARTLY, c.partly_points
         else:
             band, share = NOT_MET, 0.0
-        points = float(round(to_fraction(c.weight) * to_fraction(share), 2))
+        # to the hundredth, never more than the weight (a weight of 1.015625 met is 1.015625, not 1.02)
+        points = float(c.weight) if share == 1.0 else float(min(round(to_fraction(c.weight) * to_fraction(share), 2),
+                                                               to_fraction(c.weight)))
         out.append({"id": c.id, "name": c.name, "value": value, "band": band,
                     "points": points, "weight": float(c.weight), "unit": c.unit})
     return tuple(out)
@@ -44,7 +46,7 @@ def score(rows) -> float:
     """The score in % of the points available, to one decimal (0 with no weight)."""
     total = sum(to_fraction(x["weight"]) for x in rows)
     got = sum(to_fraction(x["points"]) for x in rows)
-    return float(round(got * 100 / total, 1)) if total else 0.0
+    return float(min(round(got * 100 / total, 1), 100)) if total else 0.0
 
 
 def band_holds(band, pct: float, rows) -> bool:
