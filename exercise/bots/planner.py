@@ -22,9 +22,11 @@ import re
 from exercise import model
 from exercise.bots.policies import _cash_after, allocation
 from exercise.engine import commands as cm
+from exercise.engine.budget import committed
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
+from exercise.engine.team_moves import eligible_allies, line_capacity, ordered_by
 
 # A capability is "enough" at this share of its scale: past it, orders for it count little.
 ENOUGH = 0.7
@@ -148,6 +150,13 @@ def _lead(state: State, rules: ScenarioRules, team: str) -> list:
     lead = state.leads.get(cid)
     if lead in rules.ally_team or state.lead_changed.get(cid) == state.turn:
         return []  # ours already, or another team's: never race a partner for a command
+    if any(q.team == team and q.command == cid and q.status != "approved" for q in state.lead_requests.values()):
+        return []  # asked already (waiting, or refused: not again)
+    allowed = eligible_allies(state, rules, team, cid)
+    if not allowed:
+        return []
+    if ally not in allowed:
+        ally = allowed[0]
     com = rules.commands[cid]
     if com.lead_staff > rules.teams[team].staff - state.used_staff(team):
         return []
@@ -184,7 +193,7 @@ def _room(state: State, rules: ScenarioRules, item: model.Item, taken: dict, las
     """Units of `item` its production line can still deliver by turn `last`."""
     line = rules.line[item.id]
     first = state.turn + max(0, item.lead_time + state.lead_time.get(item.id, 0))
-    return sum(max(0, item.capacity - state.line_use.get((line, t), 0) - taken.get((line, t), 0))
+    return sum(max(0, line_capacity(state, rules, item, t) - state.line_use.get((line, t), 0) - taken.get((line, t), 0))
                for t in range(first, last + 1))
 
 
@@ -192,7 +201,7 @@ def _take(state: State, rules: ScenarioRules, item: model.Item, q: int, taken: d
     line = rules.line[item.id]
     t = state.turn + max(0, item.lead_time + state.lead_time.get(item.id, 0))
     while q:
-        free = max(0, item.capacity - state.line_use.get((line, t), 0) - taken.get((line, t), 0))
+        free = max(0, line_capacity(state, rules, item, t) - state.line_use.get((line, t), 0) - taken.get((line, t), 0))
         k = min(free, q)
         taken[(line, t)] = taken.get((line, t), 0) + k
         q -= k
@@ -214,13 +223,19 @@ def _orders(state: State, rules: ScenarioRules, team: str, cash: float) -> list:
     out = []
     taken: dict = {}
     ranked = [item for _, item in sorted(scored, key=lambda p: -p[0])]
+    per_exercise = rules.budget.max_quantity_per == "exercise"
+    bought: dict[str, int] = {}
     for last in sorted({rules.turns, later}):
         for item in ranked:
-            q = min(item.max_quantity, int((cash + 1e-9) // item.cost), _room(state, rules, item, taken, last))
+            # what the order needs now: the share due on order (the rest comes from later budgets)
+            now = item.cost * item.paid_on_order
+            left = item.max_quantity - (ordered_by(state, team, item.id) + bought.get(item.id, 0) if per_exercise else 0)
+            q = min(left, int((cash + 1e-9) // now) if now > 0 else left, _room(state, rules, item, taken, last))
             if q >= 1:
                 out.append(cm.PlaceOrder(team, team, item.id, q))
                 _take(state, rules, item, q, taken)
-                cash -= q * item.cost
+                bought[item.id] = bought.get(item.id, 0) + q
+                cash -= q * now
     return out
 
 
@@ -239,6 +254,9 @@ def planner(state: State, team: str, dice: Dice) -> list:
             out.append(cm.Allocate(team, team, shares))
         else:
             shares = None
-    out.extend(_orders(state, rules, team, _cash_after(state, rules, team, shares)))
+    # keep next turn's instalments, and a lead asked for affordable until it is answered
+    cash = _cash_after(state, rules, team, shares) - committed(state, team, state.turn + 1)
+    cash -= sum(rules.commands[q.command].lead_cost for q in state.pending_leads(team))
+    out.extend(_orders(state, rules, team, cash))
     out.append(cm.Submit(team, team))
     return out

@@ -23,7 +23,7 @@ from exercise.engine import commands as cm
 from exercise.engine import view_json
 from exercise.engine.view_types import PlayerView
 
-VERSION = 2  # 2: the player view carries the team's ledger, options their effects in words, items their gains, categories their floors
+VERSION = 3  # 3: estimates with bands, slip risk, instalments, lead requests, the scorecard; 2: the player view carries the team's ledger, options their effects in words, items their gains, categories their floors
 MAX_MESSAGE = 64 * 1024  # bytes in one frame; the biggest honest command is a few KB
 MAX_ID = 64  # characters in a client's command id
 MAX_CLIENT_NAME = 100  # characters in the client's name in hello (it is logged)
