@@ -94,6 +94,8 @@ def _effects_value(state: State, rules: ScenarioRules, team: str, effects: tuple
     weights = goals(rules)
     value = 0.0
     for e in effects:
+        if e.hidden:
+            continue  # a player cannot weigh what the option does not show
         if e.track and e.track in weights:
             amount = e.add if e.add is not None else 0.0
             w = weights[e.track]
