@@ -92,7 +92,7 @@ def test_a_band_needs_its_score_and_at_most_its_criteria_not_met():
     card = attrs.evolve(CARD, bands=(model.ScoreBand("win", 30, max_not_met=0),))
     state = ended(scenario(card))[0]
     assert state.proposal.outcome == "lose"
-    assert "Europe-led was not reached:\n- needs 30 % of the points with at most 0 criteria not met" in state.proposal.reason
+    assert "Europe-led was not reached:\n- needs 30 % of the points with every criterion at least partly met" in state.proposal.reason
     # a band and a condition: both must hold
     card = attrs.evolve(CARD, bands=(model.ScoreBand("win", 30),))
     assert ended(scenario(card))[0].proposal.outcome == "win"

@@ -241,6 +241,43 @@ def _orders(state: State, rules: ScenarioRules, team: str, cash: float) -> list:
     return out
 
 
+_FORCES = re.compile(r'forces\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)')
+
+
+def force_goals(rules: ScenarioRules) -> list[tuple[str, str, float]]:
+    """(command, capability, points wanted) from the scorecard's criteria that measure forces
+    assigned (a criterion summing several shares its `met` between them)."""
+    memo = rules.memo
+    if "planner-forces" in memo:
+        return memo["planner-forces"]
+    out = []
+    card = rules.scenario.scorecard
+    for c in card.criteria if card else ():
+        terms = _FORCES.findall(c.measure)
+        if c.better == "higher":
+            out += [(cmd, cap, c.met / len(terms)) for cmd, cap in terms if cmd in rules.commands and cap in rules.tracks]
+    memo["planner-forces"] = out
+    return out
+
+
+def _assignments(state: State, rules: ScenarioRules, team: str) -> list:
+    """Send free capability points where a scorecard criterion wants forces, a little over
+    the mark (decay and other teams' moves take some back)."""
+    out = []
+    for cmd, cap, wanted in force_goals(rules):
+        have = sum(v for (c, _, k), v in state.assigned.items() if c == cmd and k == cap)
+        short = wanted * 1.1 - have
+        if short <= 0:
+            continue
+        mine = state.assigned.get((cmd, team, cap), 0.0)
+        used = sum(v for (_, tm, k), v in state.assigned.items() if tm == team and k == cap)
+        free = state.team_tracks[(team, cap)] - used
+        give = round(min(free, short), rules.places[cap]) - 10 ** -rules.places[cap]
+        if give > 0:
+            out.append(cm.Assign(team, team, cmd, cap, round(mine + give, rules.places[cap])))
+    return out
+
+
 def planner(state: State, team: str, dice: Dice) -> list:
     rules = state.rules
     answers = [cm.Answer(team, team, iid, _best_option(state, rules, team, iid)) for iid in state.pending_decisions(team)]
@@ -260,5 +297,6 @@ def planner(state: State, team: str, dice: Dice) -> list:
     cash = _cash_after(state, rules, team, shares) - committed(state, team, state.turn + 1)
     cash -= sum(rules.commands[q.command].lead_cost for q in state.pending_leads(team))
     out.extend(_orders(state, rules, team, cash))
+    out.extend(_assignments(state, rules, team))
     out.append(cm.Submit(team, team))
     return out

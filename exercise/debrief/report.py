@@ -378,7 +378,7 @@ def _outcome(state) -> Outcome:
         parts, held = [], True
         if band is not None:
             held = scoring.band_holds(band, pct, rows)
-            limit = "" if band.max_not_met is None else f", at most {band.max_not_met} criteria not met"
+            limit = "" if band.max_not_met is None else f", {scoring.not_met_words(band.max_not_met)}"
             parts.append(f"Score: {pct:g} % of the points, needs {band.score:g} %{limit}")
         if fn is not None:
             held = bool(fn(world)) and held

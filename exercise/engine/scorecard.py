@@ -49,6 +49,13 @@ def score(rows) -> float:
     return float(min(round(got * 100 / total, 1), 100)) if total else 0.0
 
 
+def not_met_words(limit: int) -> str:
+    """A band's limit on criteria not met, in words."""
+    if limit == 0:
+        return "every criterion at least partly met"
+    return f"at most {limit} criterion not met" if limit == 1 else f"at most {limit} criteria not met"
+
+
 def band_holds(band, pct: float, rows) -> bool:
     if pct < band.score:
         return False

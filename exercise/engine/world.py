@@ -188,7 +188,7 @@ def _judge_scored(state, r: ScenarioRules) -> tuple[str | None, str, str]:
         band = r.bands.get(outcome.id)
         missed = []
         if band is not None and not sc.band_holds(band, pct, rows):
-            limit = "" if band.max_not_met is None else f" with at most {band.max_not_met} criteria not met"
+            limit = "" if band.max_not_met is None else f" with {sc.not_met_words(band.max_not_met)}"
             missed.append(f"- needs {band.score:g} % of the points{limit}")
         if fn is not None and not fn(w):
             missed += _criteria(tree, w, labels)
