@@ -187,12 +187,17 @@ class ProcurementTab(TeamTab, Vertical):
             self.notify(f"{form['quantity']} × {item.name} in the basket{due}", title="Draft order",
                         markup=False)
 
+    def _selected_order(self):
+        """The team's order under the cursor of the orders table (None: none)."""
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        oid = self._selected("tm-orders")
+        return next((o for o in self.view.me.orders if o.id == oid), None)
+
     @work(exclusive=True, group="team-action")
     async def action_withdraw(self) -> None:
         v = self.view
         assert v is not None  # the screen sets it before anything renders or acts
-        oid = self._selected("tm-orders")
-        order = next((o for o in v.me.orders if o.id == oid), None)
+        order = self._selected_order()
         if order is None:
             self.notify("No order to withdraw or cancel: select one in the Procurement tab.")
             self.post_message(ShowTab("procurement"))
@@ -224,8 +229,7 @@ class ProcurementTab(TeamTab, Vertical):
     async def action_expedite(self) -> None:
         v = self.view
         assert v is not None  # the screen sets it before anything renders or acts
-        oid = self._selected("tm-orders")
-        order = next((o for o in v.me.orders if o.id == oid), None)
+        order = self._selected_order()
         if order is None:
             self.notify("No order selected: select one of your orders in the Procurement tab.")
             return
