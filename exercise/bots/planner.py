@@ -17,6 +17,7 @@ conditions name are ones to raise. It reads the state directly, as every bot doe
 
 from __future__ import annotations
 
+import math
 import re
 
 from exercise import model
@@ -264,17 +265,20 @@ def _assignments(state: State, rules: ScenarioRules, team: str) -> list:
     """Send free capability points where a scorecard criterion wants forces, a little over
     the mark (decay and other teams' moves take some back)."""
     out = []
+    given: dict[str, float] = {}  # capability -> points this batch already sends
     for cmd, cap, wanted in force_goals(rules):
         have = sum(v for (c, _, k), v in state.assigned.items() if c == cmd and k == cap)
         short = wanted * 1.1 - have
         if short <= 0:
             continue
+        places = rules.places[cap]
         mine = state.assigned.get((cmd, team, cap), 0.0)
-        used = sum(v for (_, tm, k), v in state.assigned.items() if tm == team and k == cap)
-        free = state.team_tracks[(team, cap)] - used
-        give = round(min(free, short), rules.places[cap]) - 10 ** -rules.places[cap]
+        used = sum(v for (_, tm, k), v in state.assigned.items() if tm == team and k == cap) + given.get(cap, 0.0)
+        # a hundredth under what is free: the engine compares in the track's decimals
+        give = math.floor(min(state.team_tracks[(team, cap)] - used, short) * 10 ** places) / 10 ** places
         if give > 0:
-            out.append(cm.Assign(team, team, cmd, cap, round(mine + give, rules.places[cap])))
+            out.append(cm.Assign(team, team, cmd, cap, round(mine + give, places)))
+            given[cap] = given.get(cap, 0.0) + give
     return out
 
 
