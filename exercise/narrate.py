@@ -40,6 +40,7 @@ class Narrator:
         self.allies = {a.id: a.name for a in scenario.allies}
         self.categories = {c.id: c.name for c in scenario.budget.categories}
         self.objectives = {o.id: o.name for o in scenario.all_objectives()}
+        self.expansions = {x.id: x for x in scenario.expansions}
         # what an order or an argued action is, learnt from the events that made them
         # (a backlog order's note describes the real order: it is no name for it)
         self.orders = {f"backlog-{k}": (b.team, b.item, b.quantity, BEFORE)
@@ -87,6 +88,17 @@ class Narrator:
         team, item, quantity, when = known
         name = f"{self.team(team)}'s order of {quantity} x {self.items.get(item, item)}"
         return f"{name}, {when}" if when else name
+
+    def own_order(self, team, oid: str) -> str:
+        """'its order of 2 x Patriot' when the order is `team`'s own (else as `order`)."""
+        known = self.orders.get(oid)
+        if known and known[0] == team:
+            what = f"its order of {known[2]} x {self.items.get(known[1], known[1])}"
+            return f"{what}, {known[3]}" if known[3] else what
+        return self.order(oid)
+
+    def money_of(self, x) -> str:
+        return f"{_n(float(x), self.money)} {self.unit}"
 
     def learn_orders(self, orders) -> None:
         """Know the orders of a state (a turn log's narrator sees one turn's events only, and
@@ -216,11 +228,41 @@ class Narrator:
 
     def _order_expedited(self, e):
         return (f"{self.team(e['team'])} paid {_n(e['cost'], self.money)} {self.unit} for priority on "
-                f"{self.order(e['order'])}: slip chance now {_n(e['chance'] * 100)} %")
+                f"{self.own_order(e['team'], e['order'])}: slip chance now {_n(e['chance'] * 100)} %")
+
+    def _instalment_paid(self, e):
+        return (f"{self.team(e['team'])} paid instalment {e['number']} of {e['of']} on "
+                f"{self.own_order(e['team'], e['order'])}: {self.money_of(e['amount'])} "
+                f"({self.money_of(e['cash'])} left for orders)")
+
+    def _instalment_deferred(self, e):
+        return (f"{self.team(e['team'])} could not pay an instalment of {self.money_of(e['amount'])} on "
+                f"{self.own_order(e['team'], e['order'])} (only {self.money_of(e['available'])} available): "
+                f"it and the later instalments move a turn, delivery now turn {e['due']}")
+
+    def _money_lapsed(self, e):
+        return (f"End of the budget year ({self.s.calendar.label(e['turn'])}): {self.money_of(e['lapsed'])} of "
+                f"{self.team(e['team'])}'s unspent money lapsed; {self.money_of(e['kept'])} carried over "
+                f"(at most {self.money_of(e['limit'])} may)")
+
+    def _expansion_bought(self, e):
+        x = self.expansions.get(e["expansion"])
+        what = x.name if x else "production capacity"
+        more = f": {x.capacity} more units a turn on its line from turn {e['ready']}" if x else f", ready in turn {e['ready']}"
+        return f"{self.team(e['team'])} bought {what} for {self.money_of(e['cost'])}{more}"
+
+    def _estimate_rolled(self, e):
+        # the estimate's centre is the true value plus (2 roll - 1) times the band's half-width
+        off = 2 * float(e["roll"]) - 1
+        where = ("on the true value" if abs(off) < 0.005 else
+                 f"{_n(abs(off))} of its half-width {'above' if off > 0 else 'below'} the true value")
+        return (f"Fog: {self.team(e['team'])}'s estimate of {self.tracks.get(e['track'], e['track'])} "
+                f"for turn {e['turn']} drawn {where} (roll {_n(float(e['roll']))})")
 
     def _estimate_narrowed(self, e):
         return (f"{self.team(e['team'])}'s estimate of {self.tracks.get(e['track'], e['track'])} narrowed by "
-                f"{_n(e['amount'], self._places(e['track']))}")
+                f"{_n(e['amount'], self._places(e['track']))} on each side"
+                + (f" ({self.cause(e['cause'])})" if e.get("cause") else ""))
 
     def _order_delivered(self, e):
         return f"Delivered to {self.team(e['team'])}: {e['quantity']} x {self.items.get(e['item'], e['item'])}"
@@ -300,7 +342,7 @@ class Narrator:
         return f"The facilitator reopened the turn of {self.team(e['team'])}{back}"
 
     def _choices_combined(self, e):
-        return f"Deliberation closed: the teams' choices in {self.inject(e['inject'])} combined"
+        return f"Deliberation closed: the choices made in {self.inject(e['inject'])} applied together"
 
     def _decision_reopened(self, e):
         n = len(e.get("orders") or ())

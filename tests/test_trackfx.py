@@ -118,6 +118,17 @@ def test_mean_is_the_mean_of_the_addressed_teams_choices_with_defaults():
     assert g.replayed() == g.state
 
 
+def test_a_mean_over_one_team_is_worded_as_that_teams_choice():
+    g = Game(scenario(trust={"combine": "mean"}, effects=(E(track="trust", add=0.5),), to=("east",)))
+    answer_all(g, {"east": "a"})
+    g.advance(force=True)
+    assert g.s.tracks["trust"] == 5.5  # the only team asked: its add whole
+    rows = [c.entry.cause for c in ledger.build(g.initial, g.batches).changes if c.entry.what == "US trust"]
+    assert len(rows) == 1 and "1 teams" not in rows[0] and "mean" not in rows[0], rows
+    assert rows[0].endswith("choice in “Washington asks” (the only team asked)"), rows
+    assert g.replayed() == g.state
+
+
 def test_the_effect_s_combine_overrides_the_track_s():
     g = Game(scenario(trust={"combine": "mean"}, effects=(E(track="trust", add=1.0, combine="each"),
                                                           E(track="cohesion", add=1.0, combine="once"))))

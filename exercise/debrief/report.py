@@ -41,6 +41,10 @@ CATEGORY = {
     "allocation_set": "budget", "spending_set": "budget", "budget_effect_added": "budget",
     "force_assigned": "command", "lead_taken": "command", "lead_handed_back": "command", "ally_moved": "command",
     "lead_requested": "command", "lead_voted": "command", "lead_decided": "command",
+    "instalment_paid": "budget", "instalment_deferred": "budget", "money_lapsed": "budget",
+    "expansion_bought": "order", "order_expedited": "order",
+    "estimate_rolled": "value", "estimate_narrowed": "estimate",  # a roll per team and track: minor
+    "choices_combined": "decision", "decision_reopened": "run", "inject_unskipped": "inject",
 }
 # Bookkeeping the report leaves out of its timeline (the charts show the values).
 MINOR = frozenset({"phase", "value", "submit"})

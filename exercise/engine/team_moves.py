@@ -567,7 +567,10 @@ def combine_choices(decision: Decision) -> None:
             # a mean has no one effect: the first option effect on the track naming a diminishing, else the track's
             zone = next((e.diminishing for o in inj.options for e in o.effects
                          if e.track == tid and e.diminishing is not None), t.diminishing)
-            add_track(decision, t, None, add, zone, f"the mean of {len(to)} teams' choices in “{inj.title}”")
+            # one team asked: no mean to speak of, its choice counts whole
+            whose = (f"{rules.names[to[0]]}'s choice in “{inj.title}” (the only team asked)" if len(to) == 1
+                     else f"the mean of {len(to)} teams' choices in “{inj.title}”")
+            add_track(decision, t, None, add, zone, whose)
 
 
 def argue(decision: Decision, command: cm.Argue) -> None:
