@@ -22,6 +22,7 @@ def _n(x, places: int = 2) -> str:
     return str(x)
 
 BEFORE = "placed before the exercise"  # what names a backlog order
+OVER_VOTE = ", deciding for the member teams (over their vote)"  # a facilitator's answer to a 'members' request
 
 
 class Narrator:
@@ -35,6 +36,7 @@ class Narrator:
         self.items = {i.id: i.name for i in scenario.items}
         self.injects = {i.id: i for i in scenario.all_injects()}
         self.commands = {c.id: c.name for c in scenario.commands}
+        self.voted = {c.id for c in scenario.commands if c.approval == "members"}  # member teams decide
         self.adhoc: dict[str, str] = {}
         self.unit = scenario.budget.unit
         self.allies = {a.id: a.name for a in scenario.allies}
@@ -241,9 +243,10 @@ class Narrator:
                 f"it and the later instalments move a turn, delivery now turn {e['due']}")
 
     def _money_lapsed(self, e):
+        limit = (", the most that may" if e["kept"] == e["limit"]
+                 else f" (at most {self.money_of(e['limit'])} may)")
         return (f"End of the budget year ({self.s.calendar.label(e['turn'])}): {self.money_of(e['lapsed'])} of "
-                f"{self.team(e['team'])}'s unspent money lapsed; {self.money_of(e['kept'])} carried over "
-                f"(at most {self.money_of(e['limit'])} may)")
+                f"{self.team(e['team'])}'s unspent money lapsed; {self.money_of(e['kept'])} carried over{limit}")
 
     def _expansion_bought(self, e):
         x = self.expansions.get(e["expansion"])
@@ -295,6 +298,8 @@ class Narrator:
         what = (f"{self.team(team)}'s request that {self.ally(ally)} lead {self.commands.get(command, command)}"
                 if team else "A lead request")
         by = {"facilitator": "the facilitator", "members": "the member teams"}.get(e["by"]) or self.team(e["by"])
+        if e["by"] == "facilitator" and command in self.voted:  # the facilitator overrode a vote: say so
+            by += OVER_VOTE
         if e["approved"]:
             return f"{what[:1].upper()}{what[1:]} approved by {by}"
         return f"{what[:1].upper()}{what[1:]} refused by {by}: {e['reason']}"

@@ -203,7 +203,7 @@ class Session:
         path = folder / f"turn-{turn:02d}.md"
         records = self.turn_records(turn) if records is None else records
         text = render_turn(self.scenario, self.state if state is None else state, turn, records, self.meta.title,
-                           self.ledger())
+                           self.ledger_of(records))
         atomic_write(path, text, private=True)
         return path
 
@@ -231,6 +231,13 @@ class Session:
             self._ledger = build_ledger(engine.initial_state(self.scenario, self.header.seed),
                                         ([engine.from_dict(e) for e in r.events] for r in self.records))
         return self._ledger.changes
+
+    def ledger_of(self, records: list[CommandRecord]) -> list[Change]:
+        """The ledger changes those records' commands made (records of this session)."""
+        self.ledger()
+        assert self._ledger is not None
+        mine = {id(r) for r in records}
+        return self._ledger.of_batches(i for i, r in enumerate(self.records) if id(r) in mine)
 
     def events(self) -> list:
         return [engine.from_dict(e) for r in self.records for e in r.events]

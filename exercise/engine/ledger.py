@@ -62,6 +62,7 @@ class LedgerBuilder:
 
     def __init__(self) -> None:
         self.changes: list[Change] = []
+        self.ends: list[int] = []  # len(changes) after each batch fed: which changes a command made
         # budget effects' causes, as worded when they were added: a later turn's budget names them
         self._effects: dict[tuple, _Cause] = {}
 
@@ -191,7 +192,18 @@ class LedgerBuilder:
                 self._effects[(e.team, e.category, e.amount, e.first, e.last)] = (
                     thresholds.cause_of(e) or cause or _Cause(reword(e.cause, names)))
             HANDLERS[t](tx, e)
+        self.ends.append(len(self.changes))
         return tx.state
+
+    def of_batches(self, positions: Iterable[int]) -> list[Change]:
+        """The changes the batches fed at `positions` (0-based, in feeding order) made: a turn
+        log tells what its commands did, whatever turn the ledger files a change under (a
+        budget year's lapse, made as the next turn starts, is filed under the old turn)."""
+        out: list[Change] = []
+        for i in sorted(positions):
+            if 0 <= i < len(self.ends):
+                out += self.changes[self.ends[i - 1] if i else 0:self.ends[i]]
+        return out
 
     # -- entries ----------------------------------------------------------------------------
     def _add(self, s: State, team: str | None, kind: str, what: str, before: float | None, after: float,

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from exercise import model
 from exercise.engine.commands import FACILITATOR
 from exercise.engine.decision import number, roll_words
-from exercise.engine.ledger import Change, by_turn, for_team, signed
+from exercise.engine.ledger import Change, for_team, signed, totals
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
-from exercise.narrate import Narrator
+from exercise.narrate import OVER_VOTE, Narrator
 
 
 def _fmt(x) -> str:
@@ -60,8 +62,8 @@ def ledger_markdown(turns: Sequence[LedgerTurn], esc: Callable[[object], str] = 
 
 def render_turn(scenario: model.Scenario, state, turn: int, records: list[CommandRecord], title: str,
                 ledger: Sequence[Change] | None = None) -> str:
-    """The turn's log; `ledger` (the session's ledger changes) adds each team's ledger and the
-    capability table with the values at the start of the turn."""
+    """The turn's log; `ledger` (the ledger changes `records` made) adds each team's ledger and
+    the capability table with the values at the start of the turn."""
     from exercise.engine import facilitator_view
 
     injects = {i.id: i for i in scenario.all_injects()}
@@ -120,7 +122,13 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
                 said.append(line)
     if said:
         lines.extend(["", "## Procurement", ""] + [f"- {x}" for x in said])
-    section("Command structure", ("lead_taken", "lead_handed_back", "ally_moved", "force_assigned"))
+    # money moved by the rules rather than a split: a budget year's lapse (made as this turn
+    # started, so the previous turn's log, written when it ended, could not tell it),
+    # instalments paid or put off, priority and production capacity bought
+    section("Money", ("money_lapsed", "instalment_paid", "instalment_deferred", "order_expedited",
+                      "expansion_bought"))
+    section("Command structure", ("lead_requested", "lead_voted", "lead_decided", "lead_taken", "lead_handed_back",
+                                  "ally_moved", "force_assigned"))
     argued = {e["action_id"]: e for e in events if e.get("kind") == "action_argued"}
     adjudicated = [e for e in events if e.get("kind") == "action_adjudicated"]
     if argued or adjudicated:
@@ -142,21 +150,23 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     lines += ["", "## World at the end of the turn", "", "| track | value |", "|---|---|"]
     for t in view.tracks:
         lines.append(f"| {t.name} | {_fmt(t.value)} {t.band} |".replace("  |", " |"))
-    entries = {tm.id: [e for e in for_team(ledger, tm.id, facilitator=True) if e.turn == turn] if ledger else []
+    # every change this turn's commands made; one filed under the turn before (the end of a
+    # budget year, told as this turn starts) says so in its phase
+    entries = {tm.id: [e if e.turn == turn else attrs.evolve(e, phase=f"end of turn {e.turn}")
+                       for e in for_team(ledger, tm.id, facilitator=True)] if ledger else []
                for tm in scenario.teams}
     lines += _capabilities(scenario, view, entries, ledger is not None)
     if ledger is not None:
         lines += ["", "## Ledger: what changed for each team, and why"]
         for tm in scenario.teams:
             lines += ["", f"### {cell(tm.name)}", ""]
-            mine = by_turn(entries[tm.id])
+            mine = entries[tm.id]
             if mine:
-                x = mine[0]
                 lines.append("Net change: " + "; ".join(
                     cell(f"{s.what} {_value(s.before, s.places)} → {number(s.after, s.places)} {s.unit} "
                          f"({signed(s.delta, s.unit, s.places)})")
-                    for s in x.totals))
-                lines += [""] + ledger_table(x.entries)
+                    for s in totals(mine)))
+                lines += [""] + ledger_table(mine)
             else:
                 lines.append("Nothing changed.")
     ended = next((e for e in events if e.get("kind") == "exercise_ended"), None)
@@ -200,14 +210,17 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
                            f"“{inject_title(e['inject'])}” (fired after it had submitted){back}")
             else:
                 line = _action_line(e, argued, inject_title, teams, tracks, allies, verbs,
-                                    {c.id: c.name for c in scenario.commands})
+                                    {c.id: c.name for c in scenario.commands},
+                                    {c.id for c in scenario.commands if c.approval == "members"})
                 if line:
                     out.append(line)
     return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
 
 
-def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs, commands=None) -> str | None:
-    """The facilitator's action an event records, or None."""
+def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs, commands=None,
+                 voted=frozenset()) -> str | None:
+    """The facilitator's action an event records, or None (`voted`: the commands whose lead
+    requests the member teams decide, so a facilitator's answer overrides their vote)."""
     commands = commands or {}
     k = e.get("kind")
     if k == "inject_controlled" and e.get("cause") == "facilitator":
@@ -235,6 +248,8 @@ def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, ver
     if k == "lead_decided":
         what = (f"{teams.get(e.get('team'), 'a team')}'s request that {allies.get(str(e.get('ally')), 'an ally')} "
                 f"lead {commands.get(str(e.get('command')), 'a command')}")
+        if e.get("command") in voted:
+            what += OVER_VOTE
         if e.get("approved"):
             return f"approved {what}"
         return f"refused {what}: {cell(e.get('reason', ''))}"

@@ -94,9 +94,16 @@ class ActionsPanel(Panel, Vertical):
             return
         rid = selected_key(self.query_one("#lead-table", DataTable)) if self.on_its_tab() else None
         command, q = next(((c, x) for c, x in waiting if x.id == rid), waiting[0])
-        rules = next((c.lead_rules for c in self.view.commands if c.name == command), "")
+        com = next((c for c in self.view.commands if c.name == command), None)
+        rules = com.lead_rules if com else ""
+        overrides = ""
+        if com is not None and com.approval == "members":  # the facilitator may decide for the teams: say so
+            still = f" ({', '.join(q.waiting_for)} still to answer)" if q.waiting_for else ""
+            overrides = (f"\nIts member teams vote on it{still}: your answer decides it for them, "
+                         "overriding their vote, and the log says so.")
         intro = (f"{q.team_name} asks (turn {q.turn}) that {q.ally_name} lead {command}."
-                 + (f"\n{rules}" if rules else "") + "\nApproving gives the lead now, with its effects and cost.")
+                 + (f"\n{rules}" if rules else "") + overrides
+                 + "\nApproving gives the lead now, with its effects and cost.")
         form = await self.app.push_screen_wait(FormModal(f"Lead request: {fit(command, 40)}", [
             Field("approve", "Answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
             Field("reason", "Reason (required to refuse; the team sees it)", "text", required=False),
