@@ -53,3 +53,20 @@ async def test_a_team_asks_the_facilitator_refuses_with_a_reason_then_approves(m
         assert s.state.leads["north"] == "PL"
         screen = await open_team(pilot, app, "east")
         await wait_for(lambda: "Lead staff in post: manned 1/3" in shown(screen), pilot=pilot)
+
+
+async def test_the_facilitator_is_told_its_answer_overrides_the_member_teams_vote(mini, new_session):  # noqa: F811
+    sc = mini.scenario
+    coms = tuple(attrs.evolve(c, approval="members") if c.id == "north" else c for c in sc.commands)
+    s = new_session(types.SimpleNamespace(scenario=attrs.evolve(sc, commands=coms), texts=mini.texts))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_team(pilot, app, "east")
+        await pilot.press("4")
+        await form(pilot, app, "l")
+        assert s.records[-1]["command"]["kind"] == "take_lead"
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        await pilot.press("3")
+        modal = await form(pilot, app, "g", submit=False)
+        assert "your answer decides it for them, overriding their vote" in modal.intro, modal.intro
