@@ -251,7 +251,8 @@ class Narrator:
     def _expansion_bought(self, e):
         x = self.expansions.get(e["expansion"])
         what = x.name if x else "production capacity"
-        more = f": {x.capacity} more units a turn on its line from turn {e['ready']}" if x else f", ready in turn {e['ready']}"
+        more = (f": {x.capacity} more unit{'' if x.capacity == 1 else 's'} a turn on its line from turn {e['ready']}"
+                if x else f", ready in turn {e['ready']}")
         return f"{self.team(e['team'])} bought {what} for {self.money_of(e['cost'])}{more}"
 
     def _estimate_rolled(self, e):
