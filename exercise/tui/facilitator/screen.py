@@ -298,8 +298,15 @@ Everything you do is written to the save folder before the screen shows it.
             else:
                 self.notify("The verdict is judged at the end of the exercise.")
             return
-        lines = [f"The scorecard proposes: {p.name} ({p.score:g} % of the points).", ""]
-        lines += [sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight) for x in p.criteria]
+        rules = self.session.state.rules
+        unmet = sum(1 for x in p.criteria if x.band == sc.NOT_MET)
+        # the cut-offs and the band the proposal comes from: the US desk judges knowingly
+        lines = [f"The scorecard proposes: {p.name}. Score: {p.score:g} % of the points, "
+                 f"{unmet} {'criterion' if unmet == 1 else 'criteria'} not met.", "",
+                 "Outcomes, tried in order (the first reached is proposed):",
+                 *sc.cutoffs(rules, p.score, unmet, p.id), "", "Criteria:"]
+        lines += [sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight, x.met, x.partly, x.better)
+                  for x in p.criteria]
         if p.objectives:
             names = dict(self.session.state.rules.names)
             lines += ["", "Team objectives:"]
