@@ -139,21 +139,21 @@ def band_words(band) -> str:
 
 
 def cutoffs(rules: ScenarioRules, pct: float, not_met: int, proposed: str | None) -> list[str]:
-    """Each outcome's cut-off in the scenario's order, whether this score reaches it, and
-    which one the proposal comes from (the first reached, as the engine tries them)."""
+    """Each outcome's cut-off in the scenario's order and which the proposal comes from: the
+    engine proposes the first reached, so those before it were not reached."""
+    ids = [o.id for o in rules.scenario.outcomes]
+    at = ids.index(proposed) if proposed in ids else len(ids)
     out = []
-    for o in rules.scenario.outcomes:
+    for k, o in enumerate(rules.scenario.outcomes):
         band = rules.bands.get(o.id)
         if band is not None:
-            reached = pct >= band.score and (band.max_not_met is None or not_met <= band.max_not_met)
             need = f"needs {band_words(band)}" + (" and its condition" if o.condition else "")
-            state = "reached" if reached else "not reached"
         elif o.condition:
-            need, state = "no score band: its condition decides", ""
+            need = "decided by its condition, not by the score"
         else:
-            need, state = "when no outcome above is reached", ""
-        mark = " ← proposed" if o.id == proposed else ""
-        out.append(f"- {o.name}: {need}{' — ' + state if state else ''}{mark}")
+            need = "when no outcome above is reached"
+        state = " — not reached" if k < at else " — reached: the proposal" if k == at else ""
+        out.append(f"- {o.name}: {need}{state}")
     return out
 
 
