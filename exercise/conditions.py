@@ -93,9 +93,11 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "max": (("team_track",), "highest value of a team track over the teams"),
     "spending": (("team",), "defence spending of the team's allies, % of GDP (GDP-weighted)"),
     "fired_tagged": (("tag",), "number of fired injects carrying the tag"),
-    "delivered_value": ((), "money's worth of the orders delivered so far, all teams (budget unit)"),
-    "on_order_value": ((), "money's worth of the orders not yet delivered whose due turn is credible: "
-                           "no later than the scorecard's credible_within turns after the last turn"),
+    "delivered_value": ((), "money's worth of the orders placed in the exercise and delivered so far, all "
+                            "teams (budget unit); orders from before it (the backlog) count 0"),
+    "on_order_value": ((), "money's worth of the orders placed in the exercise, not yet delivered, whose due "
+                           "turn is credible: no later than the scorecard's credible_within turns after the last "
+                           "turn; the backlog counts 0"),
 }
 
 NAMES_HELP = {
@@ -724,9 +726,9 @@ def _call_phrase(fname: str, args: tuple[str, ...], labels: Labels) -> str:
     if fname == "fired_tagged":
         return f"Events tagged “{args[0]}” that happened"
     if fname == "delivered_value":
-        return "Value of the orders delivered (all teams)"
+        return "Value of the orders placed in the exercise and delivered (all teams)"
     if fname == "on_order_value":
-        return "Value of the orders on order with a credible date (all teams)"
+        return "Value of the orders placed in the exercise, on order with a credible date (all teams)"
     return fname
 
 

@@ -160,10 +160,16 @@ def test_the_turn_log_debrief_and_report_show_the_judgement_and_the_scorecard(tm
         s.close()
     assert "- overrode the proposed verdict with Europe-led: their orders land in 2028 <b>" in log
     assert out.name == "Europe-led" and "overrode the proposal (Coordination cuts)" in out.judged
-    assert ("Maritime and Arctic", "4.125 of 10, team average", "not met", "0 of 1") in out.scorecard
+    # to 2 decimals (4.125 -> 4.13, half up as written) with what it needed
+    assert ("Maritime and Arctic", "4.13 of 10, team average", "met at 5.5, partly at 4.75", "not met",
+            "0 of 1") in out.scorecard
     assert ("Brunssum West (Germany and Benelux)", "German industrial share", "0", "at least 6",
             "not met") in out.team_objectives
-    assert "### Scorecard" in text and "| Maritime and Arctic | 4.125 of 10, team average | not met | 0 of 1 |" in text
+    assert "### Scorecard" in text and "| Criterion | Value | Needed | Band | Points |" in text
+    assert "| Maritime and Arctic | 4.13 of 10, team average | met at 5.5, partly at 4.75 | not met | 0 of 1 |" in text
+    # the recorded reason (the last turn log's Outcome) says what each criterion needed
+    assert "- Maritime and Arctic: 4.13 of 10, team average — met at 5.5, partly at 4.75: not met (0 of 1 points)" in log
+    assert "- Escalation kept down: 2 of 7 — met at 3.5 or less, partly at 4.5 or less: met (1 of 1 points)" in log
     assert "### Team objectives" in text and "overrode the proposal (Coordination cuts)" in text
 
 
@@ -224,6 +230,73 @@ def test_the_team_reads_the_scorecard_and_its_own_objectives_once_judged():
     out = player_view(state, "east").outcome
     text = outcome_scorecard(out)
     assert "### The US desk's scorecard: 37.5 % of the points" in text
-    assert "- Air defence: 2\\.5 of 10, partly met \\(1 of 2 points\\)" in text  # escaped for Markdown
-    assert "overrode the scorecard's proposal: the \\*US desk\\* was generous" in text  # typed text, not Markdown
+    # what it needed, escaped for Markdown
+    assert "- Air defence: 2\\.5 of 10 — met at 4, partly at 2\\.5: partly met \\(1 of 2 points\\)" in text
+    assert "- Cohesion low: 6 — met at 3 or less, partly at 5 or less: not met \\(0 of 1 points\\)" in text
+    # an override names the proposal it replaced, and the rationale is typed text, not Markdown
+    assert ("The US desk overrode the proposal \\(Coordination cuts\\) with Europe\\-led: "
+            "the \\*US desk\\* was generous") in text
     assert "- East air target: 2, target at least 2 — met" in text
+
+
+def test_a_criterion_line_says_what_was_needed_and_rounds_for_display_only():
+    line = sc.criterion_line("Intelligence and ISR", 4.775, "of 10, team average", "not met", 0, 1, 6.5, 5.5)
+    # half up as written: 4.78, not 4.77 (the double nearest 4.775 is a hair below it)
+    assert line == "Intelligence and ISR: 4.78 of 10, team average — met at 6.5, partly at 5.5: not met (0 of 1 points)"
+    assert sc.shown(4.1125) == "4.11" and sc.shown(3.6625) == "3.66" and sc.shown(2.0) == "2"
+    assert sc.criterion_line("Escalation kept down", 4, "of 7", "partly met", 0.5, 1, 3.5, 4.5, "lower") == (
+        "Escalation kept down: 4 of 7 — met at 3.5 or less, partly at 4.5 or less: partly met (0.5 of 1 points)")
+    assert sc.criterion_line("Trust", 6, "", "met", 1, 1, 6) == "Trust: 6 — met at 6: met (1 of 1 points)"
+    # a row whose criterion the scenario no longer has: no thresholds to tell, as before
+    assert sc.criterion_line("Gone", 1.23456, "", "met", 1, 1) == "Gone: 1.23, met (1 of 1 points)"
+    # rounding that would put the value on the other side of a threshold keeps every digit
+    assert sc.shown(5.4999, 5.5) == "5.4999" and sc.shown(3.5001, 3.5, None, "lower") == "3.5001"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 100_000), st.integers(0, 1000), st.integers(0, 1000), st.sampled_from(["higher", "lower"]))
+def test_the_shown_value_is_short_and_never_changes_the_band(v, m, p, better):
+    value, met, partly = v / 10_000, m / 100, p / 100
+    text = sc.shown(value, met, partly, better)
+    assert float(text) == value or len(text.partition(".")[2]) <= 2
+    for at in (met, partly):  # read back, the shown value falls on the same side of each threshold
+        assert sc._reaches(float(text), at, better) == sc._reaches(value, at, better)
+
+
+def test_the_views_and_the_verdict_dialog_carry_the_thresholds_and_the_cutoffs():
+    state, events = ended(scenario())
+    (p,) = [e for e in events if isinstance(e, ev.VerdictProposed)]
+    assert "- Air defence: 2.5 of 10 — met at 4, partly at 2.5: partly met (1 of 2 points)" in p.reason
+    assert p.criteria[0]["value"] == 2.5 and "met" not in p.criteria[0]  # the record keeps its shape
+    rows = facilitator_view(state).proposal.criteria
+    assert [(x.met, x.partly, x.better) for x in rows] == [(4.0, 2.5, "higher"), (6.0, 5.0, "higher"),
+                                                          (3.0, 5.0, "lower")]
+    assert sc.cutoffs(state.rules, 37.5, 1, "lose") == [
+        "- Europe-led: needs 75 % with every criterion at least partly met — not reached",
+        "- Coordination cuts: when no outcome above is reached — reached: the proposal"]
+    confirmed, _ = execute(state, cm.Judge())
+    out = player_view(confirmed, "east").outcome
+    assert out.proposed_name is None and out.criteria[2].better == "lower"  # told only with an override
+    overridden, _ = execute(state, cm.Judge("win", "why"))
+    assert player_view(overridden, "east").outcome.proposed_name == "Coordination cuts"
+
+
+def test_orders_placed_before_the_exercise_count_nothing_in_the_order_values():
+    """The backlog was paid before the exercise (cost 0): delivered_value() and
+    on_order_value() count the teams' own orders, and the default scorecard says so."""
+    from exercise.engine.world import _delivered_value, _on_order_value
+
+    loaded = load_fixture(DEFAULT)
+    state = initial_state(loaded.scenario, 1)
+    backlog = {k: o for k, o in state.orders.items() if o.backlog}
+    assert backlog
+    k, o = next(iter(backlog.items()))
+    costly = attrs.evolve(o, cost=5.0)  # even a backlog order with a price in a hand-made state
+    delivered = attrs.evolve(state, orders={**state.orders, k: attrs.evolve(costly, status="delivered")})
+    assert _delivered_value(delivered, state.rules) == 0.0
+    assert _on_order_value(attrs.evolve(state, orders={**state.orders, k: costly}), state.rules) == 0.0
+    own = attrs.evolve(costly, id="o-own", backlog=False, status="delivered")
+    assert _delivered_value(attrs.evolve(state, orders={**state.orders, "o-own": own}), state.rules) == 5.0
+    card = {c.id: c for c in loaded.scenario.scorecard.criteria}
+    assert "placed in the exercise" in card["delivered"].unit and "placed before it" in card["delivered"].description
+    assert "placed in the exercise" in card["on-order"].unit

@@ -350,3 +350,46 @@ async def test_the_us_desk_confirms_or_overrides_the_scorecards_proposal(tmp_pat
         assert kinds(session)[-2:] == ["end", "judge"]
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_verdict_dialog_gives_the_cutoffs_and_its_dropdown_stays_inside(tmp_path, size):
+    """The US desk judges knowingly: the dialog lists every outcome's cut-off and which one
+    the proposal is, each criterion with what it needed; the outcome list opens inside the
+    dialog even when the form was scrolled back up to read (it drew over the frame)."""
+    from support import DEFAULT, load_fixture
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+    from textual.widgets._select import SelectOverlay
+
+    loaded = load_fixture(DEFAULT)
+    session = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Verdict")
+    try:
+        session.execute(cm.Start())
+        session.execute(cm.End("out of time"))
+        app = make_app(session=session)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            if not isinstance(app.screen, FormModal):
+                await pilot.press("V")
+                await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormModal) and form.title_text == "The US desk's verdict"
+            intro = str(form.query_one(".dialog-body", Static).render())
+            assert "- Europe-led: needs 90 % with every criterion at least partly met — not reached" in intro
+            assert "- Partial handover: needs 60 % with at most 3 criteria not met — not reached" in intro
+            assert "- Coordination cuts: when no outcome above is reached — reached: the proposal" in intro
+            assert "Score: 17.6 % of the points, 12 criteria not met." in intro
+            assert "Intelligence and ISR: 4.75 of 10, team average — met at 6.5, partly at 5.5: not met" in intro
+            form.query_one(".form-fields", VerticalScroll).scroll_home(animate=False)  # reading the top
+            await pilot.pause()
+            select = form.query_one("#f-outcome", Select)
+            select.focus(scroll_visible=False)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.pause()
+            assert select.expanded
+            overlay, dialog = select.query_one(SelectOverlay).region, form.query_one(".dialog").region
+            assert overlay.height >= 4 and dialog.contains_region(overlay), (overlay, dialog)
+    finally:
+        session.close()

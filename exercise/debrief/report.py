@@ -149,11 +149,11 @@ class Outcome:
     note: str
     text: str
     tried: tuple[Tried, ...]
-    # with a scorecard: the score, each criterion (name, value with unit, band, points of
-    # weight), the US desk's judgement in words, and each team's objectives (team name,
-    # objective, value, target, met or not)
+    # with a scorecard: the score, each criterion (name, value with unit, what it needed,
+    # band, points of weight), the US desk's judgement in words, each team's objectives
+    # (team name, objective, value, target, met or not); the outcomes' cut-offs are in `tried`
     score: float | None = None
-    scorecard: tuple[tuple[str, str, str, str], ...] = ()
+    scorecard: tuple[tuple[str, str, str, str, str], ...] = ()
     judged: str = ""
     team_objectives: tuple[tuple[str, str, str, str, str], ...] = ()
 
@@ -419,14 +419,17 @@ def _scored(state, p, v) -> dict:
     """The scorecard of a proposal as the report's rows, and the US desk's judgement."""
     r = state.rules
     names = {o.id: o.name for o in r.scenario.outcomes}
-    card = tuple((x["name"], f"{x['value']:g}" + (f" {x['unit']}" if x.get("unit") else ""), x["band"],
-                  f"{x['points']:g} of {x['weight']:g}") for x in p.criteria)
+    card = []
+    for x in p.criteria:
+        met, partly, better = scoring.thresholds(r, x["id"])
+        card.append((x["name"], scoring.shown(x["value"], met, partly, better) + (f" {x['unit']}" if x.get("unit") else ""),
+                     scoring.needed_words(met, partly, better), x["band"], f"{x['points']:g} of {x['weight']:g}"))
     teams = tuple((r.team_name(x["team"]), x["name"], f"{x['value']:g}",
                    f"{'at most' if x['better'] == 'lower' else 'at least'} {x['target']:g}",
                    "met" if x["met"] else "not met") for x in p.objectives)
     judged = ("The US desk has not judged the proposal yet." if v is None
               else scoring.verdict_words(names.get(v.proposed or ""), v.name, v.overridden, v.rationale))
-    return {"score": p.score, "scorecard": card, "judged": judged, "team_objectives": teams}
+    return {"score": p.score, "scorecard": tuple(card), "judged": judged, "team_objectives": teams}
 
 
 _EXPLAINED = re.compile(r" — (not )?met$|^No outcome has a condition|^Scorecard: ", re.M)

@@ -99,7 +99,7 @@ def outcome_rows(r: Report) -> list[list[str]]:
             for t in r.outcome.tried]
 
 
-SCORE_HEAD = ["Criterion", "Value", "Band", "Points"]
+SCORE_HEAD = ["Criterion", "Value", "Needed", "Band", "Points"]
 TEAM_OBJECTIVE_HEAD = ["Team", "Objective", "Value", "Target", "Result"]
 
 

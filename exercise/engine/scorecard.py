@@ -5,6 +5,8 @@ targets. Pure: reads a state, returns plain values (the end event records them).
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.world import StateWorld
 from exercise.exact import to_fraction
@@ -80,18 +82,79 @@ def objectives(state, rules: ScenarioRules | None = None) -> tuple[dict, ...]:
     return tuple(out)
 
 
-def describe(rows, pct: float) -> list[str]:
+def shown(value: float, met: float | None = None, partly: float | None = None, better: str = "higher") -> str:
+    """A criterion's value as shown: to 2 decimals, half up as written (4.775 -> 4.78,
+    4.1125 -> 4.11); with all its digits when the rounded value would seem to fall in
+    another band than the value does (5.4999 against a met of 5.5)."""
+    rounded = float(Decimal(repr(float(value))).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    for at in (met, partly):
+        if at is not None and _reaches(rounded, at, better) != _reaches(value, at, better):
+            return f"{value:g}"
+    return f"{rounded:g}"
+
+
+def needed_words(met: float | None, partly: float | None, better: str = "higher") -> str:
+    """What a criterion needs: 'met at 6.5, partly at 5.5'; with lower better 'met at 3.5 or
+    less, partly at 4.5 or less'; '' when the threshold is unknown."""
+    if met is None:
+        return ""
+    tail = " or less" if better == "lower" else ""
+    words = f"met at {met:g}{tail}"
+    return words + (f", partly at {partly:g}{tail}" if partly is not None else "")
+
+
+def thresholds(rules: ScenarioRules | None, criterion_id: str) -> tuple[float | None, float | None, str]:
+    """(met, partly, better) of a criterion of the scenario; (None, None, 'higher') if it has
+    none by that id (a row recorded by a scenario since changed)."""
+    card = rules.scenario.scorecard if rules is not None else None
+    c = next((c for c in card.criteria if c.id == criterion_id), None) if card is not None else None
+    return (None, None, "higher") if c is None else (float(c.met), None if c.partly is None else float(c.partly), c.better)
+
+
+def row_line(row: dict, rules: ScenarioRules | None) -> str:
+    """criterion_line for a recorded row (a dict of `criteria`), its thresholds from the rules."""
+    met, partly, better = thresholds(rules, row["id"])
+    return criterion_line(row["name"], row["value"], row.get("unit", ""), row["band"], row["points"], row["weight"],
+                          met, partly, better)
+
+
+def describe(rows, pct: float, rules: ScenarioRules | None = None) -> list[str]:
     """The scorecard in words, one line per criterion, for the reason and the debrief."""
-    lines = [f"Scorecard: {pct:g} % of the points."]
-    for x in rows:
-        unit = f" {x['unit']}" if x.get("unit") else ""
-        lines.append(f"- {x['name']}: {x['value']:g}{unit}, {x['band']} ({x['points']:g} of {x['weight']:g} points)")
-    return lines
+    return [f"Scorecard: {pct:g} % of the points.", *(f"- {row_line(x, rules)}" for x in rows)]
 
 
-def criterion_line(name: str, value: float, unit: str, band: str, points: float, weight: float) -> str:
-    """One criterion in words: 'Maritime and Arctic: 4.3 of 10, partly met (0.5 of 1 points)'."""
-    return f"{name}: {value:g}{' ' + unit if unit else ''}, {band} ({points:g} of {weight:g} points)"
+def criterion_line(name: str, value: float, unit: str, band: str, points: float, weight: float,
+                   met: float | None = None, partly: float | None = None, better: str = "higher") -> str:
+    """One criterion in words, with what it needed: 'Intelligence and ISR: 4.78 of 10, team
+    average — met at 6.5, partly at 5.5: not met (0 of 1 points)'."""
+    needed = needed_words(met, partly, better)
+    value_words = f"{shown(value, met, partly, better)}{' ' + unit if unit else ''}"
+    return f"{name}: {value_words}{' — ' + needed + ':' if needed else ','} {band} ({points:g} of {weight:g} points)"
+
+
+def band_words(band) -> str:
+    """A score band's cut-off: '90 % with every criterion at least partly met'."""
+    limit = "" if band.max_not_met is None else f" with {not_met_words(band.max_not_met)}"
+    return f"{band.score:g} %{limit}"
+
+
+def cutoffs(rules: ScenarioRules, pct: float, not_met: int, proposed: str | None) -> list[str]:
+    """Each outcome's cut-off in the scenario's order and which the proposal comes from: the
+    engine proposes the first reached, so those before it were not reached."""
+    ids = [o.id for o in rules.scenario.outcomes]
+    at = ids.index(proposed) if proposed in ids else len(ids)
+    out = []
+    for k, o in enumerate(rules.scenario.outcomes):
+        band = rules.bands.get(o.id)
+        if band is not None:
+            need = f"needs {band_words(band)}" + (" and its condition" if o.condition else "")
+        elif o.condition:
+            need = "decided by its condition, not by the score"
+        else:
+            need = "when no outcome above is reached"
+        state = " — not reached" if k < at else " — reached: the proposal" if k == at else ""
+        out.append(f"- {o.name}: {need}{state}")
+    return out
 
 
 def objective_line(name: str, value: float, target: float, better: str, met: bool) -> str:

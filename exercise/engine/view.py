@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from exercise import model
-from exercise.engine import explain, fog
+from exercise.engine import explain, fog, scorecard
 from exercise.engine import view_types as vt
 from exercise.engine.budget import carry_limit, committed, year_ends_before
 from exercise.engine.commands import MAX_VIEW_CANCELLED
@@ -469,7 +469,7 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
         outcome=None if v is None else vt.PlayerOutcome(
             v.outcome, v.name, v.turn, v.early,
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
-            **_scored_for_team(state.proposal, v, team_id)),
+            **_scored_for_team(state.proposal, v, team_id, state.rules)),
         ledger=ledger_turns(state, team_id, ledger),
     )
 
@@ -536,16 +536,17 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
         outcome=None if v is None else vt.FacilitatorOutcome(
             v.outcome, v.name, v.reason, v.turn, v.early, v.note,
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
-            **_scored(s.proposal, v)),
+            **_scored(s.proposal, v, s.rules)),
         proposal=None if s.proposal is None or v is not None else vt.FacilitatorProposal(
             s.proposal.outcome, s.proposal.name, s.proposal.reason, s.proposal.score,
-            _rows(s.proposal), _objective_rows(s.proposal.objectives),
+            _rows(s.proposal, r), _objective_rows(s.proposal.objectives),
             tuple((o.id, o.name) for o in r.scenario.outcomes)),
     )
 
 
-def _rows(p) -> tuple[vt.ScoreRow, ...]:
-    return tuple(vt.ScoreRow(x["id"], x["name"], x["value"], x["band"], x["points"], x["weight"], x.get("unit", ""))
+def _rows(p, rules) -> tuple[vt.ScoreRow, ...]:
+    return tuple(vt.ScoreRow(x["id"], x["name"], x["value"], x["band"], x["points"], x["weight"], x.get("unit", ""),
+                             *scorecard.thresholds(rules, x["id"]))
                  for x in p.criteria)
 
 
@@ -554,18 +555,20 @@ def _objective_rows(objectives) -> tuple[vt.ObjectiveScore, ...]:
                  for x in objectives)
 
 
-def _scored(p, v) -> dict:
+def _scored(p, v, rules) -> dict:
     """The scorecard fields of a judged verdict (none without a scorecard: old saves' views stay)."""
     if p is None:
         return {}
     return {"proposed": v.proposed, "overridden": v.overridden, "rationale": v.rationale,
-            "score": p.score, "criteria": _rows(p), "objectives": _objective_rows(p.objectives)}
+            "score": p.score, "criteria": _rows(p, rules), "objectives": _objective_rows(p.objectives)}
 
 
-def _scored_for_team(p, v, team: str) -> dict:
+def _scored_for_team(p, v, team: str, rules) -> dict:
     if p is None:
         return {}
-    return {"score": p.score, "criteria": _rows(p), "overridden": v.overridden, "rationale": v.rationale,
+    names = {o.id: o.name for o in rules.scenario.outcomes}
+    return {"score": p.score, "criteria": _rows(p, rules), "overridden": v.overridden, "rationale": v.rationale,
+            "proposed_name": names.get(v.proposed or "", "No verdict") if v.overridden else None,
             "objectives": _objective_rows(x for x in p.objectives if x["team"] == team)}
 
 

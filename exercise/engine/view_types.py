@@ -452,6 +452,10 @@ class ScoreRow:
     points: float
     weight: float
     unit: str = ""
+    # what it needed (from the scenario's criterion): met at, partly at, which way is better
+    met: float | None = later(None)
+    partly: float | None = later(None)
+    better: str = later("higher")
 
 
 @attrs.frozen
@@ -481,6 +485,7 @@ class PlayerOutcome:
     overridden: bool = later(False)
     rationale: str = later("")
     objectives: tuple[ObjectiveScore, ...] = later(())
+    proposed_name: str | None = later(None)  # the scorecard's proposal, by name (told with an override)
 
 
 # -- the ledger: what changed for a team and why (exercise.engine.ledger builds it) ------------

@@ -98,7 +98,8 @@ def _fired_tagged(s, r, tag):
 def _delivered_value(s, r):
     total = to_fraction(0)
     for o in s.orders.values():
-        if o.status == "delivered":
+        # the backlog was paid before the exercise (cost 0): the teams' own orders count
+        if o.status == "delivered" and not o.backlog:
             total += to_fraction(o.cost)
     return float(total)
 
@@ -108,7 +109,7 @@ def _on_order_value(s, r):
     last = r.turns + (r.scenario.scorecard.credible_within if r.scenario.scorecard else 4)
     total = to_fraction(0)
     for o in s.orders.values():
-        if o.status == "ordered" and o.due <= last:
+        if o.status == "ordered" and o.due <= last and not o.backlog:
             total += to_fraction(o.cost)
     return float(total)
 
@@ -181,7 +182,7 @@ def _judge_scored(state, r: ScenarioRules) -> tuple[str | None, str, str]:
 
     rows = sc.criteria(state, r)
     pct = sc.score(rows)
-    why = sc.describe(rows, pct)
+    why = sc.describe(rows, pct, r)
     w = StateWorld(state, r)
     labels = labels_of(r)
     for outcome, tree, fn in r.outcomes:

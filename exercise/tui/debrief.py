@@ -350,9 +350,9 @@ class DebriefScreen(KeyHelp, Screen):
                 text.append(f"        {criterion}\n", style="dim")
         if o.scorecard:
             text.append("\n" + tb.score_head(self.report) + "\n", style="bold")
-            for name, value, band, points in o.scorecard:
+            for name, value, needed, band, points in o.scorecard:
                 text.append(f"  {band:<11} ", style="bold green" if band == "met" else "dim" if band == "not met" else "")
-                text.append(f"{name}: {value} ({points} points)\n")
+                text.append(f"{name}: {value}{' — ' + needed if needed else ''} ({points} points)\n")
         if o.team_objectives:
             text.append("\nTeam objectives, scored at the end:\n", style="bold")
             for team, name, value, target, result in o.team_objectives:

@@ -134,9 +134,22 @@ class FormModal(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         first = self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea").first()
         first.focus()
+        for select in self.query(".form-fields > Select").results(Select):
+            self.watch(select, "expanded", self._on_expanded(select), init=False)
         self._opened_with = self._typed()
         if self.original is not None:  # as the fields read when the form first opened
             self._opened_with = tuple(self._as_read(f, self.original.get(f.name, f.default)) for f in self.fields)
+
+    def _on_expanded(self, select: Select):
+        # one argument (the new value): Textual passes (old, new) to a callback taking two
+        return lambda expanded: self._room_below(select, expanded)
+
+    def _room_below(self, select: Select, expanded: bool) -> None:
+        """A dropdown opens below its select, drawn over the screen: bring the select up in
+        the scrolling fields first (as far as they scroll) so its list stays inside the
+        dialog, not over the frame or off a short screen (a scrolled or resized form)."""
+        if expanded:
+            self.query_one(".form-fields", VerticalScroll).scroll_to_widget(select, top=True, animate=False)
 
     @staticmethod
     def _as_read(f: Field, value: Any) -> Any:

@@ -298,13 +298,21 @@ Everything you do is written to the save folder before the screen shows it.
             else:
                 self.notify("The verdict is judged at the end of the exercise.")
             return
-        lines = [f"The scorecard proposes: {p.name} ({p.score:g} % of the points).", ""]
-        lines += [sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight) for x in p.criteria]
+        rules = self.session.state.rules
+        unmet = sum(1 for x in p.criteria if x.band == sc.NOT_MET)
+        score = (f"{p.score:g} % of the points, {unmet} {'criterion' if unmet == 1 else 'criteria'} not met")
+        lines = [f"The scorecard proposes: {p.name} ({score}).", "", "Criteria (what each needed, and the band reached):"]
+        lines += [sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight, x.met, x.partly, x.better)
+                  for x in p.criteria]
         if p.objectives:
-            names = dict(self.session.state.rules.names)
+            names = dict(rules.names)
             lines += ["", "Team objectives:"]
             lines += [f"{names.get(o.team, o.team)}: {sc.objective_line(o.name, o.value, o.target, o.better, o.met)}"
                       for o in p.objectives]
+        # the cut-offs and the band the proposal comes from, just above the outcome to choose
+        # (the form opens scrolled to it): the US desk judges knowingly
+        lines += ["", f"Outcomes, tried in order; the first reached is proposed. Score: {score}.",
+                  *sc.cutoffs(rules, p.score, unmet, p.id)]
         lines += ["", "Confirm the proposal, or choose another outcome and say why (recorded in the journal)."]
         form = await self.app.push_screen_wait(FormModal(
             "The US desk's verdict", [

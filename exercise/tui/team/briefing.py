@@ -14,9 +14,10 @@ from exercise.tui.text import md
 def outcome_scorecard(out) -> str:
     """The scorecard behind the verdict and the team's own objectives, as Markdown."""
     lines = [f"### The US desk's scorecard: {out.score:g} % of the points", ""]
-    lines += [f"- {md(sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight))}" for x in out.criteria]
-    if out.overridden:
-        lines += ["", f"The US desk overrode the scorecard's proposal: {md(out.rationale)}"]
+    lines += [f"- {md(sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight, x.met, x.partly, x.better))}"
+              for x in out.criteria]
+    if out.overridden:  # what the scorecard proposed, what the desk chose instead, and why
+        lines += ["", md(sc.verdict_words(out.proposed_name, out.name, True, out.rationale))]
     if out.objectives:
         lines += ["", "### Your own objectives", ""]
         lines += [f"- {md(sc.objective_line(o.name, o.value, o.target, o.better, o.met))}" for o in out.objectives]
