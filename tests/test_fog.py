@@ -356,3 +356,20 @@ def test_after_the_verdict_the_team_sees_the_value_and_the_ledger_its_changes():
     assert t["value"] == g.s.tracks["trust"] and "estimate" not in t and "low" not in t
     rows = [e for turn in _team_json(g)["ledger"] for e in turn["entries"] if e["what"] == "US trust"]
     assert [(e["before"], e["after"]) for e in rows] == [(5.0, 4.37)]  # east's own answer (west's is west's)
+
+
+def test_reading_an_inject_in_full_keeps_its_attribution_and_each_options_confidence():
+    """Play-test problem 12: `r` on the Inbox left out what the detail pane shows."""
+    from exercise.tui.team.inbox import InboxTab
+
+    inj = model.Inject("blast", "Rail blast", turn=1, text="Another explosion on the railway.",
+                       attribution="Russian military intelligence (GRU)", confidence="moderate",
+                       options=(model.Option("name", "Name Russia", confidence="moderate", default=True),
+                                model.Option("wait", "Investigate")))
+    g = Game(with_injects(inj), seed=1)
+    g.to(1, "deliberation")
+    (view,) = [i for i in player_view(g.s, "east").me.inbox if i.id == "blast"]
+    page = InboxTab.read_page(view)
+    assert "*Attributed to Russian military intelligence \\(GRU\\), moderate confidence*" in page, page
+    assert "- **Name Russia** (moderate confidence) *(default)*" in page
+    assert "- **Investigate** *(default)*" not in page and "Investigate** (" in page
