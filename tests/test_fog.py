@@ -327,7 +327,6 @@ def test_no_team_facing_text_shows_the_value_of_an_estimated_track(seed, add, na
     events = g.to(2, "deliberation")
     view = _team_json(g)
     t = _trust(view)
-    band = set(_said_numbers(t["estimate"]))
     value = g.s.tracks["trust"]
     stated = {abs(add), narrow, 1.0, round(1.0 - narrow, 2)}  # amounts stated, and the width left
     for line in lines:
@@ -341,8 +340,7 @@ def test_no_team_facing_text_shows_the_value_of_an_estimated_track(seed, add, na
     assert not [e for turn in view["ledger"] for e in turn.get("totals", ()) if e["what"] == "US trust"]
     feed = visible_events(g.s, "east", events)
     assert not [e for e in feed if e.get("track") == "trust" and "value" in e]
-    if value not in band and round(value, 2) not in (t["value"],):
-        assert f'"value": {value}' not in json.dumps(t)
+    assert t["low"] <= value <= t["high"] and "estimate" in t  # still a band, holding the value
 
 
 def test_after_the_verdict_the_team_sees_the_value_and_the_ledger_its_changes():
