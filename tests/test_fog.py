@@ -5,6 +5,7 @@ order, bought down with priority, and partial slips."""
 from __future__ import annotations
 
 import json
+import re
 
 import attrs
 from hypothesis import given, settings
@@ -15,6 +16,7 @@ from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine import fog
+from exercise.engine.decision import number
 from exercise.engine.ledger import LedgerBuilder
 from exercise.engine.rolls import roll
 from exercise.engine.view import player_view, visible_events
@@ -176,7 +178,9 @@ def test_a_partial_slip_delivers_the_rest_on_time_and_says_why():
         assert (late.quantity, late.due, late.status, late.slip_rolled) == (1, 4, "ordered", True)
         assert late.cost + g.s.orders[oid].cost == 4.0
         words = g.s.orders[oid].slip_note
-        assert words.startswith("1 of 4 SAM battery slipped to turn 4: roll 0.") and words.endswith(" under 50% risk")
+        # worded as the facilitator's log words it: percent against percent
+        assert words.startswith("1 of 4 SAM battery slipped to turn 4: rolled ") and words.endswith(
+            " against a 50 % chance of slipping")
         ledger = [e for turn in _team_json(g)["ledger"] for e in turn["entries"]]
         assert any(e["cause"] == f"delivery of 3 SAM battery ({words})" for e in ledger)
         events = g.to(4, "adjudication")
@@ -239,3 +243,131 @@ def test_the_new_fields_survive_the_network_round_trip():
     view = player_view(g.s, "east")
     data = json.loads(json.dumps(unstructure(view)))
     assert player_view_from(data) == view
+
+
+def test_a_slip_roll_reads_the_same_to_the_team_and_the_facilitator():
+    from exercise.engine.decision import roll_words
+
+    g, oid = _ordered(1)
+    o = g.s.orders[oid]
+    for roll_, slipped in ((0.087, True), (0.62, False)):
+        e = ev.SlipRolled(oid, roll_, 0.1, slipped, 4 if slipped else 3)
+        words = fog.slip_note(g.s.rules, o, e)
+        assert roll_words(roll_, 10.0) + " of slipping" in words, words
+    assert fog.slip_note(g.s.rules, o, ev.SlipRolled(oid, 0.087, 0.1, True, 4)) == (
+        "all 4 SAM battery slipped to turn 4: rolled 8.7 against a 10 % chance of slipping")
+    assert fog.slip_note(g.s.rules, o, ev.SlipRolled(oid, 0.62, 0.1, False, 3)) == (
+        "on time: rolled 62 against a 10 % chance of slipping")
+
+
+# -- what a team is told of a track it only estimates (play-test problem 4) -----------------
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _asks(*options: model.Option) -> model.Inject:
+    return model.Inject("ask", "Washington asks", turn=1, options=options)
+
+
+def _answer(g: Game, option: str, team: str = "east", band: list | None = None) -> list[str]:
+    """What the team's screen says its answer did (the notice after answering); `band`
+    gets the (low, high) the team sees then."""
+    from exercise.engine.explain import what_it_did
+
+    before = player_view(g.s, team)
+    g.team(cm.Answer, team, inject="ask", option=option)
+    after = player_view(g.s, team)
+    (inj,) = [i for i in after.me.inbox if i.id == "ask"]
+    if band is not None:
+        (t,) = [t for t in after.tracks if t.id == "trust"]
+        band.append((t.low, t.high))
+    return what_it_did(before, after, next(o for o in inj.options if o.id == option))
+
+
+def test_a_narrowing_answer_says_it_narrowed_the_estimate_not_that_the_track_moved():
+    share = _asks(model.Option("pool", "Pool it", effects=(E(track="trust", team="self", narrow=0.5),), default=True))
+    g = Game(_fogged(share), seed=4)
+    g.to(1, "deliberation")
+    (line,) = _answer(g, "pool")
+    t = _trust(_team_json(g))
+    band = t["estimate"].split(" (")[0]
+    assert line == f"your estimate of US trust is now ±0.5: {band}", line
+    assert "→" not in line
+
+
+def test_an_answer_that_moves_an_estimated_track_says_the_estimate_not_the_value():
+    push = _asks(model.Option("push", "Push", effects=(E(track="trust", add=-0.63),), default=True))
+    g = Game(_fogged(push), seed=4)
+    g.to(1, "deliberation")
+    (line,) = _answer(g, "push")
+    band = _trust(_team_json(g))["estimate"].split(" (")[0]
+    assert line == f"US trust -0.63: your estimate is now {band}", line
+
+
+def _said_numbers(text: str) -> list[float]:
+    return [float(x) for x in NUMBER.findall(text)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**31), st.sampled_from([-0.63, 0.37, -2.0, 1.5]), st.sampled_from([0.25, 0.5, 1.0]))
+def test_no_team_facing_text_shows_the_value_of_an_estimated_track(seed, add, narrow):
+    """Notices, the ledger and the feed of a team: no number about the track outside the
+    team's band but the amounts the scenario states, and never the true value unless it is
+    one of the band's own numbers."""
+    ask = _asks(model.Option("push", "Push", effects=(E(track="trust", add=add),), default=True),
+                model.Option("pool", "Pool it", effects=(E(track="trust", team="self", narrow=narrow),)),
+                model.Option("both", "Both", effects=(E(track="trust", add=add), E(track="trust", narrow=narrow))))
+    g = Game(_fogged(ask, width=1.0), seed=seed)
+    g.to(1, "deliberation")
+    seen: list = []
+    lines = _answer(g, ["push", "pool", "both"][seed % 3], band=seen)
+    low, high = seen[0]
+    truth = g.s.tracks["trust"]  # when the notice was shown
+    others = _answer(g, "push", "west")
+    assert all("→" not in line for line in others)
+    events = g.to(2, "deliberation")
+    view = _team_json(g)
+    t = _trust(view)
+    value = g.s.tracks["trust"]
+    stated = {abs(add), narrow, 1.0, round(1.0 - narrow, 2)}  # amounts stated, and the width left
+    for line in lines:
+        assert "→" not in line and " stays at " not in line, line
+        for x in _said_numbers(line):
+            assert x in stated or low <= x <= high, (line, low, high)
+        if truth not in (low, high) and truth not in stated:
+            assert number(truth) not in NUMBER.findall(line), (line, truth)
+    ledger = [e for turn in view["ledger"] for e in turn["entries"]]
+    assert not [e for e in ledger if e["what"] == "US trust"]
+    assert not [e for turn in view["ledger"] for e in turn.get("totals", ()) if e["what"] == "US trust"]
+    feed = visible_events(g.s, "east", events)
+    assert not [e for e in feed if e.get("track") == "trust" and "value" in e]
+    assert t["low"] <= value <= t["high"] and "estimate" in t  # still a band, holding the value
+
+
+def test_after_the_verdict_the_team_sees_the_value_and_the_ledger_its_changes():
+    push = _asks(model.Option("push", "Push", effects=(E(track="trust", add=-0.63),), default=True))
+    g = Game(_fogged(push), seed=4)
+    g.to(2, "deliberation")
+    assert "estimate" in _trust(_team_json(g))
+    g.do(cm.End("time"))
+    assert g.s.verdict is not None
+    t = _trust(_team_json(g))
+    assert t["value"] == g.s.tracks["trust"] and "estimate" not in t and "low" not in t
+    rows = [e for turn in _team_json(g)["ledger"] for e in turn["entries"] if e["what"] == "US trust"]
+    assert [(e["before"], e["after"]) for e in rows] == [(5.0, 4.37)]  # east's own answer (west's is west's)
+
+
+def test_reading_an_inject_in_full_keeps_its_attribution_and_each_options_confidence():
+    """Play-test problem 12: `r` on the Inbox left out what the detail pane shows."""
+    from exercise.tui.team.inbox import InboxTab
+
+    inj = model.Inject("blast", "Rail blast", turn=1, text="Another explosion on the railway.",
+                       attribution="Russian military intelligence (GRU)", confidence="moderate",
+                       options=(model.Option("name", "Name Russia", confidence="moderate", default=True),
+                                model.Option("wait", "Investigate")))
+    g = Game(with_injects(inj), seed=1)
+    g.to(1, "deliberation")
+    (view,) = [i for i in player_view(g.s, "east").me.inbox if i.id == "blast"]
+    page = InboxTab.read_page(view)
+    assert "*Attributed to Russian military intelligence \\(GRU\\), moderate confidence*" in page, page
+    assert "- **Name Russia** (moderate confidence) *(default)*" in page
+    assert "- **Investigate** *(default)*" not in page and "Investigate** (" in page

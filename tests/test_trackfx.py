@@ -169,9 +169,10 @@ def test_an_option_says_how_its_world_track_effect_combines_and_shrinks():
 
     r = rules_for(scenario(trust={"combine": "mean", "diminishing": 0.3}))
     up, down = E(track="trust", add=1.0), E(track="trust", add=-1.0, combine="once")
-    assert effect_text(up, r) == "US trust +1 (averaged over the teams' answers; less near the top)"
-    assert effect_text(down, r) == "US trust -1 (counted once however many teams choose it; less near the bottom)"
-    assert effect_text(E(track="trust", add=1.0, combine="each", diminishing=0.0), r) == "US trust +1"
+    assert effect_text(up, r, option=True) == "US trust +1 (averaged over the teams' answers; less near the top)"
+    assert effect_text(down, r, option=True) == (
+        "US trust -1 (counted once however many teams choose it; less near the bottom)")
+    assert effect_text(E(track="trust", add=1.0, combine="each", diminishing=0.0), r, option=True) == "US trust +1"
     view = effect_view(up, r)
     assert view.waits
     option = type("Option", (), {"effects": (view,)})()
@@ -199,3 +200,32 @@ def test_the_default_scenario_averages_us_trust_and_softens_it():
 
     t = next(t for t in load_fixture(DEFAULT).scenario.tracks if t.id == "us_trust")
     assert t.combine == "mean" and 0 < t.diminishing < 1
+
+
+def test_lead_and_inject_effects_are_worded_as_applied_in_full_not_combined():
+    """Play-test problem 9: only an option's effect combines over the teams' answers; a
+    lead's, a hand-back's, an inject's or a delivery's applies in full and says nothing of it."""
+    from exercise.engine.explain import effect_text, facilitator_effects, item_gains, option_effects
+    from exercise.engine.scenario_rules import rules_for
+    from exercise.engine.view import player_view
+
+    base = scenario(trust={"combine": "mean", "diminishing": 0.3})
+    commands = tuple(attrs.evolve(c, lead_effects=(E(track="trust", add=0.8),),
+                                  hand_back_effects=(E(track="trust", add=-0.5, combine="once"),))
+                     for c in base.commands)
+    s = attrs.evolve(base, commands=commands)
+    r = rules_for(s)
+    up = E(track="trust", add=0.8)
+    assert effect_text(up, r) == "US trust +0.8 (less near the top)"
+    assert effect_text(up, r, option=True) == "US trust +0.8 (averaged over the teams' answers; less near the top)"
+    g = Game(s)
+    g.to(1, "deliberation")
+    for c in player_view(g.s, "east").commands:
+        assert c.lead_effects == ("US trust +0.8 (less near the top)",)
+        assert c.hand_back_effects == ("US trust -0.5 (less near the bottom)",)
+    # the decision's option still says how it combines, to the team and to the facilitator
+    option = next(o for i in s.injects for o in i.options if o.id == "a")
+    assert option_effects(option, r)[0][0].text == "US trust +1 (averaged over the teams' answers; less near the top)"
+    assert facilitator_effects(option, r) == ("US trust +1 (averaged over the teams' answers; less near the top)",)
+    item = attrs.evolve(s.items[0], effects=(up,))
+    assert all("averaged" not in w for w in item_gains(item, r))

@@ -36,9 +36,11 @@ def _who(rules: ScenarioRules, team: str | None) -> str:
     return f" ({rules.names.get(team, 'another team')})"
 
 
-def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = False) -> str:
+def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = False, option: bool = False) -> str:
     """One effect in words. `facilitator`: name the inject an inject effect acts on (a team
-    must not learn the title of an inject that has not reached it)."""
+    must not learn the title of an inject that has not reached it). `option`: an effect of a
+    decision option, the only kind that combines over the teams' answers (a lead's, an
+    inject's or a delivery's effect applies in full: effects.apply_effects)."""
     e = effect
     text = ""
     if e.track is not None:
@@ -51,7 +53,7 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
         elif e.set is not None:
             text = f"{name}{who} set to {number(e.set, places)}"
         else:
-            text = f"{name}{who} {signed(e.add or 0.0, places)}" + (track_rule_words(e, t) if t else "")
+            text = f"{name}{who} {signed(e.add or 0.0, places)}" + (track_rule_words(e, t, option) if t else "")
     elif e.budget is not None:
         # "+0.25 USD bn Invest" read as if buying added money: the sign's meaning is said
         unit = rules.budget.unit
@@ -92,12 +94,12 @@ COMBINE_WORDS = {
 WAITS = "when deliberation closes"  # what a combined effect waits for
 
 
-def track_rule_words(e: model.Effect, t: model.Track) -> str:
-    """What an add on a track is subject to beyond adding: how the teams' choices combine,
-    and that it shrinks near the bound it moves towards (" (the mean of the teams' answers,
-    at the end of deliberation; less near the top of the scale)"), or ""."""
+def track_rule_words(e: model.Effect, t: model.Track, option: bool = True) -> str:
+    """What an add on a track is subject to beyond adding: how the teams' choices combine
+    (an option's effect only), and that it shrinks near the bound it moves towards
+    (" (averaged over the teams' answers; less near the top)"), or ""."""
     parts = []
-    how = combine_of(e, t)
+    how = combine_of(e, t) if option else EACH
     if how in COMBINE_WORDS:
         parts.append(COMBINE_WORDS[how])
     if zone_of(e, t) > 0 and e.add:
@@ -114,7 +116,8 @@ def effect_view(e: model.Effect, rules: ScenarioRules) -> vt.EffectView:
     amount = e.add if target == "budget" else None
     t = rules.tracks.get(e.track) if target == "track" and e.track is not None else None
     waits = t is not None and combine_of(e, t) != EACH
-    return vt.EffectView(effect_text(e, rules), target, ident, team, amount, waits)
+    return vt.EffectView(effect_text(e, rules, option=True), target, ident, team, amount, waits,
+                         target == "track" and e.narrow is not None)
 
 
 def option_effects(option: model.Option, rules: ScenarioRules) -> tuple[tuple[vt.EffectView, ...], bool]:
@@ -126,7 +129,7 @@ def option_effects(option: model.Option, rules: ScenarioRules) -> tuple[tuple[vt
 
 def facilitator_effects(option: model.Option, rules: ScenarioRules) -> tuple[str, ...]:
     """Every effect of an option, hidden ones marked, for the white cell."""
-    return tuple(effect_text(e, rules, facilitator=True) for e in option.effects)
+    return tuple(effect_text(e, rules, facilitator=True, option=True) for e in option.effects)
 
 
 def item_gains(item: model.Item, rules: ScenarioRules) -> tuple[str, ...]:
@@ -251,9 +254,22 @@ def _band(label: str) -> str:
     return f" ({label})" if label else ""
 
 
+def _estimate_change(new: vt.TrackView, e: vt.EffectView) -> str:
+    """A change to a track the team only estimates, as the team knows it: its band now.
+    Never a value before and after (the estimate's centre moves with the noise and a
+    narrowing, not only with the track) nor the rung of a centre outside the band's words."""
+    band = new.estimate.split(" (")[0]
+    if e.narrow:
+        width = "" if new.width is None else f"±{number(new.width, new.decimals)}: "
+        return f"your estimate of {new.name} is now {width}{band}"
+    return f"{e.text}: your estimate is now {band}"
+
+
 def _track_change(before: vt.PlayerView, after: vt.PlayerView, e: vt.EffectView) -> str | None:
     old = next((t for t in before.tracks if t.id == e.id), None)
     new = next((t for t in after.tracks if t.id == e.id), None)
+    if new is not None and new.estimate:
+        return _estimate_change(new, e)
     if old is not None and new is not None:
         if old.value == new.value:
             return f"{new.name} stays at {number(new.value)}"

@@ -16,7 +16,7 @@ from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.commands import Rejected
-from exercise.engine.decision import EPS, Decision, check_team, number, percent, unknown
+from exercise.engine.decision import EPS, Decision, check_team, number, percent, roll_words, unknown
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Order, State
 
@@ -50,6 +50,12 @@ def narrow(decision: Decision, effect: model.Effect, teams, cause: str, times: i
         amount = round(min(left, effect.narrow * times), 9)
         if amount > 0:
             decision.emit(ev.EstimateNarrowed(t.id, team, amount, cause))
+
+
+def revealed(state: State) -> bool:
+    """Once the verdict is judged the exercise is over: teams see the true values (the
+    scorecard they read measures them), no longer their estimates."""
+    return state.verdict is not None
 
 
 def width(state: State, track: model.Track, team: str) -> float:
@@ -180,14 +186,14 @@ def roll_slip(decision: Decision, o: Order, turn: int) -> bool:
 
 
 def slip_note(rules: ScenarioRules, o: Order, e: ev.SlipRolled) -> str:
-    """'2 of 8 SAMP/T NG fire unit slipped to turn 6: roll 0.12 under 20 % risk'."""
+    """'2 of 8 SAMP/T NG fire unit slipped to turn 6: rolled 12 against a 20 % chance of
+    slipping' (percent against percent, as the facilitator's log words the same roll)."""
     name = rules.items[o.item].name
-    risk = f"{percent(e.chance)} risk"
-    roll = number(e.roll, 2) if round(e.roll, 2) != round(e.chance, 2) else number(e.roll, 4)
+    roll = f"{roll_words(e.roll, e.chance * 100)} of slipping"
     if not e.slipped:
-        return f"on time: roll {roll}, not under {risk}"
+        return f"on time: {roll}"
     what = f"{e.late} of {o.quantity} {name}" if e.late and e.late < o.quantity else f"all {o.quantity} {name}"
-    return f"{what} slipped to turn {e.due}: roll {roll} under {risk}"
+    return f"{what} slipped to turn {e.due}: {roll}"
 
 
 def expedite(decision: Decision, command: cm.ExpediteOrder) -> None:

@@ -90,12 +90,13 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
 
 def _world_track(s: State, r: ScenarioRules, t: model.Track, viewer: str | None) -> vt.TrackView:
     """A world track; one teams only estimate is, in a team's view, its estimate: the
-    track's value never reaches the team (fog.estimate)."""
-    if viewer in r.teams and t.estimate > 0:
+    track's value never reaches the team (fog.estimate) until the verdict is judged
+    (fog.revealed: the scorecard then tells it anyway)."""
+    if viewer in r.teams and t.estimate > 0 and not fog.revealed(s):
         assert viewer is not None
         e = fog.estimate(s, t, viewer)
         return vt.TrackView(t.id, t.name, t.description, e.value, t.min, t.max, _band(t, e.value), t.decimals,
-                            estimate=fog.estimate_words(t, e), low=e.low, high=e.high)
+                            estimate=fog.estimate_words(t, e), low=e.low, high=e.high, width=e.width)
     return vt.TrackView(t.id, t.name, t.description, s.tracks[t.id], t.min, t.max, _band(t, s.tracks[t.id]),
                         t.decimals)
 
@@ -432,7 +433,7 @@ def ledger_turns(state: State, team: str, ledger: Iterable[Change] | None,
     label = lambda turn: r.scenario.calendar.label(turn) if turn else "before the start"
     if facilitator:
         return by_turn(entries, label)
-    fogged = {t.name for t in fog.estimated(r)}
+    fogged = {t.name for t in fog.estimated(r)} if not fog.revealed(state) else set()
     if fogged:  # a track the team only estimates: its changes would tell the value
         entries = [e for e in entries if not (e.kind == "world" and e.what in fogged)]
     return by_turn(entries, label, full_from=state.turn - LEDGER_TURNS + 1, most=MAX_VIEW_LEDGER)

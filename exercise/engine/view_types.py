@@ -75,6 +75,7 @@ class TrackView:
     estimate: str = later("")
     low: float | None = later(None)
     high: float | None = later(None)
+    width: float | None = later(None)  # the estimate's ± half-width (narrowed by shared intelligence)
 
 
 @attrs.frozen
@@ -334,6 +335,8 @@ class EffectView:
     # a world-track add that combines over the teams ('once', 'mean'): it applies when
     # deliberation closes, so right after the answer the track has not moved yet
     waits: bool = later(False)
+    # a narrowing of the team's estimate of a world track (the track itself does not move)
+    narrow: bool = later(False)
 
 
 @attrs.frozen

@@ -171,10 +171,20 @@ class InboxTab(TeamTab, Vertical):
         if inj is None:
             self.notify("Nothing to read: your inbox is empty.")
             return
+        self.app.push_screen(TextModal(inj.title, self.read_page(inj)))
+
+    @staticmethod
+    def read_page(inj: InjectView) -> str:
+        """The inject in full (markdown, every text from the pack escaped): what the detail
+        pane says and more, its attribution and each option's confidence included."""
         body = f"*From {md(inj.sender)}, via {md(inj.channel)}, turn {inj.turn}*\n\n{inj.text or inj.synopsis}"
+        if inj.attribution:
+            body += f"\n\n*{md(inj.attribution)}*"
         if inj.options:
+            confidence = dict(inj.confidence)
             body += "\n\n**Options**\n\n" + "\n".join(
-                f"- **{md(o.label)}**" + (" *(default)*" if o.default else "")
+                f"- **{md(o.label)}**" + (f" ({md(confidence[o.id])})" if o.id in confidence else "")
+                + (" *(default)*" if o.default else "")
                 + (f": {md(o.text)}" if o.text else "")
                 + f" ({md(explain.summary((e.text for e in o.effects), o.unknown))})"
                 for o in inj.options)
@@ -182,7 +192,7 @@ class InboxTab(TeamTab, Vertical):
                 label = next((o.label for o in inj.options if o.id == inj.answer), inj.answer)
                 body += f"\n\n**Your decision:** {md(label)}" + (" (the default, taken for you)"
                                                               if inj.answered_by_default else "")
-        self.app.push_screen(TextModal(inj.title, body))
+        return body
 
     @staticmethod
     def _action_page(a: ActionView) -> str:
