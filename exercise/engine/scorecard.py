@@ -48,7 +48,7 @@ def score(rows) -> float:
     """The score in % of the points available, to one decimal (0 with no weight)."""
     total = sum(to_fraction(x["weight"]) for x in rows)
     got = sum(to_fraction(x["points"]) for x in rows)
-    return float(min(round(got * 100 / total, 1), 100)) if total else 0.0
+    return min(float(round(got * 100 / total, 1)), 100.0) if total else 0.0
 
 
 def not_met_words(limit: int) -> str:
