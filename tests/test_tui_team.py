@@ -257,8 +257,10 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         assert "arrives in turn 3" in modal.intro and "Money left: 5.00 USD bn (enough for 5)" in modal.intro
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "sam", 2)
-        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 USD bn | DRAFT (basket) | turn 4 | turn 1 | "
-                                             "50% chance all 2 slip 1 turn"]
+        assert rows(screen, "tm-orders") == ["2 × SAM battery | 2.00 USD bn | DRAFT | turn 4 | 50 %"]
+        # the line under the table says the rest of the selected order, whole
+        assert ("Selected order: 2 × SAM battery · placed in turn 1 · a draft until you submit · 2.00 USD bn · "
+                "slip risk: 50% chance all 2 slip 1 turn") in shown(screen)
         assert "Basket: 1 draft order(s), 2.00 USD bn" in shown(screen)
         assert "Money 3.00 USD bn" in shown(screen)
 
@@ -288,8 +290,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
         await wait_for(lambda: "Turn 2/4" in shown(screen), pilot=pilot)
-        assert rows(screen, "tm-orders")[0] == ("SAM battery | 1 | 1.00 USD bn | ordered | turn 3 | turn 1 | "
-                                                "50% chance it slips 1 turn")
+        assert rows(screen, "tm-orders")[0] == "1 × SAM battery | 1.00 USD bn | ordered | turn 3 | 50 %"
         screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
         body = await confirm(pilot, app, "x", yes=False)  # thought better of it
         assert "binding" in body and "25 %" in body and "0.25 USD bn" in body
@@ -541,7 +542,7 @@ async def test_default_scenario_team_screen(deadline, new_session):
         await form(pilot, app, "o", {"quantity": 2})
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "counter-drone", 2)
-        assert "DRAFT (basket)" in rows(screen, "tm-orders")[0]
+        assert rows(screen, "tm-orders")[0].startswith("2 × Counter-drone… | 0.24 USD bn | DRAFT | turn 3 |")
 
 
 async def test_the_turn_timer_reaches_the_team_screen_when_it_changes(new_session, mini):

@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -76,6 +77,9 @@ Everything you do is written to the save folder before the screen shows it.
         InjectsPanel.screen_binding("unskip"),
         InjectsPanel.screen_binding("delay"),
         ActionsPanel.screen_binding("adjudicate"),
+        # a key that matters only at times has a shown copy first (see check_action): g on
+        # the Actions tab, V once the exercise has ended; the unshown one works at any time
+        Binding("g", "shown('decide_lead')", "Lead request"),
         ActionsPanel.screen_binding("decide_lead"),
         WorldPanel.screen_binding("override"),
         NotesPanel.screen_binding("note"),
@@ -84,6 +88,7 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="set the turn timer (teams see it; when it runs out you are told, nothing advances)"),
         Binding("e", "end", "End", show=False,
                 tooltip="end the exercise now (asks for a reason) and show the outcome"),
+        Binding("V", "shown('verdict')", "Verdict"),
         Binding("V", "verdict", "Verdict", show=False,
                 tooltip="at the end, with a scorecard: confirm the proposed outcome or override it "
                         "with a rationale (you play the US desk)"),
@@ -115,14 +120,31 @@ Everything you do is written to the save folder before the screen shows it.
         self._ended = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.ENDED_OFF and self.session.state.status == "ended":
+        ended = self.session.state.status == "ended"
+        if action in self.ENDED_OFF and ended:
             return False
+        if action == "shown":  # the footer's copy: only where it is what to do next
+            if parameters == ("verdict",):
+                return ended
+            try:
+                on_actions = self.query_one("#tabs", TabbedContent).active == "actions"
+            except NoMatches:
+                return False
+            return on_actions and not ended
         return True
+
+    def action_shown(self, action: str) -> None:
+        getattr(self, f"action_{action}")()
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_keys(self) -> None:
+        self.refresh_bindings()  # g shows on the Actions tab only
 
     @classmethod
     def help_groups(cls):
         theirs = {id(b) for p in PANELS for b in p.KEYS}
-        own = [b for b in _class_bindings(cls) if b.description and id(b) not in theirs]
+        own = [b for b in _class_bindings(cls)
+               if b.description and id(b) not in theirs and not b.action.startswith("shown(")]
         return [("", own)] + [(p.HELP_HEADING, p.KEYS) for p in PANELS]
 
     # -- layout -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ class CommandsTab(TeamTab, Vertical):
         Binding("a", "assign", "Assign", tooltip="assign forces (a capability) to the selected command; 0 withdraws"),
         Binding("l", "lead", "Take lead", tooltip="take the lead of the selected command"),
         Binding("g", "hand_back", "Hand back", tooltip="hand the lead of the selected command back"),
-        Binding("v", "answer_request", "Answer request", show=False,
+        Binding("v", "answer_request", "Answer request",
                 tooltip="approve or refuse another team's request to lead the selected command (where you decide)"),
     ]
 

@@ -92,21 +92,22 @@ class ProcurementTab(TeamTab, Vertical):
         v = self.view
         status = {"draft": Text("DRAFT", style="bold"), "delivered": Text("delivered"),
                   "cancelled": Text("cancelled", style="dim")}.get(
-            o.status, Text("pre-exercise" if o.backlog else o.status))
+            o.status, Text("earlier" if o.backlog else o.status))  # earlier: ordered before the exercise
         if o.status == "delivered":
             due = f"came turn {o.delivered}"
         elif o.status == "cancelled":
             due = "-"
         else:
             due = arrival(v, o.due, brief=True)
-        cost = "paid earlier" if o.backlog and o.cost == 0 else f"{money(o.cost)} {v.unit}"
+        cost = "paid before" if o.backlog and o.cost == 0 else f"{money(o.cost)} {v.unit}"
         if o.slip_chance is not None:
             slip = pct(o.slip_chance) + (" priority" if o.expedited and not self.narrow else "")
         elif o.slip_note:
             slip = "on time" if o.slip_note.startswith("on time") else "slipped"
         else:
             slip = "-"
-        return (clip(f"{o.quantity} × {o.name}", self._w(16, 34)), cost, status, due, slip)
+        count = f"{o.quantity} × "
+        return (count + clip(o.name, self._w(20, 34) - len(count)), cost, status, due, slip)
 
     @on(DataTable.RowHighlighted, "#tm-orders")
     def show_order_detail(self) -> None:
