@@ -102,3 +102,28 @@ async def test_assign_on_the_tracks_tab_offers_the_selected_capability(session, 
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, FormModal))
         assert app.screen.query_one("#f-capability", Select).value == tracks[-1]
+
+
+async def test_no_focus_and_no_key_stays_in_a_tab_not_shown(session):
+    """A table of the tab left behind kept the focus, so its tab's keys fired from another tab
+    (play-test: on Procurement a key opened the Commands tab's "Assign forces")."""
+    from textual.widgets import TabbedContent
+
+    from exercise.tui.base import in_hidden_tab
+    from exercise.tui.team.commands import CommandsTab
+
+    app = make_app(session=session)
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app)
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#tm-commands")
+        screen.query_one(TabbedContent).active = "procurement"  # switched without moving the focus
+        await until(pilot, lambda: app.focused is not None and not in_hidden_tab(app.focused))
+        assert app.focused is screen.query_one("#tm-catalogue")
+        commands = screen.query_one(CommandsTab)
+        assert commands.check_action("assign", ()) is False  # a tab not shown has no keys of its own
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        assert app.screen.title_text.startswith("Order: ")

@@ -22,7 +22,7 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.flow import force_losses
 from exercise.engine.view_types import FacilitatorView
-from exercise.tui.base import console
+from exercise.tui.base import ShownTabFocus, console
 from exercise.tui.facilitator.actions import ActionsPanel
 from exercise.tui.facilitator.injects import InjectsPanel
 from exercise.tui.facilitator.log import LogPanel
@@ -45,7 +45,7 @@ class StatusBar(Static):
     """Exercise, turn, phase, timer and pause, on one line."""
 
 
-class FacilitatorScreen(KeyHelp, Screen):
+class FacilitatorScreen(ShownTabFocus, KeyHelp, Screen):
     """Overview, injects, adjudication, log and notes of the running exercise."""
 
     HELP_TITLE = "Help"
@@ -110,6 +110,7 @@ Everything you do is written to the save folder before the screen shows it.
     # What the engine refuses once the exercise has ended (it moves nothing any more): the
     # footer hides these then. Notes, team screens, the debrief, reading and e (which then
     # shows the outcome) stay.
+    TABS_ID = "tabs"
     ENDED_OFF = frozenset({"advance", "fire", "adhoc", "hold", "release", "skip", "unskip", "delay",
                            "adjudicate", "override", "pause", "timer", "reopen"})
 
@@ -139,6 +140,7 @@ Everything you do is written to the save folder before the screen shows it.
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_keys(self) -> None:
         self.refresh_bindings()  # g shows on the Actions tab only
+        self.call_later(self._refocus_shown_tab)  # a table of the tab left behind keeps no focus
 
     @classmethod
     def help_groups(cls):

@@ -14,6 +14,7 @@ from textual.reactive import var
 from textual.widgets import DataTable, Static
 
 from exercise.engine.view_types import PlayerView
+from exercise.tui.base import in_hidden_tab
 from exercise.tui.tables import selected_key
 from exercise.tui.team.format import not_now, short
 from exercise.tui.text import text
@@ -145,8 +146,8 @@ class TeamTab(_Mixin):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A wide terminal shows every tab's keys in the screen's one order: the tab's own
         # shown bindings step aside there, and the screen's (relaying here) take the key.
-        if not can_now(self.view, action):
-            return False
+        if not can_now(self.view, action) or in_hidden_tab(self):
+            return False  # a tab not shown has no keys (the screen's relay acts on the shown one)
         if self.screen.size.width >= WIDE and any(
                 isinstance(b, Binding) and b.action == action and b.show and not b.priority for b in self.BINDINGS):
             return False

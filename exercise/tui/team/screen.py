@@ -29,6 +29,7 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
+from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import ConfirmModal, TextModal
@@ -79,7 +80,7 @@ def _relays() -> tuple[list[Binding], dict[str, str]]:
 RELAYS, OWNER = _relays()
 
 
-class TeamScreen(KeyHelp, Screen):
+class TeamScreen(ShownTabFocus, KeyHelp, Screen):
     """One team's console: inbox, budget, procurement, commands, tracks, briefing, ledger."""
 
     HELP_TITLE = "Help: the team console"
@@ -95,6 +96,7 @@ Every tab's key works from any tab.
 do is checked by the rules and saved before the screen shows it; when the rules refuse,
 a notification says why.
 """
+    TABS_ID = "tm-tabs"
     FOOTER_KEEP = ("s",)  # submit ends a team's turn: the footer keeps it on a narrow screen
     OWN_KEYS = [
         Binding("s", "submit", "Submit", tooltip="submit: drafts become binding, open decisions take their default"),
@@ -195,6 +197,7 @@ a notification says why.
     @on(TabbedContent.TabActivated, "#tm-tabs")
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self._keys_changed()
+        self.call_later(self._refocus_shown_tab)  # a table of the tab left behind keeps no focus
 
     def _keys_changed(self) -> None:
         """Refresh the footer when what it shows changes (a tab, a wide terminal, the end, a
