@@ -334,7 +334,9 @@ Everything you do is written to the save folder before the screen shows it.
             "The US desk's verdict", [
                 Field("outcome", "Outcome", "select", options=tuple((name, oid) for oid, name in p.outcomes),
                       default=p.id),
-                Field("rationale", "Rationale (needed to override)", required=False)],
+                Field("rationale", "Rationale (required to choose another outcome than the proposal)",
+                      required=False, required_when=lambda v: v["outcome"] != p.id,
+                      missing="Overriding the proposed outcome needs a rationale (recorded in the journal).")],
             "Judge", intro="\n".join(lines)))
         if form is None:
             return

@@ -194,7 +194,9 @@ class CommandsTab(TeamTab, Vertical):
         q = mine[0]
         form = await self.app.push_screen_wait(FormModal(f"{q.team_name} asks that {q.ally_name} lead {c.name}", [
             Field("approve", "Your answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
-            Field("reason", "Why (required to refuse; the other team sees it)", "text", required=False),
+            Field("reason", "Why (required to refuse; the other team sees it)", "text", required=False,
+                  required_when=lambda v: v["approve"] == "no",
+                  missing="A refusal needs a reason: the other team sees it."),
         ], "Answer", intro=self._warning() + (c.lead_rules or "")))
         if form and await self.link.send(cm.DecideLead(q.id, form["approve"] == "yes", form["reason"] or "",
                                                        actor=self._me(), team=self._me())):
