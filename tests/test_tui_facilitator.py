@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from support import record_notifications
-from textual.widgets import DataTable, Input, RichLog, Select, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, Label, RichLog, Select, Static, TabbedContent, TextArea
 
 from exercise.engine import commands as cm
 from exercise.session import Session
@@ -335,12 +335,22 @@ async def test_the_us_desk_confirms_or_overrides_the_scorecards_proposal(tmp_pat
             form = app.screen
             assert isinstance(form, FormModal) and form.title_text == "The US desk's verdict"
             assert session.state.status == "ended" and session.state.verdict is None
-            await fill(pilot, app, {"outcome": "partial"})  # an override with no rationale: refused
-            assert session.state.verdict is None
-            while isinstance(app.screen, FormModal):
-                await pilot.press("escape")
-                await pilot.pause()
+            labels = [str(w.content) for w in form.query(Label)]
+            assert "Rationale (required to choose another outcome than the proposal)" in labels, labels
+            await fill(pilot, app, {"outcome": "partial"})  # an override with no rationale: the form stays
+            assert session.state.verdict is None and app.screen is form
+            assert "needs a rationale" in str(form.query_one("#form-error", Static).content)
+            assert form.query_one("#f-outcome", Select).value == "partial"  # the choice is kept
+            await pilot.press("escape")  # asks before dropping the choice made
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal) and app.screen.title_text == "Discard what you typed?"
+            await pilot.press("y")
+            await pilot.pause()
+            assert not isinstance(app.screen, FormModal)
             assert "ENDED: press V to judge the verdict" in status(app)
+            shown = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()
+                     if b.binding.show and b.enabled}
+            assert shown.get("V") == "Verdict"  # the footer offers what the header asks for
             await pilot.press("V")
             await pilot.pause()
             await fill(pilot, app, {"outcome": "partial", "rationale": "Naples is staffed in all but name"})
