@@ -578,3 +578,43 @@ async def test_team_help_is_written_from_the_bindings(new_session, mini):
                 if b.description:
                     assert b.tooltip and b.tooltip in body, (label, b.key)
         assert "submit: drafts become binding" in body and east is not None
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_orders_table_fits_so_no_cell_is_cut_into_another_fact(deadline, new_session, size):
+    """Play-test at 120x40: the draft Patriot read "DRAFT (basket) · | turn 1 | turn 1 |" (its
+    Due, "turn 13 · after end", cut at the screen's edge), slip risk and instalments far right;
+    the capacity for sale showed one row. Pre-exercise orders cost "0.00 USD bn"."""
+    s = new_session(deadline)
+    s.execute(cm.PlaceOrder("brunssum-west", "brunssum-west", "patriot", 2))
+    app = team_app(s)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.press("3")
+        await pilot.pause()
+        orders = screen.query_one("#tm-orders", DataTable)
+        assert orders.virtual_size.width <= orders.size.width  # every column on screen, none cut
+        first = rows(screen, "tm-orders")[0]
+        assert first.endswith(" | 2.20 USD bn | DRAFT | turn 13 · after end | 20 %"), first
+        assert all("0.00" not in r for r in rows(screen, "tm-orders"))  # before the exercise: "paid before"
+        detail = shown(screen)
+        assert "paid 0.44 of 2.2 USD bn; next 0.14 in turn 2 (instalment 2 of 13)" in detail
+        assert "slip risk: 20% chance all 2 slip 1 turn" in detail
+        if size == (120, 40):
+            capacity = screen.query_one("#tm-expansions", DataTable)
+            assert capacity.virtual_size.width <= capacity.size.width  # no scrollbar across a row
+            assert capacity.row_count == 2 and capacity.scrollable_content_region.height >= capacity.row_count + 1
+
+
+async def test_an_expansion_already_bought_offers_no_buy_button(deadline, new_session):
+    s = new_session(deadline)
+    xid = deadline.scenario.expansions[0].id
+    s.execute(cm.BuyExpansion("norfolk", "norfolk", xid))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.press("3")
+        screen.query_one("#tm-expansions", DataTable).move_cursor(row=0)
+        await pilot.press("e")
+        await wait_for(lambda: any("it can be bought once" in n for n in notifications(app)), pilot=pilot)
+        assert not isinstance(app.screen, ConfirmModal)
