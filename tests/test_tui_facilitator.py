@@ -360,3 +360,22 @@ async def test_the_us_desk_confirms_or_overrides_the_scorecards_proposal(tmp_pat
         assert kinds(session)[-2:] == ["end", "judge"]
     finally:
         session.close()
+
+
+async def test_the_footer_shows_g_on_the_actions_tab(session):
+    """Play-test: g (answer a lead request) was only in the Actions tab's hint line."""
+    app = make_app(session=session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await to_deliberation(pilot, app)
+
+        def shown() -> dict:
+            return {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()
+                    if b.binding.show and b.enabled}
+
+        assert "g" not in shown()
+        await pilot.press("3")
+        await pilot.pause()
+        assert shown().get("g") == "Lead request"
+        await pilot.press("1")
+        await pilot.pause()
+        assert "g" not in shown()
