@@ -618,3 +618,25 @@ async def test_an_expansion_already_bought_offers_no_buy_button(deadline, new_se
         await pilot.press("e")
         await wait_for(lambda: any("it can be bought once" in n for n in notifications(app)), pilot=pilot)
         assert not isinstance(app.screen, ConfirmModal)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_inbox_columns_fit_so_the_sender_is_not_cut_at_the_edge(deadline, new_session, size):
+    """Play-test: the From column read "Lithuani", "European Co" (cut at the screen's edge)."""
+    import types
+
+    import attrs
+
+    sc = deadline.scenario
+    injects = tuple(attrs.evolve(i, sender="Lithuanian Ministry of National Defence") for i in sc.injects)
+    s = new_session(types.SimpleNamespace(scenario=attrs.evolve(sc, injects=injects), texts=deadline.texts))
+    app = team_app(s)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.pause()
+        inbox = screen.query_one("#tm-inbox", DataTable)
+        assert inbox.row_count and inbox.virtual_size.width <= inbox.size.width
+        words = {w for i in screen.view.me.inbox for w in i.sender.split()}
+        for r in rows(screen, "tm-inbox"):  # the sender in whole words
+            sender = r.split(" | ")[-1].removesuffix("…")
+            assert sender and all(w in words for w in sender.split()), r
