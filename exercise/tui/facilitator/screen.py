@@ -37,6 +37,8 @@ from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.text import md, plain, plain_tree
 
 PANELS: tuple[type[Panel], ...] = (InjectsPanel, ActionsPanel, TeamsPanel, WorldPanel, NotesPanel)
+VERDICT_TIP = ("at the end, with a scorecard: confirm the proposed outcome or override it "
+               "with a rationale (you play the US desk)")
 FOCUS = {"overview": "#teams", "injects": "#inject-table", "actions": "#action-table", "log": "#event-log",
          "notes": "#note-table"}  # the widget a tab's keys (arrows, enter) go to
 
@@ -79,7 +81,7 @@ Everything you do is written to the save folder before the screen shows it.
         ActionsPanel.screen_binding("adjudicate"),
         # a key that matters only at times has a shown copy first (see check_action): g on
         # the Actions tab, V once the exercise has ended; the unshown one works at any time
-        Binding("g", "shown('decide_lead')", "Lead request"),
+        Binding("g", "shown('decide_lead')", "Lead request", tooltip=ActionsPanel.screen_binding("decide_lead").tooltip),
         ActionsPanel.screen_binding("decide_lead"),
         WorldPanel.screen_binding("override"),
         NotesPanel.screen_binding("note"),
@@ -88,10 +90,8 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="set the turn timer (teams see it; when it runs out you are told, nothing advances)"),
         Binding("e", "end", "End", show=False,
                 tooltip="end the exercise now (asks for a reason) and show the outcome"),
-        Binding("V", "shown('verdict')", "Verdict"),
-        Binding("V", "verdict", "Verdict", show=False,
-                tooltip="at the end, with a scorecard: confirm the proposed outcome or override it "
-                        "with a rationale (you play the US desk)"),
+        Binding("V", "shown('verdict')", "Verdict", tooltip=VERDICT_TIP),
+        Binding("V", "verdict", "Verdict", show=False, tooltip=VERDICT_TIP),
         InjectsPanel.screen_binding("view_inject"),
         Binding("D", "debrief", "Debrief", show=False,
                 tooltip="the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome "
