@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from support import record_notifications
-from textual.widgets import DataTable, Input, RichLog, Select, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, Label, RichLog, Select, Static, TabbedContent, TextArea
 
 from exercise.engine import commands as cm
 from exercise.session import Session
@@ -335,12 +335,22 @@ async def test_the_us_desk_confirms_or_overrides_the_scorecards_proposal(tmp_pat
             form = app.screen
             assert isinstance(form, FormModal) and form.title_text == "The US desk's verdict"
             assert session.state.status == "ended" and session.state.verdict is None
-            await fill(pilot, app, {"outcome": "partial"})  # an override with no rationale: refused
-            assert session.state.verdict is None
-            while isinstance(app.screen, FormModal):
-                await pilot.press("escape")
-                await pilot.pause()
+            labels = [str(w.content) for w in form.query(Label)]
+            assert "Rationale (required to choose another outcome than the proposal)" in labels, labels
+            await fill(pilot, app, {"outcome": "partial"})  # an override with no rationale: the form stays
+            assert session.state.verdict is None and app.screen is form
+            assert "needs a rationale" in str(form.query_one("#form-error", Static).content)
+            assert form.query_one("#f-outcome", Select).value == "partial"  # the choice is kept
+            await pilot.press("escape")  # asks before dropping the choice made
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal) and app.screen.title_text == "Discard what you typed?"
+            await pilot.press("y")
+            await pilot.pause()
+            assert not isinstance(app.screen, FormModal)
             assert "ENDED: press V to judge the verdict" in status(app)
+            shown = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()
+                     if b.binding.show and b.enabled}
+            assert shown.get("V") == "Verdict"  # the footer offers what the header asks for
             await pilot.press("V")
             await pilot.pause()
             await fill(pilot, app, {"outcome": "partial", "rationale": "Naples is staffed in all but name"})
@@ -393,3 +403,22 @@ async def test_the_verdict_dialog_gives_the_cutoffs_and_its_dropdown_stays_insid
             assert overlay.height >= 4 and dialog.contains_region(overlay), (overlay, dialog)
     finally:
         session.close()
+
+
+async def test_the_footer_shows_g_on_the_actions_tab(session):
+    """Play-test: g (answer a lead request) was only in the Actions tab's hint line."""
+    app = make_app(session=session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await to_deliberation(pilot, app)
+
+        def shown() -> dict:
+            return {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()
+                    if b.binding.show and b.enabled}
+
+        assert "g" not in shown()
+        await pilot.press("3")
+        await pilot.pause()
+        assert shown().get("g") == "Lead request"
+        await pilot.press("1")
+        await pilot.pause()
+        assert "g" not in shown()

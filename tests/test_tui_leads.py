@@ -70,3 +70,33 @@ async def test_the_facilitator_is_told_its_answer_overrides_the_member_teams_vot
         await pilot.press("3")
         modal = await form(pilot, app, "g", submit=False)
         assert "your answer decides it for them, overriding their vote" in modal.intro, modal.intro
+
+
+async def test_a_refusal_without_a_reason_keeps_the_form_open_with_what_was_chosen(mini, new_session):  # noqa: F811
+    """Play-test: refusing without a reason closed the form ("Not done") and lost the answer;
+    the label read "Reason (required to refuse…) (optional)"."""
+    from textual.widgets import Label, Static
+
+    from exercise.tui.modals import FormModal
+
+    s = new_session(_asking(mini))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_team(pilot, app, "east")
+        await pilot.press("4")
+        await form(pilot, app, "l")
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        await pilot.press("3")
+        before = len(s.records)
+        modal = await form(pilot, app, "g", {"approve": "no"}, submit=False)
+        labels = [str(w.content) for w in modal.query(Label)]
+        assert "Reason (required to refuse; the team sees it)" in labels and not any(
+            "required" in x and "optional" in x for x in labels), labels
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: "needs a reason" in str(modal.query_one("#form-error", Static).content), pilot=pilot)
+        assert app.screen is modal and modal.query_one("#f-approve").value == "no"  # still open, answer kept
+        assert len(s.records) == before  # nothing sent
+        await form(pilot, app, None, {"reason": "a larger nation"})
+        assert s.records[-1]["command"]["reason"] == "a larger nation" and not s.records[-1]["command"]["approve"]
+        assert not isinstance(app.screen, FormModal)

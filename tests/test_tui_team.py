@@ -257,8 +257,10 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         assert "arrives in turn 3" in modal.intro and "Money left: 5.00 USD bn (enough for 5)" in modal.intro
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "sam", 2)
-        assert rows(screen, "tm-orders") == ["SAM battery | 2 | 2.00 USD bn | DRAFT (basket) | turn 4 | turn 1 | "
-                                             "50% chance all 2 slip 1 turn"]
+        assert rows(screen, "tm-orders") == ["2 × SAM battery | 2.00 USD bn | DRAFT | turn 4 | 50 %"]
+        # the line under the table says the rest of the selected order, whole
+        assert ("Selected order: 2 × SAM battery · placed in turn 1 · a draft until you submit · 2.00 USD bn · "
+                "slip risk: 50% chance all 2 slip 1 turn") in shown(screen)
         assert "Basket: 1 draft order(s), 2.00 USD bn" in shown(screen)
         assert "Money 3.00 USD bn" in shown(screen)
 
@@ -288,8 +290,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
         await wait_for(lambda: "Turn 2/4" in shown(screen), pilot=pilot)
-        assert rows(screen, "tm-orders")[0] == ("SAM battery | 1 | 1.00 USD bn | ordered | turn 3 | turn 1 | "
-                                                "50% chance it slips 1 turn")
+        assert rows(screen, "tm-orders")[0] == "1 × SAM battery | 1.00 USD bn | ordered | turn 3 | 50 %"
         screen.query_one("#tm-orders", DataTable).move_cursor(row=0)
         body = await confirm(pilot, app, "x", yes=False)  # thought better of it
         assert "binding" in body and "25 %" in body and "0.25 USD bn" in body
@@ -541,7 +542,7 @@ async def test_default_scenario_team_screen(deadline, new_session):
         await form(pilot, app, "o", {"quantity": 2})
         record = s.records[-1]["command"]
         assert (record["kind"], record["item"], record["quantity"]) == ("order", "counter-drone", 2)
-        assert "DRAFT (basket)" in rows(screen, "tm-orders")[0]
+        assert rows(screen, "tm-orders")[0].startswith("2 × Counter-drone… | 0.24 USD bn | DRAFT | turn 3 |")
 
 
 async def test_the_turn_timer_reaches_the_team_screen_when_it_changes(new_session, mini):
@@ -577,3 +578,65 @@ async def test_team_help_is_written_from_the_bindings(new_session, mini):
                 if b.description:
                     assert b.tooltip and b.tooltip in body, (label, b.key)
         assert "submit: drafts become binding" in body and east is not None
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_orders_table_fits_so_no_cell_is_cut_into_another_fact(deadline, new_session, size):
+    """Play-test at 120x40: the draft Patriot read "DRAFT (basket) · | turn 1 | turn 1 |" (its
+    Due, "turn 13 · after end", cut at the screen's edge), slip risk and instalments far right;
+    the capacity for sale showed one row. Pre-exercise orders cost "0.00 USD bn"."""
+    s = new_session(deadline)
+    s.execute(cm.PlaceOrder("brunssum-west", "brunssum-west", "patriot", 2))
+    app = team_app(s)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.press("3")
+        await pilot.pause()
+        orders = screen.query_one("#tm-orders", DataTable)
+        assert orders.virtual_size.width <= orders.size.width  # every column on screen, none cut
+        first = rows(screen, "tm-orders")[0]
+        assert first.endswith(" | 2.20 USD bn | DRAFT | turn 13 · after end | 20 %"), first
+        assert all("0.00" not in r for r in rows(screen, "tm-orders"))  # before the exercise: "paid before"
+        detail = shown(screen)
+        assert "paid 0.44 of 2.2 USD bn; next 0.14 in turn 2 (instalment 2 of 13)" in detail
+        assert "slip risk: 20% chance all 2 slip 1 turn" in detail
+        if size == (120, 40):
+            capacity = screen.query_one("#tm-expansions", DataTable)
+            assert capacity.virtual_size.width <= capacity.size.width  # no scrollbar across a row
+            assert capacity.row_count == 2 and capacity.scrollable_content_region.height >= capacity.row_count + 1
+
+
+async def test_an_expansion_already_bought_offers_no_buy_button(deadline, new_session):
+    s = new_session(deadline)
+    xid = deadline.scenario.expansions[0].id
+    s.execute(cm.BuyExpansion("norfolk", "norfolk", xid))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.press("3")
+        screen.query_one("#tm-expansions", DataTable).move_cursor(row=0)
+        await pilot.press("e")
+        await wait_for(lambda: any("it can be bought once" in n for n in notifications(app)), pilot=pilot)
+        assert not isinstance(app.screen, ConfirmModal)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_inbox_columns_fit_so_the_sender_is_not_cut_at_the_edge(deadline, new_session, size):
+    """Play-test: the From column read "Lithuani", "European Co" (cut at the screen's edge)."""
+    import types
+
+    import attrs
+
+    sc = deadline.scenario
+    injects = tuple(attrs.evolve(i, sender="Lithuanian Ministry of National Defence") for i in sc.injects)
+    s = new_session(types.SimpleNamespace(scenario=attrs.evolve(sc, injects=injects), texts=deadline.texts))
+    app = team_app(s)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.pause()
+        inbox = screen.query_one("#tm-inbox", DataTable)
+        assert inbox.row_count and inbox.virtual_size.width <= inbox.size.width
+        words = {w for i in screen.view.me.inbox for w in i.sender.split()}
+        for r in rows(screen, "tm-inbox"):  # the sender in whole words
+            sender = r.split(" | ")[-1].removesuffix("…")
+            assert sender and all(w in words for w in sender.split()), r

@@ -102,3 +102,96 @@ async def test_assign_on_the_tracks_tab_offers_the_selected_capability(session, 
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, FormModal))
         assert app.screen.query_one("#f-capability", Select).value == tracks[-1]
+
+
+async def test_no_focus_and_no_key_stays_in_a_tab_not_shown(session):
+    """A table of the tab left behind kept the focus, so its tab's keys fired from another tab
+    (play-test: on Procurement a key opened the Commands tab's "Assign forces")."""
+    from textual.widgets import TabbedContent
+
+    from exercise.tui.base import in_hidden_tab
+    from exercise.tui.team.commands import CommandsTab
+
+    app = make_app(session=session)
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app)
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#tm-commands")
+        screen.query_one(TabbedContent).active = "procurement"  # switched without moving the focus
+        await until(pilot, lambda: app.focused is not None and not in_hidden_tab(app.focused))
+        assert app.focused is screen.query_one("#tm-catalogue")
+        commands = screen.query_one(CommandsTab)
+        assert commands.check_action("assign", ()) is False  # a tab not shown has no keys of its own
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        assert app.screen.title_text.startswith("Order: ")
+
+
+def shown_keys(screen) -> list[str]:
+    """The keys the footer draws (FitFooter drops what does not fit)."""
+    from textual.widgets._footer import FooterKey
+
+    return [k.description for k in screen.query(FooterKey)]
+
+
+async def test_submit_stays_in_a_narrow_footer(tmp_path):
+    """Play-test at 80x24: Procurement's footer dropped s Submit (the tab's keys came first)."""
+    loaded = loader.load_scenario(loader.find_scenario("deadline-2027"), Problems())
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path)
+    try:
+        s.execute(cm.Start())
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        app = make_app(session=s)
+        app.animation_level = "none"
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.show_team("brunssum-west")
+            await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
+            screen = app.screen
+            await pilot.press("3")
+            await until(pilot, lambda: "Order" in shown_keys(screen))
+            assert "Submit" in shown_keys(screen), shown_keys(screen)
+    finally:
+        s.close()
+
+
+async def test_after_the_end_the_team_footer_offers_nothing_that_acts(session):
+    app = make_app(session=session)
+    app.animation_level = "none"
+    async with app.run_test(size=(200, 40)) as pilot:
+        screen = await open_team(pilot, app)
+        assert {"Answer", "Argue", "Submit", "Order"} <= set(footer(screen))
+        session.execute(cm.End("over"))
+        await until(pilot, lambda: screen.view.status == "ended")
+        await pilot.pause()
+        assert footer(screen) == ["Read", "Back", "Help", "Quit"]
+
+
+async def test_v_shows_when_a_lead_request_waits_for_the_team(tmp_path):
+    import attrs
+
+    loaded = loader.load_scenario(MINI, Problems())
+    sc = loaded.scenario
+    north = next(c for c in sc.commands if c.id == "north")
+    sc = attrs.evolve(sc, commands=tuple(attrs.evolve(c, approval="members") if c is north else c
+                                         for c in sc.commands))
+    s = Session.create(sc, loaded.texts, tmp_path)
+    try:
+        s.execute(cm.Start())
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        app = make_app(session=s)
+        app.animation_level = "none"
+        async with app.run_test(size=(200, 40)) as pilot:
+            screen = await open_team(pilot, app)  # east
+            assert "Answer request" not in footer(screen)
+            other = next(t.id for t in sc.teams if t.id != "east")
+            ally = next(t.allies[0] for t in sc.teams if t.id == other)
+            s.execute(cm.TakeLead(other, other, "north", ally))
+            await until(pilot, lambda: any(q.you_decide for c in screen.view.commands for q in c.requests))
+            await pilot.pause()
+            assert "Answer request" in footer(screen)
+    finally:
+        s.close()

@@ -33,6 +33,38 @@ def console(node: DOMNode) -> ExerciseApp:
     return cast("ExerciseApp", node.app)
 
 
+def in_hidden_tab(widget) -> bool:
+    """True when `widget` lies in a TabPane that is not its TabbedContent's shown one: its keys
+    must not fire and it must not keep the focus (the keys of a tab not shown acted)."""
+    from textual.widgets import ContentSwitcher, TabPane
+
+    for node in widget.ancestors_with_self:
+        if isinstance(node, TabPane) and isinstance(node.parent, ContentSwitcher) and node.parent.current != node.id:
+            return True
+    return False
+
+
+class ShownTabFocus:
+    """Mixed into a screen with tabs: the focus never stays in a tab not shown. When it lands
+    there (a tab switched while a table kept the focus, a dialog closing and giving the focus
+    back to where it was opened), the screen's `action_tab` focuses the shown tab's own widget."""
+
+    TABS_ID: str = ""  # the TabbedContent's id
+
+    def _refocus_shown_tab(self) -> None:
+        from textual.widgets import TabbedContent
+
+        focused = self.focused  # type: ignore[attr-defined]
+        if focused is None or not in_hidden_tab(focused):
+            return
+        tabs = self.query_one(f"#{self.TABS_ID}", TabbedContent)  # type: ignore[attr-defined]
+        self.action_tab(tabs.active)  # type: ignore[attr-defined]
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:  # by name: a mixin has no @on
+        if in_hidden_tab(event.widget):
+            self.call_later(self._refocus_shown_tab)  # type: ignore[attr-defined]
+
+
 def timer_label(left: float | None) -> str:
     """The turn timer as every console shows it: seconds left, or None for no timer."""
     if left is None:

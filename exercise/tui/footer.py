@@ -13,6 +13,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 ALWAYS = ("question_mark", "ctrl+q", "escape")  # help, quit and back stay, whatever else goes
+# a screen adds its own with FOOTER_KEEP (the team console: s, submit, the step that ends a turn)
 
 
 def key_width(key: FooterKey) -> int:
@@ -32,10 +33,11 @@ class FitFooter(Footer):
         items = list(super().compose())  # the project's bindings have no groups: plain FooterKeys
         keys = [k for k in items if isinstance(k, FooterKey) and not k.has_class("-command-palette")]
         palette = [k for k in items if isinstance(k, FooterKey) and k.has_class("-command-palette")]
-        room = width - sum(key_width(k) for k in keys if k.key in ALWAYS)
+        always = ALWAYS + tuple(getattr(self.screen, "FOOTER_KEEP", ()))  # a screen's own must-shows (s Submit)
+        room = width - sum(key_width(k) for k in keys if k.key in always)
         keep = set()
         for k in keys:
-            if k.key in ALWAYS:
+            if k.key in always:
                 keep.add(id(k))
             elif key_width(k) <= room:
                 keep.add(id(k))

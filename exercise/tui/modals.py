@@ -7,6 +7,7 @@ plain text (they often quote a team or a pack), shown as given, never parsed as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -82,6 +83,11 @@ class Field:
     help: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    # required only in some cases, told by the other values (a reason to refuse, a rationale to
+    # override): the form stays open with `missing` (or "LABEL: required") until it is filled.
+    # Its label says when it is needed, so it is not marked "(optional)".
+    required_when: Callable[[dict[str, Any]], bool] | None = None
+    missing: str = ""
 
 
 class FormModal(ModalScreen[dict | None]):
@@ -113,7 +119,8 @@ class FormModal(ModalScreen[dict | None]):
                 if self.intro:
                     yield Static(text(self.intro), classes="dialog-body")
                 for f in self.fields:
-                    yield Label(text(f.label + ("" if f.required else " (optional)")), classes="field-label")
+                    optional = not f.required and f.required_when is None
+                    yield Label(text(f.label + (" (optional)" if optional else "")), classes="field-label")
                     if f.kind == "select":
                         yield Select([(text(label), value) for label, value in f.options], value=f.default if f.default is not None else Select.NULL,
                                      allow_blank=not f.required or f.default is None, id=f"f-{f.name}")
@@ -196,6 +203,9 @@ class FormModal(ModalScreen[dict | None]):
                 out[f.name] = value
             else:
                 out[f.name] = raw
+        for f in self.fields:  # needed given the other values (refuse: a reason)
+            if f.required_when is not None and out.get(f.name) is None and f.required_when(out):
+                return f.missing or f"{f.label}: required"
         return out
 
     @on(Input.Submitted)

@@ -106,7 +106,8 @@ class ActionsPanel(Panel, Vertical):
                  + "\nApproving gives the lead now, with its effects and cost.")
         form = await self.app.push_screen_wait(FormModal(f"Lead request: {fit(command, 40)}", [
             Field("approve", "Answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
-            Field("reason", "Reason (required to refuse; the team sees it)", "text", required=False),
+            Field("reason", "Reason (required to refuse; the team sees it)", "text", required=False,
+                  required_when=lambda v: v["approve"] == "no", missing="A refusal needs a reason: the team sees it."),
         ], "Answer", intro=intro))
         if not form:
             return

@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -21,7 +22,7 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.flow import force_losses
 from exercise.engine.view_types import FacilitatorView
-from exercise.tui.base import console
+from exercise.tui.base import ShownTabFocus, console
 from exercise.tui.facilitator.actions import ActionsPanel
 from exercise.tui.facilitator.injects import InjectsPanel
 from exercise.tui.facilitator.log import LogPanel
@@ -36,6 +37,8 @@ from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.text import md, plain, plain_tree
 
 PANELS: tuple[type[Panel], ...] = (InjectsPanel, ActionsPanel, TeamsPanel, WorldPanel, NotesPanel)
+VERDICT_TIP = ("at the end, with a scorecard: confirm the proposed outcome or override it "
+               "with a rationale (you play the US desk)")
 FOCUS = {"overview": "#teams", "injects": "#inject-table", "actions": "#action-table", "log": "#event-log",
          "notes": "#note-table"}  # the widget a tab's keys (arrows, enter) go to
 
@@ -44,7 +47,7 @@ class StatusBar(Static):
     """Exercise, turn, phase, timer and pause, on one line."""
 
 
-class FacilitatorScreen(KeyHelp, Screen):
+class FacilitatorScreen(ShownTabFocus, KeyHelp, Screen):
     """Overview, injects, adjudication, log and notes of the running exercise."""
 
     HELP_TITLE = "Help"
@@ -76,6 +79,9 @@ Everything you do is written to the save folder before the screen shows it.
         InjectsPanel.screen_binding("unskip"),
         InjectsPanel.screen_binding("delay"),
         ActionsPanel.screen_binding("adjudicate"),
+        # a key that matters only at times has a shown copy first (see check_action): g on
+        # the Actions tab, V once the exercise has ended; the unshown one works at any time
+        Binding("g", "shown('decide_lead')", "Lead request", tooltip=ActionsPanel.screen_binding("decide_lead").tooltip),
         ActionsPanel.screen_binding("decide_lead"),
         WorldPanel.screen_binding("override"),
         NotesPanel.screen_binding("note"),
@@ -84,9 +90,8 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="set the turn timer (teams see it; when it runs out you are told, nothing advances)"),
         Binding("e", "end", "End", show=False,
                 tooltip="end the exercise now (asks for a reason) and show the outcome"),
-        Binding("V", "verdict", "Verdict", show=False,
-                tooltip="at the end, with a scorecard: confirm the proposed outcome or override it "
-                        "with a rationale (you play the US desk)"),
+        Binding("V", "shown('verdict')", "Verdict", tooltip=VERDICT_TIP),
+        Binding("V", "verdict", "Verdict", show=False, tooltip=VERDICT_TIP),
         InjectsPanel.screen_binding("view_inject"),
         Binding("D", "debrief", "Debrief", show=False,
                 tooltip="the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome "
@@ -105,6 +110,7 @@ Everything you do is written to the save folder before the screen shows it.
     # What the engine refuses once the exercise has ended (it moves nothing any more): the
     # footer hides these then. Notes, team screens, the debrief, reading and e (which then
     # shows the outcome) stay.
+    TABS_ID = "tabs"
     ENDED_OFF = frozenset({"advance", "fire", "adhoc", "hold", "release", "skip", "unskip", "delay",
                            "adjudicate", "override", "pause", "timer", "reopen"})
 
@@ -115,14 +121,32 @@ Everything you do is written to the save folder before the screen shows it.
         self._ended = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.ENDED_OFF and self.session.state.status == "ended":
+        ended = self.session.state.status == "ended"
+        if action in self.ENDED_OFF and ended:
             return False
+        if action == "shown":  # the footer's copy: only where it is what to do next
+            if parameters == ("verdict",):
+                return ended
+            try:
+                on_actions = self.query_one("#tabs", TabbedContent).active == "actions"
+            except NoMatches:
+                return False
+            return on_actions and not ended
         return True
+
+    def action_shown(self, action: str) -> None:
+        getattr(self, f"action_{action}")()
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_keys(self) -> None:
+        self.refresh_bindings()  # g shows on the Actions tab only
+        self.call_later(self._refocus_shown_tab)  # a table of the tab left behind keeps no focus
 
     @classmethod
     def help_groups(cls):
         theirs = {id(b) for p in PANELS for b in p.KEYS}
-        own = [b for b in _class_bindings(cls) if b.description and id(b) not in theirs]
+        own = [b for b in _class_bindings(cls)
+               if b.description and id(b) not in theirs and not b.action.startswith("shown(")]
         return [("", own)] + [(p.HELP_HEADING, p.KEYS) for p in PANELS]
 
     # -- layout -------------------------------------------------------------------------
@@ -318,7 +342,9 @@ Everything you do is written to the save folder before the screen shows it.
             "The US desk's verdict", [
                 Field("outcome", "Outcome", "select", options=tuple((name, oid) for oid, name in p.outcomes),
                       default=p.id),
-                Field("rationale", "Rationale (needed to override)", required=False)],
+                Field("rationale", "Rationale (required to choose another outcome than the proposal)",
+                      required=False, required_when=lambda v: v["outcome"] != p.id,
+                      missing="Overriding the proposed outcome needs a rationale (recorded in the journal).")],
             "Judge", intro="\n".join(lines)))
         if form is None:
             return

@@ -37,7 +37,7 @@ class TrackRow(Horizontal):
         yield Static("", classes="track-spark")
 
     def show(self, track: TrackView, series: list[float]) -> None:
-        band = f" {track.band}" if track.band else ""
+        band = f" · {track.band}" if track.band else ""  # a band may start with its rung ("2 Deniable…")
         self.query_one(".track-label", Static).update(
             Text.assemble((f"{plain(track.name):<20.20}", "bold"), f" {number(track.value, track.decimals):>5}", (band, "italic")))
         bars = sparkline(list(series), track.min, track.max)

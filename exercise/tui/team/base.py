@@ -14,11 +14,27 @@ from textual.reactive import var
 from textual.widgets import DataTable, Static
 
 from exercise.engine.view_types import PlayerView
+from exercise.tui.base import in_hidden_tab
 from exercise.tui.tables import selected_key
 from exercise.tui.team.format import not_now, short
 from exercise.tui.text import text
 
 WIDE = 160  # from this width the footer shows every key on every tab (the screen's, in one order)
+# what a team can no longer do once the exercise has ended (the engine refuses it): no key for it
+ENDED_OFF = frozenset({"answer", "argue", "submit", "order", "withdraw", "expedite", "expand", "assign", "lead",
+                       "hand_back", "answer_request", "budget", "spending"})
+
+
+def can_now(view: PlayerView | None, action: str) -> bool:
+    """False for a key that cannot be done in this view: anything that acts once the exercise
+    has ended, and answering a lead request when none waits for this team."""
+    if view is None:
+        return True
+    if view.status == "ended" and action in ENDED_OFF:
+        return False
+    if action == "answer_request":
+        return any(q.status == "pending" and q.you_decide for c in view.commands for q in c.requests)
+    return True
 
 
 @dataclass(frozen=True)
@@ -130,6 +146,8 @@ class TeamTab(_Mixin):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A wide terminal shows every tab's keys in the screen's one order: the tab's own
         # shown bindings step aside there, and the screen's (relaying here) take the key.
+        if not can_now(self.view, action) or in_hidden_tab(self):
+            return False  # a tab not shown has no keys (the screen's relay acts on the shown one)
         if self.screen.size.width >= WIDE and any(
                 isinstance(b, Binding) and b.action == action and b.show and not b.priority for b in self.BINDINGS):
             return False

@@ -22,7 +22,7 @@ class CommandsTab(TeamTab, Vertical):
         Binding("a", "assign", "Assign", tooltip="assign forces (a capability) to the selected command; 0 withdraws"),
         Binding("l", "lead", "Take lead", tooltip="take the lead of the selected command"),
         Binding("g", "hand_back", "Hand back", tooltip="hand the lead of the selected command back"),
-        Binding("v", "answer_request", "Answer request", show=False,
+        Binding("v", "answer_request", "Answer request",
                 tooltip="approve or refuse another team's request to lead the selected command (where you decide)"),
     ]
 
@@ -194,7 +194,9 @@ class CommandsTab(TeamTab, Vertical):
         q = mine[0]
         form = await self.app.push_screen_wait(FormModal(f"{q.team_name} asks that {q.ally_name} lead {c.name}", [
             Field("approve", "Your answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
-            Field("reason", "Why (required to refuse; the other team sees it)", "text", required=False),
+            Field("reason", "Why (required to refuse; the other team sees it)", "text", required=False,
+                  required_when=lambda v: v["approve"] == "no",
+                  missing="A refusal needs a reason: the other team sees it."),
         ], "Answer", intro=self._warning() + (c.lead_rules or "")))
         if form and await self.link.send(cm.DecideLead(q.id, form["approve"] == "yes", form["reason"] or "",
                                                        actor=self._me(), team=self._me())):

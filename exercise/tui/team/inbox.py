@@ -45,17 +45,18 @@ class InboxTab(TeamTab, Vertical):
             return Text("information", style="dim")
         if inj.answer is None:
             default = next((o.label for o in inj.options if o.default), "")
-            return Text(clip("OPEN" + (f" · default: {default}" if default else ""), self._w(30, 50)), style="bold")
+            return Text(clip("OPEN" + (f" · default: {default}" if default else ""), self._w(26, 38)), style="bold")
         how = "by default" if inj.answered_by_default else "decided"
-        return Text(clip(f"{how}: {labels.get(inj.answer, inj.answer)}", self._w(30, 50)))
+        return Text(clip(f"{how}: {labels.get(inj.answer, inj.answer)}", self._w(26, 38)))
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         me = self.view.me
         rows = []
         for inj in reversed(me.inbox):  # newest first
-            rows.append((inj.id, (str(inj.turn), clip(inj.title, self._w(34, 60)), self._decision(inj),
-                                     clip(inj.sender, self._w(24, 40)))))
+            # the columns fit the screen (80 and 120 wide): a sender cut at its edge read "Lithuani"
+            rows.append((inj.id, (str(inj.turn), clip(inj.title, self._w(26, 44)), self._decision(inj),
+                                     clip(inj.sender, self._w(12, 22)))))
         seen = {k for k, _ in self._rows.get("tm-inbox", [])}
         self._fill("tm-inbox", rows)
         if seen and any(k not in seen for k, _ in rows):  # new injects come first: show them, not an old one

@@ -40,15 +40,16 @@ class ProcurementTab(TeamTab, Vertical):
         yield Static("", id="tm-item-detail")
         yield Static("", id="tm-basket")
         yield DataTable(id="tm-orders", cursor_type="row")
+        yield Static("", id="tm-order-detail")
         yield DataTable(id="tm-expansions", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#tm-catalogue", DataTable).add_columns(
             "Item", "Cost a unit", "Adds a unit", "Origin", "Lead time", "Arrives if ordered now")
-        self.query_one("#tm-orders", DataTable).add_columns("Item", "Qty", "Cost", "Status", "Due", "Placed",
-                                                                 "Slip risk")
+        # short cells, whole facts: the line under the table says the rest of the selected order
+        self.query_one("#tm-orders", DataTable).add_columns("Item", "Cost", "Status", "Due", "Slip risk")
         self.query_one("#tm-expansions", DataTable).add_columns(
-            "Capacity for sale (e buys; once, for everyone)", "Adds", "Cost", "Ready", "Status")
+            "Capacity for sale (e buys; once)", "Adds", "Cost", "Status")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -78,23 +79,69 @@ class ProcurementTab(TeamTab, Vertical):
         rank = {"draft": 0, "ordered": 1, "delivered": 2, "cancelled": 3}
         rows = []
         for o in sorted(me.orders, key=lambda o: (rank.get(o.status, 4), o.due, o.id)):
-            if o.status == "draft":
-                status = Text("DRAFT (basket)", style="bold")
-            elif o.status == "delivered":
-                status = Text(f"delivered turn {o.delivered}")
-            elif o.status == "ordered":
-                status = Text("ordered" + (" (earlier)" if o.backlog else ""))
-            else:
-                status = Text(o.status, style="dim")
-            paying = explain.instalments_words(o, unit)
-            if paying:
-                status.append(f" · {paying}")
-            due = "-" if o.status in ("delivered", "cancelled") else arrival(v, o.due, brief=True)
-            rows.append((o.id, (clip(o.name, self._w(28, 44)), str(o.quantity), f"{money(o.cost)} {unit}", status,
-                                   due, "before the exercise" if o.backlog else f"turn {o.placed}",
-                                   clip(o.risk or o.slip_note or "-", self._w(30, 60)))))
+            rows.append((o.id, self._order_cells(o)))
         self._fill("tm-orders", rows)
+        self.show_order_detail()
         self._render_expansions()
+
+    def _order_cells(self, o) -> tuple:
+        """One order in short cells that each state a whole fact (a cell cut at the screen's
+        edge read "turn 1" for "turn 13 · after end"): the item and quantity, the cost, the
+        status, when it is due (or came) and the chance it slips."""
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        v = self.view
+        status = {"draft": Text("DRAFT", style="bold"), "delivered": Text("delivered"),
+                  "cancelled": Text("cancelled", style="dim")}.get(
+            o.status, Text("earlier" if o.backlog else o.status))  # earlier: ordered before the exercise
+        if o.status == "delivered":
+            due = f"came turn {o.delivered}"
+        elif o.status == "cancelled":
+            due = "-"
+        else:
+            due = arrival(v, o.due, brief=True)
+        cost = "paid before" if o.backlog and o.cost == 0 else f"{money(o.cost)} {v.unit}"
+        if o.slip_chance is not None:
+            slip = pct(o.slip_chance) + (" priority" if o.expedited and not self.narrow else "")
+        elif o.slip_note:
+            slip = "on time" if o.slip_note.startswith("on time") else "slipped"
+        else:
+            slip = "-"
+        count = f"{o.quantity} × "
+        return (count + clip(o.name, self._w(20, 34) - len(count)), cost, status, due, slip)
+
+    @on(DataTable.RowHighlighted, "#tm-orders")
+    def show_order_detail(self) -> None:
+        """The selected order in full: what p (priority) and x (withdraw) act on."""
+        if self.view is None:
+            return
+        v, o = self.view, self._selected_order()
+        out = Text()
+        if o is not None:
+            out.append(f"Selected order: {o.quantity} × {o.name}", style="bold")
+            placed = "ordered before the exercise" if o.backlog else f"placed in turn {o.placed}"
+            bits = [placed]
+            if o.status == "draft":
+                bits.append("a draft until you submit")
+            elif o.status == "delivered":
+                bits.append(f"delivered in turn {o.delivered}")
+            elif o.status == "cancelled":
+                bits.append("cancelled")
+            else:
+                bits.append(f"due {arrival(v, o.due)}")
+            if o.backlog and o.cost == 0:
+                bits.append("paid before the exercise (it costs nothing now)")
+            else:
+                bits.append(f"{money(o.cost)} {v.unit}")
+            paying = explain.instalments_words(o, v.unit)
+            if paying:
+                bits.append(paying)
+            if o.risk:
+                bits.append("slip risk: " + o.risk)
+            if o.slip_note:
+                bits.append("slip roll: " + o.slip_note)
+            out.append(" · " + " · ".join(bits))
+        self._show("tm-order-detail", out)
+
 
     def _render_expansions(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
@@ -109,13 +156,11 @@ class ProcurementTab(TeamTab, Vertical):
         rows = []
         for x in v.me.expansions:
             if x.bought_by is not None:
-                status = Text(f"bought by {x.bought_by}", style="dim")
-                ready = arrival(v, x.ready or 0, brief=True)
+                status = Text(f"bought by {x.bought_by}; ready {arrival(v, x.ready or 0, brief=True)}", style="dim")
             else:
-                status = Text("for sale")
-                ready = f"{x.lead_time} turns after buying"
-            rows.append((x.id, (clip(x.name, self._w(28, 44)), f"+{x.capacity} a turn: {clip(x.line, 24)}",
-                                f"{money(x.cost)} {v.unit}", ready, status)))
+                status = Text(f"for sale; ready {x.lead_time} turns after buying")
+            rows.append((x.id, (clip(x.name, self._w(20, 30)), f"+{x.capacity} a turn of {clip(x.line, self._w(14, 18))}",
+                                f"{money(x.cost)} {v.unit}", status)))
         self._fill("tm-expansions", rows)
 
     @work(exclusive=True, group="team-action")
@@ -127,6 +172,10 @@ class ProcurementTab(TeamTab, Vertical):
         if x is None:
             self.notify("No production capacity is for sale in this scenario."
                         if not v.me.expansions else "Select a line in the production capacity table first.")
+            return
+        if x.bought_by is not None:  # nothing to buy: say so rather than offer a Buy that is refused
+            self.notify(explain.expansion_words(x, v.unit) + "; it can be bought once.", title="Already bought",
+                        markup=False)
             return
         intro = (self._warning() + explain.expansion_words(x, v.unit) + ".\n"
                  + (x.description + "\n" if x.description else "")

@@ -29,10 +29,11 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
+from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import ConfirmModal, TextModal
-from exercise.tui.team.base import WIDE, Link, ShowTab, TeamTab
+from exercise.tui.team.base import WIDE, Link, ShowTab, TeamTab, can_now
 from exercise.tui.team.briefing import BriefingTab
 from exercise.tui.team.budget import BudgetTab
 from exercise.tui.team.commands import CommandsTab
@@ -79,7 +80,7 @@ def _relays() -> tuple[list[Binding], dict[str, str]]:
 RELAYS, OWNER = _relays()
 
 
-class TeamScreen(KeyHelp, Screen):
+class TeamScreen(ShownTabFocus, KeyHelp, Screen):
     """One team's console: inbox, budget, procurement, commands, tracks, briefing, ledger."""
 
     HELP_TITLE = "Help: the team console"
@@ -95,6 +96,8 @@ Every tab's key works from any tab.
 do is checked by the rules and saved before the screen shows it; when the rules refuse,
 a notification says why.
 """
+    TABS_ID = "tm-tabs"
+    FOOTER_KEEP = ("s",)  # submit ends a team's turn: the footer keeps it on a narrow screen
     OWN_KEYS = [
         Binding("s", "submit", "Submit", tooltip="submit: drafts become binding, open decisions take their default"),
         Binding("escape", "back", "Back", tooltip="back to the facilitator's console (hot-seat)"),
@@ -177,6 +180,8 @@ a notification says why.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return self.hot_seat
+        if not can_now(self.view, str(parameters[0]) if action == "relay" and parameters else action):
+            return False  # after the end, nothing to answer, argue, order or submit: no key offers it
         if action == "relay" and len(parameters) == 2:  # the shown copy of a tab's key
             try:
                 tab = self._tab()
@@ -192,11 +197,14 @@ a notification says why.
     @on(TabbedContent.TabActivated, "#tm-tabs")
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self._keys_changed()
+        self.call_later(self._refocus_shown_tab)  # a table of the tab left behind keeps no focus
 
     def _keys_changed(self) -> None:
-        """Refresh the footer when what it shows changes (a tab, a wide terminal), not more."""
+        """Refresh the footer when what it shows changes (a tab, a wide terminal, the end, a
+        lead request to answer), not more."""
         try:
-            state = (self._tab(), self.size.width >= WIDE)
+            state = (self._tab(), self.size.width >= WIDE, self.view is not None and self.view.status,
+                     can_now(self.view, "answer_request"))
         except NoMatches:
             return
         if state != self._footer:
@@ -215,6 +223,7 @@ a notification says why.
         self._offline = False
         self.view = view
         self.render_status()
+        self._keys_changed()
         narrow = self.size.width < NARROW
         for tab in self._tabs():
             tab.narrow = narrow
