@@ -42,6 +42,7 @@ class Narrator:
         self.allies = {a.id: a.name for a in scenario.allies}
         self.categories = {c.id: c.name for c in scenario.budget.categories}
         self.objectives = {o.id: o.name for o in scenario.all_objectives()}
+        self.outcomes = {o.id: o.name for o in scenario.outcomes}
         self.expansions = {x.id: x for x in scenario.expansions}
         # what an order or an argued action is, learnt from the events that made them
         # (a backlog order's note describes the real order: it is no name for it)
@@ -147,7 +148,8 @@ class Narrator:
     def _exercise_ended(self, e):
         early = " (ended early)" if e.get("early") else ""
         if e.get("overridden"):  # the US desk overrode the scorecard's proposal
-            return f"Verdict: {e['name']}, overriding the proposed {e.get('proposed')}: {e.get('rationale', '')}"
+            proposed = self.outcomes.get(e.get("proposed") or "", e.get("proposed") or "no outcome")
+            return f"Verdict: {e['name']}, overriding the proposed {proposed}: {e.get('rationale', '')}"
         if e.get("proposed") is not None:
             why = f": {e['rationale']}" if e.get("rationale") else ""
             return f"Verdict: {e['name']}, the scorecard's proposal confirmed{why}"
@@ -243,8 +245,8 @@ class Narrator:
                 f"it and the later instalments move a turn, delivery now turn {e['due']}")
 
     def _money_lapsed(self, e):
-        limit = (", the most that may" if e["kept"] == e["limit"]
-                 else f" (at most {self.money_of(e['limit'])} may)")
+        limit = (", the most that may carry over" if e["kept"] == e["limit"]
+                 else f" (at most {self.money_of(e['limit'])} may carry over)")
         return (f"End of the budget year ({self.s.calendar.label(e['turn'])}): {self.money_of(e['lapsed'])} of "
                 f"{self.team(e['team'])}'s unspent money lapsed; {self.money_of(e['kept'])} carried over{limit}")
 
@@ -272,7 +274,8 @@ class Narrator:
         return f"Delivered to {self.team(e['team'])}: {e['quantity']} x {self.items.get(e['item'], e['item'])}"
 
     def _lead_time_changed(self, e):
-        return f"Lead time of {self.items.get(e['item'], e['item'])} {'+' if e['delta'] >= 0 else ''}{e['delta']} turn(s)"
+        return (f"Lead time of {self.items.get(e['item'], e['item'])} {'+' if e['delta'] >= 0 else ''}{e['delta']} "
+                f"{'turn' if abs(e['delta']) == 1 else 'turns'}")
 
     # -- commands
     def _force_assigned(self, e):
@@ -329,7 +332,7 @@ class Narrator:
             cause = e.get("cause") or ""
             why = f" ({self.cause(cause)})" if cause and cause != "facilitator" else ""
             return f"Inject {self.inject(e['inject'])}: queued for turn {e['turns']}{why}"
-        extra = f" {e['turns']} turn(s)" if e.get("turns") else ""
+        extra = f" {e['turns']} {'turn' if e['turns'] == 1 else 'turns'}" if e.get("turns") else ""
         return f"Inject {self.inject(e['inject'])}: {e['action']}{extra}"
 
     def _inject_unskipped(self, e):

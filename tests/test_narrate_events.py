@@ -89,3 +89,16 @@ def test_a_money_event_names_the_team_and_the_amount(sc, kind):
 def test_every_narrated_event_kind_has_a_timeline_category_other_than_other():
     missing = sorted(k for k in EVENTS if k not in CATEGORY and k not in SILENT and k != "turn_started")
     assert not missing, f"debrief timeline files these under 'other': {missing}"
+
+
+def test_an_overridden_verdict_names_the_proposal_and_lapsed_money_reads_whole(sc):
+    """Re-check of the play-test: the override line gave the proposal's id ("the proposed
+    coordination-cuts") and a lapse at its limit ended "…carried over, the most that may"."""
+    n = Narrator(sc)
+    line = n.line({"kind": "exercise_ended", "outcome": "partial", "name": "Partial handover", "reason": "",
+                   "turn": 8, "early": False, "proposed": "coordination-cuts", "overridden": True,
+                   "rationale": "the pipeline is credible"})
+    assert line == "Verdict: Partial handover, overriding the proposed Coordination cuts: the pipeline is credible"
+    lapse = n.line({"kind": "money_lapsed", "team": sc.teams[1].id, "turn": 4, "lapsed": 7.26, "kept": 2.42,
+                    "limit": 2.42})
+    assert lapse.endswith("2.42 USD bn carried over, the most that may carry over"), lapse

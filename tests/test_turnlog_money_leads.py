@@ -75,7 +75,7 @@ def test_money_lapsed_at_the_end_of_the_budget_year_is_in_the_next_turns_log(pla
     for e in lapses(played):
         team = played.state.rules.team_name(e["team"]).split(" (")[0]
         assert (f"End of the budget year (2026 Q4): {number(e['lapsed'])} USD bn of {team}'s unspent money "
-                f"lapsed; {number(e['kept'])} USD bn carried over, the most that may") in text
+                f"lapsed; {number(e['kept'])} USD bn carried over, the most that may carry over") in text
         assert f"{number(e['lapsed'])} USD bn unspent lapsed" in ledger_of(text, played.state.rules.team_name(e["team"]))
 
 
