@@ -640,3 +640,31 @@ async def test_the_inbox_columns_fit_so_the_sender_is_not_cut_at_the_edge(deadli
         for r in rows(screen, "tm-inbox"):  # the sender in whole words
             sender = r.split(" | ")[-1].removesuffix("…")
             assert sender and all(w in words for w in sender.split()), r
+
+
+def on_screen(app) -> str:
+    """The terminal's text as drawn (not the widgets' data): what the player reads."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace("\xa0", " ")
+
+
+async def test_right_after_ordering_the_new_draft_is_drawn_whole_and_selected(deadline, new_session):
+    """Re-check N3: right after ordering, the draft's Due cell was drawn "turn 1" (the column's
+    old width; "turn 13 · after end") and "Selected order" still described the F-35A."""
+    s = new_session(deadline)
+    app = team_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app, "brunssum-east")  # its orders were all due "turn 3", "turn 7"
+        await pilot.press("3")
+        await pilot.pause()
+        assert rows(screen, "tm-catalogue")[0].startswith("Patriot fire unit")
+        await form(pilot, app, "o", {"quantity": 1})
+        await pilot.pause()
+        drawn = on_screen(app)
+        at = drawn.find("1 × Patriot fire unit")
+        assert at >= 0 and "DRAFT  turn 13 · after end" in drawn[at:at + 80], drawn[at:at + 80]
+        detail = screen.query_one("#tm-order-detail", Static).content
+        assert getattr(detail, "plain", str(detail)).startswith("Selected order: 1 × Patriot fire unit")

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -112,6 +113,11 @@ class TeamTab(_Mixin):
         for key, cells in rows:  # a str cell would be parsed as markup
             table.add_row(*(c if isinstance(c, Text) else text(c) for c in cells), key=key,
                           height=None if tall else 1)
+        # Widen the columns now: DataTable measures new rows only when idle, and a draw before
+        # that caches the new cells cut to the old width ("turn 1" for "turn 13 · after end").
+        for column, cells in zip(table.ordered_columns, zip(*(cells for _, cells in rows))):
+            column.content_width = max(column.content_width,
+                                       *(cell_len(line) for c in cells for line in str(getattr(c, "plain", c)).split("\n")))
         if rows:
             keys = [k for k, _ in rows]
             table.move_cursor(row=keys.index(before) if before in keys else min(max(row, 0), len(rows) - 1))

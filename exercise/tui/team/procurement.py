@@ -232,6 +232,9 @@ class ProcurementTab(TeamTab, Vertical):
         before = {o.id for o in me.orders}
         if form and await self.link.send(cm.PlaceOrder(self._me(), self._me(), item.id, form["quantity"])):
             placed = next((o for o in self.view.me.orders if o.id not in before), None)
+            if placed is not None:  # select the new draft: the line under the table and p, x act on it
+                orders = self.query_one("#tm-orders", DataTable)
+                orders.move_cursor(row=orders.get_row_index(placed.id))
             due = f", due {arrival(self.view, placed.due)}" if placed else ""
             self.notify(f"{form['quantity']} × {item.name} in the basket{due}", title="Draft order",
                         markup=False)
