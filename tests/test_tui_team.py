@@ -279,7 +279,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
         record = s.records[-1]["command"]
         assert (record["kind"], record["order"]) == ("cancel_order", "order-east-1")
         assert s.state.orders["order-east-1"].status == "cancelled"
-        assert "cancelled" in rows(screen, "tm-orders")[0]
+        assert "withdrawn" in rows(screen, "tm-orders")[0]
         assert "Money 5.00 USD bn" in shown(screen)
 
         # a binding order (submitted last turn) is cancelled at a stated penalty
@@ -668,3 +668,24 @@ async def test_right_after_ordering_the_new_draft_is_drawn_whole_and_selected(de
         assert at >= 0 and "DRAFT  turn 13 · after end" in drawn[at:at + 80], drawn[at:at + 80]
         detail = screen.query_one("#tm-order-detail", Static).content
         assert getattr(detail, "plain", str(detail)).startswith("Selected order: 1 × Patriot fire unit")
+
+
+async def test_a_draft_withdrawn_by_a_forced_advance_reads_withdrawn(deadline, new_session):
+    """Re-check N6: the force-advance dialog said "withdrawn, the money back"; the orders
+    table then said "cancelled" (the engine keeps one status for both)."""
+    s = new_session(deadline)
+    s.execute(cm.PlaceOrder("brunssum-east", "brunssum-east", "patriot", 1))
+    s.execute(cm.Advance(force=True))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app, "brunssum-east")
+        await pilot.press("3")
+        await pilot.pause()
+        screen.query_one("#tm-orders", DataTable).move_cursor(row=rows(screen, "tm-orders").index(
+            next(r for r in rows(screen, "tm-orders") if "Patriot" in r)))
+        await pilot.pause()
+        row = next(r for r in rows(screen, "tm-orders") if "Patriot" in r)
+        assert " | withdrawn | " in row, row
+        assert not any("cancelled" in r for r in rows(screen, "tm-orders"))
+        detail = getattr(screen.query_one("#tm-order-detail", Static).content, "plain", "")
+        assert "withdrawn" in detail and "cancelled" not in detail, detail
