@@ -689,3 +689,20 @@ async def test_a_draft_withdrawn_by_a_forced_advance_reads_withdrawn(deadline, n
         assert not any("cancelled" in r for r in rows(screen, "tm-orders"))
         detail = getattr(screen.query_one("#tm-order-detail", Static).content, "plain", "")
         assert "withdrawn" in detail and "cancelled" not in detail, detail
+
+
+async def test_capacity_bought_by_a_team_names_it_whole_at_120(deadline, new_session):
+    """Re-check N7: the Status cell read "bought by Norfolk (UK, Nordics and C" at 120 wide."""
+    s = new_session(deadline)
+    s.execute(cm.BuyExpansion("norfolk", "norfolk", deadline.scenario.expansions[0].id))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.press("3")
+        await pilot.pause()
+        capacity = screen.query_one("#tm-expansions", DataTable)
+        assert capacity.virtual_size.width <= capacity.size.width  # no cell past the edge
+        bought = next(r for r in rows(screen, "tm-expansions") if "bought by" in r)
+        assert "bought by Norfolk; ready turn " in bought and "(" not in bought.split(" | ")[-1], bought
+        drawn = on_screen(app)
+        assert "bought by Norfolk; ready turn " in drawn

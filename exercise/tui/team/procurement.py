@@ -14,7 +14,7 @@ from exercise.engine import explain
 from exercise.engine.view_types import ItemView
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import ShowTab, TeamTab
-from exercise.tui.team.format import arrival, clip, money, pct
+from exercise.tui.team.format import arrival, clip, money, pct, short
 
 
 class ProcurementTab(TeamTab, Vertical):
@@ -158,7 +158,8 @@ class ProcurementTab(TeamTab, Vertical):
         rows = []
         for x in v.me.expansions:
             if x.bought_by is not None:
-                status = Text(f"bought by {x.bought_by}; ready {arrival(v, x.ready or 0, brief=True)}", style="dim")
+                # the team's short name: its full one ran the cell past a 120-wide screen
+                status = Text(f"bought by {short(x.bought_by)}; ready {arrival(v, x.ready or 0, brief=True)}", style="dim")
             else:
                 status = Text(f"for sale; ready {x.lead_time} turns after buying")
             rows.append((x.id, (clip(x.name, self._w(20, 30)), f"+{x.capacity} a turn of {clip(x.line, self._w(14, 18))}",
