@@ -706,3 +706,22 @@ async def test_capacity_bought_by_a_team_names_it_whole_at_120(deadline, new_ses
         assert "bought by Norfolk; ready turn " in bought and "(" not in bought.split(" | ")[-1], bought
         drawn = on_screen(app)
         assert "bought by Norfolk; ready turn " in drawn
+
+
+async def test_after_the_end_procurement_and_tracks_offer_nothing(deadline, new_session):
+    """Re-check N5: after the end, Procurement said "Submitted: … the basket opens again next
+    turn" and listed capacity "for sale"; Tracks said "(a assigns them to a command)"."""
+    s = new_session(deadline)
+    s.execute(cm.Submit("brunssum-west", "brunssum-west"))
+    s.execute(cm.End("out of time"))
+    app = team_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app, "brunssum-west")
+        await pilot.press("3")
+        await pilot.pause()
+        text = shown(screen)
+        assert "The exercise has ended: no more orders" in text, text
+        assert "opens again next turn" not in text and "for sale" not in text
+        header = screen.query_one("#tm-expansions", DataTable).ordered_columns[0].label.plain
+        assert "for sale" not in header and "buys" not in header, header
+        assert "a assigns" not in shown(screen)

@@ -75,8 +75,11 @@ class CommandsTab(TeamTab, Vertical):
         c = self._command(self._selected("tm-commands"))
         out = Text()
         out.append(f"Staff officers: {me.staff_used} of {me.staff} in use (staff officers run a command your team "
-                   "leads: each lead ties up its staff, and without enough free you cannot take another) · "
-                   "a assigns forces, l takes (or asks for) the lead, g hands it back, v answers a lead request\n", style="italic")
+                   "leads: each lead ties up its staff, and without enough free you cannot take another)"
+                   # after the end no key acts: offer none
+                   + ("" if self.view.status == "ended" else
+                      " · a assigns forces, l takes (or asks for) the lead, g hands it back, v answers a lead request")
+                   + "\n", style="italic")
         if c is not None:
             names = {a.id: a.name for a in self.view.allies}
             out.append(c.name, style="bold")

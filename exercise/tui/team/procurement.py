@@ -64,7 +64,10 @@ class ProcurementTab(TeamTab, Vertical):
         self.show_item_detail()
         drafts = [o for o in me.orders if o.status == "draft"]
         basket = Text()
-        if drafts:
+        ended = v.status == "ended"  # nothing can be ordered or bought any more: offer nothing
+        if ended:
+            basket.append("The exercise has ended: no more orders", style="bold")
+        elif drafts:
             basket.append(f"Basket: {len(drafts)} draft order(s), {money(sum(o.cost for o in drafts))} {unit}",
                           style="bold")
             basket.append(" (binding when you submit; x withdraws one free)")
@@ -155,11 +158,18 @@ class ProcurementTab(TeamTab, Vertical):
             self.refresh_bindings()  # the e key comes and goes with them
         if not shown:
             return
+        heading = "Production capacity" if v.status == "ended" else "Capacity for sale (e buys; once)"
+        column = table.ordered_columns[0]
+        if column.label.plain != heading:
+            column.label = Text(heading)
+            table.refresh()
         rows = []
         for x in v.me.expansions:
             if x.bought_by is not None:
                 # the team's short name: its full one ran the cell past a 120-wide screen
                 status = Text(f"bought by {short(x.bought_by)}; ready {arrival(v, x.ready or 0, brief=True)}", style="dim")
+            elif v.status == "ended":
+                status = Text("not bought", style="dim")
             else:
                 status = Text(f"for sale; ready {x.lead_time} turns after buying")
             rows.append((x.id, (clip(x.name, self._w(20, 30)), f"+{x.capacity} a turn of {clip(x.line, self._w(14, 18))}",

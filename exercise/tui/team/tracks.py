@@ -24,7 +24,7 @@ class TracksTab(TeamTab, VerticalScroll):
             self.capability = capability
 
     def compose(self) -> ComposeResult:
-        yield Static("Your capabilities (a assigns them to a command)", classes="tm-section")
+        yield Static("Your capabilities (a assigns them to a command)", id="tm-tracks-heading", classes="tm-section")
         yield DataTable(id="tm-team-tracks", cursor_type="row", zebra_stripes=True)
         yield Static("The world", classes="tm-section")
         yield DataTable(id="tm-world-tracks", cursor_type="row")
@@ -37,6 +37,9 @@ class TracksTab(TeamTab, VerticalScroll):
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
+        # after the end nothing can be assigned: the heading offers no key
+        self._show("tm-tracks-heading", "Your capabilities" if v.status == "ended"
+                   else "Your capabilities (a assigns them to a command)")
         rows: list[tuple[str, tuple]] = []
         for t in v.team_tracks:
             value = t.values.get(me.id, 0.0)
