@@ -418,6 +418,13 @@ async def test_the_footer_shows_g_on_the_actions_tab(session):
         assert "g" not in shown()
         await pilot.press("3")
         await pilot.pause()
+        # no lead request waits here: g is not offered (re-check N8; shown while one waits:
+        # test_tui_leads.test_the_footer_shows_g_only_while_a_lead_request_waits)
+        assert "g" not in shown()
+        screen = app.screen
+        screen._lead_waits = lambda: True  # as if one waited
+        screen.refresh_bindings()
+        await pilot.pause()
         assert shown().get("g") == "Lead request"
         await pilot.press("1")
         await pilot.pause()

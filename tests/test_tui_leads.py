@@ -100,3 +100,33 @@ async def test_a_refusal_without_a_reason_keeps_the_form_open_with_what_was_chos
         await form(pilot, app, None, {"reason": "a larger nation"})
         assert s.records[-1]["command"]["reason"] == "a larger nation" and not s.records[-1]["command"]["approve"]
         assert not isinstance(app.screen, FormModal)
+
+
+async def test_the_footer_shows_g_only_while_a_lead_request_waits(mini, new_session):  # noqa: F811
+    """Re-check N8: after the only waiting request was refused, the Actions footer still
+    showed "g Lead request" next to "No lead request waits for an answer."."""
+    from textual.widgets import Static
+
+    s = new_session(_asking(mini))
+    app = team_app(s)
+
+    def footer() -> dict:
+        return {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()
+                if b.binding.show and b.enabled}
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        assert "g" not in footer()  # nothing to answer: no key offered
+        await open_team(pilot, app, "east")
+        await pilot.press("4")
+        await form(pilot, app, "l")
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        await wait_for(lambda: footer().get("g") == "Lead request", pilot=pilot)
+        await form(pilot, app, "g", {"approve": "no", "reason": "not now"})
+        await wait_for(lambda: "No lead request waits" in str(app.screen.query_one("#lead-detail", Static).content),
+                       pilot=pilot)
+        await pilot.pause()
+        assert "g" not in footer()

@@ -118,7 +118,7 @@ Everything you do is written to the save folder before the screen shows it.
         super().__init__()
         self.session = session
         self.view: FacilitatorView | None = None
-        self._ended = False
+        self._keys = (False, False)  # (ended, a lead request waits): what the footer last showed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         ended = self.session.state.status == "ended"
@@ -131,8 +131,12 @@ Everything you do is written to the save folder before the screen shows it.
                 on_actions = self.query_one("#tabs", TabbedContent).active == "actions"
             except NoMatches:
                 return False
-            return on_actions and not ended
+            return on_actions and not ended and self._lead_waits()
         return True
+
+    def _lead_waits(self) -> bool:
+        """A lead request waits for an answer (g is offered only then; it still works, and says so)."""
+        return self.view is not None and any(q.status == "pending" for c in self.view.commands for q in c.requests)
 
     def action_shown(self, action: str) -> None:
         getattr(self, f"action_{action}")()
@@ -184,10 +188,12 @@ Everything you do is written to the save folder before the screen shows it.
         self.session.listeners.remove(self._changed)
 
     def _changed(self, session, command, events) -> None:
-        if (session.state.status == "ended") != self._ended:  # the footer's keys change once, at the end
-            self._ended = not self._ended
-            self.refresh_bindings()
         self.refresh_all()
+        # the footer's keys change at the end and when a lead request comes to wait or is answered
+        keys = (session.state.status == "ended", self._lead_waits())
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh_bindings()
 
     # -- rendering ----------------------------------------------------------------------
     def refresh_all(self) -> None:
