@@ -93,10 +93,10 @@ class ProcurementTab(TeamTab, Vertical):
         status, when it is due (or came) and the chance it slips."""
         assert self.view is not None  # the screen sets it before anything renders or acts
         v = self.view
-        # "withdrawn", as the x and force-advance dialogs say: the engine's one status "cancelled"
-        # covers a draft withdrawn (money back) and a binding order cancelled (a penalty lost)
+        # the engine's one status "cancelled" covers a draft withdrawn (money back) and a binding
+        # order cancelled (a penalty lost): the cell says both, the detail line which costs what
         status = {"draft": Text("DRAFT", style="bold"), "delivered": Text("delivered"),
-                  "cancelled": Text("withdrawn", style="dim")}.get(
+                  "cancelled": Text("withdrawn/cancelled", style="dim")}.get(
             o.status, Text("earlier" if o.backlog else o.status))  # earlier: ordered before the exercise
         if o.status == "delivered":
             due = f"came turn {o.delivered}"
@@ -130,7 +130,8 @@ class ProcurementTab(TeamTab, Vertical):
             elif o.status == "delivered":
                 bits.append(f"delivered in turn {o.delivered}")
             elif o.status == "cancelled":
-                bits.append("withdrawn: what was paid came back, less the penalty if it was binding")
+                bits.append("withdrawn or cancelled: a draft came back in full; a binding order "
+                            "returned what was paid less its penalty (the Ledger tab has the figures)")
             else:
                 bits.append(f"due {arrival(v, o.due)}")
             if o.backlog and o.cost == 0:
