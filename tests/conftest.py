@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import MINI, load_fixture
+from support import MINI, load_fixture, to_deliberation
 
 from exercise.engine import commands as cm
 from exercise.net.server import ExerciseServer
@@ -22,9 +22,7 @@ async def served(mini, tmp_path):
     """A mini exercise in deliberation of turn 1, both teams rich, served on a free port:
     (session, tokens, server, url); the server's log lines are in `server.logs`."""
     s = Session.create(mini.scenario, mini.texts, tmp_path)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     for team in ("east", "west"):
         s.execute(cm.Override("money", 1000.0, "test budget", team=team))
     tokens = load_or_create(s.folder, ["east", "west"])

@@ -178,3 +178,12 @@ def play_default(root: Path):
         s.execute(cm.Advance())
     s.execute(cm.Advance())  # the turn log of turn 3 is written
     return s
+
+
+def to_deliberation(session) -> None:
+    """Start the exercise and advance to the first deliberation (where teams act)."""
+    from exercise.engine import commands as cm
+
+    session.execute(cm.Start())
+    while session.state.phase != "deliberation":
+        session.execute(cm.Advance())

@@ -11,7 +11,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import MINI
+from support import MINI, to_deliberation
 from test_engine_support import Game, drill, of, with_injects
 
 from exercise import exact, model
@@ -233,9 +233,7 @@ def test_west_split_at_its_sustain_floor_keeps_its_munitions(tmp_path):
 
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Floor", seed=3)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     cats = [c.id for c in loaded.scenario.budget.categories]
     s.execute(cm.Allocate("brunssum-west", "brunssum-west", dict(zip(cats, (0.35, 0.40, 0.25)))))
     while s.state.phase != "summary":

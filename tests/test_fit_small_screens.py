@@ -10,7 +10,7 @@ the screen.
 from __future__ import annotations
 
 import pytest
-from support import DEFAULT, load_fixture, wait_for
+from support import DEFAULT, load_fixture, to_deliberation, wait_for
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable
 from textual.widgets._footer import FooterKey
@@ -49,9 +49,7 @@ def problems(app, where: str) -> list[str]:
 def deliberation(tmp_path):
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Fit", seed=7)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     team = s.state.rules.team_ids[0]
     s.execute(cm.Argue(team, team, "Close the border crossings", "Fewer drones", "Public pressure"))
     yield s

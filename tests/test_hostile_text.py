@@ -14,7 +14,7 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
-from support import wait_for
+from support import to_deliberation, wait_for
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
@@ -41,9 +41,7 @@ def feed(s: Session, texts: list[str]) -> None:
     it = iter(texts * 20)
     t = lambda: next(it)[: cm.MAX_TEXT]  # free text
     n = lambda: next(it)[: cm.MAX_NAME]  # titles, labels, tags: names
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     s.execute(cm.FireAdHoc(n(), t(), ("all",), (), ({"id": "a", "label": n(), "text": t(), "default": True},
                                                     {"id": "b", "label": n(), "text": t()})))
     for team in ("east", "west"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import MINI, free_port, started, stop_all, wait_for
+from support import MINI, free_port, started, stop_all, to_deliberation, wait_for
 from textual.widgets import Static
 
 from exercise import engine
@@ -231,12 +231,9 @@ async def test_wss_with_the_rooms_own_certificate(tmp_path):
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_join_console_snapshot(snap_compare, mini, tmp_path, size):
     """The team console over the network, connected, in deliberation (a real server on loopback)."""
-    from exercise.engine import commands as cm
 
     s = Session.create(mini.scenario, mini.texts, tmp_path)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     tokens = load_or_create(s.folder, ["east", "west"])
     server = ExerciseServer(s, tokens, "127.0.0.1", 0)
     server.bind()  # the port is known before the app (and its loop) starts

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import notifications, wait_for
+from support import notifications, to_deliberation, wait_for
 from test_tui_team import SIZE, form, open_team, rows, shown, team_app
 from textual.widgets import Input
 
@@ -38,9 +38,7 @@ def new_session(tmp_path):
     def make(loaded, money: dict | None = None) -> Session:
         s = Session.create(loaded.scenario, loaded.texts, tmp_path / str(len(made)))
         made.append(s)
-        s.execute(cm.Start())
-        while s.state.phase != "deliberation":
-            s.execute(cm.Advance())
+        to_deliberation(s)
         for team, amount in (money or {}).items():
             s.execute(cm.Override("money", amount, "test budget", team=team))
         return s
@@ -199,9 +197,7 @@ def test_an_option_that_would_take_a_category_under_its_floor_says_so_before_cho
 
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Floors", seed=3)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     cats = [c.id for c in loaded.scenario.budget.categories]
     s.execute(cm.Allocate("brunssum-west", "brunssum-west", dict(zip(cats, (0.35, 0.40, 0.25)))))
     pv = engine_view.player_view(s.state, "brunssum-west")

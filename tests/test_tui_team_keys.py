@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import to_deliberation
 from textual.widgets import DataTable, Select, Tabs
 
 from exercise.engine import commands as cm
@@ -31,9 +32,7 @@ EVERY_KEY = ["Read", "Argue", "Budget split", "Spending", "Order", "Withdraw/can
 def session(tmp_path):
     loaded = loader.load_scenario(MINI, Problems())
     s = Session.create(loaded.scenario, loaded.texts, tmp_path)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     yield s
     s.close()
 
@@ -141,9 +140,7 @@ async def test_submit_stays_in_a_narrow_footer(tmp_path):
     loaded = loader.load_scenario(loader.find_scenario("deadline-2027"), Problems())
     s = Session.create(loaded.scenario, loaded.texts, tmp_path)
     try:
-        s.execute(cm.Start())
-        while s.state.phase != "deliberation":
-            s.execute(cm.Advance())
+        to_deliberation(s)
         app = make_app(session=s)
         app.animation_level = "none"
         async with app.run_test(size=(80, 24)) as pilot:
@@ -179,9 +176,7 @@ async def test_v_shows_when_a_lead_request_waits_for_the_team(tmp_path):
                                          for c in sc.commands))
     s = Session.create(sc, loaded.texts, tmp_path)
     try:
-        s.execute(cm.Start())
-        while s.state.phase != "deliberation":
-            s.execute(cm.Advance())
+        to_deliberation(s)
         app = make_app(session=s)
         app.animation_level = "none"
         async with app.run_test(size=(200, 40)) as pilot:

@@ -8,6 +8,7 @@ committing them. Everything shown is deterministic: the scenario's seed, no turn
 from __future__ import annotations
 
 import pytest
+from support import to_deliberation
 
 from exercise.engine import commands as cm
 from exercise.packs import loader
@@ -30,9 +31,7 @@ def deliberation(tmp_path):
     def make(loaded) -> Session:
         s = Session.create(loaded.scenario, loaded.texts, tmp_path)
         made.append(s)
-        s.execute(cm.Start())
-        while s.state.phase != "deliberation":
-            s.execute(cm.Advance())
+        to_deliberation(s)
         return s
 
     yield make

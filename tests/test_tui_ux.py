@@ -8,7 +8,7 @@ it changes, and after the end the footer offers only what can still be done."""
 from __future__ import annotations
 
 import pytest
-from support import notifications, record_notifications, toast_visible, wait_for
+from support import notifications, record_notifications, to_deliberation, toast_visible, wait_for
 from textual import events
 from textual.widgets import DataTable, Input
 
@@ -25,9 +25,7 @@ from exercise.tui.team import TeamScreen
 @pytest.fixture
 def session(tmp_path, mini):
     s = Session.create(mini.scenario, mini.texts, tmp_path, name="Pilot")
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     yield s
     s.close()
 
@@ -172,9 +170,7 @@ async def test_every_budget_field_is_on_screen_when_it_has_the_focus(tmp_path, s
 
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     app = app_for(s)
     try:
         async with app.run_test(size=size) as pilot:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import DEFAULT, load_fixture
+from support import DEFAULT, load_fixture, to_deliberation
 
 from exercise.engine import commands as cm
 from exercise.engine.decision import number
@@ -21,9 +21,7 @@ def played(tmp_path_factory):
     lead requests in turns 1 to 3 (the last decided by the facilitator for the member teams), orders paid in instalments, priority and an expansion."""
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path_factory.mktemp("turnlog"), name="Log", seed=7)
-    s.execute(cm.Start())
-    while s.state.phase != "deliberation":
-        s.execute(cm.Advance())
+    to_deliberation(s)
     s.execute(cm.HandBack("brunssum-west", "brunssum-west", "jfc-brunssum"))
     s.execute(cm.TakeLead("south", "south", "jfc-naples", "IT"))
     s.execute(cm.TakeLead("norfolk", "norfolk", "jfc-norfolk", "UK"))
