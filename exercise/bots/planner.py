@@ -21,13 +21,12 @@ import math
 import re
 
 from exercise import model
-from exercise.bots.policies import _cash_after, allocation
+from exercise.bots.policies import _cash_after, _left, _units, allocation, bills
 from exercise.engine import commands as cm
-from exercise.engine.budget import committed
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
-from exercise.engine.team_moves import eligible_allies, line_capacity, ordered_by
+from exercise.engine.team_moves import eligible_allies, lead_refusal, line_capacity
 
 # A capability is "enough" at this share of its scale: past it, orders for it count little.
 ENOUGH = 0.7
@@ -150,9 +149,8 @@ def _lead(state: State, rules: ScenarioRules, team: str) -> list:
     if planned is None:
         return []
     cid, ally = planned
-    lead = state.leads.get(cid)
-    if lead in rules.ally_team or state.lead_changed.get(cid) == state.turn:
-        return []  # ours already, or another team's: never race a partner for a command
+    if lead_refusal(state, rules, team, cid) is not None:
+        return []  # ours already, a partner's (never race it), changed this turn, or too few staff
     if any(q.team == team and q.command == cid and q.status != "approved" for q in state.lead_requests.values()):
         return []  # asked already (waiting, or refused: not again)
     allowed = eligible_allies(state, rules, team, cid)
@@ -160,9 +158,6 @@ def _lead(state: State, rules: ScenarioRules, team: str) -> list:
         return []
     if ally not in allowed:
         ally = allowed[0]
-    com = rules.commands[cid]
-    if com.lead_staff > rules.teams[team].staff - state.used_staff(team):
-        return []
     return [cm.TakeLead(team, team, cid, ally)]
 
 
@@ -230,15 +225,13 @@ def _orders(state: State, rules: ScenarioRules, team: str, cash: float) -> list:
     bought: dict[str, int] = {}
     for last in sorted({rules.turns, later}):
         for item in ranked:
-            # what the order needs now: the share due on order (the rest comes from later budgets)
-            now = item.cost * item.paid_on_order
-            left = item.max_quantity - (ordered_by(state, team, item.id) + bought.get(item.id, 0) if per_exercise else 0)
-            q = min(left, int((cash + 1e-9) // now) if now > 0 else left, _room(state, rules, item, taken, last))
+            left = _left(state, rules, team, item) - (bought.get(item.id, 0) if per_exercise else 0)
+            q = min(_units(item, cash, left), _room(state, rules, item, taken, last))
             if q >= 1:
                 out.append(cm.PlaceOrder(team, team, item.id, q))
                 _take(state, rules, item, q, taken)
                 bought[item.id] = bought.get(item.id, 0) + q
-                cash -= q * now
+                cash -= q * item.cost * item.paid_on_order  # the share due on order; the rest comes later
     return out
 
 
@@ -297,9 +290,7 @@ def planner(state: State, team: str, dice: Dice) -> list:
             out.append(cm.Allocate(team, team, shares))
         else:
             shares = None
-    # keep next turn's instalments, and a lead asked for affordable until it is answered
-    cash = _cash_after(state, rules, team, shares) - committed(state, team, state.turn + 1)
-    cash -= sum(rules.commands[q.command].lead_cost for q in state.pending_leads(team))
+    cash = _cash_after(state, rules, team, shares) - bills(state, rules, team)
     out.extend(_orders(state, rules, team, cash))
     out.extend(_assignments(state, rules, team))
     out.append(cm.Submit(team, team))

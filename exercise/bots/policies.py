@@ -100,6 +100,13 @@ def _cash_after(state: State, rules: ScenarioRules, team: str, shares: dict[str,
     return cash + total * (shares[rules.proc] - state.allocation[team][rules.proc_index])
 
 
+def bills(state: State, rules: ScenarioRules, team: str) -> float:
+    """Money a careful team keeps back: next turn's instalments, and the running cost of a
+    lead it asked for, so the lead is still affordable when the answer comes."""
+    return committed(state, team, state.turn + 1) + sum(rules.commands[q.command].lead_cost
+                                                         for q in state.pending_leads(team))
+
+
 def _left(state: State, rules: ScenarioRules, team: str, item: model.Item) -> int:
     """The most units of `item` one order may have now: max_quantity, less what the team
     ordered already when it limits the whole exercise."""
@@ -185,7 +192,7 @@ def _lead_free_command(state: State, rules: ScenarioRules, team: str) -> list:
     if any(a in rules.team_allies[team] for a in state.leads.values()):
         return []  # one lead is enough
     asked = {q.command for q in state.lead_requests.values() if q.team == team and q.status != "approved"}
-    if state.lead_requests and any(q.status == "pending" for q in state.lead_requests.values() if q.team == team):
+    if state.pending_leads(team):
         return []
     for cid, com in rules.commands.items():
         lead = state.leads.get(cid)
@@ -201,7 +208,7 @@ def lead_votes(state: State, team: str, approve) -> list:
     """The team's answers to lead requests it is asked to approve; approve(request) -> bool."""
     rules = state.rules
     out = []
-    for q in state.pending_leads() if state.lead_requests else ():
+    for q in state.pending_leads():
         com = rules.commands[q.command]
         if (com.approval == "members" and team in lead_members(state, rules, com.id, q.team)
                 and not any(t == team for t, _, _ in q.votes)):
@@ -215,7 +222,7 @@ def facilitator_leads(state: State) -> list:
     """The dry runs' facilitator (SACEUR / the NAC): approve every pending lead request the
     rules still allow, refuse the others with the rules' reason."""
     out = []
-    for q in state.pending_leads() if state.lead_requests else ():
+    for q in state.pending_leads():
         why = lead_request_refusal(state, state.rules, q)
         out.append(cm.DecideLead(q.id, why is None, why or "approved: eligible (dry run)"))
     return out
@@ -237,13 +244,10 @@ def spender(state: State, team: str, dice: Dice) -> list:
             out.append(cm.Allocate(team, team, shares))
         else:
             shares = None
-        # keep what the team's instalments take next turn: a spender still pays its bills
-        cash = _cash_after(state, rules, team, shares) - committed(state, team, state.turn + 1)
+        cash = _cash_after(state, rules, team, shares) - bills(state, rules, team)  # a spender still pays them
         buy = _expansions(state, rules, team, cash, reserve=cash / 2)
         out += buy
         cash -= sum(rules.expansions[c.expansion].cost for c in buy)
-        if state.lead_requests:  # keep a lead asked for affordable until it is answered
-            cash -= sum(rules.commands[q.command].lead_cost for q in state.pending_leads(team))
         for item in rules.items_dearest_first:
             q = _units(item, cash, _left(state, rules, team, item))
             if q >= 1:

@@ -12,8 +12,8 @@ from html import escape
 from exercise.debrief import tables as tb
 from exercise.debrief.plot import bounds, num, ticks
 from exercise.debrief.report import Chart, Report
-from exercise.engine.decision import number
 from exercise.engine.ledger import describe, signed
+from exercise.engine.ledger import value as shown_value
 
 # Colour and dash pattern per series, so lines stay apart when printed in grey.
 PALETTE = (("#1f77b4", ""), ("#d62728", "6 3"), ("#2ca02c", "2 3"), ("#9467bd", "8 3 2 3"),
@@ -72,10 +72,6 @@ SECTIONS = (("overview", "Exercise overview"), ("outcome", "Outcome"), ("objecti
 
 
 LEDGER_HEAD = ["Phase", "What", "Before", "After", "Change", "Why"]
-
-
-def _value(x: float | None, places: int = 2) -> str:
-    return "—" if x is None else number(x, places)
 
 
 def table(head: list[str], rows: list[list[str]], cls: str = "", raw: bool = False) -> str:
@@ -261,7 +257,7 @@ def render(r: Report) -> str:
             parts.append(f'<h4>Turn {lt.turn}' + (f' ({e(lt.label)})' if lt.label else '') + '</h4>')
             if lt.totals:
                 parts.append('<p>Net change: ' + e("; ".join(describe(x) for x in lt.totals)) + '</p>')
-            parts.append(table(LEDGER_HEAD, [[x.phase, x.what, _value(x.before, x.places), _value(x.after, x.places),
+            parts.append(table(LEDGER_HEAD, [[x.phase, x.what, shown_value(x.before, x.places), shown_value(x.after, x.places),
                                               signed(x.delta, x.unit, x.places), x.cause] for x in lt.entries], "ledger"))
         if not led.turns:
             parts.append('<p>Nothing changed.</p>')

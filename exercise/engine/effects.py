@@ -43,24 +43,14 @@ def _apply_effect(decision: Decision, effect: model.Effect, selves, cause: str, 
         if t is None:
             return
         value, add = effect.set, (effect.add or 0.0) * times
+        named = teams_named(decision, effect.team, selves)
         if effect.narrow is not None:  # shared intelligence: the teams' view, not the value
-            tm = effect.team
-            narrow(decision, effect, selves if tm is None or tm == "self" else teams_named(decision, tm, selves),
-                   cause, times)
+            narrow(decision, effect, named, cause, times)
             return
-        if value is not None:
-            if t.scope == "world":
-                set_track(decision, track, None, value, cause, source)
+        for team in (None,) if t.scope == "world" else named:  # a world track has one value
+            if value is not None:
+                set_track(decision, track, team, value, cause, source)
             else:
-                tm = effect.team
-                for team in selves if tm is None or tm == "self" else teams_named(decision, tm, selves):
-                    set_track(decision, track, team, value, cause, source)
-            return
-        if t.scope == "world":
-            add_track(decision, t, None, add, zone_of(effect, t), cause, source)
-        else:
-            tm = effect.team
-            for team in selves if tm is None or tm == "self" else teams_named(decision, tm, selves):
                 add_track(decision, t, team, add, zone_of(effect, t), cause, source)
     elif effect.budget is not None:
         if not effect.add:

@@ -16,7 +16,7 @@ import attrs
 from exercise import model
 from exercise.engine.commands import FACILITATOR
 from exercise.engine.decision import number, roll_words
-from exercise.engine.ledger import Change, for_team, signed, totals
+from exercise.engine.ledger import Change, for_team, signed, totals, value
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
 from exercise.narrate import OVER_VOTE, Narrator
@@ -31,15 +31,11 @@ def cell(s: object) -> str:
     return " ".join(str(s).split()).replace("|", "\\|")
 
 
-def _value(x: float | None, places: int = 2) -> str:
-    return "—" if x is None else number(x, places)
-
-
 def ledger_table(entries: Sequence[LedgerEntry], esc: Callable[[object], str] = cell) -> list[str]:
     """A team's entries as a Markdown table (phase, what, before, after, change, why)."""
     lines = ["| phase | what | before | after | change | why |", "|---|---|---|---|---|---|"]
     for e in entries:
-        lines.append(f"| {esc(e.phase)} | {esc(e.what)} | {_value(e.before, e.places)} | {_value(e.after, e.places)} | "
+        lines.append(f"| {esc(e.phase)} | {esc(e.what)} | {value(e.before, e.places)} | {value(e.after, e.places)} | "
                      f"{esc(signed(e.delta, e.unit, e.places))} | {esc(e.cause)} |")
     return lines
 
@@ -52,7 +48,7 @@ def ledger_markdown(turns: Sequence[LedgerTurn], esc: Callable[[object], str] = 
         lines += ["", f"{level} Turn {t.turn}{label}", ""]
         if t.totals:
             lines.append("Net change: " + "; ".join(
-                esc(f"{x.what} {_value(x.before, x.places)} → {number(x.after, x.places)} {x.unit} "
+                esc(f"{x.what} {value(x.before, x.places)} → {number(x.after, x.places)} {x.unit} "
                     f"({signed(x.delta, x.unit, x.places)})")
                 for x in t.totals))
             lines.append("")
@@ -163,7 +159,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             mine = entries[tm.id]
             if mine:
                 lines.append("Net change: " + "; ".join(
-                    cell(f"{s.what} {_value(s.before, s.places)} → {number(s.after, s.places)} {s.unit} "
+                    cell(f"{s.what} {value(s.before, s.places)} → {number(s.after, s.places)} {s.unit} "
                          f"({signed(s.delta, s.unit, s.places)})")
                     for s in totals(mine)))
                 lines += [""] + ledger_table(mine)

@@ -28,7 +28,10 @@ ENDED_OFF = frozenset({"answer", "argue", "submit", "order", "withdraw", "expedi
 
 def can_now(view: PlayerView | None, action: str) -> bool:
     """False for a key that cannot be done in this view: anything that acts once the exercise
-    has ended, and answering a lead request when none waits for this team."""
+    has ended, answering a lead request when none waits for this team, and buying production
+    capacity where the scenario sells none."""
+    if action == "expand" and not (view is not None and view.me.expansions):
+        return False
     if view is None:
         return True
     if view.status == "ended" and action in ENDED_OFF:

@@ -29,12 +29,6 @@ class ProcurementTab(TeamTab, Vertical):
                         "paid now, more units a turn once ready"),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # the key to buy capacity is shown only where the scenario sells some
-        if action == "expand" and not (self.view is not None and self.view.me.expansions):
-            return False
-        return super().check_action(action, parameters)
-
     def compose(self) -> ComposeResult:
         yield DataTable(id="tm-catalogue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="tm-item-detail")

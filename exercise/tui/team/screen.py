@@ -188,8 +188,6 @@ a notification says why.
             except NoMatches:
                 return False
             name = str(parameters[0])
-            if name == "expand" and not (self.view is not None and self.view.me.expansions):
-                return False  # no production capacity for sale in this scenario: no key for it
             return (self.size.width >= WIDE or tab == OWNER[name]
                     or hasattr(self._tab_widget(tab), f"action_{name}"))
         return True
