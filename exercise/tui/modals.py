@@ -90,6 +90,16 @@ class Field:
     missing: str = ""
 
 
+def lead_answer_fields(answer: str, reason: str, who: str) -> list[Field]:
+    """Approve or refuse a lead request (the facilitator or a member team); a refusal needs a
+    reason, which `who` sees."""
+    return [
+        Field("approve", answer, "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
+        Field("reason", f"{reason} (required to refuse; {who} sees it)", "text", required=False,
+              required_when=lambda v: v["approve"] == "no", missing=f"A refusal needs a reason: {who} sees it."),
+    ]
+
+
 class FormModal(ModalScreen[dict | None]):
     """A small form; returns {name: value} with numbers converted, or None if cancelled.
 

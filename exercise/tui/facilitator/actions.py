@@ -16,7 +16,7 @@ from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
-from exercise.tui.modals import Field, FormModal
+from exercise.tui.modals import Field, FormModal, lead_answer_fields
 from exercise.tui.tables import selected_key
 from exercise.tui.text import cells, fit
 
@@ -104,11 +104,9 @@ class ActionsPanel(Panel, Vertical):
         intro = (f"{q.team_name} asks (turn {q.turn}) that {q.ally_name} lead {command}."
                  + (f"\n{rules}" if rules else "") + overrides
                  + "\nApproving gives the lead now, with its effects and cost.")
-        form = await self.app.push_screen_wait(FormModal(f"Lead request: {fit(command, 40)}", [
-            Field("approve", "Answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
-            Field("reason", "Reason (required to refuse; the team sees it)", "text", required=False,
-                  required_when=lambda v: v["approve"] == "no", missing="A refusal needs a reason: the team sees it."),
-        ], "Answer", intro=intro))
+        form = await self.app.push_screen_wait(FormModal(
+            f"Lead request: {fit(command, 40)}", lead_answer_fields("Answer", "Reason", "the team"), "Answer",
+            intro=intro))
         if not form:
             return
         yes = form["approve"] == "yes"

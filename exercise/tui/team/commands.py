@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine import explain
 from exercise.engine.view_types import CommandView
-from exercise.tui.modals import ConfirmModal, Field, FormModal
+from exercise.tui.modals import ConfirmModal, Field, FormModal, lead_answer_fields
 from exercise.tui.team.base import TeamTab
 from exercise.tui.team.format import clip, num
 
@@ -195,12 +195,10 @@ class CommandsTab(TeamTab, Vertical):
             self.notify(f"No request to lead {c.name} waits for your answer.", markup=False)
             return
         q = mine[0]
-        form = await self.app.push_screen_wait(FormModal(f"{q.team_name} asks that {q.ally_name} lead {c.name}", [
-            Field("approve", "Your answer", "select", (("Approve", "yes"), ("Refuse", "no")), default="yes"),
-            Field("reason", "Why (required to refuse; the other team sees it)", "text", required=False,
-                  required_when=lambda v: v["approve"] == "no",
-                  missing="A refusal needs a reason: the other team sees it."),
-        ], "Answer", intro=self._warning() + (c.lead_rules or "")))
+        form = await self.app.push_screen_wait(FormModal(
+            f"{q.team_name} asks that {q.ally_name} lead {c.name}",
+            lead_answer_fields("Your answer", "Why", "the other team"), "Answer",
+            intro=self._warning() + (c.lead_rules or "")))
         if form and await self.link.send(cm.DecideLead(q.id, form["approve"] == "yes", form["reason"] or "",
                                                        actor=self._me(), team=self._me())):
             self.notify("Answer sent", title=f"Request of {q.team_name}", markup=False)
