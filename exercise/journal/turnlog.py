@@ -179,6 +179,8 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
     reopened turns and decisions, pauses and the end."""
     tracks = {t.id: t.name for t in scenario.tracks}
     allies = {a.id: a.name for a in scenario.allies}
+    commands = {c.id: c.name for c in scenario.commands}
+    voted = {c.id for c in scenario.commands if c.approval == "members"}
     phases: dict[str, str] = {p.id: p.name or p.id.capitalize() for p in scenario.phases}
     verbs = {"hold": "held", "release": "released", "skip": "skipped", "cancel": "cancelled", "enable": "enabled",
              "delay": "delayed", "queue": "queued"}
@@ -205,19 +207,16 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
                 out.append(f"reopened the turn of {teams.get(e['team'], e['team'])} to answer "
                            f"“{inject_title(e['inject'])}” (fired after it had submitted){back}")
             else:
-                line = _action_line(e, argued, inject_title, teams, tracks, allies, verbs,
-                                    {c.id: c.name for c in scenario.commands},
-                                    {c.id for c in scenario.commands if c.approval == "members"})
+                line = _action_line(e, argued, inject_title, teams, tracks, allies, verbs, commands, voted)
                 if line:
                     out.append(line)
     return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
 
 
-def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs, commands=None,
-                 voted=frozenset()) -> str | None:
+def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs, commands: dict,
+                 voted: set) -> str | None:
     """The facilitator's action an event records, or None (`voted`: the commands whose lead
     requests the member teams decide, so a facilitator's answer overrides their vote)."""
-    commands = commands or {}
     k = e.get("kind")
     if k == "inject_controlled" and e.get("cause") == "facilitator":
         more = f" by {e.get('turns')} turn(s)" if e.get("action") == "delay" else ""
