@@ -28,6 +28,36 @@ from exercise.engine.state import initial_state
 MIXED = "mixed"
 
 
+# `mixed` draws each team's policy from these, in this order: the figures of old dry runs
+# must not move when the bots gain policies (`tuple(POLICIES)` would grow).
+MIXED_POLICIES = ("random", "cautious", "spender", "planner")
+SCRIPTED = "scripted"  # red mode: the adversary acts only through the scenario's injects
+
+
+@attrs.frozen
+class Lineup:
+    """Who plays what in a dry run (the balance report's configurations).
+
+    `policy` plays every team (`mixed`: a policy drawn per team from MIXED_POLICIES), unless
+    `teams` names one policy per team in the scenario's order. `freerider`: a team that plays
+    the "freerider" policy instead. `split` / `purchase`: a plan variant of
+    `exercise.bots.plans` for the teams playing "coordinated" or "selfish". `red`: "scripted"
+    (no red commands) or a name of `exercise.bots.REDS`, asked for the adversary's commands in
+    every deliberation after the teams. `reserve`: a reserve inject the facilitator fires at
+    the start of deliberation in `reserve_turn`. `rolls`: record each roll site's result in
+    the RunResult (a little slower; the balance report's dice section needs it)."""
+
+    policy: str = MIXED
+    teams: tuple[str, ...] = ()
+    freerider: str | None = None
+    split: str | None = None
+    purchase: str | None = None
+    red: str = SCRIPTED
+    reserve: str | None = None
+    reserve_turn: int = 1
+    rolls: bool = False
+
+
 @attrs.frozen
 class RunResult:
     """What one dry run leaves behind (small, to cross process boundaries cheaply)."""
@@ -40,15 +70,102 @@ class RunResult:
     deliveries: tuple[tuple[str, int | None], ...]  # (item, turn delivered; None: after the exercise)
     rejected: int
     policies: tuple[str, ...]
+    best: bool = False  # the outcome is the scenario's best (best_outcome)
+    score: float | None = None  # the scorecard's score, % of the points (None: no scorecard)
+    criteria: tuple[tuple[str, str], ...] = ()  # (criterion, band: "met", "partly met", "not met")
+    rolls: tuple[tuple[tuple[str, ...], bool], ...] = ()  # (roll site, passed), with Lineup.rolls
+    plan: tuple[str | None, str | None] = (None, None)  # (split, purchase) played
 
 
-def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
+def best_outcome(scenario: model.Scenario) -> str | None:
+    """The outcome a balance report counts as the best: the one proposed by the scorecard's
+    band with the highest score; without bands, the first outcome in the scenario's order
+    that is not the last resort (the last outcome when it has no condition). Not "the first
+    outcome": scenarios often list the worst first (War holds before anything else)."""
+    sc = scenario.scorecard
+    bands = sc.bands if sc is not None else ()
+    if bands:
+        return max(bands, key=lambda b: b.score).outcome  # the first of equal scores
+    outs = scenario.outcomes
+    if not outs:
+        return None
+    last_resort = outs[-1].id if outs[-1].condition is None else None
+    for o in outs:
+        if o.id != last_resort:
+            return o.id
+    return outs[0].id
+
+
+def resolve_policy(name: str) -> str:
+    """The bots' policy that plays `name`: "coordinated" falls back on "planner" (the same
+    coordinated play) while the bots lack it; ValueError for any other unknown name."""
+    if name in POLICIES:
+        return name
+    if name == "coordinated" and "planner" in POLICIES:
+        return "planner"
+    raise ValueError(f"unknown policy {name!r}")
+
+
+def _policy_fn(name: str, lineup: Lineup):
+    if (lineup.split or lineup.purchase) and name in ("coordinated", "selfish"):
+        from exercise.bots import plans  # the plan variants (owned by the bots)
+
+        return plans.policy(name, lineup.split, lineup.purchase)
+    return POLICIES[resolve_policy(name)]
+
+
+def _roll_sites(events, orders_seen: dict, out: dict, turn: int) -> None:  # noqa: C901
+    """Record the roll sites of `events` in `out` (site -> passed; several rolls at one site
+    in a run: passed only if all passed). A site is a tuple naming the roll, stable across
+    runs: ("inject", id) passed when its chance roll fired it, in any turn; ("slip", order) an order's
+    slip roll (resolved to team, item and due turn at the end); ("action", id, turn) an
+    argued action; ("estimate", track, team, turn) read high (roll >= 0.5); ("red-detect",
+    action, target, turn) and ("red-attribute", ...) the adversary's acts."""
+    for e in events:
+        k = e.kind
+        if k == "inject_rolled":
+            site = ("inject", e.inject)  # "passed": fired by its roll, in any turn
+            out[site] = out.get(site, False) or e.fired
+            continue
+        if k == "slip_rolled":
+            orders_seen.setdefault(e.order, []).append((e.due, not e.slipped))
+            continue
+        if k == "action_adjudicated":
+            site, ok = ("action", e.action_id, str(e.turn)), e.success
+        elif k == "estimate_rolled":
+            site, ok = ("estimate", e.track, e.team, str(e.turn)), e.roll >= 0.5
+        elif k == "red_action_resolved":
+            rest = (str(getattr(e, "action", "")), str(getattr(e, "target", None) or "-"), str(getattr(e, "turn", turn)))
+            out[("red-detect", *rest)] = out.get(("red-detect", *rest), True) and bool(getattr(e, "detected", False))
+            if getattr(e, "attribute_roll", None) is not None:
+                site = ("red-attribute", *rest)
+                out[site] = out.get(site, True) and bool(getattr(e, "attributed", False))
+            continue
+        else:
+            continue
+        out[site] = out.get(site, True) and ok
+
+
+def play(scenario: model.Scenario, seed: int, policy: str | Lineup = MIXED,
          record: Callable[[object, list], None] | None = None) -> RunResult:
     """One whole exercise: the facilitator advances (forcing), bots play every team.
 
-    Reserve injects are not fired; argued actions are adjudicated at 50 % with no effects.
-    `record(command, events)` is called for every accepted command (to save the run).
+    `policy`: a policy name (or "mixed") for every team, or a Lineup. Reserve injects are
+    not fired unless the lineup names one; argued actions are adjudicated at 50 % with no
+    effects. `record(command, events)` is called for every accepted command (to save the run).
     """
+    lineup = policy if isinstance(policy, Lineup) else Lineup(policy=policy)
+    sites: dict = {}
+    orders_seen: dict = {}
+    turn = 0
+    if lineup.rolls:
+        outer = record
+
+        def record(command, events):
+            _roll_sites(events, orders_seen, sites, turn)
+            if outer is not None:
+                outer(command, events)
+
     def execute(state, command):
         new, events = _execute(state, command)
         if record is not None:
@@ -60,18 +177,43 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
 
     r = rules_for(scenario)
     dice = Dice(derive_seed(seed, 1))
-    names = tuple(POLICIES)
-    chosen = tuple(dice.choice(names) if policy == MIXED else policy for _ in r.team_ids)
-    bots = [(team, POLICIES[p]) for team, p in zip(r.team_ids, chosen)]
+    if lineup.teams:
+        if len(lineup.teams) != len(r.team_ids):
+            raise ValueError(f"{len(lineup.teams)} policies for {len(r.team_ids)} teams")
+        chosen = tuple(lineup.teams)
+    else:
+        chosen = tuple(dice.choice(MIXED_POLICIES) if lineup.policy == MIXED else lineup.policy for _ in r.team_ids)
+    if lineup.freerider is not None:
+        if lineup.freerider not in r.team_ids:
+            raise ValueError(f"unknown team {lineup.freerider!r}")
+        chosen = tuple("freerider" if t == lineup.freerider else p for t, p in zip(r.team_ids, chosen))
+    bots = [(team, _policy_fn(p, lineup)) for team, p in zip(r.team_ids, chosen)]
+    red = None
+    if lineup.red != SCRIPTED and getattr(scenario, "adversary", None) is not None:
+        from exercise import bots as _bots
+
+        red = getattr(_bots, "REDS", {}).get(lineup.red)
     s, _ = execute(initial_state(scenario, seed), cm.Start())
     rejected = 0
     advance = cm.Advance(force=True)
     while s.status == "running":
+        turn = s.turn
         if s.phase == "deliberation":
+            if lineup.reserve is not None and s.turn == lineup.reserve_turn and lineup.reserve not in s.fired:
+                try:  # the facilitator fires it before the teams deliberate, so they can answer it
+                    s, _ = execute(s, cm.FireInject(lineup.reserve))
+                except Rejected:
+                    rejected += 1
             k = s.turn % len(bots) if bots else 0
             for team, bot in bots[k:] + bots[:k]:  # who orders first rotates each turn
                 s, refused = bot_turn(s, team, bot, dice, batch=batch)
                 rejected += refused
+            if red is not None:
+                for command in red(s, dice):
+                    try:
+                        s, _ = execute(s, command)
+                    except Rejected:
+                        rejected += 1
             for decide in facilitator_leads(s):  # the default decider: eligible requests approved
                 try:
                     s, _ = execute(s, decide)
@@ -83,8 +225,15 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
         s, _ = execute(s, advance)
     if s.proposal is not None and s.verdict is None:  # a scorecard: the dry run takes the proposal
         s, _ = execute(s, cm.Judge(rationale="dry run: the scorecard's proposal"))
+    outcome = s.verdict.outcome if s.verdict else None
+    proposal = s.proposal
+    for oid, rolled in orders_seen.items():
+        o = s.orders.get(oid)
+        for due, ok in rolled:
+            site = ("slip", o.team if o else "?", o.item if o else oid, str(due))
+            sites[site] = sites.get(site, True) and ok
     return RunResult(
-        outcome=s.verdict.outcome if s.verdict else None,
+        outcome=outcome,
         fired=tuple(s.fired),
         answers=tuple((iid, opt, d) for (iid, _), (opt, d) in s.answers.items()),
         world=tuple(s.tracks[t] for t in r.world_tracks),
@@ -93,6 +242,11 @@ def play(scenario: model.Scenario, seed: int, policy: str = MIXED,
                          if o.status in ("delivered", "ordered")),
         rejected=rejected,
         policies=chosen,
+        best=outcome is not None and outcome == best_outcome(scenario),
+        score=getattr(proposal, "score", None),
+        criteria=tuple((c["id"], c["band"]) for c in getattr(proposal, "criteria", ())),
+        rolls=tuple(sorted(sites.items())),
+        plan=(lineup.split, lineup.purchase),
     )
 
 
