@@ -19,7 +19,7 @@ from exercise.cli.common import run_tui
 COMMANDS = {
     "run": "play:run", "resume": "play:resume", "saves": "play:saves_cmd", "verify": "play:verify",
     "validate": "packs:validate", "schema": "packs:schema", "new": "packs:new",
-    "simulate": "simulate:simulate",
+    "simulate": "simulate:simulate", "balance": "balance:balance",
     "debrief": "debrief:debrief", "export": "debrief:export", "fork": "debrief:fork",
     "serve": "net:serve", "join": "net:join",
 }

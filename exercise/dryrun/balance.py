@@ -405,7 +405,9 @@ def _roll_words(scenario: model.Scenario, site: tuple[str, ...]) -> tuple[str, s
     if kind == "action":
         return f"argued action {site[1]} (turn {site[2]})", "succeeded", "failed"
     if kind == "estimate" and len(site) == 4:
-        return f"estimate of {site[1]} for {teams.get(site[2], site[2])}, turn {site[3]}", "read high", "read low"
+        tracks = {t.id: t.name for t in scenario.tracks}
+        return (f"estimate of {tracks.get(site[1], site[1])} for {teams.get(site[2], site[2])}, turn {site[3]}",
+                "read high", "read low")
     if kind in ("red-detect", "red-attribute") and len(site) == 4:
         adv = getattr(scenario, "adversary", None)
         names = {a.id: a.name for a in getattr(adv, "actions", ())} if adv is not None else {}
@@ -598,7 +600,9 @@ def judge(r: BalanceReport) -> tuple[Target, ...]:
     bad = [f"never fired: {x.title}" for x in r.injects.never] + [f"always fired: {x.title}" for x in r.injects.always]
     out.append(Target("injects", "every scheduled inject fires in some runs and not in all (unless marked fixed)",
                       _status(None if r.injects.runs == 0 else not bad),
-                      "; ".join(bad) if bad else f"all fired in some of {r.injects.runs} runs and not in all"))
+                      (f"{len(r.injects.never)} never fired, {len(r.injects.always)} always fired, e.g. "
+                       + "; ".join(bad[:2]) + (" (see Injects)" if len(bad) > 2 else "")) if bad
+                      else f"all fired in some of {r.injects.runs} runs and not in all"))
     return tuple(out)
 
 
