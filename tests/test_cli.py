@@ -9,7 +9,7 @@ from textual_free import assert_runs_without
 
 MINI = Path(__file__).parent / "fixtures" / "mini" / "scenarios" / "mini.toml"
 HEAVY = ("textual", "websockets", "exercise.debrief", "exercise.tui", "exercise.net", "exercise.cli.net",
-         "exercise.cli.debrief", "exercise.cli.simulate")
+         "exercise.cli.debrief", "exercise.cli.simulate", "exercise.cli.balance")
 
 
 def test_validate_and_verify_import_no_console_network_or_debrief(tmp_path):
@@ -39,7 +39,7 @@ def test_help_imports_no_engine_and_lists_every_command():
         "res = CliRunner().invoke(main, ['--help'])\n"
         "assert res.exit_code == 0, res.output\n"
         "for name in ('run', 'resume', 'saves', 'verify', 'validate', 'schema', 'new', 'simulate',\n"
-        "             'debrief', 'export', 'fork', 'serve', 'join'):\n"
+        "             'balance', 'debrief', 'export', 'fork', 'serve', 'join'):\n"
         "    assert f'  {name} ' in res.output, (name, res.output)\n"
     )
     assert_runs_without(code, ("textual", "websockets", "exercise.engine", "exercise.debrief", "exercise.session"))
@@ -51,7 +51,7 @@ def test_command_modules_do_not_import_each_other():
     import ast
 
     folder = Path(__file__).resolve().parent.parent / "exercise" / "cli"
-    commands = {"play", "packs", "simulate", "debrief", "net"}
+    commands = {"play", "packs", "simulate", "balance", "debrief", "net"}
     for name in commands:
         tree = ast.parse((folder / f"{name}.py").read_text())
         for node in ast.walk(tree):

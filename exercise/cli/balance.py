@@ -5,41 +5,15 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
 
-from exercise.cli.common import DEFAULT_SCENARIO, fail, load_scenario
+from exercise.cli.common import DEFAULT_SCENARIO, Progress, fail, load_scenario
 
 # Runs per configuration by default: the whole report of the default scenario (7-30
 # configurations, ~12-16 ms a run with the planner) in well under 60 s on two cores.
 DEFAULT_RUNS = 100
-
-
-class _Progress:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.start = time.monotonic()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        self.shown = True
-        elapsed = time.monotonic() - self.start
-        width = 30
-        fill = int(width * done / total)
-        eta = elapsed / done * (total - done) if done else 0
-        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} runs, {eta:4.0f} s left ")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-            sys.stderr.flush()
 
 
 @click.command()
@@ -73,7 +47,7 @@ def balance(scenario: str, runs: int, seed: int | None, workers: int | None, fmt
     seed = sc.scenario.seed if seed is None else seed
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
-    progress = _Progress(sys.stderr.isatty())
+    progress = Progress(0, sys.stderr.isatty())
     try:
         report = run_balance(sc, runs, seed, workers, progress)
     finally:

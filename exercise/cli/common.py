@@ -5,6 +5,7 @@ traceback). Light: importing it imports click and nothing of the engine or Textu
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,6 +21,37 @@ DEFAULT_SCENARIO = "deadline-2027"
 def fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+class Progress:
+    """A one-line progress bar on stderr (simulate, balance), drawn only when `enabled`
+    (stderr a terminal) and after half a second; `close()` wipes it."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        if not self.enabled:
+            return
+        if total is not None:
+            self.total = total
+        elapsed = time.monotonic() - self.start
+        if elapsed < 0.5 and not self.shown:
+            return
+        self.shown = True
+        width = 30
+        fill = int(width * done / max(1, self.total))
+        eta = elapsed / done * (self.total - done) if done else 0
+        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{self.total} runs, {eta:4.0f} s left ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
 
 
 def has_terminal() -> bool:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 
 import click
 
-from exercise.cli.common import DEFAULT_SCENARIO, load_scenario
+from exercise.cli.common import DEFAULT_SCENARIO, Progress, load_scenario
 
 MIXED = "mixed"
 
@@ -57,34 +56,6 @@ def _save_runs(sc, sources: dict, runs: int, seed: int, policy: str, root) -> li
     return folders
 
 
-class _Progress:
-    """A one-line progress bar on stderr, only when stderr is a terminal and the run is long."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total = total
-        self.enabled = enabled
-        self.start = time.monotonic()
-        self.shown = False
-
-    def __call__(self, done: int) -> None:
-        if not self.enabled:
-            return
-        elapsed = time.monotonic() - self.start
-        if elapsed < 0.5 and not self.shown:
-            return
-        self.shown = True
-        width = 30
-        fill = int(width * done / self.total)
-        eta = elapsed / done * (self.total - done) if done else 0
-        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{self.total} runs, {eta:4.0f} s left ")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-            sys.stderr.flush()
-
-
 @click.command()
 @click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
 @click.option("--runs", "-n", type=click.IntRange(1, 10_000_000), default=500, show_default=True,
@@ -116,7 +87,7 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
     seed = sc.scenario.seed if seed is None else seed
     if workers is None:
         workers = 1 if runs < 400 else min(os.cpu_count() or 1, 8)
-    progress = _Progress(runs, sys.stderr.isatty() and runs >= 200)
+    progress = Progress(runs, sys.stderr.isatty() and runs >= 200)
     try:
         results = run_many(sc, runs, seed, policy, workers, progress)
     finally:

@@ -52,7 +52,7 @@ def _pts(x: float | None) -> str:
     return "-" if x is None else f"{x:+.1f}"
 
 
-def sections(r: BalanceReport) -> list[Section]:  # noqa: C901 (one layout per section, in order)
+def sections(r: BalanceReport) -> list[Section]:
     out = []
     mark = {"met": "MET", "not met": "NOT MET", "not measured": "not measured"}
     out.append(Section("targets", "Targets", (

@@ -114,7 +114,7 @@ def _policy_fn(name: str, lineup: Lineup):
     return POLICIES[resolve_policy(name)]
 
 
-def _roll_sites(events, orders_seen: dict, out: dict, turn: int) -> None:  # noqa: C901
+def _roll_sites(events, orders_seen: dict, out: dict, turn: int) -> None:
     """Record the roll sites of `events` in `out` (site -> passed; several rolls at one site
     in a run: passed only if all passed). A site is a tuple naming the roll, stable across
     runs: ("inject", id) passed when its chance roll fired it, in any turn; ("slip", order) an order's
