@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_engine import best_rate, journal  # noqa: E402 (the same timing helpers and baseline)
+from bench_engine import best_rate, journal  # the same timing helpers and baseline
 
-from exercise.bots import POLICIES  # noqa: E402
-from exercise.cli.balance import DEFAULT_RUNS  # noqa: E402
-from exercise.dryrun.balance import balance, configurations  # noqa: E402
-from exercise.dryrun.simulate import Lineup, play  # noqa: E402
-from exercise.engine.rolls import derive_seed  # noqa: E402
-from exercise.packs import loader  # noqa: E402
-from exercise.packs.problems import Problems  # noqa: E402
+from exercise.bots import POLICIES
+from exercise.cli.balance import DEFAULT_RUNS
+from exercise.dryrun.balance import balance, configurations
+from exercise.dryrun.simulate import Lineup, play
+from exercise.engine.rolls import derive_seed
+from exercise.packs import loader
+from exercise.packs.problems import Problems
 
 
 def main() -> dict:

@@ -174,3 +174,18 @@ def test_without_the_new_bots_the_report_says_what_it_left_out():
     assert r.skill.rows[-1].policy == "coordinated" and r.skill.rows[-1].played_by == "planner"
     assert any("selfish" in n for n in r.skill.notes)
     assert {t.id: t.status for t in r.targets}["every-team"] == "not measured"
+
+
+def test_the_red_bot_plays_when_the_scenario_has_an_adversary():
+    """After the merge: the adversary's commands run in each deliberation, and its rolls are
+    roll sites of the dice section."""
+    import exercise.bots
+
+    sc = load_fixture(DEFAULT).scenario
+    if getattr(sc, "adversary", None) is None or "bot" not in getattr(exercise.bots, "REDS", {}):
+        pytest.skip("no adversary in the scenario or no red bot yet (comes with the merge)")
+    scripted = play(sc, 3, Lineup(policy="coordinated", rolls=True))
+    red = play(sc, 3, Lineup(policy="coordinated", red="bot", rolls=True))
+    assert not any(site[0].startswith("red-") for site, _ in scripted.rolls)
+    assert any(site[0] == "red-detect" for site, _ in red.rolls)
+    assert "red:bot" in [c.key for c in bal.configurations(sc)[0]]

@@ -27,7 +27,7 @@ def report(coordinated=60.0, random=5.0, drops=(-15.0, -12.0), winners=(("split"
                                                       50, 70.0, 50, 70.0 - swing, swing),)
     red_sec = bal.Red(False, 0, coordinated, None, None, ("not measured: no adversary",)) if red is None else \
         bal.Red(True, 100, red[1], red[0], red[0] - red[1])
-    inj = lambda i: bal.InjectRow(i, i.title(), 0, 0.0)  # noqa: E731
+    inj = lambda i: bal.InjectRow(i, i.title(), 0, 0.0)
     return bal.BalanceReport(
         "s", "S", 1, 100, 10, "win", "Win", bal.Skill(rows, None, None, None), teams,
         bal.Plans((), tuple(winners), tuple(dominant)), bal.Criteria(200, (), (), ()),
@@ -137,3 +137,24 @@ def test_report_is_frozen_data():
     r = report()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         r.seed = 2  # type: ignore[misc]
+
+
+def test_a_fixed_inject_is_not_flagged_always_fired():
+    """`fixed = true` (model.Inject.fixed, the red helper's field) says an inject is meant to
+    fire in every run: the report does not list it as always fired."""
+    from exercise import model
+
+    if "fixed" not in attrs.fields_dict(model.Inject):
+        pytest.skip("model.Inject has no `fixed` yet (comes with the merge)")
+    sc = load_fixture(MINI).scenario
+    scheduled = [i for i in sc.all_injects() if not i.reserve]
+    fixed = attrs.evolve(scheduled[0], fixed=True)
+    sc = attrs.evolve(sc, injects=(fixed, *(i for i in sc.injects if i.id != fixed.id)),
+                      included=tuple(attrs.evolve(p, injects=tuple(i for i in p.injects if i.id != fixed.id))
+                                     for p in sc.included))
+    configs = [bal.Config("policy:random", Lineup(policy="random"))]
+    t = bal.Tally()
+    for _ in range(4):
+        t.add(_result(False, fired=(fixed.id, scheduled[1].id)))
+    r = bal.build(sc, 1, 4, configs, [t])
+    assert [x.id for x in r.injects.always] == [scheduled[1].id]
