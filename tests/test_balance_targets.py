@@ -17,8 +17,8 @@ def _policy(name: str, best: float, runs: int = 100) -> bal.PolicyRow:
     return bal.PolicyRow(name, name, runs, (), best, None)
 
 
-def report(coordinated=60.0, random=5.0, drops=(-15.0, -12.0), winners=(("split", "coordinated", "a"),
-           ("split", "selfish", "b")), dominant=(), swing=10.0, red=(50.0, 60.0), never=(), always=()) -> bal.BalanceReport:
+def report(coordinated=60.0, random=5.0, drops=(-15.0, -12.0), winners=(("split", "coordinated", ("a",)),
+           ("split", "selfish", ("b",))), dominant=(), swing=10.0, red=(50.0, 60.0), never=(), always=()) -> bal.BalanceReport:
     rows = tuple(x for x in (_policy("random", random) if random is not None else None,
                              _policy("coordinated", coordinated) if coordinated is not None else None) if x)
     teams = bal.Teams(coordinated, tuple(bal.TeamRow(f"t{i}", f"Team {i}", 100, coordinated + d, d)
@@ -61,9 +61,9 @@ def test_every_team_matters(drops, expected):
 
 
 def test_a_plan_best_under_every_policy_misses_the_target():
-    r = report(winners=(("split", "coordinated", "a"), ("split", "selfish", "a")), dominant=(("split", "a"),))
+    r = report(winners=(("split", "coordinated", ("a",)), ("split", "selfish", ("a",))), dominant=(("split", "a"),))
     assert status(r)["no-dominant-plan"] == "not met"
-    assert status(report(winners=(("split", "coordinated", "a"),)))["no-dominant-plan"] == "not measured"
+    assert status(report(winners=(("split", "coordinated", ("a",)),)))["no-dominant-plan"] == "not measured"
     assert status(report(winners=()))["no-dominant-plan"] == "not measured"
 
 
@@ -158,3 +158,27 @@ def test_a_fixed_inject_is_not_flagged_always_fired():
         t.add(_result(False, fired=(fixed.id, scheduled[1].id)))
     r = bal.build(sc, 1, 4, configs, [t])
     assert [x.id for x in r.injects.always] == [scheduled[1].id]
+
+
+def test_a_plan_tied_for_best_is_not_dominant():
+    """Plans tied under one policy (every selfish run lost, the same mean score) do not make
+    the plan best under the other policy dominant."""
+    sc = load_fixture(MINI).scenario
+    configs, tallies = [], []
+    for base, plan, best, score in (("coordinated", "a", 3, 90.0), ("coordinated", "b", 1, 80.0),
+                                    ("selfish", "a", 0, 10.0), ("selfish", "b", 0, 10.0)):
+        configs.append(bal.Config(f"plan:{base}:split:{plan}", Lineup(policy=base, split=plan)))
+        t = bal.Tally()
+        for i in range(4):
+            t.add(attrs.evolve(_result(i < best), score=score))
+        tallies.append(t)
+    r = bal.build(sc, 1, 4, configs, tallies)
+    assert ("split", "coordinated", ("a",)) in r.plans.winners
+    assert ("split", "selfish", ("a", "b")) in r.plans.winners
+    assert r.plans.dominant == ()
+    tallies[3] = bal.Tally()
+    for _ in range(4):
+        tallies[3].add(attrs.evolve(_result(False), score=5.0))  # now "a" wins under selfish too
+    r = bal.build(sc, 1, 4, configs, tallies)
+    assert r.plans.dominant == (("split", "a"),)
+    assert {t.id: t.status for t in r.targets}["no-dominant-plan"] == "not met"

@@ -93,7 +93,7 @@ class PlanRow:
 @attrs.frozen
 class Plans:
     rows: tuple[PlanRow, ...]
-    winners: tuple[tuple[str, str, str], ...]  # (kind, policy, plan that did best under it)
+    winners: tuple[tuple[str, str, tuple[str, ...]], ...]  # (kind, policy, plans that did best under it: tied)
     dominant: tuple[tuple[str, str], ...]  # (kind, plan) best under every policy
     notes: tuple[str, ...] = ()
 
@@ -467,12 +467,17 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
         for base in PLAN_POLICIES:
             mine = [r for r in plan_rows if r.kind == kind and r.policy == base]
             if mine:
-                w = max(mine, key=lambda r: (r.best_pct, -math.inf if r.mean_score is None else r.mean_score))
-                won[base] = w.plan
-                winners.append((kind, base, w.plan))
+                def rank(r):
+                    return r.best_pct, -math.inf if r.mean_score is None else r.mean_score
+
+                top = max(map(rank, mine))
+                won[base] = tuple(r.plan for r in mine if rank(r) == top)  # several: tied
+                winners.append((kind, base, won[base]))
         variants = {r.plan for r in plan_rows if r.kind == kind}
-        if len(won) >= 2 and len(variants) >= 2 and len(set(won.values())) == 1:
-            dominant.append((kind, next(iter(won.values()))))
+        # dominant: the one plan best (untied) under every policy that takes plans
+        if len(won) >= 2 and len(variants) >= 2 and len(set(won.values())) == 1 \
+                and len(next(iter(won.values()))) == 1:
+            dominant.append((kind, next(iter(won.values()))[0]))
     plan_notes = []
     if plans_mod is None:
         plan_notes.append("no plan variants: the bots have no plans module yet")
@@ -580,7 +585,8 @@ def judge(r: BalanceReport) -> tuple[Target, ...]:
     policies = {p for _, p, _ in r.plans.winners}
     measurable = len(policies) >= 2 and kinds
     figure = ("; ".join(f"{k} '{p}' best under every policy" for k, p in r.plans.dominant)
-              or "; ".join(f"{k}: {p} best under {pol}" for k, pol, p in r.plans.winners) or "no plan variants")
+              or "; ".join(f"{k}: {', '.join(p)} best under {pol}" for k, pol, p in r.plans.winners)
+              or "no plan variants")
     out.append(Target("no-dominant-plan", "no single budget split or purchase plan is best under every policy",
                       _status(None if not measurable else not r.plans.dominant), figure))
     if r.dice.rows:

@@ -88,7 +88,8 @@ def sections(r: BalanceReport) -> list[Section]:
                        (chart,) if rows else ()))
 
     pl = r.plans
-    lines = [f"Best under {pol}: {kind} '{plan}'." for kind, pol, plan in pl.winners]
+    lines = [f"Best under {pol}: {kind} " + ", ".join(f"'{x}'" for x in plans) + (" (tied)." if len(plans) > 1 else ".")
+             for kind, pol, plans in pl.winners]
     lines += [f"DOMINANT: {kind} '{plan}' is best under every policy." for kind, plan in pl.dominant]
     if pl.winners and not pl.dominant:
         lines.append("No plan is best under every policy.")
