@@ -182,3 +182,16 @@ def test_a_plan_tied_for_best_is_not_dominant():
     r = bal.build(sc, 1, 4, configs, tallies)
     assert r.plans.dominant == (("split", "a"),)
     assert {t.id: t.status for t in r.targets}["no-dominant-plan"] == "not met"
+
+
+def test_every_policy_row_has_the_same_outcome_columns():
+    """A run without a verdict under one policy adds "No verdict" to every policy's row."""
+    sc = load_fixture(MINI).scenario
+    configs = [bal.Config("policy:random", Lineup(policy="random")),
+               bal.Config("policy:cautious", Lineup(policy="cautious"))]
+    tallies = [bal.Tally(), bal.Tally()]
+    tallies[0].add(_result(False))
+    tallies[1].add(attrs.evolve(_result(False), outcome=None))
+    r = bal.build(sc, 1, 1, configs, tallies)
+    assert [[o.name for o in x.outcomes] for x in r.skill.rows] == [["Europe-led", "Coordination cuts", "No verdict"]] * 2
+    assert [o.runs for o in r.skill.rows[1].outcomes] == [0, 0, 1]

@@ -383,10 +383,12 @@ def balance(scenario: model.Scenario, runs: int, seed: int, workers: int = 1,
 
 
 # -- building the sections ------------------------------------------------------------------------
-def _outcome_shares(scenario: model.Scenario, t: Tally) -> tuple[OutcomeShare, ...]:
+def _outcome_shares(scenario: model.Scenario, t: Tally, no_verdict: bool) -> tuple[OutcomeShare, ...]:
+    """The share of each outcome, in the scenario's order; "No verdict" too when `no_verdict`
+    (any policy had runs without one: every row has the same columns)."""
     rows = [OutcomeShare(o.id, o.name, t.outcomes.get(o.id, 0), _pct(t.outcomes.get(o.id, 0), t.runs))
             for o in scenario.outcomes]
-    if t.outcomes.get(None):
+    if no_verdict:
         rows.append(OutcomeShare(None, "No verdict", t.outcomes[None], _pct(t.outcomes[None], t.runs)))
     return tuple(rows)
 
@@ -430,10 +432,11 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
 
     # skill vs chance
     rows = []
+    no_verdict = any(t.outcomes.get(None) for k, t in by_key.items() if k.startswith("policy:"))
     for p in SKILL_POLICIES:
         t = by_key.get(f"policy:{p}")
         if t is not None:
-            rows.append(PolicyRow(p, lineups[f"policy:{p}"].policy, t.runs, _outcome_shares(scenario, t),
+            rows.append(PolicyRow(p, lineups[f"policy:{p}"].policy, t.runs, _outcome_shares(scenario, t, no_verdict),
                                   t.best_pct, t.mean_score))
     spread = hi = lo = None
     if rows:

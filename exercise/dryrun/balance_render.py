@@ -64,7 +64,9 @@ def sections(r: BalanceReport) -> list[Section]:
     s = r.skill
     names = [o.name for o in s.rows[0].outcomes] if s.rows else []
     lines = []
-    if s.spread_points is not None:
+    if s.spread_points == 0:
+        lines.append("Every policy reached the best outcome equally often: play made no difference in these runs.")
+    elif s.spread_points is not None:
         lines.append(f"Best play ({s.best_policy}) against worst ({s.worst_policy}): "
                      f"{s.spread_points:.1f} points of best-outcome rate apart.")
     lines += [f"Note: {n}." for n in s.notes]
