@@ -75,6 +75,7 @@ class RunResult:
     criteria: tuple[tuple[str, str], ...] = ()  # (criterion, band: "met", "partly met", "not met")
     rolls: tuple[tuple[tuple[str, ...], bool], ...] = ()  # (roll site, passed), with Lineup.rolls
     plan: tuple[str | None, str | None] = (None, None)  # (split, purchase) played
+    allocation: tuple[tuple[float, ...], ...] = ()  # each team's budget split at the end, categories in order
 
 
 def best_outcome(scenario: model.Scenario) -> str | None:
@@ -247,6 +248,7 @@ def play(scenario: model.Scenario, seed: int, policy: str | Lineup = MIXED,
         criteria=tuple((c["id"], c["band"]) for c in getattr(proposal, "criteria", ())),
         rolls=tuple(sorted(sites.items())),
         plan=(lineup.split, lineup.purchase),
+        allocation=tuple(tuple(s.allocation[team]) for team in r.team_ids),
     )
 
 
