@@ -211,15 +211,23 @@ def item_bonus(rules: ScenarioRules, team: str) -> dict[str, float]:
 
 
 class _Goals:
-    """What one team plays for this call: weights, targets, and the selfish extras."""
+    """What one team plays for on this state: weights, targets, the selfish extras, and
+    each track's need (worked out once a call: every option and item asks for it)."""
 
-    __slots__ = ("weights", "targets", "bonus")
+    __slots__ = ("weights", "targets", "bonus", "needs")
 
     def __init__(self, rules: ScenarioRules, team: str, selfish: bool):
         who = team if selfish else None
         self.weights = goals(rules, who)
         self.targets = targets(rules, who)
         self.bonus = item_bonus(rules, team) if selfish else {}
+        self.needs: dict[str, float] = {}
+
+    def need(self, state: State, rules: ScenarioRules, team: str, track: str) -> float:
+        n = self.needs.get(track)
+        if n is None:
+            n = self.needs[track] = _need(state, rules, team, track, self.targets)
+        return n
 
 
 def _need(state: State, rules: ScenarioRules, team: str, track: str, aims: dict[str, float]) -> float:
@@ -243,7 +251,7 @@ def _effects_value(state: State, rules: ScenarioRules, team: str, effects: tuple
             amount = e.add if e.add is not None else 0.0
             w = weights[e.track]
             if w > 0:
-                value += w * amount * _need(state, rules, team, e.track, g.targets)
+                value += w * amount * g.need(state, rules, team, e.track)
             else:
                 value += w * amount
         elif e.budget and e.add is not None:
