@@ -13,6 +13,9 @@ from collections.abc import Callable
 from exercise.bots.freerider import freerider
 from exercise.bots.planner import coordinated, planner, selfish
 from exercise.bots.policies import POLICIES, Policy, allocation, cautious, random_policy, spender
+from exercise.bots.red import red_bot
+from exercise.engine.rolls import Dice
+from exercise.engine.state import State
 
 # The goal-seeking bots live in their own modules (they build on the policies' helpers).
 # "planner" stays the coordinated bot's old name (`--policy planner`, and `mixed` draws it).
@@ -21,8 +24,8 @@ POLICIES["coordinated"] = coordinated
 POLICIES["selfish"] = selfish
 POLICIES["freerider"] = freerider
 
-RedPolicy = Callable[..., list]
-REDS: dict[str, RedPolicy] = {}
+RedPolicy = Callable[[State, Dice], list]
+REDS: dict[str, RedPolicy] = {"bot": red_bot}
 
 __all__ = ["POLICIES", "REDS", "Policy", "RedPolicy", "allocation", "cautious", "coordinated", "freerider",
-           "planner", "random_policy", "selfish", "spender"]
+           "planner", "random_policy", "red_bot", "selfish", "spender"]

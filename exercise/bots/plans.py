@@ -10,7 +10,18 @@ memoises lives in the rules' memo under keys that name it (or that do not depend
 from __future__ import annotations
 
 from exercise import model
-from exercise.bots.planner import COORDINATED, SELFISH, Plan, Rank, Split, checked, floor_shares, make, rank_value, split_floors
+from exercise.bots.planner import (
+    COORDINATED,
+    SELFISH,
+    Plan,
+    Rank,
+    Split,
+    checked,
+    floor_shares,
+    make,
+    rank_value,
+    split_floors,
+)
 from exercise.bots.policies import Policy, allocation
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
