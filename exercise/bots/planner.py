@@ -68,6 +68,7 @@ def split_floors(state: State, rules: ScenarioRules, team: str) -> dict[str, flo
 
 
 def _split_floors(rules: ScenarioRules, limit: float) -> dict[str, float] | None:
+    assert rules.proc is not None  # split_floors asks only then
     shares = floor_shares(rules)
     proc = rules.cat[rules.proc]
     rest = 1.0 - sum(shares.values())
@@ -436,8 +437,8 @@ def force_goals(rules: ScenarioRules) -> list[tuple[str, str, float]]:
 def own_flank(state: State, rules: ScenarioRules, team: str) -> set[str]:
     """Commands a selfish team defends: those its allies serve in, and those it leads."""
     mine = rules.team_allies[team]
-    return ({rules.allies[a].command for a in rules.teams[team].allies if rules.allies[a].command}
-            | {c for c, a in state.leads.items() if a in mine})
+    serve = {c for a in rules.teams[team].allies if (c := rules.allies[a].command) is not None}
+    return serve | {c for c, a in state.leads.items() if a in mine}
 
 
 def _assignments(state: State, rules: ScenarioRules, team: str, selfish: bool = False) -> list:

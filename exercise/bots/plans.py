@@ -63,6 +63,7 @@ def split_readiness(state: State, rules: ScenarioRules, team: str) -> dict[str, 
 
 
 def _readiness(rules: ScenarioRules, limit: float) -> dict[str, float] | None:
+    assert rules.proc is not None  # split_readiness asks only then
     shares = floor_shares(rules)
     proc = rules.cat[rules.proc]
     most = max(proc.min_share, min(1.0 - sum(shares.values()), proc.max_share, limit))
