@@ -261,3 +261,43 @@ def test_red_objectives_are_scored_apart_from_the_teams():
     from exercise.engine import scorecard
 
     assert all(o["team"] != "russia" for o in scorecard.objectives(g.state))
+
+
+# -- the default scenario's adversary and the facilitator's records --------------------------------
+def test_the_default_scenario_has_russia_with_a_sourced_menu_that_bites():
+    from support import DEFAULT
+
+    sc = load_fixture(DEFAULT).scenario
+    adv = sc.adversary
+    assert adv is not None and adv.name == "Russia" and adv.escalation_track == "escalation"
+    assert 8 <= len(adv.actions) <= 10
+    assert all(a.source and a.notice and a.cost > 0 for a in adv.actions)
+    assert {a.target for a in adv.actions} == {"team", "command", "world"}
+    # a turn's points spent on one team lower its capabilities by a visible amount
+    s = initial_state(sc, 1)
+    for c in (cm.Start(), cm.Advance(), cm.Advance()):
+        s = execute(s, c)[0]
+    before = dict(s.team_tracks)
+    s = execute(s, cm.RedAct("rail-sabotage", "brunssum-east"))[0]
+    s = execute(s, cm.RedAct("warehouse-arson", "brunssum-east"))[0]
+    s = execute(s, cm.Advance(force=True))[0]
+    lost = sum(before[k] - v for k, v in s.team_tracks.items() if k[0] == "brunssum-east")
+    assert lost >= 0.7, lost
+    fixed = [i.id for i in sc.all_injects() if i.fixed]
+    assert "deadline-letter" in fixed and "rail-line-blast" in fixed
+
+
+def test_the_turn_log_names_red_moves(tmp_path):
+    from exercise.session import Session
+
+    loaded = load_fixture(RED)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path / "red")
+    try:
+        for c in (cm.Start(), cm.Advance(), cm.Advance(), cm.RedAct("sabotage", "east"), cm.RedAct("jam", "north"),
+                  cm.RedWithdraw("red-2"), cm.Advance(force=True)):
+            s.execute(c)
+        log = s.write_turn_log(1).read_text()
+    finally:
+        s.close()
+    assert "- planned Russia's action “Rail sabotage” against East (red-1, 3 points)" in log
+    assert "- withdrew Russia's action “Electronic warfare on navigation” (red-2, 1 points back)" in log
