@@ -395,6 +395,11 @@ class Inject:
     confidence: Literal["", "low", "moderate", "high"] = doc(
         "How sure the attribution is: 'low', 'moderate' or 'high' ('' says nothing).", ""
     )
+    fixed: bool = doc(
+        "Meant to fire in every run (a scheduled certainty): the balance report does not flag it "
+        "as always fired.",
+        False,
+    )
 
 
 @attrs.frozen
@@ -515,6 +520,60 @@ class Pack:
 
 
 @attrs.frozen
+class RedAction:
+    """One hybrid action on the adversary's menu: what it costs, whom it hits, how likely it
+    is noticed and attributed, and what it does."""
+
+    id: str = doc("Unique id among the adversary's actions, e.g. 'rail-sabotage'.")
+    name: str = doc("Name shown to the adversary and the facilitator, e.g. 'Sabotage a rail line'.")
+    description: str = doc("What it is, for the adversary's menu.", "")
+    cost: float = doc("Cost in the adversary's budget unit, paid when it is planned (refunded if withdrawn).", 0.0)
+    target: Literal["team", "command", "world"] = doc(
+        "What it is aimed at: 'team' (one team), 'command' (the seam: every team with an ally in "
+        "that command) or 'world' (every team, no target to name).",
+        "team",
+    )
+    detection: float = doc("Chance, 0-1, that the targeted teams notice it (rolled when the turn is adjudicated).", 1.0)
+    attribution: float = doc(
+        "Chance, 0-1, that a noticed action is attributed to the adversary (rolled only when noticed).", 0.0
+    )
+    escalation: float = doc(
+        "Added to the adversary's escalation track when the action is attributed (0: none).", 0.0
+    )
+    effects: tuple[Effect, ...] = doc(
+        "Effects when it resolves, noticed or not ('self' is each targeted team).", ()
+    )
+    attributed_effects: tuple[Effect, ...] = doc(
+        "Extra effects when it is attributed (e.g. allies close ranks: unity up).", ()
+    )
+    notice: str = doc("Headline the targeted teams read when they notice it, e.g. 'Rail line cut near Lublin'.", "")
+    text: str = doc("Longer text of the incident for the facilitator and the debrief.", "")
+    max_per_turn: int = doc("How many times it may be planned in one turn.", 1)
+    max_uses: int = doc("How many times it may be used over the exercise (0: no limit).", 0)
+    from_turn: int = doc("First turn it may be used.", 1)
+    source: str = doc("The real incident it is grounded in (month/year, who reported it).", "")
+
+
+@attrs.frozen
+class Adversary:
+    """The adversary (red cell): a side with its own budget, menu of actions and objectives,
+    played by the facilitator (or later a player or a bot); teams see only what it does."""
+
+    id: str = doc("Id of the adversary, e.g. 'russia' (not a team's or an ally's id).")
+    name: str = doc("Name teams read when an incident is attributed, e.g. 'Russia'.")
+    briefing: str = doc("The adversary's private briefing (the facilitator and its player only).", "")
+    budget: float = doc("Points it receives at the start of each turn (unspent points carry over).", 0.0)
+    unit: str = doc("Unit of its budget, shown beside it.", "points")
+    escalation_track: str | None = doc(
+        "Id of a world track that attributed actions raise by their `escalation` (none: no escalation).", None
+    )
+    objectives: tuple[str, ...] = doc(
+        "Ids of its objectives (objectives whose `team` is the adversary's id), measured like a team's.", ()
+    )
+    actions: tuple[RedAction, ...] = doc("Its menu of actions.", (), toml="action")
+
+
+@attrs.frozen
 class ScenarioInfo:
     id: str = doc("Unique id; `exercise run ID` opens it.")
     title: str = doc("Title.")
@@ -553,6 +612,11 @@ class Scenario:
     scorecard: Scorecard | None = doc(
         "The US desk's scorecard: criteria scored at the end, and the score bands that propose "
         "an outcome for the facilitator to confirm or override (none: the outcomes' conditions decide).",
+        None,
+    )
+    adversary: Adversary | None = doc(
+        "The adversary (red cell) with its budget, menu of actions and objectives (none: the "
+        "adversary exists only in the injects).",
         None,
     )
     included: tuple[Pack, ...] = doc("Packs included (filled in by the loader).", ())

@@ -369,6 +369,44 @@ class Narrator:
         return (f"Adjudicated {self.action(e['action_id'])}: {roll_words(e['roll'], e['likelihood'])} "
                 f"-> {verdict}. {e['rationale']}")
 
+    # -- the adversary (red cell): the facilitator's log names its plans and rolls ------------
+    def _red(self) -> tuple[str, str]:
+        adv = self.s.adversary
+        return (adv.name, adv.unit) if adv is not None else ("The adversary", "points")
+
+    def _red_action(self, aid: str) -> str:
+        adv = self.s.adversary
+        a = next((a for a in adv.actions if a.id == aid), None) if adv is not None else None
+        return a.name if a is not None else aid
+
+    def _red_target(self, target) -> str:
+        if not target:
+            return "every team"
+        return self.teams.get(target) or self.commands.get(target) or target
+
+    def _red_budget_credited(self, e):
+        name, unit = self._red()
+        return f"RED: {name} receives {_n(e['amount'], self.money)} {unit} (holds {_n(e['cash'], self.money)})"
+
+    def _red_action_planned(self, e):
+        name, unit = self._red()
+        return (f"RED: {name} plans {self._red_action(e['action'])} against {self._red_target(e.get('target'))} "
+                f"for {_n(e['cost'], self.money)} {unit}")
+
+    def _red_action_withdrawn(self, e):
+        name, unit = self._red()
+        return f"RED: {name} withdraws {self._red_action(e['action'])} ({_n(e['refund'], self.money)} {unit} back)"
+
+    def _red_action_resolved(self, e):
+        name, _ = self._red()
+        hit = ", ".join(self.team(t) for t in e.get("teams") or ()) or "nobody"
+        seen = ("attributed to " + name if e.get("attributed") else "noticed, unattributed") if e.get("detected") \
+            else "undetected"
+        rolls = f"detection roll {_n(e['detect_roll'] * 100, 1)}"
+        if e.get("attribute_roll") is not None:
+            rolls += f", attribution roll {_n(e['attribute_roll'] * 100, 1)}"
+        return f"RED: {self._red_action(e['action'])} hits {hit}: {seen} ({rolls})"
+
     def _note_added(self, e):
         objective = self.objectives.get(e.get("objective"), e.get("objective"))
         about = [self.team(e["team"])] if e.get("team") else []

@@ -45,6 +45,8 @@ CATEGORY = {
     "expansion_bought": "order", "order_expedited": "order",
     "estimate_rolled": "value", "estimate_narrowed": "estimate",  # a roll per team and track: minor
     "choices_combined": "decision", "decision_reopened": "run", "inject_unskipped": "inject",
+    "red_budget_credited": "red", "red_action_planned": "red", "red_action_withdrawn": "red",
+    "red_action_resolved": "red",
 }
 # Bookkeeping the report leaves out of its timeline (the charts show the values).
 MINOR = frozenset({"phase", "value", "submit"})

@@ -21,6 +21,7 @@ from exercise.engine.state import (
     Note,
     Order,
     OverrideRecord,
+    RedMove,
     State,
     Transaction,
     Verdict,
@@ -359,6 +360,28 @@ def _note(tx: Transaction, e: ev.NoteAdded):
     tx.fields["notes"] = tx.state.notes + (Note(e.turn, e.phase, e.text, e.tags, e.inject, e.objective, e.rating, e.team, e.author),)
 
 
+def _red_credited(tx: Transaction, e: ev.RedBudgetCredited):
+    tx.fields["red_cash"] = e.cash
+
+
+def _red_planned(tx: Transaction, e: ev.RedActionPlanned):
+    tx.fields["red_cash"] = e.cash
+    tx.writable("red_acts")[e.id] = RedMove(e.id, e.action, e.target, e.turn, e.cost)
+
+
+def _red_withdrawn(tx: Transaction, e: ev.RedActionWithdrawn):
+    tx.fields["red_cash"] = e.cash
+    acts = tx.writable("red_acts")
+    acts[e.id] = _evolve(acts[e.id], status="withdrawn")
+
+
+def _red_resolved(tx: Transaction, e: ev.RedActionResolved):
+    tx.fields["rolls"] = tx.state.rolls + 1 + (e.attribute_roll is not None)
+    acts = tx.writable("red_acts")
+    acts[e.id] = _evolve(acts[e.id], status="resolved", teams=e.teams, detect_roll=e.detect_roll,
+                         detected=e.detected, attribute_roll=e.attribute_roll, attributed=e.attributed)
+
+
 HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> its fold
     ev.ExerciseStarted: _started,
     ev.TurnStarted: _turn_started,
@@ -406,6 +429,10 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.ActionArgued: _argued,
     ev.ActionAdjudicated: _adjudicated,
     ev.NoteAdded: _note,
+    ev.RedBudgetCredited: _red_credited,
+    ev.RedActionPlanned: _red_planned,
+    ev.RedActionWithdrawn: _red_withdrawn,
+    ev.RedActionResolved: _red_resolved,
 }
 assert set(HANDLERS) == set(ev.EVENTS.values()), "every event kind needs an apply handler"
 

@@ -358,6 +358,28 @@ class Submit:
     kind: ClassVar[str]
 
 
+# -- the adversary (red cell), played by the facilitator (or its own seat, later) -------------
+@_cmd("red_act")
+class RedAct:
+    """Plan one of the adversary's actions for this turn (deliberation only), paying its cost
+    now; it resolves when the turn is adjudicated. `target`: a team id for a 'team' action,
+    a command id for a 'command' action, none for a 'world' action."""
+
+    action: str
+    target: str | None = None
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
+@_cmd("red_withdraw")
+class RedWithdraw:
+    """Call off an adversary action planned this turn: its cost is refunded."""
+
+    id: str
+    actor: str = FACILITATOR
+    kind: ClassVar[str]
+
+
 # -- checking the limits -------------------------------------------------------------------
 TEXT_FIELDS = {  # free text; every other string field is a name or an id (MAX_NAME)
     ("argue", "action"): "the action", ("argue", "result"): "the intended result",

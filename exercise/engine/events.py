@@ -30,6 +30,7 @@ Audience = Literal[
     "shared",  # every team when `team` is None (a world value), else that team
     "addressed",  # the teams listed in the event's `to`
     "arguer",  # the team that argued the action `action_id`
+    "noticed",  # the teams in the event's `teams` when `detected` (an adversary action they noticed)
     "facilitator",  # no team: the facilitator only
 ]
 
@@ -58,6 +59,10 @@ def addressed(*fields: str) -> Visibility:
 
 def arguer(*fields: str) -> Visibility:
     return Visibility("arguer", fields)
+
+
+def noticed(*fields: str) -> Visibility:
+    return Visibility("noticed", fields)
 
 
 FACILITATOR_ONLY = Visibility("facilitator")
@@ -625,6 +630,66 @@ class NoteAdded:
     rating: str | None = None
     team: str | None = None  # None: all teams (every note before teams could be named)
     author: str = ""  # who rated; "": the facilitator
+    kind: ClassVar[str]
+
+
+# -- the adversary (red cell) ------------------------------------------------------------
+# Red's plans, points and rolls are the facilitator's only; a team that notices an action
+# is told its headline and to whom it is attributed, nothing else (docs/engine.md).
+@_event("red_budget_credited", FACILITATOR_ONLY)
+class RedBudgetCredited:
+    """The adversary's points for the turn; `cash` is what it holds after (unspent points carry over)."""
+
+    turn: int
+    amount: float
+    cash: float
+    kind: ClassVar[str]
+
+
+@_event("red_action_planned", FACILITATOR_ONLY)
+class RedActionPlanned:
+    """An adversary action planned in deliberation and paid for now (`cash`: the points left)."""
+
+    id: str
+    action: str
+    target: str | None
+    turn: int
+    cost: float
+    cash: float = 0.0
+    kind: ClassVar[str]
+
+
+@_event("red_action_withdrawn", FACILITATOR_ONLY)
+class RedActionWithdrawn:
+    """A planned adversary action called off before the turn was adjudicated: its cost refunded."""
+
+    id: str
+    action: str
+    turn: int
+    refund: float
+    cash: float
+    kind: ClassVar[str]
+
+
+@_event("red_action_resolved", noticed("turn", "headline", "attributed_to"))
+class RedActionResolved:
+    """An adversary action resolved when the turn was adjudicated: whom it hit (`teams`),
+    the detection roll (noticed when detect_roll < the action's detection) and, once
+    noticed, the attribution roll; the effects' events follow. `headline` is what the
+    teams that noticed it read; `attributed_to` the adversary's name when attributed."""
+
+    id: str
+    action: str
+    target: str | None
+    turn: int
+    teams: tuple[str, ...]
+    detect_roll: float
+    detected: bool
+    attribute_roll: float | None = None
+    attributed: bool = False
+    headline: str = ""
+    attributed_to: str = ""
+    escalation: float = 0.0
     kind: ClassVar[str]
 
 

@@ -8,7 +8,7 @@ import attrs
 
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
-from exercise.engine import fog
+from exercise.engine import fog, red
 from exercise.engine import scorecard as sc
 from exercise.engine.budget import close_year, pay_instalments, rebudget, under_floor, year_ends_before
 from exercise.engine.commands import Rejected
@@ -34,6 +34,7 @@ def start_turn(decision: Decision, turn: int) -> None:
         close_year(decision)
     decision.emit(ev.TurnStarted(turn))
     fog.roll_estimates(decision, turn)
+    red.credit(decision, turn)
     for team in decision.rules.team_ids:
         rebudget(decision, team, f"turn {turn}'s budget")
     pay_instalments(decision)
@@ -111,7 +112,8 @@ def force_losses(state: State) -> tuple[TeamLoss, ...]:
 
 
 def _adjudicate_turn(decision: Decision) -> None:
-    """Rigid rules and dice when deliberation closes: deliveries, slips, decay."""
+    """Rigid rules and dice when deliberation closes: deliveries, slips, decay, then the
+    adversary's actions."""
     state, rules = decision.state, decision.rules
     turn = state.turn
     for o in [o for o in state.orders.values() if o.status == "ordered" and o.due <= turn]:
@@ -130,6 +132,7 @@ def _adjudicate_turn(decision: Decision) -> None:
                 set_track(decision, track, team, state.team_tracks[(team, track)] - decay,
                           f"decay: {rules.cat[cat].name} got {percent(share)} of the budget, under its floor of {percent(floor)}",
                           source="decay")
+    red.resolve(decision)  # the adversary's actions land last, on the turn as the teams left it
 
 
 def end(decision: Decision, early: bool, note: str = "") -> None:

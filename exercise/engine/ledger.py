@@ -32,6 +32,8 @@ from exercise.engine.trackfx import why_less
 from exercise.exact import split, to_fraction
 
 HIDDEN_CAUSE = "from outside your team (its cause is not yours to see)"
+# an adversary action a team did not notice: the team sees the change, not what made it
+UNEXPLAINED = "cause unknown: an unexplained change"
 POINTS = "points"
 
 
@@ -43,6 +45,10 @@ class Change:
     readers: frozenset[str] | None = None  # teams that may read the cause; None: whoever sees the entry
     movers: frozenset[str] | None = None  # a world entry: the teams whose ledgers list it; None: every team
     note: str = ""  # the facilitator's only (an override's or adjudication's rationale)
+    # an adversary action's change: the teams in `told_to` (they noticed it) read `told` (the
+    # incident's headline and its attribution), the others UNEXPLAINED; None: not red's
+    told: str | None = None
+    told_to: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -51,6 +57,8 @@ class _Cause:
     readers: frozenset[str] | None = None
     movers: frozenset[str] | None = None
     note: str = ""
+    told: str | None = None
+    told_to: frozenset[str] = frozenset()
 
 
 _NOBODY: frozenset[str] = frozenset()
@@ -186,6 +194,8 @@ class LedgerBuilder:
                 verdict = "succeeded" if e.success else "failed"
                 cause = _Cause(f"{_team(rules, team) if team else 'a team'}'s action “{act.action if act else ''}” "
                                f"{verdict} ({roll_words(e.roll, e.likelihood)})", me, me, e.rationale)
+            elif t is ev.RedActionResolved:
+                cause = _red_cause(s, e)
             elif t is ev.Overridden:
                 cause = self._override(s, e)
             elif t is ev.BudgetEffectAdded:
@@ -211,7 +221,7 @@ class LedgerBuilder:
         delta = round(after - (before or 0.0), 9)
         places = s.rules.money_places if places is None else places
         entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text, places)
-        self.changes.append(Change(entry, cause.readers, cause.movers, cause.note))
+        self.changes.append(Change(entry, cause.readers, cause.movers, cause.note, cause.told, cause.told_to))
 
     def _money(self, s: State, team: str, what: str, before: float | None, after: float, cause: _Cause,
                unit: str | None = None, always: bool = False) -> None:
@@ -444,6 +454,19 @@ def _schedule_words(rules, e: ev.OrderPlaced) -> str:
             f"{len(e.schedule)} more at the start of turns {e.schedule[0][0]}-{e.schedule[-1][0]}")
 
 
+def _red_cause(s: State, e: ev.RedActionResolved) -> _Cause:
+    """An adversary action's cause: named for the facilitator; the teams that noticed it read
+    the incident (attributed or not), the others an unexplained change."""
+    from exercise.engine.red import facilitator_cause, incident_words
+
+    r = s.rules
+    action = r.red_actions.get(e.action)
+    text = (facilitator_cause(r, action, e.id, e.detected, e.attributed) if action is not None
+            else f"an adversary action ({e.id})")
+    told_to = frozenset(e.teams) if e.detected else frozenset()
+    return _Cause(text, _NOBODY, None, told=incident_words(e.headline, e.attributed_to), told_to=told_to)
+
+
 def _cash_name(rules) -> str:
     # the status bar's "Money": what orders are paid from (the procurement category's, carried over)
     return "Money for orders"
@@ -472,6 +495,8 @@ def for_team(changes: Iterable[Change], team: str, facilitator: bool = False) ->
         if facilitator:
             if c.note:
                 e = attrs.evolve(e, cause=f"{e.cause}; rationale: {c.note}")
+        elif c.told is not None:
+            e = attrs.evolve(e, cause=c.told if team in c.told_to else UNEXPLAINED)
         elif c.readers is not None and team not in c.readers:
             e = attrs.evolve(e, cause=HIDDEN_CAUSE)
         out.append(e)

@@ -15,6 +15,7 @@ The rules themselves, by section:
     injects.py      firing injects and the facilitator's inject controls
     white_cell.py   override, notes, adjudicating argued actions
     team_moves.py   what teams do in deliberation
+    red.py          the adversary (red cell): its points, planning and resolving its actions
     fog.py          estimated tracks and their narrowing, buying down an order's slip risk
     effects.py      carrying out effects (and reading typed ones); budget.py: money
     decision.py     the decision in progress, wording and the checks every rule shares
@@ -31,6 +32,7 @@ from exercise.engine.decision import Decision
 from exercise.engine.flow import advance, end_early, judge_verdict, pause, reopen, resume, start
 from exercise.engine.fog import expedite
 from exercise.engine.injects import delay, fire_adhoc, fire_inject, hold, release, skip, unskip
+from exercise.engine.red import red_act, red_withdraw
 from exercise.engine.state import State
 from exercise.engine.team_moves import (
     allocate,
@@ -133,5 +135,7 @@ RULE_FOR_COMMAND: dict[type, Callable[[Decision, Any], None]] = {
     cm.Answer: answer,
     cm.Argue: argue,
     cm.Submit: submit,
+    cm.RedAct: red_act,
+    cm.RedWithdraw: red_withdraw,
 }
 assert set(RULE_FOR_COMMAND) == set(cm.COMMANDS.values()), "every command needs a rule"

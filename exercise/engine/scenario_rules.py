@@ -143,9 +143,18 @@ class ScenarioRules:
         card = s.scorecard
         self.criteria = tuple((c, _compile(c.measure, f"criterion {c.id!r}")) for c in card.criteria) if card else ()
         self.bands = {b.outcome: b for b in card.bands} if card else {}
+        # the adversary (red cell): its menu by id; its objectives are scored apart from the
+        # teams' (red_objectives), so the teams' verdict reads as it did before adversaries
+        adv = self.adversary = s.adversary
+        self.red_id = adv.id if adv is not None else None
+        self.red_actions = {a.id: a for a in adv.actions} if adv is not None else {}
         self.scored_objectives = tuple(
             (o, _compile(o.measure, f"objective {o.id!r}"))
-            for o in s.all_objectives() if o.measure is not None and o.target is not None)
+            for o in s.all_objectives()
+            if o.measure is not None and o.target is not None and (o.team is None or o.team != self.red_id))
+        self.red_objectives = tuple(
+            (o, _compile(o.measure, f"objective {o.id!r}") if o.measure is not None else None)
+            for o in s.all_objectives() if adv is not None and o.team == adv.id)
 
     def resolve_to(self, to) -> tuple[str, ...]:
         """Team ids an inject goes to: 'all' is every team, 'facilitator' none."""

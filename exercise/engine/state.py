@@ -140,6 +140,23 @@ class LeadRequest:
     decided: int | None = None  # turn decided
 
 
+@attrs.frozen
+class RedMove:
+    """An adversary action planned in a turn (a `RedAct` command), and what became of it."""
+
+    id: str
+    action: str
+    target: str | None  # a team id, a command id, or None (a world action)
+    turn: int
+    cost: float
+    status: str = "planned"  # planned, withdrawn, resolved
+    teams: tuple[str, ...] = ()  # the teams it hit (when resolved)
+    detect_roll: float | None = None
+    detected: bool | None = None
+    attribute_roll: float | None = None
+    attributed: bool | None = None
+
+
 # slots=False: a copy is one C-level dict update instead of ~40 slot writes.
 @attrs.frozen(slots=False)
 class State:
@@ -199,6 +216,10 @@ class State:
     lead_requests: dict[str, LeadRequest] = attrs.field(factory=dict)
     # production capacity bought: expansion -> (team, turn bought, turn ready); a default as above
     expansions: dict[str, tuple[str, int, int]] = attrs.field(factory=dict)
+    # the adversary (red cell): its points for actions, exact like team money, and its
+    # actions by id in planning order; defaults, so states and saves without one stay the same
+    red_cash: float = 0.0
+    red_acts: dict[str, RedMove] = attrs.field(factory=dict)
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:

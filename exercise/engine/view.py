@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from exercise import model
-from exercise.engine import explain, fog, scorecard
+from exercise.engine import explain, fog, red, scorecard
 from exercise.engine import view_types as vt
 from exercise.engine.budget import carry_limit, committed, year_ends_before
 from exercise.engine.commands import MAX_VIEW_CANCELLED
@@ -472,6 +472,71 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
             **_scored_for_team(state.proposal, v, team_id, state.rules)),
         ledger=ledger_turns(state, team_id, ledger),
+        incidents=incidents(state, team_id),
+    )
+
+
+def incidents(state: State, team: str) -> tuple[vt.Incident, ...]:
+    """The adversary's actions `team` noticed, as it knows them (headline, turn, attribution)."""
+    adv = state.rules.adversary
+    if adv is None or not state.red_acts:
+        return ()
+    acts = state.rules.red_actions
+    return tuple(vt.Incident(m.turn, acts[m.action].notice or "an incident",
+                             adv.name if m.attributed else "unattributed")
+                 for m in state.red_acts.values() if m.status == "resolved" and m.detected and team in m.teams)
+
+
+def red_view(state: State, facilitator: bool = False) -> vt.RedView:
+    """What the adversary may see (`facilitator`: with its rolls, for the white cell's red section).
+
+    Its intelligence knows what is public or observable: world tracks, the teams' tracks that
+    are not private, allies' spending and commands' leads; never a team's money, orders,
+    split, answers, briefing or private tracks."""
+    s, r = state, state.rules
+    adv = r.adversary
+    if adv is None:
+        raise KeyError("this scenario has no adversary")
+    actions = []
+    for a in adv.actions:
+        why = red.refusal(s, a)
+        if a.target == "team":
+            targets = r.team_ids
+        elif a.target == "command":
+            targets = tuple(c for c in r.commands if red.targets_of(s, c))
+        else:
+            targets = ()
+        if why is None and a.target == "command" and not targets:
+            why = "no command has a team's ally in it"
+        actions.append(vt.RedActionView(
+            a.id, a.name, a.description, a.cost, a.target, a.detection, a.attribution, a.escalation, a.notice,
+            tuple(explain.effect_text(e, r, facilitator=True) for e in a.effects),
+            tuple(explain.effect_text(e, r, facilitator=True) for e in a.attributed_effects),
+            a.max_per_turn, a.max_uses, a.from_turn, red.uses(s, a.id), red.uses(s, a.id, s.turn) if s.turn else 0,
+            why is None, why or "", targets, a.source))
+    moves = tuple(
+        vt.RedMoveView(m.id, m.action, r.red_actions[m.action].name, m.target,
+                       (r.names.get(m.target) or (r.commands[m.target].name if m.target in r.commands else m.target))
+                       if m.target else "every team",
+                       m.turn, m.cost, m.status, m.teams, m.detected, m.attributed,
+                       m.detect_roll if facilitator else None, m.attribute_roll if facilitator else None)
+        for m in s.red_acts.values())
+    commands = []
+    for c in r.scenario.commands:
+        lead = s.leads.get(c.id)
+        commands.append(vt.IntelCommand(c.id, c.name, lead, r.allies[lead].name if lead in r.allies else "",
+                                        r.ally_team.get(lead) if lead else None, red.targets_of(s, c.id)))
+    return vt.RedView(
+        status=s.status, paused=s.paused, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r), phase=s.phase,
+        adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
+        actions=tuple(actions), moves=moves, objectives=red.objectives(s),
+        teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in r.scenario.teams),
+        world=tuple(_world_track(s, r, t, None) for t in r.scenario.tracks if t.scope == "world"),
+        team_tracks=tuple(t for t in _team_tracks(s, r, None) if not t.private),
+        allies=tuple(vt.AllyView(a.id, a.name, a.gdp, s.spending[a.id], s.ally_command.get(a.id),
+                                 r.ally_team.get(a.id), a.estimated) for a in r.scenario.allies),
+        commands=tuple(commands),
+        escalation_track=adv.escalation_track,
     )
 
 
@@ -542,6 +607,7 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
             s.proposal.outcome, s.proposal.name, s.proposal.reason, s.proposal.score,
             _rows(s.proposal, r), _objective_rows(s.proposal.objectives),
             tuple((o.id, o.name) for o in r.scenario.outcomes)),
+        red=red_view(s, facilitator=True) if r.adversary is not None else None,
     )
 
 
@@ -608,6 +674,9 @@ def visible_events(state: State, team_id: str, events: list) -> list[dict]:
                 continue
         elif audience == "arguer":
             if getattr(state.actions.get(e.action_id), "team", None) != team_id:
+                continue
+        elif audience == "noticed":  # an adversary action: only the targeted teams that noticed it
+            if not e.detected or team_id not in e.teams:
                 continue
         else:  # the facilitator's only
             continue

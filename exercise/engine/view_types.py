@@ -535,6 +535,115 @@ class LedgerTurn:
     omitted: int = 0  # entries left out (older turns carry their totals only)
 
 
+# -- the adversary (red cell) ------------------------------------------------------------------
+@attrs.frozen
+class Incident:
+    """An adversary action a team noticed, as the team knows it: the headline, when, and to
+    whom it is attributed ("unattributed" when it is not); never the action, its plan or rolls."""
+
+    turn: int
+    headline: str
+    attribution: str  # the adversary's name, or "unattributed"
+
+
+@attrs.frozen
+class RedActionView:
+    """A line of the adversary's menu, with whether it can be used now and why not."""
+
+    id: str
+    name: str
+    description: str
+    cost: float
+    target: str  # "team", "command" or "world"
+    detection: float
+    attribution: float
+    escalation: float
+    notice: str
+    effects: tuple[str, ...]  # in words (explain.effect_words)
+    attributed_effects: tuple[str, ...]
+    max_per_turn: int
+    max_uses: int  # 0: no limit
+    from_turn: int
+    used: int  # planned or resolved over the exercise
+    this_turn: int  # planned this turn
+    usable: bool
+    why_not: str  # "" when usable
+    targets: tuple[str, ...]  # the ids it may be aimed at now (teams or commands; () for a world action)
+    source: str = ""
+
+
+@attrs.frozen
+class RedMoveView:
+    """One of the adversary's actions, planned or resolved, and what became of it."""
+
+    id: str
+    action: str
+    name: str
+    target: str | None
+    target_name: str  # the team's or command's name, or "every team"
+    turn: int
+    cost: float
+    status: str  # planned, withdrawn, resolved
+    teams: tuple[str, ...]  # the teams it hit, once resolved
+    detected: bool | None
+    attributed: bool | None
+    detect_roll: float | None = later(None)  # the facilitator's red section only
+    attribute_roll: float | None = later(None)
+
+
+@attrs.frozen
+class RedObjective:
+    id: str
+    name: str
+    description: str
+    value: float | None  # the measure now (None: not scored)
+    target: float | None
+    better: str
+    met: bool | None
+
+
+@attrs.frozen
+class IntelCommand:
+    """A command as the adversary's intelligence knows it: who leads it and which teams stand in it."""
+
+    id: str
+    name: str
+    lead: str | None  # the leading ally's id
+    lead_name: str
+    lead_team: str | None  # the team that plays the leading ally (None: no team)
+    teams: tuple[str, ...]  # teams with an ally in it (its seam)
+
+
+@attrs.frozen
+class RedView:
+    """What the adversary may see: its own points, menu, actions and objectives, and what its
+    intelligence would know of NATO (public world tracks, teams' non-private tracks, allies'
+    spending, command leads), never a team's money, orders, split, answers, briefing or
+    private tracks."""
+
+    status: str
+    paused: bool
+    turn: int
+    turns: int
+    turn_label: str
+    phase: str
+    adversary: str
+    name: str
+    briefing: str
+    cash: float
+    income: float
+    unit: str
+    actions: tuple[RedActionView, ...]
+    moves: tuple[RedMoveView, ...]
+    objectives: tuple[RedObjective, ...]
+    teams: tuple[TeamInfo, ...]
+    world: tuple[TrackView, ...]
+    team_tracks: tuple[TeamTrackView, ...]  # non-private ones only
+    allies: tuple[AllyView, ...]
+    commands: tuple[IntelCommand, ...]
+    escalation_track: str | None = None
+
+
 @attrs.frozen
 class PlayerView(CommonView):
     """What one team may see."""
@@ -543,6 +652,8 @@ class PlayerView(CommonView):
     me: Me
     outcome: PlayerOutcome | None
     ledger: tuple[LedgerTurn, ...] = ()  # oldest turn first; entries of the newest turns only
+    # the adversary's actions the team noticed (scenarios with an adversary)
+    incidents: tuple[Incident, ...] = later(())
 
 
 # -- the facilitator's -----------------------------------------------------------------------
@@ -661,3 +772,4 @@ class FacilitatorView(CommonView):
     thresholds_crossed: tuple[CrossingView, ...]
     outcome: FacilitatorOutcome | None
     proposal: FacilitatorProposal | None = later(None)  # the end, waiting for the facilitator's verdict
+    red: RedView | None = later(None)  # the adversary's side, whole (its rolls included)

@@ -184,14 +184,26 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
     phases: dict[str, str] = {p.id: p.name or p.id.capitalize() for p in scenario.phases}
     verbs = {"hold": "held", "release": "released", "skip": "skipped", "cancel": "cancelled", "enable": "enabled",
              "delay": "delayed", "queue": "queued"}
+    adv = scenario.adversary
+    red_names = {a.id: a.name for a in adv.actions} if adv is not None else {}
     out = []
     for r in records:
-        if r.command.get("actor", FACILITATOR) != FACILITATOR:
+        if r.command.get("actor", FACILITATOR) not in (FACILITATOR, adv.id if adv is not None else FACILITATOR):
             continue  # a team's command: its events are told in their own sections
         command = r.command.get("kind")
         for e in r.events:
             k = e.get("kind")
-            if k == "exercise_started":
+            if k in ("red_action_planned", "red_action_withdrawn") and adv is not None:
+                # the adversary's moves (the facilitator plays it, or its own seat does)
+                what = f"{cell(red_names.get(e['action'], e['action']))}"
+                if k == "red_action_planned":
+                    target = e.get("target")
+                    on = cell(teams.get(target) or commands.get(target) or target) if target else "every team"
+                    out.append(f"planned {adv.name}'s action “{what}” against {on} ({e['id']}, "
+                               f"{_fmt(e['cost'])} {adv.unit})")
+                else:
+                    out.append(f"withdrew {adv.name}'s action “{what}” ({e['id']}, {_fmt(e['refund'])} {adv.unit} back)")
+            elif k == "exercise_started":
                 out.append("started the exercise")
             elif k == "phase_changed" and command in ("advance", "start"):
                 phase = str(e.get("phase"))

@@ -40,6 +40,8 @@ TABLES = [
     ("[scorecard]", model.Scorecard, "scenario file"),
     ("[[scorecard.criterion]]", model.Criterion, "scenario file"),
     ("[[scorecard.band]]", model.ScoreBand, "scenario file"),
+    ("[adversary]", model.Adversary, "scenario file"),
+    ("[[adversary.action]]", model.RedAction, "scenario file"),
     ("[pack]", model.PackInfo, "pack file"),
     ("[[inject]]", model.Inject, "pack or scenario file"),
     ("[[inject.option]]", model.Option, "pack or scenario file"),

@@ -73,6 +73,7 @@ class _Checker:
         self.items()
         self.injects()
         self.objectives_and_outcomes()
+        self.adversary()
 
     def calendar(self):
         c = self.s.calendar
@@ -428,7 +429,9 @@ class _Checker:
                 pool = self.names.world_tracks | self.names.team_tracks
                 self.ref("objective", o.id, ("capability",), "track", o.capability, pool)
             if o.team is not None:
-                self.ref("objective", o.id, ("team",), "team", o.team, self.names.teams)
+                adv = self.s.adversary
+                self.ref("objective", o.id, ("team",), "team", o.team,
+                         self.names.teams | ({adv.id} if adv is not None else set()))
             if (o.measure is None) != (o.target is None):
                 have, lack = ("measure", "target") if o.target is None else ("target", "measure")
                 self.err("objective", o.id, (have,), f"an objective scored at the end needs both a "
@@ -489,6 +492,72 @@ class _Checker:
                 self.top(at + ("score",), f"band of {b.outcome!r}: score is a % of the points, 0-100")
             if b.max_not_met is not None and b.max_not_met < 0:
                 self.top(at + ("max_not_met",), f"band of {b.outcome!r}: max_not_met must be 0 or more")
+
+    def adversary(self):
+        """The red cell: its id apart from the teams' and allies', its track, objectives and menu."""
+        adv = self.s.adversary
+        if adv is None:
+            return
+        at = ("adversary",)
+        taken = self.names.teams | self.names.allies | set(SPECIAL_TARGETS) | {"facilitator"}
+        if adv.id in taken:
+            what = "a team's" if adv.id in self.names.teams else "an ally's" if adv.id in self.names.allies else "a reserved"
+            self.top(at + ("id",), f"the adversary's id {adv.id!r} is {what} id; give the adversary its own id "
+                     "(e.g. 'russia')")
+        if not adv.budget >= 0:
+            self.top(at + ("budget",), f"the adversary's budget must be 0 or more points a turn (found {adv.budget:g})")
+        msg = too_precise("budget", adv.budget, self.s.budget.decimals, "money", "set decimals = {n} in [budget]")
+        if msg:
+            self.top(at + ("budget",), msg)
+        if adv.escalation_track is not None:
+            if adv.escalation_track not in self.names.world_tracks:
+                self.top(at + ("escalation_track",), f"escalation_track {adv.escalation_track!r} is not a world track"
+                         f"{self.problems.did_you_mean(adv.escalation_track, self.names.world_tracks)}")
+        objectives = {o.id: o for o in self.s.all_objectives()}
+        for k, oid in enumerate(adv.objectives):
+            o = objectives.get(oid)
+            if o is None:
+                self.top(at + ("objectives", k), f"unknown objective {oid!r}"
+                         f"{self.problems.did_you_mean(oid, set(objectives))}; add an [[objective]] with "
+                         f"team = {adv.id!r}")
+            elif o.team != adv.id:
+                self.top(at + ("objectives", k), f"objective {oid!r} is not the adversary's: give it "
+                         f"team = {adv.id!r}")
+        seen: set[str] = set()
+        turns = self.s.calendar.turns
+        for k, a in enumerate(adv.actions):
+            p = at + ("action", k)
+            if a.id in seen:
+                self.top(p + ("id",), f"duplicate adversary action id {a.id!r}; give each action its own id")
+            seen.add(a.id)
+            if not a.cost >= 0:
+                self.top(p + ("cost",), f"action {a.id!r}: cost must be 0 or more (found {a.cost:g})")
+            else:
+                msg = too_precise("cost", a.cost, self.s.budget.decimals, "money", "set decimals = {n} in [budget]")
+                if msg:
+                    self.top(p + ("cost",), f"action {a.id!r}: {msg}")
+            for key in ("detection", "attribution"):
+                v = getattr(a, key)
+                if not 0 <= v <= 1:
+                    self.top(p + (key,), f"action {a.id!r}: {key} is a chance between 0 and 1 (found {v:g})")
+            if not a.escalation >= 0:
+                self.top(p + ("escalation",), f"action {a.id!r}: escalation must be 0 or more (found {a.escalation:g})")
+            elif a.escalation and adv.escalation_track is None:
+                self.top(p + ("escalation",), f"action {a.id!r} has escalation but the adversary has no "
+                         "escalation_track; name a world track in [adversary] escalation_track", warning=True)
+            if a.max_per_turn < 1:
+                self.top(p + ("max_per_turn",), f"action {a.id!r}: max_per_turn must be at least 1")
+            if a.max_uses < 0:
+                self.top(p + ("max_uses",), f"action {a.id!r}: max_uses must be 0 (no limit) or more")
+            if not 1 <= a.from_turn <= turns:
+                self.top(p + ("from_turn",), f"action {a.id!r}: from_turn {a.from_turn} is outside the calendar (1..{turns})")
+            for key in ("effects", "attributed_effects"):
+                for m, e in enumerate(getattr(a, key)):
+                    for fault, where in effect_faults(e, self.names, self.s, self.problems.did_you_mean):
+                        self.top(p + (key, m) + where, f"{fault} in adversary action {a.id!r}")
+            if a.detection > 0 and not a.notice:
+                self.top(p + ("notice",), f"action {a.id!r} can be noticed but has no notice: write the headline "
+                         "the targeted teams read", warning=True)
 
     def measure(self, path: tuple, text: str, what: str):
         try:
