@@ -188,4 +188,5 @@ def test_the_red_bot_plays_when_the_scenario_has_an_adversary():
     red = play(sc, 3, Lineup(policy="coordinated", red="bot", rolls=True))
     assert not any(site[0].startswith("red-") for site, _ in scripted.rolls)
     assert any(site[0] == "red-detect" for site, _ in red.rolls)
-    assert "red:bot" in [c.key for c in bal.configurations(sc)[0]]
+    keys = {c.key: c.lineup for c in bal.configurations(sc)[0]}
+    assert keys["policy:coordinated"].red == "bot" and keys["red:scripted"].red == "scripted"

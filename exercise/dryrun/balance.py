@@ -212,7 +212,7 @@ class BalanceReport:
 # -- configurations ---------------------------------------------------------------------------
 @attrs.frozen
 class Config:
-    key: str  # "policy:random", "freerider:TEAM", "plan:BASE:split:ID", "reserve:ID", "red:bot"
+    key: str  # "policy:random", "freerider:TEAM", "plan:BASE:split:ID", "reserve:ID", "red:scripted"
     lineup: Lineup
 
 
@@ -240,39 +240,50 @@ def reserve_turn(scenario: model.Scenario, inject: model.Inject) -> int:
     return max(1, scenario.calendar.turns // 2)
 
 
+def red_mode(scenario: model.Scenario) -> str:
+    """How red plays in the report's configurations: by its bot when the scenario has an
+    adversary and the bots have one (a live exercise has a red cell that plays), else
+    scripted (injects only)."""
+    if getattr(scenario, "adversary", None) is not None and RED_BOT in getattr(_bots(), "REDS", {}):
+        return RED_BOT
+    return SCRIPTED
+
+
 def configurations(scenario: model.Scenario) -> tuple[list[Config], list[str]]:
-    """The line-ups the report plays, and notes on what it could not play."""
+    """The line-ups the report plays, and notes on what it could not play. Every line-up
+    meets red as `red_mode` says; one more plays coordinated teams against scripted red."""
     pols = _bots().POLICIES
     notes: list[str] = []
+    red = red_mode(scenario)
     coord = resolve_policy("coordinated")
     if coord != "coordinated":
         notes.append(f"the bots have no 'coordinated' policy yet: '{coord}' plays it")
     out: list[Config] = []
     for p in SKILL_POLICIES:
         if p == "coordinated":
-            out.append(Config("policy:coordinated", Lineup(policy=coord, rolls=True)))
+            out.append(Config("policy:coordinated", Lineup(policy=coord, red=red, rolls=True)))
         elif p in pols:
-            out.append(Config(f"policy:{p}", Lineup(policy=p)))
+            out.append(Config(f"policy:{p}", Lineup(policy=p, red=red)))
         else:
             notes.append(f"the bots have no '{p}' policy yet: left out")
     if "freerider" in pols:
         for t in scenario.teams:
-            out.append(Config(f"freerider:{t.id}", Lineup(policy=coord, freerider=t.id)))
+            out.append(Config(f"freerider:{t.id}", Lineup(policy=coord, freerider=t.id, red=red)))
     plans = _plans()
     if plans is not None:
         for base in PLAN_POLICIES:
             if base not in pols:
                 continue
             for sid in plans.SPLITS:
-                out.append(Config(f"plan:{base}:split:{sid}", Lineup(policy=base, split=sid)))
+                out.append(Config(f"plan:{base}:split:{sid}", Lineup(policy=base, split=sid, red=red)))
             for pid in plans.PURCHASES:
-                out.append(Config(f"plan:{base}:purchase:{pid}", Lineup(policy=base, purchase=pid)))
+                out.append(Config(f"plan:{base}:purchase:{pid}", Lineup(policy=base, purchase=pid, red=red)))
     for inj in scenario.all_injects():
         if inj.reserve:
-            out.append(Config(f"reserve:{inj.id}", Lineup(policy=coord, reserve=inj.id,
+            out.append(Config(f"reserve:{inj.id}", Lineup(policy=coord, reserve=inj.id, red=red,
                                                           reserve_turn=reserve_turn(scenario, inj))))
-    if getattr(scenario, "adversary", None) is not None and RED_BOT in getattr(_bots(), "REDS", {}):
-        out.append(Config(f"red:{RED_BOT}", Lineup(policy=coord, red=RED_BOT)))
+    if red != SCRIPTED:
+        out.append(Config(f"red:{SCRIPTED}", Lineup(policy=coord, red=SCRIPTED)))
     return out, notes
 
 
@@ -544,9 +555,9 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
     injects = Injects(n_pool, tuple(never), tuple(always), tuple(reserve_rows))
 
     # red
-    rt = by_key.get(f"red:{RED_BOT}")
+    rt = by_key.get(f"red:{SCRIPTED}")  # coordinated play already met the red bot
     if rt is not None and coord is not None:
-        red = Red(True, rt.runs, coord.best_pct, rt.best_pct, round(rt.best_pct - coord.best_pct, 2))
+        red = Red(True, coord.runs, rt.best_pct, coord.best_pct, round(coord.best_pct - rt.best_pct, 2))
     else:
         why = ("the scenario has no adversary" if getattr(scenario, "adversary", None) is None
                else "the bots have no red bot yet")
