@@ -571,6 +571,16 @@ class Adversary:
         "Ids of its objectives (objectives whose `team` is the adversary's id), measured like a team's.", ()
     )
     actions: tuple[RedAction, ...] = doc("Its menu of actions.", (), toml="action")
+    resisted_by: str | None = doc(
+        "Id of a budget category that protects a team against its actions, e.g. 'resilience' (none: nothing does).",
+        None,
+    )
+    resist_share: float = doc(
+        "Share of its budget, 0-1, a team must put in `resisted_by` (this turn, compared in money) to resist.", 0.0
+    )
+    resist: float = doc(
+        "Share, 0-1, of an action's harm (what it takes off the team's own tracks) a resisting team is spared.", 0.0
+    )
 
 
 @attrs.frozen

@@ -77,6 +77,9 @@ BAD = [
      "unknown team 'nobody'"),
     ('from_turn = 2', 'from_turn = 9', "from_turn 9 is outside the calendar"),
     ('max_uses = 3', 'max_uses = -1', "max_uses must be 0"),
+    ('resisted_by = "sustain"', 'resisted_by = "sustian"', "resisted_by 'sustian' is not a budget category"),
+    ('resist = 0.5', 'resist = 1.5', "resist must be between 0 and 1"),
+    ('resist_share = 0.6', 'resist_share = -0.2', "resist_share must be between 0 and 1"),
 ]
 
 
@@ -217,6 +220,31 @@ def test_effects_hit_the_target_and_attributed_effects_follow():
     assert seen == {(False, False), (True, False), (True, True)}
 
 
+def test_a_team_spending_enough_on_the_resisting_category_takes_half_the_harm():
+    """[adversary] resisted_by = "sustain", resist_share = 0.6, resist = 0.5: East at 70 %
+    Sustain loses half of the sabotage's air; West at the default 50 % loses all of it;
+    world effects and gains are not softened; the event names who resisted and the
+    facilitator's cause says why."""
+    for seed in (1, 2, 3):
+        lost = {}
+        for sustain in (0.7, 0.5):
+            g = Game(seed).to_deliberation()
+            if sustain != 0.5:
+                g.do(cm.Allocate("east", "east", {"sustain": sustain, "invest": 1 - sustain}))
+            east, world = g.state.team_tracks[("east", "air")], dict(g.state.tracks)
+            g.do(cm.RedAct("sabotage", "east"))
+            events = g.do(cm.Advance(force=True))
+            hit = next(e for e in events if isinstance(e, ev.RedActionResolved))
+            assert hit.resisted == (("east",) if sustain == 0.7 else ())
+            lost[sustain] = east - g.state.team_tracks[("east", "air")]
+            if hit.attributed:  # the attributed effects on world tracks are not softened
+                assert g.state.tracks["cohesion"] == world["cohesion"] + 0.5
+            causes = [e.cause for e in events if isinstance(e, ev.TrackSet) and e.team == "east" and e.track == "air"]
+            assert ("50% of the harm spared by Sustain spending" in causes[0]) == (sustain == 0.7)
+            assert replay(g.initial, g.events()) == g.state
+        assert lost == {0.7: 0.5, 0.5: 1}
+
+
 def test_the_ledger_names_red_for_the_facilitator_and_tells_teams_only_what_they_noticed():
     found = set()
     for seed in range(1, 30):
@@ -273,12 +301,15 @@ def test_the_default_scenario_has_russia_with_a_sourced_menu_that_bites():
     assert 8 <= len(adv.actions) <= 10
     assert all(a.source and a.notice and a.cost > 0 for a in adv.actions)
     assert {a.target for a in adv.actions} == {"team", "command", "world"}
-    # a turn's points spent on one team lower its capabilities by a visible amount
+    # two turns' points spent on one team lower its capabilities by a visible amount
     s = initial_state(sc, 1)
     for c in (cm.Start(), cm.Advance(), cm.Advance()):
         s = execute(s, c)[0]
     before = dict(s.team_tracks)
     s = execute(s, cm.RedAct("rail-sabotage", "brunssum-east"))[0]
+    s = execute(s, cm.Advance(force=True))[0]
+    while s.phase != "deliberation":  # the next turn's points pay for a second action
+        s = execute(s, cm.Advance(force=True))[0]
     s = execute(s, cm.RedAct("warehouse-arson", "brunssum-east"))[0]
     s = execute(s, cm.Advance(force=True))[0]
     lost = sum(before[k] - v for k, v in s.team_tracks.items() if k[0] == "brunssum-east")

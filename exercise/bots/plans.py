@@ -31,6 +31,8 @@ SPLITS: dict[str, str] = {
     "balanced": "the scenario's default shares (procurement no higher than this turn's limit)",
     "readiness": "the floors, procurement halfway down to its minimum, the rest to sustain and readiness",
     "surge": "procurement at the most it may have, the other categories at their minimum shares (tracks decay)",
+    "resilient": "the floors, and the share that makes the adversary's actions do less harm (when the scenario has one), "
+                 "the rest to procurement",
 }
 
 PURCHASES: dict[str, str] = {
@@ -83,6 +85,34 @@ def _readiness(rules: ScenarioRules, limit: float) -> dict[str, float] | None:
     return checked(rules, shares, limit)
 
 
+def split_resilient(state: State, rules: ScenarioRules, team: str) -> dict[str, float] | None:
+    limit = state.invest_limit(team)
+    if rules.proc is None or limit is None:
+        return None
+    return _memo(rules, ("split-resilient", limit), lambda: _resilient(rules, limit))
+
+
+def _resilient(rules: ScenarioRules, limit: float) -> dict[str, float] | None:
+    """The floors split with the adversary's `resisted_by` category raised to its
+    `resist_share` (half a point over: compared in money, cut to the cent)."""
+    assert rules.proc is not None  # split_resilient asks only then
+    adv = rules.adversary
+    shares = floor_shares(rules)
+    if adv is not None and adv.resisted_by in shares and adv.resist:
+        cat = rules.cat[adv.resisted_by]
+        shares[cat.id] = min(cat.max_share, max(shares[cat.id], adv.resist_share + 0.005))
+    proc = rules.cat[rules.proc]
+    shares[rules.proc] = max(proc.min_share, min(1.0 - sum(shares.values()), proc.max_share, limit))
+    spare = 1.0 - sum(shares.values())
+    for c in sorted(rules.cats, key=lambda c: c.id != rules.sustain):  # the sustaining one first
+        if c.id == rules.proc or spare <= 1e-12:
+            continue
+        k = min(spare, c.max_share - shares[c.id])
+        shares[c.id] += k
+        spare -= k
+    return checked(rules, shares, limit)
+
+
 def split_surge(state: State, rules: ScenarioRules, team: str) -> dict[str, float] | None:
     limit = state.invest_limit(team)
     if rules.proc is None or limit is None:
@@ -108,7 +138,8 @@ def rank_cheap(state: State, rules: ScenarioRules, scored: list[tuple[float, mod
 
 
 _SPLIT_FUNCS: dict[str, Split] = {"floors": split_floors, "balanced": split_balanced,
-                                  "readiness": split_readiness, "surge": split_surge}
+                                  "readiness": split_readiness, "surge": split_surge,
+                                  "resilient": split_resilient}
 _RANK_FUNCS: dict[str, Rank] = {"value": rank_value, "soonest": rank_soonest,
                                 "european": rank_european, "cheap": rank_cheap}
 _BASES = {"coordinated": COORDINATED, "selfish": SELFISH}

@@ -93,7 +93,8 @@ class PlanRow:
 @attrs.frozen
 class Plans:
     rows: tuple[PlanRow, ...]
-    winners: tuple[tuple[str, str, tuple[str, ...]], ...]  # (kind, policy, plans that did best under it: tied)
+    winners: tuple[tuple[str, str, tuple[str, ...]], ...]  # (kind, policy, plans that did best under it:
+    # several when the runs cannot tell them apart)
     dominant: tuple[tuple[str, str], ...]  # (kind, plan) best under every policy
     notes: tuple[str, ...] = ()
 
@@ -129,6 +130,12 @@ class RollRow:
     failed_runs: int
     failed_best_pct: float
     swing_points: float  # passed - failed, conditional on the site being rolled
+    margin_points: float = 0.0  # 95 % margin of the swing from the runs' sampling noise
+
+    @property
+    def least_points(self) -> float:
+        """The smallest size of the swing the runs support (0 when noise could explain it)."""
+        return round(max(0.0, abs(self.swing_points) - self.margin_points), 2)
 
 
 @attrs.frozen
@@ -303,6 +310,13 @@ def _worker_init(scenario, lineups):
     gc.freeze()  # the scenario lives as long as the worker: keep the collector off it
 
 
+def margin(p1: float, n1: int, p2: float, n2: int) -> float:
+    """The 95 % margin (1.96 standard errors) of the difference of two rates in %, from n1
+    and n2 independent runs."""
+    a, b = p1 / 100, p2 / 100
+    return round(196 * math.sqrt(a * (1 - a) / n1 + b * (1 - b) / n2), 2) if n1 and n2 else 0.0
+
+
 def run_seed(seed: int, config: int, run: int) -> int:
     return derive_seed(derive_seed(seed, config), run)
 
@@ -433,7 +447,7 @@ def _roll_words(scenario: model.Scenario, site: tuple[str, ...]) -> tuple[str, s
 
 
 def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config], tallies: list[Tally],
-          notes: list[str] = ()) -> BalanceReport:
+          notes: tuple[str, ...] | list[str] = ()) -> BalanceReport:
     """The report from each configuration's tally (pure: tests feed it synthetic tallies)."""
     by_key = dict(zip((c.key for c in configs), tallies))
     lineups = {c.key: c.lineup for c in configs}
@@ -484,8 +498,13 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
                 def rank(r):
                     return r.best_pct, -math.inf if r.mean_score is None else r.mean_score
 
-                top = max(map(rank, mine))
-                won[base] = tuple(r.plan for r in mine if rank(r) == top)  # several: tied
+                top = max(mine, key=rank)
+                # tied: every plan the runs cannot tell from the best (within the 95 % margin
+                # of their difference), so a few runs' luck names no plan dominant
+                # (equal rates: the mean score decides, as the rank does)
+                won[base] = tuple(r.plan for r in mine
+                                  if rank(r) == rank(top) or 0 < top.best_pct - r.best_pct
+                                  <= margin(top.best_pct, top.runs, r.best_pct, r.runs))
                 winners.append((kind, base, won[base]))
         variants = {r.plan for r in plan_rows if r.kind == kind}
         # dominant: the one plan best (untied) under every policy that takes plans
@@ -514,7 +533,7 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
         binds = "always met" if mb + mo == n_pool else "never met" if mb + mo == 0 else "binds"
         crit_rows.append(CriterionRow(cr.id, cr.name, _pct(mb + mo, n_pool), pb, po, decides, binds))
     deciding = tuple(r.id for r in sorted((r for r in crit_rows if (r.decides_points or 0) > 0),
-                                          key=lambda r: -r.decides_points)[:3])
+                                          key=lambda r: -(r.decides_points or 0))[:3])
     crit_notes = () if card is not None and card.criteria else ("the scenario has no scorecard: no criteria",)
     criteria = Criteria(n_pool, tuple(crit_rows), deciding,
                         tuple(r.id for r in crit_rows if r.binds != "binds"), crit_notes)
@@ -529,8 +548,11 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
             if np_ >= min_arm and nf >= min_arm:
                 label, pw, fw = _roll_words(scenario, site)
                 rp, rf = _pct(bp, np_), _pct(bf, nf)
-                roll_rows.append(RollRow(tuple(site), label, pw, fw, np_, rp, nf, rf, round(rp - rf, 2)))
-    roll_rows.sort(key=lambda r: (-abs(r.swing_points), r.site))
+                roll_rows.append(RollRow(tuple(site), label, pw, fw, np_, rp, nf, rf, round(rp - rf, 2),
+                                         margin(rp, np_, rf, nf)))
+    # the sites whose effect the runs support most first: with many sites, the largest raw
+    # swing is mostly noise (a 30/30 split at 50 % swings by +-25 points by chance alone)
+    roll_rows.sort(key=lambda r: (-r.least_points, -abs(r.swing_points), r.site))
     dice = Dice(coord.runs if coord else 0, min_arm, n_sites, len(roll_rows), tuple(roll_rows[:TOP_ROLLS]))
 
     # injects
@@ -606,15 +628,17 @@ def judge(r: BalanceReport) -> tuple[Target, ...]:
     if r.dice.rows:
         top = r.dice.rows[0]
         out.append(Target("dice-20", "no single roll moves coordinated play's best-outcome rate by more than 20 points",
-                          _status(abs(top.swing_points) <= 20),
-                          f"largest swing {abs(top.swing_points):g} points: {top.label}"))
+                          _status(top.least_points <= 20),
+                          f"largest swing the runs support: at least {top.least_points:g} points "
+                          f"({top.swing_points:+g} ± {top.margin_points:g}): {top.label}"))
     else:
         out.append(Target("dice-20", "no single roll moves coordinated play's best-outcome rate by more than 20 points",
                           _status(None if r.dice.runs == 0 else True),
                           "no roll site rolled both ways often enough" if r.dice.runs else "no coordinated runs"))
     red = r.red
     out.append(Target("red-bot", "the red bot lowers coordinated play's best-outcome rate against scripted red",
-                      _status(None if not red.measured else red.bot_pct < red.scripted_pct),
+                      _status(None if not red.measured or red.bot_pct is None or red.scripted_pct is None
+                              else red.bot_pct < red.scripted_pct),
                       f"{red.bot_pct:g} % with the bot against {red.scripted_pct:g} % scripted" if red.measured
                       else (red.notes[0] if red.notes else "not measured")))
     bad = [f"never fired: {x.title}" for x in r.injects.never] + [f"always fired: {x.title}" for x in r.injects.always]

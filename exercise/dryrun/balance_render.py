@@ -122,14 +122,17 @@ def sections(r: BalanceReport) -> list[Section]:
     lines = [f"Coordinated play, {d.runs} runs: {d.sites} roll sites, {d.judged} rolled both ways in at "
              f"least {d.min_arm} runs each. CONDITIONAL rates: the best-outcome rate among the runs where "
              "the roll went one way, against the runs where it went the other (not a controlled experiment: "
-             "a roll's result can go with other differences between runs)."]
+             "a roll's result can go with other differences between runs). '±' is the 95 % margin from the "
+             "number of runs; 'At least' is the swing the runs support beyond that noise, which the target "
+             "judges."]
     rows = tuple((x.label, f"{x.passed_word}: {x.passed_runs}", _p(x.passed_best_pct),
-                  f"{x.failed_word}: {x.failed_runs}", _p(x.failed_best_pct), _pts(x.swing_points)) for x in d.rows)
+                  f"{x.failed_word}: {x.failed_runs}", _p(x.failed_best_pct), f"{_pts(x.swing_points)} ± {x.margin_points:g}", f"{x.least_points:g}")
+                 for x in d.rows)
     chart = Bars("Swing of the best-outcome rate by one roll (points)", tuple(x.label for x in d.rows),
                  tuple(((x.label, x.swing_points),) for x in d.rows), unit="points")
     out.append(Section("dice", "Dice", tuple(lines),
                        (Table(("Roll", "Runs one way", "Best outcome", "Runs the other way", "Best outcome",
-                               "Swing (points)"), rows),) if rows else (), (chart,) if rows else ()))
+                               "Swing (points)", "At least"), rows),) if rows else (), (chart,) if rows else ()))
 
     i = r.injects
     lines = [f"Scheduled injects over the {i.runs} runs of plain play (reserve injects are fired only by "

@@ -122,6 +122,7 @@ def _roll_sites(events, orders_seen: dict, out: dict, turn: int) -> None:
     slip roll (resolved to team, item and due turn at the end); ("action", id, turn) an
     argued action; ("estimate", track, team, turn) read high (roll >= 0.5); ("red-detect",
     action, target, turn) and ("red-attribute", ...) the adversary's acts."""
+    site: tuple[str, ...]
     for e in events:
         k = e.kind
         if k == "inject_rolled":

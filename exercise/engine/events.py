@@ -690,6 +690,7 @@ class RedActionResolved:
     headline: str = ""
     attributed_to: str = ""
     escalation: float = 0.0
+    resisted: tuple[str, ...] = ()  # hit teams whose spending spared them part of the harm
     kind: ClassVar[str]
 
 

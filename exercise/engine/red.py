@@ -11,11 +11,14 @@ learns is worded in the ledger and the views (docs/engine.md, "The adversary").
 
 from __future__ import annotations
 
+import attrs
+
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
+from exercise.engine.budget import under_floor
 from exercise.engine.commands import FACILITATOR, Rejected
-from exercise.engine.decision import EPS, Decision, check_running, moment, number, unknown
+from exercise.engine.decision import EPS, Decision, check_running, moment, number, percent, unknown
 from exercise.engine.effects import add_track, apply_effects
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
@@ -171,6 +174,16 @@ def resolve(decision: Decision) -> None:
         _resolve(decision, adv, r.red_actions[move.action], move)
 
 
+def resisting(state: State, rules: ScenarioRules, adv: model.Adversary, team: str) -> bool:
+    """Whether `team` puts at least the adversary's `resist_share` of its budget this turn
+    into the `resisted_by` category (compared in money to the cent below, as floors are)."""
+    if adv.resisted_by is None or not adv.resist:
+        return False
+    total, amounts = state.budget.get(team, (0.0, {}))
+    return total > 0 and not under_floor(amounts.get(adv.resisted_by, 0.0), total, adv.resist_share,
+                                         rules.money_places)
+
+
 def _resolve(decision: Decision, adv: model.Adversary, action: model.RedAction, move) -> None:
     state, r = decision.state, decision.rules
     teams = hit_teams(state, action, move.target)
@@ -185,16 +198,33 @@ def _resolve(decision: Decision, adv: model.Adversary, action: model.RedAction, 
         attribute_roll = roll(state.seed, state.rolls + 1)
         attributed = attribute_roll < action.attribution
     track = adv.escalation_track if attributed and action.escalation else None
+    resisted = tuple(t for t in teams if resisting(state, r, adv, t))
     decision.emit(ev.RedActionResolved(
         move.id, action.id, move.target, state.turn, teams, detect_roll, detected, attribute_roll, attributed,
         action.notice if detected else "", adv.name if attributed else "",
-        action.escalation if track else 0.0))
+        action.escalation if track else 0.0, resisted))
     cause = facilitator_cause(r, action, move.id, detected, attributed)
-    _apply(decision, action.effects, teams, cause)
+    exposed = tuple(t for t in teams if t not in resisted)
+    if exposed or not teams:
+        _apply(decision, action.effects, exposed, cause)
+    if resisted and adv.resisted_by is not None:  # resisting() says none without it
+        spared = f"{cause}; {percent(adv.resist)} of the harm spared by {r.cat[adv.resisted_by].name} spending"
+        _apply(decision, softened(action.effects, adv.resist), resisted, spared)
     if attributed:
         _apply(decision, action.attributed_effects, teams, cause)
         if track is not None and track in r.tracks:
             add_track(decision, r.tracks[track], None, action.escalation, 0.0, cause, source="red")
+
+
+def softened(effects: tuple[model.Effect, ...], resist: float) -> tuple[model.Effect, ...]:
+    """The effects a resisting team takes: what would lower its own tracks ('self') cut by
+    `resist`; world tracks and gains unchanged."""
+    out = []
+    for e in effects:
+        if e.add is not None and e.add < 0 and e.team == "self":
+            e = attrs.evolve(e, add=round(e.add * (1 - resist), 9))
+        out.append(e)
+    return tuple(out)
 
 
 def _apply(decision: Decision, effects, teams: tuple[str, ...], cause: str) -> None:

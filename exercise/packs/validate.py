@@ -509,6 +509,16 @@ class _Checker:
         msg = too_precise("budget", adv.budget, self.s.budget.decimals, "money", "set decimals = {n} in [budget]")
         if msg:
             self.top(at + ("budget",), msg)
+        if adv.resisted_by is not None and adv.resisted_by not in {c.id for c in self.s.budget.categories}:
+            self.top(at + ("resisted_by",), f"resisted_by {adv.resisted_by!r} is not a budget category; name one of "
+                     f"[[budget.category]] ids{self.problems.did_you_mean(adv.resisted_by, [c.id for c in self.s.budget.categories])}")
+        for key in ("resist_share", "resist"):
+            v = getattr(adv, key)
+            if not 0 <= v <= 1:
+                self.top(at + (key,), f"the adversary's {key} must be between 0 and 1 (found {v:g})")
+        if adv.resist and adv.resisted_by is None:
+            self.top(at + ("resist",), "resist has no effect without resisted_by; name the budget category that "
+                     "protects the teams", warning=True)
         if adv.escalation_track is not None:
             if adv.escalation_track not in self.names.world_tracks:
                 self.top(at + ("escalation_track",), f"escalation_track {adv.escalation_track!r} is not a world track"
