@@ -1,27 +1,36 @@
-"""A goal-seeking bot: the coordinated, judicious player a balance test needs.
+"""Goal-seeking bots: the judicious players a balance test needs.
 
-The other policies play blind (random) or by one reflex (cautious, spender). This one reads
-what the scenario judges and plays toward it, so a dry run can say whether a good plan wins
-and whether one formula wins every time:
+The other policies play blind (random) or by one reflex (cautious, spender). These read what
+the scenario judges and play toward it, so a dry run can say whether a good plan wins and
+whether one formula wins every time. One engine, `play(plan, ...)`, parameterised by a `Plan`:
 
 - it answers each decision with the option whose known effects serve the goals best;
-- the teams share out the commands (each takes the free command its allies weigh most in);
-- it funds every category just to the floors that stop decay, the rest to procurement;
-- it orders what raises the tracks it still lacks, by points per unit of money, if the
-  delivery lands before the last turn.
+- it takes a command lead: `coordinated`, the teams share out the commands (each takes the
+  free command its allies weigh most in); `selfish`, a team takes only a command its own
+  objectives name, and only once the lead pays for itself;
+- it splits its budget by the plan's split (default: every category just to the floor that
+  stops decay, the rest to procurement; see `exercise.bots.plans` for the others);
+- it orders what raises the tracks it still lacks, ranked by the plan's purchase rule
+  (default: points per unit of money), if the delivery lands in time;
+- it assigns forces where the scorecard wants them (`selfish`: only to its own flank).
 
 Goals come from the scenario, never from a table here: a world track that decides an outcome
 on its own (`track.escalation >= 7`) is one to keep low; the other tracks the outcome
-conditions name are ones to raise. It reads the state directly, as every bot does.
+conditions name are ones to raise. A `selfish` team weighs the scorecard's criteria by its
+share only (a quarter of each, with four teams) and its own objectives in full. It reads the
+state directly, as every bot does.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+
+import attrs
 
 from exercise import model
-from exercise.bots.policies import _cash_after, _left, _units, allocation, bills
+from exercise.bots.policies import Policy, _cash_after, _units, allocation, bills, lead_votes
 from exercise.engine import commands as cm
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
@@ -30,23 +39,107 @@ from exercise.engine.team_moves import eligible_allies, lead_refusal, line_capac
 
 # A capability is "enough" at this share of its scale: past it, orders for it count little.
 ENOUGH = 0.7
+# Money is worth about half a point per unit (a point: a criterion's weight times a track's add).
+MONEY = 0.5
 _NAMES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMPARISON = re.compile(r"(>=|<=|>|<|==)")
+_FORCES = re.compile(r'forces\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)')
+_LEADS = re.compile(r'leads\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)')
+_MANNED = re.compile(r'(?:manned|led)\(\s*"([^"]+)"\s*\)')
+_ITEMS = re.compile(r'(?:ordered|delivered_to\(\s*"[^"]+"\s*,)\(?\s*"([^"]+)"\s*\)')
+_TEAM_TRACK = re.compile(r"team\.([A-Za-z0-9_-]+)\.([A-Za-z_][A-Za-z0-9_]*)")
+
+Split = Callable[[State, ScenarioRules, str], "dict[str, float] | None"]
+Rank = Callable[[State, ScenarioRules, "list[tuple[float, model.Item]]"], "list[model.Item]"]
 
 
-def goals(rules: ScenarioRules) -> dict[str, float]:
+def split_floors(state: State, rules: ScenarioRules, team: str) -> dict[str, float] | None:
+    """Each category at the floor that stops its tracks decaying, the rest to procurement
+    (up to the most it may have this turn); what procurement may not take goes to the
+    category that keeps the most tracks from decaying."""
+    limit = state.invest_limit(team)
+    if rules.proc is None or limit is None:
+        return None
+    key = ("split-floors", limit)  # a pure function of the rules and the limit
+    if key not in rules.memo:
+        rules.memo[key] = _split_floors(rules, limit)
+    shares = rules.memo[key]
+    return None if shares is None else dict(shares)
+
+
+def _split_floors(rules: ScenarioRules, limit: float) -> dict[str, float] | None:
+    assert rules.proc is not None  # split_floors asks only then
+    shares = floor_shares(rules)
+    proc = rules.cat[rules.proc]
+    rest = 1.0 - sum(shares.values())
+    shares[rules.proc] = max(proc.min_share, min(rest, proc.max_share, limit))
+    spare = 1.0 - sum(shares.values())
+    for c in sorted(rules.cats, key=lambda c: c.id != rules.sustain):  # the sustaining one first
+        if c.id == rules.proc or spare <= 1e-12:
+            continue
+        k = min(spare, c.max_share - shares[c.id])
+        shares[c.id] += k
+        spare -= k
+    return checked(rules, shares, limit)
+
+
+def floor_shares(rules: ScenarioRules) -> dict[str, float]:
+    """Each category but procurement at the floor that stops its tracks decaying (at least
+    its minimum share)."""
+    floors: dict[str, float] = {}
+    for _, cat, floor, _ in rules.funded:
+        floors[cat] = max(floors.get(cat, 0.0), floor)
+    # Half a point over each floor: the engine compares floors in money, cut to the cent.
+    return {c.id: max(c.min_share, floors.get(c.id, 0.0) + 0.005) for c in rules.cats if c.id != rules.proc}
+
+
+def checked(rules: ScenarioRules, shares: dict[str, float], limit: float) -> dict[str, float] | None:
+    """`shares` rounded if they are a legal split, else the nearest legal one with `limit`
+    for procurement."""
+    if abs(sum(shares.values()) - 1) > 1e-9 or any(not c.min_share - 1e-9 <= shares[c.id] <= c.max_share + 1e-9 for c in rules.cats):
+        return allocation(rules, limit, rules.sustain)
+    return {c.id: round(shares[c.id], 6) for c in rules.cats}
+
+
+def rank_value(state: State, rules: ScenarioRules, scored: list[tuple[float, model.Item]]) -> list[model.Item]:
+    """Points per unit of money, best first."""
+    return [item for _, item in sorted(scored, key=lambda p: -p[0] / p[1].cost)]
+
+
+@attrs.frozen
+class Plan:
+    """How a goal-seeking team plays: for whose goals, with which split and purchase rule.
+    `name` names the variant (it keys what the plan keeps in the rules' memo)."""
+
+    name: str = "coordinated"
+    selfish: bool = False
+    split: Split = split_floors
+    rank: Rank = rank_value
+
+
+# -- goals --------------------------------------------------------------------------------------
+def goals(rules: ScenarioRules, team: str | None = None) -> dict[str, float]:
     """Track id -> weight (+ raise it, - keep it low), from the scorecard's criteria (their
-    weights and direction) and the outcome conditions."""
+    weights and direction) and the outcome conditions. With `team`, the team's selfish
+    weights: each criterion counts its share only, and each of the team's own objectives
+    about a track counts in full."""
     memo = rules.memo
-    if "planner-goals" in memo:
-        return memo["planner-goals"]
+    key = "planner-goals" if team is None else ("selfish-goals", team)
+    if key in memo:
+        return memo[key]
+    share = 1.0 if team is None else 1.0 / max(1, len(rules.team_ids))
     weights: dict[str, float] = {}
     tracks = set(rules.tracks)
     card = rules.scenario.scorecard
     for c in card.criteria if card else ():
         for n in _NAMES.findall(c.measure):
             if n in tracks:
-                weights[n] = weights.get(n, 0.0) + (c.weight if c.better == "higher" else -c.weight)
+                weights[n] = weights.get(n, 0.0) + share * (c.weight if c.better == "higher" else -c.weight)
+    if team is not None:
+        for o in own_objectives(rules, team):
+            for t in _objective_tracks(rules, team, o):
+                sign = 1.0 if o.better == "higher" else -1.0
+                weights[t] = weights.get(t, 0.0) + sign
     for outcome in rules.scenario.outcomes:
         if not outcome.condition:
             continue
@@ -58,40 +151,99 @@ def goals(rules: ScenarioRules) -> dict[str, float]:
                 weights.setdefault(n, 1.0)
     for t in rules.team_tracks:
         weights.setdefault(t, 0.3)  # a capability nothing names still helps a little
-    memo["planner-goals"] = weights
+    memo[key] = weights
     return weights
 
 
-def targets(rules: ScenarioRules) -> dict[str, float]:
+def own_objectives(rules: ScenarioRules, team: str) -> list[model.Objective]:
+    """The team's objectives: those its team lists and those that name it as their team."""
+    key = ("own-objectives", team)
+    if key not in rules.memo:
+        listed = set(rules.teams[team].objectives)
+        rules.memo[key] = [o for o in rules.scenario.all_objectives()
+                           if o.team == team or (o.team is None and o.id in listed)]
+    return rules.memo[key]
+
+
+def _objective_tracks(rules: ScenarioRules, team: str, o: model.Objective) -> list[str]:
+    named = {t for who, t in _TEAM_TRACK.findall(o.measure or "") if who == team and t in rules.tracks}
+    if o.capability in rules.tracks:
+        named.add(o.capability)
+    return sorted(named)
+
+
+def targets(rules: ScenarioRules, team: str | None = None) -> dict[str, float]:
     """Track id -> the value that is enough: a scorecard criterion's `met` for a track its
-    measure names alone (e.g. avg("munitions") >= 5.5); else 70 % of the scale."""
+    measure names alone (e.g. avg("munitions") >= 5.5); with `team`, also its own
+    objectives' targets; else 70 % of the scale."""
     memo = rules.memo
-    if "planner-targets" in memo:
-        return memo["planner-targets"]
+    key = "planner-targets" if team is None else ("selfish-targets", team)
+    if key in memo:
+        return memo[key]
     out: dict[str, float] = {}
     card = rules.scenario.scorecard
     for c in card.criteria if card else ():
         named = [n for n in _NAMES.findall(c.measure) if n in rules.tracks]
         if len(named) == 1 and c.better == "higher":
             out[named[0]] = max(out.get(named[0], c.met), c.met)
+    if team is not None:
+        for o in own_objectives(rules, team):
+            named = _objective_tracks(rules, team, o)
+            if len(named) == 1 and o.target is not None and o.better == "higher":
+                out[named[0]] = max(out.get(named[0], o.target), o.target)
     for t, (lo, hi) in rules.bounds.items():
         out.setdefault(t, lo + ENOUGH * (hi - lo))
-    memo["planner-targets"] = out
+    memo[key] = out
     return out
 
 
-def _need(state: State, rules: ScenarioRules, team: str, track: str) -> float:
+def item_bonus(rules: ScenarioRules, team: str) -> dict[str, float]:
+    """Item id -> points per unit its own objectives give a selfish team (an objective that
+    counts units ordered or delivered: worth one point over its target's units)."""
+    key = ("selfish-items", team)
+    if key not in rules.memo:
+        out: dict[str, float] = {}
+        for o in own_objectives(rules, team):
+            for iid in _ITEMS.findall(o.measure or ""):
+                if iid in rules.items and o.target:
+                    out[iid] = out.get(iid, 0.0) + 1.0 / o.target
+        rules.memo[key] = out
+    return rules.memo[key]
+
+
+class _Goals:
+    """What one team plays for on this state: weights, targets, the selfish extras, and
+    each track's need (worked out once a call: every option and item asks for it)."""
+
+    __slots__ = ("weights", "targets", "bonus", "needs")
+
+    def __init__(self, rules: ScenarioRules, team: str, selfish: bool):
+        who = team if selfish else None
+        self.weights = goals(rules, who)
+        self.targets = targets(rules, who)
+        self.bonus = item_bonus(rules, team) if selfish else {}
+        self.needs: dict[str, float] = {}
+
+    def need(self, state: State, rules: ScenarioRules, team: str, track: str) -> float:
+        n = self.needs.get(track)
+        if n is None:
+            n = self.needs[track] = _need(state, rules, team, track, self.targets)
+        return n
+
+
+def _need(state: State, rules: ScenarioRules, team: str, track: str, aims: dict[str, float]) -> float:
     """How much more of a track this team wants: the gap to "enough" as a share of the
     scale (a little once it has enough), so the scarcest capability is bought first."""
     lo, hi = rules.bounds[track]
     value = state.team_tracks[(team, track)] if track in rules.team_tracks else state.tracks[track]
     # aim a little over the target: decay and other teams' shortfalls pull an average down
-    gap = (targets(rules)[track] + 0.05 * (hi - lo) - value) / ((hi - lo) or 1)
+    gap = (aims[track] + 0.05 * (hi - lo) - value) / ((hi - lo) or 1)
     return max(gap * 4, 0.1)
 
 
-def _effects_value(state: State, rules: ScenarioRules, team: str, effects: tuple[model.Effect, ...]) -> float:
-    weights = goals(rules)
+def _effects_value(state: State, rules: ScenarioRules, team: str, effects: tuple[model.Effect, ...],
+                   g: _Goals) -> float:
+    weights = g.weights
     value = 0.0
     for e in effects:
         if e.hidden:
@@ -100,21 +252,22 @@ def _effects_value(state: State, rules: ScenarioRules, team: str, effects: tuple
             amount = e.add if e.add is not None else 0.0
             w = weights[e.track]
             if w > 0:
-                value += w * amount * _need(state, rules, team, e.track)
+                value += w * amount * g.need(state, rules, team, e.track)
             else:
                 value += w * amount
         elif e.budget and e.add is not None:
-            value += 0.5 * e.add  # money: worth about half a point per unit
+            value += MONEY * e.add
     return value
 
 
-def _best_option(state: State, rules: ScenarioRules, team: str, iid: str) -> str:
+def _best_option(state: State, rules: ScenarioRules, team: str, iid: str, g: _Goals) -> str:
     inject = state.inject(iid)
     assert inject is not None  # a pending decision is a fired inject
-    best = max(inject.options, key=lambda o: _effects_value(state, rules, team, o.effects))
+    best = max(inject.options, key=lambda o: _effects_value(state, rules, team, o.effects, g))
     return best.id
 
 
+# -- command leads ------------------------------------------------------------------------------
 def _share_out_commands(rules: ScenarioRules) -> dict[str, tuple[str, str]]:
     """Team -> (command, ally): each team takes the command its allies weigh most in, in
     team order, so the teams never race for the same one."""
@@ -144,8 +297,36 @@ def _share_out_commands(rules: ScenarioRules) -> dict[str, tuple[str, str]]:
     return plan
 
 
-def _lead(state: State, rules: ScenarioRules, team: str) -> list:
-    planned = _share_out_commands(rules).get(team)
+def lead_stakes(rules: ScenarioRules, team: str) -> dict[str, float]:
+    """Command -> points a selfish team sees in leading it: 1 for each of its objectives
+    that names the lead, and its share of each criterion that counts the command led or
+    manned."""
+    key = ("selfish-leads", team)
+    if key not in rules.memo:
+        out: dict[str, float] = {}
+        for o in own_objectives(rules, team):
+            for who, cid in _LEADS.findall(o.measure or ""):
+                if who == team and cid in rules.commands:
+                    out[cid] = out.get(cid, 0.0) + 1.0
+        card = rules.scenario.scorecard
+        share = 1.0 / max(1, len(rules.team_ids))
+        for c in card.criteria if card else ():
+            named = [cid for cid in _MANNED.findall(c.measure) if cid in rules.commands]
+            for cid in named:
+                if cid in out:  # only a command it wants for itself: the rest is the others' job
+                    out[cid] += share * c.weight / len(named)
+        rules.memo[key] = out
+    return rules.memo[key]
+
+
+def _lead(state: State, rules: ScenarioRules, team: str, plan: Plan) -> list:
+    if plan.selfish:
+        cid = _selfish_command(state, rules, team)
+        if cid is None:
+            return []
+        planned: tuple[str, str] | None = (cid, "")
+    else:
+        planned = _share_out_commands(rules).get(team)
     if planned is None:
         return []
     cid, ally = planned
@@ -157,41 +338,27 @@ def _lead(state: State, rules: ScenarioRules, team: str) -> list:
     if not allowed:
         return []
     if ally not in allowed:
-        ally = allowed[0]
+        ally = max(allowed, key=lambda a: rules.allies[a].gdp) if plan.selfish else allowed[0]
     return [cm.TakeLead(team, team, cid, ally)]
 
 
-def _split(rules: ScenarioRules, limit: float | None) -> dict[str, float] | None:
-    """Each category at the floor that stops its tracks decaying, the rest to procurement
-    (up to `limit`, the most it may have this turn); what procurement may not take goes to
-    the category that keeps the most tracks from decaying."""
-    if rules.proc is None or limit is None:
-        return None
-    floors: dict[str, float] = {}
-    for _, cat, floor, _ in rules.funded:
-        floors[cat] = max(floors.get(cat, 0.0), floor)
-    # Half a point over each floor: the engine compares floors in money, cut to the cent.
-    shares = {c.id: max(c.min_share, floors.get(c.id, 0.0) + 0.005) for c in rules.cats if c.id != rules.proc}
-    proc = rules.cat[rules.proc]
-    rest = 1.0 - sum(shares.values())
-    shares[rules.proc] = max(proc.min_share, min(rest, proc.max_share, limit))
-    spare = 1.0 - sum(shares.values())
-    for c in sorted(rules.cats, key=lambda c: c.id != rules.sustain):  # the sustaining one first
-        if c.id == rules.proc or spare <= 1e-12:
-            continue
-        k = min(spare, c.max_share - shares[c.id])
-        shares[c.id] += k
-        spare -= k
-    if abs(sum(shares.values()) - 1) > 1e-9 or any(not c.min_share - 1e-9 <= shares[c.id] <= c.max_share + 1e-9 for c in rules.cats):
-        return allocation(rules, limit, rules.sustain)
-    return {c.id: round(shares[c.id], 6) for c in rules.cats}
+def _selfish_command(state: State, rules: ScenarioRules, team: str) -> str | None:
+    """The command a selfish team would lead now: the one it sees most in, once the points
+    are worth the running cost over the turns left (a lead that pays for itself)."""
+    left = rules.turns - state.turn + 1
+    for cid, points in sorted(lead_stakes(rules, team).items(), key=lambda p: -p[1]):
+        if points / MONEY >= rules.lead_cost[cid] * left:
+            return cid
+    return None
 
 
+# -- orders -------------------------------------------------------------------------------------
 def _room(state: State, rules: ScenarioRules, item: model.Item, taken: dict, last: int) -> int:
     """Units of `item` its production line can still deliver by turn `last`."""
     line = rules.line[item.id]
     first = state.turn + max(0, item.lead_time + state.lead_time.get(item.id, 0))
-    return sum(max(0, line_capacity(state, rules, item, t) - state.line_use.get((line, t), 0) - taken.get((line, t), 0))
+    use = state.line_use
+    return sum(max(0, line_capacity(state, rules, item, t) - use.get((line, t), 0) - taken.get((line, t), 0))
                for t in range(first, last + 1))
 
 
@@ -206,38 +373,51 @@ def _take(state: State, rules: ScenarioRules, item: model.Item, q: int, taken: d
         t += 1
 
 
-def _orders(state: State, rules: ScenarioRules, team: str, cash: float) -> list:
-    """Orders that land in time, best points per money first, while the money lasts; then,
-    if the scorecard counts orders due soon after the end, those (the pipeline the US desk
-    wants to see), with what is left."""
+def _ordered(state: State, team: str) -> dict[str, int]:
+    """Item -> units the team ordered in the exercise (as `team_moves.ordered_by` counts)."""
+    out: dict[str, int] = {}
+    for o in state.orders.values():
+        if o.team == team and not o.backlog and o.status != "cancelled":
+            out[o.item] = out.get(o.item, 0) + o.quantity
+    return out
+
+
+def _orders(state: State, rules: ScenarioRules, team: str, cash: float, plan: Plan, g: _Goals) -> list:
+    """Orders that land in time, in the plan's order, while the money lasts; then, if the
+    scorecard counts orders due soon after the end, those (the pipeline the US desk wants
+    to see), with what is left."""
     card = rules.scenario.scorecard
     later = rules.turns + card.credible_within if card and any(
         "on_order_value" in c.measure for c in card.criteria) else rules.turns
     scored = []
+    bonus = g.bonus
     for item in rules.items.values():
-        value = _effects_value(state, rules, team, item.effects)
+        value = _effects_value(state, rules, team, item.effects, g) + bonus.get(item.id, 0.0)
         if value > 0 and item.cost > 0:
-            scored.append((value / item.cost, item))
+            scored.append((value, item))
+    ranked = plan.rank(state, rules, scored)
     out = []
     taken: dict = {}
-    ranked = [item for _, item in sorted(scored, key=lambda p: -p[0])]
+    # units the team may still order of each item: max_quantity, less what it ordered in the
+    # exercise when the limit is per exercise (counted once, not per item and pass)
     per_exercise = rules.budget.max_quantity_per == "exercise"
-    bought: dict[str, int] = {}
+    before = _ordered(state, team) if per_exercise else {}
     for last in sorted({rules.turns, later}):
         for item in ranked:
-            left = _left(state, rules, team, item) - (bought.get(item.id, 0) if per_exercise else 0)
-            q = min(_units(item, cash, left), _room(state, rules, item, taken, last))
+            q = _units(item, cash, max(0, item.max_quantity - before.get(item.id, 0)))
+            if q < 1:
+                continue  # checked first: the line's room costs more to count
+            q = min(q, _room(state, rules, item, taken, last))
             if q >= 1:
                 out.append(cm.PlaceOrder(team, team, item.id, q))
                 _take(state, rules, item, q, taken)
-                bought[item.id] = bought.get(item.id, 0) + q
+                if per_exercise:
+                    before[item.id] = before.get(item.id, 0) + q
                 cash -= q * item.cost * item.paid_on_order  # the share due on order; the rest comes later
     return out
 
 
-_FORCES = re.compile(r'forces\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)')
-
-
+# -- forces -------------------------------------------------------------------------------------
 def force_goals(rules: ScenarioRules) -> list[tuple[str, str, float]]:
     """(command, capability, points wanted) from the scorecard's criteria that measure forces
     assigned (a criterion summing several shares its `met` between them)."""
@@ -254,12 +434,23 @@ def force_goals(rules: ScenarioRules) -> list[tuple[str, str, float]]:
     return out
 
 
-def _assignments(state: State, rules: ScenarioRules, team: str) -> list:
+def own_flank(state: State, rules: ScenarioRules, team: str) -> set[str]:
+    """Commands a selfish team defends: those its allies serve in, and those it leads."""
+    mine = rules.team_allies[team]
+    serve = {c for a in rules.teams[team].allies if (c := rules.allies[a].command) is not None}
+    return serve | {c for c, a in state.leads.items() if a in mine}
+
+
+def _assignments(state: State, rules: ScenarioRules, team: str, selfish: bool = False) -> list:
     """Send free capability points where a scorecard criterion wants forces, a little over
-    the mark (decay and other teams' moves take some back)."""
+    the mark (decay and other teams' moves take some back); a selfish team only to its own
+    flank."""
     out = []
     given: dict[str, float] = {}  # capability -> points this batch already sends
+    flank = own_flank(state, rules, team) if selfish else None
     for cmd, cap, wanted in force_goals(rules):
+        if flank is not None and cmd not in flank:
+            continue
         have = sum(v for (c, _, k), v in state.assigned.items() if c == cmd and k == cap)
         short = wanted * 1.1 - have
         if short <= 0:
@@ -275,23 +466,45 @@ def _assignments(state: State, rules: ScenarioRules, team: str) -> list:
     return out
 
 
-def planner(state: State, team: str, dice: Dice) -> list:
+# -- the turn -----------------------------------------------------------------------------------
+def play(plan: Plan, state: State, team: str, dice: Dice) -> list:
+    """The next batch of a goal-seeking team's commands under `plan` (see the module)."""
     rules = state.rules
-    answers = [cm.Answer(team, team, iid, _best_option(state, rules, team, iid)) for iid in state.pending_decisions(team)]
+    g = _Goals(rules, team, plan.selfish)
+    answers = [cm.Answer(team, team, iid, _best_option(state, rules, team, iid, g)) for iid in state.pending_decisions(team)]
+    if plan.selfish:  # a selfish team refuses a lead it wants for itself; the coordinated leave it to SACEUR
+        stakes = lead_stakes(rules, team)
+        answers += lead_votes(state, team, lambda q: q.command not in stakes)
     if answers:
         return answers
-    lead = _lead(state, rules, team)
+    lead = _lead(state, rules, team, plan)
     if lead:
         return lead  # asked again once it is taken: the lead changes the money
     out: list = []
-    shares = _split(rules, state.invest_limit(team))
+    shares = plan.split(state, rules, team)
     if shares is not None:
         if shares and tuple(shares[c] for c in rules.cat_ids) != state.allocation[team]:
             out.append(cm.Allocate(team, team, shares))
         else:
             shares = None
     cash = _cash_after(state, rules, team, shares) - bills(state, rules, team)
-    out.extend(_orders(state, rules, team, cash))
-    out.extend(_assignments(state, rules, team))
+    out.extend(_orders(state, rules, team, cash, plan, g))
+    out.extend(_assignments(state, rules, team, plan.selfish))
     out.append(cm.Submit(team, team))
     return out
+
+
+def make(plan: Plan) -> Policy:
+    """The policy (state, team, dice) -> commands that plays `plan`."""
+    def policy(state: State, team: str, dice: Dice) -> list:
+        return play(plan, state, team, dice)
+
+    policy.__name__ = policy.__qualname__ = plan.name
+    policy.plan = plan  # type: ignore[attr-defined]  # what a report may want to name
+    return policy
+
+
+COORDINATED = Plan("coordinated")
+SELFISH = Plan("selfish", selfish=True)
+planner = coordinated = make(COORDINATED)
+selfish = make(SELFISH)

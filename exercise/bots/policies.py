@@ -13,7 +13,13 @@ seeded roll source of their own, so a run is reproducible from its seed.
     spender   asks for a command lead if one is free (with an ally the scenario lets lead
               it), puts all it may into procurement, buys production capacity for sale with half its money, then the dearest
               items it can afford (keeping next turn's instalments)
-    planner   plays toward the scenario's goals (see `planner`)
+    planner   plays toward the scenario's goals (see `planner`); the same bot as coordinated
+    coordinated  the planner: the teams share out the command leads and play the scorecard
+    selfish   goal-seeking for its own objectives, the scorecard at its share only (`planner`)
+    freerider does the minimum: defaults, floors, yes votes, nothing else (`freerider`)
+
+`plans.policy(base, split, purchase)` gives the goal-seeking bots' variants, and `REDS` the
+adversary's bots (`red`).
 
 Every policy answers the lead requests it is asked to approve (a command whose approval is
 'members'): cautious and spender approve, random approves half of them. `facilitator_leads`
