@@ -99,6 +99,10 @@ class RedPanel(Panel, VerticalScroll):
     def red(self) -> RedView | None:
         return self.view.red if getattr(self, "view", None) is not None else None
 
+    def _w(self, narrow: int, wide: int) -> int:
+        """A column's width: an 80-column screen clips names more (whole words, an ellipsis)."""
+        return narrow if self.app.size.width < 110 else wide
+
     def _n(self, x: float) -> str:
         return number(x, self.session.state.rules.money_places)
 
@@ -123,7 +127,7 @@ class RedPanel(Panel, VerticalScroll):
         table.clear()
         for a in red.actions:
             now = "yes" if a.usable else "no"
-            table.add_row(*cells(fit(a.name, 28), f"{self._n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
+            table.add_row(*cells(fit(a.name, self._w(28, 44)), f"{self._n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
                                  pct(a.detection), pct(a.attribution), now), key=a.id)
         if key is not None and any(a.id == key for a in red.actions):
             table.move_cursor(row=[a.id for a in red.actions].index(key))
@@ -136,7 +140,7 @@ class RedPanel(Panel, VerticalScroll):
         moves.clear()
         shown = [m for m in reversed(red.moves) if m.status != "withdrawn"]  # newest first
         for m in shown:
-            moves.add_row(*cells(m.turn, fit(m.name, 30), fit(short(m.target_name), 20), move_result(m)), key=m.id)
+            moves.add_row(*cells(m.turn, fit(m.name, self._w(26, 44)), fit(short(m.target_name), 20), move_result(m)), key=m.id)
         if key is not None and any(m.id == key for m in shown):
             moves.move_cursor(row=[m.id for m in shown].index(key))
         moves.display = bool(shown)

@@ -61,6 +61,12 @@ tab: a key that acts on a tab's selection brings that tab forward.
 **A turn**: briefing, injects (delivered when you press n), deliberation (teams decide and
 submit), adjudication (deliveries, decay, rolls), summary. Teams act only in deliberation.
 
+**The adversary** (scenarios with one): the Red tab (6) shows its points, menu, acts and
+objectives; a plans an act there, w withdraws one, B lets the red bot plan the turn. Teams
+never see red's plans: only the incidents they notice. `exercise run --red bot` lets the red
+bot plan red's acts at the end of each deliberation (journaled); `--us-desk bot` confirms the
+scorecard's proposal at the end ("US desk (bot): the scorecard's proposal"), which you still read.
+
 **Team screens** (t) show only what that team may see; **?** there lists their keys.
 
 Everything you do is written to the save folder before the screen shows it.
