@@ -225,3 +225,26 @@ def test_run_takes_red_and_us_desk(tmp_path, monkeypatch):
     assert seen == {"red": "bot", "desk": "bot"}
     result = CliRunner().invoke(play.run, ["--red", "robot", "--saves", str(tmp_path)])
     assert result.exit_code == 2 and "robot" in result.output
+
+
+async def test_the_red_tab_names_and_never_ids(tmp_path):
+    import re
+
+    s = red_session(tmp_path, seed=SEED_NOTICED_UNATTRIBUTED)
+    s.execute(cm.RedAct("sabotage", "east"))
+    s.execute(cm.RedAct("jam", "north"))
+    s.execute(cm.Advance(force=True))
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    s.execute(cm.RedAct("disinfo"))
+    ids = {"jam", "disinfo", "east", "west", "north", "russia", "divide", "red-1", "red-2", "red-3"}
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        for row in range(3):  # each act's detail line too
+            app.screen.query_one("#red-moves", DataTable).move_cursor(row=row)
+            await pilot.pause()
+            text = shown_text(app.screen.query_one("#red-panel"))
+            assert {w for w in re.findall(r"(?<![\w-])[\w][\w-]*[\w](?![\w-])", text) if w in ids} == set()
+        assert "Rail sabotage on East" in text and "detection roll" in text

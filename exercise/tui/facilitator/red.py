@@ -127,7 +127,7 @@ class RedPanel(Panel, VerticalScroll):
         table.clear()
         for a in red.actions:
             now = "yes" if a.usable else "no"
-            table.add_row(*cells(fit(a.name, self._w(28, 44)), f"{self._n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
+            table.add_row(*cells(fit(a.name, self._w(30, 44)), f"{self._n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
                                  pct(a.detection), pct(a.attribution), now), key=a.id)
         if key is not None and any(a.id == key for a in red.actions):
             table.move_cursor(row=[a.id for a in red.actions].index(key))
