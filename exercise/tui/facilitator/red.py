@@ -19,9 +19,9 @@ from exercise.engine import commands as cm
 from exercise.engine.decision import number
 from exercise.engine.view_types import FacilitatorView, RedMoveView, RedView
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel, ShowTab, short
+from exercise.tui.facilitator.panel import Panel, ShowTab
 from exercise.tui.modals import ConfirmModal, Field, FormModal
-from exercise.tui.tables import selected_key
+from exercise.tui.tables import selected_key, widen
 from exercise.tui.text import cells, fit
 
 TARGETS = {"team": "a team", "command": "a command", "world": "every team"}
@@ -125,10 +125,11 @@ class RedPanel(Panel, VerticalScroll):
             table.add_columns(*cells("Action", "Cost", "Target", "Notice", "Attrib", "Now"))
         key = selected_key(table)
         table.clear()
-        for a in red.actions:
-            now = "yes" if a.usable else "no"
-            table.add_row(*cells(fit(a.name, self._w(30, 44)), f"{self._n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
-                                 pct(a.detection), pct(a.attribution), now), key=a.id)
+        rows = [cells(fit(a.name, self._w(30, 56)), f"{self._n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
+                      pct(a.detection), pct(a.attribution), "yes" if a.usable else "no") for a in red.actions]
+        for a, row in zip(red.actions, rows):
+            table.add_row(*row, key=a.id)
+        widen(table, rows)
         if key is not None and any(a.id == key for a in red.actions):
             table.move_cursor(row=[a.id for a in red.actions].index(key))
         self.show_action_detail()
@@ -139,13 +140,15 @@ class RedPanel(Panel, VerticalScroll):
         key = selected_key(moves)
         moves.clear()
         shown = [m for m in reversed(red.moves) if m.status != "withdrawn"]  # newest first
-        for m in shown:
-            moves.add_row(*cells(m.turn, fit(m.name, self._w(26, 44)), fit(short(m.target_name), 20), move_result(m)), key=m.id)
+        rows = [cells(m.turn, fit(m.name, self._w(26, 56)), fit(m.target_name.split(" (")[0], self._w(20, 36)), move_result(m)) for m in shown]
+        for m, row in zip(shown, rows):
+            moves.add_row(*row, key=m.id)
+        widen(moves, rows)
         if key is not None and any(m.id == key for m in shown):
             moves.move_cursor(row=[m.id for m in shown].index(key))
         moves.display = bool(shown)
         self.query_one("#red-moves-title", Static).update(Text(
-            f"{red.name}'s acts, newest first (w withdraws one planned this turn)" if shown
+            f"{red.name}'s acts, newest first" + (" (w withdraws one planned this turn)" if planned else "") if shown
             else f"{red.name} has planned no act yet: a plans one (on this tab)", style="bold"))
         self.show_move_detail()
 
