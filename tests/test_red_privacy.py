@@ -116,6 +116,10 @@ def test_red_and_teams_see_nothing_of_each_others_secrets(seed, commands):
                 if d["kind"] == "red_action_resolved"]
         assert len(told) == len(player_view(s, team).incidents)
     assert replay(s0, [e for _, events in batches for e in events]) == s
+    # red's points: exact, never below 0, the credits less what its standing actions cost
+    credited = sum(e.amount for _, events in batches for e in events if e.kind == "red_budget_credited")
+    spent = sum(m.cost for m in s.red_acts.values() if m.status != "withdrawn")
+    assert s.red_cash >= 0 and s.red_cash == round(credited - spent, 2)
 
 
 def test_an_undetected_action_is_an_unexplained_change_and_no_incident():
@@ -192,3 +196,15 @@ def test_the_team_view_never_shows_the_scorecard_before_the_verdict():
     check(s)
     s = execute(s, cm.Judge())[0]
     assert player_view(s, sc.teams[0].id).outcome.criteria  # told with the verdict
+
+
+def test_red_views_round_trip_through_json():
+    from exercise.engine import facilitator_view
+    from exercise.engine import view_types as vt
+    from exercise.engine.view_json import structure
+
+    _, s, _, ledger = play(2, [cm.RedAct("jam", "north"), cm.Advance(force=True)])
+    for view, cls in ((red_view(s), vt.RedView), (facilitator_view(s), vt.FacilitatorView),
+                      (player_view(s, "east", ledger.changes), vt.PlayerView)):
+        assert structure(json.loads(json.dumps(unstructure(view))), cls) == view
+    assert player_view(s, "east").incidents  # jamming is always noticed
