@@ -191,3 +191,21 @@ def test_plan_policy_defaults_and_bad_names():
         plans.policy("coordinated", purchase="y")
     assert set(plans.SPLITS) == set(plans._SPLIT_FUNCS) and set(plans.PURCHASES) == set(plans._RANK_FUNCS)
     assert all(isinstance(v, str) and v for v in {**plans.SPLITS, **plans.PURCHASES}.values())
+
+
+def test_a_selfish_team_leads_only_what_its_objectives_name_once_it_pays_for_itself():
+    def leads(policy):
+        turn, out = 0, {}
+        def record(command, events):
+            nonlocal turn
+            for e in events:
+                turn = getattr(e, "turn", turn) if type(e).__name__ == "TurnStarted" else turn
+            if isinstance(command, cm.TakeLead):
+                out.setdefault(command.team, (command.command, turn))
+        play(load(DEFAULT), 3, policy, record=record)
+        return out
+
+    ours, mine = leads("coordinated"), leads("selfish")
+    assert {t: c for t, (c, _) in mine.items()} == {"norfolk": "jfc-norfolk", "south": "jfc-naples"}  # their objectives
+    for team, (command, turn) in mine.items():
+        assert ours[team][0] == command and turn > ours[team][1]  # later: once the running cost is worth it

@@ -34,11 +34,11 @@ def to_deliberation(seed: int = 1):
     return s
 
 
-def play(seed: int, teams: str = "coordinated", red=None):
+def play(seed: int, teams: str = "coordinated", red=None, sc=None):
     """A whole fixture exercise: bots for the teams, the red bot for the adversary.
     Returns (first state, final state, red commands sent per turn, red commands refused,
     every event)."""
-    first = s = initial_state(scenario(), seed)
+    first = s = initial_state(sc or scenario(), seed)
     dice = Dice(seed)
     events: list = []
     sent: list = []
@@ -82,11 +82,31 @@ def test_the_registry_holds_the_red_bot():
 
 
 def test_no_adversary_no_red_commands():
+    s = initial_state(attrs.evolve(load(DEFAULT), adversary=None), 1)
+    for c in (cm.Start(), cm.Advance(), cm.Advance()):
+        s, _ = execute(s, c)
+    assert s.phase == "deliberation" and red_bot(s, Dice(1)) == []
+
+
+def test_the_red_bot_plays_russia_in_the_default_scenario():
+    """Legal moves all through, several kinds of action, and the alliance ends worse off
+    than against no red moves (same seeds, same team bots)."""
     sc = load(DEFAULT)
-    if sc.adversary is not None:  # the default scenario may gain one: then it plays
-        return
-    s = initial_state(sc, 1)
-    assert red_bot(s, Dice(1)) == []
+    assert sc.adversary is not None
+
+    def damage(state):
+        return sum(state.team_tracks.values()) + state.tracks["european_cohesion"] + state.tracks["us_trust"]
+
+    hit, calm = 0.0, 0.0
+    for seed in range(2):
+        first, s, sent, refused, events = play(seed, sc=sc)
+        assert refused == 0
+        kinds = {c.action for turn in sent for c in turn}
+        assert len(kinds) >= 3, kinds
+        assert s.red_cash >= 0
+        hit += damage(s)
+        calm += damage(play(seed, sc=sc, red=lambda state, dice: [])[1])
+    assert hit < calm
 
 
 def test_the_red_bot_sends_only_legal_commands_within_its_limits():

@@ -386,9 +386,9 @@ def _orders(state: State, rules: ScenarioRules, team: str, cash: float, plan: Pl
     """Orders that land in time, in the plan's order, while the money lasts; then, if the
     scorecard counts orders due soon after the end, those (the pipeline the US desk wants
     to see), with what is left."""
-    card = rules.scenario.scorecard
-    later = rules.turns + card.credible_within if card and any(
-        "on_order_value" in c.measure for c in card.criteria) else rules.turns
+    later, cheapest = _order_limits(rules)
+    if cash + 1e-9 < cheapest:
+        return []  # not even the cheapest item's share due on order: nothing to weigh
     scored = []
     bonus = g.bonus
     for item in rules.items.values():
@@ -414,7 +414,21 @@ def _orders(state: State, rules: ScenarioRules, team: str, cash: float, plan: Pl
                 if per_exercise:
                     before[item.id] = before.get(item.id, 0) + q
                 cash -= q * item.cost * item.paid_on_order  # the share due on order; the rest comes later
+                if cash + 1e-9 < cheapest:
+                    return out
     return out
+
+
+def _order_limits(rules: ScenarioRules) -> tuple[int, float]:
+    """(the last turn a delivery counts in: the end, or the credible date after it when the
+    scorecard counts orders still due; the least any item asks on order)."""
+    if "planner-order-limits" not in rules.memo:
+        card = rules.scenario.scorecard
+        later = rules.turns + card.credible_within if card and any(
+            "on_order_value" in c.measure for c in card.criteria) else rules.turns
+        dues = [i.cost * i.paid_on_order for i in rules.items.values() if i.cost > 0]
+        rules.memo["planner-order-limits"] = (later, min(dues, default=0.0))
+    return rules.memo["planner-order-limits"]
 
 
 # -- forces -------------------------------------------------------------------------------------

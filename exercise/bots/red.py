@@ -26,8 +26,9 @@ from exercise.engine import commands as cm
 from exercise.engine import red
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
-from exercise.engine.scorecard import MET, NOT_MET, criteria
+from exercise.engine.scorecard import _number, _reaches
 from exercise.engine.state import State
+from exercise.engine.world import StateWorld
 
 EPS = 1e-9
 # How far from a criterion's threshold a track counts as "near" it, as a share of its scale.
@@ -135,21 +136,35 @@ def _named(rules: ScenarioRules, who: str | None, teams: tuple[str, ...]) -> tup
 def _near(state: State, rules: ScenarioRules) -> dict[str, float]:
     """Track -> 0-1, how near the criteria that name it are to dropping a band (1: at the
     threshold it just reaches). Without a scorecard, nothing is near."""
-    if not rules.criteria:
-        return {}
     out: dict[str, float] = {}
-    for (c, _), row in zip(rules.criteria, criteria(state, rules)):
-        named = [n for n in _NAMES.findall(c.measure) if n in rules.tracks]
-        if not named or row["band"] == NOT_MET:
-            continue
-        at = c.met if row["band"] == MET else c.partly
-        if at is None:
-            continue
+    world = None
+    for c, fn, named in _track_criteria(rules):
+        world = world or StateWorld(state, rules)
+        value = _number(fn(world))
+        if _reaches(value, c.met, c.better):
+            at = c.met
+        elif c.partly is not None and _reaches(value, c.partly, c.better):
+            at = c.partly
+        else:
+            continue  # not met: nothing left to drop
         lo, hi = rules.bounds[named[0]]
-        gap = abs(row["value"] - at) / ((hi - lo) * NEAR or 1.0)
+        gap = abs(value - at) / ((hi - lo) * NEAR or 1.0)
         for n in named:
             out[n] = max(out.get(n, 0.0), max(0.0, 1.0 - gap))
     return out
+
+
+def _track_criteria(rules: ScenarioRules) -> list:
+    """(criterion, its compiled measure, the tracks it names) for the criteria that name a
+    track (measuring only these keeps the bot fast: orders' value costs more to count)."""
+    if "red-track-criteria" not in rules.memo:
+        rows = []
+        for c, fn in rules.criteria:
+            named = [n for n in _NAMES.findall(c.measure) if n in rules.tracks]
+            if named:
+                rows.append((c, fn, named))
+        rules.memo["red-track-criteria"] = rows
+    return rules.memo["red-track-criteria"]
 
 
 def _weakness(state: State, rules: ScenarioRules, weights: dict[str, float]) -> dict[str, float]:
