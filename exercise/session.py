@@ -188,7 +188,7 @@ class Session:
         import exercise.bots
 
         bot = getattr(exercise.bots, "REDS", {}).get("bot")
-        done = []
+        done: list = []
         if bot is None:
             return done
         for command in bot(self.state, red_dice(self.state)):

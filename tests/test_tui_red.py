@@ -6,7 +6,16 @@ red), and a live session with the red bot and the US desk bot (`exercise run --r
 from __future__ import annotations
 
 import pytest
-from support import CONSOLE, DEFAULT, FIXTURES, load_fixture, notifications, record_notifications, to_deliberation, wait_for
+from support import (
+    CONSOLE,
+    DEFAULT,
+    FIXTURES,
+    load_fixture,
+    notifications,
+    record_notifications,
+    to_deliberation,
+    wait_for,
+)
 from textual.widgets import DataTable, Select, Static
 
 from exercise.engine import commands as cm
@@ -248,3 +257,22 @@ async def test_the_red_tab_names_and_never_ids(tmp_path):
             text = shown_text(app.screen.query_one("#red-panel"))
             assert {w for w in re.findall(r"(?<![\w-])[\w][\w-]*[\w](?![\w-])", text) if w in ids} == set()
         assert "Rail sabotage on East" in text and "detection roll" in text
+
+
+async def test_without_a_red_bot_B_is_hidden_and_the_session_plans_nothing(tmp_path, monkeypatch):
+    import exercise.bots
+
+    monkeypatch.setattr(exercise.bots, "REDS", {})
+    s = red_session(tmp_path)
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        assert app.screen.check_action("red_bot", ()) is False
+        assert app.screen.check_action("red_withdraw", ()) is not False
+        await pilot.press("B")
+        await pilot.pause()
+        assert not s.state.red_acts
+    s.red = "bot"
+    s.execute(cm.Advance(force=True))
+    assert not s.state.red_acts

@@ -244,7 +244,7 @@ class RedPanel(Panel, VerticalScroll):
             self.notify(f"{action.name}: {self._n(action.cost)} {red.unit} paid, {self._n(left)} {red.unit} left",
                         title=f"{red.name}: act planned", markup=False)
 
-    def _default_target(self, aid: str) -> str:
+    def _default_target(self, aid: str | None) -> str:
         red = self.red
         a = next((x for x in red.actions if x.id == aid), None) if red else None
         return a.targets[0] if a is not None and a.targets else ""

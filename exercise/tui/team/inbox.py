@@ -18,7 +18,6 @@ from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import clip
 from exercise.tui.text import md
 
-
 INCIDENT = "incident-"  # the inbox row key of the team's n-th noticed incident
 
 
