@@ -29,6 +29,17 @@ from exercise.listeners import Listeners, describe
 Listener = Callable[["Session", object, list], None]
 
 
+US_DESK_BOT = "US desk (bot): the scorecard's proposal"
+
+
+def red_dice(state):
+    """The red bot's dice for this turn of a live session (it is a client of the rules, not
+    the game's rolls): the same seed and turn give the same dice."""
+    from exercise.engine.rolls import Dice, derive_seed
+
+    return Dice(derive_seed(state.seed, 1000 + state.turn))
+
+
 class Session:
     def __init__(self, folder: Path, scenario: model.Scenario, state, journal: Journal, meta: saves.Meta,
                  records: list[CommandRecord], notices: list[str], header: Header):
@@ -44,6 +55,10 @@ class Session:
         # one broken view must not undo a saved command: its failure is a problem, the others still hear
         self.listeners: Listeners[[Session, object, list]] = Listeners(lambda listener, e: self.problems.append(describe(listener, e)))
         self._ledger: LedgerBuilder | None = None  # built on first use (ledger())
+        # who plays the adversary and the US desk in a live session (`exercise run --red/--us-desk`):
+        # "facilitator" (the console's keys) or "bot" (this shell plays them, through execute)
+        self.red = "facilitator"
+        self.us_desk = "facilitator"
 
     # -- creating and opening ---------------------------------------------------------
     @classmethod
@@ -154,7 +169,36 @@ class Session:
 
         `via` says where a command came from (a network client's id for it), so a command
         resent after a reconnect or a server restart is recognised and not done twice.
+
+        With `red == "bot"`, an advance out of deliberation first lets the red bot plan the
+        adversary's acts (each its own journaled command, before the turn is adjudicated);
+        with `us_desk == "bot"`, a verdict waiting at the end is confirmed as proposed.
         """
+        if self.red == "bot" and isinstance(command, cm.Advance) and self.state.phase == "deliberation" \
+                and self.state.status == "running" and self.state.rules.adversary is not None:
+            engine.execute(self.state, command)  # refused (teams not submitted): red plans nothing yet
+            self.red_bot_plans()
+        events = self._execute(command, via)
+        if self.us_desk == "bot" and self.state.proposal is not None and self.state.verdict is None:
+            self._execute(cm.Judge(None, US_DESK_BOT))
+        return events
+
+    def red_bot_plans(self) -> list:
+        """The red bot's commands for this deliberation, each executed (refused ones skipped)."""
+        import exercise.bots
+
+        bot = getattr(exercise.bots, "REDS", {}).get("bot")
+        done: list = []
+        if bot is None:
+            return done
+        for command in bot(self.state, red_dice(self.state)):
+            try:
+                done += self._execute(command)
+            except engine.Rejected as e:
+                self.problems.append(f"the red bot's {command.kind} was refused: {e}")
+        return done
+
+    def _execute(self, command, via: dict | None = None) -> list:
         new_state, events = engine.execute(self.state, command)
         record = command_record(len(self.records) + 1, command, events, via)
         self.journal.append(to_json(record))  # durable before anything is shown

@@ -1,6 +1,6 @@
 """At 80x24 every screen stays usable; at 120x40 too: walked with one app per size.
 
-For each screen and tab (start screen, facilitator tabs 1-5 and their dialogs, a team's tabs
+For each screen and tab (start screen, facilitator tabs 1-6 and their dialogs, a team's tabs
 1-7 and their dialogs, the debrief's tabs): the footer shows each key whole or not at all (a
 key cut at the edge, "m▏^p palette", is a failure); each table shows all its columns within
 the screen, or scrolls sideways with its first (key) column whole; a dialog's buttons are on
@@ -52,6 +52,7 @@ def deliberation(tmp_path):
     to_deliberation(s)
     team = s.state.rules.team_ids[0]
     s.execute(cm.Argue(team, team, "Close the border crossings", "Fewer drones", "Public pressure"))
+    s.execute(cm.RedAct("rail-sabotage", team))  # the Red tab's acts table has a row
     yield s
     s.close()
 
@@ -79,10 +80,12 @@ async def test_every_console_screen_fits(deliberation, size):
     bad: list[str] = []
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        for tab in "12345":
+        for tab in "123456":  # 6: the Red tab (the default scenario has an adversary)
             await pilot.press(tab)
             await pilot.pause()
             bad += problems(app, f"facilitator tab {tab}")
+        for key, name in [("a", "plan a red act"), ("w", "withdraw a red act")]:
+            await _dialog(pilot, app, key, f"facilitator {name}", bad)
         await pilot.press("2")
         for key, name in [("f", "fire"), ("k", "skip"), ("a", "ad-hoc inject")]:
             await _dialog(pilot, app, key, f"facilitator {name}", bad)

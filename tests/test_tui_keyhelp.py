@@ -26,7 +26,7 @@ def test_every_facilitator_key_is_in_the_help_once_with_its_description():
             continue
         row = f"| {key_text(b)} | {b.tooltip or b.description} |"
         assert rows.count(row) == 1, row
-    assert "| 1-5 | tabs: overview, injects, actions, log, notes |" in rows
+    assert "| 1-6 | tabs: overview, injects, actions, log, notes, red (scenarios with an adversary) |" in rows
     assert "facilitator console" in help_md
 
 

@@ -10,6 +10,7 @@ import click
 from exercise.cli.common import (
     DEFAULT_SCENARIO,
     SAVES_OPTION,
+    fail,
     has_terminal,
     new_session,
     no_terminal,
@@ -23,14 +24,34 @@ from exercise.cli.common import (
 @click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
 @click.option("--name", help="Name of this exercise (default: the scenario's title).")
 @click.option("--seed", type=int, default=None, help="Seed of the random rolls (default: the scenario's).")
+@click.option("--red", type=click.Choice(["facilitator", "bot"]), default="facilitator", show_default=True,
+              help="Who plays the adversary (scenarios with one): the facilitator (Red tab, keys a, w, B), or "
+                   "the red bot, which plans red's acts at the end of each deliberation, before the turn is "
+                   "adjudicated (journaled like any command).")
+@click.option("--us-desk", "us_desk", type=click.Choice(["facilitator", "bot"]), default="facilitator",
+              show_default=True,
+              help="Who judges the verdict at the end (scenarios with a scorecard): the facilitator (key V), or a "
+                   "bot that confirms the scorecard's proposal with the rationale "
+                   "'US desk (bot): the scorecard's proposal'.")
 @SAVES_OPTION
-def run(scenario: str, name: str | None, seed: int | None, saves_root: Path | None) -> None:
+def run(scenario: str, name: str | None, seed: int | None, red: str, us_desk: str, saves_root: Path | None) -> None:
     """Start a new exercise of SCENARIO (default: deadline-2027) in the facilitator console."""
     if not has_terminal():  # before the save is created: no empty exercise is left behind
         no_terminal()
+    if red == "bot" and not _has_red_bot():
+        fail("--red bot: this install has no red bot (exercise.bots.REDS['bot']); use --red facilitator")
     session = new_session(scenario, name, seed, saves_root)
+    session.red, session.us_desk = red, us_desk
+    if red == "bot" and session.scenario.adversary is None:
+        click.echo("note: --red bot: this scenario has no adversary; nothing for the red bot to play", err=True)
     click.echo(f"saving to {session.folder}", err=True)
     run_tui(session, saves_root)
+
+
+def _has_red_bot() -> bool:
+    import exercise.bots
+
+    return getattr(exercise.bots, "REDS", {}).get("bot") is not None
 
 
 @click.command("saves")

@@ -28,6 +28,7 @@ from exercise.tui.facilitator.injects import InjectsPanel
 from exercise.tui.facilitator.log import LogPanel
 from exercise.tui.facilitator.notes import NotesPanel
 from exercise.tui.facilitator.panel import Panel, ShowTab, delegate_keys
+from exercise.tui.facilitator.red import RedPanel, red_bot
 from exercise.tui.facilitator.teams import CapabilitiesPanel, TeamsPanel
 from exercise.tui.facilitator.wording import force_body
 from exercise.tui.facilitator.world import WorldPanel
@@ -36,11 +37,11 @@ from exercise.tui.keyhelp import KeyHelp, _class_bindings
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.text import md, plain, plain_tree
 
-PANELS: tuple[type[Panel], ...] = (InjectsPanel, ActionsPanel, TeamsPanel, WorldPanel, NotesPanel)
+PANELS: tuple[type[Panel], ...] = (InjectsPanel, ActionsPanel, TeamsPanel, WorldPanel, NotesPanel, RedPanel)
 VERDICT_TIP = ("at the end, with a scorecard: confirm the proposed outcome or override it "
                "with a rationale (you play the US desk)")
 FOCUS = {"overview": "#teams", "injects": "#inject-table", "actions": "#action-table", "log": "#event-log",
-         "notes": "#note-table"}  # the widget a tab's keys (arrows, enter) go to
+         "notes": "#note-table", "red": "#red-actions"}  # the widget a tab's keys (arrows, enter) go to
 
 
 class StatusBar(Static):
@@ -60,6 +61,12 @@ tab: a key that acts on a tab's selection brings that tab forward.
 **A turn**: briefing, injects (delivered when you press n), deliberation (teams decide and
 submit), adjudication (deliveries, decay, rolls), summary. Teams act only in deliberation.
 
+**The adversary** (scenarios with one): the Red tab (6) shows its points, menu, acts and
+objectives; a plans an act there, w withdraws one, B lets the red bot plan the turn. Teams
+never see red's plans: only the incidents they notice. `exercise run --red bot` lets the red
+bot plan red's acts at the end of each deliberation (journaled); `--us-desk bot` confirms the
+scorecard's proposal at the end ("US desk (bot): the scorecard's proposal"), which you still read.
+
 **Team screens** (t) show only what that team may see; **?** there lists their keys.
 
 Everything you do is written to the save folder before the screen shows it.
@@ -72,6 +79,7 @@ Everything you do is written to the save folder before the screen shows it.
                         "adjudicate, next turn"),
         Binding("t", "team", "Team screen", tooltip="switch to a team's screen (hot-seat); escape comes back"),
         InjectsPanel.screen_binding("fire"),
+        RedPanel.screen_binding("red_plan"),  # before the ad-hoc inject's a: on the Red tab only (check_action)
         InjectsPanel.screen_binding("adhoc"),
         InjectsPanel.screen_binding("hold"),
         InjectsPanel.screen_binding("release"),
@@ -100,11 +108,14 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="team terminals: who is connected, and each team's join command (exercise serve)"),
         TeamsPanel.screen_binding("reopen"),
         TeamsPanel.screen_binding("ledger"),
+        RedPanel.screen_binding("red_withdraw"),
+        RedPanel.screen_binding("red_bot"),
         Binding("1", "tab('overview')", "Overview", show=False),
         Binding("2", "tab('injects')", "Injects", show=False),
         Binding("3", "tab('actions')", "Actions", show=False),
         Binding("4", "tab('log')", "Log", show=False),
         Binding("5", "tab('notes')", "Notes", show=False),
+        Binding("6", "tab('red')", "Red (scenarios with an adversary)", show=False),
     ]
 
     # What the engine refuses once the exercise has ended (it moves nothing any more): the
@@ -112,7 +123,9 @@ Everything you do is written to the save folder before the screen shows it.
     # shows the outcome) stay.
     TABS_ID = "tabs"
     ENDED_OFF = frozenset({"advance", "fire", "adhoc", "hold", "release", "skip", "unskip", "delay",
-                           "adjudicate", "override", "pause", "timer", "reopen"})
+                           "adjudicate", "override", "pause", "timer", "reopen", "red_plan", "red_withdraw",
+                           "red_bot"})
+    RED_KEYS = frozenset({"red_plan", "red_withdraw", "red_bot"})
 
     def __init__(self, session):
         super().__init__()
@@ -124,15 +137,23 @@ Everything you do is written to the save folder before the screen shows it.
         ended = self.session.state.status == "ended"
         if action in self.ENDED_OFF and ended:
             return False
+        red = self.session.state.rules.adversary is not None
+        if action in self.RED_KEYS or parameters == ("red",):
+            if not red or action == "red_bot" and red_bot() is None:
+                return False  # no adversary (or no red bot): no Red tab, no red keys
+            if action == "red_plan":  # a plans red's act on the Red tab; elsewhere a is the ad-hoc inject
+                return self._active_tab() == "red"
         if action == "shown":  # the footer's copy: only where it is what to do next
             if parameters == ("verdict",):
                 return ended
-            try:
-                on_actions = self.query_one("#tabs", TabbedContent).active == "actions"
-            except NoMatches:
-                return False
-            return on_actions and not ended and self._lead_waits()
+            return self._active_tab() == "actions" and not ended and self._lead_waits()
         return True
+
+    def _active_tab(self) -> str | None:
+        try:
+            return self.query_one("#tabs", TabbedContent).active
+        except NoMatches:
+            return None
 
     def _lead_waits(self) -> bool:
         """A lead request waits for an answer (g is offered only then; it still works, and says so)."""
@@ -172,6 +193,9 @@ Everything you do is written to the save folder before the screen shows it.
                 yield LogPanel(self.session)
             with TabPane("5 Notes", id="notes"):
                 yield NotesPanel(self.session)
+            if self.session.state.rules.adversary is not None:  # the red cell: only with an adversary
+                with TabPane("6 Red", id="red"):
+                    yield RedPanel(self.session)
         yield FitFooter()
 
     def on_mount(self) -> None:

@@ -12,11 +12,30 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine import explain
 from exercise.engine.decision import roll_words
-from exercise.engine.view_types import ActionView, InjectView
+from exercise.engine.view_types import ActionView, Incident, InjectView
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import clip
 from exercise.tui.text import md
+
+INCIDENT = "incident-"  # the inbox row key of the team's n-th noticed incident
+
+
+def attribution(incident: Incident) -> str:
+    """'Attributed to Russia (confidence)' or 'Unattributed', as the team was told."""
+    if incident.attribution == "unattributed" or not incident.attribution:
+        return "Unattributed"
+    confidence = getattr(incident, "confidence", "")  # a later view may say how sure the attribution is
+    return f"Attributed to {incident.attribution}" + (f" ({confidence})" if confidence else "")
+
+
+def incident_text(incident: Incident) -> Text:
+    out = Text()
+    out.append(incident.headline, style="bold")
+    out.append(f"  incident · turn {incident.turn}\n")
+    out.append(attribution(incident) + "\n", style="italic")
+    out.append("Noticed by your team; its effects on your tracks are in the Ledger (7).", style="dim")
+    return out
 
 
 class InboxTab(TeamTab, Vertical):
@@ -52,11 +71,18 @@ class InboxTab(TeamTab, Vertical):
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         me = self.view.me
-        rows = []
-        for inj in reversed(me.inbox):  # newest first
+        dated = []
+        for n, inj in enumerate(me.inbox):
             # the columns fit the screen (80 and 120 wide): a sender cut at its edge read "Lithuani"
-            rows.append((inj.id, (str(inj.turn), clip(inj.title, self._w(26, 44)), self._decision(inj),
-                                     clip(inj.sender, self._w(12, 22)))))
+            dated.append(((inj.turn, 0, n), (inj.id, (str(inj.turn), clip(inj.title, self._w(26, 44)),
+                                                        self._decision(inj), clip(inj.sender, self._w(12, 22))))))
+        # the adversary's acts this team noticed, among the injects (after the turn's injects:
+        # they come to light when the turn is adjudicated); never red's plans or rolls
+        for n, inc in enumerate(self.view.incidents):
+            dated.append(((inc.turn, 1, n), (f"{INCIDENT}{n}", (str(inc.turn), clip(inc.headline, self._w(26, 44)),
+                                                                 Text(clip(attribution(inc), self._w(26, 38)), style="italic"),
+                                                                 "incident"))))
+        rows = [row for _, row in sorted(dated, key=lambda d: d[0], reverse=True)]  # newest first
         seen = {k for k, _ in self._rows.get("tm-inbox", [])}
         self._fill("tm-inbox", rows)
         if seen and any(k not in seen for k, _ in rows):  # new injects come first: show them, not an old one
@@ -76,8 +102,18 @@ class InboxTab(TeamTab, Vertical):
     def _inject(self, iid: str | None) -> InjectView | None:
         return next((i for i in self.view.me.inbox if i.id == iid), None) if self.view else None
 
+    def _incident(self, key: str | None) -> Incident | None:
+        if self.view is None or not key or not key.startswith(INCIDENT):
+            return None
+        n = int(key[len(INCIDENT):])
+        return self.view.incidents[n] if n < len(self.view.incidents) else None
+
     @on(DataTable.RowHighlighted, "#tm-inbox")
     def show_inject_detail(self) -> None:
+        incident = self._incident(self._selected("tm-inbox"))
+        if incident is not None:
+            self._show("tm-inbox-detail", incident_text(incident))
+            return
         inj = self._inject(self._selected("tm-inbox"))
         if inj is None:
             self._show("tm-inbox-detail", Text(
@@ -168,6 +204,10 @@ class InboxTab(TeamTab, Vertical):
             if a is not None:
                 self.app.push_screen(TextModal(f"Action {a.id} (turn {a.turn})", self._action_page(a)))
                 return
+        incident = self._incident(self._selected("tm-inbox"))
+        if incident is not None:
+            self.app.push_screen(TextModal(f"Incident (turn {incident.turn})", md(incident_text(incident).plain)))
+            return
         inj = self._inject(self._selected("tm-inbox"))
         if inj is None:
             self.notify("Nothing to read: your inbox is empty.")
