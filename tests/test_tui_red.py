@@ -236,6 +236,34 @@ def test_run_takes_red_and_us_desk(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "robot" in result.output
 
 
+def test_resume_takes_red_and_us_desk_again(tmp_path, monkeypatch):
+    """A resumed exercise is handed to the red bot and the US desk bot again when asked
+    (the facilitator by default), like `exercise run`."""
+    from click.testing import CliRunner
+
+    from exercise.cli import play
+
+    monkeypatch.setattr(play, "has_terminal", lambda: True)
+    monkeypatch.setattr(play, "run_tui", lambda session, root: session.close())
+    result = CliRunner().invoke(play.run, ["--saves", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    save = next(p for p in tmp_path.iterdir() if p.is_dir()).name
+    opened = {}
+
+    def run_tui(session, root, opener=None, opening=None):
+        s = session or opener()
+        opened.update(red=s.red, desk=s.us_desk)
+        s.close()
+
+    monkeypatch.setattr(play, "run_tui", run_tui)
+    result = CliRunner().invoke(play.resume, [save, "--red", "bot", "--us-desk", "bot", "--saves", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert opened == {"red": "bot", "desk": "bot"}
+    result = CliRunner().invoke(play.resume, [save, "--saves", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert opened == {"red": "facilitator", "desk": "facilitator"}
+
+
 async def test_the_red_tab_names_and_never_ids(tmp_path):
     import re
 

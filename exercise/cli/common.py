@@ -18,6 +18,35 @@ SAVES_OPTION = click.option(
 DEFAULT_SCENARIO = "deadline-2027"
 
 
+def roles_options(f):
+    """--red and --us-desk: who plays the adversary and the US desk in a live session (run,
+    resume, serve; a resumed exercise takes them again, the facilitator by default)."""
+    f = click.option("--us-desk", "us_desk", type=click.Choice(["facilitator", "bot"]), default="facilitator",
+                     show_default=True,
+                     help="Who judges the verdict at the end (scenarios with a scorecard): the facilitator (key V), "
+                          "or a bot that confirms the scorecard's proposal with the rationale "
+                          "'US desk (bot): the scorecard's proposal'.")(f)
+    return click.option("--red", type=click.Choice(["facilitator", "bot"]), default="facilitator", show_default=True,
+                        help="Who plays the adversary (scenarios with one): the facilitator (Red tab, keys a, w, B), "
+                             "or the red bot, which plans red's acts at the end of each deliberation, before the "
+                             "turn is adjudicated (journaled like any command).")(f)
+
+
+def check_red_bot(red: str) -> None:
+    """Refuse --red bot before anything is created when this install has no red bot."""
+    import exercise.bots
+
+    if red == "bot" and getattr(exercise.bots, "REDS", {}).get("bot") is None:
+        fail("--red bot: this install has no red bot (exercise.bots.REDS['bot']); use --red facilitator")
+
+
+def give_roles(session, red: str, us_desk: str) -> None:
+    """Hand the adversary and the US desk to whom the options say."""
+    session.red, session.us_desk = red, us_desk
+    if red == "bot" and session.scenario.adversary is None:
+        click.echo("note: --red bot: this scenario has no adversary; nothing for the red bot to play", err=True)
+
+
 def fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)

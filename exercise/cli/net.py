@@ -11,7 +11,15 @@ from pathlib import Path
 
 import click
 
-from exercise.cli.common import DEFAULT_SCENARIO, SAVES_OPTION, new_session, open_session
+from exercise.cli.common import (
+    DEFAULT_SCENARIO,
+    SAVES_OPTION,
+    check_red_bot,
+    give_roles,
+    new_session,
+    open_session,
+    roles_options,
+)
 
 DEFAULT_PORT = 8765
 
@@ -71,10 +79,11 @@ def _ssl_server(certfile: Path | None, keyfile: Path | None):
               help="The certificate's private key, if not in --certfile.")
 @click.option("--name", help="Name of a new exercise (default: the scenario's title).")
 @click.option("--seed", type=int, default=None, help="Seed of the random rolls of a new exercise.")
+@roles_options
 @SAVES_OPTION
 def serve(scenario: str | None, resume_save: str | None, host: str, port: int, headless: bool,
           shown_url: str | None, certfile: Path | None, keyfile: Path | None, name: str | None,
-          seed: int | None, saves_root: Path | None) -> None:
+          seed: int | None, red: str, us_desk: str, saves_root: Path | None) -> None:
     """Run an exercise that teams join from their own terminals.
 
     Starts SCENARIO (default: deadline-2027), or with --resume a saved exercise, and
@@ -90,10 +99,12 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
     if not headless and (not sys.stdout.isatty() or not sys.stdin.isatty()):
         raise click.UsageError("the facilitator console needs a terminal; use --headless to serve without one")
     ssl_ctx = _ssl_server(certfile, keyfile)
+    check_red_bot(red)
     if resume_save:
         session = open_session(resume_save, saves_root)
     else:
         session = new_session(scenario or DEFAULT_SCENARIO, name, seed, saves_root)
+    give_roles(session, red, us_desk)
     try:
         try:
             tokens = load_or_create(session.folder, [t.id for t in session.scenario.teams])

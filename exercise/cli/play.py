@@ -10,11 +10,13 @@ import click
 from exercise.cli.common import (
     DEFAULT_SCENARIO,
     SAVES_OPTION,
-    fail,
+    check_red_bot,
+    give_roles,
     has_terminal,
     new_session,
     no_terminal,
     open_session,
+    roles_options,
     run_tui,
     save_folder,
 )
@@ -24,34 +26,17 @@ from exercise.cli.common import (
 @click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
 @click.option("--name", help="Name of this exercise (default: the scenario's title).")
 @click.option("--seed", type=int, default=None, help="Seed of the random rolls (default: the scenario's).")
-@click.option("--red", type=click.Choice(["facilitator", "bot"]), default="facilitator", show_default=True,
-              help="Who plays the adversary (scenarios with one): the facilitator (Red tab, keys a, w, B), or "
-                   "the red bot, which plans red's acts at the end of each deliberation, before the turn is "
-                   "adjudicated (journaled like any command).")
-@click.option("--us-desk", "us_desk", type=click.Choice(["facilitator", "bot"]), default="facilitator",
-              show_default=True,
-              help="Who judges the verdict at the end (scenarios with a scorecard): the facilitator (key V), or a "
-                   "bot that confirms the scorecard's proposal with the rationale "
-                   "'US desk (bot): the scorecard's proposal'.")
+@roles_options
 @SAVES_OPTION
 def run(scenario: str, name: str | None, seed: int | None, red: str, us_desk: str, saves_root: Path | None) -> None:
     """Start a new exercise of SCENARIO (default: deadline-2027) in the facilitator console."""
     if not has_terminal():  # before the save is created: no empty exercise is left behind
         no_terminal()
-    if red == "bot" and not _has_red_bot():
-        fail("--red bot: this install has no red bot (exercise.bots.REDS['bot']); use --red facilitator")
+    check_red_bot(red)
     session = new_session(scenario, name, seed, saves_root)
-    session.red, session.us_desk = red, us_desk
-    if red == "bot" and session.scenario.adversary is None:
-        click.echo("note: --red bot: this scenario has no adversary; nothing for the red bot to play", err=True)
+    give_roles(session, red, us_desk)
     click.echo(f"saving to {session.folder}", err=True)
     run_tui(session, saves_root)
-
-
-def _has_red_bot() -> bool:
-    import exercise.bots
-
-    return getattr(exercise.bots, "REDS", {}).get("bot") is not None
 
 
 @click.command("saves")
@@ -95,17 +80,25 @@ def verify(save: str, saves_root: Path | None, cut_at_damage: bool) -> None:
 @click.argument("save")
 @SAVES_OPTION
 @click.option("--summary", is_flag=True, help="Print where the exercise stands instead of opening it.")
-def resume(save: str, saves_root: Path | None, summary: bool) -> None:
+@roles_options
+def resume(save: str, saves_root: Path | None, summary: bool, red: str, us_desk: str) -> None:
     """Continue a saved exercise."""
+    check_red_bot(red)
     if not summary and has_terminal():
         from exercise import services
 
+        def opener():
+            session = services.open_session(folder)
+            give_roles(session, red, us_desk)
+            return session
+
         # The console draws its first frame at once and opens the save behind it.
         folder = save_folder(save, saves_root)
-        run_tui(None, saves_root, opener=lambda: services.open_session(folder), opening=folder.name)
+        run_tui(None, saves_root, opener=opener, opening=folder.name)
         return
     session = open_session(save, saves_root)
     if not summary:
+        give_roles(session, red, us_desk)
         run_tui(session, saves_root)
         return
     try:
