@@ -245,6 +245,26 @@ def test_a_team_spending_enough_on_the_resisting_category_takes_half_the_harm():
         assert lost == {0.7: 0.5, 0.5: 1}
 
 
+def test_a_world_effect_moves_once_when_some_teams_resist():
+    """Disinformation (cohesion -1, every team hit) with East resisting and West not: the
+    world track moves by 1, once, with the plain cause (the play-test saw it moved twice,
+    the second time 'spared')."""
+    g = Game(1).to_deliberation()
+    g.do(cm.Advance(force=True))
+    while g.state.phase != "deliberation":  # disinformation is available from turn 2
+        g.do(cm.Advance(force=True))
+    g.do(cm.Allocate("east", "east", {"sustain": 0.7, "invest": 0.3}))
+    cohesion = g.state.tracks["cohesion"]
+    g.do(cm.RedAct("disinfo"))
+    events = g.do(cm.Advance(force=True))
+    hit = next(e for e in events if isinstance(e, ev.RedActionResolved))
+    assert hit.resisted == ("east",)
+    moved = [e for e in events if isinstance(e, ev.TrackSet) and e.track == "cohesion"]
+    assert len(moved) == 1 and "spared" not in moved[0].cause
+    assert g.state.tracks["cohesion"] == cohesion - 1
+    assert replay(g.initial, g.events()) == g.state
+
+
 def test_the_ledger_names_red_for_the_facilitator_and_tells_teams_only_what_they_noticed():
     found = set()
     for seed in range(1, 30):

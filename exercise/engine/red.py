@@ -204,27 +204,34 @@ def _resolve(decision: Decision, adv: model.Adversary, action: model.RedAction, 
         action.notice if detected else "", adv.name if attributed else "",
         action.escalation if track else 0.0, resisted))
     cause = facilitator_cause(r, action, move.id, detected, attributed)
-    exposed = tuple(t for t in teams if t not in resisted)
-    if exposed or not teams:
-        _apply(decision, action.effects, exposed, cause)
-    if resisted and adv.resisted_by is not None:  # resisting() says none without it
+    if not resisted or adv.resisted_by is None:  # resisting() says none without resisted_by
+        _apply(decision, action.effects, teams, cause)
+    else:
+        # world tracks move once for the whole action; only the harm to each team's own
+        # tracks ('self') is softened for the teams that resist
+        own = tuple(e for e in action.effects if _harms_self(r, e))
+        _apply(decision, tuple(e for e in action.effects if e not in own), teams, cause)
+        exposed = tuple(t for t in teams if t not in resisted)
+        if exposed:
+            _apply(decision, own, exposed, cause)
         spared = f"{cause}; {percent(adv.resist)} of the harm spared by {r.cat[adv.resisted_by].name} spending"
-        _apply(decision, softened(action.effects, adv.resist), resisted, spared)
+        _apply(decision, softened(own, adv.resist), resisted, spared)
     if attributed:
         _apply(decision, action.attributed_effects, teams, cause)
         if track is not None and track in r.tracks:
             add_track(decision, r.tracks[track], None, action.escalation, 0.0, cause, source="red")
 
 
+def _harms_self(rules: ScenarioRules, effect: model.Effect) -> bool:
+    """Whether `effect` lowers the hit team's own track (what resistance softens)."""
+    track = rules.tracks.get(effect.track) if effect.track else None
+    return (track is not None and track.scope == "team" and effect.team == "self"
+            and effect.add is not None and effect.add < 0)
+
+
 def softened(effects: tuple[model.Effect, ...], resist: float) -> tuple[model.Effect, ...]:
-    """The effects a resisting team takes: what would lower its own tracks ('self') cut by
-    `resist`; world tracks and gains unchanged."""
-    out = []
-    for e in effects:
-        if e.add is not None and e.add < 0 and e.team == "self":
-            e = attrs.evolve(e, add=round(e.add * (1 - resist), 9))
-        out.append(e)
-    return tuple(out)
+    """`effects` (harm to the team's own tracks) with what they take off cut by `resist`."""
+    return tuple(attrs.evolve(e, add=round(e.add * (1 - resist), 9)) if e.add is not None else e for e in effects)
 
 
 def _apply(decision: Decision, effects, teams: tuple[str, ...], cause: str) -> None:
