@@ -245,6 +245,28 @@ def test_a_team_spending_enough_on_the_resisting_category_takes_half_the_harm():
         assert lost == {0.7: 0.5, 0.5: 1}
 
 
+def test_a_resisting_team_that_noticed_reads_what_its_spending_spared():
+    """East (70 % Sustain, resisting) reads the incident and 'your Sustain spending spared
+    50% of the harm' on its own track's row; when it did not notice the act, only
+    'cause unknown' (resistance does not give an unnoticed act away)."""
+    seen = set()
+    for seed in range(1, 30):
+        g = Game(seed).to_deliberation()
+        g.do(cm.Allocate("east", "east", {"sustain": 0.7, "invest": 0.3}))
+        g.do(cm.RedAct("sabotage", "east"))
+        g.do(cm.Advance(force=True))
+        r = g.state.red_acts["red-1"]
+        changes = build(g.initial, g.batches).changes
+        row = [e for e in for_team(changes, "east") if e.what == "Air defence" and e.phase == "adjudication"][0]
+        if r.detected:
+            assert row.cause.startswith("incident: “Rail line cut near the border”")
+            assert row.cause.endswith("; your Sustain spending spared 50% of the harm")
+        else:
+            assert row.cause == UNEXPLAINED
+        seen.add(r.detected)
+    assert seen == {True, False}
+
+
 def test_a_world_effect_moves_once_when_some_teams_resist():
     """Disinformation (cohesion -1, every team hit) with East resisting and West not: the
     world track moves by 1, once, with the plain cause (the play-test saw it moved twice,

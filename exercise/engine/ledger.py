@@ -49,6 +49,10 @@ class Change:
     # incident's headline and its attribution), the others UNEXPLAINED; None: not red's
     told: str | None = None
     told_to: frozenset[str] = frozenset()
+    # of those, the teams whose spending spared them part of the harm read `spared` after it
+    # on their own tracks' rows
+    spared: str = ""
+    spared_to: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -59,6 +63,8 @@ class _Cause:
     note: str = ""
     told: str | None = None
     told_to: frozenset[str] = frozenset()
+    spared: str = ""
+    spared_to: frozenset[str] = frozenset()
 
 
 _NOBODY: frozenset[str] = frozenset()
@@ -221,7 +227,8 @@ class LedgerBuilder:
         delta = round(after - (before or 0.0), 9)
         places = s.rules.money_places if places is None else places
         entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text, places)
-        self.changes.append(Change(entry, cause.readers, cause.movers, cause.note, cause.told, cause.told_to))
+        self.changes.append(Change(entry, cause.readers, cause.movers, cause.note, cause.told, cause.told_to,
+                                   cause.spared, cause.spared_to))
 
     def _money(self, s: State, team: str, what: str, before: float | None, after: float, cause: _Cause,
                unit: str | None = None, always: bool = False) -> None:
@@ -464,7 +471,12 @@ def _red_cause(s: State, e: ev.RedActionResolved) -> _Cause:
     text = (facilitator_cause(r, action, e.id, e.detected, e.attributed) if action is not None
             else f"an adversary action ({e.id})")
     told_to = frozenset(e.teams) if e.detected else frozenset()
-    return _Cause(text, _NOBODY, None, told=incident_words(e.headline, e.attributed_to), told_to=told_to)
+    adv = r.adversary
+    spared = (f"; your {r.cat[adv.resisted_by].name} spending spared {percent(adv.resist)} of the harm"
+              if adv is not None and adv.resisted_by in r.cat else "")
+    # an unnoticed action stays unexplained, even to a team it was softened for
+    return _Cause(text, _NOBODY, None, told=incident_words(e.headline, e.attributed_to), told_to=told_to,
+                  spared=spared, spared_to=frozenset(e.resisted) & told_to)
 
 
 def _cash_name(rules) -> str:
@@ -496,7 +508,8 @@ def for_team(changes: Iterable[Change], team: str, facilitator: bool = False) ->
             if c.note:
                 e = attrs.evolve(e, cause=f"{e.cause}; rationale: {c.note}")
         elif c.told is not None:
-            e = attrs.evolve(e, cause=c.told if team in c.told_to else UNEXPLAINED)
+            told = c.told + (c.spared if team in c.spared_to and e.team == team else "")
+            e = attrs.evolve(e, cause=told if team in c.told_to else UNEXPLAINED)
         elif c.readers is not None and team not in c.readers:
             e = attrs.evolve(e, cause=HIDDEN_CAUSE)
         out.append(e)
