@@ -557,7 +557,7 @@ class RedAction:
 @attrs.frozen
 class Adversary:
     """The adversary (red cell): a side with its own budget, menu of actions and objectives,
-    played by the facilitator (or later a player or a bot); teams see only what it does."""
+    played by the facilitator or its bot (`exercise run --red bot`); teams see only what it does."""
 
     id: str = doc("Id of the adversary, e.g. 'russia' (not a team's or an ally's id).")
     name: str = doc("Name teams read when an incident is attributed, e.g. 'Russia'.")

@@ -102,7 +102,8 @@ def _default(f) -> str:
 def reference() -> str:
     out = [BEGIN, ""]
     for heading, cls, where in TABLES:
-        summary = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        # the docstring's first paragraph (a sentence often runs over two lines)
+        summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
         out += [f"### `{heading}`", "", f"In a {where}. {summary}".rstrip(), ""]
         out += ["| key | type | default | meaning |", "|---|---|---|---|"]
         for f in attrs.fields(attrs.resolve_types(cls)):
