@@ -32,7 +32,7 @@ def report(coordinated=60.0, random=5.0, drops=(-15.0, -12.0), winners=(("split"
     return bal.BalanceReport(
         "s", "S", 1, 100, 10, "win", "Win", bal.Skill(rows, None, None, None), teams,
         bal.Plans((), tuple(winners), tuple(dominant)), bal.Criteria(200, (), (), ()),
-        bal.Dice(100, 10, 5, len(dice_rows), dice_rows), bal.Injects(200, tuple(map(inj, never)), tuple(map(inj, always)), ()),
+        bal.Dice(100, 10, 5, len(dice_rows), dice_rows), bal.Injects(200, tuple(map(inj, never)), tuple(map(inj, always)), (), judged=3),
         red_sec, ())
 
 

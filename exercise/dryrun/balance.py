@@ -176,6 +176,7 @@ class Injects:
     always: tuple[InjectRow, ...]
     reserve: tuple[ReserveRow, ...]
     notes: tuple[str, ...] = ()
+    judged: int = 0  # scheduled injects meant to depend on play or chance (not reserve, not fixed)
 
 
 @attrs.frozen
@@ -277,13 +278,22 @@ def configurations(scenario: model.Scenario) -> tuple[list[Config], list[str]]:
         for t in scenario.teams:
             out.append(Config(f"freerider:{t.id}", Lineup(policy=coord, freerider=t.id, red=red)))
     plans = _plans()
+    # a split needs money split between categories, one of them procurement; a purchase
+    # plan needs a catalogue
+    splits = plans.SPLITS if plans is not None and len(scenario.budget.categories) >= 2 \
+        and any(c.procurement for c in scenario.budget.categories) else {}
+    purchases = plans.PURCHASES if plans is not None and scenario.items else {}
+    if plans is not None and not splits:
+        notes.append("the scenario has no budget categories with procurement: no budget splits compared")
+    if plans is not None and not purchases:
+        notes.append("the scenario has no catalogue: no purchase plans compared")
     if plans is not None:
         for base in PLAN_POLICIES:
             if base not in pols:
                 continue
-            for sid in plans.SPLITS:
+            for sid in splits:
                 out.append(Config(f"plan:{base}:split:{sid}", Lineup(policy=base, split=sid, red=red)))
-            for pid in plans.PURCHASES:
+            for pid in purchases:
                 out.append(Config(f"plan:{base}:purchase:{pid}", Lineup(policy=base, purchase=pid, red=red)))
     for inj in scenario.all_injects():
         if inj.reserve:
@@ -439,7 +449,8 @@ def _roll_words(scenario: model.Scenario, site: tuple[str, ...]) -> tuple[str, s
         adv = getattr(scenario, "adversary", None)
         names = {a.id: a.name for a in getattr(adv, "actions", ())} if adv is not None else {}
         what = "detection" if kind == "red-detect" else "attribution"
-        target = teams.get(site[2], site[2])
+        places = {**teams, **{c.id: c.name for c in scenario.commands}, "-": "everyone"}
+        target = places.get(site[2], site[2])
         return (f"red {names.get(site[1], site[1])} on {target}, turn {site[3]}: {what} roll",
                 "detected" if kind == "red-detect" else "attributed",
                 "undetected" if kind == "red-detect" else "unattributed")
@@ -449,6 +460,7 @@ def _roll_words(scenario: model.Scenario, site: tuple[str, ...]) -> tuple[str, s
 def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config], tallies: list[Tally],
           notes: tuple[str, ...] | list[str] = ()) -> BalanceReport:
     """The report from each configuration's tally (pure: tests feed it synthetic tallies)."""
+    notes = list(notes)  # the skill section adds its own
     by_key = dict(zip((c.key for c in configs), tallies))
     lineups = {c.key: c.lineup for c in configs}
     best = best_outcome(scenario)
@@ -468,6 +480,13 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
         hi_row = max(rows, key=lambda r: r.best_pct)
         lo_row = min(rows, key=lambda r: r.best_pct)
         spread, hi, lo = round(hi_row.best_pct - lo_row.best_pct, 2), hi_row.policy, lo_row.policy
+        c_row = next((r for r in rows if r.policy == "coordinated"), None)
+        if c_row is not None and hi_row is not c_row and hi_row.best_pct - c_row.best_pct > margin(
+                hi_row.best_pct, hi_row.runs, c_row.best_pct, c_row.runs):
+            notes.append(f"{hi_row.policy} play reaches the best outcome more often than coordinated play "
+                         f"({hi_row.best_pct:.1f} % against {c_row.best_pct:.1f} %, beyond the runs' noise): "
+                         "in this scenario as the bots play it, coordinating does not pay; look at what leads "
+                         "and shared criteria cost a team, and at what the adversary's bot hits")
     skill = Skill(tuple(rows), spread, hi, lo, tuple(notes))
 
     # does every team matter
@@ -557,9 +576,11 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
 
     # injects
     never, always = [], []
+    judged = 0
     for inj in scenario.all_injects():
         if inj.reserve:
             continue
+        judged += not getattr(inj, "fixed", False)
         k = sum(t.fired.get(inj.id, 0) for t in pool)
         fixed = bool(getattr(inj, "fixed", False))
         row = InjectRow(inj.id, inj.title, k, _pct(k, n_pool), fixed)
@@ -574,7 +595,7 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
             reserve_rows.append(ReserveRow(inj.id, inj.title, lineups[f"reserve:{inj.id}"].reserve_turn, t.runs,
                                            _pct(t.fired.get(inj.id, 0), t.runs), t.best_pct, coord.best_pct,
                                            round(t.best_pct - coord.best_pct, 2)))
-    injects = Injects(n_pool, tuple(never), tuple(always), tuple(reserve_rows))
+    injects = Injects(n_pool, tuple(never), tuple(always), tuple(reserve_rows), judged=judged)
 
     # red
     rt = by_key.get(f"red:{SCRIPTED}")  # coordinated play already met the red bot
@@ -604,33 +625,39 @@ def judge(r: BalanceReport) -> tuple[Target, ...]:
     c = rows.get("coordinated")
     out.append(Target("coordinated-40-80", "coordinated play reaches the best outcome in 40-80 % of runs",
                       _status(None if c is None else 40 <= c.best_pct <= 80),
-                      "no coordinated runs" if c is None else f"{c.best_pct:g} % of {c.runs} runs"))
+                      "no coordinated runs" if c is None else f"{c.best_pct:.1f} % of {c.runs} runs"))
     rnd = rows.get("random")
     out.append(Target("random-10", "random play reaches the best outcome in at most 10 % of runs",
                       _status(None if rnd is None else rnd.best_pct <= 10),
-                      "no random runs" if rnd is None else f"{rnd.best_pct:g} % of {rnd.runs} runs"))
+                      "no random runs" if rnd is None else f"{rnd.best_pct:.1f} % of {rnd.runs} runs"))
     if r.teams.rows:
         worst = max(r.teams.rows, key=lambda x: x.delta_points)  # the smallest drop
         out.append(Target("every-team", "any one team free-riding lowers the best-outcome rate by 10 points or more",
                           _status(all(x.delta_points <= -10 for x in r.teams.rows)),
-                          f"smallest drop {-worst.delta_points:g} points ({worst.name})"))
+                          f"smallest drop {0.0 - worst.delta_points:.1f} points ({worst.name})"))
     else:
         out.append(Target("every-team", "any one team free-riding lowers the best-outcome rate by 10 points or more",
                           _status(None), "no free-rider runs"))
     kinds = {k for k, _, _ in r.plans.winners}
     policies = {p for _, p, _ in r.plans.winners}
     measurable = len(policies) >= 2 and kinds
+    variants = {k: {x.plan for x in r.plans.rows if x.kind == k} for k in kinds}
+    # every plan as good as every other under every policy: none dominates, but the choice
+    # does not matter either, which a trainer must hear
+    moot = bool(kinds) and all(set(p) == variants[k] and len(p) > 1 for k, _, p in r.plans.winners)
     figure = ("; ".join(f"{k} '{p}' best under every policy" for k, p in r.plans.dominant)
+              or ("every plan does as well as every other under every policy: the plans do not change "
+                  "the outcome" if moot else "")
               or "; ".join(f"{k}: {', '.join(p)} best under {pol}" for k, pol, p in r.plans.winners)
               or "no plan variants")
     out.append(Target("no-dominant-plan", "no single budget split or purchase plan is best under every policy",
-                      _status(None if not measurable else not r.plans.dominant), figure))
+                      _status(None if not measurable else not r.plans.dominant and not moot), figure))
     if r.dice.rows:
         top = r.dice.rows[0]
         out.append(Target("dice-20", "no single roll moves coordinated play's best-outcome rate by more than 20 points",
                           _status(top.least_points <= 20),
-                          f"largest swing the runs support: at least {top.least_points:g} points "
-                          f"({top.swing_points:+g} ± {top.margin_points:g}): {top.label}"))
+                          f"largest swing the runs support: at least {top.least_points:.1f} points "
+                          f"({top.swing_points:+.1f} ± {top.margin_points:.1f}): {top.label}"))
     else:
         out.append(Target("dice-20", "no single roll moves coordinated play's best-outcome rate by more than 20 points",
                           _status(None if r.dice.runs == 0 else True),
@@ -639,14 +666,15 @@ def judge(r: BalanceReport) -> tuple[Target, ...]:
     out.append(Target("red-bot", "the red bot lowers coordinated play's best-outcome rate against scripted red",
                       _status(None if not red.measured or red.bot_pct is None or red.scripted_pct is None
                               else red.bot_pct < red.scripted_pct),
-                      f"{red.bot_pct:g} % with the bot against {red.scripted_pct:g} % scripted" if red.measured
+                      f"{red.bot_pct:.1f} % with the bot against {red.scripted_pct:.1f} % scripted" if red.measured
                       else (red.notes[0] if red.notes else "not measured")))
     bad = [f"never fired: {x.title}" for x in r.injects.never] + [f"always fired: {x.title}" for x in r.injects.always]
     out.append(Target("injects", "every scheduled inject fires in some runs and not in all (unless marked fixed)",
-                      _status(None if r.injects.runs == 0 else not bad),
-                      (f"{len(r.injects.never)} never fired, {len(r.injects.always)} always fired, e.g. "
+                      _status(None if r.injects.runs == 0 or not (r.injects.judged or bad) else not bad),
+                      "no scheduled injects that depend on play or chance" if not (r.injects.judged or bad)
+                      else (f"{len(r.injects.never)} never fired, {len(r.injects.always)} always fired, e.g. "
                        + "; ".join(bad[:2]) + (" (see Injects)" if len(bad) > 2 else "")) if bad
-                      else f"all fired in some of {r.injects.runs} runs and not in all"))
+                      else f"all {r.injects.judged} fired in some of {r.injects.runs} runs and not in all"))
     return tuple(out)
 
 

@@ -142,8 +142,9 @@ def sections(r: BalanceReport) -> list[Section]:
     rows = tuple((x.title, str(x.turn), str(x.runs), _p(x.fired_pct), _p(x.best_pct), _p(x.baseline_pct),
                   _pts(x.delta_points)) for x in i.reserve)
     out.append(Section("injects", "Injects", tuple(lines),
-                       (Table(("Reserve inject (coordinated play)", "Fired in turn", "Runs", "Fired", "Best outcome",
-                               "Not fired", "Change (points)"), rows),) if rows else ()))
+                       (Table(("Reserve inject (coordinated play)", "Fired in turn", "Runs", "Fired in",
+                               "Best outcome with it", "Best outcome without", "Change (points)"), rows),)
+                       if rows else ()))
 
     red = r.red
     if red.measured:
