@@ -248,7 +248,8 @@ def test_a_team_spending_enough_on_the_resisting_category_takes_half_the_harm():
 def test_a_resisting_team_that_noticed_reads_what_its_spending_spared():
     """East (70 % Sustain, resisting) reads the incident and 'your Sustain spending spared
     50% of the harm' on its own track's row; when it did not notice the act, only
-    'cause unknown' (resistance does not give an unnoticed act away)."""
+    'cause unknown' (resistance does not give an unnoticed act away); the facilitator always
+    reads what was spared."""
     seen = set()
     for seed in range(1, 30):
         g = Game(seed).to_deliberation()
@@ -263,6 +264,10 @@ def test_a_resisting_team_that_noticed_reads_what_its_spending_spared():
             assert row.cause.endswith("; your Sustain spending spared 50% of the harm")
         else:
             assert row.cause == UNEXPLAINED
+        fac = [e for e in for_team(changes, "east", facilitator=True) if e.what == "Air defence"
+               and e.phase == "adjudication"][0]
+        assert fac.cause.startswith("Russia's action “Rail sabotage” (red-1")
+        assert fac.cause.endswith("; Sustain spending spared 50% of the harm")
         seen.add(r.detected)
     assert seen == {True, False}
 

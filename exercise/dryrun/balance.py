@@ -107,7 +107,8 @@ class CriterionRow:
     met_best_pct: float | None  # among the runs that reached the best outcome
     met_other_pct: float | None  # among the others
     decides_points: float | None  # met_best - met_other
-    binds: str  # "binds", "always met", "never met"
+    binds: str  # "binds", "always met", "never met", "only partly met"
+    partly_pct: float = 0.0  # partly met, of all the runs
 
 
 @attrs.frozen
@@ -365,7 +366,7 @@ class Tally:
         self.score_sum = 0.0
         self.scored = 0
         self.fired: Counter = Counter()
-        self.met: dict[str, list[int]] = {}  # criterion -> [met in best runs, met in others]
+        self.met: dict[str, list[int]] = {}  # criterion -> [met in best runs, met in others, partly met]
         self.rolls: dict[tuple, list[int]] = {}  # site -> [passed, passed & best, failed, failed & best]
 
     def add(self, r: RunResult) -> None:
@@ -377,9 +378,11 @@ class Tally:
             self.scored += 1
         self.fired.update(r.fired)
         for cid, band in r.criteria:
-            m = self.met.setdefault(cid, [0, 0])
+            m = self.met.setdefault(cid, [0, 0, 0])
             if band == "met":
                 m[0 if r.best else 1] += 1
+            elif band == "partly met":
+                m[2] += 1
         for site, passed in r.rolls:
             x = self.rolls.setdefault(site, [0, 0, 0, 0])
             k = 0 if passed else 2
@@ -520,10 +523,8 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
                 top = max(mine, key=rank)
                 # tied: every plan the runs cannot tell from the best (within the 95 % margin
                 # of their difference), so a few runs' luck names no plan dominant
-                # (equal rates: the mean score decides, as the rank does)
                 won[base] = tuple(r.plan for r in mine
-                                  if rank(r) == rank(top) or 0 < top.best_pct - r.best_pct
-                                  <= margin(top.best_pct, top.runs, r.best_pct, r.runs))
+                                  if top.best_pct - r.best_pct <= margin(top.best_pct, top.runs, r.best_pct, r.runs))
                 winners.append((kind, base, won[base]))
         variants = {r.plan for r in plan_rows if r.kind == kind}
         # dominant: the one plan best (untied) under every policy that takes plans
@@ -537,24 +538,29 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
         plan_notes.append("no plan variants: no policy that takes a plan")
     plans = Plans(tuple(plan_rows), tuple(winners), tuple(dominant), tuple(plan_notes))
 
-    # the pool of plain play (each policy, nothing forced): criteria and inject coverage
+    # the pool of plain play (each policy, nothing forced): inject coverage
     pool = [by_key[f"policy:{p}"] for p in SKILL_POLICIES if f"policy:{p}" in by_key]
     n_pool = sum(t.runs for t in pool)
-    n_best = sum(t.best for t in pool)
+    # criteria: within coordinated play only (pooling the policies would credit a criterion
+    # for telling skilled play from random play, not a won exercise from a lost one)
     crit_rows = []
     card = scenario.scorecard
-    for cr in (card.criteria if card is not None else ()):
-        mb = sum(t.met.get(cr.id, [0, 0])[0] for t in pool)
-        mo = sum(t.met.get(cr.id, [0, 0])[1] for t in pool)
+    n_crit = coord.runs if coord is not None else 0
+    n_best = coord.best if coord is not None else 0
+    for cr in (card.criteria if card is not None and coord is not None else ()):
+        mb, mo, partly = coord.met.get(cr.id, [0, 0, 0])
         pb = _pct(mb, n_best) if n_best else None
-        po = _pct(mo, n_pool - n_best) if n_pool - n_best else None
+        po = _pct(mo, n_crit - n_best) if n_crit - n_best else None
         decides = round(pb - po, 2) if pb is not None and po is not None else None
-        binds = "always met" if mb + mo == n_pool else "never met" if mb + mo == 0 else "binds"
-        crit_rows.append(CriterionRow(cr.id, cr.name, _pct(mb + mo, n_pool), pb, po, decides, binds))
+        binds = ("always met" if mb + mo == n_crit else "only partly met" if mb + mo == 0 and partly
+                 else "never met" if mb + mo == 0 else "binds")
+        crit_rows.append(CriterionRow(cr.id, cr.name, _pct(mb + mo, n_crit), pb, po, decides, binds,
+                                      _pct(partly, n_crit)))
+    # the three that tell won from lost most, ties in the scorecard's order (said in the docs)
     deciding = tuple(r.id for r in sorted((r for r in crit_rows if (r.decides_points or 0) > 0),
                                           key=lambda r: -(r.decides_points or 0))[:3])
     crit_notes = () if card is not None and card.criteria else ("the scenario has no scorecard: no criteria",)
-    criteria = Criteria(n_pool, tuple(crit_rows), deciding,
+    criteria = Criteria(n_crit, tuple(crit_rows), deciding,
                         tuple(r.id for r in crit_rows if r.binds != "binds"), crit_notes)
 
     # dice: conditional best-outcome rates of coordinated play by one roll's result
@@ -617,6 +623,14 @@ def _status(ok: bool | None) -> str:
     return "not measured" if ok is None else "met" if ok else "not met"
 
 
+def _team_margin(r: BalanceReport, row: TeamRow) -> float:
+    """The 95 % margin of a free-riding team's drop (its runs against coordinated play's)."""
+    coord = next((x for x in r.skill.rows if x.policy == "coordinated"), None)
+    if coord is None or r.teams.baseline_pct is None:
+        return 0.0
+    return margin(r.teams.baseline_pct, coord.runs, row.best_pct, row.runs)
+
+
 def judge(r: BalanceReport) -> tuple[Target, ...]:
     """The balance targets of issue 15, each met / not met / not measured, with its figure.
     Reads only the report's sections, so a test can judge synthetic ones."""
@@ -633,7 +647,7 @@ def judge(r: BalanceReport) -> tuple[Target, ...]:
     if r.teams.rows:
         worst = max(r.teams.rows, key=lambda x: x.delta_points)  # the smallest drop
         out.append(Target("every-team", "any one team free-riding lowers the best-outcome rate by 10 points or more",
-                          _status(all(x.delta_points <= -10 for x in r.teams.rows)),
+                          _status(all(x.delta_points + _team_margin(r, x) <= -10 for x in r.teams.rows)),
                           f"smallest drop {0.0 - worst.delta_points:.1f} points ({worst.name})"))
     else:
         out.append(Target("every-team", "any one team free-riding lowers the best-outcome rate by 10 points or more",
@@ -665,7 +679,8 @@ def judge(r: BalanceReport) -> tuple[Target, ...]:
     red = r.red
     out.append(Target("red-bot", "the red bot lowers coordinated play's best-outcome rate against scripted red",
                       _status(None if not red.measured or red.bot_pct is None or red.scripted_pct is None
-                              else red.bot_pct < red.scripted_pct),
+                              else red.scripted_pct - red.bot_pct > margin(red.scripted_pct, red.runs,
+                                                                           red.bot_pct, red.runs)),
                       f"{red.bot_pct:.1f} % with the bot against {red.scripted_pct:.1f} % scripted" if red.measured
                       else (red.notes[0] if red.notes else "not measured")))
     bad = [f"never fired: {x.title}" for x in r.injects.never] + [f"always fired: {x.title}" for x in r.injects.always]

@@ -103,8 +103,9 @@ def sections(r: BalanceReport) -> list[Section]:
                        if rows else ()))
 
     c = r.criteria
-    lines = [f"Pooled over the {c.runs} runs of plain play (each policy above). 'Decides' is how much "
-             "more often a criterion is met in runs that reach the best outcome than in the others."]
+    lines = [f"Within the {c.runs} runs of coordinated play. 'Decides' is how much more often a criterion "
+             "is met in the runs that reach the best outcome than in the others (ties in the scorecard's "
+             "order); 'Partly' is how often it was only partly met."]
     by_id = {x.id: x.name for x in c.rows}
     if c.deciding:
         lines.append("Decide outcomes most: " + ", ".join(by_id[i] for i in c.deciding) + ".")
@@ -112,10 +113,11 @@ def sections(r: BalanceReport) -> list[Section]:
         lines.append("Never bind: " + ", ".join(f"{by_id[i]} ({x.binds})" for i in c.never_bind
                                                 for x in c.rows if x.id == i) + ".")
     lines += [f"Note: {n}." for n in c.notes]
-    rows = tuple((x.name, _p(x.met_pct), _p(x.met_best_pct), _p(x.met_other_pct), _pts(x.decides_points), x.binds)
-                 for x in c.rows)
+    rows = tuple((x.name, _p(x.met_pct), _p(x.partly_pct), _p(x.met_best_pct), _p(x.met_other_pct),
+                  _pts(x.decides_points), x.binds) for x in c.rows)
     out.append(Section("criteria", "Criteria that decide", tuple(lines),
-                       (Table(("Criterion", "Met", "Met in best runs", "Met in others", "Decides (points)", "Binds"),
+                       (Table(("Criterion", "Met", "Partly", "Met in best runs", "Met in others", "Decides (points)",
+                               "Binds"),
                               rows),) if rows else ()))
 
     d = r.dice

@@ -53,6 +53,7 @@ class Change:
     # on their own tracks' rows
     spared: str = ""
     spared_to: frozenset[str] = frozenset()
+    spared_to_all: frozenset[str] | None = None  # every team that resisted (the facilitator's ledger)
 
 
 @attrs.frozen
@@ -65,6 +66,7 @@ class _Cause:
     told_to: frozenset[str] = frozenset()
     spared: str = ""
     spared_to: frozenset[str] = frozenset()
+    spared_to_all: frozenset[str] | None = None
 
 
 _NOBODY: frozenset[str] = frozenset()
@@ -228,7 +230,7 @@ class LedgerBuilder:
         places = s.rules.money_places if places is None else places
         entry = vt.LedgerEntry(s.turn, s.phase, team, kind, what, before, after, delta, unit, cause.text, places)
         self.changes.append(Change(entry, cause.readers, cause.movers, cause.note, cause.told, cause.told_to,
-                                   cause.spared, cause.spared_to))
+                                   cause.spared, cause.spared_to, cause.spared_to_all))
 
     def _money(self, s: State, team: str, what: str, before: float | None, after: float, cause: _Cause,
                unit: str | None = None, always: bool = False) -> None:
@@ -472,11 +474,11 @@ def _red_cause(s: State, e: ev.RedActionResolved) -> _Cause:
             else f"an adversary action ({e.id})")
     told_to = frozenset(e.teams) if e.detected else frozenset()
     adv = r.adversary
-    spared = (f"; your {r.cat[adv.resisted_by].name} spending spared {percent(adv.resist)} of the harm"
+    spared = (f"{r.cat[adv.resisted_by].name} spending spared {percent(adv.resist)} of the harm"
               if adv is not None and adv.resisted_by in r.cat else "")
     # an unnoticed action stays unexplained, even to a team it was softened for
     return _Cause(text, _NOBODY, None, told=incident_words(e.headline, e.attributed_to), told_to=told_to,
-                  spared=spared, spared_to=frozenset(e.resisted) & told_to)
+                  spared=spared, spared_to=frozenset(e.resisted) & told_to, spared_to_all=frozenset(e.resisted))
 
 
 def _cash_name(rules) -> str:
@@ -507,8 +509,10 @@ def for_team(changes: Iterable[Change], team: str, facilitator: bool = False) ->
         if facilitator:
             if c.note:
                 e = attrs.evolve(e, cause=f"{e.cause}; rationale: {c.note}")
+            if c.spared_to_all is not None and e.team in c.spared_to_all:
+                e = attrs.evolve(e, cause=f"{e.cause}; {c.spared}")
         elif c.told is not None:
-            told = c.told + (c.spared if team in c.spared_to and e.team == team else "")
+            told = c.told + (f"; your {c.spared}" if team in c.spared_to and e.team == team else "")
             e = attrs.evolve(e, cause=told if team in c.told_to else UNEXPLAINED)
         elif c.readers is not None and team not in c.readers:
             e = attrs.evolve(e, cause=HIDDEN_CAUSE)
