@@ -442,6 +442,29 @@ def check(tree, names: Names, suggest: Callable[[str, Any], str] | None = None) 
     return problems
 
 
+# What a team keeps to itself (its answers, its orders and deliveries): a side that must not
+# see the teams' private state (the adversary) may not measure these.
+PRIVATE_FUNCTIONS = frozenset({"chosen", "delivered", "delivered_to", "ordered", "delivered_value", "on_order_value"})
+
+
+def private_reads(tree, private_tracks: frozenset[str]) -> list[ConditionError]:
+    """Where a parsed expression reads a team's private state: a private team track (by
+    name, through avg/min/max or forces) or a function of PRIVATE_FUNCTIONS."""
+    out = []
+    for node in _leaves(tree):
+        if node[0] == "name":
+            parts, off = node[1], node[2]
+            if parts[0] == "team" and len(parts) == 3 and parts[2] in private_tracks:
+                out.append(ConditionError(f"{parts[2]!r} is a private team track", off))
+        else:
+            fname, args, off = node[1], node[2], node[3]
+            if fname in PRIVATE_FUNCTIONS:
+                out.append(ConditionError(f"{fname}() reads the teams' orders or answers", off))
+            elif any(a[1] in private_tracks for a in args) and fname in ("avg", "min", "max", "forces"):
+                out.append(ConditionError(f"{fname}() reads a private team track", off))
+    return out
+
+
 Compiled = Callable[[World], Any]
 
 _ZERO = to_fraction(0)

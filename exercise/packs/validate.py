@@ -533,6 +533,20 @@ class _Checker:
             elif o.team != adv.id:
                 self.top(at + ("objectives", k), f"objective {oid!r} is not the adversary's: give it "
                          f"team = {adv.id!r}")
+        private = frozenset(t.id for t in self.s.tracks if t.scope == "team" and t.private)
+        for o in objectives.values():
+            if o.team != adv.id or o.measure is None:
+                continue
+            try:
+                reads = cond.private_reads(cond.parse(o.measure), private)
+            except cond.ConditionError:
+                continue  # the measure's own check reports it
+            origin = self.origin("objective", o.id)
+            for ce in reads:
+                self.problems.add(origin.file, origin.path + ("measure",),
+                                  f"in measure: {ce.message}, which the adversary cannot see; measure what red "
+                                  f"knows: world tracks, the teams' public tracks, leads, spending, fired injects "
+                                  f"(objective {o.id!r})", offset=ce.offset)
         seen: set[str] = set()
         turns = self.s.calendar.turns
         for k, a in enumerate(adv.actions):
