@@ -547,7 +547,9 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
     card = scenario.scorecard
     n_crit = coord.runs if coord is not None else 0
     n_best = coord.best if coord is not None else 0
-    for cr in (card.criteria if card is not None and coord is not None else ()):
+    for cr in (card.criteria if card is not None else ()):
+        if coord is None:
+            break
         mb, mo, partly = coord.met.get(cr.id, [0, 0, 0])
         pb = _pct(mb, n_best) if n_best else None
         po = _pct(mo, n_crit - n_best) if n_crit - n_best else None
