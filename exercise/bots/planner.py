@@ -9,10 +9,18 @@ whether one formula wins every time. One engine, `play(plan, ...)`, parameterise
   free command its allies weigh most in); `selfish`, a team takes only a command its own
   objectives name, and only once the lead pays for itself;
 - it splits its budget by the plan's split (default: every category just to the floor that
-  stops decay, the rest to procurement; see `exercise.bots.plans` for the others);
+  stops decay, the rest to procurement; see `exercise.bots.plans` for the others). The
+  coordinated default guards (`split_guarded`): once a team has noticed incidents against
+  it, it raises the adversary's `resisted_by` category to the public `resist_share` (the
+  rule is data every team can read; the adversary's menu and plans are not), if that costs
+  at most GUARD of its budget, since short of the share the money is wasted;
 - it orders what raises the tracks it still lacks, ranked by the plan's purchase rule
   (default: points per unit of money), if the delivery lands in time;
 - it assigns forces where the scorecard wants them (`selfish`: only to its own flank).
+
+A coordinated team also keeps a margin under a criterion that wants a track low (e.g.
+escalation <= 3.5): a rise counts up to five times its weight as its own reading of the
+track (the estimate it sees, not the truth) nears the ceiling; selfish teams weigh it flat.
 
 Goals come from the scenario, never from a table here: a world track that decides an outcome
 on its own (`track.escalation >= 7`) is one to keep low; the other tracks the outcome

@@ -146,8 +146,10 @@ _BASES = {"coordinated": COORDINATED, "selfish": SELFISH}
 
 
 def variant(base: str, split: str | None = None, purchase: str | None = None) -> Plan:
-    """The `Plan` of a base policy with a split and a purchase rule (None: the base's own,
-    "floors" and "value"). A ValueError names what is unknown and what is known."""
+    """The `Plan` of a base policy with a split and a purchase rule (None: the base's own:
+    selfish "floors", coordinated its guarded floors (`planner.split_guarded`), and "value").
+    A named split is forced, "floors" included. A ValueError names what is unknown and what
+    is known."""
     if base not in _BASES:
         raise ValueError(f"unknown base policy {base!r}: use one of {', '.join(_BASES)}")
     if split is not None and split not in SPLITS:
