@@ -116,7 +116,7 @@ def test_coordinated_teams_resist_the_red_bot_only_after_they_noticed_it():
     for seed in range(2):
         seen: set[str] = set()
 
-        def record(command, events):
+        def record(command, events, seen=seen):
             nonlocal resisted
             for e in events:
                 if e.kind == "red_action_resolved":
