@@ -85,18 +85,18 @@ def test_the_resilient_variant_and_the_default_coordinated_split_are_different_p
     assert COORDINATED.split(start, rules, "norfolk") != resilient  # no incident yet: floors, not the shield
 
 
-def escalation_at(s, value: float, roll: float = 0.5):
-    """`s` with escalation at `value` and every team's estimate roll at `roll` (0.5: read true)."""
+def escalation_at(s, value: float, roll: float = 0.0):
+    """`s` with escalation at `value` and every team's estimate roll at `roll` (0: the band
+    the team reads tops out at the true value; 1: a whole width over it)."""
     rolls = {**s.estimate_rolls, **{("escalation", t): roll for t in s.rules.team_ids}}
     return attrs.evolve(s, tracks={**s.tracks, "escalation": value}, estimate_rolls=rolls)
 
 
 def test_a_rise_the_scorecard_wants_low_weighs_more_near_its_ceiling(start):
-    rules = start.rules
-    rise = ({"track": "escalation", "add": 0.3},)
     from exercise import model
 
-    effects = tuple(model.Effect(**e) for e in rise)
+    rules = start.rules
+    effects = (model.Effect(track="escalation", add=0.3),)
 
     def value(s, plan=COORDINATED):
         return _effects_value(s, rules, "brunssum-east", effects, _Goals(rules, "brunssum-east", plan.selfish))
@@ -104,8 +104,9 @@ def test_a_rise_the_scorecard_wants_low_weighs_more_near_its_ceiling(start):
     low, near, over = (value(escalation_at(start, v)) for v in (2.0, 3.4, 4.5))
     assert low < 0 and near < 2 * low and over < near  # the ceiling is 3.5 (criterion 'escalation')
     assert over == pytest.approx(5 * low)
-    # what the team reads, not the truth: the same rung read a rung lower weighs as the lower rung
-    assert value(escalation_at(start, 3.4, roll=0.0)) == pytest.approx(value(escalation_at(start, 2.4)))
+    # what the team reads (the top of its estimate's band), not the truth: a low rung read
+    # high weighs as a high one
+    assert value(escalation_at(start, 2.5, roll=1.0)) == pytest.approx(over)
     # the selfish bot is left as it was: a flat weight
     assert value(escalation_at(start, 4.5), SELFISH) == pytest.approx(value(escalation_at(start, 2.0), SELFISH))
 

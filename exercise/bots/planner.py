@@ -20,7 +20,7 @@ whether one formula wins every time. One engine, `play(plan, ...)`, parameterise
 
 A coordinated team also keeps a margin under a criterion that wants a track low (e.g.
 escalation <= 3.5): a rise counts up to five times its weight as its own reading of the
-track (the estimate it sees, not the truth) nears the ceiling; selfish teams weigh it flat.
+track (the top of the estimate's band it sees, not the truth) nears the ceiling; selfish teams weigh it flat.
 
 Goals come from the scenario, never from a table here: a world track that decides an outcome
 on its own (`track.escalation >= 7`) is one to keep low; the other tracks the outcome
@@ -322,8 +322,9 @@ MARGIN = 0.1
 def _pressure(state: State, rules: ScenarioRules, team: str, track: str, ceiling: float) -> float:
     lo, hi = rules.bounds[track]
     t = rules.tracks[track]
-    # what the team reads: its estimate where the track is estimated (fair play: not the truth)
-    value = fog.estimate(state, t, team).value if t.scope == "world" and t.estimate else state.tracks.get(track, lo)
+    # what the team reads (fair play: not the truth): where the track is estimated, the top of
+    # the band it sees, as a prudent team would read a ceiling it must stay under
+    value = fog.estimate(state, t, team).high if t.scope == "world" and t.estimate else state.tracks.get(track, lo)
     margin = MARGIN * ((hi - lo) or 1.0)
     over = value - (ceiling - margin)
     return 1.0 + 2.0 * min(2.0, max(0.0, over / margin))
