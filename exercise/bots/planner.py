@@ -51,7 +51,7 @@ ENOUGH = 0.7
 # The most of its budget a coordinated team moves out of procurement to stand at the
 # adversary's `resist_share` (more when decisions took money out of that category this turn):
 # dearer than this, the shield is not worth the orders it costs (measured: 0.15 of the
-# budget beat 0.1 and 0.3 on the default scenario, /work/notes/i15/planner).
+# budget beat 0.1 and 0.3 against the red bot on the default scenario).
 GUARD = 0.15
 # Money is worth about half a point per unit (a point: a criterion's weight times a track's add).
 MONEY = 0.5
