@@ -146,8 +146,10 @@ _BASES = {"coordinated": COORDINATED, "selfish": SELFISH}
 
 
 def variant(base: str, split: str | None = None, purchase: str | None = None) -> Plan:
-    """The `Plan` of a base policy with a split and a purchase rule (None: the base's own,
-    "floors" and "value"). A ValueError names what is unknown and what is known."""
+    """The `Plan` of a base policy with a split and a purchase rule (None: the base's own:
+    selfish "floors", coordinated its guarded floors (`planner.split_guarded`), and "value").
+    A named split is forced, "floors" included. A ValueError names what is unknown and what
+    is known."""
     if base not in _BASES:
         raise ValueError(f"unknown base policy {base!r}: use one of {', '.join(_BASES)}")
     if split is not None and split not in SPLITS:
@@ -155,10 +157,17 @@ def variant(base: str, split: str | None = None, purchase: str | None = None) ->
     if purchase is not None and purchase not in PURCHASES:
         raise ValueError(f"unknown purchase plan {purchase!r}: use one of {', '.join(PURCHASES)}")
     plan = _BASES[base]
-    if split in (None, "floors") and purchase in (None, "value"):
-        return plan
-    s, p = split or "floors", purchase or "value"
-    return Plan(f"{base}/{s}/{p}", plan.selfish, _SPLIT_FUNCS[s], _RANK_FUNCS[p])
+    s_fn = plan.split if split is None else _SPLIT_FUNCS[split]
+    p_fn = plan.rank if purchase is None else _RANK_FUNCS[purchase]
+    if s_fn is plan.split and p_fn is plan.rank:
+        return plan  # the base's own plan: a named split or purchase that is its own changes nothing
+    # a named split is forced (the coordinated base's own split guards against the adversary)
+    s, p = split or _split_name(plan.split), purchase or "value"
+    return Plan(f"{base}/{s}/{p}", plan.selfish, s_fn, p_fn)
+
+
+def _split_name(fn: Split) -> str:
+    return next((k for k, f in _SPLIT_FUNCS.items() if f is fn), "guarded")
 
 
 def policy(base: str, split: str | None = None, purchase: str | None = None) -> Policy:
