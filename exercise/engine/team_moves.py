@@ -529,8 +529,8 @@ def combine_choices(decision: Decision) -> None:
         return
     tracks = rules.tracks
     for iid in list(state.fired):
-        if iid in decision.state.combined:
-            continue
+        if iid in decision.state.combined or (iid in rules.injects and iid not in rules.combines):
+            continue  # combined already, or none of its options' effects combine
         inj = state.inject(iid)
         if inj is None or not inj.options:
             continue
