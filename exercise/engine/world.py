@@ -74,11 +74,21 @@ def _forces(s, r, command, capability):
     return float(exact_sum(v for (c, _, cap), v in s.assigned.items() if c == command and cap == capability))
 
 
+_MEANS: dict[tuple[float, ...], float] = {}
+
+
 def _avg(s, r, track):
     # Summed as the decimals the values stand for: the float nearest the exact mean, so
     # avg("x") >= 0.4 holds for 0.7 and 0.1 (whose float sum is 0.7999999999999999).
-    values = _team_values(s, r, track)
-    return float(exact_sum(values) / len(values))
+    # Memoised: the scorecard, the injects' odds and the bots ask the same means many
+    # times a turn, and the exact sum costs ten times the lookup.
+    values = tuple(_team_values(s, r, track))
+    mean = _MEANS.get(values)
+    if mean is None:
+        if len(_MEANS) > 4096:
+            _MEANS.clear()
+        mean = _MEANS[values] = float(exact_sum(values) / len(values))
+    return mean
 
 
 def _spending(s, r, team):
@@ -128,7 +138,15 @@ assert set(_FUNCTIONS) == set(cond.FUNCTIONS), "every condition function needs a
 
 
 def labels_of(rules: ScenarioRules) -> cond.Labels:
-    """The scenario's names for the condition explainer."""
+    """The scenario's names for the condition explainer (built once per scenario: every
+    verdict reads them)."""
+    labels = rules.memo.get("condition-labels")
+    if labels is None:
+        labels = rules.memo["condition-labels"] = _labels(rules)
+    return labels
+
+
+def _labels(rules: ScenarioRules) -> cond.Labels:
     s = rules.scenario
     return cond.Labels(
         tracks={t.id: t.name for t in s.tracks},
