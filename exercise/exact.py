@@ -74,3 +74,15 @@ def to_fraction(v) -> Fraction:
             f = _FRACTIONS[v] = Fraction(repr(v)) if math.isfinite(v) else Fraction(0)
         return f
     return Fraction(int(v))
+
+
+def exact_sum(values) -> Fraction:
+    """The exact sum of the decimals `values` stand for (as `sum(map(to_fraction, values))`).
+
+    Added over one common denominator: a Fraction sum reduces by a gcd at every step, which
+    made these sums a tenth of a dry run's time (conditions such as avg() run every turn)."""
+    fs = [to_fraction(v) for v in values]
+    if not fs:
+        return Fraction(0)
+    d = math.lcm(*(f.denominator for f in fs))
+    return Fraction(sum(f.numerator * (d // f.denominator) for f in fs), d)

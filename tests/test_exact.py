@@ -242,3 +242,11 @@ def test_west_split_at_its_sustain_floor_keeps_its_munitions(tmp_path):
               if e["kind"] == "track_set" and e.get("team") == "brunssum-west" and e.get("source") == "decay"]
     s.close()
     assert decays == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False, width=64),
+                          st.integers(-10**6, 10**6).map(lambda k: k / 1000), st.integers(-50, 50)), max_size=12))
+def test_exact_sum_is_the_sum_of_the_decimals(values):
+    # the common-denominator sum (for speed) is the very Fraction the step-by-step sum gives
+    assert exact.exact_sum(values) == sum(map(exact.to_fraction, values))

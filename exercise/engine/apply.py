@@ -192,7 +192,7 @@ def _slip(tx: Transaction, e: ev.SlipRolled):
         orders[e.late_order] = attrs.evolve(o, id=e.late_order, quantity=e.late, cost=late_cost, due=e.due,
                                             slots=(), slip_rolled=True, slip_note=note)
     else:
-        orders[e.order] = attrs.evolve(o.replace(slip_rolled=True, due=e.due), slip_note=note)
+        orders[e.order] = o.replace(slip_rolled=True, due=e.due, slip_note=note)
 
 
 def _expedited(tx: Transaction, e: ev.OrderExpedited):

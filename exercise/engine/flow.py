@@ -137,11 +137,12 @@ def _adjudicate_turn(decision: Decision) -> None:
 
 def end(decision: Decision, early: bool, note: str = "") -> None:
     state, rules = decision.state, decision.rules
-    oid, name, reason = judge(state, rules)
     if rules.scenario.scorecard is None:
+        oid, name, reason = judge(state, rules)
         decision.emit(ev.ExerciseEnded(oid, name, reason, state.turn, early, note))
         return
-    rows = sc.criteria(state, rules)
+    rows = sc.criteria(state, rules)  # measured once: the verdict's reason reads the same rows
+    oid, name, reason = judge(state, rules, rows)
     decision.emit(ev.VerdictProposed(oid, name, reason, state.turn, early, note, sc.score(rows), rows,
                                      sc.objectives(state, rules)))
 

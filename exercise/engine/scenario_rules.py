@@ -11,6 +11,7 @@ from typing import Any
 
 from exercise import conditions as cond
 from exercise import model
+from exercise.engine.trackfx import EACH, combine_of
 
 
 class ScenarioError(ValueError):
@@ -119,6 +120,11 @@ class ScenarioRules:
                      for inj in injects if inj.odds}
         self.targets = {i.id: self.resolve_to(i.to) for i in injects}
         self.options = {i.id: {o.id: o for o in i.options} for i in injects if i.options}
+        # injects with an option effect that combines over the teams ('once', 'mean'): the
+        # only ones deliberation's close looks at (of the scenario's; ad-hoc ones are looked at)
+        self.combines = frozenset(
+            i.id for i in injects for o in i.options for e in o.effects
+            if e.track in self.tracks and combine_of(e, self.tracks[e.track]) != EACH)
         # team -> scenario injects that ask it to decide
         self.decisions_for = {t: frozenset(i for i in self.options if t in self.targets[i]) for t in self.team_ids}
         self.default_option = {

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.world import StateWorld
-from exercise.exact import to_fraction
+from exercise.exact import exact_sum, to_fraction
 
 MET, PARTLY, NOT_MET = "met", "partly met", "not met"
 
@@ -46,8 +46,8 @@ def criteria(state, rules: ScenarioRules | None = None) -> tuple[dict, ...]:
 
 def score(rows) -> float:
     """The score in % of the points available, to one decimal (0 with no weight)."""
-    total = sum(to_fraction(x["weight"]) for x in rows)
-    got = sum(to_fraction(x["points"]) for x in rows)
+    total = exact_sum(x["weight"] for x in rows)
+    got = exact_sum(x["points"] for x in rows)
     return min(float(round(got * 100 / total, 1)), 100.0) if total else 0.0
 
 

@@ -42,13 +42,14 @@ class Order:
     instalments: int = 0  # how many instalments the order had in all (for "2 of 4")
 
     def replace(self, status: OrderStatus | None = None, due: int | None = None, slip_rolled: bool | None = None,
-                delivered: int | None = None, schedule: tuple[tuple[int, float], ...] | None = None) -> Order:
+                delivered: int | None = None, schedule: tuple[tuple[int, float], ...] | None = None,
+                slip_note: str | None = None) -> Order:
         return Order(self.id, self.team, self.item, self.quantity, self.cost, self.placed,
                      self.due if due is None else due, self.slots,
                      self.status if status is None else status,
                      self.slip_rolled if slip_rolled is None else slip_rolled,
                      self.backlog, self.note, self.delivered if delivered is None else delivered,
-                     self.expedited, self.slip_note,
+                     self.expedited, self.slip_note if slip_note is None else slip_note,
                      self.schedule if schedule is None else schedule, self.instalments)
 
     def paid(self, places: int) -> float:

@@ -106,8 +106,10 @@ def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
     q = command.quantity
     if not isinstance(q, int) or isinstance(q, bool) or q < 1:
         raise Rejected("order at least 1 unit")
+    # the team's own orders, whatever their status: one scan serves every count below
+    mine = [o for o in state.orders.values() if o.team == team and not o.backlog]
     if rules.budget.max_quantity_per == "exercise":
-        had = ordered_by(state, team, item.id)
+        had = sum(o.quantity for o in mine if o.item == item.id and o.status != "cancelled")  # as ordered_by
         if had + q > item.max_quantity:
             left = max(0, item.max_quantity - had)
             raise Rejected(f"at most {item.max_quantity} {item.name} per team over the exercise: "
@@ -127,7 +129,6 @@ def place_order(decision: Decision, command: cm.PlaceOrder) -> None:
             f"{number(now)} {rules.budget.unit} due on order (of {number(cost)})")
         raise Rejected(f"{rules.team_name(team)} cannot order {q} {item.name}: "
                        f"{needed}, {number(cash)} available in {where}")
-    mine = [o for o in state.orders.values() if o.team == team and not o.backlog]
     if sum(1 for o in mine if o.placed == state.turn) >= cm.MAX_ORDERS_PER_TURN:
         raise Rejected(f"{rules.team_name(team)} has placed {cm.MAX_ORDERS_PER_TURN} orders this turn (withdrawn ones "
                        "count), the most one turn allows; order more next turn")
@@ -529,8 +530,8 @@ def combine_choices(decision: Decision) -> None:
         return
     tracks = rules.tracks
     for iid in list(state.fired):
-        if iid in decision.state.combined:
-            continue
+        if iid in decision.state.combined or (iid in rules.injects and iid not in rules.combines):
+            continue  # combined already, or none of its options' effects combine
         inj = state.inject(iid)
         if inj is None or not inj.options:
             continue

@@ -17,9 +17,9 @@ two are applied together when deliberation closes, when every answer is in.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 from exercise import model
+from exercise.exact import exact_sum
 
 EACH, ONCE, MEAN = "each", "once", "mean"
 
@@ -62,8 +62,7 @@ def soften(old: float, add: float, lo: float, hi: float, share: float) -> float:
 
 def mean_add(adds, teams: int) -> float:
     """The mean of the teams' adds (exact, as a fraction, then a float for `set_track`)."""
-    total = sum((Fraction(repr(a)) for a in adds), Fraction(0))
-    return float(total / teams) if teams else 0.0
+    return float(exact_sum(adds) / teams) if teams else 0.0
 
 
 def why_less(track: model.Track, asked: float, applied: float) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from exercise import conditions as cond
 from exercise.engine.scenario_rules import ScenarioRules
-from exercise.exact import to_fraction
+from exercise.exact import exact_sum, to_fraction
 
 
 class StateWorld:
@@ -71,14 +71,24 @@ def _led(s, r, command):
 
 def _forces(s, r, command, capability):
     # summed as the decimals the points stand for, as _avg
-    return float(sum(to_fraction(v) for (c, _, cap), v in s.assigned.items() if c == command and cap == capability))
+    return float(exact_sum(v for (c, _, cap), v in s.assigned.items() if c == command and cap == capability))
+
+
+_MEANS: dict[tuple[float, ...], float] = {}
 
 
 def _avg(s, r, track):
     # Summed as the decimals the values stand for: the float nearest the exact mean, so
     # avg("x") >= 0.4 holds for 0.7 and 0.1 (whose float sum is 0.7999999999999999).
-    values = _team_values(s, r, track)
-    return float(sum(map(to_fraction, values)) / len(values))
+    # Memoised: the scorecard, the injects' odds and the bots ask the same means many
+    # times a turn, and the exact sum costs ten times the lookup.
+    values = tuple(_team_values(s, r, track))
+    mean = _MEANS.get(values)
+    if mean is None:
+        if len(_MEANS) > 4096:
+            _MEANS.clear()
+        mean = _MEANS[values] = float(exact_sum(values) / len(values))
+    return mean
 
 
 def _spending(s, r, team):
@@ -96,22 +106,14 @@ def _fired_tagged(s, r, tag):
 
 
 def _delivered_value(s, r):
-    total = to_fraction(0)
-    for o in s.orders.values():
-        # the backlog was paid before the exercise (cost 0): the teams' own orders count
-        if o.status == "delivered" and not o.backlog:
-            total += to_fraction(o.cost)
-    return float(total)
+    # the backlog was paid before the exercise (cost 0): the teams' own orders count
+    return float(exact_sum(o.cost for o in s.orders.values() if o.status == "delivered" and not o.backlog))
 
 
 def _on_order_value(s, r):
     # credible: due within the exercise or the scorecard's window after it (a slip moves `due`)
     last = r.turns + (r.scenario.scorecard.credible_within if r.scenario.scorecard else 4)
-    total = to_fraction(0)
-    for o in s.orders.values():
-        if o.status == "ordered" and o.due <= last and not o.backlog:
-            total += to_fraction(o.cost)
-    return float(total)
+    return float(exact_sum(o.cost for o in s.orders.values() if o.status == "ordered" and o.due <= last and not o.backlog))
 
 
 _FUNCTIONS: dict[str, Callable[..., float | bool]] = {  # (state, rules, *args) -> value
@@ -136,7 +138,15 @@ assert set(_FUNCTIONS) == set(cond.FUNCTIONS), "every condition function needs a
 
 
 def labels_of(rules: ScenarioRules) -> cond.Labels:
-    """The scenario's names for the condition explainer."""
+    """The scenario's names for the condition explainer (built once per scenario: every
+    verdict reads them)."""
+    labels = rules.memo.get("condition-labels")
+    if labels is None:
+        labels = rules.memo["condition-labels"] = _labels(rules)
+    return labels
+
+
+def _labels(rules: ScenarioRules) -> cond.Labels:
     s = rules.scenario
     return cond.Labels(
         tracks={t.id: t.name for t in s.tracks},
@@ -154,12 +164,13 @@ def _criteria(tree, w: StateWorld, labels: cond.Labels) -> list[str]:
     return [f"- {c}" for c in cond.explain(tree, w, labels)]
 
 
-def judge(state, rules: ScenarioRules | None = None) -> tuple[str | None, str, str]:
+def judge(state, rules: ScenarioRules | None = None, rows: tuple[dict, ...] | None = None) -> tuple[str | None, str, str]:
     """(outcome id, name, reason): the first outcome whose condition holds, and why, in
-    words: each earlier outcome's criteria (what was missed) and the verdict's own."""
+    words: each earlier outcome's criteria (what was missed) and the verdict's own.
+    `rows`: the scorecard's criteria on this state when the caller has them already."""
     r = rules or state.rules
     if r.scenario.scorecard is not None:
-        return _judge_scored(state, r)
+        return _judge_scored(state, r, rows)
     w = StateWorld(state, r)
     labels = labels_of(r)
     missed: list[str] = []
@@ -175,12 +186,13 @@ def judge(state, rules: ScenarioRules | None = None) -> tuple[str | None, str, s
     return None, "No verdict", "no outcome's condition held (the scenario has no final outcome without one)"
 
 
-def _judge_scored(state, r: ScenarioRules) -> tuple[str | None, str, str]:
+def _judge_scored(state, r: ScenarioRules, rows: tuple[dict, ...] | None = None) -> tuple[str | None, str, str]:
     """With a scorecard: the first outcome whose score band (if it has one) and condition (if
     it has one) both hold; the reason starts with the scorecard, criterion by criterion."""
     from exercise.engine import scorecard as sc  # scorecard reads a StateWorld: import late
 
-    rows = sc.criteria(state, r)
+    if rows is None:
+        rows = sc.criteria(state, r)
     pct = sc.score(rows)
     why = sc.describe(rows, pct, r)
     w = StateWorld(state, r)
