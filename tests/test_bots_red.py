@@ -179,3 +179,48 @@ def test_the_red_bot_lowers_the_teams_tracks():
         s = play(seed, red=None if with_red else (lambda state, dice: []))[1]
         return sum(v for (t, k), v in s.team_tracks.items() if k == "air") + s.tracks["cohesion"]
     assert sum(air(seed, True) for seed in range(4)) < sum(air(seed, False) for seed in range(4))
+
+
+def test_the_red_bot_plays_from_what_red_may_know():
+    """The same bot plays red in live sessions, so its moves must not depend on the teams'
+    secrets: a private team track (munitions in Deadline 2027), the teams' money and
+    splits. Its candidates' scores and its commands stay the same when they change."""
+    from exercise.engine.view import red_view
+
+    sc = load_fixture(DEFAULT).scenario
+    private = [t.id for t in sc.tracks if t.scope == "team" and t.private]
+    assert private  # the property needs one
+    s = initial_state(sc, 3)
+    for c in (cm.Start(), cm.Advance(), cm.Advance()):
+        s, _ = execute(s, c)
+    base = red_bot(s, Dice(1))
+    base_scores = [(round(x, 9), a.id, t) for x, a, t in _candidates(s, s.rules, s.rules.adversary)]
+    for k, value in enumerate((0.0, 0.5, 9.5)):
+        tracks = {key: (value + 0.1 * i if key[1] in private else v)
+                  for i, (key, v) in enumerate(s.team_tracks.items())}
+        cash = {team: c * (k + 2) for team, c in s.cash.items()}
+        other = attrs.evolve(s, team_tracks=tracks, cash=cash)
+        assert red_view(other) == red_view(s)  # the engine's view agrees: nothing red may see moved
+        assert red_bot(other, Dice(1)) == base
+        assert [(round(x, 9), a.id, t) for x, a, t in _candidates(other, other.rules, other.rules.adversary)] \
+            == base_scores
+
+
+def test_the_red_bot_acts_on_what_the_goals_do_not_name():
+    """A trainer's adversary whose only action lowers a world track the scenario's goals
+    never name (the fixture's disinformation against cohesion) still meets a red cell that
+    spends its points: a loss the goals do not name counts a little (red.UNNAMED)."""
+    from exercise.bots.planner import goals
+    from exercise.engine.scenario_rules import rules_for
+
+    sc = scenario()
+    adv = sc.adversary
+    only = tuple(attrs.evolve(a, from_turn=1) for a in adv.actions if a.id == "disinfo")
+    sc = attrs.evolve(sc, adversary=attrs.evolve(adv, actions=only))
+    assert "cohesion" not in goals(rules_for(sc))
+    s = initial_state(sc, 1)
+    for c in (cm.Start(), cm.Advance(), cm.Advance()):
+        s, _ = execute(s, c)
+    moves = red_bot(s, Dice(1))
+    assert [m.action for m in moves] == ["disinfo"]
+    s, _ = execute(s, moves[0])

@@ -15,7 +15,13 @@ scenario judges (the coordinated planner's goals, `planner.goals`), per point of
 
 It then plans the best while its points last (each action at most once a target a turn),
 within each action's cost, `from_turn`, `max_per_turn` and `max_uses`. Deterministic: it rolls no dice (ties break by id), so a
-run's red moves follow from the state alone. It reads the state directly, as every bot does.
+run's red moves follow from the state alone.
+
+It plays from what red may know (the same bot plays red in live sessions): it reads the
+state, but never a team's private track (neither its value nor a criterion measuring it)
+nor the teams' money, orders or answers. A track the goals do not name still counts a
+little (`UNNAMED`), so a scenario without a scorecard, or whose goals miss what red can
+hit, still meets a red cell that acts.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from exercise.engine.state import State
 from exercise.engine.world import StateWorld
 
 EPS = 1e-9
+# The weight of lowering a track the goals do not name (a harasser's default).
+UNNAMED = 0.25
 # How far from a criterion's threshold a track counts as "near" it, as a share of its scale.
 NEAR = 0.1
 
@@ -105,15 +113,19 @@ def _harm(state: State, rules: ScenarioRules, effects, teams: tuple[str, ...], w
           near: dict[str, float], weak: dict[str, float]) -> float:
     """What `effects` cost the alliance in goal points (positive: they hurt)."""
     harm = 0.0
+    hidden = _private(rules)
     for e in effects:
-        if e.track in rules.tracks and e.add and e.track in weights:
-            w = weights[e.track]
+        if e.track in rules.tracks and e.add:
+            w = weights.get(e.track, UNNAMED)
             lo, hi = rules.bounds[e.track]
             if e.track in rules.team_tracks:
                 for t in _named(rules, e.team, teams):
-                    value = state.team_tracks[(t, e.track)]
-                    # what the add can still move: a track at its floor cannot fall further
-                    moved = max(e.add, lo - value) if e.add < 0 else min(e.add, hi - value)
+                    if e.track in hidden:  # red cannot see how far it can still fall
+                        moved = e.add
+                    else:
+                        value = state.team_tracks[(t, e.track)]
+                        # what the add can still move: a track at its floor cannot fall further
+                        moved = max(e.add, lo - value) if e.add < 0 else min(e.add, hi - value)
                     harm -= w * moved * (1.0 + near.get(e.track, 0.0)) * (1.0 + weak.get(t, 0.0))
             else:
                 value = state.tracks[e.track]
@@ -122,6 +134,13 @@ def _harm(state: State, rules: ScenarioRules, effects, teams: tuple[str, ...], w
         elif e.budget and e.add:
             harm -= MONEY * e.add * len(_named(rules, e.team, teams))
     return harm
+
+
+def _private(rules: ScenarioRules) -> frozenset[str]:
+    """The team tracks only their own team sees (red does not)."""
+    if "red-private" not in rules.memo:
+        rules.memo["red-private"] = frozenset(t.id for t in rules.scenario.tracks if t.scope == "team" and t.private)
+    return rules.memo["red-private"]
 
 
 def _named(rules: ScenarioRules, who: str | None, teams: tuple[str, ...]) -> tuple[str, ...]:
@@ -159,9 +178,10 @@ def _track_criteria(rules: ScenarioRules) -> list:
     track (measuring only these keeps the bot fast: orders' value costs more to count)."""
     if "red-track-criteria" not in rules.memo:
         rows = []
+        hidden = _private(rules)
         for c, fn in rules.criteria:
             named = [n for n in _NAMES.findall(c.measure) if n in rules.tracks]
-            if named:
+            if named and not hidden.intersection(named):  # a private track's criterion would give it away
                 rows.append((c, fn, named))
         rules.memo["red-track-criteria"] = rows
     return rules.memo["red-track-criteria"]
@@ -174,8 +194,9 @@ def _weakness(state: State, rules: ScenarioRules, weights: dict[str, float]) -> 
     if not teams:
         return {}
     out = {t: 0.0 for t in teams}
+    hidden = _private(rules)
     for track in rules.team_tracks:
-        if weights.get(track, 0.0) <= 0:
+        if weights.get(track, 0.0) <= 0 or track in hidden:
             continue
         lo, hi = rules.bounds[track]
         values = [state.team_tracks[(t, track)] for t in teams]
