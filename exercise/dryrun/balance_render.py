@@ -33,6 +33,7 @@ class Bars:
     values: tuple[tuple[tuple[str, float], ...], ...]
     unit: str = "%"
     stacked: bool = False
+    best: str | None = None  # a stacked series drawn in the "good" colour (the best outcome)
 
 
 @attrs.frozen
@@ -75,7 +76,8 @@ def sections(r: BalanceReport) -> list[Section]:
                   *(_p(o.pct) for o in x.outcomes), _p(x.best_pct),
                   "-" if x.mean_score is None else f"{x.mean_score:.1f} %") for x in s.rows)
     chart = Bars("Outcomes by policy", tuple(x.policy for x in s.rows),
-                 tuple(tuple((o.name, o.pct) for o in x.outcomes) for x in s.rows), stacked=True)
+                 tuple(tuple((o.name, o.pct) for o in x.outcomes) for x in s.rows), stacked=True,
+                 best=r.best_outcome_name)
     out.append(Section("skill", "Skill vs chance", tuple(lines), (Table(head, rows),), (chart,) if s.rows else ()))
 
     t = r.teams
@@ -209,9 +211,18 @@ def svg_bars(c: Bars, width: int = 640) -> str:
     from exercise.debrief.html import PALETTE
 
     left, right, row, top = 230, 20, 24, 8
-    pw = width - left - right
+    gutter = 0 if c.stacked else 44  # room for a value's label on either side of its bar
+    pw = width - left - right - 2 * gutter
     legend = sorted({n for bar in c.values for n, _ in bar}, key=[n for bar in c.values for n, _ in bar].index) \
         if c.stacked else []
+    # green for the best outcome, the other colours in order for the rest
+    others = [k for k in range(len(PALETTE)) if k != 2]
+
+    def colour_of(name: str) -> str:
+        if name == c.best:
+            return PALETTE[2][0]
+        rank = [n for n in legend if n != c.best].index(name)
+        return PALETTE[others[rank % len(others)]][0]
     height = top + row * len(c.labels) + (28 if legend else 20)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" role="img"><title>{escape(c.title)}</title>']
@@ -224,7 +235,7 @@ def svg_bars(c: Bars, width: int = 640) -> str:
         lo, hi = (-span, span) if any(v < 0 for v in vals) else (0.0, span)
 
         def x(v: float) -> float:
-            return left + pw * (v - lo) / (hi - lo)
+            return left + gutter + pw * (v - lo) / (hi - lo)
     for k, (label, bar) in enumerate(zip(c.labels, c.values)):
         y = top + k * row
         short = label if len(label) <= 36 else label[:35] + "…"
@@ -232,7 +243,7 @@ def svg_bars(c: Bars, width: int = 640) -> str:
         if c.stacked:
             at = 0.0
             for name, v in bar:
-                colour = PALETTE[legend.index(name) % len(PALETTE)][0]
+                colour = colour_of(name)
                 if v > 0:
                     out.append(f'<rect x="{x(at):.1f}" y="{y + 3}" width="{pw * v / 100:.1f}" height="{row - 6}" '
                                f'fill="{colour}"><title>{escape(name)}: {v:.1f} %</title></rect>')
@@ -248,8 +259,8 @@ def svg_bars(c: Bars, width: int = 640) -> str:
     base = top + row * len(c.labels)
     if c.stacked:
         lx = left
-        for k, name in enumerate(legend):
-            out.append(f'<rect x="{lx}" y="{base + 8}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)][0]}"/>')
+        for name in legend:
+            out.append(f'<rect x="{lx}" y="{base + 8}" width="12" height="12" fill="{colour_of(name)}"/>')
             out.append(f'<text x="{lx + 16}" y="{base + 18}">{escape(name)}</text>')
             lx += 28 + 7 * len(name)
     else:
