@@ -98,7 +98,7 @@ async def test_a_plans_an_act_and_a_refusal_says_the_engines_reason(tmp_path):
         await _plan(pilot, app, "sabotage", "west")
         assert len(s.state.red_acts) == 3
         said = notifications(app)[-1]
-        assert "Rail sabotage cannot be planned: already planned 1 time this turn" in said
+        assert "Rail sabotage cannot be planned: already planned this turn (at most 1 a turn)" in said
         s.execute(cm.Advance(force=True))
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
@@ -284,7 +284,7 @@ async def test_the_red_tab_names_and_never_ids(tmp_path):
             await pilot.pause()
             text = shown_text(app.screen.query_one("#red-panel"))
             assert {w for w in re.findall(r"(?<![\w-])[\w][\w-]*[\w](?![\w-])", text) if w in ids} == set()
-        assert "Rail sabotage on East" in text and "detection roll" in text
+        assert "Rail sabotage on East" in text and "detection rolled" in text and "against a 60 % chance" in text
 
 
 async def test_without_a_red_bot_B_is_hidden_and_the_session_plans_nothing(tmp_path, monkeypatch):

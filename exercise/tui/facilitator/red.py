@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine.decision import number
 from exercise.engine.view_types import FacilitatorView, RedMoveView, RedView
+from exercise.narrate import red_rolls
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab
 from exercise.tui.modals import ConfirmModal, Field, FormModal
@@ -54,14 +55,10 @@ def move_cause(m: RedMoveView, red: RedView) -> str:
         return ""
     if not m.teams:
         return "it hit nobody (no team stood at that seam any more)"
-    out = []
-    if m.detect_roll is not None:
-        out.append(f"detection roll {m.detect_roll:.2f} against {pct(action.detection)}: "
-                   + ("noticed" if m.detected else "not noticed"))
-    if m.attribute_roll is not None:
-        out.append(f"attribution roll {m.attribute_roll:.2f} against {pct(action.attribution)}: "
-                   + ("attributed" if m.attributed else "unattributed"))
-    return "; ".join(out)
+    # worded as the log and the debrief word them (narrate.red_rolls, decision.roll_words)
+    rolls = red_rolls(m.detect_roll, action.detection, m.attribute_roll, action.attribution)
+    said = ["noticed" if m.detected else "not noticed", "attributed" if m.attributed else "unattributed"]
+    return "; ".join(f"{r}: {w}" for r, w in zip(rolls, said))
 
 
 class RedPanel(Panel, VerticalScroll):
