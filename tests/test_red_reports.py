@@ -133,3 +133,18 @@ def test_a_broken_scenario_names_the_command_run(command):
     assert res.exit_code == 1
     assert f"`exercise {command}` cannot use a scenario with errors" in res.output
     assert command == "simulate" or "simulate" not in res.output
+
+
+def test_the_debrief_screen_shows_the_red_cell_apart(game):
+    from types import SimpleNamespace
+
+    from exercise.debrief import record
+    from exercise.debrief.report import build
+    from exercise.tui.debrief import DebriefScreen
+
+    text = DebriefScreen.objectives_text(SimpleNamespace(report=build(record.load(game.folder)))).plain
+    teams, red = text.split("The red cell: Russia")
+    assert "Divide" not in teams
+    assert "Divide the alliance: 6 (at most 4 needed), not met" in red
+    assert "turn 1: Rail sabotage on East: noticed, unattributed; hit East; resisted by none" in red
+    assert "turn 2: Electronic warfare on navigation on JFC North: noticed, attributed; hit East, West; resisted by West" in red
