@@ -25,6 +25,20 @@ BEFORE = "placed before the exercise"  # what names a backlog order
 OVER_VOTE = ", deciding for the member teams (over their vote)"  # a facilitator's answer to a 'members' request
 
 
+
+def red_rolls(detect_roll, detection, attribute_roll, attribution) -> list[str]:
+    """An adversary action's rolls worded like every other roll (decision.roll_words):
+    ["detection rolled 57.1 against a 60 % chance", "attribution rolled 16.2 against a
+    50 % chance"]; a roll whose chance is unknown (an action no longer on the menu) is
+    given alone."""
+    out = []
+    for what, r, chance in (("detection", detect_roll, detection), ("attribution", attribute_roll, attribution)):
+        if r is None:
+            continue
+        out.append(f"{what} {roll_words(float(r), chance * 100)}" if chance is not None
+                   else f"{what} rolled {number(float(r) * 100, 1)}")
+    return out
+
 class Narrator:
     def __init__(self, scenario: model.Scenario):
         self.s = scenario
@@ -374,9 +388,12 @@ class Narrator:
         adv = self.s.adversary
         return (adv.name, adv.unit) if adv is not None else ("The adversary", "points")
 
-    def _red_action(self, aid: str) -> str:
+    def _red_menu(self, aid: str):
         adv = self.s.adversary
-        a = next((a for a in adv.actions if a.id == aid), None) if adv is not None else None
+        return next((a for a in adv.actions if a.id == aid), None) if adv is not None else None
+
+    def _red_action(self, aid: str) -> str:
+        a = self._red_menu(aid)
         return a.name if a is not None else aid
 
     def _red_target(self, target) -> str:
@@ -402,10 +419,10 @@ class Narrator:
         hit = ", ".join(self.team(t) for t in e.get("teams") or ()) or "nobody"
         seen = ("attributed to " + name if e.get("attributed") else "noticed, unattributed") if e.get("detected") \
             else "undetected"
-        rolls = f"detection roll {_n(e['detect_roll'] * 100, 1)}"
-        if e.get("attribute_roll") is not None:
-            rolls += f", attribution roll {_n(e['attribute_roll'] * 100, 1)}"
-        return f"RED: {self._red_action(e['action'])} hits {hit}: {seen} ({rolls})"
+        action = self._red_menu(e["action"])
+        rolls = ", ".join(red_rolls(e.get("detect_roll"), action.detection if action else None,
+                                    e.get("attribute_roll"), action.attribution if action else None))
+        return f"RED: {self._red_action(e['action'])} hits {hit}: {seen}" + (f" ({rolls})" if rolls else "")
 
     def _note_added(self, e):
         objective = self.objectives.get(e.get("objective"), e.get("objective"))

@@ -145,10 +145,10 @@ def test_red_commands_are_refused_with_reasons(command, reason):
 def test_limits_and_phase():
     g = Game().to_deliberation()
     g.do(cm.RedAct("sabotage", "east"))
-    assert "already planned 1 time this turn" in g.refused(cm.RedAct("sabotage", "west"))
+    assert "already planned this turn (at most 1 a turn)" in g.refused(cm.RedAct("sabotage", "west"))
     g.do(cm.RedAct("jam", "north"))
     g.do(cm.RedAct("jam", "north"))  # 2 a turn
-    assert "already planned 2 times this turn" in g.refused(cm.RedAct("jam", "north"))
+    assert "already planned 2 times this turn (at most 2 a turn)" in g.refused(cm.RedAct("jam", "north"))
     g.do(cm.Advance(force=True))
     assert "only during deliberation (now: adjudication of turn 1)" in g.refused(cm.RedAct("jam", "north"))
     assert "only during deliberation" in g.refused(cm.RedWithdraw("red-1"))
@@ -380,5 +380,5 @@ def test_the_turn_log_names_red_moves(tmp_path):
         log = s.write_turn_log(1).read_text()
     finally:
         s.close()
-    assert "- planned Russia's action “Rail sabotage” against East (red-1, 3 points)" in log
-    assert "- withdrew Russia's action “Electronic warfare on navigation” (red-2, 1 points back)" in log
+    assert "- the facilitator planned “Rail sabotage” against East (red-1, 3 points)" in log
+    assert "- the facilitator withdrew “Electronic warfare on navigation” (red-2, 1 points back)" in log

@@ -152,7 +152,7 @@ def test_the_facilitator_sees_red_whole():
 def test_red_view_menu_says_what_can_be_used_and_why_not():
     _, s, _, _ = play(1, [cm.RedAct("sabotage", "east")])
     menu = {a.id: a for a in red_view(s).actions}
-    assert not menu["sabotage"].usable and "already planned 1 time this turn" in menu["sabotage"].why_not
+    assert not menu["sabotage"].usable and "already planned this turn (at most 1 a turn)" in menu["sabotage"].why_not
     assert menu["jam"].usable and menu["jam"].targets == ("north",)
     assert not menu["disinfo"].usable and menu["disinfo"].why_not == "available from turn 2 (now turn 1)"
     v = red_view(s)

@@ -98,7 +98,7 @@ async def test_a_plans_an_act_and_a_refusal_says_the_engines_reason(tmp_path):
         await _plan(pilot, app, "sabotage", "west")
         assert len(s.state.red_acts) == 3
         said = notifications(app)[-1]
-        assert "Rail sabotage cannot be planned: already planned 1 time this turn" in said
+        assert "Rail sabotage cannot be planned: already planned this turn (at most 1 a turn)" in said
         s.execute(cm.Advance(force=True))
         while s.state.phase != "deliberation":
             s.execute(cm.Advance())
@@ -284,7 +284,7 @@ async def test_the_red_tab_names_and_never_ids(tmp_path):
             await pilot.pause()
             text = shown_text(app.screen.query_one("#red-panel"))
             assert {w for w in re.findall(r"(?<![\w-])[\w][\w-]*[\w](?![\w-])", text) if w in ids} == set()
-        assert "Rail sabotage on East" in text and "detection roll" in text
+        assert "Rail sabotage on East" in text and "detection rolled" in text and "against a 60 % chance" in text
 
 
 async def test_without_a_red_bot_B_is_hidden_and_the_session_plans_nothing(tmp_path, monkeypatch):
@@ -304,3 +304,73 @@ async def test_without_a_red_bot_B_is_hidden_and_the_session_plans_nothing(tmp_p
     s.red = "bot"
     s.execute(cm.Advance(force=True))
     assert not s.state.red_acts
+
+
+async def test_the_red_bot_toast_counts_and_names_what_it_planned(tmp_path, monkeypatch):
+    import exercise.bots
+
+    def bot(state, dice):  # one act: the title says "1 act", the body names it and its target
+        return [cm.RedAct("sabotage", "east", actor="russia")]
+
+    monkeypatch.setattr(exercise.bots, "REDS", {"bot": bot})
+    s = red_session(tmp_path)
+    app = make_app(session=s)
+    record_notifications(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("B")
+        await wait_for(lambda: s.state.red_acts, pilot=pilot)
+        await pilot.pause()
+        assert "The red bot planned 1 act: • Rail sabotage on East" in notifications(app)
+
+
+async def test_a_withdrawn_act_stays_listed_with_its_refund(tmp_path):
+    s = red_session(tmp_path)
+    s.execute(cm.RedAct("sabotage", "east"))
+    s.execute(cm.RedWithdraw("red-1"))
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        assert "1 Rail sabotage East withdrawn (refunded 3 points)" in shown_text(app.screen)
+
+
+async def test_the_red_menu_and_acts_fit_80_columns(tmp_path):
+    s = red_session(tmp_path, seed=7, path=DEFAULT)
+    s.execute(cm.RedAct("gps-jamming", next(iter(s.state.rules.commands))))
+    s.execute(cm.RedWithdraw("red-1"))
+    s.execute(cm.RedAct("rail-sabotage", s.state.rules.team_ids[0]))  # "withdrawn (refunded 2 points)": the longest result
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:  # wide names first, then a terminal made small
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        for tid in ("#red-actions", "#red-moves"):
+            table = app.screen.query_one(tid, DataTable)
+            need = sum(c.get_render_width(table) for c in table.columns.values())
+            assert need <= table.region.width, (tid, need, table.region.width)
+
+
+async def test_the_plan_form_opens_on_a_usable_action(tmp_path):
+    s = red_session(tmp_path)  # turn 1: Disinformation (from turn 2) cannot be used yet
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        menu = app.screen.query_one("#red-actions", DataTable)
+
+        async def preset(row: int) -> str:
+            menu.move_cursor(row=row)
+            await pilot.press("a")
+            await wait_for(lambda: app.screen.query("#f-action"), pilot=pilot)
+            value = app.screen.query_one("#f-action", Select).value
+            await pilot.press("escape")
+            await wait_for(lambda: not app.screen.query("#f-action"), pilot=pilot)
+            return value
+
+        assert await preset(2) == "sabotage"  # the selected row cannot be used: the first usable one
+        assert await preset(1) == "jam"  # the selected row can be used: it
+        s.execute(cm.RedAct("sabotage", "east"))  # its limit a turn reached
+        await pilot.pause()
+        assert await preset(0) == "jam"

@@ -726,3 +726,21 @@ async def test_after_the_end_procurement_and_tracks_offer_nothing(deadline, new_
         header = screen.query_one("#tm-expansions", DataTable).ordered_columns[0].label.plain
         assert "for sale" not in header and "buys" not in header, header
         assert "a assigns" not in shown(screen)
+
+
+async def test_the_resisting_category_says_what_it_does_on_the_budget_tab_and_in_the_split(new_session):
+    from support import FIXTURES
+
+    red = loader.load_scenario(FIXTURES / "red" / "scenarios" / "red.toml", Problems())
+    s = new_session(red)
+    app = team_app(s)
+    words = "60 % or more of your budget here spares you 50 % of the harm hostile actions do to your capabilities"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_team(pilot, app, "east")
+        floors = screen.query_one("#tm-floors", Static).content
+        floors = " ".join(getattr(floors, "plain", str(floors)).split())
+        assert floors.startswith("Sustain: under 30 %") and f"; {words}" in floors
+        modal = await form(pilot, app, "b", submit=False)
+        assert f"Sustain: {words}." in modal.intro
+        text = shown(screen).lower()
+        assert "russia" not in text and "point" not in text

@@ -122,7 +122,10 @@ def load_scenario(name: str):
         if opened.reason:
             click.echo(opened.reason, err=True)
         elif opened.path is not None and opened.path.is_file():
-            click.echo(f"{opened.path}: cannot simulate a scenario with errors; "
+            # the command that was run (balance, simulate, run, new) says it, not one of them
+            ctx = click.get_current_context(silent=True)
+            command = f"`exercise {ctx.info_name}`" if ctx is not None and ctx.info_name else "exercise"
+            click.echo(f"{opened.path}: {command} cannot use a scenario with errors; "
                        f"see `exercise validate {opened.path}`", err=True)
         sys.exit(1)
     return opened

@@ -180,8 +180,9 @@ def render(r: Report) -> str:
     if r.notice:
         parts.append(f'<p class="notice">Note: {e(r.notice)}</p>')
     parts.append('</header>')
+    sections = SECTIONS if r.red is None else (*SECTIONS[:3], ("red", "The red cell"), *SECTIONS[3:])
     parts.append('<nav class="toc"><strong>Contents</strong><ol>'
-                 + "".join(f'<li><a href="#{sid}">{e(name)}</a></li>' for sid, name in SECTIONS) + '</ol></nav>')
+                 + "".join(f'<li><a href="#{sid}">{e(name)}</a></li>' for sid, name in sections) + '</ol></nav>')
 
     parts += ['<section id="overview">', '<h2>Exercise overview</h2>',
               table(["Item", "Detail"], tb.overview_rows(r), "overview"),
@@ -236,6 +237,15 @@ def render(r: Report) -> str:
                 parts.append(f'<h4>{e(title)}</h4><ul class="{attr}">{items}</ul>')
         parts.append('</article>')
     parts.append('</section>')
+
+    if r.red is not None:
+        parts += ['<section id="red">', f'<h2>The red cell: {e(r.red.name)}</h2>', f'<p>{e(tb.red_head(r))}</p>',
+                  '<h3>Its objectives</h3>',
+                  table(tb.RED_OBJECTIVE_HEAD, tb.red_objective_rows(r), "red-objectives") if r.red.objectives
+                  else '<p>None.</p>',
+                  '<h3>Its acts</h3>',
+                  table(tb.RED_ACT_HEAD, tb.red_act_rows(r), "red-acts") if r.red.acts
+                  else '<p>No act was planned.</p>', '</section>']
 
     parts += ['<section id="decisions">', '<h2>Decisions</h2>',
               table(tb.DECISION_HEAD, tb.decision_rows(r), "decisions") if r.decisions

@@ -120,6 +120,13 @@ def render(r: Report) -> str:
                 lines += [f"- {item(tb.note_text(n))}" for n in notes] or ["- none noted"]
                 lines.append("")
 
+    if r.red is not None:
+        lines += [f"## The red cell: {one_line(r.red.name)}", "", item(tb.red_head(r)), "", "### Its objectives", ""]
+        lines += table(tb.RED_OBJECTIVE_HEAD, tb.red_objective_rows(r)) if r.red.objectives else ["None."]
+        lines += ["", "### Its acts", ""]
+        lines += table(tb.RED_ACT_HEAD, tb.red_act_rows(r)) if r.red.acts else ["No act was planned."]
+        lines.append("")
+
     lines += ["## Decisions", ""]
     lines += table(tb.DECISION_HEAD, tb.decision_rows(r)) if r.decisions else ["No decision was asked."]
 

@@ -20,6 +20,7 @@ from exercise import engine, model
 from exercise.debrief.record import Record
 from exercise.engine import ledger as lg
 from exercise.engine import scorecard as scoring
+from exercise.engine.decision import number
 from exercise.engine.view_types import LedgerTurn
 from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
@@ -187,6 +188,39 @@ class TeamLedger:
 
 
 @attrs.frozen
+class RedObjectiveRow:
+    """One of the adversary's objectives, measured on the final state."""
+
+    name: str
+    description: str
+    value: str  # "3.8", or "not measured"
+    needed: str  # "at most 4"
+    result: str  # "met", "not met", "not measured"
+
+
+@attrs.frozen
+class RedActRow:
+    """One act of the adversary, as planned and what became of it."""
+
+    turn: int
+    action: str  # its name
+    target: str  # a team's or a command's name, or "every team"
+    result: str  # "noticed, attributed", "noticed, unattributed", "unnoticed", "withdrawn (refunded …)", "planned"
+    hit: str = ""  # the teams it hit, by name ("nobody" when none stood at the seam)
+    resisted: str = ""  # the hit teams whose spending spared them part of the harm ("none")
+
+
+@attrs.frozen
+class RedReport:
+    """The red cell: its objectives against their targets at the end, and its acts."""
+
+    name: str
+    unit: str
+    objectives: tuple[RedObjectiveRow, ...]
+    acts: tuple[RedActRow, ...]
+
+
+@attrs.frozen
 class Report:
     id: str
     title: str
@@ -211,6 +245,7 @@ class Report:
     unit: str
     general: ObjectiveReport | None = None  # notes that belong to no objective
     ledgers: tuple[TeamLedger, ...] = ()
+    red: RedReport | None = None  # the adversary, when the scenario has one
 
     @property
     def analysed(self) -> tuple[ObjectiveReport, ...]:
@@ -258,7 +293,46 @@ def build(record: Record, states: dict[int, engine.State] | None = None) -> Repo
         charts=_charts(sc, record.records, states, teams),
         unit=sc.budget.unit,
         ledgers=_ledgers(record),
+        red=_red(sc, final, record.records, teams),
     )
+
+
+def _red(sc: model.Scenario, state, records: Sequence[CommandRecord], teams: dict[str, str]) -> RedReport | None:
+    """The adversary's objectives (engine.red.objectives on the final state) and its acts,
+    read from the journal's events (a resolution records which teams resisted)."""
+    from exercise.engine import red as red_rules
+
+    adv = sc.adversary
+    if adv is None:
+        return None
+    objectives = []
+    for o in red_rules.objectives(state):
+        measured = o.value is not None and o.target is not None
+        objectives.append(RedObjectiveRow(
+            o.name, o.description, f"{o.value:g}" if o.value is not None else "not measured",
+            f"{'at most' if o.better == 'lower' else 'at least'} {o.target:g}" if o.target is not None else "",
+            ("met" if o.met else "not met") if measured else "not measured"))
+    menu = {a.id: a.name for a in adv.actions}
+    commands = {c.id: short(c.name) for c in sc.commands}
+    names = lambda ids, none: ", ".join(teams.get(t, t) for t in ids) or none
+    places = state.rules.money_places
+    acts: dict[str, RedActRow] = {}
+    for r in records:
+        for e in r.events:
+            k, mid = e.get("kind"), e.get("id")
+            if k == "red_action_planned":
+                target = e.get("target")
+                on = (teams.get(target) or commands.get(target) or target) if target else "every team"
+                acts[mid] = RedActRow(e["turn"], menu.get(e["action"], e["action"]), on, "planned")
+            elif k == "red_action_withdrawn" and mid in acts:
+                refund = f"{number(e.get('refund', 0.0), places)} {adv.unit}"
+                acts[mid] = attrs.evolve(acts[mid], result=f"withdrawn (refunded {refund})")
+            elif k == "red_action_resolved" and mid in acts:
+                seen = (("noticed, attributed" if e.get("attributed") else "noticed, unattributed")
+                        if e.get("detected") else "unnoticed")
+                acts[mid] = attrs.evolve(acts[mid], result=seen, hit=names(e.get("teams") or (), "nobody"),
+                                         resisted=names(e.get("resisted") or (), "none"))
+    return RedReport(adv.name, adv.unit, tuple(objectives), tuple(acts.values()))
 
 
 def _ledgers(record: Record) -> tuple[TeamLedger, ...]:
@@ -332,7 +406,8 @@ def _sorted_notes(notes, state, objective: str | None):
 
 def _general(sc: model.Scenario, state) -> ObjectiveReport | None:
     """Notes that name no objective and are about no inject that exercises one."""
-    known = {o.id for o in sc.all_objectives()}
+    red = sc.adversary.id if sc.adversary is not None else None
+    known = {o.id for o in sc.all_objectives() if red is None or o.team != red}  # red's are not analysed
     notes = [n for n in state.notes if n.objective not in known and not (
         n.inject and not n.objective and set(getattr(state.inject(n.inject), "objectives", ())) & known)]
     if not notes:
@@ -346,7 +421,10 @@ def _general(sc: model.Scenario, state) -> ObjectiveReport | None:
 
 def _objectives(sc: model.Scenario, state, teams: dict[str, str]) -> tuple[ObjectiveReport, ...]:
     out = []
+    red = sc.adversary.id if sc.adversary is not None else None
     for o in sc.all_objectives():
+        if red is not None and o.team == red:
+            continue  # the adversary's: the red cell's section measures them (Report.red)
         exercising = {iid for iid in state.fired if o.id in getattr(state.inject(iid), "objectives", ())}
         notes = [n for n in state.notes if n.objective == o.id or (n.inject in exercising and not n.objective)]
         strengths, improvements, observations = _sorted_notes(notes, state, o.id)

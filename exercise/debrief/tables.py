@@ -132,3 +132,23 @@ def chart_rows(chart) -> list[list[str]]:
 
 def plan_rows(r: Report) -> list[list[str]]:
     return [[obj, afi, "", "", "", ""] for obj, afi in r.improvement_plan()] or [[""] * len(PLAN_HEAD)]
+
+
+RED_OBJECTIVE_HEAD = ["Objective", "Value at the end", "Needed", "Result"]
+RED_ACT_HEAD = ["Turn", "Action", "Target", "Result", "Teams hit", "Resisted (their spending spared them part)"]
+
+
+def red_head(r: Report) -> str:
+    red = r.red
+    assert red is not None
+    return (f"{red.name}, the adversary (the red cell): its objectives measured at the end, and its acts "
+            f"(each paid in {red.unit} when planned), what the teams noticed and which resisted.")
+
+
+def red_objective_rows(r: Report) -> list[list[str]]:
+    return [[o.name, o.value, o.needed or "-", o.result] for o in r.red.objectives] if r.red else []
+
+
+def red_act_rows(r: Report) -> list[list[str]]:
+    return [[str(a.turn), a.action, a.target, a.result, a.hit or "-", a.resisted or "-"]
+            for a in r.red.acts] if r.red else []

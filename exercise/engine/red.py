@@ -62,7 +62,7 @@ def refusal(state: State, action: model.RedAction, cash: float | None = None) ->
         return f"used {action.max_uses} time{'s' if action.max_uses != 1 else ''}, its limit over the exercise"
     if uses(state, action.id, state.turn) >= action.max_per_turn:
         n = action.max_per_turn
-        return f"already planned {n} time{'s' if n != 1 else ''} this turn, its limit a turn"
+        return f"already planned {'' if n == 1 else f'{n} times '}this turn (at most {n} a turn)"
     cash = state.red_cash if cash is None else cash
     if action.cost > cash + EPS:
         return (f"not enough {adv.unit}: it costs {number(action.cost, r.money_places)}, "

@@ -17,7 +17,7 @@ from exercise.engine import explain, fog, red, scorecard
 from exercise.engine import view_types as vt
 from exercise.engine.budget import carry_limit, committed, year_ends_before
 from exercise.engine.commands import MAX_VIEW_CANCELLED
-from exercise.engine.decision import EPS
+from exercise.engine.decision import EPS, number
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
@@ -82,10 +82,21 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
             for i in sc.items
         ),
         categories=tuple(
-            vt.CategoryView(c.id, c.name, c.description, c.min_share, c.max_share, c.procurement, _floors(r, c.id))
+            vt.CategoryView(c.id, c.name, c.description, c.min_share, c.max_share, c.procurement, _floors(r, c.id),
+                            _resists(r, c.id))
             for c in r.cats
         ),
     )
+
+
+def _resists(r: ScenarioRules, category: str) -> str:
+    """What a share of this category does against hostile actions (the public rule, never
+    the adversary's menu or points): "" unless it is the adversary's `resisted_by`."""
+    adv = r.adversary
+    if adv is None or adv.resisted_by != category or not adv.resist:
+        return ""
+    return (f"{number(adv.resist_share * 100)} % or more of your budget here spares you "
+            f"{number(adv.resist * 100)} % of the harm hostile actions do to your capabilities")
 
 
 def _world_track(s: State, r: ScenarioRules, t: model.Track, viewer: str | None) -> vt.TrackView:

@@ -175,6 +175,9 @@ class CategoryView:
     max_share: float
     procurement: bool
     floors: tuple[FloorView, ...] = attrs.field(metadata=STATIC)  # what decays when this category is under-funded
+    # what spending here does against the adversary's hostile actions (scenario rule
+    # [adversary] resisted_by): "" for every other category and without an adversary
+    resists: str = later("")
 
 
 @attrs.frozen

@@ -140,6 +140,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
                 lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\" (not adjudicated this turn)")
     section("Overrides", ("overridden",))
     lines += _facilitator_actions(scenario, records, argued, inject_title, teams)
+    lines += _red_cell(scenario, records, teams)
     lines += _splits(scenario, events, teams, ledger, turn)
     section("Notes and observations", ("note_added",))
     view = facilitator_view(state)
@@ -184,26 +185,16 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
     phases: dict[str, str] = {p.id: p.name or p.id.capitalize() for p in scenario.phases}
     verbs = {"hold": "held", "release": "released", "skip": "skipped", "cancel": "cancelled", "enable": "enabled",
              "delay": "delayed", "queue": "queued"}
-    adv = scenario.adversary
-    red_names = {a.id: a.name for a in adv.actions} if adv is not None else {}
     out = []
     for r in records:
-        if r.command.get("actor", FACILITATOR) not in (FACILITATOR, adv.id if adv is not None else FACILITATOR):
-            continue  # a team's command: its events are told in their own sections
+        if r.command.get("actor", FACILITATOR) != FACILITATOR:
+            continue  # a team's (or the adversary's seat's) command: told in its own section
         command = r.command.get("kind")
         for e in r.events:
-            k = e.get("kind")
-            if k in ("red_action_planned", "red_action_withdrawn") and adv is not None:
-                # the adversary's moves (the facilitator plays it, or its own seat does)
-                what = f"{cell(red_names.get(e['action'], e['action']))}"
-                if k == "red_action_planned":
-                    target = e.get("target")
-                    on = cell(teams.get(target) or commands.get(target) or target) if target else "every team"
-                    out.append(f"planned {adv.name}'s action “{what}” against {on} ({e['id']}, "
-                               f"{_fmt(e['cost'])} {adv.unit})")
-                else:
-                    out.append(f"withdrew {adv.name}'s action “{what}” ({e['id']}, {_fmt(e['refund'])} {adv.unit} back)")
-            elif k == "exercise_started":
+            k = str(e.get("kind"))
+            if k.startswith("red_"):
+                continue  # the adversary's moves have their own section (_red_cell)
+            if k == "exercise_started":
                 out.append("started the exercise")
             elif k == "phase_changed" and command in ("advance", "start"):
                 phase = str(e.get("phase"))
@@ -223,6 +214,40 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
                 if line:
                     out.append(line)
     return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
+
+
+def _red_cell(scenario: model.Scenario, records: list[CommandRecord], teams) -> list[str]:
+    """The adversary's turn: its acts planned and withdrawn, by whom (the facilitator, or its
+    own seat: the red bot in a live session), and each resolution (noticed, attributed, the
+    teams hit and those whose spending resisted it). Nothing without an adversary."""
+    adv = scenario.adversary
+    if adv is None:
+        return []
+    menu = {a.id: a.name for a in adv.actions}
+    commands = {c.id: c.name for c in scenario.commands}
+    names = lambda ids: ", ".join(cell(teams.get(t, t)) for t in ids) or "none"
+
+    def on(target) -> str:
+        return cell(teams.get(target) or commands.get(target) or target) if target else "every team"
+
+    out = []
+    for r in records:
+        actor = r.command.get("actor", FACILITATOR)
+        who = "the facilitator" if actor == FACILITATOR else f"{adv.name} (bot)" if actor == adv.id else str(actor)
+        for e in r.events:
+            k = e.get("kind")
+            what = cell(menu.get(e.get("action"), e.get("action")))
+            if k == "red_action_planned":
+                out.append(f"{who} planned “{what}” against {on(e.get('target'))} ({e['id']}, "
+                           f"{_fmt(e['cost'])} {adv.unit})")
+            elif k == "red_action_withdrawn":
+                out.append(f"{who} withdrew “{what}” ({e['id']}, {_fmt(e['refund'])} {adv.unit} back)")
+            elif k == "red_action_resolved":
+                seen = ((f"noticed, attributed to {adv.name}" if e.get("attributed") else "noticed, unattributed")
+                        if e.get("detected") else "unnoticed")
+                out.append(f"{e['id']} “{what}” against {on(e.get('target'))}: {seen}; "
+                           f"hit {names(e.get('teams') or ())}; resisted by {names(e.get('resisted') or ())}")
+    return ["", f"## The red cell: {cell(adv.name)}", ""] + ([f"- {x}" for x in out] or ["- no act"])
 
 
 def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, verbs, commands: dict,

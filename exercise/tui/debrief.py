@@ -329,6 +329,21 @@ class DebriefScreen(KeyHelp, Screen):
             if not (o.strengths or o.improvements or o.observations):
                 text.append("  no note about it\n", style="dim")
             text.append("\n")
+        red = self.report.red
+        if red is not None:  # the adversary's objectives are measured, not rated: apart
+            text.append(f"The red cell: {red.name}\n", style="bold")
+            text.append("  Its objectives at the end\n", style="italic")
+            for o in red.objectives:
+                measured = f"{o.value} ({o.needed} needed), " if o.needed else ""
+                text.append(f"    {o.name}: {measured}{o.result}\n")
+            if not red.objectives:
+                text.append("    none\n", style="dim")
+            text.append("  Its acts\n", style="italic")
+            for a in red.acts:
+                hit = f"; hit {a.hit}; resisted by {a.resisted}" if a.hit else ""
+                text.append(f"    turn {a.turn}: {a.action} on {a.target}: {a.result}{hit}\n")
+            if not red.acts:
+                text.append("    no act was planned\n", style="dim")
         return text
 
     def outcome_text(self) -> Text:

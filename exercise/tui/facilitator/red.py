@@ -8,6 +8,7 @@ whether an action can be used now and why not is the engine's answer, not recomp
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine.decision import number
 from exercise.engine.view_types import FacilitatorView, RedMoveView, RedView
+from exercise.narrate import red_rolls
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab
 from exercise.tui.modals import ConfirmModal, Field, FormModal
@@ -38,8 +40,11 @@ def pct(x: float) -> str:
     return f"{round(x * 100):d} %"
 
 
-def move_result(m: RedMoveView) -> str:
-    """What became of an act: planned, withdrawn, undetected, noticed (attributed or not)."""
+def move_result(m: RedMoveView, refund: str = "") -> str:
+    """What became of an act: planned, withdrawn (refunded …), undetected, noticed
+    (attributed or not); `refund` is the cost given back, with its unit."""
+    if m.status == "withdrawn" and refund:
+        return f"withdrawn (refunded {refund})"
     if m.status != "resolved":
         return m.status
     if not m.detected:
@@ -54,14 +59,10 @@ def move_cause(m: RedMoveView, red: RedView) -> str:
         return ""
     if not m.teams:
         return "it hit nobody (no team stood at that seam any more)"
-    out = []
-    if m.detect_roll is not None:
-        out.append(f"detection roll {m.detect_roll:.2f} against {pct(action.detection)}: "
-                   + ("noticed" if m.detected else "not noticed"))
-    if m.attribute_roll is not None:
-        out.append(f"attribution roll {m.attribute_roll:.2f} against {pct(action.attribution)}: "
-                   + ("attributed" if m.attributed else "unattributed"))
-    return "; ".join(out)
+    # worded as the log and the debrief word them (narrate.red_rolls, decision.roll_words)
+    rolls = red_rolls(m.detect_roll, action.detection, m.attribute_roll, action.attribution)
+    said = ["noticed" if m.detected else "not noticed", "attributed" if m.attributed else "unattributed"]
+    return "; ".join(f"{r}: {w}" for r, w in zip(rolls, said))
 
 
 class RedPanel(Panel, VerticalScroll):
@@ -106,6 +107,22 @@ class RedPanel(Panel, VerticalScroll):
     def _n(self, x: float) -> str:
         return number(x, self.session.state.rules.money_places)
 
+    def _result(self, m: RedMoveView) -> str:
+        return move_result(m, f"{self._n(m.cost)} {self.red.unit}" if self.red else "")
+
+    def on_resize(self) -> None:
+        # the name columns are cut to the screen's width: a terminal made smaller (or larger)
+        # fits them again rather than pushing Attrib and Now off the edge
+        if getattr(self, "view", None) is not None and self.view.red is not None:
+            self.show(self.view)
+
+    @staticmethod
+    def _narrowed(table: DataTable) -> None:
+        """Columns back to their labels' width before the rows are measured again (a wide
+        screen's names must not keep a narrow one's columns wide)."""
+        for column in table.columns.values():
+            column.content_width = cell_len(column.label.plain)
+
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
         red = view.red
@@ -125,6 +142,7 @@ class RedPanel(Panel, VerticalScroll):
             table.add_columns(*cells("Action", "Cost", "Target", "Notice", "Attrib", "Now"))
         key = selected_key(table)
         table.clear()
+        self._narrowed(table)
         rows = [cells(fit(a.name, self._w(30, 56)), f"{self._n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
                       pct(a.detection), pct(a.attribution), "yes" if a.usable else "no") for a in red.actions]
         for a, row in zip(red.actions, rows):
@@ -139,8 +157,11 @@ class RedPanel(Panel, VerticalScroll):
             moves.add_columns(*cells("Turn", "Action", "Target", "Result"))
         key = selected_key(moves)
         moves.clear()
-        shown = [m for m in reversed(red.moves) if m.status != "withdrawn"]  # newest first
-        rows = [cells(m.turn, fit(m.name, self._w(26, 56)), fit(m.target_name.split(" (")[0], self._w(20, 36)), move_result(m)) for m in shown]
+        self._narrowed(moves)
+        shown = list(reversed(red.moves))  # newest first; a withdrawn act stays, marked with its refund
+        # 80 columns: 6 + 24 + 15 + 31 ("withdrawn (refunded 2 points)") fit the 76 the panel gives
+        rows = [cells(m.turn, fit(m.name, self._w(22, 56)), fit(m.target_name.split(" (")[0], self._w(13, 36)),
+                      self._result(m)) for m in shown]
         for m, row in zip(shown, rows):
             moves.add_row(*row, key=m.id)
         widen(moves, rows)
@@ -200,7 +221,7 @@ class RedPanel(Panel, VerticalScroll):
         if m is None:
             return
         out = Text()
-        out.append(f"Turn {m.turn}: {m.name} on {m.target_name}, {self._n(m.cost)} {red.unit}: {move_result(m)}")
+        out.append(f"Turn {m.turn}: {m.name} on {m.target_name}, {self._n(m.cost)} {red.unit}: {self._result(m)}")
         cause = move_cause(m, red)
         if cause:
             out.append(f"\n{cause}")
@@ -221,8 +242,9 @@ class RedPanel(Panel, VerticalScroll):
             return
         self.post_message(ShowTab(self.TAB))
         aid = selected_key(self.query_one("#red-actions", DataTable))
-        usable = [a for a in red.actions if a.usable]
-        default = aid if any(a.id == aid for a in red.actions) else (usable[0].id if usable else red.actions[0].id)
+        usable = [a.id for a in red.actions if a.usable]
+        # the selected row when it can be used now, else the first that can (else the first)
+        default = aid if aid in usable else (usable[0] if usable else red.actions[0].id)
         lines = [f"{red.name} has {self._n(red.cash)} {red.unit} (income {self._n(red.income)} a turn). "
                  "The cost is paid now and refunded if the act is withdrawn this turn.", ""]
         for a in red.actions:
@@ -279,10 +301,11 @@ class RedPanel(Panel, VerticalScroll):
             return
         self.post_message(ShowTab(self.TAB))
         done, refused = bot_plans(self.session, bot, console(self).run_command)
-        names = [m.name for m in self.session_red_moves() if m.id in done]
+        planned = [m for m in self.session_red_moves() if m.id in done]
         if done:
-            self.notify("\n".join(f"• {n}" for n in names), title=f"The red bot planned {len(done)} act(s)",
-                        markup=False)
+            n = len(done)
+            self.notify("\n".join(f"• {m.name} on {m.target_name.split(' (')[0]}" for m in planned),
+                        title=f"The red bot planned {n} act{'s' if n != 1 else ''}", markup=False)
         elif not refused:
             self.notify(f"The red bot planned nothing for {red.name} now.")
 

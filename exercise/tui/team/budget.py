@@ -83,9 +83,11 @@ class BudgetTab(TeamTab, VerticalScroll):
         self._fill("tm-categories", rows)
         decays = Text()
         for c in v.categories:  # in full under the table: a cell would cut the list
-            if c.floors:
+            # what it does against hostile actions (the resisting category) beside its floors
+            said = [explain.floor_words(f) for f in c.floors] + ([c.resists] if c.resists else [])
+            if said:
                 decays.append(f"\n{c.name}: " if decays.plain else f"{c.name}: ", style="bold")
-                decays.append("; ".join(explain.floor_words(f) for f in c.floors))
+                decays.append("; ".join(said))
         if decays.plain:
             decays.append(f"\n{explain.FLOOR_SHARE}", style="italic")
         self._show("tm-floors", decays if decays.plain else Text("No category has a floor: nothing decays.",
@@ -130,7 +132,8 @@ class BudgetTab(TeamTab, VerticalScroll):
             intro = (self._warning() + (f"Not done: {problem}\n" if problem else "")
                      + f"Budget this turn: {money(b.total)} {v.unit}. "
                      f"Now: {now} (total 100 %). The new shares must add up to 100 %.{cost_note}"
-                     + (f"\nFloors: {floors}." if floors else ""))
+                     + (f"\nFloors: {floors}." if floors else "")
+                     + "".join(f"\n{c.name}: {c.resists}." for c in v.categories if c.resists))
             if original is None:
                 original = {f.name: f.default for f in fields}
             form = await self.app.push_screen_wait(FormModal("Budget split", fields, "Allocate", intro=intro,
