@@ -319,11 +319,11 @@ def _red(sc: model.Scenario, state, records: Sequence[CommandRecord], teams: dic
     acts: dict[str, RedActRow] = {}
     for r in records:
         for e in r.events:
-            k, mid = e.get("kind"), e.get("id")
+            k, mid = e.get("kind"), str(e.get("id", ""))
             if k == "red_action_planned":
                 target = e.get("target")
-                on = (teams.get(target) or commands.get(target) or target) if target else "every team"
-                acts[mid] = RedActRow(e["turn"], menu.get(e["action"], e["action"]), on, "planned")
+                on = str(teams.get(target) or commands.get(target) or target) if target else "every team"
+                acts[mid] = RedActRow(e["turn"], str(menu.get(e["action"], e["action"])), on, "planned")
             elif k == "red_action_withdrawn" and mid in acts:
                 refund = f"{number(e.get('refund', 0.0), places)} {adv.unit}"
                 acts[mid] = attrs.evolve(acts[mid], result=f"withdrawn (refunded {refund})")

@@ -236,7 +236,8 @@ def _red_cell(scenario: model.Scenario, records: list[CommandRecord], teams) -> 
         who = "the facilitator" if actor == FACILITATOR else f"{adv.name} (bot)" if actor == adv.id else str(actor)
         for e in r.events:
             k = e.get("kind")
-            what = cell(menu.get(e.get("action"), e.get("action")))
+            action = str(e.get("action", ""))
+            what = cell(menu.get(action, action))
             if k == "red_action_planned":
                 out.append(f"{who} planned “{what}” against {on(e.get('target'))} ({e['id']}, "
                            f"{_fmt(e['cost'])} {adv.unit})")

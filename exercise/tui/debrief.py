@@ -333,9 +333,9 @@ class DebriefScreen(KeyHelp, Screen):
         if red is not None:  # the adversary's objectives are measured, not rated: apart
             text.append(f"The red cell: {red.name}\n", style="bold")
             text.append("  Its objectives at the end\n", style="italic")
-            for o in red.objectives:
-                measured = f"{o.value} ({o.needed} needed), " if o.needed else ""
-                text.append(f"    {o.name}: {measured}{o.result}\n")
+            for ro in red.objectives:
+                measured = f"{ro.value} ({ro.needed} needed), " if ro.needed else ""
+                text.append(f"    {ro.name}: {measured}{ro.result}\n")
             if not red.objectives:
                 text.append("    none\n", style="dim")
             text.append("  Its acts\n", style="italic")
