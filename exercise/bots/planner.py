@@ -82,8 +82,14 @@ def split_floors(state: State, rules: ScenarioRules, team: str) -> dict[str, flo
 
 
 def _split_floors(rules: ScenarioRules, limit: float) -> dict[str, float] | None:
-    assert rules.proc is not None  # split_floors asks only then
-    shares = floor_shares(rules)
+    return rest_to_procurement(rules, floor_shares(rules), limit)
+
+
+def rest_to_procurement(rules: ScenarioRules, shares: dict[str, float], limit: float) -> dict[str, float] | None:
+    """`shares` for every category but procurement, completed: procurement takes the rest
+    (up to the most it may have this turn), what it may not take goes to the category that
+    keeps the most tracks from decaying first."""
+    assert rules.proc is not None  # the splits that call it ask only then
     proc = rules.cat[rules.proc]
     rest = 1.0 - sum(shares.values())
     shares[rules.proc] = max(proc.min_share, min(rest, proc.max_share, limit))

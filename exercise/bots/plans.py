@@ -20,6 +20,7 @@ from exercise.bots.planner import (
     floor_shares,
     make,
     rank_value,
+    rest_to_procurement,
     split_floors,
 )
 from exercise.bots.policies import Policy, allocation
@@ -95,22 +96,12 @@ def split_resilient(state: State, rules: ScenarioRules, team: str) -> dict[str, 
 def _resilient(rules: ScenarioRules, limit: float) -> dict[str, float] | None:
     """The floors split with the adversary's `resisted_by` category raised to its
     `resist_share` (half a point over: compared in money, cut to the cent)."""
-    assert rules.proc is not None  # split_resilient asks only then
     adv = rules.adversary
     shares = floor_shares(rules)
     if adv is not None and adv.resisted_by in shares and adv.resist:
         cat = rules.cat[adv.resisted_by]
         shares[cat.id] = min(cat.max_share, max(shares[cat.id], adv.resist_share + 0.005))
-    proc = rules.cat[rules.proc]
-    shares[rules.proc] = max(proc.min_share, min(1.0 - sum(shares.values()), proc.max_share, limit))
-    spare = 1.0 - sum(shares.values())
-    for c in sorted(rules.cats, key=lambda c: c.id != rules.sustain):  # the sustaining one first
-        if c.id == rules.proc or spare <= 1e-12:
-            continue
-        k = min(spare, c.max_share - shares[c.id])
-        shares[c.id] += k
-        spare -= k
-    return checked(rules, shares, limit)
+    return rest_to_procurement(rules, shares, limit)
 
 
 def split_surge(state: State, rules: ScenarioRules, team: str) -> dict[str, float] | None:
