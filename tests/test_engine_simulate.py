@@ -30,9 +30,10 @@ def test_allocation_helper_gives_legal_splits():
                 assert c.min_share - 1e-9 <= shares[c.id] <= c.max_share + 1e-9
 
 
-@pytest.mark.parametrize("name", ["cautious", "spender", "planner"])
-def test_cautious_spender_and_planner_send_only_legal_commands(name):
-    for seed in range(10):
+@pytest.mark.parametrize(("name", "seeds"), [("cautious", 10), ("spender", 10), ("planner", 10),
+                                           ("coordinated", 4), ("selfish", 4), ("freerider", 4)])
+def test_every_goal_or_rule_bound_policy_sends_only_legal_commands_and_replays(name, seeds):
+    for seed in range(seeds):
         g = Game(drill(), seed=seed)
         dice = Dice(seed)
         def run(state, command, g=g):
