@@ -183,15 +183,17 @@ class Session:
             self._execute(cm.Judge(None, US_DESK_BOT))
         return events
 
-    def red_bot_plans(self) -> list:
-        """The red bot's commands for this deliberation, each executed (refused ones skipped)."""
+    def red_bot_commands(self) -> list:
+        """What the red bot would plan now (none without a red bot): the commands, not run."""
         import exercise.bots
 
         bot = getattr(exercise.bots, "REDS", {}).get("bot")
+        return [] if bot is None else list(bot(self.state, red_dice(self.state)))
+
+    def red_bot_plans(self) -> list:
+        """The red bot's commands for this deliberation, each executed (refused ones skipped)."""
         done: list = []
-        if bot is None:
-            return done
-        for command in bot(self.state, red_dice(self.state)):
+        for command in self.red_bot_commands():
             try:
                 done += self._execute(command)
             except engine.Rejected as e:

@@ -300,7 +300,7 @@ class RedPanel(Panel, VerticalScroll):
             self.notify("No red bot here: plan the adversary's acts with a on the Red tab.")
             return
         self.post_message(ShowTab(self.TAB))
-        done, refused = bot_plans(self.session, bot, console(self).run_command)
+        done, refused = bot_plans(self.session, console(self).run_command)
         planned = [m for m in self.session_red_moves() if m.id in done]
         if done:
             n = len(done)
@@ -316,14 +316,13 @@ class RedPanel(Panel, VerticalScroll):
         return view.red.moves if view.red else ()
 
 
-def bot_plans(session, bot, run) -> tuple[list[str], int]:
-    """Run the red bot on the session's state, each command through `run` (the console's
-    command path, journaled); the ids of the acts planned and how many commands were refused."""
-    from exercise.session import red_dice
-
+def bot_plans(session, run) -> tuple[list[str], int]:
+    """Run the red bot's commands for now (`Session.red_bot_commands`) through `run` (the
+    console's command path, journaled, refusals shown); the ids of the acts planned and
+    how many commands were refused."""
     before = set(session.state.red_acts)
     refused = 0
-    for command in bot(session.state, red_dice(session.state)):
+    for command in session.red_bot_commands():
         if not run(command):
             refused += 1
     return [i for i in session.state.red_acts if i not in before], refused
