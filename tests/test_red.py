@@ -276,15 +276,32 @@ def test_a_resisting_team_that_noticed_reads_what_its_spending_spared():
 
 
 def test_a_world_effect_moves_once_when_some_teams_resist():
-    """Disinformation (cohesion -1, every team hit) with East resisting and West not: the
-    world track moves by 1, once, with the plain cause (the play-test saw it moved twice,
-    the second time 'spared')."""
-    g = Game(1).to_deliberation()
-    g.do(cm.Advance(force=True))
-    while g.state.phase != "deliberation":  # disinformation is available from turn 2
-        g.do(cm.Advance(force=True))
-    g.do(cm.Allocate("east", "east", {"sustain": 0.7, "invest": 0.3}))
-    cohesion = g.state.tracks["cohesion"]
+    """Disinformation made to harm each team's air too (cohesion -1 and air -1, every team
+    hit), with East resisting and West not: cohesion moves by 1, once, with the plain cause
+    (the play-test saw it moved twice, the second time 'spared'); East's air by 0.5, West's
+    by 1. Plain disinformation (cohesion only) is resisted by nobody: the event's
+    `resisted` names only teams whose own harm was softened."""
+    import attrs
+
+    from exercise.engine.state import initial_state as start
+
+    def game(action_effects):
+        sc = scenario()
+        adv = sc.adversary
+        acts = tuple(attrs.evolve(a, effects=action_effects, from_turn=1) if a.id == "disinfo" else a
+                     for a in adv.actions)
+        g = Game(1)
+        g.initial = g.state = start(attrs.evolve(sc, adversary=attrs.evolve(adv, actions=acts)), 1)
+        g.to_deliberation()
+        g.do(cm.Allocate("east", "east", {"sustain": 0.7, "invest": 0.3}))
+        return g
+
+    from exercise import model
+
+    both = (model.Effect(track="cohesion", add=-1), model.Effect(track="air", team="self", add=-1))
+    g = game(both)
+    cohesion, east, west = (g.state.tracks["cohesion"], g.state.team_tracks[("east", "air")],
+                            g.state.team_tracks[("west", "air")])
     g.do(cm.RedAct("disinfo"))
     events = g.do(cm.Advance(force=True))
     hit = next(e for e in events if isinstance(e, ev.RedActionResolved))
@@ -292,7 +309,13 @@ def test_a_world_effect_moves_once_when_some_teams_resist():
     moved = [e for e in events if isinstance(e, ev.TrackSet) and e.track == "cohesion"]
     assert len(moved) == 1 and "spared" not in moved[0].cause
     assert g.state.tracks["cohesion"] == cohesion - 1
+    assert (g.state.team_tracks[("east", "air")], g.state.team_tracks[("west", "air")]) == (east - 0.5, west - 1)
     assert replay(g.initial, g.events()) == g.state
+
+    g = game((model.Effect(track="cohesion", add=-1),))
+    g.do(cm.RedAct("disinfo"))
+    events = g.do(cm.Advance(force=True))
+    assert next(e for e in events if isinstance(e, ev.RedActionResolved)).resisted == ()
 
 
 def test_the_ledger_names_red_for_the_facilitator_and_tells_teams_only_what_they_noticed():

@@ -148,3 +148,43 @@ def test_the_debrief_screen_shows_the_red_cell_apart(game):
     assert "Divide the alliance: 6 (at most 4 needed), not met" in red
     assert "turn 1: Rail sabotage on East: noticed, unattributed; hit East; resisted by none" in red
     assert "turn 2: Electronic warfare on navigation on JFC North: noticed, attributed; hit East, West; resisted by West" in red
+
+
+def test_control_characters_and_newlines_in_red_names_stay_harmless_in_files(tmp_path):
+    """An adversary and an action named with an ESC sequence, a bidi override and a
+    newline: the turn file, the after-action report (md, html) and the balance report show
+    the controls as symbols (a `cat` of them must not drive the terminal), and the turn
+    file's bullets keep the name on one line (no heading or table row smuggled in)."""
+    from exercise.debrief import html, markdown, record
+    from exercise.debrief.report import build
+    from exercise.dryrun.balance import balance
+    from exercise.dryrun.balance_render import render
+
+    hostile = "Bear\x1b[31m red\u202e\n# Heading | cell"
+    text = RED.read_text().replace('name = "Russia"', f'name = "{hostile.encode("unicode_escape").decode()}"', 1)
+    text = text.replace('name = "Rail sabotage"', 'name = "Sab\\u001b[2Jotage\\n## Two"', 1)
+    text = text.replace('title = "Mini exercise"', 'title = "Mini\\u001b[31m exercise"', 1)
+    path = tmp_path / "scenarios" / "red.toml"
+    path.parent.mkdir()
+    path.write_text(text)
+    loaded = load_fixture(path)
+    assert loaded.scenario.adversary.name == hostile
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path / "save", name="Red", seed=3)
+    try:
+        s.execute(cm.Start())
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        s.execute(cm.RedAct("sabotage", "east", actor="russia"))
+        while s.state.status == "running":
+            s.execute(cm.Advance(force=True) if s.state.phase == "deliberation" else cm.Advance())
+    finally:
+        s.close()
+    turn = (s.folder / "turns" / "turn-01.md").read_text()
+    report = build(record.load(s.folder))
+    outputs = {"turn file": turn, "aar.md": markdown.render(report), "aar.html": html.render(report),
+               "balance.md": render(balance(loaded.scenario, 1, 1), "md")}
+    for name, out in outputs.items():
+        assert "\x1b" not in out and "\u202e" not in out, name
+        assert "\u241b" in out, name  # ␛: shown, not obeyed
+    assert not [line for line in turn.splitlines() if line.startswith(("# Heading", "## Two"))]
+    assert any("(bot) planned" in line and "Heading" in line for line in turn.splitlines())

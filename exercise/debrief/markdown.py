@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from exercise.controls import visible
 from exercise.debrief import tables as tb
 from exercise.debrief.plot import sparkline
 from exercise.debrief.report import Report
@@ -77,7 +78,9 @@ def render(r: Report) -> str:
     lines += ["## Exercise overview", ""]
     lines += table(["Item", "Detail"], tb.overview_rows(r))
     lines += ["", "### Teams", ""] + table(["Team", "Allies"], tb.team_rows(r))
-    lines += ["", "### Objectives", ""] + table(tb.OBJECTIVE_HEAD, tb.objective_rows(r))
+    rows = tb.objective_rows(r)
+    lines += ["", "### Objectives", ""] + (table(tb.OBJECTIVE_HEAD, rows) if rows
+                                           else ["The teams have no objectives in this scenario."])
 
     o = r.outcome
     lines += ["", "## Outcome", "", f"**{one_line(tb.outcome_head(r))}**", ""]
@@ -98,6 +101,8 @@ def render(r: Report) -> str:
         lines += table(tb.TEAM_OBJECTIVE_HEAD, tb.team_objective_rows(r))
 
     lines += ["", "## Analysis of objectives", ""]
+    if not r.analysed:
+        lines += ["No team objectives to analyse.", ""]
     for obj in r.analysed:
         lines += [f"### {one_line(obj.name)}", ""]
         if obj.description:
@@ -152,4 +157,4 @@ def render(r: Report) -> str:
 
     lines += ["## Improvement plan", "", "To complete after the hot wash: one row per area for improvement.", ""]
     lines += table(tb.PLAN_HEAD, tb.plan_rows(r))
-    return "\n".join(lines).rstrip() + "\n"
+    return visible("\n".join(lines).rstrip() + "\n")

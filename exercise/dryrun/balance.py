@@ -452,7 +452,7 @@ def _roll_words(scenario: model.Scenario, site: tuple[str, ...]) -> tuple[str, s
         adv = getattr(scenario, "adversary", None)
         names = {a.id: a.name for a in getattr(adv, "actions", ())} if adv is not None else {}
         what = "detection" if kind == "red-detect" else "attribution"
-        places = {**teams, **{c.id: c.name for c in scenario.commands}, "-": "everyone"}
+        places = {**teams, **{c.id: c.name for c in scenario.commands}, "-": "every team"}
         target = places.get(site[2], site[2])
         return (f"red {names.get(site[1], site[1])} on {target}, turn {site[3]}: {what} roll",
                 "detected" if kind == "red-detect" else "attributed",

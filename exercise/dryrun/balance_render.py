@@ -12,6 +12,7 @@ from html import escape
 
 import attrs
 
+from exercise.controls import visible
 from exercise.dryrun.balance import BalanceReport, to_json
 
 FORMATS = ("text", "md", "html", "json")
@@ -95,7 +96,10 @@ def sections(r: BalanceReport) -> list[Section]:
     lines = [f"Best under {pol}: {kind} " + ", ".join(f"'{x}'" for x in plans) + (" (tied)." if len(plans) > 1 else ".")
              for kind, pol, plans in pl.winners]
     lines += [f"DOMINANT: {kind} '{plan}' is best under every policy." for kind, plan in pl.dominant]
-    if pl.winners and not pl.dominant:
+    moot = next((t for t in r.targets if t.id == "no-dominant-plan" and t.status == "not met"), None)
+    if moot is not None and not pl.dominant:  # every plan tied under every policy
+        lines.append(f"Not met: {moot.figure}.")
+    elif pl.winners and not pl.dominant:
         lines.append("No plan is best under every policy.")
     lines += [f"Note: {n}." for n in pl.notes]
     rows = tuple((x.policy, x.kind, x.plan, x.description, str(x.runs), _p(x.best_pct),
@@ -130,7 +134,7 @@ def sections(r: BalanceReport) -> list[Section]:
              "number of runs; 'At least' is the swing the runs support beyond that noise, which the target "
              "judges."]
     rows = tuple((x.label, f"{x.passed_word}: {x.passed_runs}", _p(x.passed_best_pct),
-                  f"{x.failed_word}: {x.failed_runs}", _p(x.failed_best_pct), f"{_pts(x.swing_points)} ± {x.margin_points:g}", f"{x.least_points:g}")
+                  f"{x.failed_word}: {x.failed_runs}", _p(x.failed_best_pct), f"{_pts(x.swing_points)} ± {x.margin_points:.1f}", f"{x.least_points:.1f}")
                  for x in d.rows)
     chart = Bars("Swing of the best-outcome rate by one roll (points)", tuple(x.label for x in d.rows),
                  tuple(((x.label, x.swing_points),) for x in d.rows), unit="points")
@@ -146,7 +150,7 @@ def sections(r: BalanceReport) -> list[Section]:
     rows = tuple((x.title, str(x.turn), str(x.runs), _p(x.fired_pct), _p(x.best_pct), _p(x.baseline_pct),
                   _pts(x.delta_points)) for x in i.reserve)
     out.append(Section("injects", "Injects", tuple(lines),
-                       (Table(("Reserve inject (coordinated play)", "Fired in turn", "Runs", "Fired in",
+                       (Table(("Reserve inject (coordinated play)", "Fired at turn", "Runs", "Runs it fired in",
                                "Best outcome with it", "Best outcome without", "Change (points)"), rows),)
                        if rows else ()))
 
@@ -294,6 +298,14 @@ def html(r: BalanceReport) -> str:
 
 
 def render(r: BalanceReport, fmt: str) -> str:
+    """The report in `fmt`; control characters from the scenario's names made visible (JSON
+    escapes them itself)."""
+    if fmt != "json":
+        return visible(_render(r, fmt))
+    return _render(r, fmt)
+
+
+def _render(r: BalanceReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(to_json(r), indent=2) + "\n"
     if fmt == "md":

@@ -198,7 +198,9 @@ def _resolve(decision: Decision, adv: model.Adversary, action: model.RedAction, 
         attribute_roll = roll(state.seed, state.rolls + 1)
         attributed = attribute_roll < action.attribution
     track = adv.escalation_track if attributed and action.escalation else None
-    resisted = tuple(t for t in teams if resisting(state, r, adv, t))
+    # only an action that harms the teams' own tracks can be resisted (a world effect is not)
+    harms = any(_harms_self(r, e) for e in action.effects)
+    resisted = tuple(t for t in teams if harms and resisting(state, r, adv, t))
     decision.emit(ev.RedActionResolved(
         move.id, action.id, move.target, state.turn, teams, detect_roll, detected, attribute_roll, attributed,
         action.notice if detected else "", adv.name if attributed else "",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from exercise import model
+from exercise.controls import visible
 from exercise.engine.commands import FACILITATOR
 from exercise.engine.decision import number, roll_words
 from exercise.engine.ledger import Change, for_team, signed, totals, value
@@ -169,7 +170,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     ended = next((e for e in events if e.get("kind") == "exercise_ended"), None)
     if ended:
         lines += ["", "## Outcome", "", f"**{ended['name']}**: {ended['reason']}"]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")
 
 
 def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord], argued: dict, inject_title,
@@ -233,7 +234,8 @@ def _red_cell(scenario: model.Scenario, records: list[CommandRecord], teams) -> 
     out = []
     for r in records:
         actor = r.command.get("actor", FACILITATOR)
-        who = "the facilitator" if actor == FACILITATOR else f"{adv.name} (bot)" if actor == adv.id else str(actor)
+        who = "the facilitator" if actor == FACILITATOR else f"{cell(adv.name)} (bot)" if actor == adv.id \
+            else cell(actor)
         for e in r.events:
             k = e.get("kind")
             action = str(e.get("action", ""))

@@ -15,24 +15,12 @@ import re
 import attrs
 from rich.text import Text
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi overrides/isolates
-# that would reorder what follows them on the terminal line.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _picture(m: re.Match) -> str:
-    c = ord(m.group())
-    if c < 0x20:
-        return chr(0x2400 + c)  # ␀ ␇ ␛ ...: visible, one cell
-    if c == 0x7F:
-        return "\u2421"  # ␡
-    return "\ufffd"
+from exercise.controls import visible
 
 
 def plain(s: object) -> str:
     """`s` as a string with controls replaced by visible symbols (newline and tab kept)."""
-    s = s if isinstance(s, str) else str(s)
-    return _CONTROLS.sub(_picture, s)
+    return visible(s)
 
 
 def text(s: object, style: str = "") -> Text:
