@@ -374,3 +374,28 @@ async def test_the_plan_form_opens_on_a_usable_action(tmp_path):
         s.execute(cm.RedAct("sabotage", "east"))  # its limit a turn reached
         await pilot.pause()
         assert await preset(0) == "jam"
+
+
+async def test_w_withdraws_a_new_act_without_selecting_it_first(tmp_path):
+    """The play-test pressed w after planning and was told to select an act (the cursor
+    stayed on last turn's act): the cursor now follows a newly planned act, and the only
+    planned act needs no selection."""
+    s = red_session(tmp_path)
+    s.execute(cm.RedAct("sabotage", "east"))
+    s.execute(cm.Advance(force=True))
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    app = make_app(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        moves = app.screen.query_one("#red-moves", DataTable)
+        assert moves.row_count == 1  # last turn's act, under the cursor
+        s.execute(cm.RedAct("jam", "north"))
+        await wait_for(lambda: moves.row_count == 2, pilot=pilot)
+        assert moves.cursor_row == 0  # the new act, newest first
+        await pilot.press("w")
+        await pilot.pause()
+        assert "Withdraw this act?" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("y")
+        await wait_for(lambda: s.state.red_acts["red-2"].status == "withdrawn", pilot=pilot)

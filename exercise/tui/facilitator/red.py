@@ -165,7 +165,10 @@ class RedPanel(Panel, VerticalScroll):
         for m, row in zip(shown, rows):
             moves.add_row(*row, key=m.id)
         widen(moves, rows)
-        if key is not None and any(m.id == key for m in shown):
+        seen, self._seen_moves = getattr(self, "_seen_moves", None), {m.id for m in shown}
+        if shown and seen is not None and shown[0].id not in seen:
+            moves.move_cursor(row=0)  # a new act: the cursor follows it (w withdraws it at once)
+        elif key is not None and any(m.id == key for m in shown):
             moves.move_cursor(row=[m.id for m in shown].index(key))
         moves.display = bool(shown)
         self.query_one("#red-moves-title", Static).update(Text(
@@ -284,6 +287,8 @@ class RedPanel(Panel, VerticalScroll):
             return
         mid = selected_key(self.query_one("#red-moves", DataTable))
         m = next((x for x in planned if x.id == mid), None)
+        if m is None and len(planned) == 1:  # the only act that can be withdrawn
+            m = planned[0]
         if m is None:
             self.notify("Select an act planned this turn in the Red tab's acts, then press w.")
             return
