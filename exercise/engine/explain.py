@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from exercise import model
 from exercise.engine import view_types as vt
+from exercise.engine.budget import under_floor
 from exercise.engine.decision import EPS, number
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.trackfx import EACH, MEAN, ONCE, combine_of, zone_of
@@ -192,8 +193,9 @@ def option_breaches(view: vt.PlayerView, option: vt.OptionView) -> list[str]:
         if c.id not in extra or c.id not in now:
             continue
         after = max(0.0, now[c.id] + extra[c.id] / total)
+        budget = view.me.budget
         for f in c.floors:
-            if after < f.floor - EPS <= now[c.id]:
+            if below(budget, after, f.floor) and not below(budget, now[c.id], f.floor):
                 out.append(_breach(f"{c.name} would be at", after, f))
     return out
 
@@ -219,9 +221,16 @@ def share_limits(c: vt.CategoryView, b: vt.Budget) -> str:
     return out
 
 
-def under_floor(c: vt.CategoryView, effective: float) -> str | None:
-    """ "under its 30 % floor" (the highest floor the share is under), or None."""
-    broken = [f.floor for f in c.floors if effective < f.floor - EPS]
+def below(budget: vt.Budget, effective: float, floor: float) -> bool:
+    """Whether a category at `effective` share of the team's budget is under `floor`, in
+    money to the cent below as the engine decides decay (35 % of 6.09 is 2.1315: a category
+    given 2.13, 34.98 %, is not under it)."""
+    return under_floor(effective * budget.total, budget.total, floor, budget.places)
+
+
+def under_floor_words(c: vt.CategoryView, budget: vt.Budget, effective: float) -> str | None:
+    """ "under its 30 % floor" (the highest floor the category is under), or None."""
+    broken = [f.floor for f in c.floors if below(budget, effective, f.floor)]
     return f"under its {_pc(max(broken))} floor" if broken else None
 
 
@@ -238,7 +247,7 @@ def breaches(view: vt.PlayerView, shares: Mapping[str, float]) -> list[str]:
         if eff is None:
             continue
         for f in c.floors:
-            if eff < f.floor - EPS:
+            if below(view.me.budget, eff, f.floor):
                 out.append(_breach(f"{c.name} at", eff, f))
     return out
 

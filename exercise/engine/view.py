@@ -281,6 +281,7 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
                 for a in t.allies
             },
             playable_share=r.budget.playable_share,
+            places=r.money_places,
             **(_budget_cycle(s, r, team) if player else {}),
         ),
         orders=orders,

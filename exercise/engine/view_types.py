@@ -261,6 +261,9 @@ class Budget:
     carry_over: float | None = later(None)
     carry_limit: float | None = later(None)
     year_end: int | None = later(None)
+    # the decimals money is kept to: a floor is compared in money to the cent below, as the
+    # engine decides decay (engine/budget.under_floor), not in shares
+    places: int = later(2)
     # instalments of the team's orders still to pay: in all, and at the start of next turn
     committed: float = later(0.0)
     due_next: float = later(0.0)

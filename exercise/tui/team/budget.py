@@ -73,7 +73,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         for c in v.categories:
             mine = b.categories.get(c.id, _NONE)
             eff = effective.get(c.id, 0.0)
-            under = explain.under_floor(c, eff)
+            under = explain.under_floor_words(c, b, eff)
             if under and self.narrow:
                 under = "under floor"  # the Floor column beside it says which: 80 columns keep it whole
             after = Text(pct(eff) + (f" {under}" if under else ""), style="bold" if under else "")
