@@ -47,6 +47,7 @@ def test_event_and_command_kinds_are_unique_and_stable():
         "order_expedited", "verdict_proposed", "lead_requested", "lead_voted", "lead_decided",
         "instalment_paid", "instalment_deferred", "money_lapsed", "expansion_bought",
         "red_budget_credited", "red_action_planned", "red_action_withdrawn", "red_action_resolved",
+        "feedback_given",
     }
 
 

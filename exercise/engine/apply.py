@@ -356,6 +356,10 @@ def _adjudicated(tx: Transaction, e: ev.ActionAdjudicated):
                                 failure_effects=e.failure_effects)
 
 
+def _feedback(tx: Transaction, e: ev.FeedbackGiven):
+    tx.fields["feedback"] = tx.state.feedback + (e,)
+
+
 def _note(tx: Transaction, e: ev.NoteAdded):
     tx.fields["notes"] = tx.state.notes + (Note(e.turn, e.phase, e.text, e.tags, e.inject, e.objective, e.rating, e.team, e.author),)
 
@@ -433,6 +437,7 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.RedActionPlanned: _red_planned,
     ev.RedActionWithdrawn: _red_withdrawn,
     ev.RedActionResolved: _red_resolved,
+    ev.FeedbackGiven: _feedback,
 }
 assert set(HANDLERS) == set(ev.EVENTS.values()), "every event kind needs an apply handler"
 

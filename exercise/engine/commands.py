@@ -358,6 +358,24 @@ class Submit:
     kind: ClassVar[str]
 
 
+# -- after the end ----------------------------------------------------------------------------
+@_cmd("give_feedback")
+class GiveFeedback:
+    """A participant's feedback form (HSEEP's Participant Feedback Form), from a team's seat
+    once the exercise has ended; one per participant, so a team may send several.
+    `ratings`: {question id (engine/feedback.py QUESTIONS): 1-5}; `participant`: optional
+    (the after-action report leaves names out unless asked)."""
+
+    actor: str
+    team: str
+    strengths: tuple[str, ...] = ()
+    improvements: tuple[str, ...] = ()
+    missed: str = ""
+    ratings: dict[str, int] = attrs.field(factory=dict)
+    participant: str = ""
+    kind: ClassVar[str]
+
+
 # -- the adversary (red cell), played by the facilitator (or its own seat, later) -------------
 @_cmd("red_act")
 class RedAct:
@@ -387,6 +405,7 @@ TEXT_FIELDS = {  # free text; every other string field is a name or an id (MAX_N
     ("fire_adhoc", "text"): "the inject's text", ("override", "rationale"): "the rationale",
     ("adjudicate", "rationale"): "the rationale", ("end", "reason"): "the reason",
     ("decide_lead", "reason"): "the reason",
+    ("give_feedback", "missed"): "what the evaluators might have missed",
 }
 
 

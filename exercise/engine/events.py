@@ -633,6 +633,19 @@ class NoteAdded:
     kind: ClassVar[str]
 
 
+# -- after the end ------------------------------------------------------------------------
+# A participant's feedback form: the facilitator's only, so no seat reads another's answers.
+@_event("feedback_given", FACILITATOR_ONLY)
+class FeedbackGiven:
+    team: str
+    strengths: tuple[str, ...] = ()
+    improvements: tuple[str, ...] = ()
+    missed: str = ""
+    ratings: dict[str, int] = attrs.field(factory=dict)
+    participant: str = ""
+    kind: ClassVar[str]
+
+
 # -- the adversary (red cell) ------------------------------------------------------------
 # Red's plans, points and rolls are the facilitator's only; a team that notices an action
 # is told its headline and to whom it is attributed, nothing else (docs/engine.md).

@@ -48,6 +48,7 @@ from exercise.engine.team_moves import (
     submit,
     take_lead,
 )
+from exercise.engine.feedback import give_feedback
 from exercise.engine.white_cell import add_note, adjudicate, override
 
 __all__ = ["Rejected", "decide", "execute", "execute_all"]
@@ -137,5 +138,6 @@ RULE_FOR_COMMAND: dict[type, Callable[[Decision, Any], None]] = {
     cm.Submit: submit,
     cm.RedAct: red_act,
     cm.RedWithdraw: red_withdraw,
+    cm.GiveFeedback: give_feedback,
 }
 assert set(RULE_FOR_COMMAND) == set(cm.COMMANDS.values()), "every command needs a rule"

@@ -221,6 +221,9 @@ class State:
     # actions by id in planning order; defaults, so states and saves without one stay the same
     red_cash: float = 0.0
     red_acts: dict[str, RedMove] = attrs.field(factory=dict)
+    # participants' feedback forms after the end (FeedbackGiven events, in the order given);
+    # the facilitator's and the after-action report's only. A default, as above
+    feedback: tuple[Any, ...] = ()
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:
