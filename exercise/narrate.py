@@ -424,6 +424,11 @@ class Narrator:
                                     e.get("attribute_roll"), action.attribution if action else None))
         return f"RED: {self._red_action(e['action'])} hits {hit}: {seen}" + (f" ({rolls})" if rolls else "")
 
+    def _feedback_given(self, e):
+        # the facilitator's log: who sent a form, not what it says (the report has that)
+        who = f" ({e['participant']})" if e.get("participant") else ""
+        return f"Feedback form received from {self.team(e['team'])}{who}"
+
     def _note_added(self, e):
         objective = self.objectives.get(e.get("objective"), e.get("objective"))
         about = [self.team(e["team"])] if e.get("team") else []

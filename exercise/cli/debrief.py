@@ -51,8 +51,10 @@ def debrief(save: str, saves_root: Path | None) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="File to write (default: SAVE-aar.md or .html in this folder; - for standard output). "
                    "A device, FIFO or symlink there is never replaced: use - and a redirection.")
+@click.option("--name-feedback", is_flag=True,
+              help="Name each participant feedback text's team (and participant); anonymised without it.")
 @SAVES_OPTION
-def export(save: str, fmt: str, output: Path | None, saves_root: Path | None) -> None:
+def export(save: str, fmt: str, output: Path | None, saves_root: Path | None, name_feedback: bool = False) -> None:
     """Write the after-action report (HSEEP AAR/IP shape) of SAVE."""
     from exercise.debrief.export import export as write
     from exercise.debrief.export import render
@@ -60,10 +62,10 @@ def export(save: str, fmt: str, output: Path | None, saves_root: Path | None) ->
 
     record = _record(save, saves_root)
     if output is not None and str(output) == "-":
-        click.echo(render(record, fmt), nl=False)
+        click.echo(render(record, fmt, name_feedback), nl=False)
         return
     try:
-        path = write(record, fmt, output)
+        path = write(record, fmt, output, name_feedback)
     except DebriefError as e:
         fail(str(e))
     click.echo(f"wrote {path}")

@@ -13,8 +13,8 @@ _ELSEWHERE = "choose another -o, or -o - to write to standard output"
 FORMATS = {"md": markdown.render, "html": html.render}
 
 
-def render(record: Record, fmt: str) -> str:
-    return FORMATS[fmt](build(record))
+def render(record: Record, fmt: str, name_feedback: bool = False) -> str:
+    return FORMATS[fmt](build(record, name_feedback=name_feedback))
 
 
 def default_path(record: Record, fmt: str) -> Path:
@@ -22,7 +22,7 @@ def default_path(record: Record, fmt: str) -> Path:
     return Path(f"{record.id}-aar.{fmt}")
 
 
-def export(record: Record, fmt: str, out: Path | None = None) -> Path:
+def export(record: Record, fmt: str, out: Path | None = None, name_feedback: bool = False) -> Path:
     """Render and write the report; returns where. Raises DebriefError with a one-line reason."""
     from exercise.fsutil import NotRegularFile, atomic_write, not_regular
 
@@ -39,7 +39,7 @@ def export(record: Record, fmt: str, out: Path | None = None) -> Path:
         raise DebriefError(f"{path}: {path.parent} is a file, not a folder; choose another -o")
     if not path.parent.is_dir():
         raise DebriefError(f"{path}: the folder {path.parent} does not exist; create it or choose another -o")
-    text = render(record, fmt)
+    text = render(record, fmt, name_feedback)
     try:
         atomic_write(path, text)
     except NotRegularFile as e:  # it appeared meanwhile

@@ -182,6 +182,9 @@ def render(r: Report) -> str:
         parts.append(f'<p class="notice">Note: {e(r.notice)}</p>')
     parts.append('</header>')
     sections = SECTIONS if r.red is None else (*SECTIONS[:3], ("red", "The red cell"), *SECTIONS[3:])
+    if r.feedback is not None:  # after the red cell, before the decisions, as the sections are written
+        at = [sid for sid, _ in sections].index("decisions")
+        sections = (*sections[:at], ("feedback", "Participant feedback"), *sections[at:])
     parts.append('<nav class="toc"><strong>Contents</strong><ol>'
                  + "".join(f'<li><a href="#{sid}">{e(name)}</a></li>' for sid, name in sections) + '</ol></nav>')
 
@@ -247,6 +250,14 @@ def render(r: Report) -> str:
                   '<h3>Its acts</h3>',
                   table(tb.RED_ACT_HEAD, tb.red_act_rows(r), "red-acts") if r.red.acts
                   else '<p>No act was planned.</p>', '</section>']
+
+    if r.feedback is not None:
+        parts += ['<section id="feedback">', '<h2>Participant feedback</h2>', f'<p>{e(tb.feedback_head(r))}</p>',
+                  table(tb.FEEDBACK_HEAD, tb.feedback_rows(r), "feedback")]
+        for attr, title in tb.FEEDBACK_LISTS:
+            items = "".join(f"<li>{e(x)}</li>" for x in getattr(r.feedback, attr)) or "<li>none given</li>"
+            parts.append(f'<h3>{e(title)}</h3><ul class="feedback-{attr}">{items}</ul>')
+        parts.append('</section>')
 
     parts += ['<section id="decisions">', '<h2>Decisions</h2>',
               table(tb.DECISION_HEAD, tb.decision_rows(r), "decisions") if r.decisions

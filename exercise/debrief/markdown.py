@@ -132,6 +132,15 @@ def render(r: Report) -> str:
         lines += table(tb.RED_ACT_HEAD, tb.red_act_rows(r)) if r.red.acts else ["No act was planned."]
         lines.append("")
 
+    if r.feedback is not None:
+        lines += ["## Participant feedback", "", item(tb.feedback_head(r)), ""]
+        lines += table(tb.FEEDBACK_HEAD, tb.feedback_rows(r))
+        lines.append("")
+        for attr, title in tb.FEEDBACK_LISTS:
+            lines += [f"**{title}**", ""]
+            lines += [f"- {item(x)}" for x in getattr(r.feedback, attr)] or ["- none given"]
+            lines.append("")
+
     lines += ["## Decisions", ""]
     lines += table(tb.DECISION_HEAD, tb.decision_rows(r)) if r.decisions else ["No decision was asked."]
 

@@ -48,6 +48,7 @@ CATEGORY = {
     "choices_combined": "decision", "decision_reopened": "run", "inject_unskipped": "inject",
     "red_budget_credited": "red", "red_action_planned": "red", "red_action_withdrawn": "red",
     "red_action_resolved": "red",
+    "feedback_given": "feedback",  # never in the timeline: its own section, anonymised (see _timeline)
 }
 # Bookkeeping the report leaves out of its timeline (the charts show the values).
 MINOR = frozenset({"phase", "value", "submit"})
@@ -221,6 +222,31 @@ class RedReport:
 
 
 @attrs.frozen
+class RatingRow:
+    """One statement of the feedback form: how many rated it, the mean, and how many gave
+    each of 1..5."""
+
+    question: str
+    count: int
+    mean: float | None
+    spread: tuple[int, int, int, int, int]
+
+
+@attrs.frozen
+class FeedbackReport:
+    """The participants' feedback forms. Anonymised (`named` False): no team or participant,
+    and the texts in alphabetical order, so neither who wrote them nor the order of sending
+    shows; named: each text with its team (and participant), in the order given."""
+
+    forms: int
+    named: bool
+    ratings: tuple[RatingRow, ...]
+    strengths: tuple[str, ...]
+    improvements: tuple[str, ...]
+    missed: tuple[str, ...]
+
+
+@attrs.frozen
 class Report:
     id: str
     title: str
@@ -246,6 +272,7 @@ class Report:
     general: ObjectiveReport | None = None  # notes that belong to no objective
     ledgers: tuple[TeamLedger, ...] = ()
     red: RedReport | None = None  # the adversary, when the scenario has one
+    feedback: FeedbackReport | None = None  # the participants' forms (None: the record has none)
 
     @property
     def analysed(self) -> tuple[ObjectiveReport, ...]:
@@ -270,8 +297,9 @@ def stamp(at: str | None) -> str:
     return f"{day} {time[:5]} UTC" if time.endswith("+00:00") else at
 
 
-def build(record: Record, states: dict[int, engine.State] | None = None) -> Report:
-    """The report of a save; `states` (record.states_by_turn()) when already at hand."""
+def build(record: Record, states: dict[int, engine.State] | None = None, name_feedback: bool = False) -> Report:
+    """The report of a save; `states` (record.states_by_turn()) when already at hand;
+    `name_feedback`: the participants' feedback with their teams' names (anonymised if not)."""
     sc = record.scenario
     states = record.states_by_turn() if states is None else states
     final = states[max(states)]
@@ -294,7 +322,33 @@ def build(record: Record, states: dict[int, engine.State] | None = None) -> Repo
         unit=sc.budget.unit,
         ledgers=_ledgers(record),
         red=_red(sc, final, record.records, teams),
+        feedback=_feedback(final, teams, name_feedback),
     )
+
+
+def _feedback(state, teams: dict[str, str], named: bool) -> FeedbackReport | None:
+    from exercise.engine.feedback import QUESTIONS
+
+    forms = getattr(state, "feedback", ())
+    if not forms:
+        return None
+    rows = []
+    for q, statement in QUESTIONS:
+        given = [f.ratings[q] for f in forms if q in f.ratings]
+        spread = tuple(given.count(r) for r in range(1, 6))
+        rows.append(RatingRow(statement, len(given), sum(given) / len(given) if given else None, spread))
+
+    def texts(read) -> tuple[str, ...]:
+        if not named:  # alphabetical: nothing of who wrote it or when
+            return tuple(sorted((x for f in forms for x in read(f)), key=lambda x: (x.casefold(), x)))
+        out = []
+        for f in forms:
+            who = teams.get(f.team, f.team) + (f", {f.participant}" if f.participant else "")
+            out += [f"{x} ({who})" for x in read(f)]
+        return tuple(out)
+
+    return FeedbackReport(len(forms), named, tuple(rows), texts(lambda f: f.strengths),
+                          texts(lambda f: f.improvements), texts(lambda f: (f.missed,) if f.missed else ()))
 
 
 def _red(sc: model.Scenario, state, records: Sequence[CommandRecord], teams: dict[str, str]) -> RedReport | None:
@@ -351,6 +405,8 @@ def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[Tur
             kind = e.get("kind", "")  # "" (no category) rather than None: CATEGORY is keyed by str
             if kind == "turn_started":
                 turns.append((e["turn"], []))
+                continue
+            if kind == "feedback_given":  # who gave feedback, and when, stays out of the report
                 continue
             text = narrator.line(e)  # also learns ad-hoc inject titles
             if text:

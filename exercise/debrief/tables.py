@@ -152,3 +152,24 @@ def red_objective_rows(r: Report) -> list[list[str]]:
 def red_act_rows(r: Report) -> list[list[str]]:
     return [[str(a.turn), a.action, a.target, a.result, a.hit or "-", a.resisted or "-"]
             for a in r.red.acts] if r.red else []
+
+
+FEEDBACK_HEAD = ["Statement", "Ratings", "Mean (1-5)", "1", "2", "3", "4", "5"]
+FEEDBACK_LISTS = (("strengths", "Strengths"), ("improvements", "Areas for improvement"),
+                  ("missed", "What the evaluators might have missed"))
+
+
+def feedback_head(r: Report) -> str:
+    f = r.feedback
+    assert f is not None
+    forms = f"{f.forms} participant feedback form" + ("s" if f.forms != 1 else "")
+    return (f"{forms}, rated 1 (strongly disagree) to 5 (strongly agree). "
+            + ("Each text names its team (exported with --name-feedback)." if f.named else
+               "Anonymised: no team or participant is named, and the texts are in alphabetical order."))
+
+
+def feedback_rows(r: Report) -> list[list[str]]:
+    from exercise.engine.decision import number
+
+    return [[x.question, str(x.count), number(x.mean, 2) if x.mean is not None else "-", *map(str, x.spread)]
+            for x in r.feedback.ratings] if r.feedback else []
