@@ -163,7 +163,7 @@ async def test_after_the_end_the_team_footer_offers_nothing_that_acts(session):
         session.execute(cm.End("over"))
         await until(pilot, lambda: screen.view.status == "ended")
         await pilot.pause()
-        assert footer(screen) == ["Read", "Back", "Help", "Quit"]
+        assert footer(screen) == ["Read", "Feedback", "Back", "Help", "Quit"]
 
 
 async def test_v_shows_when_a_lead_request_waits_for_the_team(tmp_path):

@@ -100,6 +100,43 @@ def lead_answer_fields(answer: str, reason: str, who: str) -> list[Field]:
     ]
 
 
+def feedback_fields(values: dict[str, Any] | None = None) -> list[Field]:
+    """HSEEP's participant feedback form: who (optional), the top three strengths and areas
+    for improvement, what the evaluators might have missed, and a 1-5 rating of each statement
+    (every field optional; the engine refuses an empty form). `values`: what was typed, to
+    reopen a refused form with it."""
+    from exercise.engine.feedback import QUESTIONS, SCALE_WORDS
+
+    v = values or {}
+    scale = tuple((f"{n}: {w}", n) for n, w in SCALE_WORDS.items())
+    fields = [Field("participant", "Your name or role (left out of the report unless the facilitator names it)",
+                    required=False, default=v.get("participant"))]
+    for i in (1, 2, 3):
+        fields.append(Field(f"strength{i}", f"Strength {i}: what went well", required=False,
+                            default=v.get(f"strength{i}")))
+    for i in (1, 2, 3):
+        fields.append(Field(f"improvement{i}", f"Area for improvement {i}", required=False,
+                            default=v.get(f"improvement{i}")))
+    fields.append(Field("missed", "What might the evaluators have missed?", "multiline", required=False,
+                        default=v.get("missed")))
+    for q, statement in QUESTIONS:
+        fields.append(Field(f"rate-{q}", statement, "select", scale, required=False, default=v.get(f"rate-{q}")))
+    return fields
+
+
+def feedback_command(team: str, values: dict[str, Any]):
+    """The GiveFeedback command of a filled-in feedback form."""
+    from exercise.engine.commands import GiveFeedback
+    from exercise.engine.feedback import QUESTIONS
+
+    def texts(prefix: str) -> tuple[str, ...]:
+        return tuple(values[f"{prefix}{i}"] for i in (1, 2, 3) if values.get(f"{prefix}{i}"))
+
+    return GiveFeedback(team, team, texts("strength"), texts("improvement"), values.get("missed") or "",
+                        {q: values[f"rate-{q}"] for q, _ in QUESTIONS if values.get(f"rate-{q}") is not None},
+                        values.get("participant") or "")
+
+
 class FormModal(ModalScreen[dict | None]):
     """A small form; returns {name: value} with numbers converted, or None if cancelled.
 

@@ -28,10 +28,12 @@ ENDED_OFF = frozenset({"answer", "argue", "submit", "order", "withdraw", "expedi
 
 def can_now(view: PlayerView | None, action: str) -> bool:
     """False for a key that cannot be done in this view: anything that acts once the exercise
-    has ended, answering a lead request when none waits for this team, and buying production
+    has ended (and the feedback form before it), answering a lead request when none waits for this team, and buying production
     capacity where the scenario sells none."""
     if action == "expand" and not (view is not None and view.me.expansions):
         return False
+    if action == "feedback":  # the participant feedback form opens at the end, and only then
+        return view is not None and view.status == "ended"
     if view is None:
         return True
     if view.status == "ended" and action in ENDED_OFF:

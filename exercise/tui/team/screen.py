@@ -32,7 +32,7 @@ from exercise.journal.log import JournalError
 from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
-from exercise.tui.modals import ConfirmModal, TextModal
+from exercise.tui.modals import ConfirmModal, FormModal, TextModal, feedback_command, feedback_fields
 from exercise.tui.team.base import WIDE, Link, ShowTab, TeamTab, can_now
 from exercise.tui.team.briefing import BriefingTab
 from exercise.tui.team.budget import BudgetTab
@@ -97,9 +97,11 @@ do is checked by the rules and saved before the screen shows it; when the rules 
 a notification says why.
 """
     TABS_ID = "tm-tabs"
-    FOOTER_KEEP = ("s",)  # submit ends a team's turn: the footer keeps it on a narrow screen
+    # submit ends a team's turn, f is what is left to do at the end: the footer keeps them on a narrow screen
+    FOOTER_KEEP = ("s", "f")
     OWN_KEYS = [
         Binding("s", "submit", "Submit", tooltip="submit: drafts become binding, open decisions take their default"),
+        Binding("f", "feedback", "Feedback", tooltip="after the end: the participant feedback form, one per participant"),
         Binding("escape", "back", "Back", tooltip="back to the facilitator's console (hot-seat)"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
     ]
@@ -261,8 +263,9 @@ a notification says why.
         if v.status == "ready":
             state, text = "closed", "The exercise has not started yet. Read your briefing (6) while you wait."
         elif v.status == "ended":
-            state, text = ("ended", f"The exercise has ended: {v.outcome.name}. The outcome is in 6 Briefing."
+            state, text = ("ended", (f"The exercise has ended: {v.outcome.name}. The outcome is in 6 Briefing."
                            if v.outcome else "The exercise has ended; the US desk is judging the verdict.")
+                           + " Press f to give your feedback.")
         elif v.paused:
             state, text = "paused", "PAUSED by the facilitator: look around; you can act again once it resumes."
         elif me.submitted:
@@ -357,6 +360,23 @@ a notification says why.
         if self.hot_seat:
             self.app.clear_notifications()  # this team's toasts stay with its seat
             self.app.pop_screen()
+
+    @work(exclusive=True, group="team-action")
+    async def action_feedback(self) -> None:
+        """The participant feedback form; each participant at this terminal may send one."""
+        values: dict | None = None
+        while True:  # a refused form opens again with what was typed
+            values = await self.app.push_screen_wait(FormModal(
+                "Participant feedback", feedback_fields(values), "Send",
+                intro="How did the exercise go for you? Every field is optional; the facilitator reads the "
+                      "answers in the after-action report, without your team's name unless they choose to name it. "
+                      "Ratings: 1 strongly disagree, 5 strongly agree."))
+            if values is None:
+                return
+            if await self.send(feedback_command(self._me(), values)):
+                self.notify("Thank you: your feedback is recorded. Another participant can press f for a "
+                            "new form.", title="Feedback sent", timeout=10)
+                return
 
     @work(exclusive=True, group="team-action")
     async def action_submit(self) -> None:
