@@ -181,7 +181,8 @@ def render(r: Report) -> str:
     if r.notice:
         parts.append(f'<p class="notice">Note: {e(r.notice)}</p>')
     parts.append('</header>')
-    sections = SECTIONS if r.red is None else (*SECTIONS[:3], ("red", "The red cell"), *SECTIONS[3:])
+    sections: tuple[tuple[str, str], ...] = (SECTIONS if r.red is None
+                                             else (*SECTIONS[:3], ("red", "The red cell"), *SECTIONS[3:]))
     if r.feedback is not None:  # after the red cell, before the decisions, as the sections are written
         at = [sid for sid, _ in sections].index("decisions")
         sections = (*sections[:at], ("feedback", "Participant feedback"), *sections[at:])

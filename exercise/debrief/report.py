@@ -229,7 +229,7 @@ class RatingRow:
     question: str
     count: int
     mean: float | None
-    spread: tuple[int, int, int, int, int]
+    spread: tuple[int, ...]  # five counts: how many gave 1, 2, 3, 4, 5
 
 
 @attrs.frozen

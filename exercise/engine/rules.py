@@ -29,6 +29,7 @@ from typing import Any
 from exercise.engine import commands as cm
 from exercise.engine.commands import Rejected
 from exercise.engine.decision import Decision
+from exercise.engine.feedback import give_feedback
 from exercise.engine.flow import advance, end_early, judge_verdict, pause, reopen, resume, start
 from exercise.engine.fog import expedite
 from exercise.engine.injects import delay, fire_adhoc, fire_inject, hold, release, skip, unskip
@@ -48,7 +49,6 @@ from exercise.engine.team_moves import (
     submit,
     take_lead,
 )
-from exercise.engine.feedback import give_feedback
 from exercise.engine.white_cell import add_note, adjudicate, override
 
 __all__ = ["Rejected", "decide", "execute", "execute_all"]
