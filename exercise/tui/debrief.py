@@ -331,17 +331,17 @@ class DebriefScreen(KeyHelp, Screen):
             text.append("\n")
         red = self.report.red
         if red is not None:  # the adversary's objectives are measured, not rated: apart
-            text.append(f"The red cell: {red.name}\n", style="bold")
+            text.append(plain(f"The red cell: {red.name}\n"), style="bold")
             text.append("  Its objectives at the end\n", style="italic")
             for ro in red.objectives:
                 measured = f"{ro.value} ({ro.needed} needed), " if ro.needed else ""
-                text.append(f"    {ro.name}: {measured}{ro.result}\n")
+                text.append(plain(f"    {ro.name}: {measured}{ro.result}\n"))
             if not red.objectives:
                 text.append("    none\n", style="dim")
             text.append("  Its acts\n", style="italic")
             for a in red.acts:
                 hit = f"; hit {a.hit}; resisted by {a.resisted}" if a.hit else ""
-                text.append(f"    turn {a.turn}: {a.action} on {a.target}: {a.result}{hit}\n")
+                text.append(plain(f"    turn {a.turn}: {a.action} on {a.target}: {a.result}{hit}\n"))
             if not red.acts:
                 text.append("    no act was planned\n", style="dim")
         return text
