@@ -779,3 +779,99 @@ class FacilitatorView(CommonView):
     outcome: FacilitatorOutcome | None
     proposal: FacilitatorProposal | None = later(None)  # the end, waiting for the facilitator's verdict
     red: RedView | None = later(None)  # the adversary's side, whole (its rolls included)
+
+
+# -- the other seats of the room (exercise.engine.seats) --------------------------------------
+@attrs.frozen
+class WallTrack:
+    """A world track as the room's wall shows it: its value, or None for one the teams only
+    estimate (the wall never shows what no team may know)."""
+
+    id: str
+    name: str
+    value: float | None
+    min: float
+    max: float
+    band: str
+    decimals: int = 2
+
+
+@attrs.frozen
+class WallInject:
+    """An inject fired to every team: what the whole room may read."""
+
+    title: str
+    sender: str = attrs.field(metadata={"json": "from"})
+    synopsis: str
+    turn: int
+    severity: str
+
+
+@attrs.frozen
+class WallOutcome:
+    name: str
+    text: str
+    turn: int
+
+
+@attrs.frozen
+class WallView:
+    """The public display (a projector): the turn, the clock's phase, the public tracks and
+    the injects fired to all. No team's private data, no facilitator notes, no red plans."""
+
+    title: str
+    status: str
+    paused: bool
+    turn: int
+    turns: int
+    turn_label: str
+    phase: str
+    phase_name: str
+    teams: tuple[TeamInfo, ...]
+    tracks: tuple[WallTrack, ...]
+    team_tracks: tuple[TeamTrackView, ...]  # non-private ones only
+    injects: tuple[WallInject, ...]  # newest first
+    outcome: WallOutcome | None
+
+
+@attrs.frozen
+class GuideObjective:
+    """An objective of the evaluation guide: what is evaluated, for which team (None: all)."""
+
+    id: str
+    name: str
+    description: str
+    team: str | None
+    team_name: str  # "all teams" when team is None
+
+
+@attrs.frozen
+class GuideInject:
+    """An inject fired so far, with what the evaluators look for: the expected player actions
+    and the objectives it exercises."""
+
+    id: str
+    title: str
+    turn: int
+    to: tuple[str, ...]  # team ids
+    expected: tuple[str, ...]
+    objectives: tuple[str, ...]  # objective ids
+
+
+@attrs.frozen
+class EvaluatorView:
+    """An evaluator's (or observer's) seat: every team's player view to switch between, the
+    evaluation guide, and the notes and ratings written so far (the white cell's and the
+    evaluators'). Players never see any of it but their own view."""
+
+    title: str
+    status: str
+    turn: int
+    turns: int
+    turn_label: str
+    phase_name: str
+    teams: tuple[TeamInfo, ...]
+    views: dict[str, PlayerView]  # team id -> what that team sees
+    objectives: tuple[GuideObjective, ...]
+    injects: tuple[GuideInject, ...]  # fired so far, oldest first
+    notes: tuple[NoteView, ...]
