@@ -88,9 +88,23 @@ class CommandRecord(_ReadOnlyMapping):
     at: str  # when it was accepted (a fork keeps its parent's times)
     command: JsonObject  # engine.to_dict of the command
     events: tuple[JsonObject, ...]  # engine.to_dict of each event, in order
-    via: JsonObject | None = None  # {"by": ..., "id": ...}: a network client's id for it (resends)
+    # {"by": principal, "id": ..., "seat": name}: who sent it (a seat other than the lead
+    # facilitator's and the teams' is named) and a network client's id for it (resends)
+    via: JsonObject | None = None
     type: ClassVar[Literal["command"]] = "command"
     _omit_if_none: ClassVar[frozenset[str]] = frozenset({"via"})
+
+    @property
+    def seat(self) -> str:
+        """The name of the seat that sent it when that is neither the lead facilitator nor a
+        team playing itself (a controller, an evaluator, the red cell's seat); "" otherwise."""
+        via = self.via
+        if not via:
+            return ""
+        by, name = via.get("by"), via.get("seat")
+        if not isinstance(by, str) or not isinstance(name, str) or by == "facilitator" or by.startswith("team:"):
+            return ""
+        return name
 
 
 Record = Header | CommandRecord

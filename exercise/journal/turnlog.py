@@ -186,11 +186,12 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
     phases: dict[str, str] = {p.id: p.name or p.id.capitalize() for p in scenario.phases}
     verbs = {"hold": "held", "release": "released", "skip": "skipped", "cancel": "cancelled", "enable": "enabled",
              "delay": "delayed", "queue": "queued"}
-    out = []
+    out: list[str] = []
     for r in records:
         if r.command.get("actor", FACILITATOR) != FACILITATOR:
             continue  # a team's (or the adversary's seat's) command: told in its own section
         command = r.command.get("kind")
+        done = len(out)
         for e in r.events:
             k = str(e.get("kind"))
             if k.startswith("red_"):
@@ -214,6 +215,8 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
                 line = _action_line(e, argued, inject_title, teams, tracks, allies, verbs, commands, voted)
                 if line:
                     out.append(line)
+        if r.seat:  # a controller (or an evaluator) of the white cell, not the lead facilitator
+            out[done:] = [f"{x} (by {cell(r.seat)})" for x in out[done:]]
     return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
 
 
@@ -234,8 +237,8 @@ def _red_cell(scenario: model.Scenario, records: list[CommandRecord], teams) -> 
     out = []
     for r in records:
         actor = r.command.get("actor", FACILITATOR)
-        who = "the facilitator" if actor == FACILITATOR else f"{cell(adv.name)} (bot)" if actor == adv.id \
-            else cell(actor)
+        who = ("the facilitator" if actor == FACILITATOR else cell(r.seat) if r.seat
+               else f"{cell(adv.name)} (bot)" if actor == adv.id else cell(actor))
         for e in r.events:
             k = e.get("kind")
             action = str(e.get("action", ""))

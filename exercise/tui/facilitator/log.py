@@ -28,8 +28,9 @@ class LogPanel(Panel, RichLog):
         super().show(view)
         records = self.session.records
         for r in records[self._logged:]:
+            by = f" (by {r.seat})" if r.seat else ""  # a controller's, an evaluator's, the red seat's
             for e in r["events"]:
                 line = self.narrator.line(e)
                 if line:
-                    self.write(text(line))  # the narrator quotes teams and packs: Text, never markup
+                    self.write(text(line + by))  # the narrator quotes teams and packs: Text, never markup
         self._logged = len(records)

@@ -1,0 +1,40 @@
+"""A command sent from a seat other than the lead facilitator's says who sent it: in the
+journal (via), the turn log and the facilitator's Log tab reading the same record."""
+
+from __future__ import annotations
+
+from support import to_deliberation
+
+from exercise.engine import commands as cm
+from exercise.journal.records import CommandRecord
+from exercise.session import Session
+
+ALICE = {"by": "controller:alice", "id": "c1", "seat": "Alice (controller)"}
+
+
+def _section(log: str, title: str) -> str:
+    return log.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_a_controllers_commands_are_signed_in_the_turn_log(mini, tmp_path):
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    try:
+        to_deliberation(s)
+        s.execute(cm.AddNote("east hesitates"), via=ALICE)
+        s.execute(cm.AddNote("the lead's own note"))
+        assert s.records[-2].seat == "Alice (controller)"
+        assert s.records[-1].seat == ""
+        actions = _section(s.write_turn_log(1).read_text(), "Facilitator's actions")
+        assert "wrote a note: “east hesitates” (by Alice (controller))" in actions
+        assert "wrote a note: “the lead's own note”\n" in actions + "\n"
+    finally:
+        s.close()
+
+
+def test_seat_is_empty_for_teams_the_lead_and_old_records():
+    base = {"n": 1, "at": "2026-01-01T00:00:00Z", "command": {"kind": "note"}, "events": ()}
+    assert CommandRecord(**base).seat == ""
+    assert CommandRecord(**base, via={"by": "team:east", "id": "x", "seat": "East"}).seat == ""
+    assert CommandRecord(**base, via={"by": "facilitator", "id": "x", "seat": "Lead"}).seat == ""
+    assert CommandRecord(**base, via={"by": "controller:b", "seat": 5}).seat == ""
+    assert CommandRecord(**base, via={"by": "evaluator:e", "seat": "Eve"}).seat == "Eve"
