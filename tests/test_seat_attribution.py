@@ -38,3 +38,20 @@ def test_seat_is_empty_for_teams_the_lead_and_old_records():
     assert CommandRecord(**base, via={"by": "facilitator", "id": "x", "seat": "Lead"}).seat == ""
     assert CommandRecord(**base, via={"by": "controller:b", "seat": 5}).seat == ""
     assert CommandRecord(**base, via={"by": "evaluator:e", "seat": "Eve"}).seat == "Eve"
+
+
+def test_the_after_action_report_timeline_names_the_controller(mini, tmp_path):
+    from exercise.debrief import markdown, record
+    from exercise.debrief.report import build
+
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    try:
+        to_deliberation(s)
+        s.execute(cm.Override("track", 5.0, "talks stalled", track=mini.scenario.tracks[0].id), via=ALICE)
+        folder = s.folder
+    finally:
+        s.close()
+    report = markdown.render(build(record.load(folder)))
+    timeline = report.split("Timeline", 1)[1]
+    assert "talks stalled" in timeline
+    assert any("talks stalled" in line and "(by Alice (controller))" in line for line in timeline.splitlines())

@@ -401,6 +401,7 @@ def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[Tur
     narrator = Narrator(sc)
     turns: list[tuple[int, list[Line]]] = [(0, [])]
     for r in records:
+        by = f" (by {r.seat})" if r.seat else ""  # a controller's, an evaluator's, the red seat's
         for e in r.events:
             kind = e.get("kind", "")  # "" (no category) rather than None: CATEGORY is keyed by str
             if kind == "turn_started":
@@ -410,7 +411,7 @@ def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[Tur
                 continue
             text = narrator.line(e)  # also learns ad-hoc inject titles
             if text:
-                turns[-1][1].append(Line(CATEGORY.get(kind, "other"), text))
+                turns[-1][1].append(Line(CATEGORY.get(kind, "other"), text + by))
     label = sc.calendar.label
     return tuple(TurnEntry(t, label(t) if t else "before the start", tuple(lines))
                  for t, lines in turns if t or lines)
