@@ -237,3 +237,35 @@ def write_text(path: Path, text: str, force: bool) -> None:
         atomic_write(path, text)
     except OSError as e:
         raise InteropError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def save_via_temp(path: Path, save) -> None:
+    """Save through a temporary file in the same folder, renamed over `path` when done."""
+    import os
+    import tempfile
+
+    from exercise.fsutil import not_regular
+
+    path = Path(path)
+    problem = not_regular(path)
+    if problem:
+        raise InteropError(f"{path}: {problem}")
+    if not path.parent.is_dir():
+        raise InteropError(f"{path.parent} is not a folder; create it first")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        save(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InteropError(f"cannot write {path}: {e.strerror or e}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    from exercise.fsutil import _umask as umask
+
+    return umask()

@@ -16,7 +16,7 @@ from pathlib import Path
 import attrs
 
 from exercise import model
-from exercise.interop import InteropError, compact, pack_toml, parse_toml_value, slug, toml_value
+from exercise.interop import InteropError, compact, pack_toml, parse_toml_value, save_via_temp, slug, toml_value
 
 # -- the columns ---------------------------------------------------------------------------
 
@@ -496,41 +496,9 @@ def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     try:
-        _save(path, wb.save)
+        save_via_temp(path, wb.save)
     except IllegalCharacterError:  # pragma: no cover - caught per cell above
         raise InteropError("a control character an xlsx cell cannot hold; export to .csv instead") from None
-
-
-def _save(path: Path, save) -> None:
-    """Save through a temporary file in the same folder, renamed over `path` when done."""
-    import os
-    import tempfile
-
-    from exercise.fsutil import not_regular
-
-    path = Path(path)
-    problem = not_regular(path)
-    if problem:
-        raise InteropError(f"{path}: {problem}")
-    if not path.parent.is_dir():
-        raise InteropError(f"{path.parent} is not a folder; create it first")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        save(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as e:
-        raise InteropError(f"cannot write {path}: {e.strerror or e}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    from exercise.fsutil import _umask as umask
-
-    return umask()
 
 
 def _csv_cell(value):
@@ -563,7 +531,7 @@ def write_csv(path: Path, sheets: list[Sheet]) -> list[Path]:
         mw.writerow(["" if v is None else _csv_cell(v) for v in _pack_row(s)])
     written = []
     for target, text in ((Path(path), out.getvalue()), (csv_packs_path(path), meta.getvalue())):
-        _save(target, lambda tmp, text=text: Path(tmp).write_text(text, encoding="utf-8", newline=""))
+        save_via_temp(target, lambda tmp, text=text: Path(tmp).write_text(text, encoding="utf-8", newline=""))
         written.append(target)
     return written
 
