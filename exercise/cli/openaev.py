@@ -75,15 +75,17 @@ def import_cmd(archive: Path, out: Path, turn_minutes: int | None, force: bool) 
         click.echo(line, err=True)
     if errors:
         fail(f"the imported scenario does not validate ({len(errors)} error(s) above); nothing was written")
+    if not out.parent.is_dir():
+        fail(f"{out.parent} is not a folder; create it first (the pack goes to {pack_out.parent} beside it)")
     for target in (out, pack_out):
         if target.exists() and not force:
             fail(f"{target} exists; choose another name or pass --force")
     try:
-        pack_out.parent.mkdir(parents=True, exist_ok=True)
+        pack_out.parent.mkdir(exist_ok=True)
         write_text(pack_out, imported.pack_text, force)
         write_text(out, imported.scenario_text, force)
     except (InteropError, OSError) as e:
-        fail(str(e))
+        fail(str(getattr(e, "strerror", None) and f"{e.filename}: {e.strerror}" or e))
     click.echo(f"wrote {out} ({imported.teams} team(s)) and {pack_out} ({imported.injects} inject(s))")
     for line in notes:
         click.echo(f"note: {line}")

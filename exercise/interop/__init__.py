@@ -165,12 +165,23 @@ def pack_toml(info: dict, injects: list[dict], objectives: list[dict] | None = N
     parts += [_comment(line) for line in header or []]
     parts.append("\n" + tomli_w.dumps({"pack": info}, multiline_strings=True))
     for obj in objectives or []:
-        parts.append("\n" + tomli_w.dumps({"objective": [obj]}, multiline_strings=True))
+        parts.append("\n" + _table_of_array("objective", obj))
     for i, inj in enumerate(injects):
         parts.append("\n")
         parts += [_comment(line) for line in (comments or {}).get(i, [])]
-        parts.append(tomli_w.dumps({"inject": [inj]}, multiline_strings=True))
+        parts.append(_table_of_array("inject", inj))
     return "".join(parts)
+
+
+def _table_of_array(key: str, row: dict) -> str:
+    """`[[key]]` and the row's keys. tomli-w writes a short one-element array of tables
+    inline (`key = [{ ... }]`), which after another table would become a key of it."""
+    import tomli_w
+
+    text = tomli_w.dumps({key: [row]}, multiline_strings=True)
+    if text.startswith(f"[[{key}]]"):
+        return text
+    return f"[[{key}]]\n" + "".join(f"{_key(k)} = {toml_value(v)}\n" for k, v in row.items())
 
 
 def _comment(line: str) -> str:

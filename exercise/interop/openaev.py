@@ -409,8 +409,8 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
     two models meet, with the list of what was left out."""
     d = _Doc(file)
     if "exercise_information" in doc and "scenario_information" not in doc:
-        d.fail("exercise_information", "this is an OpenAEV simulation (exercise) export, not a scenario; export "
-               "its scenario instead")
+        raise InteropError(f"{file}: this is an OpenAEV simulation (exercise) export, not a scenario; "
+                           "export its scenario from OpenAEV instead")
     version = doc.get("export_version")
     if version != EXPORT_VERSION:
         d.fail("export_version", f"version {version!r}; only version {EXPORT_VERSION} is known")
