@@ -84,8 +84,10 @@ def import_cmd(archive: Path, out: Path, turn_minutes: int | None, force: bool) 
         pack_out.parent.mkdir(exist_ok=True)
         write_text(pack_out, imported.pack_text, force)
         write_text(out, imported.scenario_text, force)
-    except (InteropError, OSError) as e:
-        fail(str(getattr(e, "strerror", None) and f"{e.filename}: {e.strerror}" or e))
+    except InteropError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"{e.filename}: {e.strerror or e}")
     click.echo(f"wrote {out} ({imported.teams} team(s)) and {pack_out} ({imported.injects} inject(s))")
     for line in notes:
         click.echo(f"note: {line}")

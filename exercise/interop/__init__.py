@@ -94,7 +94,8 @@ def _defaults(cls) -> dict:
     for f in attrs.fields(cls):
         if f.default is attrs.NOTHING:
             continue
-        d = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default  # type: ignore[attr-defined]
+        factory = getattr(f.default, "factory", None)
+        d = factory() if factory is not None else f.default
         out[model.toml_key(f)] = _plain(unstructure(d) if attrs.has(type(d)) else d)
     return out
 
@@ -117,6 +118,7 @@ def compact(obj) -> dict:
 
 
 def _compact_dict(cls, data: dict) -> dict:
+    attrs.resolve_types(cls, globalns=vars(model))  # the model's annotations are strings
     defaults = _defaults(cls)
     if cls is model.Option:
         defaults.pop("effects", None)  # the validator asks for `effects = []` written out on an option
@@ -139,11 +141,6 @@ def _compact_dict(cls, data: dict) -> dict:
 def _inner_class(t):
     import typing
 
-    if isinstance(t, str):  # postponed annotations: resolve in the model's namespace
-        try:
-            t = eval(t, vars(model))  # noqa: S307 - the model's own annotations
-        except Exception:
-            return None
     if attrs.has(t):
         return t
     for a in typing.get_args(t):
@@ -208,10 +205,11 @@ def check_pack_text(text: str, name: str, scenario: str | None, shown_as: str) -
         broken: set = set()
         pack, src, doc = loader.load_pack(path, problems, broken)
         if pack is not None and doc is not None:
+            hosts: list[Path | None]
             if scenario:
                 hosts = [loader.find_scenario(scenario)]
             else:
-                hosts = _including(pack.pack.id) or [loader.find_scenario("deadline-2027")]
+                hosts = list(_including(pack.pack.id)) or [loader.find_scenario("deadline-2027")]
             for host in [h for h in hosts if h is not None]:
                 hp = Problems()
                 loaded = loader.load_scenario(host, hp)

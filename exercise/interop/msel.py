@@ -142,7 +142,7 @@ def inject_row(inj: model.Inject, pack_id: str, calendar: model.Calendar | None 
         elif col.kind == "pack":
             row.append(pack_id)
         else:
-            row.append(_cell(col, data.get(col.key)))  # type: ignore[arg-type]
+            row.append(_cell(col, data.get(col.key or "")))
     return row
 
 
@@ -315,7 +315,7 @@ def rows_to_pack(file: str, table: Table, pack_id: str, info: dict | None = None
             comments[len(rows_read) - 1] = [f"MSEL column {h!r} (not mapped): {v}" for h, v in notes.items()]
             unmapped += len(notes)
     # ids: the column's, or made from the title
-    for n, (r, doc, where) in enumerate(rows_read):
+    for r, doc, where in rows_read:
         if "id" in doc:
             if doc["id"] in taken:
                 bad(r, where["id"], f"id {doc['id']!r} is used by an earlier row; give each inject its own id")

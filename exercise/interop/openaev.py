@@ -472,7 +472,9 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
         contract = r.get("inject_injector_contract")
         contract_id = contract.get("injector_contract_id") if isinstance(contract, dict) else None
         kind = TABLETOP_CONTRACTS.get(contract_id) if isinstance(contract_id, str) else None
-        content = r.get("inject_content") if isinstance(r.get("inject_content"), dict) else {}
+        label = None
+        raw_content = r.get("inject_content")
+        content: dict = raw_content if isinstance(raw_content, dict) else {}
         title = d.text(r, "inject_title", where) or f"Inject {i + 1}"
         description = d.text(r, "inject_description", where)
         out: dict = {"id": inject_ids[oid], "title": title}
@@ -483,7 +485,6 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
         else:
             text = ""
             channel = "brief"
-            label = None
             if isinstance(contract, dict):
                 labels = contract.get("injector_contract_labels")
                 label = labels.get("en") if isinstance(labels, dict) else None
@@ -506,7 +507,7 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
         if text:
             out["text"] = text
         parents = []
-        for j, dep in enumerate(d.objs(r.get("inject_depends_on"), f"{where}.inject_depends_on")):
+        for dep in d.objs(r.get("inject_depends_on"), f"{where}.inject_depends_on"):
             rel = dep.get("dependency_relationship")
             parent = rel.get("inject_parent_id") if isinstance(rel, dict) else None
             if isinstance(parent, str) and parent in inject_ids:
@@ -535,17 +536,17 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
         parents = out.pop("_parents")
         turn = out.pop("_turn")
         last_turn = max(last_turn, turn)
-        row = {k: out[k] for k in ("id", "title") if k in out}
-        row.update({k: v for k, v in out.items() if k in ("to", "channel", "synopsis", "text")})
+        item: dict = {k: out[k] for k in ("id", "title") if k in out}
+        item.update({k: v for k, v in out.items() if k in ("to", "channel", "synopsis", "text")})
         if out.get("reserve"):
-            row["reserve"] = True
+            item["reserve"] = True
         elif parents:
-            row["requires"] = [inject_ids[p] for p in parents]
-            row["after"] = max(0, turn - max(turn_of[p] for p in parents))
+            item["requires"] = [inject_ids[p] for p in parents]
+            item["after"] = max(0, turn - max(turn_of[p] for p in parents))
         else:
-            row["turn"] = turn
-        row.update({k: v for k, v in out.items() if k in ("expected", "tags", "notes")})
-        final.append(row)
+            item["turn"] = turn
+        item.update({k: v for k, v in out.items() if k in ("expected", "tags", "notes")})
+        final.append(item)
 
     for key, what in (("scenario_users", "players"), ("scenario_organizations", "organizations"),
                       ("scenario_documents", "documents"), ("scenario_channels", "media channels"),
