@@ -22,6 +22,7 @@ COMMANDS = {
     "simulate": "simulate:simulate", "balance": "balance:balance",
     "debrief": "debrief:debrief", "export": "debrief:export", "fork": "debrief:fork",
     "serve": "net:serve", "join": "net:join",
+    "data": "data:data", "pack-save": "archive:pack_save", "unpack-save": "archive:unpack_save",
 }
 
 
