@@ -40,7 +40,8 @@ class Column:
     doc: str  # what it holds, with its unit (docs/debrief.md is written from these)
     # how --anonymise treats it: "" (kept), "team" (a team id), "teams" (team ids, "; "),
     # "team_name", "author", "participant", "text" (free text: names inside are replaced),
-    # "json" (a JSON text: every string in it as "team"/"author"/"participant"/"text")
+    # "id" (an id that may hold a team's id, as order-east-1 does), "json" (a JSON text:
+    # every string in it as "team", "id", "author", "participant" or "text")
     anon: str = ""
 
 
@@ -112,7 +113,7 @@ SCHEMA: dict[str, tuple[str, tuple[Column, ...]]] = {
         RECORD,
     )),
     "orders": ("Every order, as it stands at the end of the save", (
-        _c("order", "order id"),
+        _c("order", "order id", "id"),
         TEAM, TEAM_NAME,
         _c("item", "item id"),
         _c("item_name", "item name"),
@@ -131,7 +132,7 @@ SCHEMA: dict[str, tuple[str, tuple[Column, ...]]] = {
         _c("backlog", "true: on order before the exercise began"),
     )),
     "adjudications": ("Free actions the teams argued, and the facilitator's adjudication", (
-        _c("action", "action id"),
+        _c("action", "action id", "id"),
         TEAM, TEAM_NAME, TURN,
         _c("argued_at", "time argued, ISO 8601 UTC"),
         _c("action_text", "what the team would do", "text"),
@@ -494,6 +495,9 @@ def letters(n: int) -> str:
     return out
 
 
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")  # an id (no spaces): team ids inside it are replaced
+
+
 @attrs.frozen
 class Anonymiser:
     """One consistent replacement of names: the same team is "Team A" (id "team-a") in every
@@ -501,6 +505,7 @@ class Anonymiser:
     appearance; the exercise "Exercise" (id "exercise")."""
 
     team_ids: dict[str, str]  # team id -> pseudonymous id
+    id_parts: re.Pattern[str] | None  # a team id inside another id (order-east-1)
     exact_names: dict[str, str]  # a cell that is exactly a name -> its pseudonym (author, participant)
     pattern: re.Pattern[str] | None  # any name inside a text
     replace_with: dict[str, str]  # casefolded name -> pseudonym
@@ -529,7 +534,9 @@ class Anonymiser:
         usable = sorted((w for w in words if len(w.strip()) >= 2), key=lambda w: (-len(w), w))
         pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in usable), re.IGNORECASE) if usable else None
         replace_with = {w.casefold(): words[w] for w in sorted(words, key=len)}
-        return cls(team_ids, people, pattern, replace_with)
+        ids = sorted(team_ids, key=lambda w: (-len(w), w))
+        id_parts = re.compile("|".join(rf"(?<![A-Za-z0-9]){re.escape(w)}(?![A-Za-z0-9])" for w in ids)) if ids else None
+        return cls(team_ids, id_parts, people, pattern, replace_with)
 
     def text(self, s: str) -> str:
         if not s or self.pattern is None:
@@ -539,13 +546,21 @@ class Anonymiser:
     def team(self, s: str) -> str:
         return self.team_ids.get(s, s)
 
+    def id(self, s: str) -> str:
+        """An id with a team's id inside it (order-east-1 -> order-team-a-1)."""
+        if s in self.team_ids:
+            return self.team_ids[s]
+        if self.id_parts is None or not _ID.match(s):
+            return s
+        return self.id_parts.sub(lambda m: self.team_ids[m.group(0)], s)
+
     def person(self, s: str) -> str:
         return self.exact_names.get(s, self.text(s)) if s else s
 
     def json_value(self, v: Any) -> Any:
         if isinstance(v, str):
-            if v in self.team_ids:
-                return self.team_ids[v]
+            if v in self.team_ids or _ID.match(v):
+                return self.id(v)
             return self.person(v)
         if isinstance(v, list):
             return [self.json_value(x) for x in v]
@@ -558,6 +573,8 @@ class Anonymiser:
             return v
         if how == "team":
             return self.team(v)
+        if how == "id":
+            return self.id(v)
         if how == "teams":
             return "; ".join(self.team(x) for x in v.split("; ")) if v else v
         if how in ("team_name", "text", "author", "participant"):

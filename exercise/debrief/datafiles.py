@@ -139,14 +139,12 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
         for cell in ws[1]:
             cell.font = bold
         for row in t.rows:
-            ws.append([_xlsx_value(v) for v in row])
+            ws.append([_xlsx_value(v, ILLEGAL_CHARACTERS_RE) for v in row])
         # text stays text: a cell that starts with "=" is a note, not a formula to run
         for r in ws.iter_rows(min_row=2):
             for cell in r:
                 if cell.data_type == "f":
                     cell.data_type = "s"
-                if isinstance(cell.value, str) and ILLEGAL_CHARACTERS_RE.search(cell.value):
-                    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell.value)
         ws.freeze_panes = "A2"
         for i, name in enumerate(t.head, 1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(10, len(name) + 2))
@@ -155,9 +153,11 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     return out.getvalue()
 
 
-def _xlsx_value(v: Cell):
+def _xlsx_value(v: Cell, illegal):
     if isinstance(v, Decimal):
         return json_value(v)
+    if isinstance(v, str) and illegal.search(v):  # control characters a workbook cannot hold
+        v = illegal.sub("\ufffd", v)
     if isinstance(v, str) and len(v) > XLSX_MAX_CELL:
         mark = " … (cut: a spreadsheet cell holds 32,767 characters; the jsonl export has it whole)"
         return v[: XLSX_MAX_CELL - len(mark)] + mark
