@@ -92,8 +92,7 @@ def test_adjudications_overrides_and_notes(tables):
     assert rated[0]["rating_meaning"] == "Performed with some challenges" and rated[0]["objective_name"]
     diaz = rated[-1]
     assert (diaz["author"], diaz["team"], diaz["team_name"]) == ("Col. Diaz", "east", "East")
-    assert any(n["text"] == EVIL for n in notes)
-    assert any(n["text"].startswith("'=HYPERLINK") for n in notes)
+    assert any(n["text"] == EVIL for n in notes) and diaz["text"].startswith("=HYPERLINK")
 
 
 def test_tracks_and_money_per_turn_are_exact(tables):
@@ -173,6 +172,7 @@ def test_csv_folder_a_file_per_table_and_formulas_defused(saved, tmp_path):
         notes = list(csv.DictReader(f))
     assert any(n["text"] == "'" + EVIL for n in notes) is False  # EVIL starts with "<": left as it is
     assert any(n["text"] == EVIL for n in notes)
+    assert any(n["text"].startswith("'=HYPERLINK") for n in notes)
     assert any(n["text"].startswith("'=HYPERLINK") for n in notes)
     assert datafiles.csv_value("=1+1") == "'=1+1" and datafiles.csv_value("-3 points") == "'-3 points"
     assert datafiles.csv_value(Decimal("-3.5")) == "-3.5"  # numbers are numbers
