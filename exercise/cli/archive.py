@@ -46,7 +46,10 @@ def pack_save(save: str, output: Path | None, with_tokens: bool, saves_root: Pat
         summary, _ = _replayed(folder)
     except archive.ArchiveError as e:
         fail(f"{e}; the save was not packed (`exercise verify` says more)")
-    meta = saves.Meta.read(folder) if not (folder / saves.META).is_symlink() else None
+    try:
+        meta = saves.Meta.read(folder)
+    except OSError:  # not a regular file: the title is only a label
+        meta = None
     out = output if output is not None else Path(f"{folder.name}.zip")
     try:
         packed = archive.pack(folder, out, with_tokens, title=meta.title if meta else "", packed_at=saves.now())
@@ -73,8 +76,17 @@ def unpack_save(archive_path: Path, name: str | None, saves_root: Path | None) -
     from exercise.journal import archive, saves
 
     root = saves.saves_dir(saves_root)
+
+    def check(folder: Path) -> str:
+        try:
+            return _replayed(folder)[0]
+        except archive.ArchiveError as e:  # said of the archive, not of the staging folder that is removed
+            why = str(e).replace(str(folder), "save").split(". Nothing was changed")[0]
+            raise archive.ArchiveError(f"{archive_path}: its journal does not check out ({why}); "
+                                       f"nothing was unpacked") from None
+
     try:
-        done = archive.unpack(archive_path, root, name, check=lambda folder: _replayed(folder)[0])
+        done = archive.unpack(archive_path, root, name, check=check)
     except archive.ArchiveError as e:
         fail(str(e))
     click.echo(f"unpacked {archive_path} into {done.folder}: {done.files} file(s), {done.bytes:,} bytes, "

@@ -399,7 +399,8 @@ class _Builder:
             menu = {a.id: a.name for a in adv.actions}
             target = e.get("target") or ""
             name = self.teams.get(target) or self.commands.get(target) or target if target else "every team"
-            red[mid] = [mid, e.get("turn"), e.get("action"), menu.get(e.get("action"), e.get("action")), target, name,
+            action = str(e.get("action", ""))
+            red[mid] = [mid, e.get("turn"), action, menu.get(action, action), target, name,
                         exact(e.get("cost"), places), adv.unit, at, "planned", None, "", None, None, None, None, "",
                         None, ""]
         elif mid in red and kind == "red_action_withdrawn":
@@ -426,7 +427,7 @@ class _Builder:
         ]
 
     def _orders(self) -> list[tuple[Cell, ...]]:
-        out = []
+        out: list[tuple[Cell, ...]] = []
         places = self.money_places
         for o in self.final.orders.values():
             ev = self.order_events.get(o.id, {})
@@ -440,7 +441,7 @@ class _Builder:
         return out
 
     def _adjudications(self) -> list[tuple[Cell, ...]]:
-        out = []
+        out: list[tuple[Cell, ...]] = []
         for a in self.final.actions.values():
             argued, judged = self.argued_at.get(a.id), self.adjudicated_at.get(a.id)
             out.append((a.id, a.team, self.team_name(a.team), a.turn, argued, a.action, a.result, a.reasons,
@@ -513,7 +514,8 @@ class Anonymiser:
     @classmethod
     def of(cls, record: Record, final) -> Anonymiser:
         sc = record.scenario
-        team_ids, words = {}, {}
+        team_ids: dict[str, str] = {}
+        words: dict[str, str] = {}
         for i, t in enumerate(sc.teams):
             pseudo = f"Team {letters(i)}"
             team_ids[t.id] = f"team-{letters(i).lower()}"

@@ -24,8 +24,10 @@ import os
 import re
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +54,11 @@ CHUNK = 1 << 20
 # side files are plain names too); nothing a shell, Windows or a zip tool reads specially
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
 SAVE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+# what a damaged or hostile zip can make zipfile and zlib raise while reading it
+_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError,
+           struct.error, UnicodeDecodeError, KeyError, IndexError)
 
 
 class ArchiveError(Exception):
@@ -141,7 +148,7 @@ def pack(folder: Path, out: Path, with_tokens: bool = False, title: str = "", pa
             pass
         raise
     fsync_dir(out.parent)
-    return Packed(out, len(listed), total, out.stat().st_size, manifest["tokens"], tuple(left_out))
+    return Packed(out, len(listed), total, out.stat().st_size, bool(manifest["tokens"]), tuple(left_out))
 
 
 def _date(path: Path) -> tuple[int, int, int, int, int, int]:
@@ -206,13 +213,18 @@ def unpack(archive: Path, root: Path, name: str | None = None,
         raise ArchiveError(f"{archive}: {problem or 'no such file'}; give the .zip that pack-save wrote")
     try:
         zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+    except (*_DAMAGE, zipfile.LargeZipFile, OSError) as e:
         raise ArchiveError(f"{archive}: not a zip archive ({e}); give the .zip that pack-save wrote") from None
     with zf:
-        entries = _entries(archive, zf)
-        manifest = _manifest(archive, zf, entries)
-        target = _target(archive, root, name, manifest)
-        return _extract(archive, zf, entries, manifest, root, target, check)
+        try:
+            entries = _entries(archive, zf)
+            manifest = _manifest(archive, zf, entries)
+            target = _target(archive, root, name, manifest)
+            return _extract(archive, zf, entries, manifest, root, target, check)
+        except ArchiveError:
+            raise
+        except _DAMAGE as e:  # whatever a damaged zip makes zipfile or zlib raise
+            raise _refuse(archive, f"it is damaged ({type(e).__name__}: {str(e)[:120]})") from None
 
 
 def _refuse(archive: Path, why: str) -> ArchiveError:
@@ -233,19 +245,19 @@ def _entries(archive: Path, zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         shown = repr(n)[:80]
         if info.flag_bits & 0x1:
             raise _refuse(archive, f"entry {shown} is encrypted")
-        mode = info.external_attr >> 16
+        kind = stat.S_IFMT(info.external_attr >> 16)  # 0: no Unix file type recorded (a plain file)
         if info.is_dir():
             if not (n.startswith(PREFIX) and (n == PREFIX or _parts_ok(n[len(PREFIX):-1]))):
                 raise _refuse(archive, f"entry {shown} is a folder with an unusual name or outside save/")
-            if mode and not stat.S_ISDIR(mode):
+            if kind and kind != stat.S_IFDIR:
                 raise _refuse(archive, f"entry {shown} is not a folder")
             continue
         if n != MANIFEST and not (n.startswith(PREFIX) and _parts_ok(n[len(PREFIX):])):
             raise _refuse(archive, f"entry {shown} has a name a save does not use (an absolute path, '..', "
                                    f"a backslash or an unusual character), or lies outside save/")
-        if mode and not stat.S_ISREG(mode):
-            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
-            raise _refuse(archive, f"entry {shown} is {kind}")
+        if kind and kind != stat.S_IFREG:
+            what = "a symbolic link" if kind == stat.S_IFLNK else "not a regular file"
+            raise _refuse(archive, f"entry {shown} is {what}")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _refuse(archive, f"entry {shown} uses a compression method pack-save does not write")
         if n.casefold() in seen:
@@ -278,7 +290,7 @@ def _manifest(archive: Path, zf: zipfile.ZipFile, entries: dict[str, zipfile.Zip
         raise _refuse(archive, f"no {MANIFEST}")
     try:
         m = json.loads(_read(zf, info, MAX_MANIFEST).decode("utf-8"))
-    except (ValueError, RecursionError, zipfile.BadZipFile, OSError, EOFError) as e:
+    except (*_DAMAGE, RecursionError, OSError) as e:
         raise _refuse(archive, f"its {MANIFEST} cannot be read ({str(e)[:120]})") from None
     if not isinstance(m, dict) or m.get("format") != FORMAT:
         raise _refuse(archive, f"its {MANIFEST} is not a save archive's")
@@ -375,8 +387,6 @@ def _extract(archive: Path, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipI
         os.rename(staging, final)
     except BaseException as e:
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(e, (zipfile.BadZipFile, EOFError, ValueError)) and not isinstance(e, ArchiveError):
-            raise _refuse(archive, f"it is damaged ({str(e)[:120]})") from None
         if isinstance(e, OSError):
             raise ArchiveError(f"{root}: cannot unpack there ({e.strerror or e}); nothing was unpacked") from None
         raise
