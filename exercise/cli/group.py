@@ -23,6 +23,7 @@ COMMANDS = {
     "debrief": "debrief:debrief", "export": "debrief:export", "fork": "debrief:fork",
     "serve": "net:serve", "join": "net:join",
     "msel": "msel:msel", "openaev": "openaev:openaev",
+    "data": "data:data", "pack-save": "archive:pack_save", "unpack-save": "archive:unpack_save",
 }
 
 
