@@ -254,6 +254,8 @@ def describe(seat: Seat, teams: Mapping[str, str]) -> str:
     if seat.role == "controller":
         scope = ", ".join(teams.get(t, t) for t in seat.scope) if seat.scope else "every team"
         return f"{seat.name} ({role}, scope: {scope})"
+    if role.casefold() in seat.name.casefold():  # "Russia (red cell)"
+        return seat.name
     return f"{seat.name} ({role})"
 
 
