@@ -74,9 +74,7 @@ def _controller(spec: str) -> tuple[str, tuple[str, ...]]:
 def _add_seats(server, wanted: list[tuple[str, str, tuple[str, ...]]], red_seat: bool) -> None:
     """The seats asked for on the command line; one already there with that name is kept."""
     from exercise.engine.seats import red_seat as red_of
-    from exercise.net.tokens import SeatError
-
-    from exercise.net.tokens import check_name, check_scope
+    from exercise.net.tokens import SeatError, check_name, check_scope
 
     live = {(e.seat.role, e.seat.name.casefold()) for e in server.tokens.live()}
     if red_seat and not any(role == "red" for role, _ in live):

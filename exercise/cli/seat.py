@@ -107,11 +107,11 @@ def list_(save: str, show_tokens: bool, saves_root: Path | None) -> None:
                  *((tokens.facilitator,) if show_tokens else ())))
     for tid, tok in tokens.teams.items():
         rows.append((tid, teams.get(tid, tid), ROLE_NAMES["team"], "", "", *((tok,) if show_tokens else ())))
-    for e in tokens.seats:
-        s = e.seat
+    for entry in tokens.seats:
+        s = entry.seat
         scope = (", ".join(teams.get(t, t) for t in s.scope) or "every team") if s.role == "controller" else ""
-        rows.append((s.id, s.name, ROLE_NAMES.get(s.role, s.role), scope, "revoked" if e.revoked else "",
-                     *((e.token,) if show_tokens else ())))
+        rows.append((s.id, s.name, ROLE_NAMES.get(s.role, s.role), scope, "revoked" if entry.revoked else "",
+                     *((entry.token,) if show_tokens else ())))
     from exercise.controls import visible
 
     rows = [tuple(visible(c) for c in r) for r in rows]

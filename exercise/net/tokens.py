@@ -118,7 +118,8 @@ def _entry(d) -> SeatEntry:
         raise ValueError("a seat is not an object")
     sid, role, name, token = d.get("id"), d.get("role"), d.get("name"), d.get("token")
     scope = d.get("scope", [])
-    if not all(isinstance(x, str) and x for x in (sid, role, name, token)):
+    if not (isinstance(sid, str) and isinstance(role, str) and isinstance(name, str) and isinstance(token, str)
+            and sid and role and name and token):
         raise ValueError("a seat needs an id, a role, a name and a token (strings)")
     if role not in ADDED_ROLES:
         raise ValueError(f"seat {sid!r}: unknown role {role!r}")
