@@ -11,6 +11,8 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import FIXTURES, load_fixture, stop_all, wait_for
 
 from exercise.engine import commands as cm
@@ -239,3 +241,39 @@ async def test_a_broken_tokens_file_leaves_the_seats_as_they_were(room):
     await wait_for(lambda: any("cannot read the tokens" in line for line in server.logs), 2)
     assert eve.connected and (await eve.send({"kind": "note", "text": "still here"}))["ok"]
     await stop_all((eve,), (task,))
+
+
+# -- the identity the server fills in, without a network ---------------------------------------
+ALL_SEATS = [se.facilitator_seat(), se.Seat("east", "team", "East", team="east"), se.Seat("red", "red", "R (red cell)"),
+             se.Seat("alice", "controller", "Alice", scope=("east",)), se.Seat("bob", "controller", "Bob"),
+             se.Seat("eve", "evaluator", "Eve"), se.Seat("wall", "wall", "Projector")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(cm.COMMANDS)), st.sampled_from(ALL_SEATS),
+       st.dictionaries(st.sampled_from(["actor", "team", "item", "action", "target", "text", "to", "author", "id",
+                                        "inject", "title"]),
+                       st.none() | st.sampled_from(["east", "west", "russia", "facilitator", "Eve", "sam", "jam",
+                                                    "north", "x"]) | st.lists(st.sampled_from(["east", "west", "all"]),
+                                                                              max_size=2), max_size=4))
+def test_every_seat_gets_its_own_identity_or_a_reason(kind, seat, fields):
+    from exercise.engine import initial_state
+
+    state = initial_state(load_fixture(RED).scenario, 1)
+    body = {"kind": kind, **fields}
+    try:
+        p.check_command(body)
+        command = p.seat_command(body, seat, state)
+    except (p.ProtocolError, p.Refused) as e:
+        assert str(e) and str(e) != "None"
+        return
+    assert se.refusal(seat, command, state) is None
+    if seat.role == "team":
+        assert command.actor == command.team == "east"
+    elif seat.role == "red":
+        assert command.actor == "russia" and command.kind in ("red_act", "red_withdraw", "counter_argue")
+    elif seat.role in ("controller", "evaluator"):
+        assert command.actor == "facilitator"
+        if seat.role == "evaluator":
+            assert command.kind == "note" and command.author == "Eve"
+    assert seat.role != "wall"

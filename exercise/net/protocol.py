@@ -263,6 +263,8 @@ def seat_command(body: dict, seat: Seat, state: State):
     role = seat.role
     if role in ("facilitator", "team"):
         command = command_for(body, role, seat.team)
+    elif role == "wall":
+        raise Refused(seats.refusal(seat, _Probe(body["kind"], cm.FACILITATOR, None, ""), state) or "read-only")
     else:
         kind = body["kind"]
         body = dict(body)
@@ -283,9 +285,10 @@ def seat_command(body: dict, seat: Seat, state: State):
         if kind in TEAM_KINDS and not (role == "red" and kind == "counter_argue"):
             # decided before the command is built: it has no team to be built with
             probe = _Probe(kind, actor, body.get("team"), body.get("author", ""))
-            raise Refused(seats.refusal(seat, probe, state) if role != "controller" else
-                          f"a controller acts as the white cell, not as a team: {kind} is a team's command")
-        if role in ("wall", "red", "evaluator"):
+            raise Refused((seats.refusal(seat, probe, state) if role != "controller" else None)
+                          or f"a {seats.ROLE_NAMES.get(role, role)} acts as the white cell, not as a team: "
+                             f"{kind} is a team's command")
+        if role in ("red", "evaluator"):
             why = seats.refusal(seat, _Probe(kind, actor, body.get("team"), body.get("author", "")), state)
             if why:
                 raise Refused(why)
