@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.engine.seats import Seat, facilitator_seat
 from exercise.engine.view_json import unstructure
 from exercise.net import protocol as p
 from exercise.net.client import Client, Fatal, RemoteTeamPort
@@ -34,8 +35,8 @@ def test_tokens_are_private_kept_and_compared_whole(tmp_path):
     assert (tmp_path / TOKENS).stat().st_mode & 0o777 == 0o600
     assert len({t.facilitator, *t.teams.values()}) == 3
     assert load_or_create(tmp_path, ["east", "west"]) == t  # a restart keeps them
-    assert t.identify(t.teams["west"]) == ("team", "west")
-    assert t.identify(t.facilitator) == ("facilitator", None)
+    assert t.identify(t.teams["west"], {"west": "West"}) == Seat("west", "team", "West", team="west")
+    assert t.identify(t.facilitator) == facilitator_seat()
     for guess in ("", t.teams["west"][:-1], t.teams["west"] + "x", t.teams["west"].upper(), "x" * 22):
         assert t.identify(guess) is None
     (tmp_path / TOKENS).chmod(0o644)

@@ -21,7 +21,7 @@ COMMANDS = {
     "validate": "packs:validate", "schema": "packs:schema", "new": "packs:new",
     "simulate": "simulate:simulate", "balance": "balance:balance",
     "debrief": "debrief:debrief", "export": "debrief:export", "fork": "debrief:fork",
-    "serve": "net:serve", "join": "net:join",
+    "serve": "net:serve", "join": "net:join", "seat": "seat:seat",
     "msel": "msel:msel", "openaev": "openaev:openaev",
     "data": "data:data", "pack-save": "archive:pack_save", "unpack-save": "archive:unpack_save",
 }

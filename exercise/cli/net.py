@@ -45,9 +45,58 @@ def public_url(host: str, port: int, tls: bool) -> str:
     return f"{'wss' if tls else 'ws'}://{shown}:{port}"
 
 
-def join_lines(url: str, tokens, teams) -> list[str]:
-    """One line per team: its name and the command its players run."""
-    return [f"{t.name}:\n    exercise join {url} --team {t.id} --token {tokens.teams[t.id]}" for t in teams]
+def seat_lines(server) -> list[str]:
+    """One entry per seat that may join: its name (and role) and the command its person runs."""
+    from exercise.net.tokens import describe
+
+    out = []
+    teams = server.team_names()
+    for seat, line in server.join_commands():
+        who = seat.name if seat.role == "team" else describe(seat, teams)
+        out.append(f"{visible(who)}:\n    {line}")
+    return out
+
+
+def visible(text: str) -> str:
+    from exercise.controls import visible as shown
+
+    return shown(text)
+
+
+def _controller(spec: str) -> tuple[str, tuple[str, ...]]:
+    """ "NAME[:TEAM,TEAM]" -> (name, scope)."""
+    name, colon, teams = spec.rpartition(":")
+    if not colon:
+        return spec, ()
+    return name, tuple(t.strip() for t in teams.split(",") if t.strip())
+
+
+def _add_seats(server, wanted: list[tuple[str, str, tuple[str, ...]]], red_seat: bool) -> None:
+    """The seats asked for on the command line; one already there with that name is kept."""
+    from exercise.engine.seats import red_seat as red_of
+    from exercise.net.tokens import SeatError, check_name, check_scope
+
+    live = {(e.seat.role, e.seat.name.casefold()) for e in server.tokens.live()}
+    if red_seat and not any(role == "red" for role, _ in live):
+        if server.session.scenario.adversary is None:
+            raise click.UsageError("--red-seat: this scenario has no adversary: there is no red cell to seat")
+        wanted = [("red", red_of(server.session.state).name, ()), *wanted]
+    for role, name, scope in wanted:  # all checked before any is added
+        try:
+            check_name(name)
+            if scope:
+                check_scope(scope, server.team_names())
+        except SeatError as e:
+            raise click.UsageError(f"--{role} {name}: {e}") from None
+    for role, name, scope in wanted:
+        if (role, name.strip().casefold()) in live:
+            continue
+        try:
+            server.add_seat(role, name, scope)
+        except SeatError as e:
+            flag = "--red-seat" if role == "red" else f"--{role} {name}"
+            raise click.UsageError(f"{flag}: {e}") from None
+        live.add((role, name.strip().casefold()))
 
 
 def _ssl_server(certfile: Path | None, keyfile: Path | None):
@@ -79,17 +128,25 @@ def _ssl_server(certfile: Path | None, keyfile: Path | None):
               help="The certificate's private key, if not in --certfile.")
 @click.option("--name", help="Name of a new exercise (default: the scenario's title).")
 @click.option("--seed", type=int, default=None, help="Seed of the random rolls of a new exercise.")
+@click.option("--controller", "controllers", multiple=True, metavar="NAME[:TEAM,TEAM]",
+              help="A controller's seat (white cell), limited to those team ids (default: every team). Repeatable.")
+@click.option("--evaluator", "evaluators", multiple=True, metavar="NAME", help="An evaluator's seat. Repeatable.")
+@click.option("--wall", "walls", multiple=True, metavar="NAME", help="A wall display's seat (a projector). Repeatable.")
+@click.option("--red-seat", is_flag=True, help="A seat for the red cell (the adversary played from its own terminal).")
 @roles_options
 @SAVES_OPTION
 def serve(scenario: str | None, resume_save: str | None, host: str, port: int, headless: bool,
           shown_url: str | None, certfile: Path | None, keyfile: Path | None, name: str | None,
-          seed: int | None, red: str, us_desk: str, saves_root: Path | None) -> None:
+          seed: int | None, controllers: tuple[str, ...], evaluators: tuple[str, ...], walls: tuple[str, ...],
+          red_seat: bool, red: str, us_desk: str, saves_root: Path | None) -> None:
     """Run an exercise that teams join from their own terminals.
 
     Starts SCENARIO (default: deadline-2027), or with --resume a saved exercise, and
     serves it to team consoles (`exercise join`) over WebSockets while you run it in the
-    facilitator console. Prints each team's join command; the tokens are kept in the save
-    folder, so after a restart with --resume the same commands work again.
+    facilitator console. Prints each seat's join command (teams, and the seats asked for
+    with --controller, --evaluator, --wall, --red-seat; more with `exercise seat add`);
+    the tokens are kept in the save folder, so after a restart with --resume the same
+    commands work again.
     """
     from exercise.net.server import ExerciseServer
     from exercise.net.tokens import TokenError, load_or_create
@@ -100,6 +157,10 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
         raise click.UsageError("the facilitator console needs a terminal; use --headless to serve without one")
     ssl_ctx = _ssl_server(certfile, keyfile)
     check_red_bot(red)
+    if red_seat and red == "bot":
+        raise click.UsageError("--red-seat and --red bot: the red cell is played by its seat or by the bot, not both")
+    wanted = [("controller", *_controller(c)) for c in controllers]
+    wanted += [("evaluator", n, ()) for n in evaluators] + [("wall", n, ()) for n in walls]
     if resume_save:
         session = open_session(resume_save, saves_root)
     else:
@@ -119,9 +180,10 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
                                        "is another server running? choose another --port") from None
         url = shown_url or public_url(host, server.port, ssl_ctx is not None)
         server.url = url
+        _add_seats(server, wanted, red_seat)
         info = [f"exercise {session.meta.title!r}, save {session.folder}",
-                f"serving on {url} (listening on {host}:{server.port})", "", "Join commands, one per team:",
-                *join_lines(url, tokens, session.scenario.teams), ""]
+                f"serving on {url} (listening on {host}:{server.port})", "", "Join commands, one per seat:",
+                *seat_lines(server), ""]
         if headless:
             info += [f"facilitator token: {tokens.facilitator}", "(all tokens are in "
                      f"{session.folder / 'tokens.json'}; stop with Ctrl+C, then --resume {session.folder.name})"]
@@ -176,18 +238,24 @@ def _run_headless(server) -> None:
 
 @click.command()
 @click.argument("url")
-@click.option("--team", required=True, help="Your team's id (the join command names it).")
-@click.option("--token", envvar="EXERCISE_TOKEN", help="Your team's token (or $EXERCISE_TOKEN, or --token-file).")
+@click.option("--team", help="Your team's id (the join command names it).")
+@click.option("--seat", "seat_id", metavar="ID",
+              help="Your seat's id, for a seat other than a team's (red cell, controller, evaluator, wall).")
+@click.option("--token", envvar="EXERCISE_TOKEN", help="Your seat's token (or $EXERCISE_TOKEN, or --token-file).")
 @click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the token from this file (keeps it out of the process list).")
 @click.option("--cafile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Trust this certificate for wss:// (a room's self-signed certificate).")
-def join(url: str, team: str, token: str | None, token_file: Path | None, cafile: Path | None) -> None:
-    """Open your team's console on an exercise served by `exercise serve`.
+def join(url: str, team: str | None, seat_id: str | None, token: str | None, token_file: Path | None,
+         cafile: Path | None) -> None:
+    """Open your team's (or your seat's) console on an exercise served by `exercise serve`.
 
     URL is ws://HOST:PORT (or wss://). The console reconnects by itself if the network
     or the server drops, and always shows whether it is connected.
     """
+    if (team is None) == (seat_id is None):
+        raise click.UsageError("give --team ID (a player team) or --seat ID (any other seat), as your join "
+                               "command says: exactly one of them")
     if token_file is not None:
         from exercise.fsutil import read_regular
 
@@ -210,7 +278,9 @@ def join(url: str, team: str, token: str | None, token_file: Path | None, cafile
     from exercise.net.client import Client
     from exercise.tui.join import JoinApp
 
-    app = JoinApp(Client(url, token, name="exercise-join", ssl=ssl_ctx), team)
+    who = seat_id if seat_id is not None else team
+    assert who is not None
+    app = JoinApp(Client(url, token, name="exercise-join", ssl=ssl_ctx), who)  # a team's seat id is the team's
     app.run()
     if app.return_code:
         sys.exit(app.return_code)

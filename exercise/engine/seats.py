@@ -253,6 +253,18 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
     def touches(to: tuple[str, ...]) -> bool:
         return "all" in to or bool(set(r.resolve_to(to)) & keep)
 
+    def own_override(o) -> bool:  # a team's money or private track set by hand is that team's
+        if o.target == "money":
+            return o.key in keep
+        if o.target == "team_track":
+            return any(o.key.startswith(f"{t}.") for t in keep)
+        return True
+
+    def scored(x):
+        if x is None or not getattr(x, "objectives", ()):
+            return x
+        return attrs.evolve(x, objectives=tuple(o for o in x.objectives if o.team in keep))
+
     return attrs.evolve(
         v,
         teams_private={t: p for t, p in v.teams_private.items() if t in keep},
@@ -263,6 +275,10 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
         team_tracks=tuple(attrs.evolve(t, values={k: x for k, x in t.values.items() if k in keep or not t.private},
                                        bands={k: x for k, x in t.bands.items() if k in keep or not t.private})
                           for t in v.team_tracks),
+        overrides=tuple(o for o in v.overrides if own_override(o)),
+        thresholds_crossed=tuple(c for c in v.thresholds_crossed if c.team is None or c.team in keep),
+        outcome=scored(v.outcome),
+        proposal=scored(v.proposal),
         red=None,
     )
 

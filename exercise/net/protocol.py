@@ -4,8 +4,10 @@ Pure: JSON text in, checked messages out, and the messages the server sends. No
 sockets here, so every rule about what a message may hold is tested without a network.
 
 A message is one JSON object per WebSocket text frame with a `type`. The client speaks
-first (`hello` with its token); the token alone decides who it is. Commands carry no
-identity of their own: the server fills in `actor` and `team` from the token.
+first (`hello` with its token); the token alone decides who it is: which seat of the room
+(exercise.engine.seats: the facilitator, a team, the red cell, a controller, an evaluator,
+a wall display). Commands carry no identity of their own: the server fills in `actor` and
+`team` (an evaluator's note: its `author`) from the seat.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from typing import Any
 import attrs
 
 from exercise.engine import commands as cm
-from exercise.engine import view_json
+from exercise.engine import seats, view_json
+from exercise.engine import view_types as vt
+from exercise.engine.seats import Seat
+from exercise.engine.state import State
 from exercise.engine.view_types import PlayerView
 
 VERSION = 3  # 3: estimates with bands, slip risk, instalments, lead requests, the scorecard; 2: the player view carries the team's ledger, options their effects in words, items their gains, categories their floors
@@ -221,8 +226,6 @@ def command_for(body: dict, role: str, team: str | None):
     for a team command it names the team and the command is done as that team.
     Raises Refused (answered, connection kept) for identity problems.
     """
-    from exercise.engine import from_dict
-
     kind = body["kind"]
     body = dict(body)
     if role == "team":
@@ -244,10 +247,96 @@ def command_for(body: dict, role: str, team: str | None):
             if body.get("actor", cm.FACILITATOR) != cm.FACILITATOR:
                 raise Refused("facilitator commands are done as the facilitator: leave out `actor`")
             body["actor"] = cm.FACILITATOR
+    return _build(body)
+
+
+def seat_command(body: dict, seat: Seat, state: State):
+    """The engine command `seat` sends with `body`, its identity filled in from the seat,
+    and allowed for the seat's role (exercise.engine.seats.refusal); the engine still
+    decides whether the command itself may be done now.
+
+    facilitator and team: as `command_for`. red: as the adversary (actor = its id).
+    controller: as the white cell (actor "facilitator"), within its scope. evaluator: notes
+    only, signed with the seat's name (filled in when left out). wall: nothing.
+    Raises Refused (answered, connection kept) with the reason in the seat's words.
+    """
+    role = seat.role
+    if role in ("facilitator", "team"):
+        command = command_for(body, role, seat.team)
+    elif role == "wall":
+        raise Refused(seats.refusal(seat, _Probe(body["kind"], cm.FACILITATOR, None, ""), state) or "read-only")
+    else:
+        kind = body["kind"]
+        body = dict(body)
+        adv = state.rules.adversary
+        if role == "red":
+            if adv is None:
+                raise Refused("this scenario has no adversary: the red cell has nothing to do")
+            actor = adv.id
+        else:
+            actor = cm.FACILITATOR
+        if body.get("actor", actor) != actor:
+            who = f"the red cell acts as {adv.name}" if role == "red" and adv else \
+                f"a {seats.ROLE_NAMES.get(role, role)} acts as the white cell"
+            raise Refused(f"{who}: leave out `actor`")
+        body["actor"] = actor
+        if role in ("evaluator", "controller") and kind == "note" and not body.get("author"):
+            body["author"] = seat.name
+        if kind in TEAM_KINDS and not (role == "red" and kind == "counter_argue"):
+            # decided before the command is built: it has no team to be built with
+            probe = _Probe(kind, actor, body.get("team"), body.get("author", ""))
+            raise Refused((seats.refusal(seat, probe, state) if role != "controller" else None)
+                          or f"a {seats.ROLE_NAMES.get(role, role)} acts as the white cell, not as a team: "
+                             f"{kind} is a team's command")
+        if role in ("red", "evaluator"):
+            why = seats.refusal(seat, _Probe(kind, actor, body.get("team"), body.get("author", "")), state)
+            if why:
+                raise Refused(why)
+        command = _build(body)
+    why = seats.refusal(seat, command, state)
+    if why:
+        raise Refused(why)
+    return command
+
+
+@attrs.frozen
+class _Probe:
+    """What `seats.refusal` reads of a command, for a kind refused before it is built."""
+
+    kind: str
+    actor: str
+    team: str | None
+    author: str
+
+
+def _build(body: dict):
+    from exercise.engine import from_dict
+
     try:
         return from_dict(body)
     except (TypeError, ValueError) as e:
-        raise ProtocolError(f"{kind}: {str(e)[:80]}") from None
+        raise ProtocolError(f"{body['kind']}: {str(e)[:80]}") from None
+
+
+def view_type(role: str) -> type:
+    """The view class a seat of `role` is sent (to structure a snapshot's or update's view)."""
+    return {"facilitator": vt.FacilitatorView, "controller": vt.FacilitatorView, "team": PlayerView,
+            "red": vt.RedView, "evaluator": vt.EvaluatorView, "wall": vt.WallView}[role]
+
+
+def view_from(data: dict, role: str):
+    """The view a snapshot or update carried to a seat of `role`, typed again."""
+    return view_json.structure(data, view_type(role))
+
+
+def seat_data(seat: Seat) -> dict:
+    """A seat as the welcome carries it."""
+    return {"id": seat.id, "role": seat.role, "name": seat.name, "team": seat.team, "scope": list(seat.scope)}
+
+
+def seat_from(data: dict) -> Seat:
+    """The seat a welcome names (a client's own seat)."""
+    return Seat(data["id"], data["role"], data["name"], team=data.get("team"), scope=tuple(data.get("scope") or ()))
 
 
 # -- what the server sends ----------------------------------------------------------------
@@ -255,9 +344,14 @@ def dumps(msg: dict | list) -> str:
     return json.dumps(msg, separators=(",", ":"), default=str)
 
 
-def welcome(role: str, team: str | None, exercise: dict, teams: list[dict], server: str) -> dict:
-    return {"type": "welcome", "protocol": VERSION, "server": server, "role": role, "team": team,
-            "exercise": exercise, "teams": teams}
+def welcome(role: str, team: str | None, exercise: dict, teams: list[dict], server: str,
+            seat: Seat | None = None) -> dict:
+    """`role` and `team` as before seats (an old client reads them); `seat` names the seat."""
+    out = {"type": "welcome", "protocol": VERSION, "server": server, "role": role, "team": team,
+           "exercise": exercise, "teams": teams}
+    if seat is not None:
+        out["seat"] = seat_data(seat)
+    return out
 
 
 def view_data(view) -> dict:

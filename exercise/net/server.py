@@ -4,10 +4,17 @@ It runs on the asyncio loop of the process that holds the Session (the facilitat
 console's, or its own with `--headless`), so commands from the network and from the
 console are carried out one at a time, in order, by the same object.
 
-Per connection: a hello with a token (which alone says who it is), then a snapshot of
-the view the server decides that connection may see, then updates as commands are done.
+Per connection: a hello with a token (which alone says which seat of the room it is: the
+facilitator, a team, the red cell, a controller, an evaluator, a wall display), then a
+snapshot of the view the server decides that seat may see (exercise.engine.seats), then
+updates as commands are done.
 Everything a connection is sent goes through its own queue and writer task, so an update
 is never overtaken by the result that caused it, and a slow client slows nobody else.
+
+Seats are added and revoked here (`add_seat`, `revoke`) or in tokens.json by `exercise
+seat` from another shell: the server reads the file again when it changes (a stat every
+POLL seconds), journals each seat added or revoked, and closes a revoked seat's
+connections at once.
 """
 
 from __future__ import annotations
@@ -22,9 +29,13 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from exercise import engine
+from exercise.engine import commands as cm
+from exercise.engine import seats
+from exercise.engine.seats import Seat
 from exercise.journal.log import JournalError
 from exercise.listeners import Listeners
 from exercise.net import protocol as p
+from exercise.net import tokens as tk
 from exercise.net.tokens import Tokens
 
 MAX_BACKLOG = 512  # queued messages before a connection is dropped as too slow
@@ -34,6 +45,8 @@ REMEMBERED = 20_000  # refused command ids kept to answer a resend (accepted one
 MAX_CONNECTIONS = 500  # in all; a room has a few dozen terminals
 MAX_PER_TOKEN = 64  # connections of one team (or of the facilitator)
 OPEN_TIMEOUT = 5.0  # seconds for the WebSocket handshake
+POLL = 0.5  # seconds between looks at tokens.json (a stat; read again only when it changed)
+REVOKED = "this seat was revoked by the facilitator; ask them for a new join command if you need one"
 
 
 def _version() -> str:
@@ -63,25 +76,33 @@ class Bucket:
 
 
 class Connection:
-    """One client: who it is (from its token), its outgoing queue, its rate budget."""
+    """One client: its seat (from its token), its outgoing queue, its rate budget."""
 
-    def __init__(self, ws: ServerConnection, role: str, team: str | None, now: float,
-                 log: Callable[[str], None] = lambda _msg: None):
+    def __init__(self, ws: ServerConnection, seat: Seat, now: float,
+                 log: Callable[[str], None] = lambda _msg: None, token: str = ""):
         self.ws = ws
         self.log = log
-        self.role = role
-        self.team = team
+        self.seat = seat
+        self.token = token  # to check again when tokens.json changes (a seat revoked)
         self.queue: asyncio.Queue = asyncio.Queue()
         self.queued = 0  # characters of the messages in the queue
         self.bucket = Bucket(p.RATE, p.BURST, now)
         self.closing = False
         self.aborted = False  # dropped without a close handshake (it stopped reading)
         self.last_view: str | None = None  # the view last sent to this connection (JSON)
-        self.label = f"{team or 'facilitator'}@{_peer(ws)}"
+        self.label = f"{seat.id}@{_peer(ws)}"
+
+    @property
+    def role(self) -> str:
+        return self.seat.role
+
+    @property
+    def team(self) -> str | None:
+        return self.seat.team
 
     @property
     def principal(self) -> str:
-        return "facilitator" if self.role == "facilitator" else f"team:{self.team}"
+        return self.seat.principal
 
     def waiting(self) -> int:
         """Bytes (about) this connection has not taken yet: queued, and in the socket's
@@ -172,6 +193,9 @@ class ExerciseServer:
         # commands a token may send, over all its connections (each one is an fsync)
         self._per_token: dict[str, Bucket] = {}
         self._refused: OrderedDict[tuple[str, str], dict] = OrderedDict()
+        self._tokens_seen = tk.signature(session.folder)  # tokens.json as last read
+        self._tokens_failed = ""  # why it could not be read last time (said once)
+        self._poller: asyncio.Task | None = None
         for r in session.records:
             via = r.get("via")
             if isinstance(via, dict) and "by" in via and "id" in via:
@@ -205,10 +229,14 @@ class ExerciseServer:
                                    compression=None, ping_interval=10, ping_timeout=20, max_queue=4,
                                    open_timeout=OPEN_TIMEOUT, close_timeout=2, logger=_quiet_logger())
         self.url = self.url or f"{'wss' if self.ssl else 'ws'}://{self.host}:{self.port}"
+        self._poller = asyncio.create_task(self._poll_tokens())
         self.log(f"serving on {self.url}")
 
     async def stop(self) -> None:
         self._stopping = True  # a hello still on its way is refused from now on
+        if self._poller is not None:
+            self._poller.cancel()
+            self._poller = None
         for conn in list(self.connections):
             conn.close(p.CLOSE_SHUTDOWN, "the server is shutting down; reconnect when it is back")
         for _ in range(100):  # up to a second for the writers to send what is queued
@@ -226,12 +254,100 @@ class ExerciseServer:
         self.session.listeners.remove(self._on_events)
 
     def connected(self) -> dict[str, int]:
-        """How many connections each team (and the facilitator) has now."""
+        """How many connections each seat has now, by seat id ("facilitator", a team's id,
+        "red", a controller's id...)."""
         out: dict[str, int] = {}
         for c in self.connections:
-            key = c.team or "facilitator"
-            out[key] = out.get(key, 0) + 1
+            out[c.seat.id] = out.get(c.seat.id, 0) + 1
         return out
+
+    # -- seats ----------------------------------------------------------------------------
+    def team_names(self) -> dict[str, str]:
+        return {t.id: t.name for t in self.session.scenario.teams}
+
+    def join_line(self, seat: Seat, token: str) -> str:
+        if seat.role == "team":
+            return f"exercise join {self.url} --team {seat.id} --token {token}"
+        return f"exercise join {self.url} --seat {seat.id} --token {token}"
+
+    def join_commands(self) -> list[tuple[Seat, str]]:
+        """Every seat that may join (teams first, then the seats added, revoked ones left
+        out) and the command its person runs."""
+        names = self.team_names()
+        out = [(Seat(t, "team", names.get(t, t), team=t), tok) for t, tok in self.tokens.teams.items() if t in names]
+        out += [(e.seat, e.token) for e in self.tokens.live()]
+        return [(seat, self.join_line(seat, tok)) for seat, tok in out]
+
+    def add_seat(self, role: str, name: str, scope=()) -> tuple[Seat, str]:
+        """Add a seat (written to tokens.json at once, journaled); the seat and its join
+        command. tk.SeatError (a TokenError) says what is wrong with the request."""
+        sc = self.session.scenario
+        tokens, entry = tk.add_seat(self.session.folder, role, name, tuple(scope), teams=self.team_names(),
+                                    adversary=sc.adversary is not None)
+        self._take(tokens)
+        return entry.seat, self.join_line(entry.seat, entry.token)
+
+    def revoke(self, seat_id: str) -> None:
+        """Revoke a seat: its connections are closed now (code 1008), its token opens
+        nothing from now on, and the journal says so. tk.SeatError if there is no such seat."""
+        self._take(tk.revoke(self.session.folder, seat_id))
+
+    def _take(self, tokens: Tokens) -> None:
+        """The tokens now in force: seats added or revoked since are journaled, and any
+        connection whose token no longer opens its seat is closed."""
+        old, self.tokens = self.tokens, tokens
+        names = self.team_names()
+        before = {e.seat.id: e for e in old.seats}
+        for e in tokens.seats:
+            was = before.get(e.seat.id)
+            if was is None:
+                self._journal_seat("Seat added", e.seat, names)
+            if e.revoked and (was is None or not was.revoked):
+                self._journal_seat("Seat revoked", e.seat, names)
+        for conn in list(self.connections):
+            now = tokens.identify(conn.token, names)
+            if now == conn.seat:
+                continue
+            if now is None and tokens.revoked(conn.token) is not None:
+                self.log(f"{conn.label}: seat revoked; closed")
+                conn.close(p.CLOSE_POLICY, REVOKED)
+            elif now is None:
+                self.log(f"{conn.label}: its token is no longer in tokens.json; closed")
+                conn.close(p.CLOSE_POLICY, "this token is no longer valid; ask the facilitator for a new join command")
+            else:  # the same token, another seat (an edited file): reconnect as that one
+                conn.close(p.CLOSE_TRY_LATER, "this seat changed; reconnecting")
+            self.connections.discard(conn)
+        self._connections_changed()
+
+    def _journal_seat(self, what: str, seat: Seat, names: dict[str, str]) -> None:
+        text = f"{what}: {tk.describe(seat, names)}"  # names, never ids nor tokens
+        self.log(text)
+        try:
+            self.session.execute(cm.AddNote(text, tags=("seats",)))
+        except (engine.Rejected, JournalError) as e:
+            self.log(f"could not journal “{text}”: {e}")
+
+    async def _poll_tokens(self) -> None:
+        """tokens.json edited by `exercise seat` in another shell: take it in within POLL s."""
+        folder = self.session.folder
+        while True:
+            await asyncio.sleep(POLL)
+            seen = tk.signature(folder)
+            if seen == self._tokens_seen:
+                continue
+            self._tokens_seen = seen
+            try:
+                tokens = tk.load(folder)
+            except tk.TokenError as e:
+                if str(e) != self._tokens_failed:  # said once, not every half second
+                    self._tokens_failed = str(e)
+                    self.log(f"{e}; the seats stay as they were")
+                continue
+            self._tokens_failed = ""
+            try:
+                self._take(tokens)
+            except Exception as e:  # pragma: no cover - the poller must not die
+                self.log(f"could not take in tokens.json: {type(e).__name__}: {e}")
 
     # -- the turn timer (the console owns it; teams are told) --------------------------------
     def set_timer(self, remaining: float | None) -> None:
@@ -243,13 +359,14 @@ class ExerciseServer:
         return None if self._timer_deadline is None else max(0.0, self._timer_deadline - self.clock())
 
     # -- views ------------------------------------------------------------------------------
-    def _view(self, team: str | None) -> dict:
-        """The view this connection may see, as the protocol's JSON data."""
-        s = self.session.state
-        return p.view_data(engine.facilitator_view(s) if team is None else engine.player_view(s, team, self.session.ledger()))
+    def _view(self, seat: Seat, ledger=None) -> dict:
+        """The view this seat may see, as the protocol's JSON data."""
+        if ledger is None and seat.role in ("team", "evaluator"):
+            ledger = self.session.ledger()
+        return p.view_data(seats.view_for(seat, self.session.state, ledger))
 
     def _snapshot(self, conn: Connection) -> str:
-        view = p.dumps(self._view(conn.team))
+        view = p.dumps(self._view(conn.seat))
         conn.last_view = view
         return p.snapshot_text(len(self.session.records), view)
 
@@ -258,15 +375,16 @@ class ExerciseServer:
         try:
             seq = len(session.records)
             state = session.state
-            made: dict[str | None, tuple[list, str, str]] = {}  # per team: built once
+            made: dict[tuple, tuple[list, str, str]] = {}  # per kind of seat: built once
+            ledger = None
             for conn in list(self.connections):
-                key = conn.team
+                seat = conn.seat
+                key = _view_key(seat)
                 if key not in made:
-                    if key is None:
-                        shown = [engine.to_dict(e) for e in events]
-                    else:
-                        shown = engine.visible_events(state, key, events)
-                    view = p.dumps(self._view(key))
+                    shown = seats.events_for(seat, state, events)
+                    if ledger is None and seat.role in ("team", "evaluator"):
+                        ledger = session.ledger()
+                    view = p.dumps(self._view(seat, ledger))
                     made[key] = (shown, view, p.update_text(seq, shown, view))
                 shown, view, message = made[key]
                 if shown or conn.last_view != view:  # else nothing this connection can see changed
@@ -339,25 +457,29 @@ class ExerciseServer:
             self.log(f"{_peer(ws)}: bad hello: {e.reason}")
             await _refuse(ws, e.reason, e.code)
             return None
-        who = self.tokens.identify(msg["token"])
-        if who is None:
+        seat = self.tokens.identify(msg["token"], self.team_names())
+        if seat is None:
+            gone = self.tokens.revoked(msg["token"])
+            if gone is not None:
+                self.log(f"{_peer(ws)}: revoked seat {gone.seat.id} refused")
+                await _refuse(ws, REVOKED)
+                return None
             self.log(f"{_peer(ws)}: unknown token refused")
             await _refuse(ws, "unknown token: ask the facilitator for your team's join command")
             return None
-        role, team = who
         if self._stopping:
             await _refuse(ws, "the server is shutting down; reconnect when it is back", p.CLOSE_SHUTDOWN)
             return None
-        same = sum(1 for c in self.connections if c.role == role and c.team == team)
+        same = sum(1 for c in self.connections if c.seat.id == seat.id)
         if len(self.connections) >= MAX_CONNECTIONS or same >= MAX_PER_TOKEN:
             self.log(f"{_peer(ws)}: too many connections ({len(self.connections)}, {same} with this token)")
             await _refuse(ws, "too many connections; try again later", p.CLOSE_TRY_LATER)
             return None
-        conn = Connection(ws, role, team, self.clock(), self.log)
+        conn = Connection(ws, seat, self.clock(), self.log, token=msg["token"])
         sc = self.session.scenario
-        conn.push(p.dumps(p.welcome(role, team, {"id": self.session.folder.name, "title": self.session.meta.title,
-                                                 "scenario": sc.id}, [{"id": t.id, "name": t.name} for t in sc.teams],
-                                    _version())))
+        conn.push(p.dumps(p.welcome(seat.role, seat.team, {"id": self.session.folder.name,
+                                                           "title": self.session.meta.title, "scenario": sc.id},
+                                    [{"id": t.id, "name": t.name} for t in sc.teams], _version(), seat=seat)))
         conn.push(self._snapshot(conn))
         if self._timer_deadline is not None:
             conn.push(p.dumps(p.timer(self._timer_left())))
@@ -405,12 +527,12 @@ class ExerciseServer:
 
     def _carry_out(self, conn: Connection, cid: str, body: dict) -> dict:
         try:
-            command = p.command_for(body, conn.role, conn.team)
+            command = p.seat_command(body, conn.seat, self.session.state)
         except p.Refused as e:
             return {"ok": False, "seq": len(self.session.records), "reason": str(e)}
         before = len(self.session.records)
         try:
-            self.session.execute(command, via={"by": conn.principal, "id": cid})
+            self.session.execute(command, via={"by": conn.principal, "id": cid, "seat": conn.seat.name})
         except engine.Rejected as e:
             return {"ok": False, "seq": before, "reason": e.reason}
         except JournalError as e:  # not saved, nothing changed; worth trying again
@@ -425,6 +547,13 @@ class ExerciseServer:
 
     def _connections_changed(self) -> None:
         self.connection_listeners.emit()
+
+
+def _view_key(seat: Seat) -> tuple:
+    """Seats with the same key see the same view and events (every evaluator, every wall)."""
+    if seat.role in ("team", "controller"):
+        return (seat.role, seat.team, seat.scope)
+    return (seat.role,)
 
 
 async def _refuse(ws, reason: str, code: int = p.CLOSE_POLICY) -> None:
