@@ -104,7 +104,7 @@ async def test_each_role_sends_what_it_may_and_is_refused_the_rest(room):
     assert (await alice.send({"kind": "fire_adhoc", "title": "Call", "text": "for east", "to": ["east"]}))["ok"]
     rec = s.records[-1]
     assert rec["command"]["actor"] == "facilitator"
-    assert rec["via"]["by"] == "controller:alice" and rec["via"]["seat"] == "Alice"
+    assert rec["via"]["by"] == "controller:alice" and rec["via"]["seat"] == "Alice (controller)"
     await refused(alice, {"kind": "fire_adhoc", "title": "Call", "to": ["west"]}, "outside your scope (East)")
     await refused(alice, {"kind": "fire_adhoc", "title": "Call", "to": ["all"]}, "whole exercise")
     await refused(alice, {"kind": "advance"}, "lead facilitator")
@@ -113,8 +113,8 @@ async def test_each_role_sends_what_it_may_and_is_refused_the_rest(room):
     await refused(alice, {"kind": "pause", "actor": "east"}, "white cell")
     # an evaluator: notes only, signed with the seat's name
     assert (await eve.send({"kind": "note", "text": "East hesitated", "team": "east"}))["ok"]
-    assert s.state.notes[-1].author == "Eve" and s.records[-1]["via"]["by"] == "evaluator:eve"
-    await refused(eve, {"kind": "note", "text": "forged", "author": "Mallory"}, "signed with the seat's name (Eve)")
+    assert s.state.notes[-1].author == "Eve (evaluator)" and s.records[-1]["via"]["by"] == "evaluator:eve"
+    await refused(eve, {"kind": "note", "text": "forged", "author": "Mallory"}, "signed with the seat's name (Eve (evaluator))")
     await refused(eve, {"kind": "pause"}, "notes) only")
     await refused(eve, {"kind": "order", "item": "sam"}, "notes) only")
     # the wall: nothing
@@ -275,5 +275,5 @@ def test_every_seat_gets_its_own_identity_or_a_reason(kind, seat, fields):
     elif seat.role in ("controller", "evaluator"):
         assert command.actor == "facilitator"
         if seat.role == "evaluator":
-            assert command.kind == "note" and command.author == "Eve"
+            assert command.kind == "note" and command.author == "Eve (evaluator)"
     assert seat.role != "wall"

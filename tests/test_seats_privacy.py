@@ -174,7 +174,7 @@ def test_each_role_is_refused_what_it_may_not_send():
     assert se.refusal(red, cm.RedAct("jam", "north", actor="russia"), s) is None
     assert "acts as Russia only" in se.refusal(red, cm.RedAct("jam", "north", actor="facilitator"), s)
     assert "not its" in se.refusal(red, cm.AddNote("x", actor="russia"), s)
-    assert se.refusal(eve, cm.AddNote("x", author="Eve"), s) is None
+    assert se.refusal(eve, cm.AddNote("x", author="Eve (evaluator)"), s) is None
     assert "signed" in se.refusal(eve, cm.AddNote("x", author="Mallory"), s)
     assert "notes) only" in se.refusal(eve, cm.Pause(), s)
     assert "lead facilitator" in se.refusal(alice, cm.Advance(), s)

@@ -59,6 +59,15 @@ class Seat:
         return f"{self.role}:{self.id}"
 
     @property
+    def signature(self) -> str:
+        """How the seat signs what it does, in the journal, the log and the report:
+        "Alice (controller)", "Russia (red cell)" (the role once)."""
+        role = ROLE_NAMES.get(self.role, self.role)
+        if self.role in ("facilitator", "team") or role.casefold() in self.name.casefold():
+            return self.name
+        return f"{self.name} ({role})"
+
+    @property
     def read_only(self) -> bool:
         return self.role == "wall"
 
@@ -103,8 +112,8 @@ def refusal(seat: Seat, command, state: State) -> str | None:
     if role == "evaluator":
         if kind != "note":
             return "an evaluator writes observations and ratings (notes) only; the white cell runs the exercise"
-        if command.author != seat.name:
-            return f"an evaluator's notes are signed with the seat's name ({seat.name})"
+        if command.author != seat.signature:
+            return f"an evaluator's notes are signed with the seat's name ({seat.signature})"
         return None
     if role == "controller":
         return _controller_refusal(seat, command, state)

@@ -281,7 +281,7 @@ def seat_command(body: dict, seat: Seat, state: State):
             raise Refused(f"{who}: leave out `actor`")
         body["actor"] = actor
         if role in ("evaluator", "controller") and kind == "note" and not body.get("author"):
-            body["author"] = seat.name
+            body["author"] = seat.signature
         if kind in TEAM_KINDS and not (role == "red" and kind == "counter_argue"):
             # decided before the command is built: it has no team to be built with
             probe = _Probe(kind, actor, body.get("team"), body.get("author", ""))

@@ -532,7 +532,7 @@ class ExerciseServer:
             return {"ok": False, "seq": len(self.session.records), "reason": str(e)}
         before = len(self.session.records)
         try:
-            self.session.execute(command, via={"by": conn.principal, "id": cid, "seat": conn.seat.name})
+            self.session.execute(command, via={"by": conn.principal, "id": cid, "seat": conn.seat.signature})
         except engine.Rejected as e:
             return {"ok": False, "seq": before, "reason": e.reason}
         except JournalError as e:  # not saved, nothing changed; worth trying again
