@@ -639,6 +639,7 @@ class Words:
         "procurement",
     )
     capabilities: str = doc("What the team tracks measure, e.g. 'capabilities', 'services'.", "capabilities")
+    verdict_by: str = doc("Who gives the verdict at the end, e.g. 'the US desk', 'the review board'.", "the US desk")
 
     def cap(self, key: str) -> str:
         """The word with a capital first letter ('Defence spending')."""
