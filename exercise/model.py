@@ -199,10 +199,17 @@ class Command:
 class Team:
     id: str = doc("Unique id, e.g. 'brunssum-east'.")
     name: str = doc("Name shown on screen.")
-    allies: tuple[str, ...] = doc("Ids of the allies the team plays.")
+    allies: tuple[str, ...] = doc(
+        "Ids of the allies the team plays (none for a team whose money is simply `funds`).", ()
+    )
+    funds: float = doc(
+        "Money the team receives every turn, in the budget unit, on top of its allies' playable "
+        "spending (a scenario outside defence gives each team funds and no allies).",
+        0.0,
+    )
     briefing: str = doc("Private briefing, seen only by this team and the facilitator.", "")
     objectives: tuple[str, ...] = doc("Ids of the objectives this team is evaluated on.", ())
-    staff: int = doc("Staff officers available for command leads.", 10)
+    staff: int = doc("Staff officers available for command leads (what [words] calls staff).", 10)
 
 
 @attrs.frozen
@@ -487,18 +494,47 @@ class Phase:
     minutes: int = doc("Suggested duration; the facilitator's turn timer starts from it.", 0)
 
 
+TurnUnit = Literal["quarter", "month", "week", "day", "hour"]
+TURN_UNITS: tuple[str, ...] = get_args(TurnUnit)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @attrs.frozen
 class Calendar:
-    start_year: int = doc("Year of the first turn.")
-    start_quarter: int = doc("Quarter of the first turn, 1-4.", 1)
+    start_year: int = doc("Year of the first turn (quarters and months).", 2026)
+    start_quarter: int = doc("Quarter of the first turn, 1-4 (when a turn is a quarter).", 1)
     turns: int = doc("Number of turns.", 8)
     labels: tuple[str, ...] = doc("Label of each turn (default: '2026 Q1', '2026 Q2', ...).", ())
+    unit: TurnUnit = doc(
+        "How long a turn is: 'quarter' (labels '2026 Q1'), 'month' ('2026 Jan'), 'week' ('Week 1'), "
+        "'day' ('Day 1') or 'hour' ('Day 1 08:00'); `every` turns make one step of the calendar.",
+        "quarter",
+    )
+    every: int = doc("How many units one turn lasts, e.g. 6 with unit = 'hour' (1-1000).", 1)
+    start_month: int = doc("Month of the first turn, 1-12 (when a turn is a month).", 1)
+    start_hour: int = doc("Clock hour of the first turn, 0-23 (when a turn is an hour), e.g. 8 for 08:00.", 8)
 
     def label(self, turn: int) -> str:
         if self.labels and 1 <= turn <= len(self.labels):
             return self.labels[turn - 1]
-        q = self.start_quarter - 1 + turn - 1
+        step = (turn - 1) * max(1, self.every)
+        if self.unit == "month":
+            m = self.start_month - 1 + step
+            return f"{self.start_year + m // 12} {MONTHS[m % 12]}"
+        if self.unit == "week":
+            return f"Week {1 + step}"
+        if self.unit == "day":
+            return f"Day {1 + step}"
+        if self.unit == "hour":
+            h = self.start_hour + step
+            return f"Day {1 + h // 24} {h % 24:02d}:00"
+        q = self.start_quarter - 1 + step
         return f"{self.start_year + q // 4} Q{q % 4 + 1}"
+
+    def span(self) -> str:
+        """How long one turn is, in words: 'a quarter', '6 hours'."""
+        n = max(1, self.every)
+        return ("an hour" if self.unit == "hour" else f"a {self.unit}") if n == 1 else f"{n} {self.unit}s"
 
 
 @attrs.frozen
@@ -584,6 +620,34 @@ class Adversary:
 
 
 @attrs.frozen
+class Words:
+    """What the scenario calls the things the defence scenario calls allies, spending, commands,
+    staff and procurement: screens, the turn log and the reports say these words. The defaults
+    are the defence words; a scenario outside defence writes its own in a `[words]` table (and
+    its currency in [budget] unit)."""
+
+    ally: str = doc("One of the parties a team plays (ids in [[ally]]), e.g. 'ally', 'member state'.", "ally")
+    allies: str = doc("The plural of `ally`.", "allies")
+    spending: str = doc("What an ally's money is, in % of its GDP, e.g. 'defence spending'.", "defence spending")
+    command: str = doc("One of the structures a team may lead ([[command]]), e.g. 'command', 'cell'.", "command")
+    commands: str = doc("The plural of `command`; also the name of the team console's tab.", "commands")
+    staff: str = doc("The people a lead ties up ([[team]] staff), e.g. 'staff officers', 'liaison staff'.",
+                     "staff officers")
+    forces: str = doc("What a team assigns to a command, e.g. 'forces', 'people'.", "forces")
+    procurement: str = doc(
+        "Buying from the catalogue ([[item]]): the team console's tab and the log's section, e.g. 'purchases'.",
+        "procurement",
+    )
+    capabilities: str = doc("What the team tracks measure, e.g. 'capabilities', 'services'.", "capabilities")
+    verdict_by: str = doc("Who gives the verdict at the end, e.g. 'the US desk', 'the review board'.", "the US desk")
+
+    def cap(self, key: str) -> str:
+        """The word with a capital first letter ('Defence spending')."""
+        w: str = getattr(self, key)
+        return w[:1].upper() + w[1:]
+
+
+@attrs.frozen
 class ScenarioInfo:
     id: str = doc("Unique id; `exercise run ID` opens it.")
     title: str = doc("Title.")
@@ -628,6 +692,11 @@ class Scenario:
         "The adversary (red cell) with its budget, menu of actions and objectives (none: the "
         "adversary exists only in the injects).",
         None,
+    )
+    words: Words = doc(
+        "The scenario's own words for allies, spending, commands, staff, forces, procurement and "
+        "capabilities (default: the defence words).",
+        factory=Words,
     )
     included: tuple[Pack, ...] = doc("Packs included (filled in by the loader).", ())
 

@@ -278,7 +278,7 @@ def random_policy(state: State, team: str, dice: Dice) -> list:
         shares = allocation(rules, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
         if shares:
             out.append(cm.Allocate(team, team, shares))
-    if dice.chance(0.2):
+    if dice.chance(0.2) and rules.teams[team].allies:  # a team with funds only has no spending to set
         ally = dice.choice(rules.teams[team].allies)
         steps = int(rules.budget.max_spending_step * 10 + 1e-9)
         if steps:
@@ -290,7 +290,7 @@ def random_policy(state: State, team: str, dice: Dice) -> list:
         com = dice.choice(list(rules.commands))
         if state.leads.get(com) in rules.team_allies[team]:
             out.append(cm.HandBack(team, team, com))
-        else:
+        elif rules.teams[team].allies:
             out.append(cm.TakeLead(team, team, com, dice.choice(rules.teams[team].allies)))
     if rules.commands and rules.team_tracks and dice.chance(0.1):
         cap = dice.choice(rules.team_tracks)

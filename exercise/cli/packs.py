@@ -78,3 +78,32 @@ def new_pack(name: str, folder: Path, force: bool) -> None:
         raise click.UsageError(str(e)) from None
     click.echo(f"wrote {path}")
     click.echo(f"next: edit it, add \"{name}\" to a scenario's packs, then run: exercise validate {path}")
+
+
+@new.command("scenario")
+@click.argument("name")
+@click.option("--like", "like", metavar="SCENARIO",
+              help="Start from a copy of this scenario (an id such as deadline-2027, or a file), id and title changed.")
+@click.option("--blank", is_flag=True,
+              help="Start from the commented blank scenario (the default): funds per turn, hour turns, own words.")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("scenarios"),
+              show_default=True, help="Folder to write the scenario into.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new_scenario(name: str, like: str | None, blank: bool, folder: Path, force: bool) -> None:
+    """Write a starter scenario NAME.toml that validates: blank, or --like another."""
+    from exercise.packs.loader import find_scenario, scenario_ids
+    from exercise.packs.starter import write_scenario
+
+    if like and blank:
+        raise click.UsageError("give --like SCENARIO or --blank, not both")
+    source = None
+    if like:
+        source = find_scenario(like)
+        if source is None or not source.is_file():
+            raise click.UsageError(f"no scenario {like!r}; scenarios found: {', '.join(scenario_ids()) or 'none'}")
+    try:
+        path = write_scenario(name, folder, source, force)
+    except (ValueError, FileExistsError, OSError) as e:
+        raise click.UsageError(str(e)) from None
+    click.echo(f"wrote {path}" + (f" (a copy of {source})" if source else ""))
+    click.echo(f"next: edit it, then run: exercise validate {path}")

@@ -191,7 +191,7 @@ def render(r: Report) -> str:
 
     parts += ['<section id="overview">', '<h2>Exercise overview</h2>',
               table(["Item", "Detail"], tb.overview_rows(r), "overview"),
-              '<h3>Teams</h3>', table(["Team", "Allies"], tb.team_rows(r)),
+              '<h3>Teams</h3>', table(["Team", r.team_heading], tb.team_rows(r)),
               '<h3>Objectives</h3>',
               table(tb.OBJECTIVE_HEAD, [[e(name), e(team), rating_badge(_rating(o)), e(history)]
                                         for o, (name, team, _, history) in zip(_per_team(r), tb.objective_rows(r))],

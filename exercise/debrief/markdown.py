@@ -77,7 +77,7 @@ def render(r: Report) -> str:
         lines += [f"> Note: {one_line(r.notice)}", ""]
     lines += ["## Exercise overview", ""]
     lines += table(["Item", "Detail"], tb.overview_rows(r))
-    lines += ["", "### Teams", ""] + table(["Team", "Allies"], tb.team_rows(r))
+    lines += ["", "### Teams", ""] + table(["Team", r.team_heading], tb.team_rows(r))
     rows = tb.objective_rows(r)
     lines += ["", "### Objectives", ""] + (table(tb.OBJECTIVE_HEAD, rows) if rows
                                            else ["The teams have no objectives in this scenario."])

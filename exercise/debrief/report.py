@@ -273,6 +273,9 @@ class Report:
     ledgers: tuple[TeamLedger, ...] = ()
     red: RedReport | None = None  # the adversary, when the scenario has one
     feedback: FeedbackReport | None = None  # the participants' forms (None: the record has none)
+    # the heading of the teams table's second column: what the scenario calls allies ([words]),
+    # or 'Funds' where no team plays any (its cells then say each team's funds per turn)
+    team_heading: str = "Allies"
 
     @property
     def analysed(self) -> tuple[ObjectiveReport, ...]:
@@ -312,7 +315,9 @@ def build(record: Record, states: dict[int, engine.State] | None = None, name_fe
         status=final.status, turn=final.turn, turns=sc.calendar.turns,
         period=f"{sc.calendar.label(1)} to {sc.calendar.label(sc.calendar.turns)}", simulated=record.simulated,
         parent=record.header.parent, notice=record.notice,
-        teams=tuple((t.name, tuple(a.name for a in sc.allies if a.id in t.allies)) for t in sc.teams),
+        teams=tuple((t.name, tuple(a.name for a in sc.allies if a.id in t.allies)
+                     or ((f"{t.funds:g} {sc.budget.unit} a turn",) if t.funds else ())) for t in sc.teams),
+        team_heading=sc.words.cap("allies") if any(t.allies for t in sc.teams) else "Funds",
         objectives=_objectives(sc, final, teams),
         general=_general(sc, final),
         timeline=_timeline(sc, record.records),

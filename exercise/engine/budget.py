@@ -15,7 +15,7 @@ from exercise.exact import split
 def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, dict[str, float]]:
     """This turn's budget of a team: (total, money per category).
 
-    total = the allies' playable defence money + 'total' budget effects - lead costs;
+    total = the team's funds + the allies' playable defence money + 'total' budget effects - lead costs;
     each category gets its share of the total plus its own budget effects. Never negative.
     Money is kept to the scenario's decimals, and the shares of the total add up to it
     exactly (largest remainders: 100 in thirds is 33.34 + 33.33 + 33.33).
@@ -24,7 +24,7 @@ def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, d
     turn = d["turn"]
     mine = rules.team_allies[team]
     spending = d["spending"]
-    base = 0.0
+    base = rules.team_funds[team]
     for a, f in rules.team_factors[team]:
         base += f * spending[a]
     extra: dict[str, float] | None = None

@@ -326,9 +326,13 @@ class LedgerBuilder:
         money's line: they do not change the total."""
         rules = s.rules
         unit = rules.budget.unit
+        words = rules.scenario.words
         base = sum(f * s.spending[a] for a, f in rules.team_factors[team])
         allies = ", ".join(f"{rules.allies[a].name} {number(s.spending[a])} %" for a, _ in rules.team_factors[team])
-        parts = [f"{number(base)} {unit} from its allies' defence spending ({allies} of GDP)"]
+        funds = rules.team_funds[team]
+        parts = [f"{number(funds)} {unit} funds per turn"] if funds or not allies else []
+        if allies:
+            parts.append(f"{number(base)} {unit} from its {words.allies}' {words.spending} ({allies} of GDP)")
         parts += [self._effect_words(s, team, b) for b in s.budget_effects
                   if b.team == team and b.first <= s.turn <= b.last and b.category == "total"]
         mine = rules.team_allies[team]

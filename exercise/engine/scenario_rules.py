@@ -43,6 +43,8 @@ class ScenarioRules:
             a.id: a.gdp / 100.0 / max(1, b.turns_per_year) * b.playable_share for a in s.allies
         }
         self.team_factors = {t.id: tuple((a, self.factor[a]) for a in t.allies) for t in s.teams}
+        # money a team receives every turn whatever its allies spend ([[team]] funds; 0.0 adds nothing)
+        self.team_funds = {t.id: float(t.funds) for t in s.teams}
         self.cats = b.categories
         self.cat_ids = tuple(c.id for c in self.cats)
         self.cat = {c.id: c for c in self.cats}

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from exercise.engine.state import OverrideRecord
+from exercise.model import Words
 
 # attrs.frozen: slotted, immutable, compared by value. A field whose JSON key is a word
 # Python keeps for itself names the key in its metadata: attrs.field(metadata={"json": "from"}).
@@ -214,6 +215,10 @@ class CommonView:
     commands: tuple[CommandView, ...]
     catalogue: tuple[ItemView, ...]
     categories: tuple[CategoryView, ...]
+    # the scenario's own words ([words]; sent only when not the defence words) and how long
+    # a turn is ('a quarter', '6 hours'): wording, not state
+    words: Words = attrs.field(default=Words(), kw_only=True, metadata={"omit_default": True, **STATIC})
+    turn_span: str = attrs.field(default="a quarter", kw_only=True, metadata={"omit_default": True, **STATIC})
 
 
 # -- a team's private data -----------------------------------------------------------------
@@ -267,6 +272,8 @@ class Budget:
     # instalments of the team's orders still to pay: in all, and at the start of next turn
     committed: float = later(0.0)
     due_next: float = later(0.0)
+    # the team's funds per turn ([[team]] funds), part of total
+    funds: float = later(0.0)
 
 
 @attrs.frozen

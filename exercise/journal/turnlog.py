@@ -118,13 +118,13 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             if line and not (e.get("kind") == "order_placed" and e.get("order") in drafts):
                 said.append(line)
     if said:
-        lines.extend(["", "## Procurement", ""] + [f"- {x}" for x in said])
+        lines.extend(["", f"## {scenario.words.cap('procurement')}", ""] + [f"- {x}" for x in said])
     # money moved by the rules rather than a split: a budget year's lapse (made as this turn
     # started, so the previous turn's log, written when it ended, could not tell it),
     # instalments paid or put off, priority and production capacity bought
     section("Money", ("money_lapsed", "instalment_paid", "instalment_deferred", "order_expedited",
                       "expansion_bought"))
-    section("Command structure", ("lead_requested", "lead_voted", "lead_decided", "lead_taken", "lead_handed_back",
+    section(f"{scenario.words.cap('command')} structure", ("lead_requested", "lead_voted", "lead_decided", "lead_taken", "lead_handed_back",
                                   "ally_moved", "force_assigned"))
     argued = {e["action_id"]: e for e in events if e.get("kind") == "action_argued"}
     adjudicated = [e for e in events if e.get("kind") == "action_adjudicated"]
@@ -321,8 +321,9 @@ def _splits(scenario: model.Scenario, events: list[dict], teams, ledger, turn: i
             out.append(f"{teams.get(e['team'], e['team'])} split its budget: {shares}")
         elif k == "spending_set":
             new = e["spending"]
-            out.append(f"{teams.get(e['team'], e['team'])} set {allies.get(e['ally'], 'an ally')}'s defence "
-                       f"spending to {_fmt(new)} % of GDP ({e['steps']} step(s) of 0.1)")
+            w = scenario.words
+            out.append(f"{teams.get(e['team'], e['team'])} set {allies.get(e['ally'], 'an ally')}'s "
+                       f"{w.spending} to {_fmt(new)} % of GDP ({e['steps']} step(s) of 0.1)")
     return ["", "## Budget splits and spending", ""] + ([f"- {x}" for x in out] or ["- no change"])
 
 
@@ -333,7 +334,7 @@ def _capabilities(scenario: model.Scenario, view, entries: dict[str, list[Ledger
     if not names:
         return []
     head = "| team | " + " | ".join(cell(t.name) for t in names) + " |"
-    out = ["", "## Capabilities at the start and end of the turn", "", head,
+    out = ["", f"## {scenario.words.cap('capabilities')} at the start and end of the turn", "", head,
            "|---|" + "---|" * len(names)]
     for team in scenario.teams:
         row = []

@@ -25,6 +25,7 @@ TABLES = [
     ("[budget]", model.Budget, "scenario file"),
     ("[[budget.category]]", model.Category, "scenario file"),
     ("[[phase]]", model.Phase, "scenario file"),
+    ("[words]", model.Words, "scenario file"),
     ("[[team]]", model.Team, "scenario file"),
     ("[[ally]]", model.Ally, "scenario file"),
     ("[[command]]", model.Command, "scenario file"),

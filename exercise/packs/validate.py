@@ -83,6 +83,9 @@ class _Checker:
             self.top(("calendar", "start_quarter"), "start_quarter must be 1, 2, 3 or 4")
         if c.labels and len(c.labels) != c.turns:
             self.top(("calendar", "labels"), f"labels has {len(c.labels)} entries but the calendar has {c.turns} turns")
+        for key, low, high in (("every", 1, 1000), ("start_month", 1, 12), ("start_hour", 0, 23)):
+            if not low <= getattr(c, key) <= high:
+                self.top(("calendar", key), f"{key} must be between {low} and {high}")
 
     def phases(self):
         ids = [p.id for p in self.s.phases]
@@ -145,8 +148,10 @@ class _Checker:
         played: dict[str, str] = {}
         objectives = {o.id for o in self.s.all_objectives()}
         for t in self.s.teams:
-            if not t.allies:
-                self.err("team", t.id, ("allies",), "a team plays at least one ally")
+            if not t.allies and t.funds <= 0:
+                self.err("team", t.id, ("allies",), "a team plays at least one ally, or has funds (money per turn)")
+            if t.funds < 0:
+                self.err("team", t.id, ("funds",), "funds (money per turn) may not be negative")
             for k, a in enumerate(t.allies):
                 if self.ref("team", t.id, ("allies", k), "ally", a, self.names.allies):
                     if a in played:

@@ -130,7 +130,9 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
                       + "\n".join(f"- {md(p)}" for p in problems.errors[:20]))
             return
         sc = loaded.scenario
-        teams = "\n".join(f"- **{md(t.name)}**: {md(', '.join(t.allies))}" for t in sc.teams)
+        teams = "\n".join(f"- **{md(t.name)}**: " + (md(", ".join(t.allies)) if t.allies else  # or its funds
+                           md(f"funds {t.funds:g} {sc.budget.unit} a turn ({sc.calendar.span()})"))
+                           for t in sc.teams)
         packs = md(", ".join(p.pack.title for p in sc.included) or "none")
         page.update(f"# {md(sc.title)}\n\n{sc.calendar.turns} turns, {sc.calendar.label(1)} to "
                   f"{sc.calendar.label(sc.calendar.turns)} · {len(sc.all_injects())} injects ({packs})\n\n"

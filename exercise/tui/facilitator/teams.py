@@ -45,9 +45,10 @@ class TeamsPanel(Panel, Vertical):
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
         table = self.query_one("#teams", DataTable)
+        leads = bool(view.commands)  # staff (for leads) only where the scenario has commands to lead
         if not table.columns:
             table.add_columns(*cells("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
-                                     "Decisions", "Staff"))  # the unit comes from the pack
+                                     "Decisions", *(("Staff",) if leads else ())))  # the unit comes from the pack
         table.clear()
         for t in view.teams:
             me = view.teams_private[t.id]
@@ -56,7 +57,7 @@ class TeamsPanel(Panel, Vertical):
             table.add_row(*cells(short(t.name), money(me.budget.money), done,
                                  f"{drafts} draft" if drafts else "-",
                                  f"{len(me.pending)} open" if me.pending else "-",
-                                 f"{me.staff_used}/{me.staff}"), key=t.id)
+                                 *((f"{me.staff_used}/{me.staff}",) if leads else ())), key=t.id)
 
     def _team_name(self, team: str) -> str:
         return next((t.name for t in self.view.teams if t.id == team), team)

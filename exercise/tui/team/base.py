@@ -26,6 +26,9 @@ ENDED_OFF = frozenset({"answer", "argue", "submit", "order", "withdraw", "expedi
                        "hand_back", "answer_request", "budget", "spending"})
 
 
+COMMAND_KEYS = ("assign", "lead", "hand_back", "answer_request")
+
+
 def can_now(view: PlayerView | None, action: str) -> bool:
     """False for a key that cannot be done in this view: anything that acts once the exercise
     has ended (and the feedback form before it), answering a lead request when none waits for this team, and buying production
@@ -38,6 +41,10 @@ def can_now(view: PlayerView | None, action: str) -> bool:
         return True
     if view.status == "ended" and action in ENDED_OFF:
         return False
+    if action in COMMAND_KEYS and not view.commands:
+        return False  # a scenario without commands (outside defence) has nothing to lead or assign to
+    if action == "spending" and not view.me.allies:
+        return False  # a team with funds only has no allies' spending to set
     if action == "answer_request":
         return any(q.status == "pending" and q.you_decide for c in view.commands for q in c.requests)
     return True

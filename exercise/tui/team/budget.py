@@ -37,7 +37,8 @@ class BudgetTab(TeamTab, VerticalScroll):
         yield Static("", id="tm-budget-summary")
         yield DataTable(id="tm-categories", cursor_type="row")
         yield Static("", id="tm-floors")
-        yield Static("Defence spending of your allies ($ changes the selected one)", classes="tm-section")
+        yield Static("Defence spending of your allies ($ changes the selected one)", id="tm-allies-heading",
+                     classes="tm-section")
         yield DataTable(id="tm-allies", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -54,9 +55,14 @@ class BudgetTab(TeamTab, VerticalScroll):
         lines = Text()
         lines.append(f"Budget this turn: {money(b.total)} {unit}", style="bold")
         lines.append(f" · money left for orders: {money(b.money)} {unit}, from {proc}\n")
-        lines.append(f"Your budget is your playable share: {pct(b.playable_share)} of your allies' defence spending, "
-                     "the part the exercise lets your team steer (the rest is outside the game). "
-                     "Under a category's floor, a capability decays every turn.\n")
+        w = v.words
+        if v.me.allies:
+            lines.append(f"Your budget is your playable share: {pct(b.playable_share)} of your {w.allies}' {w.spending}, "
+                         "the part the exercise lets your team steer (the rest is outside the game)"
+                         + (f", and your funds of {money(b.funds)} {unit} a turn. " if b.funds else ". "))
+        else:
+            lines.append(f"Your budget is your team's funds: {money(b.funds)} {unit} a turn ({v.turn_span}). ")
+        lines.append("Under a category's floor, a capability decays every turn.\n")
         lines.append("Limits: " + "; ".join(f"{c.name}: {explain.share_limits(c, b)}" for c in v.categories) + ". ")
         lines.append("b changes the split (shares in %, adding up to 100). "
                      "After costs: the share left after this turn's decision costs.")
@@ -92,6 +98,9 @@ class BudgetTab(TeamTab, VerticalScroll):
             decays.append(f"\n{explain.FLOOR_SHARE}", style="italic")
         self._show("tm-floors", decays if decays.plain else Text("No category has a floor: nothing decays.",
                                                                    style="italic"))
+        self._show("tm-allies-heading", f"{w.cap('spending')} of your {w.allies} ($ changes the selected one)")
+        for wid in ("tm-allies-heading", "tm-allies"):
+            self.query_one(f"#{wid}").display = bool(v.me.allies)  # a team with funds only has none
         commands = {c.id: c.name for c in v.commands}
         allies = {a.id: a for a in v.allies}
         rows = []

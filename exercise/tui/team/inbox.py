@@ -42,7 +42,7 @@ class InboxTab(TeamTab, Vertical):
     BINDINGS = [
         # enter answers here; on the other tabs it belongs to their tables (a second click orders)
         Binding("enter", "answer", "Answer", priority=True,
-                tooltip="answer the selected decision (the default is marked); on Procurement, order the item"),
+                tooltip="answer the selected decision (the default is marked); on the catalogue tab (3), order the item"),
         Binding("r", "read", "Read", tooltip="read the selected inject in full (or, on an argued action, its adjudication)"),
         Binding("u", "argue", "Argue", tooltip="argue an action: what you do, the result you intend, why it would work"),
     ]

@@ -222,12 +222,28 @@ a notification says why.
             return
         self._offline = False
         self.view = view
+        self._name_tabs(view)
         self.render_status()
         self._keys_changed()
         narrow = self.size.width < NARROW
         for tab in self._tabs():
             tab.narrow = narrow
             tab.view = view
+
+    def _name_tabs(self, view: PlayerView) -> None:
+        """The tabs in the scenario's own words ([words]: '3 Purchases'); no Commands tab where
+        the scenario has no commands (a scenario outside defence)."""
+        w, has = view.words, bool(view.commands)
+        if self._texts.get("tm-tab-names") == (w, has):
+            return
+        self._texts["tm-tab-names"] = (w, has)
+        tabs = self.query_one("#tm-tabs", TabbedContent)
+        tabs.get_tab("procurement").label = f"3 {w.cap('procurement')}"
+        tabs.get_tab("commands").label = f"4 {w.cap('commands')}"
+        if has:
+            tabs.show_tab("commands")
+        else:
+            tabs.hide_tab("commands")
 
     def _show(self, static_id: str, content: Text | str) -> None:
         """Update a Static only when its text changed (an update costs a layout)."""
@@ -264,7 +280,7 @@ a notification says why.
             state, text = "closed", "The exercise has not started yet. Read your briefing (6) while you wait."
         elif v.status == "ended":
             state, text = ("ended", (f"The exercise has ended: {v.outcome.name}. The outcome is in 6 Briefing."
-                           if v.outcome else "The exercise has ended; the US desk is judging the verdict.")
+                           if v.outcome else f"The exercise has ended; {v.words.verdict_by} is judging the verdict.")
                            + " Press f to give your feedback.")
         elif v.paused:
             state, text = "paused", "PAUSED by the facilitator: look around; you can act again once it resumes."
@@ -335,8 +351,13 @@ a notification says why.
         self.query_one(CommandsTab).action_assign(message.capability)
 
     def action_tab(self, tab: str) -> None:
+        if tab == "commands" and self.view is not None and not self.view.commands:
+            self.notify(f"This scenario has no {self.view.words.commands}.", markup=False)
+            return
         self.query_one("#tm-tabs", TabbedContent).active = tab
-        if tab in FOCUS:
+        if tab == "budget" and self.view is not None and not self.view.me.allies:
+            self.query_one("#tm-categories", DataTable).focus()  # a team with funds only has no allies' table
+        elif tab in FOCUS:
             self.query_one(FOCUS[tab], DataTable).focus()
         else:
             self.query_one("#tm-briefing-scroll").focus()

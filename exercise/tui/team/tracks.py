@@ -38,8 +38,9 @@ class TracksTab(TeamTab, VerticalScroll):
         assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         # after the end nothing can be assigned: the heading offers no key
-        self._show("tm-tracks-heading", "Your capabilities" if v.status == "ended"
-                   else "Your capabilities (a assigns them to a command)")
+        w = v.words
+        self._show("tm-tracks-heading", f"Your {w.capabilities}" if v.status == "ended" or not v.commands
+                   else f"Your {w.capabilities} (a assigns them to a {w.command})")
         rows: list[tuple[str, tuple]] = []
         for t in v.team_tracks:
             value = t.values.get(me.id, 0.0)
