@@ -406,27 +406,28 @@ def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, pol
             dec_rows.append({"inject": inj.id, "teams": asked, "options": options})
     turns_fired: dict[str, Counter] = {}
     for x in results:
-        for iid, turn in x.fired_turns:
-            turns_fired.setdefault(iid, Counter())[turn] += 1
+        for iid, at in x.fired_turns:
+            turns_fired.setdefault(iid, Counter())[at] += 1
     when_rows = []
     for inj in shown:
-        c = turns_fired.get(inj.id, Counter())
-        if inj.reserve or not (_varies(inj) or len(c) > 1):
+        when = turns_fired.get(inj.id, Counter())
+        if inj.reserve or not (_varies(inj) or len(when) > 1):
             continue
         when_rows.append({"inject": inj.id, "title": inj.title, "window": list(inj.window) if inj.window else None,
-                          "turns": {str(t): c[t] for t in sorted(c)}, "not_fired": n - sum(c.values())})
+                          "turns": {str(t): when[t] for t in sorted(when)}, "not_fired": n - sum(when.values())})
     by_policy: dict[str, Counter] = {}
     for x in results:
         for p in x.policies:
             by_policy.setdefault(p, Counter())[x.outcome] += 1
     policy_rows = []
     for p in sorted(by_policy):
-        c = by_policy[p]
-        total = sum(c.values())
-        outs = [{"id": o.id, "name": o.name, "team_runs": c.get(o.id, 0), "share": round(c.get(o.id, 0) / total, 4)}
-                for o in scenario.outcomes]
-        if c.get(None):
-            outs.append({"id": None, "name": "No verdict", "team_runs": c[None], "share": round(c[None] / total, 4)})
+        tally = by_policy[p]
+        total = sum(tally.values())
+        outs = [{"id": o.id, "name": o.name, "team_runs": tally.get(o.id, 0),
+                 "share": round(tally.get(o.id, 0) / total, 4)} for o in scenario.outcomes]
+        if outcomes.get(None):  # in every row, so that the columns line up
+            outs.append({"id": None, "name": "No verdict", "team_runs": tally[None],
+                         "share": round(tally[None] / total, 4)})
         policy_rows.append({"policy": p, "team_runs": total, "outcomes": outs})
     world = [{"id": t, "name": r.tracks[t].name, **_stats([x.world[k] for x in results])}
              for k, t in enumerate(r.world_tracks)]
