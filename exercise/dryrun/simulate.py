@@ -484,7 +484,7 @@ def _short_names(names: list[str]) -> list[str]:
 
 def _choices_by_team(report: dict, titles: dict, team_names: dict) -> Iterable[str]:
     yield ""
-    yield "Choices by team (runs in which the team took each option; +Nd: N of them by default)"
+    yield "Choices by team (runs in which the team chose each option; +Nd: taken by default in N more)"
     label_w = 40
     for d in report["decisions"]:
         teams = d.get("teams", [])
