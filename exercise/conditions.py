@@ -108,6 +108,31 @@ NAMES_HELP = {
     "ally.<ally>.spending": "an ally's defence spending, % of GDP (also .gdp)",
 }
 
+# The operators, loosest first (as the grammar above binds them): (operator, meaning, example).
+# The authoring guide's table is made from this list, and a test parses every example.
+OPERATORS: tuple[tuple[str, str, str], ...] = (
+    ("or", "true when either side is true", 'fired("cable-cut") or track.escalation >= 4'),
+    ("and", "true when both sides are true", "turn >= 3 and track.us_trust < 5"),
+    ("not", "true when what follows is false", 'not fired("cable-cut")'),
+    ("<", "less than", "track.us_trust < 4"),
+    ("<=", "less than or equal to", "avg(\"maritime_arctic\") <= 3.5"),
+    (">", "greater than", 'chosen("cable-cut", "board") > 1'),
+    (">=", "greater than or equal to", "turn >= 4"),
+    ("==", "equal to (exactly: track values are kept to their decimals)", "turn == turns"),
+    ("!=", "not equal to", 'chosen("cable-cut", "escort") != 0'),
+    ("+", "plus", 'led("jfc-norfolk") + led("jfc-naples") >= 1'),
+    ("-", "minus (also before a value: -1)", "track.us_trust - track.escalation > 0"),
+    ("*", "times", 'fired_tagged("hybrid") * 2 > turn'),
+    ("/", "divided by (by zero gives 0, never an error)", 'delivered("patriot") / 4 >= 1'),
+    ("( )", "group, to bind before the operators around", '(turn >= 3 or fired("cable-cut")) and track.escalation < 6'),
+)
+OPERATOR_NOTES = (
+    "`true` and `false` are values; `fired(...)`, `leads(...)` and `led(...)` are true or false, and count "
+    "as 1 or 0 in sums (`led(\"a\") + led(\"b\") >= 1`). A number on its own is true when it is not 0. "
+    "Comparisons do not chain: write `1 < turn and turn < 4`, not `1 < turn < 4`. Names and ids are "
+    "case-sensitive; function arguments are quoted ids."
+)
+
 MAX_LENGTH = 4000  # characters
 MAX_DEPTH = 32  # nested parentheses, `not` and unary `-`
 MAX_TERMS = 200  # values: numbers, true/false, names and function calls

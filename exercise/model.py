@@ -539,7 +539,8 @@ class Calendar:
 
 @attrs.frozen
 class PackInfo:
-    id: str = doc("Unique id; scenarios include the pack by this id.")
+    id: str = doc("Unique id; keep it the same as the file name, which is what scenarios include "
+                  "(validate warns when they differ).")
     title: str = doc("Title.")
     description: str = doc("What the pack exercises.", "")
     author: str = doc("Who wrote it.", "")
@@ -649,11 +650,14 @@ class Words:
 
 @attrs.frozen
 class ScenarioInfo:
-    id: str = doc("Unique id; `exercise run ID` opens it.")
+    id: str = doc("Unique id; `exercise run ID` opens it (a scenario in ./scenarios wins over a bundled "
+                  "one with the same id or file name).")
     title: str = doc("Title.")
     briefing: str = doc("Briefing read to everyone at the start.", "")
     seed: int = doc("Seed of the random generator (an exercise may override it).", 1)
-    packs: tuple[str, ...] = doc("Ids of the inject packs it includes.", ())
+    packs: tuple[str, ...] = doc(
+        "File names (without .toml) of the inject packs it includes, looked up in injects/ beside "
+        "the scenario's folder, the scenario's own folder, ./injects, then the bundled ones.", ())
     facilitator_plays: tuple[str, ...] = doc("Roles the white cell plays, e.g. 'US desk'.", ())
 
 

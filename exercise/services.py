@@ -38,6 +38,8 @@ class OpenedScenario:
     loaded: Loaded | None
     problems: Problems
     reason: str | None = None
+    # set when `name` is an id that a local scenario takes from a bundled one (local wins)
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,18 +86,19 @@ def open_scenario(name: str, *, compile: bool = True) -> OpenedScenario:
         known = ", ".join(loader.scenario_ids()) or "none found"
         return OpenedScenario(name, None, None, problems,
                               f"no scenario {name!r} (known: {known}); give an id or a path to a .toml file")
+    note = loader.shadow_note(name, path)
     loaded = loader.load_scenario(path, problems)
     if loaded.scenario is not None:
         check_scenario(loaded, problems)
     if problems.errors or loaded.scenario is None or not compile:
-        return OpenedScenario(name, path, loaded, problems)
+        return OpenedScenario(name, path, loaded, problems, note=note)
     from exercise.engine.scenario_rules import ScenarioError, rules_for
 
     try:
         rules_for(loaded.scenario)
     except ScenarioError as e:
-        return OpenedScenario(name, path, loaded, problems, f"{path}: {e}")
-    return OpenedScenario(name, path, loaded, problems)
+        return OpenedScenario(name, path, loaded, problems, f"{path}: {e}", note=note)
+    return OpenedScenario(name, path, loaded, problems, note=note)
 
 
 def current_sources(scenario_id: str) -> dict[str, str] | None:

@@ -57,7 +57,7 @@ def test_policies_differ_as_described():
     assert ordered(spender) > ordered(cautious)
     assert cautious.rejected == 0 and spender.rejected == 0
     # cautious takes every default
-    assert all(opt in ("watch", "pledge") for _, opt, _ in cautious.answers)
+    assert all(opt in ("watch", "pledge") for _, _, opt, _ in cautious.answers)
 
 
 def test_same_seed_same_report_whatever_the_workers():

@@ -93,6 +93,17 @@ def test_each_adds_every_teams_choice_at_once_as_today():
     assert g.s.tracks["trust"] == 7 and not of(g.events, ev.ChoicesCombined)
 
 
+def test_a_default_taken_counts_like_a_choice_once_per_team():
+    # docs/authoring.md: with "each" the effect applies once per team that chooses the option,
+    # and a team that does not answer takes the default, whose effects count like a choice
+    dec = model.Inject("d", "Washington asks", turn=1,
+                       options=(O("a", "Say yes", effects=PLUS_ONE, default=True), O("b", "Say no")))
+    g = Game(with_injects(dec))
+    g.to(1, "deliberation")
+    g.advance(force=True)  # neither team answered: both take 'a'
+    assert g.s.tracks["trust"] == 7  # 5 + 1 + 1
+
+
 def test_once_applies_a_chosen_option_once_when_deliberation_closes():
     g = Game(scenario(trust={"combine": "once"}))
     answer_all(g, {"east": "a", "west": "a"})

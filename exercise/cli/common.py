@@ -116,6 +116,8 @@ def load_scenario(name: str):
     from exercise import services
 
     opened = services.open_scenario(name)
+    if opened.note:
+        click.echo(opened.note, err=True)
     if opened.scenario is None:
         for p in opened.problems.sorted():
             click.echo(str(p), err=True)

@@ -65,22 +65,33 @@ def _save_runs(sc, sources: dict, runs: int, seed: int, policy: str, root) -> li
               help="How the bots play: mixed gives each team a random policy in each run.")
 @click.option("--workers", "-w", type=click.IntRange(1, 256), default=None,
               help="Processes to use (default: one per CPU for long runs). The report does not depend on it.")
+@click.option("--pack", "pack", metavar="PACK", default=None,
+              help="Report the injects of this included pack only (its file name or id); "
+                   "outcomes and tracks stay the whole runs'.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document.")
 @click.option("--save", is_flag=True, help="Also write each run as a saved exercise, to open, verify and debrief.")
 @click.option("--saves", "saves_root", type=click.Path(path_type=__import__("pathlib").Path), default=None,
               help="Folder for --save (default: $EXERCISE_SAVES or ./saves).")
-def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: int | None, as_json: bool,
-             save: bool, saves_root) -> None:
+def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: int | None, pack: str | None,
+             as_json: bool, save: bool, saves_root) -> None:
     """Play SCENARIO (default: deadline-2027) many times with bots and report.
 
-    Shows the spread of outcomes, how often each inject fired (and which never did), the
-    decisions taken, the final tracks and when deliveries landed. Bots play every team,
-    the facilitator advances and forces each turn; reserve injects are not fired.
+    Shows the spread of outcomes (and, under --policy mixed, by policy), how often each
+    inject fired (and which never did), in which turn the injects with a window or a
+    condition fired, the decisions taken (in all and by team), the final tracks and when
+    deliveries landed. Bots play every team, the facilitator advances and forces each
+    turn; reserve injects are not fired. "Rejected bot commands" counts the commands the
+    bots sent that the rules refused (nothing happened; the run went on).
     """
-    from exercise.dryrun.simulate import render, run_many, summarise
+    from exercise.dryrun.simulate import pack_injects, render, run_many, summarise
 
     opened = load_scenario(scenario)
     sc, sources = opened.scenario, opened.sources
+    if pack is not None:
+        try:
+            pack_injects(sc, pack)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--pack") from None
     import gc
 
     gc.freeze()  # ~15 % faster: the collector no longer rescans the loaded scenario
@@ -92,7 +103,7 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
         results = run_many(sc, runs, seed, policy, workers, progress)
     finally:
         progress.close()
-    report = summarise(sc, results, seed, policy)
+    report = summarise(sc, results, seed, policy, pack)
     if save:
         report["saved"] = _save_runs(sc, sources, runs, seed, policy, saves_root)
     if as_json:

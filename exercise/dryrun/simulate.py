@@ -64,7 +64,7 @@ class RunResult:
 
     outcome: str | None
     fired: tuple[str, ...]
-    answers: tuple[tuple[str, str, bool], ...]  # (inject, option, by default)
+    answers: tuple[tuple[str, str, str, bool], ...]  # (inject, team, option, by default)
     world: tuple[float, ...]  # world tracks, in scenario order
     team: tuple[float, ...]  # team tracks, (team, track) in scenario order
     deliveries: tuple[tuple[str, int | None], ...]  # (item, turn delivered; None: after the exercise)
@@ -76,6 +76,7 @@ class RunResult:
     rolls: tuple[tuple[tuple[str, ...], bool], ...] = ()  # (roll site, passed), with Lineup.rolls
     plan: tuple[str | None, str | None] = (None, None)  # (split, purchase) played
     allocation: tuple[tuple[float, ...], ...] = ()  # each team's budget split at the end, categories in order
+    fired_turns: tuple[tuple[str, int], ...] = ()  # (inject, turn it fired), in firing order
 
 
 def best_outcome(scenario: model.Scenario) -> str | None:
@@ -237,7 +238,7 @@ def play(scenario: model.Scenario, seed: int, policy: str | Lineup = MIXED,
     return RunResult(
         outcome=outcome,
         fired=tuple(s.fired),
-        answers=tuple((iid, opt, d) for (iid, _), (opt, d) in s.answers.items()),
+        answers=tuple((iid, team, opt, d) for (iid, team), (opt, d) in s.answers.items()),
         world=tuple(s.tracks[t] for t in r.world_tracks),
         team=tuple(s.team_tracks[(team, t)] for team in r.team_ids for t in r.team_tracks),
         deliveries=tuple((o.item, o.delivered) for o in s.orders.values()
@@ -250,6 +251,7 @@ def play(scenario: model.Scenario, seed: int, policy: str | Lineup = MIXED,
         rolls=tuple(sorted(sites.items())),
         plan=(lineup.split, lineup.purchase),
         allocation=tuple(tuple(s.allocation[team]) for team in r.team_ids),
+        fired_turns=tuple(s.fired.items()),
     )
 
 
@@ -342,10 +344,34 @@ def _stats(values: list[float]) -> dict:
             "min": round(min(values), 4), "max": round(max(values), 4)}
 
 
-def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, policy: str) -> dict:
-    """The report as plain data (what --json prints)."""
+def pack_injects(scenario: model.Scenario, pack: str) -> tuple[str, tuple[model.Inject, ...]]:
+    """The title and injects of one included pack, named by its file name (as the scenario's
+    packs list has it) or its [pack] id; ValueError naming the packs when there is none."""
+    names = scenario.scenario.packs
+    # a scenario that loaded has every pack it lists, in that order
+    files = names if len(names) == len(scenario.included) else (None,) * len(scenario.included)
+    for name, p in zip(files, scenario.included):
+        if pack in (p.pack.id, name):
+            return p.pack.title, p.injects
+    known = ", ".join(dict.fromkeys([*names, *(p.pack.id for p in scenario.included)])) or "none"
+    raise ValueError(f"the scenario includes no pack {pack!r} (its packs: {known})")
+
+
+def _varies(inj: model.Inject) -> bool:
+    """Whether an inject's firing turn is the run's to decide (a window, a condition, requires)."""
+    return inj.window is not None or (inj.turn is None and bool(inj.condition or inj.requires))
+
+
+def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, policy: str,
+              pack: str | None = None) -> dict:
+    """The report as plain data (what --json prints). `pack`: the inject sections cover that
+    pack's injects only (see `pack_injects`); outcomes and tracks stay the whole runs'."""
     r = rules_for(scenario)
     n = len(results)
+    if pack is not None:
+        pack_title, shown = pack_injects(scenario, pack)
+    else:
+        pack_title, shown = None, scenario.all_injects()
     outcomes = Counter(x.outcome for x in results)
     out_rows = [{"id": o.id, "name": o.name, "runs": outcomes.get(o.id, 0),
                  "share": round(outcomes.get(o.id, 0) / n, 4)} for o in scenario.outcomes]
@@ -354,22 +380,55 @@ def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, pol
                          "share": round(outcomes[None] / n, 4)})
     fired = Counter(i for x in results for i in x.fired)
     inj_rows = []
-    for inj in scenario.all_injects():
+    for inj in shown:
         inj_rows.append({"id": inj.id, "title": inj.title, "reserve": inj.reserve,
                          "runs": fired.get(inj.id, 0), "share": round(fired.get(inj.id, 0) / n, 4)})
     never = [row["id"] for row in inj_rows if not row["runs"] and not row["reserve"]]
     decisions: dict[str, dict] = {}
     for x in results:
-        for iid, opt, by_default in x.answers:
+        for iid, team, opt, by_default in x.answers:
             d = decisions.setdefault(iid, {})
             row = d.setdefault(opt, {"chosen": 0, "by_default": 0})
             row["by_default" if by_default else "chosen"] += 1
+            per = row.setdefault("teams", {}).setdefault(team, {"chosen": 0, "by_default": 0})
+            per["by_default" if by_default else "chosen"] += 1
     dec_rows = []
-    for inj in scenario.all_injects():
+    for inj in shown:
         if inj.id in decisions:
-            dec_rows.append({"inject": inj.id, "options": [
-                {"id": o.id, "label": o.label, **decisions[inj.id].get(o.id, {"chosen": 0, "by_default": 0})}
-                for o in inj.options]})
+            asked = [t for t in r.team_ids if any(t in row.get("teams", {}) for row in decisions[inj.id].values())]
+            options = []
+            for o in inj.options:
+                row = decisions[inj.id].get(o.id, {})
+                teams = row.get("teams", {})
+                options.append({"id": o.id, "label": o.label, "chosen": row.get("chosen", 0),
+                                "by_default": row.get("by_default", 0),
+                                "teams": {t: teams.get(t, {"chosen": 0, "by_default": 0}) for t in asked}})
+            dec_rows.append({"inject": inj.id, "teams": asked, "options": options})
+    turns_fired: dict[str, Counter] = {}
+    for x in results:
+        for iid, at in x.fired_turns:
+            turns_fired.setdefault(iid, Counter())[at] += 1
+    when_rows = []
+    for inj in shown:
+        when = turns_fired.get(inj.id, Counter())
+        if inj.reserve or not (_varies(inj) or len(when) > 1):
+            continue
+        when_rows.append({"inject": inj.id, "title": inj.title, "window": list(inj.window) if inj.window else None,
+                          "turns": {str(t): when[t] for t in sorted(when)}, "not_fired": n - sum(when.values())})
+    by_policy: dict[str, Counter] = {}
+    for x in results:
+        for p in x.policies:
+            by_policy.setdefault(p, Counter())[x.outcome] += 1
+    policy_rows = []
+    for p in sorted(by_policy):
+        tally = by_policy[p]
+        total = sum(tally.values())
+        outs = [{"id": o.id, "name": o.name, "team_runs": tally.get(o.id, 0),
+                 "share": round(tally.get(o.id, 0) / total, 4)} for o in scenario.outcomes]
+        if outcomes.get(None):  # in every row, so that the columns line up
+            outs.append({"id": None, "name": "No verdict", "team_runs": tally[None],
+                         "share": round(tally[None] / total, 4)})
+        policy_rows.append({"policy": p, "team_runs": total, "outcomes": outs})
     world = [{"id": t, "name": r.tracks[t].name, **_stats([x.world[k] for x in results])}
              for k, t in enumerate(r.world_tracks)]
     team_rows = []
@@ -396,12 +455,74 @@ def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, pol
         "policies": dict(sorted(policies.items())),
         "rejected_commands": sum(x.rejected for x in results),
         "outcomes": out_rows, "injects": inj_rows, "never_fired": never,
-        "decisions": dec_rows, "world_tracks": world, "team_tracks": team_rows, "deliveries": del_rows,
+        "decisions": dec_rows, "fired_turns": when_rows, "outcomes_by_policy": policy_rows,
+        "pack": pack, "pack_title": pack_title, "world_tracks": world, "team_tracks": team_rows, "deliveries": del_rows,
     }
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:5.1f}%"
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters (an ellipsis marks a cut)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _times(counts: dict) -> str:
+    """A team's count for one option: 'n' chosen, '+kd' taken by default."""
+    chosen, default = counts["chosen"], counts["by_default"]
+    return f"{chosen}+{default}d" if default else str(chosen)
+
+
+def _short_names(names: list[str]) -> list[str]:
+    """Column headings: each name without its parenthesis ('Norfolk (UK, Nordics)' ->
+    'Norfolk') when that keeps them apart, else the names as they are."""
+    short = [n.split(" (")[0].strip() or n for n in names]
+    return short if len(set(short)) == len(short) else names
+
+
+def _choices_by_team(report: dict, titles: dict, team_names: dict) -> Iterable[str]:
+    yield ""
+    yield "Choices by team (runs in which the team chose each option; +Nd: taken by default in N more)"
+    label_w = 40
+    for d in report["decisions"]:
+        teams = d.get("teams", [])
+        if not teams:
+            continue
+        short = _short_names([team_names.get(t, t) for t in teams])
+        col = max(7, min(14, max(len(n) for n in short)))
+        yield f"  {titles.get(d['inject'], d['inject'])}"
+        yield "    " + " " * label_w + "".join(f" {_cut(n, col):>{col}}" for n in short)
+        for o in d["options"]:
+            cells = "".join(f" {_times(o['teams'][t]):>{col}}" for t in teams)
+            yield f"    {_cut(o['label'], label_w):<{label_w}}{cells}"
+
+
+def _fired_turns(report: dict) -> Iterable[str]:
+    yield ""
+    yield "When injects fired (turn: runs), for those whose turn depends on the run"
+    for w in report["fired_turns"]:
+        window = f" (window T{w['window'][0]}-T{w['window'][1]})" if w.get("window") else ""
+        turns = ", ".join(f"T{t}: {k}" for t, k in w["turns"].items()) or "never fired"
+        never = f"; not fired: {w['not_fired']}" if w["not_fired"] and w["turns"] else ""
+        yield f"  {w['title']}{window}"
+        yield f"    {turns}{never}"
+
+
+def _outcomes_by_policy(report: dict) -> Iterable[str]:
+    rows = report.get("outcomes_by_policy", [])
+    if not rows:
+        return
+    yield ""
+    yield "Outcomes by policy (share of the team-runs that played it; a run counts once per team)"
+    names = [o["name"] for o in rows[0]["outcomes"]]
+    width = max(10, max(len(p["policy"]) for p in rows) + 2)
+    col = max(8, min(18, max(len(n) for n in names)))
+    yield "  " + " " * width + f" {'team-runs':>9}" + "".join(f" {_cut(n, col):>{col}}" for n in names)
+    for p in rows:
+        cells = "".join(f" {_pct(o['share']).strip():>{col}}" for o in p["outcomes"])
+        yield f"  {p['policy']:<{width}} {p['team_runs']:>9}{cells}"
 
 
 def render(report: dict) -> Iterable[str]:
@@ -413,10 +534,14 @@ def render(report: dict) -> Iterable[str]:
     yield (f"{report.get('scenario_title', report['scenario'])}: {n} run(s), seed {report['seed']}, policy {report['policy']}"
            + (f" ({', '.join(f'{k} {v}' for k, v in report['policies'].items())} team-runs)"
               if report["policy"] == MIXED else ""))
+    if report.get("pack"):
+        yield f"Injects of the pack {report.get('pack_title') or report['pack']} only (outcomes and tracks: whole runs)"
     yield ""
     yield "Outcomes"
     for o in report["outcomes"]:
         yield f"  {_pct(o['share'])}  {o['runs']:>6}  {o['name']}"
+    if report["policy"] == MIXED:
+        yield from _outcomes_by_policy(report)
     yield ""
     yield "Injects fired (share of runs)"
     for i in report["injects"]:
@@ -430,6 +555,8 @@ def render(report: dict) -> Iterable[str]:
         yield f"  NEVER FIRED: {'; '.join(titles.get(i, i) for i in report['never_fired'])}"
     else:
         yield "  every scheduled inject fired at least once"
+    if report.get("fired_turns"):
+        yield from _fired_turns(report)
     if report["decisions"]:
         yield ""
         yield "Decisions (chosen / taken by default)"
@@ -437,6 +564,7 @@ def render(report: dict) -> Iterable[str]:
             yield f"  {titles.get(d['inject'], d['inject'])}"
             for o in d["options"]:
                 yield f"    {o['chosen']:>6} / {o['by_default']:<6} {o['label']}"
+        yield from _choices_by_team(report, titles, team_names)
     yield ""
     yield "Final world tracks (mean, sd, min-max)"
     for t in report["world_tracks"]:

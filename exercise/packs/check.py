@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 
 from exercise.packs import loader
-from exercise.packs.problems import Problems
+from exercise.packs.problems import Problems, display_path
 from exercise.packs.validate import check_scenario
 
 
@@ -85,8 +85,11 @@ def _validate(paths: list[Path], scenario: str | None) -> Report:
         return loaded
 
     for path in scenarios:
-        run_scenario(path)
+        loaded = run_scenario(path)
+        if loaded.scenario is not None and loaded.files:
+            _shadow_warning(path, loaded, report)
     covered = set(read_packs)
+    listed: dict[Path, list[str]] = {}  # scenario file -> its packs, read once
 
     against = [loader.find_scenario(scenario)] if scenario else None
     for path in packs + others:
@@ -103,7 +106,15 @@ def _validate(paths: list[Path], scenario: str | None) -> Report:
         if pack is None:
             continue
         report.injects.update(i.id for i in pack.injects)
-        hosts = against or _including(pack.pack.id) or [loader.find_scenario("deadline-2027")]
+        candidates = _scenario_files(path, scenarios)
+        including = _including(path, candidates, listed)
+        if not including:
+            where = ", ".join(dict.fromkeys(display_path(c.parent) + "/" for c in candidates)) or "no scenarios folder"
+            report.problems.warning(
+                src, ("pack", "id"),
+                f"no scenario includes this pack (looked in {where}); add \"{path.stem}\" (its file name) to a "
+                f"scenario's packs = [...], or it is never played")
+        hosts = against or including or _naming(pack.pack.id, candidates) or [loader.find_scenario("deadline-2027")]
         hosts = [h for h in hosts if h is not None]
         if not hosts:
             report.problems.warning(src, ("pack",), "no scenario to check its ids against; use --scenario")
@@ -113,9 +124,88 @@ def _validate(paths: list[Path], scenario: str | None) -> Report:
     return report
 
 
-def _including(pack_id: str) -> list[Path]:
+def _shadow_warning(path: Path, loaded: loader.Loaded, report: Report) -> None:
+    """A local scenario whose id is a bundled scenario's: say which one the id opens."""
+    assert loaded.scenario is not None
+    sid = loaded.scenario.id
+    if loader.is_bundled(path):
+        return
+    bundled = [f for d in loader.bundled_dir("scenarios") for f in sorted(d.glob("*.toml"))
+               if f.stem == sid or loader.scenario_id_of(f) == sid]
+    if not bundled:
+        return
+    opens = loader.find_scenario(sid)
+    try:
+        here = opens is not None and opens.resolve() == path.resolve()
+    except OSError:
+        here = False
+    if here:
+        what = (f"`exercise run {sid}` (and simulate, balance, validate --scenario) opens this file, "
+                f"and the bundled one only by its path")
+    else:
+        what = (f"`exercise run {sid}` opens {display_path(opens) if opens else 'the bundled one'}, not this file "
+                f"(run this one by its path)")
+    report.problems.warning(
+        loaded.files[0], ("scenario", "id"),
+        f"scenario id {sid!r} is also the id of the bundled scenario {display_path(bundled[0])}; local scenarios "
+        f"(./scenarios) win over bundled ones, so {what}; give this scenario its own id to keep both within reach")
+
+
+def _scenario_files(pack: Path, given: list[Path]) -> list[Path]:
+    """The scenarios that may include a pack: those being validated, the scenarios/ folder
+    beside the pack's folder, ./scenarios and the bundled ones (the folders the loader
+    looks in), each once."""
+    out, seen = [], set()
+    files = list(given)
+    for d in (pack.parent.parent / "scenarios", pack.parent):
+        if d.is_dir():
+            files += [f for f in sorted(d.glob("*.toml")) if _kind(f) == "scenario"]
+    files += loader.discover("scenarios")
+    for f in files:
+        try:
+            key = f.resolve()
+        except OSError:
+            continue
+        if key not in seen and f.is_file():
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _packs_of(scenario: Path, listed: dict[Path, list[str]]) -> list[str]:
+    """The packs a scenario file lists ([] when it does not read: its own check says why)."""
+    if scenario not in listed:
+        packs: list[str] = []
+        try:
+            if scenario.stat().st_size <= loader.MAX_FILE_BYTES:
+                doc = loader.tomllib.loads(scenario.read_text("utf-8"))
+                got = doc.get("scenario", {}).get("packs", [])
+                packs = [p for p in got if isinstance(p, str)] if isinstance(got, list) else []
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError, AttributeError):
+            packs = []
+        listed[scenario] = packs
+    return listed[scenario]
+
+
+def _including(pack: Path, candidates: list[Path], listed: dict[Path, list[str]]) -> list[Path]:
+    """The scenarios that include this very file: they list its file name and the loader,
+    looking from them, finds this file for it (packs are included by file name)."""
     out = []
-    for sc in loader.discover("scenarios"):
+    for sc in candidates:
+        if pack.stem in _packs_of(sc, listed):
+            found = loader.find_pack(pack.stem, sc)
+            try:
+                if found is not None and found.resolve() == pack.resolve():
+                    out.append(sc)
+            except OSError:
+                continue
+    return out
+
+
+def _naming(pack_id: str, candidates: list[Path]) -> list[Path]:
+    """Scenarios that mention the pack's id (to check a pack against, when none includes it)."""
+    out = []
+    for sc in candidates:
         try:
             text = sc.read_text("utf-8")
         except (OSError, UnicodeDecodeError):

@@ -197,8 +197,41 @@ def find_pack(pack_id: str, near: Path | None) -> Path | None:
     return None
 
 
+_SCENARIO_ID = re.compile(r"""^[ \t]*id[ \t]*=[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)')""", re.M)
+_HEADER = re.compile(r"^[ \t]*\[", re.M)
+
+
+def scenario_id_of(path: Path) -> str | None:
+    """The `id` of a scenario file's [scenario] table, read cheaply (the first 64 KB, no
+    parsing); None when it is not there or the file cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return None
+    m = re.search(r"^[ \t]*\[scenario\][ \t]*(?:#.*)?$", head, re.M)
+    if m is None:
+        return None
+    end = _HEADER.search(head, m.end())
+    body = head[m.end(): end.start() if end else len(head)]
+    found = _SCENARIO_ID.search(body)
+    return None if found is None else found.group(1) if found.group(1) is not None else found.group(2)
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether a file is one of the bundled scenarios or packs (not the user's)."""
+    try:
+        folder = Path(path).resolve().parent
+        return any(folder == d.resolve() for kind in ("scenarios", "injects") for d in bundled_dir(kind))
+    except OSError:
+        return False
+
+
 def find_scenario(name: str) -> Path | None:
-    """A scenario by path, or by id (file name) in ./scenarios or the bundled ones."""
+    """A scenario by path, or by id: the folders of `search_dirs` in turn (./scenarios, then
+    the bundled ones), in each a file named ID.toml, else a file whose [scenario] id is ID.
+    So a local scenario wins over a bundled one of the same id, by file name or by id
+    (`shadowed` names the bundled one it hides, for the note the commands print)."""
     p = Path(name)
     if p.suffix == ".toml" or p.exists():
         return p
@@ -206,11 +239,44 @@ def find_scenario(name: str) -> Path | None:
         candidate = d / f"{name}.toml"
         if candidate.is_file():
             return candidate
+        for f in sorted(d.glob("*.toml")):
+            if scenario_id_of(f) == name:
+                return f
     return None
 
 
+def shadowed(name: str, path: Path | None) -> Path | None:
+    """The bundled scenario that the id `name` would open, were it not for the local
+    scenario `path` found first (None: `name` is a path, or nothing is hidden)."""
+    if path is None or Path(name).suffix == ".toml" or Path(name).exists() or is_bundled(path):
+        return None
+    for d in bundled_dir("scenarios"):
+        candidate = d / f"{name}.toml"
+        if candidate.is_file():
+            return candidate
+        for f in sorted(d.glob("*.toml")):
+            if scenario_id_of(f) == name:
+                return f
+    return None
+
+
+def shadow_note(name: str, path: Path | None) -> str | None:
+    """The line the commands that open a scenario by id print when a local one hides a
+    bundled one of the same id (local scenarios win)."""
+    hidden = shadowed(name, path)
+    if hidden is None or path is None:
+        return None
+    return (f"note: {name!r} opens {display_path(path)}, a local scenario with the id of a bundled one: "
+            f"local scenarios win over bundled ones; open the bundled one by its path ({hidden}), "
+            f"or give the local one its own id")
+
+
 def scenario_ids() -> list[str]:
-    return [p.stem for p in discover("scenarios")]
+    """The ids to offer: each scenario file's name, less the bundled ones whose id a local
+    scenario has taken (that id opens the local one: see `find_scenario`)."""
+    files = discover("scenarios")
+    local_ids = {scenario_id_of(p) for p in files if not is_bundled(p)}
+    return [p.stem for p in files if not (is_bundled(p) and p.stem in local_ids - {None})]
 
 
 def load_scenario(path: Path, problems: Problems, read_packs: dict | None = None) -> Loaded:

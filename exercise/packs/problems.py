@@ -163,12 +163,14 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "warning"]
 
-    def sorted(self, limit: int | None = MAX_SHOWN_PER_FILE) -> list[Problem]:
+    def sorted(self, limit: int | None = MAX_SHOWN_PER_FILE, without: tuple[str, ...] = ()) -> list[Problem]:
         """In file order; at most `limit` per file (None: all), then one note per file
-        saying how many more there are: thousands of lines help no one."""
+        saying how many more there are: thousands of lines help no one. `without`:
+        severities left out before counting (validate --quiet: ("warning",))."""
         by_file: dict[str, list[Problem]] = {}
         for p in self.items:
-            by_file.setdefault(p.file, []).append(p)
+            if p.severity not in without:
+                by_file.setdefault(p.file, []).append(p)
         out: list[Problem] = []
         for file in sorted(by_file):
             group = by_file[file]
