@@ -194,7 +194,7 @@ def check_pack_text(text: str, name: str, scenario: str | None, shown_as: str) -
     ones that include a pack of that id, or the default), replacing any pack of the same
     id the scenario already includes. Returns (errors, warnings) as printable lines."""
     from exercise.packs import loader
-    from exercise.packs.check import _including
+    from exercise.packs.check import _naming
     from exercise.packs.problems import Problems
     from exercise.packs.validate import check_scenario
 
@@ -209,7 +209,8 @@ def check_pack_text(text: str, name: str, scenario: str | None, shown_as: str) -
             if scenario:
                 hosts = [loader.find_scenario(scenario)]
             else:
-                hosts = list(_including(pack.pack.id)) or [loader.find_scenario("deadline-2027")]
+                hosts = list(_naming(pack.pack.id, list(loader.discover("scenarios")))) or [
+                    loader.find_scenario("deadline-2027")]
             for host in [h for h in hosts if h is not None]:
                 hp = Problems()
                 loaded = loader.load_scenario(host, hp)
