@@ -3,7 +3,6 @@ cell that cannot be read is named file:sheet:row:column; never a traceback."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import attrs
@@ -51,9 +50,9 @@ def test_rows_round_trip_every_bundled_pack(path, tmp_path):
     imported = msel.rows_to_pack("m.xlsx", table, pack.pack.id, sheet.info, sheet.objectives)
     assert imported.problems == [] and imported.text is not None
     assert _reload(imported.text, pack.pack.id, tmp_path) == pack
-    scenario = None if "mini" in path.stem else "deadline-2027"
-    if scenario is None:
-        scenario = str(ROOT / "tests/fixtures/mini/scenarios/mini.toml")
+    # checked against the scenario that includes it (packs are included by file name)
+    hosts = [sc for sc in (ROOT / "scenarios").glob("*.toml") if f'"{path.stem}"' in sc.read_text("utf-8")]
+    scenario = str(hosts[0] if hosts else ROOT / "tests/fixtures/mini/scenarios/mini.toml")
     errors, _ = check_pack_text(imported.text, pack.pack.id, scenario, "x.toml")
     assert errors == []
 
@@ -62,16 +61,14 @@ def test_rows_round_trip_every_bundled_pack(path, tmp_path):
 def test_files_round_trip_through_the_commands(suffix, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    start = time.perf_counter()
     r = runner.invoke(main, ["msel", "export", "deadline-2027", "-o", f"m{suffix}"])
     assert r.exit_code == 0, r.output
     assert "46 inject(s) as rows, 5 pack(s)" in r.output
     (tmp_path / "injects").mkdir()
-    for path in PACKS[:-1]:
+    for path in [p for p in PACKS if p.parent == ROOT / "injects" and "hospital" not in p.stem]:  # deadline-2027's
         r = runner.invoke(main, ["msel", "import", f"m{suffix}", "-o", f"injects/{path.stem}.toml"])
         assert r.exit_code == 0, r.output
         assert _load(tmp_path / "injects" / f"{path.stem}.toml") == _load(path)
-    assert time.perf_counter() - start < 30
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):

@@ -18,7 +18,7 @@ from exercise.packs.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "openaev" / "scenario.json"
-SCENARIOS = [ROOT / "scenarios" / "deadline-2027.toml", ROOT / "tests/fixtures/mini/scenarios/mini.toml"]
+SCENARIOS = [*sorted((ROOT / "scenarios").glob("*.toml")), ROOT / "tests/fixtures/mini/scenarios/mini.toml"]
 
 # The keys OpenAEV keeps per object (export/Mixins.java) and at the top (ScenarioFileExport)
 TOP = {"export_version", "scenario_information", "scenario_teams", "scenario_objectives", "scenario_users",
