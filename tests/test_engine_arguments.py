@@ -235,3 +235,42 @@ def test_a_team_sends_counter_argue_as_itself():
     assert of(g.do(body), ev.ActionCountered)[0].by == "west"
     argue = p.command_for({"kind": "argue", "action": "x", "open": True}, "team", "west")
     assert argue.open is True
+
+
+# -- the turn log and the after-action report -------------------------------------------------------
+def test_the_turn_log_and_the_report_tell_an_open_argument_and_its_counters(tmp_path):
+    from exercise.debrief import markdown, record
+    from exercise.debrief.report import build
+    from exercise.session import Session
+
+    loaded = load_fixture(RED)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path / "args", name="Args", seed=7)
+    s.execute(cm.Start())
+    while s.state.phase != "deliberation":
+        s.execute(cm.Advance())
+    s.execute(cm.Argue("east", "east", "Close the border", "fewer drones", "public pressure", open=True))
+    s.execute(cm.Argue("east", "east", "Quiet talks", "a deal", "back channel"))
+    opened, secret = list(s.state.actions)
+    s.execute(cm.CounterArgue("west", opened, "their guards are stretched thin", team="west"))
+    s.execute(cm.CounterArgue(cm.FACILITATOR, opened, "we will flood them"))
+    s.execute(cm.Adjudicate(opened, 30, "the counters hold"))
+    s.execute(cm.Adjudicate(secret, 50, "maybe"))
+    while s.state.turn < 2:
+        s.execute(cm.Advance(force=True) if s.state.phase == "deliberation" else cm.Advance())
+    log = (s.folder / "turns" / "turn-01.md").read_text()
+    section = log.split("## Adjudication")[1].split("\n## ")[0]
+    lines = [x for x in section.splitlines() if x.strip()]
+    first = next(i for i, x in enumerate(lines) if "Close the border" in x)
+    assert "(argued open to the other teams and the red cell)" in lines[first]
+    assert lines[first + 1] == "  - counter-argued by West: their guards are stretched thin"
+    assert lines[first + 2] == "  - counter-argued by Russia: we will flood them"
+    assert lines[first + 3].startswith("  - adjudicated: rolled") and "Rationale: the counters hold" in lines[first + 3]
+    quiet = next(x for x in lines if "Quiet talks" in x)
+    assert "open" not in quiet and "Rationale: maybe" in quiet  # a secret one: one line, as before
+    s.close()
+    text = markdown.render(build(record.load(s.folder)))
+    argued = text.index("East argues (open to the other teams and the red cell): Close the border")
+    west = text.index("West counter-argues East's action \"Close the border\": their guards are stretched thin")
+    red = text.index("Russia counter-argues East's action \"Close the border\": we will flood them")
+    judged = text.index("Adjudicated East's action \"Close the border\"")
+    assert argued < west < red < judged
