@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,7 +69,6 @@ def test_the_facilitator_counter_argues_as_the_red_cell():
 def test_refusals_say_why(command, words):
     g = red_game()
     aid = argued(g, "east", open=True)
-    import attrs
     g.reject(attrs.evolve(command, action=aid) if command.action == "ACTION" else command, words)
 
 

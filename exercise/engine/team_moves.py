@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import math
 
-import attrs
-
 from exercise import model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
@@ -601,7 +599,8 @@ def counter_party(decision: Decision, command: cm.CounterArgue) -> tuple[str, st
     if command.actor in rules.teams:
         if command.team not in (None, command.actor):
             check_team(decision, command, verb)  # says who may act for whom
-        return check_team(decision, attrs.evolve(command, team=command.actor), verb), rules.names[command.actor]
+        as_team = cm.CounterArgue(command.actor, command.action, command.reasons, team=command.actor)
+        return check_team(decision, as_team, verb), rules.names[command.actor]
     if command.actor == cm.FACILITATOR and command.team in rules.teams:
         check_team(decision, command, verb)  # "the facilitator cannot ... for East: only East can"
     red = adv is not None and (command.actor == adv.id or command.actor == cm.FACILITATOR)

@@ -104,9 +104,9 @@ class InboxTab(TeamTab, Vertical):
         self.show_inject_detail()
         actions = []
         for a in me.actions:
-            seen = (f"all · {len(a.counters)} counter{'s' if len(a.counters) != 1 else ''}" if a.open
-                    else "you + facilitator")
-            actions.append((a.id, (str(a.turn), clip(a.action, self._w(30, 44)), seen, *_outcome(a))))
+            seen_by = (f"all · {len(a.counters)} counter{'s' if len(a.counters) != 1 else ''}" if a.open
+                       else "you + facilitator")
+            actions.append((a.id, (str(a.turn), clip(a.action, self._w(30, 44)), seen_by, *_outcome(a))))
         self._fill("tm-actions", actions)
         self.query_one("#tm-actions", DataTable).display = bool(actions)
         self._show("tm-actions-title",
@@ -271,8 +271,8 @@ class InboxTab(TeamTab, Vertical):
     def _action_page(a: ActionView | OpenActionView) -> str:
         """An argued action in full: what, why, who may see it, every counter-argument, and the
         adjudication once made (the likelihood, the roll against it, the outcome, why)."""
-        mine = isinstance(a, ActionView)
-        if not mine:
+        opened = not isinstance(a, ActionView) or a.open
+        if isinstance(a, OpenActionView):
             body = f"**{md(a.team_name)}** argued, openly:\n\n"
         elif a.open:
             body = "*Argued open: the other teams and the red cell see it and may counter-argue it.*\n\n"
@@ -283,7 +283,7 @@ class InboxTab(TeamTab, Vertical):
         if a.counters:
             body += "\n\n**Counter-arguments**\n\n" + "\n".join(
                 f"- **{md(c.by_name)}** (turn {c.turn}): {md(c.reasons)}" for c in a.counters)
-        elif not mine or a.open:
+        elif opened:
             body += "\n\n*No counter-argument yet.*"
         if a.likelihood is None:
             body += "\n\n*Waiting for the facilitator's adjudication.*"
@@ -308,7 +308,7 @@ class InboxTab(TeamTab, Vertical):
         ], "Argue", intro=self._warning() + "The facilitator judges how likely it is and rolls; "
                           "the result appears in the Inbox tab. An open action can be counter-argued by the "
                           "other teams and the red cell until it is adjudicated, and they see the result."))
-        opened = bool(form) and form["open"] == "open"
+        opened = form is not None and form["open"] == "open"
         if form and await self.link.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
                                                   form["reasons"] or "", open=opened)):
             self.notify("Sent to the facilitator for adjudication" + (
