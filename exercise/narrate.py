@@ -376,7 +376,11 @@ class Narrator:
     def _action_argued(self, e):
         self.actions[e["action_id"]] = (e["team"], e["action"])
         intended = f", intending: {e['result']}" if e.get("result") else ""
-        return f"{self.team(e['team'])} argues: {e['action']}{intended}"
+        opened = " (open to the other teams and the red cell)" if e.get("open") else ""
+        return f"{self.team(e['team'])} argues{opened}: {e['action']}{intended}"
+
+    def _action_countered(self, e):
+        return f"{e['by_name']} counter-argues {self.action(e['action_id'])}: {e['reasons']}"
 
     def _action_adjudicated(self, e):
         verdict = "SUCCESS" if e["success"] else "FAILURE"

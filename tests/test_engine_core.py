@@ -42,7 +42,7 @@ def test_event_and_command_kinds_are_unique_and_stable():
         "budget_effect_added", "order_placed", "order_cancelled", "slip_rolled", "order_delivered",
         "lead_time_changed", "force_assigned", "lead_taken", "lead_handed_back", "ally_moved",
         "inject_rolled", "adhoc_inject", "inject_fired", "inject_controlled", "decision_answered",
-        "submitted", "reopened", "action_argued", "action_adjudicated", "note_added",
+        "submitted", "reopened", "action_argued", "action_countered", "action_adjudicated", "note_added",
         "inject_unskipped", "decision_reopened", "choices_combined", "estimate_rolled", "estimate_narrowed",
         "order_expedited", "verdict_proposed", "lead_requested", "lead_voted", "lead_decided",
         "instalment_paid", "instalment_deferred", "money_lapsed", "expansion_bought",

@@ -49,4 +49,5 @@ def test_the_view_reads_the_declarations():
     assert view._OWN["order_placed"] == ev.OrderPlaced.visibility.fields
     assert "note_added" not in view._PUBLIC | view._OWN | view._SHARED
     assert ev.InjectFired.visibility.audience == "addressed"
-    assert ev.ActionAdjudicated.visibility.audience == "arguer"
+    for cls in (ev.ActionArgued, ev.ActionCountered, ev.ActionAdjudicated):  # open: every seat; secret: the arguer
+        assert cls.visibility.audience == "argument"

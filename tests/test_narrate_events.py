@@ -47,7 +47,7 @@ def sample(sc, cls) -> dict:
         "amounts": {}, "total": 10.0, "schedule": ((5, 0.4), (6, 0.4)), "slots": ((6, 3),),
         "scenario": sc.id, "outcome": sc.outcomes[0].id if sc.outcomes else "x",
         "capability": next(t.id for t in sc.tracks if t.scope == "team"), "category": sc.budget.categories[0].id,
-        "id": "red-1", "teams": (team.id,), "detect_roll": 0.3, "detected": True,
+        "id": "red-1", "teams": (team.id,), "detect_roll": 0.3, "detected": True, "by_name": "Red cell",
     }
     out = {"kind": cls.kind}
     for f in attrs.fields(cls):

@@ -229,7 +229,7 @@ async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session
         assert s.state.spending["PL"] == pytest.approx(4.1)
         assert "4.1 % GDP" in rows(screen, "tm-allies")[0]
         before = len(s.records)
-        await form(pilot, app, "c", {"spending": 9})  # c is the same action
+        await form(pilot, app, "dollar_sign", {"spending": 9})  # refused: beyond the step
         await wait_for(lambda: any("may change by at most 0.5 % of GDP" in n for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before and s.state.spending["PL"] == pytest.approx(4.1)
 
@@ -358,7 +358,7 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
         record = s.records[-1]["command"]
         assert (record["kind"], record["action"], record["result"]) == (
             "argue", "Close the airspace to drones", "No more incursions")
-        assert rows(screen, "tm-actions") == ["1 | Close the airspace to drones | - | waiting"]
+        assert rows(screen, "tm-actions") == ["1 | Close the airspace to drones | you + facilitator | - | waiting"]
         s.execute(cm.Adjudicate("action-east-1", 90, "Plenty of interceptors"))
         await wait_for(lambda: "90 %" in rows(screen, "tm-actions")[0], pilot=pilot)
         screen.query_one("#tm-actions", DataTable).focus()

@@ -37,7 +37,7 @@ CATEGORY = {
     "decision_answered": "decision",
     "order_placed": "order", "order_cancelled": "order", "slip_rolled": "order", "lead_time_changed": "order",
     "order_delivered": "delivery",
-    "action_argued": "adjudication", "action_adjudicated": "adjudication",
+    "action_argued": "adjudication", "action_countered": "adjudication", "action_adjudicated": "adjudication",
     "overridden": "override", "note_added": "note",
     "allocation_set": "budget", "spending_set": "budget", "budget_effect_added": "budget",
     "force_assigned": "command", "lead_taken": "command", "lead_handed_back": "command", "ally_moved": "command",

@@ -17,6 +17,7 @@ from exercise.engine import events as ev
 from exercise.engine.state import (
     Action,
     BudgetEffect,
+    Counter,
     LeadRequest,
     Note,
     Order,
@@ -345,7 +346,14 @@ def _reopened(tx: Transaction, e: ev.Reopened | ev.DecisionReopened):
 
 
 def _argued(tx: Transaction, e: ev.ActionArgued):
-    tx.writable("actions")[e.action_id] = Action(e.action_id, e.team, e.turn, e.action, e.result, e.reasons)
+    tx.writable("actions")[e.action_id] = Action(e.action_id, e.team, e.turn, e.action, e.result, e.reasons,
+                                                 open=e.open)
+
+
+def _countered(tx: Transaction, e: ev.ActionCountered):
+    acts = tx.writable("actions")
+    act = acts[e.action_id]
+    acts[e.action_id] = _evolve(act, counters=act.counters + (Counter(e.by, e.by_name, e.reasons, e.turn),))
 
 
 def _adjudicated(tx: Transaction, e: ev.ActionAdjudicated):
@@ -431,6 +439,7 @@ HANDLERS: dict[type, Callable[[Transaction, Any], None]] = {  # event class -> i
     ev.DecisionReopened: _reopened,  # the same fold: why it was reopened is the event's kind
     ev.InjectUnskipped: _unskipped,
     ev.ActionArgued: _argued,
+    ev.ActionCountered: _countered,
     ev.ActionAdjudicated: _adjudicated,
     ev.NoteAdded: _note,
     ev.RedBudgetCredited: _red_credited,

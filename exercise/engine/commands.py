@@ -339,13 +339,32 @@ class Answer:
 
 @_cmd("argue")
 class Argue:
-    """A free action for the facilitator to adjudicate: what, the intended result, why."""
+    """A free action for the facilitator to adjudicate: what, the intended result, why.
+    `open`: the other teams and the red cell see it and may counter-argue it (CounterArgue)
+    until it is adjudicated; secret (the default): only the team and the facilitator see it."""
 
     actor: str
     team: str
     action: str
     result: str = ""
     reasons: str = ""
+    open: bool = False
+    kind: ClassVar[str]
+    omit_default: ClassVar[frozenset[str]] = frozenset({"open"})  # journals without it stay byte for byte
+
+
+@_cmd("counter_argue")
+class CounterArgue:
+    """A counter-argument to another team's OPEN argued action: why it should not work (or
+    work less well), for the adjudicator to weigh. From a team other than the arguer (actor
+    and team both that team), or from the red cell (actor the adversary's id, or the
+    facilitator playing it; team None). During the deliberation of the turn it was argued,
+    before it is adjudicated; one counter-argument per party and action."""
+
+    actor: str
+    action: str
+    reasons: str
+    team: str | None = None
     kind: ClassVar[str]
 
 
@@ -404,7 +423,7 @@ TEXT_FIELDS = {  # free text; every other string field is a name or an id (MAX_N
     ("argue", "reasons"): "the reasons", ("note", "text"): "the note",
     ("fire_adhoc", "text"): "the inject's text", ("override", "rationale"): "the rationale",
     ("adjudicate", "rationale"): "the rationale", ("end", "reason"): "the reason",
-    ("decide_lead", "reason"): "the reason",
+    ("decide_lead", "reason"): "the reason", ("counter_argue", "reasons"): "the counter-argument",
     ("give_feedback", "missed"): "what the evaluators might have missed",
 }
 

@@ -29,7 +29,7 @@ Audience = Literal[
     "own",  # the team named in the event's `team`
     "shared",  # every team when `team` is None (a world value), else that team
     "addressed",  # the teams listed in the event's `to`
-    "arguer",  # the team that argued the action `action_id`
+    "argument",  # the team that argued the action `action_id`; every seat too when it was argued open
     "noticed",  # the teams in the event's `teams` when `detected` (an adversary action they noticed)
     "facilitator",  # no team: the facilitator only
 ]
@@ -57,8 +57,8 @@ def addressed(*fields: str) -> Visibility:
     return Visibility("addressed", fields)
 
 
-def arguer(*fields: str) -> Visibility:
-    return Visibility("arguer", fields)
+def argument(*fields: str) -> Visibility:
+    return Visibility("argument", fields)
 
 
 def noticed(*fields: str) -> Visibility:
@@ -595,7 +595,9 @@ class DecisionReopened:
 
 
 # -- free adjudication and the white cell -----------------------------------------------
-@_event("action_argued", own("action_id", "team", "turn", "action", "result", "reasons"))
+# An argued action is secret (its team and the facilitator see it) or open (every team and the
+# red cell see it, its counter-arguments and its adjudication): the "argument" audience.
+@_event("action_argued", argument("action_id", "team", "turn", "action", "result", "reasons", "open"))
 class ActionArgued:
     action_id: str
     team: str
@@ -603,10 +605,24 @@ class ActionArgued:
     action: str
     result: str
     reasons: str
+    open: bool = False  # a later field: left out of the journal when False (old journals stay as they were)
+    kind: ClassVar[str]
+    omit_default: ClassVar[frozenset[str]] = frozenset({"open"})
+
+
+@_event("action_countered", argument("action_id", "by", "by_name", "reasons", "turn"))
+class ActionCountered:
+    """A counter-argument to an open argued action: `by` a team id or the adversary's id."""
+
+    action_id: str
+    by: str
+    by_name: str
+    reasons: str
+    turn: int
     kind: ClassVar[str]
 
 
-@_event("action_adjudicated", arguer("action_id", "likelihood", "roll", "success", "rationale", "turn"))
+@_event("action_adjudicated", argument("action_id", "likelihood", "roll", "success", "rationale", "turn"))
 class ActionAdjudicated:
     action_id: str
     likelihood: int
@@ -711,10 +727,15 @@ class RedActionResolved:
 def to_dict(obj) -> dict:
     """An event or command as a JSON-able dict with its `kind` first."""
     out = {"kind": obj.kind}
-    omit = getattr(obj, "omit_none", ())  # fields added later: old journals' bytes stay as they were
+    # fields added later, left out at None (omit_none) or at their default (omit_default):
+    # old journals' bytes stay as they were
+    omit = getattr(obj, "omit_none", ())
+    omit_default = getattr(obj, "omit_default", ())
     for a in attrs.fields(type(obj)):
         v = getattr(obj, a.name)
         if v is None and a.name in omit:
+            continue
+        if a.name in omit_default and v == a.default:
             continue
         out[a.name] = _plain(v)
     return out

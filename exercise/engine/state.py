@@ -70,8 +70,19 @@ class BudgetEffect:
 
 
 @attrs.frozen
+class Counter:
+    """A counter-argument to an open argued action: `by` a team id or the adversary's id."""
+
+    by: str
+    by_name: str
+    reasons: str
+    turn: int
+
+
+@attrs.frozen
 class Action:
-    """A free action a team argued, and its adjudication once made."""
+    """A free action a team argued, and its adjudication once made. `open`: argued open to
+    the other teams and the red cell, who may counter-argue it (`counters`, in posting order)."""
 
     id: str
     team: str
@@ -85,6 +96,8 @@ class Action:
     rationale: str = ""
     effects: tuple[dict[str, Any], ...] = ()
     failure_effects: tuple[dict[str, Any], ...] = ()
+    open: bool = False
+    counters: tuple[Counter, ...] = ()
 
 
 @attrs.frozen

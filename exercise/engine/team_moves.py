@@ -16,7 +16,9 @@ from exercise.engine.decision import (
     MAX_SPENDING,
     Decision,
     check_facilitator,
+    check_running,
     check_team,
+    moment,
     number,
     percent,
     unknown,
@@ -584,7 +586,64 @@ def argue(decision: Decision, command: cm.Argue) -> None:
         raise Rejected(f"{decision.rules.names[team]} has {waiting} argued actions waiting for the facilitator "
                        f"(at most {cm.MAX_OPEN_ACTIONS}): argue more once some are adjudicated")
     aid = _new_id(decision.state.actions, "action", team, mine)
-    decision.emit(ev.ActionArgued(aid, team, decision.state.turn, command.action, command.result, command.reasons))
+    decision.emit(ev.ActionArgued(aid, team, decision.state.turn, command.action, command.result, command.reasons,
+                                  open=bool(command.open)))
+
+
+def counter_party(decision: Decision, command: cm.CounterArgue) -> tuple[str, str]:
+    """(id, name) of who counter-argues: a team (as itself), or the red cell (its own seat,
+    actor its id, or the facilitator playing it, team None); refused, with why, if neither."""
+    rules, state = decision.rules, decision.state
+    adv = rules.adversary
+    verb = "counter-argue an action"
+    if command.actor in rules.teams:
+        if command.team not in (None, command.actor):
+            check_team(decision, command, verb)  # says who may act for whom
+        as_team = cm.CounterArgue(command.actor, command.action, command.reasons, team=command.actor)
+        return check_team(decision, as_team, verb), rules.names[command.actor]
+    if command.actor == cm.FACILITATOR and command.team in rules.teams:
+        check_team(decision, command, verb)  # "the facilitator cannot ... for East: only East can"
+    red = adv is not None and (command.actor == adv.id or command.actor == cm.FACILITATOR)
+    if not red or command.team not in (None, adv.id if adv else None):
+        if command.actor == cm.FACILITATOR:
+            raise Rejected("this scenario has no red cell: the facilitator counter-argues only on its behalf; "
+                           "the teams post their own counter-arguments" if adv is None else
+                           f"the facilitator counter-argues only as {adv.name} (leave the team out)")
+        raise Rejected(f"{command.actor!r} is neither a team nor the red cell: it cannot {verb}")
+    assert adv is not None
+    if state.status != "running":
+        check_running(state, verb)
+    if state.paused:
+        raise Rejected(f"the exercise is paused: {adv.name} can {verb} once the facilitator resumes it")
+    if state.phase != "deliberation":
+        raise Rejected(f"{adv.name} can {verb} only during deliberation (now: {moment(state)})")
+    return adv.id, adv.name
+
+
+def counter_argue(decision: Decision, command: cm.CounterArgue) -> None:
+    by, name = counter_party(decision, command)
+    state = decision.state
+    act = state.actions.get(command.action)
+    if act is None or not act.open:  # a secret action is not said to exist
+        opened = [a for a in state.actions.values() if a.open]
+        raise Rejected(f"there is no open argued action {command.action!r}"
+                       f"{did_you_mean(command.action, [a.id for a in opened])}: only actions argued "
+                       "open to the other teams and the red cell can be counter-argued")
+    if act.team == by:
+        raise Rejected(f"{name} argued “{act.action}” itself: it cannot counter-argue its own action")
+    if act.likelihood is not None:
+        raise Rejected(f"“{act.action}” was adjudicated already ({act.likelihood} % likely, "
+                       f"{'success' if act.success else 'failure'}): too late to counter-argue it")
+    if act.turn != state.turn:
+        raise Rejected(f"“{act.action}” was argued in turn {act.turn}: counter-arguments are posted during "
+                       "the deliberation of the turn an action is argued")
+    if not command.reasons.strip():
+        raise Rejected("say why the action would not work, or would work less well (the reasons)")
+    mine = next((c for c in act.counters if c.by == by), None)
+    if mine is not None:
+        raise Rejected(f"{name} has already counter-argued “{act.action}” (one counter-argument per team "
+                       "and action): the adjudicator reads the one posted")
+    decision.emit(ev.ActionCountered(act.id, by, name, command.reasons, state.turn))
 
 
 def submit(decision: Decision, command: cm.Submit) -> None:

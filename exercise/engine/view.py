@@ -2,7 +2,7 @@
 
 `player_view(state, team)` is the only way a team's screen or terminal learns about the
 exercise: its own budget, orders, inbox and decisions, the shared world, and nothing
-private of another team (briefing, orders, answers, inbox, money, argued actions), no
+private of another team (briefing, orders, answers, inbox, money, secret argued actions), no
 facilitator notes, no inject notes, no reserve or not-yet-fired or facilitator-only
 injects. `facilitator_view(state)` shows everything.
 """
@@ -21,7 +21,7 @@ from exercise.engine.decision import EPS, number
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.scenario_rules import ScenarioRules
-from exercise.engine.state import Order, State
+from exercise.engine.state import Action, Order, State
 from exercise.engine.team_moves import (
     ally_refusal,
     cancel_refund,
@@ -292,10 +292,24 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
         inbox=tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid)),
         pending=tuple(s.pending_decisions(team)),
         actions=tuple(
-            vt.ActionView(a.id, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll, a.success, a.rationale)
+            vt.ActionView(a.id, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll, a.success, a.rationale,
+                          a.open, _counters(a))
             for a in s.actions.values() if a.team == team
         ),
     )
+
+
+def _counters(a: Action) -> tuple[vt.CounterView, ...]:
+    return tuple(vt.CounterView(c.by, c.by_name, c.reasons, c.turn) for c in a.counters)
+
+
+def open_actions(state: State, viewer: str | None = None) -> tuple[vt.OpenActionView, ...]:
+    """The actions argued open (never a secret one), but the viewer's own: what every seat
+    may see of them, the adjudication once made."""
+    r = state.rules
+    return tuple(vt.OpenActionView(a.id, a.team, r.team_name(a.team), a.turn, a.action, a.result, a.reasons,
+                                   _counters(a), a.likelihood, a.roll, a.success, a.rationale)
+                 for a in state.actions.values() if a.open and a.team != viewer)
 
 
 def _budget_cycle(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
@@ -488,6 +502,7 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
             **_scored_for_team(state.proposal, v, team_id, state.rules)),
         ledger=ledger_turns(state, team_id, ledger),
         incidents=incidents(state, team_id),
+        open_actions=open_actions(state, team_id),
     )
 
 
@@ -552,6 +567,7 @@ def red_view(state: State, facilitator: bool = False) -> vt.RedView:
                                  r.ally_team.get(a.id), a.estimated) for a in r.scenario.allies),
         commands=tuple(commands),
         escalation_track=adv.escalation_track,
+        open_actions=open_actions(s),
     )
 
 
@@ -605,7 +621,7 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
         actions=tuple(
             vt.FacilitatorAction(a.id, a.team, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll,
                                  a.success, a.rationale, tuple(dict(e) for e in a.effects),
-                                 tuple(dict(e) for e in a.failure_effects))
+                                 tuple(dict(e) for e in a.failure_effects), a.open, _counters(a))
             for a in s.actions.values()
         ),
         notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating,
@@ -687,14 +703,15 @@ def visible_events(state: State, team_id: str, events: list) -> list[dict]:
         elif audience == "addressed":
             if team_id not in e.to:
                 continue
-        elif audience == "arguer":
-            if getattr(state.actions.get(e.action_id), "team", None) != team_id:
+        elif audience == "argument":  # the arguer; every seat (the teams, the red cell) when argued open
+            act = state.actions.get(e.action_id)
+            if act is None or not (act.team == team_id or act.open):
                 continue
         elif audience == "noticed":  # an adversary action: only the targeted teams that noticed it
             if not e.detected or team_id not in e.teams:
                 continue
         else:  # the facilitator's only
             continue
-        d = to_dict(e)
-        out.append({"kind": e.kind, **{f: d[f] for f in vis.fields}})
+        d = to_dict(e)  # a field left out of the journal at its default is still told
+        out.append({"kind": e.kind, **{f: d[f] if f in d else getattr(e, f) for f in vis.fields}})
     return out

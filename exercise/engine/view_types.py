@@ -387,14 +387,48 @@ class InjectView:
 
 
 @attrs.frozen
+class CounterView:
+    """A counter-argument to an open argued action: who posted it (`by`: a team id or the
+    adversary's id; `by_name` its name), why, in which turn."""
+
+    by: str
+    by_name: str
+    reasons: str
+    turn: int
+
+
+@attrs.frozen
 class ActionView:
-    """A free action the team argued."""
+    """A free action the team argued (`open`: the other teams and the red cell see it and
+    may counter-argue it; `counters`: their counter-arguments, in posting order)."""
 
     id: str
     turn: int
     action: str
     result: str
     reasons: str
+    likelihood: int | None
+    roll: float | None
+    success: bool | None
+    rationale: str
+    open: bool = later(False)
+    counters: tuple[CounterView, ...] = later(())
+
+
+@attrs.frozen
+class OpenActionView:
+    """Another team's action argued open, as every seat may see it: what, why, the
+    counter-arguments posted, and once adjudicated its likelihood (%), the roll (0-1; it
+    succeeds when roll < likelihood / 100) and the adjudicator's rationale (None/'' until then)."""
+
+    id: str
+    team: str
+    team_name: str
+    turn: int
+    action: str
+    result: str
+    reasons: str
+    counters: tuple[CounterView, ...]
     likelihood: int | None
     roll: float | None
     success: bool | None
@@ -655,6 +689,8 @@ class RedView:
     allies: tuple[AllyView, ...]
     commands: tuple[IntelCommand, ...]
     escalation_track: str | None = None
+    # every team's actions argued open (never a secret one): red may counter-argue them
+    open_actions: tuple[OpenActionView, ...] = later(())
 
 
 @attrs.frozen
@@ -667,6 +703,9 @@ class PlayerView(CommonView):
     ledger: tuple[LedgerTurn, ...] = ()  # oldest turn first; entries of the newest turns only
     # the adversary's actions the team noticed (scenarios with an adversary)
     incidents: tuple[Incident, ...] = later(())
+    # the other teams' actions argued open (never a secret one), with their counter-arguments
+    # and, once adjudicated, the likelihood, roll and rationale
+    open_actions: tuple[OpenActionView, ...] = later(())
 
 
 # -- the facilitator's -----------------------------------------------------------------------
@@ -716,6 +755,8 @@ class FacilitatorAction:
     rationale: str
     effects: tuple[dict[str, Any], ...]
     failure_effects: tuple[dict[str, Any], ...]
+    open: bool = later(False)  # argued open to the other teams and the red cell
+    counters: tuple[CounterView, ...] = later(())  # their counter-arguments, for the adjudicator
 
 
 @attrs.frozen

@@ -128,17 +128,27 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
                                   "ally_moved", "force_assigned"))
     argued = {e["action_id"]: e for e in events if e.get("kind") == "action_argued"}
     adjudicated = [e for e in events if e.get("kind") == "action_adjudicated"]
+    countered: dict[str, list[dict]] = {}  # an open action's counter-arguments, told before its adjudication
+    for e in events:
+        if e.get("kind") == "action_countered":
+            countered.setdefault(e["action_id"], []).append(e)
     if argued or adjudicated:
         lines += ["", "## Adjudication", ""]
         for e in adjudicated:
             a = argued.get(e["action_id"], {})
             verdict = "succeeded" if e["success"] else "failed"
-            lines.append(f"- {teams.get(a.get('team'), a.get('team', '?'))}: \"{a.get('action', e['action_id'])}\" "
-                         f"{roll_words(e['roll'], e['likelihood'])} -> {verdict}. "
-                         f"Rationale: {e['rationale']}")
+            head = f"- {teams.get(a.get('team'), a.get('team', '?'))}: \"{a.get('action', e['action_id'])}\""
+            judged = f"{roll_words(e['roll'], e['likelihood'])} -> {verdict}. Rationale: {e['rationale']}"
+            against = _counters(countered.get(e["action_id"], ()))
+            if a.get("open") or against:  # all sides first, then what the adjudicator made of them
+                lines += [head + _openly(a), *against, f"  - adjudicated: {judged}"]
+            else:
+                lines.append(f"{head} {judged}")
         for aid, a in argued.items():
             if not any(x["action_id"] == aid for x in adjudicated):
-                lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\" (not adjudicated this turn)")
+                lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\"{_openly(a)} "
+                             "(not adjudicated this turn)")
+                lines += _counters(countered.get(aid, ()))
     section("Overrides", ("overridden",))
     lines += _facilitator_actions(scenario, records, argued, inject_title, teams)
     lines += _red_cell(scenario, records, teams)
@@ -171,6 +181,17 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     if ended:
         lines += ["", "## Outcome", "", f"**{ended['name']}**: {ended['reason']}"]
     return visible("\n".join(lines) + "\n")
+
+
+def _openly(argued: dict) -> str:
+    """How an action was argued, as the log says it: open ones say so; secret ones (and actions
+    argued in an earlier turn, whose event is not in this turn's) say nothing."""
+    return " (argued open to the other teams and the red cell)" if argued.get("open") else ""
+
+
+def _counters(counters) -> list[str]:
+    """An open action's counter-arguments: who, and why."""
+    return [f"  - counter-argued by {c['by_name']}: {c['reasons']}" for c in counters]
 
 
 def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord], argued: dict, inject_title,

@@ -12,13 +12,22 @@ from textual.widgets import DataTable, Static
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.decision import roll_words
-from exercise.engine.view_types import FacilitatorView
+from exercise.engine.view_types import FacilitatorAction, FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.modals import Field, FormModal, lead_answer_fields
 from exercise.tui.tables import selected_key
 from exercise.tui.text import cells, fit
+
+
+def seen_by(a: FacilitatorAction) -> str:
+    """Who sees an argued action: its team only (secret), or every seat, with how many
+    counter-arguments it drew."""
+    if not a.open:
+        return "secret"
+    n = len(a.counters)
+    return f"open · {n} counter{'s' if n != 1 else ''}"
 
 
 class ActionsPanel(Panel, Vertical):
@@ -55,13 +64,14 @@ class ActionsPanel(Panel, Vertical):
         super().show(view)
         table = self.query_one("#action-table", DataTable)
         if not table.columns:
-            table.add_columns("Team", "Turn", "Action", "Odds", "Result")
+            table.add_columns("Team", "Turn", "Action", "Seen by", "Odds", "Result")
         table.clear()
         names = {t.id: short(t.name) for t in view.teams}
         for a in view.actions:
             odds = f"{a.likelihood}%" if a.likelihood is not None else "-"
             result = "-" if a.success is None else ("success" if a.success else "failure")
-            table.add_row(*cells(names.get(a.team, a.team), a.turn, fit(a.action, 40), odds, result), key=a.id)
+            table.add_row(*cells(names.get(a.team, a.team), a.turn, fit(a.action, 36), seen_by(a), odds, result),
+                          key=a.id)
         pending = [a for a in view.actions if a.likelihood is None]
         self.query_one("#action-detail", Static).update(Text(
             f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
@@ -124,8 +134,12 @@ class ActionsPanel(Panel, Vertical):
         action = next((a for a in pending if a.id == aid), pending[0])
         sc = self.session.scenario
         team = next((t.name for t in self.view.teams if t.id == action.team), action.team)
-        intro = (f"{team} argues: {action.action}\nIntended result: {action.result}\n"
-                 f"Reasons: {action.reasons}")
+        intro = (f"{team} argues{' openly' if action.open else ' (secret)'}: {action.action}\n"
+                 f"Intended result: {action.result}\nReasons: {action.reasons}")
+        if action.open:  # every side before the odds: the counter-arguments of the other teams and the red cell
+            intro += "".join(f"\nCounter-argued by {c.by_name}: {c.reasons}" for c in action.counters) or (
+                "\nNo counter-argument posted (yet): the other teams and the red cell may post one until you roll.")
+            intro += "\nEvery team and the red cell will see the odds, the roll and your rationale."
         form = await self.app.push_screen_wait(FormModal(f"Adjudicate: {fit(action.action, 50)}", [
             Field("likelihood", "Likelihood", "select", tuple((f"{p} %", p) for p in LIKELIHOODS), default=50),
             Field("rationale", "Rationale (required)", "text"),

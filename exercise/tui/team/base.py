@@ -22,7 +22,7 @@ from exercise.tui.text import text
 
 WIDE = 160  # from this width the footer shows every key on every tab (the screen's, in one order)
 # what a team can no longer do once the exercise has ended (the engine refuses it): no key for it
-ENDED_OFF = frozenset({"answer", "argue", "submit", "order", "withdraw", "expedite", "expand", "assign", "lead",
+ENDED_OFF = frozenset({"answer", "argue", "counter", "submit", "order", "withdraw", "expedite", "expand", "assign", "lead",
                        "hand_back", "answer_request", "budget", "spending"})
 
 
@@ -31,7 +31,8 @@ COMMAND_KEYS = ("assign", "lead", "hand_back", "answer_request")
 
 def can_now(view: PlayerView | None, action: str) -> bool:
     """False for a key that cannot be done in this view: anything that acts once the exercise
-    has ended (and the feedback form before it), answering a lead request when none waits for this team, and buying production
+    has ended (and the feedback form before it), answering a lead request when none waits for this team,
+    counter-arguing when no other team's open argument waits for its adjudication, and buying production
     capacity where the scenario sells none."""
     if action == "expand" and not (view is not None and view.me.expansions):
         return False
@@ -47,6 +48,8 @@ def can_now(view: PlayerView | None, action: str) -> bool:
         return False  # a team with funds only has no allies' spending to set
     if action == "answer_request":
         return any(q.status == "pending" and q.you_decide for c in view.commands for q in c.requests)
+    if action == "counter":  # only while another team's open argument waits for its adjudication
+        return any(o.likelihood is None for o in view.open_actions)
     return True
 
 

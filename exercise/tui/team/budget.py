@@ -29,8 +29,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         Binding("b", "budget", "Budget split",
                 tooltip="split the budget between the categories (shares in %, adding up to 100)"),
         Binding("dollar_sign", "spending", "Spending", key_display="$",
-                tooltip="change the selected ally's defence spending (% of GDP, within this turn's range); also c"),
-        Binding("c", "spending", "", show=False),  # the same, easier to type
+                tooltip="change the selected ally's defence spending (% of GDP, within this turn's range)"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -1,4 +1,5 @@
-"""1 Inbox: the injects the team received, its decisions, and the actions it argued."""
+"""1 Inbox: the injects the team received, its decisions, the actions it argued, and the
+other teams' open arguments (read, and counter-argued with c)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine import explain
 from exercise.engine.decision import roll_words
-from exercise.engine.view_types import ActionView, Incident, InjectView
+from exercise.engine.view_types import ActionView, Incident, InjectView, OpenActionView
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import clip
@@ -27,6 +28,13 @@ def attribution(incident: Incident) -> str:
         return "Unattributed"
     confidence = getattr(incident, "confidence", "")  # a later view may say how sure the attribution is
     return f"Attributed to {incident.attribution}" + (f" ({confidence})" if confidence else "")
+
+
+def _outcome(a: ActionView | OpenActionView) -> tuple[str, str]:
+    """The odds (the likelihood the facilitator set, %) and the result of an argued action."""
+    if a.likelihood is None:
+        return "-", "waiting"
+    return f"{a.likelihood} %", "SUCCESS" if a.success else "failure"
 
 
 def incident_text(incident: Incident) -> Text:
@@ -44,7 +52,10 @@ class InboxTab(TeamTab, Vertical):
         Binding("enter", "answer", "Answer", priority=True,
                 tooltip="answer the selected decision (the default is marked); on the catalogue tab (3), order the item"),
         Binding("r", "read", "Read", tooltip="read the selected inject in full (or, on an argued action, its adjudication)"),
-        Binding("u", "argue", "Argue", tooltip="argue an action: what you do, the result you intend, why it would work"),
+        Binding("u", "argue", "Argue", tooltip="argue an action: what you do, the result you intend, why it would work; "
+                                              "secret, or open to the other teams and the red cell"),
+        Binding("c", "counter", "Counter", tooltip="counter-argue the selected open action of another team: why it "
+                                                   "would not work, for the facilitator to weigh before adjudicating"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -52,10 +63,13 @@ class InboxTab(TeamTab, Vertical):
         yield Static("", id="tm-inbox-detail")
         yield Static("", id="tm-actions-title", classes="tm-section")
         yield DataTable(id="tm-actions", cursor_type="row")
+        yield Static("", id="tm-open-title", classes="tm-section")
+        yield DataTable(id="tm-open", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#tm-inbox", DataTable).add_columns("Turn", "Inject", "Decision", "From")
-        self.query_one("#tm-actions", DataTable).add_columns("Turn", "Action", "Odds", "Result")
+        self.query_one("#tm-actions", DataTable).add_columns("Turn", "Action", "Seen by", "Odds", "Result")
+        self.query_one("#tm-open", DataTable).add_columns("Turn", "Team", "Action", "Counters", "Odds", "Result")
 
     # -- rendering ------------------------------------------------------------------------
     def _decision(self, inj: InjectView) -> Text:
@@ -90,14 +104,21 @@ class InboxTab(TeamTab, Vertical):
         self.show_inject_detail()
         actions = []
         for a in me.actions:
-            odds = f"{a.likelihood} %" if a.likelihood is not None else "-"
-            result = "waiting" if a.success is None else ("SUCCESS" if a.success else "failure")
-            actions.append((a.id, (str(a.turn), clip(a.action, 48), odds, result)))
+            seen_by = (f"all · {len(a.counters)} counter{'s' if len(a.counters) != 1 else ''}" if a.open
+                       else "you + facilitator")
+            actions.append((a.id, (str(a.turn), clip(a.action, self._w(30, 44)), seen_by, *_outcome(a))))
         self._fill("tm-actions", actions)
         self.query_one("#tm-actions", DataTable).display = bool(actions)
         self._show("tm-actions-title",
-                   "Your argued actions (u argues another; r on one reads the adjudication)" if actions
-                   else "No action argued yet: u argues one for the facilitator to adjudicate")
+                   "Your argued actions (u argues another; r on one reads it in full)"
+                   if actions else "No action argued yet: u argues one for the facilitator to adjudicate")
+        others = [(o.id, (str(o.turn), clip(o.team_name, self._w(10, 18)), clip(o.action, self._w(28, 44)),
+                          str(len(o.counters)), *_outcome(o)))
+                  for o in reversed(self.view.open_actions)]  # newest first
+        self._fill("tm-open", others)
+        self.query_one("#tm-open", DataTable).display = bool(others)
+        self.query_one("#tm-open-title", Static).display = bool(others)
+        self._show("tm-open-title", "Other teams' open arguments (c counter-argues the selected one; r reads it)")
 
     def _inject(self, iid: str | None) -> InjectView | None:
         return next((i for i in self.view.me.inbox if i.id == iid), None) if self.view else None
@@ -196,6 +217,12 @@ class InboxTab(TeamTab, Vertical):
             if following:  # on to the next open decision
                 self.query_one("#tm-inbox", DataTable).move_cursor(row=keys.index(following[0]))
 
+    def _open_action(self) -> OpenActionView | None:
+        """The other team's open action selected in its table (the first row when none is)."""
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        key = self._selected("tm-open")
+        return next((o for o in self.view.open_actions if o.id == key), None)
+
     def action_read(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         if self.query_one("#tm-actions", DataTable).has_focus:
@@ -203,6 +230,11 @@ class InboxTab(TeamTab, Vertical):
             a = next((a for a in self.view.me.actions if a.id == aid), None)
             if a is not None:
                 self.app.push_screen(TextModal(f"Action {a.id} (turn {a.turn})", self._action_page(a)))
+                return
+        if self.query_one("#tm-open", DataTable).has_focus:
+            o = self._open_action()
+            if o is not None:
+                self.app.push_screen(TextModal(f"{o.team_name}'s action (turn {o.turn})", self._action_page(o)))
                 return
         incident = self._incident(self._selected("tm-inbox"))
         if incident is not None:
@@ -236,15 +268,30 @@ class InboxTab(TeamTab, Vertical):
         return body
 
     @staticmethod
-    def _action_page(a: ActionView) -> str:
-        body = (f"**Action:** {md(a.action)}\n\n**Intended result:** {md(a.result or '-')}\n\n"
-                f"**Reasons:** {md(a.reasons or '-')}")
+    def _action_page(a: ActionView | OpenActionView) -> str:
+        """An argued action in full: what, why, who may see it, every counter-argument, and the
+        adjudication once made (the likelihood, the roll against it, the outcome, why)."""
+        opened = not isinstance(a, ActionView) or a.open
+        if isinstance(a, OpenActionView):
+            body = f"**{md(a.team_name)}** argued, openly:\n\n"
+        elif a.open:
+            body = "*Argued open: the other teams and the red cell see it and may counter-argue it.*\n\n"
+        else:
+            body = "*Secret: only your team and the facilitator see it.*\n\n"
+        body += (f"**Action:** {md(a.action)}\n\n**Intended result:** {md(a.result or '-')}\n\n"
+                 f"**Reasons:** {md(a.reasons or '-')}")
+        if a.counters:
+            body += "\n\n**Counter-arguments**\n\n" + "\n".join(
+                f"- **{md(c.by_name)}** (turn {c.turn}): {md(c.reasons)}" for c in a.counters)
+        elif opened:
+            body += "\n\n*No counter-argument yet.*"
         if a.likelihood is None:
             body += "\n\n*Waiting for the facilitator's adjudication.*"
         else:
             outcome = "SUCCESS" if a.success else "FAILURE"
             roll = roll_words(a.roll, a.likelihood) if a.roll is not None else f"{a.likelihood} % likely"
-            body += f"\n\n**Adjudication:** {roll}: **{outcome}**"
+            body += (f"\n\n**Adjudication:** judged {a.likelihood} % likely to work; {roll} "
+                     f"(it works when the roll is under the chance): **{outcome}**")
             if a.rationale:
                 body += f"\n\n**Why:** {md(a.rationale)}"
         return body
@@ -255,8 +302,33 @@ class InboxTab(TeamTab, Vertical):
             Field("action", "What your team does"),
             Field("result", "The result you intend", required=False),
             Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False),
+            Field("open", "Who sees it", "select", (("Secret: your team and the facilitator only", "secret"),
+                                                    ("Open to the other teams and the red cell", "open")),
+                  default="secret"),
         ], "Argue", intro=self._warning() + "The facilitator judges how likely it is and rolls; "
-                          "the result appears in the Inbox tab."))
+                          "the result appears in the Inbox tab. An open action can be counter-argued by the "
+                          "other teams and the red cell until it is adjudicated, and they see the result."))
+        opened = form is not None and form["open"] == "open"
         if form and await self.link.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
-                                                  form["reasons"] or "")):
-            self.notify("Sent to the facilitator for adjudication.", title="Action argued")
+                                                  form["reasons"] or "", open=opened)):
+            self.notify("Sent to the facilitator for adjudication" + (
+                ", open to the other teams and the red cell." if opened else " (secret)."), title="Action argued")
+
+    @work(exclusive=True, group="team-action")
+    async def action_counter(self) -> None:
+        assert self.view is not None  # the screen sets it before anything renders or acts
+        o = self._open_action()
+        if o is None:
+            self.notify("No other team has argued an action open: there is nothing to counter-argue.")
+            return
+        self.post_message(ShowTab("inbox"))
+        lines = [f"{o.team_name} argues (turn {o.turn}): {o.action}",
+                 f"Intended result: {o.result or '-'}", f"Reasons: {o.reasons or '-'}"]
+        lines += [f"Counter-argued by {c.by_name}: {c.reasons}" for c in o.counters]
+        form = await self.app.push_screen_wait(FormModal(f"Counter-argue: {clip(o.action, 40)}", [
+            Field("reasons", "Why it would not work, or less well (reasons, facts, means)", "multiline"),
+        ], "Counter", intro=self._warning() + "\n".join(lines) + "\nThe facilitator weighs every side before "
+                                                                "setting the odds; every team sees your counter-argument."))
+        if form and await self.link.send(cm.CounterArgue(self._me(), o.id, form["reasons"], team=self._me())):
+            self.notify(f"Your counter-argument to {o.team_name}'s action is with the facilitator.",
+                        title="Counter-argued", markup=False)
