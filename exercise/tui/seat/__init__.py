@@ -35,7 +35,7 @@ def screen_for(port) -> Screen:
     cls = screen_class(role)
     if cls is None:
         raise ValueError(f"no console for a {role} seat in this version of exercise")
-    return cls(port)  # type: ignore[call-arg]  # every seat screen takes its port
+    return cls(port)  # every seat screen takes its port
 
 
 __all__ = ["SCREENS", "screen_class", "screen_for"]
