@@ -218,7 +218,7 @@ when the rules refuse, a notification says why.
         else:
             label = f" {red.turn_label}" if red.turn_label else ""
             where = f"Turn {red.turn}/{red.turns}{label} · {red.phase.replace('_', ' ')}"
-        self.query_one("#rs-where", Static).update(Text(f"{red.name} (red cell) · {where}"))
+        self.query_one("#rs-where", Static).update(Text(f"{red.name} · {where}"))
         right = [f"{n(red.cash)} {red.unit} left"]
         timer = getattr(self.app, "timer", "")
         if timer:
