@@ -211,7 +211,8 @@ async def test_join_opens_the_screen_of_the_seat_the_welcome_names(tmp_path):
             assert "Team" not in str(app.screen.query_one("#join-status").render())  # not a team's seat
             assert f"Seat {seat.id}: connecting" in str(app.screen.query_one("#join-status").render())
             client.released = True
-            await wait_for(lambda cls=cls: isinstance(app.screen, cls) and app.screen.view is not None, pilot=pilot)
+            await wait_for(lambda cls=cls, app=app: isinstance(app.screen, cls) and app.screen.view is not None,
+                           pilot=pilot)
             assert app.screen.view == seats.view_for(seat, s.state)  # typed again from the JSON
             assert not app.screen.check_action("back", ())  # over the network: no facilitator to go back to
     # a token for another seat than asked: the reason, and out

@@ -127,7 +127,7 @@ def hot_seats(session, server) -> list[tuple[str, Seat]]:
     out = [(f"Team: {t.name}", Seat(t.id, "team", t.name, team=t.id)) for t in session.scenario.teams]
     if state.rules.adversary is not None:
         red = red_seat(state)
-        out.append((f"Red cell: {red.name}", red))
+        out.append((red.name, red))  # "Russia (red cell)"
     served = [s for s, _line in join_commands(server, session)] if server is not None else []
     names = {t.id: t.name for t in session.scenario.teams}
     extra = [s for s in served if s.role in NAMED_ROLES]

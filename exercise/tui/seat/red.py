@@ -52,7 +52,7 @@ def n(x: float) -> str:
 def picture_text(red: RedView) -> Text:
     """What red's intelligence knows beyond the tracks: allies' spending, command leads, and
     the teams' open arguments (with their counter-arguments)."""
-    names = {t.id: t.name for t in red.teams}
+    names = {t.id: t.name.split(" (")[0] for t in red.teams}  # 'Brunssum East', not its long name
     out = Text()
     out.append("Allies' defence spending", style="bold")
     for a in red.allies:

@@ -125,14 +125,15 @@ def teams_text(tracks: tuple[TeamTrackView, ...], teams: list[tuple[str, str]], 
     return out
 
 
-def injects_text(view: WallView, width: int) -> Text:
-    """The injects fired to every team, newest first: turn, title, from, synopsis."""
+def injects_text(view: WallView, gap: bool = False) -> Text:
+    """The injects fired to every team, newest first: turn, title, from, synopsis (`gap`: a
+    blank line between them, when the screen is tall)."""
     if not view.injects:
         return Text("No inject has been fired to every team yet.", style="italic")
     out = Text()
     for i, inj in enumerate(view.injects):
         if i:
-            out.append("\n")
+            out.append("\n\n" if gap else "\n")
         style = {"critical": "bold red", "high": "bold yellow"}.get(inj.severity, "bold")
         out.append(f"Turn {inj.turn} · ", style="dim")
         out.append(inj.title, style=style)
@@ -239,7 +240,11 @@ itself; nothing here can change it.
         teams = [(t.id, t.name) for t in v.teams]
         team_tracks = v.team_tracks
         self.query_one("#wall-teams", Drawn).update(lambda w: teams_text(team_tracks, teams, w))
-        self.query_one("#wall-injects", Static).update(injects_text(v, self.size.width))
+        self.query_one("#wall-injects", Static).update(injects_text(v, gap=self.size.height >= 32))
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self.render_view()
 
     def _show_timer(self, v: WallView) -> None:
         left = self.timer_left() if v.status == "running" else None
