@@ -35,8 +35,8 @@ def join_commands(server, session) -> list[tuple[Seat, str]]:
 
 def who(seat: Seat, names: dict[str, str]) -> str:
     """A seat as the facilitator reads it: 'East', 'Alice (controller: East, West)'."""
-    if seat.role == "team":
-        return seat.name
+    if seat.role in ("team", "red"):
+        return seat.name  # "Russia (red cell)" says its role already
     role = ROLE_NAMES.get(seat.role, seat.role)
     if seat.role == "controller":
         role += ": " + (", ".join(names.get(t, t) for t in seat.scope) if seat.scope else "every team")
