@@ -8,7 +8,6 @@ whether an action can be used now and why not is the engine's answer, not recomp
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,8 +22,9 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.seat import redparts as rp
-from exercise.tui.tables import selected_key, widen
-from exercise.tui.text import cells, fit
+from exercise.tui.seat.red import fill_actions, fill_moves
+from exercise.tui.tables import selected_key
+from exercise.tui.text import fit
 
 TARGETS = rp.TARGETS
 
@@ -80,13 +80,6 @@ class RedPanel(Panel, VerticalScroll):
         if getattr(self, "view", None) is not None and self.view.red is not None:
             self.show(self.view)
 
-    @staticmethod
-    def _narrowed(table: DataTable) -> None:
-        """Columns back to their labels' width before the rows are measured again (a wide
-        screen's names must not keep a narrow one's columns wide)."""
-        for column in table.columns.values():
-            column.content_width = cell_len(column.label.plain)
-
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
         red = view.red
@@ -95,37 +88,10 @@ class RedPanel(Panel, VerticalScroll):
         narrow = self.app.size.width < 110
         self.query_one("#red-budget", Static).update(rp.budget_text(red, self._n))
 
-        table = self.query_one("#red-actions", DataTable)
-        if not table.columns:
-            table.add_columns(*cells(*rp.ACTION_COLUMNS))
-        key = selected_key(table)
-        table.clear()
-        self._narrowed(table)
-        rows = rp.action_rows(red, self._n, narrow)
-        for a, row in zip(red.actions, rows):
-            table.add_row(*row, key=a.id)
-        widen(table, rows)
-        if key is not None and any(a.id == key for a in red.actions):
-            table.move_cursor(row=[a.id for a in red.actions].index(key))
+        fill_actions(self.query_one("#red-actions", DataTable), red, self._n, narrow)
         self.show_action_detail()
-
-        moves = self.query_one("#red-moves", DataTable)
-        if not moves.columns:
-            moves.add_columns(*cells(*rp.MOVE_COLUMNS))
-        key = selected_key(moves)
-        moves.clear()
-        self._narrowed(moves)
-        shown = rp.shown_moves(red)
-        rows = rp.move_rows(red, self._n, narrow)
-        for m, row in zip(shown, rows):
-            moves.add_row(*row, key=m.id)
-        widen(moves, rows)
-        seen, self._seen_moves = getattr(self, "_seen_moves", None), {m.id for m in shown}
-        if shown and seen is not None and shown[0].id not in seen:
-            moves.move_cursor(row=0)  # a new act: the cursor follows it (w withdraws it at once)
-        elif key is not None and any(m.id == key for m in shown):
-            moves.move_cursor(row=[m.id for m in shown].index(key))
-        moves.display = bool(shown)
+        self._seen_moves = fill_moves(self.query_one("#red-moves", DataTable), red, self._n, narrow,
+                                      getattr(self, "_seen_moves", None))
         self.query_one("#red-moves-title", Static).update(rp.moves_title(red, "a plans one (on this tab)"))
         self.show_move_detail()
         self.query_one("#red-objectives", Static).update(rp.objectives_text(red))

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import Button
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Label
 
 from exercise.engine.seats import NAMED_ROLES, ROLE_NAMES, Seat, red_seat
 from exercise.tui.footer import FitFooter
 from exercise.tui.modals import TextModal
-from exercise.tui.text import md
+from exercise.tui.text import md, text
 
 
 def join_commands(server, session) -> list[tuple[Seat, str]]:
@@ -71,17 +71,20 @@ class SeatsModal(TextModal):
         self.add = add
         self.revoke = revoke
 
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
-        yield FitFooter()
+    def compose(self) -> ComposeResult:  # the page as TextModal's, with the seats' buttons
+        from textual.widgets import Markdown
 
-    def on_mount(self) -> None:
-        buttons = self.query_one(".dialog-buttons", Horizontal)
-        if self.add is not None:
-            buttons.mount(Button("Add seat", id="add"), before=0)
-        if self.revoke is not None:
-            buttons.mount(Button("Revoke seat", id="revoke", variant="warning"), after="#add" if self.add else None,
-                          before=None if self.add else 0)
+        with Vertical(classes="dialog page wide"):
+            yield Label(text(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="page-body"):
+                yield Markdown(self.markdown, open_links=False)
+            with Horizontal(classes="dialog-buttons"):
+                if self.add is not None:
+                    yield Button("Add seat", id="add")
+                if self.revoke is not None:
+                    yield Button("Revoke seat", id="revoke", variant="warning")
+                yield Button("Close", id="close")
+        yield FitFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return {"add": self.add is not None, "revoke": self.revoke is not None}.get(action, True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -47,6 +48,50 @@ def counter_command():
 def n(x: float) -> str:
     """Points as exact as the view has them (the seat does not know the budget's places)."""
     return number(x, 6)
+
+
+def _narrowed(table: DataTable) -> None:
+    """Columns back to their labels' width before the rows are measured again (a wide
+    screen's names must not keep a narrow one's columns wide)."""
+    for column in table.columns.values():
+        column.content_width = cell_len(column.label.plain)
+
+
+def fill_actions(table: DataTable, red: RedView, num: rp.Num, narrow: bool) -> None:
+    """The menu's table (the red seat's and the facilitator's Red tab): the rows again, the
+    cursor kept on its action."""
+    if not table.columns:
+        table.add_columns(*cells(*rp.ACTION_COLUMNS))
+    key = selected_key(table)
+    table.clear()
+    _narrowed(table)
+    rows = rp.action_rows(red, num, narrow)
+    for a, row in zip(red.actions, rows):
+        table.add_row(*row, key=a.id)
+    widen(table, rows)
+    if key is not None and any(a.id == key for a in red.actions):
+        table.move_cursor(row=[a.id for a in red.actions].index(key))
+
+
+def fill_moves(table: DataTable, red: RedView, num: rp.Num, narrow: bool, seen: set[str] | None) -> set[str]:
+    """The acts' table, newest first; a new act (not in `seen`, the ids shown last time) gets
+    the cursor, so w withdraws it at once. The ids shown now."""
+    if not table.columns:
+        table.add_columns(*cells(*rp.MOVE_COLUMNS))
+    key = selected_key(table)
+    table.clear()
+    _narrowed(table)
+    shown = rp.shown_moves(red)
+    rows = rp.move_rows(red, num, narrow)
+    for m, row in zip(shown, rows):
+        table.add_row(*row, key=m.id)
+    widen(table, rows)
+    if shown and seen is not None and shown[0].id not in seen:
+        table.move_cursor(row=0)
+    elif key is not None and any(m.id == key for m in shown):
+        table.move_cursor(row=[m.id for m in shown].index(key))
+    table.display = bool(shown)
+    return {m.id for m in shown}
 
 
 def picture_text(red: RedView) -> Text:
@@ -143,9 +188,9 @@ when the rules refuse, a notification says why.
                     yield Static("", id="rs-briefing")
         yield FitFooter()
 
-    def on_mount(self) -> None:  # before SeatScreen's (Textual calls both), which shows the view
-        self.query_one("#rs-actions", DataTable).add_columns(*cells(*rp.ACTION_COLUMNS))
-        self.query_one("#rs-moves", DataTable).add_columns(*cells(*rp.MOVE_COLUMNS))
+    _seen: set[str] | None = None  # the acts shown last time (a new one gets the cursor)
+
+    def on_mount(self) -> None:  # Textual calls SeatScreen's too, which shows the view
         self.query_one("#rs-actions", DataTable).focus()
 
     def on_resize(self) -> None:
@@ -169,34 +214,12 @@ when the rules refuse, a notification says why.
         red = self.red
         if red is None:
             return
-        table = self.query_one("#rs-actions", DataTable)
         self._status(red)
         narrow = self.size.width < NARROW
         self.query_one("#rs-budget", Static).update(rp.budget_text(red, n))
-        key = selected_key(table)
-        table.clear()
-        rows = rp.action_rows(red, n, narrow)
-        for a, row in zip(red.actions, rows):
-            table.add_row(*row, key=a.id)
-        widen(table, rows)
-        if key is not None and any(a.id == key for a in red.actions):
-            table.move_cursor(row=[a.id for a in red.actions].index(key))
+        fill_actions(self.query_one("#rs-actions", DataTable), red, n, narrow)
         self.show_action_detail()
-
-        moves = self.query_one("#rs-moves", DataTable)
-        key = selected_key(moves)
-        moves.clear()
-        shown = rp.shown_moves(red)
-        rows = rp.move_rows(red, n, narrow)
-        for m, row in zip(shown, rows):
-            moves.add_row(*row, key=m.id)
-        widen(moves, rows)
-        seen, self._seen_moves = getattr(self, "_seen_moves", None), {m.id for m in shown}
-        if shown and seen is not None and shown[0].id not in seen:
-            moves.move_cursor(row=0)  # a new act: the cursor follows it (w withdraws it at once)
-        elif key is not None and any(m.id == key for m in shown):
-            moves.move_cursor(row=[m.id for m in shown].index(key))
-        moves.display = bool(shown)
+        self._seen = fill_moves(self.query_one("#rs-moves", DataTable), red, n, narrow, self._seen)
         self.query_one("#rs-moves-title", Static).update(rp.moves_title(red, "a plans one"))
         self.show_move_detail()
 
