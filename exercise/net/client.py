@@ -264,3 +264,59 @@ class RemoteTeamPort:
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
         return self.client.subscribe(callback)
+
+
+class RemoteSeatPort:
+    """A seat's console over the network (see exercise.ports.SeatPort): the red cell, a
+    controller, an evaluator, the wall. The server fills in who sends a command from the
+    seat's token, so `actor` (and a team's `team`) are left out of what is sent."""
+
+    def __init__(self, client: Client, seat):
+        self.client = client
+        self.seat = seat  # exercise.engine.seats.Seat, from the welcome
+        self._typed: tuple[dict, object] | None = None  # the client's last view, and it typed
+
+    @property
+    def status(self) -> str:
+        return self.client.status
+
+    def view(self):
+        raw = self.client.view
+        if raw is None:
+            raise ConnectionError(f"no view from the server yet ({self.client.status})")
+        if self._typed is None or self._typed[0] is not raw:  # typed once per message
+            from exercise.engine import view_json
+
+            self._typed = (raw, view_json.structure(raw, _view_type(self.seat.role)))
+        return self._typed[1]
+
+    async def send(self, command) -> None:
+        from exercise import engine
+
+        body = engine.to_dict(command)
+        body.pop("actor", None)  # who we are comes from the token
+        if self.seat.role == "team":
+            body.pop("team", None)
+        answer = await self.client.send(body)
+        if not answer["ok"]:
+            raise engine.Rejected(answer.get("reason", "refused"))
+
+    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+        return self.client.subscribe(callback)
+
+
+def _view_type(role: str) -> type:
+    """The class a seat's view is typed as: the protocol's answer when it has one, else the
+    contract's (seats.view_for: facilitator and controller a FacilitatorView, a team a
+    PlayerView, red a RedView, an evaluator an EvaluatorView, the wall a WallView)."""
+    from exercise.engine import view_types as vt
+
+    known = getattr(p, "view_type", None)
+    if known is not None:
+        return known(role)
+    types: dict[str, type] = {"facilitator": vt.FacilitatorView, "controller": vt.FacilitatorView,
+                              "team": vt.PlayerView, "red": vt.RedView, "evaluator": vt.EvaluatorView,
+                              "wall": vt.WallView}
+    if role not in types:
+        raise ValueError(f"unknown seat role {role!r}")
+    return types[role]

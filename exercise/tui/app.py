@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
 from exercise.tui.base import BaseApp
-from exercise.tui.text import markup_safe, md, plain, text
+from exercise.tui.text import markup_safe, plain, text
 
 
 class LoadingScreen(Screen):
@@ -160,8 +160,46 @@ class ExerciseApp(BaseApp):
         self.clear_notifications()  # hot-seat: what the last seat was told is not this team's to read
         self.push_screen(TeamScreen(LocalTeamPort(self.session, team), hot_seat=True))
 
+    def action_pick_seat(self) -> None:
+        """Hot-seat: open any seat's screen here (a team, the red cell, an evaluator, the wall,
+        a controller of the server's); escape comes back to the console."""
+        if self.session is None:
+            return
+        from exercise.tui.facilitator.seats import hot_seats
+        from exercise.tui.modals import Field, FormModal
+
+        seats = hot_seats(self.session, self.server)
+        by_key = {str(i): seat for i, (_label, seat) in enumerate(seats)}
+
+        def chosen(form):
+            if form:
+                self.show_seat(by_key[form["seat"]])
+
+        self.push_screen(FormModal("Open a seat's screen on this terminal", [
+            Field("seat", "Seat", "select", tuple((label, str(i)) for i, (label, _seat) in enumerate(seats)),
+                  default="0")], "Open",
+            intro="The screen shows only what that seat may see and sends only what its role may send; "
+                  "escape comes back to the facilitator's console."), chosen)
+
+    def show_seat(self, seat) -> None:
+        if seat.role == "team":
+            self.show_team(seat.team or seat.id)
+            return
+        from exercise.ports import LocalSeatPort
+        from exercise.tui.seat import screen_for
+
+        self.clear_notifications()  # hot-seat: what the last seat was told is not this seat's to read
+        self.push_screen(screen_for(LocalSeatPort(self.session, seat)))
+
     def extra_commands(self) -> Iterable[SystemCommand]:
         if self.session is not None:
+            from exercise.engine.seats import Seat, red_seat
+
+            yield SystemCommand("Seat screen: the wall", "Hot-seat: the room's public display",
+                                lambda: self.show_seat(Seat("wall", "wall", "Wall display")))
+            if self.session.state.rules.adversary is not None:
+                yield SystemCommand("Seat screen: the red cell", "Hot-seat: the adversary's own console",
+                                    lambda: self.show_seat(red_seat(self.session.state)))
             for t in self.session.scenario.teams:
                 # the palette parses titles as markup: the pack's team name is escaped
                 yield SystemCommand(f"Team screen: {markup_safe(t.name)}",
@@ -194,20 +232,86 @@ class ExerciseApp(BaseApp):
     def action_connections(self) -> None:
         if self.server is None:
             self.notify("This exercise is not served on the network: start it with `exercise serve` "
-                        "for team terminals.", title="Not served", timeout=8)
+                        "for the room's terminals.", title="Not served", timeout=8)
+            return
+        from exercise.tui.facilitator.seats import SeatsModal, seats_markdown
+
+        manage = hasattr(self.server, "add_seat")  # a server that keeps seats (issue 16)
+        self.push_screen(SeatsModal(seats_markdown(self.server, self.session), self.add_seat if manage else None,
+                                    self.revoke_seat if manage else None))
+
+    @work(exclusive=True, group="seats")
+    async def add_seat(self) -> None:
+        """Add a seat mid-exercise (a late evaluator, a replacement controller, a wall)."""
+        from exercise.engine.seats import NAMED_ROLES, ROLE_NAMES
+        from exercise.net.tokens import TokenError
+        from exercise.tui.facilitator.seats import scope_of
+        from exercise.tui.modals import Field, FormModal
+
+        assert self.session is not None and self.server is not None
+        teams = self.session.scenario.teams
+        roles = [(ROLE_NAMES[r], r) for r in NAMED_ROLES]
+        if self.session.state.rules.adversary is not None:
+            roles.append((ROLE_NAMES["red"], "red"))
+        values: dict | None = None
+        while True:  # a refused seat: the form again, with what was typed
+            values = await self.push_screen_wait(FormModal("Add a seat", [
+                Field("role", "Role", "select", tuple(roles), default=(values or {}).get("role", "controller")),
+                Field("name", "Name (as the room reads it: Alice, Observer 2, Projector)",
+                      default=(values or {}).get("name"), required_when=lambda v: v["role"] != "red", required=False,
+                      missing="A seat needs a name (the journal says which seat did what)."),
+                Field("scope", "A controller's teams, comma separated (empty: every team)", required=False,
+                      default=(values or {}).get("scope"), help="Teams: " + ", ".join(t.name for t in teams))],
+                "Add", intro="The seat gets its own token and join command; its person runs the command."))
+            if values is None:
+                self.action_connections()
+                return
+            scope, unknown = scope_of(values.get("scope") or "", teams)
+            if unknown:
+                self.notify(f"No team called {unknown}: name the teams as the scenario does.", title="Not added",
+                            severity="error", timeout=8)
+                continue
+            if values["role"] != "controller":
+                scope = ()
+            try:
+                seat, line = self.server.add_seat(values["role"], values.get("name") or "", scope)
+            except (TokenError, OSError, ValueError) as e:  # the tokens' SeatError is a TokenError
+                self.notify(str(e), title="Not added", severity="error", timeout=10)
+                continue
+            self.notify(f"{seat.name} ({ROLE_NAMES.get(seat.role, seat.role)}): {line}", title="Seat added",
+                        timeout=20)
+            self.action_connections()
             return
 
-        from exercise.tui.modals import TextModal
+    @work(exclusive=True, group="seats")
+    async def revoke_seat(self) -> None:
+        """Revoke a seat (a lost laptop): its terminals are cut off at once, the journal says so."""
+        from exercise.net.tokens import TokenError
+        from exercise.tui.facilitator.seats import join_commands, who
+        from exercise.tui.modals import ConfirmModal, Field, FormModal
 
-        counts = self.server.connected()
-        rows = ["| team | id | terminals |", "|---|---|---|"]
-        rows += [f"| {md(t.name)} | {md(t.id)} | {counts.get(t.id, 0)} |" for t in self.session.scenario.teams]
-        joins = "\n".join(f"exercise join {self.server.url} --team {t.id} --token {self.server.tokens.teams[t.id]}"
-                          for t in self.session.scenario.teams)
-        self.push_screen(TextModal("Team terminals", f"Served on **{self.server.url}**.\n\n" + "\n".join(rows)
-                                   + "\n\nEach team runs its line (the tokens are also in `tokens.json` in the "
-                                   f"save folder, {md(self.session.folder)}):\n\n```\n" + joins + "\n```",
-                                   wide=True))
+        assert self.session is not None and self.server is not None
+        names = {t.id: t.name for t in self.session.scenario.teams}
+        seats = [s for s, _line in join_commands(self.server, self.session) if s.role not in ("team", "facilitator")]
+        if not seats:
+            self.notify("No seat to revoke: only the teams' (their tokens stay, as `exercise serve` made them).",
+                        title="Nothing to revoke")
+            self.action_connections()
+            return
+        form = await self.push_screen_wait(FormModal("Revoke a seat", [
+            Field("seat", "Seat", "select", tuple((who(s, names), s.id) for s in seats), default=seats[0].id)],
+            "Revoke…"))
+        seat = next((s for s in seats if form and s.id == form["seat"]), None)
+        if seat is not None and await self.push_screen_wait(ConfirmModal(
+                "Revoke this seat?", f"{who(seat, names)}: its terminals are cut off now and its token opens "
+                "nothing any more (the journal says so). A new seat can be added for the same person.", "Revoke")):
+            try:
+                self.server.revoke(seat.id)
+            except (TokenError, OSError, ValueError) as e:
+                self.notify(str(e), title="Not revoked", severity="error", timeout=10)
+            else:
+                self.notify(f"{who(seat, names)} is revoked.", title="Seat revoked")
+        self.action_connections()
 
     # -- the turn timer (shown to every console; expiry is a notice, never an advance) --------
     def set_timer_minutes(self, minutes: float) -> None:

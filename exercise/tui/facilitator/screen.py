@@ -67,7 +67,9 @@ never see red's plans: only the incidents they notice. `exercise run --red bot` 
 bot plan red's acts at the end of each deliberation (journaled); `--us-desk bot` confirms the
 scorecard's proposal at the end ("US desk (bot): the scorecard's proposal"), which you still read.
 
-**Team screens** (t) show only what that team may see; **?** there lists their keys.
+**Team screens** (t) show only what that team may see; **?** there lists their keys. **Seat
+screens** (s) open any seat's console here: a team, the red cell, an evaluator, the wall, a
+controller; each shows only what its seat may see, and escape comes back.
 
 Everything you do is written to the save folder before the screen shows it.
 """
@@ -78,6 +80,9 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="next phase: start, deliver injects, close deliberation (asks before forcing), "
                         "adjudicate, next turn"),
         Binding("t", "team", "Team screen", tooltip="switch to a team's screen (hot-seat); escape comes back"),
+        Binding("s", "seat", "Seat screen", show=False,
+                tooltip="open any seat's screen on this terminal (hot-seat): a team, the red cell, an evaluator, "
+                        "the wall, a controller of the room; escape comes back"),
         InjectsPanel.screen_binding("fire"),
         RedPanel.screen_binding("red_plan"),  # before the ad-hoc inject's a: on the Red tab only (check_action)
         InjectsPanel.screen_binding("adhoc"),
@@ -105,7 +110,8 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome "
                         "(also: exercise debrief SAVE)"),
         Binding("c", "app.connections", "Terminals", show=False,
-                tooltip="team terminals: who is connected, and each team's join command (exercise serve)"),
+                tooltip="the room's terminals (exercise serve): every seat's join command and how many terminals "
+                        "hold it; add a seat (a controller, an evaluator, a wall, the red cell) or revoke one"),
         TeamsPanel.screen_binding("reopen"),
         TeamsPanel.screen_binding("ledger"),
         RedPanel.screen_binding("red_withdraw"),
@@ -295,6 +301,9 @@ Everything you do is written to the save folder before the screen shows it.
 
     def action_team(self) -> None:
         console(self).action_pick_team()
+
+    def action_seat(self) -> None:
+        console(self).action_pick_seat()
 
     def action_pause(self) -> None:
         assert self.view is not None  # refresh_all sets it on mount
