@@ -66,6 +66,12 @@ def where(status: str, turn: int, turns: int, turn_label: str, phase_name: str) 
     return f"Turn {turn}/{turns}{label} · {phase_name}"
 
 
+def seat_label(name: str, role: str) -> str:
+    """The seat as the status line names it: 'Alice (controller)'; the role added when the name lacks it."""
+    name = plain(name)
+    return name if role in name.lower() else f"{name} ({role})"
+
+
 def rich_table(head: tuple[str, ...], rows: list[tuple[Any, ...]], wrap: tuple[int, ...] = ()) -> Table:
     """A read-only table: every cell as Text (never markup); columns in `wrap` fold long text."""
     t = Table(box=None, show_edge=False, pad_edge=False, expand=False, header_style="bold")
@@ -296,7 +302,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         if self.team not in ids:
             self.team = ids[0] if ids else None
         conn = self.connection()
-        bits = [plain(v.title), f"Evaluator: {plain(self.port.seat.name)}",
+        bits = [plain(v.title), seat_label(self.port.seat.name, "evaluator"),
                 where(v.status, v.turn, v.turns, v.turn_label, v.phase_name)]
         if conn:
             bits.append(conn)
