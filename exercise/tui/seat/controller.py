@@ -348,10 +348,10 @@ The team sees the odds, the roll and your rationale.
         rows = []
         for i, n in enumerate(v.notes):
             rows.append((str(i), cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
-                                       fit(n.text, 30 if narrow else 50),
-                                       fit(objectives.get(n.objective, n.objective), 18 if narrow else 30)
+                                       fit(n.text, 20 if narrow else 50),
+                                       fit(objectives.get(n.objective, n.objective), 14 if narrow else 30)
                                        if n.objective else "", n.rating or "",
-                                       fit(n.author or "facilitator", 14 if narrow else 24))))
+                                       fit(n.author or "facilitator", 16 if narrow else 24))))
         self._fill("ct-note-table", ("Turn", "Team", "Note", "Objective", "Rating", "By"), rows)
 
     # -- acting: injects ------------------------------------------------------------------

@@ -458,9 +458,9 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         rows = []
         for i, n in enumerate(v.notes):
             row = cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
-                        fit(n.text, 28 if narrow else 50),
-                        fit(objectives.get(n.objective, n.objective), 18 if narrow else 30) if n.objective else "",
-                        n.rating or "", fit(n.author or "facilitator", 14 if narrow else 24))
+                        fit(n.text, 20 if narrow else 50),
+                        fit(objectives.get(n.objective, n.objective), 14 if narrow else 30) if n.objective else "",
+                        n.rating or "", fit(n.author or "facilitator", 16 if narrow else 24))
             rows.append(row)
             table.add_row(*row, key=str(i))
         if rows:
