@@ -74,7 +74,7 @@ def seat_label(name: str, role: str) -> str:
 
 def rich_table(head: tuple[str, ...], rows: list[tuple[Any, ...]], wrap: tuple[int, ...] = ()) -> Table:
     """A read-only table: every cell as Text (never markup); columns in `wrap` fold long text."""
-    t = Table(box=None, show_edge=False, pad_edge=False, expand=False, header_style="bold")
+    t = Table(box=None, show_edge=False, pad_edge=False, expand=bool(wrap), header_style="bold")
     for i, h in enumerate(head):
         t.add_column(text(h), overflow="fold" if i in wrap else "ellipsis", no_wrap=i not in wrap,
                      ratio=1 if i in wrap else None)
