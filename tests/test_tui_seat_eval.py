@@ -161,3 +161,23 @@ async def _refuse(command) -> None:
 def test_evaluator_screen(snap_compare, session, size, keys):
     app, run_before = evaluator_app(session, *keys)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_evaluators_observations_reach_the_after_action_report_with_who_wrote_them(session):
+    """A rating says who rated; an observation without a rating is there too, with its author."""
+    from exercise.debrief import html, markdown
+    from exercise.debrief.record import from_session
+    from exercise.debrief.report import build
+
+    port = TestSeatPort(session, SEAT)
+    await port.send(cm.AddNote("West held the line", ("evaluator",), None, "air", "P", team="west", author=SEAT.name))
+    await port.send(cm.AddNote("East's cell argued at length", ("evaluator",), team="east", author=SEAT.name))
+    r = build(from_session(session))
+    text = markdown.render(r)
+    assert "- West: **P: Performed without challenges**; turn 1: P (by Ann (evaluator))" in text, text
+    assert "West held the line (turn 1, West, rated P by Ann (evaluator))" in text
+    assert "rated S by Maj. Berg" in text
+    line = next(x for x in text.splitlines() if "East's cell argued at length" in x)
+    assert line.endswith("(turn 1, East, by Ann (evaluator))"), line
+    page = html.render(r)
+    assert "rated P by Ann (evaluator)" in page and "by Ann (evaluator)" in page
