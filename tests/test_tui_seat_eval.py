@@ -1,0 +1,183 @@
+"""The evaluator's console (exercise/tui/seat/evaluator.py), driven with Pilot through a
+hot-seat seat port on a real Session: switching teams, writing a rated observation (signed,
+journaled with the seat), refused without an objective; and its snapshots at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+import pytest
+from seat_port import TestSeatPort
+from support import record_notifications, to_deliberation
+from textual.widgets import DataTable, Select, Static, TabbedContent, TextArea
+
+from exercise import engine
+from exercise.engine import commands as cm
+from exercise.engine.seats import Seat
+from exercise.session import Session
+from exercise.tui.app import make_app
+from exercise.tui.modals import FormModal, TextModal
+from exercise.tui.seat.evaluator import EvaluatorScreen
+
+SEAT = Seat("ann", "evaluator", "Ann (evaluator)")
+
+
+@pytest.fixture
+def session(tmp_path, mini):
+    """Deliberation of turn 1: East answered the drones, argued an action, ordered; a rated note."""
+    s = Session.create(mini.scenario, mini.texts, tmp_path, name="Seats")
+    to_deliberation(s)
+    s.execute(cm.Override("money", 5.0, "test", team="east"))
+    s.execute(cm.PlaceOrder("east", "east", "sam", 1))
+    s.execute(cm.Answer("east", "east", "drones", "shoot"))
+    s.execute(cm.Argue("east", "east", "Close the border crossings", "Fewer drones", "Public pressure"))
+    s.execute(cm.AddNote("East briefed well", ("strength",), "drones", "air", "S", team="east", author="Maj. Berg"))
+    yield s
+    s.close()
+
+
+def evaluator_app(s: Session, *keys: str):
+    app = make_app(session=s)
+    app.animation_level = "none"
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        app.push_screen(EvaluatorScreen(TestSeatPort(s, SEAT), hot_seat=True))
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+
+    return app, run_before
+
+
+def shown(app, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}", Static).render())
+
+
+async def fill(pilot, app, values: dict) -> None:
+    form = app.screen
+    assert isinstance(form, FormModal), type(form)
+    for name, value in values.items():
+        widget = form.query_one(f"#f-{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.text = str(value)
+        else:
+            widget.value = str(value)
+    await pilot.pause()
+    form.action_submit()
+    await pilot.pause()
+
+
+async def test_evaluator_switches_teams_and_sees_the_guide(session):
+    app, run_before = evaluator_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await run_before(pilot)
+        screen = app.screen
+        assert isinstance(screen, EvaluatorScreen)
+        assert "▶1 East◀" in shown(app, "ev-teambar")
+        assert screen.team == "east"
+        await pilot.press("2")
+        assert screen.team == "west" and "▶2 West◀" in shown(app, "ev-teambar")
+        assert shown(app, "ev-team-summary").startswith("West")
+        await pilot.press("right_square_bracket")
+        assert screen.team == "east"
+        await pilot.press("left_square_bracket")
+        assert screen.team == "west"
+        record_notifications(app)
+        await pilot.press("7")  # two teams: said, nothing changes
+        assert screen.team == "west"
+        await pilot.press("1", "g")
+        assert app.screen.query_one(TabbedContent).active == "ev-guide-tab"
+        assert "Injects fired to East" in shown(app, "ev-injects-title")
+        await pilot.press("o")
+        table = app.screen.query_one("#ev-notes", DataTable)
+        assert table.row_count == 1 and app.screen.focused is table
+        assert "Maj. Berg" in shown(app, "ev-note-detail")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, TextModal) and "evaluator" in app.screen.markdown
+        assert "1-9" in app.screen.markdown and "| n |" in app.screen.markdown
+
+
+async def test_a_rated_observation_needs_an_objective_and_lands_signed_in_the_journal(session):
+    app, run_before = evaluator_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await run_before(pilot)
+        await pilot.press("2")  # West shown: the observation is about West by default
+        n = len(session.records)
+        await pilot.press("n")
+        assert isinstance(app.screen, FormModal)
+        assert app.screen.query_one("#f-team", Select).value == "west"
+        await fill(pilot, app, {"text": "West hesitated on the air picture", "rating": "M"})
+        # refused before sending: the same form again, with what was typed and why
+        assert isinstance(app.screen, FormModal)
+        assert "A rating needs both an objective and a rating" in app.screen.intro
+        assert app.screen.query_one("#f-text", TextArea).text == "West hesitated on the air picture"
+        assert len(session.records) == n
+        await fill(pilot, app, {"objective": "air", "tags": "tempo"})
+        assert not isinstance(app.screen, FormModal)
+        record = session.records[-1]
+        note = record["command"]
+        assert (note["kind"], note["text"], note["objective"], note["rating"], note["team"], note["author"]) == (
+            "note", "West hesitated on the air picture", "air", "M", "west", "Ann (evaluator)")
+        assert note["tags"] == ["evaluator", "tempo"]
+        assert record["via"] == {"by": "evaluator:ann", "seat": "Ann (evaluator)"}
+        # shown at once in the Observations tab, with who wrote it
+        assert app.screen.query_one(TabbedContent).active == "ev-notes-tab"
+        table = app.screen.query_one("#ev-notes", DataTable)
+        assert table.row_count == 2
+        assert "Ann (evaluator)" in [c.plain for c in table.get_row_at(1)][-1]
+
+
+async def test_the_engine_refuses_a_rating_without_an_objective_and_the_seat_anything_but_notes(session):
+    port = TestSeatPort(session, SEAT)
+    with pytest.raises(engine.Rejected, match="a rating rates an objective"):
+        await port.send(cm.AddNote("x", rating="P", author=SEAT.name))
+    with pytest.raises(engine.Rejected, match="observations and ratings"):
+        await port.send(cm.FireInject("sabotage"))
+
+
+async def test_a_refused_observation_is_told_in_the_seats_words_and_kept(session):
+    """The port refuses (a seat signed otherwise, here: a port whose seat name differs)."""
+    app = make_app(session=session)
+    port = TestSeatPort(session, SEAT)
+    port.send = _refuse  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        said = record_notifications(app)
+        app.push_screen(EvaluatorScreen(port, hot_seat=True))
+        await pilot.pause()
+        await pilot.press("n")
+        await fill(pilot, app, {"text": "Kept"})
+        assert isinstance(app.screen, FormModal) and "Not saved: the server is gone" in app.screen.intro
+        assert app.screen.query_one("#f-text", TextArea).text == "Kept"
+        assert any("the server is gone" in x for x in said)
+
+
+async def _refuse(command) -> None:
+    raise engine.Rejected("the server is gone")
+
+
+@pytest.mark.parametrize("size,keys", [((80, 24), ()), ((80, 24), ("g",)), ((120, 40), ()), ((120, 40), ("o",))])
+def test_evaluator_screen(snap_compare, session, size, keys):
+    app, run_before = evaluator_app(session, *keys)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_evaluators_observations_reach_the_after_action_report_with_who_wrote_them(session):
+    """A rating says who rated; an observation without a rating is there too, with its author."""
+    from exercise.debrief import html, markdown
+    from exercise.debrief.record import from_session
+    from exercise.debrief.report import build
+
+    port = TestSeatPort(session, SEAT)
+    await port.send(cm.AddNote("West held the line", ("evaluator",), None, "air", "P", team="west", author=SEAT.name))
+    await port.send(cm.AddNote("East's cell argued at length", ("evaluator",), team="east", author=SEAT.name))
+    r = build(from_session(session))
+    text = markdown.render(r)
+    assert "- West: **P: Performed without challenges**; turn 1: P (by Ann (evaluator))" in text, text
+    assert "West held the line (turn 1, West, rated P by Ann (evaluator))" in text
+    assert "rated S by Maj. Berg" in text
+    line = next(x for x in text.splitlines() if "East's cell argued at length" in x)
+    assert line.endswith("(turn 1, East, by Ann (evaluator))"), line
+    page = html.render(r)
+    assert "rated P by Ann (evaluator)" in page and "by Ann (evaluator)" in page
