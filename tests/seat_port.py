@@ -27,7 +27,7 @@ class TestSeatPort:
         reason = seats.refusal(self.seat, command, self.session.state)
         if reason is not None:
             raise engine.Rejected(reason)
-        self.session.execute(command, via={"by": self.seat.principal, "seat": self.seat.name})
+        self.session.execute(command, via={"by": self.seat.principal, "seat": self.seat.signature})
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
         return self.session.listeners.add(lambda s, c, e: callback())

@@ -499,7 +499,7 @@ The team sees the odds, the roll and your rationale.
         while True:  # a form to fix comes back as it was typed: a note is never lost
             answer = await self.app.push_screen_wait(FormModal(
                 "Note or observation", note_fields(form, teams, injects, objectives), "Save note",
-                intro=problem or f"Signed {self.port.seat.name}.", original=form if problem else None))
+                intro=problem or f"Signed {self.port.seat.signature}.", original=form if problem else None))
             if not answer:
                 return
             form = answer
@@ -508,7 +508,7 @@ The team sees the odds, the roll and your rationale.
                 continue
             refused = await self.send(cm.AddNote(form["text"], tags_of(form), form["inject"], form["objective"],
                                                  form["rating"], team=form["team"] or None,
-                                                 author=self.port.seat.name))
+                                                 author=self.port.seat.signature))
             if refused is None:
                 break
             problem = f"Not saved: {refused}"

@@ -116,10 +116,11 @@ class SeatConsole(ShownTabFocus, KeyHelp, Screen):
     class PortChanged(Message):
         """The port says the view may have changed (posted from any thread)."""
 
-    def __init__(self, port, hot_seat: bool = False):
+    def __init__(self, port, hot_seat: bool | None = None):
         super().__init__()
         self.port = port
-        self.hot_seat = hot_seat
+        # opened in the facilitator's console (escape goes back): a local port, unless told
+        self.hot_seat = getattr(port, "status", "") == "local" if hot_seat is None else hot_seat
         self.view: Any = None
         self._pending = False
         self._offline = False
@@ -252,7 +253,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
     ]
     FOOTER_KEEP = ("n",)
 
-    def __init__(self, port, hot_seat: bool = False):
+    def __init__(self, port, hot_seat: bool | None = None):
         super().__init__(port, hot_seat)
         self.team: str | None = None  # the team shown (an id: its name is what is shown)
 
@@ -526,7 +527,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         while True:  # a form to fix comes back as it was typed: an observation is never lost
             answer = await self.app.push_screen_wait(FormModal(
                 "Observation", note_fields(form, teams, injects, objectives), "Save observation",
-                intro=problem or f"Signed {self.port.seat.name}. Players never see it; the after-action report does.",
+                intro=problem or f"Signed {self.port.seat.signature}. Players never see it; the after-action report does.",
                 original=None if not problem else form))
             if not answer:
                 return
@@ -535,7 +536,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
                 problem = RATING_BOTH
                 continue
             command = cm.AddNote(form["text"], tags_of(form, "evaluator"), form["inject"], form["objective"],
-                                 form["rating"], team=form["team"] or None, author=self.port.seat.name)
+                                 form["rating"], team=form["team"] or None, author=self.port.seat.signature)
             refused = await self.send(command)
             if refused is None:
                 break
