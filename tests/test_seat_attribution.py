@@ -55,3 +55,35 @@ def test_the_after_action_report_timeline_names_the_controller(mini, tmp_path):
     timeline = report.split("Timeline", 1)[1]
     assert "talks stalled" in timeline
     assert any("talks stalled" in line and "(by Alice (controller))" in line for line in timeline.splitlines())
+
+
+def test_a_line_is_signed_once():
+    base = {"n": 1, "at": "2026-01-01T00:00:00Z", "command": {"kind": "fire_inject"}, "events": ()}
+    r = CommandRecord(**base, via={"by": "controller:alice", "id": "x", "seat": "Alice (controller)"})
+    assert r.sign("INJECT: Cyber -> East (by facilitator)") == "INJECT: Cyber -> East (by Alice (controller))"
+    assert r.sign("note [East; by Alice (controller)]") == "note [East; by Alice (controller)]"
+    assert r.sign("ADJUDICATED: x") == "ADJUDICATED: x (by Alice (controller))"
+    assert CommandRecord(**base).sign("INJECT: y (by facilitator)") == "INJECT: y (by facilitator)"
+
+
+def test_seat_notes_are_about_the_room_not_the_teams(mini, tmp_path):
+    from exercise.debrief import markdown, record
+    from exercise.debrief.report import build
+    from exercise.engine import seats
+
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    try:
+        to_deliberation(s)
+        s.execute(cm.AddNote("Seat added: Alice (controller, scope: East)", tags=("seats",)))
+        s.execute(cm.AddNote("east hesitates", team="east"))
+        ev = seats.evaluator_view(s.state)
+        assert [n.text for n in ev.notes] == ["east hesitates"]
+        for scope in ((), ("east",)):
+            assert [n.text for n in seats.controller_view(s.state, scope).notes] == ["east hesitates"]
+        folder = s.folder
+    finally:
+        s.close()
+    report = markdown.render(build(record.load(folder)))
+    observations, timeline = report.split("Timeline", 1)
+    assert "east hesitates" in observations and "Seat added" not in observations
+    assert "Seat added" in timeline

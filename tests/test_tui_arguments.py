@@ -51,7 +51,7 @@ async def test_a_team_argues_openly_from_its_inbox(session):
         assert rows(screen, "tm-actions") == ["1 | Close the border | all · 0 counters | - | waiting"]
         await form(pilot, app, "u", {"action": "Quiet talks"})  # the default: secret
         assert "open" not in session.records[-1]["command"]
-        assert rows(screen, "tm-actions")[1] == "1 | Quiet talks | you + facilitator | - | waiting"
+        assert rows(screen, "tm-actions")[1] == "1 | Quiet talks | you + white cell | - | waiting"
 
 
 async def test_another_team_counter_argues_and_reads_the_adjudication(session):

@@ -358,7 +358,7 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
         record = s.records[-1]["command"]
         assert (record["kind"], record["action"], record["result"]) == (
             "argue", "Close the airspace to drones", "No more incursions")
-        assert rows(screen, "tm-actions") == ["1 | Close the airspace to drones | you + facilitator | - | waiting"]
+        assert rows(screen, "tm-actions") == ["1 | Close the airspace to drones | you + white cell | - | waiting"]
         s.execute(cm.Adjudicate("action-east-1", 90, "Plenty of interceptors"))
         await wait_for(lambda: "90 %" in rows(screen, "tm-actions")[0], pilot=pilot)
         screen.query_one("#tm-actions", DataTable).focus()

@@ -196,7 +196,9 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
             from exercise.tui.app import make_app
 
             make_app(session=session, saves_root=saves_root, server=server).run()
-            click.echo("\n".join(info))  # still there after the screen closes
+            # still there after the screen closes: the seats as they are now (added, revoked since)
+            info[4:-1] = seat_lines(server)
+            click.echo("\n".join(info))
     finally:
         session.close()
 
@@ -265,11 +267,11 @@ def join(url: str, team: str | None, seat_id: str | None, token: str | None, tok
             raise click.UsageError(f"--token-file {token_file}: cannot read the token ({e})") from None
     if not token:
         raise click.UsageError("a token is needed: --token, --token-file or $EXERCISE_TOKEN "
-                               "(the facilitator's `exercise serve` prints each team's)")
+                               "(the facilitator's `exercise serve` prints each seat's)")
     if not url.startswith(("ws://", "wss://")):
         raise click.UsageError(f"{url}: the address starts with ws:// or wss://, e.g. ws://192.168.1.20:{DEFAULT_PORT}")
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        raise click.UsageError("the team console needs a terminal")
+        raise click.UsageError(f"the {'team' if team is not None else 'seat'}'s console needs a terminal")
     ssl_ctx = None
     if url.startswith("wss://"):
         import ssl

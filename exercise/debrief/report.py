@@ -406,7 +406,6 @@ def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[Tur
     narrator = Narrator(sc)
     turns: list[tuple[int, list[Line]]] = [(0, [])]
     for r in records:
-        by = f" (by {r.seat})" if r.seat else ""  # a controller's, an evaluator's, the red seat's
         for e in r.events:
             kind = e.get("kind", "")  # "" (no category) rather than None: CATEGORY is keyed by str
             if kind == "turn_started":
@@ -416,7 +415,7 @@ def _timeline(sc: model.Scenario, records: Sequence[CommandRecord]) -> tuple[Tur
                 continue
             text = narrator.line(e)  # also learns ad-hoc inject titles
             if text:
-                turns[-1][1].append(Line(CATEGORY.get(kind, "other"), text + by))
+                turns[-1][1].append(Line(CATEGORY.get(kind, "other"), r.sign(text)))  # a controller's, an evaluator's
     label = sc.calendar.label
     return tuple(TurnEntry(t, label(t) if t else "before the start", tuple(lines))
                  for t, lines in turns if t or lines)
@@ -470,7 +469,8 @@ def _general(sc: model.Scenario, state) -> ObjectiveReport | None:
     """Notes that name no objective and are about no inject that exercises one."""
     red = sc.adversary.id if sc.adversary is not None else None
     known = {o.id for o in sc.all_objectives() if red is None or o.team != red}  # red's are not analysed
-    notes = [n for n in state.notes if n.objective not in known and not (
+    # a "seats" note (a seat added or revoked) is about the room, not the teams: the timeline has it
+    notes = [n for n in state.notes if n.objective not in known and "seats" not in n.tags and not (
         n.inject and not n.objective and set(getattr(state.inject(n.inject), "objectives", ())) & known)]
     if not notes:
         return None

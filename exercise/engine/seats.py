@@ -255,7 +255,7 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
     side left out."""
     v = facilitator_view(state)
     if not scope:
-        return attrs.evolve(v, red=None)
+        return attrs.evolve(v, red=None, notes=tuple(n for n in v.notes if "seats" not in n.tags))
     keep = set(scope)
     r = state.rules
 
@@ -280,7 +280,7 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
         injects=tuple(attrs.evolve(i, answers={t: a for t, a in i.answers.items() if t in keep})
                       for i in v.injects if touches(i.to)),
         actions=tuple(a for a in v.actions if a.team in keep),
-        notes=tuple(n for n in v.notes if n.team is None or n.team in keep),
+        notes=tuple(n for n in v.notes if (n.team is None or n.team in keep) and "seats" not in n.tags),
         team_tracks=tuple(attrs.evolve(t, values={k: x for k, x in t.values.items() if k in keep or not t.private},
                                        bands={k: x for k, x in t.bands.items() if k in keep or not t.private})
                           for t in v.team_tracks),
@@ -357,7 +357,8 @@ def evaluator_view(state: State, ledger=None) -> vt.EvaluatorView:
                          for o in sc.all_objectives() if o.team is None or o.team in names),
         injects=tuple(guide),
         notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating,
-                                n.team, n.author) for n in s.notes),
+                                n.team, n.author) for n in s.notes if "seats" not in n.tags),  # the room's, not teams'
+
     )
 
 

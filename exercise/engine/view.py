@@ -558,7 +558,7 @@ def red_view(state: State, facilitator: bool = False) -> vt.RedView:
                                         r.ally_team.get(lead) if lead else None, red.targets_of(s, c.id)))
     return vt.RedView(
         status=s.status, paused=s.paused, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r), phase=s.phase,
-        adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
+        phase_name=_phase_name(s, r), adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
         actions=tuple(actions), moves=moves, objectives=red.objectives(s),
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in r.scenario.teams),
         world=tuple(_world_track(s, r, t, None) for t in r.scenario.tracks if t.scope == "world"),

@@ -691,6 +691,8 @@ class RedView:
     escalation_track: str | None = None
     # every team's actions argued open (never a secret one): red may counter-argue them
     open_actions: tuple[OpenActionView, ...] = later(())
+    # the phase as the scenario names it (its id is in `phase`, hashed: this one is not)
+    phase_name: str = attrs.field(default="", metadata={"omit_default": True, **STATIC})
 
 
 @attrs.frozen

@@ -106,6 +106,16 @@ class CommandRecord(_ReadOnlyMapping):
             return ""
         return name
 
+    def sign(self, line: str) -> str:
+        """`line` (a narrated event of this record) signed by its seat, once: "(by facilitator)"
+        becomes "(by Alice (controller))"; a line that already names the seat stays."""
+        seat = self.seat
+        if not seat or seat in line:
+            return line
+        if "(by facilitator)" in line:
+            return line.replace("(by facilitator)", f"(by {seat})")
+        return f"{line} (by {seat})"
+
 
 Record = Header | CommandRecord
 

@@ -237,7 +237,7 @@ def _facilitator_actions(scenario: model.Scenario, records: list[CommandRecord],
                 if line:
                     out.append(line)
         if r.seat:  # a controller (or an evaluator) of the white cell, not the lead facilitator
-            out[done:] = [f"{x} (by {cell(r.seat)})" for x in out[done:]]
+            out[done:] = [x if r.seat in x else f"{x} (by {cell(r.seat)})" for x in out[done:]]
     return ["", "## Facilitator's actions", ""] + ([f"- {x}" for x in out] or ["- none"])
 
 

@@ -28,9 +28,8 @@ class LogPanel(Panel, RichLog):
         super().show(view)
         records = self.session.records
         for r in records[self._logged:]:
-            by = f" (by {r.seat})" if r.seat else ""  # a controller's, an evaluator's, the red seat's
             for e in r["events"]:
                 line = self.narrator.line(e)
-                if line:
-                    self.write(text(line + by))  # the narrator quotes teams and packs: Text, never markup
+                if line:  # signed by a controller's, an evaluator's, the red seat's
+                    self.write(text(r.sign(line)))  # the narrator quotes teams and packs: Text, never markup
         self._logged = len(records)

@@ -240,7 +240,7 @@ when the rules refuse, a notification says why.
             where = "ended"
         else:
             label = f" {red.turn_label}" if red.turn_label else ""
-            where = f"Turn {red.turn}/{red.turns}{label} · {red.phase.replace('_', ' ')}"
+            where = f"Turn {red.turn}/{red.turns}{label} · {red.phase_name or red.phase.replace('_', ' ')}"
         self.query_one("#rs-where", Static).update(Text(f"{red.name} · {where}"))
         right = [f"{n(red.cash)} {red.unit} left"]
         timer = getattr(self.app, "timer", "")

@@ -105,7 +105,7 @@ class InboxTab(TeamTab, Vertical):
         actions = []
         for a in me.actions:
             seen_by = (f"all · {len(a.counters)} counter{'s' if len(a.counters) != 1 else ''}" if a.open
-                       else "you + facilitator")
+                       else "you + white cell")
             actions.append((a.id, (str(a.turn), clip(a.action, self._w(30, 44)), seen_by, *_outcome(a))))
         self._fill("tm-actions", actions)
         self.query_one("#tm-actions", DataTable).display = bool(actions)
@@ -229,7 +229,7 @@ class InboxTab(TeamTab, Vertical):
             aid = self._selected("tm-actions")
             a = next((a for a in self.view.me.actions if a.id == aid), None)
             if a is not None:
-                self.app.push_screen(TextModal(f"Action {a.id} (turn {a.turn})", self._action_page(a)))
+                self.app.push_screen(TextModal(f"Your argued action (turn {a.turn})", self._action_page(a)))
                 return
         if self.query_one("#tm-open", DataTable).has_focus:
             o = self._open_action()
@@ -302,7 +302,7 @@ class InboxTab(TeamTab, Vertical):
             Field("action", "What your team does"),
             Field("result", "The result you intend", required=False),
             Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False),
-            Field("open", "Who sees it", "select", (("Secret: your team and the facilitator only", "secret"),
+            Field("open", "Who sees it", "select", (("Secret: your team and the white cell only (facilitator, controllers, evaluators)", "secret"),
                                                     ("Open to the other teams and the red cell", "open")),
                   default="secret"),
         ], "Argue", intro=self._warning() + "The facilitator judges how likely it is and rolls; "
