@@ -50,6 +50,10 @@ def _turn_started(tx: Transaction, e: ev.TurnStarted):
     d["budget"] = tx.owned["budget"] = {}
     if state.budget_effects:
         d["budget_effects"] = tuple(b for b in state.budget_effects if b.last >= e.turn)
+        by_team: dict[str, tuple[BudgetEffect, ...]] = {}  # the index State.team_budget_effects
+        for b in d["budget_effects"]:
+            by_team[b.team] = by_team.get(b.team, ()) + (b,)
+        d["team_budget_effects"] = tx.owned["team_budget_effects"] = by_team
 
 
 def _phase(tx: Transaction, e: ev.PhaseChanged):
@@ -121,8 +125,10 @@ def _spending(tx: Transaction, e: ev.SpendingSet):
 
 
 def _budget_effect(tx: Transaction, e: ev.BudgetEffectAdded):
-    tx.fields["budget_effects"] = tx.state.budget_effects + (
-        BudgetEffect(e.team, e.category, e.amount, e.first, e.last, e.cause),)
+    b = BudgetEffect(e.team, e.category, e.amount, e.first, e.last, e.cause)
+    tx.fields["budget_effects"] = tx.state.budget_effects + (b,)
+    by_team = tx.writable("team_budget_effects")  # the index of State (see there)
+    by_team[e.team] = by_team.get(e.team, ()) + (b,)
 
 
 def _order_placed(tx: Transaction, e: ev.OrderPlaced):
@@ -278,9 +284,25 @@ def _adhoc(tx: Transaction, e: ev.AdHocInject):
 
 
 def _fired(tx: Transaction, e: ev.InjectFired):
+    if e.inject not in tx.state.fired:  # a first firing: the indexes of State (see there)
+        _index_fired(tx, e.inject)
     tx.writable("fired")[e.inject] = e.turn
     if e.inject in tx.state.fire_at:
         tx.writable("fire_at").pop(e.inject)
+
+
+def _index_fired(tx: Transaction, iid: str) -> None:
+    """Keep State.open_decisions and State.uncombined as `fired` gains `iid`."""
+    state, rules = tx.state, tx.state.rules
+    if iid in rules.options:
+        open_decisions = None
+        for t in rules.targets[iid]:
+            if iid in rules.decisions_for.get(t, ()) and (iid, t) not in state.answers:
+                if open_decisions is None:
+                    open_decisions = tx.writable("open_decisions")
+                open_decisions[t] = open_decisions.get(t, ()) + (iid,)
+    if iid in rules.combines or iid not in rules.injects:  # an ad hoc inject may combine too
+        tx.fields["uncombined"] = state.uncombined + (iid,)
 
 
 def _controlled(tx: Transaction, e: ev.InjectControlled):
@@ -321,10 +343,15 @@ def _unskipped(tx: Transaction, e: ev.InjectUnskipped):
 
 def _combined(tx: Transaction, e: ev.ChoicesCombined):
     tx.writable("combined")[e.inject] = e.turn
+    if e.inject in tx.state.uncombined:
+        tx.fields["uncombined"] = tuple(i for i in tx.state.uncombined if i != e.inject)
 
 
 def _answered(tx: Transaction, e: ev.DecisionAnswered):
     tx.writable("answers")[(e.inject, e.team)] = (e.option, e.default)
+    waiting = tx.state.open_decisions.get(e.team)
+    if waiting and e.inject in waiting:
+        tx.writable("open_decisions")[e.team] = tuple(i for i in waiting if i != e.inject)
 
 
 def _submitted(tx: Transaction, e: ev.Submitted):
