@@ -48,6 +48,9 @@ def _turn_started(tx: Transaction, e: ev.TurnStarted):
     if k is not None:
         d["invest_base"] = {t: a[k] for t, a in state.allocation.items()}
     d["budget"] = tx.owned["budget"] = {}
+    if state.unanswered:  # the index of State (see there) drops the decisions every team answered
+        answers, targets = state.answers, rules.targets
+        d["unanswered"] = tuple(i for i in state.unanswered if any((i, t) not in answers for t in targets[i]))
     if state.budget_effects:
         d["budget_effects"] = tuple(b for b in state.budget_effects if b.last >= e.turn)
         by_team: dict[str, tuple[BudgetEffect, ...]] = {}  # the index State.team_budget_effects
@@ -58,6 +61,15 @@ def _turn_started(tx: Transaction, e: ev.TurnStarted):
 
 def _phase(tx: Transaction, e: ev.PhaseChanged):
     tx.fields["phase"] = e.phase
+    state = tx.state
+    if e.phase == "adjudication" and state.uncombined:
+        # Deliberation has just closed (combine_choices ran): the index of State (see there)
+        # drops the injects combined, and those every team had answered with nothing to
+        # combine (answers are final: they never will be).
+        answers, combined = state.answers, state.combined
+        tx.fields["uncombined"] = tuple(
+            i for i in state.uncombined
+            if i not in combined and any((i, t) not in answers for t in state.targets(i)))
 
 
 def _paused(tx: Transaction, e):
@@ -292,15 +304,10 @@ def _fired(tx: Transaction, e: ev.InjectFired):
 
 
 def _index_fired(tx: Transaction, iid: str) -> None:
-    """Keep State.open_decisions and State.uncombined as `fired` gains `iid`."""
+    """Keep State.unanswered and State.uncombined as `fired` gains `iid` (see State)."""
     state, rules = tx.state, tx.state.rules
-    if iid in rules.options:
-        open_decisions = None
-        for t in rules.targets[iid]:
-            if iid in rules.decisions_for.get(t, ()) and (iid, t) not in state.answers:
-                if open_decisions is None:
-                    open_decisions = tx.writable("open_decisions")
-                open_decisions[t] = open_decisions.get(t, ()) + (iid,)
+    if iid in rules.options:  # a decision of the scenario
+        tx.fields["unanswered"] = state.unanswered + (iid,)
     if iid in rules.combines or iid not in rules.injects:  # an ad hoc inject may combine too
         tx.fields["uncombined"] = state.uncombined + (iid,)
 
@@ -343,15 +350,10 @@ def _unskipped(tx: Transaction, e: ev.InjectUnskipped):
 
 def _combined(tx: Transaction, e: ev.ChoicesCombined):
     tx.writable("combined")[e.inject] = e.turn
-    if e.inject in tx.state.uncombined:
-        tx.fields["uncombined"] = tuple(i for i in tx.state.uncombined if i != e.inject)
 
 
 def _answered(tx: Transaction, e: ev.DecisionAnswered):
     tx.writable("answers")[(e.inject, e.team)] = (e.option, e.default)
-    waiting = tx.state.open_decisions.get(e.team)
-    if waiting and e.inject in waiting:
-        tx.writable("open_decisions")[e.team] = tuple(i for i in waiting if i != e.inject)
 
 
 def _submitted(tx: Transaction, e: ev.Submitted):

@@ -237,16 +237,17 @@ class State:
     # participants' feedback forms after the end (FeedbackGiven events, in the order given);
     # the facilitator's and the after-action report's only. A default, as above
     feedback: tuple[Any, ...] = ()
-    # Indexes kept by `apply` (exercise/engine/apply.py: `_fired`, `_answered`, `_combined`,
-    # `_budget_effect`, `_turn`) so that reading the open decisions, closing a deliberation
-    # and a team's budget cost the same on turn 24 of a 12-team, 1,000-inject scenario as on
-    # turn 1 of the default one, instead of scans of every fired inject or every team's
+    # Indexes kept by `apply` (exercise/engine/apply.py: `_fired`, `_turn_started`, `_phase`,
+    # `_budget_effect`) so that reading the open decisions, closing a deliberation and a
+    # team's budget cost the same on turn 24 of a 12-team, 1,000-inject scenario as on
+    # turn 1 of the default one, instead of scans of every fired inject or of every team's
     # budget effects. Derived from `fired`, `answers`, `combined` and `budget_effects`:
-    # never journalled, never shown, the same after a replay; the reads that use the first
-    # two still check `answers` and `combined`.
-    # team -> the scenario's fired injects with options for the team, not answered when
-    # they fired or since, in firing order (pending_decisions)
-    open_decisions: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    # never journalled, never shown, the same after a replay. The first two are windows:
+    # what is settled leaves them when a turn starts or deliberation closes, and their
+    # readers still check `answers` and `combined`.
+    # the scenario's fired injects with options some team had not answered when this turn
+    # started, and those fired since, in firing order (pending_decisions)
+    unanswered: tuple[str, ...] = ()
     # fired injects whose choices may still have to be combined, in firing order (combine_choices)
     uncombined: tuple[str, ...] = ()
     # team -> its entries of budget_effects, in their order (team_budget; kept with budget_effects)
@@ -280,8 +281,8 @@ class State:
 
     def pending_decisions(self, team: str) -> list[str]:
         """Ids of fired injects with options for this team that it has not answered."""
-        answers = self.answers
-        out = [i for i in self.open_decisions.get(team, ()) if (i, team) not in answers]
+        mine, answers = self.rules.decisions_for.get(team, ()), self.answers
+        out = [i for i in self.unanswered if i in mine and (i, team) not in answers]
         if self.adhoc:
             for iid, inj in self.adhoc.items():
                 if inj.options and iid in self.fired and (iid, team) not in answers and team in self.targets(iid):
