@@ -39,3 +39,28 @@ def test_generated_scenario_validates_and_plays(tmp_path):
     # deterministic: the same arguments write the same bytes
     again = gen.generate(tmp_path / "b", teams_x=2, turns_x=2, copies=3)
     assert again.read_bytes() == path.read_bytes()
+
+
+def test_state_indexes_match_the_scans_they_replace(tmp_path):
+    """State.unanswered, .uncombined and .team_budget_effects (kept by apply) give what a
+    scan of every fired inject or budget effect gives, at every event of a bots' run."""
+    from exercise.engine import apply, initial_state
+
+    path = _generator().generate(tmp_path, teams_x=2, turns_x=1, copies=2)
+    sc = loader.load_scenario(path, Problems()).scenario
+    events: list = []
+    play(sc, 3, "mixed", lambda command, evs: events.extend(evs))
+    s = initial_state(sc, 3)
+    r = s.rules
+    checked = 0
+    for e in events:
+        s = apply(s, e)
+        for team in r.team_ids:
+            scan = [i for i in s.fired if i in r.decisions_for[team] and (i, team) not in s.answers]
+            assert s.pending_decisions(team) == scan
+            assert s.team_budget_effects.get(team, ()) == tuple(b for b in s.budget_effects if b.team == team)
+        may_combine = [i for i in s.fired if i in r.combines and i not in s.combined
+                       and any((i, t) not in s.answers for t in r.targets[i])]
+        assert [i for i in s.uncombined if i in may_combine] == may_combine
+        checked += 1
+    assert checked > 500 and s.status == "ended"
