@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from exercise.dryrun.simulate import play
 from exercise.engine import apply, execute, initial_state, replay
@@ -66,6 +69,8 @@ def main() -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario", nargs="?", default="deadline-2027")
     ap.add_argument("--seconds", type=float, default=3.0, help="time spent on each figure")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the big case")
+    ap.add_argument("--big-only", action="store_true", help="only the big case (default vs big)")
     args = ap.parse_args([] if __name__ != "__main__" else None)
     problems = Problems()
     loaded = loader.load_scenario(loader.find_scenario(args.scenario), problems)
@@ -73,6 +78,8 @@ def main() -> dict:
         sys.exit("\n".join(str(p) for p in problems.errors))
     sc = loaded.scenario
     gc.freeze()  # as `exercise simulate` does: the collector no longer rescans the scenario
+    if args.big_only:
+        return {"bench": "engine", "scenario": sc.id, "big": big_case(sc, args.rounds)}
     final, events = journal(sc, 1)
     n_events = len(events)
     state0 = initial_state(sc, 1)
@@ -126,7 +133,86 @@ def main() -> dict:
     return {"bench": "engine", "scenario": sc.id, "events_per_forced_run": n_events,
             "exercises_per_s": rates, "forced_exercises_per_s": forced, "apply_us": apply_us,
             "replay_us_per_event": replay_us, "baseline_us": base_us,
-            "apply_ratio": apply_us / base_us, "goal_exercises_per_s": 1000}
+            "apply_ratio": apply_us / base_us, "goal_exercises_per_s": 1000,
+            "big": big_case(sc, args.rounds)}
+
+
+def big_case(default, rounds: int) -> dict:
+    """Cost per event on the default scenario and on one 16x its size (bench/bigscenario.py:
+    12 teams, 24 turns, 1,012 injects), measured in interleaved rounds (default, big,
+    default, big ...), medians. Goal: the big scenario within 1.1x the default per event.
+
+    - bots: whole dry runs with bots ('mixed'), time / events recorded;
+    - forced: the facilitator forces every turn, no bots;
+    - apply: the forced run's events applied one at a time (a new state per event);
+    - replay: the same events folded in one transaction.
+    """
+    import bigscenario
+
+    with tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
+        problems = Problems()
+        big = loader.load_scenario(bigscenario.generate(Path(tmp)), problems).scenario
+        if big is None:
+            sys.exit("\n".join(str(p) for p in problems.errors))
+    cases = {"default": default, "big": big}
+    journals = {k: journal(sc, 1) for k, sc in cases.items()}
+    runs = {"default": 12, "big": 1}  # about 0.5 s of dry runs a side and round
+    seeds = iter(range(10**9))
+    figures: dict[str, dict[str, list[float]]] = {k: {m: [] for m in ("bots", "forced", "apply", "replay")}
+                                                  for k in cases}
+
+    def per_event(fn, n: int) -> float:
+        gc.collect()
+        t = time.perf_counter()
+        events = fn(n)
+        return (time.perf_counter() - t) / events * 1e6
+
+    def bots(sc):
+        def go(n):
+            count = [0]
+            for _ in range(n):
+                play(sc, derive_seed(11, next(seeds)), "mixed", lambda c, e: count.__setitem__(0, count[0] + len(e)))
+            return count[0]
+        return go
+
+    def forced(sc):
+        return lambda n: sum(len(journal(sc, next(seeds))[1]) for _ in range(n))
+
+    def one_by_one(state0, events):
+        def go(n):
+            for _ in range(n):
+                s = state0
+                for e in events:
+                    s = apply(s, e)
+            return n * len(events)
+        return go
+
+    def folded(state0, events):
+        def go(n):
+            for _ in range(n):
+                replay(state0, events)
+            return n * len(events)
+        return go
+
+    for _ in range(rounds):
+        for k, sc in cases.items():
+            final, events = journals[k]
+            state0 = initial_state(sc, 1)
+            figures[k]["bots"].append(per_event(bots(sc), runs[k]))
+            figures[k]["forced"].append(per_event(forced(sc), runs[k] * 2))
+            figures[k]["apply"].append(per_event(one_by_one(state0, events), runs[k] * 2))
+            figures[k]["replay"].append(per_event(folded(state0, events), runs[k] * 10))
+    med = {k: {m: statistics.median(v) for m, v in f.items()} for k, f in figures.items()}
+    print(f"big case: {big.id}, {len(big.teams)} teams, {big.calendar.turns} turns, {len(big.all_injects())} injects "
+          f"({len(journals['big'][1]):,} events in a forced run, {len(journals['default'][1])} by default); "
+          f"medians of {rounds} interleaved rounds")
+    out: dict = {"rounds": rounds, "injects": len(big.all_injects())}
+    for m in ("bots", "forced", "apply", "replay"):
+        ratio = med["big"][m] / med["default"][m]
+        out[m] = {"default_us": med["default"][m], "big_us": med["big"][m], "ratio": ratio}
+        print(f"  {m:7s} {med['default'][m]:6.2f} us per event by default, {med['big'][m]:6.2f} big: "
+              f"{ratio:.2f}x (goal <= 1.10x)")
+    return out
 
 
 if __name__ == "__main__":

@@ -218,6 +218,8 @@ def play(scenario: model.Scenario, seed: int, policy: str | Lineup = MIXED,
                     except Rejected:
                         rejected += 1
             for decide in facilitator_leads(s):  # the default decider: eligible requests approved
+                if s.lead_requests[decide.request].status != "pending":
+                    continue  # settled by an earlier approval (two teams asked for the same command)
                 try:
                     s, _ = execute(s, decide)
                 except Rejected as e:  # e.g. the team cannot afford the lead now

@@ -48,12 +48,28 @@ def _turn_started(tx: Transaction, e: ev.TurnStarted):
     if k is not None:
         d["invest_base"] = {t: a[k] for t, a in state.allocation.items()}
     d["budget"] = tx.owned["budget"] = {}
+    if state.unanswered:  # the index of State (see there) drops the decisions every team answered
+        answers, targets = state.answers, rules.targets
+        d["unanswered"] = tuple(i for i in state.unanswered if any((i, t) not in answers for t in targets[i]))
     if state.budget_effects:
         d["budget_effects"] = tuple(b for b in state.budget_effects if b.last >= e.turn)
+        by_team: dict[str, tuple[BudgetEffect, ...]] = {}  # the index State.team_budget_effects
+        for b in d["budget_effects"]:
+            by_team[b.team] = by_team.get(b.team, ()) + (b,)
+        d["team_budget_effects"] = tx.owned["team_budget_effects"] = by_team
 
 
 def _phase(tx: Transaction, e: ev.PhaseChanged):
     tx.fields["phase"] = e.phase
+    state = tx.state
+    if e.phase == "adjudication" and state.uncombined:
+        # Deliberation has just closed (combine_choices ran): the index of State (see there)
+        # drops the injects combined, and those every team had answered with nothing to
+        # combine (answers are final: they never will be).
+        answers, combined = state.answers, state.combined
+        tx.fields["uncombined"] = tuple(
+            i for i in state.uncombined
+            if i not in combined and any((i, t) not in answers for t in state.targets(i)))
 
 
 def _paused(tx: Transaction, e):
@@ -121,8 +137,10 @@ def _spending(tx: Transaction, e: ev.SpendingSet):
 
 
 def _budget_effect(tx: Transaction, e: ev.BudgetEffectAdded):
-    tx.fields["budget_effects"] = tx.state.budget_effects + (
-        BudgetEffect(e.team, e.category, e.amount, e.first, e.last, e.cause),)
+    b = BudgetEffect(e.team, e.category, e.amount, e.first, e.last, e.cause)
+    tx.fields["budget_effects"] = tx.state.budget_effects + (b,)
+    by_team = tx.writable("team_budget_effects")  # the index of State (see there)
+    by_team[e.team] = by_team.get(e.team, ()) + (b,)
 
 
 def _order_placed(tx: Transaction, e: ev.OrderPlaced):
@@ -278,9 +296,20 @@ def _adhoc(tx: Transaction, e: ev.AdHocInject):
 
 
 def _fired(tx: Transaction, e: ev.InjectFired):
+    if e.inject not in tx.state.fired:  # a first firing: the indexes of State (see there)
+        _index_fired(tx, e.inject)
     tx.writable("fired")[e.inject] = e.turn
     if e.inject in tx.state.fire_at:
         tx.writable("fire_at").pop(e.inject)
+
+
+def _index_fired(tx: Transaction, iid: str) -> None:
+    """Keep State.unanswered and State.uncombined as `fired` gains `iid` (see State)."""
+    state, rules = tx.state, tx.state.rules
+    if iid in rules.options:  # a decision of the scenario
+        tx.fields["unanswered"] = state.unanswered + (iid,)
+    if iid in rules.combines or iid not in rules.injects:  # an ad hoc inject may combine too
+        tx.fields["uncombined"] = state.uncombined + (iid,)
 
 
 def _controlled(tx: Transaction, e: ev.InjectControlled):

@@ -28,8 +28,8 @@ def team_budget(state: State, rules: ScenarioRules, team: str) -> tuple[float, d
     for a, f in rules.team_factors[team]:
         base += f * spending[a]
     extra: dict[str, float] | None = None
-    for b in d["budget_effects"]:
-        if b.team == team and b.first <= turn <= b.last:
+    for b in d["team_budget_effects"].get(team, ()):  # the team's budget_effects (an index of State)
+        if b.first <= turn <= b.last:
             if b.category == "total":
                 base += b.amount
             else:

@@ -237,6 +237,21 @@ class State:
     # participants' feedback forms after the end (FeedbackGiven events, in the order given);
     # the facilitator's and the after-action report's only. A default, as above
     feedback: tuple[Any, ...] = ()
+    # Indexes kept by `apply` (exercise/engine/apply.py: `_fired`, `_turn_started`, `_phase`,
+    # `_budget_effect`) so that reading the open decisions, closing a deliberation and a
+    # team's budget cost the same on turn 24 of a 12-team, 1,000-inject scenario as on
+    # turn 1 of the default one, instead of scans of every fired inject or of every team's
+    # budget effects. Derived from `fired`, `answers`, `combined` and `budget_effects`:
+    # never journalled, never shown, the same after a replay. The first two are windows:
+    # what is settled leaves them when a turn starts or deliberation closes, and their
+    # readers still check `answers` and `combined`.
+    # the scenario's fired injects with options some team had not answered when this turn
+    # started, and those fired since, in firing order (pending_decisions)
+    unanswered: tuple[str, ...] = ()
+    # fired injects whose choices may still have to be combined, in firing order (combine_choices)
+    uncombined: tuple[str, ...] = ()
+    # team -> its entries of budget_effects, in their order (team_budget; kept with budget_effects)
+    team_budget_effects: dict[str, tuple[BudgetEffect, ...]] = attrs.field(factory=dict)
 
     # -- handy reads -------------------------------------------------------------------
     def inject(self, inject_id: str) -> model.Inject | None:
@@ -267,7 +282,7 @@ class State:
     def pending_decisions(self, team: str) -> list[str]:
         """Ids of fired injects with options for this team that it has not answered."""
         mine, answers = self.rules.decisions_for.get(team, ()), self.answers
-        out = [i for i in self.fired if i in mine and (i, team) not in answers]
+        out = [i for i in self.unanswered if i in mine and (i, team) not in answers]
         if self.adhoc:
             for iid, inj in self.adhoc.items():
                 if inj.options and iid in self.fired and (iid, team) not in answers and team in self.targets(iid):

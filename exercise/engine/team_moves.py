@@ -531,7 +531,7 @@ def combine_choices(decision: Decision) -> None:
     if not rules.combining and not state.adhoc:
         return
     tracks = rules.tracks
-    for iid in list(state.fired):
+    for iid in state.uncombined:  # the fired injects not combined yet (an index kept by apply)
         if iid in decision.state.combined or (iid in rules.injects and iid not in rules.combines):
             continue  # combined already, or none of its options' effects combine
         inj = state.inject(iid)
