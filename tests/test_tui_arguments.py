@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from support import notifications, to_deliberation, wait_for
 from test_tui_team import SIZE, open_team, rows, team_app
-from textual.widgets import DataTable, Select, TextArea
+from textual.widgets import DataTable, Select, Static, TextArea
 
 from exercise.engine import commands as cm
 from exercise.session import Session
@@ -117,6 +117,10 @@ async def test_the_adjudication_form_shows_every_side(session):
         await pilot.press("3")
         table = app.screen.query_one("#action-table", DataTable)
         assert " | ".join(str(c) for c in table.get_row_at(0)).count("open · 1 counter") == 1
+        await pilot.pause()  # the selected action's detail lists its counters, outside the j form too
+        detail = str(app.screen.query_one("#action-detail", Static).render())
+        assert "East argues (turn 1, open to every seat): Close the border" in detail
+        assert "Counter-argued by West (turn 1): their guards are stretched thin" in detail
         await pilot.press("j")
         await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
         intro = app.screen.intro

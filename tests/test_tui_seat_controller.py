@@ -86,12 +86,17 @@ async def test_controller_fires_in_scope_and_is_refused_out_of_it(session):
         n = len(session.records)
         select_row(app, "ct-inject-table", "joint")
         await pilot.pause()
-        await pilot.press("f")
-        assert "It goes out now to every team (2)." in app.screen.body
-        await pilot.press("y")
+        await pilot.press("f")  # told whose it is before anything is asked: no dialog
         await pilot.pause()
+        assert app.screen is screen and len(session.records) == n and "joint" not in session.state.fired
+        assert any("Joint air drill also goes to West, outside your scope (East): ask the lead facilitator or "
+                   "West's controller to fire it." in x for x in said), said
+        await pilot.press("k")  # skipping it too
+        await pilot.pause()
+        assert app.screen is screen and any("to skip it." in x for x in said), said
+        # the port (the server) stays the authority: sent anyway, it is refused in its words
+        assert "outside your scope (East): it concerns West" in (await screen.send(cm.FireInject("joint")) or "")
         assert len(session.records) == n and "joint" not in session.state.fired
-        assert any("outside your scope (East): it concerns West" in x for x in said), said
         # hold and delay are the controller's too
         select_row(app, "ct-inject-table", "drones")
         await pilot.press("h")  # fired already: the engine's words
@@ -107,7 +112,8 @@ async def test_controller_adjudicates_an_east_action_and_writes_a_signed_note(se
         assert app.screen.query_one(TabbedContent).active == "ct-actions"
         await pilot.press("j")
         form = app.screen
-        assert isinstance(form, FormModal) and "East argues: Close the border crossings" in form.intro
+        assert isinstance(form, FormModal) and "East argues (secret): Close the border crossings" in form.intro
+        assert "the team sees the odds" in form.intro and "Counter-argued" not in form.intro
         form.query_one("#f-likelihood", Select).value = 70
         form.query_one("#f-rationale").value = "plausible at the border"
         form.query_one("#f-track", Select).value = ("team", "air")
@@ -162,6 +168,56 @@ async def test_an_unscoped_controller_sees_every_team_and_the_header_says_so(ses
         assert "Your scope: all teams" in str(app.screen.query_one("#ct-scope", Static).render())
         assert "Bob (controller)" in str(app.screen.query_one("#ct-status", Static).render())
         assert app.screen.query_one("#ct-team-table", DataTable).row_count == 2
+
+
+async def test_the_counters_of_an_open_action_are_shown_to_the_controller(session):
+    session.execute(cm.Argue("east", "east", "Jam the drones' links", "no control", "we have the kit", open=True))
+    aid = next(a for a in session.state.actions if session.state.actions[a].open)
+    session.execute(cm.CounterArgue("west", aid, "their guards are stretched thin", team="west"))
+    app, run_before = controller_app(session, "2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_before(pilot)
+        table = app.screen.query_one("#ct-action-table", DataTable)
+        assert table.ordered_columns[3].label.plain == "Seen by"
+        assert [str(table.get_row_at(i)[3]) for i in range(table.row_count)] == ["secret", "open · 1 counter"]
+        select_row(app, "ct-action-table", aid)
+        await pilot.pause()
+        detail = str(app.screen.query_one("#ct-action-detail", Static).render())
+        assert "East argues (turn 1, open to every seat): Jam the drones' links" in detail
+        assert "Counter-argued by West (turn 1): their guards are stretched thin" in detail
+        await pilot.press("j")
+        form = app.screen
+        assert isinstance(form, FormModal) and "East argues openly: Jam the drones' links" in form.intro
+        assert "Counter-argued by West: their guards are stretched thin" in form.intro
+        assert "Every team and the red cell will see the odds" in form.intro
+
+
+async def test_the_help_lists_every_key_and_escape_only_hot_seat(session):
+    for hot in (True, False):
+        app = make_app(session=session)
+        app.animation_level = "none"
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.push_screen(ControllerScreen(TestSeatPort(session, SEAT), hot_seat=hot))
+            await pilot.pause()
+            await pilot.press("question_mark")
+            help_md = app.screen.markdown
+            rows = [line.split(" | ")[0][2:] for line in help_md.splitlines() if line.startswith("| ")]
+            # the inject keys first, then the others; escape (back to the facilitator's console) only hot-seat
+            assert [r for r in rows if r != "key"] == ["f", "h", "r", "k", "b", "d", "v", "j", "m / n",
+                                                       *(["escape"] if hot else []), "?", "1-4"]
+            assert "| n | Note |" not in help_md
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_status_lines_fit(session, width):
+    app, run_before = controller_app(session)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await run_before(pilot)
+        for line in ("#ct-status", "#ct-scope"):
+            said = str(app.screen.query_one(line, Static).render())
+            assert len(said) <= width - 2 and "…" not in said.split(" · ", 1)[1], said
+        assert str(app.screen.query_one("#ct-scope", Static).render()).startswith("Your scope: East · the lead")
 
 
 @pytest.mark.parametrize("size,keys", [((80, 24), ()), ((80, 24), ("2",)), ((120, 40), ("3",)),

@@ -96,7 +96,7 @@ async def test_evaluator_switches_teams_and_sees_the_guide(session):
         assert "Maj. Berg" in shown(app, "ev-note-detail")
         await pilot.press("question_mark")
         assert isinstance(app.screen, TextModal) and "evaluator" in app.screen.markdown
-        assert "1-9" in app.screen.markdown and "| n |" in app.screen.markdown
+        assert "1-9" in app.screen.markdown and "| n / m |" in app.screen.markdown
 
 
 async def test_a_rated_observation_needs_an_objective_and_lands_signed_in_the_journal(session):

@@ -28,9 +28,11 @@ def _md(s: str) -> str:
 
 
 def key_rows(bindings: Iterable[Binding]) -> list[str]:
-    """Markdown table rows, one per binding; consecutive tab keys ('1'..'N') make one row."""
+    """Markdown table rows, one per binding; consecutive tab keys ('1'..'N') make one row, and
+    so do consecutive keys for the same action ('m / n', the first one's description)."""
     rows: list[str] = []
     tabs: list[Binding] = []
+    last: Binding | None = None
 
     def flush_tabs() -> None:
         if tabs:
@@ -41,8 +43,14 @@ def key_rows(bindings: Iterable[Binding]) -> list[str]:
     for b in bindings:
         if re.fullmatch(r"tab\(.*\)", b.action) and b.key.isdigit():
             tabs.append(b)
+            last = None
             continue
         flush_tabs()
+        if last is not None and rows and b.action == last.action:  # another key for the same thing
+            keys, what = rows[-1][2:].split(" | ", 1)
+            rows[-1] = f"| {keys} / {_md(key_text(b))} | {what}"
+            continue
+        last = b
         rows.append(f"| {_md(key_text(b))} | {_md(b.tooltip or b.description)} |")
     flush_tabs()
     return rows
@@ -82,13 +90,18 @@ class KeyHelp:
         return [("", [b for b in _class_bindings(cls) if b.description])]
 
     @classmethod
-    def help_markdown(cls, app=None) -> str:
-        groups = cls.help_groups()
+    def help_markdown(cls, app=None, hide: Iterable[str] = ()) -> str:
+        """The help; `hide`: actions left out (a key the screen does not offer where it runs,
+        as escape back to a console that is not there)."""
+        hidden = set(hide)
+        groups = [(heading, [b for b in bindings if b.action not in hidden])
+                  for heading, bindings in cls.help_groups()]
         if app is not None and groups:  # the app's own keys (help, quit) belong with the screen's
             shown = {b.key for _, bindings in groups for b in bindings}
-            heading, first = groups[0]
+            at = next((i for i, (heading, _) in enumerate(groups) if not heading), 0)  # the screen's own keys
+            heading, first = groups[at]
             extra = [b for b in _class_bindings(type(app)) if b.key not in shown and b.description]
-            groups = [(heading, first + extra)] + groups[1:]
+            groups = [*groups[:at], (heading, first + extra), *groups[at + 1:]]
         parts = [cls.HELP_INTRO.strip()] if cls.HELP_INTRO else []
         for heading, bindings in groups:
             table = key_table(bindings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,22 +12,14 @@ from textual.widgets import DataTable, Static
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.decision import roll_words
-from exercise.engine.view_types import FacilitatorAction, FacilitatorView
+from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
+from exercise.tui.facilitator.wording import action_lines, adjudication_intro, seen_by
 from exercise.tui.modals import Field, FormModal, lead_answer_fields
 from exercise.tui.tables import selected_key
 from exercise.tui.text import cells, fit
-
-
-def seen_by(a: FacilitatorAction) -> str:
-    """Who sees an argued action: its team only (secret), or every seat, with how many
-    counter-arguments it drew."""
-    if not a.open:
-        return "secret"
-    n = len(a.counters)
-    return f"open · {n} counter{'s' if n != 1 else ''}"
 
 
 class ActionsPanel(Panel, Vertical):
@@ -72,10 +64,7 @@ class ActionsPanel(Panel, Vertical):
             result = "-" if a.success is None else ("success" if a.success else "failure")
             table.add_row(*cells(names.get(a.team, a.team), a.turn, fit(a.action, 36), seen_by(a), odds, result),
                           key=a.id)
-        pending = [a for a in view.actions if a.likelihood is None]
-        self.query_one("#action-detail", Static).update(Text(
-            f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
-            else "No argued action waits for adjudication."))
+        self._action_detail()
         requests = self._requests(view)
         leads = self.query_one("#lead-table", DataTable)
         leads.display = bool(requests)  # scenarios whose leads need no approval never show it
@@ -95,6 +84,23 @@ class ActionsPanel(Panel, Vertical):
         self.query_one("#lead-detail", Static).update(Text(
             f"{len(waiting)} lead request(s) waiting: select one and press g to approve or refuse it" if waiting
             else "No lead request waits for an answer."))
+
+    @on(DataTable.RowHighlighted, "#action-table")
+    def _action_detail(self) -> None:
+        """The count waiting, then the selected action in full: who sees it, every
+        counter-argument (who, turn, why) and its adjudication."""
+        view = getattr(self, "view", None)
+        if view is None:
+            return
+        pending = [a for a in view.actions if a.likelihood is None]
+        out = Text(f"{len(pending)} action(s) waiting for adjudication: select one and press j" if pending
+                   else "No argued action waits for adjudication.")
+        aid = selected_key(self.query_one("#action-table", DataTable))
+        a = next((x for x in view.actions if x.id == aid), None)
+        if a is not None:
+            team = next((t.name for t in view.teams if t.id == a.team), a.team)
+            out.append("\n" + "\n".join(action_lines(team, a)))
+        self.query_one("#action-detail", Static).update(out)
 
     @work
     async def action_decide_lead(self) -> None:
@@ -134,12 +140,7 @@ class ActionsPanel(Panel, Vertical):
         action = next((a for a in pending if a.id == aid), pending[0])
         sc = self.session.scenario
         team = next((t.name for t in self.view.teams if t.id == action.team), action.team)
-        intro = (f"{team} argues{' openly' if action.open else ' (secret)'}: {action.action}\n"
-                 f"Intended result: {action.result}\nReasons: {action.reasons}")
-        if action.open:  # every side before the odds: the counter-arguments of the other teams and the red cell
-            intro += "".join(f"\nCounter-argued by {c.by_name}: {c.reasons}" for c in action.counters) or (
-                "\nNo counter-argument posted (yet): the other teams and the red cell may post one until you roll.")
-            intro += "\nEvery team and the red cell will see the odds, the roll and your rationale."
+        intro = adjudication_intro(team, action)
         form = await self.app.push_screen_wait(FormModal(f"Adjudicate: {fit(action.action, 50)}", [
             Field("likelihood", "Likelihood", "select", tuple((f"{p} %", p) for p in LIKELIHOODS), default=50),
             Field("rationale", "Rationale (required)", "text"),

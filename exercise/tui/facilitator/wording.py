@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from exercise.engine.decision import number
+from exercise.engine.decision import number, roll_words
 from exercise.engine.flow import TeamLoss
 from exercise.engine.injects import FirePreview
 from exercise.engine.ledger import POINTS, units
+from exercise.engine.view_types import CounterView, FacilitatorAction
 
 
 def _who(names: Iterable[str], every: bool = False) -> str:
@@ -30,6 +31,18 @@ def fire_confirm(p: FirePreview) -> tuple[str, str]:
         lines.append(f"{name} has submitted: its turn will reopen so it can answer (its orders of this turn "
                      "are drafts again until it submits once more).")
     return f"Fire {p.title} now?", "\n".join(lines)
+
+
+def outside_scope(title: str, scope: str, others: Iterable[str], every: bool = False, verb: str = "fire") -> str:
+    """What a controller is told, without being asked, about an inject that goes beyond its
+    scope (`scope`: its teams' names; `others`: the teams outside it; `every`: it goes to
+    every team): whose it is. The server still refuses it if sent."""
+    if every:
+        return (f"{title} goes to every team, outside your scope ({scope}): "
+                f"ask the lead facilitator to {verb} it.")
+    others = ", ".join(others)
+    return (f"{title} also goes to {others}, outside your scope ({scope}): "
+            f"ask the lead facilitator or {others}'s controller to {verb} it.")
 
 
 def skip_confirm(title: str, to: Iterable[str], every: bool = False) -> tuple[str, str]:
@@ -68,3 +81,50 @@ def override_choice(name: str, scope: str, values: dict[str, float], unit: str =
     value; a world track's one value under "")."""
     now = ", ".join(f"{who} {with_unit(x, unit)}".strip() for who, x in values.items())
     return f"{name} ({scope}): now {now}"
+
+
+def seen_by(a: FacilitatorAction) -> str:
+    """Who sees an argued action: its team only (secret), or every seat, with how many
+    counter-arguments it drew."""
+    if not a.open:
+        return "secret"
+    n = len(a.counters)
+    return f"open · {n} counter{'s' if n != 1 else ''}"
+
+
+def counter_lines(counters: Iterable[CounterView], turn: bool = False) -> list[str]:
+    """One line a counter-argument: who posted it (by name), in which turn (`turn`), why."""
+    return [f"Counter-argued by {c.by_name}{f' (turn {c.turn})' if turn else ''}: {c.reasons}" for c in counters]
+
+
+NO_COUNTER = "No counter-argument posted (yet): the other teams and the red cell may post one until you roll."
+
+
+def adjudication_intro(team: str, a: FacilitatorAction) -> str:
+    """The adjudication form's intro: the argument (`team`: its team's name) and, for an open
+    one, every counter-argument before the odds."""
+    intro = (f"{team} argues{' openly' if a.open else ' (secret)'}: {a.action}\n"
+             f"Intended result: {a.result}\nReasons: {a.reasons}")
+    if a.open:  # every side before the odds: the counter-arguments of the other teams and the red cell
+        intro += "".join("\n" + line for line in counter_lines(a.counters)) or "\n" + NO_COUNTER
+        intro += "\nEvery team and the red cell will see the odds, the roll and your rationale."
+    return intro
+
+
+def action_lines(team: str, a: FacilitatorAction) -> list[str]:
+    """An argued action in full for a detail pane: the argument, who sees it, every
+    counter-argument (who, turn, reasons) and the adjudication once made."""
+    out = [f"{team} argues (turn {a.turn}, {'open to every seat' if a.open else 'secret'}): {a.action}"]
+    if a.result:
+        out.append(f"Intended result: {a.result}")
+    if a.reasons:
+        out.append(f"Reasons: {a.reasons}")
+    if a.open:
+        out += counter_lines(a.counters, turn=True) or ["No counter-argument posted (yet)."]
+    if a.likelihood is not None:
+        verdict = "" if a.success is None else (" · success" if a.success else " · failure")
+        rolled = f", {roll_words(a.roll, a.likelihood)}" if a.roll is not None else ""
+        out.append(f"Adjudicated: {a.likelihood} %{rolled}{verdict}")
+        if a.rationale:
+            out.append(f"Rationale: {a.rationale}")
+    return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from rich.cells import cell_len as cells_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,7 +26,15 @@ from exercise.engine.decision import roll_words
 from exercise.engine.injects import FirePreview
 from exercise.engine.view_types import FacilitatorAction, FacilitatorInject, FacilitatorView
 from exercise.model import LIKELIHOODS
-from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
+from exercise.tui.facilitator.wording import (
+    action_lines,
+    adjudication_intro,
+    fire_confirm,
+    outside_scope,
+    release_notice,
+    seen_by,
+    skip_confirm,
+)
 from exercise.tui.footer import FitFooter
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.seat.evaluator import (
@@ -114,7 +123,7 @@ The team sees the odds, the roll and your rationale.
                         "selected in the Actions tab, else the first waiting"),
         Binding("m", "note", "Note", tooltip="write a note or observation about one of your teams "
                 "(tags, inject, P/S/M/U rating of an objective), signed with your seat's name"),
-        Binding("n", "note", "Note", show=False),
+        Binding("n", "note", "Note", show=False, tooltip="write a note (as m)"),
         Binding("escape", "back", "Back", tooltip="back to the facilitator's console (hot-seat)"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
     ]
@@ -127,8 +136,9 @@ The team sees the odds, the roll and your rationale.
     @classmethod
     def help_groups(cls):
         tabs = [b for b in cls.BINDINGS if b.action.startswith("tab(")]
-        return [("", [*cls.OTHER_KEYS, *tabs]),
-                ("Injects (the keys act on the inject selected in the Injects tab)", cls.INJECT_KEYS)]
+        # the inject keys first: they are most of the work, and the help opens on them
+        return [("Injects (the keys act on the inject selected in the Injects tab)", cls.INJECT_KEYS),
+                ("", [*cls.OTHER_KEYS, *tabs])]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.ENDED_OFF and self.view is not None and self.view.status == "ended":
@@ -164,28 +174,39 @@ The team sees the odds, the roll and your rationale.
     def _names(self) -> dict[str, str]:
         return {t.id: t.name for t in self._fv().teams}
 
-    def scope_names(self) -> str:
+    def scope_names(self, brief: bool = False) -> str:
+        """The teams of the scope by name ('all teams' when none is named); `brief`: short names."""
         scope = self.port.seat.scope
         if not scope:
             return "all teams"
         names = self._names()
-        return ", ".join(names.get(t, t) for t in scope)
+        return ", ".join((short if brief else str)(names.get(t, t)) for t in scope)
 
     def render_view(self) -> None:
         v = self._fv()
         ended = v.status == "ended"
-        bits = [plain(v.scenario.title), seat_label(self.port.seat.name, "controller"),
-                where(v.status, v.turn, v.turns, v.turn_label, v.phase_name)]
+        width = (self.size.width or self.app.size.width) - 2  # the lines' padding
+        rest = [seat_label(self.port.seat.name, "controller"), where(v.status, v.turn, v.turns, v.turn_label,
+                                                                       v.phase_name)]
         if v.paused:
-            bits.append("PAUSED")
+            rest.append("PAUSED")
         conn = self.connection()
         if conn:
-            bits.append(conn)
-        self.query_one("#ct-status", Static).update(Text(" · ".join(bits)))
+            rest.append(conn)
+        tail = " · " + " · ".join(rest)
+        # the title gives way (down to 12 columns) so the seat, the moment and the connection stay in sight
+        status = fit(plain(v.scenario.title), max(12, width - cells_len(tail))) + tail
+        self.query_one("#ct-status", Static).update(Text(status))
         self.set_class(v.paused, "-paused")
         scope = Text("Your scope: ", style="bold")
-        scope.append(self.scope_names())
-        scope.append(" · the lead facilitator runs the turn (next phase, pause, end)", style="dim")
+        full = self.scope_names()
+        said = full if 12 + cells_len(full) <= width else self.scope_names(brief=True)
+        scope.append(said)
+        room = width - 12 - cells_len(said)
+        hint = next((h for h in (" · the lead facilitator runs the turn (next phase, pause, end)",
+                                 " · the lead runs the turn (next phase, pause, end)", " · the lead runs the turn")
+                     if cells_len(h) <= room), "")
+        scope.append(hint, style="dim")
         self.query_one("#ct-scope", Static).update(scope)
         self._render_injects()
         self._render_actions()
@@ -269,9 +290,9 @@ The team sees the odds, the roll and your rationale.
         for a in v.actions:
             odds = f"{a.likelihood} %" if a.likelihood is not None else "waiting"
             result = "-" if a.success is None else ("success" if a.success else "failure")
-            rows.append((a.id, cells(names.get(a.team, a.team), f"turn {a.turn}", fit(a.action, 30 if narrow else 56),
-                                     odds, result)))
-        self._fill("ct-action-table", ("Team", "Turn", "Action", "Odds", "Result"), rows)
+            rows.append((a.id, cells(names.get(a.team, a.team), f"turn {a.turn}", fit(a.action, 22 if narrow else 48),
+                                     seen_by(a), odds, result)))
+        self._fill("ct-action-table", ("Team", "Turn", "Action", "Seen by", "Odds", "Result"), rows)
         self._action_detail()
 
     @on(DataTable.RowHighlighted, "#ct-action-table")
@@ -284,18 +305,7 @@ The team sees the odds, the roll and your rationale.
         out = Text(f"{len(waiting)} action(s) wait for adjudication: select one and press j" if waiting
                    else "No argued action of your teams waits for adjudication.", style="bold")
         if a is not None:
-            team = self._names().get(a.team, a.team)
-            out.append(f"\n{team} argues (turn {a.turn}): {a.action}")
-            if a.result:
-                out.append(f"\nIntended result: {a.result}")
-            if a.reasons:
-                out.append(f"\nReasons: {a.reasons}")
-            if a.likelihood is not None:
-                verdict = "" if a.success is None else (" · success" if a.success else " · failure")
-                rolled = f", {roll_words(a.roll, a.likelihood)}" if a.roll is not None else ""
-                out.append(f"\nAdjudicated: {a.likelihood} %{rolled}{verdict}")
-                if a.rationale:
-                    out.append(f"\nRationale: {a.rationale}")
+            out.append("\n" + "\n".join(action_lines(self._names().get(a.team, a.team), a)))
         detail.update(out)
 
     def _render_teams(self) -> None:
@@ -365,6 +375,21 @@ The team sees the odds, the roll and your rationale.
             self.notify("No inject goes to your teams.")
         return inj
 
+    def _outside(self, inj: FacilitatorInject, verb: str) -> bool:
+        """True (and the controller told whose it is, without asking) when `inj` goes beyond the
+        scope; the port (the server) still refuses it if it is sent."""
+        scope = self.port.seat.scope
+        if not scope:
+            return False
+        names = self._names()
+        every = "all" in inj.to
+        others = [names.get(t, t) for t in inj.to if t not in scope and t not in ("all", "facilitator")]
+        if not every and not others:
+            return False
+        self.notify(outside_scope(inj.title, self.scope_names(), others, every, verb), title="Not yours",
+                    severity="warning", timeout=10, markup=False)
+        return True
+
     async def _on_selected(self, make) -> FacilitatorInject | None:
         inj = self._selected_inject()
         if inj is not None and await self.send(make(inj.id)) is None:
@@ -377,6 +402,8 @@ The team sees the odds, the roll and your rationale.
         if inj is None:
             return
         if inj.fired is None:  # a fired one is refused by the engine, with its reason
+            if self._outside(inj, "fire"):
+                return
             title, body = fire_confirm(preview(self._fv(), inj))
             if not await self.app.push_screen_wait(ConfirmModal(title, body, "Fire")):
                 return
@@ -413,6 +440,8 @@ The team sees the odds, the roll and your rationale.
     async def action_skip(self) -> None:
         inj = self._selected_inject()
         if inj is None:
+            return
+        if self._outside(inj, "skip"):
             return
         v = self._fv()
         names = self._names()
@@ -457,9 +486,10 @@ The team sees the odds, the roll and your rationale.
         aid = selected_key(self.query_one("#ct-action-table", DataTable)) if on_tab else None
         action: FacilitatorAction = next((a for a in pending if a.id == aid), pending[0])
         team = self._names().get(action.team, action.team)
-        intro = (f"{team} argues: {action.action}\nIntended result: {action.result}\nReasons: {action.reasons}\n"
-                 "The engine rolls against the likelihood you choose; the team sees the odds, the roll and "
-                 "your rationale.")
+        intro = adjudication_intro(team, action) + (
+            "\nThe engine rolls against the likelihood you choose." if action.open else
+            "\nThe engine rolls against the likelihood you choose; the team sees the odds, the roll and "
+            "your rationale.")
         tracks: list[tuple[str, Any]] = [(f"{t.name} (world)", ("world", t.id)) for t in v.tracks]
         tracks += [(f"{t.name} ({short(team)})", ("team", t.id)) for t in v.team_tracks]
         form = await self.app.push_screen_wait(FormModal(f"Adjudicate: {fit(action.action, 50)}", [

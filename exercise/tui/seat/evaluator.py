@@ -206,7 +206,8 @@ class SeatConsole(ShownTabFocus, KeyHelp, Screen):
             self.app.pop_screen()
 
     def action_help(self) -> None:
-        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown()))
+        # escape goes back only to a facilitator's console on this machine: not offered otherwise
+        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown(hide=() if self.hot_seat else ("back",))))
 
 
 class EvaluatorScreen(SeatConsole):
@@ -237,7 +238,8 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
     BINDINGS = [
         Binding("n", "note", "Observation", tooltip="write an observation: about the team shown (or all teams), "
                 "an inject, and optionally a P/S/M/U rating of an objective"),
-        Binding("m", "note", "Observation", show=False),  # as the facilitator's console
+        Binding("m", "note", "Observation", show=False,  # as the facilitator's console
+                tooltip="write an observation (as n; m as in the facilitator's console)"),
         Binding("right_square_bracket", "next_team(1)", "Next team", key_display="]",
                 tooltip="show the next team (1-9: the team with that number)"),
         Binding("left_square_bracket", "next_team(-1)", "Team before", key_display="[", show=False,
