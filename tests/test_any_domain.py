@@ -64,12 +64,12 @@ def test_turns_may_be_hours_days_weeks_or_months():
 
 
 # -- the bundled scenario ----------------------------------------------------------------
-def test_the_hospital_scenario_loads_with_eight_sourced_injects_funds_and_no_allies():
+def test_the_hospital_scenario_loads_with_nine_sourced_injects_funds_and_no_allies():
     sc = load_fixture(HOSPITAL).scenario
     assert len(sc.teams) == 3 and not sc.allies and not sc.commands
     assert all(t.funds > 0 and not t.allies for t in sc.teams)
     injects = sc.all_injects()
-    assert len(injects) == 8 and all(i.source for i in injects)
+    assert len(injects) == 9 and all(i.source for i in injects)
     assert sc.calendar.unit == "hour" and sc.words.allies != "allies"
 
 
@@ -87,12 +87,12 @@ def test_the_hospital_scenario_money_is_its_funds_per_turn():
 def test_bots_play_the_hospital_scenario_and_decisions_change_the_outcome():
     sc = load_fixture(HOSPITAL).scenario
     outcomes = {}
-    for policy in ("cautious", "spender"):  # defaults taken vs. decisions made and money spent
+    for policy in ("cautious", "planner"):  # defaults taken vs. a thoughtful plan
         s = summarise(sc, run_many(sc, 20, 1, policy), 1, policy)
         assert s["rejected_commands"] == 0
         outcomes[policy] = {o["id"]: o["runs"] for o in s["outcomes"]}
-    assert outcomes["cautious"]["harm"] > outcomes["spender"]["harm"], outcomes
-    assert outcomes["spender"]["recovered"] > outcomes["cautious"]["recovered"], outcomes
+    assert outcomes["cautious"]["harm"] > outcomes["planner"]["harm"], outcomes
+    assert outcomes["planner"]["recovered"] > outcomes["cautious"]["recovered"], outcomes
 
 
 # -- screens, turn logs, report ----------------------------------------------------------
