@@ -112,7 +112,7 @@ def make_saves(root: Path, small: int, events: int) -> tuple[Path, Path, Path]:
     tip, n = log.line_hash(lines[-1]), len(lines)
     with open(folder / saves.JOURNAL, "ab") as f:
         chunk = []
-        for i in range(events):
+        for _ in range(events):
             n += 1
             line = log.encode_chained({**note, "n": n}, n, tip)
             tip = log.line_hash(line)
