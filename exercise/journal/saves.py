@@ -20,12 +20,15 @@ import stat
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from exercise import model
 from exercise.fsutil import NotRegularFile, atomic_write, kind, not_regular, private_dir, read_regular
 from exercise.journal import log
+
+if TYPE_CHECKING:  # the model is imported by what reads a scenario copy, not by listing saves
+    from exercise import model
 
 JOURNAL = "journal.jsonl"
 SCENARIO = "scenario.json"
@@ -141,6 +144,7 @@ def scenario_changed(path: Path) -> str:
 
 
 def read_scenario(folder: Path) -> tuple[model.Scenario, dict]:
+    from exercise import model
     from exercise.convert import structure
 
     path = folder / SCENARIO
