@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> dict:
         empty = tmp / "empty"
         empty.mkdir()
         cases = {
-            "bare": (BARE,), "start_many": (START, str(many)), "start_big": (START, str(big)),
+            "bare": (BARE,), "start_empty": (START, str(empty)), "start_many": (START, str(many)),
+            "start_big": (START, str(big)),
             "start_both": (START, str(both)), "checked_both": (START_CHECKED, str(both)),
             "saves_empty": (SAVES, "saves", "--saves", str(empty)), "saves_many": (SAVES, "saves", "--saves", str(many)),
             "saves_big": (SAVES, "saves", "--saves", str(big)), "saves_both": (SAVES, "saves", "--saves", str(both)),
@@ -168,7 +169,8 @@ def main(argv: list[str] | None = None) -> dict:
     mem = {name: max(r[name][1] for r in runs) for name in cases}
     print(f"{args.small} small saves, one of {args.events:,} events; medians of {args.rounds} interleaved rounds")
     print(f"start screen, first frame: bare Textual app {t['bare']:.0f} ms ({mem['bare']:.0f} MiB)")
-    for name, label in (("start_many", f"{args.small} saves"), ("start_big", "the big save"),
+    for name, label in (("start_empty", "no saves"), ("start_many", f"{args.small} saves"),
+                        ("start_big", "the big save"),
                         ("start_both", "both"), ("checked_both", "both, until every journal is checked")):
         print(f"  {label}: {t[name]:.0f} ms, {t[name] / t['bare']:.2f}x (goal <= 1.3x), {mem[name]:.0f} MiB")
     print(f"`exercise saves`: empty saves folder (baseline) {t['saves_empty']:.0f} ms ({mem['saves_empty']:.0f} MiB)")
