@@ -6,6 +6,7 @@
     open_save(folder)                    resume it, told whether the scenario files changed
     verify_save(folder, cut_at_damage)   replay its journal and report
     list_saves(saves_root)               the saves of a folder
+    check_save(info)                     a listed save, its whole journal scanned
 
 Each returns a result with its problems and warnings as data, never printed: the CLI
 echoes them, the screens notify them. No Textual and no click here, and the heavy parts
@@ -14,6 +15,7 @@ echoes them, the screens notify them. No Textual and no click here, and the heav
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -204,12 +206,25 @@ class SaveList:
     error: str | None = None  # the folder itself cannot be listed
 
 
-def list_saves(saves_root: Path | str | None) -> SaveList:
-    """The saves of a folder; a save that does not open is a row with the reason."""
+def list_saves(saves_root: Path | str | None, deep: bool = True) -> SaveList:
+    """The saves of a folder, from their meta.json and their journals' ends; a save that
+    does not open is a row with the reason. `deep=False` leaves out counting the journals'
+    lines (a listing then costs the same whatever their sizes): `check_save` each row after."""
     from exercise.journal import saves
 
     root = saves.saves_dir(saves_root)
     try:
-        return SaveList(root, tuple(saves.list_saves(root)))
+        return SaveList(root, tuple(saves.list_saves(root, deep)))
     except saves.SaveError as e:
         return SaveList(root, error=str(e))
+
+
+def check_save(info: SaveInfo, stop: Callable[[], bool] | None = None) -> SaveInfo | None:
+    """A listed save after a full scan of its journal (memory flat): damage anywhere in it.
+    None when `stop()` said to give up (asked between chunks of the journal)."""
+    from exercise.journal import log, saves
+
+    try:
+        return saves.check(info, stop)
+    except log.ScanStopped:
+        return None

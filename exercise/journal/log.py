@@ -33,6 +33,7 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -165,45 +166,116 @@ UNCHAINED_BREAK = ("a chained record in an unchained (format 1) journal: the fir
                    "or this line was pasted in from another save")
 
 
-def scan_bytes(data: bytes) -> Scan:
-    records: list[dict] = []
-    pos, line_no = 0, 0
-    n = len(data)
-    view = memoryview(data)  # hash lines without copying them
-    sha = hashlib.sha256
-    tip, reason, damaged = GENESIS, "", False
-    # A journal is chained when its first line is (one rule for every later line).
-    first = data.find(b"\n")
-    head = decode(data[:first]) if first > 0 else None
-    chained = head is None or "seq" in head
-    while pos < n:
-        end = data.find(b"\n", pos)
-        line_no += 1
-        if end < 0:  # no newline: the write was cut (the only thing a crash leaves)
-            reason = "the last line has no newline: a write cut by a crash"
-            break
-        rec = decode(data[pos:end])
-        if rec is None:
-            reason, damaged = CORRUPT, True
-            break
-        if chained:
-            seq, prev = rec.pop("seq", None), rec.pop("prev", None)
-            if seq != line_no or prev != tip or type(seq) is not int:
-                reason, damaged = _chain_break(seq, prev, line_no), True
+class _Scanner:
+    """The scan of a journal fed in pieces of whole lines (a file read in chunks, so memory
+    stays flat), or all at once. `keep=False` keeps no records, only what the scan found."""
+
+    def __init__(self, keep: bool = True):
+        self.keep = keep
+        self.records: list[dict] = []
+        self.good = 0  # bytes of intact lines so far
+        self.line_no = 0  # lines read so far
+        self.intact = 0  # intact records so far (len(records) when kept)
+        self.tip, self.reason, self.damaged = GENESIS, "", False
+        self.chained: bool | None = None  # known from the first line
+        self.stopped = False  # a bad line was met: the rest is not read
+
+    def feed(self, data: bytes) -> None:
+        """Scan the complete lines of data (which starts at a line's start); a last line
+        without its newline is left for `finish`."""
+        if self.chained is None:
+            # A journal is chained when its first line is (one rule for every later line).
+            first = data.find(b"\n")
+            head = decode(data[:first]) if first > 0 else None
+            self.chained = head is None or "seq" in head
+        chained, keep, records = self.chained, self.keep, self.records
+        view = memoryview(data)  # hash lines without copying them
+        sha = hashlib.sha256
+        tip, line_no, intact = self.tip, self.line_no, self.intact
+        pos, n = 0, len(data)
+        while pos < n:
+            end = data.find(b"\n", pos)
+            if end < 0:  # no newline: left for the next piece, or a torn tail
                 break
-            tip = sha(view[pos:end + 1]).hexdigest()[:32]
-        elif "seq" in rec or "prev" in rec:
-            reason, damaged = UNCHAINED_BREAK, True
-            break
-        records.append(rec)
-        pos = end + 1
-    if pos >= n:
-        return Scan(records, pos, n, None, False, chained, tip)
-    return Scan(records, pos, n, line_no, damaged, chained, tip, reason)
+            line_no += 1
+            rec = decode(data[pos:end])
+            if rec is None:
+                self.reason, self.damaged = CORRUPT, True
+                break
+            if chained:
+                seq, prev = rec.pop("seq", None), rec.pop("prev", None)
+                if seq != line_no or prev != tip or type(seq) is not int:
+                    self.reason, self.damaged = _chain_break(seq, prev, line_no), True
+                    break
+                tip = sha(view[pos:end + 1]).hexdigest()[:32]
+            elif "seq" in rec or "prev" in rec:
+                self.reason, self.damaged = UNCHAINED_BREAK, True
+                break
+            if keep:
+                records.append(rec)
+            intact += 1
+            pos = end + 1
+        self.tip, self.line_no, self.intact = tip, line_no, intact
+        self.good += pos
+        self.stopped = self.damaged
+
+    def finish(self, total: int) -> Scan:
+        """The scan of a journal of `total` bytes, once every whole line was fed."""
+        chained = True if self.chained is None else self.chained
+        if self.good >= total:
+            return Scan(self.records, self.good, total, None, False, chained, self.tip)
+        if not self.damaged:  # no newline: the write was cut (the only thing a crash leaves)
+            self.line_no += 1
+            self.reason = "the last line has no newline: a write cut by a crash"
+        return Scan(self.records, self.good, total, self.line_no, self.damaged, chained, self.tip, self.reason)
+
+
+def scan_bytes(data: bytes) -> Scan:
+    scanner = _Scanner()
+    scanner.feed(data)
+    return scanner.finish(len(data))
 
 
 def scan_file(path: Path) -> Scan:
     return scan_bytes(Path(path).read_bytes())
+
+
+CHUNK = 1 << 20
+
+
+class ScanStopped(Exception):
+    """A scan given up on request (its screen went away)."""
+
+
+def check_fd(fd: int, stop: Callable[[], bool] | None = None) -> Scan:
+    """Scan an open journal in chunks, keeping no records: what a scan finds (damage, a
+    torn tail) in memory that does not grow with the journal. `records` is empty; a line
+    longer than a chunk is read whole. Raises ScanStopped when `stop()` says so (asked
+    between chunks)."""
+    scanner = _Scanner(keep=False)
+    total, rest = 0, b""
+    while True:
+        if stop is not None and stop():
+            raise ScanStopped()
+        chunk = os.read(fd, CHUNK)
+        total += len(chunk)
+        if not chunk:
+            break
+        data = rest + chunk if rest else chunk
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            scanner.feed(data[:cut] if cut < len(data) else data)
+            if scanner.stopped:
+                return scanner.finish(total + _size_after(fd))
+        rest = data[cut:]
+    if rest and not scanner.stopped:
+        scanner.feed(rest)  # a last line without its newline: nothing is scanned, it is torn
+    return scanner.finish(total)
+
+
+def _size_after(fd: int) -> int:
+    """The bytes of fd not yet read."""
+    return os.fstat(fd).st_size - os.lseek(fd, 0, os.SEEK_CUR)
 
 
 def damage_message(path: Path, scan: Scan) -> str:

@@ -16,14 +16,19 @@ import json
 import os
 import re
 import shutil
+import stat
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from exercise import model
-from exercise.fsutil import NotRegularFile, atomic_write, not_regular, private_dir, read_regular
-from exercise.journal.log import scan_bytes
+from exercise.fsutil import NotRegularFile, atomic_write, kind, not_regular, private_dir, read_regular
+from exercise.journal import log
+
+if TYPE_CHECKING:  # the model is imported by what reads a scenario copy, not by listing saves
+    from exercise import model
 
 JOURNAL = "journal.jsonl"
 SCENARIO = "scenario.json"
@@ -139,6 +144,7 @@ def scenario_changed(path: Path) -> str:
 
 
 def read_scenario(folder: Path) -> tuple[model.Scenario, dict]:
+    from exercise import model
     from exercise.convert import structure
 
     path = folder / SCENARIO
@@ -261,22 +267,92 @@ def _folders(root: Path) -> list[Path]:
         raise SaveError(f"{root}: cannot read the saves folder ({e.strerror or e})") from None
 
 
-def list_saves(root: Path) -> list[SaveInfo]:
+def list_saves(root: Path, deep: bool = True) -> list[SaveInfo]:
     """Every save under root, the bad ones included with the reason (one never stops the
-    listing). Raises SaveError only when root itself is a file or cannot be read."""
+    listing). Raises SaveError only when root itself is a file or cannot be read.
+
+    Each save is listed from its meta.json and its journal's ends (`_quick_scan`), never by
+    reading a big journal whole. `deep` also counts the journal's lines (a line inserted or
+    deleted anywhere); without it a listing costs the same whatever the journals' sizes,
+    and `check` finds what only a full scan can (a line changed in the middle)."""
     out = []
     for folder in _folders(root):
         try:
             if not os.path.lexists(folder / JOURNAL) and not os.path.lexists(folder / META):
                 continue  # not a save
-            out.append(_info(folder))
+            out.append(_info(folder, deep))
         except OSError as e:  # an unreadable folder or file: named, and the listing goes on
-            out.append(SaveInfo(id=folder.name, folder=folder, scenario="?", title=folder.name, turn=0, turns=0,
-                                last_activity="?", state="damaged", detail=f"cannot read it ({e.strerror or e})"))
+            out.append(_unreadable(folder, e))
     return out
 
 
-def _info(folder: Path) -> SaveInfo:
+def check(info: SaveInfo, stop: Callable[[], bool] | None = None) -> SaveInfo:
+    """A listed save after a full scan of its journal (in chunks: memory stays flat), so a
+    line changed anywhere is found too; the listing's own verdict when it already found
+    one. An unreadable save is named; raises log.ScanStopped only when `stop()` says so."""
+    if info.state == "damaged":
+        return info
+    try:
+        return _info(info.folder, deep=True, full=True, stop=stop)
+    except OSError as e:
+        return _unreadable(info.folder, e)
+
+
+def _unreadable(folder: Path, e: OSError) -> SaveInfo:
+    return SaveInfo(id=folder.name, folder=folder, scenario="?", title=folder.name, turn=0, turns=0,
+                    last_activity="?", state="damaged", detail=f"cannot read it ({e.strerror or e})")
+
+
+TAIL = 64 * 1024  # the bytes read at each end of a journal to list it
+
+
+def _quick_scan(fd: int, size: int, deep: bool, full: bool, stop: Callable[[], bool] | None = None) -> log.Scan:
+    """What listing a save needs to know of its journal: damage, a torn tail. A journal up
+    to TAIL bytes is scanned whole, as are old unchained ones and any whose ends look wrong
+    (so the message is as exact as a full scan's); otherwise only the first line and the
+    last two are read: the first opens the chain, the last two must chain to each other,
+    and a cut last line is a torn tail at the line after the last complete one. `deep`
+    also counts the lines (the last record's number must be their count); `full` scans
+    everything (in chunks, keeping no records)."""
+    if full or size <= TAIL:
+        return log.check_fd(fd, stop)
+    head = os.pread(fd, TAIL, 0)
+    first = head.find(b"\n")
+    rec = log.decode(head[:first]) if first > 0 else None
+    if rec is None or rec.get("seq") != 1 or rec.get("prev") != log.GENESIS:
+        return log.check_fd(fd)  # damage at line 1, an unchained journal, a huge first line
+    tail = os.pread(fd, TAIL, size - TAIL)
+    cut = tail.rfind(b"\n") + 1  # a torn last line starts there (none: cut == len(tail))
+    lines = tail[:cut].split(b"\n")[:-1]
+    if len(lines) < 3:  # two whole lines after the window's first (maybe partial) one
+        return log.check_fd(fd)
+    last, before = lines[-1] + b"\n", lines[-2] + b"\n"
+    rec, prev_rec = log.decode(last[:-1]), log.decode(before[:-1])
+    if rec is None or prev_rec is None:
+        return log.check_fd(fd)
+    seq, good = rec.get("seq"), size - len(tail) + cut
+    if (type(seq) is not int or prev_rec.get("seq") != seq - 1 or rec.get("prev") != log.line_hash(before)
+            or (deep and _count_lines(fd, good) != seq)):
+        return log.check_fd(fd)
+    if good == size:
+        return log.Scan([], size, size, None, False, True, log.line_hash(last))
+    return log.Scan([], good, size, seq + 1, False, True, log.line_hash(last),
+                    "the last line has no newline: a write cut by a crash")
+
+
+def _count_lines(fd: int, upto: int) -> int:
+    """The newlines in the first `upto` bytes of fd, read in chunks."""
+    count, pos = 0, 0
+    while pos < upto:
+        chunk = os.pread(fd, min(log.CHUNK, upto - pos), pos)
+        if not chunk:
+            break
+        count += chunk.count(b"\n")
+        pos += len(chunk)
+    return count
+
+
+def _info(folder: Path, deep: bool = True, full: bool = False, stop: Callable[[], bool] | None = None) -> SaveInfo:
     journal = folder / JOURNAL
     try:
         meta, meta_problem = Meta.read(folder), ""
@@ -293,8 +369,15 @@ def _info(folder: Path) -> SaveInfo:
         return info("damaged", f"{JOURNAL} missing")
     if problem:
         return info("damaged", f"{JOURNAL} {problem}")
-    mtime = datetime.fromtimestamp(journal.stat().st_mtime, UTC).isoformat(timespec="seconds")
-    scan = scan_bytes(read_regular(journal))
+    fd = os.open(journal, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # replaced since it was looked at: a FIFO would hang a read
+            return info("damaged", f"{JOURNAL} is {kind(st.st_mode)}, not a regular file")
+        mtime = datetime.fromtimestamp(st.st_mtime, UTC).isoformat(timespec="seconds")
+        scan = _quick_scan(fd, st.st_size, deep, full, stop)
+    finally:
+        os.close(fd)
     if scan.damaged_middle:
         # which kind: a changed line, or a break in the chain (a line deleted, moved or duplicated)
         what = "corrupt record" if scan.reason.startswith("corrupt") else "chain broken"

@@ -24,6 +24,7 @@ from textual.widgets import (
     TabPane,
 )
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from exercise import services
 from exercise.tui.base import console
@@ -61,6 +62,7 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
         self.root = services.saves_dir(saves_root)
         self.wanted = scenario
         self.loaded: dict[str, services.OpenedScenario] = {}
+        self.checked = False  # every listed journal scanned whole (the rows are final)
 
     def compose(self) -> ComposeResult:
         yield Static("exercise · start a tabletop exercise or resume one", id="status")
@@ -99,16 +101,40 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
             start = self.wanted if self.wanted in ids else ("deadline-2027" if "deadline-2027" in ids else ids[0])
             options.highlighted = ids.index(start)
         table = self.query_one("#saves", DataTable)
-        table.add_columns("Save", "Scenario", "Turn", "Last activity (UTC)", "State")
-        listed = services.list_saves(self.root)  # bad saves are rows too, named with the reason
+        self.state_column = table.add_columns("Save", "Scenario", "Turn", "Last activity (UTC)", "State")[-1]
+        # Listed from each save's meta.json and its journal's ends, whatever their sizes; bad
+        # saves are rows too, named with the reason. Each journal is scanned whole after the
+        # first frame (damage in the middle of one), and its row updated if it says more.
+        listed = services.list_saves(self.root, deep=False)
         if listed.error is not None:  # the saves folder itself is a file or unreadable
             self.query_one("#saves-folder", Static).update(text(f"Saves folder: {listed.error}"))
         for s in listed.saves:
             # Text cells: a save's names are shown as written, never parsed as markup
             table.add_row(*(text(c) for c in (s.id, s.scenario, f"{s.turn}/{s.turns}",
-                                              s.last_activity.replace("+00:00", ""),
-                                              s.state + (f": {s.detail}" if s.detail else ""))), key=str(s.folder))
+                                              s.last_activity.replace("+00:00", ""), _state(s))), key=str(s.folder))
         options.focus()
+        self.call_after_refresh(self._check_saves, listed.saves)
+
+    @work(thread=True, exclusive=True, group="check")
+    def _check_saves(self, listed: tuple[services.SaveInfo, ...]) -> None:
+        worker = get_current_worker()
+        for s in listed:
+            checked = services.check_save(s, stop=lambda: worker.is_cancelled)
+            if checked is None:  # the screen or the app went away
+                return
+            if checked != s:
+                try:
+                    self.app.call_from_thread(self._update_save, checked)
+                except RuntimeError:  # the app quit meanwhile
+                    return
+        try:
+            self.app.call_from_thread(setattr, self, "checked", True)
+        except RuntimeError:
+            pass
+
+    def _update_save(self, s: services.SaveInfo) -> None:
+        self.query_one("#saves", DataTable).update_cell(str(s.folder), self.state_column, text(_state(s)),
+                                                        update_width=True)
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#start-tabs", TabbedContent).active = tab
@@ -223,3 +249,7 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
             return
         self.app.pop_screen()
         console(self).open_session(opened.session)  # which shows opened.warnings, titled "Resumed"
+
+
+def _state(s: services.SaveInfo) -> str:
+    return s.state + (f": {s.detail}" if s.detail else "")
