@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import MINI
+from support import MINI, wait_for
 
 from exercise import fsutil
 from exercise.cli import main
@@ -389,7 +389,8 @@ async def test_start_screen_lists_good_saves_and_names_bad_ones(good):
     app = make_app(saves_root=good)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("2")
-        await pilot.pause()
+        # a big journal's damage is found by the scan after the first frame: wait for it
+        await wait_for(lambda: app.screen.checked, 30, "the start screen's scan of every journal", pilot=pilot)
         table = app.screen.query_one("#saves", DataTable)
         rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[4]) for i in range(table.row_count)}
         assert rows["good"] == "running"
