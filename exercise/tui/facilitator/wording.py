@@ -25,7 +25,8 @@ def fire_confirm(p: FirePreview) -> tuple[str, str]:
     if p.effects:
         lines.append(f"Its {p.effects} effect(s) apply at once.")
     if p.decision:
-        lines.append("Each of them must choose an option; a team that does not answer gets the default "
+        who = "Each of them must" if len(p.to) != 1 or p.every else "It must"
+        lines.append(f"{who} choose an option; a team that does not answer gets the default "
                      "when deliberation closes.")
     for name in p.reopens:
         lines.append(f"{name} has submitted: its turn will reopen so it can answer (its orders of this turn "
