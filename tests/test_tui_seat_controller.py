@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from seat_port import TestSeatPort
 from support import record_notifications, to_deliberation
 from textual.widgets import DataTable, Select, Static, TabbedContent, TextArea
 
 from exercise.engine import commands as cm
 from exercise.engine.seats import Seat
 from exercise.model import Inject
+from exercise.ports import LocalSeatPort
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal
@@ -44,7 +44,7 @@ def controller_app(s: Session, *keys: str, seat: Seat = SEAT):
 
     async def run_before(pilot) -> None:
         await pilot.pause()
-        app.push_screen(ControllerScreen(TestSeatPort(s, seat), hot_seat=True))
+        app.push_screen(ControllerScreen(LocalSeatPort(s, seat), hot_seat=True))
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
@@ -198,7 +198,7 @@ async def test_the_help_lists_every_key_and_escape_only_hot_seat(session):
         app.animation_level = "none"
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            app.push_screen(ControllerScreen(TestSeatPort(session, SEAT), hot_seat=hot))
+            app.push_screen(ControllerScreen(LocalSeatPort(session, SEAT), hot_seat=hot))
             await pilot.pause()
             await pilot.press("question_mark")
             help_md = app.screen.markdown

@@ -5,13 +5,13 @@ journaled with the seat), refused without an objective; and its snapshots at 80x
 from __future__ import annotations
 
 import pytest
-from seat_port import TestSeatPort
 from support import record_notifications, to_deliberation
 from textual.widgets import DataTable, Select, Static, TabbedContent, TextArea
 
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.seats import Seat
+from exercise.ports import LocalSeatPort
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.modals import FormModal, TextModal
@@ -40,7 +40,7 @@ def evaluator_app(s: Session, *keys: str):
 
     async def run_before(pilot) -> None:
         await pilot.pause()
-        app.push_screen(EvaluatorScreen(TestSeatPort(s, SEAT), hot_seat=True))
+        app.push_screen(EvaluatorScreen(LocalSeatPort(s, SEAT), hot_seat=True))
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
@@ -130,7 +130,7 @@ async def test_a_rated_observation_needs_an_objective_and_lands_signed_in_the_jo
 
 
 async def test_the_engine_refuses_a_rating_without_an_objective_and_the_seat_anything_but_notes(session):
-    port = TestSeatPort(session, SEAT)
+    port = LocalSeatPort(session, SEAT)
     with pytest.raises(engine.Rejected, match="a rating rates an objective"):
         await port.send(cm.AddNote("x", rating="P", author=SEAT.name))
     with pytest.raises(engine.Rejected, match="observations and ratings"):
@@ -140,7 +140,7 @@ async def test_the_engine_refuses_a_rating_without_an_objective_and_the_seat_any
 async def test_a_refused_observation_is_told_in_the_seats_words_and_kept(session):
     """The port refuses (a seat signed otherwise, here: a port whose seat name differs)."""
     app = make_app(session=session)
-    port = TestSeatPort(session, SEAT)
+    port = LocalSeatPort(session, SEAT)
     port.send = _refuse  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         said = record_notifications(app)
@@ -169,7 +169,7 @@ async def test_evaluators_observations_reach_the_after_action_report_with_who_wr
     from exercise.debrief.record import from_session
     from exercise.debrief.report import build
 
-    port = TestSeatPort(session, SEAT)
+    port = LocalSeatPort(session, SEAT)
     await port.send(cm.AddNote("West held the line", ("evaluator",), None, "air", "P", team="west", author=SEAT.name))
     await port.send(cm.AddNote("East's cell argued at length", ("evaluator",), team="east", author=SEAT.name))
     r = build(from_session(session))
