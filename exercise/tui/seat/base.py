@@ -9,6 +9,9 @@ not be done, and the refusal is shown as a notification.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -19,38 +22,19 @@ from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain_tree
 
 
-class SeatScreen(KeyHelp, Screen):
-    """Subclasses render `self.view` in `render_view` and may bind keys of their own."""
-
-    BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="back to the facilitator's console (hot-seat)"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
-    ]
+class FollowsPort:
+    """Mixed into a seat's screen: it follows its port (`self.port`), re-rendering through
+    `refresh_view` when the port says the view may have changed. Call `follow_port()` on mount."""
 
     class PortChanged(Message):
         """The port says the view may have changed (posted from any thread)."""
 
-    def __init__(self, port):
-        super().__init__()
-        self.port = port
-        self.view = None
-        self._pending = False
-        self._offline = False
-        self._unsubscribe = None
+    port: Any
+    _pending = False
+    _unsubscribe: Callable[[], None] | None = None
 
-    @property
-    def hot_seat(self) -> bool:
-        """Opened in the facilitator's console (a local port): escape goes back to it."""
-        return self.connection() == "local"
-
-    def connection(self) -> str:
-        return getattr(self.port, "status", "local")
-
-    def on_mount(self) -> None:
+    def follow_port(self) -> None:
         self._unsubscribe = self.port.subscribe(self._port_changed)
-        self.refresh_view()
-        if hasattr(self.app, "timer"):  # the app reads its clock; this screen is told when the text changes
-            self.watch(self.app, "timer", self._timer_changed, init=False)
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -61,11 +45,40 @@ class SeatScreen(KeyHelp, Screen):
         # may come from another thread (a network port): post, and coalesce bursts
         if not self._pending:
             self._pending = True
-            self.post_message(self.PortChanged())
+            self.post_message(self.PortChanged())  # type: ignore[attr-defined]
 
-    def on_seat_screen_port_changed(self, _message: PortChanged) -> None:
+    def on_follows_port_port_changed(self, _message: PortChanged) -> None:
         self._pending = False
+        self.refresh_view()  # type: ignore[attr-defined]
+
+
+class SeatScreen(FollowsPort, KeyHelp, Screen):
+    """Subclasses render `self.view` in `render_view` and may bind keys of their own."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="back to the facilitator's console (hot-seat)"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+    ]
+
+    def __init__(self, port):
+        super().__init__()
+        self.port = port
+        self.view = None
+        self._offline = False
+
+    @property
+    def hot_seat(self) -> bool:
+        """Opened in the facilitator's console (a local port): escape goes back to it."""
+        return self.connection() == "local"
+
+    def connection(self) -> str:
+        return getattr(self.port, "status", "local")
+
+    def on_mount(self) -> None:
+        self.follow_port()
         self.refresh_view()
+        if hasattr(self.app, "timer"):  # the app reads its clock; this screen is told when the text changes
+            self.watch(self.app, "timer", self._timer_changed, init=False)
 
     def refresh_view(self) -> None:
         try:

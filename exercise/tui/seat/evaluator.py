@@ -20,7 +20,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -34,6 +33,7 @@ from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
+from exercise.tui.seat.base import FollowsPort
 from exercise.tui.tables import widen
 from exercise.tui.text import cells, fit, plain, plain_tree, text
 
@@ -107,14 +107,11 @@ def tags_of(form: dict, *always: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*always, *typed)))
 
 
-class SeatConsole(ShownTabFocus, KeyHelp, Screen):
+class SeatConsole(FollowsPort, ShownTabFocus, KeyHelp, Screen):
     """A seat's console over its port (see the module's docstring)."""
 
     TABS_ID = "seat-tabs"
     FOCUS: ClassVar[dict[str, str]] = {}  # tab id -> the widget its keys go to
-
-    class PortChanged(Message):
-        """The port says the view may have changed (posted from any thread)."""
 
     def __init__(self, port, hot_seat: bool | None = None):
         super().__init__()
@@ -122,28 +119,12 @@ class SeatConsole(ShownTabFocus, KeyHelp, Screen):
         # opened in the facilitator's console (escape goes back): a local port, unless told
         self.hot_seat = getattr(port, "status", "") == "local" if hot_seat is None else hot_seat
         self.view: Any = None
-        self._pending = False
         self._offline = False
-        self._unsubscribe = None
 
     def on_mount(self) -> None:
-        self._unsubscribe = self.port.subscribe(self._port_changed)
+        self.follow_port()
         self.refresh_view()
         self.call_after_refresh(self.action_tab, self.query_one(f"#{self.TABS_ID}", TabbedContent).active)
-
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-
-    def _port_changed(self) -> None:
-        if not self._pending:  # may come from another thread (a network port): post, coalesce bursts
-            self._pending = True
-            self.post_message(self.PortChanged())
-
-    def on_seat_console_port_changed(self, _message: PortChanged) -> None:
-        self._pending = False
-        self.refresh_view()
 
     def on_resize(self) -> None:
         if self.view is not None:
