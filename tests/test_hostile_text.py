@@ -214,7 +214,9 @@ async def test_a_save_holding_markup_resumes_and_lists_on_the_start_screen(mini,
         await wait_for(lambda: isinstance(app.screen, FacilitatorScreen) or app.open_error, 30,
                        "the console after opening the save", pilot=pilot)
         assert isinstance(app.screen, FacilitatorScreen), app.open_error
-        assert CLOSE in visible(app.screen)
+        # the console fills its tables after its first frame: wait for the name to be drawn
+        await wait_for(lambda: CLOSE in visible(app.screen), 10, "the save's name on the console",
+                       pilot=pilot)
         await walk(pilot, app)
     app.session.close()
     app, spy = spied_app(saves_root=tmp_path / "saves")
