@@ -124,6 +124,8 @@ async def test_the_start_screen_and_the_debrief_fit(deliberation, tmp_path, monk
     monkeypatch.chdir(tmp_path)
     app = make_app(saves_root=tmp_path / "saves")
     async with app.run_test(size=size) as pilot:
+        # the scenarios and the briefing are filled in after the first frame: fit them too
+        await wait_for(lambda: getattr(app.screen, "scenarios_ready", False), 30, "the scenarios", pilot=pilot)
         for tab in "12":
             await pilot.press(tab)
             await pilot.pause()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import record_notifications
+from support import record_notifications, wait_for
 from textual.widgets import DataTable, Input, Label, RichLog, Select, Static, TabbedContent, TextArea
 
 from exercise.engine import commands as cm
@@ -234,7 +234,8 @@ async def test_start_screen_creates_and_resumes(tmp_path, monkeypatch):
     monkeypatch.chdir(Path(__file__).parent / "fixtures" / "mini")
     app = make_app(saves_root=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        # the scenarios are loaded in a thread after the first frame
+        await wait_for(lambda: app.screen.scenarios_ready, 30, "the scenarios", pilot=pilot)
         app.screen.query_one("#name", Input).value = "Morning run"
         app.screen.action_start()
         await pilot.pause()

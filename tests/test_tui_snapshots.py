@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import CONSOLE, load_fixture
+from support import CONSOLE, load_fixture, wait_for
 
 from exercise.engine import commands as cm
 from exercise.session import Session
@@ -50,7 +50,13 @@ def test_facilitator_console(snap_compare, tmp_path, size, tab):
 def test_start_screen(snap_compare, tmp_path, monkeypatch, size):
     monkeypatch.chdir(tmp_path)  # no local scenarios or saves: only the bundled ones
     app = make_app(saves_root=tmp_path / "saves")
-    assert snap_compare(app, terminal_size=size)
+    assert snap_compare(app, terminal_size=size, run_before=scenarios_loaded)
+
+
+async def scenarios_loaded(pilot) -> None:
+    """The start screen loads its scenarios in a thread after its first frame: wait for them."""
+    await wait_for(lambda: getattr(pilot.app.screen, "scenarios_ready", False), 30, "the scenarios", pilot=pilot)
+    await pilot.pause()
 
 
 def test_force_advance_confirmation(snap_compare, tmp_path):

@@ -1,6 +1,11 @@
 """The start screen: pick a scenario (its briefing and teams shown), name the exercise,
 start it; or pick a saved exercise and resume it (opened behind the loading screen, as
-`exercise resume` does). Scenarios and saves are opened by exercise.services, like the CLI."""
+`exercise resume` does). Scenarios and saves are opened by exercise.services, like the CLI.
+
+Starting fast: the first frame shows the saves and "loading scenarios…"; the bundled
+scenarios (the pack loader, validation, the model: a few hundred ms) and the Markdown
+widget (markdown-it) are loaded in a thread right after it, and the list and the briefing
+filled when they are ready. Until then ctrl+n says the scenarios are loading."""
 
 from __future__ import annotations
 
@@ -17,7 +22,6 @@ from textual.widgets import (
     DataTable,
     Input,
     Label,
-    Markdown,
     OptionList,
     Static,
     TabbedContent,
@@ -62,6 +66,7 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
         self.root = services.saves_dir(saves_root)
         self.wanted = scenario
         self.loaded: dict[str, services.OpenedScenario] = {}
+        self.scenarios_ready = False  # the scenario list is filled (see _load_scenarios)
         self.checked = False  # every listed journal scanned whole (the rows are final)
 
     def compose(self) -> ComposeResult:
@@ -71,12 +76,11 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
                 with Horizontal():
                     with Vertical(id="scenario-pick"):
                         yield Label("Scenario", classes="section-title")
-                        yield OptionList(id="scenarios")
+                        yield OptionList(Option(text("loading scenarios…"), disabled=True), id="scenarios")
                         yield Label("Name of this exercise", classes="section-title")
                         yield Input(placeholder="e.g. Staff college, 25 Nov", id="name")
                         yield Button("Start (ctrl+n)", variant="primary", id="start")
-                    with VerticalScroll(id="scenario-info"):
-                        yield Markdown("", id="briefing", open_links=False)
+                    yield VerticalScroll(id="scenario-info")  # the briefing goes in, once loaded
             with TabPane("2 Saved exercises", id="saved"):
                 with Vertical():
                     yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
@@ -87,19 +91,6 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
         yield FitFooter()
 
     def on_mount(self) -> None:
-        ids = services.scenario_ids()
-        options = self.query_one("#scenarios", OptionList)
-        for sid in ids:
-            title = self._load(sid).title or "(has errors)"
-            options.add_option(Option(Text.assemble(plain(title), "\n  ", (plain(sid), "dim")), id=sid))
-        if self.wanted and self.wanted not in ids:
-            path = services.find_scenario(self.wanted)
-            if path is not None and path.exists():
-                options.add_option(Option(text(path), id=str(path)))
-                ids.append(str(path))
-        if ids:
-            start = self.wanted if self.wanted in ids else ("deadline-2027" if "deadline-2027" in ids else ids[0])
-            options.highlighted = ids.index(start)
         table = self.query_one("#saves", DataTable)
         self.state_column = table.add_columns("Save", "Scenario", "Turn", "Last activity (UTC)", "State")[-1]
         # Listed from each save's meta.json and its journal's ends, whatever their sizes; bad
@@ -112,8 +103,51 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
             # Text cells: a save's names are shown as written, never parsed as markup
             table.add_row(*(text(c) for c in (s.id, s.scenario, f"{s.turn}/{s.turns}",
                                               s.last_activity.replace("+00:00", ""), _state(s))), key=str(s.folder))
-        options.focus()
+        self.query_one("#scenarios", OptionList).focus()
+        self.call_after_refresh(self._load_scenarios)
         self.call_after_refresh(self._check_saves, listed.saves)
+
+    @work(thread=True, exclusive=True, group="scenarios")
+    def _load_scenarios(self) -> None:
+        """Every scenario found, loaded and checked (not compiled), off the event loop."""
+        worker = get_current_worker()
+        ids = services.scenario_ids()
+        extra = None  # a scenario asked for by a path, not among the ids
+        if self.wanted and self.wanted not in ids:
+            path = services.find_scenario(self.wanted)
+            if path is not None and path.exists():
+                extra = path
+        loaded = {}
+        for sid in [*ids, *([str(extra)] if extra else [])]:
+            if worker.is_cancelled:  # the screen or the app went away
+                return
+            loaded[sid] = services.open_scenario(sid, compile=False)
+        from textual.widgets import Markdown  # noqa: F401 - markdown-it too, before the loop needs it
+
+        try:
+            # call_later: on the screen's loop, where the (async) filling awaits the briefing's mount
+            self.app.call_from_thread(self.call_later, self._scenarios_loaded, ids, extra, loaded)
+        except RuntimeError:  # the app quit meanwhile
+            pass
+
+    async def _scenarios_loaded(self, ids: list[str], extra: Path | None,
+                                loaded: dict[str, services.OpenedScenario]) -> None:
+        from textual.widgets import Markdown
+
+        self.loaded.update(loaded)
+        await self.query_one("#scenario-info", VerticalScroll).mount(Markdown("", id="briefing", open_links=False))
+        options = self.query_one("#scenarios", OptionList)
+        options.clear_options()
+        for sid in ids:
+            title = self._load(sid).title or "(has errors)"
+            options.add_option(Option(Text.assemble(plain(title), "\n  ", (plain(sid), "dim")), id=sid))
+        if extra is not None:
+            options.add_option(Option(text(extra), id=str(extra)))
+            ids = [*ids, str(extra)]
+        self.scenarios_ready = True
+        if ids:
+            start = self.wanted if self.wanted in ids else ("deadline-2027" if "deadline-2027" in ids else ids[0])
+            options.highlighted = ids.index(start)
 
     @work(thread=True, exclusive=True, group="check")
     def _check_saves(self, listed: tuple[services.SaveInfo, ...]) -> None:
@@ -148,6 +182,10 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
 
     @on(OptionList.OptionHighlighted, "#scenarios")
     def show_scenario(self, event: OptionList.OptionHighlighted) -> None:
+        from textual.widgets import Markdown
+
+        if not self.scenarios_ready:  # only the "loading" line is listed
+            return
         opened = self._load(event.option.id or "")
         loaded, problems = opened.loaded, opened.problems
         page = self.query_one("#briefing", Markdown)
@@ -168,6 +206,9 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
     @on(Button.Pressed, "#start")
     @on(Input.Submitted, "#name")
     def action_start(self) -> None:
+        if not self.scenarios_ready:
+            self.notify("The scenarios are still loading: a moment, then start again.")
+            return
         options = self.query_one("#scenarios", OptionList)
         if options.highlighted is None:
             self.notify("Pick a scenario first.", severity="warning")

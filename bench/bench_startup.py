@@ -1,0 +1,106 @@
+"""Command start-up: commands that draw no screen, each a fresh process, against a baseline.
+
+The baseline is a fresh interpreter importing what every command needs anyway:
+`python -c "import attrs, cattrs, click"`. Cases, each the whole process (imports, work,
+output to /dev/null):
+
+- `exercise --help` (the command list: no command's heavy module may be imported)
+- `exercise validate` of the bundled default scenario (deadline-2027.toml)
+- `exercise verify SAVE` of a small save made in a temporary folder (started, one
+  advance, one note)
+- `exercise saves` on that folder (one save)
+- `exercise simulate -n 1` (the default scenario played once by the bots)
+
+Goal: at most 1.5x the baseline. Runs are interleaved (every case once a round, 9 rounds,
+medians) so that a busy moment of the machine falls on both sides of a ratio. Also
+prints the max RSS of each case. Run: python bench/bench_startup.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BASELINE = "import attrs, cattrs, click"
+# What the `exercise` console script runs.
+EXERCISE = "import sys; from exercise.cli import main; sys.argv[0] = 'exercise'; sys.exit(main())"
+
+
+def make_save(root: Path) -> str:
+    """A small save in root (started, one advance, one note); returns its id."""
+    from exercise.engine import commands as cm
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+    from exercise.session import Session
+
+    loaded = loader.load_scenario(loader.find_scenario("deadline-2027"), Problems())
+    s = Session.create(loaded.scenario, loaded.texts, root, name="small")
+    s.execute(cm.Start())
+    s.execute(cm.Advance())
+    s.execute(cm.AddNote(text="the first observation of the day"))
+    s.close()
+    return s.folder.name
+
+
+def _proc(code: str, *args: str, cwd: Path) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MiB) of a fresh interpreter running code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL, stderr=err,
+                             env=env, cwd=cwd)
+        _, status, usage = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - t0
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"{args}: {err.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=9)
+    args = ap.parse_args(argv if argv is not None else [])
+    tmp = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    try:
+        save = make_save(tmp / "saves")
+        scenario = str(ROOT / "scenarios" / "deadline-2027.toml")
+        cases = {
+            "baseline": (BASELINE,),
+            "help": (EXERCISE, "--help"),
+            "validate": (EXERCISE, "validate", scenario),
+            "verify": (EXERCISE, "verify", "--saves", str(tmp / "saves"), save),
+            "saves": (EXERCISE, "saves", "--saves", str(tmp / "saves")),
+            "simulate": (EXERCISE, "simulate", "-n", "1"),
+        }
+        for case in cases.values():  # warm the caches (and fail early)
+            _proc(*case, cwd=tmp)
+        runs = [{name: _proc(*case, cwd=tmp) for name, case in cases.items()} for _ in range(args.rounds)]
+    finally:
+        shutil.rmtree(tmp)
+    t = {name: statistics.median(r[name][0] for r in runs) * 1000 for name in cases}
+    lo = {name: min(r[name][0] for r in runs) * 1000 for name in cases}
+    mem = {name: max(r[name][1] for r in runs) for name in cases}
+    print(f"medians of {args.rounds} interleaved rounds, fresh processes")
+    print(f"baseline `python -c \"{BASELINE}\"`: {t['baseline']:.0f} ms (min {lo['baseline']:.0f}), "
+          f"{mem['baseline']:.0f} MiB")
+    for name, label in (("help", "exercise --help"), ("validate", "exercise validate deadline-2027.toml"),
+                        ("verify", "exercise verify SAVE (small)"), ("saves", "exercise saves (one save)"),
+                        ("simulate", "exercise simulate -n 1")):
+        print(f"  {label}: {t[name]:.0f} ms, {t[name] / t['baseline']:.2f}x (min {lo[name] / lo['baseline']:.2f}x; "
+              f"goal <= 1.5x), {mem[name]:.0f} MiB")
+    return {"bench": "startup", "ms": t, "max_rss_mib": mem,
+            "ratios": {name: t[name] / t["baseline"] for name in cases if name != "baseline"}, "goal": 1.5}
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
