@@ -32,31 +32,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Each process ends at once (os._exit) when the frame timed is drawn: the time is the
-# process's start to that frame, not its tear-down, nor the start screen's loading thread
-# (which the interpreter would wait for at exit).
-BARE = """
+# The first frame: the first update of a screen (named, or any) that the app hands to its
+# (headless) driver. The process ends there at once (os._exit), not after its tear-down nor
+# after the start screen's loading thread (which the interpreter would wait for at exit).
+FIRST_FRAME = """
 import os
+from textual.app import App
+_display = App._display
+def _first_frame(self, screen, update):
+    _display(self, screen, update)
+    if update is not None and type(screen).__name__ in {screens!r}:
+        os._exit(0)
+App._display = _first_frame
+"""
+
+BARE = FIRST_FRAME.format(screens=("Screen",)) + """
 from textual.app import App
 from textual.widgets import Static
 class Bare(App):
     def compose(self):
         yield Static("hello")
-    def on_mount(self):
-        self.call_after_refresh(os._exit, 0)
 Bare().run(headless=True, size=(120, 40))
 """
 
-# `exercise` with no arguments: the start screen, ended after its first refresh.
-START = """
-import os, sys
+# `exercise` with no arguments: the start screen, ended at its first frame.
+START = FIRST_FRAME.format(screens=("StartScreen",)) + """
+import sys
 from pathlib import Path
 from exercise.tui.app import make_app
-app = make_app(saves_root=Path(sys.argv[1]))
-def first_frame():
-    app.call_after_refresh(os._exit, 0)
-app.call_later(first_frame)
-app.run(headless=True, size=(120, 40))
+make_app(saves_root=Path(sys.argv[1])).run(headless=True, size=(120, 40))
 """
 
 # The same, until the start screen says `attribute` (its scenarios listed: "scenarios_ready";

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -88,7 +89,7 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
                     with Horizontal(classes="dialog-buttons"):
                         yield Button("Resume (ctrl+r)", id="resume")
                         yield Button("Debrief (d)", id="debrief")
-        yield FitFooter()
+        yield Lazy(FitFooter())  # its keys are composed and styled after the first frame
 
     def on_mount(self) -> None:
         table = self.query_one("#saves", DataTable)
