@@ -2,13 +2,15 @@
 start it; or pick a saved exercise and resume it (opened behind the loading screen, as
 `exercise resume` does). Scenarios and saves are opened by exercise.services, like the CLI.
 
-Starting fast: the first frame shows the saves and "loading scenarios…"; the bundled
-scenarios (the pack loader, validation, the model: a few hundred ms) and the Markdown
-widget (markdown-it) are loaded in a thread right after it, and the list and the briefing
-filled when they are ready. Until then ctrl+n says the scenarios are loading."""
+Starting fast: the first frame shows "loading scenarios…" and no footer yet; right after
+it the footer is mounted, the saves listed (on the hidden tab), and the bundled scenarios
+(the pack loader, validation, the model: a few hundred ms) and the Markdown widget
+(markdown-it) loaded in a thread, the list and the briefing filled when they are ready.
+Until then ctrl+n says the scenarios are loading."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from rich.text import Text
@@ -64,7 +66,7 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
 
     def __init__(self, saves_root: Path | None, scenario: str | None = None):
         super().__init__()
-        self.root = services.saves_dir(saves_root)
+        self.saves_root = saves_root
         self.wanted = scenario
         self.loaded: dict[str, services.OpenedScenario] = {}
         self.scenarios_ready = False  # the scenario list is filled (see _load_scenarios)
@@ -85,7 +87,7 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
             with TabPane("2 Saved exercises", id="saved"):
                 with Vertical():
                     yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
-                    yield Static(text(f"Saves folder: {self.root}"), classes="hint", id="saves-folder")
+                    yield Static("", classes="hint", id="saves-folder")  # with the saves (_list_saves)
                     with Horizontal(classes="dialog-buttons"):
                         yield Button("Resume (ctrl+r)", id="resume")
                         yield Button("Debrief (d)", id="debrief")
@@ -94,19 +96,30 @@ Once the exercise is open, **?** on the facilitator console lists its keys and h
     def on_mount(self) -> None:
         table = self.query_one("#saves", DataTable)
         self.state_column = table.add_columns("Save", "Scenario", "Turn", "Last activity (UTC)", "State")[-1]
-        # Listed from each save's meta.json and its journal's ends, whatever their sizes; bad
-        # saves are rows too, named with the reason. Each journal is scanned whole after the
-        # first frame (damage in the middle of one), and its row updated if it says more.
+        self.query_one("#scenarios", OptionList).focus()
+        # After the first frame (its tab is hidden then): the saves, whatever their number,
+        # then the scenarios in a thread.
+        self.call_after_refresh(self._load_scenarios)
+        self.call_after_refresh(self._list_saves)
+
+    @cached_property
+    def root(self) -> Path:
+        """The saves folder (not resolved before the first frame: that imports the journal)."""
+        return services.saves_dir(self.saves_root)
+
+    def _list_saves(self) -> None:
+        """Listed from each save's meta.json and its journal's ends, whatever their sizes; bad
+        saves are rows too, named with the reason. Each journal is then scanned whole in a
+        thread (damage in the middle of one), and its row updated if it says more."""
+        table = self.query_one("#saves", DataTable)
         listed = services.list_saves(self.root, deep=False)
-        if listed.error is not None:  # the saves folder itself is a file or unreadable
-            self.query_one("#saves-folder", Static).update(text(f"Saves folder: {listed.error}"))
+        # the folder, or why it cannot be listed (it is a file, or unreadable)
+        self.query_one("#saves-folder", Static).update(text(f"Saves folder: {listed.error or self.root}"))
         for s in listed.saves:
             # Text cells: a save's names are shown as written, never parsed as markup
             table.add_row(*(text(c) for c in (s.id, s.scenario, f"{s.turn}/{s.turns}",
                                               s.last_activity.replace("+00:00", ""), _state(s))), key=str(s.folder))
-        self.query_one("#scenarios", OptionList).focus()
-        self.call_after_refresh(self._load_scenarios)
-        self.call_after_refresh(self._check_saves, listed.saves)
+        self._check_saves(listed.saves)
 
     @work(thread=True, exclusive=True, group="scenarios")
     def _load_scenarios(self) -> None:
