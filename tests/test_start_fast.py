@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import record_notifications, wait_for
+from support import MINI, record_notifications, wait_for
 
 from exercise.tui.app import make_app
 
@@ -69,4 +69,16 @@ async def test_before_the_scenarios_are_loaded_the_screen_says_so_and_then_lists
         await wait_for(lambda: screen.scenarios_ready, 30, "the scenarios", pilot=pilot)
         assert options.option_count >= 2 and options.get_option_at_index(options.highlighted).id == "deadline-2027"
         await wait_for(lambda: "Deadline" in (screen.query_one("#briefing").source or ""), 10, "the briefing",
+                       pilot=pilot)
+
+
+async def test_a_scenario_given_by_path_is_listed_and_picked_once_loaded(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(saves_root=tmp_path / "saves", scenario=str(MINI))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(lambda: screen.scenarios_ready, 30, "the scenarios", pilot=pilot)
+        options = screen.query_one("#scenarios")
+        assert options.get_option_at_index(options.highlighted).id == str(MINI)
+        await wait_for(lambda: "Mini" in (screen.query_one("#briefing").source or ""), 10, "the briefing",
                        pilot=pilot)
