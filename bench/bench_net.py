@@ -152,27 +152,33 @@ def _rss(pid: int) -> int:
     return 0
 
 
-async def _command(url: str, token: str, body: dict) -> dict:
-    """Send one command as `token`'s seat; the view it has after the answer (whole)."""
+async def _setup(url: str, token: str, turn: int | None) -> None:
+    """As the facilitator: start the exercise, then (`turn`) advance, forcing, to its
+    deliberation, each command answered (and its update in) before the next."""
     from exercise.net.client import Client
 
     client = Client(url, token, name="bench")
     task = asyncio.create_task(client.run())
     try:
-        await client.wait_ready()
-        answer = await client.send(body)
-        if not answer["ok"]:
-            raise RuntimeError(f"{body}: {answer.get('reason')}")
-        while client.seq < answer["seq"]:  # the update it caused comes before the answer
-            await asyncio.sleep(0.001)
-        assert client.view is not None
-        return client.view
+        await client.wait_ready(60)
+        body = {"kind": "start"}
+        while True:
+            answer = await client.send(body)
+            if not answer["ok"]:
+                raise RuntimeError(f"{body}: {answer.get('reason')}")
+            while client.seq < answer["seq"]:  # the update it caused comes before the answer
+                await asyncio.sleep(0.001)
+            view = client.view
+            assert view is not None
+            if turn is None or (view["turn"] >= turn and view["phase"] == "deliberation"):
+                return
+            body = {"kind": "advance", "force": True}
     finally:
         await client.close()
         task.cancel()
 
 
-def _exercise(rounds: int, big: Path | None = None) -> dict:
+def _exercise(rounds: int, big: Path | None = None, turn: int = BIG_TURN) -> dict:
     seats: list[tuple[str, str]] = []
     if big is None:
         proc, port, fac, teams = headless_server("bench-net-")
@@ -187,9 +193,7 @@ def _exercise(rounds: int, big: Path | None = None) -> dict:
                 "kind": "fire_adhoc", "title": f"bench-{key}-mark", "text": "A bench inject.", "to": ["all"]}})
 
         async def go():
-            view = await _command(url, fac, {"kind": "start"})
-            while big is not None and not (view["turn"] >= BIG_TURN and view["phase"] == "deliberation"):
-                view = await _command(url, fac, {"kind": "advance", "force": True})  # injects fired, views grown
+            await _setup(url, fac, turn if big is not None else None)  # big: injects fired, views grown
             per_round, per_client, frame = await _rounds(url, hellos, fire, rounds)
             views = {}
             for seat, token in [("facilitator", fac), ("team", teams[0][1])] + seats:
@@ -218,12 +222,12 @@ def _bare(rounds: int, size: int) -> dict:
         proc.wait(10)
 
 
-def main(rounds: int = 100, big: bool = False) -> dict:
+def main(rounds: int = 100, big: bool = False, turn: int = BIG_TURN) -> dict:
     if big:
         import bigscenario
 
         with tempfile.TemporaryDirectory(prefix="bench-net-big-") as tmp:
-            ex = _exercise(rounds, bigscenario.generate(Path(tmp)))
+            ex = _exercise(rounds, bigscenario.generate(Path(tmp)), turn)
     else:
         ex = _exercise(rounds)
     size = ex["frame"]
@@ -240,7 +244,7 @@ def main(rounds: int = 100, big: bool = False) -> dict:
     }
     out["ratio_p50"] = out["all32_p50_ms"] / out["bare_all32_p50_ms"]
     out["ratio_p99"] = out["all32_p99_ms"] / out["bare_all32_p99_ms"]
-    print(f"{'big scenario (12 teams), turn ' + str(BIG_TURN) if big else 'default scenario'}: "
+    print(f"{'big scenario (12 teams), turn ' + str(turn) if big else 'default scenario'}: "
           f"fire an inject -> all {CLIENTS} clients have it ({rounds} rounds, update frames up to {size:,} bytes):")
     print(f"  exercise serve: p50 {out['all32_p50_ms']:.1f} ms, p99 {out['all32_p99_ms']:.1f} ms "
           f"(each client: p50 {out['client_p50_ms']:.1f} ms, p99 {out['client_p99_ms']:.1f} ms)")
@@ -258,5 +262,6 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="fan-out of an inject to 32 team terminals")
     ap.add_argument("rounds", nargs="?", type=int, default=100)
     ap.add_argument("--big", action="store_true", help="on the big scenario (bench/bigscenario.py)")
+    ap.add_argument("--turn", type=int, default=BIG_TURN, help="the big case's turn (default %(default)s)")
     args = ap.parse_args()
-    main(args.rounds, args.big)
+    main(args.rounds, args.big, args.turn)
