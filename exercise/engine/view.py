@@ -517,6 +517,20 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
     r = state.rules
     if team_id not in r.teams:
         raise KeyError(f"unknown team {team_id!r}")
+    if ledger is None or type(ledger) is list:  # the session's ledger only grows: its length says
+        key = ("player view", team_id)  # the server builds it for the team's seat and for evaluators
+        seen = (ledger, len(ledger) if ledger is not None else 0)
+        memo = r.memo.get(key)
+        if memo is not None and memo[0] is state and memo[1][0] is seen[0] and memo[1][1] == seen[1]:
+            return memo[2]
+        view = _player_view(state, team_id, ledger)
+        r.memo[key] = (state, seen, view)
+        return view
+    return _player_view(state, team_id, ledger)
+
+
+def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) -> vt.PlayerView:
+    r = state.rules
     me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
     # player view only: the facilitator's view is digested into the state hash of saves).
