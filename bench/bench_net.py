@@ -10,16 +10,24 @@ update whose player view holds it (decided, journaled with fsync, 4 player views
 Baseline, same run, same clients: a bare websockets server in a child process that, on a
 "go" frame, broadcasts a frame of the same size to every client (no engine, no journal).
 
-Run: python bench/bench_net.py [ROUNDS]
+Big case (`--big`): the same on a scenario 16x the default (bench/bigscenario.py: 12
+teams, 24 turns, 1,012 injects), played to the deliberation of turn 4 before the rounds
+(injects fired, views grown); 32 clients spread over the 12 teams. Also reported: the
+size of each kind of seat's snapshot (facilitator, team, controller, evaluator, wall, red)
+and its largest frame, and the server's resident memory against the bare server's.
+
+Run: python bench/bench_net.py [ROUNDS] [--big]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -27,7 +35,12 @@ from pathlib import Path
 from served import free_port, headless_server, pct
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from exercise.net.protocol import VERSION  # the bench speaks the server's protocol
+
 CLIENTS = 32
+BIG_TURN = 4  # the big case's rounds are played in the deliberation of this turn
+BIG_SEATS = ("--controller", "Carla", "--evaluator", "Eve", "--wall", "Wall", "--red-seat")
 
 BARE_SERVER = textwrap.dedent("""
     import asyncio, sys
@@ -65,11 +78,10 @@ async def _rounds(url: str, hellos: list[str | None], fire, rounds: int) -> tupl
 
     clients = []
     for hello in hellos:
-        ws = await connect(url, max_size=None, compression=None)
         if hello:
-            await ws.send(hello)
-            await ws.recv()  # welcome
-            await ws.recv()  # snapshot
+            ws, _size, _frame = await _joined(url, hello)
+        else:
+            ws = await connect(url, max_size=None, compression=None)
         clients.append(ws)
     control = clients.pop()
     arrived: dict[str, list[float]] = {}
@@ -111,69 +123,145 @@ async def _drain(ws):
         pass
 
 
-def _exercise(rounds: int) -> tuple[list[float], list[float], int]:
-    proc, port, fac, teams = headless_server("bench-net-")
+async def _joined(url: str, hello: str):
+    """A client past its hello: (connection, bytes of its snapshot, its largest frame). A
+    snapshot may come in several frames (`more`: its parts follow)."""
+    from websockets.asyncio.client import connect
+
+    ws = await connect(url, max_size=None, compression=None)
+    await ws.send(hello)
+    await ws.recv()  # welcome
+    size = frame = 0
+    while True:
+        raw = await ws.recv()
+        size, frame = size + len(raw), max(frame, len(raw))
+        msg = json.loads(raw)
+        if msg["type"] in ("snapshot", "parts") and not msg.get("more"):
+            return ws, size, frame
+
+
+def _hello(token: str) -> str:
+    return json.dumps({"type": "hello", "protocol": VERSION, "token": token})
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of a process, bytes (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+async def _setup(url: str, token: str, turn: int | None) -> None:
+    """As the facilitator: start the exercise, then (`turn`) advance, forcing, to its
+    deliberation, each command answered (and its update in) before the next."""
+    from exercise.net.client import Client
+
+    client = Client(url, token, name="bench")
+    task = asyncio.create_task(client.run())
     try:
+        await client.wait_ready(60)
+        body = {"kind": "start"}
+        while True:
+            answer = await client.send(body)
+            if not answer["ok"]:
+                raise RuntimeError(f"{body}: {answer.get('reason')}")
+            while client.seq < answer["seq"]:  # the update it caused comes before the answer
+                await asyncio.sleep(0.001)
+            view = client.view
+            assert view is not None
+            if turn is None or (view["turn"] >= turn and view["phase"] == "deliberation"):
+                return
+            body = {"kind": "advance", "force": True}
+    finally:
+        await client.close()
+        task.cancel()
 
-        def hello(token):
-            return json.dumps({"type": "hello", "protocol": 1, "token": token})
 
-        hellos = [hello(teams[i % len(teams)][1]) for i in range(CLIENTS)] + [hello(fac)]
+def _exercise(rounds: int, big: Path | None = None, turn: int = BIG_TURN) -> dict:
+    seats: list[tuple[str, str]] = []
+    if big is None:
+        proc, port, fac, teams = headless_server("bench-net-")
+    else:
+        proc, port, fac, teams = headless_server("bench-net-big-", str(big), BIG_SEATS, seats)
+    url = f"ws://127.0.0.1:{port}"
+    try:
+        hellos = [_hello(teams[i % len(teams)][1]) for i in range(CLIENTS)] + [_hello(fac)]
 
         def fire(key, _size):
             return json.dumps({"type": "command", "id": f"c{key}", "command": {
                 "kind": "fire_adhoc", "title": f"bench-{key}-mark", "text": "A bench inject.", "to": ["all"]}})
 
         async def go():
-            from websockets.asyncio.client import connect
+            await _setup(url, fac, turn if big is not None else None)  # big: injects fired, views grown
+            per_round, per_client, frame = await _rounds(url, hellos, fire, rounds)
+            views = {}
+            for seat, token in [("facilitator", fac), ("team", teams[0][1])] + seats:
+                ws, size, largest = await _joined(url, _hello(token))
+                views[seat] = (size, largest)
+                await ws.close()
+            return per_round, per_client, frame, views
 
-            async with connect(f"ws://127.0.0.1:{port}") as ws:  # start the exercise first
-                await ws.send(hello(fac))
-                await ws.recv()
-                await ws.recv()
-                await ws.send(json.dumps({"type": "command", "id": "start", "command": {"kind": "start"}}))
-                while json.loads(await ws.recv())["type"] != "result":
-                    pass
-            return await _rounds(f"ws://127.0.0.1:{port}", hellos, fire, rounds)
-
-        return asyncio.run(go())
+        per_round, per_client, frame, views = asyncio.run(go())
+        return {"round": per_round, "client": per_client, "frame": frame, "views": views, "rss": _rss(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(10)
 
 
-def _bare(rounds: int, size: int) -> tuple[list[float], list[float], int]:
+def _bare(rounds: int, size: int) -> dict:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], stdout=subprocess.PIPE, text=True)
     try:
         proc.stdout.readline()
-        return asyncio.run(_rounds(f"ws://127.0.0.1:{port}", [None] * (CLIENTS + 1),
-                                   lambda key, _s: f"go:bench-{key}-mark:{size}", rounds))
+        per_round, per_client, _ = asyncio.run(_rounds(f"ws://127.0.0.1:{port}", [None] * (CLIENTS + 1),
+                                                       lambda key, _s: f"go:bench-{key}-mark:{size}", rounds))
+        return {"round": per_round, "client": per_client, "rss": _rss(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(10)
 
 
-def main(rounds: int = 100) -> dict:
-    ex_round, ex_client, size = _exercise(rounds)
-    bare_round, bare_client, _ = _bare(rounds, size)
+def main(rounds: int = 100, big: bool = False, turn: int = BIG_TURN) -> dict:
+    if big:
+        import bigscenario
+
+        with tempfile.TemporaryDirectory(prefix="bench-net-big-") as tmp:
+            ex = _exercise(rounds, bigscenario.generate(Path(tmp)), turn)
+    else:
+        ex = _exercise(rounds)
+    size = ex["frame"]
+    bare = _bare(rounds, size)
     ms = 1000
     out = {
-        "bench": "net", "clients": CLIENTS, "rounds": rounds, "frame_bytes": size,
-        "all32_p50_ms": pct(ex_round, 0.5) * ms, "all32_p99_ms": pct(ex_round, 0.99) * ms,
-        "client_p50_ms": pct(ex_client, 0.5) * ms, "client_p99_ms": pct(ex_client, 0.99) * ms,
-        "bare_all32_p50_ms": pct(bare_round, 0.5) * ms, "bare_all32_p99_ms": pct(bare_round, 0.99) * ms,
-        "bare_client_p50_ms": pct(bare_client, 0.5) * ms,
+        "bench": "net", "big": big, "clients": CLIENTS, "rounds": rounds, "frame_bytes": size,
+        "all32_p50_ms": pct(ex["round"], 0.5) * ms, "all32_p99_ms": pct(ex["round"], 0.99) * ms,
+        "client_p50_ms": pct(ex["client"], 0.5) * ms, "client_p99_ms": pct(ex["client"], 0.99) * ms,
+        "bare_all32_p50_ms": pct(bare["round"], 0.5) * ms, "bare_all32_p99_ms": pct(bare["round"], 0.99) * ms,
+        "bare_client_p50_ms": pct(bare["client"], 0.5) * ms,
+        "views": {seat: {"bytes": s, "largest_frame": f} for seat, (s, f) in ex["views"].items()},
+        "rss_mib": ex["rss"] / 2**20, "bare_rss_mib": bare["rss"] / 2**20,
     }
     out["ratio_p50"] = out["all32_p50_ms"] / out["bare_all32_p50_ms"]
-    print(f"fire an inject -> all {CLIENTS} clients have it ({rounds} rounds, update frames of {size:,} bytes):")
+    out["ratio_p99"] = out["all32_p99_ms"] / out["bare_all32_p99_ms"]
+    print(f"{'big scenario (12 teams), turn ' + str(turn) if big else 'default scenario'}: "
+          f"fire an inject -> all {CLIENTS} clients have it ({rounds} rounds, update frames up to {size:,} bytes):")
     print(f"  exercise serve: p50 {out['all32_p50_ms']:.1f} ms, p99 {out['all32_p99_ms']:.1f} ms "
           f"(each client: p50 {out['client_p50_ms']:.1f} ms, p99 {out['client_p99_ms']:.1f} ms)")
     print(f"  bare broadcast of the same size: p50 {out['bare_all32_p50_ms']:.1f} ms, "
-          f"p99 {out['bare_all32_p99_ms']:.1f} ms; ratio at p50 {out['ratio_p50']:.2f}x")
-    print(f"  (mean of the exercise rounds {statistics.mean(ex_round) * ms:.1f} ms)")
+          f"p99 {out['bare_all32_p99_ms']:.1f} ms; ratio p50 {out['ratio_p50']:.2f}x, p99 {out['ratio_p99']:.2f}x")
+    print(f"  (mean of the exercise rounds {statistics.mean(ex['round']) * ms:.1f} ms)")
+    for seat, v in out["views"].items():
+        print(f"  {seat:12s} snapshot {v['bytes']:>10,} bytes, largest frame {v['largest_frame']:>10,}")
+    print(f"  server RSS {out['rss_mib']:.0f} MiB, bare server {out['bare_rss_mib']:.0f} MiB "
+          f"({out['rss_mib'] / out['bare_rss_mib']:.1f}x)")
     return out
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    ap = argparse.ArgumentParser(description="fan-out of an inject to 32 team terminals")
+    ap.add_argument("rounds", nargs="?", type=int, default=100)
+    ap.add_argument("--big", action="store_true", help="on the big scenario (bench/bigscenario.py)")
+    ap.add_argument("--turn", type=int, default=BIG_TURN, help="the big case's turn (default %(default)s)")
+    args = ap.parse_args()
+    main(args.rounds, args.big, args.turn)

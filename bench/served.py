@@ -29,14 +29,17 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
 
 
-def headless_server(prefix: str) -> tuple[subprocess.Popen, int, str, list[tuple[str, str]]]:
-    """(process, port, facilitator token, [(team, token)]) of a Deadline 2027 server on loopback,
-    saving to a temporary folder. The caller stops the process."""
+def headless_server(prefix: str, scenario: str = "deadline-2027", extra: tuple[str, ...] = (),
+                    seats: list[tuple[str, str]] | None = None) -> tuple[subprocess.Popen, int, str, list[tuple[str, str]]]:
+    """(process, port, facilitator token, [(team, token)]) of a Deadline 2027 server (or
+    `scenario`, an id or a path) on loopback, saving to a temporary folder; `extra`: more
+    `serve` options (seats: --evaluator NAME ...), whose (seat id, token) pairs are appended
+    to `seats` when given. The caller stops the process."""
     port = free_port()
     saves = tempfile.mkdtemp(prefix=prefix)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "exercise", "serve", "deadline-2027", "--headless", "--host",
-                             "127.0.0.1", "--port", str(port), "--saves", saves],
+    proc = subprocess.Popen([sys.executable, "-m", "exercise", "serve", scenario, "--headless", "--host",
+                             "127.0.0.1", "--port", str(port), "--saves", saves, *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     assert proc.stdout is not None
     text = ""
@@ -47,6 +50,8 @@ def headless_server(prefix: str) -> tuple[subprocess.Popen, int, str, list[tuple
             raise RuntimeError("exercise serve did not start")
         text += line
     teams = re.findall(r"--team (\S+) --token (\S+)", text)
+    if seats is not None:
+        seats += re.findall(r"--seat (\S+) --token (\S+)", text)
     found = re.search(r"facilitator token: (\S+)", text)
     if found is None:
         proc.kill()

@@ -234,6 +234,18 @@ def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.Inje
     inj = s.inject(iid)
     assert inj is not None  # a fired inject is one of the scenario's or an ad hoc one
     answer = s.answers.get((iid, team))
+    # the same object while nothing it shows changes: views share it, and the network edge
+    # encodes its text once (view_json), however many views and updates carry it
+    key = ("inbox", iid, team)
+    memo = r.memo.get(key)
+    if memo is not None and memo[0] is inj and memo[1] == (s.fired[iid], answer):
+        return memo[2]
+    view = r.memo[key] = (inj, (s.fired[iid], answer), _new_inject_for_team(s, r, inj, iid, team, answer))
+    return view[2]
+
+
+def _new_inject_for_team(s: State, r: ScenarioRules, inj: model.Inject, iid: str, team: str,
+                         answer: tuple | None) -> vt.InjectView:
     return vt.InjectView(
         id=iid, title=inj.title, sender=inj.sender, channel=inj.channel,
         synopsis=inj.synopsis, text=inj.text, turn=s.fired[iid], severity=inj.severity,
@@ -289,7 +301,7 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
         ),
         orders=orders,
         orders_hidden=hidden,
-        inbox=tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid)),
+        inbox=_inbox(s, r, team),
         pending=tuple(s.pending_decisions(team)),
         actions=tuple(
             vt.ActionView(a.id, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll, a.success, a.rationale,
@@ -297,6 +309,20 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
             for a in s.actions.values() if a.team == team
         ),
     )
+
+
+def _inbox(s: State, r: ScenarioRules, team: str) -> tuple[vt.InjectView, ...]:
+    """The injects fired to `team`, oldest first, with its answers. A state's dicts are
+    copied when a transaction writes them (State.writable), never changed after: while
+    these three are the same objects, so is the inbox (a big scenario's is hundreds long)."""
+    key = ("inbox of", team)
+    seen = (s.fired, s.answers, s.adhoc)
+    memo = r.memo.get(key)
+    if memo is not None and all(a is b for a, b in zip(memo[0], seen)):
+        return memo[1]
+    out = tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid))
+    r.memo[key] = (seen, out)
+    return out
 
 
 def _counters(a: Action) -> tuple[vt.CounterView, ...]:
@@ -458,6 +484,20 @@ def ledger_turns(state: State, team: str, ledger: Iterable[Change] | None,
     if ledger is None:
         return ()
     r = state.rules
+    if type(ledger) is list:  # the session's: it only grows, so its length says whether it changed
+        key = ("ledger", team, facilitator)
+        seen = (len(ledger), state.turn, fog.revealed(state))
+        memo = r.memo.get(key)
+        if memo is not None and memo[0] is ledger and memo[1] == seen:
+            return memo[2]
+        out = _ledger_turns(state, team, ledger, facilitator)
+        r.memo[key] = (ledger, seen, out)
+        return out
+    return _ledger_turns(state, team, ledger, facilitator)
+
+
+def _ledger_turns(state: State, team: str, ledger: Iterable[Change], facilitator: bool) -> tuple[vt.LedgerTurn, ...]:
+    r = state.rules
     entries = for_team(ledger, team, facilitator)
     label = lambda turn: r.scenario.calendar.label(turn) if turn else "before the start"
     if facilitator:
@@ -477,6 +517,20 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
     r = state.rules
     if team_id not in r.teams:
         raise KeyError(f"unknown team {team_id!r}")
+    if ledger is None or type(ledger) is list:  # the session's ledger only grows: its length says
+        key = ("player view", team_id)  # the server builds it for the team's seat and for evaluators
+        seen = (ledger, len(ledger) if ledger is not None else 0)
+        memo = r.memo.get(key)
+        if memo is not None and memo[0] is state and memo[1][0] is seen[0] and memo[1][1] == seen[1]:
+            return memo[2]
+        view = _player_view(state, team_id, ledger)
+        r.memo[key] = (state, seen, view)
+        return view
+    return _player_view(state, team_id, ledger)
+
+
+def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) -> vt.PlayerView:
+    r = state.rules
     me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
     # player view only: the facilitator's view is digested into the state hash of saves).
@@ -607,17 +661,7 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
         rolls=s.rolls,
         team_tracks=_team_tracks(s, r, None),
         teams_private={team: _team_private(s, r, team) for team in r.team_ids},
-        injects=tuple(
-            vt.FacilitatorInject(
-                id=i.id, title=i.title, sender=i.sender, to=tuple(i.to), channel=i.channel, synopsis=i.synopsis,
-                text=i.text, severity=i.severity, reserve=i.reserve, status=_inject_status(s, r, i),
-                fired=s.fired.get(i.id), notes=i.notes, expected=tuple(i.expected), objectives=tuple(i.objectives),
-                tags=tuple(i.tags), source=i.source, adhoc=i.id in s.adhoc,
-                options=tuple(vt.FacilitatorOption(o.id, o.label, o.default, explain.facilitator_effects(o, r))
-                              for o in i.options),
-                answers={team: s.answers[(i.id, team)][0] for team in r.team_ids if (i.id, team) in s.answers})
-            for i in injects
-        ),
+        injects=tuple(_facilitator_inject(s, r, i) for i in injects),
         actions=tuple(
             vt.FacilitatorAction(a.id, a.team, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll,
                                  a.success, a.rationale, tuple(dict(e) for e in a.effects),
@@ -640,6 +684,28 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
             tuple((o.id, o.name) for o in r.scenario.outcomes)),
         red=red_view(s, facilitator=True) if r.adversary is not None else None,
     )
+
+
+def _facilitator_inject(s: State, r: ScenarioRules, i: model.Inject) -> vt.FacilitatorInject:
+    """An inject as the white cell sees it: the same object while its status and answers
+    stay (as `_inject_for_team`)."""
+    status = (_inject_status(s, r, i), s.fired.get(i.id), i.id in s.adhoc,
+              {team: s.answers[(i.id, team)][0] for team in r.team_ids if (i.id, team) in s.answers})
+    key = ("facilitator inject", i.id)
+    memo = r.memo.get(key)
+    if memo is not None and memo[0] is i and memo[1] == status:
+        return memo[2]
+    text, fired, adhoc, answers = status
+    view = vt.FacilitatorInject(
+        id=i.id, title=i.title, sender=i.sender, to=tuple(i.to), channel=i.channel, synopsis=i.synopsis,
+        text=i.text, severity=i.severity, reserve=i.reserve, status=text,
+        fired=fired, notes=i.notes, expected=tuple(i.expected), objectives=tuple(i.objectives),
+        tags=tuple(i.tags), source=i.source, adhoc=adhoc,
+        options=tuple(vt.FacilitatorOption(o.id, o.label, o.default, explain.facilitator_effects(o, r))
+                      for o in i.options),
+        answers=answers)
+    r.memo[key] = (i, status, view)
+    return view
 
 
 def _rows(p, rules) -> tuple[vt.ScoreRow, ...]:

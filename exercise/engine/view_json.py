@@ -32,11 +32,37 @@ def _renames(cls: type, digest: bool = False) -> dict[str, Any]:
     return out
 
 
+# Views share the objects of what did not change (an inject in an inbox: engine/view.py
+# keeps it while its answer stays): their data is made once, kept while the object lives
+# here, and shared by every view that holds it, so it must not be changed in place.
+_ONCE = (view_types.InjectView, view_types.FacilitatorInject)
+_MADE: dict[int, tuple[Any, Any]] = {}  # id(view object) -> (the object, its data)
+MAX_MADE = 50_000  # objects whose data is kept (a big scenario's inboxes: ~13,000)
+
+
+def _once(make):
+    def unstructure(obj):
+        made = _MADE.get(id(obj))
+        if made is not None and made[0] is obj:
+            return made[1]
+        if len(_MADE) >= MAX_MADE:
+            _MADE.clear()
+        data = make(obj)
+        _MADE[id(obj)] = (obj, data)
+        return data
+
+    return unstructure
+
+
 def _converter(digest: bool = False) -> cattrs.Converter:
     # tuples become lists: the JSON (and the dicts of today's protocol) has lists
     conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
-    conv.register_unstructure_hook_factory(
-        _is_view, lambda cls: make_dict_unstructure_fn(cls, conv, **_renames(cls, digest)))
+
+    def unstructure_fn(cls):
+        make = make_dict_unstructure_fn(cls, conv, **_renames(cls, digest))
+        return _once(make) if cls in _ONCE and not digest else make
+
+    conv.register_unstructure_hook_factory(_is_view, unstructure_fn)
     conv.register_structure_hook_factory(_is_view, lambda cls: make_dict_structure_fn(cls, conv, **_renames(cls)))
     return conv
 
@@ -46,7 +72,8 @@ _DIGEST = _converter(digest=True)
 
 
 def unstructure(view: Any) -> Any:
-    """The view as JSON-able data (dicts, lists, str, numbers, bool, None)."""
+    """The view as JSON-able data (dicts, lists, str, numbers, bool, None); parts of it may
+    be shared with other views' data: read it, do not change it in place."""
     return CONVERTER.unstructure(view)
 
 

@@ -1,7 +1,8 @@
 """A protocol client that keeps its connection: `exercise join`, scripts and tests use it.
 
 It reconnects by itself after a drop (backing off up to a few seconds), re-syncs from the
-snapshot the server sends on every hello, and resends any command it had no answer to
+snapshot the server sends on every hello, keeps the view up to date by applying each
+update's patch (asking for a snapshot if one does not fit), and resends any command it had no answer to
 under the same id, which the server recognises, so nothing is lost or done twice.
 """
 
@@ -22,7 +23,7 @@ from exercise.listeners import Listeners
 from exercise.net import protocol as p
 
 ANSWER_TIMEOUT = 30.0
-MAX_RECEIVE = 32 * 1024 * 1024  # a facilitator view of a big scenario is a few hundred KB
+MAX_RECEIVE = 32 * 1024 * 1024  # the server sends views in frames of about 1 MB (p.MAX_FRAME)
 
 
 class Fatal(Exception):
@@ -53,6 +54,9 @@ class Client:
         self._pending: dict[str, tuple[dict, asyncio.Future]] = {}
         self._closed = False
         self._slot = float("-inf")  # when the next command may be sent (see _pace)
+        # a snapshot or update whose patch comes in several frames: (message, view so far)
+        self._partial: tuple[dict, dict] | None = None
+        self._resync = ""  # "ask": a snapshot is needed; "asked": updates until it are dropped
 
     # -- watching -------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
@@ -98,12 +102,16 @@ class Client:
                 async with connect(self.url, ssl=self.ssl, max_size=MAX_RECEIVE, compression=None,
                                    open_timeout=5, ping_interval=10, ping_timeout=10, close_timeout=2) as ws:
                     self._ws = ws
+                    self._partial, self._resync = None, ""
                     await ws.send(p.dumps({"type": "hello", "protocol": p.VERSION, "token": self.token,
                                            "client": self.name}))
                     async for raw in ws:
                         if self._receive(raw):
                             attempt = 0
                             await self._resend()
+                        elif self._resync == "ask":
+                            self._resync = "asked"
+                            await ws.send(p.dumps({"type": "sync"}))
             except ConnectionClosed as e:
                 code, reason = (e.rcvd.code, e.rcvd.reason) if e.rcvd else (None, "")
                 if code in (p.CLOSE_POLICY, p.CLOSE_BINARY):  # reconnecting would not help
@@ -140,18 +148,8 @@ class Client:
         kind = msg.get("type")
         if kind == "welcome":
             self.welcome = msg
-        elif kind == "snapshot":
-            self.view, self.seq = msg["view"], msg["seq"]
-            self.connections += 1
-            self._ready.set()
-            self.last_error = ""
-            self.status = "connected"
-            self._changed()
-            return True
-        elif kind == "update":
-            self.view, self.seq = msg["view"], msg["seq"]
-            self.events.extend(msg["events"])
-            self._changed()
+        elif kind in ("snapshot", "update", "parts"):
+            return self._view_message(msg)
         elif kind == "result":
             pending = self._pending.pop(msg["id"], None)
             if pending and not pending[1].done():
@@ -162,6 +160,43 @@ class Client:
         elif kind == "error":
             self.last_error = msg.get("reason", "")
         return False
+
+    def _view_message(self, msg: dict) -> bool:
+        """A snapshot, an update or the `parts` frames that finish one: the view patched;
+        True when a snapshot is complete."""
+        kind = msg["type"]
+        if kind == "snapshot":
+            self._partial, self._resync = (msg, msg["view"]), ""
+        elif kind == "update":
+            if self._resync or self.view is None or msg["base"] > self.seq:
+                self._partial = None  # patches a view this client does not hold
+                self._resync = self._resync or "ask"
+                return False
+            self._partial = (msg, self.view)
+        elif self._partial is None:
+            return False  # the rest of a message dropped above
+        first, view = self._partial
+        try:
+            view = p.patched(view, msg.get("patch", ()))
+        except (LookupError, TypeError, ValueError):
+            self._partial = None
+            self._resync = "ask"  # cannot happen with this server; a snapshot puts it right
+            return False
+        if msg.get("more"):
+            self._partial = (first, view)
+            return False
+        self._partial = None
+        self.view, self.seq = view, first["seq"]
+        if first["type"] == "update":
+            self.events.extend(first["events"])
+            self._changed()
+            return False
+        self.connections += 1
+        self._ready.set()
+        self.last_error = ""
+        self.status = "connected"
+        self._changed()
+        return True
 
     async def _resend(self) -> None:
         """After a reconnect: commands sent before the drop with no answer yet, same ids."""

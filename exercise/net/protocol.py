@@ -28,8 +28,9 @@ from exercise.engine.seats import Seat
 from exercise.engine.state import State
 from exercise.engine.view_types import PlayerView
 
-VERSION = 3  # 3: estimates with bands, slip risk, instalments, lead requests, the scorecard; 2: the player view carries the team's ledger, options their effects in words, items their gains, categories their floors
+VERSION = 4  # 4: an update carries a patch of the view (what changed), a view or patch over MAX_FRAME comes in parts; 3: estimates with bands, slip risk, instalments, lead requests, the scorecard; 2: the player view carries the team's ledger, options their effects in words, items their gains, categories their floors
 MAX_MESSAGE = 64 * 1024  # bytes in one frame; the biggest honest command is a few KB
+MAX_FRAME = 1024 * 1024  # characters of view in one frame the server sends: more comes in `parts` frames
 MAX_ID = 64  # characters in a client's command id
 MAX_CLIENT_NAME = 100  # characters in the client's name in hello (it is logged)
 HELLO_TIMEOUT = 10.0  # seconds a new connection has to say hello
@@ -365,14 +366,130 @@ def player_view_from(data: dict) -> PlayerView:
     return view_json.structure(data, PlayerView)
 
 
-# The two messages that carry a view take it already encoded: the server encodes a team's
-# view once and sends it to every connection of that team.
-def snapshot_text(seq: int, view_json: str) -> str:
-    return f'{{"type":"snapshot","seq":{seq},"view":{view_json}}}'
+# -- views on the wire: a snapshot holds the whole view, an update a patch of it --------------
+# A patch is a list of ops on the view's JSON data, each at a path of keys (objects) and
+# indices (lists): {"at": path, "set": value} puts a value there (an index one past a
+# list's end appends); {"at": path, "del": true} removes an object's key; {"at": path,
+# "len": n} cuts a list to n items. Applied in order, they turn the view the client holds
+# into the server's, so an inject's text travels once, when it first reaches the seat.
+def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
+    """The patch that turns JSON data `old` into `new` (none when they are equal)."""
+    if old is new or (type(old) is type(new) and old == new):
+        return []
+    if type(old) is dict and type(new) is dict:
+        ops: list[dict] = [{"at": [*at, k], "del": True} for k in old if k not in new]
+        for k, v in new.items():
+            ops += diff(old[k], v, (*at, k)) if k in old else [{"at": [*at, k], "set": v}]
+        return ops
+    if type(old) is list and type(new) is list and any(type(x) in (dict, list) for x in new[:1]):
+        # a list of objects (an inbox, the injects): item by item, new ones appended;
+        # when most items changed (a list kept newest first) the list whole is shorter
+        keep = min(len(old), len(new))
+        ops = []
+        changed = 0
+        for i in range(keep):
+            more = diff(old[i], new[i], (*at, i))
+            changed += bool(more)
+            ops += more
+        if changed * 2 <= keep:
+            ops += [{"at": [*at, i], "set": new[i]} for i in range(keep, len(new))]
+            if len(old) > keep:
+                ops.append({"at": list(at), "len": keep})
+            return ops
+    return [{"at": list(at), "set": new}]
 
 
-def update_text(seq: int, events: list[dict], view_json: str) -> str:
-    return f'{{"type":"update","seq":{seq},"events":{dumps(events)},"view":{view_json}}}'
+def patched(view: dict, ops: list[dict]) -> dict:
+    """`view` with the patch `ops` applied: a new object; `view` and what it holds are left
+    as they were (what did not change is shared). Raises LookupError, TypeError or
+    ValueError for a patch that does not fit the view."""
+    root = dict(view)
+    fresh = {id(root)}  # containers copied for this patch: changed in place from now on
+
+    def own(parent, key):
+        child = parent[key]
+        if id(child) not in fresh:
+            child = dict(child) if type(child) is dict else list(child)
+            parent[key] = child
+            fresh.add(id(child))
+        return child
+
+    for op in ops:
+        at = op["at"]
+        if not isinstance(at, list) or not at:
+            raise ValueError("a patch op needs a path")
+        parent = root
+        for key in at[:-1]:
+            parent = own(parent, key)
+        last = at[-1]
+        if "set" in op:
+            if type(parent) is list and last == len(parent):
+                parent.append(op["set"])
+            else:
+                parent[last] = op["set"]
+        elif op.get("del") is True and type(parent) is dict:
+            del parent[last]
+        elif "len" in op:
+            del own(parent, last)[op["len"]:]
+        else:
+            raise ValueError(f"unknown patch op {str(op)[:40]}")
+    return root
+
+
+def _op_texts(op: dict, limit: int) -> list[str]:
+    """An op as JSON, split into several (an empty object or list, then its items) while
+    it is over `limit` characters; an item bigger than that on its own goes whole (a
+    client takes frames far bigger than MAX_FRAME)."""
+    text = dumps(op)
+    value: Any = op.get("set")
+    if len(text) <= limit or type(value) not in (dict, list) or len(value) < 2:
+        return [text]
+    at = op["at"]
+    items = value.items() if type(value) is dict else enumerate(value)
+    out = [dumps({"at": at, "set": {} if type(value) is dict else []})]
+    for k, v in items:
+        out += _op_texts({"at": [*at, k], "set": v}, limit)
+    return out
+
+
+def _framed(head: str, ops: list[dict], limit: int) -> list[str]:
+    """A message that carries a patch, in frames of about `limit` characters at most:
+    `head` (a JSON object's text without its closing brace) with the ops that fit and
+    "more": true while `parts` frames follow with the rest."""
+    texts = [t for op in ops for t in _op_texts(op, limit)]
+    frames: list[list[str]] = [[]]
+    size = len(head)
+    for text in texts:
+        if frames[-1] and size + len(text) > limit:
+            frames.append([])
+            size = 0
+        frames[-1].append(text)
+        size += len(text) + 1
+    out = []
+    for i, chunk in enumerate(frames):
+        more = ',"more":true' if i < len(frames) - 1 else ""
+        start = head if i == 0 else '{"type":"parts"'
+        out.append(f'{start},"patch":[{",".join(chunk)}]{more}}}')
+    return out
+
+
+def snapshot_frames(seq: int, view: dict, limit: int | None = None) -> list[str]:
+    """The snapshot of `view` (its JSON data): one frame, or when the view is bigger than
+    `limit` (MAX_FRAME), an empty view and `parts` frames that fill it in."""
+    limit = limit or MAX_FRAME
+    text = dumps(view)
+    if len(text) <= limit:
+        return [f'{{"type":"snapshot","seq":{seq},"view":{text}}}']
+    return _framed(f'{{"type":"snapshot","seq":{seq},"view":{{}}', [{"at": [k], "set": v} for k, v in view.items()],
+                   limit)
+
+
+def update_frames(seq: int, base: int, events: list[dict], ops: list[dict], limit: int | None = None) -> list[str]:
+    """An update: the events the seat is told and the patch from the view it has held since
+    `base` (a client holding an older view asks for a snapshot instead), in frames of
+    `limit` (MAX_FRAME) characters or so."""
+    limit = limit or MAX_FRAME
+    return _framed(f'{{"type":"update","seq":{seq},"base":{base},"events":{dumps(events)}', ops, limit)
 
 
 def result(cid: str, ok: bool, seq: int, reason: str = "", duplicate: bool = False) -> dict:

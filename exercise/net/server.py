@@ -7,7 +7,9 @@ console are carried out one at a time, in order, by the same object.
 Per connection: a hello with a token (which alone says which seat of the room it is: the
 facilitator, a team, the red cell, a controller, an evaluator, a wall display), then a
 snapshot of the view the server decides that seat may see (exercise.engine.seats), then
-updates as commands are done.
+updates as commands are done: each a patch of the view (what changed), built and encoded
+once for every connection of the same kind of seat, and sent only when something that
+seat can see changed.
 Everything a connection is sent goes through its own queue and writer task, so an update
 is never overtaken by the result that caused it, and a slow client slows nobody else.
 
@@ -89,7 +91,6 @@ class Connection:
         self.bucket = Bucket(p.RATE, p.BURST, now)
         self.closing = False
         self.aborted = False  # dropped without a close handshake (it stopped reading)
-        self.last_view: str | None = None  # the view last sent to this connection (JSON)
         self.label = f"{seat.id}@{_peer(ws)}"
 
     @property
@@ -113,16 +114,23 @@ class Connection:
             unsent = 0
         return self.queued + unsent
 
-    def push(self, text: str) -> bool:
-        """Queue `text`; False (and the connection dropped) if it has fallen too far behind."""
+    def push_all(self, frames: list[str]) -> None:
+        """Queue the frames of one message (a view in parts): they count as one message."""
+        if frames and self.push(frames[0]):
+            for text in frames[1:]:
+                self.push(text, whole=True)
+
+    def push(self, text: str, whole: bool = False) -> bool:
+        """Queue `text`; False (and the connection dropped) if it has fallen too far behind.
+        whole: the rest of a message whose first frame was queued (never cut in the middle)."""
         if self.closing:
             return False
         waiting = self.waiting()
-        if self.queue.qsize() >= MAX_BACKLOG or waiting > MAX_PENDING_BYTES:
+        if not whole and (self.queue.qsize() >= MAX_BACKLOG or waiting > MAX_PENDING_BYTES):
             # it is not reading (or not fast enough): buffering for it would cost the server
             # without bound, and a polite close would wait behind the backlog, so drop it;
-            # the client reconnects and gets a fresh snapshot. One message always fits, so
-            # a view larger than the bound still reaches a client that reads.
+            # the client reconnects and gets a fresh snapshot. One message always fits (all
+            # its frames), so a view larger than the bound still reaches a client that reads.
             self.log(f"{self.label}: fell behind ({self.queue.qsize()} messages, {waiting:,} bytes not taken); "
                      "dropped, it gets a fresh view when it reconnects")
             self.closing = self.aborted = True
@@ -165,6 +173,18 @@ def _peer(ws) -> str:
     return f"{addr[0]}:{addr[1]}" if addr else "?"
 
 
+class SeatKind:
+    """What every connection of one kind of seat holds (`_view_key`): the view last sent to
+    them, as JSON data, the state it was built from and since when it holds, so the next
+    update is the patch from it and a new connection's snapshot needs no building."""
+
+    def __init__(self, data: dict, state, ledger: int, base: int):
+        self.data = data
+        self.state = state
+        self.ledger = ledger  # the ledger's length then (it only grows)
+        self.base = base  # the seq from which `data` holds (an update's patch applies to it)
+
+
 class ExerciseServer:
     def __init__(self, session, tokens: Tokens, host: str = "0.0.0.0", port: int = 8765,
                  log: Callable[[str], None] | None = None, clock: Callable[[], float] = time.monotonic,
@@ -196,6 +216,7 @@ class ExerciseServer:
         self._tokens_seen = tk.signature(session.folder)  # tokens.json as last read
         self._tokens_failed = ""  # why it could not be read last time (said once)
         self._poller: asyncio.Task | None = None
+        self._kinds: dict[tuple, SeatKind] = {}  # by _view_key, for the seats connected
         for r in session.records:
             via = r.get("via")
             if isinstance(via, dict) and "by" in via and "id" in via:
@@ -365,31 +386,58 @@ class ExerciseServer:
             ledger = self.session.ledger()
         return p.view_data(seats.view_for(seat, self.session.state, ledger))
 
-    def _snapshot(self, conn: Connection) -> str:
-        view = p.dumps(self._view(conn.seat))
-        conn.last_view = view
-        return p.snapshot_text(len(self.session.records), view)
+    def _kind(self, seat: Seat, seq: int) -> tuple[SeatKind, list[dict], int]:
+        """The view of `seat`'s kind now, the patch from the one last sent to that kind
+        (none for a kind not sent one yet) and the seq from which that one held. Built only when the state (or the ledger, for a
+        seat that reads it) is not the one the last view was built from: a view is a pure
+        function of them."""
+        state = self.session.state
+        reads_ledger = seat.role in ("team", "evaluator")
+        ledger = self.session.ledger() if reads_ledger else None
+        grown = len(ledger) if ledger is not None else 0
+        key = _view_key(seat)
+        kind = self._kinds.get(key)
+        if kind is not None and kind.state is state and kind.ledger == grown:
+            return kind, [], kind.base
+        data = self._view(seat, ledger)
+        if kind is None:
+            kind = self._kinds[key] = SeatKind(data, state, grown, seq)
+            return kind, [], seq
+        base = kind.base
+        ops = p.diff(kind.data, data)
+        kind.state, kind.ledger = state, grown
+        if ops:
+            kind.data, kind.base = data, seq
+        return kind, ops, base
+
+    def _snapshot(self, conn: Connection) -> list[str]:
+        seq = len(self.session.records)
+        kind, ops, base = self._kind(conn.seat, seq)
+        if ops:  # not after a command (updates keep the kinds connected up to date), but if
+            key = _view_key(conn.seat)  # ever: the kind's other connections get the patch too
+            frames = p.update_frames(seq, base, [], ops)
+            for other in list(self.connections):
+                if other is not conn and _view_key(other.seat) == key:
+                    other.push_all(frames)
+        return p.snapshot_frames(seq, kind.data)
 
     def _on_events(self, session, command, events) -> None:
         """After every command, from any source: each connection gets what it may see."""
         try:
             seq = len(session.records)
             state = session.state
-            made: dict[tuple, tuple[list, str, str]] = {}  # per kind of seat: built once
-            ledger = None
+            made: dict[tuple, list[str]] = {}  # per kind of seat: built and encoded once
             for conn in list(self.connections):
                 seat = conn.seat
                 key = _view_key(seat)
                 if key not in made:
                     shown = seats.events_for(seat, state, events)
-                    if ledger is None and seat.role in ("team", "evaluator"):
-                        ledger = session.ledger()
-                    view = p.dumps(self._view(seat, ledger))
-                    made[key] = (shown, view, p.update_text(seq, shown, view))
-                shown, view, message = made[key]
-                if shown or conn.last_view != view:  # else nothing this connection can see changed
-                    conn.last_view = view
-                    conn.push(message)
+                    _kind, ops, base = self._kind(seat, seq)
+                    # nothing this kind of seat can see changed: nothing sent
+                    made[key] = p.update_frames(seq, base, shown, ops) if shown or ops else []
+                conn.push_all(made[key])
+            for key in set(self._kinds) - set(made):  # no connection of that kind left
+                del self._kinds[key]
         except Exception as e:
             self.log(f"could not send an update: {type(e).__name__}: {e}")
 
@@ -415,7 +463,7 @@ class ExerciseServer:
                     if msg["type"] == "hello":
                         raise p.ProtocolError("hello was already said on this connection")
                     if msg["type"] == "sync":
-                        conn.push(self._snapshot(conn))
+                        conn.push_all(self._snapshot(conn))
                     else:
                         self._command(conn, msg)
                 except p.ProtocolError as e:
@@ -480,7 +528,7 @@ class ExerciseServer:
         conn.push(p.dumps(p.welcome(seat.role, seat.team, {"id": self.session.folder.name,
                                                            "title": self.session.meta.title, "scenario": sc.id},
                                     [{"id": t.id, "name": t.name} for t in sc.teams], _version(), seat=seat)))
-        conn.push(self._snapshot(conn))
+        conn.push_all(self._snapshot(conn))
         if self._timer_deadline is not None:
             conn.push(p.dumps(p.timer(self._timer_left())))
         self.connections.add(conn)  # no await since the snapshot: no update can fall between
