@@ -292,7 +292,8 @@ def random_policy(state: State, team: str, dice: Dice) -> list:
         lim = state.invest_limit(team)
         assert lim is not None  # there is a procurement category
         favour = dice.choice(rules.cat_ids)
-        shares = allocation(rules, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
+        # not the memoised `allocation`: a random share never recurs, it would only fill the memo
+        shares = _allocation(rules, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
         if shares:
             out.append(cm.Allocate(team, team, shares))
     if dice.chance(0.2) and rules.teams[team].allies:  # a team with funds only has no spending to set
