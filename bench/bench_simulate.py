@@ -50,14 +50,14 @@ def measure(tree: Path, scenario: str, runs: int, workers: int, policy: str) -> 
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("scenario", nargs="?", default="deadline-2027")
     ap.add_argument("--runs", default="500,2000,8000", help="numbers of runs, comma-separated")
     ap.add_argument("--workers", default="1,2", help="numbers of workers, comma-separated")
     ap.add_argument("--policy", default="mixed")
     ap.add_argument("--compare", type=Path, default=None, help="another checkout, measured the same way")
-    a = ap.parse_args()
+    a = ap.parse_args([] if __name__ != "__main__" else None)  # bench/run.py: the defaults
     runs = [int(x) for x in a.runs.split(",")]
     workers = [int(x) for x in a.workers.split(",")]
     trees = [("this", ROOT)] + ([("compare", a.compare.resolve())] if a.compare else [])
@@ -73,9 +73,13 @@ def main() -> None:
                 print(f"  {name:<8} -w {w} -n {n:>6}: {m['peak']:6.1f}{worker}  "
                       f"({m['cpu']:.1f} CPU s, {m['wall']:.1f} s wall)", flush=True)
     print(f"peak at {runs[-1]} runs / at {runs[0]} runs (goal: at most 1.1x)")
+    ratios = {}
     for name, _ in trees:
         for w in workers:
-            print(f"  {name:<8} -w {w}: {peaks[name, w, runs[-1]] / peaks[name, w, runs[0]]:.2f}x")
+            ratios[f"{name} -w {w}"] = peaks[name, w, runs[-1]] / peaks[name, w, runs[0]]
+            print(f"  {name:<8} -w {w}: {ratios[f'{name} -w {w}']:.2f}x")
+    return {"bench": "simulate", "scenario": a.scenario, "policy": a.policy, "runs": runs,
+            "peak_mib": {f"{name} -w {w} -n {n}": v for (name, w, n), v in peaks.items()}, "ratios": ratios}
 
 
 if __name__ == "__main__":
