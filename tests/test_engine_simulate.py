@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from test_engine_support import DRILL, Game, drill
 
 from exercise.bots import POLICIES, allocation
 from exercise.cli.simulate import MIXED, simulate
-from exercise.dryrun.simulate import bot_turn, play, run_many, summarise
+from exercise.dryrun.simulate import Tally, _stats, bot_turn, iter_runs, play, run_many, summarise
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import rules_for
 
@@ -129,3 +133,37 @@ def test_planner_plays_toward_the_goals():
     assert sum(map(capabilities, plans)) > sum(map(capabilities, blind))
     assert all(p.rejected == 0 for p in plans)
     assert r.team_tracks  # the drill has capabilities to buy
+
+
+def _list_stats(values: list) -> dict:
+    """The track statistics as computed from every run's value in run order (before runs
+    were folded into counts)."""
+    n = len(values)
+    mean = math.fsum(values) / n
+    var = math.fsum((v - mean) ** 2 for v in values) / n
+    return {"mean": round(mean, 4), "sd": round(math.sqrt(var), 4),
+            "min": round(min(values), 4), "max": round(max(values), 4)}
+
+
+_track_values = st.one_of(st.sampled_from([0, 0.0, -0.0, 1, 1.0, 2.5, -3.25, 100.0]),
+                          st.floats(-1e6, 1e6, allow_nan=False), st.integers(-50, 50))
+
+
+@given(st.lists(_track_values, min_size=1, max_size=60))
+def test_track_stats_from_counts_are_those_of_the_list(values):
+    # repr: 0 vs 0.0 vs -0.0 print differently in the report and its JSON
+    assert repr(_stats(Counter(values))) == repr(_list_stats(values))
+
+
+def test_report_folds_runs_as_they_arrive():
+    sc = drill()
+    done: list[int] = []
+    runs = iter_runs(sc, 40, seed=4, progress=done.append)
+    first = next(runs)
+    assert done == [5]  # one chunk (40 runs / 8) played, not all 40
+    tally = Tally(sc)
+    tally.add(first)
+    for x in runs:
+        tally.add(x)
+    assert done[-1] == 40
+    assert summarise(sc, tally, 4, "mixed") == summarise(sc, run_many(sc, 40, seed=4), 4, "mixed")

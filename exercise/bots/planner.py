@@ -38,7 +38,7 @@ from collections.abc import Callable
 import attrs
 
 from exercise import model
-from exercise.bots.policies import Policy, _cash_after, _units, allocation, bills, lead_votes
+from exercise.bots.policies import Policy, _cash_after, _units, allocation, bills, lead_votes, ordered_units
 from exercise.engine import commands as cm
 from exercise.engine import fog
 from exercise.engine.rolls import Dice
@@ -470,15 +470,6 @@ def _take(state: State, rules: ScenarioRules, item: model.Item, q: int, taken: d
         t += 1
 
 
-def _ordered(state: State, team: str) -> dict[str, int]:
-    """Item -> units the team ordered in the exercise (as `team_moves.ordered_by` counts)."""
-    out: dict[str, int] = {}
-    for o in state.orders.values():
-        if o.team == team and not o.backlog and o.status != "cancelled":
-            out[o.item] = out.get(o.item, 0) + o.quantity
-    return out
-
-
 def _orders(state: State, rules: ScenarioRules, team: str, cash: float, plan: Plan, g: _Goals) -> list:
     """Orders that land in time, in the plan's order, while the money lasts; then, if the
     scorecard counts orders due soon after the end, those (the pipeline the US desk wants
@@ -498,7 +489,7 @@ def _orders(state: State, rules: ScenarioRules, team: str, cash: float, plan: Pl
     # units the team may still order of each item: max_quantity, less what it ordered in the
     # exercise when the limit is per exercise (counted once, not per item and pass)
     per_exercise = rules.budget.max_quantity_per == "exercise"
-    before = _ordered(state, team) if per_exercise else {}
+    before = ordered_units(state, team) if per_exercise else {}
     for last in sorted({rules.turns, later}):
         for item in ranked:
             q = _units(item, cash, max(0, item.max_quantity - before.get(item.id, 0)))

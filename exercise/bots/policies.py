@@ -38,7 +38,7 @@ from exercise.engine.budget import committed, team_budget
 from exercise.engine.rolls import Dice
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
-from exercise.engine.team_moves import eligible_allies, lead_members, lead_request_refusal, ordered_by
+from exercise.engine.team_moves import eligible_allies, lead_members, lead_request_refusal
 
 Policy = Callable[[State, str, Dice], list]
 
@@ -113,11 +113,27 @@ def bills(state: State, rules: ScenarioRules, team: str) -> float:
                                                          for q in state.pending_leads(team))
 
 
-def _left(state: State, rules: ScenarioRules, team: str, item: model.Item) -> int:
+def ordered_units(state: State, team: str) -> dict[str, int]:
+    """Item -> units the team ordered in the exercise (as `team_moves.ordered_by` counts),
+    every item in one scan of the orders."""
+    out: dict[str, int] = {}
+    for o in state.orders.values():
+        if o.team == team and not o.backlog and o.status != "cancelled":
+            out[o.item] = out.get(o.item, 0) + o.quantity
+    return out
+
+
+def _limits(state: State, rules: ScenarioRules, team: str) -> dict[str, int] | None:
+    """What `_left` needs: the team's units ordered per item when the scenario limits
+    them over the whole exercise, else None (the limit is per order)."""
+    return ordered_units(state, team) if rules.budget.max_quantity_per == "exercise" else None
+
+
+def _left(item: model.Item, ordered: dict[str, int] | None) -> int:
     """The most units of `item` one order may have now: max_quantity, less what the team
-    ordered already when it limits the whole exercise."""
-    if rules.budget.max_quantity_per == "exercise":
-        return max(0, item.max_quantity - ordered_by(state, team, item.id))
+    ordered already (`ordered`, from `_limits`) when it limits the whole exercise."""
+    if ordered is not None:
+        return max(0, item.max_quantity - ordered.get(item.id, 0))
     return item.max_quantity
 
 
@@ -169,7 +185,7 @@ def cautious(state: State, team: str, dice: Dice) -> list:
             shares = None
         cash = _cash_after(state, rules, team, shares)
         items = rules.items_by_cost
-        if items and cash >= 3 * items[0].cost and dice.chance(0.5) and _left(state, rules, team, items[0]):
+        if items and cash >= 3 * items[0].cost and dice.chance(0.5) and _left(items[0], _limits(state, rules, team)):
             out.append(cm.PlaceOrder(team, team, items[0].id, 1))
             cash -= items[0].cost
         out += _priority(state, rules, team, cash / 2)  # a cautious team buys down the risk of what is due soon
@@ -254,8 +270,9 @@ def spender(state: State, team: str, dice: Dice) -> list:
         buy = _expansions(state, rules, team, cash, reserve=cash / 2)
         out += buy
         cash -= sum(rules.expansions[c.expansion].cost for c in buy)
+        ordered = _limits(state, rules, team)  # once: the orders below are not placed yet
         for item in rules.items_dearest_first:
-            q = _units(item, cash, _left(state, rules, team, item))
+            q = _units(item, cash, _left(item, ordered))
             if q >= 1:
                 out.append(cm.PlaceOrder(team, team, item.id, q))
                 cash -= q * item.cost * item.paid_on_order
@@ -275,7 +292,8 @@ def random_policy(state: State, team: str, dice: Dice) -> list:
         lim = state.invest_limit(team)
         assert lim is not None  # there is a procurement category
         favour = dice.choice(rules.cat_ids)
-        shares = allocation(rules, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
+        # not the memoised `allocation`: a random share never recurs, it would only fill the memo
+        shares = _allocation(rules, proc.min_share + dice.random() * max(0.0, lim - proc.min_share), favour)
         if shares:
             out.append(cm.Allocate(team, team, shares))
     if dice.chance(0.2) and rules.teams[team].allies:  # a team with funds only has no spending to set
@@ -302,7 +320,7 @@ def random_policy(state: State, team: str, dice: Dice) -> list:
         if not items:
             break
         item = dice.choice(items)
-        q = _units(item, cash, _left(state, rules, team, item))
+        q = _units(item, cash, _left(item, _limits(state, rules, team)))
         if q >= 1:
             q = 1 + dice.below(q)
             out.append(cm.PlaceOrder(team, team, item.id, q))

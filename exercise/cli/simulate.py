@@ -83,7 +83,7 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
     turn; reserve injects are not fired. "Rejected bot commands" counts the commands the
     bots sent that the rules refused (nothing happened; the run went on).
     """
-    from exercise.dryrun.simulate import pack_injects, render, run_many, summarise
+    from exercise.dryrun.simulate import iter_runs, pack_injects, render, summarise
 
     opened = load_scenario(scenario)
     sc, sources = opened.scenario, opened.sources
@@ -99,11 +99,10 @@ def simulate(scenario: str, runs: int, seed: int | None, policy: str, workers: i
     if workers is None:
         workers = 1 if runs < 400 else min(os.cpu_count() or 1, 8)
     progress = Progress(runs, sys.stderr.isatty() and runs >= 200)
-    try:
-        results = run_many(sc, runs, seed, policy, workers, progress)
+    try:  # each run is folded into the report's tally as it arrives: memory does not grow with --runs
+        report = summarise(sc, iter_runs(sc, runs, seed, policy, workers, progress), seed, policy, pack)
     finally:
         progress.close()
-    report = summarise(sc, results, seed, policy, pack)
     if save:
         report["saved"] = _save_runs(sc, sources, runs, seed, policy, saves_root)
     if as_json:

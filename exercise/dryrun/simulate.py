@@ -8,9 +8,10 @@ same seed gives the same report whatever the number of workers.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
@@ -310,40 +311,59 @@ def _play_chunk(args):
     return [play(sc, derive_seed(seed, i), policy) for i in range(start, stop)]
 
 
-def run_many(scenario: model.Scenario, runs: int, seed: int, policy: str = MIXED, workers: int = 1,
-             progress: Callable[[int], None] | None = None) -> list[RunResult]:
-    """`runs` dry runs, in run order; `progress(done)` is called as chunks finish."""
+def iter_runs(scenario: model.Scenario, runs: int, seed: int, policy: str = MIXED, workers: int = 1,
+              progress: Callable[[int], None] | None = None) -> Iterator[RunResult]:
+    """`runs` dry runs, yielded in run order as chunks finish (only a chunk is held at a
+    time: fold them, see `Tally`); `progress(done)` is called as each chunk arrives."""
     if policy != MIXED and policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}")
     chunk = max(1, min(50, math.ceil(runs / (workers * 8))))
     jobs = [(seed, a, min(runs, a + chunk)) for a in range(0, runs, chunk)]
-    results: list[RunResult] = []
+    done = 0
     if workers <= 1 or runs < 2:
         _init(scenario, policy)
-        for job in jobs:
-            results.extend(_play_chunk(job))
+        parts: Iterable[list[RunResult]] = map(_play_chunk, jobs)
+        for part in parts:
+            done += len(part)
             if progress:
-                progress(len(results))
-        return results
+                progress(done)
+            yield from part
+        return
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(workers, initializer=_worker_init, initargs=(scenario, policy)) as pool:
-        for part in pool.imap(_play_chunk, jobs):
-            results.extend(part)
+        for part in pool.imap(_play_chunk, jobs):  # in job order, whichever worker ends first
+            done += len(part)
             if progress:
-                progress(len(results))
-    return results
+                progress(done)
+            yield from part
+
+
+def run_many(scenario: model.Scenario, runs: int, seed: int, policy: str = MIXED, workers: int = 1,
+             progress: Callable[[int], None] | None = None) -> list[RunResult]:
+    """`runs` dry runs as a list, in run order (`iter_runs` without holding them all is
+    what the report uses); `progress(done)` is called as chunks finish."""
+    return list(iter_runs(scenario, runs, seed, policy, workers, progress))
 
 
 # -- the report ----------------------------------------------------------------------------------
-def _stats(values: list[float]) -> dict:
-    n = len(values)
-    mean = math.fsum(values) / n
-    var = math.fsum((v - mean) ** 2 for v in values) / n
+def _stats(values: Counter) -> dict:
+    """Mean, sd, min and max of a multiset of values (value -> times seen), the same as of
+    the list of them in run order: `fsum` is correctly rounded (the order of its terms does
+    not matter), and min and max return the first seen of equal values (0.0 before a later
+    -0.0), as the Counter keeps the first key of equal ones."""
+    n = values.total()
+    mean = math.fsum(_each(values, lambda v: v)) / n
+    var = math.fsum(_each(values, lambda v: (v - mean) ** 2)) / n
     return {"mean": round(mean, 4), "sd": round(math.sqrt(var), 4),
             "min": round(min(values), 4), "max": round(max(values), 4)}
+
+
+def _each(values: Counter, f: Callable[[float], float]) -> Iterator[float]:
+    """f(value) for each value of the multiset, repeated as often as it was seen."""
+    return itertools.chain.from_iterable(itertools.repeat(f(v), k) for v, k in values.items())
 
 
 def pack_injects(scenario: model.Scenario, pack: str) -> tuple[str, tuple[model.Inject, ...]]:
@@ -364,36 +384,78 @@ def _varies(inj: model.Inject) -> bool:
     return inj.window is not None or (inj.turn is None and bool(inj.condition or inj.requires))
 
 
-def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, policy: str,
+class Tally:
+    """What the report needs of the runs, folded one run at a time in run order (memory
+    does not grow with the number of runs). Each track keeps a Counter of its final values
+    (exact and few distinct: a track moves in whole steps), not a list of them."""
+
+    def __init__(self, scenario: model.Scenario) -> None:
+        r = rules_for(scenario)
+        self.runs = 0
+        self.rejected = 0
+        self.outcomes: Counter = Counter()
+        self.fired: Counter = Counter()
+        self.policies: Counter = Counter()
+        self.decisions: dict[str, dict] = {}  # inject -> option -> counts, in all and by team
+        self.turns_fired: dict[str, Counter] = {}  # inject -> turn -> runs
+        self.by_policy: dict[str, Counter] = {}  # policy -> outcome -> team-runs
+        self.deliveries: dict[str, Counter] = {}  # item -> turn delivered (None: after) -> orders
+        self.world: list[Counter] = [Counter() for _ in r.world_tracks]
+        self.team: list[Counter] = [Counter() for _ in range(len(r.team_ids) * len(r.team_tracks))]
+
+    def add(self, x: RunResult) -> None:
+        self.runs += 1
+        self.rejected += x.rejected
+        self.outcomes[x.outcome] += 1
+        self.fired.update(x.fired)
+        self.policies.update(x.policies)
+        for iid, team, opt, by_default in x.answers:
+            row = self.decisions.setdefault(iid, {}).setdefault(opt, {"chosen": 0, "by_default": 0})
+            row["by_default" if by_default else "chosen"] += 1
+            per = row.setdefault("teams", {}).setdefault(team, {"chosen": 0, "by_default": 0})
+            per["by_default" if by_default else "chosen"] += 1
+        for iid, at in x.fired_turns:
+            self.turns_fired.setdefault(iid, Counter())[at] += 1
+        for p in x.policies:
+            self.by_policy.setdefault(p, Counter())[x.outcome] += 1
+        for item_id, turn in x.deliveries:
+            self.deliveries.setdefault(item_id, Counter())[turn] += 1
+        for values, v in zip(self.world, x.world):
+            values[v] += 1
+        for values, v in zip(self.team, x.team):
+            values[v] += 1
+
+
+def summarise(scenario: model.Scenario, results: Iterable[RunResult] | Tally, seed: int, policy: str,
               pack: str | None = None) -> dict:
-    """The report as plain data (what --json prints). `pack`: the inject sections cover that
-    pack's injects only (see `pack_injects`); outcomes and tracks stay the whole runs'."""
+    """The report as plain data (what --json prints), from the runs in run order or their
+    Tally. `pack`: the inject sections cover that pack's injects only (see `pack_injects`);
+    outcomes and tracks stay the whole runs'."""
+    if isinstance(results, Tally):
+        tally = results
+    else:
+        tally = Tally(scenario)
+        for x in results:
+            tally.add(x)
     r = rules_for(scenario)
-    n = len(results)
+    n = tally.runs
     if pack is not None:
         pack_title, shown = pack_injects(scenario, pack)
     else:
         pack_title, shown = None, scenario.all_injects()
-    outcomes = Counter(x.outcome for x in results)
+    outcomes = tally.outcomes
     out_rows = [{"id": o.id, "name": o.name, "runs": outcomes.get(o.id, 0),
                  "share": round(outcomes.get(o.id, 0) / n, 4)} for o in scenario.outcomes]
     if outcomes.get(None):
         out_rows.append({"id": None, "name": "No verdict", "runs": outcomes[None],
                          "share": round(outcomes[None] / n, 4)})
-    fired = Counter(i for x in results for i in x.fired)
+    fired = tally.fired
     inj_rows = []
     for inj in shown:
         inj_rows.append({"id": inj.id, "title": inj.title, "reserve": inj.reserve,
                          "runs": fired.get(inj.id, 0), "share": round(fired.get(inj.id, 0) / n, 4)})
     never = [row["id"] for row in inj_rows if not row["runs"] and not row["reserve"]]
-    decisions: dict[str, dict] = {}
-    for x in results:
-        for iid, team, opt, by_default in x.answers:
-            d = decisions.setdefault(iid, {})
-            row = d.setdefault(opt, {"chosen": 0, "by_default": 0})
-            row["by_default" if by_default else "chosen"] += 1
-            per = row.setdefault("teams", {}).setdefault(team, {"chosen": 0, "by_default": 0})
-            per["by_default" if by_default else "chosen"] += 1
+    decisions = tally.decisions
     dec_rows = []
     for inj in shown:
         if inj.id in decisions:
@@ -406,56 +468,44 @@ def summarise(scenario: model.Scenario, results: list[RunResult], seed: int, pol
                                 "by_default": row.get("by_default", 0),
                                 "teams": {t: teams.get(t, {"chosen": 0, "by_default": 0}) for t in asked}})
             dec_rows.append({"inject": inj.id, "teams": asked, "options": options})
-    turns_fired: dict[str, Counter] = {}
-    for x in results:
-        for iid, at in x.fired_turns:
-            turns_fired.setdefault(iid, Counter())[at] += 1
     when_rows = []
     for inj in shown:
-        when = turns_fired.get(inj.id, Counter())
+        when = tally.turns_fired.get(inj.id, Counter())
         if inj.reserve or not (_varies(inj) or len(when) > 1):
             continue
         when_rows.append({"inject": inj.id, "title": inj.title, "window": list(inj.window) if inj.window else None,
                           "turns": {str(t): when[t] for t in sorted(when)}, "not_fired": n - sum(when.values())})
-    by_policy: dict[str, Counter] = {}
-    for x in results:
-        for p in x.policies:
-            by_policy.setdefault(p, Counter())[x.outcome] += 1
+    by_policy = tally.by_policy
     policy_rows = []
     for p in sorted(by_policy):
-        tally = by_policy[p]
-        total = sum(tally.values())
-        outs = [{"id": o.id, "name": o.name, "team_runs": tally.get(o.id, 0),
-                 "share": round(tally.get(o.id, 0) / total, 4)} for o in scenario.outcomes]
+        count = by_policy[p]
+        total = sum(count.values())
+        outs = [{"id": o.id, "name": o.name, "team_runs": count.get(o.id, 0),
+                 "share": round(count.get(o.id, 0) / total, 4)} for o in scenario.outcomes]
         if outcomes.get(None):  # in every row, so that the columns line up
-            outs.append({"id": None, "name": "No verdict", "team_runs": tally[None],
-                         "share": round(tally[None] / total, 4)})
+            outs.append({"id": None, "name": "No verdict", "team_runs": count[None],
+                         "share": round(count[None] / total, 4)})
         policy_rows.append({"policy": p, "team_runs": total, "outcomes": outs})
-    world = [{"id": t, "name": r.tracks[t].name, **_stats([x.world[k] for x in results])}
+    world = [{"id": t, "name": r.tracks[t].name, **_stats(tally.world[k])}
              for k, t in enumerate(r.world_tracks)]
     team_rows = []
     nt = len(r.team_tracks)
     for j, t in enumerate(r.team_tracks):
         team_rows.append({"id": t, "name": r.tracks[t].name, "teams": {
-            team: _stats([x.team[i * nt + j] for x in results]) for i, team in enumerate(r.team_ids)}})
-    deliveries: dict[str, Counter] = {}
-    for x in results:
-        for item_id, turn in x.deliveries:
-            deliveries.setdefault(item_id, Counter())[turn] += 1
+            team: _stats(tally.team[i * nt + j]) for i, team in enumerate(r.team_ids)}})
     del_rows = []
     for item in scenario.items:
-        c = deliveries.get(item.id)
+        c = tally.deliveries.get(item.id)
         if not c:
             continue
         del_rows.append({"item": item.id, "name": item.name,
                          "turns": {str(t): c[t] for t in sorted(k for k in c if k is not None)},
                          "after_exercise": c.get(None, 0)})
-    policies = Counter(p for x in results for p in x.policies)
     return {
         "scenario": scenario.id, "scenario_title": scenario.title, "runs": n,
         "team_names": {t.id: t.name for t in scenario.teams}, "seed": seed, "policy": policy,
-        "policies": dict(sorted(policies.items())),
-        "rejected_commands": sum(x.rejected for x in results),
+        "policies": dict(sorted(tally.policies.items())),
+        "rejected_commands": tally.rejected,
         "outcomes": out_rows, "injects": inj_rows, "never_fired": never,
         "decisions": dec_rows, "fired_turns": when_rows, "outcomes_by_policy": policy_rows,
         "pack": pack, "pack_title": pack_title, "world_tracks": world, "team_tracks": team_rows, "deliveries": del_rows,

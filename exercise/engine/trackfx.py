@@ -60,9 +60,18 @@ def soften(old: float, add: float, lo: float, hi: float, share: float) -> float:
     return min(old, max(lo + left, old + add))
 
 
+_MEANS: dict[tuple[tuple[float, ...], int], float] = {}
+
+
 def mean_add(adds, teams: int) -> float:
     """The mean of the teams' adds (exact, as a fraction, then a float for `set_track`)."""
-    return float(exact_sum(adds) / teams) if teams else 0.0
+    key = (tuple(adds), teams)
+    mean = _MEANS.get(key)  # memoised: the same few options' adds are combined every turn
+    if mean is None:
+        if len(_MEANS) > 4096:
+            _MEANS.clear()
+        mean = _MEANS[key] = float(exact_sum(adds) / teams) if teams else 0.0
+    return mean
 
 
 def why_less(track: model.Track, asked: float, applied: float) -> str:
