@@ -18,7 +18,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
 from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
-from exercise.tui.tables import selected_key
+from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit, md
 
 
@@ -54,8 +54,6 @@ class InjectsPanel(Panel, Vertical):
         table = self.query_one("#inject-table", DataTable)
         if not table.columns:
             table.add_columns("Inject", "To", "Status", "Sev")
-        keep = table.cursor_row
-        table.clear()
         teams = {t.id: short(t.name) for t in view.teams}
         order = {"reserve": 2}
         rows = sorted(view.injects, key=lambda i: (
@@ -64,15 +62,16 @@ class InjectsPanel(Panel, Vertical):
         # on an 80-column screen the title and the teams give way so the status stays whole
         narrow = (self.size.width or self.app.size.width) < 110
         widths = (26, 13, 24) if narrow else (48, 24, 24)
-        for i in rows:
+
+        def row(i: FacilitatorInject) -> tuple[str, list[Text]]:
             to = ", ".join(teams.get(t, t) for t in i.to)
             status = narrator.status(i.status)  # titles, not ids
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            table.add_row(Text(fit(i.title, widths[0]), style=style),
-                          *cells(fit(to, widths[1]), fit(status, widths[2]), i.severity),
-                          key=i.id)
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+            return i.id, [Text(fit(i.title, widths[0]), style=style),
+                          *cells(fit(to, widths[1]), fit(status, widths[2]), i.severity)]
+
+        # the cursor stays on its line: once an inject is fired (it goes down) the next is under it
+        sync_rows(table, [row(i) for i in rows], keep="index")
         self.show_inject_detail()
 
     def selected(self) -> str | None:
