@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -23,8 +24,6 @@ def selected_key(table: DataTable) -> str | None:
 def widen(table: DataTable, rows: list) -> None:
     """Widen the columns to the rows just added: DataTable measures new rows only when idle,
     and a draw before that caches the new cells cut to the old width (team/base.py does the same)."""
-    from rich.cells import cell_len
-
     for column, cells in zip(table.ordered_columns, zip(*rows)):
         column.content_width = max(column.content_width,
                                    *(cell_len(line) for c in cells for line in str(getattr(c, "plain", c)).split("\n")))
@@ -37,6 +36,10 @@ def same_cell(a: object, b: object) -> bool:
         return (a.plain == b.plain and str(a.style) == str(b.style) and a.spans == b.spans
                 and a.justify == b.justify and a.overflow == b.overflow and a.no_wrap == b.no_wrap)
     return type(a) is type(b) and a == b
+
+
+def _width(cell: object) -> int:
+    return max(cell_len(line) for line in str(getattr(cell, "plain", cell)).split("\n"))
 
 
 def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[object]]], *, height: int | None = 1,
@@ -67,18 +70,14 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[object]]], *,
     else:
         for key in gone:
             table.remove_row(key)
-    columns = [column.key for column in table.ordered_columns]
+    columns = table.ordered_columns
     for key, cells in rows[:in_place]:
         for column, old, new in zip(columns, table.get_row(key), cells):
             if not same_cell(old, new):
-                table.update_cell(key, column, new, update_width=True)
+                # a column grows to a wider cell and never narrows, as when the rows were added
+                table.update_cell(key, column.key, new, update_width=_width(new) > column.content_width)
     for key, cells in rows[in_place:]:
         table.add_row(*cells, key=key, height=height)
-    if gone and in_place and not refill:
-        # a column as wide as a removed row's cell fits the rows left (as a refill would):
-        # DataTable measures the whole column again when a cell put back is narrower
-        for column, cell in zip(columns, rows[0][1]):
-            table.update_cell(wanted[0], column, cell, update_width=True)
     if not wanted:
         return
     if keep == "row" and before in kept:

@@ -22,7 +22,7 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.flow import force_losses
 from exercise.engine.view_types import FacilitatorView
-from exercise.tui.base import ShownTabFocus, console
+from exercise.tui.base import ShownTabFocus, console, in_hidden_tab
 from exercise.tui.facilitator.actions import ActionsPanel
 from exercise.tui.facilitator.injects import InjectsPanel
 from exercise.tui.facilitator.log import LogPanel
@@ -138,6 +138,7 @@ Everything you do is written to the save folder before the screen shows it.
         self.session = session
         self.view: FacilitatorView | None = None
         self._keys = (False, False)  # (ended, a lead request waits): what the footer last showed
+        self._stale: set[Panel] = set()  # panels of tabs not shown, drawn again when their tab is
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         ended = self.session.state.status == "ended"
@@ -169,7 +170,8 @@ Everything you do is written to the save folder before the screen shows it.
         getattr(self, f"action_{action}")()
 
     @on(TabbedContent.TabActivated, "#tabs")
-    def _tab_keys(self) -> None:
+    def _tab_keys(self, event: TabbedContent.TabActivated) -> None:
+        self._draw_stale(event.pane.id)  # a tab chosen with the mouse (a key has drawn it already)
         self.refresh_bindings()  # g shows on the Actions tab only
         self.call_later(self._refocus_shown_tab)  # a table of the tab left behind keeps no focus
 
@@ -231,8 +233,20 @@ Everything you do is written to the save folder before the screen shows it.
         self.view = view
         self.render_status(view)
         for panel in self.walk_children(with_self=False):  # each panel renders its part
-            if isinstance(panel, Panel):
+            if not isinstance(panel, Panel):
+                continue
+            if in_hidden_tab(panel):  # drawn when its tab is shown: every table of a big scenario
+                panel.view = view     # each time cost more than the key; its keys act on this view
+                self._stale.add(panel)
+            else:
+                self._stale.discard(panel)
                 panel.show(view)
+
+    def _draw_stale(self, tab: str | None) -> None:
+        """Draw the panels of `tab` that missed a change while it was hidden."""
+        for panel in [p for p in self._stale if p.TAB == tab]:
+            self._stale.discard(panel)
+            panel.show(panel.view)
 
     def render_status(self, view: FacilitatorView | None = None) -> None:
         view = view or self.view
@@ -269,6 +283,7 @@ Everything you do is written to the save folder before the screen shows it.
         self.action_tab(message.tab)
 
     def action_tab(self, tab: str) -> None:
+        self._draw_stale(tab)  # before the tab shows: never a frame of the old rows
         self.query_one("#tabs", TabbedContent).active = tab
         # the keys (arrows, f/h/j...) act on that tab's table, not on the one left behind
         self.query_one(FOCUS[tab]).focus()
