@@ -62,6 +62,10 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[object]]], *,
     in_place = 0  # rows already shown in the wanted order, from the top
     while in_place < len(survivors) and survivors[in_place] == wanted[in_place]:
         in_place += 1
+    changed = [i for i, (key, cells) in enumerate(rows[:in_place])
+               if not all(same_cell(old, new) for old, new in zip(table.get_row(key), cells))]
+    if height is None and changed:  # a row as high as its cells: added again to be measured again
+        in_place = changed[0]
     gone = [key for key in shown if key not in kept] + survivors[in_place:]
     refill = len(gone) > REFILL_OVER
     if refill:
@@ -71,13 +75,21 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[object]]], *,
         for key in gone:
             table.remove_row(key)
     columns = table.ordered_columns
-    for key, cells in rows[:in_place]:
+    fresh = []  # the cells put in: the columns grow to them now (see `widen`)
+    for i in changed:
+        if i >= in_place:
+            break
+        key, cells = rows[i]
         for column, old, new in zip(columns, table.get_row(key), cells):
             if not same_cell(old, new):
                 # a column grows to a wider cell and never narrows, as when the rows were added
                 table.update_cell(key, column.key, new, update_width=_width(new) > column.content_width)
+        fresh.append(cells)
     for key, cells in rows[in_place:]:
         table.add_row(*cells, key=key, height=height)
+        fresh.append(cells)
+    if fresh:
+        widen(table, fresh)
     if not wanted:
         return
     if keep == "row" and before in kept:
