@@ -304,16 +304,12 @@ async def _timed_keys(app, cases, presses: int, shape: dict | None = None) -> di
     out: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        if shape is not None:  # the console: what the bare app is to look like
-            from textual.widgets import DataTable
+        if shape is not None:  # the console: what the bare app is to look like (its rows, from its view)
             from textual.widgets._footer import FooterKey
 
-            screen = app.screen
-            shape.update(teams=screen.query_one("#teams", DataTable).row_count,
-                         injects=screen.query_one("#inject-table", DataTable).row_count,
-                         actions=screen.query_one("#action-table", DataTable).row_count,
-                         notes=screen.query_one("#note-table", DataTable).row_count,
-                         footer_keys=len(screen.query(FooterKey)))
+            view = app.screen.view
+            shape.update(teams=len(view.teams), injects=len(view.injects), actions=len(view.actions),
+                         notes=len(view.notes), footer_keys=len(app.screen.query(FooterKey)))
         for name, before, timed in cases:
             for k in before:
                 await pilot.press(k)

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from exercise import engine
@@ -46,6 +47,13 @@ FOCUS = {"overview": "#teams", "injects": "#inject-table", "actions": "#action-t
 
 class StatusBar(Static):
     """Exercise, turn, phase, timer and pause, on one line."""
+
+
+class StatusLine(Widget):
+    """Holds the status bar and, while paused, the `paused` class its style follows (app.tcss:
+    `.paused #status`): set on the screen it restyled all its ~400 widgets, ~40 % of a pause."""
+
+    DEFAULT_CSS = "StatusLine { height: auto; width: 1fr; }"
 
 
 class FacilitatorScreen(ShownTabFocus, KeyHelp, Screen):
@@ -184,7 +192,8 @@ Everything you do is written to the save folder before the screen shows it.
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
+        with StatusLine(id="status-line"):
+            yield StatusBar(id="status")
         with TabbedContent(initial="overview", id="tabs"):
             with TabPane("1 Overview", id="overview"):
                 # A grid when wide (teams and capabilities left, world right); a column
@@ -268,7 +277,7 @@ Everything you do is written to the save folder before the screen shows it.
         if view.paused:
             bits.append("PAUSED")
         self.query_one("#status", StatusBar).update(Text(" · ".join(bits)))  # Text: never markup
-        self.set_class(view.paused, "paused")
+        self.query_one("#status-line", StatusLine).set_class(view.paused, "paused")
 
     def tick(self) -> None:
         """Read the clock now (the app does it every second; tests move their clock)."""
