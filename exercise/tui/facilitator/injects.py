@@ -55,12 +55,24 @@ class InjectsPanel(Panel, Vertical):
         if not table.columns:
             table.add_columns("Inject", "To", "Status", "Sev")
         teams = {t.id: short(t.name) for t in view.teams}
+        # on an 80-column screen the title and the teams give way so the status stays whole
+        narrow = (self.size.width or self.app.size.width) < 110
+        # what the rows show: most commands (pause, a note) change none of a big scenario's
+        # thousand injects, and building their cells again cost more than the key
+        shown = (narrow, tuple(teams.items()),
+                 tuple((i.id, i.to, i.status, i.fired, i.reserve, i.title, i.severity) for i in view.injects))
+        if shown != self._shown_rows:
+            self._shown_rows = shown
+            self._fill(table, view, teams, narrow)
+        self.show_inject_detail()
+
+    _shown_rows: tuple | None = None
+
+    def _fill(self, table: DataTable, view: FacilitatorView, teams: dict[str, str], narrow: bool) -> None:
         order = {"reserve": 2}
         rows = sorted(view.injects, key=lambda i: (
             1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
         narrator = Narrator(self.session.scenario)
-        # on an 80-column screen the title and the teams give way so the status stays whole
-        narrow = (self.size.width or self.app.size.width) < 110
         widths = (26, 13, 24) if narrow else (48, 24, 24)
 
         def row(i: FacilitatorInject) -> tuple[str, list[Text]]:
@@ -72,7 +84,6 @@ class InjectsPanel(Panel, Vertical):
 
         # the cursor stays on its line: once an inject is fired (it goes down) the next is under it
         sync_rows(table, [row(i) for i in rows], keep="index")
-        self.show_inject_detail()
 
     def selected(self) -> str | None:
         return selected_key(self.query_one("#inject-table", DataTable))
