@@ -8,13 +8,23 @@
 - Key press: with 5,000 lines in the event log, the time from a key press (switching
   tabs, which repaints the screen) until the screen has refreshed, against the same
   presses on a console whose log is nearly empty.
+- Key latency (issue 18): each key a facilitator presses most (a tab key, the cursor in
+  the Injects table, p to pause and resume, v to open an inject and escape to close it)
+  on the default scenario and on the big one (bench/bigscenario.py), against a bare
+  Textual app with the same kinds of widgets (tabs, DataTables of the same row counts, a
+  status line, a Footer with as many keys, the same dialog) doing the same with the same
+  key. Rounds interleave the bare app and the consoles; medians. The figure is the CPU
+  time (process time) from the key until Textual is idle again: the machine is shared,
+  and a bare app's idle wait would otherwise dilute every ratio. Goal: at most 1.3x.
 
-Run: python bench/bench_tui.py
+Run: python bench/bench_tui.py [--keys-only] [--rounds 3] [--presses 8]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import gc
 import os
 import shutil
 import statistics
@@ -159,7 +169,219 @@ async def _presses(folder: Path, n: int = 20) -> list[float]:
     return out
 
 
+
+# -- key latency: the console against a bare app with the same widgets ----------------------
+
+# Each case: (name, keys pressed before timing, keys timed in turn). The keys alternate so
+# that each press does the same work (two tabs, down/up, pause/resume, open/close).
+KEY_CASES = (
+    ("tab switch (2/3)", ("2",), ("3", "2")),
+    ("cursor in a table (down/up)", ("2",), ("down", "up")),
+    ("pause / resume (p)", ("2",), ("p", "p")),
+    ("open a dialog (v)", ("2",), ("v", "escape")),
+)
+DIALOG_BODY = ("*From the NATO Defence Planning desk, via email*\n\nThe ministers meet in a week; "
+               "each delegation brings its figures. " * 6)
+
+
+def _bare_keys_app(shape: dict):
+    """A plain Textual app shaped like the facilitator console: a status line, six tabs
+    with DataTables of the console's row counts, a log, a Footer with as many shown keys,
+    and a Markdown dialog. Its keys do what the console's do, with no exercise behind."""
+    from rich.text import Text
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import Horizontal, Vertical, VerticalScroll
+    from textual.screen import ModalScreen
+    from textual.widgets import Button, DataTable, Footer, Label, Markdown, RichLog, Static, TabbedContent, TabPane
+
+    class Dialog(ModalScreen):
+        BINDINGS = [Binding("escape", "close", "Close")]
+
+        def compose(self):
+            with Vertical():
+                yield Label("Inject")
+                with VerticalScroll():
+                    yield Markdown(DIALOG_BODY)
+                with Horizontal():
+                    yield Button("Close", id="close")
+
+        def on_mount(self):
+            self.query_one("#close", Button).focus()
+
+        def action_close(self):
+            self.dismiss(None)
+
+    tables = {"overview": ("teams", shape["teams"], 6), "injects": ("inject-table", shape["injects"], 4),
+              "actions": ("action-table", shape["actions"], 6), "notes": ("note-table", shape["notes"], 6)}
+
+    class Bare(App):
+        CSS = ".paused #status { background: red; }"
+        BINDINGS = [Binding("1", "tab('overview')", show=False), Binding("2", "tab('injects')", show=False),
+                    Binding("3", "tab('actions')", show=False), Binding("4", "tab('log')", show=False),
+                    Binding("5", "tab('notes')", show=False), Binding("p", "pause", "Pause/resume"),
+                    Binding("v", "dialog", "Read inject")] + [
+            Binding(k, "nothing", f"Key {k}") for k in "nfaujglmoTe"[:max(0, shape["footer_keys"] - 2)]]
+
+        paused = False
+
+        def compose(self):
+            yield Static("Exercise · Turn 1/8 · deliberation", id="status")
+            with TabbedContent(id="tabs"):
+                for tab in ("overview", "injects", "actions", "log", "notes", "red"):
+                    with TabPane(tab, id=tab):
+                        if tab in tables:
+                            yield DataTable(id=tables[tab][0], cursor_type="row", zebra_stripes=True)
+                            yield Static("", id=f"{tab}-detail")
+                        elif tab == "log":
+                            yield RichLog(id="event-log")
+                        else:
+                            yield Static(tab)
+            yield Footer()
+
+        def on_mount(self):
+            for _tab, (tid, rows, columns) in tables.items():
+                t = self.query_one(f"#{tid}", DataTable)
+                t.add_columns(*(f"Column {c}" for c in range(columns)))
+                for r in range(rows):
+                    t.add_row(*(Text(f"row {r} cell {c} with some words") for c in range(columns)), key=str(r))
+            self.query_one("#teams", DataTable).focus()
+
+        def on_data_table_row_highlighted(self, event):
+            self.query_one("#injects-detail", Static).update(Text(f"Row {event.cursor_row}: the inject's synopsis"))
+
+        def action_tab(self, tab):
+            self.query_one("#tabs", TabbedContent).active = tab
+            if tab in tables:
+                self.query_one(f"#{tables[tab][0]}").focus()
+
+        def action_pause(self):
+            self.paused = not self.paused
+            self.query_one("#status", Static).update(Text("Exercise · Turn 1/8" + (" · PAUSED" if self.paused else "")))
+            self.screen.set_class(self.paused, "paused")
+
+        def action_dialog(self):
+            self.push_screen(Dialog())
+
+        def action_nothing(self):
+            pass
+
+    return Bare()
+
+
+def _big_scenario(root: Path):
+    """The big scenario (bench/bigscenario.py: 12 teams, 24 turns, 1,012 injects), loaded."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bigscenario
+
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+
+    problems = Problems()
+    loaded = loader.load_scenario(bigscenario.generate(root / "big-scenario"), problems)
+    if loaded.scenario is None:
+        raise SystemExit("\n".join(str(p) for p in problems.errors))
+    return loaded
+
+
+def _running_save(root: Path, loaded, name: str) -> Path:
+    """A save in deliberation of turn 1 (injects delivered), with a few notes."""
+    from exercise.engine import commands as cm
+    from exercise.session import Session
+
+    s = Session.create(loaded.scenario, loaded.texts, root, name=name)
+    s.execute(cm.Start())
+    s.execute(cm.Advance())
+    s.execute(cm.Advance())
+    for i in range(10):
+        s.execute(cm.AddNote(text=f"observation {i}: the team discussed the inject at length"))
+    s.close()
+    return s.folder
+
+
+async def _timed_keys(app, cases, presses: int, shape: dict | None = None) -> dict[str, list[float]]:
+    """CPU ms from each timed key until the app is idle again, per case."""
+    out: dict[str, list[float]] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if shape is not None:  # the console: what the bare app is to look like (its rows, from its view)
+            from textual.widgets._footer import FooterKey
+
+            view = app.screen.view
+            shape.update(teams=len(view.teams), injects=len(view.injects), actions=len(view.actions),
+                         notes=len(view.notes), footer_keys=len(app.screen.query(FooterKey)))
+        for name, before, timed in cases:
+            for k in before:
+                await pilot.press(k)
+                await pilot.pause()
+            out[name] = []
+            gc.collect()
+            for i in range(presses):
+                key = timed[i % len(timed)]
+                t0 = time.process_time()
+                await pilot.press(key)
+                await pilot.pause()
+                out[name].append((time.process_time() - t0) * 1000)
+            if len(timed) % 2 == 0 and presses % 2:  # leave it as found (a dialog closed, resumed)
+                await pilot.press(timed[presses % len(timed)])
+                await pilot.pause()
+    return out
+
+
+def key_latency(rounds: int, presses: int) -> dict:
+    """Every case on the default and the big scenario, each against its bare app."""
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+    from exercise.session import Session
+    from exercise.tui.app import make_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-keys-"))
+    try:
+        saves = {"default": _running_save(tmp, loader.load_scenario(loader.find_scenario("deadline-2027"), Problems()),
+                                          "keys-default"),
+                 "big": _running_save(tmp, _big_scenario(tmp), "keys-big")}
+        shapes: dict[str, dict] = {k: {} for k in saves}
+        samples: dict[tuple[str, str, str], list[float]] = {}
+        for r in range(rounds + 1):  # round 0 warms up and learns the console's shape
+            for size, folder in saves.items():
+                session = Session.open(folder)
+                try:
+                    console = asyncio.run(_timed_keys(make_app(session=session), KEY_CASES, presses,
+                                                      shapes[size] if r == 0 else None))
+                finally:
+                    session.close()
+                bare = asyncio.run(_timed_keys(_bare_keys_app(shapes[size]), KEY_CASES, presses))
+                if r == 0:
+                    continue
+                for name in console:
+                    samples.setdefault((size, name, "console"), []).extend(console[name])
+                    samples.setdefault((size, name, "bare"), []).extend(bare[name])
+    finally:
+        shutil.rmtree(tmp)
+    out: dict = {"rounds": rounds, "presses": presses, "shapes": shapes, "goal": 1.3, "cases": {}}
+    print(f"key latency: CPU ms from the key until idle, median of {rounds} rounds x {presses} presses "
+          f"(goal <= 1.3x a bare app with the same widgets)")
+    for size in saves:
+        sh = shapes[size]
+        print(f"  {size} scenario: {sh['teams']} teams, {sh['injects']} injects, {sh['actions']} actions, "
+              f"{sh['notes']} notes, {sh['footer_keys']} keys in the footer")
+        for name, _, _ in KEY_CASES:
+            c = statistics.median(samples[(size, name, "console")])
+            b = statistics.median(samples[(size, name, "bare")])
+            out["cases"][f"{size}: {name}"] = {"console_ms": c, "bare_ms": b, "ratio": c / b}
+            print(f"    {name:30s} console {c:7.1f} ms, bare {b:6.1f} ms: {c / b:5.2f}x")
+    return out
+
+
 def main() -> dict:
+    ap = argparse.ArgumentParser(description="the facilitator console's first frame and keys")
+    ap.add_argument("--keys-only", action="store_true", help="only the key latency (issue 18's keys)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the key latency")
+    ap.add_argument("--presses", type=int, default=8, help="timed presses of each key a round")
+    args, _ = ap.parse_known_args()  # bench/run.py passes the benches' names
+    keys = key_latency(args.rounds, args.presses)
+    if args.keys_only:
+        return {"bench": "tui", "keys": keys}
     tmp = Path(tempfile.mkdtemp(prefix="bench-tui-"))
     try:
         small = _make_save(tmp, 10)
@@ -186,7 +408,8 @@ def main() -> dict:
     return {"bench": "tui", "bare_ms": t_bare * 1000, "console_ms": t_console * 1000, "ratio": ratio, "goal": 1.5,
             "filled_ms": t_filled * 1000, "filled_ratio": t_filled / t_bare,
             "eager_ms": t_eager * 1000, "eager_ratio": t_eager / t_bare,
-            "press_bare_ms": p_bare * 1000, "press_small_ms": p_small * 1000, "press_5000_ms": p_big * 1000}
+            "press_bare_ms": p_bare * 1000, "press_small_ms": p_small * 1000, "press_5000_ms": p_big * 1000,
+            "keys": keys}
 
 
 if __name__ == "__main__":

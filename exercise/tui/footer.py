@@ -3,12 +3,17 @@ the screen's order, and leaves the rest to `?` (help) and ctrl+p (the palette).
 
 Textual's Footer lays its keys out in one row and cuts the last one at the screen's edge
 ("m▏^p palette" at 80 columns); a key half shown is worse than none.
+
+It also rebuilds all its keys whenever the focused widget changes (a tab key focuses that
+tab's table): ~60 % of a tab switch went into that, for the same keys. This one rebuilds
+only when what it shows changed.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -26,10 +31,25 @@ class FitFooter(Footer):
     """The keys that fit whole, the help key first among them to be kept."""
 
     _composed_for = 0
+    _shown: tuple | None = None  # what the keys were composed from (see `_keys_shown`)
+
+    def _keys_shown(self) -> tuple:
+        """Everything the composed keys depend on: the shown bindings (key, what it says,
+        enabled, tooltip), the palette's, and the screen's must-shows."""
+        shown = tuple((b.key, b.action, b.description, b.group, b.key_display, enabled, tooltip)
+                      for (_, b, enabled, tooltip) in self.screen.active_bindings.values()
+                      if b.show or b.key == self.app.COMMAND_PALETTE_BINDING)
+        return shown, self.show_command_palette, getattr(self.screen, "FOOTER_KEEP", ())
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._bindings_ready and self.is_attached and screen is self.screen and self._shown == self._keys_shown():
+            return  # the same keys: the focus moved between widgets that add none to the footer
+        super().bindings_changed(screen)
 
     def compose(self):
         width = self.size.width or self.app.size.width
         self._composed_for = width
+        self._shown = self._keys_shown() if self._bindings_ready else None
         items = list(super().compose())  # the project's bindings have no groups: plain FooterKeys
         keys = [k for k in items if isinstance(k, FooterKey) and not k.has_class("-command-palette")]
         palette = [k for k in items if isinstance(k, FooterKey) and k.has_class("-command-palette")]

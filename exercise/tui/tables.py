@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal
+
+from rich.cells import cell_len
+from rich.text import Text
 from textual.widgets import DataTable
+
+# Past this many rows out of place, removing them one by one (each removal renumbers every
+# row) costs more than clearing the table and adding them all again.
+REFILL_OVER = 32
 
 
 def selected_key(table: DataTable) -> str | None:
@@ -15,8 +24,77 @@ def selected_key(table: DataTable) -> str | None:
 def widen(table: DataTable, rows: list) -> None:
     """Widen the columns to the rows just added: DataTable measures new rows only when idle,
     and a draw before that caches the new cells cut to the old width (team/base.py does the same)."""
-    from rich.cells import cell_len
-
     for column, cells in zip(table.ordered_columns, zip(*rows)):
         column.content_width = max(column.content_width,
                                    *(cell_len(line) for c in cells for line in str(getattr(c, "plain", c)).split("\n")))
+
+
+def same_cell(a: object, b: object) -> bool:
+    """The same cell on screen: a Text compares its text, style and spans (Rich's == only
+    compares the text and spans, so a row dimmed once fired would not be redrawn)."""
+    if isinstance(a, Text) and isinstance(b, Text):
+        return (a.plain == b.plain and str(a.style) == str(b.style) and a.spans == b.spans
+                and a.justify == b.justify and a.overflow == b.overflow and a.no_wrap == b.no_wrap)
+    return type(a) is type(b) and a == b
+
+
+def _width(cell: object) -> int:
+    return max(cell_len(line) for line in str(getattr(cell, "plain", cell)).split("\n"))
+
+
+def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[object]]], *, height: int | None = 1,
+              keep: Literal["row", "index"] = "row") -> None:
+    """Make the table show `rows` ((key, cells), in this order) by changing only what changed:
+    rows gone are removed, new rows added, changed cells updated in place, the rest left as
+    they are. Clearing and filling a table again measured and laid out every row on every
+    refresh (pausing on a big scenario took a third of a second).
+
+    The cursor stays on its row (keep="row"; on the same line if its row went) or on the
+    same line (keep="index": the next inject once one is fired); the scroll stays. Rows
+    that changed place are added again from the first one out of place (new rows come
+    last in most tables, so that is rare).
+    """
+    before, line = selected_key(table), table.cursor_row
+    wanted = [key for key, _ in rows]
+    kept = set(wanted)
+    shown = [str(row.key.value) for row in table.ordered_rows]
+    survivors = [key for key in shown if key in kept]
+    in_place = 0  # rows already shown in the wanted order, from the top
+    while in_place < len(survivors) and survivors[in_place] == wanted[in_place]:
+        in_place += 1
+    changed = [i for i, (key, cells) in enumerate(rows[:in_place])
+               if not all(same_cell(old, new) for old, new in zip(table.get_row(key), cells))]
+    if height is None and changed:  # a row as high as its cells: added again to be measured again
+        in_place = changed[0]
+    gone = [key for key in shown if key not in kept] + survivors[in_place:]
+    refill = len(gone) > REFILL_OVER
+    if refill:
+        table.clear()  # the cursor is put back below (the scroll follows it)
+        in_place = 0
+    else:
+        for key in gone:
+            table.remove_row(key)
+    columns = table.ordered_columns
+    fresh = []  # the cells put in: the columns grow to them now (see `widen`)
+    for i in changed:
+        if i >= in_place:
+            break
+        key, cells = rows[i]
+        for column, old, new in zip(columns, table.get_row(key), cells):
+            if not same_cell(old, new):
+                # a column grows to a wider cell and never narrows, as when the rows were added
+                table.update_cell(key, column.key, new, update_width=_width(new) > column.content_width)
+        fresh.append(cells)
+    for key, cells in rows[in_place:]:
+        table.add_row(*cells, key=key, height=height)
+        fresh.append(cells)
+    if fresh:
+        widen(table, fresh)
+    if not wanted:
+        return
+    if keep == "row" and before in kept:
+        target = wanted.index(before)
+    else:
+        target = min(max(line, 0), len(wanted) - 1)
+    if target != table.cursor_row or refill:
+        table.move_cursor(row=target)

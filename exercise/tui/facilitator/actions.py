@@ -18,7 +18,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.facilitator.wording import action_lines, adjudication_intro, seen_by
 from exercise.tui.modals import Field, FormModal, lead_answer_fields
-from exercise.tui.tables import selected_key
+from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit
 
 
@@ -57,13 +57,13 @@ class ActionsPanel(Panel, Vertical):
         table = self.query_one("#action-table", DataTable)
         if not table.columns:
             table.add_columns("Team", "Turn", "Action", "Seen by", "Odds", "Result")
-        table.clear()
         names = {t.id: short(t.name) for t in view.teams}
+        rows = []
         for a in view.actions:
             odds = f"{a.likelihood}%" if a.likelihood is not None else "-"
             result = "-" if a.success is None else ("success" if a.success else "failure")
-            table.add_row(*cells(names.get(a.team, a.team), a.turn, fit(a.action, 36), seen_by(a), odds, result),
-                          key=a.id)
+            rows.append((a.id, cells(names.get(a.team, a.team), a.turn, fit(a.action, 36), seen_by(a), odds, result)))
+        sync_rows(table, rows)
         self._action_detail()
         requests = self._requests(view)
         leads = self.query_one("#lead-table", DataTable)
@@ -73,13 +73,14 @@ class ActionsPanel(Panel, Vertical):
             return
         if not leads.columns:
             leads.add_columns("Team", "Asks that", "Lead", "Turn", "Answer")
-        leads.clear()
+        lead_rows = []
         for command, q in requests:
             answer = {"pending": "waiting for " + " and ".join(q.waiting_for),
                       "approved": f"approved by {q.by}",
                       "refused": f"refused by {q.by}: {q.reason}"}.get(q.status, q.status)
-            leads.add_row(*cells(names.get(q.team, q.team), q.ally_name, fit(command, 32), q.turn, fit(answer, 44)),
-                          key=q.id)
+            lead_rows.append((q.id, cells(names.get(q.team, q.team), q.ally_name, fit(command, 32), q.turn,
+                                          fit(answer, 44))))
+        sync_rows(leads, lead_rows)
         waiting = [q for _, q in requests if q.status == "pending"]
         self.query_one("#lead-detail", Static).update(Text(
             f"{len(waiting)} lead request(s) waiting: select one and press g to approve or refuse it" if waiting

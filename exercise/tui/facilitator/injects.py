@@ -18,7 +18,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
 from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
-from exercise.tui.tables import selected_key
+from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit, md
 
 
@@ -54,26 +54,36 @@ class InjectsPanel(Panel, Vertical):
         table = self.query_one("#inject-table", DataTable)
         if not table.columns:
             table.add_columns("Inject", "To", "Status", "Sev")
-        keep = table.cursor_row
-        table.clear()
         teams = {t.id: short(t.name) for t in view.teams}
+        # on an 80-column screen the title and the teams give way so the status stays whole
+        narrow = (self.size.width or self.app.size.width) < 110
+        # what the rows show: most commands (pause, a note) change none of a big scenario's
+        # thousand injects, and building their cells again cost more than the key
+        shown = (narrow, tuple(teams.items()),
+                 tuple((i.id, i.to, i.status, i.fired, i.reserve, i.title, i.severity) for i in view.injects))
+        if shown != self._shown_rows:
+            self._shown_rows = shown
+            self._fill(table, view, teams, narrow)
+        self.show_inject_detail()
+
+    _shown_rows: tuple | None = None
+
+    def _fill(self, table: DataTable, view: FacilitatorView, teams: dict[str, str], narrow: bool) -> None:
         order = {"reserve": 2}
         rows = sorted(view.injects, key=lambda i: (
             1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
         narrator = Narrator(self.session.scenario)
-        # on an 80-column screen the title and the teams give way so the status stays whole
-        narrow = (self.size.width or self.app.size.width) < 110
         widths = (26, 13, 24) if narrow else (48, 24, 24)
-        for i in rows:
+
+        def row(i: FacilitatorInject) -> tuple[str, list[Text]]:
             to = ", ".join(teams.get(t, t) for t in i.to)
             status = narrator.status(i.status)  # titles, not ids
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            table.add_row(Text(fit(i.title, widths[0]), style=style),
-                          *cells(fit(to, widths[1]), fit(status, widths[2]), i.severity),
-                          key=i.id)
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
-        self.show_inject_detail()
+            return i.id, [Text(fit(i.title, widths[0]), style=style),
+                          *cells(fit(to, widths[1]), fit(status, widths[2]), i.severity)]
+
+        # the cursor stays on its line: once an inject is fired (it goes down) the next is under it
+        sync_rows(table, [row(i) for i in rows], keep="index")
 
     def selected(self) -> str | None:
         return selected_key(self.query_one("#inject-table", DataTable))

@@ -12,6 +12,7 @@ from exercise.model import RATINGS
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.modals import Field, FormModal
+from exercise.tui.tables import sync_rows
 from exercise.tui.text import cells, fit
 
 
@@ -34,14 +35,16 @@ class NotesPanel(Panel, DataTable):
         super().show(view)
         if not self.columns:
             self.add_columns("Turn", "Team", "Note", "Objective", "Rating", "By")
-        self.clear()
         names = {t.id: t.name for t in view.teams}
         objectives = {o.id: o.name for o in self.session.scenario.all_objectives()}
-        for n in view.notes:
+        rows = []
+        for i, n in enumerate(view.notes):  # notes are only ever added: the n-th stays the n-th
             obj = objectives.get(n.objective, n.objective) if n.objective else ""
             # whole words, and narrow enough that "By" stays on an 80-column screen
-            self.add_row(*cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
-                                fit(n.text, 40), fit(obj, 26), n.rating or "", fit(n.author or "facilitator", 20)))
+            rows.append((str(i), cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
+                                       fit(n.text, 40), fit(obj, 26), n.rating or "",
+                                       fit(n.author or "facilitator", 20))))
+        sync_rows(self, rows)
 
     @work
     async def action_note(self) -> None:

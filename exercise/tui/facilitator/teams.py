@@ -16,7 +16,7 @@ from exercise.journal.turnlog import ledger_markdown
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, money, short
 from exercise.tui.modals import ConfirmModal, TextModal
-from exercise.tui.tables import selected_key
+from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit, md
 
 
@@ -49,15 +49,16 @@ class TeamsPanel(Panel, Vertical):
         if not table.columns:
             table.add_columns(*cells("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
                                      "Decisions", *(("Staff",) if leads else ())))  # the unit comes from the pack
-        table.clear()
+        rows = []
         for t in view.teams:
             me = view.teams_private[t.id]
             drafts = sum(1 for o in me.orders if o.status == "draft")
             done = "submitted" if me.submitted else ("waiting" if view.phase == "deliberation" else "-")
-            table.add_row(*cells(short(t.name), money(me.budget.money), done,
-                                 f"{drafts} draft" if drafts else "-",
-                                 f"{len(me.pending)} open" if me.pending else "-",
-                                 *((f"{me.staff_used}/{me.staff}",) if leads else ())), key=t.id)
+            rows.append((t.id, cells(short(t.name), money(me.budget.money), done,
+                                     f"{drafts} draft" if drafts else "-",
+                                     f"{len(me.pending)} open" if me.pending else "-",
+                                     *((f"{me.staff_used}/{me.staff}",) if leads else ()))))
+        sync_rows(table, rows)
 
     def _team_name(self, team: str) -> str:
         return next((t.name for t in self.view.teams if t.id == team), team)
@@ -112,7 +113,6 @@ class CapabilitiesPanel(Panel, Vertical):
         tt = self.query_one("#team-tracks", DataTable)
         if not tt.columns:
             tt.add_columns(*cells("Track", *[short(t.name) for t in self.session.scenario.teams]))
-        tt.clear()
-        for track in view.team_tracks:
-            tt.add_row(*cells(fit(track.name, 34), *[number(track.values[t.id], track.decimals) for t in view.teams]),
-                       key=track.id)
+        sync_rows(tt, [(track.id, cells(fit(track.name, 34),
+                                        *[number(track.values[t.id], track.decimals) for t in view.teams]))
+                       for track in view.team_tracks])

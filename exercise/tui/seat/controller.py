@@ -48,7 +48,7 @@ from exercise.tui.seat.evaluator import (
     tags_of,
     where,
 )
-from exercise.tui.tables import selected_key, widen
+from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit, md, plain, text
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
@@ -220,15 +220,7 @@ The team sees the odds, the roll and your rationale.
         table = self.query_one(f"#{table_id}", DataTable)
         if not table.columns:
             table.add_columns(*cells(*head))
-        before = selected_key(table)
-        keep = table.cursor_row
-        table.clear()
-        for key, row in rows:
-            table.add_row(*row, key=key)
-        if rows:
-            widen(table, [row for _, row in rows])
-            keys = [k for k, _ in rows]
-            table.move_cursor(row=keys.index(before) if before in keys else min(max(keep, 0), len(rows) - 1))
+        sync_rows(table, rows)  # in place, the cursor on its row
 
     def _render_injects(self) -> None:
         v = self._fv()

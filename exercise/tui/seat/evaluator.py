@@ -34,7 +34,7 @@ from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.seat.base import FollowsPort
-from exercise.tui.tables import widen
+from exercise.tui.tables import sync_rows
 from exercise.tui.text import cells, fit, plain, plain_tree, text
 
 RATING_WORDS = {"P": "P: performed without challenges", "S": "S: performed with some challenges",
@@ -434,8 +434,6 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         table = self.query_one("#ev-notes", DataTable)
         if not table.columns:
             table.add_columns(*cells("Turn", "Team", "Observation", "Objective", "Rating", "By"))
-        keep = table.cursor_row
-        table.clear()
         names = self._names()
         objectives = self._objective_names()
         narrow = self.narrow
@@ -445,11 +443,8 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
                         fit(n.text, 20 if narrow else 50),
                         fit(objectives.get(n.objective, n.objective), 14 if narrow else 30) if n.objective else "",
                         n.rating or "", fit(n.author or "facilitator", 16 if narrow else 24))
-            rows.append(row)
-            table.add_row(*row, key=str(i))
-        if rows:
-            widen(table, rows)
-            table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
+            rows.append((str(i), row))
+        sync_rows(table, rows, keep="index")  # in place, the cursor on its line
         self._note_detail()
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:

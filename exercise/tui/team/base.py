@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -16,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from exercise.engine.view_types import PlayerView
 from exercise.tui.base import in_hidden_tab
-from exercise.tui.tables import selected_key
+from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.team.format import not_now, short
 from exercise.tui.text import text
 
@@ -122,20 +121,11 @@ class TeamTab(_Mixin):
         if self._rows.get(table_id) == signature:
             return
         self._rows[table_id] = signature
-        table = self.query_one(f"#{table_id}", DataTable)
-        before, row = self._selected(table_id), table.cursor_row
-        table.clear()
-        for key, cells in rows:  # a str cell would be parsed as markup
-            table.add_row(*(c if isinstance(c, Text) else text(c) for c in cells), key=key,
-                          height=None if tall else 1)
-        # Widen the columns now: DataTable measures new rows only when idle, and a draw before
-        # that caches the new cells cut to the old width ("turn 1" for "turn 13 · after end").
-        for column, cells in zip(table.ordered_columns, zip(*(cells for _, cells in rows))):
-            column.content_width = max(column.content_width,
-                                       *(cell_len(line) for c in cells for line in str(getattr(c, "plain", c)).split("\n")))
-        if rows:
-            keys = [k for k, _ in rows]
-            table.move_cursor(row=keys.index(before) if before in keys else min(max(row, 0), len(rows) - 1))
+        # in place: rows added, removed and changed, the cursor on its row (a str cell would
+        # be parsed as markup)
+        sync_rows(self.query_one(f"#{table_id}", DataTable),
+                  [(key, [c if isinstance(c, Text) else text(c) for c in cells]) for key, cells in rows],
+                  height=None if tall else 1)
 
     def _show(self, static_id: str, content: Text | str) -> None:
         """Update a Static only when its text changed (an update costs a layout)."""
