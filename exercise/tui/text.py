@@ -33,16 +33,42 @@ def cells(*values) -> list[Text]:
     return [text(v) for v in values]
 
 
+# Views are rebuilt after every command, but most of their parts are the same objects as
+# the last time (the engine memoises inject texts, inboxes and ledger turns), so a part
+# already made plain is looked up by identity. The entry holds the part itself, so its id
+# cannot be reused while it is cached; the cache is emptied when it grows past its bound.
+_PLAINED: dict[int, tuple[object, object]] = {}
+_PLAINED_MAX = 50_000
+
+
 def plain_tree(value):
-    """A view (attrs classes, dicts, tuples, strings) with every string made `plain`."""
+    """A view (attrs classes, dicts, tuples, strings) with every string made `plain`.
+
+    A part with nothing to change is returned as it is, not copied."""
     if isinstance(value, str):
         return plain(value)
     if attrs.has(type(value)):
-        return type(value)(**{f.alias: plain_tree(getattr(value, f.name)) for f in attrs.fields(type(value))})
+        hit = _PLAINED.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        fields = attrs.fields(type(value))
+        made = [plain_tree(getattr(value, f.name)) for f in fields]
+        if any(m is not getattr(value, f.name) for f, m in zip(fields, made)):
+            out = type(value)(**{f.alias: m for f, m in zip(fields, made)})
+        else:
+            out = value
+        if len(_PLAINED) >= _PLAINED_MAX:
+            _PLAINED.clear()
+        _PLAINED[id(value)] = (value, out)
+        return out
     if isinstance(value, dict):
-        return {k: plain_tree(v) for k, v in value.items()}
+        made_d = {k: plain_tree(v) for k, v in value.items()}
+        return value if all(made_d[k] is v for k, v in value.items()) else made_d
     if isinstance(value, (list, tuple)):
-        return type(value)(plain_tree(v) for v in value)
+        made_l = [plain_tree(v) for v in value]
+        if all(m is v for m, v in zip(made_l, value)):
+            return value
+        return type(value)(made_l)
     return value
 
 
