@@ -7,12 +7,19 @@ import gc
 from pathlib import Path
 
 import pytest
+import textual.constants
 from support import MINI, load_fixture, to_deliberation
 
 from exercise.engine import commands as cm
 from exercise.net.server import ExerciseServer
 from exercise.net.tokens import load_or_create
 from exercise.session import Session
+
+# Every app a test makes runs without animations (a tab's underline sliding, smooth scrolls):
+# each animation draws frames a test never looks at, 30 % of the CPU of test_tui_leads. The
+# end state is the same (snapshots wait for animations to finish anyway); many modules
+# already set app.animation_level = "none" app by app. Textual reads this when an App is made.
+textual.constants.TEXTUAL_ANIMATIONS = "none"  # the value of the environment's TEXTUAL_ANIMATIONS=none
 
 
 @functools.cache
