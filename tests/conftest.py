@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
+import functools
+import gc
+from pathlib import Path
+
 import pytest
+import textual.constants
 from support import MINI, load_fixture, to_deliberation
 
 from exercise.engine import commands as cm
 from exercise.net.server import ExerciseServer
 from exercise.net.tokens import load_or_create
 from exercise.session import Session
+
+# Every app a test makes runs without animations (a tab's underline sliding, smooth scrolls):
+# each animation draws frames a test never looks at, 30 % of the CPU of test_tui_leads. The
+# end state is the same (snapshots wait for animations to finish anyway); many modules
+# already set app.animation_level = "none" app by app. Textual reads this when an App is made.
+textual.constants.TEXTUAL_ANIMATIONS = "none"  # the value of the environment's TEXTUAL_ANIMATIONS=none
+
+
+@functools.cache
+def _slow_module(path: Path) -> bool:
+    """A module that drives a Textual app (Pilot, snapshots: 2-20 s a test) or starts Python
+    processes (the crash tests, the CLI run as a user would)."""
+    text = path.read_text(encoding="utf-8")
+    return any(s in text for s in ("run_test(", "snap_compare", "subprocess", "sys.executable"))
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The slow modules run first, the quick ones after. xdist hands out tests in this order,
+    so both workers end on quick tests instead of one finishing a long console test while the
+    other waits (alphabetically the test_tui_* modules came last). The order is the same on
+    every worker, as xdist needs."""
+    items.sort(key=lambda item: not _slow_module(item.path))  # stable: within each group as collected
+
+
+def pytest_collection_finish(session) -> None:
+    """Collect garbage less often in the test processes: a Pilot test makes and drops many
+    thousands of widgets and styles, and with Python's default thresholds the collector ran a
+    full collection over everything loaded (Textual, hypothesis, the test modules) every few
+    hundred ms: 25 % of the CPU of the console tests (gen2: 33 of 163 s in test_tui_team,
+    _keys and _ux). Freezing what is loaded by now keeps it out of every later collection;
+    garbage is still collected (every 10,000 allocations in the young generation)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 @pytest.fixture(scope="session")

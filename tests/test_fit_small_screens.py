@@ -69,48 +69,58 @@ async def _dialog(pilot, app, key: str, where: str, bad: list[str]) -> None:
         await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_every_console_screen_fits(deliberation, size):
-    from exercise.tui.app import make_app
+async def facilitator_fits(pilot, app, bad: list[str]) -> None:
+    for tab in "123456":  # 6: the Red tab (the default scenario has an adversary)
+        await pilot.press(tab)
+        await pilot.pause()
+        bad += problems(app, f"facilitator tab {tab}")
+    for key, name in [("a", "plan a red act"), ("w", "withdraw a red act")]:
+        await _dialog(pilot, app, key, f"facilitator {name}", bad)
+    await pilot.press("2")
+    for key, name in [("f", "fire"), ("k", "skip"), ("a", "ad-hoc inject")]:
+        await _dialog(pilot, app, key, f"facilitator {name}", bad)
+    await pilot.press("3")
+    await _dialog(pilot, app, "j", "facilitator adjudicate", bad)
+    await pilot.press("1")
+    for key, name in [("o", "override"), ("m", "note"), ("T", "timer"), ("l", "ledger"), ("n", "force advance")]:
+        await _dialog(pilot, app, key, f"facilitator {name}", bad)
+
+
+async def team_fits(pilot, app, bad: list[str]) -> None:
     from exercise.tui.team import TeamScreen
 
-    s = deliberation
-    app = make_app(session=s)
+    # Norfolk's seat: the UK may ask for the Norfolk lead (the first team's Baltic states and
+    # Poland may lead no free command, so its "l" is refused before any form opens)
+    app.show_team("norfolk")
+    await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
+    for tab in "1234567":
+        await pilot.press(tab)
+        await pilot.pause()
+        bad += problems(app, f"team tab {tab}")
+    for tab, key, name in [("1", "u", "argue"), ("2", "b", "budget split"), ("2", "dollar_sign", "spending"),
+                           ("3", "o", "order"), ("4", "l", "take lead")]:
+        await pilot.press(tab)
+        if key == "l":  # a lead that can be taken now: the others are refused before any form
+            table = app.screen.query_one("#tm-commands", DataTable)
+            free = next(c.id for c in app.screen.view.commands if c.lead_refusal is None)
+            table.move_cursor(row=table.get_row_index(free))
+            await pilot.pause()
+        await _dialog(pilot, app, key, f"team {name}", bad)
+
+
+# The facilitator's console and a team's are walked by separate tests (each with its own
+# app), so xdist runs them side by side: one walk of both was the suite's longest test.
+@pytest.mark.parametrize("walk", [facilitator_fits, team_fits], ids=["facilitator", "team"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_console_screen_fits(deliberation, size, walk):
+    from exercise.tui.app import make_app
+
+    app = make_app(session=deliberation)
     app.animation_level = "none"
     bad: list[str] = []
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        for tab in "123456":  # 6: the Red tab (the default scenario has an adversary)
-            await pilot.press(tab)
-            await pilot.pause()
-            bad += problems(app, f"facilitator tab {tab}")
-        for key, name in [("a", "plan a red act"), ("w", "withdraw a red act")]:
-            await _dialog(pilot, app, key, f"facilitator {name}", bad)
-        await pilot.press("2")
-        for key, name in [("f", "fire"), ("k", "skip"), ("a", "ad-hoc inject")]:
-            await _dialog(pilot, app, key, f"facilitator {name}", bad)
-        await pilot.press("3")
-        await _dialog(pilot, app, "j", "facilitator adjudicate", bad)
-        await pilot.press("1")
-        for key, name in [("o", "override"), ("m", "note"), ("T", "timer"), ("l", "ledger"), ("n", "force advance")]:
-            await _dialog(pilot, app, key, f"facilitator {name}", bad)
-        # Norfolk's seat: the UK may ask for the Norfolk lead (the first team's Baltic states and
-        # Poland may lead no free command, so its "l" is refused before any form opens)
-        app.show_team("norfolk")
-        await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
-        for tab in "1234567":
-            await pilot.press(tab)
-            await pilot.pause()
-            bad += problems(app, f"team tab {tab}")
-        for tab, key, name in [("1", "u", "argue"), ("2", "b", "budget split"), ("2", "dollar_sign", "spending"),
-                               ("3", "o", "order"), ("4", "l", "take lead")]:
-            await pilot.press(tab)
-            if key == "l":  # a lead that can be taken now: the others are refused before any form
-                table = app.screen.query_one("#tm-commands", DataTable)
-                free = next(c.id for c in app.screen.view.commands if c.lead_refusal is None)
-                table.move_cursor(row=table.get_row_index(free))
-                await pilot.pause()
-            await _dialog(pilot, app, key, f"team {name}", bad)
+        await walk(pilot, app, bad)
     assert bad == [], "\n".join(bad)
 
 

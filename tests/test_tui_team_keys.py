@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import to_deliberation
+from support import to_deliberation, wait_for
 from textual.widgets import DataTable, Select, Tabs
 
 from exercise.engine import commands as cm
@@ -37,12 +37,9 @@ def session(tmp_path):
     s.close()
 
 
-async def until(pilot, cond, tries: int = 40):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause()
-    assert cond(), "the screen never got there"
+async def until(pilot, cond):
+    # a time limit, not a count of pauses: under load 40 pauses could pass before a dialog mounted
+    await wait_for(cond, pilot=pilot)
 
 
 async def open_team(pilot, app) -> TeamScreen:
@@ -99,7 +96,9 @@ async def test_assign_on_the_tracks_tab_offers_the_selected_capability(session, 
         await pilot.press("5")
         screen.query_one("#tm-team-tracks", DataTable).move_cursor(row=len(tracks) - 1)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        # the form's Select (and its overlay) mount after the modal is the screen: wait for them
+        await until(pilot, lambda: isinstance(app.screen, FormModal) and app.screen.query("#f-capability"))
+        await pilot.pause()
         assert app.screen.query_one("#f-capability", Select).value == tracks[-1]
 
 
