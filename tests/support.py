@@ -180,6 +180,18 @@ def play_default(root: Path):
     return s
 
 
+def team_app(session, team: str | None = None):
+    """The console of `session` for a test, with its notifications recorded; with `team`, opened
+    on that team's screen (make_app's `team`) for a test of the team console: the facilitator's
+    console is then not built (about half of such a test's CPU time) unless escape opens it."""
+    from exercise.tui.app import make_app
+
+    app = make_app(session=session, team=team)
+    app.animation_level = "none"  # tab underlines and scrolling would slow every key down
+    record_notifications(app)
+    return app
+
+
 def to_deliberation(session) -> None:
     """Start the exercise and advance to the first deliberation (where teams act)."""
     from exercise.engine import commands as cm

@@ -42,7 +42,7 @@ def session(tmp_path, mini):
 
 
 async def test_a_team_argues_openly_from_its_inbox(session):
-    app = team_app(session)
+    app = team_app(session, "east")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_team(pilot, app, "east")
         await form(pilot, app, "u", {"action": "Close the border", "open": "open"})
@@ -57,7 +57,7 @@ async def test_a_team_argues_openly_from_its_inbox(session):
 async def test_another_team_counter_argues_and_reads_the_adjudication(session):
     session.execute(cm.Argue("east", "east", "Close the border", "fewer drones", "public pressure", open=True))
     session.execute(cm.Argue("east", "east", "SECRET talks", "a deal", "back channel"))
-    app = team_app(session)
+    app = team_app(session, "west")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "west")
         assert rows(screen, "tm-open") == ["1 | East | Close the border | 0 | - | waiting"]
@@ -90,7 +90,7 @@ def footer(screen) -> list[str]:
 
 
 async def test_the_counter_key_shows_only_while_an_open_argument_waits(session):
-    app = team_app(session)
+    app = team_app(session, "west")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "west")
         assert not screen.query_one("#tm-open", DataTable).display and "Counter" not in footer(screen)

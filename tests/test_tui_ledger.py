@@ -28,7 +28,7 @@ def played_turn(tmp_path) -> Session:
 
 async def test_the_ledger_tab_shows_each_cause_with_before_and_after(tmp_path):
     s = played_turn(tmp_path)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("7")

@@ -7,7 +7,7 @@ screen shows and what reached the session (its state and the journal's command r
 from __future__ import annotations
 
 import pytest
-from support import notifications, record_notifications, toast_visible, wait_for
+from support import notifications, team_app, toast_visible, wait_for
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
@@ -50,13 +50,6 @@ def new_session(tmp_path):
         s.close()
 
 
-def team_app(s: Session):
-    app = make_app(session=s)
-    app.animation_level = "none"  # tab underlines and scrolling would slow every key down
-    record_notifications(app)
-    return app
-
-
 def kinds(s: Session) -> list[str]:
     return [r["command"]["kind"] for r in s.records]
 
@@ -81,7 +74,8 @@ def rows(screen, table_id: str) -> list[str]:
 
 
 async def open_team(pilot, app, team: str) -> TeamScreen:
-    app.show_team(team)
+    if app.first_team != team:  # not opened on this team's screen (team_app(s, team)): the hot-seat
+        app.show_team(team)
     await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)  # mounted and rendered
     return app.screen
 
@@ -141,9 +135,30 @@ async def test_facilitator_opens_team_screen_and_escape_comes_back(mini, new_ses
         assert kinds(s)[-1] == "advance"
 
 
+async def test_opened_on_a_teams_screen_escape_opens_the_console_and_its_notices(mini, new_session):
+    """make_app(team=...): a terminal handed to a team first; the console comes with escape."""
+    s = new_session(mini)
+    s.notices.append("recovered after a crash: 1 line")  # for the facilitator, not the team
+    app = team_app(s, "west")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
+        assert app.screen.port.team == "west" and app.screen.hot_seat
+        assert not any(isinstance(x, FacilitatorScreen) for x in app.screen_stack) and not notifications(app)
+        await pilot.press("?")  # a dialog over the team's screen closes back to it
+        await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, TeamScreen), pilot=pilot)
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        assert notifications(app) == ["Resumed: recovered after a crash: 1 line"]
+        await pilot.press("escape")  # the console stays: the team's screen was not under it
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorScreen) and len(app.screen_stack) == 2
+
+
 async def test_outside_deliberation_the_screen_says_so_and_the_engine_refuses(mini, new_session):
     s = new_session(mini, phase="briefing")
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         assert "Orders and decisions open in deliberation (now: Briefing)" in shown(screen)
@@ -163,7 +178,7 @@ async def test_outside_deliberation_the_screen_says_so_and_the_engine_refuses(mi
 # -- inbox: answer, read ---------------------------------------------------------------------
 async def test_read_and_answer_a_decision(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         assert rows(screen, "tm-inbox") == ["1 | Drones over the border | OPEN · default: Watch | Border guard"]
@@ -198,7 +213,7 @@ async def test_read_and_answer_a_decision(mini, new_session):
 # -- budget and spending ---------------------------------------------------------------------
 async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         modal = await form(pilot, app, "b", {"sustain": 60, "invest": 40})  # from the Inbox: keys work on every tab
@@ -237,7 +252,7 @@ async def test_budget_split_and_ally_spending_done_and_refused(mini, new_session
 async def test_budget_changes_are_listed_with_their_turns(mini, new_session):
     s = new_session(mini)
     s.execute(cm.FireAdHoc("Windfall", to=("east",), effects=({"budget": "invest", "add": 5, "turns": 2, "team": "self"},)))
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         assert "+5.00 USD bn (turns 1-2)" in shown(screen)
@@ -246,7 +261,7 @@ async def test_budget_changes_are_listed_with_their_turns(mini, new_session):
 # -- procurement -------------------------------------------------------------------------------
 async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order(mini, new_session):
     s = new_session(mini, money={"east": 5.0})
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("3")
@@ -303,7 +318,7 @@ async def test_order_refused_over_budget_withdraw_a_draft_cancel_a_binding_order
 # -- commands: assign, take the lead, hand it back --------------------------------------------
 async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("4")
@@ -350,7 +365,7 @@ async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_
 # -- argue, submit ---------------------------------------------------------------------------
 async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_team(pilot, app, "east")
         assert "No action argued yet" in shown(screen)
@@ -369,7 +384,7 @@ async def test_argue_an_action_and_read_its_adjudication(mini, new_session):
 
 async def test_submit_lists_open_decisions_and_drafts_then_waits(mini, new_session):
     s = new_session(mini, money={"east": 5.0})
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await form(pilot, app, "o", {"quantity": 1})
@@ -426,7 +441,7 @@ async def test_new_injects_come_into_view_even_when_an_old_one_was_selected(mini
     s = new_session(mini)
     for i in range(8):  # more than the inbox shows at 80x24
         s.execute(cm.FireAdHoc(f"Old news {i}", to=("east",)))
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_team(pilot, app, "east")
         inbox = screen.query_one("#tm-inbox", DataTable)
@@ -506,7 +521,7 @@ async def test_a_remote_port_pause_end_and_a_lost_connection(mini, new_session):
 
 async def test_footer_shows_the_keys_of_the_tab_and_the_palette_has_every_action(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_team(pilot, app, "east")
 
@@ -532,7 +547,7 @@ async def test_footer_shows_the_keys_of_the_tab_and_the_palette_has_every_action
 
 async def test_default_scenario_team_screen(deadline, new_session):
     s = new_session(deadline)
-    app = team_app(s)
+    app = team_app(s, "brunssum-east")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot, app, "brunssum-east")
         assert rows(screen, "tm-inbox") and all("OPEN" in r for r in rows(screen, "tm-inbox"))
@@ -565,7 +580,7 @@ async def test_the_turn_timer_reaches_the_team_screen_when_it_changes(new_sessio
 
 async def test_team_help_is_written_from_the_bindings(new_session, mini):
     """Every key a tab binds is in the `?` help with its longer description, under its tab."""
-    app = team_app(new_session(mini))
+    app = team_app(new_session(mini), "east")
     async with app.run_test(size=(120, 40)) as pilot:
         east = await open_team(pilot, app, "east")
         await pilot.press("question_mark")
@@ -587,7 +602,7 @@ async def test_the_orders_table_fits_so_no_cell_is_cut_into_another_fact(deadlin
     the capacity for sale showed one row. Pre-exercise orders cost "0.00 USD bn"."""
     s = new_session(deadline)
     s.execute(cm.PlaceOrder("brunssum-west", "brunssum-west", "patriot", 2))
-    app = team_app(s)
+    app = team_app(s, "brunssum-west")
     async with app.run_test(size=size) as pilot:
         screen = await open_team(pilot, app, "brunssum-west")
         await pilot.press("3")
@@ -610,7 +625,7 @@ async def test_an_expansion_already_bought_offers_no_buy_button(deadline, new_se
     s = new_session(deadline)
     xid = deadline.scenario.expansions[0].id
     s.execute(cm.BuyExpansion("norfolk", "norfolk", xid))
-    app = team_app(s)
+    app = team_app(s, "brunssum-west")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await open_team(pilot, app, "brunssum-west")
         await pilot.press("3")
@@ -630,7 +645,7 @@ async def test_the_inbox_columns_fit_so_the_sender_is_not_cut_at_the_edge(deadli
     sc = deadline.scenario
     injects = tuple(attrs.evolve(i, sender="Lithuanian Ministry of National Defence") for i in sc.injects)
     s = new_session(types.SimpleNamespace(scenario=attrs.evolve(sc, injects=injects), texts=deadline.texts))
-    app = team_app(s)
+    app = team_app(s, "brunssum-west")
     async with app.run_test(size=size) as pilot:
         screen = await open_team(pilot, app, "brunssum-west")
         await pilot.pause()
@@ -655,7 +670,7 @@ async def test_right_after_ordering_the_new_draft_is_drawn_whole_and_selected(de
     """Re-check N3: right after ordering, the draft's Due cell was drawn "turn 1" (the column's
     old width; "turn 13 · after end") and "Selected order" still described the F-35A."""
     s = new_session(deadline)
-    app = team_app(s)
+    app = team_app(s, "brunssum-east")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_team(pilot, app, "brunssum-east")  # its orders were all due "turn 3", "turn 7"
         await pilot.press("3")
@@ -676,7 +691,7 @@ async def test_a_draft_withdrawn_by_a_forced_advance_reads_withdrawn(deadline, n
     s = new_session(deadline)
     s.execute(cm.PlaceOrder("brunssum-east", "brunssum-east", "patriot", 1))
     s.execute(cm.Advance(force=True))
-    app = team_app(s)
+    app = team_app(s, "brunssum-east")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_team(pilot, app, "brunssum-east")
         await pilot.press("3")
@@ -696,7 +711,7 @@ async def test_capacity_bought_by_a_team_names_it_whole_at_120(deadline, new_ses
     """Re-check N7: the Status cell read "bought by Norfolk (UK, Nordics and C" at 120 wide."""
     s = new_session(deadline)
     s.execute(cm.BuyExpansion("norfolk", "norfolk", deadline.scenario.expansions[0].id))
-    app = team_app(s)
+    app = team_app(s, "brunssum-west")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_team(pilot, app, "brunssum-west")
         await pilot.press("3")
@@ -715,7 +730,7 @@ async def test_after_the_end_procurement_and_tracks_offer_nothing(deadline, new_
     s = new_session(deadline)
     s.execute(cm.Submit("brunssum-west", "brunssum-west"))
     s.execute(cm.End("out of time"))
-    app = team_app(s)
+    app = team_app(s, "brunssum-west")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_team(pilot, app, "brunssum-west")
         await pilot.press("3")
@@ -733,7 +748,7 @@ async def test_the_resisting_category_says_what_it_does_on_the_budget_tab_and_in
 
     red = loader.load_scenario(FIXTURES / "red" / "scenarios" / "red.toml", Problems())
     s = new_session(red)
-    app = team_app(s)
+    app = team_app(s, "east")
     words = "60 % or more of your budget here spares you 50 % of the harm hostile actions do to your capabilities"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")

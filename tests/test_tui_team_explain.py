@@ -55,7 +55,7 @@ def offer(s, title="Loan offer"):
 async def test_options_show_costs_and_effects_before_choosing_and_hide_hidden_ones(mini, new_session):
     s = new_session(mini, money={"east": 1000.0})
     offer(s)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         text = shown(screen)
@@ -88,7 +88,7 @@ def test_a_hidden_effect_never_reaches_the_player_view_and_the_facilitator_sees_
 async def test_after_answering_the_team_is_told_what_its_answer_did(mini, new_session):
     s = new_session(mini, money={"east": 1000.0})
     offer(s)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_team(pilot, app, "east")
         await form(pilot, app, "enter", {"option": "loan"})
@@ -111,7 +111,7 @@ async def test_after_answering_the_team_is_told_what_its_answer_did(mini, new_se
 async def test_budget_tab_shows_amounts_floors_decay_and_the_share_after_decision_costs(mini, new_session):
     s = new_session(mini)
     s.execute(cm.FireAdHoc("Repairs", to=("east",), effects=({"budget": "sustain", "add": -0.05, "team": "self"},)))
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("2")
@@ -127,7 +127,7 @@ async def test_budget_tab_shows_amounts_floors_decay_and_the_share_after_decisio
 
 async def test_a_split_under_a_floor_is_warned_about_before_it_is_sent(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_team(pilot, app, "east")
         before = len(s.records)
@@ -154,7 +154,7 @@ async def test_a_split_under_a_floor_is_warned_about_before_it_is_sent(mini, new
 
 async def test_an_invalid_split_keeps_the_values_typed(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_team(pilot, app, "east")
         before = len(s.records)
@@ -172,7 +172,7 @@ async def test_an_invalid_split_keeps_the_values_typed(mini, new_session):
 
 async def test_items_carry_cost_units_and_what_they_improve_and_staff_say_what_they_are_for(mini, new_session):
     s = new_session(mini)
-    app = team_app(s)
+    app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("3")

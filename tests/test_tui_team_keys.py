@@ -43,7 +43,8 @@ async def until(pilot, cond):
 
 
 async def open_team(pilot, app) -> TeamScreen:
-    app.show_team("east")
+    if app.first_team != "east":  # not opened on east's screen (make_app's team): the hot-seat
+        app.show_team("east")
     await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
     return app.screen
 
@@ -53,7 +54,7 @@ def footer(screen) -> list[str]:
 
 
 async def test_a_wide_footer_shows_every_key_in_one_order_on_every_tab(session):
-    app = make_app(session=session)
+    app = make_app(session=session, team="east")
     app.animation_level = "none"
     async with app.run_test(size=(200, 40)) as pilot:
         screen = await open_team(pilot, app)
@@ -65,7 +66,7 @@ async def test_a_wide_footer_shows_every_key_in_one_order_on_every_tab(session):
 
 
 async def test_the_footer_shows_the_tabs_keys_while_the_tab_bar_has_the_focus(session):
-    app = make_app(session=session)
+    app = make_app(session=session, team="east")
     app.animation_level = "none"
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot, app)
@@ -76,7 +77,7 @@ async def test_the_footer_shows_the_tabs_keys_while_the_tab_bar_has_the_focus(se
 
 
 async def test_a_tabs_key_works_from_another_tab(session):
-    app = make_app(session=session)
+    app = make_app(session=session, team="east")
     app.animation_level = "none"
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot, app)
@@ -89,7 +90,7 @@ async def test_a_tabs_key_works_from_another_tab(session):
 @pytest.mark.parametrize("width", [80, 200])  # on a wide terminal the screen's copy of the key acts
 async def test_assign_on_the_tracks_tab_offers_the_selected_capability(session, width):
     tracks = [t.id for t in session.scenario.tracks if t.scope == "team"]
-    app = make_app(session=session)
+    app = make_app(session=session, team="east")
     app.animation_level = "none"
     async with app.run_test(size=(width, 30)) as pilot:
         screen = await open_team(pilot, app)
@@ -110,7 +111,7 @@ async def test_no_focus_and_no_key_stays_in_a_tab_not_shown(session):
     from exercise.tui.base import in_hidden_tab
     from exercise.tui.team.commands import CommandsTab
 
-    app = make_app(session=session)
+    app = make_app(session=session, team="east")
     app.animation_level = "none"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_team(pilot, app)
@@ -140,10 +141,9 @@ async def test_submit_stays_in_a_narrow_footer(tmp_path):
     s = Session.create(loaded.scenario, loaded.texts, tmp_path)
     try:
         to_deliberation(s)
-        app = make_app(session=s)
+        app = make_app(session=s, team="brunssum-west")
         app.animation_level = "none"
         async with app.run_test(size=(80, 24)) as pilot:
-            app.show_team("brunssum-west")
             await until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view)
             screen = app.screen
             await pilot.press("3")
@@ -154,7 +154,7 @@ async def test_submit_stays_in_a_narrow_footer(tmp_path):
 
 
 async def test_after_the_end_the_team_footer_offers_nothing_that_acts(session):
-    app = make_app(session=session)
+    app = make_app(session=session, team="east")
     app.animation_level = "none"
     async with app.run_test(size=(200, 40)) as pilot:
         screen = await open_team(pilot, app)
@@ -176,7 +176,7 @@ async def test_v_shows_when_a_lead_request_waits_for_the_team(tmp_path):
     s = Session.create(sc, loaded.texts, tmp_path)
     try:
         to_deliberation(s)
-        app = make_app(session=s)
+        app = make_app(session=s, team="east")
         app.animation_level = "none"
         async with app.run_test(size=(200, 40)) as pilot:
             screen = await open_team(pilot, app)  # east

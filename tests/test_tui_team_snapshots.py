@@ -40,11 +40,10 @@ def deliberation(tmp_path):
 
 
 def team_app(s: Session, team: str, *keys: str):
-    app = make_app(session=s)
+    app = make_app(session=s, team=team)  # the team's screen, as the hot-seat opens it
     app.animation_level = "none"
 
     async def run_before(pilot) -> None:
-        app.show_team(team)
         for _ in range(20):
             if isinstance(app.screen, TeamScreen):
                 break

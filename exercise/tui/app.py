@@ -3,6 +3,9 @@
     make_app(session=...)            the facilitator console of an open exercise
     make_app(opener=..., opening=...)   the same, opened after the first frame (resume)
     make_app(saves_root=..., scenario=...)   the start screen (pick a scenario or a save)
+    make_app(session=..., team=...)  the same console, opened on one team's screen (hot-seat):
+                                     a shared terminal handed to that team first; escape
+                                     opens the facilitator's console (built only then)
 
 Starting fast: this module imports Textual and nothing heavy. The engine, the save and
 the dialogs are imported when they are needed; with `opener`, the first frame is a
@@ -55,9 +58,10 @@ class ExerciseApp(BaseApp):
 
     def __init__(self, session=None, saves_root: Path | None = None, scenario: str | None = None,
                  clock=time.monotonic, server=None, opener: Callable[[], object] | None = None,
-                 opening: str = "the exercise"):
+                 opening: str = "the exercise", team: str | None = None):
         super().__init__()
         self.session = session
+        self.first_team = team  # open on this team's screen; the console waits for its escape
         self.opener = opener  # opens the Session after the first frame (see LoadingScreen)
         self.opening = opening
         self.open_error: str | None = None  # why the opener failed; the app has exited
@@ -90,9 +94,27 @@ class ExerciseApp(BaseApp):
         self.sub_title = plain(session.meta.title)
         session.listeners.add(self._session_changed)
         self._connections_changed()
+        if self.first_team is not None:
+            self.show_team(self.first_team)  # the console's notices wait for the console (pop_screen)
+            return
         self.push_screen(FacilitatorScreen(session))
+        self._tell_notices(session)
+
+    def _tell_notices(self, session) -> None:
         for notice in session.notices:
             self.notify(notice, title="Resumed", timeout=10, markup=False)
+
+    def pop_screen(self):
+        """Opened on a team's screen (`team`): its escape opens the facilitator's console in
+        its place, as the hot-seat's escape goes back to it."""
+        if self.first_team is not None and self.session is not None and len(self.screen_stack) == 2:
+            from exercise.tui.facilitator import FacilitatorScreen
+
+            self.first_team = None
+            waited = self.switch_screen(FacilitatorScreen(self.session))
+            self._tell_notices(self.session)
+            return waited
+        return super().pop_screen()
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self) -> None:
@@ -347,6 +369,9 @@ class ExerciseApp(BaseApp):
 
 
 def make_app(session=None, saves_root: Path | None = None, scenario: str | None = None, clock=time.monotonic,
-             server=None, opener: Callable[[], object] | None = None, opening: str = "the exercise"):
+             server=None, opener: Callable[[], object] | None = None, opening: str = "the exercise",
+             team: str | None = None):
+    """The console (see the module's docstring); `team` (with `session`) opens it on that
+    team's screen, the facilitator's console coming with the first escape."""
     return ExerciseApp(session=session, saves_root=saves_root, scenario=scenario, clock=clock, server=server,
-                       opener=opener, opening=opening)
+                       opener=opener, opening=opening, team=team)
