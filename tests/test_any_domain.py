@@ -217,11 +217,10 @@ async def test_the_defence_scenario_keeps_its_words_and_its_commands_tab(tmp_pat
 
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Defence", seed=1)
-    app = make_app(session=s)
+    app = make_app(session=s, team=s.state.rules.team_ids[0])
     app.animation_level = "none"
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            app.show_team(s.state.rules.team_ids[0])
             await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
             await pilot.press("2")
             await pilot.pause()

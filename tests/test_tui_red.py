@@ -156,9 +156,8 @@ async def test_a_team_reads_its_incidents_and_nothing_else_of_red(tmp_path):
     while s.state.phase != "deliberation":  # turn 2's deliberation: red plans again, which no team may see
         s.execute(cm.Advance())
     s.execute(cm.RedAct("disinfo"))
-    app = make_app(session=s)
+    app = make_app(session=s, team="east")
     async with app.run_test(size=(120, 40)) as pilot:
-        app.show_team("east")
         await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
         await pilot.pause()
         text = shown_text(app.screen)

@@ -30,21 +30,22 @@ def session(tmp_path, mini):
     s.close()
 
 
-def app_for(s):
-    app = make_app(session=s)
+def app_for(s, team: str | None = None):
+    app = make_app(session=s, team=team)  # with a team: opened on its screen
     app.animation_level = "none"
     record_notifications(app)
     return app
 
 
 async def open_team(pilot, app, team: str) -> TeamScreen:
-    app.show_team(team)
+    if app.first_team != team:  # not opened on this team's screen (app_for(s, team)): the hot-seat
+        app.show_team(team)
     await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
     return app.screen
 
 
 async def test_the_first_key_after_opening_a_dialog_goes_into_it(session):
-    app = app_for(session)
+    app = app_for(session, "east")
     # the hold's time limit is a safety net; on a loaded machine opening the dialog can take
     # longer than its 1 s and the key went on unheld: a failure of the machine, not the hold
     app.KEY_HOLD_LIMIT = 10.0
@@ -89,7 +90,7 @@ async def test_a_teams_toasts_do_not_follow_the_facilitator_to_another_seat(sess
 
 
 async def test_escape_after_a_refused_split_asks_before_dropping_what_was_typed(session):
-    app = app_for(session)
+    app = app_for(session, "east")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("b")
@@ -174,7 +175,7 @@ async def test_every_budget_field_is_on_screen_when_it_has_the_focus(tmp_path, s
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path)
     to_deliberation(s)
-    app = app_for(s)
+    app = app_for(s, s.scenario.teams[0].id)
     try:
         async with app.run_test(size=size) as pilot:
             await open_team(pilot, app, s.scenario.teams[0].id)
@@ -197,7 +198,7 @@ async def test_every_budget_field_is_on_screen_when_it_has_the_focus(tmp_path, s
 
 
 async def test_the_lead_dialogs_say_cost_and_consequences_and_a_lead_that_cannot_be_taken_says_why(session):
-    app = app_for(session)
+    app = app_for(session, "east")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("4", "l")
@@ -242,7 +243,7 @@ async def test_the_budget_tab_states_each_limit_once_and_names_the_floor(session
     from textual.widgets import Static
 
     session.execute(cm.Allocate("east", "east", {"sustain": 0.25, "invest": 0.75}))
-    app = app_for(session)
+    app = app_for(session, "east")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("2")
