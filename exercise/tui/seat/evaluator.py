@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine.decision import number
+from exercise.engine.ledger import POINTS, amount
 from exercise.engine.view_types import EvaluatorView, PlayerView
 from exercise.journal.log import JournalError
 from exercise.model import RATINGS
@@ -371,11 +372,11 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
                     ("Turn", "Action: intended result", "Odds", "Result", "Rationale"), "No argued action.",
                     wrap=(1, 4))
 
-        rows = [(t.name, number(t.values.get(me.id, 0.0), t.decimals) + " points", t.bands.get(me.id, ""))
+        rows = [(t.name, amount(t.values.get(me.id, 0.0), POINTS, t.decimals), t.bands.get(me.id, ""))
                 for t in pv.team_tracks if me.id in t.values]
         self._block("tracks", "Its capabilities", rows, ("Capability", "Value", "Band"), "No team track.",
                     wrap=(2,))
-        rows = [(t.name, t.estimate if t.estimate else number(t.value, t.decimals) + " points",
+        rows = [(t.name, t.estimate if t.estimate else amount(t.value, POINTS, t.decimals),
                  ("about: " if t.estimate else "") + t.band) for t in pv.tracks]
         self._block("world", f"The world as {short(me.name)} sees it", rows, ("Track", "Value", "Band"),
                     "No world track.", wrap=(1, 2))
