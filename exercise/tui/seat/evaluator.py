@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
-from exercise.engine.decision import number
+from exercise.engine.decision import number, roll_words
 from exercise.engine.ledger import POINTS, amount
 from exercise.engine.view_types import EvaluatorView, PlayerView
 from exercise.journal.log import JournalError
@@ -365,7 +365,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
             odds = f"{a.likelihood} %" if a.likelihood is not None else "waiting"
             result = "-" if a.success is None else ("success" if a.success else "failure")
             if a.roll is not None and a.likelihood is not None:
-                result += f" (rolled {number(a.roll * 100, 1)})"
+                result += f" ({roll_words(a.roll, a.likelihood)})"
             rows.append((f"turn {a.turn}", f"{a.action}: {a.result}" if a.result else a.action, odds, result,
                          a.rationale or "-"))
         self._block("actions", "Argued actions and their adjudication", rows,
