@@ -195,7 +195,22 @@ async def test_an_adjudicated_action_says_its_roll_against_its_chance(session):
     async with app.run_test(size=(120, 40)) as pilot:
         await run_before(pilot)
         a = session.state.actions[action]
-        console = Console(width=200, record=True, file=io.StringIO())
-        console.print(app.screen.query_one("#ev-actions", Static).content)
-        words = " ".join(console.export_text().split())
+        words = rendered(app, "ev-actions")
         assert f"({roll_words(a.roll, 70)})" in words, words
+
+
+async def test_an_order_from_before_the_exercise_says_it_was_paid_then(session):
+    """West's backlog jet: the scenario gives it no price, so no "0.00 USD bn" cost."""
+    app, run_before = evaluator_app(session, "2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_before(pilot)
+        assert app.screen.team == "west"
+        words = rendered(app, "ev-orders")
+        assert "paid before the exercise" in words and "0.00" not in words, words
+
+
+def rendered(app, widget_id: str) -> str:
+    """A block's table as text on one line, wide enough not to wrap."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one(f"#{widget_id}", Static).content)
+    return " ".join(console.export_text().split())

@@ -337,7 +337,11 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         for o in orders:
             due = f"turn {o.due}" if o.due <= pv.turns else f"turn {o.due} (after the end)"
             status = o.status + (" (backlog)" if o.backlog else "")
-            rows.append((fit(o.name, 22 if narrow else 40), f"{o.quantity}", f"{money(o.cost)} {unit}",
+            # the scenario gives no price for an order placed before the exercise: the engine
+            # records 0 (it costs the team nothing now), the team's console says "paid before"
+            cost = ("paid before" if narrow else "paid before the exercise") if o.backlog and o.cost == 0 \
+                else f"{money(o.cost)} {unit}"
+            rows.append((fit(o.name, 22 if narrow else 40), f"{o.quantity}", cost,
                          "before" if o.backlog else f"turn {o.placed}", due, status))
         hidden = f" ({me.orders_hidden} cancelled ones left out)" if me.orders_hidden else ""
         self._block("orders", f"Orders{hidden}", rows, ("Item", "Units", "Cost", "Placed", "Due", "Status"),
