@@ -81,7 +81,7 @@ RELAYS, OWNER = _relays()
 
 
 # what a forced close of deliberation did to a team that had not submitted (flow._close_deliberation)
-FORCED = ("Your open decisions took their default and your draft orders were withdrawn, their money "
+FORCED = ("Any decision still open took its default and any draft order was withdrawn, its money "
           "back in full (the Ledger tab, 7, lists them).")
 
 
@@ -293,7 +293,7 @@ a notification says why.
         elif v.paused:
             state, text = "paused", "PAUSED by the facilitator: look around; you can act again once it resumes."
         elif me.forced:
-            state, text = "waiting", (f"CLOSED BY THE FACILITATOR before you submitted turn {v.turn}: "
+            state, text = "waiting", (f"CLOSED BY THE FACILITATOR before you submitted turn {v.turn}. "
                                       + FORCED + " You act again next turn.")
         elif me.submitted:
             state, text = "waiting", (f"SUBMITTED — waiting for the facilitator. Your orders for turn {v.turn} "
