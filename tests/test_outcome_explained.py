@@ -90,7 +90,7 @@ def test_the_default_scenarios_end_is_explained_in_words(tmp_path):
     reason = s.state.verdict.reason
     s.close()
     assert "avg(" not in reason and "led(" not in reason and "track." not in reason
-    assert "- Intelligence and ISR: 4.75 of 10, team average — met at 6.5, partly at 5.5: not met (0 of 1 points)" in reason
+    assert "- Intelligence and ISR: 4.75 of 10, team average — met at 6.5, partly at 5.5: not met (0 of 1 point)" in reason
     assert "Europe-led was not reached:\n- needs 90 % of the points with every criterion at least partly met" in reason
     # the explanation can be made again from any state: the debrief of an old save uses it
     assert explain_outcome(s.state, s.state.rules) == reason

@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from support import DEFAULT, MINI, load_fixture
 
 from exercise import model
+from exercise.debrief import tables as tb
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine import scorecard as sc
 from exercise.engine.apply import replay
 from exercise.engine.commands import Rejected
+from exercise.engine.ledger import POINTS, amount
 from exercise.engine.rules import execute
 from exercise.engine.state import initial_state
 from exercise.engine.view import facilitator_view, player_view
@@ -168,8 +170,8 @@ def test_the_turn_log_debrief_and_report_show_the_judgement_and_the_scorecard(tm
     assert "### Scorecard" in text and "| Criterion | Value | Needed | Band | Points |" in text
     assert "| Maritime and Arctic | 4.13 of 10, team average | met at 5.5, partly at 4.75 | not met | 0 of 1 |" in text
     # the recorded reason (the last turn log's Outcome) says what each criterion needed
-    assert "- Maritime and Arctic: 4.13 of 10, team average — met at 5.5, partly at 4.75: not met (0 of 1 points)" in log
-    assert "- Escalation kept down: 2 of 7 — met at 3.5 or less, partly at 4.5 or less: met (1 of 1 points)" in log
+    assert "- Maritime and Arctic: 4.13 of 10, team average — met at 5.5, partly at 4.75: not met (0 of 1 point)" in log
+    assert "- Escalation kept down: 2 of 7 — met at 3.5 or less, partly at 4.5 or less: met (1 of 1 point)" in log
     assert "### Team objectives" in text and "overrode the proposal (Coordination cuts)" in text
 
 
@@ -232,7 +234,7 @@ def test_the_team_reads_the_scorecard_and_its_own_objectives_once_judged():
     assert "### The US desk's scorecard: 37.5 % of the points" in text
     # what it needed, escaped for Markdown
     assert "- Air defence: 2\\.5 of 10 — met at 4, partly at 2\\.5: partly met \\(1 of 2 points\\)" in text
-    assert "- Cohesion low: 6 — met at 3 or less, partly at 5 or less: not met \\(0 of 1 points\\)" in text
+    assert "- Cohesion low: 6 — met at 3 or less, partly at 5 or less: not met \\(0 of 1 point\\)" in text
     # an override names the proposal it replaced, and the rationale is typed text, not Markdown
     assert ("The US desk overrode the proposal \\(Coordination cuts\\) with Europe\\-led: "
             "the \\*US desk\\* was generous") in text
@@ -242,13 +244,17 @@ def test_the_team_reads_the_scorecard_and_its_own_objectives_once_judged():
 def test_a_criterion_line_says_what_was_needed_and_rounds_for_display_only():
     line = sc.criterion_line("Intelligence and ISR", 4.775, "of 10, team average", "not met", 0, 1, 6.5, 5.5)
     # half up as written: 4.78, not 4.77 (the double nearest 4.775 is a hair below it)
-    assert line == "Intelligence and ISR: 4.78 of 10, team average — met at 6.5, partly at 5.5: not met (0 of 1 points)"
+    assert line == "Intelligence and ISR: 4.78 of 10, team average — met at 6.5, partly at 5.5: not met (0 of 1 point)"
     assert sc.shown(4.1125) == "4.11" and sc.shown(3.6625) == "3.66" and sc.shown(2.0) == "2"
     assert sc.criterion_line("Escalation kept down", 4, "of 7", "partly met", 0.5, 1, 3.5, 4.5, "lower") == (
-        "Escalation kept down: 4 of 7 — met at 3.5 or less, partly at 4.5 or less: partly met (0.5 of 1 points)")
-    assert sc.criterion_line("Trust", 6, "", "met", 1, 1, 6) == "Trust: 6 — met at 6: met (1 of 1 points)"
+        "Escalation kept down: 4 of 7 — met at 3.5 or less, partly at 4.5 or less: partly met (0.5 of 1 point)")
+    assert sc.criterion_line("Trust", 6, "", "met", 1, 1, 6) == "Trust: 6 — met at 6: met (1 of 1 point)"
     # a row whose criterion the scenario no longer has: no thresholds to tell, as before
-    assert sc.criterion_line("Gone", 1.23456, "", "met", 1, 1) == "Gone: 1.23, met (1 of 1 points)"
+    assert sc.criterion_line("Gone", 1.23456, "", "met", 1, 1) == "Gone: 1.23, met (1 of 1 point)"
+    # the unit agrees with the weight: one point, else points
+    assert sc.points_of(1, 2) == "1 of 2 points" and sc.points_of(0.5, 1.5) == "0.5 of 1.5 points"
+    assert tb.points_words("0.5 of 1") == "0.5 of 1 point" and tb.points_words("1 of 2") == "1 of 2 points"
+    assert amount(1.0, POINTS, 1) == "1 point" and amount(1.5, POINTS, 1) == "1.5 points"
     # rounding that would put the value on the other side of a threshold keeps every digit
     assert sc.shown(5.4999, 5.5) == "5.4999" and sc.shown(3.5001, 3.5, None, "lower") == "3.5001"
 

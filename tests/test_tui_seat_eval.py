@@ -4,12 +4,16 @@ journaled with the seat), refused without an objective; and its snapshots at 80x
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
 from support import record_notifications, to_deliberation
 from textual.widgets import DataTable, Select, Static, TabbedContent, TextArea
 
 from exercise import engine
 from exercise.engine import commands as cm
+from exercise.engine.decision import roll_words
 from exercise.engine.seats import Seat
 from exercise.ports import LocalSeatPort
 from exercise.session import Session
@@ -181,3 +185,32 @@ async def test_evaluators_observations_reach_the_after_action_report_with_who_wr
     assert line.endswith("(turn 1, East, by Ann (evaluator))"), line
     page = html.render(r)
     assert "rated P by Ann (evaluator)" in page and "by Ann (evaluator)" in page
+
+
+async def test_an_adjudicated_action_says_its_roll_against_its_chance(session):
+    """The roll in the words of every other console: "rolled 57.1 against a 70 % chance"."""
+    action = next(iter(session.state.actions))  # East's, argued in the fixture
+    session.execute(cm.Adjudicate(action, 70, "Plausible"))
+    app, run_before = evaluator_app(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_before(pilot)
+        a = session.state.actions[action]
+        words = rendered(app, "ev-actions")
+        assert f"({roll_words(a.roll, 70)})" in words, words
+
+
+async def test_an_order_from_before_the_exercise_says_it_was_paid_then(session):
+    """West's backlog jet: the scenario gives it no price, so no "0.00 USD bn" cost."""
+    app, run_before = evaluator_app(session, "2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_before(pilot)
+        assert app.screen.team == "west"
+        words = rendered(app, "ev-orders")
+        assert "paid before the exercise" in words and "0.00" not in words, words
+
+
+def rendered(app, widget_id: str) -> str:
+    """A block's table as text on one line, wide enough not to wrap."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one(f"#{widget_id}", Static).content)
+    return " ".join(console.export_text().split())

@@ -707,6 +707,35 @@ async def test_a_draft_withdrawn_by_a_forced_advance_reads_withdrawn(deadline, n
         assert "a draft came back in full" in detail, detail
 
 
+async def test_a_team_closed_by_force_is_told_so_and_that_its_drafts_were_dropped(deadline, new_session):
+    """A forced close read "SUBMITTED — ... your orders are binding" and dropped the drafts
+    unsaid: the banner says who closed it and what it did, a notice tells it once."""
+    s = new_session(deadline)
+    s.execute(cm.PlaceOrder("brunssum-east", "brunssum-east", "patriot", 1))
+    s.execute(cm.Submit("norfolk", "norfolk"))
+    s.execute(cm.Advance(force=True))
+    assert s.state.forced == {t for t in s.state.submitted if t != "norfolk"}
+    app = team_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_team(pilot, app, "brunssum-east")
+        banner = str(screen.query_one("#tm-banner", Static).content)
+        assert banner.startswith("CLOSED BY THE FACILITATOR before you submitted turn 1. ") and "SUBMITTED" not in banner
+        assert "any draft order was withdrawn, its money back in full" in banner, banner
+        assert sum("draft order was withdrawn" in n for n in notifications(app)) == 1, notifications(app)
+        await pilot.press("7")  # the Ledger tab it points to lists the withdrawn draft
+        await wait_for(lambda: screen.query_one("#tm-tabs").active == "ledger", pilot=pilot)
+        ledger = " ".join(" ".join(rows(screen, "tm-ledger")).split())
+        assert "1 Patriot fire unit withdrawn: the team did not submit: 0.22 USD bn back" in ledger, ledger
+    app = team_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:  # the team that submitted reads as before
+        screen = await open_team(pilot, app, "norfolk")
+        assert str(screen.query_one("#tm-banner", Static).content).startswith("SUBMITTED — waiting")
+        assert not any("withdrawn" in n for n in notifications(app))
+    while s.state.turn == 1:
+        s.execute(cm.Advance())
+    assert s.state.forced == frozenset()  # a new turn, a new deliberation
+
+
 async def test_capacity_bought_by_a_team_names_it_whole_at_120(deadline, new_session):
     """Re-check N7: the Status cell read "bought by Norfolk (UK, Nordics and C" at 120 wide."""
     s = new_session(deadline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from exercise.debrief.plot import num
 from exercise.debrief.report import RATING_NAMES, NoteItem, Report
+from exercise.engine.ledger import POINTS, units
 
 PLAN_HEAD = ["Objective", "Area for improvement", "Corrective action", "Responsible", "Start", "Completion"]
 DECISION_HEAD = ["Turn", "Inject", "Team", "Decision", "Expected player actions"]
@@ -105,6 +106,12 @@ TEAM_OBJECTIVE_HEAD = ["Team", "Objective", "Value", "Target", "Result"]
 
 def score_rows(r: Report) -> list[list[str]]:
     return [list(x) for x in r.outcome.scorecard]
+
+
+def points_words(cell: str) -> str:
+    """A scorecard row's points cell ("0 of 1", as report._scored writes it) with its unit:
+    "0 of 1 point", "1.5 of 2 points" (the unit agrees with the weight, the cell's last number)."""
+    return f"{cell} {units(float(cell.rsplit(' ', 1)[-1]), POINTS, 9)}"
 
 
 def team_objective_rows(r: Report) -> list[list[str]]:

@@ -41,7 +41,7 @@ def _turn_started(tx: Transaction, e: ev.TurnStarted):
     state = tx.state
     d["turn"] = e.turn
     d["phase"] = "briefing"
-    d["submitted"] = frozenset()
+    d["submitted"] = d["forced"] = frozenset()
     d["spending_base"] = dict(state.spending)  # never share one dict between two fields
     rules = state.rules
     k = rules.proc_index
@@ -359,6 +359,8 @@ def _answered(tx: Transaction, e: ev.DecisionAnswered):
 def _submitted(tx: Transaction, e: ev.Submitted):
     state = tx.state
     tx.fields["submitted"] = state.submitted | {e.team}
+    if e.forced:
+        tx.fields["forced"] = state.forced | {e.team}
     drafts = state.drafts(e.team)
     if drafts:
         orders = tx.writable("orders")
@@ -368,6 +370,7 @@ def _submitted(tx: Transaction, e: ev.Submitted):
 
 def _reopened(tx: Transaction, e: ev.Reopened | ev.DecisionReopened):
     tx.fields["submitted"] = tx.state.submitted - {e.team}
+    tx.fields["forced"] = tx.state.forced - {e.team}
     if e.orders:
         orders = tx.writable("orders")
         for oid in e.orders:

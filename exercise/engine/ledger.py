@@ -563,7 +563,8 @@ def value(x: float | None, places: int = 2) -> str:
 
 
 def amount(x: float | None, unit: str, places: int = 2) -> str:
-    return "—" if x is None else f"{number(x, places)} {unit}"
+    """A value with its unit: "1 point", "2.5 points", "—" for none."""
+    return "—" if x is None else f"{number(x, places)} {units(x, unit, places)}"
 
 
 def units(x: float, unit: str, places: int = 2) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from exercise.engine.ledger import POINTS, units
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.world import StateWorld
 from exercise.exact import exact_sum, to_fraction
@@ -126,10 +127,15 @@ def describe(rows, pct: float, rules: ScenarioRules | None = None) -> list[str]:
 def criterion_line(name: str, value: float, unit: str, band: str, points: float, weight: float,
                    met: float | None = None, partly: float | None = None, better: str = "higher") -> str:
     """One criterion in words, with what it needed: 'Intelligence and ISR: 4.78 of 10, team
-    average — met at 6.5, partly at 5.5: not met (0 of 1 points)'."""
+    average — met at 6.5, partly at 5.5: not met (0 of 1 point)'."""
     needed = needed_words(met, partly, better)
     value_words = f"{shown(value, met, partly, better)}{' ' + unit if unit else ''}"
-    return f"{name}: {value_words}{' — ' + needed + ':' if needed else ','} {band} ({points:g} of {weight:g} points)"
+    return f"{name}: {value_words}{' — ' + needed + ':' if needed else ','} {band} ({points_of(points, weight)})"
+
+
+def points_of(points: float, weight: float) -> str:
+    """What a criterion scored of its weight: '0.5 of 1 point', '2 of 3 points'."""
+    return f"{points:g} of {weight:g} {units(weight, POINTS, 9)}"
 
 
 def band_words(band) -> str:

@@ -237,6 +237,9 @@ class State:
     # participants' feedback forms after the end (FeedbackGiven events, in the order given);
     # the facilitator's and the after-action report's only. A default, as above
     feedback: tuple[Any, ...] = ()
+    # the teams of `submitted` whose deliberation the facilitator closed by force this turn
+    # (a Submitted event with forced=True): their console says so. A default, as above
+    forced: frozenset[str] = frozenset()
     # Indexes kept by `apply` (exercise/engine/apply.py: `_fired`, `_turn_started`, `_phase`,
     # `_budget_effect`) so that reading the open decisions, closing a deliberation and a
     # team's budget cost the same on turn 24 of a 12-team, 1,000-inject scenario as on

@@ -549,7 +549,8 @@ def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) ->
                                                      _left(state, i, team_id) if per_exercise else None)
                                    for i in r.scenario.items},
                  assigned=assigned, forces=forces, expansions=_expansions(state, r, team_id),
-                 ordered={i.id: ordered_by(state, team_id, i.id) for i in r.scenario.items} if per_exercise else {}),
+                 ordered={i.id: ordered_by(state, team_id, i.id) for i in r.scenario.items} if per_exercise else {},
+                 forced=team_id in state.forced),
         outcome=None if v is None else vt.PlayerOutcome(
             v.outcome, v.name, v.turn, v.early,
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),

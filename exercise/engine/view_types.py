@@ -489,6 +489,9 @@ class Me:
     forces: dict[str, CommandForces]  # command id -> the team's forces there and elsewhere
     expansions: tuple[ExpansionView, ...] = later(())
     ordered: dict[str, int] = later(attrs.Factory(dict))  # item -> units ordered in the exercise (max_quantity over it)
+    # the facilitator closed its deliberation this turn before it submitted (`submitted` is
+    # then true too): its open decisions took their default, its draft orders were withdrawn
+    forced: bool = later(False)
 
 
 @attrs.frozen

@@ -367,7 +367,7 @@ class DebriefScreen(KeyHelp, Screen):
             text.append("\n" + tb.score_head(self.report) + "\n", style="bold")
             for name, value, needed, band, points in o.scorecard:
                 text.append(f"  {band:<11} ", style="bold green" if band == "met" else "dim" if band == "not met" else "")
-                text.append(f"{name}: {value}{' — ' + needed if needed else ''} ({points} points)\n")
+                text.append(f"{name}: {value}{' — ' + needed if needed else ''} ({tb.points_words(points)})\n")
         if o.team_objectives:
             text.append("\nTeam objectives, scored at the end:\n", style="bold")
             for team, name, value, target, result in o.team_objectives:

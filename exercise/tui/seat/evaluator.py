@@ -25,7 +25,8 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from exercise import engine
 from exercise.engine import commands as cm
-from exercise.engine.decision import number
+from exercise.engine.decision import number, roll_words
+from exercise.engine.ledger import POINTS, amount
 from exercise.engine.view_types import EvaluatorView, PlayerView
 from exercise.journal.log import JournalError
 from exercise.model import RATINGS
@@ -336,7 +337,11 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         for o in orders:
             due = f"turn {o.due}" if o.due <= pv.turns else f"turn {o.due} (after the end)"
             status = o.status + (" (backlog)" if o.backlog else "")
-            rows.append((fit(o.name, 22 if narrow else 40), f"{o.quantity}", f"{money(o.cost)} {unit}",
+            # the scenario gives no price for an order placed before the exercise: the engine
+            # records 0 (it costs the team nothing now), the team's console says "paid before"
+            cost = ("paid before" if narrow else "paid before the exercise") if o.backlog and o.cost == 0 \
+                else f"{money(o.cost)} {unit}"
+            rows.append((fit(o.name, 22 if narrow else 40), f"{o.quantity}", cost,
                          "before" if o.backlog else f"turn {o.placed}", due, status))
         hidden = f" ({me.orders_hidden} cancelled ones left out)" if me.orders_hidden else ""
         self._block("orders", f"Orders{hidden}", rows, ("Item", "Units", "Cost", "Placed", "Due", "Status"),
@@ -364,18 +369,18 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
             odds = f"{a.likelihood} %" if a.likelihood is not None else "waiting"
             result = "-" if a.success is None else ("success" if a.success else "failure")
             if a.roll is not None and a.likelihood is not None:
-                result += f" (rolled {number(a.roll * 100, 1)})"
+                result += f" ({roll_words(a.roll, a.likelihood)})"
             rows.append((f"turn {a.turn}", f"{a.action}: {a.result}" if a.result else a.action, odds, result,
                          a.rationale or "-"))
         self._block("actions", "Argued actions and their adjudication", rows,
                     ("Turn", "Action: intended result", "Odds", "Result", "Rationale"), "No argued action.",
                     wrap=(1, 4))
 
-        rows = [(t.name, number(t.values.get(me.id, 0.0), t.decimals) + " points", t.bands.get(me.id, ""))
+        rows = [(t.name, amount(t.values.get(me.id, 0.0), POINTS, t.decimals), t.bands.get(me.id, ""))
                 for t in pv.team_tracks if me.id in t.values]
         self._block("tracks", "Its capabilities", rows, ("Capability", "Value", "Band"), "No team track.",
                     wrap=(2,))
-        rows = [(t.name, t.estimate if t.estimate else number(t.value, t.decimals) + " points",
+        rows = [(t.name, t.estimate if t.estimate else amount(t.value, POINTS, t.decimals),
                  ("about: " if t.estimate else "") + t.band) for t in pv.tracks]
         self._block("world", f"The world as {short(me.name)} sees it", rows, ("Track", "Value", "Band"),
                     "No world track.", wrap=(1, 2))

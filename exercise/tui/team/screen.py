@@ -80,6 +80,11 @@ def _relays() -> tuple[list[Binding], dict[str, str]]:
 RELAYS, OWNER = _relays()
 
 
+# what a forced close of deliberation did to a team that had not submitted (flow._close_deliberation)
+FORCED = ("Any decision still open took its default and any draft order was withdrawn, its money "
+          "back in full (the Ledger tab, 7, lists them).")
+
+
 class TeamScreen(ShownTabFocus, KeyHelp, Screen):
     """One team's console: inbox, budget, procurement, commands, tracks, briefing, ledger."""
 
@@ -221,6 +226,9 @@ a notification says why.
                 self.notify(str(e), title="No connection", severity="warning", markup=False)
             return
         self._offline = False
+        if view.me.forced and not (self.view is not None and self.view.me.forced):
+            # told once, as it happens (the banner keeps saying it until the next turn)
+            self.notify(FORCED, title="Closed by the facilitator", severity="warning", timeout=20, markup=False)
         self.view = view
         self._name_tabs(view)
         self.render_status()
@@ -284,6 +292,9 @@ a notification says why.
                            + " Press f to give your feedback.")
         elif v.paused:
             state, text = "paused", "PAUSED by the facilitator: look around; you can act again once it resumes."
+        elif me.forced:
+            state, text = "waiting", (f"CLOSED BY THE FACILITATOR before you submitted turn {v.turn}. "
+                                      + FORCED + " You act again next turn.")
         elif me.submitted:
             state, text = "waiting", (f"SUBMITTED — waiting for the facilitator. Your orders for turn {v.turn} "
                                       "are binding; you act again next turn.")
