@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
 from textual.app import App, SystemCommand
+from textual.css.scalar import Unit
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.visual import VisualType
+from textual.widgets import Static
 
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain
@@ -63,6 +66,47 @@ class ShownTabFocus:
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:  # by name: a mixin has no @on
         if in_hidden_tab(event.widget):
             self.call_later(self._refocus_shown_tab)  # type: ignore[attr-defined]
+
+
+class Detail(Static):
+    """The selected row's detail under a table, updated on every move of the cursor.
+
+    `Static.update` lays the whole screen out again, in case the new text takes more or
+    fewer lines: that was most of a cursor key. This one asks for a layout only when its
+    height follows its text (`height: auto`) and the height the text gives changed; else
+    it repaints itself alone (a widget with no children does not scroll: its region is
+    all the layout knows of it)."""
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        width = self.size.width
+        if not layout or not width or self._sized_by_layout():  # not laid out yet: the layout sizes it
+            super().update(content, layout=layout and not width)
+            return
+        before = self._height(width)
+        super().update(content, layout=False)
+        if self._height(width) != before:
+            self.refresh(layout=True)
+
+    def _sized_by_layout(self) -> bool:
+        """True when the layout gives this widget its size whatever its text (a fixed or
+        fractional height, a width not set by the text)."""
+        height, width = self.styles.height, self.styles.width
+        return height is not None and not height.is_auto and (width is None or not width.is_auto)
+
+    def _height(self, width: int) -> int:
+        """The height the text gives the widget at this width, within its min and max
+        heights when they are in lines (a percentage would need the container)."""
+        styles = self.styles
+        # as the layout asks it (the container and viewport matter only to a container)
+        height = self.get_content_height(self.size, self.size, width) + styles.gutter.height
+        if styles.box_sizing != "border-box":  # min and max then bound the text alone
+            return height
+        low, high = styles.min_height, styles.max_height
+        if low is not None and low.unit == Unit.CELLS:
+            height = max(height, int(low.value))
+        if high is not None and high.unit == Unit.CELLS:
+            height = min(height, int(high.value))
+        return height
 
 
 def timer_label(left: float | None) -> str:
