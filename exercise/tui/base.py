@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
 from textual.app import App, SystemCommand
-from textual.css.scalar import Unit
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.visual import VisualType
@@ -73,18 +72,22 @@ class Detail(Static):
 
     `Static.update` lays the whole screen out again, in case the new text takes more or
     fewer lines: that was most of a cursor key. This one asks for a layout only when its
-    height follows its text (`height: auto`) and the height the text gives changed; else
-    it repaints itself alone (a widget with no children does not scroll: its region is
-    all the layout knows of it)."""
+    height would change; else it repaints itself alone (a widget with no children does not
+    scroll: its region is all the layout knows of it)."""
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         width = self.size.width
         if not layout or not width or self._sized_by_layout():  # not laid out yet: the layout sizes it
             super().update(content, layout=layout and not width)
             return
-        before = self._height(width)
+        shown, before = self.outer_size.height, self._text_height(width)
         super().update(content, layout=False)
-        if self._height(width) != before:
+        after = self._text_height(width)
+        # height: auto gave it its text's height within its min and max heights: if that was
+        # cut to the height shown, the max (or min) is that height, and a text as tall (as
+        # short) or more gets the same; else only a text of the same height does
+        same = after >= shown if before > shown else after <= shown if before < shown else after == before
+        if not same:
             self.refresh(layout=True)
 
     def _sized_by_layout(self) -> bool:
@@ -93,20 +96,10 @@ class Detail(Static):
         height, width = self.styles.height, self.styles.width
         return height is not None and not height.is_auto and (width is None or not width.is_auto)
 
-    def _height(self, width: int) -> int:
-        """The height the text gives the widget at this width, within its min and max
-        heights when they are in lines (a percentage would need the container)."""
-        styles = self.styles
-        # as the layout asks it (the container and viewport matter only to a container)
-        height = self.get_content_height(self.size, self.size, width) + styles.gutter.height
-        if styles.box_sizing != "border-box":  # min and max then bound the text alone
-            return height
-        low, high = styles.min_height, styles.max_height
-        if low is not None and low.unit == Unit.CELLS:
-            height = max(height, int(low.value))
-        if high is not None and high.unit == Unit.CELLS:
-            height = min(height, int(high.value))
-        return height
+    def _text_height(self, width: int) -> int:
+        """The height its text asks for at this width, padding and border included, as the
+        layout asks it (the container and viewport matter only to a container)."""
+        return self.get_content_height(self.size, self.size, width) + self.styles.gutter.height
 
 
 def timer_label(left: float | None) -> str:
