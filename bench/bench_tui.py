@@ -16,6 +16,8 @@
   key. Rounds interleave the bare app and the consoles; medians. The figure is the CPU
   time (process time) from the key until Textual is idle again: the machine is shared,
   and a bare app's idle wait would otherwise dilute every ratio. Goal: at most 1.3x.
+  The team console (hot-seat, default scenario) is timed the same way, for a tab key and
+  the cursor in its inbox, against a bare app with its tabs and tables.
 
 Run: python bench/bench_tui.py [--keys-only] [--rounds 3] [--presses 8]
 """
@@ -180,6 +182,12 @@ KEY_CASES = (
     ("pause / resume (p)", ("2",), ("p", "p")),
     ("open a dialog (v)", ("2",), ("v", "escape")),
 )
+# The team console (hot-seat, the first team of the default scenario): a tab key (each
+# focuses that tab's table) and the cursor in its inbox, whose detail follows the row.
+TEAM_KEY_CASES = (
+    ("team: tab switch (3/4)", ("3",), ("4", "3")),
+    ("team: cursor in the inbox (down/up)", ("1",), ("down", "up")),
+)
 DIALOG_BODY = ("*From the NATO Defence Planning desk, via email*\n\nThe ministers meet in a week; "
                "each delegation brings its figures. " * 6)
 
@@ -269,6 +277,73 @@ def _bare_keys_app(shape: dict):
     return Bare()
 
 
+def _bare_team_app(shape: dict):
+    """A plain Textual app shaped like the team console: a status line of two parts, a
+    banner, its tabs each with the console's DataTables (same row and column counts) and a
+    detail line under each, a Footer with as many shown keys. A tab key focuses the tab's
+    first table; the first table's cursor updates the detail under it."""
+    from rich.text import Text
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import Horizontal, Vertical
+    from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+    tabs: list[tuple[str, list[tuple[str, int, int]]]] = shape["tabs"]
+
+    class Bare(App):
+        BINDINGS = [Binding(str(i), f"tab('{tab}')", show=False) for i, (tab, _) in enumerate(tabs, 1)] + [
+            Binding(k, "nothing", f"Key {k}") for k in "sfbaoxcgejlm"[:shape["footer_keys"]]]
+
+        def compose(self):
+            with Horizontal(id="statusbar"):
+                yield Static("Team · Turn 1/8 · deliberation")
+                yield Static("$ 1,000")
+            yield Static("", id="banner")
+            with TabbedContent(id="tabs"):
+                for tab, tables in tabs:
+                    with TabPane(tab, id=tab), Vertical():
+                        for tid, _rows, _cols in tables:
+                            yield DataTable(id=tid, cursor_type="row", zebra_stripes=True)
+                            yield Static("", id=f"{tid}-detail")
+                        if not tables:
+                            yield Static(tab)
+            yield Footer()
+
+        def on_mount(self):
+            for _tab, tables in tabs:
+                for tid, rows, columns in tables:
+                    t = self.query_one(f"#{tid}", DataTable)
+                    t.add_columns(*(f"Column {c}" for c in range(columns)))
+                    for r in range(rows):
+                        t.add_row(*(Text(f"row {r} cell {c} with some words") for c in range(columns)), key=str(r))
+            self.action_tab(tabs[0][0])
+
+        def on_data_table_row_highlighted(self, event):
+            self.query_one(f"#{event.data_table.id}-detail", Static).update(
+                Text(f"Row {event.cursor_row}: what the row is, in full"))
+
+        def action_tab(self, tab):
+            self.query_one("#tabs", TabbedContent).active = tab
+            tables = dict(tabs)[tab]
+            if tables:
+                self.query_one(f"#{tables[0][0]}").focus()
+
+        def action_nothing(self):
+            pass
+
+    return Bare()
+
+
+def _team_shape(screen) -> dict:
+    """The team screen's tabs and their tables (id, rows, columns), and its footer's keys."""
+    from textual.widgets import DataTable, TabPane
+    from textual.widgets._footer import FooterKey
+
+    return {"tabs": [(pane.id, [(t.id, t.row_count, len(t.columns)) for t in pane.query(DataTable)])
+                     for pane in screen.query(TabPane)],
+            "footer_keys": len(screen.query(FooterKey))}
+
+
 def _big_scenario(root: Path):
     """The big scenario (bench/bigscenario.py: 12 teams, 24 turns, 1,012 injects), loaded."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -299,12 +374,21 @@ def _running_save(root: Path, loaded, name: str) -> Path:
     return s.folder
 
 
-async def _timed_keys(app, cases, presses: int, shape: dict | None = None) -> dict[str, list[float]]:
-    """CPU ms from each timed key until the app is idle again, per case."""
+async def _timed_keys(app, cases, presses: int, shape: dict | None = None,
+                      team: str | None = None) -> dict[str, list[float]]:
+    """CPU ms from each timed key until the app is idle again, per case (on `team`'s
+    screen, hot-seat, if given)."""
     out: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        if shape is not None:  # the console: what the bare app is to look like (its rows, from its view)
+        if team is not None:
+            app.show_team(team)
+            while not (type(app.screen).__name__ == "TeamScreen" and app.screen.view):
+                await pilot.pause()
+            await pilot.pause()
+            if shape is not None:
+                shape.update(_team_shape(app.screen))
+        elif shape is not None:  # the console: what the bare app is to look like (its rows, from its view)
             from textual.widgets._footer import FooterKey
 
             view = app.screen.view
@@ -341,6 +425,7 @@ def key_latency(rounds: int, presses: int) -> dict:
                                           "keys-default"),
                  "big": _running_save(tmp, _big_scenario(tmp), "keys-big")}
         shapes: dict[str, dict] = {k: {} for k in saves}
+        team_shape: dict = {}
         samples: dict[tuple[str, str, str], list[float]] = {}
         for r in range(rounds + 1):  # round 0 warms up and learns the console's shape
             for size, folder in saves.items():
@@ -351,6 +436,15 @@ def key_latency(rounds: int, presses: int) -> dict:
                 finally:
                     session.close()
                 bare = asyncio.run(_timed_keys(_bare_keys_app(shapes[size]), KEY_CASES, presses))
+                if size == "default":  # the team console: one scenario is enough (a team sees its own)
+                    session = Session.open(folder)
+                    try:
+                        team = session.scenario.teams[0].id
+                        console.update(asyncio.run(_timed_keys(make_app(session=session), TEAM_KEY_CASES, presses,
+                                                               team_shape if r == 0 else None, team=team)))
+                    finally:
+                        session.close()
+                    bare.update(asyncio.run(_timed_keys(_bare_team_app(team_shape), TEAM_KEY_CASES, presses)))
                 if r == 0:
                     continue
                 for name in console:
@@ -358,14 +452,18 @@ def key_latency(rounds: int, presses: int) -> dict:
                     samples.setdefault((size, name, "bare"), []).extend(bare[name])
     finally:
         shutil.rmtree(tmp)
-    out: dict = {"rounds": rounds, "presses": presses, "shapes": shapes, "goal": 1.3, "cases": {}}
+    out: dict = {"rounds": rounds, "presses": presses, "shapes": shapes, "team_shape": team_shape, "goal": 1.3,
+                 "cases": {}}
     print(f"key latency: CPU ms from the key until idle, median of {rounds} rounds x {presses} presses "
           f"(goal <= 1.3x a bare app with the same widgets)")
     for size in saves:
         sh = shapes[size]
         print(f"  {size} scenario: {sh['teams']} teams, {sh['injects']} injects, {sh['actions']} actions, "
               f"{sh['notes']} notes, {sh['footer_keys']} keys in the footer")
-        for name, _, _ in KEY_CASES:
+        if size == "default":
+            print(f"    (team console: tables {[t for _, ts in team_shape['tabs'] for t in ts]}, "
+                  f"{team_shape['footer_keys']} keys in the footer)")
+        for name, _, _ in KEY_CASES + (TEAM_KEY_CASES if size == "default" else ()):
             c = statistics.median(samples[(size, name, "console")])
             b = statistics.median(samples[(size, name, "bare")])
             out["cases"][f"{size}: {name}"] = {"console_ms": c, "bare_ms": b, "ratio": c / b}

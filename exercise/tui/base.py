@@ -17,6 +17,8 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.visual import VisualType
+from textual.widgets import Static
 
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.text import plain
@@ -63,6 +65,41 @@ class ShownTabFocus:
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:  # by name: a mixin has no @on
         if in_hidden_tab(event.widget):
             self.call_later(self._refocus_shown_tab)  # type: ignore[attr-defined]
+
+
+class Detail(Static):
+    """The selected row's detail under a table, updated on every move of the cursor.
+
+    `Static.update` lays the whole screen out again, in case the new text takes more or
+    fewer lines: that was most of a cursor key. This one asks for a layout only when its
+    height would change; else it repaints itself alone (a widget with no children does not
+    scroll: its region is all the layout knows of it)."""
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        width = self.size.width
+        if not layout or not width or self._sized_by_layout():  # not laid out yet: the layout sizes it
+            super().update(content, layout=layout and not width)
+            return
+        shown, before = self.outer_size.height, self._text_height(width)
+        super().update(content, layout=False)
+        after = self._text_height(width)
+        # height: auto gave it its text's height within its min and max heights: if that was
+        # cut to the height shown, the max (or min) is that height, and a text as tall (as
+        # short) or more gets the same; else only a text of the same height does
+        same = after >= shown if before > shown else after <= shown if before < shown else after == before
+        if not same:
+            self.refresh(layout=True)
+
+    def _sized_by_layout(self) -> bool:
+        """True when the layout gives this widget its size whatever its text (a fixed or
+        fractional height, a width not set by the text)."""
+        height, width = self.styles.height, self.styles.width
+        return height is not None and not height.is_auto and (width is None or not width.is_auto)
+
+    def _text_height(self, width: int) -> int:
+        """The height its text asks for at this width, padding and border included, as the
+        layout asks it (the container and viewport matter only to a container)."""
+        return self.get_content_height(self.size, self.size, width) + self.styles.gutter.height
 
 
 def timer_label(left: float | None) -> str:

@@ -14,7 +14,7 @@ from exercise.engine import commands as cm
 from exercise.engine.decision import roll_words
 from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
-from exercise.tui.base import console
+from exercise.tui.base import Detail, console
 from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.facilitator.wording import action_lines, adjudication_intro, seen_by
 from exercise.tui.modals import Field, FormModal, lead_answer_fields
@@ -43,7 +43,7 @@ class ActionsPanel(Panel, Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="action-table", cursor_type="row")
-        yield Static("", id="action-detail")
+        yield Detail("", id="action-detail")
         yield DataTable(id="lead-table", cursor_type="row")
         yield Static("", id="lead-detail")
 

@@ -14,7 +14,7 @@ from exercise.engine import commands as cm
 from exercise.engine.injects import fire_preview
 from exercise.engine.view_types import FacilitatorInject, FacilitatorView
 from exercise.narrate import Narrator
-from exercise.tui.base import console
+from exercise.tui.base import Detail, console
 from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
 from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
@@ -47,7 +47,7 @@ class InjectsPanel(Panel, Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="inject-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="inject-detail")
+        yield Detail("", id="inject-detail")
 
     def show(self, view: FacilitatorView) -> None:
         super().show(view)

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine.decision import number
 from exercise.engine.view_types import FacilitatorView, RedView
-from exercise.tui.base import console
+from exercise.tui.base import Detail, console
 from exercise.tui.facilitator.panel import Panel, ShowTab
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.seat import redparts as rp
@@ -61,10 +61,10 @@ class RedPanel(Panel, VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="red-budget")
         yield DataTable(id="red-actions", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="red-action-detail", classes="red-detail")
+        yield Detail("", id="red-action-detail", classes="red-detail")
         yield Static("", id="red-moves-title", classes="red-title")
         yield DataTable(id="red-moves", cursor_type="row")
-        yield Static("", id="red-move-detail", classes="red-detail")
+        yield Detail("", id="red-move-detail", classes="red-detail")
         yield Static("", id="red-objectives")
 
     @property

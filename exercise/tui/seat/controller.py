@@ -26,6 +26,7 @@ from exercise.engine.decision import roll_words
 from exercise.engine.injects import FirePreview
 from exercise.engine.view_types import FacilitatorAction, FacilitatorInject, FacilitatorView
 from exercise.model import LIKELIHOODS
+from exercise.tui.base import Detail
 from exercise.tui.facilitator.wording import (
     action_lines,
     adjudication_intro,
@@ -153,15 +154,15 @@ The team sees the odds, the roll and your rationale.
             with TabPane("1 Injects", id="ct-injects"):
                 with Vertical(classes="ct-pane"):
                     yield DataTable(id="ct-inject-table", cursor_type="row", zebra_stripes=True)
-                    yield Static("", id="ct-inject-detail", classes="ct-detail")
+                    yield Detail("", id="ct-inject-detail", classes="ct-detail")
             with TabPane("2 Actions", id="ct-actions"):
                 with Vertical(classes="ct-pane"):
                     yield DataTable(id="ct-action-table", cursor_type="row")
-                    yield Static("", id="ct-action-detail", classes="ct-detail")
+                    yield Detail("", id="ct-action-detail", classes="ct-detail")
             with TabPane("3 Teams", id="ct-teams"):
                 with Vertical(classes="ct-pane"):
                     yield DataTable(id="ct-team-table", cursor_type="row")
-                    yield Static("", id="ct-team-detail", classes="ct-detail")
+                    yield Detail("", id="ct-team-detail", classes="ct-detail")
             with TabPane("4 Notes", id="ct-notes"):
                 yield DataTable(id="ct-note-table", cursor_type="row", zebra_stripes=True)
         yield FitFooter()

@@ -30,7 +30,7 @@ from exercise.engine.ledger import POINTS, amount
 from exercise.engine.view_types import EvaluatorView, PlayerView
 from exercise.journal.log import JournalError
 from exercise.model import RATINGS
-from exercise.tui.base import ShownTabFocus
+from exercise.tui.base import Detail, ShownTabFocus
 from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
@@ -267,7 +267,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
                     yield Static("", id="ev-injects", classes="ev-block")
             with TabPane("Observations (o)", id="ev-notes-tab"):
                 yield DataTable(id="ev-notes", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="ev-note-detail")
+                yield Detail("", id="ev-note-detail")
         yield FitFooter()
 
     # -- rendering ----------------------------------------------------------------------

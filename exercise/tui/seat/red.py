@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from exercise.engine import commands as cm
 from exercise.engine.decision import number
 from exercise.engine.view_types import RedView, WallTrack
-from exercise.tui.base import ShownTabFocus
+from exercise.tui.base import Detail, ShownTabFocus
 from exercise.tui.footer import FitFooter
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.seat import redparts as rp
@@ -171,10 +171,10 @@ when the rules refuse, a notification says why.
                 with VerticalScroll(id="rs-acts"):
                     yield Static("", id="rs-budget")
                     yield DataTable(id="rs-actions", cursor_type="row", zebra_stripes=True)
-                    yield Static("", id="rs-action-detail", classes="rs-detail")
+                    yield Detail("", id="rs-action-detail", classes="rs-detail")
                     yield Static("", id="rs-moves-title", classes="rs-title")
                     yield DataTable(id="rs-moves", cursor_type="row")
-                    yield Static("", id="rs-move-detail", classes="rs-detail")
+                    yield Detail("", id="rs-move-detail", classes="rs-detail")
             with TabPane("2 Picture", id="picture"):
                 with VerticalScroll(id="rs-picture"):
                     yield Static("", id="rs-objectives")

@@ -7,11 +7,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from exercise.engine import commands as cm
 from exercise.engine import explain
 from exercise.engine.view_types import CommandView
+from exercise.tui.base import Detail
 from exercise.tui.modals import ConfirmModal, Field, FormModal, lead_answer_fields
 from exercise.tui.team.base import TeamTab
 from exercise.tui.team.format import clip, num
@@ -28,7 +29,7 @@ class CommandsTab(TeamTab, Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="tm-commands", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="tm-command-detail")
+        yield Detail("", id="tm-command-detail")
 
     def on_mount(self) -> None:
         self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Forces",

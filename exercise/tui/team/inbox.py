@@ -14,6 +14,7 @@ from exercise.engine import commands as cm
 from exercise.engine import explain
 from exercise.engine.decision import roll_words
 from exercise.engine.view_types import ActionView, Incident, InjectView, OpenActionView
+from exercise.tui.base import Detail
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import clip
@@ -60,7 +61,7 @@ class InboxTab(TeamTab, Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="tm-inbox", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="tm-inbox-detail")
+        yield Detail("", id="tm-inbox-detail")
         yield Static("", id="tm-actions-title", classes="tm-section")
         yield DataTable(id="tm-actions", cursor_type="row")
         yield Static("", id="tm-open-title", classes="tm-section")

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 from exercise.engine.decision import number
 from exercise.engine.ledger import describe, signed
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
+from exercise.tui.base import Detail
 from exercise.tui.team.base import TeamTab
 from exercise.tui.team.format import clip
 from exercise.tui.text import cells, text
@@ -39,7 +40,7 @@ class LedgerTab(TeamTab, Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="tm-ledger-summary")
         yield DataTable(id="tm-ledger", cursor_type="row")
-        yield Static("", id="tm-ledger-detail")
+        yield Detail("", id="tm-ledger-detail")
 
     def _set_columns(self, names: tuple[str, ...]) -> None:
         """A narrow terminal drops the phase and puts before and after in one column."""

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from exercise.engine import commands as cm
 from exercise.engine import explain
 from exercise.engine.view_types import ItemView
+from exercise.tui.base import Detail
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import arrival, clip, money, pct, short
@@ -31,10 +32,10 @@ class ProcurementTab(TeamTab, Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="tm-catalogue", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="tm-item-detail")
+        yield Detail("", id="tm-item-detail")
         yield Static("", id="tm-basket")
         yield DataTable(id="tm-orders", cursor_type="row")
-        yield Static("", id="tm-order-detail")
+        yield Detail("", id="tm-order-detail")
         yield DataTable(id="tm-expansions", cursor_type="row")
 
     def on_mount(self) -> None:
