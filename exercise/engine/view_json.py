@@ -15,6 +15,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from exercise.engine import view_types
+from exercise.identity import ByIdentity
 
 T = TypeVar("T")
 
@@ -36,22 +37,11 @@ def _renames(cls: type, digest: bool = False) -> dict[str, Any]:
 # keeps it while its answer stays): their data is made once, kept while the object lives
 # here, and shared by every view that holds it, so it must not be changed in place.
 _ONCE = (view_types.InjectView, view_types.FacilitatorInject)
-_MADE: dict[int, tuple[Any, Any]] = {}  # id(view object) -> (the object, its data)
-MAX_MADE = 50_000  # objects whose data is kept (a big scenario's inboxes: ~13,000)
+_MADE = ByIdentity(50_000)  # a big scenario's inboxes: ~13,000 objects
 
 
 def _once(make):
-    def unstructure(obj):
-        made = _MADE.get(id(obj))
-        if made is not None and made[0] is obj:
-            return made[1]
-        if len(_MADE) >= MAX_MADE:
-            _MADE.clear()
-        data = make(obj)
-        _MADE[id(obj)] = (obj, data)
-        return data
-
-    return unstructure
+    return lambda obj: _MADE.made(obj, make)
 
 
 def _converter(digest: bool = False) -> cattrs.Converter:

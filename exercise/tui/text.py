@@ -16,6 +16,7 @@ import attrs
 from rich.text import Text
 
 from exercise.controls import visible
+from exercise.identity import ByIdentity
 
 
 def plain(s: object) -> str:
@@ -33,12 +34,9 @@ def cells(*values) -> list[Text]:
     return [text(v) for v in values]
 
 
-# Views are rebuilt after every command, but most of their parts are the same objects as
-# the last time (the engine memoises inject texts, inboxes and ledger turns), so a part
-# already made plain is looked up by identity. The entry holds the part itself, so its id
-# cannot be reused while it is cached; the cache is emptied when it grows past its bound.
-_PLAINED: dict[int, tuple[object, object]] = {}
-_PLAINED_MAX = 50_000
+# Most parts of a new view are the objects of the last one: a part already made plain is
+# found again by identity (exercise/identity.py).
+_PLAINED = ByIdentity(50_000)
 
 
 def plain_tree(value):
@@ -48,19 +46,7 @@ def plain_tree(value):
     if isinstance(value, str):
         return plain(value)
     if attrs.has(type(value)):
-        hit = _PLAINED.get(id(value))
-        if hit is not None and hit[0] is value:
-            return hit[1]
-        fields = attrs.fields(type(value))
-        made = [plain_tree(getattr(value, f.name)) for f in fields]
-        if any(m is not getattr(value, f.name) for f, m in zip(fields, made)):
-            out = type(value)(**{f.alias: m for f, m in zip(fields, made)})
-        else:
-            out = value
-        if len(_PLAINED) >= _PLAINED_MAX:
-            _PLAINED.clear()
-        _PLAINED[id(value)] = (value, out)
-        return out
+        return _PLAINED.made(value, _plain_attrs)
     if isinstance(value, dict):
         made_d = {k: plain_tree(v) for k, v in value.items()}
         return value if all(made_d[k] is v for k, v in value.items()) else made_d
@@ -70,6 +56,14 @@ def plain_tree(value):
             return value
         return type(value)(made_l)
     return value
+
+
+def _plain_attrs(value):
+    fields = attrs.fields(type(value))
+    made = [plain_tree(getattr(value, f.name)) for f in fields]
+    if all(m is getattr(value, f.name) for f, m in zip(fields, made)):
+        return value
+    return type(value)(**{f.alias: m for f, m in zip(fields, made)})
 
 
 def markup_safe(s: object) -> str:
