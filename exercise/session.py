@@ -13,21 +13,18 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from exercise import engine, model
 from exercise.engine import commands as cm
 from exercise.engine import events as ev
+from exercise.engine import view_json
+from exercise.engine.ledger import Change, LedgerBuilder
+from exercise.engine.ledger import build as build_ledger
 from exercise.journal import saves
 from exercise.journal.log import Journal, JournalError
 from exercise.journal.records import CommandRecord, Header, RecordError, command_record, structure, to_json
+from exercise.journal.turnlog import render_turn
 from exercise.listeners import Listeners, describe
-
-# The views, the ledger and the turn logs are imported where first used: opening a save
-# (`exercise verify`) replays the journal and needs none of them unless a turn log is
-# missing (the state hash imports the views it digests).
-if TYPE_CHECKING:
-    from exercise.engine.ledger import Change, LedgerBuilder
 
 Listener = Callable[["Session", object, list], None]
 
@@ -246,7 +243,6 @@ class Session:
     def write_turn_log(self, turn: int, state=None, records: list[CommandRecord] | None = None) -> Path:
         """The Markdown log of a turn, from its records and the state at its end."""
         from exercise.fsutil import atomic_write
-        from exercise.journal.turnlog import render_turn
 
         folder = self.folder / saves.TURNS
         folder.mkdir(mode=0o700, exist_ok=True)
@@ -277,8 +273,6 @@ class Session:
     def ledger(self) -> list[Change]:
         """Every change of money and tracks so far, with its cause (exercise.engine.ledger):
         built from the journal on first use, then kept up to date by `execute`."""
-        from exercise.engine.ledger import build as build_ledger
-
         if self._ledger is None:
             self._ledger = build_ledger(engine.initial_state(self.scenario, self.header.seed),
                                         ([engine.from_dict(e) for e in r.events] for r in self.records))
@@ -336,8 +330,6 @@ def _records_by_turn(records: list[CommandRecord]) -> dict[int, list[CommandReco
 
 def state_hash(state) -> str:
     """A digest of everything the facilitator can see: equal states, equal hashes."""
-    from exercise.engine import view_json
-
     # the view as JSON data (through the one converter of views), without the scenario's
     # static wording (view_json.for_digest): the digest of saves made before the views were
     # typed, or before options and items were explained in words, stays the same
