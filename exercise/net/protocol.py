@@ -374,7 +374,7 @@ def player_view_from(data: dict) -> PlayerView:
 # into the server's, so an inject's text travels once, when it first reaches the seat.
 def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
     """The patch that turns JSON data `old` into `new` (none when they are equal)."""
-    if old is new or (type(old) is type(new) and old == new):
+    if old is new or (type(old) is type(new) and old == new and _exactly(old, new)):
         return []
     if type(old) is dict and type(new) is dict:
         ops: list[dict] = [{"at": [*at, k], "del": True} for k in old if k not in new]
@@ -397,6 +397,22 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
                 ops.append({"at": list(at), "len": keep})
             return ops
     return [{"at": list(at), "set": new}]
+
+
+def _exactly(old: Any, new: Any) -> bool:
+    """Data already equal (==) is the same JSON too: inside a list or an object False == 0
+    and 1 == 1.0, but a client must get the exact value. Parts the views share are the same
+    object and are not walked again."""
+    if old is new:
+        return True
+    kind = type(old)
+    if kind is not type(new):
+        return False
+    if kind is dict:
+        return all(_exactly(v, new[k]) for k, v in old.items())
+    if kind is list:
+        return all(map(_exactly, old, new))
+    return True  # equal scalars of one type
 
 
 def patched(view: dict, ops: list[dict]) -> dict:
