@@ -36,6 +36,8 @@ MAX_CLIENT_NAME = 100  # characters in the client's name in hello (it is logged)
 HELLO_TIMEOUT = 10.0  # seconds a new connection has to say hello
 RATE = 20.0  # messages a second, sustained, per connection (a person sends a few a minute)
 BURST = 100  # messages at once before the rate applies (scripts, resends after a drop)
+SYNC_RATE = 1.0  # `sync` requests a second, sustained, per connection: each is answered with
+SYNC_BURST = 10  # the whole view (an honest client asks once per patch that does not fit)
 
 # close codes (RFC 6455): a client gives up on 1008 and 1003 (reconnecting would not help)
 # and reconnects, after a pause, on the others
@@ -70,6 +72,9 @@ def _team_kinds() -> frozenset[str]:
 
 TEAM_KINDS = _team_kinds()
 FACILITATOR_KINDS = frozenset(cm.COMMANDS) - TEAM_KINDS
+# sent by the facilitator as itself, and by a team as itself too: a member team's answer to a
+# lead request where the scenario lets members decide (the engine says whether it may)
+MEMBER_KINDS = frozenset({"decide_lead"})
 
 
 # -- reading what a client sends ----------------------------------------------------------
@@ -230,7 +235,7 @@ def command_for(body: dict, role: str, team: str | None):
     kind = body["kind"]
     body = dict(body)
     if role == "team":
-        if kind not in TEAM_KINDS:
+        if kind not in TEAM_KINDS and kind not in MEMBER_KINDS:
             raise Refused(f"{kind} is a facilitator command; a team cannot send it")
         for name in ("actor", "team"):
             if body.get(name, team) != team:
@@ -523,6 +528,16 @@ def timer(remaining: float | None) -> dict:
 
 def error(reason: str) -> dict:
     return {"type": "error", "reason": reason}
+
+
+def printable(text, limit: int) -> str:
+    """`text` safe for a log line or a terminal: control and other unprintable characters
+    escaped (no terminal escape sequences, no line breaks that would forge a line), cut to
+    `limit`."""
+    text = str(text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def close_reason(text: str) -> str:
