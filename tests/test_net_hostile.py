@@ -177,3 +177,36 @@ async def test_the_servers_reasons_reach_the_player_without_escape_sequences():
                             close=(p.CLOSE_POLICY, "\x1b[2J\x1b[31mrefused\r\nforged"))
     assert client.fatal == "\\x1b[2J\\x1b[31mrefused\\r\\nforged"
     assert client.last_error.isprintable() and client.fatal.isprintable()
+
+
+# -- ping frames: answered by the library, out of sight of the message rate limit ------------
+def _masked(opcode: int, payload: bytes) -> bytes:
+    """A client frame (FIN set; a zero mask key, so the payload goes as it is), short payloads."""
+    assert len(payload) < 126
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + b"\0\0\0\0" + payload
+
+
+async def test_a_flood_of_ping_frames_is_dropped_and_the_others_do_not_notice(served):
+    s, tokens, server, url = served
+    east = await raw(url, tokens.teams["east"])
+    host, port = url.removeprefix("ws://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    assert b" 101 " in await reader.readuntil(b"\r\n\r\n")
+    rounds = 0
+    try:  # no hello: nothing but pings, 100 at a time, each answered with a pong until dropped
+        while rounds < 50:
+            rounds += 1
+            writer.write(_masked(0x9, b"p" * 125) * 100)
+            await writer.drain()
+            if not await asyncio.wait_for(reader.read(1 << 16), 5):
+                break  # dropped
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    assert rounds < 50  # 5,000 pings would all have been answered
+    await wait_for(lambda: any("a flood of ping frames; dropped" in line for line in server.logs))
+    writer.close()
+    await east.send('{"type":"sync"}')
+    assert json.loads(await east.recv())["type"] == "snapshot"
+    await east.close()

@@ -29,6 +29,7 @@ from collections.abc import Callable
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Opcode
 
 from exercise import engine
 from exercise.engine import commands as cm
@@ -51,6 +52,8 @@ MAX_PER_TOKEN = 64  # connections of one team (or of the facilitator)
 MAX_GREETING = 512  # connections not yet through their hello, in all: each may hold a frame of
 MAX_GREETING_PER_IP = 64  # up to 64 KiB for HELLO_TIMEOUT; honest clients say hello at once
 OPEN_TIMEOUT = 5.0  # seconds for the WebSocket handshake
+CONTROL_RATE = 5.0  # ping and pong frames a second a client may send (its library pings every 10 s or so)
+CONTROL_BURST = 20  # at once: the library answers each ping itself, out of sight of the message rate limit
 POLL = 0.5  # seconds between looks at tokens.json (a stat; read again only when it changed)
 REVOKED = "this seat was revoked by the facilitator; ask them for a new join command if you need one"
 
@@ -79,6 +82,28 @@ class Bucket:
             return False
         self.tokens -= 1
         return True
+
+
+class GuardedConnection(ServerConnection):
+    """A WebSocket connection whose client may send only so many ping and pong frames: the
+    library answers pings itself, before the server sees any message, so four connections
+    sending nothing but pings (before any hello) took a terminal's round trip from 2 ms to
+    500 ms. Beyond the budget the connection is dropped."""
+
+    controls: Bucket | None = None
+    flooded = False
+
+    def process_event(self, event) -> None:
+        if getattr(event, "opcode", None) in (Opcode.PING, Opcode.PONG):
+            now = time.monotonic()
+            if self.controls is None:
+                self.controls = Bucket(CONTROL_RATE, CONTROL_BURST, now)
+            if not self.controls.take(now):
+                if not self.flooded:
+                    self.flooded = True
+                    self.transport.abort()
+                return
+        super().process_event(event)
 
 
 class Connection:
@@ -255,7 +280,8 @@ class ExerciseServer:
         self.session.listeners.add(self._on_events)
         self._server = await serve(self._handle, sock=self._sock, max_size=p.MAX_MESSAGE, ssl=self.ssl,
                                    compression=None, ping_interval=10, ping_timeout=20, max_queue=4,
-                                   open_timeout=OPEN_TIMEOUT, close_timeout=2, logger=_quiet_logger())
+                                   open_timeout=OPEN_TIMEOUT, close_timeout=2, logger=_quiet_logger(),
+                                   create_connection=GuardedConnection)
         self.url = self.url or f"{'wss' if self.ssl else 'ws'}://{self.host}:{self.port}"
         self._poller = asyncio.create_task(self._poll_tokens())
         self.log(f"serving on {self.url}")
@@ -467,6 +493,8 @@ class ExerciseServer:
         self._greeting_all += 1
         try:
             conn = await self._hello(ws)
+            if conn is None and getattr(ws, "flooded", False):
+                self.log(f"{_peer(ws)}: a flood of ping frames; dropped")
         finally:
             self._greeting_all -= 1
             if self._greeting[ip] > 1:
@@ -513,7 +541,8 @@ class ExerciseServer:
         finally:
             self.connections.discard(conn)
             self._connections_changed()
-            self.log(f"{conn.label} disconnected")
+            self.log(f"{conn.label} disconnected" + (" (a flood of ping frames: dropped)"
+                                                     if getattr(ws, "flooded", False) else ""))
             if conn.closing and not conn.aborted:  # let the writer send the reason and close
                 # and read on, dropping what the client still sends: its close answer is
                 # behind that, and unread messages pause reading (max_queue), so the close
