@@ -98,6 +98,15 @@ def test_a_member_team_answers_a_lead_request_as_itself():
     assert p.command_for(body, "facilitator", None) == cm.DecideLead("lead-1", False, "no")
 
 
+def test_refusals_name_the_seats_role_in_plain_words(served):
+    s, tokens, server, url = served
+    from exercise.engine.seats import Seat
+
+    eve = Seat("eve", "evaluator", "Eve")
+    with pytest.raises(p.Refused, match="^an evaluator acts as the white cell: leave out `actor`"):
+        p.seat_command({"kind": "note", "text": "x", "actor": "east"}, eve, s.state)
+
+
 # -- a hostile server: the client says what is wrong ------------------------------------------
 WELCOME = {"type": "welcome", "protocol": p.VERSION, "server": "x", "role": "team", "team": "east",
            "seat": {"id": "east", "role": "team", "name": "East", "team": "east", "scope": []},
@@ -137,6 +146,8 @@ async def _against(messages, close=(p.CLOSE_POLICY, "end"), until=None):
     (["{nope"], "not JSON"),
     (["[" * 100_000 + "]" * 100_000], "not JSON"),
     (["[1]"], "not a JSON object"),
+    ([{**WELCOME, "seat": {"id": "east", "scope": 5}}], "`welcome` with a seat that is not an object"),
+    ([{**WELCOME, "teams": None}], "`welcome` with teams not a list"),
     ([WELCOME, SNAPSHOT, {"type": "result"}], "`result` with id not a string"),
     ([WELCOME, SNAPSHOT, {"type": "result", "id": ["x"], "ok": True}], "`result` with id not a string"),
     ([WELCOME, SNAPSHOT, {"type": "timer", "remaining": "soon"}], "`timer` with remaining not a number"),

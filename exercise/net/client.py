@@ -179,6 +179,10 @@ class Client:
             raise Unreadable("not a JSON object")
         kind = msg.get("type")
         if kind == "welcome":
+            seat = msg.get("seat", {})
+            if not isinstance(seat, dict) or not isinstance(seat.get("scope", []), list):
+                raise Unreadable("`welcome` with a seat that is not an object with a list of teams")
+            _field(msg, "teams", list, "a list")
             self.welcome = msg
         elif kind in ("snapshot", "update", "parts"):
             return self._view_message(msg)

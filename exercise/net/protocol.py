@@ -283,7 +283,7 @@ def seat_command(body: dict, seat: Seat, state: State):
             actor = cm.FACILITATOR
         if body.get("actor", actor) != actor:
             who = f"the red cell acts as {adv.name}" if role == "red" and adv else \
-                f"a {seats.ROLE_NAMES.get(role, role)} acts as the white cell"
+                f"{_a(seats.ROLE_NAMES.get(role, role))} acts as the white cell"
             raise Refused(f"{who}: leave out `actor`")
         body["actor"] = actor
         if role in ("evaluator", "controller") and kind == "note" and not body.get("author"):
@@ -292,7 +292,7 @@ def seat_command(body: dict, seat: Seat, state: State):
             # decided before the command is built: it has no team to be built with
             probe = _Probe(kind, actor, body.get("team"), body.get("author", ""))
             raise Refused((seats.refusal(seat, probe, state) if role != "controller" else None)
-                          or f"a {seats.ROLE_NAMES.get(role, role)} acts as the white cell, not as a team: "
+                          or f"{_a(seats.ROLE_NAMES.get(role, role))} acts as the white cell, not as a team: "
                              f"{kind} is a team's command")
         if role in ("red", "evaluator"):
             why = seats.refusal(seat, _Probe(kind, actor, body.get("team"), body.get("author", "")), state)
@@ -303,6 +303,11 @@ def seat_command(body: dict, seat: Seat, state: State):
     if why:
         raise Refused(why)
     return command
+
+
+def _a(noun: str) -> str:
+    """"an evaluator", "a controller"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 @attrs.frozen
