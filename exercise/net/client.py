@@ -26,8 +26,25 @@ ANSWER_TIMEOUT = 30.0
 MAX_RECEIVE = 32 * 1024 * 1024  # the server sends views in frames of about 1 MB (p.MAX_FRAME)
 
 
+MAX_SHOWN = 300  # characters of a reason the server gives, shown to the player
+
+
 class Fatal(Exception):
     """The server refused this client for good (a wrong token, a protocol mismatch)."""
+
+
+class Unreadable(Exception):
+    """A message from the server this client cannot read (another program, another version,
+    or a hostile one): the client stops and says what was wrong, never a traceback."""
+
+
+def _field(msg: dict, name: str, kinds: type | tuple[type, ...], what: str):
+    """msg[name] when it is of `kinds` (bool is not a number); Unreadable otherwise."""
+    value = msg.get(name)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in (
+            kinds if isinstance(kinds, tuple) else (kinds,))):
+        raise Unreadable(f"`{p.printable(msg.get('type'), 20)}` with {name} not {what}")
+    return value
 
 
 class Client:
@@ -106,7 +123,13 @@ class Client:
                     await ws.send(p.dumps({"type": "hello", "protocol": p.VERSION, "token": self.token,
                                            "client": self.name}))
                     async for raw in ws:
-                        if self._receive(raw):
+                        try:
+                            started = self._receive(raw)
+                        except Unreadable as e:
+                            self._fail(f"the server at {self.url} sent a message this client cannot read ({e}); "
+                                       "is it an `exercise serve` of the same version?")
+                            break
+                        if started:
                             attempt = 0
                             await self._resend()
                         elif self._resync == "ask":
@@ -114,6 +137,7 @@ class Client:
                             await ws.send(p.dumps({"type": "sync"}))
             except ConnectionClosed as e:
                 code, reason = (e.rcvd.code, e.rcvd.reason) if e.rcvd else (None, "")
+                reason = p.printable(reason, MAX_SHOWN)  # the server's words: no escape sequences
                 if code in (p.CLOSE_POLICY, p.CLOSE_BINARY):  # reconnecting would not help
                     self._fail(reason or "refused by the server")
                 elif code == p.CLOSE_TRY_LATER:
@@ -143,32 +167,51 @@ class Client:
         self._ready.set()  # wake wait_ready
 
     def _receive(self, raw) -> bool:
-        """Handle one server message; True when it is the snapshot that (re)starts a session."""
-        msg = json.loads(raw)
+        """Handle one server message; True when it is the snapshot that (re)starts a session.
+        Raises Unreadable for a message that breaks the protocol (saying what was wrong)."""
+        if not isinstance(raw, str):
+            raise Unreadable("a binary frame")
+        try:
+            msg = json.loads(raw)
+        except (ValueError, RecursionError) as e:
+            raise Unreadable(f"not JSON: {str(e)[:60]}") from None
+        if not isinstance(msg, dict):
+            raise Unreadable("not a JSON object")
         kind = msg.get("type")
         if kind == "welcome":
+            seat = msg.get("seat", {})
+            if not isinstance(seat, dict) or not isinstance(seat.get("scope", []), list):
+                raise Unreadable("`welcome` with a seat that is not an object with a list of teams")
+            _field(msg, "teams", list, "a list")
             self.welcome = msg
         elif kind in ("snapshot", "update", "parts"):
             return self._view_message(msg)
         elif kind == "result":
-            pending = self._pending.pop(msg["id"], None)
+            pending = self._pending.pop(_field(msg, "id", str, "a string"), None)
+            _field(msg, "ok", bool, "true or false")
             if pending and not pending[1].done():
                 pending[1].set_result(msg)
         elif kind == "timer":
-            self.timer = None if msg["remaining"] is None else (msg["remaining"], time.monotonic())
+            remaining = _field(msg, "remaining", (int, float, type(None)), "a number of seconds")
+            self.timer = None if remaining is None else (remaining, time.monotonic())
             self._changed()
         elif kind == "error":
-            self.last_error = msg.get("reason", "")
+            self.last_error = p.printable(msg.get("reason", ""), MAX_SHOWN)
         return False
 
     def _view_message(self, msg: dict) -> bool:
         """A snapshot, an update or the `parts` frames that finish one: the view patched;
         True when a snapshot is complete."""
         kind = msg["type"]
+        if kind in ("snapshot", "update"):
+            _field(msg, "seq", int, "a whole number")
+        if "patch" in msg:
+            _field(msg, "patch", list, "a list")
         if kind == "snapshot":
-            self._partial, self._resync = (msg, msg["view"]), ""
+            self._partial, self._resync = (msg, _field(msg, "view", dict, "an object")), ""
         elif kind == "update":
-            if self._resync or self.view is None or msg["base"] > self.seq:
+            _field(msg, "events", list, "a list")
+            if self._resync or self.view is None or _field(msg, "base", int, "a whole number") > self.seq:
                 self._partial = None  # patches a view this client does not hold
                 self._resync = self._resync or "ask"
                 return False
@@ -178,7 +221,7 @@ class Client:
         first, view = self._partial
         try:
             view = p.patched(view, msg.get("patch", ()))
-        except (LookupError, TypeError, ValueError):
+        except (LookupError, TypeError, ValueError, RecursionError):
             self._partial = None
             self._resync = "ask"  # cannot happen with this server; a snapshot puts it right
             return False
@@ -284,7 +327,7 @@ class RemoteTeamPort:
             raise ConnectionError(f"no view from the server yet ({self.client.status})")
         # while reconnecting: the last one, and the status says so; typed once per message
         if self._typed is None or self._typed[0] is not raw:
-            self._typed = (raw, p.player_view_from(raw))
+            self._typed = (raw, _typed(raw, PlayerView))
         return self._typed[1]
 
     async def send(self, command) -> None:
@@ -320,9 +363,7 @@ class RemoteSeatPort:
         if raw is None:
             raise ConnectionError(f"no view from the server yet ({self.client.status})")
         if self._typed is None or self._typed[0] is not raw:  # typed once per message
-            from exercise.engine import view_json
-
-            self._typed = (raw, view_json.structure(raw, _view_type(self.seat.role)))
+            self._typed = (raw, _typed(raw, _view_type(self.seat.role)))
         return self._typed[1]
 
     async def send(self, command) -> None:
@@ -338,6 +379,18 @@ class RemoteSeatPort:
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
         return self.client.subscribe(callback)
+
+
+def _typed(raw: dict, cls: type):
+    """The view the server sent, typed as `cls`; a ConnectionError (which the screens show,
+    keeping the last view) for data that is not such a view, never a traceback."""
+    from exercise.engine import view_json
+
+    try:
+        return view_json.structure(raw, cls)
+    except Exception as e:  # cattrs says why in its own exception types
+        raise ConnectionError(f"the server sent a view this console cannot read ({type(e).__name__}: "
+                              f"{p.printable(e, 80)}); is it an `exercise serve` of the same version?") from None
 
 
 def _view_type(role: str) -> type:

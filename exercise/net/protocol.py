@@ -36,6 +36,8 @@ MAX_CLIENT_NAME = 100  # characters in the client's name in hello (it is logged)
 HELLO_TIMEOUT = 10.0  # seconds a new connection has to say hello
 RATE = 20.0  # messages a second, sustained, per connection (a person sends a few a minute)
 BURST = 100  # messages at once before the rate applies (scripts, resends after a drop)
+SYNC_RATE = 1.0  # `sync` requests a second, sustained, per connection: each is answered with
+SYNC_BURST = 10  # the whole view (an honest client asks once per patch that does not fit)
 
 # close codes (RFC 6455): a client gives up on 1008 and 1003 (reconnecting would not help)
 # and reconnects, after a pause, on the others
@@ -70,6 +72,9 @@ def _team_kinds() -> frozenset[str]:
 
 TEAM_KINDS = _team_kinds()
 FACILITATOR_KINDS = frozenset(cm.COMMANDS) - TEAM_KINDS
+# sent by the facilitator as itself, and by a team as itself too: a member team's answer to a
+# lead request where the scenario lets members decide (the engine says whether it may)
+MEMBER_KINDS = frozenset({"decide_lead"})
 
 
 # -- reading what a client sends ----------------------------------------------------------
@@ -230,7 +235,7 @@ def command_for(body: dict, role: str, team: str | None):
     kind = body["kind"]
     body = dict(body)
     if role == "team":
-        if kind not in TEAM_KINDS:
+        if kind not in TEAM_KINDS and kind not in MEMBER_KINDS:
             raise Refused(f"{kind} is a facilitator command; a team cannot send it")
         for name in ("actor", "team"):
             if body.get(name, team) != team:
@@ -278,7 +283,7 @@ def seat_command(body: dict, seat: Seat, state: State):
             actor = cm.FACILITATOR
         if body.get("actor", actor) != actor:
             who = f"the red cell acts as {adv.name}" if role == "red" and adv else \
-                f"a {seats.ROLE_NAMES.get(role, role)} acts as the white cell"
+                f"{_a(seats.ROLE_NAMES.get(role, role))} acts as the white cell"
             raise Refused(f"{who}: leave out `actor`")
         body["actor"] = actor
         if role in ("evaluator", "controller") and kind == "note" and not body.get("author"):
@@ -287,7 +292,7 @@ def seat_command(body: dict, seat: Seat, state: State):
             # decided before the command is built: it has no team to be built with
             probe = _Probe(kind, actor, body.get("team"), body.get("author", ""))
             raise Refused((seats.refusal(seat, probe, state) if role != "controller" else None)
-                          or f"a {seats.ROLE_NAMES.get(role, role)} acts as the white cell, not as a team: "
+                          or f"{_a(seats.ROLE_NAMES.get(role, role))} acts as the white cell, not as a team: "
                              f"{kind} is a team's command")
         if role in ("red", "evaluator"):
             why = seats.refusal(seat, _Probe(kind, actor, body.get("team"), body.get("author", "")), state)
@@ -298,6 +303,11 @@ def seat_command(body: dict, seat: Seat, state: State):
     if why:
         raise Refused(why)
     return command
+
+
+def _a(noun: str) -> str:
+    """"an evaluator", "a controller"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 @attrs.frozen
@@ -523,6 +533,16 @@ def timer(remaining: float | None) -> dict:
 
 def error(reason: str) -> dict:
     return {"type": "error", "reason": reason}
+
+
+def printable(text, limit: int) -> str:
+    """`text` safe for a log line or a terminal: control and other unprintable characters
+    escaped (no terminal escape sequences, no line breaks that would forge a line), cut to
+    `limit`."""
+    text = str(text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def close_reason(text: str) -> str:

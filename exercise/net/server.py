@@ -29,6 +29,7 @@ from collections.abc import Callable
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Opcode
 
 from exercise import engine
 from exercise.engine import commands as cm
@@ -40,13 +41,19 @@ from exercise.net import protocol as p
 from exercise.net import tokens as tk
 from exercise.net.tokens import Tokens
 
+printable = p.printable  # network strings in the log
+
 MAX_BACKLOG = 512  # queued messages before a connection is dropped as too slow
 MAX_PENDING_BYTES = 4 * 1024 * 1024  # bytes waiting for a connection (queued or unsent) before it is dropped
 MAX_LOG_LINE = 300  # characters of one log line (network strings in it are escaped too)
 REMEMBERED = 20_000  # refused command ids kept to answer a resend (accepted ones are all kept)
 MAX_CONNECTIONS = 500  # in all; a room has a few dozen terminals
 MAX_PER_TOKEN = 64  # connections of one team (or of the facilitator)
+MAX_GREETING = 512  # connections not yet through their hello, in all: each may hold a frame of
+MAX_GREETING_PER_IP = 64  # up to 64 KiB for HELLO_TIMEOUT; honest clients say hello at once
 OPEN_TIMEOUT = 5.0  # seconds for the WebSocket handshake
+CONTROL_RATE = 5.0  # ping and pong frames a second a client may send (its library pings every 10 s or so)
+CONTROL_BURST = 20  # at once: the library answers each ping itself, out of sight of the message rate limit
 POLL = 0.5  # seconds between looks at tokens.json (a stat; read again only when it changed)
 REVOKED = "this seat was revoked by the facilitator; ask them for a new join command if you need one"
 
@@ -77,6 +84,28 @@ class Bucket:
         return True
 
 
+class GuardedConnection(ServerConnection):
+    """A WebSocket connection whose client may send only so many ping and pong frames: the
+    library answers pings itself, before the server sees any message, so four connections
+    sending nothing but pings (before any hello) took a terminal's round trip from 2 ms to
+    500 ms. Beyond the budget the connection is dropped."""
+
+    controls: Bucket | None = None
+    flooded = False
+
+    def process_event(self, event) -> None:
+        if getattr(event, "opcode", None) in (Opcode.PING, Opcode.PONG):
+            now = time.monotonic()
+            if self.controls is None:
+                self.controls = Bucket(CONTROL_RATE, CONTROL_BURST, now)
+            if not self.controls.take(now):
+                if not self.flooded:
+                    self.flooded = True
+                    self.transport.abort()
+                return
+        super().process_event(event)
+
+
 class Connection:
     """One client: its seat (from its token), its outgoing queue, its rate budget."""
 
@@ -89,6 +118,7 @@ class Connection:
         self.queue: asyncio.Queue = asyncio.Queue()
         self.queued = 0  # characters of the messages in the queue
         self.bucket = Bucket(p.RATE, p.BURST, now)
+        self.syncs = Bucket(p.SYNC_RATE, p.SYNC_BURST, now)  # each is answered with the whole view
         self.closing = False
         self.aborted = False  # dropped without a close handshake (it stopped reading)
         self.label = f"{seat.id}@{_peer(ws)}"
@@ -150,15 +180,6 @@ class Connection:
             self.queue.put_nowait((code, p.close_reason(reason)))
 
 
-def printable(text, limit: int) -> str:
-    """`text` safe for a log line: control and other unprintable characters escaped (no
-    terminal escape sequences, no line breaks that would forge a line), cut to `limit`."""
-    text = str(text)
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 async def _drain(ws) -> None:
     """Read and drop messages until the connection closes."""
     try:
@@ -183,6 +204,14 @@ class SeatKind:
         self.state = state
         self.ledger = ledger  # the ledger's length then (it only grows)
         self.base = base  # the seq from which `data` holds (an update's patch applies to it)
+        # the snapshot of `data` at a seq, encoded once: a hello or a sync is a copy of it, so
+        # neither a reconnect storm nor `sync` requests make the server encode the view again
+        self.snap: tuple[int, list[str]] | None = None
+
+    def snapshot(self, seq: int) -> list[str]:
+        if self.snap is None or self.snap[0] != seq:
+            self.snap = (seq, p.snapshot_frames(seq, self.data))
+        return self.snap[1]
 
 
 class ExerciseServer:
@@ -217,6 +246,9 @@ class ExerciseServer:
         self._tokens_failed = ""  # why it could not be read last time (said once)
         self._poller: asyncio.Task | None = None
         self._kinds: dict[tuple, SeatKind] = {}  # by _view_key, for the seats connected
+        self._greeting: dict[str, int] = {}  # connections waiting for their hello, by address
+        self._greeting_all = 0  # and in all
+        self._greeting_full = False  # said in the log once per flood
         for r in session.records:
             via = r.get("via")
             if isinstance(via, dict) and "by" in via and "id" in via:
@@ -248,7 +280,8 @@ class ExerciseServer:
         self.session.listeners.add(self._on_events)
         self._server = await serve(self._handle, sock=self._sock, max_size=p.MAX_MESSAGE, ssl=self.ssl,
                                    compression=None, ping_interval=10, ping_timeout=20, max_queue=4,
-                                   open_timeout=OPEN_TIMEOUT, close_timeout=2, logger=_quiet_logger())
+                                   open_timeout=OPEN_TIMEOUT, close_timeout=2, logger=_quiet_logger(),
+                                   create_connection=GuardedConnection)
         self.url = self.url or f"{'wss' if self.ssl else 'ws'}://{self.host}:{self.port}"
         self._poller = asyncio.create_task(self._poll_tokens())
         self.log(f"serving on {self.url}")
@@ -407,7 +440,7 @@ class ExerciseServer:
         ops = p.diff(kind.data, data)
         kind.state, kind.ledger = state, grown
         if ops:
-            kind.data, kind.base = data, seq
+            kind.data, kind.base, kind.snap = data, seq, None
         return kind, ops, base
 
     def _snapshot(self, conn: Connection) -> list[str]:
@@ -419,7 +452,7 @@ class ExerciseServer:
             for other in list(self.connections):
                 if other is not conn and _view_key(other.seat) == key:
                     other.push_all(frames)
-        return p.snapshot_frames(seq, kind.data)
+        return kind.snapshot(seq)
 
     def _on_events(self, session, command, events) -> None:
         """After every command, from any source: each connection gets what it may see."""
@@ -444,7 +477,32 @@ class ExerciseServer:
     # -- one connection -------------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:
         _no_delay(ws)
-        conn = await self._hello(ws)
+        addr = getattr(ws, "remote_address", None)
+        ip = str(addr[0]) if addr else "?"
+        if self._greeting_all >= MAX_GREETING or self._greeting.get(ip, 0) >= MAX_GREETING_PER_IP:
+            # a flood of connections that never say hello: each would hold memory (up to a
+            # frame) for HELLO_TIMEOUT; dropped at once (a client reconnects, as after any
+            # drop), and the live connections do not notice
+            if not self._greeting_full:
+                self._greeting_full = True
+                self.log(f"{ip}: too many connections waiting to say hello ({self._greeting_all} in all, "
+                         f"{self._greeting.get(ip, 0)} from there); refusing new ones until they do")
+            ws.transport.abort()  # no close handshake: it would read (and hold) what the flood sends
+            return
+        self._greeting[ip] = self._greeting.get(ip, 0) + 1
+        self._greeting_all += 1
+        try:
+            conn = await self._hello(ws)
+            if conn is None and getattr(ws, "flooded", False):
+                self.log(f"{_peer(ws)}: a flood of ping frames; dropped")
+        finally:
+            self._greeting_all -= 1
+            if self._greeting[ip] > 1:
+                self._greeting[ip] -= 1
+            else:
+                del self._greeting[ip]
+            if self._greeting_all < MAX_GREETING_PER_IP:  # the flood is over: say so again next time
+                self._greeting_full = False
         if conn is None:
             return
         writer = asyncio.create_task(self._writer(conn))
@@ -463,6 +521,13 @@ class ExerciseServer:
                     if msg["type"] == "hello":
                         raise p.ProtocolError("hello was already said on this connection")
                     if msg["type"] == "sync":
+                        if not conn.syncs.take(self.clock()):  # each answer is the whole view
+                            self.log(f"{conn.label}: too many sync requests; closed")
+                            reason = (f"more than {p.SYNC_BURST} sync requests at once or {p.SYNC_RATE:g} a second "
+                                      "(each sends the whole view); closed")
+                            conn.push(p.dumps(p.error(reason)))
+                            conn.close(p.CLOSE_TRY_LATER, "too many sync requests; reconnect")
+                            break
                         conn.push_all(self._snapshot(conn))
                     else:
                         self._command(conn, msg)
@@ -476,7 +541,8 @@ class ExerciseServer:
         finally:
             self.connections.discard(conn)
             self._connections_changed()
-            self.log(f"{conn.label} disconnected")
+            self.log(f"{conn.label} disconnected" + (" (a flood of ping frames: dropped)"
+                                                     if getattr(ws, "flooded", False) else ""))
             if conn.closing and not conn.aborted:  # let the writer send the reason and close
                 # and read on, dropping what the client still sends: its close answer is
                 # behind that, and unread messages pause reading (max_queue), so the close
