@@ -139,7 +139,8 @@ def test_hostile_archives(case, tmp_path, monkeypatch):
     elif case == "traversal":
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("../../evil.json", json.dumps(doc))
-        expected = "no scenario in the archive"
+        expected = "no scenario in the archive (an entry commented 'Scenario' or a .json file); entry " \
+                   "'../../evil.json' has an unsafe name (absolute or '..'): skipped"
     elif case == "bomb":
         monkeypatch.setattr(openaev, "MAX_UNZIPPED", 1_000_000)
         archive(path, doc, [("zeros.bin", b"\0" * 2_000_000, "Attachment")])
@@ -236,3 +237,13 @@ def test_what_the_archive_does_not_say_is_named(tmp_path, monkeypatch):
     assert "team 'Operations': one placeholder ally" in r.output
     assert "the number of turns" not in r.output  # the 'turns: 6' tag says it
     assert _scenario(tmp_path / "scenarios" / "b.toml").calendar.turns == 6
+
+
+def test_an_unsafe_entry_beside_the_scenario_is_skipped_and_reported(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    src = archive(tmp_path / "in.zip", json.loads(FIXTURE.read_text()), [("../../evil.json", b"{}", "")])
+    r = CliRunner().invoke(main, ["openaev", "import", str(src), "-o", "scenarios/h.toml"])
+    assert r.exit_code == 0, r.output
+    assert "note: entry '../../evil.json' has an unsafe name (absolute or '..'): skipped" in r.output
+    assert not (tmp_path.parent / "evil.json").exists()

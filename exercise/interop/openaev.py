@@ -351,8 +351,9 @@ def read_zip(path: Path) -> tuple[dict, list[str]]:
                 else:
                     candidates.append(i)
             if not candidates:
+                skipped = "".join(f"; {n}" for n in notes if "unsafe name" in n)
                 raise InteropError(f"{path}: no scenario in the archive (an entry commented 'Scenario' or a .json "
-                                   "file); is it an OpenAEV scenario export?")
+                                   f"file){skipped}; is it an OpenAEV scenario export?")
             if len(candidates) > 1:
                 marked = [c for c in candidates if c.comment == ENTRY_SCENARIO.encode()]
                 if len(marked) != 1:
