@@ -93,8 +93,9 @@ def test_round_trip_keeps_what_both_models_hold(path, tmp_path, monkeypatch):
     (tmp_path / "injects" / "back.toml").write_text(imported.pack_text)
     monkeypatch.chdir(tmp_path)
     back = _scenario(tmp_path / "scenarios" / "back.toml")
-    assert openaev.survivors(back) == openaev.survivors(sc)
-    assert back.calendar.turns >= max((i.turn or 1) for i in sc.all_injects())
+    assert openaev.survivors(back) == openaev.survivors(sc)  # calendar, words, funds, budget and phases too
+    assert back.calendar.turns == sc.calendar.turns and back.words == sc.words
+    assert [t.funds for t in back.teams] == [t.funds for t in sc.teams]
 
 
 def test_the_hand_made_archive_imports(tmp_path, monkeypatch):
@@ -247,3 +248,26 @@ def test_an_unsafe_entry_beside_the_scenario_is_skipped_and_reported(tmp_path, m
     assert r.exit_code == 0, r.output
     assert "note: entry '../../evil.json' has an unsafe name (absolute or '..'): skipped" in r.output
     assert not (tmp_path.parent / "evil.json").exists()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("{not json", "'exercise_scenario' is not JSON of format 1"),
+    (json.dumps({"format": 1, "calendar": {"turns": "six"}, "words": {"ally": 3}, "teams": [{"name": "Crisis cell",
+                                                                                          "funds": "lots"}]}),
+     "its calendar table does not fit this format"),
+])
+def test_a_broken_carried_variable_is_named_and_not_read(value, expected, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    doc = json.loads(FIXTURE.read_text())
+    doc["scenario_variables"] = [{"variable_id": "v1", "variable_key": openaev.CARRIED_KEY, "variable_value": value,
+                                  "variable_description": ""}]
+    r = CliRunner().invoke(main, ["openaev", "import", str(archive(tmp_path / "a.zip", doc)), "-o", "scenarios/a.toml"])
+    assert r.exit_code == 0, r.output
+    assert expected in r.output
+    assert "1 variables" not in r.output  # ours is not counted as OpenAEV's
+    sc = _scenario(tmp_path / "scenarios" / "a.toml")
+    assert sc.calendar.turns == 3 and sc.words == type(sc.words)()
+    if "format" in value:
+        assert "its words table does not fit this format" in r.output
+        assert "team 'Crisis cell' does not fit this format: its funds are not read" in r.output

@@ -712,7 +712,7 @@ def _read_carried(d: _Doc, doc: dict, left: list[str]) -> dict:
             continue
         obj, errs = structure(part, cls)
         if obj is None or (key == "calendar" and not 0 < obj.turns <= MAX_TURNS):
-            left.append(f"{what}: its {key} does not fit this format ({_first(errs)}): not read")
+            left.append(f"{what}: its {key} table does not fit this format ({_first(errs)}): not read")
             continue
         out[key] = {**part, "turns": obj.turns} if key == "calendar" else part
     phases = data.get("phases")
