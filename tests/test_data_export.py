@@ -266,3 +266,36 @@ def test_exact_and_letters():
     assert data.exact(0.123456789) == Decimal("0.123456789") and data.exact(None) is None
     assert [data.letters(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
     assert datafiles.json_value(Decimal("33.34")) == 33.34 and json.dumps(datafiles.json_value(Decimal("33.34"))) == "33.34"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "jsonl"])
+def test_data_files_are_private_like_the_save(saved, tmp_path, fmt):
+    """0600 (the csv folder 0700), whatever the umask: a save's data is no more public than the save."""
+    import os
+    import stat
+
+    out = tmp_path / ("d" if fmt == "csv" else f"d.{fmt}")
+    old = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(main, ["data", str(saved), "--format", fmt, "-o", str(out)])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(out.stat().st_mode) == (0o700 if fmt == "csv" else 0o600)
+    for f in out.iterdir() if fmt == "csv" else ():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+
+
+def test_the_about_table_keeps_numbers_as_numbers(tables, saved, tmp_path):
+    from openpyxl import load_workbook
+
+    about = dict(tables["about"].rows)
+    assert all(isinstance(about[k], int) and not isinstance(about[k], bool)
+               for k in ("seed", "turn", "turns", "money_decimals")), about
+    out = tmp_path / "d.xlsx"
+    assert CliRunner().invoke(main, ["data", str(saved), "-o", str(out)]).exit_code == 0
+    sheet = {r[0].value: r[1] for r in load_workbook(out)["about"].iter_rows(min_row=2)}
+    assert sheet["seed"].data_type == "n" and sheet["turn"].data_type == "n" and sheet["title"].data_type == "s"
+    lines = [json.loads(x) for x in CliRunner().invoke(main, ["data", str(saved), "--format", "jsonl", "-o", "-"])
+             .output.splitlines()]
+    assert isinstance(next(x["value"] for x in lines if x.get("field") == "seed"), int)

@@ -136,6 +136,56 @@ def test_hostile_cells_are_each_named(tmp_path):
     assert f"{path}:mini-pack:6:A (id): id 'a' is used by an earlier row" in err
     assert f"{path}:mini-pack:8:B (Title): part of the merged cells B7:B8" in err
     assert "Traceback" not in err and not out.exists()
+    # listed by sheet, row and column: the used-twice id of row 6 before the merged cell of row 8
+    lines = [line for line in err.splitlines() if line.startswith(f"{path}:")]
+    where = [tuple(int(x) if x.isdigit() else x for x in line[len(str(path)) + 1:].split(":")[1:3]) for line in lines]
+    assert where == sorted(where, key=lambda w: (w[0], w[1].split()[0])), lines
+    assert (6, "A (id)") in where and (8, "B (Title)") in where
+
+
+def test_validation_errors_point_at_the_cells(tmp_path):
+    """Values the validator refuses are named by the cell they came from (the pack file they
+    would have gone to was never written), with what to do."""
+    rows = [["id", "Title", "Move", "To", "requires", "chance"],
+            ["a", "Fine", 1, "east", None, None],
+            ["b", "Waits", None, None, "no-such-inject", None],
+            ["c", "Lost", 2, "east, nobody", None, None],
+            ["d", "Sure", 1, None, None, 1.5]]
+    path = _xlsx(tmp_path, rows)
+    r, out = _import(tmp_path, path)
+    assert r.exit_code == 1, r.output
+    lines = [line for line in r.output.splitlines() if line.startswith(str(path))]
+    assert lines[0].startswith(f"{path}:mini-pack:3:E (requires): unknown inject 'no-such-inject'")
+    assert lines[0].endswith("; type ids of injects of this sheet or of the scenario's packs, separated by commas")
+    assert lines[1].startswith(f"{path}:mini-pack:4:D (To): unknown team 'nobody'")
+    assert "'all' or 'facilitator'" in lines[1]
+    assert lines[2].startswith(f"{path}:mini-pack:5:F (chance): chance must be between 0 and 1 (found 1.5)")
+    assert lines[2].endswith("type a number from 0 to 1 (0.3 or 30%)")
+    assert len(lines) == 3 and "nothing was written" in r.output
+    assert "mini-pack.toml:" not in r.output and not out.exists()
+    # a csv has no sheet: file:row:column
+    src = tmp_path / "m.csv"
+    src.write_text("id,Title,Move,chance\na,Fine,1,\nd,Sure,1,150%\n", encoding="utf-8")
+    r, out = _import(tmp_path, src)
+    assert f"{src}:3:D (chance): chance must be between 0 and 1 (found 1.5)" in r.output, r.output
+
+
+def test_the_hint_names_the_scenarios_that_include_the_pack(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["msel", "export", "deadline-2027", "-o", "m.xlsx"]).exit_code == 0
+    (tmp_path / "injects").mkdir()
+    r = runner.invoke(main, ["msel", "import", "m.xlsx", "-o", "injects/peace-talks.toml"])
+    assert r.exit_code == 0, r.output
+    assert "add \"peace-talks\" to a scenario's packs" not in r.output
+    # the bundled scenario includes it, but loads the bundled pack
+    assert "deadline-2027.toml includes \"peace-talks\" but loads" in r.output
+    assert "exercise new scenario NAME --like deadline-2027 --dir scenarios" in r.output
+    r = runner.invoke(main, ["new", "scenario", "mine", "--like", "deadline-2027"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["msel", "import", "m.xlsx", "-o", "injects/peace-talks.toml", "--force"])
+    assert "scenarios/mine.toml includes \"peace-talks\" and loads this file; next: exercise validate " \
+           "scenarios/mine.toml" in r.output, r.output
 
 
 def test_a_blueprint_msel_without_ids_or_our_columns(tmp_path):

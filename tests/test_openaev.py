@@ -93,8 +93,9 @@ def test_round_trip_keeps_what_both_models_hold(path, tmp_path, monkeypatch):
     (tmp_path / "injects" / "back.toml").write_text(imported.pack_text)
     monkeypatch.chdir(tmp_path)
     back = _scenario(tmp_path / "scenarios" / "back.toml")
-    assert openaev.survivors(back) == openaev.survivors(sc)
-    assert back.calendar.turns >= max((i.turn or 1) for i in sc.all_injects())
+    assert openaev.survivors(back) == openaev.survivors(sc)  # calendar, words, funds, budget and phases too
+    assert back.calendar.turns == sc.calendar.turns and back.words == sc.words
+    assert [t.funds for t in back.teams] == [t.funds for t in sc.teams]
 
 
 def test_the_hand_made_archive_imports(tmp_path, monkeypatch):
@@ -139,7 +140,8 @@ def test_hostile_archives(case, tmp_path, monkeypatch):
     elif case == "traversal":
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("../../evil.json", json.dumps(doc))
-        expected = "no scenario in the archive"
+        expected = "no scenario in the archive (an entry commented 'Scenario' or a .json file); entry " \
+                   "'../../evil.json' has an unsafe name (absolute or '..'): skipped"
     elif case == "bomb":
         monkeypatch.setattr(openaev, "MAX_UNZIPPED", 1_000_000)
         archive(path, doc, [("zeros.bin", b"\0" * 2_000_000, "Attachment")])
@@ -168,3 +170,104 @@ def test_hostile_archives(case, tmp_path, monkeypatch):
     assert r.exception is None or isinstance(r.exception, SystemExit)
     written = {p for p in tmp_path.rglob("*") if p.is_file()} - {path}
     assert written == set(), written
+
+
+def _river_flood(tmp_path: Path) -> Path:
+    """A scenario outside defence as `exercise new scenario` writes it: hour turns, [words],
+    teams with funds; 6 turns of 6 hours, its last inject in turn 5."""
+    r = CliRunner().invoke(main, ["new", "scenario", "river-flood", "--dir", str(tmp_path / "scenarios")])
+    assert r.exit_code == 0, r.output
+    path = tmp_path / "scenarios" / "river-flood.toml"
+    text = path.read_text("utf-8")
+    assert "every = 4" in text and "turns = 6" in text
+    text = text.replace("every = 4", "every = 6") + (
+        '\n[[inject]]\nid = "levee-breach"\ntitle = "The levee breaks"\nturn = 5\ntext = "Water in the streets."\n')
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_a_scenario_outside_defence_comes_back_whole(tmp_path, monkeypatch):
+    """6 turns of 6 hours, [words] and team funds survive export and import (they travel in
+    the scenario variable exercise_scenario); no ally or GDP is made up for a funded team."""
+    monkeypatch.chdir(tmp_path)
+    src = _river_flood(tmp_path)
+    sc = _scenario(src)
+    r = CliRunner().invoke(main, ["openaev", "export", str(src), "-o", "rf.zip"])
+    assert r.exit_code == 0, r.output
+    assert "the calendar: 6 turns of 6 hours, from 'Day 1 08:00'" in r.output
+    assert "team(s)' funds per turn (Operations: 100 k EUR" in r.output
+    with zipfile.ZipFile(tmp_path / "rf.zip") as z:
+        doc = json.loads(z.read(z.infolist()[0]))
+    (var,) = doc["scenario_variables"]
+    assert set(var) == {"variable_id", "variable_key", "variable_value", "variable_description"}
+    assert var["variable_key"] == openaev.CARRIED_KEY
+    assert "turns: 6" in [t["tag_name"] for t in doc["scenario_tags"]]
+    r = CliRunner().invoke(main, ["openaev", "import", "rf.zip", "-o", "scenarios/back.toml"])
+    assert r.exit_code == 0, r.output
+    assert "made up" not in r.output and "placeholder" not in r.output
+    back = _scenario(tmp_path / "scenarios" / "back.toml")
+    assert back.calendar.turns == 6 and back.calendar.label(1) == "Day 1 08:00"
+    assert back.calendar.label(5) == "Day 2 08:00" and back.calendar == sc.calendar
+    assert back.words == sc.words and back.words.ally == "partner"
+    assert back.budget.unit == "k EUR" and back.budget.categories == sc.budget.categories
+    assert [(t.name, t.funds, t.allies) for t in back.teams] == [(t.name, t.funds, ()) for t in sc.teams]
+    assert back.allies == ()
+    assert openaev.survivors(back) == openaev.survivors(sc)
+
+
+def test_what_the_archive_does_not_say_is_named(tmp_path, monkeypatch):
+    """An archive without the variable (OpenAEV's own) or with it emptied (OpenAEV exports
+    values only when asked): the turn count and the placeholder allies are named as made up."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    doc = json.loads(FIXTURE.read_text())
+    r = CliRunner().invoke(main, ["openaev", "import", str(archive(tmp_path / "a.zip", doc)), "-o",
+                                  "scenarios/a.toml"])
+    assert r.exit_code == 0, r.output
+    assert "made up (the archive does not say" in r.output
+    assert "the number of turns: 3, the last inject's turn" in r.output
+    assert "team 'Crisis cell': one placeholder ally (GDP 1, spending 1 %)" in r.output
+    # an export of ours whose variable lost its value on the way through OpenAEV
+    src = _river_flood(tmp_path)
+    export = openaev.export_scenario(_scenario(src))
+    del export.document["scenario_variables"][0]["variable_value"]
+    r = CliRunner().invoke(main, ["openaev", "import", str(archive(tmp_path / "b.zip", export.document)), "-o",
+                                  "scenarios/b.toml"])
+    assert r.exit_code == 0, r.output
+    assert "'exercise_scenario' has no value (OpenAEV exported the scenario without variable values)" in r.output
+    assert "team 'Operations': one placeholder ally" in r.output
+    assert "the number of turns" not in r.output  # the 'turns: 6' tag says it
+    assert _scenario(tmp_path / "scenarios" / "b.toml").calendar.turns == 6
+
+
+def test_an_unsafe_entry_beside_the_scenario_is_skipped_and_reported(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    src = archive(tmp_path / "in.zip", json.loads(FIXTURE.read_text()), [("../../evil.json", b"{}", "")])
+    r = CliRunner().invoke(main, ["openaev", "import", str(src), "-o", "scenarios/h.toml"])
+    assert r.exit_code == 0, r.output
+    assert "note: entry '../../evil.json' has an unsafe name (absolute or '..'): skipped" in r.output
+    assert not (tmp_path.parent / "evil.json").exists()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("{not json", "'exercise_scenario' is not JSON of format 1"),
+    (json.dumps({"format": 1, "calendar": {"turns": "six"}, "words": {"ally": 3}, "teams": [{"name": "Crisis cell",
+                                                                                          "funds": "lots"}]}),
+     "its calendar table does not fit this format"),
+])
+def test_a_broken_carried_variable_is_named_and_not_read(value, expected, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    doc = json.loads(FIXTURE.read_text())
+    doc["scenario_variables"] = [{"variable_id": "v1", "variable_key": openaev.CARRIED_KEY, "variable_value": value,
+                                  "variable_description": ""}]
+    r = CliRunner().invoke(main, ["openaev", "import", str(archive(tmp_path / "a.zip", doc)), "-o", "scenarios/a.toml"])
+    assert r.exit_code == 0, r.output
+    assert expected in r.output
+    assert "1 variables" not in r.output  # ours is not counted as OpenAEV's
+    sc = _scenario(tmp_path / "scenarios" / "a.toml")
+    assert sc.calendar.turns == 3 and sc.words == type(sc.words)()
+    if "format" in value:
+        assert "its words table does not fit this format" in r.output
+        assert "team 'Crisis cell' does not fit this format: its funds are not read" in r.output

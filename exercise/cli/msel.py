@@ -66,7 +66,7 @@ def import_cmd(source: Path, out: Path, pack: str | None, scenario: str | None, 
     and nothing is written. Columns the pack format has no key for are kept as comments.
     """
     from exercise.cli.common import fail
-    from exercise.interop import InteropError, check_pack_text, write_text
+    from exercise.interop import InteropError, check_pack, hosts_of, write_text
     from exercise.interop import msel as core
 
     _kind(source)
@@ -84,9 +84,14 @@ def import_cmd(source: Path, out: Path, pack: str | None, scenario: str | None, 
             click.echo(f"... and {len(imported.problems) - 200} more", err=True)
         fail(f"{len(imported.problems)} cell(s) could not be read; fix them in the spreadsheet and import again "
              "(nothing was written)")
-    errors, warnings = check_pack_text(imported.text, name, scenario, str(out))
-    for line in errors + warnings:
-        click.echo(line, err=True)
+    found = check_pack(imported.text, name, scenario, str(out))
+    # point at the cells the values came from: the pack file was never written
+    errors = core.cell_problems(imported, found, "error")
+    warnings = core.cell_problems(imported, found, "warning")
+    for p in errors:
+        click.echo(f"{p}", err=True)
+    for p in warnings:
+        click.echo(f"warning: {p}", err=True)
     if errors:
         fail(f"the pack does not validate ({len(errors)} error(s) above); fix the spreadsheet and import again "
              "(nothing was written)")
@@ -96,5 +101,18 @@ def import_cmd(source: Path, out: Path, pack: str | None, scenario: str | None, 
         fail(str(e))
     note = f"; {imported.unmapped} cell(s) of unmapped columns kept as comments" if imported.unmapped else ""
     click.echo(f"wrote {out}: {imported.injects} inject(s){note}")
-    click.echo(f"next: add \"{name}\" to a scenario's packs, then run: exercise validate {out}")
+    hosts = hosts_of(name)
+    if not hosts:
+        click.echo(f"next: add \"{name}\" to a scenario's packs, then run: exercise validate {out}")
+    for host, loads in hosts:
+        from exercise.packs.problems import display_path
+
+        if loads is not None and loads.resolve() == out.resolve():
+            click.echo(f"{display_path(host)} includes \"{name}\" and loads this file; next: exercise validate "
+                       f"{display_path(host)}")
+        else:
+            click.echo(f"{display_path(host)} includes \"{name}\" but loads "
+                       f"{display_path(loads) if loads else 'no such file'}, not this one; to play it with this pack: "
+                       f"exercise new scenario NAME --like {host.stem} --dir "
+                       f"{display_path(out.resolve().parent.parent / 'scenarios')}")
     sys.exit(0)

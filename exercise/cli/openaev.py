@@ -24,7 +24,7 @@ def export_cmd(scenario: str, out: Path, turn_minutes: int | None) -> None:
     from exercise.cli.common import fail
     from exercise.cli.common import load_scenario as opened_scenario
     from exercise.interop import InteropError
-    from exercise.interop.openaev import export_scenario, write_zip
+    from exercise.interop.openaev import CARRIED_KEY, export_scenario, write_zip
 
     if out.suffix.lower() != ".zip":
         raise click.UsageError(f"{out}: the archive is written as NAME.zip")
@@ -38,6 +38,11 @@ def export_cmd(scenario: str, out: Path, turn_minutes: int | None) -> None:
     minutes = next(t["tag_name"] for t in doc["scenario_tags"] if t["tag_name"].startswith("turn length"))
     click.echo(f"wrote {out}: {len(doc['scenario_injects'])} inject(s), {len(doc['scenario_teams'])} team(s), "
                f"{len(doc['scenario_objectives'])} objective(s); {minutes}")
+    if export.carried:
+        click.echo(f"kept for `exercise openaev import` in the scenario variable {CARRIED_KEY!r} (OpenAEV keeps it "
+                   "and uses it nowhere; export from OpenAEV with variable values to keep it):")
+        for line in export.carried:
+            click.echo(f"  - {line}")
     if export.left_out:
         click.echo("left out (OpenAEV has no place for them):")
         for line in export.left_out:
@@ -70,6 +75,8 @@ def import_cmd(archive: Path, out: Path, turn_minutes: int | None, force: bool) 
         imported = import_document(doc, name, str(archive), turn_minutes)
     except InteropError as e:
         fail(str(e))
+    for line in notes:
+        click.echo(f"note: {line}")
     errors = check_import(imported, name)
     for line in errors:
         click.echo(line, err=True)
@@ -89,10 +96,12 @@ def import_cmd(archive: Path, out: Path, turn_minutes: int | None, force: bool) 
     except OSError as e:
         fail(f"{e.filename}: {e.strerror or e}")
     click.echo(f"wrote {out} ({imported.teams} team(s)) and {pack_out} ({imported.injects} inject(s))")
-    for line in notes:
-        click.echo(f"note: {line}")
     if imported.left_out:
         click.echo("left out (OpenAEV keeps them, exercise has no place for them):")
         for line in imported.left_out:
+            click.echo(f"  - {line}")
+    if imported.made_up:
+        click.echo("made up (the archive does not say; edit the scenario before playing):")
+        for line in imported.made_up:
             click.echo(f"  - {line}")
     click.echo(f"next: exercise validate {out}")

@@ -418,10 +418,10 @@ class _Builder:
         rec, sc, final = self.record, self.sc, self.final
         return [
             ("exercise", rec.id), ("title", rec.title), ("scenario", sc.id), ("scenario_title", sc.title),
-            ("seed", str(rec.seed)), ("simulated", "yes" if rec.simulated else "no"),
-            ("status", final.status), ("turn", str(final.turn)), ("turns", str(sc.calendar.turns)),
+            ("seed", rec.seed), ("simulated", "yes" if rec.simulated else "no"),
+            ("status", final.status), ("turn", final.turn), ("turns", sc.calendar.turns),
             ("started_at", rec.header.at), ("money_unit", self.unit),
-            ("money_decimals", str(self.money_places)),
+            ("money_decimals", self.money_places),
             ("adversary", sc.adversary.name if sc.adversary is not None else ""),
             ("anonymised", "no"),
         ]

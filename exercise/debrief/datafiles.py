@@ -7,7 +7,8 @@
 
 Every file is written under a temporary name and renamed when complete (the csv folder
 too), so a failed or interrupted export leaves nothing half-written under the real name,
-and nothing is ever written into the save folder. openpyxl is imported only for xlsx.
+and nothing is ever written into the save folder. Files are private (0600; the csv folder
+0700), like the save they come from and its pack-save archive. openpyxl is imported only for xlsx.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from exercise.debrief.data import Cell, Table
 from exercise.debrief.record import DebriefError
-from exercise.fsutil import _umask, fsync_dir, not_regular
+from exercise.fsutil import PRIVATE_DIR, PRIVATE_FILE, fsync_dir, not_regular
 
 FORMATS = ("jsonl", "csv", "xlsx")
 XLSX_MAX_CELL = 32_767  # characters a spreadsheet cell holds
@@ -110,11 +111,12 @@ def _csv_folder(tables: Sequence[Table], path: Path) -> None:
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     try:
         for t in tables:
-            with open(tmp / f"{t.name}.csv", "w", encoding="utf-8", newline="") as f:
+            fd = os.open(tmp / f"{t.name}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+            with open(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(csv_text(t))
                 f.flush()
                 os.fsync(f.fileno())
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, PRIVATE_DIR)
         if path.exists():  # appeared meanwhile: never replaced
             raise FileExistsError(17, "already exists; remove it or choose another -o", str(path))
         os.rename(tmp, path)
@@ -168,7 +170,7 @@ def _xlsx_value(v: Cell, illegal):
 def _atomic_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, PRIVATE_FILE)  # a save's data is private, like the save and its pack-save archive
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

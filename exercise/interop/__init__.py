@@ -189,10 +189,37 @@ def _comment(line: str) -> str:
 # -- checking a pack before it is written --------------------------------------------------
 
 
+@attrs.frozen
+class PackProblem:
+    """A problem of a pack checked before it is written: as `exercise validate` prints it
+    (`text`), and its key path in the pack (("inject", 3, "requires", 0)) when known, so
+    that an import can point at where the value came from instead of a file never written."""
+
+    severity: str
+    message: str
+    text: str
+    path: tuple | None
+
+
 def check_pack_text(text: str, name: str, scenario: str | None, shown_as: str) -> tuple[list[str], list[str]]:
     """Validate a pack's TOML text as `name`.toml against a scenario (the one given, the
     ones that include a pack of that id, or the default), replacing any pack of the same
     id the scenario already includes. Returns (errors, warnings) as printable lines."""
+    found = check_pack(text, name, scenario, shown_as)
+    return ([p.text for p in found if p.severity == "error"], [p.text for p in found if p.severity != "error"])
+
+
+def hosts_of(pack_id: str) -> list[tuple[Path, Path | None]]:
+    """The scenarios (in ./scenarios and the bundled ones) that name a pack of this id, each
+    with the pack file it loads under that id (a bundled scenario loads the bundled pack)."""
+    from exercise.packs import loader
+    from exercise.packs.check import _naming
+
+    return [(h, loader.find_pack(pack_id, h)) for h in _naming(pack_id, list(loader.discover("scenarios")))]
+
+
+def check_pack(text: str, name: str, scenario: str | None, shown_as: str) -> list[PackProblem]:
+    """`check_pack_text`'s problems with their key paths."""
     from exercise.packs import loader
     from exercise.packs.check import _naming
     from exercise.packs.problems import Problems
@@ -230,8 +257,10 @@ def check_pack_text(text: str, name: str, scenario: str | None, shown_as: str) -
                 for p in hp.items:
                     if p.file == src.display:
                         problems.keep(p)
-        lines = [(p.severity, str(p).replace(src.display, shown_as)) for p in problems.sorted(limit=None)]
-    return ([t for s, t in lines if s == "error"], [t for s, t in lines if s != "error"])
+        # a problem's key path, read before it is located (locating forgets it)
+        paths = {id(p): at[1] for p in problems.items if (at := getattr(p, "_at", None)) is not None}
+        return [PackProblem(p.severity, p.message, str(p).replace(src.display, shown_as), paths.get(id(p)) or None)
+                for p in problems.sorted(limit=None)]
 
 
 def write_text(path: Path, text: str, force: bool) -> None:

@@ -201,6 +201,7 @@ class CellProblem:
     row: int | None
     column: str | None  # "D (chance)"
     message: str
+    index: int | None = attrs.field(default=None, eq=False)  # the column's, 0-based: for sorting
 
     def __str__(self) -> str:
         where = [self.file] + ([self.sheet] if self.sheet is not None else [])
@@ -234,6 +235,72 @@ class Imported:
     problems: list[CellProblem]
     injects: int = 0
     unmapped: int = 0
+    # where each written inject came from: its row, and its keys' columns (0-based)
+    rows: list[tuple[int, dict[str, int]]] = attrs.field(factory=list)
+    headers: list[str] = attrs.field(factory=list)
+    file: str = ""
+    sheet: str | None = None
+    packs_at: tuple[str, str | None, int] | None = None  # (file, sheet, row) of the pack's title row
+
+
+# What to do about a value the validator refuses, by the column it came from
+ADVICE = {
+    "requires": "type ids of injects of this sheet or of the scenario's packs, separated by commas",
+    "to": "type ids of the scenario's teams, 'all' or 'facilitator', separated by commas",
+    "chance": "type a number from 0 to 1 (0.3 or 30%)",
+    "turn": "type a turn of the scenario's calendar (1 = the first)",
+    "window": "type first-last turns of the scenario's calendar, e.g. 2-4",
+    "after": "type a whole number of turns, 0 or more",
+    "objectives": "type ids of the pack's or the scenario's objectives, separated by commas",
+    "condition": "write the condition as docs/authoring.md says",
+    "options": "fix the options' TOML (ids, labels, effects)",
+    "effects": "fix the effects' TOML (tracks and teams of the scenario)",
+    "odds": "fix the odds' TOML",
+    "id": "give each inject its own id",
+}
+
+
+def cell_problems(imported: Imported, problems: list, severity: str = "error") -> list[CellProblem]:
+    """The validator's problems of the pack written from a sheet (interop.PackProblem),
+    each moved back to the cell its value came from: file:sheet:row:column (name), with
+    what to do. Sorted by sheet, row and column."""
+    out = []
+    title_col = next((i for i, h in enumerate(imported.headers) if h.lower() == "title"), None)
+    for p in problems:
+        if p.severity != severity:
+            continue
+        path: tuple = tuple(p.path or ())
+        file, sheet, row, col, key = imported.file, imported.sheet, None, None, None
+        if len(path) >= 2 and path[0] == "inject" and isinstance(path[1], int) and path[1] < len(imported.rows):
+            row, where = imported.rows[path[1]]
+            key = path[2] if len(path) > 2 and isinstance(path[2], str) else None
+            col = where.get(key) if key else None
+            if key == "id" and col is None:
+                col = title_col  # an id made from the title
+        elif path and path[0] in ("pack", "objective") and imported.packs_at is not None:
+            file, sheet, row = imported.packs_at
+            key = "objectives" if path[0] == "objective" else (path[1] if len(path) > 1 else None)
+            col = PACK_HEADERS.index(key) if key in PACK_HEADERS else None
+        message = p.message
+        if path and path[0] in ("pack", "objective"):
+            message += f"; fix it on {'the ' + PACKS_SHEET + ' sheet' if imported.sheet is not None else 'that row'}"
+        elif key in ADVICE or key == "option":
+            message += "; " + ADVICE["options" if key == "option" else key]
+        elif p.path:
+            message += "; fix the cell and import again"
+        if col is None:
+            column = None
+        elif path and path[0] in ("pack", "objective"):
+            column = f"{letter(col)} ({PACK_HEADERS[col]})"
+        else:
+            column = f"{letter(col)} ({imported.headers[col] or 'no name'})"
+        out.append(CellProblem(file, sheet, row, column, message, col))
+    return sort_problems(out)
+
+
+def sort_problems(problems: list[CellProblem]) -> list[CellProblem]:
+    """By file, sheet, row and column (a problem of a whole sheet or row first)."""
+    return sorted(problems, key=lambda p: (p.file, p.sheet or "", p.row or 0, -1 if p.index is None else p.index))
 
 
 def rows_to_pack(file: str, table: Table, pack_id: str, info: dict | None = None,
@@ -247,7 +314,7 @@ def rows_to_pack(file: str, table: Table, pack_id: str, info: dict | None = None
 
     def bad(row: int | None, col: int | None, message: str) -> None:
         column = None if col is None else f"{letter(col)} ({headers[col] or 'no name'})"
-        problems.append(CellProblem(file, sheet, row, column, message))
+        problems.append(CellProblem(file, sheet, row, column, message, col))
 
     if not table.rows:
         problems.append(CellProblem(file, sheet, None, None, "is empty; the first row must hold the column names "
@@ -335,7 +402,7 @@ def rows_to_pack(file: str, table: Table, pack_id: str, info: dict | None = None
             bad(r, col_i, message + hint)
         injects.append((n, doc))
     if problems:
-        return Imported(None, problems)
+        return Imported(None, sort_problems(problems))
     # order the keys as a trainer writes them: the model's order
     order = [model.toml_key(f) for f in attrs.fields(model.Inject)]
     ordered = [{k: doc[k] for k in order if k in doc} for _, doc in injects]
@@ -348,7 +415,8 @@ def rows_to_pack(file: str, table: Table, pack_id: str, info: dict | None = None
     info = {"id": pack_id, **{k: v for k, v in info.items() if k != "id"}}
     text = pack_toml(info, ordered, objectives, header,
                      {i: comments[n] for i, (n, _) in enumerate(injects) if n in comments})
-    return Imported(text, [], len(ordered), unmapped)
+    origins = [(rows_read[n][0], rows_read[n][2]) for n, _ in injects]
+    return Imported(text, [], len(ordered), unmapped, origins, headers, file, sheet)
 
 
 def _tables_last(d: dict) -> dict:
@@ -592,7 +660,7 @@ def read_csv(path: Path) -> Table:
     return table
 
 
-def read_csv_packs(path: Path) -> dict[str, tuple[dict, list[dict]]]:
+def read_csv_packs(path: Path) -> dict[str, tuple[dict, list[dict], int]]:
     """The pack titles next to a csv MSEL (msel.packs.csv), if there is such a file."""
     meta = csv_packs_path(path)
     if not meta.exists():
@@ -600,7 +668,7 @@ def read_csv_packs(path: Path) -> dict[str, tuple[dict, list[dict]]]:
     return _packs_table(str(meta), read_csv(meta))
 
 
-def _packs_table(file: str, table: Table) -> dict[str, tuple[dict, list[dict]]]:
+def _packs_table(file: str, table: Table) -> dict[str, tuple[dict, list[dict], int]]:
     if not table.rows:
         return {}
     heads = [str(h).strip().lower() if h is not None else "" for h in table.rows[0]]
@@ -628,11 +696,11 @@ def _packs_table(file: str, table: Table) -> dict[str, tuple[dict, list[dict]]]:
                 raise InteropError(f"{file}:{n}: objectives of pack {pid!r} are not a TOML array ({e})") from None
             if isinstance(parsed, list):
                 objectives = [o for o in parsed if isinstance(o, dict)]
-        out[pid.strip()] = (info, objectives)
+        out[pid.strip()] = (info, objectives, n)
     return out
 
 
-def read_xlsx(path: Path) -> tuple[list[Table], dict[str, tuple[dict, list[dict]]]]:
+def read_xlsx(path: Path) -> tuple[list[Table], dict[str, tuple[dict, list[dict], int]]]:
     """Every sheet's cells (formulas, dates and merged cells marked Bad), and the pack
     titles of the `_packs` sheet."""
     import zipfile
@@ -779,10 +847,13 @@ def import_file(path: Path, name: str, pack: str | None = None) -> tuple[Importe
         raise InteropError(f"{path}: no sheets to import")
     table, keep = choose(tables, pack, name, str(path))
     source = keep or (pack if pack is not None else table.name)
-    info, objectives = packs.get(source or "", ({}, []))
+    info, objectives, row = packs.get(source or "", ({}, [], 0))
     if source is None and len(packs) == 1:
-        info, objectives = next(iter(packs.values()))
+        info, objectives, row = next(iter(packs.values()))
     imported = rows_to_pack(str(path), table, name, info, objectives, keep)
+    if row:
+        imported.packs_at = ((str(path), PACKS_SHEET, row) if suffix != ".csv" else
+                             (str(csv_packs_path(path)), None, row))
     return imported, table.name
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import attrs
 
 from exercise import model
-from exercise.interop import InteropError, pack_toml, save_via_temp, slug, toml_value
+from exercise.interop import InteropError, compact, pack_toml, save_via_temp, slug, toml_value
 
 EXPORT_VERSION = 1
 ENTRY_SCENARIO = "Scenario"  # ImportService.EXPORT_ENTRY_SCENARIO
@@ -44,6 +44,14 @@ TABLETOP_CONTRACTS = {EMAIL_CONTRACT: "email", MANUAL_CONTRACT: "manual",
                       "2790bd39-37d4-4e39-be7e-53f3ca783f86": "email"}  # EMAIL_GLOBAL
 _NS = uuid.UUID("8f0b7c52-4d1c-4a8e-9a53-5f2a3c6e1d10")  # ids are uuid5(_NS, "kind:id"): stable exports
 TURN_TAG = re.compile(r"^turn length: (\d+) min$")
+TURNS_TAG = re.compile(r"^turns: (\d+)$")
+# This format's own data (calendar, words, team funds, budget, phases) travels in one
+# scenario variable: OpenAEV keeps a scenario's variables (V1_DataImporter.importVariables)
+# and uses one only where an inject's content names it, which none does. Keys must match
+# ^[a-z_]+$ (Variable.key); VariableWithValueMixin reads id, key, value and description.
+CARRIED_KEY = "exercise_scenario"
+CARRIED_FORMAT = 1
+MAX_TURNS = 1_000  # a turns tag or carried calendar beyond this is not a scenario this format plays
 DEFAULT_TURN_MINUTES = 60
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024
@@ -69,6 +77,7 @@ class Export:
     document: dict
     name: str
     left_out: list[str]
+    carried: list[str] = attrs.field(factory=list)  # what travels in the scenario variable, in words
 
 
 def export_scenario(sc: model.Scenario, minutes: int | None = None) -> Export:
@@ -157,7 +166,7 @@ def export_scenario(sc: model.Scenario, minutes: int | None = None) -> Export:
         "scenario_message_header": "EXERCISE",
         "scenario_message_footer": "EXERCISE",
         "scenario_mail_from": "white-cell@exercise.invalid",
-        "scenario_tags": [tag(f"turn length: {minutes} min")],
+        "scenario_tags": [tag(f"turn length: {minutes} min"), tag(f"turns: {sc.calendar.turns}")],
         "scenario_documents": [],
     }
     doc = {
@@ -176,20 +185,71 @@ def export_scenario(sc: model.Scenario, minutes: int | None = None) -> Export:
         "scenario_challenges": [],
         "scenario_lessons_categories": lessons,
         "scenario_lessons_questions": questions,
-        "scenario_variables": [],
+        "scenario_variables": [carried_variable(sc)],
     }
     for what, n in (("allies", len(sc.allies)), ("commands", len(sc.commands)), ("tracks", len(sc.tracks)),
                     ("catalogue items", len(sc.items)), ("production expansions", len(sc.expansions)),
                     ("backlog orders", len(sc.backlog)), ("outcomes", len(sc.outcomes))):
         if n:
             left.append(f"{n} {what} (OpenAEV has no such thing)")
-    if any(c.id != "general" for c in sc.budget.categories):
-        left.append("the budget and its categories")
+    if sc.budget.raise_effects or sc.budget.cut_effects:
+        left.append("the budget's effects of raising and cutting spending (they act on tracks)")
+    measured = sum(1 for o in sc.all_objectives()
+                   if o.capability or o.team or o.measure or o.target is not None or o.better != "higher")
+    if measured:
+        left.append(f"{measured} objective(s): what they are measured by (capability, team, measure, target)")
     if sc.scorecard is not None:
         left.append("the scorecard")
     if sc.adversary is not None:
         left.append(f"the adversary {sc.adversary.name!r} and its {len(sc.adversary.actions)} action(s)")
-    return Export(doc, sc.title, left)
+    return Export(doc, sc.title, left, carried_words(sc))
+
+
+def carried(sc: model.Scenario) -> dict:
+    """This format's own data that OpenAEV has no field for, kept for `import` (see
+    CARRIED_KEY): the calendar, words, budget (its unit and categories; not its effects,
+    which act on tracks), phases, seed, the roles the white cell plays, and per team (by
+    name) its funds, staff, the names of its objectives and how many allies it plays."""
+    objective_names = {o.id: o.name for o in sc.all_objectives()}
+    budget = {k: v for k, v in compact(sc.budget).items() if k not in ("raise_effects", "cut_effects")}
+    return {
+        "format": CARRIED_FORMAT,
+        "calendar": {**compact(sc.calendar), "turns": sc.calendar.turns},
+        "words": compact(sc.words),
+        "budget": budget,
+        "phases": [compact(p) for p in sc.phases],
+        "seed": sc.scenario.seed,
+        "facilitator_plays": list(sc.scenario.facilitator_plays),
+        "teams": [{"name": t.name, "funds": t.funds, "staff": t.staff, "allies": len(t.allies),
+                   "objectives": [objective_names.get(o, o) for o in t.objectives]} for t in sc.teams],
+    }
+
+
+def carried_variable(sc: model.Scenario) -> dict:
+    """The scenario variable that carries `carried(sc)` as JSON text."""
+    return {
+        "variable_id": _id("variable", CARRIED_KEY),
+        "variable_key": CARRIED_KEY,
+        "variable_value": json.dumps(carried(sc), ensure_ascii=False),
+        "variable_description": "Kept by `exercise openaev export` for `exercise openaev import`: the scenario's "
+                                "calendar, words, budget, phases and team funds. No inject uses it; leave it as it is.",
+    }
+
+
+def carried_words(sc: model.Scenario) -> list[str]:
+    """What the variable carries, in words, for the export's report."""
+    cal = sc.calendar
+    out = [f"the calendar: {cal.turns} turns of {cal.span()}, from {cal.label(1)!r}"]
+    if compact(sc.words):
+        out.append(f"the scenario's own words ({len(compact(sc.words))} of {len(attrs.fields(model.Words))})")
+    funded = [t for t in sc.teams if t.funds]
+    if funded:
+        out.append(f"{len(funded)} team(s)' funds per turn ({', '.join(f'{t.name}: {t.funds:g} {sc.budget.unit}' for t in funded)})")
+    out.append(f"the budget: unit {sc.budget.unit!r}, {len(sc.budget.categories)} categories")
+    out.append(f"the {len(sc.phases)} phases of a turn, the seed and the roles the white cell plays")
+    if any(t.objectives for t in sc.teams):
+        out.append("which objectives each team is evaluated on")
+    return out
 
 
 def _turns(injects) -> dict[str, int]:
@@ -291,8 +351,9 @@ def read_zip(path: Path) -> tuple[dict, list[str]]:
                 else:
                     candidates.append(i)
             if not candidates:
+                skipped = "".join(f"; {n}" for n in notes if "unsafe name" in n)
                 raise InteropError(f"{path}: no scenario in the archive (an entry commented 'Scenario' or a .json "
-                                   "file); is it an OpenAEV scenario export?")
+                                   f"file){skipped}; is it an OpenAEV scenario export?")
             if len(candidates) > 1:
                 marked = [c for c in candidates if c.comment == ENTRY_SCENARIO.encode()]
                 if len(marked) != 1:
@@ -342,6 +403,7 @@ class Imported:
     injects: int
     teams: int
     left_out: list[str]
+    made_up: list[str] = attrs.field(factory=list)  # what the archive does not say and import filled in
 
 
 class _Doc:
@@ -420,13 +482,19 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
     for i, t in enumerate(d.objs(doc.get("scenario_tags"), "scenario_tags")):
         tid = d.text(t, "tag_id", f"scenario_tags[{i}]")
         tags[tid] = d.text(t, "tag_name", f"scenario_tags[{i}]")
-    if minutes is None:
-        for tid in d.ids(info, "scenario_tags", "scenario_information"):
-            m = TURN_TAG.match(tags.get(tid, ""))
-            if m and int(m.group(1)) > 0:
-                minutes = int(m.group(1))
-        minutes = minutes or DEFAULT_TURN_MINUTES
+    tagged_turns = None
+    for tid in d.ids(info, "scenario_tags", "scenario_information"):
+        m = TURN_TAG.match(tags.get(tid, ""))
+        if minutes is None and m and int(m.group(1)) > 0:
+            minutes = int(m.group(1))
+        m = TURNS_TAG.match(tags.get(tid, ""))
+        if m and 0 < int(m.group(1)) <= MAX_TURNS:
+            tagged_turns = int(m.group(1))
+    minutes = minutes or DEFAULT_TURN_MINUTES
     seconds_per_turn = minutes * 60
+    made_up: list[str] = []
+    own = _read_carried(d, doc, left)
+    own_teams = {t["name"]: t for t in own.get("teams", [])}
 
     taken: set[str] = set()
     teams = {}
@@ -438,9 +506,27 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
         if tid in teams:
             continue
         teams[tid] = slug(tname, taken, "team")
-        team_rows.append({"id": teams[tid], "name": tname, "allies": [teams[tid].upper()],
-                          **({"briefing": d.text(t, "team_description", where)}
-                             if d.text(t, "team_description", where) else {})})
+        row: dict = {"id": teams[tid], "name": tname}
+        mine = own_teams.get(tname)
+        if mine is None:
+            row["allies"] = [teams[tid].upper()]
+            made_up.append(f"team {tname!r}: one placeholder ally (GDP 1, spending 1 %) for its money"
+                           + ("" if own else " (the archive does not say what money the team has)"))
+        else:
+            if mine["funds"]:
+                row["funds"] = mine["funds"]
+            elif mine["allies"]:
+                row["allies"] = [teams[tid].upper()]
+                made_up.append(f"team {tname!r}: one placeholder ally (GDP 1, spending 1 %) stands in for its "
+                               f"{mine['allies']} ally(ies), which the export left out")
+            if mine["allies"] and mine["funds"]:
+                left.append(f"team {tname!r}: its {mine['allies']} ally(ies) (the export left them out; its funds "
+                            "are kept)")
+            if mine["staff"] != 10:
+                row["staff"] = mine["staff"]
+        if d.text(t, "team_description", where):
+            row["briefing"] = d.text(t, "team_description", where)
+        team_rows.append(row)
     obj_taken: set[str] = set()
     objectives = []
     for i, o in enumerate(d.objs(doc.get("scenario_objectives"), "scenario_objectives")):
@@ -450,6 +536,16 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
         if d.text(o, "objective_description", where):
             row["description"] = d.text(o, "objective_description", where)
         objectives.append(row)
+    objective_ids: dict[str, str] = {}
+    for o in objectives:
+        objective_ids.setdefault(o["name"], o["id"])
+    for row in team_rows:
+        names = own_teams.get(row["name"], {}).get("objectives", [])
+        ids = [objective_ids[n] for n in names if n in objective_ids]
+        if ids:
+            row["objectives"] = ids
+        if len(ids) < len(names):
+            left.append(f"team {row['name']!r}: {len(names) - len(ids)} objective(s) not in the archive")
 
     raw = d.objs(doc.get("scenario_injects"), "scenario_injects")
     inject_ids: dict[str, str] = {}
@@ -553,6 +649,8 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
                       ("scenario_articles", "articles"), ("scenario_challenges", "challenges"),
                       ("scenario_variables", "variables"), ("scenario_lessons_questions", "lessons-learned questions")):
         n = len(doc.get(key) or []) if isinstance(doc.get(key), list) else 0
+        if key == "scenario_variables":
+            n -= sum(1 for v in doc.get(key) or [] if isinstance(v, dict) and v.get("variable_key") == CARRIED_KEY)
         if n:
             left.append(f"{n} {what}")
     for label, n in sorted(lost_contracts.items()):
@@ -562,7 +660,14 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
         left.append(f"{other_conditions} dependency condition(s) other than 'parent executed'")
     sc_title = d.text(info, "scenario_name", "scenario_information") or name
     briefing = d.text(info, "scenario_description", "scenario_information")
-    scenario_text = _scenario_toml(name, sc_title, briefing, team_rows, objectives, last_turn, minutes, file)
+    turns = max(last_turn, own.get("calendar", {}).get("turns", 0), tagged_turns or 0)
+    if not own.get("calendar") and tagged_turns is None:
+        made_up.append(f"the number of turns: {turns}, the last inject's turn (the archive does not say how "
+                       "many turns the exercise has)")
+    elif turns > max(own.get("calendar", {}).get("turns", 0), tagged_turns or 0):
+        made_up.append(f"the number of turns: {turns}, the last inject's turn (more than the archive's "
+                       f"{max(own.get('calendar', {}).get('turns', 0), tagged_turns or 0)})")
+    scenario_text = _scenario_toml(name, sc_title, briefing, team_rows, objectives, turns, minutes, file, own)
     pack_info = {"id": name, "title": f"{sc_title} (injects)",
                  "description": f"Injects of the OpenAEV scenario {sc_title!r}, imported by `exercise openaev import`."}
     header = [f"Imported from the OpenAEV scenario export {Path(file).name} by `exercise openaev import`.",
@@ -570,8 +675,86 @@ def import_document(doc: dict, name: str, file: str, minutes: int | None = None)
     if left:
         header.append("Left out (OpenAEV keeps them, exercise has no place for them):")
         header += [f"  - {line}" for line in left]
+    if made_up:
+        header.append("Made up (the archive does not say; edit the scenario before playing):")
+        header += [f"  - {line}" for line in made_up]
     pack_text = pack_toml(pack_info, final, None, header)
-    return Imported(scenario_text, pack_text, len(final), len(team_rows), left)
+    return Imported(scenario_text, pack_text, len(final), len(team_rows), left, made_up)
+
+
+def _read_carried(d: _Doc, doc: dict, left: list[str]) -> dict:
+    """This format's own data from the scenario variable CARRIED_KEY, each part checked
+    against the model; a part that does not fit is left out and said so. {} without it."""
+    from exercise.convert import structure
+
+    found = [v for v in d.objs(doc.get("scenario_variables"), "scenario_variables")
+             if v.get("variable_key") == CARRIED_KEY]
+    if not found:
+        return {}
+    value = found[0].get("variable_value")
+    what = f"the scenario variable {CARRIED_KEY!r}"
+    if not isinstance(value, str) or not value.strip():
+        left.append(f"{what} has no value (OpenAEV exported the scenario without variable values): the calendar, "
+                    "words, budget and team funds it would carry are not restored; export from OpenAEV with "
+                    "variable values to keep them")
+        return {}
+    try:
+        data = json.loads(value)
+    except (json.JSONDecodeError, RecursionError):
+        data = None
+    if not isinstance(data, dict) or data.get("format") != CARRIED_FORMAT:
+        left.append(f"{what} is not JSON of format {CARRIED_FORMAT} as `exercise openaev export` writes it: not read")
+        return {}
+    out: dict = {}
+    for key, cls in (("calendar", model.Calendar), ("words", model.Words), ("budget", model.Budget)):
+        part = data.get(key)
+        if part is None:
+            continue
+        obj, errs = structure(part, cls)
+        if obj is None or (key == "calendar" and not 0 < obj.turns <= MAX_TURNS):
+            left.append(f"{what}: its {key} table does not fit this format ({_first(errs)}): not read")
+            continue
+        out[key] = {**part, "turns": obj.turns} if key == "calendar" else part
+    phases = data.get("phases")
+    if phases is not None:
+        errs = [e for p in (phases if isinstance(phases, list) else [None]) for e in structure(p, model.Phase)[1]]
+        if errs or not phases:
+            left.append(f"{what}: its phases do not fit this format ({_first(errs)}): not read")
+        else:
+            out["phases"] = phases
+    if isinstance(data.get("seed"), int) and not isinstance(data.get("seed"), bool):
+        out["seed"] = data["seed"]
+    plays = data.get("facilitator_plays")
+    if isinstance(plays, list) and all(isinstance(x, str) for x in plays):
+        out["facilitator_plays"] = plays
+    teams = []
+    raw_teams = data.get("teams")
+    for t in raw_teams if isinstance(raw_teams, list) else []:
+        if not isinstance(t, dict) or not isinstance(t.get("name"), str):
+            continue
+        funds, staff, allies = t.get("funds", 0), t.get("staff", 10), t.get("allies", 0)
+        objectives = t.get("objectives", [])
+        if (not _number(funds) or funds < 0 or not isinstance(staff, int) or isinstance(staff, bool)
+                or not isinstance(allies, int) or isinstance(allies, bool)
+                or not (isinstance(objectives, list) and all(isinstance(o, str) for o in objectives))):
+            left.append(f"{what}: team {t['name']!r} does not fit this format: its funds are not read")
+            continue
+        teams.append({"name": t["name"], "funds": funds, "staff": staff, "allies": allies, "objectives": objectives})
+    out["teams"] = teams
+    return out
+
+
+def _number(v) -> bool:
+    import math
+
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _first(errs) -> str:
+    if not errs:
+        return "not a table"
+    path, message, hint = errs[0]
+    return ".".join(map(str, path)) + (": " if path else "") + message + hint
 
 
 def _executed(cond) -> bool:
@@ -588,26 +771,48 @@ def _executed(cond) -> bool:
 
 
 def _scenario_toml(name: str, title: str, briefing: str, teams: list[dict], objectives: list[dict],
-                   turns: int, minutes: int, file: str) -> str:
+                   turns: int, minutes: int, file: str, own: dict | None = None) -> str:
     import tomli_w
 
+    own = own or {}
+    placeholders = [t for t in teams if t.get("allies")]
     lines = [
         "#:schema ../docs/schema/scenario.schema.json",
         f"# Imported from the OpenAEV scenario export {Path(file).name} by `exercise openaev import`.",
         f"# One turn = {minutes} minutes of OpenAEV's timeline; the injects are in injects/{name}.toml.",
-        "# OpenAEV has no money, tracks or allies: each team plays one placeholder ally (GDP 1,",
-        "# spending 1 %) so that the scenario loads; give it a real budget before you play it.",
-        "",
     ]
-    labels = [f"T+{(t * minutes) // 60}:{(t * minutes) % 60:02d}" for t in range(turns)]
+    if own:
+        lines.append(f"# The calendar, words, budget and team funds come from the archive's variable {CARRIED_KEY}.")
+    if placeholders:
+        lines += [
+            f"# {len(placeholders)} team(s) play one placeholder ally each (GDP 1, spending 1 %) so that the",
+            "# scenario loads (the archive does not say their money); give them a real budget before you play.",
+        ]
+    lines.append("")
+    if "calendar" in own:
+        calendar = {**own["calendar"], "turns": turns}
+        if calendar.get("labels") and len(calendar["labels"]) < turns:
+            calendar.pop("labels")  # labels for fewer turns than it now has: the unit's labels instead
+    else:
+        calendar = {"start_year": 2026, "turns": turns,
+                    "labels": [f"T+{(t * minutes) // 60}:{(t * minutes) % 60:02d}" for t in range(turns)]}
+    budget = own.get("budget") or {
+        "category": [{"id": "general", "name": "General", "default_share": 1.0, "procurement": True}]}
+    phases = own.get("phases") or [{"id": "briefing"}, {"id": "injects"}, {"id": "deliberation", "minutes": minutes},
+                                   {"id": "adjudication"}, {"id": "summary"}]
+    info = {"id": name, "title": title, **({"briefing": briefing} if briefing else {}), "packs": [name]}
+    if "seed" in own:
+        info["seed"] = own["seed"]
+    if own.get("facilitator_plays"):
+        info["facilitator_plays"] = own["facilitator_plays"]
     doc = {
-        "scenario": {"id": name, "title": title, **({"briefing": briefing} if briefing else {}), "packs": [name]},
-        "calendar": {"start_year": 2026, "turns": turns, "labels": labels},
-        "budget": {"category": [{"id": "general", "name": "General", "default_share": 1.0, "procurement": True}]},
-        "phase": [{"id": "briefing"}, {"id": "injects"}, {"id": "deliberation", "minutes": minutes},
-                  {"id": "adjudication"}, {"id": "summary"}],
+        "scenario": info,
+        "calendar": calendar,
+        **({"words": own["words"]} if own.get("words") else {}),
+        "budget": budget,
+        "phase": phases,
         "team": teams,
-        "ally": [{"id": t["allies"][0], "name": t["name"], "gdp": 1.0, "spending": 1.0} for t in teams],
+        "ally": [{"id": t["allies"][0], "name": t["name"], "gdp": 1.0, "spending": 1.0} for t in placeholders],
         "objective": objectives,
         "outcome": [{"id": "end", "name": "End of the exercise",
                      "text": "The exercise is over; see the debrief."}],
@@ -634,12 +839,21 @@ def survivors(sc: model.Scenario) -> dict:
         injects.append((i.title, i.synopsis, i.text, to, i.reserve, None if i.reserve else turns[i.id],
                         tuple(i.expected), tuple(i.tags),
                         () if i.reserve else tuple(sorted(titles.get(r, r) for r in i.requires))))
+    objective_names = {o.id: o.name for o in sc.all_objectives()}
     return {
         "title": sc.title,
         "briefing": sc.scenario.briefing,
-        "teams": sorted((t.name, t.briefing) for t in sc.teams),
+        "seed": sc.scenario.seed,
+        "facilitator_plays": sc.scenario.facilitator_plays,
+        "teams": sorted((t.name, t.briefing, t.funds, t.staff, tuple(objective_names[o] for o in t.objectives))
+                        for t in sc.teams),
         "objectives": sorted((o.name, o.description) for o in sc.all_objectives()),
         "injects": sorted(injects, key=repr),
+        # this format's own, carried in the scenario variable
+        "calendar": sc.calendar,
+        "words": sc.words,
+        "budget": attrs.evolve(sc.budget, raise_effects=(), cut_effects=()),
+        "phases": sc.phases,
     }
 
 
