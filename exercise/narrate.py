@@ -10,6 +10,7 @@ import re
 from exercise import model
 from exercise.engine.causes import Names, fell_below, reword
 from exercise.engine.decision import number, roll_words
+from exercise.engine.ledger import units
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
 
@@ -392,6 +393,10 @@ class Narrator:
         adv = self.s.adversary
         return (adv.name, adv.unit) if adv is not None else ("The adversary", "points")
 
+    def _red_amount(self, x, unit: str) -> str:
+        """Red's points with their unit, "1 point", "2 points" (engine.ledger's grammar)."""
+        return f"{_n(x, self.money)} {units(float(x), unit, self.money)}"
+
     def _red_menu(self, aid: str):
         adv = self.s.adversary
         return next((a for a in adv.actions if a.id == aid), None) if adv is not None else None
@@ -407,16 +412,17 @@ class Narrator:
 
     def _red_budget_credited(self, e):
         name, unit = self._red()
-        return f"RED: {name} receives {_n(e['amount'], self.money)} {unit} (holds {_n(e['cash'], self.money)})"
+        return (f"RED: {name} receives {self._red_amount(e['amount'], unit)} "
+                f"(holds {self._red_amount(e['cash'], unit)})")
 
     def _red_action_planned(self, e):
         name, unit = self._red()
         return (f"RED: {name} plans {self._red_action(e['action'])} against {self._red_target(e.get('target'))} "
-                f"for {_n(e['cost'], self.money)} {unit}")
+                f"for {self._red_amount(e['cost'], unit)}")
 
     def _red_action_withdrawn(self, e):
         name, unit = self._red()
-        return f"RED: {name} withdraws {self._red_action(e['action'])} ({_n(e['refund'], self.money)} {unit} back)"
+        return f"RED: {name} withdraws {self._red_action(e['action'])} ({self._red_amount(e['refund'], unit)} back)"
 
     def _red_action_resolved(self, e):
         name, _ = self._red()

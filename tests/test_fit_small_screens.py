@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 from support import DEFAULT, load_fixture, to_deliberation, wait_for
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Static
 from textual.widgets._footer import FooterKey
 
 from exercise.engine import commands as cm
@@ -38,10 +39,27 @@ def problems(app, where: str) -> list[str]:
                 out.append(f"{where}: table {table.id} needs {need} columns of {table.region.width} "
                            "and does not scroll with its first column whole")
     if isinstance(screen, ModalScreen):
+        out += cut_texts(screen, where)
         for b in screen.query(Button):
             r = b.region
             if r.width and (r.right > width or r.bottom > height - 1 or r.height < 3):
                 out.append(f"{where}: button {b.label} not whole on the screen ({r})")
+    return out
+
+
+def cut_texts(screen, where: str) -> list[str]:
+    """A dialog's texts (title, intro, each field's label and help, a select's value) that
+    run past the right edge of what holds them: wider than the room there is, so cut rather
+    than wrapped (what holds them scrolls down, never sideways)."""
+    out = []
+    for w in screen.query(Static):
+        parent = w.parent
+        if not w.region.width or not isinstance(parent, Widget):
+            continue
+        room = parent.scrollable_content_region
+        if w.region.right > room.right:
+            out.append(f"{where}: {' '.join(sorted(w.classes)) or type(w).__name__} "
+                       f"{str(w.render())[:50]!r}… is {w.region.width} wide in {room.width} columns: cut")
     return out
 
 
@@ -146,4 +164,62 @@ async def test_the_start_screen_and_the_debrief_fit(deliberation, tmp_path, monk
             await pilot.press(tab)
             await pilot.pause()
             bad += problems(app, f"debrief tab {tab}")
+    assert bad == [], "\n".join(bad)
+
+
+async def seat_forms_fit(pilot, app, bad: list[str]) -> None:
+    """The seat consoles' forms: the controller's adjudicate, note, delay and fire; the
+    evaluator's observation (with its rating); the red cell's plan (action, then target) and
+    counter; a team's argue, counter-argue and the participant feedback form."""
+    from exercise.engine import seats
+    from exercise.engine.seats import Seat
+    from exercise.tui.modals import FormModal, feedback_fields
+
+    s = app.session
+    first = s.state.rules.team_ids[0]
+    s.execute(cm.Argue(s.state.rules.team_ids[1], s.state.rules.team_ids[1], "Open the ports to allied convoys",
+                       "Faster reinforcement", "Shipping lanes are free", open=True))
+    walks = [(Seat("alice", "controller", "Alice (controller)"), [("2", "j"), ("1", "m"), ("1", "d"), ("1", "f")]),
+             (Seat("eve", "evaluator", "Eve (evaluator)"), [("", "n")]),
+             (seats.red_seat(s.state), [("", "a"), ("", "c")])]
+    for seat, keys in walks:
+        app.show_seat(seat)
+        await pilot.pause()
+        for tab, key in keys:
+            if tab:
+                await pilot.press(tab)
+            await _dialog(pilot, app, key, f"{seat.role} {key}", bad)
+            if seat.role == "red" and key == "a":  # the act's second step: its target
+                await pilot.press("a")
+                await wait_for(lambda: isinstance(app.screen, ModalScreen), pilot=pilot)
+                app.screen.action_submit()
+                await wait_for(lambda: isinstance(app.screen, ModalScreen) and "on which" in str(
+                    app.screen.title_text), what="the target step", pilot=pilot)
+                await pilot.pause()
+                bad += problems(app, "red plan: target")
+                await pilot.press("escape")
+                await pilot.pause()
+        await pilot.press("escape")  # back to the facilitator's console (hot-seat)
+        await pilot.pause()
+    app.show_team(first)
+    await pilot.pause()
+    await _dialog(pilot, app, "u", "team argue", bad)
+    await _dialog(pilot, app, "c", "team counter-argue", bad)
+    app.push_screen(FormModal("Participant feedback", feedback_fields(), "Send"))
+    await pilot.pause()
+    bad += problems(app, "team feedback")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_every_seat_form_is_readable(deliberation, size):
+    """Each form's labels, help and intro wrap within the dialog (a label cut at the edge, as
+    the plan's "Target (a team for a team action, a command for…" was, is a failure)."""
+    from exercise.tui.app import make_app
+
+    app = make_app(session=deliberation)
+    app.animation_level = "none"
+    bad: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await seat_forms_fit(pilot, app, bad)
     assert bad == [], "\n".join(bad)

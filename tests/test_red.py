@@ -404,4 +404,33 @@ def test_the_turn_log_names_red_moves(tmp_path):
     finally:
         s.close()
     assert "- the facilitator planned “Rail sabotage” against East (red-1, 3 points)" in log
-    assert "- the facilitator withdrew “Electronic warfare on navigation” (red-2, 1 points back)" in log
+    assert "- the facilitator withdrew “Electronic warfare on navigation” (red-2, 1 point back)" in log
+
+
+def test_one_point_of_red_reads_point_in_the_log_and_on_the_red_screens():
+    """Red's budget, costs and refunds say "1 point" and "2 points" (engine.ledger.units),
+    in the facilitator's log (narrate) and in the red screens' texts (tui.seat.redparts)."""
+    from exercise.engine.decision import number
+    from exercise.engine.view import red_view
+    from exercise.narrate import Narrator
+    from exercise.tui.seat import redparts as rp
+
+    g = Game()
+    g.to_deliberation()
+    g.do(cm.RedAct("jam", "north"))
+    g.do(cm.RedWithdraw("red-1"))
+    g.do(cm.RedAct("jam", "north"))
+    narrator = Narrator(scenario())
+    lines = [narrator.line(ev.to_dict(e)) for b in g.batches for e in b]
+    said = "\n".join(x for x in lines if x)
+    assert "RED: Russia plans Electronic warfare on navigation against JFC North for 1 point" in said, said
+    assert "withdraws Electronic warfare on navigation (1 point back)" in said, said
+    red = red_view(g.state, facilitator=True)
+    n = lambda x: number(x, 2)
+    assert "1 planned this turn (1 point)" in rp.budget_text(red, n).plain
+    (jam,) = [a for a in red.actions if a.id == "jam"]
+    assert rp.pts(red, n, jam.cost) == "1 point" and rp.pts(red, n, 2.0) == "2 points"
+    assert rp.pts(red, n, 0.5) == "0.5 points" and rp.pts(red, n, 0.999) == "1 point"  # as shown
+    assert any("Electronic warfare on navigation: 1 point, a command" in x for x in rp.menu_lines(red, n))
+    assert "withdrawn (refunded 1 point)" in [rp.result(m, red, n) for m in red.moves]
+    assert "1 point refunded to Russia" in rp.withdraw_body(next(m for m in red.moves if m.status == "planned"), red, n)

@@ -59,7 +59,7 @@ def test_the_report_keeps_red_objectives_apart_and_lists_its_acts(game):
     assert obj.name.startswith("Divide") and obj.result in ("met", "not met")
     acts = [(a.turn, a.action, a.target, a.result, a.hit, a.resisted) for a in red.acts]
     assert acts[0] == (1, "Rail sabotage", "East", "noticed, unattributed", "East", "none")
-    assert acts[1] == (1, "Electronic warfare on navigation", "JFC North", "withdrawn (refunded 1 points)", "", "")
+    assert acts[1] == (1, "Electronic warfare on navigation", "JFC North", "withdrawn (refunded 1 point)", "", "")
     assert acts[2][:5] == (2, "Electronic warfare on navigation", "JFC North", "noticed, attributed",
                            "East, West")
     assert acts[2][5] == "West"
@@ -86,7 +86,7 @@ def test_the_turn_log_gives_red_its_own_section(game):
     assert "Rail sabotage" not in facilitator
     red = one.split("## The red cell: Russia")[1].split("\n## ")[0]
     assert "- the facilitator planned “Rail sabotage” against East (red-1, 3 points)" in red
-    assert "- the facilitator withdrew “Electronic warfare on navigation” (red-2, 1 points back)" in red
+    assert "- the facilitator withdrew “Electronic warfare on navigation” (red-2, 1 point back)" in red
     assert "“Rail sabotage” against East: noticed, unattributed; hit East; resisted by none" in red
     two = (game.folder / "turns" / "turn-02.md").read_text()
     red = two.split("## The red cell: Russia")[1].split("\n## ")[0]

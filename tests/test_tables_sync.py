@@ -13,7 +13,7 @@ from textual.widgets._footer import FooterKey
 from exercise.session import Session
 from exercise.tui.app import make_app
 from exercise.tui.footer import FitFooter
-from exercise.tui.tables import selected_key, sync_rows
+from exercise.tui.tables import REFILL_OVER, selected_key, sync_rows
 
 
 def rows(*spec: str) -> list[tuple[str, list[Text]]]:
@@ -76,7 +76,10 @@ async def test_a_row_out_of_place_moves_and_a_style_change_counts():
         assert table.cursor_row == 1 and selected_key(table) == "a"
 
 
-async def test_columns_grow_to_a_wider_cell_and_never_narrow_as_when_refilled():
+async def test_columns_grow_to_a_wider_cell_and_narrow_when_the_widest_goes_or_shortens():
+    """A column is as wide as its widest cell (or its label): it grows to a wider cell and
+    narrows when its widest row goes, its widest cell gets shorter or the table is refilled
+    (the Overview's Drafts column stayed "12 draft" wide over a "-")."""
     app = OneTable()
     async with app.run_test() as pilot:
         table = app.query_one(DataTable)
@@ -85,12 +88,31 @@ async def test_columns_grow_to_a_wider_cell_and_never_narrow_as_when_refilled():
         sync_rows(table, wide)
         await pilot.pause()
         assert table.ordered_columns[1].content_width == 30
-        sync_rows(table, [("a", [Text("a"), Text("short")])])  # the wide row gone, a cell shorter
-        await pilot.pause()
-        assert table.ordered_columns[1].content_width == 30
         sync_rows(table, [("a", [Text("a"), Text("y" * 40)])])  # a cell changed wider: never cut
         await pilot.pause()
         assert table.ordered_columns[1].content_width == 40
+        table.move_cursor(row=0)
+        sync_rows(table, [("a", [Text("a"), Text("y" * 40)]), ("b", [Text("b"), Text("x" * 30)])])
+        await pilot.pause()
+        sync_rows(table, [("a", [Text("a"), Text("short")]), ("b", [Text("b"), Text("x" * 30)])])  # in place
+        await pilot.pause()
+        assert table.ordered_columns[1].content_width == 30  # the widest now
+        assert table.virtual_size.width < 40 + 10
+        assert selected_key(table) == "a"
+        sync_rows(table, [("a", [Text("a"), Text("short")])])  # the widest row gone
+        await pilot.pause()
+        assert table.ordered_columns[1].content_width == 5
+        sync_rows(table, [("a", [Text("a"), Text("-")])])  # narrower than the label "Cell"
+        await pilot.pause()
+        assert table.ordered_columns[1].content_width == 4
+        many = [(f"k{i}", [Text(f"k{i}"), Text("z" * 20)]) for i in range(REFILL_OVER + 2)]
+        sync_rows(table, many)
+        await pilot.pause()
+        assert table.ordered_columns[1].content_width == 20
+        sync_rows(table, [(k, [Text(k), Text("w")]) for k, _ in reversed(many)])  # refilled
+        await pilot.pause()
+        assert table.ordered_columns[1].content_width == 4
+        assert table.ordered_columns[0].content_width == 3
 
 
 class CountedFooter(FitFooter):

@@ -430,3 +430,27 @@ async def test_the_footer_shows_g_on_the_actions_tab(session):
         await pilot.press("1")
         await pilot.pause()
         assert "g" not in shown()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_overviews_drafts_column_narrows_when_the_drafts_go(session, size):
+    """A team with 12 draft orders widens Drafts to "12 draft"; once they are withdrawn the
+    column is as wide as its label again, in place (the cursor stays on its team)."""
+    from support import to_deliberation as deliberation
+
+    deliberation(session)
+    session.execute(cm.Override("money", 100.0, "test", team="east"))
+    for _ in range(12):
+        session.execute(cm.PlaceOrder("east", "east", "sam", 1))
+    app = make_app(session=session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#teams", DataTable)
+        drafts = table.ordered_columns[3]
+        assert str(drafts.label) == "Drafts" and drafts.content_width == len("12 draft")
+        table.move_cursor(row=table.get_row_index("west"))
+        for order in [o.id for o in session.state.orders.values() if o.team == "east" and o.status == "draft"]:
+            session.execute(cm.CancelOrder("east", "east", order))
+        await wait_for(lambda: drafts.content_width == len("Drafts"), what="Drafts narrows", pilot=pilot)
+        assert [getattr(c, "plain", c) for c in table.get_column(drafts.key)] == ["-", "-"]
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "west"

@@ -89,7 +89,7 @@ async def test_a_plans_an_act_and_a_refusal_says_the_engines_reason(tmp_path):
         await _plan(pilot, app, "jam", "north")
         assert [(m.action, m.target, m.status) for m in s.state.red_acts.values()] == [("jam", "north", "planned")]
         assert s.state.red_cash == 4
-        assert any("1 points paid, 4 points left" in n for n in notifications(app))
+        assert any("1 point paid, 4 points left" in n for n in notifications(app))
         assert "1 Electronic warfare on navigation JFC North planned" in shown_text(app.screen)
         # spend the rest, then over budget: the engine's reason is shown, nothing is planned
         s.execute(cm.RedAct("sabotage", "east"))  # 1 left

@@ -225,3 +225,38 @@ async def test_the_status_lines_fit(session, width):
 def test_controller_screen(snap_compare, session, size, keys):
     app, run_before = controller_app(session, *keys)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_teams_budget_split_is_whole_and_named(tmp_path, size):
+    """Deadline 2027's categories have long names ("Sustain (readiness)"): at 120 columns each
+    share reads by its short name, at 80 the shares alone under a legend naming the
+    categories; never cut ("Sustain (readiness) 40 %, Invest…" was) and within the screen."""
+    from support import DEFAULT, load_fixture
+
+    loaded = load_fixture(DEFAULT)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Split")
+    try:
+        to_deliberation(s)
+        app, run_before = controller_app(s, "3", seat=Seat("bob", "controller", "Bob", scope=()))
+        async with app.run_test(size=size) as pilot:
+            await run_before(pilot)
+            await pilot.pause()
+            table = app.screen.query_one("#ct-team-table", DataTable)
+            column = table.ordered_columns[3]
+            split = [getattr(c, "plain", c) for c in table.get_column(column.key)]
+            assert len(split) == len(s.state.rules.team_ids)
+            assert all("…" not in x for x in split), split
+            need = sum(c.get_render_width(table) for c in table.ordered_columns)
+            assert need <= table.region.width, (need, table.region.width)
+            names = [c.name for c in s.scenario.budget.categories]
+            legend = app.screen.query_one("#ct-team-legend", Static)
+            if size[0] >= 120:
+                assert not legend.display
+                assert split[0] == "Sustain 40 %, Invest 40 %, Resilience 20 %", split
+            else:
+                assert legend.display and split[0] == "40 / 40 / 20 %", split
+                said = str(legend.render())
+                assert said.startswith("Budget split, % to ") and all(n in said for n in names), said
+    finally:
+        s.close()

@@ -214,3 +214,38 @@ def rendered(app, widget_id: str) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(app.screen.query_one(f"#{widget_id}", Static).content)
     return " ".join(console.export_text().split())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_orders_table_is_whole_at_80_and_120_columns(tmp_path, mini, size):
+    """West's backlog jet (ordered, backlog, paid before the exercise) and a jet due after
+    the end, under a long name: every cell reads in full at the screen's width (wrapped,
+    never "…"); it was cut at 80 and at 120 columns ("turn 6 (after the e…", "ordered (back…",
+    "Uni…")."""
+    import attrs
+
+    long = "Jet squadron (12 two-seat trainers, spares and simulators)"
+    sc = mini.scenario
+    scenario = attrs.evolve(sc, items=tuple(attrs.evolve(i, name=long) if i.id == "jet" else i for i in sc.items))
+    s = Session.create(scenario, mini.texts, tmp_path, name="Orders")
+    try:
+        to_deliberation(s)
+        s.execute(cm.Override("money", 50.0, "test", team="west"))
+        s.execute(cm.PlaceOrder("west", "west", "jet", 1))
+        app, run_before = evaluator_app(s, "2")
+        async with app.run_test(size=size) as pilot:
+            await run_before(pilot)
+            assert app.screen.team == "west"
+            block = app.screen.query_one("#ev-orders", Static)
+            console = Console(width=block.content_region.width, record=True, file=io.StringIO())
+            console.print(block.content)
+            lines = console.export_text().splitlines()
+            words = " ".join(" ".join(lines).split())
+            assert "…" not in words, "\n".join(lines)
+            for part in ("Item Units Cost Placed Due Status", "(backlog)", "paid before"):
+                assert part in words, "\n".join(lines)
+            for word in (*long.split(), "turn", "6", "(after", "the", "end)"):
+                assert word in words.split(), "\n".join(lines)
+            assert max(len(x.rstrip()) for x in lines) <= block.content_region.width
+    finally:
+        s.close()

@@ -20,7 +20,6 @@ from exercise import engine, model
 from exercise.debrief.record import Record
 from exercise.engine import ledger as lg
 from exercise.engine import scorecard as scoring
-from exercise.engine.decision import number
 from exercise.engine.view_types import LedgerTurn
 from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
@@ -384,7 +383,7 @@ def _red(sc: model.Scenario, state, records: Sequence[CommandRecord], teams: dic
                 on = str(teams.get(target) or commands.get(target) or target) if target else "every team"
                 acts[mid] = RedActRow(e["turn"], str(menu.get(e["action"], e["action"])), on, "planned")
             elif k == "red_action_withdrawn" and mid in acts:
-                refund = f"{number(e.get('refund', 0.0), places)} {adv.unit}"
+                refund = lg.amount(float(e.get("refund", 0.0)), adv.unit, places)
                 acts[mid] = attrs.evolve(acts[mid], result=f"withdrawn (refunded {refund})")
             elif k == "red_action_resolved" and mid in acts:
                 seen = (("noticed, attributed" if e.get("attributed") else "noticed, unattributed")

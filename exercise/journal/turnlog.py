@@ -17,7 +17,7 @@ from exercise import model
 from exercise.controls import visible
 from exercise.engine.commands import FACILITATOR
 from exercise.engine.decision import number, roll_words
-from exercise.engine.ledger import Change, for_team, signed, totals, value
+from exercise.engine.ledger import Change, for_team, signed, totals, units, value
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
 from exercise.narrate import OVER_VOTE, Narrator
@@ -266,9 +266,9 @@ def _red_cell(scenario: model.Scenario, records: list[CommandRecord], teams) -> 
             what = cell(menu.get(action, action))
             if k == "red_action_planned":
                 out.append(f"{who} planned “{what}” against {on(e.get('target'))} ({e['id']}, "
-                           f"{_fmt(e['cost'])} {adv.unit})")
+                           f"{_fmt(e['cost'])} {units(float(e['cost']), adv.unit)})")
             elif k == "red_action_withdrawn":
-                out.append(f"{who} withdrew “{what}” ({e['id']}, {_fmt(e['refund'])} {adv.unit} back)")
+                out.append(f"{who} withdrew “{what}” ({e['id']}, {_fmt(e['refund'])} {units(float(e['refund']), adv.unit)} back)")
             elif k == "red_action_resolved":
                 seen = ((f"noticed, attributed to {adv.name}" if e.get("attributed") else "noticed, unattributed")
                         if e.get("detected") else "unnoticed")

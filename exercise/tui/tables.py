@@ -8,6 +8,7 @@ from typing import Literal
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import Column
 
 # Past this many rows out of place, removing them one by one (each removal renumbers every
 # row) costs more than clearing the table and adding them all again.
@@ -27,6 +28,16 @@ def widen(table: DataTable, rows: list) -> None:
     for column, cells in zip(table.ordered_columns, zip(*rows)):
         column.content_width = max(column.content_width,
                                    *(cell_len(line) for c in cells for line in str(getattr(c, "plain", c)).split("\n")))
+
+
+def narrow(table: DataTable, column: Column) -> None:
+    """Narrow a column to its widest cell (or its label) now that its widest cell went or
+    got shorter: a "12 draft" once shown no longer keeps "-" 8 columns wide."""
+    widest = max(((_width(cell), row.key) for row, cell in zip(table.ordered_rows, table.get_column(column.key))),
+                 default=None, key=lambda x: x[0])
+    column.content_width = max(_width(column.label), widest[0] if widest else 0)
+    if widest is not None:  # the table lays itself out again (rows removed or added do too)
+        table.update_cell(widest[1], column.key, table.get_cell(widest[1], column.key), update_width=True)
 
 
 def same_cell(a: object, b: object) -> bool:
@@ -68,26 +79,34 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[object]]], *,
         in_place = changed[0]
     gone = [key for key in shown if key not in kept] + survivors[in_place:]
     refill = len(gone) > REFILL_OVER
+    columns = table.ordered_columns
+    shrunk: set[int] = set()  # columns whose widest cell went or got narrower
     if refill:
         table.clear()  # the cursor is put back below (the scroll follows it)
+        for column in columns:  # measured again from the rows put back
+            column.content_width = _width(column.label)
         in_place = 0
     else:
         for key in gone:
+            shrunk.update(i for i, (column, cell) in enumerate(zip(columns, table.get_row(key)))
+                          if _width(cell) >= column.content_width)
             table.remove_row(key)
-    columns = table.ordered_columns
     fresh = []  # the cells put in: the columns grow to them now (see `widen`)
     for i in changed:
         if i >= in_place:
             break
         key, cells = rows[i]
-        for column, old, new in zip(columns, table.get_row(key), cells):
+        for c, (column, old, new) in enumerate(zip(columns, table.get_row(key), cells)):
             if not same_cell(old, new):
-                # a column grows to a wider cell and never narrows, as when the rows were added
+                if _width(old) >= column.content_width > _width(new):
+                    shrunk.add(c)
                 table.update_cell(key, column.key, new, update_width=_width(new) > column.content_width)
         fresh.append(cells)
     for key, cells in rows[in_place:]:
         table.add_row(*cells, key=key, height=height)
         fresh.append(cells)
+    for c in sorted(shrunk):
+        narrow(table, columns[c])
     if fresh:
         widen(table, fresh)
     if not wanted:

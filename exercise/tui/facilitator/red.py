@@ -128,7 +128,7 @@ class RedPanel(Panel, VerticalScroll):
         default = rp.default_action(red, selected_key(self.query_one("#red-actions", DataTable)))
         form = await self.app.push_screen_wait(FormModal(f"Plan an action of {red.name}", [
             Field("action", "Action", "select",
-                  tuple((f"{fit(a.name, 44)} ({self._n(a.cost)} {red.unit})", a.id) for a in red.actions),
+                  tuple((f"{fit(a.name, 44)} ({rp.pts(red, self._n, a.cost)})", a.id) for a in red.actions),
                   default=default),
             Field("target", "Target (a team for a team action, a command for a command action)", "select",
                   rp.target_options(red), required=False, default=self._default_target(default)),
@@ -138,7 +138,7 @@ class RedPanel(Panel, VerticalScroll):
         action = next(a for a in red.actions if a.id == form["action"])
         if console(self).run_command(cm.RedAct(action.id, form["target"] or None)):
             left = self.session.state.red_cash
-            self.notify(f"{action.name}: {self._n(action.cost)} {red.unit} paid, {self._n(left)} {red.unit} left",
+            self.notify(f"{action.name}: {rp.pts(red, self._n, action.cost)} paid, {rp.pts(red, self._n, left)} left",
                         title=f"{red.name}: act planned", markup=False)
 
     def _default_target(self, aid: str | None) -> str:
@@ -160,7 +160,7 @@ class RedPanel(Panel, VerticalScroll):
         if await self.app.push_screen_wait(ConfirmModal(
                 "Withdraw this act?", rp.withdraw_body(m, red, self._n), "Withdraw")):
             if console(self).run_command(cm.RedWithdraw(m.id)):
-                self.notify(f"{m.name}: {self._n(m.cost)} {red.unit} refunded", title="Act withdrawn", markup=False)
+                self.notify(f"{m.name}: {rp.pts(red, self._n, m.cost)} refunded", title="Act withdrawn", markup=False)
 
     def action_red_bot(self) -> None:
         red = self.red

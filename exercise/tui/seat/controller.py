@@ -83,6 +83,17 @@ def preview(view: FacilitatorView, inj: FacilitatorInject) -> FirePreview:
                        every=len(view.teams) > 1 and len(to) == len(view.teams))
 
 
+def split_cells(categories, names: dict[str, str]) -> tuple[str, str]:
+    """A team's budget split for the Teams table: by short name ("Sustain 40 %, Invest 40 %,
+    Resilience 20 %", a category's name without its bracket) and as shares alone in the
+    categories' order ("40 / 40 / 20 %", named by the legend above the table)."""
+    if not categories:
+        return "-", "-"
+    full = ", ".join(f"{names.get(c, c).split(' (')[0]} {pct(sh.share)}" for c, sh in categories.items())
+    shares = " / ".join(pct(sh.share).removesuffix(" %") for sh in categories.values()) + " %"
+    return full, shares
+
+
 class ControllerScreen(SeatConsole):
     """A controller's console: Injects, Actions, Teams and Notes of its scope."""
 
@@ -161,6 +172,7 @@ The team sees the odds, the roll and your rationale.
                     yield Detail("", id="ct-action-detail", classes="ct-detail")
             with TabPane("3 Teams", id="ct-teams"):
                 with Vertical(classes="ct-pane"):
+                    yield Static("", id="ct-team-legend")
                     yield DataTable(id="ct-team-table", cursor_type="row")
                     yield Detail("", id="ct-team-detail", classes="ct-detail")
             with TabPane("4 Notes", id="ct-notes"):
@@ -304,15 +316,21 @@ The team sees the odds, the roll and your rationale.
     def _render_teams(self) -> None:
         v = self._fv()
         cats = {c.id: c.name for c in v.categories}
+        mine = [(t, me) for t in v.teams if (me := v.teams_private.get(t.id)) is not None]  # the scope's
+        splits = {t.id: split_cells(me.budget.categories, cats) for t, me in mine}
+        # each category by its name and share when that fits ("Sustain 40 %, Invest 40 %, …"),
+        # else the shares alone in the categories' order, named once above the table
+        named = all(cells_len(full) <= (24 if self.narrow else 48) for full, _ in splits.values())
+        order = next((tuple(me.budget.categories) for _t, me in mine if me.budget.categories), ())
+        legend = self.query_one("#ct-team-legend", Static)
+        legend.display = not named and bool(order)
+        legend.update(Text("Budget split, % to " + " / ".join(cats.get(c, c) for c in order)))
         rows = []
-        for t in v.teams:
-            me = v.teams_private.get(t.id)
-            if me is None:  # outside the scope: the view does not hold it
-                continue
+        for t, me in mine:
             done = "submitted" if me.submitted else ("waiting" if v.phase == "deliberation" else "-")
-            split = ", ".join(f"{cats.get(c, c)} {pct(sh.share)}" for c, sh in me.budget.categories.items()) or "-"
+            full, shares = splits[t.id]
             rows.append((t.id, cells(short(t.name), f"{money(me.budget.money)} {v.unit}", done,
-                                     fit(split, 28 if self.narrow else 48),
+                                     full if named else shares,
                                      f"{len(me.pending)} open" if me.pending else "none open")))
         self._fill("ct-team-table", ("Team", "Money for orders", "Turn", "Budget split", "Decisions"), rows)
         self._team_detail()

@@ -73,11 +73,15 @@ def seat_label(name: str, role: str) -> str:
     return name if role in name.lower() else f"{name} ({role})"
 
 
-def rich_table(head: tuple[str, ...], rows: list[tuple[Any, ...]], wrap: tuple[int, ...] = ()) -> Table:
-    """A read-only table: every cell as Text (never markup); columns in `wrap` fold long text."""
+def rich_table(head: tuple[str, ...], rows: list[tuple[Any, ...]], wrap: tuple[int, ...] = (),
+               shrink: tuple[int, ...] = ()) -> Table:
+    """A read-only table: every cell as Text (never markup); columns in `wrap` fold long text
+    and share the width left; columns in `shrink` keep their width and wrap only when the
+    table is wider than the screen (the others are never cut while those can wrap)."""
     t = Table(box=None, show_edge=False, pad_edge=False, expand=bool(wrap), header_style="bold")
     for i, h in enumerate(head):
-        t.add_column(text(h), overflow="fold" if i in wrap else "ellipsis", no_wrap=i not in wrap,
+        folds = i in wrap or i in shrink
+        t.add_column(text(h), overflow="fold" if folds else "ellipsis", no_wrap=not folds,
                      ratio=1 if i in wrap else None)
     for row in rows:
         t.add_row(*(c if isinstance(c, Text) else text(c) for c in row))
@@ -341,11 +345,12 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
             # records 0 (it costs the team nothing now), the team's console says "paid before"
             cost = ("paid before" if narrow else "paid before the exercise") if o.backlog and o.cost == 0 \
                 else f"{money(o.cost)} {unit}"
-            rows.append((fit(o.name, 22 if narrow else 40), f"{o.quantity}", cost,
-                         "before" if o.backlog else f"turn {o.placed}", due, status))
+            rows.append((o.name, f"{o.quantity}", cost, "before" if o.backlog else f"turn {o.placed}", due, status))
         hidden = f" ({me.orders_hidden} cancelled ones left out)" if me.orders_hidden else ""
+        # the item, when it is due and its status wrap when the screen is narrow; units, cost
+        # and when it was placed stay whole (they were cut at 80 and at 120 columns)
         self._block("orders", f"Orders{hidden}", rows, ("Item", "Units", "Cost", "Placed", "Due", "Status"),
-                    "No orders.")
+                    "No orders.", shrink=(0, 4, 5))
 
         rows = []
         for inj in me.inbox:
@@ -386,10 +391,10 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
                     "No world track.", wrap=(1, 2))
 
     def _block(self, part: str, title: str, rows: list[tuple[Any, ...]], head: tuple[str, ...], empty: str,
-               wrap: tuple[int, ...] = ()) -> None:
+               wrap: tuple[int, ...] = (), shrink: tuple[int, ...] = ()) -> None:
         self.query_one(f"#ev-{part}-title", Static).update(text(title))
         block = self.query_one(f"#ev-{part}", Static)
-        block.update(rich_table(head, rows, wrap) if rows else text(empty, "italic"))
+        block.update(rich_table(head, rows, wrap, shrink) if rows else text(empty, "italic"))
 
     def _render_guide(self) -> None:
         v = self._ev()

@@ -242,7 +242,7 @@ when the rules refuse, a notification says why.
             label = f" {red.turn_label}" if red.turn_label else ""
             where = f"Turn {red.turn}/{red.turns}{label} · {red.phase_name or red.phase.replace('_', ' ')}"
         self.query_one("#rs-where", Static).update(Text(f"{red.name} · {where}"))
-        right = [f"{n(red.cash)} {red.unit} left"]
+        right = [f"{rp.pts(red, n, red.cash)} left"]
         timer = getattr(self.app, "timer", "")
         if timer:
             right.append(timer)
@@ -292,7 +292,7 @@ when the rules refuse, a notification says why.
         default = rp.default_action(red, selected_key(self.query_one("#rs-actions", DataTable)))
         form = await self.app.push_screen_wait(FormModal(f"Plan an act of {red.name}", [
             Field("action", "Action", "select",
-                  tuple((f"{fit(a.name, 44)} ({n(a.cost)} {red.unit})", a.id) for a in red.actions),
+                  tuple((f"{fit(a.name, 44)} ({rp.pts(red, n, a.cost)})", a.id) for a in red.actions),
                   default=default)], "Next", intro="\n".join(rp.menu_lines(red, n))))
         if not form:
             return
@@ -302,8 +302,8 @@ when the rules refuse, a notification says why.
                         timeout=8, markup=False)
             return
         left = red.cash - action.cost
-        intro = [f"{action.name}: {n(action.cost)} {red.unit}, paid now; {n(red.cash)} {red.unit} left now, "
-                 f"{n(left)} {red.unit} after it (refunded if withdrawn this turn).",
+        intro = [f"{action.name}: {rp.pts(red, n, action.cost)}, paid now; {rp.pts(red, n, red.cash)} left now, "
+                 f"{rp.pts(red, n, left)} after it (refunded if withdrawn this turn).",
                  f"Noticed {rp.pct(action.detection)}, then attributed {rp.pct(action.attribution)}"
                  + (f" (+{number(action.escalation, 2)} escalation when attributed)." if action.escalation else "."),
                  *(["Effects: " + "; ".join(action.effects)] if action.effects else []),
@@ -323,8 +323,8 @@ when the rules refuse, a notification says why.
                 f"Plan {action.name}?", "\n".join([*intro, "It strikes every team."]), "Plan")):
             return
         if await self.send(cm.RedAct(action.id, target, actor=red.adversary)):
-            self.notify(f"{action.name}: {n(action.cost)} {red.unit} paid, {n(self.red.cash if self.red else left)} "
-                        f"{red.unit} left", title=f"{red.name}: act planned", markup=False)
+            self.notify(f"{action.name}: {rp.pts(red, n, action.cost)} paid, "
+                        f"{rp.pts(red, n, self.red.cash if self.red else left)} left", title=f"{red.name}: act planned", markup=False)
 
     @work(exclusive=True, group="red-seat")
     async def action_withdraw(self) -> None:
@@ -339,7 +339,7 @@ when the rules refuse, a notification says why.
         if await self.app.push_screen_wait(ConfirmModal("Withdraw this act?", rp.withdraw_body(m, red, n),
                                                         "Withdraw")):
             if await self.send(cm.RedWithdraw(m.id, actor=red.adversary)):
-                self.notify(f"{m.name}: {n(m.cost)} {red.unit} refunded", title="Act withdrawn", markup=False)
+                self.notify(f"{m.name}: {rp.pts(red, n, m.cost)} refunded", title="Act withdrawn", markup=False)
 
     @work(exclusive=True, group="red-seat")
     async def action_counter(self) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from rich.text import Text
 
 from exercise.engine.decision import number
+from exercise.engine.ledger import units
 from exercise.engine.view_types import RedActionView, RedMoveView, RedView
 from exercise.narrate import red_rolls
 from exercise.tui.text import cells, fit
@@ -22,6 +23,14 @@ from exercise.tui.text import cells, fit
 TARGETS = {"team": "a team", "command": "a command", "world": "every team"}
 
 Num = Callable[[float], str]
+
+
+def pts(red: RedView, n: Num, x: float) -> str:
+    """An amount of the adversary's points as `n` shows it, with its unit in the grammar the
+    ledger uses: "1 point", "2 points" (the unit follows the number shown, so 0.9999 shown
+    as "1" reads "1 point")."""
+    shown = n(x)
+    return f"{shown} {units(float(shown), red.unit, 9)}"
 
 
 def pct(x: float) -> str:
@@ -61,10 +70,10 @@ def budget_text(red: RedView, n: Num) -> Text:
     """'Russia: 5 points left · income 5 points a turn · 1 planned this turn (3 points)'."""
     acts = planned(red)
     out = Text()
-    out.append(f"{red.name}: {n(red.cash)} {red.unit} left", style="bold")
-    out.append(f" · income {n(red.income)} {red.unit} a turn")
+    out.append(f"{red.name}: {pts(red, n, red.cash)} left", style="bold")
+    out.append(f" · income {pts(red, n, red.income)} a turn")
     if acts:
-        out.append(f" · {len(acts)} planned this turn ({n(sum(m.cost for m in acts))} {red.unit})")
+        out.append(f" · {len(acts)} planned this turn ({pts(red, n, sum(m.cost for m in acts))})")
     return out
 
 
@@ -74,7 +83,7 @@ MOVE_COLUMNS = ("Turn", "Action", "Target", "Result")
 
 def action_rows(red: RedView, n: Num, narrow: bool) -> list[list[Text]]:
     """The menu's rows (ACTION_COLUMNS): an 80-column screen clips names more."""
-    return [cells(fit(a.name, 30 if narrow else 56), f"{n(a.cost)} {red.unit}", TARGETS.get(a.target, a.target),
+    return [cells(fit(a.name, 30 if narrow else 56), pts(red, n, a.cost), TARGETS.get(a.target, a.target),
                   pct(a.detection), pct(a.attribution), "yes" if a.usable else "no") for a in red.actions]
 
 
@@ -91,7 +100,7 @@ def move_rows(red: RedView, n: Num, narrow: bool) -> list[list[Text]]:
 
 
 def result(m: RedMoveView, red: RedView, n: Num) -> str:
-    return move_result(m, f"{n(m.cost)} {red.unit}")
+    return move_result(m, pts(red, n, m.cost))
 
 
 def moves_title(red: RedView, plan_hint: str) -> Text:
@@ -122,7 +131,7 @@ def action_detail(a: RedActionView, red: RedView, n: Num) -> Text:
     """An action of the menu: cost, target, chances, whether it can be used now, effects."""
     out = Text()
     out.append(a.name, style="bold")
-    out.append(f": {n(a.cost)} {red.unit}, {TARGETS.get(a.target, a.target)}; noticed {pct(a.detection)}, "
+    out.append(f": {pts(red, n, a.cost)}, {TARGETS.get(a.target, a.target)}; noticed {pct(a.detection)}, "
                f"then attributed {pct(a.attribution)}")
     if a.escalation:
         out.append(f" (+{number(a.escalation, 2)} escalation when attributed)")
@@ -136,7 +145,7 @@ def action_detail(a: RedActionView, red: RedView, n: Num) -> Text:
 
 
 def move_detail(m: RedMoveView, red: RedView, n: Num) -> Text:
-    out = Text(f"Turn {m.turn}: {m.name} on {m.target_name}, {n(m.cost)} {red.unit}: {result(m, red, n)}")
+    out = Text(f"Turn {m.turn}: {m.name} on {m.target_name}, {pts(red, n, m.cost)}: {result(m, red, n)}")
     cause = move_cause(m, red)
     if cause:
         out.append(f"\n{cause}")
@@ -145,10 +154,10 @@ def move_detail(m: RedMoveView, red: RedView, n: Num) -> Text:
 
 def menu_lines(red: RedView, n: Num) -> list[str]:
     """The plan dialog's intro: the points, then each action with its cost, target and chances."""
-    lines = [f"{red.name} has {n(red.cash)} {red.unit} (income {n(red.income)} a turn). "
+    lines = [f"{red.name} has {pts(red, n, red.cash)} (income {pts(red, n, red.income)} a turn). "
              "The cost is paid now and refunded if the act is withdrawn this turn.", ""]
     for a in red.actions:
-        lines.append(f"• {a.name}: {n(a.cost)} {red.unit}, {TARGETS.get(a.target, a.target)}, noticed "
+        lines.append(f"• {a.name}: {pts(red, n, a.cost)}, {TARGETS.get(a.target, a.target)}, noticed "
                      f"{pct(a.detection)}, attributed {pct(a.attribution)}"
                      + ("" if a.usable else f" (not now: {a.why_not})"))
     return lines
@@ -177,7 +186,7 @@ def default_action(red: RedView, selected: str | None) -> str:
 
 def withdraw_body(m: RedMoveView, red: RedView, n: Num) -> str:
     return (f"{m.name} on {m.target_name} (turn {m.turn}) is called off and its "
-            f"{n(m.cost)} {red.unit} refunded to {red.name}.")
+            f"{pts(red, n, m.cost)} refunded to {red.name}.")
 
 
 def to_withdraw(red: RedView, selected: str | None, where: str = "the acts") -> tuple[RedMoveView | None, str]:
