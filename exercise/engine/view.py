@@ -9,8 +9,11 @@ injects. `facilitator_view(state)` shows everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import operator
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import attrs
 
 from exercise import model
 from exercise.engine import explain, fog, red, scorecard
@@ -32,6 +35,30 @@ from exercise.engine.team_moves import (
     line_capacity,
     ordered_by,
 )
+
+# -- parts kept from one view to the next ---------------------------------------------------
+# A state is an immutable value whose dicts a transaction copies before writing them
+# (State.writable): a field that is the same object holds the same data. Most of a view
+# reads none of the injects' bookkeeping, the notes or the overrides; those parts are kept
+# (in the rules' memo, as the inject texts are) while every other field of the state is the
+# same object, so firing an inject rebuilds inboxes and the inject list, not whole views,
+# and the network edge finds the kept parts' JSON by identity (view_json).
+_NOT_READ = frozenset({"fired", "inject_status", "inject_shift", "fire_at", "not_before", "adhoc", "answers",
+                       "skipped_from", "combined", "unanswered", "uncombined", "notes", "overrides", "feedback"})
+_READ = operator.attrgetter(*(f.name for f in attrs.fields(State) if f.name not in _NOT_READ))
+T = TypeVar("T")
+
+
+def _kept(s: State, key: tuple, build: Callable[[], T]) -> T:
+    """`build()`, made again only when a field of the state but those of `_NOT_READ` is not
+    the same object as when it was last made for `key` (build must read none of those)."""
+    seen = _READ(s)
+    memo = s.rules.memo.get(key)
+    if memo is not None and all(map(operator.is_, memo[0], seen)):
+        return memo[1]
+    out = build()
+    s.rules.memo[key] = (seen, out)
+    return out
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -259,7 +286,8 @@ def _new_inject_for_team(s: State, r: ScenarioRules, inj: model.Inject, iid: str
 
 def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dict[str, Any]:
     """Everything a team may see about itself (and no one else may): the fields of
-    `vt.TeamPrivate` but its orders (the two views show them differently). player: the
+    `vt.TeamPrivate` but its inbox and pending decisions (`_injects_of`, which read the
+    injects' bookkeeping) and its orders (the two views show them differently). player: the
     team's own view, which also says the rule behind its procurement limit (left out of the
     facilitator's view, whose digest old saves' state hashes record)."""
     t = r.teams[team]
@@ -301,8 +329,6 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
         ),
         orders=orders,
         orders_hidden=hidden,
-        inbox=_inbox(s, r, team),
-        pending=tuple(s.pending_decisions(team)),
         actions=tuple(
             vt.ActionView(a.id, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll, a.success, a.rationale,
                           a.open, _counters(a))
@@ -377,10 +403,16 @@ def _slip_fields(r: ScenarioRules, o: Order) -> dict[str, Any]:
                 risk=fog.risk_words(r, o, risk), slip_note=o.slip_note)
 
 
-def _team_private(s: State, r: ScenarioRules, team: str) -> vt.TeamPrivate:
+def _team_private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+    """The fields of `vt.TeamPrivate` but its inbox and pending decisions."""
     fields = _private(s, r, team)
     fields["orders"] = tuple(vt.Order(**_order_fields(r, o)) for o in fields["orders"])
-    return vt.TeamPrivate(**fields)
+    return fields
+
+
+def _injects_of(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+    """A team's inbox and the decisions it has still to take."""
+    return dict(inbox=_inbox(s, r, team), pending=tuple(s.pending_decisions(team)))
 
 
 def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
@@ -530,6 +562,14 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
 
 
 def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) -> vt.PlayerView:
+    common, me, rest = _kept(state, ("player parts", team_id), lambda: _player_parts(state, team_id))
+    return vt.PlayerView(**common, me=vt.Me(**me, **_injects_of(state, state.rules, team_id)),
+                         ledger=ledger_turns(state, team_id, ledger), **rest)
+
+
+def _player_parts(state: State, team_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The fields of the player view but the inbox, the pending decisions and the ledger:
+    (the common fields, the fields of `me`, the others)."""
     r = state.rules
     me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
@@ -541,24 +581,22 @@ def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) ->
                          for o in me["orders"] for refund, penalty in (_cancel_preview(r, o),))
     per_exercise = r.budget.max_quantity_per == "exercise"
     assigned, forces = _forces(state, r, team_id)
+    me.update(affordable={i.id: _affordable(r, i, state.cash[team_id], _left(state, i, team_id) if per_exercise else None)
+                          for i in r.scenario.items},
+              assigned=assigned, forces=forces, expansions=_expansions(state, r, team_id),
+              ordered={i.id: ordered_by(state, team_id, i.id) for i in r.scenario.items} if per_exercise else {},
+              forced=team_id in state.forced)
     v = state.verdict
-    return vt.PlayerView(
-        **_common(state, r, team_id),
+    rest = dict(
         team_tracks=_team_tracks(state, r, team_id),
-        me=vt.Me(**me, affordable={i.id: _affordable(r, i, state.cash[team_id],
-                                                     _left(state, i, team_id) if per_exercise else None)
-                                   for i in r.scenario.items},
-                 assigned=assigned, forces=forces, expansions=_expansions(state, r, team_id),
-                 ordered={i.id: ordered_by(state, team_id, i.id) for i in r.scenario.items} if per_exercise else {},
-                 forced=team_id in state.forced),
         outcome=None if v is None else vt.PlayerOutcome(
             v.outcome, v.name, v.turn, v.early,
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
             **_scored_for_team(state.proposal, v, team_id, state.rules)),
-        ledger=ledger_turns(state, team_id, ledger),
         incidents=incidents(state, team_id),
         open_actions=open_actions(state, team_id),
     )
+    return _common(state, r, team_id), me, rest
 
 
 def incidents(state: State, team: str) -> tuple[vt.Incident, ...]:
@@ -654,25 +692,33 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
     """Everything, for the white cell: every team's private data, all injects, notes."""
     s = state
     r = s.rules
-    injects = list(r.scenario.all_injects()) + list(s.adhoc.values())
-    v = s.verdict
+    common, own, rest = _kept(s, ("facilitator parts",), lambda: _facilitator_parts(s))
     return vt.FacilitatorView(
-        **_common(s, r),
+        **common,
+        **rest,
         seed=s.seed,
         rolls=s.rolls,
+        teams_private={team: vt.TeamPrivate(**own[team], **_injects_of(s, r, team)) for team in r.team_ids},
+        injects=_facilitator_injects(s, r),
+        notes=_notes(s),
+        overrides=s.overrides,
+        red=red_view(s, facilitator=True) if r.adversary is not None else None,
+    )
+
+
+def _facilitator_parts(s: State) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
+    """The facilitator view's fields that read none of the injects' bookkeeping, notes or
+    overrides: (the common fields, each team's private fields, the others)."""
+    r = s.rules
+    v = s.verdict
+    rest = dict(
         team_tracks=_team_tracks(s, r, None),
-        teams_private={team: _team_private(s, r, team) for team in r.team_ids},
-        injects=tuple(_facilitator_inject(s, r, i) for i in injects),
         actions=tuple(
             vt.FacilitatorAction(a.id, a.team, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll,
                                  a.success, a.rationale, tuple(dict(e) for e in a.effects),
                                  tuple(dict(e) for e in a.failure_effects), a.open, _counters(a))
             for a in s.actions.values()
         ),
-        notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating,
-                                n.team, n.author)
-                    for n in s.notes),
-        overrides=s.overrides,
         thresholds_crossed=tuple(vt.CrossingView(t, team or None, at, turn)
                                  for (t, team, at), turn in s.crossed.items()),
         outcome=None if v is None else vt.FacilitatorOutcome(
@@ -683,15 +729,43 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
             s.proposal.outcome, s.proposal.name, s.proposal.reason, s.proposal.score,
             _rows(s.proposal, r), _objective_rows(s.proposal.objectives),
             tuple((o.id, o.name) for o in r.scenario.outcomes)),
-        red=red_view(s, facilitator=True) if r.adversary is not None else None,
     )
+    return _common(s, r), {team: _team_private(s, r, team) for team in r.team_ids}, rest
 
 
-def _facilitator_inject(s: State, r: ScenarioRules, i: model.Inject) -> vt.FacilitatorInject:
-    """An inject as the white cell sees it: the same object while its status and answers
-    stay (as `_inject_for_team`)."""
+def _notes(s: State) -> tuple[vt.NoteView, ...]:
+    key = ("notes",)
+    memo = s.rules.memo.get(key)
+    if memo is not None and memo[0] is s.notes:
+        return memo[1]
+    out = tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating, n.team, n.author)
+                for n in s.notes)
+    s.rules.memo[key] = (s.notes, out)
+    return out
+
+
+def _facilitator_injects(s: State, r: ScenarioRules) -> tuple[vt.FacilitatorInject, ...]:
+    """Every inject of the scenario, then the ad hoc ones: the same tuple while what they
+    show is (each inject the same object while its own status and answers are)."""
+    key = ("facilitator injects",)
+    seen = (s.fired, s.inject_status, s.inject_shift, s.fire_at, s.adhoc, s.answers)
+    memo = r.memo.get(key)
+    if memo is not None and all(map(operator.is_, memo[0], seen)):
+        return memo[1]
+    answers: dict[str, dict[str, str]] = {}
+    for (iid, team), (option, _) in s.answers.items():
+        answers.setdefault(iid, {})[team] = option
+    out = tuple(_facilitator_inject(s, r, i, answers.get(i.id, {}))
+                for injects in (r.scenario.all_injects(), s.adhoc.values()) for i in injects)
+    r.memo[key] = (seen, out)
+    return out
+
+
+def _facilitator_inject(s: State, r: ScenarioRules, i: model.Inject, answers: dict[str, str]) -> vt.FacilitatorInject:
+    """An inject as the white cell sees it (`answers`: each team's choice): the same object
+    while its status and answers stay (as `_inject_for_team`)."""
     status = (_inject_status(s, r, i), s.fired.get(i.id), i.id in s.adhoc,
-              {team: s.answers[(i.id, team)][0] for team in r.team_ids if (i.id, team) in s.answers})
+              {team: answers[team] for team in r.team_ids if team in answers})
     key = ("facilitator inject", i.id)
     memo = r.memo.get(key)
     if memo is not None and memo[0] is i and memo[1] == status:

@@ -8,7 +8,7 @@ typed view, so a screen gets the same object whether its port is local or remote
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import attrs
 import cattrs
@@ -40,8 +40,28 @@ _ONCE = (view_types.InjectView, view_types.FacilitatorInject)
 _MADE = ByIdentity(50_000)  # a big scenario's inboxes: ~13,000 objects
 
 
+# A view's containers are made again after every command, but most of their fields are the
+# very objects of the last view (engine/view.py keeps every part the command did not touch):
+# each such field's data is looked up by identity too, so the data of two views shares what
+# did not change (and the patch between them skips it without walking it).
+_CONTAINERS = (view_types.PlayerView, view_types.Me, view_types.FacilitatorView, view_types.TeamPrivate,
+               view_types.EvaluatorView)
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _once(make):
     return lambda obj: _MADE.made(obj, make)
+
+
+def _parts_once(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
+    """Overrides for `cls`'s fields that hold parts (anything but a scalar): made once per object."""
+    attrs.resolve_types(cls)
+    out = {}
+    for f in attrs.fields(cls):
+        if f.type in _SCALARS or (get_args(f.type) and all(a in _SCALARS for a in get_args(f.type))):
+            continue
+        out[f.name] = _once(conv.get_unstructure_hook(f.type))
+    return out
 
 
 def _converter(digest: bool = False) -> cattrs.Converter:
@@ -49,7 +69,13 @@ def _converter(digest: bool = False) -> cattrs.Converter:
     conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
 
     def unstructure_fn(cls):
-        make = make_dict_unstructure_fn(cls, conv, **_renames(cls, digest))
+        fields = _renames(cls, digest)
+        if cls in _CONTAINERS and not digest:
+            for name, hook in _parts_once(cls, conv).items():
+                old = fields.get(name)
+                fields[name] = override(rename=old.rename if old else None,
+                                        omit_if_default=old.omit_if_default if old else None, unstruct_hook=hook)
+        make = make_dict_unstructure_fn(cls, conv, **fields)
         return _once(make) if cls in _ONCE and not digest else make
 
     conv.register_unstructure_hook_factory(_is_view, unstructure_fn)
