@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any, TypeVar
 
 import attrs
@@ -344,11 +345,34 @@ def _inbox(s: State, r: ScenarioRules, team: str) -> tuple[vt.InjectView, ...]:
     key = ("inbox of", team)
     seen = (s.fired, s.answers, s.adhoc)
     memo = r.memo.get(key)
-    if memo is not None and all(a is b for a, b in zip(memo[0], seen)):
-        return memo[1]
+    if memo is not None:
+        (fired, answers, adhoc), out = memo
+        if fired is s.fired and answers is s.answers and adhoc is s.adhoc:
+            return out
+        if answers is s.answers and _grown(r, "fired", fired, s.fired) and _grown(r, "adhoc", adhoc, s.adhoc):
+            # injects fired since, and nothing else: the inbox as it was, and them
+            out += tuple(_inject_for_team(s, r, iid, team) for iid in islice(s.fired, len(fired), None)
+                         if team in s.targets(iid))
+            r.memo[key] = (seen, out)
+            return out
     out = tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid))
     r.memo[key] = (seen, out)
     return out
+
+
+def _grown(r: ScenarioRules, name: str, old: dict, new: dict) -> bool:
+    """Whether `new` holds `old`'s entries first, equal, and maybe more after them (the
+    fired injects and the ad hoc ones only grow while nothing is undone); the last answer
+    for the state field `name` is kept (every team's inbox asks the same)."""
+    if new is old:
+        return True
+    key = ("grown", name)
+    memo = r.memo.get(key)
+    if memo is not None and memo[0] is old and memo[1] is new:
+        return memo[2]
+    grown = len(new) >= len(old) and list(islice(new.items(), len(old))) == list(old.items())
+    r.memo[key] = (old, new, grown)
+    return grown
 
 
 def _counters(a: Action) -> tuple[vt.CounterView, ...]:
@@ -412,7 +436,11 @@ def _team_private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
 
 def _injects_of(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
     """A team's inbox and the decisions it has still to take."""
-    return dict(inbox=_inbox(s, r, team), pending=tuple(s.pending_decisions(team)))
+    pending = tuple(s.pending_decisions(team))
+    kept = r.memo.get(("pending", team))
+    if kept != pending:  # else the same tuple as before: its JSON is made once (view_json)
+        kept = r.memo[("pending", team)] = pending
+    return dict(inbox=_inbox(s, r, team), pending=kept)
 
 
 def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
@@ -616,10 +644,19 @@ def red_view(state: State, facilitator: bool = False) -> vt.RedView:
     Its intelligence knows what is public or observable: world tracks, the teams' tracks that
     are not private, allies' spending and commands' leads; never a team's money, orders,
     split, answers, briefing or private tracks."""
-    s, r = state, state.rules
-    adv = r.adversary
-    if adv is None:
+    if state.rules.adversary is None:
         raise KeyError("this scenario has no adversary")
+    # its objectives may be conditions on anything (fired injects, answers); the rest reads
+    # none of the injects' bookkeeping
+    return vt.RedView(**_kept(state, ("red parts", facilitator), lambda: _red_parts(state, facilitator)),
+                      objectives=red.objectives(state))
+
+
+def _red_parts(s: State, facilitator: bool) -> dict[str, Any]:
+    """The red view's fields but its objectives."""
+    r = s.rules
+    adv = r.adversary
+    assert adv is not None
     actions = []
     for a in adv.actions:
         why = red.refusal(s, a)
@@ -649,10 +686,10 @@ def red_view(state: State, facilitator: bool = False) -> vt.RedView:
         lead = s.leads.get(c.id)
         commands.append(vt.IntelCommand(c.id, c.name, lead, r.allies[lead].name if lead in r.allies else "",
                                         r.ally_team.get(lead) if lead else None, red.targets_of(s, c.id)))
-    return vt.RedView(
+    return dict(
         status=s.status, paused=s.paused, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r), phase=s.phase,
         phase_name=_phase_name(s, r), adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
-        actions=tuple(actions), moves=moves, objectives=red.objectives(s),
+        actions=tuple(actions), moves=moves,
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in r.scenario.teams),
         world=tuple(_world_track(s, r, t, None) for t in r.scenario.tracks if t.scope == "world"),
         team_tracks=tuple(t for t in _team_tracks(s, r, None) if not t.private),
@@ -750,8 +787,16 @@ def _facilitator_injects(s: State, r: ScenarioRules) -> tuple[vt.FacilitatorInje
     key = ("facilitator injects",)
     seen = (s.fired, s.inject_status, s.inject_shift, s.fire_at, s.adhoc, s.answers)
     memo = r.memo.get(key)
-    if memo is not None and all(map(operator.is_, memo[0], seen)):
-        return memo[1]
+    if memo is not None:
+        old, out = memo
+        if all(map(operator.is_, old, seen)):
+            return out
+        if all(map(operator.is_, old[1:4], seen[1:4])) and old[5] is s.answers and _grown(r, "fired", old[0], s.fired) \
+                and _grown(r, "adhoc", old[4], s.adhoc):
+            # injects fired since (and ad hoc ones added), nothing else: only their rows change
+            out = _newly_fired(s, r, out, islice(s.fired, len(old[0]), None), islice(s.adhoc.values(), len(old[4]), None))
+            r.memo[key] = (seen, out)
+            return out
     answers: dict[str, dict[str, str]] = {}
     for (iid, team), (option, _) in s.answers.items():
         answers.setdefault(iid, {})[team] = option
@@ -759,6 +804,31 @@ def _facilitator_injects(s: State, r: ScenarioRules) -> tuple[vt.FacilitatorInje
                 for injects in (r.scenario.all_injects(), s.adhoc.values()) for i in injects)
     r.memo[key] = (seen, out)
     return out
+
+
+def _newly_fired(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...], fired: Iterable[str],
+                 added: Iterable[model.Inject]) -> tuple[vt.FacilitatorInject, ...]:
+    """The facilitator's inject list `out` with the rows of the injects in `fired` made again,
+    and those `added` (ad hoc) after them."""
+    rows = list(out)
+    at = r.memo.get(("inject rows",))
+    if at is None:
+        at = r.memo[("inject rows",)] = {i.id: n for n, i in enumerate(r.scenario.all_injects())}
+    for iid in fired:
+        n = at.get(iid)
+        if n is None:  # an ad hoc inject already listed, or one added now (made below)
+            n = len(at) + list(s.adhoc).index(iid)
+            if n >= len(rows):
+                continue
+        inj = s.inject(iid)
+        assert inj is not None
+        rows[n] = _facilitator_inject(s, r, inj, _answers_to(s, r, iid))
+    rows += [_facilitator_inject(s, r, i, _answers_to(s, r, i.id)) for i in added]
+    return tuple(rows)
+
+
+def _answers_to(s: State, r: ScenarioRules, iid: str) -> dict[str, str]:
+    return {team: s.answers[(iid, team)][0] for team in r.team_ids if (iid, team) in s.answers}
 
 
 def _facilitator_inject(s: State, r: ScenarioRules, i: model.Inject, answers: dict[str, str]) -> vt.FacilitatorInject:

@@ -8,7 +8,7 @@ typed view, so a screen gets the same object whether its port is local or remote
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -45,7 +45,7 @@ _MADE = ByIdentity(50_000)  # a big scenario's inboxes: ~13,000 objects
 # each such field's data is looked up by identity too, so the data of two views shares what
 # did not change (and the patch between them skips it without walking it).
 _CONTAINERS = (view_types.PlayerView, view_types.Me, view_types.FacilitatorView, view_types.TeamPrivate,
-               view_types.EvaluatorView)
+               view_types.EvaluatorView, view_types.RedView)
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -53,14 +53,42 @@ def _once(make):
     return lambda obj: _MADE.made(obj, make)
 
 
+# A long list of shared parts (an inbox, the facilitator's injects) is mostly the last one
+# with an item added or replaced: its data is the last list's, item by item, where the
+# part at that place is the same object.
+_LISTS: dict[int, tuple[tuple, list]] = {}  # id of a tuple's first part -> the last such tuple, its data
+
+
+def _list_of_parts(make_one):
+    def make(parts: tuple) -> list:
+        if not parts:
+            return []
+        last = _LISTS.get(id(parts[0]))
+        if last is None or last[0][0] is not parts[0]:
+            data = [make_one(x) for x in parts]
+        else:
+            old, old_data = last
+            data = [d if a is b else make_one(b) for a, b, d in zip(old, parts, old_data)]
+            data += [make_one(x) for x in parts[len(old):]]
+        if len(_LISTS) >= 10_000:
+            _LISTS.clear()
+        _LISTS[id(parts[0])] = (parts, data)
+        return data
+    return make
+
+
 def _parts_once(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
     """Overrides for `cls`'s fields that hold parts (anything but a scalar): made once per object."""
     attrs.resolve_types(cls)
     out = {}
     for f in attrs.fields(cls):
-        if f.type in _SCALARS or (get_args(f.type) and all(a in _SCALARS for a in get_args(f.type))):
+        args = get_args(f.type)
+        if f.type in _SCALARS or (args and all(a in _SCALARS for a in args)):
             continue
-        out[f.name] = _once(conv.get_unstructure_hook(f.type))
+        if get_origin(f.type) is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in _ONCE:
+            out[f.name] = _once(_list_of_parts(conv.get_unstructure_hook(args[0])))
+        else:
+            out[f.name] = _once(conv.get_unstructure_hook(f.type))
     return out
 
 
