@@ -438,7 +438,7 @@ def _injects_of(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
     """A team's inbox and the decisions it has still to take."""
     pending = tuple(s.pending_decisions(team))
     kept = r.memo.get(("pending", team))
-    if kept != pending:  # else the same tuple as before: its JSON is made once (view_json)
+    if kept != pending:  # else the same tuple as before (of ids: equal is the same JSON): its JSON is made once
         kept = r.memo[("pending", team)] = pending
     return dict(inbox=_inbox(s, r, team), pending=kept)
 

@@ -8,7 +8,8 @@ typed view, so a screen gets the same object whether its port is local or remote
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar, get_args, get_origin
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -83,8 +84,8 @@ def _parts_once(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
     out = {}
     for f in attrs.fields(cls):
         args = get_args(f.type)
-        if f.type in _SCALARS or (args and all(a in _SCALARS for a in args)):
-            continue
+        if f.type in _SCALARS or (get_origin(f.type) in (Union, UnionType) and all(a in _SCALARS for a in args)):
+            continue  # a scalar, or None or a scalar
         if get_origin(f.type) is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in _ONCE:
             out[f.name] = _once(_list_of_parts(conv.get_unstructure_hook(args[0])))
         else:
