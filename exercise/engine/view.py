@@ -349,8 +349,13 @@ def _inbox(s: State, r: ScenarioRules, team: str) -> tuple[vt.InjectView, ...]:
         (fired, answers, adhoc), out = memo
         if fired is s.fired and answers is s.answers and adhoc is s.adhoc:
             return out
-        if answers is s.answers and _grown(r, "fired", fired, s.fired) and _grown(r, "adhoc", adhoc, s.adhoc):
-            # injects fired since, and nothing else: the inbox as it was, and them
+        if _grown(r, "fired", fired, s.fired) and _grown(r, "adhoc", adhoc, s.adhoc) \
+                and _grown(r, "answers", answers, s.answers):
+            # injects fired and answers given since, nothing else: the inbox as it was, the
+            # injects this team answered since made again, the ones fired since added
+            mine = {iid for iid, t in islice(s.answers, len(answers), None) if t == team}
+            if mine:
+                out = tuple(_inject_for_team(s, r, v.id, team) if v.id in mine else v for v in out)
             out += tuple(_inject_for_team(s, r, iid, team) for iid in islice(s.fired, len(fired), None)
                          if team in s.targets(iid))
             r.memo[key] = (seen, out)
@@ -791,10 +796,13 @@ def _facilitator_injects(s: State, r: ScenarioRules) -> tuple[vt.FacilitatorInje
         old, out = memo
         if all(map(operator.is_, old, seen)):
             return out
-        if all(map(operator.is_, old[1:4], seen[1:4])) and old[5] is s.answers and _grown(r, "fired", old[0], s.fired) \
-                and _grown(r, "adhoc", old[4], s.adhoc):
-            # injects fired since (and ad hoc ones added), nothing else: only their rows change
-            out = _newly_fired(s, r, out, islice(s.fired, len(old[0]), None), islice(s.adhoc.values(), len(old[4]), None))
+        if all(map(operator.is_, old[1:4], seen[1:4])) and _grown(r, "fired", old[0], s.fired) \
+                and _grown(r, "adhoc", old[4], s.adhoc) and _grown(r, "answers", old[5], s.answers):
+            # injects fired and answers given since (ad hoc injects added), nothing else: only
+            # their rows change
+            moved = dict.fromkeys([*islice(s.fired, len(old[0]), None),
+                                   *(iid for iid, _team in islice(s.answers, len(old[5]), None))])
+            out = _rows_again(s, r, out, moved, islice(s.adhoc.values(), len(old[4]), None))
             r.memo[key] = (seen, out)
             return out
     answers: dict[str, dict[str, str]] = {}
@@ -806,17 +814,19 @@ def _facilitator_injects(s: State, r: ScenarioRules) -> tuple[vt.FacilitatorInje
     return out
 
 
-def _newly_fired(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...], fired: Iterable[str],
-                 added: Iterable[model.Inject]) -> tuple[vt.FacilitatorInject, ...]:
-    """The facilitator's inject list `out` with the rows of the injects in `fired` made again,
+def _rows_again(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...], moved: Iterable[str],
+                added: Iterable[model.Inject]) -> tuple[vt.FacilitatorInject, ...]:
+    """The facilitator's inject list `out` with the rows of the injects `moved` made again,
     and those `added` (ad hoc) after them."""
     rows = list(out)
     at = r.memo.get(("inject rows",))
     if at is None:
         at = r.memo[("inject rows",)] = {i.id: n for n, i in enumerate(r.scenario.all_injects())}
-    for iid in fired:
+    for iid in moved:
         n = at.get(iid)
         if n is None:  # an ad hoc inject already listed, or one added now (made below)
+            if iid not in s.adhoc:
+                continue  # no inject of this exercise: never listed
             n = len(at) + list(s.adhoc).index(iid)
             if n >= len(rows):
                 continue
