@@ -7,6 +7,7 @@ typed view, so a screen gets the same object whether its port is local or remote
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -54,10 +55,44 @@ def _once(make):
     return lambda obj: _MADE.made(obj, make)
 
 
+class _Recent:
+    """`made(obj, make)` by identity for the parts of the views built lately: a part the next
+    build uses again stays, one no build has used for a while goes (a view's containers make
+    new tuples each build, an inbox one a command: kept by count alone, the old ones would
+    hold memory until the cache is full)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.new: dict[int, tuple[Any, Any]] = {}  # id(obj) -> (obj, data): used since the last turn-over
+        self.old: dict[int, tuple[Any, Any]] = {}  # the ones before
+
+    def made(self, obj: Any, make) -> Any:
+        hit = self.new.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        hit = self.old.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            hit = (obj, make(obj))
+        if len(self.new) >= self.limit:
+            self.old, self.new = self.new, {}
+        self.new[id(obj)] = hit
+        return hit[1]
+
+
+_PARTS = _Recent(1024)  # a big scenario's 12 teams and facilitator: ~300 parts a build
+
+
+def _part_once(make):
+    return lambda obj: _PARTS.made(obj, make)
+
+
 # A long list of shared parts (an inbox, the facilitator's injects) is mostly the last one
 # with an item added or replaced: its data is the last list's, item by item, where the
 # part at that place is the same object.
-_LISTS: dict[int, tuple[tuple, list]] = {}  # id of a tuple's first part -> the last such tuple, its data
+# id of a tuple's first part -> the last such tuple and its data, the newest LISTS kept (an
+# inbox per team, the facilitator's injects, each controller's)
+_LISTS: OrderedDict[int, tuple[tuple, list]] = OrderedDict()
+LISTS = 256
 
 
 def _list_of_parts(make_one):
@@ -71,9 +106,10 @@ def _list_of_parts(make_one):
             old, old_data = last
             data = [d if a is b else make_one(b) for a, b, d in zip(old, parts, old_data)]
             data += [make_one(x) for x in parts[len(old):]]
-        if len(_LISTS) >= 10_000:
-            _LISTS.clear()
         _LISTS[id(parts[0])] = (parts, data)
+        _LISTS.move_to_end(id(parts[0]))
+        if len(_LISTS) > LISTS:
+            _LISTS.popitem(last=False)
         return data
     return make
 
@@ -87,9 +123,9 @@ def _parts_once(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
         if f.type in _SCALARS or (get_origin(f.type) in (Union, UnionType) and all(a in _SCALARS for a in args)):
             continue  # a scalar, or None or a scalar
         if get_origin(f.type) is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in _ONCE:
-            out[f.name] = _once(_list_of_parts(conv.get_unstructure_hook(args[0])))
+            out[f.name] = _part_once(_list_of_parts(conv.get_unstructure_hook(args[0])))
         else:
-            out[f.name] = _once(conv.get_unstructure_hook(f.type))
+            out[f.name] = _part_once(conv.get_unstructure_hook(f.type))
     return out
 
 
