@@ -305,6 +305,15 @@ def _scoped(r, i: vt.FacilitatorInject, keep: set[str]) -> vt.FacilitatorInject:
     return memo[1]
 
 
+def _part(r, key: tuple, seen: tuple, cls, *fields):
+    """`cls(*fields)`, the same object while `seen` (the inject and its turn) is: views share
+    it, its JSON is made once (view_json) and the patch skips it."""
+    memo = r.memo.get(key)
+    if memo is None or memo[0][0] is not seen[0] or memo[0][1] != seen[1]:
+        memo = r.memo[key] = (seen, cls(*fields))
+    return memo[1]
+
+
 def wall_view(state: State) -> vt.WallView:
     """The public display: what the whole room may see."""
     s = state
@@ -330,7 +339,8 @@ def wall_view(state: State) -> vt.WallView:
         inj = s.inject(iid)
         if inj is None or set(s.targets(iid)) < teams:
             continue
-        injects.append(vt.WallInject(inj.title, inj.sender, inj.synopsis, turn, inj.severity))
+        injects.append(_part(r, ("wall inject", iid), (inj, turn),
+                             vt.WallInject, inj.title, inj.sender, inj.synopsis, turn, inj.severity))
     v = s.verdict
     return vt.WallView(
         title=sc.title, status=s.status, paused=s.paused, turn=s.turn, turns=r.turns,
@@ -358,8 +368,8 @@ def evaluator_view(state: State, ledger=None) -> vt.EvaluatorView:
         inj = s.inject(iid)
         if inj is None:
             continue
-        guide.append(vt.GuideInject(iid, inj.title, turn, tuple(s.targets(iid)), tuple(inj.expected),
-                                    tuple(inj.objectives)))
+        guide.append(_part(r, ("guide inject", iid), (inj, turn), vt.GuideInject, iid, inj.title, turn,
+                           tuple(s.targets(iid)), tuple(inj.expected), tuple(inj.objectives)))
     return vt.EvaluatorView(
         title=sc.title, status=s.status, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r),
         phase_name=_phase_name(s, r),

@@ -38,7 +38,7 @@ def _renames(cls: type, digest: bool = False) -> dict[str, Any]:
 # Views share the objects of what did not change (an inject in an inbox: engine/view.py
 # keeps it while its answer stays): their data is made once, kept while the object lives
 # here, and shared by every view that holds it, so it must not be changed in place.
-_ONCE = (view_types.InjectView, view_types.FacilitatorInject)
+_ONCE = (view_types.InjectView, view_types.FacilitatorInject, view_types.GuideInject, view_types.WallInject)
 _MADE = ByIdentity(50_000)  # a big scenario's inboxes: ~13,000 objects
 
 
@@ -47,7 +47,7 @@ _MADE = ByIdentity(50_000)  # a big scenario's inboxes: ~13,000 objects
 # each such field's data is looked up by identity too, so the data of two views shares what
 # did not change (and the patch between them skips it without walking it).
 _CONTAINERS = (view_types.PlayerView, view_types.Me, view_types.FacilitatorView, view_types.TeamPrivate,
-               view_types.EvaluatorView, view_types.RedView)
+               view_types.EvaluatorView, view_types.RedView, view_types.WallView)
 _SCALARS = (str, int, float, bool, type(None))
 
 
