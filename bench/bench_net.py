@@ -16,7 +16,11 @@ teams, 24 turns, 1,012 injects), played to the deliberation of turn 4 before the
 size of each kind of seat's snapshot (facilitator, team, controller, evaluator, wall, red)
 and its largest frame, and the server's resident memory against the bare server's.
 
-Run: python bench/bench_net.py [ROUNDS] [--big]
+`--in-process` times the server's own part of a round (the command, its journal and every
+connected kind's view built, patched and encoded) in this process, without the network,
+against the same command with no one connected.
+
+Run: python bench/bench_net.py [ROUNDS] [--big] [--in-process]
 """
 
 from __future__ import annotations
@@ -222,6 +226,62 @@ def _bare(rounds: int, size: int) -> dict:
         proc.wait(10)
 
 
+def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN) -> dict:
+    """The server's own cost of a round, without the network: a session in this process at
+    the deliberation of `turn` (big) or turn 1, one connection of every team and of the
+    facilitator (what the rounds above connect), an ad-hoc inject to all each round; the
+    command with its updates (decided, journaled, every kind's view built, patched and
+    encoded) against the same command with no one connected, alternated."""
+    import bigscenario
+
+    from exercise.engine import commands as cm
+    from exercise.engine.seats import Seat
+    from exercise.net.server import ExerciseServer
+    from exercise.packs import loader
+    from exercise.packs.problems import Problems
+    from exercise.session import Session
+
+    class Quiet:  # a connection that takes its frames and sends nothing
+        def __init__(self, seat):
+            self.seat = seat
+
+        def push_all(self, frames):
+            pass
+
+    with tempfile.TemporaryDirectory(prefix="bench-net-in-") as tmp:
+        path = bigscenario.generate(Path(tmp) / "big") if big else ROOT / "scenarios" / "deadline-2027.toml"
+        scenario = loader.load_scenario(path, Problems()).scenario
+        session = Session.create(scenario, {}, Path(tmp) / "saves")
+        session.execute(cm.Start())
+        while big and not (session.state.turn >= turn and session.state.phase == "deliberation"):
+            session.execute(cm.Advance(force=True))
+        server = ExerciseServer(session, None, port=0)  # type: ignore[arg-type]  # no tokens: never served
+        teams = session.state.rules.team_ids
+        server.connections = {Quiet(Seat("facilitator", "facilitator", "F"))} | {
+            Quiet(Seat(t, "team", t, team=t)) for t in teams}  # type: ignore[misc]
+        with_views, bare = [], []
+        for i in range(rounds + 2):
+            for listening, times in ((True, with_views), (False, bare)):
+                if listening:
+                    session.listeners.add(server._on_events)
+                t0 = time.perf_counter()
+                session.execute(cm.FireAdHoc(f"bench-{i}-{listening}", "A bench inject."))
+                if i >= 2:  # the first ones build every view whole
+                    times.append(time.perf_counter() - t0)
+                if listening:
+                    session.listeners.remove(server._on_events)
+        session.close()
+    ms = 1000
+    out = {"bench": "net-in-process", "big": big, "teams": len(teams), "rounds": rounds,
+           "with_views_p50_ms": statistics.median(with_views) * ms, "with_views_min_ms": min(with_views) * ms,
+           "no_views_p50_ms": statistics.median(bare) * ms, "no_views_min_ms": min(bare) * ms}
+    print(f"{'big scenario, turn ' + str(turn) if big else 'default scenario'}, in process: an ad-hoc inject to "
+          f"all with {len(teams)} teams and the facilitator connected: p50 {out['with_views_p50_ms']:.1f} ms "
+          f"(min {out['with_views_min_ms']:.1f}); with no one connected p50 {out['no_views_p50_ms']:.1f} ms "
+          f"(min {out['no_views_min_ms']:.1f})")
+    return out
+
+
 def main(rounds: int = 100, big: bool = False, turn: int = BIG_TURN) -> dict:
     if big:
         import bigscenario
@@ -263,5 +323,10 @@ if __name__ == "__main__":
     ap.add_argument("rounds", nargs="?", type=int, default=100)
     ap.add_argument("--big", action="store_true", help="on the big scenario (bench/bigscenario.py)")
     ap.add_argument("--turn", type=int, default=BIG_TURN, help="the big case's turn (default %(default)s)")
+    ap.add_argument("--in-process", action="store_true",
+                    help="the server's own cost of a round, without the network (views, patches, journal)")
     args = ap.parse_args()
-    main(args.rounds, args.big, args.turn)
+    if args.in_process:
+        in_process(args.rounds, args.big, args.turn)
+    else:
+        main(args.rounds, args.big, args.turn)

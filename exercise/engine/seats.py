@@ -277,8 +277,7 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
     return attrs.evolve(
         v,
         teams_private={t: p for t, p in v.teams_private.items() if t in keep},
-        injects=tuple(attrs.evolve(i, answers={t: a for t, a in i.answers.items() if t in keep})
-                      for i in v.injects if touches(i.to)),
+        injects=tuple(_scoped(r, i, keep) for i in v.injects if touches(i.to)),
         actions=tuple(a for a in v.actions if a.team in keep),
         notes=tuple(n for n in v.notes if (n.team is None or n.team in keep) and "seats" not in n.tags),
         team_tracks=tuple(attrs.evolve(t, values={k: x for k, x in t.values.items() if k in keep or not t.private},
@@ -290,6 +289,29 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
         proposal=scored(v.proposal),
         red=None,
     )
+
+
+def _scoped(r, i: vt.FacilitatorInject, keep: set[str]) -> vt.FacilitatorInject:
+    """An inject as a controller sees it (the answers of its teams only): the facilitator's
+    own object when no other team answered, else the same cut object while the inject is
+    the same (views share it: its JSON is made once, the patch skips it)."""
+    answers = {t: a for t, a in i.answers.items() if t in keep}
+    if len(answers) == len(i.answers):
+        return i
+    key = ("controller inject", i.id, frozenset(keep))
+    memo = r.memo.get(key)
+    if memo is None or memo[0] is not i:
+        memo = r.memo[key] = (i, attrs.evolve(i, answers=answers))
+    return memo[1]
+
+
+def _part(r, key: tuple, seen: tuple, cls, *fields):
+    """`cls(*fields)`, the same object while `seen` (the inject and its turn) is: views share
+    it, its JSON is made once (view_json) and the patch skips it."""
+    memo = r.memo.get(key)
+    if memo is None or memo[0][0] is not seen[0] or memo[0][1] != seen[1]:
+        memo = r.memo[key] = (seen, cls(*fields))
+    return memo[1]
 
 
 def wall_view(state: State) -> vt.WallView:
@@ -317,7 +339,8 @@ def wall_view(state: State) -> vt.WallView:
         inj = s.inject(iid)
         if inj is None or set(s.targets(iid)) < teams:
             continue
-        injects.append(vt.WallInject(inj.title, inj.sender, inj.synopsis, turn, inj.severity))
+        injects.append(_part(r, ("wall inject", iid), (inj, turn),
+                             vt.WallInject, inj.title, inj.sender, inj.synopsis, turn, inj.severity))
     v = s.verdict
     return vt.WallView(
         title=sc.title, status=s.status, paused=s.paused, turn=s.turn, turns=r.turns,
@@ -345,8 +368,8 @@ def evaluator_view(state: State, ledger=None) -> vt.EvaluatorView:
         inj = s.inject(iid)
         if inj is None:
             continue
-        guide.append(vt.GuideInject(iid, inj.title, turn, tuple(s.targets(iid)), tuple(inj.expected),
-                                    tuple(inj.objectives)))
+        guide.append(_part(r, ("guide inject", iid), (inj, turn), vt.GuideInject, iid, inj.title, turn,
+                           tuple(s.targets(iid)), tuple(inj.expected), tuple(inj.objectives)))
     return vt.EvaluatorView(
         title=sc.title, status=s.status, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r),
         phase_name=_phase_name(s, r),

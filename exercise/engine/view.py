@@ -9,8 +9,12 @@ injects. `facilitator_view(state)` shows everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import operator
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import Any, TypeVar
+
+import attrs
 
 from exercise import model
 from exercise.engine import explain, fog, red, scorecard
@@ -32,6 +36,30 @@ from exercise.engine.team_moves import (
     line_capacity,
     ordered_by,
 )
+
+# -- parts kept from one view to the next ---------------------------------------------------
+# A state is an immutable value whose dicts a transaction copies before writing them
+# (State.writable): a field that is the same object holds the same data. Most of a view
+# reads none of the injects' bookkeeping, the notes or the overrides; those parts are kept
+# (in the rules' memo, as the inject texts are) while every other field of the state is the
+# same object, so firing an inject rebuilds inboxes and the inject list, not whole views,
+# and the network edge finds the kept parts' JSON by identity (view_json).
+_NOT_READ = frozenset({"fired", "inject_status", "inject_shift", "fire_at", "not_before", "adhoc", "answers",
+                       "skipped_from", "combined", "unanswered", "uncombined", "notes", "overrides", "feedback"})
+_READ = operator.attrgetter(*(f.name for f in attrs.fields(State) if f.name not in _NOT_READ))
+T = TypeVar("T")
+
+
+def _kept(s: State, key: tuple, build: Callable[[], T]) -> T:
+    """`build()`, made again only when a field of the state but those of `_NOT_READ` is not
+    the same object as when it was last made for `key` (build must read none of those)."""
+    seen = _READ(s)
+    memo = s.rules.memo.get(key)
+    if memo is not None and all(map(operator.is_, memo[0], seen)):
+        return memo[1]
+    out = build()
+    s.rules.memo[key] = (seen, out)
+    return out
 
 
 def _band(track: model.Track, value: float) -> str:
@@ -259,7 +287,8 @@ def _new_inject_for_team(s: State, r: ScenarioRules, inj: model.Inject, iid: str
 
 def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dict[str, Any]:
     """Everything a team may see about itself (and no one else may): the fields of
-    `vt.TeamPrivate` but its orders (the two views show them differently). player: the
+    `vt.TeamPrivate` but its inbox and pending decisions (`_injects_of`, which read the
+    injects' bookkeeping) and its orders (the two views show them differently). player: the
     team's own view, which also says the rule behind its procurement limit (left out of the
     facilitator's view, whose digest old saves' state hashes record)."""
     t = r.teams[team]
@@ -301,8 +330,6 @@ def _private(s: State, r: ScenarioRules, team: str, player: bool = False) -> dic
         ),
         orders=orders,
         orders_hidden=hidden,
-        inbox=_inbox(s, r, team),
-        pending=tuple(s.pending_decisions(team)),
         actions=tuple(
             vt.ActionView(a.id, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll, a.success, a.rationale,
                           a.open, _counters(a))
@@ -318,11 +345,39 @@ def _inbox(s: State, r: ScenarioRules, team: str) -> tuple[vt.InjectView, ...]:
     key = ("inbox of", team)
     seen = (s.fired, s.answers, s.adhoc)
     memo = r.memo.get(key)
-    if memo is not None and all(a is b for a, b in zip(memo[0], seen)):
-        return memo[1]
+    if memo is not None:
+        (fired, answers, adhoc), out = memo
+        if fired is s.fired and answers is s.answers and adhoc is s.adhoc:
+            return out
+        if _grown(r, "fired", fired, s.fired) and _grown(r, "adhoc", adhoc, s.adhoc) \
+                and _grown(r, "answers", answers, s.answers):
+            # injects fired and answers given since, nothing else: the inbox as it was, the
+            # injects this team answered since made again, the ones fired since added
+            mine = {iid for iid, t in islice(s.answers, len(answers), None) if t == team}
+            if mine:
+                out = tuple(_inject_for_team(s, r, v.id, team) if v.id in mine else v for v in out)
+            out += tuple(_inject_for_team(s, r, iid, team) for iid in islice(s.fired, len(fired), None)
+                         if team in s.targets(iid))
+            r.memo[key] = (seen, out)
+            return out
     out = tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid))
     r.memo[key] = (seen, out)
     return out
+
+
+def _grown(r: ScenarioRules, name: str, old: dict, new: dict) -> bool:
+    """Whether `new` holds `old`'s entries first, equal, and maybe more after them (the
+    fired injects and the ad hoc ones only grow while nothing is undone); the last answer
+    for the state field `name` is kept (every team's inbox asks the same)."""
+    if new is old:
+        return True
+    key = ("grown", name)
+    memo = r.memo.get(key)
+    if memo is not None and memo[0] is old and memo[1] is new:
+        return memo[2]
+    grown = len(new) >= len(old) and list(islice(new.items(), len(old))) == list(old.items())
+    r.memo[key] = (old, new, grown)
+    return grown
 
 
 def _counters(a: Action) -> tuple[vt.CounterView, ...]:
@@ -377,10 +432,20 @@ def _slip_fields(r: ScenarioRules, o: Order) -> dict[str, Any]:
                 risk=fog.risk_words(r, o, risk), slip_note=o.slip_note)
 
 
-def _team_private(s: State, r: ScenarioRules, team: str) -> vt.TeamPrivate:
+def _team_private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+    """The fields of `vt.TeamPrivate` but its inbox and pending decisions."""
     fields = _private(s, r, team)
     fields["orders"] = tuple(vt.Order(**_order_fields(r, o)) for o in fields["orders"])
-    return vt.TeamPrivate(**fields)
+    return fields
+
+
+def _injects_of(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
+    """A team's inbox and the decisions it has still to take."""
+    pending = tuple(s.pending_decisions(team))
+    kept = r.memo.get(("pending", team))
+    if kept != pending:  # else the same tuple as before (of ids: equal is the same JSON): its JSON is made once
+        kept = r.memo[("pending", team)] = pending
+    return dict(inbox=_inbox(s, r, team), pending=kept)
 
 
 def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
@@ -530,6 +595,14 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
 
 
 def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) -> vt.PlayerView:
+    common, me, rest = _kept(state, ("player parts", team_id), lambda: _player_parts(state, team_id))
+    return vt.PlayerView(**common, me=vt.Me(**me, **_injects_of(state, state.rules, team_id)),
+                         ledger=ledger_turns(state, team_id, ledger), **rest)
+
+
+def _player_parts(state: State, team_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The fields of the player view but the inbox, the pending decisions and the ledger:
+    (the common fields, the fields of `me`, the others)."""
     r = state.rules
     me = _private(state, r, team_id, player=True)
     # What the team's screen shows that takes the rules' arithmetic, computed here once (the
@@ -541,24 +614,22 @@ def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) ->
                          for o in me["orders"] for refund, penalty in (_cancel_preview(r, o),))
     per_exercise = r.budget.max_quantity_per == "exercise"
     assigned, forces = _forces(state, r, team_id)
+    me.update(affordable={i.id: _affordable(r, i, state.cash[team_id], _left(state, i, team_id) if per_exercise else None)
+                          for i in r.scenario.items},
+              assigned=assigned, forces=forces, expansions=_expansions(state, r, team_id),
+              ordered={i.id: ordered_by(state, team_id, i.id) for i in r.scenario.items} if per_exercise else {},
+              forced=team_id in state.forced)
     v = state.verdict
-    return vt.PlayerView(
-        **_common(state, r, team_id),
+    rest = dict(
         team_tracks=_team_tracks(state, r, team_id),
-        me=vt.Me(**me, affordable={i.id: _affordable(r, i, state.cash[team_id],
-                                                     _left(state, i, team_id) if per_exercise else None)
-                                   for i in r.scenario.items},
-                 assigned=assigned, forces=forces, expansions=_expansions(state, r, team_id),
-                 ordered={i.id: ordered_by(state, team_id, i.id) for i in r.scenario.items} if per_exercise else {},
-                 forced=team_id in state.forced),
         outcome=None if v is None else vt.PlayerOutcome(
             v.outcome, v.name, v.turn, v.early,
             next((o.text for o in r.scenario.outcomes if o.id == v.outcome), ""),
             **_scored_for_team(state.proposal, v, team_id, state.rules)),
-        ledger=ledger_turns(state, team_id, ledger),
         incidents=incidents(state, team_id),
         open_actions=open_actions(state, team_id),
     )
+    return _common(state, r, team_id), me, rest
 
 
 def incidents(state: State, team: str) -> tuple[vt.Incident, ...]:
@@ -578,10 +649,19 @@ def red_view(state: State, facilitator: bool = False) -> vt.RedView:
     Its intelligence knows what is public or observable: world tracks, the teams' tracks that
     are not private, allies' spending and commands' leads; never a team's money, orders,
     split, answers, briefing or private tracks."""
-    s, r = state, state.rules
-    adv = r.adversary
-    if adv is None:
+    if state.rules.adversary is None:
         raise KeyError("this scenario has no adversary")
+    # its objectives may be conditions on anything (fired injects, answers); the rest reads
+    # none of the injects' bookkeeping
+    return vt.RedView(**_kept(state, ("red parts", facilitator), lambda: _red_parts(state, facilitator)),
+                      objectives=red.objectives(state))
+
+
+def _red_parts(s: State, facilitator: bool) -> dict[str, Any]:
+    """The red view's fields but its objectives."""
+    r = s.rules
+    adv = r.adversary
+    assert adv is not None
     actions = []
     for a in adv.actions:
         why = red.refusal(s, a)
@@ -611,10 +691,10 @@ def red_view(state: State, facilitator: bool = False) -> vt.RedView:
         lead = s.leads.get(c.id)
         commands.append(vt.IntelCommand(c.id, c.name, lead, r.allies[lead].name if lead in r.allies else "",
                                         r.ally_team.get(lead) if lead else None, red.targets_of(s, c.id)))
-    return vt.RedView(
+    return dict(
         status=s.status, paused=s.paused, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r), phase=s.phase,
         phase_name=_phase_name(s, r), adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
-        actions=tuple(actions), moves=moves, objectives=red.objectives(s),
+        actions=tuple(actions), moves=moves,
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in r.scenario.teams),
         world=tuple(_world_track(s, r, t, None) for t in r.scenario.tracks if t.scope == "world"),
         team_tracks=tuple(t for t in _team_tracks(s, r, None) if not t.private),
@@ -654,25 +734,33 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
     """Everything, for the white cell: every team's private data, all injects, notes."""
     s = state
     r = s.rules
-    injects = list(r.scenario.all_injects()) + list(s.adhoc.values())
-    v = s.verdict
+    common, own, rest = _kept(s, ("facilitator parts",), lambda: _facilitator_parts(s))
     return vt.FacilitatorView(
-        **_common(s, r),
+        **common,
+        **rest,
         seed=s.seed,
         rolls=s.rolls,
+        teams_private={team: vt.TeamPrivate(**own[team], **_injects_of(s, r, team)) for team in r.team_ids},
+        injects=_facilitator_injects(s, r),
+        notes=_notes(s),
+        overrides=s.overrides,
+        red=red_view(s, facilitator=True) if r.adversary is not None else None,
+    )
+
+
+def _facilitator_parts(s: State) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
+    """The facilitator view's fields that read none of the injects' bookkeeping, notes or
+    overrides: (the common fields, each team's private fields, the others)."""
+    r = s.rules
+    v = s.verdict
+    rest = dict(
         team_tracks=_team_tracks(s, r, None),
-        teams_private={team: _team_private(s, r, team) for team in r.team_ids},
-        injects=tuple(_facilitator_inject(s, r, i) for i in injects),
         actions=tuple(
             vt.FacilitatorAction(a.id, a.team, a.turn, a.action, a.result, a.reasons, a.likelihood, a.roll,
                                  a.success, a.rationale, tuple(dict(e) for e in a.effects),
                                  tuple(dict(e) for e in a.failure_effects), a.open, _counters(a))
             for a in s.actions.values()
         ),
-        notes=tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating,
-                                n.team, n.author)
-                    for n in s.notes),
-        overrides=s.overrides,
         thresholds_crossed=tuple(vt.CrossingView(t, team or None, at, turn)
                                  for (t, team, at), turn in s.crossed.items()),
         outcome=None if v is None else vt.FacilitatorOutcome(
@@ -683,15 +771,81 @@ def facilitator_view(state: State) -> vt.FacilitatorView:
             s.proposal.outcome, s.proposal.name, s.proposal.reason, s.proposal.score,
             _rows(s.proposal, r), _objective_rows(s.proposal.objectives),
             tuple((o.id, o.name) for o in r.scenario.outcomes)),
-        red=red_view(s, facilitator=True) if r.adversary is not None else None,
     )
+    return _common(s, r), {team: _team_private(s, r, team) for team in r.team_ids}, rest
 
 
-def _facilitator_inject(s: State, r: ScenarioRules, i: model.Inject) -> vt.FacilitatorInject:
-    """An inject as the white cell sees it: the same object while its status and answers
-    stay (as `_inject_for_team`)."""
+def _notes(s: State) -> tuple[vt.NoteView, ...]:
+    key = ("notes",)
+    memo = s.rules.memo.get(key)
+    if memo is not None and memo[0] is s.notes:
+        return memo[1]
+    out = tuple(vt.NoteView(n.turn, n.phase, n.text, tuple(n.tags), n.inject, n.objective, n.rating, n.team, n.author)
+                for n in s.notes)
+    s.rules.memo[key] = (s.notes, out)
+    return out
+
+
+def _facilitator_injects(s: State, r: ScenarioRules) -> tuple[vt.FacilitatorInject, ...]:
+    """Every inject of the scenario, then the ad hoc ones: the same tuple while what they
+    show is (each inject the same object while its own status and answers are)."""
+    key = ("facilitator injects",)
+    seen = (s.fired, s.inject_status, s.inject_shift, s.fire_at, s.adhoc, s.answers)
+    memo = r.memo.get(key)
+    if memo is not None:
+        old, out = memo
+        if all(map(operator.is_, old, seen)):
+            return out
+        if all(map(operator.is_, old[1:4], seen[1:4])) and _grown(r, "fired", old[0], s.fired) \
+                and _grown(r, "adhoc", old[4], s.adhoc) and _grown(r, "answers", old[5], s.answers):
+            # injects fired and answers given since (ad hoc injects added), nothing else: only
+            # their rows change
+            moved = dict.fromkeys([*islice(s.fired, len(old[0]), None),
+                                   *(iid for iid, _team in islice(s.answers, len(old[5]), None))])
+            out = _rows_again(s, r, out, moved, islice(s.adhoc.values(), len(old[4]), None))
+            r.memo[key] = (seen, out)
+            return out
+    answers: dict[str, dict[str, str]] = {}
+    for (iid, team), (option, _) in s.answers.items():
+        answers.setdefault(iid, {})[team] = option
+    out = tuple(_facilitator_inject(s, r, i, answers.get(i.id, {}))
+                for injects in (r.scenario.all_injects(), s.adhoc.values()) for i in injects)
+    r.memo[key] = (seen, out)
+    return out
+
+
+def _rows_again(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...], moved: Iterable[str],
+                added: Iterable[model.Inject]) -> tuple[vt.FacilitatorInject, ...]:
+    """The facilitator's inject list `out` with the rows of the injects `moved` made again,
+    and those `added` (ad hoc) after them."""
+    rows = list(out)
+    at = r.memo.get(("inject rows",))
+    if at is None:
+        at = r.memo[("inject rows",)] = {i.id: n for n, i in enumerate(r.scenario.all_injects())}
+    for iid in moved:
+        n = at.get(iid)
+        if n is None:  # an ad hoc inject already listed, or one added now (made below)
+            if iid not in s.adhoc:
+                continue  # no inject of this exercise: never listed
+            n = len(at) + list(s.adhoc).index(iid)
+            if n >= len(rows):
+                continue
+        inj = s.inject(iid)
+        assert inj is not None
+        rows[n] = _facilitator_inject(s, r, inj, _answers_to(s, r, iid))
+    rows += [_facilitator_inject(s, r, i, _answers_to(s, r, i.id)) for i in added]
+    return tuple(rows)
+
+
+def _answers_to(s: State, r: ScenarioRules, iid: str) -> dict[str, str]:
+    return {team: s.answers[(iid, team)][0] for team in r.team_ids if (iid, team) in s.answers}
+
+
+def _facilitator_inject(s: State, r: ScenarioRules, i: model.Inject, answers: dict[str, str]) -> vt.FacilitatorInject:
+    """An inject as the white cell sees it (`answers`: each team's choice): the same object
+    while its status and answers stay (as `_inject_for_team`)."""
     status = (_inject_status(s, r, i), s.fired.get(i.id), i.id in s.adhoc,
-              {team: s.answers[(i.id, team)][0] for team in r.team_ids if (i.id, team) in s.answers})
+              {team: answers[team] for team in r.team_ids if team in answers})
     key = ("facilitator inject", i.id)
     memo = r.memo.get(key)
     if memo is not None and memo[0] is i and memo[1] == status:

@@ -7,8 +7,10 @@ typed view, so a screen gets the same object whether its port is local or remote
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -36,12 +38,95 @@ def _renames(cls: type, digest: bool = False) -> dict[str, Any]:
 # Views share the objects of what did not change (an inject in an inbox: engine/view.py
 # keeps it while its answer stays): their data is made once, kept while the object lives
 # here, and shared by every view that holds it, so it must not be changed in place.
-_ONCE = (view_types.InjectView, view_types.FacilitatorInject)
+_ONCE = (view_types.InjectView, view_types.FacilitatorInject, view_types.GuideInject, view_types.WallInject)
 _MADE = ByIdentity(50_000)  # a big scenario's inboxes: ~13,000 objects
+
+
+# A view's containers are made again after every command, but most of their fields are the
+# very objects of the last view (engine/view.py keeps every part the command did not touch):
+# each such field's data is looked up by identity too, so the data of two views shares what
+# did not change (and the patch between them skips it without walking it).
+_CONTAINERS = (view_types.PlayerView, view_types.Me, view_types.FacilitatorView, view_types.TeamPrivate,
+               view_types.EvaluatorView, view_types.RedView, view_types.WallView)
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _once(make):
     return lambda obj: _MADE.made(obj, make)
+
+
+class _Recent:
+    """`made(obj, make)` by identity for the parts of the views built lately: a part the next
+    build uses again stays, one no build has used for a while goes (a view's containers make
+    new tuples each build, an inbox one a command: kept by count alone, the old ones would
+    hold memory until the cache is full)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.new: dict[int, tuple[Any, Any]] = {}  # id(obj) -> (obj, data): used since the last turn-over
+        self.old: dict[int, tuple[Any, Any]] = {}  # the ones before
+
+    def made(self, obj: Any, make) -> Any:
+        hit = self.new.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        hit = self.old.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            hit = (obj, make(obj))
+        if len(self.new) >= self.limit:
+            self.old, self.new = self.new, {}
+        self.new[id(obj)] = hit
+        return hit[1]
+
+
+_PARTS = _Recent(1024)  # a big scenario's 12 teams and facilitator: ~300 parts a build
+
+
+def _part_once(make):
+    return lambda obj: _PARTS.made(obj, make)
+
+
+# A long list of shared parts (an inbox, the facilitator's injects) is mostly the last one
+# with an item added or replaced: its data is the last list's, item by item, where the
+# part at that place is the same object.
+# id of a tuple's first part -> the last such tuple and its data, the newest LISTS kept (an
+# inbox per team, the facilitator's injects, each controller's)
+_LISTS: OrderedDict[int, tuple[tuple, list]] = OrderedDict()
+LISTS = 256
+
+
+def _list_of_parts(make_one):
+    def make(parts: tuple) -> list:
+        if not parts:
+            return []
+        last = _LISTS.get(id(parts[0]))
+        if last is None or last[0][0] is not parts[0]:
+            data = [make_one(x) for x in parts]
+        else:
+            old, old_data = last
+            data = [d if a is b else make_one(b) for a, b, d in zip(old, parts, old_data)]
+            data += [make_one(x) for x in parts[len(old):]]
+        _LISTS[id(parts[0])] = (parts, data)
+        _LISTS.move_to_end(id(parts[0]))
+        if len(_LISTS) > LISTS:
+            _LISTS.popitem(last=False)
+        return data
+    return make
+
+
+def _parts_once(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
+    """Overrides for `cls`'s fields that hold parts (anything but a scalar): made once per object."""
+    attrs.resolve_types(cls)
+    out = {}
+    for f in attrs.fields(cls):
+        args = get_args(f.type)
+        if f.type in _SCALARS or (get_origin(f.type) in (Union, UnionType) and all(a in _SCALARS for a in args)):
+            continue  # a scalar, or None or a scalar
+        if get_origin(f.type) is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in _ONCE:
+            out[f.name] = _part_once(_list_of_parts(conv.get_unstructure_hook(args[0])))
+        else:
+            out[f.name] = _part_once(conv.get_unstructure_hook(f.type))
+    return out
 
 
 def _converter(digest: bool = False) -> cattrs.Converter:
@@ -49,7 +134,13 @@ def _converter(digest: bool = False) -> cattrs.Converter:
     conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
 
     def unstructure_fn(cls):
-        make = make_dict_unstructure_fn(cls, conv, **_renames(cls, digest))
+        fields = _renames(cls, digest)
+        if cls in _CONTAINERS and not digest:
+            for name, hook in _parts_once(cls, conv).items():
+                old = fields.get(name)
+                fields[name] = override(rename=old.rename if old else None,
+                                        omit_if_default=old.omit_if_default if old else None, unstruct_hook=hook)
+        make = make_dict_unstructure_fn(cls, conv, **fields)
         return _once(make) if cls in _ONCE and not digest else make
 
     conv.register_unstructure_hook_factory(_is_view, unstructure_fn)

@@ -389,7 +389,10 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
     if type(old) is dict and type(new) is dict:
         ops: list[dict] = [{"at": [*at, k], "del": True} for k in old if k not in new]
         for k, v in new.items():
-            ops += diff(old[k], v, (*at, k)) if k in old else [{"at": [*at, k], "set": v}]
+            if k not in old:
+                ops.append({"at": [*at, k], "set": v})
+            elif old[k] is not v:  # a part the views share: nothing to walk
+                ops += diff(old[k], v, (*at, k))
         return ops
     if type(old) is list and type(new) is list and any(type(x) in (dict, list) for x in new[:1]):
         # a list of objects (an inbox, the injects): item by item, new ones appended;
@@ -398,6 +401,8 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
         ops = []
         changed = 0
         for i in range(keep):
+            if old[i] is new[i]:  # a part the views share (most of a long list): nothing to walk
+                continue
             more = diff(old[i], new[i], (*at, i))
             changed += bool(more)
             ops += more
