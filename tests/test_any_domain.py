@@ -7,12 +7,10 @@ its turn logs or its after-action report. The defaults keep the defence words, a
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import load_fixture, wait_for
+from support import load_fixture, run_cli, wait_for
 from textual.widgets import DataTable, Markdown, RichLog, Static
 
 from exercise import model
@@ -257,8 +255,7 @@ def test_new_scenario_writes_a_starter_that_validates(tmp_path, like):
 
 def test_new_scenario_on_the_command_line(tmp_path):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "exercise", "new", "scenario", *args, "--dir", str(tmp_path)],
-                              capture_output=True, text=True, cwd=ROOT)
+        return run_cli("new", "scenario", *args, "--dir", tmp_path, cwd=ROOT)
 
     ok = run("my-2027", "--like", "deadline-2027")
     assert ok.returncode == 0 and (tmp_path / "my-2027.toml").is_file(), ok.stderr

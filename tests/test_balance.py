@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import types
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import DEFAULT, MINI, load_fixture
+from support import DEFAULT, MINI, load_fixture, run_cli
 
 from exercise.bots import POLICIES, cautious, planner
 from exercise.dryrun import balance as bal
@@ -91,9 +90,8 @@ def test_a_trainers_own_scenario_and_its_text_escaped(tmp_path):
     assert res.exit_code == 0 and f"Balance report: {hostile}" in res.output  # plain text: as written
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "exercise", "balance", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=60)
+def _cli(*args: str):
+    return run_cli("balance", *args, cwd=ROOT)  # in this process: a traceback fails the test with it
 
 
 def test_bad_input_is_one_line_and_an_exit_status(tmp_path):

@@ -190,13 +190,13 @@ async def test_markup_in_every_text_field_renders_as_typed_and_runs_nothing(mini
             await settle(pilot, 4)
             fac = app.screen
             fac.action_tab("notes")
-            await settle(pilot)
-            shown = visible(fac)
-            # the typed brackets are on screen as typed (clipped cells may cut the end)
-            assert "[/x] our" in shown or "[@click=app.bell]" in shown
+            # the typed brackets are on screen as typed (clipped cells may cut the end); the
+            # tables fill after the first frame: wait for them, not a count of pauses
+            await wait_for(lambda: "[/x] our" in visible(fac) or "[@click=app.bell]" in visible(fac), 10,
+                           "the notes with the typed brackets", pilot=pilot)
             fac.action_tab("injects")
-            await settle(pilot)
-            assert BELL in visible(fac) or CLOSE in visible(fac)
+            await wait_for(lambda: BELL in visible(fac) or CLOSE in visible(fac), 10,
+                           "the injects with the typed brackets", pilot=pilot)
             await walk(pilot, app, deep=True)
             assert app.is_running
         assert spy.bells == 0
@@ -302,9 +302,12 @@ async def test_pack_names_in_column_headers_are_text(mini, tmp_path):
     try:
         app, spy = spied_app(session=s)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, 3)
-            headers = [str(c.label) for t in app.screen.query(DataTable) for c in t.columns.values()]
-            assert any(CLOSE in h for h in headers) and any("[b]EUR" in h for h in headers), headers
+            def headers() -> list[str]:
+                return [str(c.label) for t in app.screen.query(DataTable) for c in t.columns.values()]
+
+            await wait_for(lambda: any(CLOSE in h for h in headers()), 10, "the team columns", pilot=pilot)
+            shown = headers()
+            assert any(CLOSE in h for h in shown) and any("[b]EUR" in h for h in shown), shown
             await walk(pilot, app)
             assert app.is_running
         assert spy.bells == 0

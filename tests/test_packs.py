@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from support import FIXTURES, MINI
+from support import FIXTURES, MINI, run_cli
 from textual_free import assert_runs_without_textual
 
 from exercise import conditions as cond
@@ -352,7 +352,7 @@ def test_bundled_files_reference_the_schema():
 
 
 def test_bundled_content_validates_from_any_folder(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "exercise", "validate"], capture_output=True, text=True, cwd=tmp_path)
+    res = run_cli("validate", cwd=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
     summary = res.stdout.strip().splitlines()[-1]
     assert summary.startswith("ok: ") and " 0 error(s)" in summary
@@ -373,16 +373,14 @@ def test_default_scenario_shape():
 
 def test_new_pack_validates(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    res = subprocess.run([sys.executable, "-m", "exercise", "new", "pack", "baltic-cables"],
-                         capture_output=True, text=True)
+    res = run_cli("new", "pack", "baltic-cables")
     assert res.returncode == 0, res.stderr
     path = tmp_path / "injects" / "baltic-cables.toml"
     report = validate([path])
     assert not report.problems.errors, [str(p) for p in report.problems.items]
-    again = subprocess.run([sys.executable, "-m", "exercise", "new", "pack", "baltic-cables"],
-                           capture_output=True, text=True)
+    again = run_cli("new", "pack", "baltic-cables")
     assert again.returncode == 2 and "exists" in again.stderr
-    bad = subprocess.run([sys.executable, "-m", "exercise", "new", "pack", "Bad Name"], capture_output=True, text=True)
+    bad = run_cli("new", "pack", "Bad Name")
     assert bad.returncode == 2 and "lowercase" in bad.stderr
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import FIXTURES, MINI
+from support import FIXTURES, MINI, run_cli
 
 from exercise.packs.check import validate
 
@@ -233,7 +231,7 @@ def test_broken_scenario(tmp_path, monkeypatch, case):
 
 
 def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "exercise", *args], capture_output=True, text=True, cwd=cwd)
+    return run_cli(*args, cwd=cwd)  # in this process: a traceback fails the test with it
 
 
 def test_exit_codes_and_summary(tmp_path):

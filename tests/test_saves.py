@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import FIXTURES, MINI
+from support import FIXTURES, MINI, run_cli
 
 from exercise import engine
 from exercise.engine import commands as cm
@@ -113,7 +113,7 @@ def test_missing_turn_logs_are_rebuilt_on_resume(tmp_path, mini):
 
 
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "exercise", *args], capture_output=True, text=True, cwd=cwd)
+    return run_cli(*args, cwd=cwd)  # in this process: the crash tests below start real ones
 
 
 def test_saves_verify_and_resume_commands(tmp_path, mini):
@@ -196,8 +196,7 @@ def test_sigkill_mid_exercise_loses_nothing_acknowledged(tmp_path):
 
 
 def test_simulate_save_writes_runs_that_replay_to_the_reported_outcome(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "exercise", "simulate", str(MINI), "--runs", "3", "--seed", "5",
-                          "--json", "--save", "--saves", str(tmp_path)], capture_output=True, text=True)
+    res = run_cli("simulate", MINI, "--runs", "3", "--seed", "5", "--json", "--save", "--saves", tmp_path)
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
     assert len(report["saved"]) == 3

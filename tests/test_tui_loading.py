@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from support import MINI
+from support import MINI, wait_for
 
 from exercise import services
 from exercise.journal import saves
@@ -42,10 +42,9 @@ async def test_the_loading_screen_holds_no_data_then_the_console_opens(folder):
         assert "opening" in str(app.screen.query_one("#status").render())
         assert not app.screen.query("DataTable")  # nothing to read yet, nothing wrong shown
         release.set()
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, FacilitatorScreen) and app.screen.query("#status"):
-                break
+        # the save opens in a thread: allow for a busy machine (a fixed count of pauses was 4 s)
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen) and app.screen.query("#status"), 30,
+                       "the console after the save opened", pilot=pilot)
         await pilot.pause()
         assert isinstance(app.screen, FacilitatorScreen)
         assert app.session is opened[0]
@@ -59,10 +58,7 @@ async def test_a_save_that_does_not_open_ends_the_app_with_the_reason(folder):
     (folder / saves.SCENARIO).write_text("{not json", "utf-8")
     app = make_app(opener=lambda: services.open_session(folder), opening=folder.name)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if app.open_error:
-                break
+        await wait_for(lambda: app.open_error, 30, "the reason the save does not open", pilot=pilot)
     assert "scenario copy of this save is damaged" in app.open_error
     assert app.return_code == 1
     assert app.session is None
@@ -125,18 +121,13 @@ async def test_resuming_from_the_start_screen_opens_behind_a_loading_screen_and_
         assert isinstance(app.screen, LoadingScreen) and app.session is None
         assert edited.name in str(app.screen.query_one("#status").render())
         release.set()
-        for _ in range(250):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, FacilitatorScreen):
-                break
-        assert isinstance(app.screen, FacilitatorScreen)
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), 30, "the console after the save opened",
+                       pilot=pilot)
         assert threads and threads[0] is not threading.main_thread()
         assert ("Resumed", CHANGED) in told
-        for _ in range(50):  # and on screen, as a toast over the console
-            await pilot.pause(0.02)
-            if any("scenario files changed" in str(t.render()) for t in app.screen.query("Toast")):
-                break
-        assert any("scenario files changed" in str(t.render()) for t in app.screen.query("Toast"))
+        # and on screen, as a toast over the console
+        await wait_for(lambda: any("scenario files changed" in str(t.render()) for t in app.screen.query("Toast")),
+                       10, "the toast saying the scenario files changed", pilot=pilot)
     app.session.close()
 
 
@@ -152,10 +143,7 @@ async def test_a_save_that_does_not_open_from_the_start_screen_is_named_and_the_
         await pilot.press("2")
         await pilot.pause()
         app.screen.action_resume()
-        for _ in range(250):
-            await pilot.pause(0.02)
-            if told:
-                break
+        await wait_for(lambda: told, 30, "the message naming the save", pilot=pilot)
         await pilot.pause()
         assert isinstance(app.screen, StartScreen) and app.session is None and app.is_running
         assert told and told[0][0] == "Cannot resume" and "scenario copy of this save is damaged" in told[0][1]
