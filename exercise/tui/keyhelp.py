@@ -73,10 +73,19 @@ def worded_binding(b: Binding, slots: Mapping[str, str] | None) -> Binding:
 
 
 def worded_bindings(active: dict[str, ActiveBinding], slots: Mapping[str, str] | None) -> dict[str, ActiveBinding]:
-    """A screen's active bindings (what the footer and the palette show) in its scenario's words."""
+    """A screen's active bindings (what the footer and the palette show) in its scenario's words
+    (a footer's tooltip is markup: the words, which come from a pack, are escaped)."""
+    from textual.markup import escape
+
     out = {}
+    safe: dict[str, str] | None = None
     for key, ab in active.items():
-        b = worded_binding(ab.binding, slots)
+        if "{" not in ab.binding.description and "{" not in ab.binding.tooltip:
+            out[key] = ab
+            continue
+        if safe is None:
+            safe = {k: escape(v) for k, v in (word_slots() if slots is None else slots).items()}
+        b = worded_binding(ab.binding, safe)
         out[key] = ab if b is ab.binding else ActiveBinding(ab.node, b, ab.enabled, b.tooltip)
     return out
 
