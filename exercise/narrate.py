@@ -377,7 +377,8 @@ class Narrator:
     def _action_argued(self, e):
         self.actions[e["action_id"]] = (e["team"], e["action"])
         intended = f", intending: {e['result']}" if e.get("result") else ""
-        opened = " (open to the other teams and the red cell)" if e.get("open") else ""
+        red = " and the red cell" if self.s.adversary is not None else ""  # who sees it: the red cell if any
+        opened = f" (open to the other teams{red})" if e.get("open") else ""
         return f"{self.team(e['team'])} argues{opened}: {e['action']}{intended}"
 
     def _action_countered(self, e):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 from support import load_fixture, run_cli, wait_for
 from textual.widgets import DataTable, Markdown, RichLog, Static
@@ -263,3 +264,230 @@ def test_new_scenario_on_the_command_line(tmp_path):
     assert "no scenario 'nope'" in run("x", "--like", "nope").stderr
     assert "lowercase" in run("Bad Name").stderr
     assert run("other", "--like", "deadline-2027", "--blank").returncode == 2
+
+
+# -- a tour of everything a person can read: every tab, every `?`, every dialog a key opens ------
+RIVER = ROOT / "tests" / "fixtures" / "river" / "scenarios" / "river-flood.toml"
+# The tour's list: the defence words a scenario's own [words] replace (and the defence world's
+# roles), each in its forms.
+TOUR = re.compile(
+    r"\b(all(?:y|ies|ied)|defen[cs]es?|gdp|procurement|capabilit(?:y|ies)|forces|commands?(?! palette| line)|"
+    r"us desk|red cell|military|troops|nato|staff officers?|saceur|washington)\b",
+    re.I,
+)
+
+
+def _allowed(sc: model.Scenario) -> set[str]:
+    """The tour's words this scenario uses: in its [words] (a flood board may say 'flood defences')
+    and, where teams play parties with a GDP ([[ally]]), 'GDP' (their money is a share of it)."""
+    w = sc.words
+    said = " ".join(getattr(w, k) for k in attrs.fields_dict(type(w)))
+    found = {m.group(0).lower() for m in TOUR.finditer(said)}
+    return found | ({"gdp"} if sc.allies else set())
+
+
+def _tour_words(text: str, allowed: set[str]) -> list[str]:
+    return sorted({m.group(0).lower() for m in TOUR.finditer(text)} - allowed)
+
+
+def _read(app) -> str:
+    """Everything the app's top screen shows, with a dialog's select options and buttons."""
+    from textual.widgets import Button, Input
+
+    from exercise.tui.modals import FormModal
+
+    screen = app.screen
+    parts = [_on_screen(screen)]
+    parts += [str(b.label) for b in screen.query(Button)]
+    parts += [i.value for i in screen.query(Input)]
+    if isinstance(screen, FormModal):  # the options of a select are read when it opens
+        parts += [str(label) for f in screen.fields for label, _ in f.options]
+    return "\n".join(parts)
+
+
+async def _settle(pilot, n: int = 3) -> None:
+    for _ in range(n):  # a key's worker pushes its dialog after a round or two
+        await pilot.pause()
+
+
+async def _dialogs(app, pilot, base, key: str, seen: dict[str, str], where: str) -> None:
+    """Press `key` on `base`, read every dialog it opens (and what it notified), close them."""
+    from support import notifications
+
+    said = len(notifications(app))
+    await pilot.press(key)
+    await _settle(pilot)
+    for _ in range(6):
+        if app.screen is base:
+            break
+        seen[f"{where} {key}: {type(app.screen).__name__}"] = _read(app)
+        if type(app.screen).__name__ == "DebriefScreen":
+            for tab in "1234567":
+                await pilot.press(tab)
+                await pilot.pause()
+                seen[f"{where} {key}: debrief tab {tab}"] = _read(app)
+            await pilot.press("question_mark")
+            await _settle(pilot)
+            seen[f"{where} {key}: debrief help"] = _read(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("escape")
+        await _settle(pilot)
+    assert app.screen is base, f"{where} {key}: {app.screen} left open"
+    seen[f"{where} {key}: notified"] = "\n".join(notifications(app)[said:])
+
+
+FACILITATOR_KEYS = ("question_mark", "t", "s", "f", "a", "h", "r", "k", "b", "d", "j", "g", "o", "m", "T", "e",
+                    "V", "v", "D", "c", "u", "l")
+TEAM_KEYS = {  # key: the tab it is pressed on (where its table has a selection)
+    "question_mark": "1", "enter": "1", "r": "1", "u": "1", "c": "1", "s": "1", "b": "2", "dollar_sign": "2",
+    "o": "3", "x": "3", "p": "3", "e": "3", "l": "4", "g": "4", "v": "4", "a": "5", "f": "1"}
+
+
+async def _tour_team(app, pilot, team: str, seen: dict[str, str], when: str) -> None:
+    from exercise.tui.team import TeamScreen
+
+    app.show_team(team)
+    await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
+    screen = app.screen
+    for key in "1234567":
+        await pilot.press(key)
+        await pilot.pause()
+        seen[f"{when} team {team} tab {key}"] = _read(app)
+    for key, tab in TEAM_KEYS.items():
+        await pilot.press(tab)
+        await pilot.pause()
+        await _dialogs(app, pilot, screen, key, seen, f"{when} team {team} (tab {tab})")
+    await pilot.press("escape")
+    await pilot.pause()
+
+
+async def _tour_console(app, pilot, seen: dict[str, str], when: str) -> None:
+    from exercise.tui.facilitator.screen import FacilitatorScreen
+
+    await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+    screen = app.screen
+    for key in "123456":
+        await pilot.press(key)
+        await pilot.pause()
+        seen[f"{when} facilitator tab {key}"] = _read(app)
+    await pilot.press("1")
+    for key in FACILITATOR_KEYS:
+        await _dialogs(app, pilot, screen, key, seen, f"{when} facilitator")
+    for team in app.session.state.rules.team_ids:
+        await _tour_team(app, pilot, team, seen, when)
+
+
+def _mid_game(path: Path, root: Path):
+    """A session in its second turn's deliberation with something behind every dialog: orders,
+    an open argued action (to counter-argue and adjudicate) and, where the scenario has
+    commands, a lead request waiting for the facilitator."""
+    from exercise.bots.policies import spender
+    from exercise.dryrun.simulate import bot_turn
+    from exercise.engine import commands as cm
+    from exercise.engine.rolls import Dice
+    from exercise.session import Session
+
+    loaded = load_fixture(path)
+    s = Session.create(loaded.scenario, loaded.texts, root, name="Words tour", seed=3)
+    dice = Dice(3)
+
+    def run(state, command):
+        s.execute(command)
+        return s.state
+
+    s.execute(cm.Start())
+    for turn in (1, 2):
+        while s.state.phase != "deliberation":
+            s.execute(cm.Advance())
+        if turn == 2:
+            break
+        for team in s.state.rules.team_ids:
+            bot_turn(s.state, team, spender, dice, run=run)
+        s.execute(cm.Advance(force=True))
+    first = s.state.rules.team_ids[0]
+    s.execute(cm.Argue(first, first, "Open the relief channel", "Less pressure downstream", "It worked in 2007",
+                       open=True))
+    sc = loaded.scenario
+    for c in sc.commands:  # a request to lead waits for the facilitator (the bot may have asked already)
+        if not any(q.command == c.id for q in s.state.pending_leads(first)):
+            ally = next(a for t in sc.teams if t.id == first for a in t.allies)
+            s.execute(cm.TakeLead(first, first, c.id, ally))
+        assert any(q.command == c.id for q in s.state.pending_leads(first))
+    return s
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("path", [HOSPITAL, RIVER], ids=["hospital", "river"])
+async def test_every_screen_help_dialog_log_and_report_speaks_the_scenario_words(tmp_path, path, size):
+    """The tour: the facilitator's and every team's tabs, `?` help and every dialog a key opens
+    (and what it notifies), mid-game and after the end, the debrief, the turn logs and the
+    after-action report: no defence word unless the scenario's own words use it."""
+    from support import record_notifications
+
+    from exercise.engine import commands as cm
+    from exercise.tui.app import make_app
+
+    s = _mid_game(path, tmp_path)
+    sc = s.scenario
+    allowed = _allowed(sc)
+    seen: dict[str, str] = {}
+    app = make_app(session=s)
+    app.animation_level = "none"
+    record_notifications(app)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await _tour_console(app, pilot, seen, "mid-game")
+            while s.state.status != "ended":  # to the end: verdict, outcome, feedback, debrief
+                s.execute(cm.Advance(force=True))
+            await _settle(pilot)
+            await _tour_console(app, pilot, seen, "ended")
+        for log in sorted((s.folder / "turns").glob("turn-*.md")):
+            seen[log.name] = log.read_text("utf-8")
+        report = build(from_session(s))
+        seen["report.md"] = markdown.render(report)
+        # what a reader sees: the page's text, not its markup (a timeline line's CSS class "command")
+        seen["report.html"] = re.sub(r"<style.*?</style>|<[^>]+>", " ", html.render(report), flags=re.S)
+    finally:
+        s.close()
+    # each place with a defence word, and the first line it is on (to find where it comes from)
+    found = {where: [line.strip() for line in text.splitlines() if _tour_words(line, allowed)][:1]
+             for where, text in seen.items() if _tour_words(text, allowed)}
+    assert found == {}
+    # the tour can fail: it read the dialogs and the scenario's own words on them
+    everything = "\n".join(seen.values())
+    w = sc.words
+    assert w.cap("procurement") in everything and sc.calendar.label(1) in everything
+    assert any(k.startswith("mid-game facilitator j") for k in seen) and "Open the relief channel" in everything
+    assert f"{w.cap('capabilities')} by team" in everything
+    assert sum(k.endswith("Modal") for k in seen) >= 40  # the dialogs were opened and read
+    help_text = seen["mid-game facilitator question_mark: TextModal"]
+    # no adversary: no Red tab, no red keys in the help
+    assert "| 1-5 | tabs: overview, injects, actions, log, notes |" in help_text and "| w |" not in help_text
+    if sc.commands:
+        assert f"4 {w.cap('commands')}" in everything and w.forces in everything
+    if sc.scorecard is not None:
+        assert f"{w.cap('verdict_by')}'s verdict" in everything
+
+
+@pytest.mark.parametrize(("funds", "said"), [
+    ("funds = -5", "funds must be positive (found -5): the team's money per turn, in £k; write e.g. funds = 100, "
+                   "or give the team the partner organisations it plays (allies = [...], ids of [[ally]] tables)"),
+    ("funds = 0", "the team has no money: give it funds, its money per turn in £k (e.g. funds = 100), or the "
+                  "partner organisations it plays (allies = [...], ids of [[ally]] tables)"),
+])
+def test_a_team_without_money_is_told_what_is_wrong_in_the_scenario_words(tmp_path, funds, said):
+    """funds = -5 is not 'no allies': the message says what is wrong and what to write, on the
+    funds line, in the scenario's words."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    path = folder / "code-black.toml"
+    text = HOSPITAL.read_text("utf-8").replace('id = "hospital-ransomware"', 'id = "code-black"')
+    path.write_text(text.replace("funds = 120", funds, 1), "utf-8")
+    from exercise.packs.check import validate
+
+    problems = validate([path]).problems
+    messages = [p.message for p in problems.errors]
+    assert len(messages) == 1 and messages[0] == f"{said} in team 'clinical'", messages
+    line = next(n for n, row in enumerate(path.read_text("utf-8").splitlines(), 1) if row == funds)
+    assert problems.errors[0].line == line

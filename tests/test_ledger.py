@@ -248,7 +248,7 @@ def test_the_turn_log_has_the_facilitators_actions_splits_capabilities_and_ledge
     assert "- adjudicated West's action “Patrol the coast”: rolled " in log and " against a 70 % chance, " in log
     assert "rationale: plausible with ships" in log
     assert "- closed deliberation without West's submission (forced)" in log
-    assert "## Budget splits and spending" in log
+    assert "## Budget splits and defence spending" in log  # the spending word ([words]) where teams play allies
     assert "- East split its budget: Sustain 20%, Invest 60%, Resilience 20%" in log
     assert "- East set Poland's defence spending to 4.5 % of GDP" in log
     assert "## Capabilities at the start and end of the turn" in log

@@ -9,7 +9,7 @@ from exercise.tui.app import ExerciseApp
 from exercise.tui.debrief import DebriefScreen
 from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.facilitator.screen import PANELS
-from exercise.tui.keyhelp import key_text
+from exercise.tui.keyhelp import key_text, worded
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -24,7 +24,7 @@ def test_every_facilitator_key_is_in_the_help_once_with_its_description():
     for b in facilitator_bindings():
         if b.action.startswith("tab("):
             continue
-        row = f"| {key_text(b)} | {b.tooltip or b.description} |"
+        row = f"| {key_text(b)} | {worded(b.tooltip or b.description)} |"  # the defence scenario's words
         assert rows.count(row) == 1, row
     assert "| 1-6 | tabs: overview, injects, actions, log, notes, red (scenarios with an adversary) |" in rows
     assert "facilitator console" in help_md

@@ -189,7 +189,7 @@ async def test_the_counters_of_an_open_action_are_shown_to_the_controller(sessio
         form = app.screen
         assert isinstance(form, FormModal) and "East argues openly: Jam the drones' links" in form.intro
         assert "Counter-argued by West: their guards are stretched thin" in form.intro
-        assert "Every team and the red cell will see the odds" in form.intro
+        assert "Every team will see the odds" in form.intro and "red cell" not in form.intro  # no adversary here
 
 
 async def test_the_help_lists_every_key_and_escape_only_hot_seat(session):

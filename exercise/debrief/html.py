@@ -12,7 +12,7 @@ from html import escape
 from exercise.controls import visible
 from exercise.debrief import tables as tb
 from exercise.debrief.plot import bounds, num, ticks
-from exercise.debrief.report import Chart, Report
+from exercise.debrief.report import Chart, Report, category_label
 from exercise.engine.ledger import describe, signed
 from exercise.engine.ledger import value as shown_value
 
@@ -267,13 +267,14 @@ def render(r: Report) -> str:
     parts += ['<section id="timeline">', '<h2>Timeline</h2>']
     for t in r.timeline:
         head = f"Turn {t.turn}: {t.label}" if t.turn else t.label.capitalize()
-        items = "".join(f'<li class="{e(x.category)}"><span class="cat">{e(x.category)}</span> {e(x.text)}</li>'
+        items = "".join(f'<li class="{e(x.category)}"><span class="cat">{e(category_label(x.category, r.words))}</span> '
+                        f'{e(x.text)}</li>'
                         for x in t.key_lines()) or "<li>nothing of note</li>"
         parts.append(f'<div class="turn" id="turn-{t.turn}"><h3>{e(head)}</h3><ul>{items}</ul></div>')
     parts.append('</section>')
 
     parts += ['<section id="ledger">', '<h2>Ledger</h2>',
-              "<p>Every change of each team's money and capabilities, turn by turn, and why.</p>"]
+              f"<p>Every change of each team's money and {e(r.words.capabilities)}, turn by turn, and why.</p>"]
     for led in r.ledgers:
         parts.append(f'<article class="ledger"><h3>{e(led.team)}</h3>')
         for lt in led.turns:

@@ -150,7 +150,8 @@ def render(r: Report) -> str:
         lines += [f"- {item(x.text)}" for x in t.key_lines()] or ["- nothing of note"]
         lines.append("")
 
-    lines += ["## Ledger", "", "Every change of each team's money and capabilities, turn by turn, and why.", ""]
+    lines += ["## Ledger", "", f"Every change of each team's money and {r.words.capabilities}, turn by turn, and why.",
+              ""]
     for led in r.ledgers:
         lines += [f"### {one_line(led.team)}"]
         lines += ledger_markdown(led.turns, esc=cell, level="####") if led.turns else ["", "Nothing changed."]

@@ -275,6 +275,7 @@ class Report:
     # the heading of the teams table's second column: what the scenario calls allies ([words]),
     # or 'Funds' where no team plays any (its cells then say each team's funds per turn)
     team_heading: str = "Allies"
+    words: model.Words = model.Words()  # the scenario's words (what it calls capabilities, commands...)
 
     @property
     def analysed(self) -> tuple[ObjectiveReport, ...]:
@@ -284,6 +285,11 @@ class Report:
     def improvement_plan(self) -> list[tuple[str, str]]:
         """(objective, area for improvement), one row per area, for the plan to complete."""
         return [(o.name, n.text) for o in self.analysed for n in o.improvements]
+
+
+def category_label(category: str, words: model.Words) -> str:
+    """A timeline category as shown: 'command' (leads, forces) in the scenario's words."""
+    return words.command if category == "command" else category
 
 
 def short(name: str) -> str:
@@ -317,6 +323,7 @@ def build(record: Record, states: dict[int, engine.State] | None = None, name_fe
         teams=tuple((t.name, tuple(a.name for a in sc.allies if a.id in t.allies)
                      or ((f"{t.funds:g} {sc.budget.unit} a turn",) if t.funds else ())) for t in sc.teams),
         team_heading=sc.words.cap("allies") if any(t.allies for t in sc.teams) else "Funds",
+        words=sc.words,
         objectives=_objectives(sc, final, teams),
         general=_general(sc, final),
         timeline=_timeline(sc, record.records),
@@ -536,8 +543,9 @@ def _outcome(state) -> Outcome:
     if p is not None:
         scored = _scored(state, p, v)
         text = next((o.text for o in r.scenario.outcomes if o.id == (v.outcome if v else p.outcome)), "")
-        if v is None:  # ended, the US desk has not judged yet
-            return Outcome(True, f"{p.name} (proposed; the US desk has not judged it yet)", p.reason, p.turn,
+        if v is None:  # ended, the US desk (the scenario's verdict_by) has not judged yet
+            return Outcome(True, f"{p.name} (proposed; {r.scenario.words.verdict_by} has not judged it yet)",
+                           p.reason, p.turn,
                            p.early, p.note, text, tuple(tried), **scored)
         reason = v.reason
         if not _EXPLAINED.search(reason) and engine.judge(state, r)[0] == v.proposed:
@@ -568,8 +576,9 @@ def _scored(state, p, v) -> dict:
     teams = tuple((r.team_name(x["team"]), x["name"], f"{x['value']:g}",
                    f"{'at most' if x['better'] == 'lower' else 'at least'} {x['target']:g}",
                    "met" if x["met"] else "not met") for x in p.objectives)
-    judged = ("The US desk has not judged the proposal yet." if v is None
-              else scoring.verdict_words(names.get(v.proposed or ""), v.name, v.overridden, v.rationale))
+    by = r.scenario.words.verdict_by
+    judged = (f"{by[:1].upper() + by[1:]} has not judged the proposal yet." if v is None
+              else scoring.verdict_words(names.get(v.proposed or ""), v.name, v.overridden, v.rationale, by))
     return {"score": p.score, "scorecard": tuple(card), "judged": judged, "team_objectives": teams}
 
 

@@ -119,7 +119,8 @@ def team_objective_rows(r: Report) -> list[list[str]]:
 
 
 def score_head(r: Report) -> str:
-    return f"The US desk's scorecard: {r.outcome.score:g} % of the points. {r.outcome.judged}"
+    by = r.words.verdict_by
+    return f"{by[:1].upper() + by[1:]}'s scorecard: {r.outcome.score:g} % of the points. {r.outcome.judged}"
 
 
 def reason_lines(reason: str) -> list[tuple[int, str]]:

@@ -334,20 +334,22 @@ def _consequences(effects: tuple[str, ...], unknown: bool) -> str:
     return summary(effects, unknown) if effects or unknown else "no effect on the tracks"
 
 
-def take_lead_words(c: vt.CommandView, unit: str) -> str:
-    """What taking the lead of `c` costs and does, as the scenario states it."""
+def take_lead_words(c: vt.CommandView, unit: str, staff: str = "staff officers") -> str:
+    """What taking the lead of `c` costs and does, as the scenario states it (`staff`: its word
+    for the people a lead ties up)."""
     return (f"Leading {c.name} costs {number(c.lead_cost)} {unit} a turn from your budget (from this turn) "
-            f"and {c.lead_staff} staff officers. Taking the lead: {_consequences(c.lead_effects, c.lead_unknown)}.")
+            f"and {c.lead_staff} {staff}. Taking the lead: {_consequences(c.lead_effects, c.lead_unknown)}.")
 
 
-def hand_back_words(c: vt.CommandView, unit: str) -> str:
+def hand_back_words(c: vt.CommandView, unit: str, words: model.Words | None = None) -> str:
     """What handing back the lead of `c` does, as the scenario states it: its effects and the
     running cost no longer paid. A track it moves across a threshold brings that band's
-    consequences too."""
-    who = c.lead_name or "Your ally"
+    consequences too. `words`: the scenario's (its word for an ally and for staff)."""
+    w = words or model.Words()
+    who = c.lead_name or f"Your {w.ally}"
     lines = [f"{who} stops leading {c.name} for your team.",
              f"Handing back: {_consequences(c.hand_back_effects, c.hand_back_unknown)}.",
-             f"Saved: the running cost of {number(c.lead_cost)} {unit} a turn and {c.lead_staff} staff officers."]
+             f"Saved: the running cost of {number(c.lead_cost)} {unit} a turn and {c.lead_staff} {w.staff}."]
     if c.hand_back_effects:
         lines.append("A track that crosses a threshold brings that threshold's consequences as well.")
     return "\n".join(lines)
@@ -356,12 +358,13 @@ def hand_back_words(c: vt.CommandView, unit: str) -> str:
 def lead_rules_words(c, rules) -> str:
     """Who may lead a command, who approves and how fast its staff arrive, in words ("" under
     the old rule: any ally, taken at once, fully manned)."""
+    w = rules.scenario.words
     parts = []
     if c.eligible:
         parts.append("only " + ", ".join(rules.allies[a].name for a in c.eligible if a in rules.allies) + " may lead it")
     who = []
     if c.members_only:
-        who.append("an ally in its area")
+        who.append(f"{'an' if w.ally[:1].lower() in 'aeiou' else 'a'} {w.ally} in its area")
     if c.min_gdp:
         who.append(f"with a GDP of at least {number(c.min_gdp)} {rules.budget.unit}")
     if c.min_defence:
@@ -369,9 +372,9 @@ def lead_rules_words(c, rules) -> str:
     if who:
         parts.append("the lead must be " + " ".join(who))
     if c.approval == "facilitator":
-        parts.append("a request to lead it is approved or refused by the facilitator (SACEUR / the NAC)")
+        parts.append("a request to lead it is approved or refused by the facilitator")
     elif c.approval == "members":
-        parts.append("a request to lead it is approved or refused by the other teams with allies in it")
+        parts.append(f"a request to lead it is approved or refused by the other teams with {w.allies} in it")
     if c.manning_turns > 1:
         parts.append(f"a new lead's staff arrive over {c.manning_turns} turns (1/{c.manning_turns} manned in the "
                      "turn it is taken)")

@@ -169,9 +169,12 @@ def objective_line(name: str, value: float, target: float, better: str, met: boo
     return f"{name}: {value:g}, target {side} {target:g} — {'met' if met else 'not met'}"
 
 
-def verdict_words(proposed_name: str | None, name: str, overridden: bool, rationale: str) -> str:
-    """Whether the US desk confirmed the scorecard's proposal or overrode it, and why."""
+def verdict_words(proposed_name: str | None, name: str, overridden: bool, rationale: str,
+                  by: str = "the US desk") -> str:
+    """Whether the US desk (`by`: who gives the verdict, the scenario's words' verdict_by)
+    confirmed the scorecard's proposal or overrode it, and why."""
+    who = by[:1].upper() + by[1:]
     if overridden:
-        return f"The US desk overrode the proposal ({proposed_name or 'no verdict'}) with {name}: {rationale}"
+        return f"{who} overrode the proposal ({proposed_name or 'no verdict'}) with {name}: {rationale}"
     why = f": {rationale}" if rationale else ""
-    return f"The US desk confirmed the scorecard's proposal, {name}{why}"
+    return f"{who} confirmed the scorecard's proposal, {name}{why}"

@@ -315,7 +315,7 @@ def lead_refusal(state: State, rules: ScenarioRules, team: str, command: str) ->
         return f"the lead of {com.name} changed this turn already; try next turn"
     free = rules.teams[team].staff - state.used_staff(team)
     if com.lead_staff > free:
-        return f"{name} has {free} staff officers free; leading {com.name} needs {com.lead_staff}"
+        return f"{name} has {free} {rules.scenario.words.staff} free; leading {com.name} needs {com.lead_staff}"
     return None
 
 

@@ -96,6 +96,7 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
         unit=r.budget.unit,
         words=sc.words,
         turn_span=sc.calendar.span(),
+        adversary=sc.adversary is not None,
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in sc.teams),
         allies=tuple(
             vt.AllyView(a.id, a.name, a.gdp, s.spending[a.id], s.ally_command.get(a.id), r.ally_team.get(a.id),

@@ -219,6 +219,8 @@ class CommonView:
     # a turn is ('a quarter', '6 hours'): wording, not state
     words: Words = attrs.field(default=Words(), kw_only=True, metadata={"omit_default": True, **STATIC})
     turn_span: str = attrs.field(default="a quarter", kw_only=True, metadata={"omit_default": True, **STATIC})
+    # whether the scenario has an adversary (a red cell that sees open arguments): wording
+    adversary: bool = attrs.field(default=False, kw_only=True, metadata={"omit_default": True, **STATIC})
 
 
 # -- a team's private data -----------------------------------------------------------------

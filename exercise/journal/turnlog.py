@@ -127,6 +127,7 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     section(f"{scenario.words.cap('command')} structure", ("lead_requested", "lead_voted", "lead_decided", "lead_taken", "lead_handed_back",
                                   "ally_moved", "force_assigned"))
     argued = {e["action_id"]: e for e in events if e.get("kind") == "action_argued"}
+    red = scenario.adversary is not None  # a red cell sees (and counter-argues) open actions
     adjudicated = [e for e in events if e.get("kind") == "action_adjudicated"]
     countered: dict[str, list[dict]] = {}  # an open action's counter-arguments, told before its adjudication
     for e in events:
@@ -141,12 +142,12 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
             judged = f"{roll_words(e['roll'], e['likelihood'])} -> {verdict}. Rationale: {e['rationale']}"
             against = _counters(countered.get(e["action_id"], ()))
             if a.get("open") or against:  # all sides first, then what the adjudicator made of them
-                lines += [head + _openly(a), *against, f"  - adjudicated: {judged}"]
+                lines += [head + _openly(a, red), *against, f"  - adjudicated: {judged}"]
             else:
                 lines.append(f"{head} {judged}")
         for aid, a in argued.items():
             if not any(x["action_id"] == aid for x in adjudicated):
-                lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\"{_openly(a)} "
+                lines.append(f"- {teams.get(a['team'], a['team'])} argued \"{a['action']}\"{_openly(a, red)} "
                              "(not adjudicated this turn)")
                 lines += _counters(countered.get(aid, ()))
     section("Overrides", ("overridden",))
@@ -183,10 +184,13 @@ def render_turn(scenario: model.Scenario, state, turn: int, records: list[Comman
     return visible("\n".join(lines) + "\n")
 
 
-def _openly(argued: dict) -> str:
-    """How an action was argued, as the log says it: open ones say so; secret ones (and actions
-    argued in an earlier turn, whose event is not in this turn's) say nothing."""
-    return " (argued open to the other teams and the red cell)" if argued.get("open") else ""
+def _openly(argued: dict, red: bool = True) -> str:
+    """How an action was argued, as the log says it: open ones say so (to the red cell too where
+    the scenario has one, `red`); secret ones (and actions argued in an earlier turn, whose event
+    is not in this turn's) say nothing."""
+    if not argued.get("open"):
+        return ""
+    return " (argued open to the other teams and the red cell)" if red else " (argued open to the other teams)"
 
 
 def _counters(counters) -> list[str]:
@@ -331,7 +335,7 @@ def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, ver
 
 
 def _splits(scenario: model.Scenario, events: list[dict], teams, ledger, turn: int) -> list[str]:
-    """Budget splits (the shares as set) and defence spending changes (from, to)."""
+    """Budget splits (the shares as set) and allies' spending changes (from, to), in the scenario's words."""
     cats = {c.id: c.name for c in scenario.budget.categories}
     allies = {a.id: a.name for a in scenario.allies}
     out = []
@@ -345,7 +349,9 @@ def _splits(scenario: model.Scenario, events: list[dict], teams, ledger, turn: i
             w = scenario.words
             out.append(f"{teams.get(e['team'], e['team'])} set {allies.get(e['ally'], 'an ally')}'s "
                        f"{w.spending} to {_fmt(new)} % of GDP ({e['steps']} step(s) of 0.1)")
-    return ["", "## Budget splits and spending", ""] + ([f"- {x}" for x in out] or ["- no change"])
+    heading = (f"Budget splits and {scenario.words.spending}" if any(t.allies for t in scenario.teams)
+               else "Budget splits")  # teams with funds only set no spending
+    return ["", f"## {heading}", ""] + ([f"- {x}" for x in out] or ["- no change"])
 
 
 def _capabilities(scenario: model.Scenario, view, entries: dict[str, list[LedgerEntry]], known: bool) -> list[str]:

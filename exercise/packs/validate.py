@@ -148,10 +148,17 @@ class _Checker:
         played: dict[str, str] = {}
         objectives = {o.id for o in self.s.all_objectives()}
         for t in self.s.teams:
-            if not t.allies and t.funds <= 0:
-                self.err("team", t.id, ("allies",), "a team plays at least one ally, or has funds (money per turn)")
-            if t.funds < 0:
-                self.err("team", t.id, ("funds",), "funds (money per turn) may not be negative")
+            words, unit = self.s.words, self.s.budget.unit
+            if t.funds < 0:  # what is wrong, and what to write instead
+                self.err("team", t.id, ("funds",),
+                         f"funds must be positive (found {t.funds:g}): the team's money per turn, in {unit}; "
+                         f"write e.g. funds = 100" + ("" if t.allies else f", or give the team the {words.allies} "
+                                                      "it plays (allies = [...], ids of [[ally]] tables)")
+                         + (f", or leave funds out (its {words.allies} pay)" if t.allies else ""))
+            elif not t.allies and t.funds == 0:
+                self.err("team", t.id, ("funds",),
+                         f"the team has no money: give it funds, its money per turn in {unit} (e.g. funds = 100), "
+                         f"or the {words.allies} it plays (allies = [...], ids of [[ally]] tables)")
             for k, a in enumerate(t.allies):
                 if self.ref("team", t.id, ("allies", k), "ally", a, self.names.allies):
                     if a in played:

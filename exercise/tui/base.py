@@ -245,7 +245,7 @@ class BaseApp(App):
 
         screen = self.screen
         if isinstance(screen, KeyHelp):
-            title, body = screen.HELP_TITLE, screen.help_markdown(self)
+            title, body = screen.HELP_TITLE, screen.help_text(self)
         else:
             title, body = self.default_help()
         self.push_screen(TextModal(title, body))

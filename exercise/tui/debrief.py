@@ -26,12 +26,12 @@ from exercise import engine
 from exercise.debrief import tables as tb
 from exercise.debrief.plot import braille, num, sparkline
 from exercise.debrief.record import Record
-from exercise.debrief.report import build, short
+from exercise.debrief.report import build, category_label, short
 from exercise.engine.ledger import describe
 from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp
+from exercise.tui.keyhelp import KeyHelp, word_slots, worded_bindings
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.text import cells, fit, plain, safe, text
 
@@ -79,7 +79,7 @@ class DebriefScreen(KeyHelp, Screen):
         Binding("5", "tab('objectives')", "Objectives", show=False),
         Binding("6", "tab('outcome')", "Outcome", show=False),
         Binding("7", "tab('ledger')", "Ledger", show=False,
-                tooltip="each team's ledger for the turn shown: every change of its money and capabilities, and why"),
+                tooltip="each team's ledger for the turn shown: every change of its money and {capabilities}, and why"),
     ]
 
     def __init__(self, record: Record, reload: Callable[[], Record] | None = None):
@@ -110,7 +110,8 @@ class DebriefScreen(KeyHelp, Screen):
                         with Vertical(classes="state-box"):
                             yield Static("Teams", classes="section-title")
                             yield DataTable(id="state-teams", cursor_type="none", show_cursor=False)
-                    yield Static("Capabilities by team", classes="section-title")
+                    yield Static(text(f"{self.record.scenario.words.cap('capabilities')} by team"),
+                                 classes="section-title")
                     yield DataTable(id="state-caps", cursor_type="none", show_cursor=False)
                     yield Static("Orders", classes="section-title")
                     yield DataTable(id="state-orders", cursor_type="none", show_cursor=False)
@@ -232,7 +233,7 @@ class DebriefScreen(KeyHelp, Screen):
             lines = t.lines if self.all_events else t.key_lines()
             text = Text(head + "\n", style="bold")
             for x in lines:
-                text.append(f"{x.category:<12}", style="dim")
+                text.append(f"{category_label(x.category, self.report.words):<12}", style="dim")
                 text.append(x.text + "\n", style="bold" if x.category in ("inject", "outcome") else "")
             if not lines:
                 text.append("nothing of note\n", style="dim")
@@ -398,7 +399,7 @@ class DebriefScreen(KeyHelp, Screen):
         self.app.switch_screen(fresh)
         fresh.call_after_refresh(fresh.action_tab, tab)
         added = len(record.records) - len(self.record.records)
-        self.app.notify(f"{added} more command(s) since the last read" if added else "Nothing new",
+        self.app.notify(f"{added} more action(s) recorded since the last read" if added else "Nothing new",
                         title="Refreshed", timeout=4)
 
     def action_all_events(self) -> None:
@@ -407,8 +408,17 @@ class DebriefScreen(KeyHelp, Screen):
         self.call_after_refresh(self.scroll_timeline)
         self.notify("Timeline: every event" if self.all_events else "Timeline: what matters (press a for every event)")
 
+    def help_slots(self):
+        sc = self.record.scenario
+        return word_slots(sc.words, sc.adversary is not None)
+
+    @property
+    def active_bindings(self):
+        """The footer's and the palette's keys, in the scenario's words."""
+        return worded_bindings(super().active_bindings, self.help_slots())
+
     def action_help(self) -> None:
-        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown()))
+        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_text()))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -4,14 +4,25 @@ A screen that mixes in KeyHelp gives the prose (HELP_INTRO, HELP_OUTRO) and says
 keys group (`help_groups`: the screen's own keys, then each tab's); the key tables are
 built from the Binding objects: the key, and the binding's tooltip (its longer
 description) or its description. The tab keys 1..N become one row.
+
+A key's text may name what the scenario calls things: "{command}", "{Procurement}" are the
+scenario's words ([words], model.Words; a capital first letter capitalises the word). The help
+and the footer (`worded_bindings`) write them out; a screen gives its scenario's words
+(`help_slots`) and leaves out the keys of features its scenario lacks (`help_hidden`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
-from textual.binding import Binding
+import attrs
+from textual.binding import ActiveBinding, Binding
+
+from exercise.model import Words
 
 _KEY_NAMES = {"question_mark": "?", "escape": "escape", "enter": "enter"}
 
@@ -21,6 +32,62 @@ def key_text(binding: Binding) -> str:
     if binding.key_display:
         return binding.key_display
     return " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+@functools.cache
+def word_slots(words: Words | None = None, adversary: bool = True) -> Mapping[str, str]:
+    """What "{ally}", "{Commands}"... stand for in a scenario: its words (model.Words, a
+    capital first letter capitalised), and "{others}": who sees an action argued open (the
+    other teams, and the red cell where the scenario has an adversary). None: the defence
+    words."""
+    w = words or Words()
+    out = {}
+    for a in attrs.fields(Words):
+        out[a.name] = str(getattr(w, a.name))
+        out[a.name[:1].upper() + a.name[1:]] = w.cap(a.name)
+    out["others"] = "the other teams and the red cell" if adversary else "the other teams"
+    out["Others"] = out["others"].capitalize()
+    out["red_cell"] = "the red cell, " if adversary else ""  # in a list of seats: "a team, {red_cell}an evaluator"
+    return MappingProxyType(out)
+
+
+def worded(s: str, slots: Mapping[str, str] | None = None) -> str:
+    """`s` with "{command}" as the scenario's word ("cell"), "{Commands}" capitalised
+    ("Cells"), "{others}"... (`word_slots`); braces that name none stay as written.
+    `slots`: None, the defence scenario's."""
+    if "{" not in s:
+        return s
+    said = word_slots() if slots is None else slots
+    return _SLOT.sub(lambda m: said.get(m.group(1), m.group(0)), s)
+
+
+def worded_binding(b: Binding, slots: Mapping[str, str] | None) -> Binding:
+    """The binding with its description and tooltip in the scenario's words (itself when they
+    name none)."""
+    if "{" not in b.description and "{" not in b.tooltip:
+        return b
+    return dataclasses.replace(b, description=worded(b.description, slots), tooltip=worded(b.tooltip, slots))
+
+
+def worded_bindings(active: dict[str, ActiveBinding], slots: Mapping[str, str] | None) -> dict[str, ActiveBinding]:
+    """A screen's active bindings (what the footer and the palette show) in its scenario's words
+    (a footer's tooltip is markup: the words, which come from a pack, are escaped)."""
+    from textual.markup import escape
+
+    out = {}
+    safe: dict[str, str] | None = None
+    for key, ab in active.items():
+        if "{" not in ab.binding.description and "{" not in ab.binding.tooltip:
+            out[key] = ab
+            continue
+        if safe is None:
+            safe = {k: escape(v) for k, v in (word_slots() if slots is None else slots).items()}
+        b = worded_binding(ab.binding, safe)
+        out[key] = ab if b is ab.binding else ActiveBinding(ab.node, b, ab.enabled, b.tooltip)
+    return out
 
 
 def _md(s: str) -> str:
@@ -90,9 +157,12 @@ class KeyHelp:
         return [("", [b for b in _class_bindings(cls) if b.description])]
 
     @classmethod
-    def help_markdown(cls, app=None, hide: Iterable[str] = ()) -> str:
+    def help_markdown(cls, app=None, hide: Iterable[str] = (), slots: Mapping[str, str] | None = None,
+                      outro: str | None = None) -> str:
         """The help; `hide`: actions left out (a key the screen does not offer where it runs,
-        as escape back to a console that is not there)."""
+        as escape back to a console that is not there, or the keys of a feature its scenario
+        lacks); `slots`: the scenario's words for "{command}"... (`word_slots`; None: the defence's);
+        `outro`: the closing prose, when the screen words it for its scenario."""
         hidden = set(hide)
         groups = [(heading, [b for b in bindings if b.action not in hidden])
                   for heading, bindings in cls.help_groups()]
@@ -104,12 +174,30 @@ class KeyHelp:
             groups = [*groups[:at], (heading, first + extra), *groups[at + 1:]]
         parts = [cls.HELP_INTRO.strip()] if cls.HELP_INTRO else []
         for heading, bindings in groups:
-            table = key_table(bindings)
+            table = key_table([worded_binding(b, slots) for b in bindings])
             if table:
-                parts.append((f"**{heading}**\n\n" if heading else "") + table)
-        if cls.HELP_OUTRO:
-            parts.append(cls.HELP_OUTRO.strip())
-        return "\n\n".join(parts) + "\n"
+                parts.append((f"**{worded(heading, slots)}**\n\n" if heading else "") + table)
+        outro = cls.HELP_OUTRO if outro is None else outro
+        if outro:
+            parts.append(outro.strip())
+        return worded("\n\n".join(parts), slots) + "\n"
+
+    # -- what the screen shown says: its scenario's words and features ----------------------
+    def help_slots(self) -> Mapping[str, str] | None:
+        """The words of the scenario this screen shows (`word_slots`; None: the defence's)."""
+        return None
+
+    def help_hidden(self) -> tuple[str, ...]:
+        """The actions of features this screen's scenario lacks (no commands, no adversary...)."""
+        return ()
+
+    def help_outro(self) -> str | None:
+        """The closing prose for this screen's scenario (None: HELP_OUTRO)."""
+        return None
+
+    def help_text(self, app=None) -> str:
+        """The help of this screen as shown: its scenario's words, without the keys it lacks."""
+        return self.help_markdown(app, self.help_hidden(), self.help_slots(), self.help_outro())
 
     @staticmethod
     def help_markdown_for(screen, app) -> str:

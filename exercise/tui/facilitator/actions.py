@@ -33,8 +33,8 @@ class ActionsPanel(Panel, Vertical):
                 tooltip="adjudicate an argued action (likelihood, roll, rationale): "
                         "the one selected in the Actions tab, else the first waiting"),
         Binding("g", "decide_lead", "Lead request", show=False,
-                tooltip="approve or refuse (with a reason) a team's request to lead a command, as SACEUR / "
-                        "the NAC: the one selected in the Actions tab's lead requests, else the first waiting"),
+                tooltip="approve or refuse (with a reason) a team's request to lead a {command}: the one "
+                        "selected in the Actions tab's lead requests, else the first waiting"),
     ]
 
     def __init__(self, session):
@@ -141,7 +141,7 @@ class ActionsPanel(Panel, Vertical):
         action = next((a for a in pending if a.id == aid), pending[0])
         sc = self.session.scenario
         team = next((t.name for t in self.view.teams if t.id == action.team), action.team)
-        intro = adjudication_intro(team, action)
+        intro = adjudication_intro(team, action, sc.adversary is not None)
         form = await self.app.push_screen_wait(FormModal(f"Adjudicate: {fit(action.action, 50)}", [
             Field("likelihood", "Likelihood", "select", tuple((f"{p} %", p) for p in LIKELIHOODS), default=50),
             Field("rationale", "Rationale (required)", "text"),

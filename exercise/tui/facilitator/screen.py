@@ -34,13 +34,13 @@ from exercise.tui.facilitator.teams import CapabilitiesPanel, TeamsPanel
 from exercise.tui.facilitator.wording import force_body
 from exercise.tui.facilitator.world import WorldPanel
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp, _class_bindings
+from exercise.tui.keyhelp import KeyHelp, _class_bindings, word_slots, worded_bindings
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.text import md, plain, plain_tree
 
 PANELS: tuple[type[Panel], ...] = (InjectsPanel, ActionsPanel, TeamsPanel, WorldPanel, NotesPanel, RedPanel)
 VERDICT_TIP = ("at the end, with a scorecard: confirm the proposed outcome or override it "
-               "with a rationale (you play the US desk)")
+               "with a rationale (you play {verdict_by})")  # in the scenario's words (keyhelp.worded)
 FOCUS = {"overview": "#teams", "injects": "#inject-table", "actions": "#action-table", "log": "#event-log",
          "notes": "#note-table", "red": "#red-actions"}  # the widget a tab's keys (arrows, enter) go to
 
@@ -72,11 +72,13 @@ submit), adjudication (deliveries, decay, rolls), summary. Teams act only in del
 **The adversary** (scenarios with one): the Red tab (6) shows its points, menu, acts and
 objectives; a plans an act there, w withdraws one, B lets the red bot plan the turn. Teams
 never see red's plans: only the incidents they notice. `exercise run --red bot` lets the red
-bot plan red's acts at the end of each deliberation (journaled); `--us-desk bot` confirms the
-scorecard's proposal at the end ("US desk (bot): the scorecard's proposal"), which you still read.
+bot plan red's acts at the end of each deliberation (journaled).
+
+**The verdict** (scenarios with a scorecard): `exercise run --us-desk bot` lets a bot play
+{verdict_by}: it confirms the scorecard's proposal at the end, which you still read.
 
 **Team screens** (t) show only what that team may see; **?** there lists their keys. **Seat
-screens** (s) open any seat's console here: a team, the red cell, an evaluator, the wall, a
+screens** (s) open any seat's console here: a team, {red_cell}an evaluator, the wall, a
 controller; each shows only what its seat may see, and escape comes back.
 
 Everything you do is written to the save folder before the screen shows it.
@@ -89,7 +91,7 @@ Everything you do is written to the save folder before the screen shows it.
                         "adjudicate, next turn"),
         Binding("t", "team", "Team screen", tooltip="switch to a team's screen (hot-seat); escape comes back"),
         Binding("s", "seat", "Seat screen", show=False,
-                tooltip="open any seat's screen on this terminal (hot-seat): a team, the red cell, an evaluator, "
+                tooltip="open any seat's screen on this terminal (hot-seat): a team, {red_cell}an evaluator, "
                         "the wall, a controller of the room; escape comes back"),
         InjectsPanel.screen_binding("fire"),
         RedPanel.screen_binding("red_plan"),  # before the ad-hoc inject's a: on the Red tab only (check_action)
@@ -118,8 +120,8 @@ Everything you do is written to the save folder before the screen shows it.
                 tooltip="the debrief: timeline, time travel by turn, charts, decisions, objectives, outcome "
                         "(also: exercise debrief SAVE)"),
         Binding("c", "app.connections", "Terminals", show=False,
-                tooltip="the room's terminals (exercise serve): every seat's join command and how many terminals "
-                        "hold it; add a seat (a controller, an evaluator, a wall, the red cell) or revoke one"),
+                tooltip="the room's terminals (exercise serve): how each seat joins and how many terminals "
+                        "hold it; add a seat ({red_cell}a controller, an evaluator, a wall) or revoke one"),
         TeamsPanel.screen_binding("reopen"),
         TeamsPanel.screen_binding("ledger"),
         RedPanel.screen_binding("red_withdraw"),
@@ -159,8 +161,8 @@ Everything you do is written to the save folder before the screen shows it.
             if action == "red_plan":  # a plans red's act on the Red tab; elsewhere a is the ad-hoc inject
                 return self._active_tab() == "red"
         if action == "shown":  # the footer's copy: only where it is what to do next
-            if parameters == ("verdict",):
-                return ended
+            if parameters == ("verdict",):  # a scorecard's verdict to judge (without one, e shows the outcome)
+                return ended and self.session.scenario.scorecard is not None
             return self._active_tab() == "actions" and not ended and self._lead_waits()
         return True
 
@@ -182,6 +184,36 @@ Everything you do is written to the save folder before the screen shows it.
         self._draw_stale(event.pane.id)  # a tab chosen with the mouse (a key has drawn it already)
         self.refresh_bindings()  # g shows on the Actions tab only
         self.call_later(self._refocus_shown_tab)  # a table of the tab left behind keeps no focus
+
+    # -- the help and the footer in the scenario's words, without the keys it has no use for --
+    def help_slots(self):
+        sc = self.session.scenario
+        return word_slots(sc.words, sc.adversary is not None)
+
+    def help_hidden(self) -> tuple[str, ...]:
+        """No red keys (nor Red tab) without an adversary, no lead requests without commands,
+        no verdict to judge without a scorecard."""
+        sc = self.session.scenario
+        out: list[str] = []
+        if sc.adversary is None:
+            out += [*self.RED_KEYS, "tab('red')"]
+        if not sc.commands:
+            out.append("decide_lead")
+        if sc.scorecard is None:
+            out.append("verdict")
+        return tuple(out)
+
+    def help_outro(self) -> str:
+        """HELP_OUTRO without the paragraphs on what this scenario lacks (an adversary, a scorecard)."""
+        sc = self.session.scenario
+        drop = ("**The adversary**" if sc.adversary is None else None,
+                "**The verdict**" if sc.scorecard is None else None)
+        return "\n\n".join(p for p in self.HELP_OUTRO.split("\n\n") if not p.startswith(tuple(d for d in drop if d)))
+
+    @property
+    def active_bindings(self):
+        """The footer's and the palette's keys, in the scenario's words."""
+        return worded_bindings(super().active_bindings, self.help_slots())
 
     @classmethod
     def help_groups(cls):
@@ -368,7 +400,7 @@ Everything you do is written to the save folder before the screen shows it.
 
                 names = {o.id: o.name for o in self.session.scenario.outcomes}
                 judged = md(sc.verdict_words(names.get(out.proposed or ""), out.name, out.overridden,
-                                             out.rationale)) + "\n\n"
+                                             out.rationale, self.session.scenario.words.verdict_by)) + "\n\n"
             self.app.push_screen(TextModal(f"Outcome: {plain(out.name)}",
                                            f"{out.text}\n\n{judged}**Why:** {md(out.reason)}\n\n"
                                            "Press **D** for the debrief: the exercise turn by turn."))
@@ -402,7 +434,7 @@ Everything you do is written to the save folder before the screen shows it.
                   *sc.cutoffs(rules, p.score, unmet, p.id)]
         lines += ["", "Confirm the proposal, or choose another outcome and say why (recorded in the journal)."]
         form = await self.app.push_screen_wait(FormModal(
-            "The US desk's verdict", [
+            f"{self.session.scenario.words.cap('verdict_by')}'s verdict", [
                 Field("outcome", "Outcome", "select", options=tuple((name, oid) for oid, name in p.outcomes),
                       default=p.id),
                 Field("rationale", "Rationale (required to choose another outcome than the proposal)",

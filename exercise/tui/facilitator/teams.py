@@ -1,4 +1,5 @@
-"""The teams at a glance (money, submitted, drafts, decisions, staff) and their capabilities."""
+"""The teams at a glance (money, submitted, drafts, decisions, staff) and their capabilities (in the
+scenario's words)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, money, short
 from exercise.tui.modals import ConfirmModal, TextModal
 from exercise.tui.tables import selected_key, sync_rows
-from exercise.tui.text import cells, fit, md
+from exercise.tui.text import cells, fit, md, text
 
 
 class TeamsPanel(Panel, Vertical):
@@ -30,7 +31,7 @@ class TeamsPanel(Panel, Vertical):
         Binding("u", "reopen", "Reopen team", show=False,
                 tooltip="reopen the selected team's turn (a submit by mistake): its orders of this turn become drafts"),
         Binding("l", "ledger", "Ledger", show=False,
-                tooltip="the selected team's ledger: every change of its money and capabilities, turn by turn, "
+                tooltip="the selected team's ledger: every change of its money and {capabilities}, turn by turn, "
                         "and why (with your rationales)"),
     ]
 
@@ -105,7 +106,7 @@ class CapabilitiesPanel(Panel, Vertical):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Static("Capabilities by team", classes="section-title")
+        yield Static(text(f"{self.session.scenario.words.cap('capabilities')} by team"), classes="section-title")
         yield DataTable(id="team-tracks", cursor_type="row")
 
     def show(self, view: FacilitatorView) -> None:

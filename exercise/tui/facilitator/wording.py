@@ -98,17 +98,24 @@ def counter_lines(counters: Iterable[CounterView], turn: bool = False) -> list[s
     return [f"Counter-argued by {c.by_name}{f' (turn {c.turn})' if turn else ''}: {c.reasons}" for c in counters]
 
 
-NO_COUNTER = "No counter-argument posted (yet): the other teams and the red cell may post one until you roll."
+def no_counter(red: bool = True) -> str:
+    """What an open action without counter-arguments says (`red`: the scenario has a red cell)."""
+    who = "the other teams and the red cell" if red else "the other teams"
+    return f"No counter-argument posted (yet): {who} may post one until you roll."
 
 
-def adjudication_intro(team: str, a: FacilitatorAction) -> str:
+NO_COUNTER = no_counter()
+
+
+def adjudication_intro(team: str, a: FacilitatorAction, red: bool = True) -> str:
     """The adjudication form's intro: the argument (`team`: its team's name) and, for an open
-    one, every counter-argument before the odds."""
+    one, every counter-argument before the odds (`red`: the scenario has a red cell, which
+    counter-argues and sees the result too)."""
     intro = (f"{team} argues{' openly' if a.open else ' (secret)'}: {a.action}\n"
              f"Intended result: {a.result}\nReasons: {a.reasons}")
     if a.open:  # every side before the odds: the counter-arguments of the other teams and the red cell
-        intro += "".join("\n" + line for line in counter_lines(a.counters)) or "\n" + NO_COUNTER
-        intro += "\nEvery team and the red cell will see the odds, the roll and your rationale."
+        intro += "".join("\n" + line for line in counter_lines(a.counters)) or "\n" + no_counter(red)
+        intro += f"\nEvery team{' and the red cell' if red else ''} will see the odds, the roll and your rationale."
     return intro
 
 

@@ -84,7 +84,7 @@ class WorldPanel(Panel, Vertical):
         fields = [
             Field("what", "Value to change", "select",
                   tuple((now(t), t.id) for t in sc.tracks)
-                  + ((override_choice("Money of a team", "procurement", {names[team]: st.cash[team] for team in names},
+                  + ((override_choice("Money of a team", sc.words.procurement, {names[team]: st.cash[team] for team in names},
                                       sc.budget.unit), "@money"),)),
             Field("team", "Team (for a team track or money)", "select", team_options(sc, False), required=False),
             Field("value", "New value", "number"),

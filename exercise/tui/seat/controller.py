@@ -497,7 +497,7 @@ The team sees the odds, the roll and your rationale.
         aid = selected_key(self.query_one("#ct-action-table", DataTable)) if on_tab else None
         action: FacilitatorAction = next((a for a in pending if a.id == aid), pending[0])
         team = self._names().get(action.team, action.team)
-        intro = adjudication_intro(team, action) + (
+        intro = adjudication_intro(team, action, v.adversary) + (
             "\nThe engine rolls against the likelihood you choose." if action.open else
             "\nThe engine rolls against the likelihood you choose; the team sees the odds, the roll and "
             "your rationale.")

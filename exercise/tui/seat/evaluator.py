@@ -383,7 +383,8 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
 
         rows = [(t.name, amount(t.values.get(me.id, 0.0), POINTS, t.decimals), t.bands.get(me.id, ""))
                 for t in pv.team_tracks if me.id in t.values]
-        self._block("tracks", "Its capabilities", rows, ("Capability", "Value", "Band"), "No team track.",
+        caps = pv.words.capabilities  # the scenario's word ([words])
+        self._block("tracks", f"Its {caps}", rows, (caps[:1].upper() + caps[1:], "Value", "Band"), "No team track.",
                     wrap=(2,))
         rows = [(t.name, t.estimate if t.estimate else amount(t.value, POINTS, t.decimals),
                  ("about: " if t.estimate else "") + t.band) for t in pv.tracks]

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from exercise.engine.view_types import PlayerView
 from exercise.tui.base import in_hidden_tab
+from exercise.tui.keyhelp import word_slots, worded
 from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.team.format import not_now, short
 from exercise.tui.text import text
@@ -133,6 +134,25 @@ class TeamTab(_Mixin):
         if self._texts.get(static_id) != key:
             self._texts[static_id] = key
             self.query_one(f"#{static_id}", Static).update(content if isinstance(content, Text) else text(content))
+
+    def _say(self, s: str) -> str:
+        """`s` in the scenario's words: "{command}", "{Forces}", "{others}"... (keyhelp.worded)."""
+        v = self.view
+        return worded(s, None if v is None else word_slots(v.words, v.adversary))
+
+    def _headings(self, table_id: str, *labels: str) -> None:
+        """A table's column headings, first to last, in the scenario's words (set when they
+        change; the column is at least as wide as its heading)."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        changed = False
+        for column, label in zip(table.ordered_columns, labels, strict=False):
+            said = self._say(label)
+            if column.label.plain != said:
+                column.label = Text(said)
+                column.content_width = max(column.content_width, len(said))
+                changed = True
+        if changed:
+            table.refresh()
 
     def _selected(self, table_id: str) -> str | None:
         return selected_key(self.query_one(f"#{table_id}", DataTable))

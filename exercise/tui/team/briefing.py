@@ -7,17 +7,20 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
 from exercise.engine import scorecard as sc
+from exercise.model import Words
 from exercise.tui.team.base import TeamTab
 from exercise.tui.text import md
 
 
-def outcome_scorecard(out) -> str:
-    """The scorecard behind the verdict and the team's own objectives, as Markdown."""
-    lines = [f"### The US desk's scorecard: {out.score:g} % of the points", ""]
+def outcome_scorecard(out, words: Words | None = None) -> str:
+    """The scorecard behind the verdict and the team's own objectives, as Markdown (`words`:
+    the scenario's, who gives the verdict)."""
+    by = (words or Words()).verdict_by
+    lines = [f"### {md(by[:1].upper() + by[1:])}'s scorecard: {out.score:g} % of the points", ""]
     lines += [f"- {md(sc.criterion_line(x.name, x.value, x.unit, x.band, x.points, x.weight, x.met, x.partly, x.better))}"
               for x in out.criteria]
     if out.overridden:  # what the scorecard proposed, what the desk chose instead, and why
-        lines += ["", md(sc.verdict_words(out.proposed_name, out.name, True, out.rationale))]
+        lines += ["", md(sc.verdict_words(out.proposed_name, out.name, True, out.rationale, by))]
     if out.objectives:
         lines += ["", "### Your own objectives", ""]
         lines += [f"- {md(sc.objective_line(o.name, o.value, o.target, o.better, o.met))}" for o in out.objectives]
@@ -39,8 +42,8 @@ class BriefingTab(TeamTab, VerticalScroll):
         out = v.outcome
         if out:
             parts.append(f"## Outcome: {md(out.name)}\n\n{out.text}")
-            if out.criteria:  # a scorecard: the US desk's verdict and this team's own stakes
-                parts.append(outcome_scorecard(out))
+            if out.criteria:  # a scorecard: the verdict (the US desk's) and this team's own stakes
+                parts.append(outcome_scorecard(out, v.words))
         parts.append(f"## {md(me.name)}\n\n{me.briefing or '(no team briefing)'}")
         if me.objectives:
             parts.append("## Your objectives\n\n" + "\n".join(

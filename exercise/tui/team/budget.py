@@ -1,4 +1,4 @@
-"""2 Budget: the split between the categories and the allies' defence spending."""
+"""2 Budget: the split between the categories and the allies' spending (in the scenario's words)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         Binding("b", "budget", "Budget split",
                 tooltip="split the budget between the categories (shares in %, adding up to 100)"),
         Binding("dollar_sign", "spending", "Spending", key_display="$",
-                tooltip="change the selected ally's defence spending (% of GDP, within this turn's range)"),
+                tooltip="change the selected {ally}'s {spending} (% of GDP, within this turn's range)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -50,18 +50,18 @@ class BudgetTab(TeamTab, VerticalScroll):
         v, b = self.view, self.view.me.budget
         unit = v.unit
         cats = {c.id: c for c in v.categories}
-        proc = cats[b.procurement].name if b.procurement in cats else "procurement"
+        w = v.words
+        proc = cats[b.procurement].name if b.procurement in cats else w.procurement
         lines = Text()
         lines.append(f"Budget this turn: {money(b.total)} {unit}", style="bold")
         lines.append(f" · money left for orders: {money(b.money)} {unit}, from {proc}\n")
-        w = v.words
         if v.me.allies:
             lines.append(f"Your budget is your playable share: {pct(b.playable_share)} of your {w.allies}' {w.spending}, "
                          "the part the exercise lets your team steer (the rest is outside the game)"
                          + (f", and your funds of {money(b.funds)} {unit} a turn. " if b.funds else ". "))
         else:
             lines.append(f"Your budget is your team's funds: {money(b.funds)} {unit} a turn ({v.turn_span}). ")
-        lines.append("Under a category's floor, a capability decays every turn.\n")
+        lines.append(f"Under a category's floor, the {w.capabilities} it funds decay every turn.\n")
         lines.append("Limits: " + "; ".join(f"{c.name}: {explain.share_limits(c, b)}" for c in v.categories) + ". ")
         lines.append("b changes the split (shares in %, adding up to 100). "
                      "After costs: the share left after this turn's decision costs.")
@@ -98,6 +98,7 @@ class BudgetTab(TeamTab, VerticalScroll):
         self._show("tm-floors", decays if decays.plain else Text("No category has a floor: nothing decays.",
                                                                    style="italic"))
         self._show("tm-allies-heading", f"{w.cap('spending')} of your {w.allies} ($ changes the selected one)")
+        self._headings("tm-allies", "{Ally}", "GDP", "Spending", "This turn", "{Command}")
         for wid in ("tm-allies-heading", "tm-allies"):
             self.query_one(f"#{wid}").display = bool(v.me.allies)  # a team with funds only has none
         commands = {c.id: c.name for c in v.commands}
@@ -153,7 +154,7 @@ class BudgetTab(TeamTab, VerticalScroll):
             shares = {cid: round(value / 100, 6) for cid, value in form.items()}
             broken = explain.breaches(v, shares) if abs(total - 100) <= 1e-6 else []
             if broken and not await self.app.push_screen_wait(ConfirmModal(
-                    "Under a floor: capabilities will decay",
+                    f"Under a floor: {v.words.capabilities} will decay",
                     "With this split:\n" + "\n".join(f"• {x}" for x in broken)
                     + "\nSend it anyway, or cancel to change it.", "Send anyway")):
                 problem = ""
@@ -173,16 +174,17 @@ class BudgetTab(TeamTab, VerticalScroll):
         assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
         if not me.allies:
-            self.notify("Your team plays no ally.")
+            self.notify(f"Your team plays no {v.words.ally}.", markup=False)
             return
         aid = self._selected("tm-allies") or me.allies[0]
         ally = next(a for a in v.allies if a.id == aid)
         limits = me.budget.spending_limits.get(aid)
         allowed = f" This turn it may go from {num(limits[0])} to {num(limits[1])} % of GDP" if limits else ""
-        intro = (self._warning() + f"{ally.name} spends {num(ally.spending)} % of its GDP "
-                 f"({ally.gdp:,.0f} {v.unit}) on defence.{allowed}, in steps of 0.1. "
-                 "Select another ally in the Budget tab to change that one.")
-        form = await self.app.push_screen_wait(FormModal(f"Defence spending: {ally.name}", [
+        w = v.words
+        intro = (self._warning() + f"{ally.name}'s {w.spending} is {num(ally.spending)} % of its GDP "
+                 f"({ally.gdp:,.0f} {v.unit}).{allowed}, in steps of 0.1. "
+                 f"Select another {w.ally} in the Budget tab to change that one.")
+        form = await self.app.push_screen_wait(FormModal(f"{w.cap('spending')}: {ally.name}", [
             Field("spending", "New spending (% of GDP)", "number", default=num(ally.spending),
                   help=f"allowed this turn: {num(limits[0])} to {num(limits[1])}" if limits else "")],
             "Set spending", intro=intro))

@@ -1,4 +1,5 @@
-"""4 Commands: who leads each command, the team's forces in it, its allies there."""
+"""4 Commands: who leads each command, the team's forces in it, its allies there (in the scenario's
+words: "4 Sectors", "crews", "districts")."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from exercise.tui.team.format import clip, num
 
 class CommandsTab(TeamTab, Vertical):
     BINDINGS = [
-        Binding("a", "assign", "Assign", tooltip="assign forces (a capability) to the selected command; 0 withdraws"),
-        Binding("l", "lead", "Take lead", tooltip="take the lead of the selected command"),
-        Binding("g", "hand_back", "Hand back", tooltip="hand the lead of the selected command back"),
+        Binding("a", "assign", "Assign", tooltip="assign {forces} (points of one of your {capabilities}) to the selected {command}; 0 withdraws"),
+        Binding("l", "lead", "Take lead", tooltip="take the lead of the selected {command}"),
+        Binding("g", "hand_back", "Hand back", tooltip="hand the lead of the selected {command} back"),
         Binding("v", "answer_request", "Answer request",
-                tooltip="approve or refuse another team's request to lead the selected command (where you decide)"),
+                tooltip="approve or refuse another team's request to lead the selected {command} (where you decide)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -38,6 +39,7 @@ class CommandsTab(TeamTab, Vertical):
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
+        self._headings("tm-commands", "{Command}", "Led by", "{Forces}", "Leading it ties up", "Your {allies}")
         mine = set(me.allies)
         names = {a.id: a.name for a in v.allies}
         rows = []
@@ -75,19 +77,20 @@ class CommandsTab(TeamTab, Vertical):
         me = self.view.me
         c = self._command(self._selected("tm-commands"))
         out = Text()
-        out.append(f"Staff officers: {me.staff_used} of {me.staff} in use (staff officers run a command your team "
-                   "leads: each lead ties up its staff, and without enough free you cannot take another)"
-                   # after the end no key acts: offer none
-                   + ("" if self.view.status == "ended" else
-                      " · a assigns forces, l takes (or asks for) the lead, g hands it back, v answers a lead request")
-                   + "\n", style="italic")
+        out.append(self._say(
+            f"{{Staff}}: {me.staff_used} of {me.staff} in use ({{staff}} run a {{command}} your team leads: each "
+            "lead ties up its staff, and without enough free you cannot take another)"
+            # after the end no key acts: offer none
+            + ("" if self.view.status == "ended" else
+               " · a assigns {forces}, l takes (or asks for) the lead, g hands it back, v answers a lead request")
+            + "\n"), style="italic")
         if c is not None:
             names = {a.id: a.name for a in self.view.allies}
             out.append(c.name, style="bold")
             out.append(f" · {c.area}\n" if c.area else "\n")
             ours = [names.get(a, a) for a in c.allies if a in me.allies]
-            out.append(f"Leading it costs {num(c.lead_cost)} {self.view.unit} a turn and {c.lead_staff} "
-                       "staff officers. Your allies in it: " + (", ".join(ours) or "none") + "\n")
+            out.append(self._say(f"Leading it costs {num(c.lead_cost)} {self.view.unit} a turn and {c.lead_staff} "
+                                 "{staff}. Your {allies} in it: ") + (", ".join(ours) or "none") + "\n")
             if c.lead_rules:
                 out.append(c.lead_rules + "\n")
             if c.manned is not None and c.lead_team:
@@ -101,7 +104,7 @@ class CommandsTab(TeamTab, Vertical):
                 if f.amount:
                     by_team.setdefault(f.team, []).append(f"{self._track_name(f.capability)} {num(f.amount)}")
             own = by_team.pop(me.id, [])
-            out.append("Your forces: " + ("; ".join(own) if own else "none assigned") + "\n")
+            out.append(self._say("Your {forces}: ") + ("; ".join(own) if own else "none assigned") + "\n")
             for team, items in by_team.items():
                 out.append(f"{self._team_name(team)}: " + "; ".join(items) + "\n")
         self._show("tm-command-detail", out)
@@ -110,7 +113,7 @@ class CommandsTab(TeamTab, Vertical):
     def _selected_command(self) -> CommandView | None:
         c = self._command(self._selected("tm-commands"))
         if c is None:
-            self.notify("No command to act on.")
+            self.notify(self._say("No {command} to act on."), markup=False)
         return c
 
     @work(exclusive=True, group="team-action")
@@ -123,7 +126,7 @@ class CommandsTab(TeamTab, Vertical):
         if c is None:
             return
         if not v.team_tracks:
-            self.notify("This scenario has no capabilities to assign.")
+            self.notify(self._say("This scenario has no {capabilities} to assign."), markup=False)
             return
         forces = me.forces[c.id]
         here, elsewhere = forces.here, forces.elsewhere
@@ -133,15 +136,15 @@ class CommandsTab(TeamTab, Vertical):
             options.append((f"{t.name}: {num(have)} in all, {num(here.get(t.id, 0))} here, "
                             f"{num(elsewhere.get(t.id, 0))} elsewhere", t.id))
         default = capability or next((cap for cap, amt in here.items() if amt), v.team_tracks[0].id)
-        form = await self.app.push_screen_wait(FormModal(f"Assign forces to {c.name}", [
-            Field("capability", "Capability", "select", tuple(options), default=default),
-            Field("amount", "Points assigned to this command (0 withdraws)", "number",
+        form = await self.app.push_screen_wait(FormModal(self._say("Assign {forces} to ") + c.name, [
+            Field("capability", self._say("Of your {capabilities}"), "select", tuple(options), default=default),
+            Field("amount", self._say("Points assigned to this {command} (0 withdraws)"), "number",
                   default=num(here.get(default, 0.0))),
-        ], "Assign", intro=self._warning() + "The amount replaces what this capability has here now."))
+        ], "Assign", intro=self._warning() + "The amount replaces what that one has here now."))
         if form and await self.link.send(cm.Assign(self._me(), self._me(), c.id, form["capability"],
                                                    form["amount"])):
             self.notify(f"{self._track_name(form['capability'])} {num(form['amount'])} to {c.name}",
-                        title="Forces assigned", markup=False)
+                        title=self._say("{Forces} assigned"), markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_lead(self) -> None:
@@ -157,10 +160,11 @@ class CommandsTab(TeamTab, Vertical):
         barred = dict(c.ineligible)  # the scenario's rule, through the view: offer only who may lead
         allowed = [a for a in me.allies if a not in barred]
         inside = [a for a in allowed if a in c.allies]
-        options = tuple((names.get(a, a) + (" (in this command)" if a in inside else ""), a) for a in allowed)
+        options = tuple((names.get(a, a) + (self._say(" (in this {command})") if a in inside else ""), a)
+                        for a in allowed)
         if not options:
-            why = "; ".join(barred.values()) if barred else "Your team plays no ally that could lead."
-            self.notify(why, title="None of your allies may lead it", severity="warning", markup=False)
+            why = "; ".join(barred.values()) if barred else self._say("Your team plays no {ally} that could lead.")
+            self.notify(why, title=self._say("None of your {allies} may lead it"), severity="warning", markup=False)
             return
         pending = [q for q in c.requests if q.team == me.id and q.status == "pending"]
         if pending:
@@ -169,13 +173,14 @@ class CommandsTab(TeamTab, Vertical):
         led = c.lead_name or "nobody"
         if c.lead_team and c.lead_team != me.id:
             led += f" ({self._team_name(c.lead_team)})"
-        intro = (self._warning() + f"{c.name} is led by {led}. " + explain.take_lead_words(c, v.unit)
-                 + f" You have {me.staff - me.staff_used} staff officers free.")
+        intro = (self._warning() + f"{c.name} is led by {led}. " + explain.take_lead_words(c, v.unit, v.words.staff)
+                 + f" You have {me.staff - me.staff_used} {v.words.staff} free.")
         asks = c.approval != "none"  # a request, answered later (facilitator or member teams)
         if c.lead_rules:
             intro += "\n" + c.lead_rules
         form = await self.app.push_screen_wait(FormModal(f"Take the lead of {c.name}", [
-            Field("ally", "Which of your allies leads it", "select", options, default=(inside or allowed)[0])],
+            Field("ally", self._say("Which of your {allies} leads it"), "select", options,
+                  default=(inside or allowed)[0])],
             "Ask to lead" if asks else "Take the lead", intro=intro))
         if form and await self.link.send(cm.TakeLead(self._me(), self._me(), c.id, form["ally"])):
             ally = names.get(form["ally"], form["ally"])
@@ -215,7 +220,7 @@ class CommandsTab(TeamTab, Vertical):
             return
         if c.lead_team == self.view.me.id:
             ok = await self.app.push_screen_wait(ConfirmModal(
-                "Hand back the lead?", explain.hand_back_words(c, self.view.unit),
+                "Hand back the lead?", explain.hand_back_words(c, self.view.unit, self.view.words),
                 "Hand back"))
         else:
             ok = True  # not ours: the engine says so

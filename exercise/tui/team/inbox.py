@@ -54,7 +54,7 @@ class InboxTab(TeamTab, Vertical):
                 tooltip="answer the selected decision (the default is marked); on the catalogue tab (3), order the item"),
         Binding("r", "read", "Read", tooltip="read the selected inject in full (or, on an argued action, its adjudication)"),
         Binding("u", "argue", "Argue", tooltip="argue an action: what you do, the result you intend, why it would work; "
-                                              "secret, or open to the other teams and the red cell"),
+                                              "secret, or open to {others}"),
         Binding("c", "counter", "Counter", tooltip="counter-argue the selected open action of another team: why it "
                                                    "would not work, for the facilitator to weigh before adjudicating"),
     ]
@@ -268,15 +268,14 @@ class InboxTab(TeamTab, Vertical):
                                                               if inj.answered_by_default else "")
         return body
 
-    @staticmethod
-    def _action_page(a: ActionView | OpenActionView) -> str:
+    def _action_page(self, a: ActionView | OpenActionView) -> str:
         """An argued action in full: what, why, who may see it, every counter-argument, and the
         adjudication once made (the likelihood, the roll against it, the outcome, why)."""
         opened = not isinstance(a, ActionView) or a.open
         if isinstance(a, OpenActionView):
             body = f"**{md(a.team_name)}** argued, openly:\n\n"
         elif a.open:
-            body = "*Argued open: the other teams and the red cell see it and may counter-argue it.*\n\n"
+            body = self._say("*Argued open: {others} see it and may counter-argue it.*\n\n")
         else:
             body = "*Secret: only your team and the facilitator see it.*\n\n"
         body += (f"**Action:** {md(a.action)}\n\n**Intended result:** {md(a.result or '-')}\n\n"
@@ -304,16 +303,16 @@ class InboxTab(TeamTab, Vertical):
             Field("result", "The result you intend", required=False),
             Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False),
             Field("open", "Who sees it", "select", (("Secret: your team and the white cell only (facilitator, controllers, evaluators)", "secret"),
-                                                    ("Open to the other teams and the red cell", "open")),
+                                                    (self._say("Open to {others}"), "open")),
                   default="secret"),
-        ], "Argue", intro=self._warning() + "The facilitator judges how likely it is and rolls; "
-                          "the result appears in the Inbox tab. An open action can be counter-argued by the "
-                          "other teams and the red cell until it is adjudicated, and they see the result."))
+        ], "Argue", intro=self._warning() + self._say(
+            "The facilitator judges how likely it is and rolls; the result appears in the Inbox tab. An open "
+            "action can be counter-argued by {others} until it is adjudicated, and they see the result.")))
         opened = form is not None and form["open"] == "open"
         if form and await self.link.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
                                                   form["reasons"] or "", open=opened)):
             self.notify("Sent to the facilitator for adjudication" + (
-                ", open to the other teams and the red cell." if opened else " (secret)."), title="Action argued")
+                self._say(", open to {others}.") if opened else " (secret)."), title="Action argued", markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_counter(self) -> None:

@@ -260,7 +260,7 @@ class ProcurementTab(TeamTab, Vertical):
         assert v is not None  # the screen sets it before anything renders or acts
         order = self._selected_order()
         if order is None:
-            self.notify("No order to withdraw or cancel: select one in the Procurement tab.")
+            self.notify(self._say("No order to withdraw or cancel: select one in the {Procurement} tab."), markup=False)
             self.post_message(ShowTab("procurement"))
             return
         unit = v.unit
@@ -292,7 +292,7 @@ class ProcurementTab(TeamTab, Vertical):
         assert v is not None  # the screen sets it before anything renders or acts
         order = self._selected_order()
         if order is None:
-            self.notify("No order selected: select one of your orders in the Procurement tab.")
+            self.notify(self._say("No order selected: select one of your orders in the {Procurement} tab."), markup=False)
             return
         if order.expedite_cost is None or order.slip_chance is None:
             why = ("it already has priority" if order.expedited else

@@ -31,9 +31,9 @@ from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
 from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp
+from exercise.tui.keyhelp import KeyHelp, word_slots, worded, worded_bindings
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal, feedback_command, feedback_fields
-from exercise.tui.team.base import WIDE, Link, ShowTab, TeamTab, can_now
+from exercise.tui.team.base import COMMAND_KEYS, WIDE, Link, ShowTab, TeamTab, can_now
 from exercise.tui.team.briefing import BriefingTab
 from exercise.tui.team.budget import BudgetTab
 from exercise.tui.team.commands import CommandsTab
@@ -47,8 +47,8 @@ from exercise.tui.text import plain_tree
 TABS = (  # id, label, widget
     ("inbox", "1 Inbox", InboxTab),
     ("budget", "2 Budget", BudgetTab),
-    ("procurement", "3 Procurement", ProcurementTab),
-    ("commands", "4 Commands", CommandsTab),
+    ("procurement", "3 {Procurement}", ProcurementTab),  # in the scenario's words (keyhelp.worded)
+    ("commands", "4 {Commands}", CommandsTab),
     ("tracks", "5 Tracks", TracksTab),
     ("briefing", "6 Briefing", BriefingTab),
     ("ledger", "7 Ledger", LedgerTab),
@@ -92,7 +92,7 @@ class TeamScreen(ShownTabFocus, KeyHelp, Screen):
     HELP_INTRO = """\
 **Your team's console.** It shows only what your team may see. Keys are in the footer (each
 tab shows its own); every action is also in the command palette (**ctrl+p**). The mouse
-works too: click a tab, click a row twice to answer it (Inbox) or order it (Procurement).
+works too: click a tab, click a row twice to answer it (Inbox) or order it ({Procurement}).
 Every tab's key works from any tab.
 """
     HELP_OUTRO = """\
@@ -139,7 +139,7 @@ a notification says why.
         link = Link(self.send, self._connection)
         with TabbedContent(initial="inbox", id="tm-tabs"):
             for tab, label, widget in TABS:
-                with TabPane(label, id=tab):
+                with TabPane(worded(label), id=tab):  # named in the scenario's words with the view
                     extra = {"id": "tm-briefing-scroll"} if tab == "briefing" else {}
                     yield widget(link, classes="tm-pane", **extra)
         yield FitFooter()
@@ -385,8 +385,32 @@ a notification says why.
                 groups.append((label.split(" ", 1)[1], keys))
         return groups
 
+    def help_slots(self):
+        v = self.view
+        return None if v is None else word_slots(v.words, v.adversary)
+
+    def help_hidden(self) -> tuple[str, ...]:
+        """The keys of what this team's scenario lacks: commands to lead or assign to (and their
+        tab), allies' spending to set, production capacity to buy."""
+        v = self.view
+        if v is None:
+            return ()
+        out: list[str] = []
+        if not v.commands:
+            out += [*COMMAND_KEYS, "tab('commands')"]
+        if not v.me.allies:
+            out.append("spending")
+        if not v.me.expansions:
+            out.append("expand")
+        return tuple(out)
+
+    @property
+    def active_bindings(self):
+        """The footer's and the palette's keys, in the scenario's words."""
+        return worded_bindings(super().active_bindings, self.help_slots())
+
     def action_help(self) -> None:
-        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown()))
+        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_text()))
 
     def action_back(self) -> None:
         if self.hot_seat:

@@ -1,4 +1,5 @@
-"""5 Tracks: the team's capabilities (and what it assigned of them) and the world's tracks."""
+"""5 Tracks: the team's capabilities (and what it assigned of them to commands) and the world's tracks, in
+the scenario's words."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from exercise.tui.team.format import clip, num
 
 
 class TracksTab(TeamTab, VerticalScroll):
-    BINDINGS = [Binding("a", "assign", "Assign", tooltip="assign forces of the selected capability to a command")]
+    BINDINGS = [Binding("a", "assign", "Assign", tooltip="assign {forces} from the selected one of your {capabilities} to a {command}")]
 
     class AssignCapability(Message):
         """Assign forces of this capability to the command selected in the Commands tab."""
@@ -41,13 +42,19 @@ class TracksTab(TeamTab, VerticalScroll):
         w = v.words
         self._show("tm-tracks-heading", f"Your {w.capabilities}" if v.status == "ended" or not v.commands
                    else f"Your {w.capabilities} (a assigns them to a {w.command})")
+        table = self.query_one("#tm-team-tracks", DataTable)
+        if not v.commands and len(table.columns) == 5:  # nothing to assign to: no Assigned column
+            table.remove_column(table.ordered_columns[3].key)
+        self._headings("tm-team-tracks", "{Capabilities}", "Yours", "Band", *(("Assigned",) if v.commands else ()),
+                       "Other teams")
         rows: list[tuple[str, tuple]] = []
         for t in v.team_tracks:
             value = t.values.get(me.id, 0.0)
             others = " · ".join(f"{self._team_name(team)} {number(val, t.decimals)}" for team, val in t.values.items()
                                 if team != me.id)
+            assigned = (num(me.assigned.get(t.id, 0.0)),) if v.commands else ()
             rows.append((t.id, (clip(t.name, 34), number(value, t.decimals), clip(t.bands.get(me.id, ""), 28),
-                                   num(me.assigned.get(t.id, 0.0)), "(private)" if t.private else others)))
+                                   *assigned, "(private)" if t.private else others)))
         self._fill("tm-team-tracks", rows)
         # a track the team only estimates shows the estimate's band and source, never a value
         rows = [(t.id, (clip(t.name, 34), clip(t.estimate, 44) if t.estimate else number(t.value, t.decimals),
