@@ -10,6 +10,7 @@ text changes; they do not ask the app).
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -122,27 +123,52 @@ class BaseApp(App):
     connections: reactive[str] = reactive("", init=False)  # "3/5 teams online" when served, else ""
 
     # -- keys, one at a time ---------------------------------------------------------------
-    # A terminal delivers a fast typist's keys together. Textual forwards each key to the
-    # focused widget and runs its binding when it bubbles back, so the key after `b` was
-    # forwarded to the screen behind before `b`'s dialog (opened by a worker) existed: it
-    # switched a tab instead of typing into the form. So a key is held until the one before
-    # has gone its whole way (its binding run, a dialog it opens mounted and focused).
-    KEY_HOLD_LIMIT = 1.0  # seconds: a key is never held longer (a slow worker, a dialog without focus)
-    _held_keys: list[events.Key] | None = None  # keys waiting for the one before; None: none in flight
-    _key_serial = 0  # the key in flight (its release happens once)
+    # A terminal delivers a fast typist's keys together (over SSH, in bursts). Textual forwards
+    # each key to the focused widget and runs its binding when it bubbles back, so the key
+    # after `b` was forwarded to the screen behind before `b`'s dialog (opened by a worker)
+    # existed: it switched a tab instead of typing into the form. So a key waits until the one
+    # before has gone its whole way: its binding run, a dialog it opened mounted and focused.
+    #
+    # The waiting keys are a queue of their own, in the order the terminal sent them, and only
+    # the key at its head is ever let go (posted back to the app, which knows it). Keys used to
+    # be posted back all together at the end of the app's queue, behind keys that had arrived
+    # meanwhile and were not held yet: those went first ("R iverton Counciloverrode"), and a
+    # ctrl+s went before the end of the text it was to save. Nothing about a key's way depends
+    # on the clock (a loaded machine let a 2 s timer release keys while the key before was still
+    # on its way, into the screen behind a form): its way through the widgets is followed step
+    # by step, a dialog it opens is waited for until it is mounted and focused. Only a worker
+    # the key started that opens no dialog (awaiting the network, a thread) is waited for at
+    # most KEY_HOLD_LIMIT; and a watchdog lets the next key go, in order, if the key in flight
+    # has made no step for KEY_STUCK_LIMIT (a dead widget: the app must not stop answering).
+    KEY_HOLD_LIMIT = 1.0  # seconds a worker started by a key (and opening no dialog) holds the keys behind
+    KEY_STUCK_LIMIT = 10.0  # seconds without a step of the key in flight before the next one goes anyway
+    _key_busy = False  # a key is on its way, or the next one has been let go and not yet begun
+    _key_next: events.Key | None = None  # the key let go (posted back to the app), to begin when it comes
+    _key_serial = 0  # the key in flight (its end happens once)
+    _key_progress = 0  # steps made by keys (the watchdog's measure)
+    _key_watched: tuple[int, int] = (0, 0)  # (key, steps) at the watchdog's last look
+
+    @property
+    def _keys_waiting(self) -> deque[events.Key]:
+        """The keys behind the one in flight, oldest first."""
+        waiting = self.__dict__.get("_keys_waiting_queue")
+        if waiting is None:
+            waiting = self.__dict__["_keys_waiting_queue"] = deque()
+        return waiting
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._held_keys is not None:
-                self._held_keys.append(event)
+            if event is self._key_next:  # the head of the queue, let go: its turn
+                self._key_next = None
+            elif self._key_busy:  # from the terminal, behind the others
+                self._keys_waiting.append(event)
                 return
-            self._held_keys = []
+            self._key_busy = True
             self._key_serial += 1
             serial = self._key_serial
-            # whatever happens to this key, the keys behind it are let go in time
-            self.set_timer(2 * self.KEY_HOLD_LIMIT, lambda: self._release_keys(serial))
             workers, screen = set(self.workers), self.screen
             target = self.focused or self.screen
+            self._key_progress += 1
             try:
                 await super().on_event(event)
             finally:
@@ -150,18 +176,31 @@ class BaseApp(App):
             return
         await super().on_event(event)
 
-    def _release_keys(self, serial: int) -> None:
-        """Let the held keys go (once, for the key numbered `serial`)."""
-        if serial != self._key_serial or self._held_keys is None:
+    def _key_done(self, serial: int) -> None:
+        """The key numbered `serial` has gone its way (once): the next waiting key goes."""
+        if serial != self._key_serial or not self._key_busy:
             return
         self._key_serial += 1  # a later call for the same key does nothing
-        held, self._held_keys = self._held_keys, None
-        for key in held:  # in order: the first goes its way, the others are held behind it again
-            self.post_message(key)
+        waiting = self._keys_waiting
+        while waiting:
+            key = waiting.popleft()
+            self._key_next = key
+            if self.post_message(key):  # the app begins it when it comes (keys arriving meanwhile wait behind)
+                return
+        self._key_next = None
+        self._key_busy = False
+
+    def _key_watchdog(self) -> None:
+        """Every KEY_STUCK_LIMIT: a key in flight that has made no step since the last look is
+        stuck (a dead widget); the next key goes (still in order: the head of the queue)."""
+        seen, self._key_watched = self._key_watched, (self._key_serial, self._key_progress)
+        if self._key_busy and self._key_next is None and seen == self._key_watched:
+            self._key_done(self._key_serial)
 
     def _after_key(self, target, workers: set, screen: Screen, serial: int) -> None:
         """Follow the key up the widgets it bubbles through (a callback queued behind it at
-        each level), then wait for what its binding started."""
+        each level: a queue is handled in order, so the key was handled there before it), then
+        wait for what its binding started."""
         chain = []
         node = target
         while node is not None and node is not self:
@@ -170,10 +209,15 @@ class BaseApp(App):
         chain.append(self)
 
         def step(i: int) -> None:
+            self._key_progress += 1
             while i < len(chain):
                 if chain[i].is_attached and chain[i].call_later(step, i + 1):
                     return
                 i += 1  # gone (a closed dialog): on to its parent
+            if self.screen is screen and not self._fresh_workers(workers):
+                self._key_done(serial)  # the binding did all it does: the next key goes
+                return
+
             async def settle() -> None:  # a coroutine made only if the worker runs (the app may be closing)
                 await self._settle(workers, screen, serial)
 
@@ -181,28 +225,52 @@ class BaseApp(App):
 
         step(0)
 
+    def _fresh_workers(self, workers: set) -> list:
+        """The workers started since `workers` (not the hold's own) still on their way."""
+        return [w for w in self.workers if w not in workers and w.group != "key-hold" and not w.is_finished]
+
     async def _settle(self, workers: set, screen: Screen, serial: int) -> None:
+        """Wait for what the key started: a dialog it opened (or closed), until it is mounted
+        and its on_mount's focus has been given, however long that takes; a worker that has not
+        begun yet, until it has (its first step opens its dialog); a worker that is on its
+        way to something else, at most KEY_HOLD_LIMIT."""
+        from textual.worker import WorkerState
+
         loop = asyncio.get_running_loop()
-        end = loop.time() + self.KEY_HOLD_LIMIT
+        end: float | None = None
+        turns = 0
         try:
-            while loop.time() < end:
+            while not self._exit and serial == self._key_serial:
+                self._key_progress += 1
                 new = self.screen
                 if new is not screen:  # a screen opened (or closed): once its on_mount has focused
                     if new.is_mounted:
                         for node in (new, self):  # a focus() it asked for is queued: let it run
                             await self._drained(node)
-                        break
-                elif not any(w not in workers and w.group != "key-hold" and not w.is_finished for w in self.workers):
+                        if self.screen is new:
+                            break
+                        screen = new  # another one meanwhile: wait for that one
+                        continue
+                    await asyncio.sleep(0.002)
+                    continue
+                fresh = self._fresh_workers(workers)
+                if not fresh:
                     break  # nothing started by the key is still on its way to a dialog
+                turns += 1
+                if any(w.state == WorkerState.PENDING for w in fresh) and turns < 100:
+                    await asyncio.sleep(0)  # a worker begins at the next turn of the loop
+                    continue
+                if end is None:
+                    end = loop.time() + self.KEY_HOLD_LIMIT
+                elif loop.time() >= end:
+                    break  # a worker awaiting something else than a dialog: the keys go on
                 await asyncio.sleep(0.002)
-        except TimeoutError:
-            pass  # a dialog slow to settle: its keys go now
         finally:
-            self._release_keys(serial)
+            self._key_done(serial)
 
     @staticmethod
     async def _drained(node) -> None:
-        """Once what is queued on `node` now has been handled."""
+        """Once what is queued on `node` now has been handled (at once if it is closed)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         def finish() -> None:
@@ -211,10 +279,12 @@ class BaseApp(App):
 
         if not node.call_later(finish):
             return
-        await asyncio.wait_for(done, 1.0)
+        while not done.done() and node.is_running:  # a queue closing still handles what it holds
+            await asyncio.wait([done], timeout=0.05)
 
     @on(events.Mount)  # a handler of its own: the apps' on_mount (sync or async) need not call it
     def _start_clock(self) -> None:
+        self.set_interval(self.KEY_STUCK_LIMIT, self._key_watchdog)
         if self.TIMED:
             self.set_interval(1.0, self.tick)  # a countdown needs a clock; screens watch `timer`
 
