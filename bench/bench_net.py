@@ -433,7 +433,10 @@ async def _attack_run(url: str, fac: str, teams, seats, seconds: float) -> dict:
         while time.perf_counter() < end:
             n["probe"] += 1
             t0 = time.perf_counter()
-            await command(lead, f"p{n['probe']}", {"kind": "note", "text": f"probe {n['probe']}"})
+            try:
+                await command(lead, f"p{n['probe']}", {"kind": "note", "text": f"probe {n['probe']}"})
+            except TimeoutError:  # no answer in 60 s: counted as 60 s, and said
+                failed.append("a round trip over 60 s")
             out.append(time.perf_counter() - t0)
             await asyncio.sleep(0.1)
         return out
@@ -455,12 +458,18 @@ async def _attack_run(url: str, fac: str, teams, seats, seconds: float) -> dict:
         end = time.perf_counter() + duration
         while time.perf_counter() < end:
             t0 = time.perf_counter()
-            ws, _size, _frame = await _joined(url, _hello(teams[0][1]))
+            try:
+                ws, _size, _frame = await _joined(url, _hello(teams[0][1]))
+            except Exception as e:  # the client gave up (its pings unanswered for 20 s)
+                out.append(time.perf_counter() - t0)
+                failed.append(f"{type(e).__name__} after {out[-1]:.1f} s")
+                continue
             out.append(time.perf_counter() - t0)
             await ws.close()
             await asyncio.sleep(0.5)
         return out
 
+    failed: list[str] = []
     quiet = await probe_for(2.0)
     quiet_joins = await joins(1.0)
     before = dict(counts)
@@ -476,6 +485,7 @@ async def _attack_run(url: str, fac: str, teams, seats, seconds: float) -> dict:
     return {"quiet_rtt_p50_ms": pct(quiet, 0.5) * ms, "quiet_join_ms": pct(quiet_joins, 0.5) * ms,
             "rtt_p50_ms": pct(rtt, 0.5) * ms, "rtt_p99_ms": pct(rtt, 0.99) * ms,
             "join_p50_ms": pct(joined, 0.5) * ms, "join_max_ms": max(joined) * ms, "joins": len(joined),
+            "joins_failed": failed,
             "flood_sent_per_s": sent / spent, "accepted_per_s": (counts["ok"] - before["ok"]) / spent,
             "updates_per_s": (counts["updates"] - before["updates"]) / spent}
 
@@ -496,7 +506,8 @@ def attack(tree: Path | None, seconds: float = 10.0, pairs: int = 2) -> list[dic
             row.update(tree=label, pair=i, load=os.getloadavg()[0])
             rows.append(row)
             print(f"{label:10s} (load {row['load']:.1f}): join quiet {row['quiet_join_ms']:.0f} ms, under the flood "
-                  f"p50 {row['join_p50_ms']:.0f} ms max {row['join_max_ms']:.0f} ms ({row['joins']} joins); "
+                  f"p50 {row['join_p50_ms']:.0f} ms max {row['join_max_ms']:.0f} ms ({row['joins']} joins"
+                  f"{', failed: ' + '; '.join(row['joins_failed']) if row['joins_failed'] else ''}); "  # and round trips
                   f"round trip quiet {row['quiet_rtt_p50_ms']:.1f} ms, flood p50 {row['rtt_p50_ms']:.1f} "
                   f"p99 {row['rtt_p99_ms']:.1f} ms; flood {row['flood_sent_per_s']:.0f} sent/s, "
                   f"{row['accepted_per_s']:.0f} accepted/s, {row['updates_per_s']:.0f} updates received/s", flush=True)
