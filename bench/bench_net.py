@@ -16,11 +16,19 @@ teams, 24 turns, 1,012 injects), played to the deliberation of turn 4 before the
 size of each kind of seat's snapshot (facilitator, team, controller, evaluator, wall, red)
 and its largest frame, and the server's resident memory against the bare server's.
 
+`--attack [TREE]` replays the attack of session 9: 4 teams with 2 connections each sending
+`allocate` at 19 a second (38 of the 40 a team may carry out), with the facilitator, a
+controller, an evaluator and a wall connected and reading. Measured during the flood: how
+long a new terminal takes to join (connect to its whole snapshot, one every 0.5 s) and the
+facilitator's round trip (a note every 0.1 s), with the quiet round trip before it. TREE (a
+copy of an older tree, e.g. `git archive COMMIT | tar -x -C DIR`) is run alternately with
+this one in the same run.
+
 `--in-process` times the server's own part of a round (the command, its journal and every
 connected kind's view built, patched and encoded) in this process, without the network,
 against the same command with no one connected.
 
-Run: python bench/bench_net.py [ROUNDS] [--big] [--in-process]
+Run: python bench/bench_net.py [ROUNDS] [--big] [--in-process] [--attack [TREE] [--seconds S] [--pairs N]]
 """
 
 from __future__ import annotations
@@ -226,12 +234,15 @@ def _bare(rounds: int, size: int) -> dict:
         proc.wait(10)
 
 
-def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN) -> dict:
+def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN, freeze: bool = False) -> dict:
     """The server's own cost of a round, without the network: a session in this process at
     the deliberation of `turn` (big) or turn 1, one connection of every team and of the
     facilitator (what the rounds above connect), an ad-hoc inject to all each round; the
     command with its updates (decided, journaled, every kind's view built, patched and
-    encoded) against the same command with no one connected, alternated."""
+    encoded) against the same command with no one connected, alternated. `freeze`: gc.freeze()
+    after loading, as `exercise serve` does; the garbage collector's pauses are reported."""
+    import gc
+
     import bigscenario
 
     from exercise.engine import commands as cm
@@ -255,6 +266,19 @@ def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN) -> dic
         session.execute(cm.Start())
         while big and not (session.state.turn >= turn and session.state.phase == "deliberation"):
             session.execute(cm.Advance(force=True))
+        if freeze:
+            gc.collect()
+            gc.freeze()
+        pauses: list[float] = []
+        began = [0.0]
+
+        def timed(phase, info):
+            if phase == "start":
+                began[0] = time.perf_counter()
+            else:
+                pauses.append(time.perf_counter() - began[0])
+
+        gc.callbacks.append(timed)
         server = ExerciseServer(session, None, port=0)  # type: ignore[arg-type]  # no tokens: never served
         teams = session.state.rules.team_ids
         server.connections = {Quiet(Seat("facilitator", "facilitator", "F"))} | {
@@ -271,14 +295,20 @@ def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN) -> dic
                 if listening:
                     session.listeners.remove(server._on_events)
         session.close()
+        gc.callbacks.remove(timed)
+        gc.unfreeze()
     ms = 1000
-    out = {"bench": "net-in-process", "big": big, "teams": len(teams), "rounds": rounds,
+    out = {"bench": "net-in-process", "big": big, "teams": len(teams), "rounds": rounds, "freeze": freeze,
+           "gc_pauses": len(pauses), "gc_total_ms": sum(pauses) * ms, "gc_max_ms": max(pauses, default=0) * ms,
+           "with_views_p99_ms": pct(with_views, 0.99) * ms,
            "with_views_p50_ms": statistics.median(with_views) * ms, "with_views_min_ms": min(with_views) * ms,
            "no_views_p50_ms": statistics.median(bare) * ms, "no_views_min_ms": min(bare) * ms}
     print(f"{'big scenario, turn ' + str(turn) if big else 'default scenario'}, in process: an ad-hoc inject to "
           f"all with {len(teams)} teams and the facilitator connected: p50 {out['with_views_p50_ms']:.1f} ms "
           f"(min {out['with_views_min_ms']:.1f}); with no one connected p50 {out['no_views_p50_ms']:.1f} ms "
           f"(min {out['no_views_min_ms']:.1f})")
+    print(f"  p99 {out['with_views_p99_ms']:.1f} ms; gc{' (frozen after loading)' if freeze else ''}: "
+          f"{out['gc_pauses']} collections, {out['gc_total_ms']:.0f} ms in all, the longest {out['gc_max_ms']:.1f} ms")
     return out
 
 
@@ -318,6 +348,172 @@ def main(rounds: int = 100, big: bool = False, turn: int = BIG_TURN) -> dict:
     return out
 
 
+# -- the attack: 4 teams flooding within the budget, a terminal joining ---------------------
+ATTACK_RATE = 19.0  # commands a second per flooding connection (the limit is 20, 40 per team)
+ATTACK_SEATS = ("--controller", "Carla", "--evaluator", "Eve", "--wall", "Wall")
+
+
+def _serve_tree(root: Path, prefix: str):
+    """`exercise serve --headless` of the tree at `root` (as headless_server, another tree)."""
+    import os
+    import re
+
+    port = free_port()
+    saves = tempfile.mkdtemp(prefix=prefix)
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen([sys.executable, "-m", "exercise", "serve", "deadline-2027", "--headless", "--host",
+                             "127.0.0.1", "--port", str(port), "--saves", saves, *ATTACK_SEATS],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=str(root))
+    assert proc.stdout is not None
+    text = ""
+    while "(all tokens are in" not in text:
+        line = proc.stdout.readline()
+        if not line:
+            proc.kill()
+            raise RuntimeError(f"exercise serve ({root}) did not start")
+        text += line
+    teams = re.findall(r"--team (\S+) --token (\S+)", text)
+    seats = re.findall(r"--seat (\S+) --token (\S+)", text)
+    fac = re.search(r"facilitator token: (\S+)", text)
+    assert fac is not None
+    return proc, port, fac.group(1), teams, seats
+
+
+async def _attack_run(url: str, fac: str, teams, seats, seconds: float) -> dict:
+    from websockets.asyncio.client import connect
+
+    answers: dict[str, asyncio.Future] = {}
+    counts = {"ok": 0, "refused": 0, "updates": 0}
+
+    async def reader(ws):
+        try:
+            async for raw in ws:
+                msg = json.loads(raw)
+                if msg["type"] == "result":
+                    counts["ok" if msg["ok"] else "refused"] += 1
+                    fut = answers.pop(msg["id"], None)
+                    if fut is not None and not fut.done():
+                        fut.set_result(msg)
+                elif msg["type"] == "update":
+                    counts["updates"] += 1
+        except Exception:
+            pass
+
+    async def command(ws, cid: str, body: dict) -> dict:
+        fut = answers[cid] = asyncio.get_running_loop().create_future()
+        await ws.send(json.dumps({"type": "command", "id": cid, "command": body}))
+        return await asyncio.wait_for(fut, 60)
+
+    lead, _size, _frame = await _joined(url, _hello(fac))
+    tasks = [asyncio.create_task(reader(lead))]
+    for i, body in enumerate([{"kind": "start"}, {"kind": "advance"}, {"kind": "advance"}]):
+        await command(lead, f"setup{i}", body)
+    for _seat, token in seats:  # the other kinds of seat, reading
+        ws, _size, _frame = await _joined(url, _hello(token))
+        tasks.append(asyncio.create_task(reader(ws)))
+    flooders = []
+    view = None
+    for _team, token in teams:
+        for _ in range(2):
+            ws = await connect(url, max_size=None, compression=None)
+            await ws.send(_hello(token))
+            await ws.recv()
+            snap = json.loads(await ws.recv())
+            view = view or snap
+            flooders.append((ws, _team))
+            tasks.append(asyncio.create_task(reader(ws)))
+    me = view["view"]["me"]
+    shares = {k: v["share"] for k, v in me["budget"]["categories"].items()}
+    a, b = sorted(shares, key=lambda k: -shares[k])[:2]
+    n = {"probe": 0}
+
+    async def probe_for(duration: float) -> list[float]:
+        out = []
+        end = time.perf_counter() + duration
+        while time.perf_counter() < end:
+            n["probe"] += 1
+            t0 = time.perf_counter()
+            try:
+                await command(lead, f"p{n['probe']}", {"kind": "note", "text": f"probe {n['probe']}"})
+            except TimeoutError:  # no answer in 60 s: counted as 60 s, and said
+                failed.append("a round trip over 60 s")
+            out.append(time.perf_counter() - t0)
+            await asyncio.sleep(0.1)
+        return out
+
+    async def flood(ws, team: str, tag: str, duration: float) -> int:
+        sent = 0
+        end = time.perf_counter() + duration
+        while time.perf_counter() < end:
+            sent += 1
+            n[team] = n.get(team, 0) + 1
+            d = round(0.0001 * (n[team] % 50 + 1), 6)  # a split other than the one before
+            body = {"kind": "allocate", "shares": {**shares, a: round(shares[a] - d, 6), b: round(shares[b] + d, 6)}}
+            await ws.send(json.dumps({"type": "command", "id": f"{tag}{sent}", "command": body}))
+            await asyncio.sleep(1 / ATTACK_RATE)
+        return sent
+
+    async def joins(duration: float) -> list[float]:
+        out = []
+        end = time.perf_counter() + duration
+        while time.perf_counter() < end:
+            t0 = time.perf_counter()
+            try:
+                ws, _size, _frame = await _joined(url, _hello(teams[0][1]))
+            except Exception as e:  # the client gave up (its pings unanswered for 20 s)
+                out.append(time.perf_counter() - t0)
+                failed.append(f"{type(e).__name__} after {out[-1]:.1f} s")
+                continue
+            out.append(time.perf_counter() - t0)
+            await ws.close()
+            await asyncio.sleep(0.5)
+        return out
+
+    failed: list[str] = []
+    quiet = await probe_for(2.0)
+    quiet_joins = await joins(1.0)
+    before = dict(counts)
+    t0 = time.perf_counter()
+    got = await asyncio.gather(probe_for(seconds), joins(seconds),
+                               *(flood(ws, team, f"f{i}-", seconds) for i, (ws, team) in enumerate(flooders)))
+    spent = time.perf_counter() - t0
+    rtt, joined, sent = got[0], got[1], sum(got[2:])
+    await asyncio.sleep(0.5)
+    for task in tasks:
+        task.cancel()
+    ms = 1000
+    return {"quiet_rtt_p50_ms": pct(quiet, 0.5) * ms, "quiet_join_ms": pct(quiet_joins, 0.5) * ms,
+            "rtt_p50_ms": pct(rtt, 0.5) * ms, "rtt_p99_ms": pct(rtt, 0.99) * ms,
+            "join_p50_ms": pct(joined, 0.5) * ms, "join_max_ms": max(joined) * ms, "joins": len(joined),
+            "joins_failed": failed,
+            "flood_sent_per_s": sent / spent, "accepted_per_s": (counts["ok"] - before["ok"]) / spent,
+            "updates_per_s": (counts["updates"] - before["updates"]) / spent}
+
+
+def attack(tree: Path | None, seconds: float = 10.0, pairs: int = 2) -> list[dict]:
+    import os
+
+    trees = [("this tree", ROOT)] + ([("other tree", tree)] if tree else [])
+    rows = []
+    for i in range(pairs):
+        for label, root in trees:
+            proc, port, fac, teams, seats = _serve_tree(root, "bench-attack-")
+            try:
+                row = asyncio.run(_attack_run(f"ws://127.0.0.1:{port}", fac, teams, seats, seconds))
+            finally:
+                proc.terminate()
+                proc.wait(10)
+            row.update(tree=label, pair=i, load=os.getloadavg()[0])
+            rows.append(row)
+            print(f"{label:10s} (load {row['load']:.1f}): join quiet {row['quiet_join_ms']:.0f} ms, under the flood "
+                  f"p50 {row['join_p50_ms']:.0f} ms max {row['join_max_ms']:.0f} ms ({row['joins']} joins"
+                  f"{', failed: ' + '; '.join(row['joins_failed']) if row['joins_failed'] else ''}); "  # and round trips
+                  f"round trip quiet {row['quiet_rtt_p50_ms']:.1f} ms, flood p50 {row['rtt_p50_ms']:.1f} "
+                  f"p99 {row['rtt_p99_ms']:.1f} ms; flood {row['flood_sent_per_s']:.0f} sent/s, "
+                  f"{row['accepted_per_s']:.0f} accepted/s, {row['updates_per_s']:.0f} updates received/s", flush=True)
+    return rows
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="fan-out of an inject to 32 team terminals")
     ap.add_argument("rounds", nargs="?", type=int, default=100)
@@ -325,8 +521,15 @@ if __name__ == "__main__":
     ap.add_argument("--turn", type=int, default=BIG_TURN, help="the big case's turn (default %(default)s)")
     ap.add_argument("--in-process", action="store_true",
                     help="the server's own cost of a round, without the network (views, patches, journal)")
+    ap.add_argument("--freeze", action="store_true", help="--in-process: gc.freeze() after loading, as serve does")
+    ap.add_argument("--attack", nargs="?", const="", default=None, metavar="TREE",
+                    help="4 teams flooding within the budget while terminals join; TREE: an older tree to alternate with")
+    ap.add_argument("--seconds", type=float, default=10.0, help="--attack: seconds of flood per run")
+    ap.add_argument("--pairs", type=int, default=2, help="--attack: runs of each tree")
     args = ap.parse_args()
-    if args.in_process:
-        in_process(args.rounds, args.big, args.turn)
+    if args.attack is not None:
+        attack(Path(args.attack) if args.attack else None, args.seconds, args.pairs)
+    elif args.in_process:
+        in_process(args.rounds, args.big, args.turn, args.freeze)
     else:
         main(args.rounds, args.big, args.turn)

@@ -447,6 +447,7 @@ async def test_a_client_that_stops_reading_is_dropped_alone(served, monkeypatch)
     for i in range(40):
         s.execute(cm.AddNote(f"note {i}"))
         s.execute(cm.Override("money", 100.0 + i, "tick", team="east"))
+        server._flush()  # its update now (updates of commands done together are coalesced)
     await wait_for(lambda: not any(c.team == "east" for c in server.connections))
     assert west.connected and (await west.send({"kind": "order", "item": "sam"}))["ok"]
     await stop_all((west,), (task,))

@@ -99,6 +99,7 @@ async def test_a_reader_that_falls_behind_is_dropped_by_bytes_waiting_not_buffer
     # far fewer messages than MAX_BACKLOG, but each update carries east's growing inbox
     for i in range(100):
         s.execute(cm.FireAdHoc(f"inject {i}", "x" * cm.MAX_TEXT, to=("east",)))
+        server._flush()  # its update now (updates of commands done together are coalesced)
         if not any(c.team == "east" for c in server.connections):
             break
     await wait_for(lambda: not any(c.team == "east" for c in server.connections))

@@ -139,3 +139,42 @@ def test_a_client_given_a_patch_of_a_view_it_does_not_hold_asks_for_a_snapshot()
     c._receive(json.dumps({"type": "update", "seq": 12, "base": 11, "events": [],
                            "patch": [{"at": ["nope", 3], "set": 1}]}))  # does not fit: resync
     assert c.view == {"turn": 3} and c._resync == "ask"
+
+
+async def test_commands_sent_together_build_each_view_once_and_end_in_the_fresh_view(served, monkeypatch):
+    """Coalescing: N commands arriving together are each journaled and answered, but each
+    kind of seat's view is built for the burst, not N times; every result follows the update
+    that holds it, and snapshot + patches is the fresh view."""
+    import exercise.net.server as server_module
+
+    monkeypatch.setattr(server_module, "HOLD", 60.0)  # the burst decides, never the clock
+    s, tokens, server, url = served
+    east = await raw(url, tokens.teams["east"])
+    lead = await raw(url, tokens.facilitator)
+    await east.send(json.dumps({"type": "sync"}))
+    view = json.loads(await asyncio.wait_for(east.recv(), 5))["view"]
+    builds, n = server.builds, 12
+    for i in range(n):  # one write: the N frames reach the server together
+        east.protocol.send_text(json.dumps({"type": "command", "id": f"o{i}", "command": {
+            "kind": "order", "item": "sam", "quantity": 1}}).encode())
+    east.send_data()
+    results, updates, seen = [], 0, 0
+    while len(results) < n:
+        msg = json.loads(await asyncio.wait_for(east.recv(), 5))
+        if msg["type"] == "update":
+            view, seen, updates = p.patched(view, msg["patch"]), msg["seq"], updates + 1
+        else:
+            assert msg["type"] == "result" and msg["ok"], msg
+            assert msg["seq"] <= seen, msg  # its update came first
+            results.append(msg["id"])
+    assert results == [f"o{i}" for i in range(n)]  # every command answered, in order
+    assert sum(o["item"] == "sam" for o in view["me"]["orders"]) >= n
+    assert 1 <= updates < n and server.builds - builds < n, (updates, server.builds - builds)
+    assert view == _data(seats.view_for(seats.team_seat(s.state, "east"), s.state, s.ledger()))
+    # the facilitator's connection got the burst too, its view whole
+    fac = json.loads(await asyncio.wait_for(lead.recv(), 5))
+    while fac.get("seq", 0) < seen:
+        fac = json.loads(await asyncio.wait_for(lead.recv(), 5))
+    assert fac["type"] == "update" and fac["seq"] == len(s.records)
+    await east.close()
+    await lead.close()

@@ -8,7 +8,8 @@ fixture (two teams, an adversary):
   team's private state never changes it;
 - no player seat (team, red, wall) is ever told a note, the facilitator's or an evaluator's,
   in its view or its events; and adding an evaluator's note changes no team's view;
-- every seat is refused what its role may not send.
+- every seat is refused what its role may not send, in names (never ids);
+- no seat but the lead facilitator's sees the dice (the seed and the roll counter).
 """
 
 from __future__ import annotations
@@ -98,6 +99,19 @@ def with_secrets_changed(s, teams=TEAMS):
         team_tracks=team_tracks)
 
 
+def keys_of(data, out=None) -> set[str]:
+    """Every key of every object in JSON data, at any depth."""
+    out = set() if out is None else out
+    if isinstance(data, dict):
+        out.update(data)
+        for v in data.values():
+            keys_of(v, out)
+    elif isinstance(data, list):
+        for v in data:
+            keys_of(v, out)
+    return out
+
+
 def text(x) -> str:
     return json.dumps(unstructure(x) if not isinstance(x, list) else x, default=str)
 
@@ -148,6 +162,15 @@ def test_no_seat_sees_what_its_role_may_not(seed, commands):
     # an evaluator sees every team's view and every note
     ev = se.view_for(SEATS["evaluator"], s, lg)
     assert set(ev.views) == set(TEAMS) and len(ev.notes) == len(s.notes)
+    # the dice are the lead facilitator's alone: with the seed and the roll counter anyone
+    # could compute the next roll before the odds are set
+    dice = attrs.evolve(s, seed=s.seed + 1, rolls=s.rolls + 5)
+    for key, seat in SEATS.items():
+        shown = se.view_for(seat, s, lg)
+        assert not {"seed", "rolls"} & keys_of(unstructure(shown)), key
+        assert se.view_for(seat, dice, lg) == shown, key
+    lead = unstructure(se.view_for(se.facilitator_seat(), s, lg))
+    assert (lead["seed"], lead["rolls"]) == (s.seed, s.rolls)  # the lead facilitator's still holds them
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -183,3 +206,18 @@ def test_each_role_is_refused_what_it_may_not_send():
     assert "whole exercise" in se.refusal(alice, cm.FireAdHoc("x", "z", to=("all",)), s)
     assert se.refusal(alice, cm.FireAdHoc("x", "z", to=("east",)), s) is None
     assert se.refusal(bob, cm.FireAdHoc("x", "z", to=("all",)), s) is None
+
+
+def test_red_counter_argue_for_a_team_is_refused_in_names():
+    s, _, _ = play(3, [])
+    s, _ = execute(s, cm.Argue("east", "east", "Block the port", "win", "because", open=True))
+    action = next(iter(s.actions))
+    for team, name in (("east", "East"), ("west", "West")):
+        try:
+            execute(s, cm.CounterArgue("russia", action, "it will not hold", team=team))
+            raise AssertionError("a red counter-argument for a team was accepted")
+        except Rejected as e:
+            assert "Russia" in e.reason and name in e.reason, e.reason
+            assert "russia" not in e.reason and team not in e.reason, e.reason  # names, never ids
+    _, events = execute(s, cm.CounterArgue("russia", action, "it will not hold"))
+    assert [e.by_name for e in events] == ["Russia"]

@@ -166,6 +166,10 @@ def serve(scenario: str | None, resume_save: str | None, host: str, port: int, h
     else:
         session = new_session(scenario or DEFAULT_SCENARIO, name, seed, saves_root)
     give_roles(session, red, us_desk)
+    import gc
+
+    gc.collect()
+    gc.freeze()  # as simulate: the collector no longer walks the loaded scenario and state (p99)
     try:
         try:
             tokens = load_or_create(session.folder, [t.id for t in session.scenario.teams])

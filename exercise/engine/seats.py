@@ -251,11 +251,12 @@ def _in_scope(e, state: State, scope: set[str]) -> bool:
 def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
     """The facilitator's view cut to a controller's scope: the scope's teams' private data,
     the injects addressed to them (or to all), their argued actions, the notes about them
-    (or about all); never red's side. An empty scope is the whole white cell's view, red's
+    (or about all); never red's side nor the dice (seed, rolls). An empty scope is the whole white cell's view, red's
     side left out."""
     v = facilitator_view(state)
     if not scope:
-        return attrs.evolve(v, red=None, notes=tuple(n for n in v.notes if "seats" not in n.tags))
+        return attrs.evolve(v, red=None, seed=None, rolls=None,
+                            notes=tuple(n for n in v.notes if "seats" not in n.tags))
     keep = set(scope)
     r = state.rules
 
@@ -288,6 +289,8 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
         outcome=scored(v.outcome),
         proposal=scored(v.proposal),
         red=None,
+        seed=None,  # the dice are the lead facilitator's: the next roll is not to be known
+        rolls=None,
     )
 
 

@@ -609,6 +609,10 @@ def counter_party(decision: Decision, command: cm.CounterArgue) -> tuple[str, st
             raise Rejected("this scenario has no red cell: the facilitator counter-argues only on its behalf; "
                            "the teams post their own counter-arguments" if adv is None else
                            f"the facilitator counter-argues only as {adv.name} (leave the team out)")
+        if adv is not None and command.actor == adv.id:  # names, never ids: "Russia", not 'russia'
+            named = rules.names.get(command.team or "", "another party")
+            raise Rejected(f"the red cell counter-argues only as {adv.name}, not for {named}: leave the team out "
+                           "(each team posts its own counter-arguments)")
         raise Rejected(f"{command.actor!r} is neither a team nor the red cell: it cannot {verb}")
     assert adv is not None
     if state.status != "running":

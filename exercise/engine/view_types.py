@@ -822,8 +822,6 @@ class FacilitatorProposal:
 class FacilitatorView(CommonView):
     """Everything, for the white cell."""
 
-    seed: int
-    rolls: int
     team_tracks: tuple[TeamTrackView, ...]
     teams_private: dict[str, TeamPrivate]
     injects: tuple[FacilitatorInject, ...]
@@ -834,6 +832,10 @@ class FacilitatorView(CommonView):
     outcome: FacilitatorOutcome | None
     proposal: FacilitatorProposal | None = later(None)  # the end, waiting for the facilitator's verdict
     red: RedView | None = later(None)  # the adversary's side, whole (its rolls included)
+    # the dice: the lead facilitator's only (with them the next roll can be computed before
+    # the odds are set); None, and left out of the JSON, in a controller's view
+    seed: int | None = later(None)
+    rolls: int | None = later(None)
 
 
 # -- the other seats of the room (exercise.engine.seats) --------------------------------------

@@ -10,6 +10,13 @@ snapshot of the view the server decides that seat may see (exercise.engine.seats
 updates as commands are done: each a patch of the view (what changed), built and encoded
 once for every connection of the same kind of seat, and sent only when something that
 seat can see changed.
+
+Updates are coalesced: a command is journaled and carried out at once, but the views are
+built on the next turn of the loop (`_flush`), once for all the commands done since, and
+the commands' results follow their update. While commands keep coming (a flood within the
+rate limits) the build waits for the burst to drain, up to HOLD seconds; and commands take
+turns (`_turn`): at most SLICE seconds of them run before the loop reads the network again,
+so a terminal joining under a flood is greeted between bursts.
 Everything a connection is sent goes through its own queue and writer task, so an update
 is never overtaken by the result that caused it, and a slow client slows nobody else.
 
@@ -26,6 +33,7 @@ import socket
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -55,6 +63,8 @@ OPEN_TIMEOUT = 5.0  # seconds for the WebSocket handshake
 CONTROL_RATE = 5.0  # ping and pong frames a second a client may send (its library pings every 10 s or so)
 CONTROL_BURST = 20  # at once: the library answers each ping itself, out of sight of the message rate limit
 POLL = 0.5  # seconds between looks at tokens.json (a stat; read again only when it changed)
+SLICE = 0.005  # seconds of commands (each an fsync) run before the loop reads the network again
+HOLD = 0.025  # seconds updates may wait for a burst of commands to drain before they are built
 REVOKED = "this seat was revoked by the facilitator; ask them for a new join command if you need one"
 
 
@@ -249,6 +259,16 @@ class ExerciseServer:
         self._greeting: dict[str, int] = {}  # connections waiting for their hello, by address
         self._greeting_all = 0  # and in all
         self._greeting_full = False  # said in the log once per flood
+        # coalescing (see the module's docstring): the commands done since the last updates,
+        # as (state after, events), and the results waiting to follow those updates
+        self._batches: list[tuple[Any, list]] = []
+        self._answers: list[tuple[Connection, str]] = []
+        self._flush_at: float | None = None  # when the first of _batches was done (perf_counter)
+        self._flush_due = False  # a _flush is scheduled on the loop
+        self._slice = 0.0  # seconds of commands run in this turn of the loop
+        self._slice_ends = False  # the slice's end is scheduled (next turn of the loop)
+        self._waiting = 0  # commands waiting for their turn
+        self.builds = 0  # views built (a test counts them)
         for r in session.records:
             via = r.get("via")
             if isinstance(via, dict) and "by" in via and "id" in via:
@@ -288,6 +308,7 @@ class ExerciseServer:
 
     async def stop(self) -> None:
         self._stopping = True  # a hello still on its way is refused from now on
+        self._flush()  # what was done is sent before the close
         if self._poller is not None:
             self._poller.cancel()
             self._poller = None
@@ -417,6 +438,7 @@ class ExerciseServer:
         """The view this seat may see, as the protocol's JSON data."""
         if ledger is None and seat.role in ("team", "evaluator"):
             ledger = self.session.ledger()
+        self.builds += 1
         return p.view_data(seats.view_for(seat, self.session.state, ledger))
 
     def _kind(self, seat: Seat, seq: int) -> tuple[SeatKind, list[dict], int]:
@@ -444,6 +466,7 @@ class ExerciseServer:
         return kind, ops, base
 
     def _snapshot(self, conn: Connection) -> list[str]:
+        self._flush()  # the connections up to date first: the snapshot and the kind's view agree
         seq = len(self.session.records)
         kind, ops, base = self._kind(conn.seat, seq)
         if ops:  # not after a command (updates keep the kinds connected up to date), but if
@@ -455,24 +478,86 @@ class ExerciseServer:
         return kind.snapshot(seq)
 
     def _on_events(self, session, command, events) -> None:
-        """After every command, from any source: each connection gets what it may see."""
+        """After every command, from any source: its updates are coalesced with those of the
+        commands done in the same burst, and sent by `_flush` on a later turn of the loop."""
+        self._batches.append((session.state, events))
+        if self._flush_at is None:
+            self._flush_at = time.perf_counter()
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        if self._flush_due:
+            return
         try:
-            seq = len(session.records)
-            state = session.state
-            made: dict[tuple, list[str]] = {}  # per kind of seat: built and encoded once
-            for conn in list(self.connections):
-                seat = conn.seat
-                key = _view_key(seat)
-                if key not in made:
-                    shown = seats.events_for(seat, state, events)
-                    _kind, ops, base = self._kind(seat, seq)
-                    # nothing this kind of seat can see changed: nothing sent
-                    made[key] = p.update_frames(seq, base, shown, ops) if shown or ops else []
-                conn.push_all(made[key])
-            for key in set(self._kinds) - set(made):  # no connection of that kind left
-                del self._kinds[key]
-        except Exception as e:
-            self.log(f"could not send an update: {type(e).__name__}: {e}")
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a script driving the server by hand): at once
+            self._flush()
+            return
+        self._flush_due = True
+        loop.call_soon(self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        self._flush_due = False
+        if not self._batches and not self._answers:
+            return
+        held = time.perf_counter() - (self._flush_at or 0.0)
+        if self._waiting and held < HOLD:  # a burst goes on: one build for all of it
+            self._schedule_flush()
+            return
+        self._flush()
+
+    def _flush(self) -> None:
+        """Each connection gets what it may see of the commands done since the last flush
+        (one update per kind of seat: the events of them all, the patch from the view it was
+        last sent), then those commands' results."""
+        batches, self._batches = self._batches, []
+        answers, self._answers = self._answers, []
+        self._flush_at = None
+        if batches:
+            try:
+                seq = len(self.session.records)
+                made: dict[tuple, list[str]] = {}  # per kind of seat: built and encoded once
+                for conn in list(self.connections):
+                    seat = conn.seat
+                    key = _view_key(seat)
+                    if key not in made:
+                        shown = [d for state, events in batches for d in seats.events_for(seat, state, events)]
+                        _kind, ops, base = self._kind(seat, seq)
+                        # nothing this kind of seat can see changed: nothing sent
+                        made[key] = p.update_frames(seq, base, shown, ops) if shown or ops else []
+                    conn.push_all(made[key])
+                for key in set(self._kinds) - set(made):  # no connection of that kind left
+                    del self._kinds[key]
+            except Exception as e:
+                self.log(f"could not send an update: {type(e).__name__}: {e}")
+        for conn, text in answers:  # after the update they caused, on each connection
+            conn.push(text)
+
+    def _answer(self, conn: Connection, text: str) -> None:
+        """Send a result: after the update of the command, when that is still to be built."""
+        if self._batches or self._answers:
+            self._answers.append((conn, text))
+            self._schedule_flush()
+        else:
+            conn.push(text)
+
+    async def _turn(self) -> None:
+        """Wait for this command's turn: once SLICE seconds of commands have run in this turn
+        of the loop, the others wait for the next (the network read, hellos answered)."""
+        if self._slice < SLICE:
+            return
+        self._waiting += 1
+        try:
+            while self._slice >= SLICE:
+                if not self._slice_ends:
+                    self._slice_ends = True
+                    asyncio.get_running_loop().call_soon(self._new_slice)
+                await asyncio.sleep(0)
+        finally:
+            self._waiting -= 1
+
+    def _new_slice(self) -> None:
+        self._slice, self._slice_ends = 0.0, False
 
     # -- one connection -------------------------------------------------------------------
     async def _handle(self, ws: ServerConnection) -> None:
@@ -530,7 +615,14 @@ class ExerciseServer:
                             break
                         conn.push_all(self._snapshot(conn))
                     else:
-                        self._command(conn, msg)
+                        await self._turn()
+                        if conn.closing:
+                            break
+                        began = time.perf_counter()
+                        try:
+                            self._command(conn, msg)
+                        finally:
+                            self._slice += time.perf_counter() - began
                 except p.ProtocolError as e:
                     self.log(f"{conn.label}: bad message: {e.reason}; closed")
                     conn.push(p.dumps(p.error(e.reason)))
@@ -619,16 +711,17 @@ class ExerciseServer:
         cid = msg["id"]
         key = (conn.principal, cid)
         if key in self._accepted:
-            conn.push(p.dumps(p.result(cid, True, self._accepted[key], duplicate=True)))
+            self._answer(conn, p.dumps(p.result(cid, True, self._accepted[key], duplicate=True)))
             return
         if key in self._refused:
             seen = self._refused[key]
-            conn.push(p.dumps(p.result(cid, False, seen["seq"], seen["reason"], duplicate=True)))
+            self._answer(conn, p.dumps(p.result(cid, False, seen["seq"], seen["reason"], duplicate=True)))
             return
         bucket = self._per_token.setdefault(conn.principal, Bucket(p.RATE * 2, p.BURST * 2, self.clock()))
         if not bucket.take(self.clock()):  # answered, not remembered: the same id may be sent again
-            conn.push(p.dumps(p.result(cid, False, len(self.session.records),
-                                       "your team's terminals are sending too fast together; try again in a moment")))
+            self._answer(conn, p.dumps(p.result(cid, False, len(self.session.records),
+                                                "your team's terminals are sending too fast together; "
+                                                "try again in a moment")))
             return
         answer = self._carry_out(conn, cid, msg["command"])
         if answer["ok"]:
@@ -637,7 +730,7 @@ class ExerciseServer:
             self._refused[key] = answer
             while len(self._refused) > REMEMBERED:
                 self._refused.popitem(last=False)
-        conn.push(p.dumps(p.result(cid, answer["ok"], answer["seq"], answer.get("reason", ""))))
+        self._answer(conn, p.dumps(p.result(cid, answer["ok"], answer["seq"], answer.get("reason", ""))))
 
     def _carry_out(self, conn: Connection, cid: str, body: dict) -> dict:
         try:
