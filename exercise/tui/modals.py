@@ -34,8 +34,8 @@ class ConfirmModal(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "confirm", "Yes")]
 
-    def __init__(self, title: str, body: str, confirm: str = "Confirm"):
-        super().__init__()
+    def __init__(self, title: str, body: str, confirm: str = "Confirm", id: str | None = None):
+        super().__init__(id=id)
         self.title_text = title
         self.body = body
         self.confirm_label = confirm
