@@ -86,3 +86,29 @@ async def test_not_served_ctrl_q_quits_at_once(mini, tmp_path):
         assert not any(isinstance(x, ConfirmModal) for x in app.screen_stack)
         assert not app.is_running
     s.close()
+
+
+async def test_escape_in_the_seat_picker_closes_without_asking(mini, tmp_path):
+    """The hot-seat pickers (s: a seat, t: a team) have nothing to type: escape closes them,
+    even after browsing to another choice; a form with a text field still asks."""
+    from textual.widgets import Select
+
+    from exercise.tui.modals import FormModal
+
+    s = Session.create(mini.scenario, mini.texts, tmp_path)
+    app = make_app(session=s, team="east")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # the hot-seat team screen -> the facilitator's console
+        await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
+        for key in ("s", "t"):
+            await pilot.press(key)
+            await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
+            select = app.screen.query_one(Select)
+            other = [v for _label, v in select._options if v != select.value and v is not Select.NULL]
+            select.value = other[0]  # browsed to another seat, opened nothing
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, FacilitatorScreen), (key, app.screen)
+    s.close()

@@ -140,7 +140,8 @@ def feedback_command(team: str, values: dict[str, Any]):
 class FormModal(ModalScreen[dict | None]):
     """A small form; returns {name: value} with numbers converted, or None if cancelled.
 
-    Escape on a form with something typed in it asks before throwing it away."""
+    Escape on a form with something typed in it (or a choice changed next to a text field)
+    asks before throwing it away; a picker with only choices closes at once."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="close (asks first if you typed something)"),
                 Binding("ctrl+s", "submit", "Save", show=True)]
@@ -269,8 +270,9 @@ class FormModal(ModalScreen[dict | None]):
         self.dismiss(None)
 
     def action_cancel(self) -> None:
-        """Escape: close, but never drop typed text without asking."""
-        if self._typed() == getattr(self, "_opened_with", None):
+        """Escape: close, but never drop typed text without asking. A picker (nothing to type,
+        only choices: the seat or team to open) closes at once: a choice is redone in a key."""
+        if self._typed() == getattr(self, "_opened_with", None) or all(f.kind == "select" for f in self.fields):
             self.dismiss(None)
             return
 
