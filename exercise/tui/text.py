@@ -93,6 +93,32 @@ def safe(t: Text) -> Text:
     return t
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[-*]|\d+\.)\s")
+
+
+def reflow(s: str) -> str:
+    """An inject's or outcome's text for a widget that wraps: the pack's hard line breaks
+    inside a paragraph joined ("several large drones were\nseen" read ragged), blank-line
+    paragraph breaks kept (one), and a line starting a list item ("- ", "* ", "1. ") kept on
+    its own line. Plain text in, plain text out: nothing is parsed as markup."""
+    out: list[str] = []
+    joinable = False  # the last line out is text a next line may continue
+    for raw in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            joinable = False
+        elif joinable and not _LIST_ITEM.match(raw):
+            out[-1] += " " + line
+        else:
+            out.append(raw.rstrip() if _LIST_ITEM.match(raw) else line)
+            joinable = True
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
+
+
 def fit(s: str, n: int) -> str:
     """`s` in at most `n` characters without cutting a word in two: whole words and an
     ellipsis ('when its condition h' read as nonsense; 'when its condition…' does not)."""

@@ -50,7 +50,7 @@ from exercise.tui.seat.evaluator import (
     where,
 )
 from exercise.tui.tables import selected_key, sync_rows
-from exercise.tui.text import cells, fit, md, plain, text
+from exercise.tui.text import cells, fit, md, plain, reflow, text
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
 
@@ -272,7 +272,7 @@ The team sees the odds, the roll and your rationale.
         to = targets(v, inj.to)
         out.append("\nGoes to: " + (", ".join(names[t] for t in to) if to else "the facilitator only"))
         if inj.synopsis:
-            out.append("\n" + inj.synopsis)
+            out.append("\n" + reflow(inj.synopsis))
         if inj.options:
             out.append("\nOptions: " + "; ".join(o.label + (" (default)" if o.default else "")
                                                  + (f" [{', '.join(o.effects)}]" if o.effects else "")
@@ -476,7 +476,7 @@ The team sees the odds, the roll and your rationale.
     def action_read(self) -> None:
         inj = self._selected_inject()
         if inj is not None:
-            body = f"*From {md(inj.sender)}, via {md(inj.channel)}*\n\n{md(inj.text or inj.synopsis)}"
+            body = f"*From {md(inj.sender)}, via {md(inj.channel)}*\n\n{md(reflow(inj.text or inj.synopsis))}"
             if inj.expected:
                 body += "\n\n**Expected player actions:**\n\n" + "\n".join(f"- {md(x)}" for x in inj.expected)
             if inj.notes:

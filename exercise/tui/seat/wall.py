@@ -26,7 +26,7 @@ from exercise.engine.view_types import TeamTrackView, WallTrack, WallView
 from exercise.tui.base import timer_label
 from exercise.tui.footer import FitFooter
 from exercise.tui.seat.base import SeatScreen
-from exercise.tui.text import fit
+from exercise.tui.text import fit, reflow
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
@@ -142,7 +142,7 @@ def injects_text(view: WallView, gap: bool = False) -> Text:
             out.append(f" ({inj.severity})", style=style)
         out.append(f"\nfrom {inj.sender}", style="italic")
         if inj.synopsis:
-            out.append(f"\n{inj.synopsis}")
+            out.append(f"\n{reflow(inj.synopsis)}")
     return out
 
 
@@ -241,7 +241,7 @@ itself; nothing here can change it.
             text.append(f"Outcome: {v.outcome.name}", style="bold")
             text.append(f" (judged in turn {v.outcome.turn})")
             if v.outcome.text:
-                text.append(f"\n{v.outcome.text}")
+                text.append(f"\n{reflow(v.outcome.text)}")
             outcome.update(text)
 
         tracks = v.tracks
