@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from exercise.tui.footer import FitFooter
-from exercise.tui.text import text
+from exercise.tui.text import text, unit_kept
 
 # The engine's limit on free text (engine.commands.MAX_TEXT; a test keeps them equal): an input
 # stops there instead of letting a player type what the engine will refuse.
@@ -49,9 +49,9 @@ class ConfirmModal(ModalScreen[bool]):
                     if line.startswith("  - "):
                         with Horizontal(classes="bullet-line"):
                             yield Label("-", classes="bullet")
-                            yield Static(text(line[4:]), classes="bullet-text")
+                            yield Static(text(unit_kept(line[4:])), classes="bullet-text")
                     else:
-                        yield Static(text(line), classes="body-line")
+                        yield Static(text(unit_kept(line)), classes="body-line")
                 yield Static("", classes="dialog-body")  # the gap before the buttons
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm")
@@ -164,8 +164,8 @@ class FormModal(ModalScreen[dict | None]):
             yield Label(text(self.title_text), classes="dialog-title")
             # the intro scrolls with the fields, so the buttons stay on a 24-line screen
             with VerticalScroll(classes="form-fields"):
-                if self.intro:
-                    yield Static(text(self.intro), classes="dialog-body")
+                if self.intro:  # "70 %" kept on one line when it wraps
+                    yield Static(text(unit_kept(self.intro)), classes="dialog-body")
                 for f in self.fields:
                     optional = not f.required and f.required_when is None
                     yield Label(text(f.label + (" (optional)" if optional else "")), classes="field-label")

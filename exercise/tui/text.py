@@ -93,6 +93,16 @@ def safe(t: Text) -> Text:
     return t
 
 
+_PERCENT = re.compile(r"(\d) %")
+
+
+def unit_kept(s: str) -> str:
+    """`s` with each % kept with its number ("70 %" -> "70%"), so a wrapping widget never
+    leaves the % alone at the start of the next line. (A no-break space would not do:
+    Textual breaks lines at any whitespace, U+00A0 included.)"""
+    return _PERCENT.sub("\\1%", s)
+
+
 _LIST_ITEM = re.compile(r"\s*(?:[-*]|\d+\.)\s")
 
 
@@ -117,6 +127,19 @@ def reflow(s: str) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out)
+
+
+def note_widths(total: int, team: int, by: int, note: int = 50, objective: int = 30) -> tuple[int, int, int]:
+    """Widths of a notes table's Note, Objective and By cells (Turn, Team, Note, Objective,
+    Rating, By) in `total` columns: By (the author, "Eve (evaluator)", up to 24) and the short
+    columns whole, Note and Objective sharing the rest (at most `note` and `objective`), so
+    no author is cut at the screen's edge. Each DataTable cell has 2 columns of padding; 2
+    more are kept for a scrollbar."""
+    by = min(max(by, 2), 24)
+    rest = total - 2 - 6 * 2 - 4 - max(team, 4) - 6 - by
+    objective_w = max(10, min(objective, rest * 3 // 8))
+    note_w = max(12, min(note, rest - objective_w))
+    return note_w, objective_w, by
 
 
 def fit(s: str, n: int) -> str:
