@@ -48,7 +48,7 @@ class TeamsPanel(Panel, Vertical):
         leads = bool(view.commands)  # staff (for leads) only where the scenario has commands to lead
         if not table.columns:
             table.add_columns(*cells("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
-                                     "Decisions", *((self.session.scenario.words.cap("staff"),) if leads else ())))  # pack's unit, words
+                                     "Decisions", *(("Staff",) if leads else ())))  # the unit comes from the pack
         rows = []
         for t in view.teams:
             me = view.teams_private[t.id]
@@ -57,7 +57,7 @@ class TeamsPanel(Panel, Vertical):
             rows.append((t.id, cells(short(t.name), money(me.budget.money), done,
                                      f"{drafts} draft" if drafts else "-",
                                      f"{len(me.pending)} open" if me.pending else "-",
-                                     *((f"{me.staff_used} of {me.staff} in use",) if leads else ()))))
+                                     *((f"{me.staff_used} of {me.staff}",) if leads else ()))))  # "Staff 0 of 6" (9 columns at 120)
         sync_rows(table, rows)
 
     def _team_name(self, team: str) -> str:
