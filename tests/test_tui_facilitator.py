@@ -387,10 +387,10 @@ async def test_the_verdict_dialog_gives_the_cutoffs_and_its_dropdown_stays_insid
             form = app.screen
             assert isinstance(form, FormModal) and form.title_text == "The US desk's verdict"
             intro = str(form.query_one(".dialog-body", Static).render())
-            assert "- Europe-led: needs 90 % with every criterion at least partly met — not reached" in intro
-            assert "- Partial handover: needs 60 % with at most 3 criteria not met — not reached" in intro
+            assert "- Europe-led: needs 90% with every criterion at least partly met — not reached" in intro
+            assert "- Partial handover: needs 60% with at most 3 criteria not met — not reached" in intro
             assert "- Coordination cuts: when no outcome above is reached — reached: the proposal" in intro
-            assert "Score: 17.6 % of the points, 12 criteria not met." in intro
+            assert "Score: 17.6% of the points, 12 criteria not met." in intro
             assert "Intelligence and ISR: 4.75 of 10, team average — met at 6.5, partly at 5.5: not met" in intro
             form.query_one(".form-fields", VerticalScroll).scroll_home(animate=False)  # reading the top
             await pilot.pause()

@@ -58,7 +58,7 @@ async def test_red_plans_and_withdraws_from_its_own_console_and_the_white_cell_s
         await wait_for(lambda: isinstance(app.screen, FormModal) and app.screen.query("#f-target"), pilot=pilot)
         intro = "\n".join(str(w.render()) for w in app.screen.query(Static))
         assert "3 points, paid now; 5 points left now, 2 points after it" in intro  # cost and points left
-        assert "Noticed 60 %, then attributed 50 %" in intro  # its chances
+        assert "Noticed 60%, then attributed 50%" in intro  # its chances
         options = [str(label) for label, _value in app.screen.query_one("#f-target", Select)._options]
         assert "West" in options and "East" in options  # the teams it may strike, by name
         app.screen.query_one("#f-target", Select).value = "west"

@@ -61,3 +61,36 @@ def test_red_seat(snap_compare, tmp_path, size):
 def test_red_seat_picture(snap_compare, tmp_path, size):
     app = make_app(session=room(tmp_path), clock=lambda: 0.0)
     assert snap_compare(app, terminal_size=size, press=["2"], run_before=opened(seats.red_seat))
+
+
+class LostPort:
+    """The wall's network port with the server gone: its last view, and the client's status."""
+
+    def __init__(self, session: Session):
+        from exercise.ports import LocalSeatPort
+
+        self._local = LocalSeatPort(session, seats.Seat("wall", "wall", "Wall"))
+        self.seat = self._local.seat
+        self.status = "reconnecting… (attempt 3)"
+
+    def view(self):
+        return self._local.view()
+
+    def subscribe(self, callback):
+        return self._local.subscribe(callback)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_wall_without_the_server(snap_compare, tmp_path, size):
+    """The server lost: the wall says so across its width, above the last picture."""
+    from exercise.tui.seat.wall import WallScreen
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        app.set_timer_minutes(12)
+        app.push_screen(WallScreen(LostPort(app.session)))
+        await pilot.pause()
+        await pilot.pause()
+
+    app = make_app(session=room(tmp_path), clock=lambda: 0.0)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -139,3 +139,51 @@ async def test_the_wall_has_no_key_that_acts(tmp_path):
                 if not b.binding.action.startswith(("app.focus", "scroll_", "page_"))}  # Textual's own moves
         assert keys <= {"back", "help", "quit", "command_palette", "screen.copy_text"}, keys
     s.close()
+
+
+class NetPort:
+    """A wall's network port whose status the test sets (as the client does), telling its
+    subscribers (the client's status change is such a change)."""
+
+    def __init__(self, session: Session):
+        from exercise.ports import LocalSeatPort
+
+        self._local = LocalSeatPort(session, WALL)
+        self.seat = WALL
+        self.status = "connected"
+        self._callbacks: list = []
+
+    def view(self):
+        return self._local.view()
+
+    def subscribe(self, callback):
+        self._callbacks.append(callback)
+        return lambda: self._callbacks.remove(callback)
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        for c in list(self._callbacks):
+            c()
+
+
+async def test_the_wall_says_plainly_when_the_server_is_lost_and_clears_when_back(tmp_path):
+    s = red_session(tmp_path)
+    app = make_app(session=s, clock=lambda: 0.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        port = NetPort(s)
+        wall = WallScreen(port)
+        app.push_screen(wall)
+        await wait_for(lambda: app.screen is wall and wall.view is not None, pilot=pilot)
+        banner = wall.query_one("#wall-offline", Static)
+        assert not banner.display and "NO CONNECTION" not in shown(wall)
+        port.set_status("reconnecting… (attempt 2)")
+        await wait_for(lambda: banner.display, pilot=pilot)
+        said = str(banner.render())
+        assert "NO CONNECTION" in said and "reconnecting… (attempt 2)" in said and "last one received" in said
+        assert wall.has_class("-offline")
+        assert banner.region.height >= 4 and banner.region.width == 80  # across the wall, not a corner mark
+        port.set_status("connected")
+        await wait_for(lambda: not banner.display, pilot=pilot)
+        assert not wall.has_class("-offline")
+    s.close()

@@ -53,7 +53,8 @@ class ExerciseApp(BaseApp):
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
         Binding("ctrl+q", "quit", "Quit", priority=True,
-                tooltip="quit: everything is already saved; exercise resume continues"),
+                tooltip="quit: everything is already saved; exercise resume continues (served: asks "
+                        "first, as it stops the server)"),
     ]
 
     def __init__(self, session=None, saves_root: Path | None = None, scenario: str | None = None,
@@ -233,6 +234,27 @@ class ExerciseApp(BaseApp):
         from exercise.tui.facilitator import FacilitatorScreen
 
         return FacilitatorScreen.HELP_TITLE, FacilitatorScreen.help_markdown(self)
+
+    async def action_quit(self) -> None:
+        """Quit; everything is already saved. Serving the room (`exercise serve`), quitting stops
+        the server and every seat goes to "reconnecting…": ask first (escape keeps it running)."""
+        if self.server is None:
+            self.exit()
+            return
+        from exercise.tui.modals import ConfirmModal
+
+        if any(isinstance(s, ConfirmModal) and s.id == "confirm-quit" for s in self.screen_stack):
+            return  # already asking
+        self.push_screen(ConfirmModal("Stop the server?", self.quit_question(), "Quit", id="confirm-quit"),
+                         lambda stop: self.exit() if stop else None)
+
+    def quit_question(self) -> str:
+        n = sum(self.server.connected().values()) if self.server is not None else 0
+        terminals = "1 terminal is" if n == 1 else f"{n} terminals are"
+        save = f"`exercise serve --resume {self.session.folder.name}`" if self.session is not None \
+            else "`exercise serve --resume` with this save"
+        return (f"Quitting stops the server: {terminals} connected; they show \"reconnecting…\" and "
+                f"reconnect when you {save}. Everything is saved. The join commands are printed on exit.")
 
     async def on_unmount(self) -> None:
         if self.server is not None:

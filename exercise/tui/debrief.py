@@ -33,7 +33,7 @@ from exercise.tui.base import BaseApp
 from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp, word_slots, worded_bindings
 from exercise.tui.modals import Field, FormModal, TextModal
-from exercise.tui.text import cells, fit, plain, safe, text
+from exercise.tui.text import cells, fit, plain, reflow, safe, text
 
 HELP_INTRO = """\
 **The debrief** looks back at an exercise; it never changes the save. The turn keys move
@@ -351,7 +351,7 @@ class DebriefScreen(KeyHelp, Screen):
         o = self.report.outcome
         text = Text(tb.outcome_head(self.report) + "\n\n", style="bold")
         if o.text:
-            text.append(o.text.strip() + "\n\n")
+            text.append(reflow(o.text) + "\n\n")
         text.append("Why:\n", style="bold")
         for depth, line in tb.reason_lines(o.reason):
             text.append(("    - " if depth else "  ") + line + "\n")

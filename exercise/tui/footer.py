@@ -18,7 +18,9 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 ALWAYS = ("question_mark", "ctrl+q", "escape")  # help, quit and back stay, whatever else goes
-# a screen adds its own with FOOTER_KEEP (the team console: s, submit, the step that ends a turn)
+# a screen adds its own with FOOTER_KEEP (the team console: s, submit, the step that ends a turn),
+# and may leave out, with FOOTER_HIDE, shown keys that do not apply to its tab or row now
+# (the controller's r Release on an inject that is not held); the key itself still works
 
 
 def key_width(key: FooterKey) -> int:
@@ -39,7 +41,8 @@ class FitFooter(Footer):
         shown = tuple((b.key, b.action, b.description, b.group, b.key_display, enabled, tooltip)
                       for (_, b, enabled, tooltip) in self.screen.active_bindings.values()
                       if b.show or b.key == self.app.COMMAND_PALETTE_BINDING)
-        return shown, self.show_command_palette, getattr(self.screen, "FOOTER_KEEP", ())
+        return (shown, self.show_command_palette, getattr(self.screen, "FOOTER_KEEP", ()),
+                getattr(self.screen, "FOOTER_HIDE", ()))
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._bindings_ready and self.is_attached and screen is self.screen and self._shown == self._keys_shown():
@@ -51,6 +54,8 @@ class FitFooter(Footer):
         self._composed_for = width
         self._shown = self._keys_shown() if self._bindings_ready else None
         items = list(super().compose())  # the project's bindings have no groups: plain FooterKeys
+        hide = set(getattr(self.screen, "FOOTER_HIDE", ()))
+        items = [k for k in items if not (isinstance(k, FooterKey) and k.key in hide)]
         keys = [k for k in items if isinstance(k, FooterKey) and not k.has_class("-command-palette")]
         palette = [k for k in items if isinstance(k, FooterKey) and k.has_class("-command-palette")]
         always = ALWAYS + tuple(getattr(self.screen, "FOOTER_KEEP", ()))  # a screen's own must-shows (s Submit)

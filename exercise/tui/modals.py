@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from exercise.tui.footer import FitFooter
-from exercise.tui.text import text
+from exercise.tui.text import text, unit_kept
 
 # The engine's limit on free text (engine.commands.MAX_TEXT; a test keeps them equal): an input
 # stops there instead of letting a player type what the engine will refuse.
@@ -34,8 +34,8 @@ class ConfirmModal(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "confirm", "Yes")]
 
-    def __init__(self, title: str, body: str, confirm: str = "Confirm"):
-        super().__init__()
+    def __init__(self, title: str, body: str, confirm: str = "Confirm", id: str | None = None):
+        super().__init__(id=id)
         self.title_text = title
         self.body = body
         self.confirm_label = confirm
@@ -49,9 +49,9 @@ class ConfirmModal(ModalScreen[bool]):
                     if line.startswith("  - "):
                         with Horizontal(classes="bullet-line"):
                             yield Label("-", classes="bullet")
-                            yield Static(text(line[4:]), classes="bullet-text")
+                            yield Static(text(unit_kept(line[4:])), classes="bullet-text")
                     else:
-                        yield Static(text(line), classes="body-line")
+                        yield Static(text(unit_kept(line)), classes="body-line")
                 yield Static("", classes="dialog-body")  # the gap before the buttons
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm")
@@ -140,7 +140,8 @@ def feedback_command(team: str, values: dict[str, Any]):
 class FormModal(ModalScreen[dict | None]):
     """A small form; returns {name: value} with numbers converted, or None if cancelled.
 
-    Escape on a form with something typed in it asks before throwing it away."""
+    Escape on a form with something typed in it (or a choice changed next to a text field)
+    asks before throwing it away; a picker with only choices closes at once."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="close (asks first if you typed something)"),
                 Binding("ctrl+s", "submit", "Save", show=True)]
@@ -163,8 +164,8 @@ class FormModal(ModalScreen[dict | None]):
             yield Label(text(self.title_text), classes="dialog-title")
             # the intro scrolls with the fields, so the buttons stay on a 24-line screen
             with VerticalScroll(classes="form-fields"):
-                if self.intro:
-                    yield Static(text(self.intro), classes="dialog-body")
+                if self.intro:  # "70 %" kept on one line when it wraps
+                    yield Static(text(unit_kept(self.intro)), classes="dialog-body")
                 for f in self.fields:
                     optional = not f.required and f.required_when is None
                     yield Label(text(f.label + (" (optional)" if optional else "")), classes="field-label")
@@ -269,8 +270,9 @@ class FormModal(ModalScreen[dict | None]):
         self.dismiss(None)
 
     def action_cancel(self) -> None:
-        """Escape: close, but never drop typed text without asking."""
-        if self._typed() == getattr(self, "_opened_with", None):
+        """Escape: close, but never drop typed text without asking. A picker (nothing to type,
+        only choices: the seat or team to open) closes at once: a choice is redone in a key."""
+        if self._typed() == getattr(self, "_opened_with", None) or all(f.kind == "select" for f in self.fields):
             self.dismiss(None)
             return
 

@@ -93,6 +93,55 @@ def safe(t: Text) -> Text:
     return t
 
 
+_PERCENT = re.compile(r"(\d) %")
+
+
+def unit_kept(s: str) -> str:
+    """`s` with each % kept with its number ("70 %" -> "70%"), so a wrapping widget never
+    leaves the % alone at the start of the next line. (A no-break space would not do:
+    Textual breaks lines at any whitespace, U+00A0 included.)"""
+    return _PERCENT.sub("\\1%", s)
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*]|\d+\.)\s")
+
+
+def reflow(s: str) -> str:
+    """An inject's or outcome's text for a widget that wraps: the pack's hard line breaks
+    inside a paragraph joined ("several large drones were\nseen" read ragged), blank-line
+    paragraph breaks kept (one), and a line starting a list item ("- ", "* ", "1. ") kept on
+    its own line. Plain text in, plain text out: nothing is parsed as markup."""
+    out: list[str] = []
+    joinable = False  # the last line out is text a next line may continue
+    for raw in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            joinable = False
+        elif joinable and not _LIST_ITEM.match(raw):
+            out[-1] += " " + line
+        else:
+            out.append(raw.rstrip() if _LIST_ITEM.match(raw) else line)
+            joinable = True
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
+
+
+def note_widths(total: int, team: int, by: int, note: int = 50, objective: int = 30) -> tuple[int, int, int]:
+    """Widths of a notes table's Note, Objective and By cells (Turn, Team, Note, Objective,
+    Rating, By) in `total` columns: By (the author, "Eve (evaluator)", up to 24) and the short
+    columns whole, Note and Objective sharing the rest (at most `note` and `objective`), so
+    no author is cut at the screen's edge. Each DataTable cell has 2 columns of padding; 2
+    more are kept for a scrollbar."""
+    by = min(max(by, 2), 24)
+    rest = total - 2 - 6 * 2 - 4 - max(team, 4) - 6 - by
+    objective_w = max(10, min(objective, rest * 3 // 8))
+    note_w = max(12, min(note, rest - objective_w))
+    return note_w, objective_w, by
+
+
 def fit(s: str, n: int) -> str:
     """`s` in at most `n` characters without cutting a word in two: whole words and an
     ellipsis ('when its condition h' read as nonsense; 'when its condition…' does not)."""

@@ -19,7 +19,7 @@ from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
 from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.tables import selected_key, sync_rows
-from exercise.tui.text import cells, fit, md
+from exercise.tui.text import cells, fit, md, reflow
 
 
 class InjectsPanel(Panel, Vertical):
@@ -101,7 +101,7 @@ class InjectsPanel(Panel, Vertical):
             return
         out = Text.assemble((inj.title, "bold"), f"  from {inj.sender} via {inj.channel} · {Narrator(self.session.scenario).status(inj.status)}")
         if inj.synopsis:
-            out.append("\n" + inj.synopsis)
+            out.append("\n" + reflow(inj.synopsis))
         if inj.options:
             out.append("\nOptions: " + "; ".join(o.label + (" (default)" if o.default else "")
                                                  + (f" [{', '.join(o.effects)}]" if o.effects else "")

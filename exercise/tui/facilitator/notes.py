@@ -13,7 +13,7 @@ from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, short
 from exercise.tui.modals import Field, FormModal
 from exercise.tui.tables import sync_rows
-from exercise.tui.text import cells, fit
+from exercise.tui.text import cells, fit, note_widths
 
 
 class NotesPanel(Panel, DataTable):
@@ -38,12 +38,14 @@ class NotesPanel(Panel, DataTable):
         names = {t.id: t.name for t in view.teams}
         objectives = {o.id: o.name for o in self.session.scenario.all_objectives()}
         rows = []
-        for i, n in enumerate(view.notes):  # notes are only ever added: the n-th stays the n-th
+        teams = [short(names.get(n.team, n.team)) if n.team else "all teams" for n in view.notes]
+        # whole words, and narrow enough that "By" stays whole on the screen (80 columns too)
+        note_w, obj_w, by_w = note_widths(self.app.size.width, max(map(len, teams), default=4),
+                                          max((len(n.author or "facilitator") for n in view.notes), default=2), 40, 26)
+        for i, (n, team) in enumerate(zip(view.notes, teams)):  # only ever added: the n-th stays the n-th
             obj = objectives.get(n.objective, n.objective) if n.objective else ""
-            # whole words, and narrow enough that "By" stays on an 80-column screen
-            rows.append((str(i), cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
-                                       fit(n.text, 40), fit(obj, 26), n.rating or "",
-                                       fit(n.author or "facilitator", 20))))
+            rows.append((str(i), cells(n.turn, team, fit(n.text, note_w), fit(obj, obj_w), n.rating or "",
+                                       fit(n.author or "facilitator", by_w))))
         sync_rows(self, rows)
 
     @work

@@ -58,7 +58,7 @@ class TeamsPanel(Panel, Vertical):
             rows.append((t.id, cells(short(t.name), money(me.budget.money), done,
                                      f"{drafts} draft" if drafts else "-",
                                      f"{len(me.pending)} open" if me.pending else "-",
-                                     *((f"{me.staff_used}/{me.staff}",) if leads else ()))))
+                                     *((f"{me.staff_used} of {me.staff}",) if leads else ()))))  # "Staff 0 of 6" (9 columns at 120)
         sync_rows(table, rows)
 
     def _team_name(self, team: str) -> str:

@@ -23,7 +23,7 @@ def fire_confirm(p: FirePreview) -> tuple[str, str]:
     """(title, body) of the dialog before firing an inject by hand."""
     lines = [f"It goes out now to {_who(p.to, p.every)}."]
     if p.effects:
-        lines.append(f"Its {p.effects} effect(s) apply at once.")
+        lines.append("Its effect applies at once." if p.effects == 1 else f"Its {p.effects} effects apply at once.")
     if p.decision:
         who = "Each of them must" if len(p.to) != 1 or p.every else "It must"
         lines.append(f"{who} choose an option; a team that does not answer gets the default "

@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from exercise.engine import commands as cm
@@ -50,7 +51,7 @@ from exercise.tui.seat.evaluator import (
     where,
 )
 from exercise.tui.tables import selected_key, sync_rows
-from exercise.tui.text import cells, fit, md, plain, text
+from exercise.tui.text import cells, fit, md, note_widths, plain, reflow, text
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
 
@@ -122,12 +123,12 @@ The team sees the odds, the roll and your rationale.
         Binding("f", "fire", "Fire",
                 tooltip="fire the selected inject now (asks first: who gets it, which submitted teams reopen)"),
         Binding("h", "hold", "Hold", tooltip="hold the selected inject (it is not delivered until released)"),
-        Binding("r", "release", "Release", show=False,
+        Binding("r", "release", "Release",
                 tooltip="release a held inject (if its turn has passed, it goes out with the next injects)"),
-        Binding("k", "skip", "Skip", show=False, tooltip="skip the selected inject (asks first; b brings it back)"),
-        Binding("b", "unskip", "Bring back", show=False, tooltip="bring back a skipped inject"),
-        Binding("d", "delay", "Delay", show=False, tooltip="delay the selected inject by some turns"),
-        Binding("v", "read", "Read", show=False, tooltip="read the selected inject in full, with its notes"),
+        Binding("k", "skip", "Skip", tooltip="skip the selected inject (asks first; b brings it back)"),
+        Binding("b", "unskip", "Bring back", tooltip="bring back a skipped inject"),
+        Binding("d", "delay", "Delay", tooltip="delay the selected inject by some turns"),
+        Binding("v", "read", "Read", tooltip="read the selected inject in full, with its notes"),
     ]
     OTHER_KEYS = [
         Binding("j", "adjudicate", "Adjudicate",
@@ -137,12 +138,42 @@ The team sees the odds, the roll and your rationale.
                 "(tags, inject, P/S/M/U rating of an objective), signed with your seat's name"),
         Binding("n", "note", "Note", show=False, tooltip="write a note (as m)"),
         Binding("escape", "back", "Back", tooltip="back to the facilitator's console (hot-seat)"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+        Binding("question_mark", "help", "All keys", key_display="?", tooltip="this help: every key"),
     ]
     TABS = (("ct-injects", "Injects"), ("ct-actions", "Actions"), ("ct-teams", "Teams"), ("ct-notes", "Notes"))
     BINDINGS = [*INJECT_KEYS, *OTHER_KEYS,
                 *(Binding(str(i), f"tab('{tab}')", label, show=False) for i, (tab, label) in enumerate(TABS, 1))]
-    FOOTER_KEEP = ("f", "j")
+    # the footer shows the keys of the tab shown (and of its selected row: h Hold or r Release,
+    # k Skip or b Bring back), all of them kept at 80 columns; `?` lists every key
+    TAB_KEYS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "ct-injects": ("f", "h", "r", "k", "b", "d", "v"), "ct-actions": ("j", "m"), "ct-teams": ("j", "m"),
+        "ct-notes": ("m", "j")}
+
+    @property
+    def FOOTER_KEEP(self) -> tuple[str, ...]:  # the footer reads these (exercise/tui/footer.py)
+        return self.TAB_KEYS.get(self._tab_shown(), ())
+
+    @property
+    def FOOTER_HIDE(self) -> tuple[str, ...]:
+        tab = self._tab_shown()
+        if tab != "ct-injects":  # they act on the Injects tab's selection: shown there
+            return ("f", "h", "r", "k", "b", "d", "v")
+        inj = self._inject() if self.view is not None and self.is_mounted else None
+        status = inj.status if inj is not None else ""
+        hide = ["r" if status != "held" else "h", "b" if status != "skipped" else "k"]
+        if inj is None:
+            hide += ["f", "h", "k", "d", "v"]
+        return tuple(hide)
+
+    def _tab_shown(self) -> str:
+        try:
+            return self.query_one("#seat-tabs", TabbedContent).active or "ct-injects"
+        except NoMatches:
+            return "ct-injects"
+
+    @on(TabbedContent.TabActivated)
+    def _footer_for_tab(self) -> None:
+        self.refresh_bindings()  # the footer asks FOOTER_KEEP / FOOTER_HIDE again
     ENDED_OFF = frozenset({"fire", "hold", "release", "skip", "unskip", "delay", "adjudicate"})
 
     @classmethod
@@ -259,6 +290,7 @@ The team sees the odds, the roll and your rationale.
 
     @on(DataTable.RowHighlighted, "#ct-inject-table")
     def _inject_detail(self) -> None:
+        self.refresh_bindings()  # h Hold or r Release, k Skip or b Bring back: as the row's status says
         inj = self._inject()
         detail = self.query_one("#ct-inject-detail", Static)
         if inj is None:
@@ -272,7 +304,7 @@ The team sees the odds, the roll and your rationale.
         to = targets(v, inj.to)
         out.append("\nGoes to: " + (", ".join(names[t] for t in to) if to else "the facilitator only"))
         if inj.synopsis:
-            out.append("\n" + inj.synopsis)
+            out.append("\n" + reflow(inj.synopsis))
         if inj.options:
             out.append("\nOptions: " + "; ".join(o.label + (" (default)" if o.default else "")
                                                  + (f" [{', '.join(o.effects)}]" if o.effects else "")
@@ -365,14 +397,15 @@ The team sees the odds, the roll and your rationale.
         v = self._fv()
         names = self._names()
         objectives = {o.id: o.name for p in v.teams_private.values() for o in p.objectives}
-        narrow = self.narrow
+        teams = [short(names.get(n.team, n.team)) if n.team else "all teams" for n in v.notes]
+        note_w, objective_w, by_w = note_widths(self.size.width or self.app.size.width, max(map(len, teams), default=4),
+                                                max((len(n.author or "facilitator") for n in v.notes), default=2))
         rows = []
-        for i, n in enumerate(v.notes):
-            rows.append((str(i), cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
-                                       fit(n.text, 20 if narrow else 50),
-                                       fit(objectives.get(n.objective, n.objective), 14 if narrow else 30)
+        for i, (n, team) in enumerate(zip(v.notes, teams)):
+            rows.append((str(i), cells(n.turn, team, fit(n.text, note_w),
+                                       fit(objectives.get(n.objective, n.objective), objective_w)
                                        if n.objective else "", n.rating or "",
-                                       fit(n.author or "facilitator", 16 if narrow else 24))))
+                                       fit(n.author or "facilitator", by_w))))
         self._fill("ct-note-table", ("Turn", "Team", "Note", "Objective", "Rating", "By"), rows)
 
     # -- acting: injects ------------------------------------------------------------------
@@ -476,7 +509,7 @@ The team sees the odds, the roll and your rationale.
     def action_read(self) -> None:
         inj = self._selected_inject()
         if inj is not None:
-            body = f"*From {md(inj.sender)}, via {md(inj.channel)}*\n\n{md(inj.text or inj.synopsis)}"
+            body = f"*From {md(inj.sender)}, via {md(inj.channel)}*\n\n{md(reflow(inj.text or inj.synopsis))}"
             if inj.expected:
                 body += "\n\n**Expected player actions:**\n\n" + "\n".join(f"- {md(x)}" for x in inj.expected)
             if inj.notes:
@@ -535,11 +568,14 @@ The team sees the odds, the roll and your rationale.
         injects = tuple((fit(i.title, 40), i.id) for i in v.injects if i.fired)
         objectives = tuple(dict.fromkeys((o.name, o.id) for p in v.teams_private.values() for o in p.objectives))
         shown = selected_key(self.query_one("#ct-team-table", DataTable))
-        form: dict = {"team": shown if scope else ""}
+        # a scoped controller's note is about one of its teams (the seat refuses one about all
+        # teams): the form asks for it, the team selected in the Teams tab (or the first) chosen
+        form: dict = {"team": (shown if shown in scope else scope[0]) if scope else ""}
+        label = "About team (one of yours)" if scope else ""
         problem = ""
         while True:  # a form to fix comes back as it was typed: a note is never lost
             answer = await self.app.push_screen_wait(FormModal(
-                "Note or observation", note_fields(form, teams, injects, objectives), "Save note",
+                "Note or observation", note_fields(form, teams, injects, objectives, team_label=label), "Save note",
                 intro=problem or f"Signed {self.port.seat.signature}.", original=form if problem else None))
             if not answer:
                 return

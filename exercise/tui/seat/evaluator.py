@@ -36,7 +36,7 @@ from exercise.tui.keyhelp import KeyHelp
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.seat.base import FollowsPort
 from exercise.tui.tables import sync_rows
-from exercise.tui.text import cells, fit, plain, plain_tree, text
+from exercise.tui.text import cells, fit, note_widths, plain, plain_tree, text
 
 RATING_WORDS = {"P": "P: performed without challenges", "S": "S: performed with some challenges",
                 "M": "M: performed with major challenges", "U": "U: unable to be performed"}
@@ -88,12 +88,16 @@ def rich_table(head: tuple[str, ...], rows: list[tuple[Any, ...]], wrap: tuple[i
     return t
 
 
-def note_fields(form: dict, teams, injects, objectives, authored: bool = False) -> list[Field]:
+def note_fields(form: dict, teams, injects, objectives, authored: bool = False,
+                team_label: str = "") -> list[Field]:
     """The observation form (the facilitator's Notes tab's, signed by the seat): text, tags,
-    team, inject, objective and rating (both or neither). `form`: what was typed, to reopen."""
+    team, inject, objective and rating (both or neither). `form`: what was typed, to reopen.
+    `team_label`: the team must be chosen (a scoped controller's note is about one of its
+    teams), under that label."""
     return [
         Field("text", "Observation", "multiline", default=form.get("text")),
-        Field("team", "About team", "select", tuple(teams), required=False, default=form.get("team")),
+        Field("team", team_label or "About team", "select", tuple(teams), required=bool(team_label),
+              default=form.get("team")),
         Field("inject", "About inject", "select", tuple(injects), required=False, default=form.get("inject")),
         Field("objective", "Rates objective", "select", tuple(objectives), required=False,
               default=form.get("objective")),
@@ -365,9 +369,9 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
                               style="yellow")
             else:
                 answer = Text(f"{labels.get(inj.answer, inj.answer)} (chosen)")
-            rows.append((fit(inj.title, 26 if narrow else 40), f"turn {inj.turn}", answer))
+            rows.append((inj.title, f"turn {inj.turn}", answer))  # whole: folded, never cut with an ellipsis
         self._block("answers", "Answers to injects", rows, ("Inject", "Fired", "Answer"),
-                    "No inject asked it a decision yet.", wrap=(2,))
+                    "No inject asked it a decision yet.", wrap=(0, 2))
 
         rows = []
         for a in me.actions:
@@ -447,13 +451,14 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
             table.add_columns(*cells("Turn", "Team", "Observation", "Objective", "Rating", "By"))
         names = self._names()
         objectives = self._objective_names()
-        narrow = self.narrow
+        teams = [short(names.get(n.team, n.team)) if n.team else "all teams" for n in v.notes]
+        note_w, objective_w, by_w = note_widths(self.size.width or self.app.size.width, max(map(len, teams), default=4),
+                                                max((len(n.author or "facilitator") for n in v.notes), default=2))
         rows = []
-        for i, n in enumerate(v.notes):
-            row = cells(n.turn, short(names.get(n.team, n.team)) if n.team else "all teams",
-                        fit(n.text, 20 if narrow else 50),
-                        fit(objectives.get(n.objective, n.objective), 14 if narrow else 30) if n.objective else "",
-                        n.rating or "", fit(n.author or "facilitator", 16 if narrow else 24))
+        for i, (n, team) in enumerate(zip(v.notes, teams)):
+            row = cells(n.turn, team, fit(n.text, note_w),
+                        fit(objectives.get(n.objective, n.objective), objective_w) if n.objective else "",
+                        n.rating or "", fit(n.author or "facilitator", by_w))
             rows.append((str(i), row))
         sync_rows(table, rows, keep="index")  # in place, the cursor on its line
         self._note_detail()

@@ -4,8 +4,9 @@ It shows what the whole room may see (exercise.engine.seats.wall_view): the exer
 turn and its phase (paused, ended), the turn timer when one runs, the world's public tracks
 as bars with their exact values, scales and bands (a track the teams only estimate is named,
 its value not shown), the public team tracks for every team, the injects fired to every team
-(newest first) and, once judged, the outcome. It sends nothing: its only keys are help and
-quit (and escape back to the facilitator's console when opened there).
+(newest first) and, once judged, the outcome. Over the network, a lost server is
+said across the wall in large words (reconnecting…), until it is back. It sends nothing: its
+only keys are help and quit (and escape back to the facilitator's console when opened there).
 
 The texts are built here from the view and the space the widget has, so the wall fills an
 80x24 terminal, a 120x40 one and a projector's 200x60 alike.
@@ -25,7 +26,7 @@ from exercise.engine.view_types import TeamTrackView, WallTrack, WallView
 from exercise.tui.base import timer_label
 from exercise.tui.footer import FitFooter
 from exercise.tui.seat.base import SeatScreen
-from exercise.tui.text import fit
+from exercise.tui.text import fit, reflow
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
@@ -141,7 +142,7 @@ def injects_text(view: WallView, gap: bool = False) -> Text:
             out.append(f" ({inj.severity})", style=style)
         out.append(f"\nfrom {inj.sender}", style="italic")
         if inj.synopsis:
-            out.append(f"\n{inj.synopsis}")
+            out.append(f"\n{reflow(inj.synopsis)}")
     return out
 
 
@@ -152,6 +153,12 @@ def where_text(view: WallView) -> str:
         return "The exercise has ended"
     label = f" · {view.turn_label}" if view.turn_label else ""
     return f"Turn {view.turn} of {view.turns}{label}"
+
+
+def offline_text(status: str) -> str:
+    """'reconnecting… (attempt 3)' -> what the wall says while the server does not answer."""
+    return (f"NO CONNECTION to the facilitator's machine · {status}\n"
+            "The picture below is the last one received: it is not updated until the connection is back.")
 
 
 class Drawn(Widget):
@@ -197,6 +204,7 @@ itself; nothing here can change it.
                 yield Static("", id="wall-phase")
             yield Digits("", id="wall-timer")
             yield Static("", id="wall-time-up")
+        yield Static("", id="wall-offline")  # the server lost: said in large, plain words
         with VerticalScroll(id="wall-body"):
             yield Static("", id="wall-outcome")
             yield Static("The world", classes="wall-section")
@@ -224,6 +232,7 @@ itself; nothing here can change it.
         self.set_class(v.paused, "-paused")
         self.set_class(v.status == "ended", "-ended")
         self._show_timer(v)
+        self._show_connection()
 
         outcome = self.query_one("#wall-outcome", Static)
         outcome.display = v.outcome is not None
@@ -232,7 +241,7 @@ itself; nothing here can change it.
             text.append(f"Outcome: {v.outcome.name}", style="bold")
             text.append(f" (judged in turn {v.outcome.turn})")
             if v.outcome.text:
-                text.append(f"\n{v.outcome.text}")
+                text.append(f"\n{reflow(v.outcome.text)}")
             outcome.update(text)
 
         tracks = v.tracks
@@ -245,6 +254,15 @@ itself; nothing here can change it.
     def on_resize(self) -> None:
         if self.view is not None:
             self.render_view()
+
+    def _show_connection(self) -> None:
+        """Over the network, with the server lost: a banner across the wall (a projector's room
+        reads it from the back) saying so, and that the picture is the last one; gone once back."""
+        status = self.connection()
+        offline = self.query_one("#wall-offline", Static)
+        offline.display = status not in ("local", "connected")
+        if offline.display:
+            offline.update(Text(offline_text(status), style="bold"))
 
     def _show_timer(self, v: WallView) -> None:
         left = self.timer_left() if v.status == "running" else None

@@ -18,7 +18,7 @@ from exercise.tui.base import Detail
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import clip
-from exercise.tui.text import md
+from exercise.tui.text import md, reflow
 
 INCIDENT = "incident-"  # the inbox row key of the team's n-th noticed incident
 
@@ -145,7 +145,7 @@ class InboxTab(TeamTab, Vertical):
         out.append(inj.title, style="bold")
         out.append(f"  from {inj.sender} via {inj.channel} · turn {inj.turn}\n")
         if inj.synopsis:
-            out.append(inj.synopsis + "\n")
+            out.append(reflow(inj.synopsis) + "\n")
         if inj.attribution:
             out.append(inj.attribution + "\n", style="italic")
         confidence = dict(inj.confidence)
@@ -187,7 +187,7 @@ class InboxTab(TeamTab, Vertical):
             self.notify(f"Already answered: {label}", markup=False)
             return
         default = next((o.id for o in inj.options if o.default), None)
-        lines = [inj.synopsis or inj.text[:300]] if (inj.synopsis or inj.text) else []
+        lines = [reflow(inj.synopsis or inj.text[:300])] if (inj.synopsis or inj.text) else []
         if inj.attribution:
             lines.append(inj.attribution)
         confidence = dict(inj.confidence)
