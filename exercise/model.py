@@ -11,6 +11,10 @@ from typing import Literal, get_args
 
 import attrs
 
+from exercise.documented import doc
+from exercise.documented import toml_key as toml_key  # re-exported: the loader, schema and reference use model.toml_key
+from exercise.words import Words
+
 # Phases of a turn, in order. A scenario may rename them and suggest durations,
 # but the engine's turn structure is fixed.
 PhaseId = Literal["briefing", "injects", "deliberation", "adjudication", "summary"]
@@ -22,22 +26,6 @@ RATINGS = ("P", "S", "M", "U")
 LIKELIHOODS = (10, 30, 50, 70, 90)
 
 
-def doc(text: str, default=attrs.NOTHING, factory=None, toml: str | None = None):
-    """An attrs field with a documentation string for the schema and the reference.
-
-    `toml` is the key in the files when it differs from the attribute: lists of tables
-    are written singular (`[[inject]]`), and `from` is a Python keyword.
-    """
-    meta = {"doc": text}
-    if toml:
-        meta["toml"] = toml
-    if factory is not None:
-        return attrs.field(factory=factory, metadata=meta)
-    return attrs.field(default=default, metadata=meta)
-
-
-def toml_key(field: attrs.Attribute) -> str:
-    return field.metadata.get("toml", field.name)
 
 
 @attrs.frozen
@@ -618,34 +606,6 @@ class Adversary:
     resist: float = doc(
         "Share, 0-1, of an action's harm (what it takes off the team's own tracks) a resisting team is spared.", 0.0
     )
-
-
-@attrs.frozen
-class Words:
-    """What the scenario calls the things the defence scenario calls allies, spending, commands,
-    staff and procurement: screens, the turn log and the reports say these words. The defaults
-    are the defence words; a scenario outside defence writes its own in a `[words]` table (and
-    its currency in [budget] unit)."""
-
-    ally: str = doc("One of the parties a team plays (ids in [[ally]]), e.g. 'ally', 'member state'.", "ally")
-    allies: str = doc("The plural of `ally`.", "allies")
-    spending: str = doc("What an ally's money is, in % of its GDP, e.g. 'defence spending'.", "defence spending")
-    command: str = doc("One of the structures a team may lead ([[command]]), e.g. 'command', 'cell'.", "command")
-    commands: str = doc("The plural of `command`; also the name of the team console's tab.", "commands")
-    staff: str = doc("The people a lead ties up ([[team]] staff), e.g. 'staff officers', 'liaison staff'.",
-                     "staff officers")
-    forces: str = doc("What a team assigns to a command, e.g. 'forces', 'people'.", "forces")
-    procurement: str = doc(
-        "Buying from the catalogue ([[item]]): the team console's tab and the log's section, e.g. 'purchases'.",
-        "procurement",
-    )
-    capabilities: str = doc("What the team tracks measure, e.g. 'capabilities', 'services'.", "capabilities")
-    verdict_by: str = doc("Who gives the verdict at the end, e.g. 'the US desk', 'the review board'.", "the US desk")
-
-    def cap(self, key: str) -> str:
-        """The word with a capital first letter ('Defence spending')."""
-        w: str = getattr(self, key)
-        return w[:1].upper() + w[1:]
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from types import MappingProxyType
 import attrs
 from textual.binding import ActiveBinding, Binding
 
-from exercise.model import Words
+from exercise.words import Words
 
 _KEY_NAMES = {"question_mark": "?", "escape": "escape", "enter": "enter"}
 
