@@ -154,7 +154,7 @@ def test_limits_and_phase():
     assert "only during deliberation" in g.refused(cm.RedWithdraw("red-1"))
     for _ in range(4):
         g.do(cm.Advance())
-    assert "red-1 is resolved (turn 1)" in g.refused(cm.RedWithdraw("red-1"))
+    assert "Act 1 (Rail sabotage) is resolved (turn 1)" in g.refused(cm.RedWithdraw("red-1"))
     g.do(cm.RedAct("jam", "north"))  # the third use
     assert "used 3 times, its limit over the exercise" in g.refused(cm.RedAct("jam", "north"))
 
@@ -269,7 +269,7 @@ def test_a_resisting_team_that_noticed_reads_what_its_spending_spared():
             assert row.cause == UNEXPLAINED
         fac = [e for e in for_team(changes, "east", facilitator=True) if e.what == "Air defence"
                and e.phase == "adjudication"][0]
-        assert fac.cause.startswith("Russia's action “Rail sabotage” (red-1")
+        assert fac.cause.startswith("Russia's action “Rail sabotage” (act 1,")
         assert fac.cause.endswith("; Sustain spending spared 50% of the harm")
         seen.add(r.detected)
     assert seen == {True, False}
@@ -329,7 +329,7 @@ def test_the_ledger_names_red_for_the_facilitator_and_tells_teams_only_what_they
         fac = [e for e in for_team(changes, "east", facilitator=True) if e.what == "Air defence" and e.turn == 1
                and e.phase == "adjudication"]
         team = [e for e in for_team(changes, "east") if e.what == "Air defence" and e.phase == "adjudication"]
-        assert "Russia's action “Rail sabotage” (red-1" in fac[0].cause
+        assert "Russia's action “Rail sabotage” (act 1," in fac[0].cause
         if not r.detected:
             assert team[0].cause == UNEXPLAINED
         elif r.attributed:
@@ -337,7 +337,7 @@ def test_the_ledger_names_red_for_the_facilitator_and_tells_teams_only_what_they
         else:
             assert team[0].cause == "incident: “Rail line cut near the border” (unattributed)"
         for e in for_team(changes, "west"):
-            assert "Rail sabotage" not in e.cause and "red-1" not in e.cause
+            assert "Rail sabotage" not in e.cause and "act 1" not in e.cause
         found.add((r.detected, r.attributed))
     assert len(found) == 3
 
@@ -403,8 +403,8 @@ def test_the_turn_log_names_red_moves(tmp_path):
         log = s.write_turn_log(1).read_text()
     finally:
         s.close()
-    assert "- the facilitator planned “Rail sabotage” against East (red-1, 3 points)" in log
-    assert "- the facilitator withdrew “Electronic warfare on navigation” (red-2, 1 point back)" in log
+    assert "- the facilitator planned “Rail sabotage” against East (act 1, 3 points)" in log
+    assert "- the facilitator withdrew “Electronic warfare on navigation” (act 2, 1 point back)" in log
 
 
 def test_one_point_of_red_reads_point_in_the_log_and_on_the_red_screens():

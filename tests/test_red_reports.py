@@ -85,9 +85,9 @@ def test_the_turn_log_gives_red_its_own_section(game):
     facilitator = one.split("## Facilitator's actions")[1].split("\n## ")[0]
     assert "Rail sabotage" not in facilitator
     red = one.split("## The red cell: Russia")[1].split("\n## ")[0]
-    assert "- the facilitator planned “Rail sabotage” against East (red-1, 3 points)" in red
-    assert "- the facilitator withdrew “Electronic warfare on navigation” (red-2, 1 point back)" in red
-    assert "“Rail sabotage” against East: noticed, unattributed; hit East; resisted by none" in red
+    assert "- the facilitator planned “Rail sabotage” against East (act 1, 3 points)" in red
+    assert "- the facilitator withdrew “Electronic warfare on navigation” (act 2, 1 point back)" in red
+    assert "- Act 1 “Rail sabotage” against East: noticed, unattributed; hit East; resisted by none" in red
     two = (game.folder / "turns" / "turn-02.md").read_text()
     red = two.split("## The red cell: Russia")[1].split("\n## ")[0]
     assert "- Russia (bot) planned “Electronic warfare on navigation” against JFC North" in red

@@ -125,15 +125,16 @@ def red_act(decision: Decision, command: cm.RedAct) -> None:
 
 def red_withdraw(decision: Decision, command: cm.RedWithdraw) -> None:
     adv = _check_red(decision, command, "withdraw an adversary action")
-    state = decision.state
+    state, r = decision.state, decision.rules
     move = state.red_acts.get(command.id)
     if move is None:
-        planned = [m.id for m in state.red_acts.values() if m.status == "planned"]
+        planned = [f"{act_words(m.id)} ({_action_name(r, m.action)})" for m in state.red_acts.values()
+                   if m.status == "planned"]
         raise Rejected(f"no planned action {command.id!r} of {adv.name}"
                        + (f"; planned now: {', '.join(planned)}" if planned else "; none is planned"))
     if move.status != "planned" or move.turn != state.turn:
-        raise Rejected(f"{command.id} is {move.status} (turn {move.turn}): only an action planned this turn "
-                       "can be withdrawn")
+        raise Rejected(f"{act_words(move.id).capitalize()} ({_action_name(r, move.action)}) is {move.status} "
+                       f"(turn {move.turn}): only an action planned this turn can be withdrawn")
     cash = round(state.red_cash + move.cost, decision.rules.money_places)
     decision.emit(ev.RedActionWithdrawn(move.id, move.action, state.turn, move.cost, cash))
 
@@ -155,7 +156,18 @@ def facilitator_cause(rules: ScenarioRules, action: model.RedAction, move_id: st
     adv = rules.adversary
     name = adv.name if adv is not None else "the adversary"
     how = "attributed" if attributed else "noticed, unattributed" if detected else "undetected"
-    return f"{name}'s action “{action.name}” ({move_id}, {how})"
+    return f"{name}'s action “{action.name}” ({act_words(move_id)}, {how})"
+
+
+def _action_name(r: ScenarioRules, action_id: str) -> str:
+    a = r.red_actions.get(action_id)
+    return a.name if a is not None else action_id
+
+
+def act_words(move_id: str) -> str:
+    """'red-3' -> 'act 3': an act as people name it (the adversary's third of the exercise), not its id."""
+    n = move_id.rpartition("-")[2]
+    return f"act {n}" if n.isdigit() else move_id
 
 
 def incident_words(headline: str, attributed_to: str) -> str:

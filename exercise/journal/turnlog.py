@@ -18,6 +18,7 @@ from exercise.controls import visible
 from exercise.engine.commands import FACILITATOR
 from exercise.engine.decision import number, roll_words
 from exercise.engine.ledger import Change, for_team, signed, totals, units, value
+from exercise.engine.red import act_words
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
 from exercise.narrate import OVER_VOTE, Narrator
@@ -269,14 +270,14 @@ def _red_cell(scenario: model.Scenario, records: list[CommandRecord], teams) -> 
             action = str(e.get("action", ""))
             what = cell(menu.get(action, action))
             if k == "red_action_planned":
-                out.append(f"{who} planned “{what}” against {on(e.get('target'))} ({e['id']}, "
+                out.append(f"{who} planned “{what}” against {on(e.get('target'))} ({act_words(e['id'])}, "
                            f"{_fmt(e['cost'])} {units(float(e['cost']), adv.unit)})")
             elif k == "red_action_withdrawn":
-                out.append(f"{who} withdrew “{what}” ({e['id']}, {_fmt(e['refund'])} {units(float(e['refund']), adv.unit)} back)")
+                out.append(f"{who} withdrew “{what}” ({act_words(e['id'])}, {_fmt(e['refund'])} {units(float(e['refund']), adv.unit)} back)")
             elif k == "red_action_resolved":
                 seen = ((f"noticed, attributed to {adv.name}" if e.get("attributed") else "noticed, unattributed")
                         if e.get("detected") else "unnoticed")
-                out.append(f"{e['id']} “{what}” against {on(e.get('target'))}: {seen}; "
+                out.append(f"{act_words(e['id']).capitalize()} “{what}” against {on(e.get('target'))}: {seen}; "
                            f"hit {names(e.get('teams') or ())}; resisted by {names(e.get('resisted') or ())}")
     return ["", f"## The red cell: {cell(adv.name)}", ""] + ([f"- {x}" for x in out] or ["- no act"])
 

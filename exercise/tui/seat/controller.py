@@ -235,11 +235,14 @@ The team sees the odds, the roll and your rationale.
         if v.paused:
             rest.append("PAUSED")
         conn = self.connection()
-        if conn:
+        offline = conn not in ("", "connected")  # "": hot-seat
+        if conn and not offline:
             rest.append(conn)
         tail = " · " + " · ".join(rest)
         # the title gives way (down to 12 columns) so the seat, the moment and the connection stay in sight
         status = fit(plain(v.scenario.title), max(12, width - cells_len(tail))) + tail
+        if offline:  # first: on a narrow terminal the rest may be cut, never this
+            status = fit(f"{conn} · {status}", width)
         self.query_one("#ct-status", Static).update(Text(status))
         self.set_class(v.paused, "-paused")
         scope = Text("Your scope: ", style="bold")

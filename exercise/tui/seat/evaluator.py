@@ -297,9 +297,11 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         conn = self.connection()
         bits = [plain(v.title), seat_label(self.port.seat.name, "evaluator"),
                 where(v.status, v.turn, v.turns, v.turn_label, v.phase_name)]
-        if conn:
+        if conn == "connected":
             bits.append(conn)
-        self.query_one("#ev-status", Static).update(Text(" · ".join(bits)))
+        elif conn:  # lost ("" is hot-seat): first, so a narrow terminal may cut the rest, never this
+            bits.insert(0, conn)
+        self.query_one("#ev-status", Static).update(Text(" · ".join(bits)))  # the .tcss ends it with "…"
         self._render_teambar()
         self._render_team()
         self._render_guide()
