@@ -245,6 +245,17 @@ async def test_a_view_in_endless_parts_ends_the_connection_with_what_to_do():
     assert client._partial is None and client.view is None  # the parts are let go
 
 
+async def test_a_view_of_millions_of_tiny_values_weighs_what_it_costs_parsed():
+    """1 MiB frames of `[],` (~350,000 lists each, ~24 MB once parsed): counted by their
+    values, not their 1 MiB, the view stops at about 2 million values (~130 MB), not 32 MiB of
+    them (~700 MB)."""
+    parts = [{"type": "parts", "patch": [{"at": [f"k{n}"], "set": [[]] * 349_000}], "more": True} for n in range(8)]
+    client = await _against([WELCOME, {"type": "snapshot", "seq": 1, "view": {}, "patch": [], "more": True}, *parts],
+                            until=lambda c, _sent: c.fatal)
+    assert client.fatal and "(or 2.1 million values)" in client.fatal, client.fatal
+    assert client._partial is None
+
+
 async def test_an_update_in_endless_parts_ends_the_connection_too():
     head = {"type": "update", "seq": 2, "base": 1, "events": [], "patch": [], "more": True}
     parts = [{"type": "parts", "patch": [_chunk(n)], "more": True} for n in range(40)]

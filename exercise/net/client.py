@@ -31,6 +31,7 @@ ANSWER_TIMEOUT = 30.0
 # is 5.7 MB (the big scenario's facilitator view at turn 4; a team's is 35-400 KB).
 MAX_RECEIVE = 4 * p.MAX_FRAME  # bytes in one frame: the websockets library refuses more (1009)
 MAX_VIEW = 32 * p.MAX_FRAME  # characters of one view: a snapshot with its parts, an update with its parts
+VALUE_WEIGHT = 16  # characters a JSON value counts for at least against MAX_VIEW (so 2 million values at most)
 MAX_EVENTS = 1024 * 1024  # characters of the newest events kept in `events` (older ones are let go)
 RECEIVE_QUEUE = 4  # frames the library buffers before it stops reading the socket (so 4 x MAX_RECEIVE at most)
 
@@ -90,9 +91,10 @@ class Client:
         self._slot = float("-inf")  # when the next command may be sent (see _pace)
         # a snapshot or update whose patch comes in several frames: (message, view so far)
         self._partial: tuple[dict, dict] | None = None
-        self._incoming = 0  # characters of the message in progress (its frames so far)
-        self._held = 0  # characters of the view held: its snapshot and the updates applied since
-        self._first_size = 0  # characters of the first frame of the update in progress
+        # sizes as weighed against MAX_VIEW (characters, or VALUE_WEIGHT a value: see _weight)
+        self._incoming = 0  # of the message in progress (its frames so far)
+        self._held = 0  # of the view held: its snapshot and the updates applied since
+        self._first_size = 0  # of the first frame of the update in progress (its events are there)
         self._resync = ""  # "ask": a snapshot is needed; "asked": updates until it are dropped
 
     @property
@@ -227,7 +229,7 @@ class Client:
             _field(msg, "teams", list, "a list")
             self.welcome = msg
         elif kind in ("snapshot", "update", "parts"):
-            return self._view_message(msg, len(raw))
+            return self._view_message(msg, _weight(raw))
         elif kind == "result":
             pending = self._pending.pop(_field(msg, "id", str, "a string"), None)
             _field(msg, "ok", bool, "true or false")
@@ -242,8 +244,8 @@ class Client:
         return False
 
     def _view_message(self, msg: dict, size: int) -> bool:
-        """A snapshot, an update or the `parts` frames that finish one (`size`: characters of
-        this frame): the view patched; True when a snapshot is complete. Raises TooBig when
+        """A snapshot, an update or the `parts` frames that finish one (`size`: this frame's
+        weight, see _weight): the view patched; True when a snapshot is complete. Raises TooBig when
         one view (a snapshot or an update, with its parts) goes past MAX_VIEW."""
         kind = msg["type"]
         if kind in ("snapshot", "update"):
@@ -260,14 +262,15 @@ class Client:
                 self._resync = self._resync or "ask"
                 return False
             self._partial, self._incoming = (msg, self.view), 0
-            self._first_size = size  # its events are in this frame: at most this many characters
+            self._first_size = size
         elif self._partial is None:
             return False  # the rest of a message dropped above
         first, view = self._partial
         self._incoming += size
         if self._incoming > MAX_VIEW:  # bigger than any view an honest server has: it is let go
             raise TooBig(f"a {'view' if first['type'] == 'snapshot' else 'change of the view'} of more than "
-                         f"{MAX_VIEW / 2**20:g} MiB ({self._incoming / 2**20:.0f} MiB and still coming)")
+                         f"{MAX_VIEW / 2**20:g} MiB (or {MAX_VIEW // VALUE_WEIGHT / 1e6:.1f} million values), "
+                         "and still coming")
         try:
             view = p.patched(view, msg.get("patch", ()))
         except (LookupError, TypeError, ValueError, RecursionError):
@@ -359,6 +362,14 @@ class Client:
         self._closed = True
         if self._ws is not None:
             await self._ws.close()
+
+
+def _weight(raw: str) -> int:
+    """What a frame of view weighs against MAX_VIEW: its characters, or VALUE_WEIGHT for each
+    value in it if that is more (a value is a Python object of 30-60 bytes once parsed: 32
+    MiB of `[],` would be ~700 MB held). Values are counted by the commas, brackets and braces
+    (in strings too: an honest view has one value per ~30 characters, so it weighs its size)."""
+    return max(len(raw), VALUE_WEIGHT * (raw.count(",") + raw.count("[") + raw.count("{")))
 
 
 def _describe(e: Exception, url: str) -> str:
