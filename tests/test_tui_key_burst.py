@@ -282,15 +282,27 @@ async def test_a_worker_that_hangs_lets_the_keys_go_after_the_bound_and_says_so(
         deliver(app, [key("b"), key("x")], "at-once")
         await wait_for(lambda: app.behind.hits == 1, timeout=1.8, pilot=pilot)  # before the dialog came
         assert app.screen is app.behind
-        assert any("Still working on the last key after 0.5 s" in s for s in said), said
+        assert any(s.startswith("Still waiting: The last key is still being worked on after 0.5 s") for s in said), said
         await wait_for(lambda: isinstance(app.screen, AskModal), pilot=pilot)
         deliver(app, keys("ok"), "at-once")
         await saved(app, pilot, lambda: app.screen.query_one(Input).value == "ok")
         assert app.behind.hits == 1
 
 
-def test_join_says_it_is_the_server_it_waits_for():
+async def test_join_says_it_is_the_server_that_has_not_answered():
+    """In `exercise join` a key's worker waits on the server: the notification says so."""
+    from support import free_port
+
+    from exercise.net.client import Client
     from exercise.tui.join import JoinApp
 
-    assert JoinApp.KEY_HOLD_NOTICE.format(seconds=5).startswith("Still waiting for the server after 5 s")
     assert JoinApp.KEY_HOLD_LIMIT >= 3  # a slow network's answer is waited for
+    app = JoinApp(Client(f"ws://127.0.0.1:{free_port()}", "token", backoff=(0.5, 0.5)), "east")
+    app.KEY_HOLD_LIMIT = 0.3
+    said = record_notifications(app)
+    behind = BehindScreen(1.0)
+    async with app.run_test() as pilot:
+        await app.push_screen(behind)
+        deliver(app, [key("b"), key("x")], "at-once")
+        await wait_for(lambda: behind.hits == 1, timeout=0.9, pilot=pilot)
+        assert any(s.startswith("Still waiting: The server has not answered the last key after 0.3 s") for s in said), said

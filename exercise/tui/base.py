@@ -144,8 +144,8 @@ class BaseApp(App):
     # says so (KEY_HOLD_NOTICE). A watchdog lets the next key go, in order, if the key in flight
     # has made no step for KEY_STUCK_LIMIT (a dead widget: the app must not stop answering).
     KEY_HOLD_LIMIT = 5.0  # seconds a worker started by a key holds the keys behind (until it ends or opens a dialog)
-    KEY_HOLD_NOTICE = ("Still working on the last key after {seconds:g} s: the keys typed from now on go to this "
-                       "screen.")
+    KEY_HOLD_NOTICE = ("The last key is still being worked on after {seconds:g} s: the keys typed from now on go "
+                       "to this screen.")
     KEY_STUCK_LIMIT = 10.0  # seconds without a step of the key in flight before the next one goes anyway
     _key_busy = False  # a key is on its way, or the next one has been let go and not yet begun
     _key_next: events.Key | None = None  # the key let go (posted back to the app), to begin when it comes
