@@ -221,3 +221,133 @@ async def test_a_flood_of_ping_frames_is_dropped_and_the_others_do_not_notice(se
     await east.send('{"type":"sync"}')
     assert json.loads(await east.recv())["type"] == "snapshot"
     await east.close()
+
+
+# -- a hostile server: what the client holds is bounded ---------------------------------------
+MIB = 1024 * 1024
+
+
+def _chunk(n: int, size: int = MIB - 200) -> dict:
+    """A patch op that adds a new key holding `size` characters (a frame of about 1 MiB)."""
+    return {"at": [f"k{n}"], "set": "x" * size}
+
+
+async def test_a_view_in_endless_parts_ends_the_connection_with_what_to_do():
+    """A server that never ends a snapshot (`more` on every part): the client used to keep
+    every part (40 MiB here, without bound on a server that goes on); it stops past
+    MAX_VIEW, lets go of the parts and says what happened and what to do."""
+    parts = [{"type": "parts", "patch": [_chunk(n)], "more": True} for n in range(40)]
+    client = await _against([WELCOME, {"type": "snapshot", "seq": 1, "view": {}, "patch": [], "more": True}, *parts],
+                            until=lambda c, _sent: c.fatal)
+    assert client.fatal and "more than 32 MiB" in client.fatal, client.fatal
+    assert "Check the address with the facilitator" in client.fatal and "join command again" in client.fatal
+    assert client.fatal.isprintable()
+    assert client._partial is None and client.view is None  # the parts are let go
+
+
+async def test_a_view_of_millions_of_tiny_values_weighs_what_it_costs_parsed():
+    """1 MiB frames of `[],` (~350,000 lists each, ~24 MB once parsed): counted by their
+    values, not their 1 MiB, the view stops at about 2 million values (~130 MB), not 32 MiB of
+    them (~700 MB)."""
+    parts = [{"type": "parts", "patch": [{"at": [f"k{n}"], "set": [[]] * 349_000}], "more": True} for n in range(8)]
+    client = await _against([WELCOME, {"type": "snapshot", "seq": 1, "view": {}, "patch": [], "more": True}, *parts],
+                            until=lambda c, _sent: c.fatal)
+    assert client.fatal and "(or 2.1 million values)" in client.fatal, client.fatal
+    assert client._partial is None
+
+
+async def test_an_update_in_endless_parts_ends_the_connection_too():
+    head = {"type": "update", "seq": 2, "base": 1, "events": [], "patch": [], "more": True}
+    parts = [{"type": "parts", "patch": [_chunk(n)], "more": True} for n in range(40)]
+    client = await _against([WELCOME, SNAPSHOT, head, *parts], until=lambda c, _sent: c.fatal)
+    assert client.fatal and "a change of the view of more than 32 MiB" in client.fatal, client.fatal
+    assert client.view == {"turn": 1} and client._partial is None
+
+
+async def test_one_frame_over_the_receive_limit_ends_the_connection_before_it_is_read():
+    huge = json.dumps({"type": "snapshot", "seq": 1, "view": {"blob": "x" * (5 * MIB)}})
+    client = await _against([WELCOME, huge], until=lambda c, _sent: c.fatal)
+    assert client.fatal and "a message of more than 4 MiB" in client.fatal, client.fatal
+    assert client.view is None
+
+
+async def test_endless_updates_that_grow_the_view_ask_for_a_snapshot_and_one_too_big_ends_it():
+    """Updates each adding 1 MiB to the view: past MAX_VIEW of updates since the snapshot the
+    client asks for a fresh snapshot (what the updates replaced was counted too) and drops
+    updates until it comes, so the view stops growing; a snapshot too big ends it."""
+    updates = [{"type": "update", "seq": n + 2, "base": n + 1, "events": [], "patch": [_chunk(n)]}
+               for n in range(40)]
+    sent: list[dict] = []
+
+    async def handler(ws):
+        sent.append(json.loads(await ws.recv()))
+        for m in [WELCOME, SNAPSHOT, *updates]:
+            await ws.send(json.dumps(m))
+        try:
+            async for m in ws:
+                sent.append(json.loads(m))
+                if sent[-1] == {"type": "sync"}:  # a view too big, in parts
+                    await ws.send(json.dumps({"type": "snapshot", "seq": 50, "view": {}, "patch": [],
+                                              "more": True}))
+                    for n in range(40):
+                        await ws.send(json.dumps({"type": "parts", "patch": [_chunk(n)], "more": n < 39}))
+        except ConnectionClosed:
+            pass
+
+    held = []
+    async with serve(handler, "127.0.0.1", 0) as srv:
+        client = Client(f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", "token", backoff=(0.01, 0.01))
+        client.subscribe(lambda: held.append(len(client.view or ())))
+        task = asyncio.create_task(client.run())
+        await wait_for(lambda: client.fatal or task.done(), 10)
+        await client.close()
+        await task
+    assert {"type": "sync"} in sent
+    assert max(held) <= 1 + 33  # "turn" and keys of about 1 MiB: never much more than MAX_VIEW (32 MiB)
+    assert client.seq < 40  # the updates after the sync request were dropped
+    assert client.fatal and "a view of more than 32 MiB" in client.fatal, client.fatal
+
+
+async def test_the_events_kept_are_the_newest_and_bounded():
+    events = [{"kind": "news", "text": f"{n}" + "y" * 100_000} for n in range(30)]  # 3 MB in all
+    updates = [{"type": "update", "seq": n + 2, "base": n + 1, "events": [e], "patch": []}
+               for n, e in enumerate(events)]
+    client = await _against([WELCOME, SNAPSHOT, *updates], until=lambda c, _sent: c.seq == 31)
+    kept = client.events
+    assert 5 <= len(kept) < 12 and kept == events[-len(kept):]  # ~1 MiB of the newest, in order
+    assert len(json.dumps(kept)) <= 1024 * 1024 + 101_000
+
+
+async def test_join_stops_on_a_view_too_big_and_says_what_happened_and_what_to_do():
+    """`exercise join` against a server that never ends its view: the console stops (code
+    1) with the reason and what to do as its last words, never a traceback."""
+    from exercise.tui.join import JoinApp
+
+    parts = [{"type": "parts", "patch": [_chunk(n)], "more": True} for n in range(40)]
+    messages = [WELCOME, {"type": "snapshot", "seq": 1, "view": {}, "patch": [], "more": True}, *parts]
+
+    async def handler(ws):
+        await ws.recv()
+        for m in messages:
+            await ws.send(json.dumps(m))
+        try:
+            async for _ in ws:
+                pass
+        except ConnectionClosed:
+            pass
+
+    said: list[str] = []
+    async with serve(handler, "127.0.0.1", 0) as srv:
+        app = JoinApp(Client(f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", "token"), "east")
+        original = app.exit
+
+        def exit(result=None, return_code=0, message=None):
+            said.append(str(message))
+            original(result, return_code, message)
+
+        app.exit = exit  # type: ignore[method-assign]
+        async with app.run_test() as pilot:
+            await wait_for(lambda: app.return_code is not None, 10, pilot=pilot)
+    assert app.return_code == 1
+    assert said and said[0].startswith("exercise join: the server at ws://127.0.0.1:"), said
+    assert "a view of more than 32 MiB" in said[0] and "run the join command again" in said[0]

@@ -17,14 +17,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from support import DEFAULT, load_fixture, to_deliberation, wait_for
-from textual import events
+from support import DEFAULT, load_fixture, record_notifications, to_deliberation, wait_for
+from textual import events, work
+from textual.binding import Binding
 from textual.keys import _character_to_key
-from textual.widgets import Input, TextArea
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Static, TextArea
 
 from exercise.engine import commands as cm
 from exercise.session import Session
 from exercise.tui.app import make_app
+from exercise.tui.base import BaseApp
 from exercise.tui.facilitator import FacilitatorScreen
 from exercise.tui.modals import FormModal
 from exercise.tui.team import TeamScreen
@@ -208,3 +211,98 @@ async def test_keys_behind_a_dialog_key_wait_for_its_focus_however_slow_the_dial
         await saved(app, pilot, lambda: len(ended.state.feedback) == 1 and app.screen is team)
         given = last_command(ended)
         assert (given["participant"], given["strengths"]) == ("Riverton", ["Calm radio"])
+
+
+# -- a key whose worker waits (on the network) before it opens its dialog ---------------------
+class AskModal(ModalScreen):
+    def compose(self):
+        yield Input(id="ask")
+
+    def on_mount(self) -> None:
+        self.query_one("#ask", Input).focus()
+
+
+class BehindScreen(Screen):
+    """The screen behind the dialog: its keys count what reached it."""
+
+    BINDINGS = [Binding("b", "ask", "Ask"), Binding("x", "hit", "Hit"), Binding("y", "hit", "Hit")]
+
+    def __init__(self, wait: float):
+        super().__init__()
+        self.wait = wait
+        self.hits = 0
+
+    def compose(self):
+        yield Static("behind")
+
+    def action_hit(self) -> None:
+        self.hits += 1
+
+    @work
+    async def action_ask(self) -> None:
+        await asyncio.sleep(self.wait)  # the server takes its time to answer
+        self.app.push_screen(AskModal())
+
+
+class WaitingApp(BaseApp):
+    CSS_PATH = None
+    TIMED = False
+
+    def __init__(self, wait: float):
+        super().__init__()
+        self.behind = BehindScreen(wait)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.behind)
+
+
+@pytest.mark.parametrize("arrival", ARRIVALS)
+async def test_keys_behind_a_worker_that_waits_1_5_s_before_its_dialog_go_into_the_dialog(arrival):
+    """b's worker waits 1.5 s (the network) and then opens a form: the keys typed after b
+    wait for it and go into the form, none to the screen behind (its x and y)."""
+    app = WaitingApp(1.5)
+    said = record_notifications(app)
+    async with app.run_test() as pilot:
+        await wait_for(lambda: app.screen is app.behind, pilot=pilot)
+        deliver(app, [key("b"), *keys("xy xyz")], arrival)
+        await saved(app, pilot, lambda: isinstance(app.screen, AskModal)
+                    and app.screen.query_one(Input).value == "xy xyz")
+        assert app.behind.hits == 0
+        assert not said  # no "still waiting": it came within the hold
+
+
+async def test_a_worker_that_hangs_lets_the_keys_go_after_the_bound_and_says_so():
+    """A hung network must not freeze the keyboard: after KEY_HOLD_LIMIT the keys go on to
+    the screen and a notification says why; the dialog, when it comes, gets the keys after."""
+    app = WaitingApp(2.0)
+    app.KEY_HOLD_LIMIT = 0.5
+    said = record_notifications(app)
+    async with app.run_test() as pilot:
+        await wait_for(lambda: app.screen is app.behind, pilot=pilot)
+        deliver(app, [key("b"), key("x")], "at-once")
+        await wait_for(lambda: app.behind.hits == 1, timeout=1.8, pilot=pilot)  # before the dialog came
+        assert app.screen is app.behind
+        assert any(s.startswith("Still waiting: The last key is still being worked on after 0.5 s") for s in said), said
+        await wait_for(lambda: isinstance(app.screen, AskModal), pilot=pilot)
+        deliver(app, keys("ok"), "at-once")
+        await saved(app, pilot, lambda: app.screen.query_one(Input).value == "ok")
+        assert app.behind.hits == 1
+
+
+async def test_join_says_it_is_the_server_that_has_not_answered():
+    """In `exercise join` a key's worker waits on the server: the notification says so."""
+    from support import free_port
+
+    from exercise.net.client import Client
+    from exercise.tui.join import JoinApp
+
+    assert JoinApp.KEY_HOLD_LIMIT >= 3  # a slow network's answer is waited for
+    app = JoinApp(Client(f"ws://127.0.0.1:{free_port()}", "token", backoff=(0.5, 0.5)), "east")
+    app.KEY_HOLD_LIMIT = 0.3
+    said = record_notifications(app)
+    behind = BehindScreen(1.0)
+    async with app.run_test() as pilot:
+        await app.push_screen(behind)
+        deliver(app, [key("b"), key("x")], "at-once")
+        await wait_for(lambda: behind.hits == 1, timeout=0.9, pilot=pilot)
+        assert any(s.startswith("Still waiting: The server has not answered the last key after 0.3 s") for s in said), said

@@ -13,17 +13,27 @@ import json
 import random
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.frames import CloseCode
 
 from exercise.engine.view_types import PlayerView
 from exercise.listeners import Listeners
 from exercise.net import protocol as p
 
 ANSWER_TIMEOUT = 30.0
-MAX_RECEIVE = 32 * 1024 * 1024  # the server sends views in frames of about 1 MB (p.MAX_FRAME)
+# What a client holds of what the server sends, whatever the server (a hostile or broken one
+# must not grow the client's memory without bound). An `exercise serve` sends views in frames
+# of about 1 MiB (p.MAX_FRAME; one item over that goes whole), and its biggest measured view
+# is 5.7 MB (the big scenario's facilitator view at turn 4; a team's is 35-400 KB).
+MAX_RECEIVE = 4 * p.MAX_FRAME  # bytes in one frame: the websockets library refuses more (1009)
+MAX_VIEW = 32 * p.MAX_FRAME  # characters of one view: a snapshot with its parts, an update with its parts
+VALUE_WEIGHT = 16  # characters a JSON value counts for at least against MAX_VIEW (so 2 million values at most)
+MAX_EVENTS = 1024 * 1024  # characters of the newest events kept in `events` (older ones are let go)
+RECEIVE_QUEUE = 4  # frames the library buffers before it stops reading the socket (so 4 x MAX_RECEIVE at most)
 
 
 MAX_SHOWN = 300  # characters of a reason the server gives, shown to the player
@@ -31,6 +41,11 @@ MAX_SHOWN = 300  # characters of a reason the server gives, shown to the player
 
 class Fatal(Exception):
     """The server refused this client for good (a wrong token, a protocol mismatch)."""
+
+
+class TooBig(Exception):
+    """The server sent more than this client holds (MAX_RECEIVE in a frame, MAX_VIEW in a
+    view): no `exercise serve` does; the client stops and says so."""
 
 
 class Unreadable(Exception):
@@ -59,7 +74,10 @@ class Client:
         self.welcome: dict | None = None
         self.view: dict | None = None
         self.seq = -1
-        self.events: list[dict] = []  # the events this client was shown, in order
+        # the events this client was shown, in order, per update with its size (the newest
+        # MAX_EVENTS characters of them: see `events`)
+        self._events: deque[tuple[list, int]] = deque()
+        self._events_size = 0
         self.fatal: str | None = None
         self.last_error = ""  # why the last connection ended or failed, for the connecting screen
         self.timer: tuple[float, float] | None = None  # (remaining, monotonic time it was told)
@@ -73,7 +91,17 @@ class Client:
         self._slot = float("-inf")  # when the next command may be sent (see _pace)
         # a snapshot or update whose patch comes in several frames: (message, view so far)
         self._partial: tuple[dict, dict] | None = None
+        # sizes as weighed against MAX_VIEW (characters, or VALUE_WEIGHT a value: see _weight)
+        self._incoming = 0  # of the message in progress (its frames so far)
+        self._held = 0  # of the view held: its snapshot and the updates applied since
+        self._first_size = 0  # of the first frame of the update in progress (its events are there)
         self._resync = ""  # "ask": a snapshot is needed; "asked": updates until it are dropped
+
+    @property
+    def events(self) -> list[dict]:
+        """The events this client was shown, oldest first: all of them, or, after more than
+        MAX_EVENTS characters of them, the newest (a long exercise, or a hostile server)."""
+        return [e for chunk, _size in self._events for e in chunk]
 
     # -- watching -------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
@@ -116,10 +144,11 @@ class Client:
         attempt = 0
         while not self._closed:
             try:
-                async with connect(self.url, ssl=self.ssl, max_size=MAX_RECEIVE, compression=None,
-                                   open_timeout=5, ping_interval=10, ping_timeout=10, close_timeout=2) as ws:
+                async with connect(self.url, ssl=self.ssl, max_size=MAX_RECEIVE, max_queue=RECEIVE_QUEUE,
+                                   compression=None, open_timeout=5, ping_interval=10, ping_timeout=10,
+                                   close_timeout=2) as ws:
                     self._ws = ws
-                    self._partial, self._resync = None, ""
+                    self._partial, self._resync, self._incoming = None, "", 0
                     await ws.send(p.dumps({"type": "hello", "protocol": p.VERSION, "token": self.token,
                                            "client": self.name}))
                     async for raw in ws:
@@ -129,6 +158,9 @@ class Client:
                             self._fail(f"the server at {self.url} sent a message this client cannot read ({e}); "
                                        "is it an `exercise serve` of the same version?")
                             break
+                        except TooBig as e:
+                            self._too_big(str(e))
+                            break
                         if started:
                             attempt = 0
                             await self._resend()
@@ -136,6 +168,10 @@ class Client:
                             self._resync = "asked"
                             await ws.send(p.dumps({"type": "sync"}))
             except ConnectionClosed as e:
+                if e.sent is not None and e.sent.code == CloseCode.MESSAGE_TOO_BIG and e.rcvd is None:
+                    # the library refused a frame over MAX_RECEIVE (before reading it in)
+                    self._too_big(f"a message of more than {MAX_RECEIVE / 2**20:g} MiB in one piece")
+                    break
                 code, reason = (e.rcvd.code, e.rcvd.reason) if e.rcvd else (None, "")
                 reason = p.printable(reason, MAX_SHOWN)  # the server's words: no escape sequences
                 if code in (p.CLOSE_POLICY, p.CLOSE_BINARY):  # reconnecting would not help
@@ -166,6 +202,14 @@ class Client:
         self._set_status(f"refused: {reason}")
         self._ready.set()  # wake wait_ready
 
+    def _too_big(self, what: str) -> None:
+        """Stop for good: the server sent more than this client holds (no `exercise serve` does)."""
+        self._partial, self._incoming = None, 0
+        self._fail(f"the server at {self.url} sent more than this console holds: {what}, where an "
+                   "`exercise serve` sends a few MB at most. The console stopped and disconnected. Check the "
+                   "address with the facilitator (is it their `exercise serve`?), then run the join command "
+                   "again; if this happens again, tell the facilitator")
+
     def _receive(self, raw) -> bool:
         """Handle one server message; True when it is the snapshot that (re)starts a session.
         Raises Unreadable for a message that breaks the protocol (saying what was wrong)."""
@@ -185,7 +229,7 @@ class Client:
             _field(msg, "teams", list, "a list")
             self.welcome = msg
         elif kind in ("snapshot", "update", "parts"):
-            return self._view_message(msg)
+            return self._view_message(msg, _weight(raw))
         elif kind == "result":
             pending = self._pending.pop(_field(msg, "id", str, "a string"), None)
             _field(msg, "ok", bool, "true or false")
@@ -199,9 +243,10 @@ class Client:
             self.last_error = p.printable(msg.get("reason", ""), MAX_SHOWN)
         return False
 
-    def _view_message(self, msg: dict) -> bool:
-        """A snapshot, an update or the `parts` frames that finish one: the view patched;
-        True when a snapshot is complete."""
+    def _view_message(self, msg: dict, size: int) -> bool:
+        """A snapshot, an update or the `parts` frames that finish one (`size`: this frame's
+        weight, see _weight): the view patched; True when a snapshot is complete. Raises TooBig when
+        one view (a snapshot or an update, with its parts) goes past MAX_VIEW."""
         kind = msg["type"]
         if kind in ("snapshot", "update"):
             _field(msg, "seq", int, "a whole number")
@@ -209,16 +254,23 @@ class Client:
             _field(msg, "patch", list, "a list")
         if kind == "snapshot":
             self._partial, self._resync = (msg, _field(msg, "view", dict, "an object")), ""
+            self._incoming = 0
         elif kind == "update":
             _field(msg, "events", list, "a list")
             if self._resync or self.view is None or _field(msg, "base", int, "a whole number") > self.seq:
                 self._partial = None  # patches a view this client does not hold
                 self._resync = self._resync or "ask"
                 return False
-            self._partial = (msg, self.view)
+            self._partial, self._incoming = (msg, self.view), 0
+            self._first_size = size
         elif self._partial is None:
             return False  # the rest of a message dropped above
         first, view = self._partial
+        self._incoming += size
+        if self._incoming > MAX_VIEW:  # bigger than any view an honest server has: it is let go
+            raise TooBig(f"a {'view' if first['type'] == 'snapshot' else 'change of the view'} of more than "
+                         f"{MAX_VIEW / 2**20:g} MiB (or {MAX_VIEW // VALUE_WEIGHT / 1e6:.1f} million values), "
+                         "and still coming")
         try:
             view = p.patched(view, msg.get("patch", ()))
         except (LookupError, TypeError, ValueError, RecursionError):
@@ -231,15 +283,31 @@ class Client:
         self._partial = None
         self.view, self.seq = view, first["seq"]
         if first["type"] == "update":
-            self.events.extend(first["events"])
+            self._held += self._incoming
+            if self._held > MAX_VIEW:
+                # the updates since the snapshot add up to more than a view holds: what they
+                # replaced is counted too, so a fresh snapshot measures the view again (and
+                # updates are dropped until it comes: the view no longer grows)
+                self._resync = "ask"
+            self._keep_events(first["events"], self._first_size)
             self._changed()
             return False
+        self._held = self._incoming
         self.connections += 1
         self._ready.set()
         self.last_error = ""
         self.status = "connected"
         self._changed()
         return True
+
+    def _keep_events(self, events: list, size: int) -> None:
+        """Keep an update's events, and only the newest MAX_EVENTS characters of events."""
+        if not events:
+            return
+        self._events.append((events, size))
+        self._events_size += size
+        while self._events_size > MAX_EVENTS and len(self._events) > 1:
+            self._events_size -= self._events.popleft()[1]
 
     async def _resend(self) -> None:
         """After a reconnect: commands sent before the drop with no answer yet, same ids."""
@@ -294,6 +362,14 @@ class Client:
         self._closed = True
         if self._ws is not None:
             await self._ws.close()
+
+
+def _weight(raw: str) -> int:
+    """What a frame of view weighs against MAX_VIEW: its characters, or VALUE_WEIGHT for each
+    value in it if that is more (a value is a Python object of 30-60 bytes once parsed: 32
+    MiB of `[],` would be ~700 MB held). Values are counted by the commas, brackets and braces
+    (in strings too: an honest view has one value per ~30 characters, so it weighs its size)."""
+    return max(len(raw), VALUE_WEIGHT * (raw.count(",") + raw.count("[") + raw.count("{")))
 
 
 def _describe(e: Exception, url: str) -> str:

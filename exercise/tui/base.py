@@ -136,11 +136,16 @@ class BaseApp(App):
     # ctrl+s went before the end of the text it was to save. Nothing about a key's way depends
     # on the clock (a loaded machine let a 2 s timer release keys while the key before was still
     # on its way, into the screen behind a form): its way through the widgets is followed step
-    # by step, a dialog it opens is waited for until it is mounted and focused. Only a worker
-    # the key started that opens no dialog (awaiting the network, a thread) is waited for at
-    # most KEY_HOLD_LIMIT; and a watchdog lets the next key go, in order, if the key in flight
+    # by step, a dialog it opens is waited for until it is mounted and focused. A worker the
+    # key started (awaiting the network, a thread) is waited for until it ends or opens its
+    # dialog: one that first asks the server, then opens a form, gets the keys typed meanwhile
+    # (a 1 s limit let them go to the screen behind). So that a hung network never freezes the
+    # keyboard, that wait lasts at most KEY_HOLD_LIMIT; then the keys go on and a notification
+    # says so (KEY_HOLD_NOTICE). A watchdog lets the next key go, in order, if the key in flight
     # has made no step for KEY_STUCK_LIMIT (a dead widget: the app must not stop answering).
-    KEY_HOLD_LIMIT = 1.0  # seconds a worker started by a key (and opening no dialog) holds the keys behind
+    KEY_HOLD_LIMIT = 5.0  # seconds a worker started by a key holds the keys behind (until it ends or opens a dialog)
+    KEY_HOLD_NOTICE = ("The last key is still being worked on after {seconds:g} s: the keys typed from now on go "
+                       "to this screen.")
     KEY_STUCK_LIMIT = 10.0  # seconds without a step of the key in flight before the next one goes anyway
     _key_busy = False  # a key is on its way, or the next one has been let go and not yet begun
     _key_next: events.Key | None = None  # the key let go (posted back to the app), to begin when it comes
@@ -232,8 +237,9 @@ class BaseApp(App):
     async def _settle(self, workers: set, screen: Screen, serial: int) -> None:
         """Wait for what the key started: a dialog it opened (or closed), until it is mounted
         and its on_mount's focus has been given, however long that takes; a worker that has not
-        begun yet, until it has (its first step opens its dialog); a worker that is on its
-        way to something else, at most KEY_HOLD_LIMIT."""
+        begun yet, until it has (its first step opens its dialog); a worker on its way (to the
+        server, then maybe a dialog), until it ends or opens one, at most KEY_HOLD_LIMIT (then
+        a notification says the keys go on)."""
         from textual.worker import WorkerState
 
         loop = asyncio.get_running_loop()
@@ -260,11 +266,15 @@ class BaseApp(App):
                 if any(w.state == WorkerState.PENDING for w in fresh) and turns < 100:
                     await asyncio.sleep(0)  # a worker begins at the next turn of the loop
                     continue
+                now = loop.time()
                 if end is None:
-                    end = loop.time() + self.KEY_HOLD_LIMIT
-                elif loop.time() >= end:
-                    break  # a worker awaiting something else than a dialog: the keys go on
-                await asyncio.sleep(0.002)
+                    end = now + self.KEY_HOLD_LIMIT
+                elif now >= end:  # still on its way (a hung network?): the keys go on, and the person is told
+                    self.notify(self.KEY_HOLD_NOTICE.format(seconds=self.KEY_HOLD_LIMIT), title="Still waiting",
+                                severity="warning", timeout=8)
+                    break
+                # quick at first (a dialog a moment away), then a lighter poll for a long wait
+                await asyncio.sleep(0.002 if end - now > self.KEY_HOLD_LIMIT - 0.2 else 0.02)
         finally:
             self._key_done(serial)
 

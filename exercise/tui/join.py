@@ -76,6 +76,10 @@ def welcome_seat(welcome: dict | None) -> Seat | None:
 
 class JoinApp(BaseApp):
     TITLE = "exercise join"
+    # a key's worker here mostly waits on the network (see BaseApp.KEY_HOLD_LIMIT)
+    KEY_HOLD_NOTICE = ("The server has not answered the last key after {seconds:g} s: the keys typed from now on "
+                       "go to this screen; what that key asked for comes when the server answers (the status line "
+                       "says whether this console is connected).")
     BINDINGS = [Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
                 Binding("ctrl+q", "quit", "Quit", priority=True)]
 

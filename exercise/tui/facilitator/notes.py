@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, work
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -30,11 +30,13 @@ class NotesPanel(Panel, DataTable):
     def __init__(self, session):
         super().__init__(id=self.PANEL_ID, cursor_type="row")
         self.session = session
+        self._shown_for = 0  # the terminal's width the cells were cut for
 
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
         if not self.columns:
             self.add_columns("Turn", "Team", "Note", "Objective", "Rating", "By")
+        self._shown_for = self.app.size.width
         names = {t.id: t.name for t in view.teams}
         objectives = {o.id: o.name for o in self.session.scenario.all_objectives()}
         rows = []
@@ -47,6 +49,13 @@ class NotesPanel(Panel, DataTable):
             rows.append((str(i), cells(n.turn, team, fit(n.text, note_w), fit(obj, obj_w), n.rating or "",
                                        fit(n.author or "facilitator", by_w))))
         sync_rows(self, rows)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The terminal was resized (or the tab shown after it was): the cells are cut again
+        for the new width, not at the next change of the notes (By went off a narrowed screen,
+        and a widened one kept the notes cut short)."""
+        if getattr(self, "view", None) is not None and self._shown_for != self.app.size.width:
+            self.show(self.view)
 
     @work
     async def action_note(self) -> None:

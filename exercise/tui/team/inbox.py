@@ -38,6 +38,21 @@ def _outcome(a: ActionView | OpenActionView) -> tuple[str, str]:
     return f"{a.likelihood} %", "SUCCESS" if a.success else "failure"
 
 
+def two_lines(head: str, width: int, rest: str = "") -> str:
+    """`head` and `rest` (a label, after a space) in a column `width` wide: on one line when
+    they fit; else `rest` on a line of its own when it fits one; else wrapped at a space over
+    two lines, the second cut with an ellipsis if it still does not fit."""
+    s = f"{head} {rest}" if rest else head
+    if len(s) <= width:
+        return s
+    if rest and len(head) <= width and len(rest) <= width:
+        return f"{head}\n{rest}"
+    cut = s.rfind(" ", 0, width + 1)
+    if cut <= 0:
+        return clip(s, width)
+    return s[:cut] + "\n" + clip(s[cut + 1:], width)
+
+
 def incident_text(incident: Incident) -> Text:
     out = Text()
     out.append(incident.headline, style="bold")
@@ -73,33 +88,48 @@ class InboxTab(TeamTab, Vertical):
         self.query_one("#tm-open", DataTable).add_columns("Turn", "Team", "Action", "Counters", "Odds", "Result")
 
     # -- rendering ------------------------------------------------------------------------
-    def _decision(self, inj: InjectView) -> Text:
+    def _inbox_widths(self) -> tuple[int, int, int]:
+        """The Inject, Decision and From columns' widths at the terminal's width: the decision
+        gets the largest share (it says what the team must do), and wraps over two lines
+        past it; the rest is the inject's title and its sender. At 80 / 100 / 120 columns:
+        25+28+13, 33+36+17, 40+45+21 (a fixed pair of widths cut the decision at 100 to
+        "OPEN · default: Sign…" with 30 columns unused)."""
+        # each cell has 2 columns of padding (8), Turn 4, the scrollbar 1, and 1 to spare
+        room = max(self.app.size.width, 60) - 14
+        sender = max(10, min(22, room // 5))
+        decision = max(24, min(48, room * 43 // 100))
+        return max(16, min(48, room - sender - decision)), decision, sender
+
+    def _decision(self, inj: InjectView, width: int) -> Text:
         labels = {o.id: o.label for o in inj.options}
         if not inj.options:
             return Text("information", style="dim")
         if inj.answer is None:
             default = next((o.label for o in inj.options if o.default), "")
-            return Text(clip("OPEN" + (f" · default: {default}" if default else ""), self._w(26, 38)), style="bold")
-        how = "by default" if inj.answered_by_default else "decided"
-        return Text(clip(f"{how}: {labels.get(inj.answer, inj.answer)}", self._w(26, 38)))
+            return Text(two_lines("OPEN · default:" if default else "OPEN", width, default), style="bold")
+        how = "by default:" if inj.answered_by_default else "decided:"
+        return Text(two_lines(how, width, labels.get(inj.answer, inj.answer)))
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         me = self.view.me
+        self._rendered_for = self.app.size.width
+        title_w, decision_w, sender_w = self._inbox_widths()
         dated = []
         for n, inj in enumerate(me.inbox):
-            # the columns fit the screen (80 and 120 wide): a sender cut at its edge read "Lithuani"
-            dated.append(((inj.turn, 0, n), (inj.id, (str(inj.turn), clip(inj.title, self._w(26, 44)),
-                                                        self._decision(inj), clip(inj.sender, self._w(12, 22))))))
+            # the columns fit the screen (80, 100 and 120 wide): a sender cut at its edge read "Lithuani"
+            dated.append(((inj.turn, 0, n), (inj.id, (str(inj.turn), clip(inj.title, title_w),
+                                                        self._decision(inj, decision_w), clip(inj.sender, sender_w)))))
         # the adversary's acts this team noticed, among the injects (after the turn's injects:
         # they come to light when the turn is adjudicated); never red's plans or rolls
         for n, inc in enumerate(self.view.incidents):
-            dated.append(((inc.turn, 1, n), (f"{INCIDENT}{n}", (str(inc.turn), clip(inc.headline, self._w(26, 44)),
-                                                                 Text(clip(attribution(inc), self._w(26, 38)), style="italic"),
+            dated.append(((inc.turn, 1, n), (f"{INCIDENT}{n}", (str(inc.turn), clip(inc.headline, title_w),
+                                                                 Text(two_lines(attribution(inc), decision_w),
+                                                                      style="italic"),
                                                                  "incident"))))
         rows = [row for _, row in sorted(dated, key=lambda d: d[0], reverse=True)]  # newest first
         seen = {k for k, _ in self._rows.get("tm-inbox", [])}
-        self._fill("tm-inbox", rows)
+        self._fill("tm-inbox", rows, tall=True)  # a decision too long for its column takes a second line
         if seen and any(k not in seen for k, _ in rows):  # new injects come first: show them, not an old one
             self.query_one("#tm-inbox", DataTable).move_cursor(row=0)
         self.show_inject_detail()
@@ -120,6 +150,12 @@ class InboxTab(TeamTab, Vertical):
         self.query_one("#tm-open", DataTable).display = bool(others)
         self.query_one("#tm-open-title", Static).display = bool(others)
         self._show("tm-open-title", "Other teams' open arguments (c counter-argues the selected one; r reads it)")
+
+    def on_resize(self) -> None:
+        """The terminal was resized: the columns are cut again for its width (the screen only
+        re-renders when the width crosses its narrow/wide line)."""
+        if self.view is not None and getattr(self, "_rendered_for", None) != self.app.size.width:
+            self.render_view()
 
     def _inject(self, iid: str | None) -> InjectView | None:
         return next((i for i in self.view.me.inbox if i.id == iid), None) if self.view else None
