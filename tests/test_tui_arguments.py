@@ -16,8 +16,8 @@ from exercise.tui.modals import FormModal, TextModal
 from exercise.tui.team import TeamScreen
 
 
-async def form(pilot, app, key: str, values: dict) -> FormModal:
-    """Press `key`, fill the form that opens (a multiline field too) and submit it (ctrl+s)."""
+async def form(pilot, app, key: str, values: dict, submit: bool = True) -> FormModal:
+    """Press `key`, fill the form that opens (a multiline field too) and submit it (ctrl+s) unless not `submit`."""
     await pilot.press(key)
     await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
     modal = app.screen
@@ -27,9 +27,10 @@ async def form(pilot, app, key: str, values: dict) -> FormModal:
             widget.text = value
         else:
             widget.value = value if isinstance(widget, Select) else str(value)
-    await pilot.press("ctrl+s")
-    await wait_for(lambda: not isinstance(app.screen, FormModal), pilot=pilot)
-    await pilot.pause()
+    if submit:
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: not isinstance(app.screen, FormModal), pilot=pilot)
+        await pilot.pause()
     return modal
 
 
@@ -70,9 +71,16 @@ async def test_another_team_counter_argues_and_reads_the_adjudication(session):
         await wait_for(lambda: rows(screen, "tm-open") == ["1 | East | Close the border | 1 | - | waiting"],
                        pilot=pilot)
         before = len(session.records)
-        await form(pilot, app, "c", {"reasons": "and again"})  # refused: one per team, and said why
+        first = await form(pilot, app, "c", {"reasons": "and again"}, submit=False)
+        await pilot.press("ctrl+s")  # refused: one per team, and said why
         await wait_for(lambda: any("West has already counter-argued" in n for n in notifications(app)), pilot=pilot)
         assert len(session.records) == before
+        # the form comes back with what was typed and why; escape drops it (nothing new typed: no question)
+        await wait_for(lambda: isinstance(app.screen, FormModal) and app.screen is not first, pilot=pilot)
+        assert app.screen.query_one("#f-reasons", TextArea).text == "and again"
+        assert "West has already counter-argued" in app.screen.intro
+        await pilot.press("escape")
+        await wait_for(lambda: not isinstance(app.screen, FormModal), pilot=pilot)
         aid = next(iter(session.state.actions))
         session.execute(cm.Adjudicate(aid, 30, "the counter-argument holds"))
         await wait_for(lambda: "30 %" in rows(screen, "tm-open")[0], pilot=pilot)

@@ -506,12 +506,24 @@ async def test_a_remote_port_pause_end_and_a_lost_connection(mini, new_session):
         await wait_for(lambda: any("does not answer" in n for n in notifications(app)), pilot=pilot)
         assert "PAUSED" not in shown(screen)
         before = len(s.records)
-        modal = await form(pilot, app, "u", {"action": "Call Washington"})
+        modal = await form(pilot, app, "u", {"action": "Call Washington"}, submit=False)
         assert "Not connected to the server (reconnecting…): this will not be sent" in modal.intro
+        await pilot.press("ctrl+s")
         await wait_for(lambda: any(n.startswith("Not sent: not connected") for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before
-
+        # the refused action comes back as typed, with why; sent again once the server is back
+        await wait_for(lambda: isinstance(app.screen, FormModal) and app.screen is not modal, pilot=pilot)
+        again = app.screen
+        assert again.query_one("#f-action").value == "Call Washington"
+        assert again.intro.startswith("Not sent: not connected") and "What you typed is kept" in again.intro
         port.down = False
+        s.execute(cm.Resume())
+        before = len(s.records)
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: not isinstance(app.screen, FormModal), pilot=pilot)
+        await wait_for(lambda: len(s.records) == before + 1, pilot=pilot)
+        assert [a.action for a in s.state.actions.values()] == ["Call Washington"]
+
         s.execute(cm.End("out of time"))
         await wait_for(lambda: "The exercise has ended" in shown(screen), pilot=pilot)
         outcome = s.state.verdict.name

@@ -61,6 +61,7 @@ class Link:
 
     send: Callable[[object], Awaitable[bool]]
     connection: Callable[[], str]
+    refusal: Callable[[], str] = lambda: ""  # why the last send was refused (a form reopens with it)
 
 
 class ShowTab(Message):

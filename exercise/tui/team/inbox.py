@@ -334,21 +334,32 @@ class InboxTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_argue(self) -> None:
-        form = await self.app.push_screen_wait(FormModal("Argue an action", [
-            Field("action", "What your team does"),
-            Field("result", "The result you intend", required=False),
-            Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False),
-            Field("open", "Who sees it", "select", (("Secret: your team and the white cell only (facilitator, controllers, evaluators)", "secret"),
-                                                    (self._say("Open to {others}"), "open")),
-                  default="secret"),
-        ], "Argue", intro=self._warning() + self._say(
-            "The facilitator judges how likely it is and rolls; the result appears in the Inbox tab. An open "
-            "action can be counter-argued by {others} until it is adjudicated, and they see the result.")))
-        opened = form is not None and form["open"] == "open"
-        if form and await self.link.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
-                                                  form["reasons"] or "", open=opened)):
-            self.notify("Sent to the facilitator for adjudication" + (
-                self._say(", open to {others}.") if opened else " (secret)."), title="Action argued", markup=False)
+        typed: dict = {"open": "secret"}
+        problem = ""
+        while True:  # a refused action comes back as it was typed: nothing the team wrote is lost
+            form = await self.app.push_screen_wait(FormModal("Argue an action", [
+                Field("action", "What your team does", default=typed.get("action")),
+                Field("result", "The result you intend", required=False, default=typed.get("result")),
+                Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False,
+                      default=typed.get("reasons")),
+                Field("open", "Who sees it", "select",
+                      (("Secret: your team and the white cell only (facilitator, controllers, evaluators)", "secret"),
+                       (self._say("Open to {others}"), "open")),
+                      default=typed["open"]),
+            ], "Argue", intro=problem or self._warning() + self._say(
+                "The facilitator judges how likely it is and rolls; the result appears in the Inbox tab. An open "
+                "action can be counter-argued by {others} until it is adjudicated, and they see the result."),
+                original=typed if problem else None))
+            if not form:
+                return
+            typed = form
+            opened = form["open"] == "open"
+            if await self.link.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
+                                             form["reasons"] or "", open=opened)):
+                break
+            problem = f"{self.link.refusal()}\nWhat you typed is kept: send it again, or escape to drop it."
+        self.notify("Sent to the facilitator for adjudication" + (
+            self._say(", open to {others}.") if opened else " (secret)."), title="Action argued", markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_counter(self) -> None:
@@ -361,10 +372,20 @@ class InboxTab(TeamTab, Vertical):
         lines = [f"{o.team_name} argues (turn {o.turn}): {o.action}",
                  f"Intended result: {o.result or '-'}", f"Reasons: {o.reasons or '-'}"]
         lines += [f"Counter-argued by {c.by_name}: {c.reasons}" for c in o.counters]
-        form = await self.app.push_screen_wait(FormModal(f"Counter-argue: {clip(o.action, 40)}", [
-            Field("reasons", "Why it would not work, or less well (reasons, facts, means)", "multiline"),
-        ], "Counter", intro=self._warning() + "\n".join(lines) + "\nThe facilitator weighs every side before "
-                                                                "setting the odds; every team sees your counter-argument."))
-        if form and await self.link.send(cm.CounterArgue(self._me(), o.id, form["reasons"], team=self._me())):
-            self.notify(f"Your counter-argument to {o.team_name}'s action is with the facilitator.",
-                        title="Counter-argued", markup=False)
+        typed: dict = {}
+        problem = ""
+        while True:  # a refused counter-argument comes back as it was typed
+            form = await self.app.push_screen_wait(FormModal(f"Counter-argue: {clip(o.action, 40)}", [
+                Field("reasons", "Why it would not work, or less well (reasons, facts, means)", "multiline",
+                      default=typed.get("reasons")),
+            ], "Counter", intro=(problem + "\n" if problem else self._warning()) + "\n".join(lines)
+                + "\nThe facilitator weighs every side before setting the odds; every team sees your counter-argument.",
+                original=typed if problem else None))
+            if not form:
+                return
+            typed = form
+            if await self.link.send(cm.CounterArgue(self._me(), o.id, form["reasons"], team=self._me())):
+                break
+            problem = f"{self.link.refusal()}\nWhat you typed is kept: send it again, or escape to drop it."
+        self.notify(f"Your counter-argument to {o.team_name}'s action is with the facilitator.",
+                    title="Counter-argued", markup=False)

@@ -128,6 +128,7 @@ a notification says why.
         self._pending = False
         self._unsubscribe = None
         self._footer: tuple | None = None
+        self._refusal = ""  # why the last command was refused: a form reopens with it and what was typed
         self._offline = False
 
     # -- layout -------------------------------------------------------------------------
@@ -136,7 +137,7 @@ a notification says why.
             yield Static("", id="tm-where")
             yield Static("", id="tm-money")
         yield Static("", id="tm-banner")
-        link = Link(self.send, self._connection)
+        link = Link(self.send, self._connection, lambda: self._refusal)
         with TabbedContent(initial="inbox", id="tm-tabs"):
             for tab, label, widget in TABS:
                 with TabPane(worded(label), id=tab):  # named in the scenario's words with the view
@@ -319,15 +320,19 @@ a notification says why.
     # -- acting -------------------------------------------------------------------------
     async def send(self, command) -> bool:
         """Through the port (engine and journal); a refusal becomes a notification."""
+        self._refusal = ""
         try:
             await self.port.send(command)
         except engine.Rejected as e:
+            self._refusal = f"Not done: {e}"
             self.notify(str(e), title="Not done", severity="error", timeout=8, markup=False)
             return False
         except JournalError as e:
+            self._refusal = f"Not saved: {e}"
             self.notify(str(e), title="Not saved", severity="error", timeout=20, markup=False)
             return False
         except OSError as e:
+            self._refusal = f"Not sent: {e}"
             self.notify(str(e), title="Not sent", severity="error", timeout=12, markup=False)
             return False
         self.refresh_view()
