@@ -89,8 +89,8 @@ async def test_controller_fires_in_scope_and_is_refused_out_of_it(session):
         await pilot.press("f")  # told whose it is before anything is asked: no dialog
         await pilot.pause()
         assert app.screen is screen and len(session.records) == n and "joint" not in session.state.fired
-        assert any("Joint air drill also goes to West, outside your scope (East): ask the lead facilitator or "
-                   "West's controller to fire it." in x for x in said), said
+        assert any("Joint air drill also goes to West, outside your scope (East): ask the lead facilitator (or a "
+                   "controller with West in scope, if there is one) to fire it." in x for x in said), said
         await pilot.press("k")  # skipping it too
         await pilot.pause()
         assert app.screen is screen and any("to skip it." in x for x in said), said

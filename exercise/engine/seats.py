@@ -138,7 +138,7 @@ def _controller_refusal(seat: Seat, command, state: State) -> str | None:
         return f"{out}: it concerns the whole exercise; ask the lead facilitator"
     if not teams <= scope:
         others = ", ".join(state.rules.team_name(t) for t in sorted(teams - scope))
-        return f"{out}: it concerns {others}; ask the lead facilitator or that team's controller"
+        return f"{out}: it concerns {others}; ask the lead facilitator (or a controller with {others} in scope, if there is one)"
     return None
 
 

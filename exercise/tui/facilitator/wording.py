@@ -43,7 +43,7 @@ def outside_scope(title: str, scope: str, others: Iterable[str], every: bool = F
                 f"ask the lead facilitator to {verb} it.")
     others = ", ".join(others)
     return (f"{title} also goes to {others}, outside your scope ({scope}): "
-            f"ask the lead facilitator or {others}'s controller to {verb} it.")
+            f"ask the lead facilitator (or a controller with {others} in scope, if there is one) to {verb} it.")
 
 
 def skip_confirm(title: str, to: Iterable[str], every: bool = False) -> tuple[str, str]:
