@@ -37,6 +37,7 @@ from typing import Any, Protocol, cast
 import attrs
 
 from exercise.exact import to_fraction
+from exercise.words import possessive
 
 
 class ConditionError(Exception):
@@ -688,7 +689,7 @@ def _phrase(node, labels: Labels) -> str:
         if parts[0] == "track":
             return labels.tracks.get(parts[1], parts[1])
         if parts[0] == "team":
-            return f"{labels.teams.get(parts[1], parts[1])}'s {labels.tracks.get(parts[2], parts[2])}"
+            return f"{possessive(labels.teams.get(parts[1], parts[1]))} {labels.tracks.get(parts[2], parts[2])}"
         ally = labels.allies.get(parts[1], parts[1])
         return f"{ally}'s defence spending (% of GDP)" if parts[2] == "spending" else f"{ally}'s GDP"
     if tag == "call":
@@ -770,7 +771,7 @@ def _call_phrase(fname: str, args: tuple[str, ...], labels: Labels) -> str:
     if fname == "ordered":
         return f"{item(args[0])} ordered (all teams)"
     if fname == "spending":
-        return f"{team(args[0])}'s defence spending (% of GDP)"
+        return f"{possessive(team(args[0]))} defence spending (% of GDP)"
     if fname == "fired_tagged":
         return f"Events tagged “{args[0]}” that happened"
     if fname == "delivered_value":

@@ -11,6 +11,7 @@ from exercise import model
 from exercise.engine.causes import Names, fell_below, reword
 from exercise.engine.decision import number, roll_words
 from exercise.engine.ledger import units
+from exercise.words import possessive
 
 _AFTER = re.compile(r"after ([\w-]+(?:, [\w-]+)*)(.*)", re.S)
 
@@ -104,7 +105,7 @@ class Narrator:
         if known is None:
             return "an order"
         team, item, quantity, when = known
-        name = f"{self.team(team)}'s order of {quantity} x {self.items.get(item, item)}"
+        name = f"{possessive(self.team(team))} order of {quantity} x {self.items.get(item, item)}"
         return f"{name}, {when}" if when else name
 
     def own_order(self, team, oid: str) -> str:
@@ -127,7 +128,7 @@ class Narrator:
 
     def action(self, aid: str) -> str:
         team, text = self.actions.get(aid, ("", ""))
-        return f"{self.team(team)}'s action \"{text}\"" if text else "an argued action"
+        return f"{possessive(self.team(team))} action \"{text}\"" if text else "an argued action"
 
     def option(self, iid: str, oid: str) -> str:
         inj = self.injects.get(iid)
@@ -225,7 +226,7 @@ class Narrator:
         refund = f"{_n(e['refund'], self.money)} {self.unit}"
         reason = e.get("reason") or ""
         if reason.startswith("withdrawn: the team did not submit"):  # the forced advance dropped a draft
-            return f"{team}'s draft {what} withdrawn when the turn was forced (full refund of {refund})"
+            return f"{possessive(team)} draft {what} withdrawn when the turn was forced (full refund of {refund})"
         if reason.startswith("withdrawn"):
             return f"{team} withdrew its draft {what} before submitting (full refund of {refund})"
         own = f"its {what}" if known and not known[3] else what
@@ -263,7 +264,7 @@ class Narrator:
         limit = (", the most that may carry over" if e["kept"] == e["limit"]
                  else f" (at most {self.money_of(e['limit'])} may carry over)")
         return (f"End of the budget year ({self.s.calendar.label(e['turn'])}): {self.money_of(e['lapsed'])} of "
-                f"{self.team(e['team'])}'s unspent money lapsed; {self.money_of(e['kept'])} carried over{limit}")
+                f"{possessive(self.team(e['team']))} unspent money lapsed; {self.money_of(e['kept'])} carried over{limit}")
 
     def _expansion_bought(self, e):
         x = self.expansions.get(e["expansion"])
@@ -277,11 +278,11 @@ class Narrator:
         off = 2 * float(e["roll"]) - 1
         where = ("on the true value" if abs(off) < 0.005 else
                  f"{_n(abs(off))} of its half-width {'above' if off > 0 else 'below'} the true value")
-        return (f"Fog: {self.team(e['team'])}'s estimate of {self.tracks.get(e['track'], e['track'])} "
+        return (f"Fog: {possessive(self.team(e['team']))} estimate of {self.tracks.get(e['track'], e['track'])} "
                 f"for turn {e['turn']} drawn {where} (roll {_n(float(e['roll']))})")
 
     def _estimate_narrowed(self, e):
-        return (f"{self.team(e['team'])}'s estimate of {self.tracks.get(e['track'], e['track'])} narrowed by "
+        return (f"{possessive(self.team(e['team']))} estimate of {self.tracks.get(e['track'], e['track'])} narrowed by "
                 f"{_n(e['amount'], self._places(e['track']))} on each side"
                 + (f" ({self.cause(e['cause'])})" if e.get("cause") else ""))
 
@@ -307,14 +308,14 @@ class Narrator:
 
     def _lead_voted(self, e):
         team, ally, command = self.requests.get(e["request"], ("", "", ""))
-        what = f"{self.team(team)}'s request for {self.commands.get(command, command)}" if team else "a lead request"
+        what = f"{possessive(self.team(team))} request for {self.commands.get(command, command)}" if team else "a lead request"
         why = f": {e.get('reason')}" if e.get("reason") else ""
         return f"{self.team(e['team'])} {'approved' if e['approve'] else 'refused'} {what}{why}"
 
     def _lead_decided(self, e):
         team, ally, command = self.requests.get(e["request"], (e.get("team", ""), e.get("ally", ""),
                                                                  e.get("command", "")))
-        what = (f"{self.team(team)}'s request that {self.ally(ally)} lead {self.commands.get(command, command)}"
+        what = (f"{possessive(self.team(team))} request that {self.ally(ally)} lead {self.commands.get(command, command)}"
                 if team else "A lead request")
         by = {"facilitator": "the facilitator", "members": "the member teams"}.get(e["by"]) or self.team(e["by"])
         if e["by"] == "facilitator" and command in self.voted:  # the facilitator overrode a vote: say so

@@ -35,3 +35,9 @@ class Words:
         """The word with a capital first letter ('Defence spending')."""
         w: str = getattr(self, key)
         return w[:1].upper() + w[1:]
+
+
+def possessive(name: str) -> str:
+    """A name that owns something: "East" -> "East's"; a plural name ending in a lowercase s
+    takes the apostrophe alone ("Clinical operations" -> "Clinical operations'"; "NHS's" stays)."""
+    return name + ("'" if name.endswith("s") else "'s")

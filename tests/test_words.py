@@ -267,3 +267,12 @@ def test_a_turn_log_names_an_order_placed_in_an_earlier_turn():
     n = Narrator(load_fixture(DEFAULT).scenario)
     n.learn_orders([Order("order-norfolk-1", "norfolk", "samp-t-ng", 1, 1.0, 1, 4)])
     assert n.order("order-norfolk-1") == "Norfolk's order of 1 x SAMP/T NG fire unit"
+
+
+def test_a_plural_name_takes_the_apostrophe_alone():
+    """'Clinical operations's action' read wrong in the play-test; an acronym keeps its 's."""
+    from exercise.words import possessive
+
+    assert possessive("Clinical operations") == "Clinical operations'"
+    assert possessive("Brunssum East") == "Brunssum East's"
+    assert possessive("NHS") == "NHS's"

@@ -22,6 +22,7 @@ from exercise.engine.red import act_words
 from exercise.engine.view_types import LedgerEntry, LedgerTurn
 from exercise.journal.records import CommandRecord
 from exercise.narrate import OVER_VOTE, Narrator
+from exercise.words import possessive
 
 
 def _fmt(x) -> str:
@@ -307,10 +308,10 @@ def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, ver
     if k == "action_adjudicated":
         a = argued.get(e["action_id"], {})
         verdict = "success" if e.get("success") else "failure"
-        return (f"adjudicated {teams.get(a.get('team'), 'a team')}'s action “{cell(a.get('action', ''))}”: "
+        return (f"adjudicated {possessive(teams.get(a.get('team'), 'a team'))} action “{cell(a.get('action', ''))}”: "
                 f"{roll_words(e['roll'], e['likelihood'])}, {verdict}; rationale: {cell(e.get('rationale', ''))}")
     if k == "lead_decided":
-        what = (f"{teams.get(e.get('team'), 'a team')}'s request that {allies.get(str(e.get('ally')), 'an ally')} "
+        what = (f"{possessive(teams.get(e.get('team'), 'a team'))} request that {allies.get(str(e.get('ally')), 'an ally')} "
                 f"lead {commands.get(str(e.get('command')), 'a command')}")
         if e.get("command") in voted:
             what += OVER_VOTE
@@ -318,7 +319,7 @@ def _action_line(e: dict, argued: dict, inject_title, teams, tracks, allies, ver
             return f"approved {what}"
         return f"refused {what}: {cell(e.get('reason', ''))}"
     if k == "submitted" and e.get("forced"):
-        return f"closed deliberation without {teams.get(e['team'], e['team'])}'s submission (forced)"
+        return f"closed deliberation without {possessive(teams.get(e['team'], e['team']))} submission (forced)"
     if k == "reopened":
         n = len(e.get("orders") or ())
         back = f"; {n} order(s) back to drafts" if n else ""

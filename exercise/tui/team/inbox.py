@@ -19,6 +19,7 @@ from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.team.base import ShowTab, TeamTab
 from exercise.tui.team.format import clip
 from exercise.tui.text import md, reflow
+from exercise.words import possessive
 
 INCIDENT = "incident-"  # the inbox row key of the team's n-th noticed incident
 
@@ -271,7 +272,7 @@ class InboxTab(TeamTab, Vertical):
         if self.query_one("#tm-open", DataTable).has_focus:
             o = self._open_action()
             if o is not None:
-                self.app.push_screen(TextModal(f"{o.team_name}'s action (turn {o.turn})", self._action_page(o)))
+                self.app.push_screen(TextModal(f"{possessive(o.team_name)} action (turn {o.turn})", self._action_page(o)))
                 return
         incident = self._incident(self._selected("tm-inbox"))
         if incident is not None:
@@ -387,5 +388,5 @@ class InboxTab(TeamTab, Vertical):
             if await self.link.send(cm.CounterArgue(self._me(), o.id, form["reasons"], team=self._me())):
                 break
             problem = f"{self.link.refusal()}\nWhat you typed is kept: send it again, or escape to drop it."
-        self.notify(f"Your counter-argument to {o.team_name}'s action is with the facilitator.",
+        self.notify(f"Your counter-argument to {possessive(o.team_name)} action is with the facilitator.",
                     title="Counter-argued", markup=False)
