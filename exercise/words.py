@@ -35,3 +35,10 @@ class Words:
         """The word with a capital first letter ('Defence spending')."""
         w: str = getattr(self, key)
         return w[:1].upper() + w[1:]
+
+
+# What the help says before any scenario is known (the loading screen's `?`): words that fit
+# every scenario, the defence one included.
+NEUTRAL = Words(ally="party", allies="parties", spending="spending", command="structure", commands="structures",
+                staff="staff", forces="resources", procurement="purchases", capabilities="team tracks",
+                verdict_by="the judge")
