@@ -487,6 +487,11 @@ async def test_every_screen_help_dialog_log_and_report_speaks_the_scenario_words
     # the seats: the evaluator's help in the scenario's words, the wall's without a red cell
     assert f"its {w.capabilities} and the world" in " ".join(seen["mid-game seat evaluator question_mark: TextModal"].split())
     assert "Help: the wall" in seen["ended seat wall question_mark: TextModal"]
+    evaluator = " ".join(seen["mid-game seat evaluator tab 1"].split())
+    if sc.commands:  # the people a lead ties up, in the scenario's word; no leads, no such count
+        assert re.search(rf"{w.staff} \d+ of \d+ in use", evaluator), evaluator
+    else:
+        assert " in use" not in evaluator, evaluator
     assert sum(k.endswith("Modal") for k in seen) >= 40  # the dialogs were opened and read
     help_text = seen["mid-game facilitator question_mark: TextModal"]
     # no adversary: no Red tab, no red keys in the help

@@ -339,7 +339,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         summary = Text(me.name, style="bold")
         summary.append(f" · {state}" if state else "")
         summary.append(f" · budget this turn {money(b.total)} {unit} · money left for orders {money(b.money)} {unit}"
-                       f" · staff {me.staff_used} of {me.staff} in use")
+                       + (f" · {pv.words.staff} {me.staff_used} of {me.staff} in use" if pv.commands else ""))
         self.query_one("#ev-team-summary", Static).update(summary)
 
         cats = {c.id: c.name for c in pv.categories}
