@@ -193,3 +193,20 @@ def test_the_help_before_a_scenario_is_known_speaks_no_defence():
     said = sorted({m.group(0).lower() for m in TOUR.finditer(body)} - {"red cell"})
     assert said == [], said
     assert "(you play the judge)" in body and "a team's request to lead a structure" in body
+
+
+def test_the_verdict_bot_is_named_as_the_scenario_names_who_judges(tmp_path):
+    """`--us-desk bot` on the river drill: the rationale names the river board, not the US desk."""
+    from exercise.session import Session
+
+    loaded = load_fixture(RIVER)
+    s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Verdict bot", seed=1)
+    s.us_desk = "bot"
+    try:
+        s.execute(cm.Start())
+        while s.state.status != "ended":
+            s.execute(cm.Advance(force=True))
+        assert s.state.verdict is not None
+        assert s.state.verdict.rationale == "The river board (bot): the scorecard's proposal"
+    finally:
+        s.close()
