@@ -32,7 +32,7 @@ from exercise.journal.log import JournalError
 from exercise.model import RATINGS
 from exercise.tui.base import Detail, ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp, word_slots
+from exercise.tui.keyhelp import KeyHelp, neutral_slots, word_slots
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.seat.base import FollowsPort
 from exercise.tui.tables import sync_rows
@@ -280,10 +280,10 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         yield FitFooter()
 
     def help_slots(self):
-        """The scenario's words, as the teams' views carry them (None: the defence words)."""
+        """The scenario's words, as the teams' views carry them (neutral words until they come)."""
         v = self.view
         views = list(v.views.values()) if isinstance(v, EvaluatorView) else []
-        return word_slots(views[0].words, views[0].adversary) if views else None
+        return word_slots(views[0].words, views[0].adversary) if views else neutral_slots()
 
     # -- rendering ----------------------------------------------------------------------
     def _ev(self) -> EvaluatorView:

@@ -27,7 +27,7 @@ from exercise.engine.decision import number
 from exercise.engine.view_types import RedView, WallTrack
 from exercise.tui.base import Detail, ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import word_slots, worded_bindings
+from exercise.tui.keyhelp import neutral_slots, word_slots, worded_bindings
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.seat import redparts as rp
 from exercise.tui.seat.base import SeatScreen
@@ -195,9 +195,9 @@ when the rules refuse, a notification says why.
 
     # -- the help and the footer in the scenario's words -------------------------------------
     def help_slots(self):
-        """The scenario's words (the view's; the defence words until it comes)."""
+        """The scenario's words (the view's; neutral words until it comes)."""
         w = getattr(self.red, "words", None)
-        return None if w is None else word_slots(w)
+        return neutral_slots() if w is None else word_slots(w)
 
     @property
     def active_bindings(self):
