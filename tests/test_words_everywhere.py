@@ -210,3 +210,16 @@ def test_the_verdict_bot_is_named_as_the_scenario_names_who_judges(tmp_path):
         assert s.state.verdict.rationale == "The river board (bot): the scorecard's proposal"
     finally:
         s.close()
+
+
+def test_the_balance_report_of_the_hospital_names_its_purchases_and_no_europe():
+    """`exercise balance` on the hospital: the plans say 'Purchases' (its procurement category),
+    and the 'made in Europe first' plan, the same as 'value' where nothing is made in Europe,
+    is not played."""
+    from exercise.dryrun import balance as bal
+    from exercise.dryrun.balance_render import render
+
+    sc = load_fixture(HOSPITAL).scenario
+    out = render(bal.balance(sc, 2, 5, workers=1), "text")
+    assert "the rest to Purchases" in out
+    assert _tour_words(out, _allowed(sc)) == [] and "europe" not in out.lower(), out

@@ -284,6 +284,8 @@ def configurations(scenario: model.Scenario) -> tuple[list[Config], list[str]]:
     splits = plans.SPLITS if plans is not None and len(scenario.budget.categories) >= 2 \
         and any(c.procurement for c in scenario.budget.categories) else {}
     purchases = plans.PURCHASES if plans is not None and scenario.items else {}
+    if not any(i.origin.lower() == "europe" for i in scenario.items):  # 'made in Europe first' = 'value' there
+        purchases = {k: v for k, v in purchases.items() if k != "european"}
     if plans is not None and not splits:
         notes.append("the scenario has no budget categories with procurement: no budget splits compared")
     if plans is not None and not purchases:
