@@ -171,6 +171,13 @@ async def test_the_red_seat_and_its_help_say_the_scenario_words(river_red, tmp_p
             for key in ("question_mark", "a", "w"):
                 await _dialogs(app, pilot, screen, key, seen, "red")
             await _dialogs(app, pilot, screen, "a", seen, "red (a, enter)")
+            await pilot.press("escape")  # back to the console: its Red tab plans an act too
+            await _settle(pilot)
+            console = app.screen
+            await pilot.press("6")
+            await pilot.pause()
+            seen["facilitator red tab"] = _read(app)
+            await _dialogs(app, pilot, console, "a", seen, "facilitator red tab")
     finally:
         s.close()
     found = {where: [line.strip() for line in text.splitlines() if _tour_words(line, allowed)][:1]
@@ -178,6 +185,7 @@ async def test_the_red_seat_and_its_help_say_the_scenario_words(river_red, tmp_p
     assert found == {}
     assert "Districts' flood levy" in seen["red tab 2"] and "Sectors and their leads" in seen["red tab 2"]
     assert "Open a sluice" in seen["red tab 1"] and "a sector" in seen["red tab 1"]
+    assert "a sector for a sector action" in seen["facilitator red tab a: FormModal"]
     help_text = " ".join(seen["red question_mark: TextModal"].split())
     assert "the districts' flood levy and who leads each sector" in help_text
 
