@@ -29,7 +29,13 @@ from exercise.listeners import Listeners, describe
 Listener = Callable[["Session", object, list], None]
 
 
-US_DESK_BOT = "US desk (bot): the scorecard's proposal"
+def verdict_bot(words) -> str:
+    """The rationale of the bot that confirms the scorecard's proposal (--us-desk bot), named as
+    the scenario names who gives the verdict ([words] verdict_by)."""
+    return f"{words.cap('verdict_by')} (bot): the scorecard's proposal"
+
+
+US_DESK_BOT = "The US desk (bot): the scorecard's proposal"  # the defence scenario's verdict_bot
 
 
 def red_dice(state):
@@ -180,7 +186,7 @@ class Session:
             self.red_bot_plans()
         events = self._execute(command, via)
         if self.us_desk == "bot" and self.state.proposal is not None and self.state.verdict is None:
-            self._execute(cm.Judge(None, US_DESK_BOT))
+            self._execute(cm.Judge(None, verdict_bot(self.scenario.words)))
         return events
 
     def red_bot_commands(self) -> list:

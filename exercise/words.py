@@ -41,3 +41,10 @@ def possessive(name: str) -> str:
     """A name that owns something: "East" -> "East's"; a plural name ending in a lowercase s
     takes the apostrophe alone ("Clinical operations" -> "Clinical operations'"; "NHS's" stays)."""
     return name + ("'" if name.endswith("s") else "'s")
+
+
+# What the help says before any scenario is known (the loading screen's `?`): words that fit
+# every scenario, the defence one included.
+NEUTRAL = Words(ally="party", allies="parties", spending="spending", command="structure", commands="structures",
+                staff="staff", forces="resources", procurement="purchases", capabilities="team tracks",
+                verdict_by="the judge")

@@ -376,6 +376,29 @@ async def _tour_console(app, pilot, seen: dict[str, str], when: str) -> None:
         await _dialogs(app, pilot, screen, key, seen, f"{when} facilitator")
     for team in app.session.state.rules.team_ids:
         await _tour_team(app, pilot, team, seen, when)
+    await _tour_seats(app, pilot, seen, when)
+
+
+async def _tour_seats(app, pilot, seen: dict[str, str], when: str) -> None:
+    """The other seats the console opens hot-seat (the red cell with an adversary, an
+    evaluator, the wall): each tab and the `?` help."""
+    from exercise.tui.facilitator.seats import hot_seats
+
+    base = app.screen
+    for _label, seat in hot_seats(app.session, None):
+        if seat.role == "team":
+            continue
+        app.show_seat(seat)
+        await wait_for(lambda: app.screen is not base and getattr(app.screen, "view", None) is not None, pilot=pilot)
+        screen = app.screen
+        for key in "1234":
+            await pilot.press(key)
+            await pilot.pause()
+            seen[f"{when} seat {seat.role} tab {key}"] = _read(app)
+        await _dialogs(app, pilot, screen, "question_mark", seen, f"{when} seat {seat.role}")
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert app.screen is base, f"{when} seat {seat.role}: escape did not come back"
 
 
 def _mid_game(path: Path, root: Path):
@@ -461,6 +484,14 @@ async def test_every_screen_help_dialog_log_and_report_speaks_the_scenario_words
     assert w.cap("procurement") in everything and sc.calendar.label(1) in everything
     assert any(k.startswith("mid-game facilitator j") for k in seen) and "Open the relief channel" in everything
     assert f"{w.cap('capabilities')} by team" in everything
+    # the seats: the evaluator's help in the scenario's words, the wall's without a red cell
+    assert f"its {w.capabilities} and the world" in " ".join(seen["mid-game seat evaluator question_mark: TextModal"].split())
+    assert "Help: the wall" in seen["ended seat wall question_mark: TextModal"]
+    evaluator = " ".join(seen["mid-game seat evaluator tab 1"].split())
+    if sc.commands:  # the people a lead ties up, in the scenario's word; no leads, no such count
+        assert re.search(rf"{w.staff} \d+ of \d+ in use", evaluator), evaluator
+    else:
+        assert " in use" not in evaluator, evaluator
     assert sum(k.endswith("Modal") for k in seen) >= 40  # the dialogs were opened and read
     help_text = seen["mid-game facilitator question_mark: TextModal"]
     # no adversary: no Red tab, no red keys in the help

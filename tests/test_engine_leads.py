@@ -48,7 +48,7 @@ def test_eligible_allies_size_and_area_are_refused_in_words():
     g.reject(cm.TakeLead("east", "east", "north", "PL"),
              "Poland is too small to lead JFC North: a GDP of 400 USD bn, the command needs at least 500")
     g = _deliberating(_with(min_defence=20))  # Poland: 400 x 4 % = 16 a year
-    g.reject(cm.TakeLead("east", "east", "north", "PL"), "spends too little on defence to lead JFC North: 16 USD bn")
+    g.reject(cm.TakeLead("east", "east", "north", "PL"), "Poland's defence spending is too low to lead JFC North: 16 USD bn")
     s = drill(injects=(), included=())
     s = attrs.evolve(s, commands=tuple(attrs.evolve(c, members_only=True) for c in s.commands))
     g = Game(s)

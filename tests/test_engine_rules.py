@@ -324,7 +324,7 @@ def test_assign_forces_within_the_capability():
     g = deliberating()
     # east has air 2, 1 of it assigned to north at the start
     g.reject(cm.Assign("east", "east", "south", "air", 1.5), "at most 1 can go to JFC South")
-    g.reject(cm.Assign("east", "east", "south", "trust", 1), "not a capability")
+    g.reject(cm.Assign("east", "east", "south", "trust", 1), "is not one of the team's capabilities")
     g.reject(cm.Assign("east", "east", "nowhere", "air", 1), "unknown command")
     g.reject(cm.Assign("east", "east", "south", "air", -1), "0 or more")
     g.team(cm.Assign, "east", command="south", capability="air", amount=1)

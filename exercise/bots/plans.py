@@ -30,7 +30,7 @@ from exercise.engine.state import State
 SPLITS: dict[str, str] = {
     "floors": "each category just over the floor that stops its tracks decaying, the rest to procurement",
     "balanced": "the scenario's default shares (procurement no higher than this turn's limit)",
-    "readiness": "the floors, procurement halfway down to its minimum, the rest to sustain and readiness",
+    "readiness": "the floors, procurement halfway down to its minimum, the rest to the other categories",
     "surge": "procurement at the most it may have, the other categories at their minimum shares (tracks decay)",
     "resilient": "the floors, and the share that makes the adversary's actions do less harm (when the scenario has one), "
                  "the rest to procurement",

@@ -25,7 +25,7 @@ def roles_options(f):
                      show_default=True,
                      help="Who judges the verdict at the end (scenarios with a scorecard): the facilitator (key V), "
                           "or a bot that confirms the scorecard's proposal with the rationale "
-                          "'US desk (bot): the scorecard's proposal'.")(f)
+                          "'The US desk (bot): the scorecard's proposal' (who gives the verdict in the scenario's words).")(f)
     return click.option("--red", type=click.Choice(["facilitator", "bot"]), default="facilitator", show_default=True,
                         help="Who plays the adversary (scenarios with one): the facilitator (Red tab, keys a, w, B), "
                              "or the red bot, which plans red's acts at the end of each deliberation, before the "

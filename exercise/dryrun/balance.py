@@ -284,6 +284,8 @@ def configurations(scenario: model.Scenario) -> tuple[list[Config], list[str]]:
     splits = plans.SPLITS if plans is not None and len(scenario.budget.categories) >= 2 \
         and any(c.procurement for c in scenario.budget.categories) else {}
     purchases = plans.PURCHASES if plans is not None and scenario.items else {}
+    if not any(i.origin.lower() == "europe" for i in scenario.items):  # 'made in Europe first' = 'value' there
+        purchases = {k: v for k, v in purchases.items() if k != "european"}
     if plans is not None and not splits:
         notes.append("the scenario has no budget categories with procurement: no budget splits compared")
     if plans is not None and not purchases:
@@ -460,6 +462,13 @@ def _roll_words(scenario: model.Scenario, site: tuple[str, ...]) -> tuple[str, s
     return " ".join(site), "passed", "failed"
 
 
+def _plan_words(text: str, scenario: model.Scenario) -> str:
+    """A plan's description with "procurement" as the scenario names that category (its
+    [words] speak of 'purchases', 'supplies')."""
+    proc = next((c.name for c in scenario.budget.categories if c.procurement), None)
+    return text.replace("procurement", proc) if proc else text
+
+
 def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config], tallies: list[Tally],
           notes: tuple[str, ...] | list[str] = ()) -> BalanceReport:
     """The report from each configuration's tally (pure: tests feed it synthetic tallies)."""
@@ -510,7 +519,8 @@ def build(scenario: model.Scenario, seed: int, runs: int, configs: list[Config],
         _, base, kind, pid = c.key.split(":", 3)
         table = getattr(plans_mod, "SPLITS" if kind == "split" else "PURCHASES", {}) if plans_mod else {}
         t = by_key[c.key]
-        plan_rows.append(PlanRow(base, kind, pid, str(table.get(pid, "")), t.runs, t.best_pct, t.mean_score))
+        plan_rows.append(PlanRow(base, kind, pid, _plan_words(str(table.get(pid, "")), scenario), t.runs,
+                                 t.best_pct, t.mean_score))
     winners, dominant = [], []
     for kind in ("split", "purchase"):
         won = {}

@@ -82,6 +82,11 @@ def moment(state: State) -> str:
     return f"{state.phase} of turn {state.turn}" if state.turn else "before the start"
 
 
+def article(word: str) -> str:
+    """The article before one of the scenario's words: 'an ally', 'a sector'."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def unknown(what: str, value, pool) -> Rejected:
     """The refusal of an unknown id, with the closest known one when there is one."""
     return Rejected(f"unknown {what} {value!r}{did_you_mean(str(value), pool)}")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from exercise import model
 from exercise.engine import view_types as vt
 from exercise.engine.budget import under_floor
-from exercise.engine.decision import EPS, number
+from exercise.engine.decision import EPS, article, number
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.trackfx import EACH, MEAN, ONCE, combine_of, zone_of
 
@@ -80,8 +80,9 @@ def effect_text(effect: model.Effect, rules: ScenarioRules, facilitator: bool = 
         text = {"enable": "enables a further inject", "cancel": "cancels a pending inject",
                 "fire": "brings an inject next turn"}.get(e.action or "", "acts on another inject") + title
     elif e.ally is not None:
-        ally = rules.allies[e.ally].name if e.ally in rules.allies else "an ally"
-        cmd = rules.commands[e.command].name if e.command in rules.commands else "another command"
+        w = rules.scenario.words
+        ally = rules.allies[e.ally].name if e.ally in rules.allies else f"{article(w.ally)} {w.ally}"
+        cmd = rules.commands[e.command].name if e.command in rules.commands else f"another {w.command}"
         text = f"{ally} moves to {cmd}"
     if facilitator and e.hidden:
         text = HIDDEN + text
@@ -364,11 +365,11 @@ def lead_rules_words(c, rules) -> str:
         parts.append("only " + ", ".join(rules.allies[a].name for a in c.eligible if a in rules.allies) + " may lead it")
     who = []
     if c.members_only:
-        who.append(f"{'an' if w.ally[:1].lower() in 'aeiou' else 'a'} {w.ally} in its area")
+        who.append(f"{article(w.ally)} {w.ally} in its area")
     if c.min_gdp:
         who.append(f"with a GDP of at least {number(c.min_gdp)} {rules.budget.unit}")
     if c.min_defence:
-        who.append(f"spending at least {number(c.min_defence)} {rules.budget.unit} a year on defence")
+        who.append(f"with {w.spending} of at least {number(c.min_defence)} {rules.budget.unit} a year")
     if who:
         parts.append("the lead must be " + " ".join(who))
     if c.approval == "facilitator":
@@ -444,7 +445,7 @@ def budget_cycle_words(view: vt.PlayerView) -> list[str]:
                    f"{number(b.due_next)} of it at the start of next turn (paid from the money for orders).")
     if b.carry_over is not None and b.year_end is not None:
         cats = {c.id: c.name for c in view.categories}
-        proc = cats.get(b.procurement or "", "procurement")
+        proc = cats.get(b.procurement or "", view.words.procurement)
         limit = "" if b.carry_limit is None else f" ({number(b.carry_limit)} {unit} now)"
         when = ("at the end of this turn" if b.year_end == view.turn else f"after turn {b.year_end}")
         if b.year_end >= view.turns:

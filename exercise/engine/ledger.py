@@ -153,7 +153,7 @@ class LedgerBuilder:
                                    f"turn {e.due}"), always=True)
             elif t is ev.MoneyLapsed:
                 share = rules.budget.carry_over or 0.0
-                proc = rules.cat[rules.proc].name if rules.proc else "procurement"
+                proc = rules.cat[rules.proc].name if rules.proc else rules.scenario.words.procurement
                 self._money(s, e.team, _cash_name(rules), s.cash[e.team], e.cash,
                             _Cause(f"end of the budget year ({s.scenario.calendar.label(e.turn)}): "
                                    f"{number(e.lapsed)} {rules.budget.unit} unspent lapsed; at most "
@@ -176,9 +176,10 @@ class LedgerBuilder:
                 old = s.spending[e.ally]
                 verb = "raised" if e.spending > old else "cut"
                 me = frozenset((e.team,))
-                cause = _Cause(f"{_team(rules, e.team)} {verb} {ally.name}'s defence spending "
+                spending = rules.scenario.words.spending
+                cause = _Cause(f"{_team(rules, e.team)} {verb} {ally.name}'s {spending} "
                                f"from {number(old)} to {number(e.spending)} % of GDP", None, me)
-                self._money(s, e.team, f"{ally.name}'s defence spending", old, e.spending, cause, unit="% of GDP")
+                self._money(s, e.team, f"{ally.name}'s {spending}", old, e.spending, cause, unit="% of GDP")
             elif t is ev.AllocationSet:
                 old = dict(zip(rules.cat_ids, s.allocation[e.team]))
                 old_shares[e.team] = s.allocation[e.team]
@@ -383,9 +384,10 @@ class LedgerBuilder:
         elif e.target == "spending" and e.ally is not None:
             team = rules.ally_team.get(e.ally)
             name = rules.allies[e.ally].name
+            spending = rules.scenario.words.spending
             if team is not None:
-                self._money(s, team, f"{name}'s defence spending", e.previous, e.value, cause, unit="% of GDP")
-            cause = attrs.evolve(cause, text=f"the facilitator set {name}'s defence spending to "
+                self._money(s, team, f"{name}'s {spending}", e.previous, e.value, cause, unit="% of GDP")
+            cause = attrs.evolve(cause, text=f"the facilitator set {name}'s {spending} to "
                                              f"{number(e.value)} % of GDP")
         return cause
 

@@ -18,7 +18,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.budget import under_floor
 from exercise.engine.commands import FACILITATOR, Rejected
-from exercise.engine.decision import EPS, Decision, check_running, moment, number, percent, unknown
+from exercise.engine.decision import EPS, Decision, article, check_running, moment, number, percent, unknown
 from exercise.engine.effects import add_track, apply_effects
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
@@ -81,12 +81,13 @@ def target_refusal(state: State, action: model.RedAction, target: str | None) ->
         if target not in r.teams:
             return f"unknown team {target!r}; teams: {', '.join(r.team_ids)}"
         return None
+    w = r.scenario.words
     if not target:
-        return f"{action.name} targets a command's seam: name the command ({', '.join(r.commands)})"
+        return f"{action.name} targets {article(w.command)} {w.command}'s seam: name the {w.command} ({', '.join(r.commands)})"
     if target not in r.commands:
-        return f"unknown command {target!r}; commands: {', '.join(r.commands)}"
+        return f"unknown {w.command} {target!r}; {w.commands}: {', '.join(r.commands)}"
     if not targets_of(state, target):
-        return f"no team has an ally in {r.commands[target].name}: the action would hit nobody"
+        return f"no team has {article(w.ally)} {w.ally} in {r.commands[target].name}: the action would hit nobody"
     return None
 
 

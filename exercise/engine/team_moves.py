@@ -15,6 +15,7 @@ from exercise.engine.decision import (
     EPS,
     MAX_SPENDING,
     Decision,
+    article,
     check_facilitator,
     check_running,
     check_team,
@@ -67,11 +68,12 @@ def allocate(decision: Decision, command: cm.Allocate) -> None:
 
 
 def set_spending(decision: Decision, command: cm.SetSpending) -> None:
-    team = check_team(decision, command, "change defence spending")
+    w = decision.rules.scenario.words
+    team = check_team(decision, command, f"change {w.spending}")
     state, rules = decision.state, decision.rules
     name = rules.team_name(team)
     if command.ally not in rules.allies:
-        raise unknown("ally", command.ally, rules.allies)
+        raise unknown(w.ally, command.ally, rules.allies)
     ally = rules.allies[command.ally]
     if command.ally not in rules.team_allies[team]:
         raise Rejected(f"{ally.name} is not played by {name}")
@@ -95,7 +97,7 @@ def set_spending(decision: Decision, command: cm.SetSpending) -> None:
     decision.emit(ev.SpendingSet(team, command.ally, new, steps))
     fx = rules.budget.raise_effects if delta > 0 else rules.budget.cut_effects
     apply_effects(decision, fx, (team,), f"{ally.name} spending {'raised' if delta > 0 else 'cut'}", times=steps)
-    rebudget(decision, team, "defence spending changed", strict=lambda short: (
+    rebudget(decision, team, f"{w.spending} changed", strict=lambda short: (
         f"{name} has already spent this turn's money: this cut leaves {number(short)} {rules.budget.unit} too little"))
 
 
@@ -275,14 +277,16 @@ def buy_expansion(decision: Decision, command: cm.BuyExpansion) -> None:
 
 
 def assign(decision: Decision, command: cm.Assign) -> None:
-    team = check_team(decision, command, "assign forces")
+    w = decision.rules.scenario.words
+    team = check_team(decision, command, f"assign {w.forces}")
     state, rules = decision.state, decision.rules
     name = rules.team_name(team)
     if command.command not in rules.commands:
-        raise unknown("command", command.command, rules.commands)
+        raise unknown(w.command, command.command, rules.commands)
     t = rules.tracks.get(command.capability)
     if t is None or t.scope != "team":
-        raise Rejected(f"{command.capability!r} is not a capability; assign one of: {', '.join(rules.team_tracks)}")
+        raise Rejected(f"{command.capability!r} is not one of the team's {w.capabilities}; assign one of: "
+                       f"{', '.join(rules.team_tracks)}")
     amount = float(command.amount)
     if not math.isfinite(amount) or amount < 0:
         raise Rejected("assign 0 or more points (0 withdraws)")
@@ -324,21 +328,22 @@ def ally_refusal(state: State, rules: ScenarioRules, ally: str, command: str) ->
     geography), in words; None: it may. Applies whoever approves."""
     com = rules.commands[command]
     a = rules.allies[ally]
+    w = rules.scenario.words
     if com.eligible and ally not in com.eligible:
         names = ", ".join(rules.allies[x].name for x in com.eligible if x in rules.allies)
         return f"{a.name} may not lead {com.name}: the scenario lets only {names} lead it"
     if com.members_only and state.ally_command.get(ally) != com.id:
         where = state.ally_command.get(ally)
-        home = rules.commands[where].name if where in rules.commands else "no command"
-        return (f"{a.name} may not lead {com.name}: only an ally in its area may, and {a.name} "
+        home = rules.commands[where].name if where in rules.commands else f"no {w.command}"
+        return (f"{a.name} may not lead {com.name}: only {article(w.ally)} {w.ally} in its area may, and {a.name} "
                 f"belongs to {home}")
     if a.gdp < com.min_gdp:
         return (f"{a.name} is too small to lead {com.name}: a GDP of {number(a.gdp)} {rules.budget.unit}, "
-                f"the command needs at least {number(com.min_gdp)}")
+                f"the {w.command} needs at least {number(com.min_gdp)}")
     defence = a.gdp * state.spending.get(ally, a.spending) / 100
     if defence < com.min_defence:
-        return (f"{a.name} spends too little on defence to lead {com.name}: {number(round(defence, 2))} "
-                f"{rules.budget.unit} a year, the command needs at least {number(com.min_defence)}")
+        return (f"{a.name}'s {w.spending} is too low to lead {com.name}: {number(round(defence, 2))} "
+                f"{rules.budget.unit} a year, the {w.command} needs at least {number(com.min_defence)}")
     return None
 
 
@@ -358,14 +363,15 @@ def lead_members(state: State, rules: ScenarioRules, command: str, team: str) ->
 
 
 def take_lead(decision: Decision, command: cm.TakeLead) -> None:
-    team = check_team(decision, command, "take the lead of a command")
+    w = decision.rules.scenario.words
+    team = check_team(decision, command, f"take the lead of {article(w.command)} {w.command}")
     state, rules = decision.state, decision.rules
     name = rules.team_name(team)
     com = rules.commands.get(command.command)
     if com is None:
-        raise unknown("command", command.command, rules.commands)
+        raise unknown(w.command, command.command, rules.commands)
     if command.ally not in rules.allies:
-        raise unknown("ally", command.ally, rules.allies)
+        raise unknown(w.ally, command.ally, rules.allies)
     if command.ally not in rules.team_allies[team]:
         raise Rejected(f"{rules.allies[command.ally].name} is not played by {name}")
     why = lead_refusal(state, rules, team, com.id) or ally_refusal(state, rules, command.ally, com.id)
@@ -468,12 +474,13 @@ def hand_back_refusal(state: State, rules: ScenarioRules, team: str, command: st
 
 
 def hand_back(decision: Decision, command: cm.HandBack) -> None:
-    team = check_team(decision, command, "hand back a command")
+    w = decision.rules.scenario.words
+    team = check_team(decision, command, f"hand back {article(w.command)} {w.command}")
     state, rules = decision.state, decision.rules
     name = rules.team_name(team)
     com = rules.commands.get(command.command)
     if com is None:
-        raise unknown("command", command.command, rules.commands)
+        raise unknown(w.command, command.command, rules.commands)
     why = hand_back_refusal(state, rules, team, com.id)
     if why is not None:
         raise Rejected(why)

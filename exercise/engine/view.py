@@ -226,7 +226,8 @@ def _lead_refusal(s: State, r: ScenarioRules, team: str, command: str) -> str | 
     if why is None:
         reasons = [ally_refusal(s, r, a, command) for a in r.teams[team].allies]
         if reasons and all(reasons):
-            why = f"none of {r.team_name(team)}'s allies may lead {r.commands[command].name}: {reasons[0]}"
+            why = (f"none of {r.team_name(team)}'s {r.scenario.words.allies} may lead "
+                   f"{r.commands[command].name}: {reasons[0]}")
     return why
 
 
@@ -673,7 +674,8 @@ def _red_parts(s: State, facilitator: bool) -> dict[str, Any]:
         else:
             targets = ()
         if why is None and a.target == "command" and not targets:
-            why = "no command has a team's ally in it"
+            w = r.scenario.words
+            why = f"no {w.command} has a team's {w.ally} in it"
         actions.append(vt.RedActionView(
             a.id, a.name, a.description, a.cost, a.target, a.detection, a.attribution, a.escalation, a.notice,
             tuple(explain.effect_text(e, r, facilitator=True) for e in a.effects),
@@ -694,7 +696,7 @@ def _red_parts(s: State, facilitator: bool) -> dict[str, Any]:
                                         r.ally_team.get(lead) if lead else None, red.targets_of(s, c.id)))
     return dict(
         status=s.status, paused=s.paused, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r), phase=s.phase,
-        phase_name=_phase_name(s, r), adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
+        phase_name=_phase_name(s, r), words=r.scenario.words, adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
         actions=tuple(actions), moves=moves,
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in r.scenario.teams),
         world=tuple(_world_track(s, r, t, None) for t in r.scenario.tracks if t.scope == "world"),

@@ -669,8 +669,8 @@ class IntelCommand:
 @attrs.frozen
 class RedView:
     """What the adversary may see: its own points, menu, actions and objectives, and what its
-    intelligence would know of NATO (public world tracks, teams' non-private tracks, allies'
-    spending, command leads), never a team's money, orders, split, answers, briefing or
+    intelligence would know of the teams' side (public world tracks, teams' non-private tracks,
+    allies' spending, command leads), never a team's money, orders, split, answers, briefing or
     private tracks."""
 
     status: str
@@ -698,6 +698,8 @@ class RedView:
     open_actions: tuple[OpenActionView, ...] = later(())
     # the phase as the scenario names it (its id is in `phase`, hashed: this one is not)
     phase_name: str = attrs.field(default="", metadata={"omit_default": True, **STATIC})
+    # the scenario's own words ([words]; sent only when not the defence words): wording, not state
+    words: Words = attrs.field(default=Words(), kw_only=True, metadata={"omit_default": True, **STATIC})
 
 
 @attrs.frozen

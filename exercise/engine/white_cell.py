@@ -52,7 +52,7 @@ def override(decision: Decision, command: cm.Override) -> None:
                                     team=command.team))
     elif target == "spending":
         if command.ally not in rules.allies:
-            raise unknown("ally", command.ally, rules.allies)
+            raise unknown(rules.scenario.words.ally, command.ally, rules.allies)
         if not 0 <= value <= MAX_SPENDING:
             raise Rejected(f"spending is a % of GDP between 0 and {number(MAX_SPENDING)}")
         decision.emit(ev.Overridden("spending", value, state.spending[command.ally], command.rationale,

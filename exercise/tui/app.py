@@ -230,10 +230,12 @@ class ExerciseApp(BaseApp):
                                     lambda team=t.id: self.show_team(team))
 
     def default_help(self) -> tuple[str, str]:
-        """The start and loading screens show the console's help (what is coming)."""
+        """The start and loading screens show the console's help (what is coming), in words that
+        fit any scenario (none is known yet)."""
         from exercise.tui.facilitator import FacilitatorScreen
+        from exercise.tui.keyhelp import neutral_slots
 
-        return FacilitatorScreen.HELP_TITLE, FacilitatorScreen.help_markdown(self)
+        return FacilitatorScreen.HELP_TITLE, FacilitatorScreen.help_markdown(self, slots=neutral_slots())
 
     async def action_quit(self) -> None:
         """Quit; everything is already saved. Serving the room (`exercise serve`), quitting stops

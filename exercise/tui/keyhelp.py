@@ -22,7 +22,7 @@ from types import MappingProxyType
 import attrs
 from textual.binding import ActiveBinding, Binding
 
-from exercise.words import Words
+from exercise.words import NEUTRAL, Words
 
 _KEY_NAMES = {"question_mark": "?", "escape": "escape", "enter": "enter"}
 
@@ -52,6 +52,12 @@ def word_slots(words: Words | None = None, adversary: bool = True) -> Mapping[st
     out["Others"] = out["others"].capitalize()
     out["red_cell"] = "the red cell, " if adversary else ""  # in a list of seats: "a team, {red_cell}an evaluator"
     return MappingProxyType(out)
+
+
+def neutral_slots() -> Mapping[str, str]:
+    """The slots of a help shown before any scenario is known (words.NEUTRAL: 'structure', 'the
+    judge'), with the red cell's keys said as for scenarios with an adversary."""
+    return word_slots(NEUTRAL)
 
 
 def worded(s: str, slots: Mapping[str, str] | None = None) -> str:

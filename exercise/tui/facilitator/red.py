@@ -130,7 +130,8 @@ class RedPanel(Panel, VerticalScroll):
             Field("action", "Action", "select",
                   tuple((f"{fit(a.name, 44)} ({rp.pts(red, self._n, a.cost)})", a.id) for a in red.actions),
                   default=default),
-            Field("target", "Target (a team for a team action, a command for a command action)", "select",
+            Field("target", f"Target (a team for a team action, {(c := rp.target_word(red, 'command'))} for {c} action)",
+                  "select",
                   rp.target_options(red), required=False, default=self._default_target(default)),
         ], "Plan", intro="\n".join(rp.menu_lines(red, self._n))))
         if not form:

@@ -118,7 +118,7 @@ class SeatScreen(FollowsPort, KeyHelp, Screen):
     def action_help(self) -> None:
         from exercise.tui.modals import TextModal
 
-        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown(self.app)))
+        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_text(self.app)))  # in its scenario's words
 
     async def send(self, command) -> bool:
         """Through the port (the seat's role, the engine, the journal); a refusal becomes a notification."""

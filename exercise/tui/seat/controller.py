@@ -382,8 +382,8 @@ The team sees the odds, the roll and your rationale.
         cats = {c.id: c.name for c in v.categories}
         b = me.budget
         out = Text(me.name, style="bold")
-        out.append(f" · budget this turn {money(b.total)} {v.unit}; money left for orders {money(b.money)} {v.unit}; "
-                   f"staff {me.staff_used} of {me.staff} in use")
+        out.append(f" · budget this turn {money(b.total)} {v.unit}; money left for orders {money(b.money)} {v.unit}"
+                   + (f"; {v.words.staff} {me.staff_used} of {me.staff} in use" if v.commands else ""))
         out.append("\nSplit: " + ("; ".join(f"{cats.get(c, c)} {pct(sh.share)} ({money(sh.amount)} {v.unit})"
                                             for c, sh in b.categories.items()) or "none yet"))
         titles = {i.id: i.title for i in me.inbox}

@@ -32,7 +32,7 @@ from exercise.journal.log import JournalError
 from exercise.model import RATINGS
 from exercise.tui.base import Detail, ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp
+from exercise.tui.keyhelp import KeyHelp, neutral_slots, word_slots
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.seat.base import FollowsPort
 from exercise.tui.tables import sync_rows
@@ -197,7 +197,8 @@ class SeatConsole(FollowsPort, ShownTabFocus, KeyHelp, Screen):
 
     def action_help(self) -> None:
         # escape goes back only to a facilitator's console on this machine: not offered otherwise
-        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown(hide=() if self.hot_seat else ("back",))))
+        self.app.push_screen(TextModal(self.HELP_TITLE, self.help_markdown(
+            hide=() if self.hot_seat else ("back",), slots=self.help_slots())))  # in its scenario's words
 
 
 class EvaluatorScreen(SeatConsole):
@@ -215,7 +216,7 @@ see them. You do not act on the exercise: the white cell runs it.
     HELP_OUTRO = """\
 **The tabs**: *Team* shows what the team shown did: its budget split and money, its orders,
 its answers to the injects (chosen, or the default when it did not answer), the actions it
-argued and how they were adjudicated, its capabilities and the world as it sees it. *Guide*
+argued and how they were adjudicated, its {capabilities} and the world as it sees it. *Guide*
 lists the objectives (for all teams and for that team) with the ratings given so far, and
 the injects that reached the team with the expected actions and the objectives they
 exercise. *Observations* lists every note and rating written so far, and who wrote it.
@@ -278,6 +279,12 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
                 yield Detail("", id="ev-note-detail")
         yield FitFooter()
 
+    def help_slots(self):
+        """The scenario's words, as the teams' views carry them (neutral words until they come)."""
+        v = self.view
+        views = list(v.views.values()) if isinstance(v, EvaluatorView) else []
+        return word_slots(views[0].words, views[0].adversary) if views else neutral_slots()
+
     # -- rendering ----------------------------------------------------------------------
     def _ev(self) -> EvaluatorView:
         assert isinstance(self.view, EvaluatorView)
@@ -334,7 +341,7 @@ challenges, U unable to be performed. A rating rates an objective: choose both, 
         summary = Text(me.name, style="bold")
         summary.append(f" · {state}" if state else "")
         summary.append(f" · budget this turn {money(b.total)} {unit} · money left for orders {money(b.money)} {unit}"
-                       f" · staff {me.staff_used} of {me.staff} in use")
+                       + (f" · {pv.words.staff} {me.staff_used} of {me.staff} in use" if pv.commands else ""))
         self.query_one("#ev-team-summary", Static).update(summary)
 
         cats = {c.id: c.name for c in pv.categories}

@@ -1,8 +1,8 @@
 """The red cell's own console (the `red` seat): the adversary's points, its menu of actions
 with their costs and why one cannot be used now, its acts planned and resolved, its
-objectives, and what its intelligence knows of NATO (the world's tracks, the teams' public
-tracks, the allies' spending, who leads each command), all from the RedView its seat may
-see. a plans an act (the action, then its target when it needs one: cost, points left and
+objectives, and what its intelligence knows of the teams' side (the world's tracks, the
+teams' public tracks, the allies' spending, who leads each command: in the scenario's
+[words]), all from the RedView its seat may see. a plans an act (the action, then its target when it needs one: cost, points left and
 chances shown first), w withdraws one planned this turn (asks first), c counters another
 team's open argument (when an exercise has them).
 
@@ -27,12 +27,14 @@ from exercise.engine.decision import number
 from exercise.engine.view_types import RedView, WallTrack
 from exercise.tui.base import Detail, ShownTabFocus
 from exercise.tui.footer import FitFooter
+from exercise.tui.keyhelp import neutral_slots, word_slots, worded_bindings
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.seat import redparts as rp
 from exercise.tui.seat.base import SeatScreen
 from exercise.tui.seat.wall import Drawn, teams_text, world_text
 from exercise.tui.tables import selected_key, widen
 from exercise.tui.text import cells, fit
+from exercise.words import Words
 
 NARROW = 110
 TABS = (("acts", "1 Acts"), ("picture", "2 Picture"), ("briefing", "3 Briefing"))
@@ -96,27 +98,27 @@ def fill_moves(table: DataTable, red: RedView, num: rp.Num, narrow: bool, seen: 
 
 def picture_text(red: RedView) -> Text:
     """What red's intelligence knows beyond the tracks: allies' spending, command leads, and
-    the teams' open arguments (with their counter-arguments)."""
+    the teams' open arguments (with their counter-arguments), in the scenario's words; a
+    scenario without allies or commands has no such section."""
     names = {t.id: t.name.split(" (")[0] for t in red.teams}  # 'Brunssum East', not its long name
+    w = getattr(red, "words", None) or Words()
     out = Text()
-    out.append("Allies' defence spending", style="bold")
+    if red.allies:
+        out.append(f"{w.cap('allies')}' {w.spending}", style="bold")
     for a in red.allies:
         played = f", played by {names.get(a.team, a.team)}" if a.team else ""
         out.append(f"\n{a.name}: {number(a.spending, 2)} % of GDP{' (estimated)' if a.estimated else ''}{played}")
-    if not red.allies:
-        out.append("\nnone")
-    out.append("\n\nCommands and their leads", style="bold")
+    if red.commands:
+        out.append(("\n\n" if out else "") + f"{w.cap('commands')} and their leads", style="bold")
     for c in red.commands:
         lead = f"led by {c.lead_name}" if c.lead_name else "no lead yet"
         if c.lead_team:
             lead += f" ({names.get(c.lead_team, c.lead_team)})"
         seam = ", ".join(names.get(t, t) for t in c.teams)
         out.append(f"\n{c.name}: {lead}" + (f"; teams in it: {seam}" if seam else ""))
-    if not red.commands:
-        out.append("\nnone")
     opened = getattr(red, "open_actions", ())
     if opened:
-        out.append("\n\nOpen arguments (c counters one)", style="bold")
+        out.append(("\n\n" if out else "") + "Open arguments (c counters one)", style="bold")
         for o in opened:
             out.append(f"\nTurn {o.turn}, {o.team_name}: {o.action}", style="bold")
             out.append(f"\n  to achieve: {o.result}\n  because: {o.reasons}")
@@ -139,8 +141,9 @@ class RedSeatScreen(ShownTabFocus, SeatScreen):
 **The red cell's console** plays the adversary. It shows the adversary's points, its menu
 of actions (cost, target, the chances of being noticed and then attributed, and why an
 action cannot be used now), the acts planned and what became of them, its objectives, and
-what its intelligence knows of NATO: the world's tracks, the teams' public tracks, the
-allies' spending and who leads each command. Never a team's money, orders or private tracks.
+what its intelligence knows of the teams' side: the world's tracks, the teams' public
+tracks and, where the scenario has them, the {allies}' {spending} and who leads each
+{command}. Never a team's money, orders or private tracks.
 """
     HELP_OUTRO = """\
 **A turn**: plan acts during deliberation (the cost is paid at once and refunded when an
@@ -189,6 +192,17 @@ when the rules refuse, a notification says why.
         yield FitFooter()
 
     _seen: set[str] | None = None  # the acts shown last time (a new one gets the cursor)
+
+    # -- the help and the footer in the scenario's words -------------------------------------
+    def help_slots(self):
+        """The scenario's words (the view's; neutral words until it comes)."""
+        w = getattr(self.red, "words", None)
+        return neutral_slots() if w is None else word_slots(w)
+
+    @property
+    def active_bindings(self):
+        """The footer's and the palette's keys, in the scenario's words."""
+        return worded_bindings(super().active_bindings, self.help_slots())
 
     def on_mount(self) -> None:  # Textual calls SeatScreen's too, which shows the view
         self.query_one("#rs-actions", DataTable).focus()
@@ -311,9 +325,10 @@ when the rules refuse, a notification says why.
         target: str | None = None
         if action.target in ("team", "command"):
             options = tuple((rp.target_name(red, t), t) for t in action.targets)
+            which = "team" if action.target == "team" else (getattr(red, "words", None) or Words()).command
             form = await self.app.push_screen_wait(FormModal(
-                f"{action.name}: on which {action.target}?", [
-                    Field("target", f"Target ({rp.TARGETS[action.target]})", "select", options,
+                f"{action.name}: on which {which}?", [
+                    Field("target", f"Target ({rp.target_word(red, action.target)})", "select", options,
                           default=options[0][1] if options else None)],
                 "Plan", intro="\n".join(intro)))
             if not form:

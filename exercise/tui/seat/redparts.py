@@ -14,13 +14,22 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from exercise.engine.decision import number
+from exercise.engine.decision import article, number
 from exercise.engine.ledger import units
 from exercise.engine.view_types import RedActionView, RedMoveView, RedView
 from exercise.narrate import red_rolls
 from exercise.tui.text import cells, fit
+from exercise.words import Words
 
-TARGETS = {"team": "a team", "command": "a command", "world": "every team"}
+TARGETS = {"team": "a team", "command": "a command", "world": "every team"}  # the defence scenario's words
+
+
+def target_word(red: RedView, target: str) -> str:
+    """What an action targets, in the scenario's words: 'a team', 'a sector', 'every team'."""
+    if target == "command":
+        w = getattr(red, "words", None) or Words()
+        return f"{article(w.command)} {w.command}"
+    return TARGETS.get(target, target)
 
 Num = Callable[[float], str]
 
@@ -83,7 +92,7 @@ MOVE_COLUMNS = ("Turn", "Action", "Target", "Result")
 
 def action_rows(red: RedView, n: Num, narrow: bool) -> list[list[Text]]:
     """The menu's rows (ACTION_COLUMNS): an 80-column screen clips names more."""
-    return [cells(fit(a.name, 30 if narrow else 56), pts(red, n, a.cost), TARGETS.get(a.target, a.target),
+    return [cells(fit(a.name, 30 if narrow else 56), pts(red, n, a.cost), target_word(red, a.target),
                   pct(a.detection), pct(a.attribution), "yes" if a.usable else "no") for a in red.actions]
 
 
@@ -131,7 +140,7 @@ def action_detail(a: RedActionView, red: RedView, n: Num) -> Text:
     """An action of the menu: cost, target, chances, whether it can be used now, effects."""
     out = Text()
     out.append(a.name, style="bold")
-    out.append(f": {pts(red, n, a.cost)}, {TARGETS.get(a.target, a.target)}; noticed {pct(a.detection)}, "
+    out.append(f": {pts(red, n, a.cost)}, {target_word(red, a.target)}; noticed {pct(a.detection)}, "
                f"then attributed {pct(a.attribution)}")
     if a.escalation:
         out.append(f" (+{number(a.escalation, 2)} escalation when attributed)")
@@ -157,7 +166,7 @@ def menu_lines(red: RedView, n: Num) -> list[str]:
     lines = [f"{red.name} has {pts(red, n, red.cash)} (income {pts(red, n, red.income)} a turn). "
              "The cost is paid now and refunded if the act is withdrawn this turn.", ""]
     for a in red.actions:
-        lines.append(f"• {a.name}: {pts(red, n, a.cost)}, {TARGETS.get(a.target, a.target)}, noticed "
+        lines.append(f"• {a.name}: {pts(red, n, a.cost)}, {target_word(red, a.target)}, noticed "
                      f"{pct(a.detection)}, attributed {pct(a.attribution)}"
                      + ("" if a.usable else f" (not now: {a.why_not})"))
     return lines
@@ -174,7 +183,8 @@ def target_name(red: RedView, target: str) -> str:
 def target_options(red: RedView) -> tuple[tuple[str, str], ...]:
     """Every target, for a form that leaves the choice to the engine: none, each team, each command."""
     teams = tuple((f"team: {t.name}", t.id) for t in red.teams)
-    commands = tuple((f"command: {c.name}", c.id) for c in red.commands)
+    word = (getattr(red, "words", None) or Words()).command
+    commands = tuple((f"{word}: {c.name}", c.id) for c in red.commands)
     return (("none (an action on every team)", ""), *teams, *commands)
 
 

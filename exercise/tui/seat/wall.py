@@ -190,7 +190,7 @@ class WallScreen(SeatScreen):
 **The wall** is the room's public display (a projector): the turn and its phase, the turn
 timer when the facilitator runs one, the world's tracks and every team's public tracks, and
 the injects fired to every team, newest first. It shows only what the whole room may see:
-no team's private data, no facilitator notes, nothing of the red cell's plans. A track the
+no team's private data, no facilitator notes, nothing of an adversary's plans. A track the
 teams only estimate is named, its value kept off the wall. It follows the exercise by
 itself; nothing here can change it.
 """

@@ -31,7 +31,7 @@ from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
 from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp, word_slots, worded, worded_bindings
+from exercise.tui.keyhelp import KeyHelp, neutral_slots, word_slots, worded, worded_bindings
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal, feedback_command, feedback_fields
 from exercise.tui.team.base import COMMAND_KEYS, WIDE, Link, ShowTab, TeamTab, can_now
 from exercise.tui.team.briefing import BriefingTab
@@ -392,7 +392,7 @@ a notification says why.
 
     def help_slots(self):
         v = self.view
-        return None if v is None else word_slots(v.words, v.adversary)
+        return neutral_slots() if v is None else word_slots(v.words, v.adversary)  # none yet: neutral words
 
     def help_hidden(self) -> tuple[str, ...]:
         """The keys of what this team's scenario lacks: commands to lead or assign to (and their
