@@ -7,6 +7,7 @@ typed view, so a screen gets the same object whether its port is local or remote
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Sequence
 from types import UnionType
@@ -95,6 +96,21 @@ _LISTS: OrderedDict[int, tuple[tuple, list]] = OrderedDict()
 LISTS = 256
 
 
+def changed_at(old: Sequence, new: Sequence) -> list[int]:
+    """The places (below both lengths) where `new` holds another object than `old`. The
+    comparison runs in C (`map(operator.is_)`, then `list.index`): an inbox hundreds long is
+    mostly the same objects, and a walk item by item in Python was most of a patch's cost."""
+    same = list(map(operator.is_, old, new))
+    out: list[int] = []
+    at = -1
+    try:
+        while True:
+            at = same.index(False, at + 1)
+            out.append(at)
+    except ValueError:
+        return out
+
+
 def _list_of_parts(make_one):
     def make(parts: tuple) -> list:
         if not parts:
@@ -104,7 +120,9 @@ def _list_of_parts(make_one):
             data = [make_one(x) for x in parts]
         else:
             old, old_data = last
-            data = [d if a is b else make_one(b) for a, b, d in zip(old, parts, old_data)]
+            data = old_data[:len(parts)]
+            for i in changed_at(old, parts):
+                data[i] = make_one(parts[i])
             data += [make_one(x) for x in parts[len(old):]]
         _LISTS[id(parts[0])] = (parts, data)
         _LISTS.move_to_end(id(parts[0]))

@@ -400,9 +400,7 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
         keep = min(len(old), len(new))
         ops = []
         changed = 0
-        for i in range(keep):
-            if old[i] is new[i]:  # a part the views share (most of a long list): nothing to walk
-                continue
+        for i in view_json.changed_at(old, new):  # the parts the views share (most of a long list): not walked
             more = diff(old[i], new[i], (*at, i))
             changed += bool(more)
             ops += more
