@@ -24,6 +24,7 @@ from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS, number
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
+from exercise.engine.parts import made_from
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Action, Order, State
 from exercise.engine.team_moves import (
@@ -355,12 +356,15 @@ def _inbox(s: State, r: ScenarioRules, team: str) -> tuple[vt.InjectView, ...]:
             # injects fired and answers given since, nothing else: the inbox as it was, the
             # injects this team answered since made again, the ones fired since added
             mine = {iid for iid, t in islice(s.answers, len(answers), None) if t == team}
-            if mine:
-                out = tuple(_inject_for_team(s, r, v.id, team) if v.id in mine else v for v in out)
-            out += tuple(_inject_for_team(s, r, iid, team) for iid in islice(s.fired, len(fired), None)
-                         if team in s.targets(iid))
-            r.memo[key] = (seen, out)
-            return out
+            places = [n for n, v in enumerate(out) if v.id in mine] if mine else []
+            rows = list(out)
+            for n in places:
+                rows[n] = _inject_for_team(s, r, rows[n].id, team)
+            rows += [_inject_for_team(s, r, iid, team) for iid in islice(s.fired, len(fired), None)
+                     if team in s.targets(iid)]
+            new = made_from(tuple(rows), out, places)  # the network edge looks at those places only
+            r.memo[key] = (seen, new)
+            return new
     out = tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid))
     r.memo[key] = (seen, out)
     return out
@@ -442,11 +446,22 @@ def _team_private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
 
 def _injects_of(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
     """A team's inbox and the decisions it has still to take."""
+    return dict(inbox=_inbox(s, r, team), pending=_pending(s, r, team))
+
+
+def _pending(s: State, r: ScenarioRules, team: str) -> tuple[str, ...]:
+    """The decisions `team` has still to take: found again only when a state field they
+    read is another object (the team's and the facilitator's views ask in turn), and the
+    same tuple while they are equal (of ids: equal is the same JSON), its JSON made once."""
+    seen = (s.unanswered, s.answers, s.adhoc, s.fired)
+    memo = r.memo.get(("pending", team))
+    if memo is not None and all(map(operator.is_, memo[0], seen)):
+        return memo[1]
     pending = tuple(s.pending_decisions(team))
-    kept = r.memo.get(("pending", team))
-    if kept != pending:  # else the same tuple as before (of ids: equal is the same JSON): its JSON is made once
-        kept = r.memo[("pending", team)] = pending
-    return dict(inbox=_inbox(s, r, team), pending=kept)
+    if memo is not None and memo[1] == pending:
+        pending = memo[1]
+    r.memo[("pending", team)] = (seen, pending)
+    return pending
 
 
 def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
@@ -820,6 +835,7 @@ def _rows_again(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...
     """The facilitator's inject list `out` with the rows of the injects `moved` made again,
     and those `added` (ad hoc) after them."""
     rows = list(out)
+    places = []
     at = r.memo.get(("inject rows",))
     if at is None:
         at = r.memo[("inject rows",)] = {i.id: n for n, i in enumerate(r.scenario.all_injects())}
@@ -834,8 +850,9 @@ def _rows_again(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...
         inj = s.inject(iid)
         assert inj is not None
         rows[n] = _facilitator_inject(s, r, inj, _answers_to(s, r, iid))
+        places.append(n)
     rows += [_facilitator_inject(s, r, i, _answers_to(s, r, i.id)) for i in added]
-    return tuple(rows)
+    return made_from(tuple(rows), out, places)  # the network edge looks at those places only
 
 
 def _answers_to(s: State, r: ScenarioRules, iid: str) -> dict[str, str]:

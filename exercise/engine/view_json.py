@@ -7,7 +7,6 @@ typed view, so a screen gets the same object whether its port is local or remote
 
 from __future__ import annotations
 
-import operator
 from collections import OrderedDict
 from collections.abc import Sequence
 from types import UnionType
@@ -18,6 +17,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from exercise.engine import view_types
+from exercise.engine.parts import changed_at, made_from
 from exercise.identity import ByIdentity
 
 T = TypeVar("T")
@@ -88,27 +88,13 @@ def _part_once(make):
 
 
 # A long list of shared parts (an inbox, the facilitator's injects) is mostly the last one
-# with an item added or replaced: its data is the last list's, item by item, where the
-# part at that place is the same object.
+# with an item added or replaced: its data is the last list's where the part at that place
+# is the same object (engine/parts.py: the places the engine made again, when it made this
+# list from that one).
 # id of a tuple's first part -> the last such tuple and its data, the newest LISTS kept (an
 # inbox per team, the facilitator's injects, each controller's)
 _LISTS: OrderedDict[int, tuple[tuple, list]] = OrderedDict()
 LISTS = 256
-
-
-def changed_at(old: Sequence, new: Sequence) -> list[int]:
-    """The places (below both lengths) where `new` holds another object than `old`. The
-    comparison runs in C (`map(operator.is_)`, then `list.index`): an inbox hundreds long is
-    mostly the same objects, and a walk item by item in Python was most of a patch's cost."""
-    same = list(map(operator.is_, old, new))
-    out: list[int] = []
-    at = -1
-    try:
-        while True:
-            at = same.index(False, at + 1)
-            out.append(at)
-    except ValueError:
-        return out
 
 
 def _list_of_parts(make_one):
@@ -121,9 +107,11 @@ def _list_of_parts(make_one):
         else:
             old, old_data = last
             data = old_data[:len(parts)]
-            for i in changed_at(old, parts):
+            places = changed_at(old, parts)
+            for i in places:
                 data[i] = make_one(parts[i])
             data += [make_one(x) for x in parts[len(old):]]
+            made_from(data, old_data, places)  # the patch from the last data looks there only
         _LISTS[id(parts[0])] = (parts, data)
         _LISTS.move_to_end(id(parts[0]))
         if len(_LISTS) > LISTS:

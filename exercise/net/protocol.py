@@ -24,6 +24,7 @@ import attrs
 from exercise.engine import commands as cm
 from exercise.engine import seats, view_json
 from exercise.engine import view_types as vt
+from exercise.engine.parts import changed_at
 from exercise.engine.seats import Seat
 from exercise.engine.state import State
 from exercise.engine.view_types import PlayerView
@@ -400,7 +401,7 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
         keep = min(len(old), len(new))
         ops = []
         changed = 0
-        for i in view_json.changed_at(old, new):  # the parts the views share (most of a long list): not walked
+        for i in changed_at(old, new):  # the parts the views share (most of a long list): not walked
             more = diff(old[i], new[i], (*at, i))
             changed += bool(more)
             ops += more
