@@ -37,6 +37,12 @@ def made_from(new: L, old: Sequence, places: Iterable[int]) -> L:
     return new
 
 
+def source(new: Sequence) -> Sequence | None:
+    """The list `new` was recorded as made from, if it was (and the record is kept)."""
+    hit = _FROM.get(id(new))
+    return hit[1] if hit is not None and hit[0] is new else None
+
+
 def changed_at(old: Sequence, new: Sequence) -> list[int]:
     """The places (below both lengths) where `new` may hold another object than `old`:
     those recorded when `new` was made from `old`, else every place where it does."""

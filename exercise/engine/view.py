@@ -264,17 +264,19 @@ def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.Inje
     inj = s.inject(iid)
     assert inj is not None  # a fired inject is one of the scenario's or an ad hoc one
     answer = s.answers.get((iid, team))
-    # the same object while nothing it shows changes: views share it, and the network edge
-    # encodes its text once (view_json), however many views and updates carry it
-    key = ("inbox", iid, team)
+    # the same object while nothing it shows changes, and for every team that gave the same
+    # answer (or none: an inject fired to all is one object in every inbox): views share it,
+    # and the network edge encodes its text once (view_json, net.protocol), however many
+    # views and updates carry it
+    key = ("inbox", iid, answer)
     memo = r.memo.get(key)
-    if memo is not None and memo[0] is inj and memo[1] == (s.fired[iid], answer):
+    if memo is not None and memo[0] is inj and memo[1] == s.fired[iid]:
         return memo[2]
-    view = r.memo[key] = (inj, (s.fired[iid], answer), _new_inject_for_team(s, r, inj, iid, team, answer))
+    view = r.memo[key] = (inj, s.fired[iid], _new_inject_for_team(s, r, inj, iid, answer))
     return view[2]
 
 
-def _new_inject_for_team(s: State, r: ScenarioRules, inj: model.Inject, iid: str, team: str,
+def _new_inject_for_team(s: State, r: ScenarioRules, inj: model.Inject, iid: str,
                          answer: tuple | None) -> vt.InjectView:
     return vt.InjectView(
         id=iid, title=inj.title, sender=inj.sender, channel=inj.channel,

@@ -466,12 +466,35 @@ def patched(view: dict, ops: list[dict]) -> dict:
     return root
 
 
+# The JSON text of a part an op sets, by the part's identity: view data shares the parts
+# that are the same (an inject fired to every team is one object in every inbox), so the
+# updates of every team encode it once. Small parts only (a row, not a whole list), and
+# each entry holds its part, so its id is not reused while it is kept.
+_TEXTS: dict[int, tuple[Any, str]] = {}
+TEXTS, TEXT_MAX = 2048, 16_384
+
+
+def _set_text(value: Any) -> str:
+    hit = _TEXTS.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    text = dumps(value)
+    if len(text) <= TEXT_MAX:
+        if len(_TEXTS) >= TEXTS:
+            _TEXTS.clear()
+        _TEXTS[id(value)] = (value, text)
+    return text
+
+
 def _op_texts(op: dict, limit: int) -> list[str]:
     """An op as JSON, split into several (an empty object or list, then its items) while
     it is over `limit` characters; an item bigger than that on its own goes whole (a
     client takes frames far bigger than MAX_FRAME)."""
-    text = dumps(op)
     value: Any = op.get("set")
+    if type(value) is dict and len(op) == 2:  # {"at": ..., "set": {...}}, as dumps writes it
+        text = f'{{"at":{dumps(op["at"])},"set":{_set_text(value)}}}'
+    else:
+        text = dumps(op)
     if len(text) <= limit or type(value) not in (dict, list) or len(value) < 2:
         return [text]
     at = op["at"]
