@@ -613,9 +613,20 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
 
 
 def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) -> vt.PlayerView:
-    common, me, rest = _kept(state, ("player parts", team_id), lambda: _player_parts(state, team_id))
-    return vt.PlayerView(**common, me=vt.Me(**me, **_injects_of(state, state.rules, team_id)),
-                         ledger=ledger_turns(state, team_id, ledger), **rest)
+    (common, me, rest), made = player_parts(state, team_id, ledger)
+    return vt.PlayerView(**common, me=vt.Me(**me, inbox=made["inbox"], pending=made["pending"]),
+                         ledger=made["ledger"], **rest)
+
+
+def player_parts(state: State, team_id: str, ledger: Iterable[Change] | None
+                 ) -> tuple[tuple[dict[str, Any], dict[str, Any], dict[str, Any]], dict[str, Any]]:
+    """What team `team_id`'s player view is made of: (the kept parts, the same object while
+    every field they read is: the common fields, the fields of `me` but its inbox and pending
+    decisions, the others but the ledger; the parts made for this state: `inbox` and `pending`
+    of `me`, and `ledger`). The server patches a team's last view from the second alone
+    while the first is the same object (net.protocol.player_update)."""
+    kept = _kept(state, ("player parts", team_id), lambda: _player_parts(state, team_id))
+    return kept, dict(**_injects_of(state, state.rules, team_id), ledger=ledger_turns(state, team_id, ledger))
 
 
 def _player_parts(state: State, team_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

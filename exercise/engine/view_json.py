@@ -150,6 +150,9 @@ def _parts_once(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
     return out
 
 
+_FIELDS: dict[tuple[type, str], Any] = {}  # (container class, field) -> its hook, for field_data
+
+
 def _converter(digest: bool = False) -> cattrs.Converter:
     # tuples become lists: the JSON (and the dicts of today's protocol) has lists
     conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
@@ -158,6 +161,7 @@ def _converter(digest: bool = False) -> cattrs.Converter:
         fields = _renames(cls, digest)
         if cls in _CONTAINERS and not digest:
             for name, hook in _parts_once(cls, conv).items():
+                _FIELDS[(cls, name)] = hook
                 old = fields.get(name)
                 fields[name] = override(rename=old.rename if old else None,
                                         omit_if_default=old.omit_if_default if old else None, unstruct_hook=hook)
@@ -171,6 +175,15 @@ def _converter(digest: bool = False) -> cattrs.Converter:
 
 CONVERTER = _converter()
 _DIGEST = _converter(digest=True)
+
+
+def field_data(cls: type, name: str, value: Any) -> Any:
+    """The data `unstructure` makes of `value` as field `name` of a `cls` container (the
+    same hook: the same object for the same part). The field must hold parts, not be
+    renamed, and not be left out at its default."""
+    if (cls, name) not in _FIELDS:
+        CONVERTER.get_unstructure_hook(cls)  # its hooks are made with the container's
+    return _FIELDS[(cls, name)](value)
 
 
 def unstructure(view: Any) -> Any:

@@ -27,6 +27,7 @@ from exercise.engine import view_types as vt
 from exercise.engine.parts import changed_at
 from exercise.engine.seats import Seat
 from exercise.engine.state import State
+from exercise.engine.view import player_parts
 from exercise.engine.view_types import PlayerView
 
 VERSION = 4  # 4: an update carries a patch of the view (what changed), a view or patch over MAX_FRAME comes in parts; 3: estimates with bands, slip risk, instalments, lead requests, the scorecard; 2: the player view carries the team's ledger, options their effects in words, items their gains, categories their floors
@@ -411,6 +412,28 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
                 ops.append({"at": list(at), "len": keep})
             return ops
     return [{"at": list(at), "set": new}]
+
+
+def player_update(last: dict, kept: tuple | None, state: State, team: str, ledger) -> tuple[tuple, dict, list[dict]] | None:
+    """A team's view data and its patch from `last`, the data of its view whose kept parts
+    (engine view.player_parts) were `kept`, when they still are: only its inbox, pending
+    decisions and ledger are made for this state, and only they are compared. None when
+    the kept parts changed (the view is built whole). (kept, data, patch)"""
+    now, made = player_parts(state, team, ledger)
+    if now is not kept:
+        return None
+    me = last["me"]
+    inbox = view_json.field_data(vt.Me, "inbox", made["inbox"])
+    pending = view_json.field_data(vt.Me, "pending", made["pending"])
+    turns = view_json.field_data(vt.PlayerView, "ledger", made["ledger"])
+    ops = diff(me["inbox"], inbox, ("me", "inbox")) + diff(me["pending"], pending, ("me", "pending")) \
+        + diff(last["ledger"], turns, ("ledger",))
+    if not ops:
+        return now, last, []
+    data = dict(last)  # the same keys in the same order: a snapshot of it is a fresh one's text
+    data["me"] = {**me, "inbox": inbox, "pending": pending}
+    data["ledger"] = turns
+    return now, data, ops
 
 
 def _exactly(old: Any, new: Any) -> bool:
