@@ -84,50 +84,58 @@ BARE_SERVER = textwrap.dedent("""
 
 
 
-async def _rounds(url: str, hellos: list[str | None], fire, rounds: int) -> tuple[list[float], list[float], int]:
-    """Connect the clients, then run `rounds` fires; (round latencies, client latencies, frame size)."""
-    from websockets.asyncio.client import connect
+class Fleet:
+    """The clients of one server: `open` connects them (the last one is the control, which
+    sends each round's command and reads nothing but drains), `round` runs one round."""
 
-    clients = []
-    for hello in hellos:
-        if hello:
-            ws, _size, _frame = await _joined(url, hello)
-        else:
-            ws = await connect(url, max_size=None, compression=None)
-        clients.append(ws)
-    control = clients.pop()
-    arrived: dict[str, list[float]] = {}
-    size = [0]
+    def __init__(self, url: str, hellos: list[str | None], fire):
+        self.url, self.hellos, self.fire = url, hellos, fire
+        self.arrived: dict[str, list[float]] = {}
+        self.size = 0
+        self.current = ""
+        self.per_round: list[float] = []
+        self.per_client: list[float] = []
 
-    current = [""]
+    async def open(self) -> None:
+        from websockets.asyncio.client import connect
 
-    async def reader(ws):
+        self.clients = []
+        for hello in self.hellos:
+            if hello:
+                ws, _size, _frame = await _joined(self.url, hello)
+            else:
+                ws = await connect(self.url, max_size=None, compression=None)
+            self.clients.append(ws)
+        self.control = self.clients.pop()
+        self.tasks = [asyncio.create_task(self._reader(ws)) for ws in self.clients]
+        self.tasks.append(asyncio.create_task(_drain(self.control)))
+
+    async def _reader(self, ws) -> None:
         async for frame in ws:  # views hold earlier rounds' injects too: look for this round's
-            if current[0] and f"bench-{current[0]}-mark" in frame:
-                arrived.setdefault(current[0], []).append(time.perf_counter())
-                size[0] = max(size[0], len(frame))
+            if self.current and f"bench-{self.current}-mark" in frame:
+                self.arrived.setdefault(self.current, []).append(time.perf_counter())
+                self.size = max(self.size, len(frame))
 
-    readers = [asyncio.create_task(reader(ws)) for ws in clients]
-    drain = asyncio.create_task(_drain(control))
-    per_round, per_client = [], []
-    for i in range(rounds):
-        key = current[0] = str(i)
+    async def round(self, key: str, size: int, counted: bool = True) -> None:
+        self.current = key
         t0 = time.perf_counter()
-        await control.send(fire(key, size[0] or 30_000))
+        await self.control.send(self.fire(key, size))
         deadline = time.perf_counter() + 20
-        while len(arrived.get(key, ())) < len(clients):
+        while len(self.arrived.get(key, ())) < len(self.clients):
             if time.perf_counter() > deadline:
-                raise RuntimeError(f"round {key}: {len(arrived.get(key, ()))} of {len(clients)} clients got it")
+                raise RuntimeError(f"round {key}: {len(self.arrived.get(key, ()))} of {len(self.clients)} clients got it")
             await asyncio.sleep(0.0005)
-        times = arrived[key]
-        per_round.append(max(times) - t0)
-        per_client += [t - t0 for t in times]
+        times = self.arrived.pop(key)
+        if counted:
+            self.per_round.append(max(times) - t0)
+            self.per_client += [t - t0 for t in times]
         await asyncio.sleep(0.02)
-    for task in readers + [drain]:
-        task.cancel()
-    for ws in clients + [control]:
-        await ws.close()
-    return per_round, per_client, size[0]
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for ws in self.clients + [self.control]:
+            await ws.close()
 
 
 async def _drain(ws):
@@ -190,48 +198,75 @@ async def _setup(url: str, token: str, turn: int | None) -> None:
         task.cancel()
 
 
-def _exercise(rounds: int, big: Path | None = None, turn: int = BIG_TURN) -> dict:
-    seats: list[tuple[str, str]] = []
-    if big is None:
-        proc, port, fac, teams = headless_server("bench-net-")
-    else:
-        proc, port, fac, teams = headless_server("bench-net-big-", str(big), BIG_SEATS, seats)
-    url = f"ws://127.0.0.1:{port}"
-    try:
-        hellos = [_hello(teams[i % len(teams)][1]) for i in range(CLIENTS)] + [_hello(fac)]
+def _fire(key: str, _size: int) -> str:
+    return json.dumps({"type": "command", "id": f"c{key}", "command": {
+        "kind": "fire_adhoc", "title": f"bench-{key}-mark", "text": "A bench inject.", "to": ["all"]}})
 
-        def fire(key, _size):
-            return json.dumps({"type": "command", "id": f"c{key}", "command": {
-                "kind": "fire_adhoc", "title": f"bench-{key}-mark", "text": "A bench inject.", "to": ["all"]}})
+
+WARM = 3  # rounds of each server before the measured ones (the first build every view whole)
+
+
+def _run(rounds: int, trees: list[tuple[str, Path]], big: Path | None = None, turn: int = BIG_TURN) -> dict:
+    """The exercise server of each tree and the bare server up at once, their rounds
+    alternated (each tree's and the bare broadcast of the largest update frame seen, the
+    first of them another each round), so every ratio is of rounds run under the same load."""
+    procs: list[subprocess.Popen] = []
+    servers = []  # (label, proc, url, fac, teams, seats)
+    try:
+        for label, root in trees:
+            seats: list[tuple[str, str]] = []
+            if big is None:
+                proc, port, fac, teams = headless_server("bench-net-", root=root)
+            else:
+                proc, port, fac, teams = headless_server("bench-net-big-", str(big), BIG_SEATS, seats, root=root)
+            procs.append(proc)
+            servers.append((label, proc, f"ws://127.0.0.1:{port}", fac, teams, seats))
+        port = free_port()
+        bare_proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], stdout=subprocess.PIPE, text=True)
+        procs.append(bare_proc)
+        assert bare_proc.stdout is not None
+        bare_proc.stdout.readline()
 
         async def go():
-            await _setup(url, fac, turn if big is not None else None)  # big: injects fired, views grown
-            per_round, per_client, frame = await _rounds(url, hellos, fire, rounds)
-            views = {}
-            for seat, token in [("facilitator", fac), ("team", teams[0][1])] + seats:
-                ws, size, largest = await _joined(url, _hello(token))
-                views[seat] = (size, largest)
-                await ws.close()
-            return per_round, per_client, frame, views
+            fleets = {}
+            for label, _proc, url, fac, teams, _seats in servers:
+                await _setup(url, fac, turn if big is not None else None)  # big: injects fired, views grown
+                hellos: list[str | None] = [_hello(teams[i % len(teams)][1]) for i in range(CLIENTS)]
+                fleets[label] = Fleet(url, hellos + [_hello(fac)], _fire)
+            fleets["bare"] = Fleet(f"ws://127.0.0.1:{port}", [None] * (CLIENTS + 1),
+                                   lambda key, size: f"go:bench-{key}-mark:{size}")
+            for fleet in fleets.values():
+                await fleet.open()
+            size = 0
+            order = list(fleets)
+            for i in range(WARM + rounds):
+                # who goes first turns each round: with one tree run twice, the first of the
+                # two was 1.8-1.9 ms slower at p50 (big scenario) when the order was fixed
+                for label in order[i % len(order):] + order[:i % len(order)]:
+                    fleet = fleets[label]
+                    await fleet.round(f"{i}", size or 30_000, counted=i >= WARM)
+                    if label != "bare":
+                        size = max(size, fleet.size)
+            for fleet in fleets.values():
+                await fleet.close()
+            out = {}
+            for label, _proc, url, fac, teams, seats in servers:
+                views = {}
+                for seat, token in [("facilitator", fac), ("team", teams[0][1])] + seats:
+                    ws, total, largest = await _joined(url, _hello(token))
+                    views[seat] = (total, largest)
+                    await ws.close()
+                out[label] = views
+            return fleets, out, size
 
-        per_round, per_client, frame, views = asyncio.run(go())
-        return {"round": per_round, "client": per_client, "frame": frame, "views": views, "rss": _rss(proc.pid)}
+        fleets, views, size = asyncio.run(go())
+        rss = {label: _rss(proc.pid) for label, proc, *_ in servers}
+        rss["bare"] = _rss(bare_proc.pid)
+        return {"fleets": fleets, "views": views, "frame": size, "rss": rss}
     finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def _bare(rounds: int, size: int) -> dict:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], stdout=subprocess.PIPE, text=True)
-    try:
-        proc.stdout.readline()
-        per_round, per_client, _ = asyncio.run(_rounds(f"ws://127.0.0.1:{port}", [None] * (CLIENTS + 1),
-                                                       lambda key, _s: f"go:bench-{key}-mark:{size}", rounds))
-        return {"round": per_round, "client": per_client, "rss": _rss(proc.pid)}
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
 
 
 def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN, freeze: bool = False) -> dict:
@@ -284,14 +319,16 @@ def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN, freeze
         server.connections = {Quiet(Seat("facilitator", "facilitator", "F"))} | {
             Quiet(Seat(t, "team", t, team=t)) for t in teams}  # type: ignore[misc]
         with_views, bare = [], []
+        cpu: dict[bool, list[float]] = {True: [], False: []}  # this thread's CPU time (not the fsync's wait)
         for i in range(rounds + 2):
             for listening, times in ((True, with_views), (False, bare)):
                 if listening:
                     session.listeners.add(server._on_events)
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.thread_time()
                 session.execute(cm.FireAdHoc(f"bench-{i}-{listening}", "A bench inject."))
                 if i >= 2:  # the first ones build every view whole
                     times.append(time.perf_counter() - t0)
+                    cpu[listening].append(time.thread_time() - c0)
                 if listening:
                     session.listeners.remove(server._on_events)
         session.close()
@@ -302,49 +339,65 @@ def in_process(rounds: int = 30, big: bool = False, turn: int = BIG_TURN, freeze
            "gc_pauses": len(pauses), "gc_total_ms": sum(pauses) * ms, "gc_max_ms": max(pauses, default=0) * ms,
            "with_views_p99_ms": pct(with_views, 0.99) * ms,
            "with_views_p50_ms": statistics.median(with_views) * ms, "with_views_min_ms": min(with_views) * ms,
-           "no_views_p50_ms": statistics.median(bare) * ms, "no_views_min_ms": min(bare) * ms}
+           "no_views_p50_ms": statistics.median(bare) * ms, "no_views_min_ms": min(bare) * ms,
+           "cpu_with_views_p50_ms": statistics.median(cpu[True]) * ms, "cpu_with_views_min_ms": min(cpu[True]) * ms,
+           "cpu_no_views_p50_ms": statistics.median(cpu[False]) * ms, "cpu_no_views_min_ms": min(cpu[False]) * ms}
     print(f"{'big scenario, turn ' + str(turn) if big else 'default scenario'}, in process: an ad-hoc inject to "
           f"all with {len(teams)} teams and the facilitator connected: p50 {out['with_views_p50_ms']:.1f} ms "
           f"(min {out['with_views_min_ms']:.1f}); with no one connected p50 {out['no_views_p50_ms']:.1f} ms "
           f"(min {out['no_views_min_ms']:.1f})")
+    print(f"  CPU time of this thread (the fsync's wait left out): p50 {out['cpu_with_views_p50_ms']:.2f} ms "
+          f"(min {out['cpu_with_views_min_ms']:.2f}) with them, {out['cpu_no_views_p50_ms']:.2f} ms "
+          f"(min {out['cpu_no_views_min_ms']:.2f}) without")
     print(f"  p99 {out['with_views_p99_ms']:.1f} ms; gc{' (frozen after loading)' if freeze else ''}: "
           f"{out['gc_pauses']} collections, {out['gc_total_ms']:.0f} ms in all, the longest {out['gc_max_ms']:.1f} ms")
     return out
 
 
-def main(rounds: int = 100, big: bool = False, turn: int = BIG_TURN) -> dict:
+def main(rounds: int = 100, big: bool = False, turn: int = BIG_TURN, against: Path | None = None) -> dict:
+    import os
+
+    trees = [("this tree", ROOT)] + ([(f"other tree ({against})", against)] if against else [])
+    load = os.getloadavg()
     if big:
         import bigscenario
 
         with tempfile.TemporaryDirectory(prefix="bench-net-big-") as tmp:
-            ex = _exercise(rounds, bigscenario.generate(Path(tmp)), turn)
+            run = _run(rounds, trees, bigscenario.generate(Path(tmp)), turn)
     else:
-        ex = _exercise(rounds)
-    size = ex["frame"]
-    bare = _bare(rounds, size)
+        run = _run(rounds, trees)
     ms = 1000
-    out = {
-        "bench": "net", "big": big, "clients": CLIENTS, "rounds": rounds, "frame_bytes": size,
-        "all32_p50_ms": pct(ex["round"], 0.5) * ms, "all32_p99_ms": pct(ex["round"], 0.99) * ms,
-        "client_p50_ms": pct(ex["client"], 0.5) * ms, "client_p99_ms": pct(ex["client"], 0.99) * ms,
-        "bare_all32_p50_ms": pct(bare["round"], 0.5) * ms, "bare_all32_p99_ms": pct(bare["round"], 0.99) * ms,
-        "bare_client_p50_ms": pct(bare["client"], 0.5) * ms,
-        "views": {seat: {"bytes": s, "largest_frame": f} for seat, (s, f) in ex["views"].items()},
-        "rss_mib": ex["rss"] / 2**20, "bare_rss_mib": bare["rss"] / 2**20,
-    }
-    out["ratio_p50"] = out["all32_p50_ms"] / out["bare_all32_p50_ms"]
-    out["ratio_p99"] = out["all32_p99_ms"] / out["bare_all32_p99_ms"]
+    bare = run["fleets"]["bare"]
+    out: dict = {"bench": "net", "big": big, "clients": CLIENTS, "rounds": rounds, "frame_bytes": run["frame"],
+                 "load_before": load[0], "load_after": os.getloadavg()[0],
+                 "bare_all32_p50_ms": pct(bare.per_round, 0.5) * ms, "bare_all32_p99_ms": pct(bare.per_round, 0.99) * ms,
+                 "bare_client_p50_ms": pct(bare.per_client, 0.5) * ms, "bare_rss_mib": run["rss"]["bare"] / 2**20,
+                 "trees": {}}
     print(f"{'big scenario (12 teams), turn ' + str(turn) if big else 'default scenario'}: "
-          f"fire an inject -> all {CLIENTS} clients have it ({rounds} rounds, update frames up to {size:,} bytes):")
-    print(f"  exercise serve: p50 {out['all32_p50_ms']:.1f} ms, p99 {out['all32_p99_ms']:.1f} ms "
-          f"(each client: p50 {out['client_p50_ms']:.1f} ms, p99 {out['client_p99_ms']:.1f} ms)")
+          f"fire an inject -> all {CLIENTS} clients have it ({rounds} rounds each, alternated; update frames up to "
+          f"{run['frame']:,} bytes; load {out['load_before']:.1f} before, {out['load_after']:.1f} after):")
     print(f"  bare broadcast of the same size: p50 {out['bare_all32_p50_ms']:.1f} ms, "
-          f"p99 {out['bare_all32_p99_ms']:.1f} ms; ratio p50 {out['ratio_p50']:.2f}x, p99 {out['ratio_p99']:.2f}x")
-    print(f"  (mean of the exercise rounds {statistics.mean(ex['round']) * ms:.1f} ms)")
-    for seat, v in out["views"].items():
-        print(f"  {seat:12s} snapshot {v['bytes']:>10,} bytes, largest frame {v['largest_frame']:>10,}")
-    print(f"  server RSS {out['rss_mib']:.0f} MiB, bare server {out['bare_rss_mib']:.0f} MiB "
-          f"({out['rss_mib'] / out['bare_rss_mib']:.1f}x)")
+          f"p99 {out['bare_all32_p99_ms']:.1f} ms")
+    for label, _root in trees:
+        fleet = run["fleets"][label]
+        t = {"all32_p50_ms": pct(fleet.per_round, 0.5) * ms, "all32_p99_ms": pct(fleet.per_round, 0.99) * ms,
+             "client_p50_ms": pct(fleet.per_client, 0.5) * ms, "client_p99_ms": pct(fleet.per_client, 0.99) * ms,
+             "mean_ms": statistics.mean(fleet.per_round) * ms,
+             "views": {seat: {"bytes": b, "largest_frame": f} for seat, (b, f) in run["views"][label].items()},
+             "rss_mib": run["rss"][label] / 2**20}
+        t["ratio_p50"] = t["all32_p50_ms"] / out["bare_all32_p50_ms"]
+        t["ratio_p99"] = t["all32_p99_ms"] / out["bare_all32_p99_ms"]
+        # each round against the bare round of the same turn: the ratio under the same moment's load
+        pairs = [a / b for a, b in zip(fleet.per_round, bare.per_round)]
+        t["paired_ratio_p50"] = pct(pairs, 0.5)
+        out["trees"][label] = t
+        print(f"  {label}: p50 {t['all32_p50_ms']:.1f} ms, p99 {t['all32_p99_ms']:.1f} ms "
+              f"(each client: p50 {t['client_p50_ms']:.1f} ms, p99 {t['client_p99_ms']:.1f} ms; mean {t['mean_ms']:.1f} ms); "
+              f"ratio p50 {t['ratio_p50']:.2f}x, p99 {t['ratio_p99']:.2f}x, round by round p50 {t['paired_ratio_p50']:.2f}x")
+        for seat, v in t["views"].items():
+            print(f"    {seat:12s} snapshot {v['bytes']:>10,} bytes, largest frame {v['largest_frame']:>10,}")
+        print(f"    server RSS {t['rss_mib']:.0f} MiB, bare server {out['bare_rss_mib']:.0f} MiB "
+              f"({t['rss_mib'] / out['bare_rss_mib']:.1f}x)")
     return out
 
 
@@ -519,6 +572,8 @@ if __name__ == "__main__":
     ap.add_argument("rounds", nargs="?", type=int, default=100)
     ap.add_argument("--big", action="store_true", help="on the big scenario (bench/bigscenario.py)")
     ap.add_argument("--turn", type=int, default=BIG_TURN, help="the big case's turn (default %(default)s)")
+    ap.add_argument("--against", type=Path, default=None, metavar="TREE",
+                    help="an older tree (a copy of the project) whose server's rounds alternate with this one's")
     ap.add_argument("--in-process", action="store_true",
                     help="the server's own cost of a round, without the network (views, patches, journal)")
     ap.add_argument("--freeze", action="store_true", help="--in-process: gc.freeze() after loading, as serve does")
@@ -532,4 +587,4 @@ if __name__ == "__main__":
     elif args.in_process:
         in_process(args.rounds, args.big, args.turn, args.freeze)
     else:
-        main(args.rounds, args.big, args.turn)
+        main(args.rounds, args.big, args.turn, args.against)

@@ -30,14 +30,16 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def headless_server(prefix: str, scenario: str = "deadline-2027", extra: tuple[str, ...] = (),
-                    seats: list[tuple[str, str]] | None = None) -> tuple[subprocess.Popen, int, str, list[tuple[str, str]]]:
+                    seats: list[tuple[str, str]] | None = None,
+                    root: Path = ROOT) -> tuple[subprocess.Popen, int, str, list[tuple[str, str]]]:
     """(process, port, facilitator token, [(team, token)]) of a Deadline 2027 server (or
     `scenario`, an id or a path) on loopback, saving to a temporary folder; `extra`: more
     `serve` options (seats: --evaluator NAME ...), whose (seat id, token) pairs are appended
-    to `seats` when given. The caller stops the process."""
+    to `seats` when given; `root`: the tree whose code serves (another copy of the project,
+    to compare). The caller stops the process."""
     port = free_port()
     saves = tempfile.mkdtemp(prefix=prefix)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen([sys.executable, "-m", "exercise", "serve", scenario, "--headless", "--host",
                              "127.0.0.1", "--port", str(port), "--saves", saves, *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)

@@ -24,6 +24,7 @@ from exercise.engine.commands import MAX_VIEW_CANCELLED
 from exercise.engine.decision import EPS, number
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
+from exercise.engine.parts import made_from
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import Action, Order, State
 from exercise.engine.team_moves import (
@@ -264,17 +265,19 @@ def _inject_for_team(s: State, r: ScenarioRules, iid: str, team: str) -> vt.Inje
     inj = s.inject(iid)
     assert inj is not None  # a fired inject is one of the scenario's or an ad hoc one
     answer = s.answers.get((iid, team))
-    # the same object while nothing it shows changes: views share it, and the network edge
-    # encodes its text once (view_json), however many views and updates carry it
-    key = ("inbox", iid, team)
+    # the same object while nothing it shows changes, and for every team that gave the same
+    # answer (or none: an inject fired to all is one object in every inbox): views share it,
+    # and the network edge encodes its text once (view_json, net.protocol), however many
+    # views and updates carry it
+    key = ("inbox", iid, answer)
     memo = r.memo.get(key)
-    if memo is not None and memo[0] is inj and memo[1] == (s.fired[iid], answer):
+    if memo is not None and memo[0] is inj and memo[1] == s.fired[iid]:
         return memo[2]
-    view = r.memo[key] = (inj, (s.fired[iid], answer), _new_inject_for_team(s, r, inj, iid, team, answer))
+    view = r.memo[key] = (inj, s.fired[iid], _new_inject_for_team(s, r, inj, iid, answer))
     return view[2]
 
 
-def _new_inject_for_team(s: State, r: ScenarioRules, inj: model.Inject, iid: str, team: str,
+def _new_inject_for_team(s: State, r: ScenarioRules, inj: model.Inject, iid: str,
                          answer: tuple | None) -> vt.InjectView:
     return vt.InjectView(
         id=iid, title=inj.title, sender=inj.sender, channel=inj.channel,
@@ -356,12 +359,15 @@ def _inbox(s: State, r: ScenarioRules, team: str) -> tuple[vt.InjectView, ...]:
             # injects fired and answers given since, nothing else: the inbox as it was, the
             # injects this team answered since made again, the ones fired since added
             mine = {iid for iid, t in islice(s.answers, len(answers), None) if t == team}
-            if mine:
-                out = tuple(_inject_for_team(s, r, v.id, team) if v.id in mine else v for v in out)
-            out += tuple(_inject_for_team(s, r, iid, team) for iid in islice(s.fired, len(fired), None)
-                         if team in s.targets(iid))
-            r.memo[key] = (seen, out)
-            return out
+            places = [n for n, v in enumerate(out) if v.id in mine] if mine else []
+            rows = list(out)
+            for n in places:
+                rows[n] = _inject_for_team(s, r, rows[n].id, team)
+            rows += [_inject_for_team(s, r, iid, team) for iid in islice(s.fired, len(fired), None)
+                     if team in s.targets(iid)]
+            new = made_from(tuple(rows), out, places)  # the network edge looks at those places only
+            r.memo[key] = (seen, new)
+            return new
     out = tuple(_inject_for_team(s, r, iid, team) for iid in s.fired if team in s.targets(iid))
     r.memo[key] = (seen, out)
     return out
@@ -443,11 +449,22 @@ def _team_private(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
 
 def _injects_of(s: State, r: ScenarioRules, team: str) -> dict[str, Any]:
     """A team's inbox and the decisions it has still to take."""
+    return dict(inbox=_inbox(s, r, team), pending=_pending(s, r, team))
+
+
+def _pending(s: State, r: ScenarioRules, team: str) -> tuple[str, ...]:
+    """The decisions `team` has still to take: found again only when a state field they
+    read is another object (the team's and the facilitator's views ask in turn), and the
+    same tuple while they are equal (of ids: equal is the same JSON), its JSON made once."""
+    seen = (s.unanswered, s.answers, s.adhoc, s.fired)
+    memo = r.memo.get(("pending", team))
+    if memo is not None and all(map(operator.is_, memo[0], seen)):
+        return memo[1]
     pending = tuple(s.pending_decisions(team))
-    kept = r.memo.get(("pending", team))
-    if kept != pending:  # else the same tuple as before (of ids: equal is the same JSON): its JSON is made once
-        kept = r.memo[("pending", team)] = pending
-    return dict(inbox=_inbox(s, r, team), pending=kept)
+    if memo is not None and memo[1] == pending:
+        pending = memo[1]
+    r.memo[("pending", team)] = (seen, pending)
+    return pending
 
 
 def _cancel_preview(r: ScenarioRules, o: Order) -> tuple[float | None, float | None]:
@@ -597,9 +614,20 @@ def player_view(state: State, team_id: str, ledger: Iterable[Change] | None = No
 
 
 def _player_view(state: State, team_id: str, ledger: Iterable[Change] | None) -> vt.PlayerView:
-    common, me, rest = _kept(state, ("player parts", team_id), lambda: _player_parts(state, team_id))
-    return vt.PlayerView(**common, me=vt.Me(**me, **_injects_of(state, state.rules, team_id)),
-                         ledger=ledger_turns(state, team_id, ledger), **rest)
+    (common, me, rest), made = player_parts(state, team_id, ledger)
+    return vt.PlayerView(**common, me=vt.Me(**me, inbox=made["inbox"], pending=made["pending"]),
+                         ledger=made["ledger"], **rest)
+
+
+def player_parts(state: State, team_id: str, ledger: Iterable[Change] | None
+                 ) -> tuple[tuple[dict[str, Any], dict[str, Any], dict[str, Any]], dict[str, Any]]:
+    """What team `team_id`'s player view is made of: (the kept parts, the same object while
+    every field they read is: the common fields, the fields of `me` but its inbox and pending
+    decisions, the others but the ledger; the parts made for this state: `inbox` and `pending`
+    of `me`, and `ledger`). The server patches a team's last view from the second alone
+    while the first is the same object (net.protocol.player_update)."""
+    kept = _kept(state, ("player parts", team_id), lambda: _player_parts(state, team_id))
+    return kept, dict(**_injects_of(state, state.rules, team_id), ledger=ledger_turns(state, team_id, ledger))
 
 
 def _player_parts(state: State, team_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -822,6 +850,7 @@ def _rows_again(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...
     """The facilitator's inject list `out` with the rows of the injects `moved` made again,
     and those `added` (ad hoc) after them."""
     rows = list(out)
+    places = []
     at = r.memo.get(("inject rows",))
     if at is None:
         at = r.memo[("inject rows",)] = {i.id: n for n, i in enumerate(r.scenario.all_injects())}
@@ -836,8 +865,9 @@ def _rows_again(s: State, r: ScenarioRules, out: tuple[vt.FacilitatorInject, ...
         inj = s.inject(iid)
         assert inj is not None
         rows[n] = _facilitator_inject(s, r, inj, _answers_to(s, r, iid))
+        places.append(n)
     rows += [_facilitator_inject(s, r, i, _answers_to(s, r, i.id)) for i in added]
-    return tuple(rows)
+    return made_from(tuple(rows), out, places)  # the network edge looks at those places only
 
 
 def _answers_to(s: State, r: ScenarioRules, iid: str) -> dict[str, str]:

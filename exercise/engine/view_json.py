@@ -17,6 +17,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from exercise.engine import view_types
+from exercise.engine.parts import changed_at, made_from, source
 from exercise.identity import ByIdentity
 
 T = TypeVar("T")
@@ -87,29 +88,49 @@ def _part_once(make):
 
 
 # A long list of shared parts (an inbox, the facilitator's injects) is mostly the last one
-# with an item added or replaced: its data is the last list's, item by item, where the
-# part at that place is the same object.
-# id of a tuple's first part -> the last such tuple and its data, the newest LISTS kept (an
-# inbox per team, the facilitator's injects, each controller's)
+# with an item added or replaced: its data is the last list's where the part at that place
+# is the same object. The last list is the one the engine made it from (engine/parts.py,
+# which also says at which places), else the last one made with the same first part (a list
+# made whole, compared item by item). The newest LISTS lists' data are kept, by the list and
+# by its first part (an inbox per team, the facilitator's injects, each controller's).
 _LISTS: OrderedDict[int, tuple[tuple, list]] = OrderedDict()
+_FIRST: OrderedDict[int, tuple[tuple, list]] = OrderedDict()
 LISTS = 256
+
+
+def _last_list(parts: tuple) -> tuple[tuple, list] | None:
+    made = source(parts)
+    last = _LISTS.get(id(made)) if made is not None else None
+    if last is not None and last[0] is made:
+        return last
+    last = _FIRST.get(id(parts[0]))
+    return last if last is not None and last[0][0] is parts[0] else None
+
+
+def _keep(index: OrderedDict[int, tuple[tuple, list]], key: int, entry: tuple[tuple, list]) -> None:
+    index[key] = entry
+    index.move_to_end(key)
+    if len(index) > LISTS:
+        index.popitem(last=False)
 
 
 def _list_of_parts(make_one):
     def make(parts: tuple) -> list:
         if not parts:
             return []
-        last = _LISTS.get(id(parts[0]))
-        if last is None or last[0][0] is not parts[0]:
+        last = _last_list(parts)
+        if last is None:
             data = [make_one(x) for x in parts]
         else:
             old, old_data = last
-            data = [d if a is b else make_one(b) for a, b, d in zip(old, parts, old_data)]
+            data = old_data[:len(parts)]
+            places = changed_at(old, parts)
+            for i in places:
+                data[i] = make_one(parts[i])
             data += [make_one(x) for x in parts[len(old):]]
-        _LISTS[id(parts[0])] = (parts, data)
-        _LISTS.move_to_end(id(parts[0]))
-        if len(_LISTS) > LISTS:
-            _LISTS.popitem(last=False)
+            made_from(data, old_data, places)  # the patch from the last data looks there only
+        _keep(_LISTS, id(parts), (parts, data))
+        _keep(_FIRST, id(parts[0]), (parts, data))
         return data
     return make
 
@@ -129,6 +150,9 @@ def _parts_once(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
     return out
 
 
+_FIELDS: dict[tuple[type, str], Any] = {}  # (container class, field) -> its hook, for field_data
+
+
 def _converter(digest: bool = False) -> cattrs.Converter:
     # tuples become lists: the JSON (and the dicts of today's protocol) has lists
     conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
@@ -137,6 +161,7 @@ def _converter(digest: bool = False) -> cattrs.Converter:
         fields = _renames(cls, digest)
         if cls in _CONTAINERS and not digest:
             for name, hook in _parts_once(cls, conv).items():
+                _FIELDS[(cls, name)] = hook
                 old = fields.get(name)
                 fields[name] = override(rename=old.rename if old else None,
                                         omit_if_default=old.omit_if_default if old else None, unstruct_hook=hook)
@@ -150,6 +175,15 @@ def _converter(digest: bool = False) -> cattrs.Converter:
 
 CONVERTER = _converter()
 _DIGEST = _converter(digest=True)
+
+
+def field_data(cls: type, name: str, value: Any) -> Any:
+    """The data `unstructure` makes of `value` as field `name` of a `cls` container (the
+    same hook: the same object for the same part). The field must hold parts, not be
+    renamed, and not be left out at its default."""
+    if (cls, name) not in _FIELDS:
+        CONVERTER.get_unstructure_hook(cls)  # its hooks are made with the container's
+    return _FIELDS[(cls, name)](value)
 
 
 def unstructure(view: Any) -> Any:

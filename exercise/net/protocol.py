@@ -24,8 +24,10 @@ import attrs
 from exercise.engine import commands as cm
 from exercise.engine import seats, view_json
 from exercise.engine import view_types as vt
+from exercise.engine.parts import changed_at
 from exercise.engine.seats import Seat
 from exercise.engine.state import State
+from exercise.engine.view import player_parts
 from exercise.engine.view_types import PlayerView
 
 VERSION = 4  # 4: an update carries a patch of the view (what changed), a view or patch over MAX_FRAME comes in parts; 3: estimates with bands, slip risk, instalments, lead requests, the scorecard; 2: the player view carries the team's ledger, options their effects in words, items their gains, categories their floors
@@ -400,9 +402,7 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
         keep = min(len(old), len(new))
         ops = []
         changed = 0
-        for i in range(keep):
-            if old[i] is new[i]:  # a part the views share (most of a long list): nothing to walk
-                continue
+        for i in changed_at(old, new):  # the parts the views share (most of a long list): not walked
             more = diff(old[i], new[i], (*at, i))
             changed += bool(more)
             ops += more
@@ -412,6 +412,28 @@ def diff(old: Any, new: Any, at: tuple = ()) -> list[dict]:
                 ops.append({"at": list(at), "len": keep})
             return ops
     return [{"at": list(at), "set": new}]
+
+
+def player_update(last: dict, kept: tuple | None, state: State, team: str, ledger) -> tuple[tuple, dict, list[dict]] | None:
+    """A team's view data and its patch from `last`, the data of its view whose kept parts
+    (engine view.player_parts) were `kept`, when they still are: only its inbox, pending
+    decisions and ledger are made for this state, and only they are compared. None when
+    the kept parts changed (the view is built whole). (kept, data, patch)"""
+    now, made = player_parts(state, team, ledger)
+    if now is not kept:
+        return None
+    me = last["me"]
+    inbox = view_json.field_data(vt.Me, "inbox", made["inbox"])
+    pending = view_json.field_data(vt.Me, "pending", made["pending"])
+    turns = view_json.field_data(vt.PlayerView, "ledger", made["ledger"])
+    ops = diff(me["inbox"], inbox, ("me", "inbox")) + diff(me["pending"], pending, ("me", "pending")) \
+        + diff(last["ledger"], turns, ("ledger",))
+    if not ops:
+        return now, last, []
+    data = dict(last)  # the same keys in the same order: a snapshot of it is a fresh one's text
+    data["me"] = {**me, "inbox": inbox, "pending": pending}
+    data["ledger"] = turns
+    return now, data, ops
 
 
 def _exactly(old: Any, new: Any) -> bool:
@@ -467,12 +489,35 @@ def patched(view: dict, ops: list[dict]) -> dict:
     return root
 
 
+# The JSON text of a part an op sets, by the part's identity: view data shares the parts
+# that are the same (an inject fired to every team is one object in every inbox), so the
+# updates of every team encode it once. Small parts only (a row, not a whole list), and
+# each entry holds its part, so its id is not reused while it is kept.
+_TEXTS: dict[int, tuple[Any, str]] = {}
+TEXTS, TEXT_MAX = 2048, 16_384
+
+
+def _set_text(value: Any) -> str:
+    hit = _TEXTS.get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    text = dumps(value)
+    if len(text) <= TEXT_MAX:
+        if len(_TEXTS) >= TEXTS:
+            _TEXTS.clear()
+        _TEXTS[id(value)] = (value, text)
+    return text
+
+
 def _op_texts(op: dict, limit: int) -> list[str]:
     """An op as JSON, split into several (an empty object or list, then its items) while
     it is over `limit` characters; an item bigger than that on its own goes whole (a
     client takes frames far bigger than MAX_FRAME)."""
-    text = dumps(op)
     value: Any = op.get("set")
+    if type(value) is dict and len(op) == 2:  # {"at": ..., "set": {...}}, as dumps writes it
+        text = f'{{"at":{dumps(op["at"])},"set":{_set_text(value)}}}'
+    else:
+        text = dumps(op)
     if len(text) <= limit or type(value) not in (dict, list) or len(value) < 2:
         return [text]
     at = op["at"]

@@ -43,6 +43,7 @@ from exercise import engine
 from exercise.engine import commands as cm
 from exercise.engine import seats
 from exercise.engine.seats import Seat
+from exercise.engine.view import player_parts
 from exercise.journal.log import JournalError
 from exercise.listeners import Listeners
 from exercise.net import protocol as p
@@ -214,6 +215,7 @@ class SeatKind:
         self.state = state
         self.ledger = ledger  # the ledger's length then (it only grows)
         self.base = base  # the seq from which `data` holds (an update's patch applies to it)
+        self.parts: tuple | None = None  # a team's: the kept parts `data` was made from (p.player_update)
         # the snapshot of `data` at a seq, encoded once: a hello or a sync is a copy of it, so
         # neither a reconnect storm nor `sync` requests make the server encode the view again
         self.snap: tuple[int, list[str]] | None = None
@@ -454,13 +456,24 @@ class ExerciseServer:
         kind = self._kinds.get(key)
         if kind is not None and kind.state is state and kind.ledger == grown:
             return kind, [], kind.base
-        data = self._view(seat, ledger)
+        quick = None
+        parts: tuple | None
+        if kind is not None and seat.role == "team" and kind.parts is not None:
+            assert seat.team is not None  # only the parts made for this state compared (most commands)
+            quick = p.player_update(kind.data, kind.parts, state, seat.team, ledger)
+        if quick is not None:
+            parts, data, ops = quick
+        else:
+            data = self._view(seat, ledger)
+            parts = player_parts(state, seat.team, ledger)[0] if seat.role == "team" and seat.team else None
+            ops = None
         if kind is None:
             kind = self._kinds[key] = SeatKind(data, state, grown, seq)
+            kind.parts = parts
             return kind, [], seq
         base = kind.base
-        ops = p.diff(kind.data, data)
-        kind.state, kind.ledger = state, grown
+        ops = p.diff(kind.data, data) if ops is None else ops
+        kind.state, kind.ledger, kind.parts = state, grown, parts
         if ops:
             kind.data, kind.base, kind.snap = data, seq, None
         return kind, ops, base
