@@ -260,3 +260,16 @@ async def test_the_teams_budget_split_is_whole_and_named(tmp_path, size):
                 assert said.startswith("Budget split, % to ") and all(n in said for n in names), said
     finally:
         s.close()
+
+
+async def test_a_note_rating_another_teams_objective_shows_its_name_to_the_controller(session):
+    """A controller of West reads a note about West that rates East's objective: the objective's
+    name, not its id (the controller has no private data of East's, where the name was read)."""
+    session.execute(cm.AddNote("West covered East's airspace", (), None, "air", "P", team="west", author="Eve"))
+    app, run_before = controller_app(session, "4", seat=Seat("bob", "controller", "Bob (controller)", scope=("west",)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_before(pilot)
+        table = app.screen.query_one("#ct-note-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [r[3] for r in rows if "covered" in r[2]] == ["Defend the airspace"], rows
+        assert not any(r[3] == "air" for r in rows)

@@ -275,12 +275,16 @@ def controller_view(state: State, scope: tuple[str, ...]) -> vt.FacilitatorView:
             return x
         return attrs.evolve(x, objectives=tuple(o for o in x.objectives if o.team in keep))
 
+    notes = tuple(n for n in v.notes if (n.team is None or n.team in keep) and "seats" not in n.tags)
+    objectives = {oid: o.name for oid, o in r.objectives.items()}
     return attrs.evolve(
         v,
+        objective_names=tuple(sorted({(n.objective, objectives.get(n.objective, n.objective))
+                                      for n in notes if n.objective})),
         teams_private={t: p for t, p in v.teams_private.items() if t in keep},
         injects=tuple(_scoped(r, i, keep) for i in v.injects if touches(i.to)),
         actions=tuple(a for a in v.actions if a.team in keep),
-        notes=tuple(n for n in v.notes if (n.team is None or n.team in keep) and "seats" not in n.tags),
+        notes=notes,
         team_tracks=tuple(attrs.evolve(t, values={k: x for k, x in t.values.items() if k in keep or not t.private},
                                        bands={k: x for k, x in t.bands.items() if k in keep or not t.private})
                           for t in v.team_tracks),

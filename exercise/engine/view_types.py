@@ -838,6 +838,9 @@ class FacilitatorView(CommonView):
     # the odds are set); None, and left out of the JSON, in a controller's view
     seed: int | None = later(None)
     rolls: int | None = later(None)
+    # a controller's view: the names of the objectives its notes rate, (id, name) pairs (a
+    # note about its team may rate another team's objective, whose private data it lacks)
+    objective_names: tuple[tuple[str, str], ...] = later(())
 
 
 # -- the other seats of the room (exercise.engine.seats) --------------------------------------

@@ -399,7 +399,7 @@ The team sees the odds, the roll and your rationale.
     def _render_notes(self) -> None:
         v = self._fv()
         names = self._names()
-        objectives = {o.id: o.name for p in v.teams_private.values() for o in p.objectives}
+        objectives = {**dict(v.objective_names), **{o.id: o.name for p in v.teams_private.values() for o in p.objectives}}
         teams = [short(names.get(n.team, n.team)) if n.team else "all teams" for n in v.notes]
         note_w, objective_w, by_w = note_widths(self.size.width or self.app.size.width, max(map(len, teams), default=4),
                                                 max((len(n.author or "facilitator") for n in v.notes), default=2))
