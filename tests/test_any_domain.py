@@ -207,6 +207,29 @@ async def test_no_military_word_on_the_consoles(tmp_path):
     assert "3 Purchases" in seen and "Your budget is your team's funds" in seen and "Day 1" in seen
 
 
+async def test_a_team_reads_the_turns_phases_in_the_scenarios_names(tmp_path):
+    """The banner outside deliberation and the `?` help name the phases as the scenario does
+    (the play-test read "open in deliberation (now: Situation report)")."""
+    from exercise.tui.app import make_app
+    from exercise.tui.team import TeamScreen
+
+    s = _play(tmp_path, 0)  # turn 1's briefing
+    app = make_app(session=s)
+    app.animation_level = "none"
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.show_team(s.state.rules.team_ids[0])
+            await wait_for(lambda: isinstance(app.screen, TeamScreen) and app.screen.view, pilot=pilot)
+            assert "Orders and decisions open in Decisions (now: Situation report)" in _on_screen(app.screen)
+            said = app.screen.help_text(app)
+            assert ("A turn**: Situation report, New information, Decisions, What happened, Hot debrief. "
+                    "You act in **Decisions**") in said
+            assert "deliberation" not in said.lower()
+    finally:
+        s.close()
+
+
 async def test_the_defence_scenario_keeps_its_words_and_its_commands_tab(tmp_path):
     from support import DEFAULT
 

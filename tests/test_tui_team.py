@@ -161,7 +161,7 @@ async def test_outside_deliberation_the_screen_says_so_and_the_engine_refuses(mi
     app = team_app(s, "east")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
-        assert "Orders and decisions open in deliberation (now: Briefing)" in shown(screen)
+        assert "Orders and decisions open in Deliberation (now: Briefing)" in shown(screen)
         assert screen.query_one("#tm-banner").has_class("-closed")
         await pilot.press("3")
         modal = await form(pilot, app, "o", submit=False)

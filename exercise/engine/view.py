@@ -76,10 +76,15 @@ def _turn_label(s: State, r: ScenarioRules) -> str:
 
 
 def _phase_name(s: State, r: ScenarioRules) -> str:
+    return _named_phase(r, s.phase)
+
+
+def _named_phase(r: ScenarioRules, phase: str) -> str:
+    """What the scenario calls a phase ("deliberation" -> "Team deliberation and orders")."""
     for p in r.scenario.phases:
-        if p.id == s.phase:
+        if p.id == phase:
             return p.name or p.id.capitalize()
-    return s.phase.capitalize()
+    return phase.capitalize()
 
 
 def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, Any]:
@@ -98,6 +103,7 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
         words=sc.words,
         turn_span=sc.calendar.span(),
         adversary=sc.adversary is not None,
+        phases=tuple(_named_phase(r, p) for p in model.PHASES),
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in sc.teams),
         allies=tuple(
             vt.AllyView(a.id, a.name, a.gdp, s.spending[a.id], s.ally_command.get(a.id), r.ally_team.get(a.id),

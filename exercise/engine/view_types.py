@@ -221,6 +221,9 @@ class CommonView:
     turn_span: str = attrs.field(default="a quarter", kw_only=True, metadata={"omit_default": True, **STATIC})
     # whether the scenario has an adversary (a red cell that sees open arguments): wording
     adversary: bool = attrs.field(default=False, kw_only=True, metadata={"omit_default": True, **STATIC})
+    # what the scenario calls the phases of a turn, in their order (briefing, injects,
+    # deliberation, adjudication, summary): wording; () from an older server
+    phases: tuple[str, ...] = attrs.field(default=(), kw_only=True, metadata={"omit_default": True, **STATIC})
 
 
 # -- a team's private data -----------------------------------------------------------------

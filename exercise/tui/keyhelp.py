@@ -60,6 +60,14 @@ def neutral_slots() -> Mapping[str, str]:
     return word_slots(NEUTRAL)
 
 
+def phase_slots(phases: tuple[str, ...]) -> dict[str, str]:
+    """"{phases}" (the turn's phases in order, as the scenario names them) and "{deliberation}"
+    (the phase a team acts in); `phases` () (none told): the engine's own names."""
+    if len(phases) != 5:
+        phases = ("briefing", "injects", "deliberation", "adjudication", "summary")
+    return {"phases": ", ".join(phases), "deliberation": phases[2]}
+
+
 def worded(s: str, slots: Mapping[str, str] | None = None) -> str:
     """`s` with "{command}" as the scenario's word ("cell"), "{Commands}" capitalised
     ("Cells"), "{others}"... (`word_slots`); braces that name none stay as written.

@@ -31,7 +31,7 @@ from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
 from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp, neutral_slots, word_slots, worded, worded_bindings
+from exercise.tui.keyhelp import KeyHelp, neutral_slots, phase_slots, word_slots, worded, worded_bindings
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal, feedback_command, feedback_fields
 from exercise.tui.team.base import COMMAND_KEYS, WIDE, Link, ShowTab, TeamTab, can_now
 from exercise.tui.team.briefing import BriefingTab
@@ -42,7 +42,7 @@ from exercise.tui.team.inbox import InboxTab
 from exercise.tui.team.ledger import LedgerTab
 from exercise.tui.team.procurement import ProcurementTab
 from exercise.tui.team.tracks import TracksTab
-from exercise.tui.text import plain_tree
+from exercise.tui.text import md, plain_tree
 
 TABS = (  # id, label, widget
     ("inbox", "1 Inbox", InboxTab),
@@ -96,8 +96,8 @@ works too: click a tab, click a row twice to answer it (Inbox) or order it ({Pro
 Every tab's key works from any tab.
 """
     HELP_OUTRO = """\
-**A turn**: briefing, injects, deliberation, adjudication, summary. You act in
-**deliberation**; when you are done, submit and wait for the facilitator. Everything you
+**A turn**: {phases}. You act in **{deliberation}**; when you are done, submit and wait
+for the facilitator. Everything you
 do is checked by the rules and saved before the screen shows it; when the rules refuse,
 a notification says why.
 """
@@ -305,8 +305,8 @@ a notification says why.
                 bits.append(f"{len(drafts)} draft order(s), {money(sum(o.cost for o in drafts))} {v.unit}")
             state, text = "open", "Deliberation: decide, order, then press s to submit · " + " · ".join(bits)
         else:
-            state, text = "closed", (f"Orders and decisions open in deliberation (now: {v.phase_name}). "
-                                     "Read your inbox and plan.")
+            state, text = "closed", (f"Orders and decisions open in {phase_slots(v.phases)['deliberation']} "
+                                     f"(now: {v.phase_name}). Read your inbox and plan.")
         self._show("tm-banner", Text(text))
         banner = self.query_one("#tm-banner", Static)
         for s in ("closed", "ended", "paused", "waiting", "open"):
@@ -393,6 +393,12 @@ a notification says why.
     def help_slots(self):
         v = self.view
         return neutral_slots() if v is None else word_slots(v.words, v.adversary)  # none yet: neutral words
+
+    def help_outro(self) -> str:
+        """A turn's phases as the scenario names them."""
+        v = self.view
+        slots = {k: md(x) for k, x in phase_slots(v.phases if v is not None else ()).items()}  # a pack's text
+        return worded(self.HELP_OUTRO, slots)
 
     def help_hidden(self) -> tuple[str, ...]:
         """The keys of what this team's scenario lacks: commands to lead or assign to (and their
