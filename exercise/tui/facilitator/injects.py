@@ -15,9 +15,10 @@ from exercise.engine.injects import fire_preview
 from exercise.engine.view_types import FacilitatorInject, FacilitatorView
 from exercise.narrate import Narrator
 from exercise.tui.base import Detail, console
-from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
+from exercise.tui.facilitator.panel import Panel, ShowTab, team_options
 from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
+from exercise.tui.names import name_list, short
 from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit, md, reflow
 
@@ -73,17 +74,19 @@ class InjectsPanel(Panel, Vertical):
         rows = sorted(view.injects, key=lambda i: (
             1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
         narrator = Narrator(self.session.scenario)
-        widths = (26, 13, 24) if narrow else (48, 24, 24)
+        widths = (25, 14, 24) if narrow else (48, 30, 24)  # "Brunssum East," whole; a long name on its line
 
         def row(i: FacilitatorInject) -> tuple[str, list[Text]]:
-            to = ", ".join(teams.get(t, t) for t in i.to)
+            # the teams by their short names, one a line when they do not fit: never cut
+            # ("Communications and l", "Brunssum…" for East and West alike)
+            to = name_list([teams.get(t, t) for t in i.to], widths[1])
             status = narrator.status(i.status)  # titles, not ids
             style = "dim" if i.fired else ("bold" if i.reserve else "")
             return i.id, [Text(fit(i.title, widths[0]), style=style),
-                          *cells(fit(to, widths[1]), fit(status, widths[2]), i.severity)]
+                          *cells(to, fit(status, widths[2]), i.severity)]
 
         # the cursor stays on its line: once an inject is fired (it goes down) the next is under it
-        sync_rows(table, [row(i) for i in rows], keep="index")
+        sync_rows(table, [row(i) for i in rows], keep="index", height=None)
 
     def selected(self) -> str | None:
         return selected_key(self.query_one("#inject-table", DataTable))
