@@ -276,17 +276,22 @@ The team sees the odds, the roll and your rationale.
         names = {t.id: short(t.name) for t in v.teams}
         titles = {i.id: i.title for i in v.injects}
         narrow = self.narrow
-        widths = (25, 14, 24) if narrow else (48, 24, 28)  # "Brunssum East," whole
+        widths = (25, 14, 24) if narrow else (48, 24, 28)
         order = {"reserve": 2}
+        shown = sorted(v.injects, key=lambda i: (1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
+        statuses = {i.id: fit(inject_status(i.status, titles), widths[2]) for i in shown}
+        # the teams get the room the other columns leave (each with its 2 columns of padding,
+        # and a scrollbar): "IT and security" whole at 80 columns where the statuses are short
+        others = widths[0] + max([6, *map(len, statuses.values())]) + max([3, *(len(i.severity) for i in shown)]) + 6
+        to_w = max(14, min(30, (self.size.width or self.app.size.width) - others - 2 - 1))  # "Brunssum East," whole
         rows = []
-        for i in sorted(v.injects, key=lambda i: (1 if i.fired else 0, order.get(i.status, 0), i.fired or 0)):
+        for i in shown:
             # every team by its short name, one a line when they do not fit: "Brunssum…" read
             # the same for East and West
             to = "every team" if "all" in i.to else name_list([names.get(t, t) for t in targets(v, i.to)],
-                                                              widths[1]) or wrapped("facilitator only", widths[1])
+                                                              to_w) or wrapped("facilitator only", to_w)
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            rows.append((i.id, [Text(fit(i.title, widths[0]), style=style),
-                                *cells(to, fit(inject_status(i.status, titles), widths[2]), i.severity)]))
+            rows.append((i.id, [Text(fit(i.title, widths[0]), style=style), *cells(to, statuses[i.id], i.severity)]))
         self._fill("ct-inject-table", ("Inject", "To", "Status", "Sev"), rows, tall=True)
         self._inject_detail()
 
