@@ -95,6 +95,26 @@ def notifications(app) -> list[str]:
     return _SAID[app]
 
 
+def screen_lines(app) -> list[str]:
+    """The terminal's lines as drawn now, top to bottom: what the player reads at the app's
+    size (a cell cut by its column or by the screen's edge reads cut here), from the app's
+    public SVG screenshot (each line's text spans, in order)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    lines: dict[int, list[tuple[float, str]]] = {}
+    for m in re.finditer(r'<text[^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>(.*?)</text>', svg):
+        lines.setdefault(int(m.group(2)), []).append((float(m.group(1)), html.unescape(m.group(3))))
+    out = []
+    for _n, spans in sorted(lines.items()):
+        line = ""
+        for x, t in sorted(spans):  # each span at its column (Rich draws a cell 12.2 units wide)
+            line = line.ljust(round(x / 12.2)) + t.replace("\xa0", " ")
+        out.append(line)
+    return out
+
+
 def toast_visible(app, text: str) -> bool:
     """Whether a notification holding `text` is on screen now (queried by the widget's public
     type name: Textual does not export the Toast class)."""

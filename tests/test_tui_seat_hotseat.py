@@ -128,7 +128,7 @@ async def test_the_terminals_dialog_lists_every_seat_and_adds_and_revokes(tmp_pa
         await wait_for(lambda: isinstance(app.screen, TextModal), pilot=pilot)
         page = app.screen.markdown
         assert "exercise join ws://127.0.0.1:8765 --team east --token tok-e" in page
-        assert "--seat proj --token p" in page and "| Projector | wall display | proj | 0 |" in page
+        assert "--seat proj --token p" in page and "| Projector | wall display | - | proj | 0 |" in page
         assert "| west | 1 |" in page
         await pilot.press("a")
         await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
@@ -141,6 +141,7 @@ async def test_the_terminals_dialog_lists_every_seat_and_adds_and_revokes(tmp_pa
         await wait_for(lambda: isinstance(app.screen, TextModal) and "--seat alice" in app.screen.markdown,
                        pilot=pilot)  # the dialog again, with the new seat's line
         assert "Alice (controller: East)" in app.screen.markdown
+        assert "| Alice | controller | East | alice | 0 |" in app.screen.markdown  # its scope in the table
         await pilot.press("r")
         await wait_for(lambda: isinstance(app.screen, FormModal), pilot=pilot)
         app.screen.query_one("#f-seat", Select).value = "alice"

@@ -322,7 +322,7 @@ async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_team(pilot, app, "east")
         await pilot.press("4")
-        assert rows(screen, "tm-commands") == ["JFC North | United States | 1 in 1 | 3 staff, 0.2 USD bn/turn | Poland"]
+        assert rows(screen, "tm-commands") == ["JFC North | United States | 1 pt | 3 staff, 0.2 USD bn/turn | Poland"]
         modal = await form(pilot, app, "a", submit=False)
         assert modal.query_one("#f-capability", Select).value == "air"
         assert modal.query_one("#f-amount", Input).value == "1"  # what is assigned there now
@@ -331,7 +331,7 @@ async def test_assign_forces_take_the_lead_and_hand_it_back_next_turn(mini, new_
         assert (record["kind"], record["command"], record["capability"], record["amount"]) == (
             "assign", "north", "air", 2.0)
         assert s.state.assigned[("north", "east", "air")] == 2.0
-        assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 2 in 1 | 3 staff")
+        assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 2 pts | 3 staff")
         assert "Your forces: Air defence 2" in shown(screen)
         assert rows(screen, "tm-team-tracks")[0].startswith("Air defence | 2 |  | 2 | West 3")
 

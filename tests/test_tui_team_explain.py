@@ -181,7 +181,7 @@ async def test_items_carry_cost_units_and_what_they_improve_and_staff_say_what_t
         assert "1.00 USD bn per unit" in text
         assert "+1 Air defence per unit on delivery" in text
         await pilot.press("4")
-        assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 1 in 1 | 3 staff")
+        assert rows(screen, "tm-commands")[0].startswith("JFC North | United States | 1 pt | 3 staff")
         assert "staff officers run a command your team leads" in shown(screen)
 
 

@@ -33,6 +33,7 @@ from exercise.tui.base import BaseApp
 from exercise.tui.footer import FitFooter
 from exercise.tui.keyhelp import KeyHelp, word_slots, worded_bindings
 from exercise.tui.modals import Field, FormModal, TextModal
+from exercise.tui.names import wrapped
 from exercise.tui.text import cells, fit, plain, reflow, safe, text
 
 HELP_INTRO = """\
@@ -145,10 +146,8 @@ class DebriefScreen(KeyHelp, Screen):
         self.query_one("#state-caps", DataTable).add_columns(
             *cells("Track", *[short(t.name)[:16] for t in self.record.scenario.teams]))
         self.query_one("#state-orders", DataTable).add_columns("Team", "Item", "Qty", "Placed", "Due", "Status")
-        decisions = self.query_one("#decision-table", DataTable)
-        decisions.add_columns(*tb.DECISION_HEAD)
-        for row in tb.decision_rows(r):
-            decisions.add_row(*cells(*row))
+        self.query_one("#decision-table", DataTable).add_columns(*tb.DECISION_HEAD)
+        self.fill_decisions()
         self.query_one("#objectives-body", Static).update(safe(self.objectives_text()))
         self.query_one("#outcome-body", Static).update(safe(self.outcome_text()))
         charts = self.query_one("#chart-list", OptionList)
@@ -220,12 +219,19 @@ class DebriefScreen(KeyHelp, Screen):
         now = " (now)" if turn == max(self.states) and self.report.status == "running" else ""
         return f"end of turn {turn} of {self.report.turns}, {label}{now}"
 
-    def render_status(self, view: FacilitatorView) -> None:
+    def render_status(self, view: FacilitatorView | None = None) -> None:
+        """One line: the title gives way, then "under way: turn 4 of 8" says "under way"
+        alone (the turn shown says which turn of how many), so the line is never cut."""
         r = self.report
-        bits = ["Debrief", r.title, self.turn_name(self.turn), tb.status_line(r)]
-        if r.simulated:
-            bits.append("simulated")
-        self.query_one("#status", Static).update(text(" · ".join(bits)))
+        width = (self.size.width or self.app.size.width) - 2  # its padding
+        status = tb.status_line(r)
+        tail = [self.turn_name(self.turn), status, *(["simulated"] if r.simulated else [])]
+        line = " · ".join(["Debrief", r.title, *tail])
+        if len(line) > width:
+            tail[1] = status.split(":")[0] if r.status == "running" else status
+            rest = " · " + " · ".join(tail)
+            line = "Debrief · " + fit(r.title, max(8, width - len("Debrief · ") - len(rest))) + rest
+        self.query_one("#status", Static).update(text(line))
 
     def render_timeline(self) -> None:
         for t in self.report.timeline:
@@ -289,6 +295,34 @@ class DebriefScreen(KeyHelp, Screen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.render_plot)
+        if self.is_mounted:
+            self.render_status()
+            self.fill_decisions()
+
+    def fill_decisions(self) -> None:
+        """The Decisions table at the screen's width: the turn, the team and the choice whole
+        (the inject and the choice wrapped over lines when they do not fit), the expected
+        actions after them (the table scrolls sideways to them). At 80 columns the inject's
+        title took the screen: the team read "Brunss" and the choice was off screen."""
+        table = self.query_one("#decision-table", DataTable)
+        rows = tb.decision_rows(self.report)
+        width = self.size.width or self.app.size.width
+        shown = (width, len(rows))
+        if getattr(self, "_decisions_at", None) == shown:
+            return
+        self._decisions_at = shown
+        turn_w = max([4, *(len(r[0]) for r in rows)])
+        team_w = min(16, max([4, *(len(r[2]) for r in rows)]))
+        room = width - 1 - 2 * 4 - turn_w - team_w  # a scrollbar, the padding of the first four columns
+        longest = (max([6, *(len(r[1]) for r in rows)]), max([8, *(len(r[3]) for r in rows)]))
+        choice_w = min(longest[1], max(20, room * 5 // 8))
+        inject_w = max(16, min(longest[0], room - choice_w))
+        table.clear()
+        for column in table.ordered_columns:  # measured again from the rows put in
+            column.content_width = len(column.label.plain)
+        for turn, inject, team, choice, expected in rows:
+            table.add_row(*cells(turn, wrapped(inject, inject_w), wrapped(team, team_w), wrapped(choice, choice_w),
+                                 expected), height=None)
 
     def ledger_text(self) -> Text:
         """Every team's ledger for the turn shown (time travel moves it), causes in full."""

@@ -257,6 +257,21 @@ class FormModal(ModalScreen[dict | None]):
         return out
 
     @on(Input.Submitted)
+    def _enter_in_a_field(self, event: Input.Submitted) -> None:
+        """Enter in a field goes to the next field, and from the last one to the submit
+        button (whose Enter, or ctrl+s, submits): a stray Enter after typing the points to add
+        rolled the dice at once. A form of one field submits on its Enter (a turn to go to)."""
+        event.stop()
+        if len(self.fields) == 1:
+            self.action_submit()
+            return
+        fields = list(self.query(".form-fields > Input, .form-fields > Select, .form-fields > TextArea"))
+        at = fields.index(event.input) if event.input in fields else len(fields) - 1
+        if at + 1 < len(fields):
+            fields[at + 1].focus()
+        else:
+            self.query_one("#submit", Button).focus()
+
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
         result = self.collect()

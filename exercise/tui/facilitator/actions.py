@@ -15,9 +15,10 @@ from exercise.engine.decision import roll_words
 from exercise.engine.view_types import FacilitatorView
 from exercise.model import LIKELIHOODS
 from exercise.tui.base import Detail, console
-from exercise.tui.facilitator.panel import Panel, short
+from exercise.tui.facilitator.panel import Panel
 from exercise.tui.facilitator.wording import action_lines, adjudication_intro, seen_by
 from exercise.tui.modals import Field, FormModal, lead_answer_fields
+from exercise.tui.names import short, wrapped
 from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit
 
@@ -57,13 +58,13 @@ class ActionsPanel(Panel, Vertical):
         table = self.query_one("#action-table", DataTable)
         if not table.columns:
             table.add_columns("Team", "Turn", "Action", "Seen by", "Odds", "Result")
-        names = {t.id: short(t.name) for t in view.teams}
+        names = {t.id: wrapped(short(t.name), 20) for t in view.teams}  # a long name over lines, never cut
         rows = []
         for a in view.actions:
             odds = f"{a.likelihood}%" if a.likelihood is not None else "-"
             result = "-" if a.success is None else ("success" if a.success else "failure")
             rows.append((a.id, cells(names.get(a.team, a.team), a.turn, fit(a.action, 36), seen_by(a), odds, result)))
-        sync_rows(table, rows)
+        sync_rows(table, rows, height=None)
         self._action_detail()
         requests = self._requests(view)
         leads = self.query_one("#lead-table", DataTable)

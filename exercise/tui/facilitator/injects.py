@@ -15,9 +15,10 @@ from exercise.engine.injects import fire_preview
 from exercise.engine.view_types import FacilitatorInject, FacilitatorView
 from exercise.narrate import Narrator
 from exercise.tui.base import Detail, console
-from exercise.tui.facilitator.panel import Panel, ShowTab, short, team_options
+from exercise.tui.facilitator.panel import Panel, ShowTab, team_options
 from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
+from exercise.tui.names import name_list, short
 from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit, md, reflow
 
@@ -56,34 +57,39 @@ class InjectsPanel(Panel, Vertical):
             table.add_columns("Inject", "To", "Status", "Sev")
         teams = {t.id: short(t.name) for t in view.teams}
         # on an 80-column screen the title and the teams give way so the status stays whole
-        narrow = (self.size.width or self.app.size.width) < 110
+        width = self.size.width or self.app.size.width
         # what the rows show: most commands (pause, a note) change none of a big scenario's
         # thousand injects, and building their cells again cost more than the key
-        shown = (narrow, tuple(teams.items()),
+        shown = (width, tuple(teams.items()),
                  tuple((i.id, i.to, i.status, i.fired, i.reserve, i.title, i.severity) for i in view.injects))
         if shown != self._shown_rows:
             self._shown_rows = shown
-            self._fill(table, view, teams, narrow)
+            self._fill(table, view, teams, width)
         self.show_inject_detail()
 
     _shown_rows: tuple | None = None
 
-    def _fill(self, table: DataTable, view: FacilitatorView, teams: dict[str, str], narrow: bool) -> None:
+    def _fill(self, table: DataTable, view: FacilitatorView, teams: dict[str, str], width: int) -> None:
         order = {"reserve": 2}
         rows = sorted(view.injects, key=lambda i: (
             1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
         narrator = Narrator(self.session.scenario)
-        widths = (26, 13, 24) if narrow else (48, 24, 24)
+        title_w = 25 if width < 110 else 48
+        statuses = {i.id: fit(narrator.status(i.status), 24) for i in rows}  # titles, not ids
+        # the teams get the room the other columns leave (each with its 2 columns of padding,
+        # and a scrollbar): "IT and security" whole at 80 columns where the statuses are short
+        others = title_w + max([6, *map(len, statuses.values())]) + max([3, *(len(i.severity) for i in rows)]) + 3 * 2
+        to_w = max(14, min(30, width - others - 2 - 1))  # "Brunssum East," whole
 
         def row(i: FacilitatorInject) -> tuple[str, list[Text]]:
-            to = ", ".join(teams.get(t, t) for t in i.to)
-            status = narrator.status(i.status)  # titles, not ids
+            # the teams by their short names, one a line when they do not fit: never cut
+            # ("Communications and l", "Brunssum…" for East and West alike)
+            to = name_list([teams.get(t, t) for t in i.to], to_w)
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            return i.id, [Text(fit(i.title, widths[0]), style=style),
-                          *cells(fit(to, widths[1]), fit(status, widths[2]), i.severity)]
+            return i.id, [Text(fit(i.title, title_w), style=style), *cells(to, statuses[i.id], i.severity)]
 
         # the cursor stays on its line: once an inject is fired (it goes down) the next is under it
-        sync_rows(table, [row(i) for i in rows], keep="index")
+        sync_rows(table, [row(i) for i in rows], keep="index", height=None)
 
     def selected(self) -> str | None:
         return selected_key(self.query_one("#inject-table", DataTable))

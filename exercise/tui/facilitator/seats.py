@@ -33,6 +33,14 @@ def join_commands(server, session) -> list[tuple[Seat, str]]:
             for t in session.scenario.teams]
 
 
+def scope_words(seat: Seat, names: dict[str, str]) -> str:
+    """Whose seat acts for which teams: a controller's scope by the teams' short names ('every
+    team' when it names none); '' for the other seats (a team's is its name)."""
+    if seat.role == "controller":
+        return ", ".join(names.get(t, t).split(" (")[0] for t in seat.scope) if seat.scope else "every team"
+    return ""
+
+
 def who(seat: Seat, names: dict[str, str]) -> str:
     """A seat as the facilitator reads it: 'East', 'Alice (controller: East, West)'."""
     if seat.role in ("team", "red"):
@@ -47,9 +55,10 @@ def seats_markdown(server, session) -> str:
     names = {t.id: t.name for t in session.scenario.teams}
     counts = server.connected()
     seats = join_commands(server, session)
-    rows = ["| seat | role | id | terminals |", "|---|---|---|---|"]
-    rows += [f"| {md(s.name)} | {md(ROLE_NAMES.get(s.role, s.role))} | {md(s.id)} | {counts.get(s.id, 0)} |"
-             for s, _line in seats]
+    # a controller's scope: the teams it acts for (the table said "controller" alone)
+    rows = ["| seat | role | scope | id | terminals |", "|---|---|---|---|---|"]
+    rows += [f"| {md(s.name)} | {md(ROLE_NAMES.get(s.role, s.role))} | {md(scope_words(s, names)) or '-'} | {md(s.id)} "
+             f"| {counts.get(s.id, 0)} |" for s, _line in seats]
     joins = "\n".join(f"# {who(s, names)}\n{line}" for s, line in seats)
     manage = ("\n\n**a** adds a seat (a controller, an evaluator, a wall, the red cell), **r** revokes one (its "
               "terminals are cut off at once; the journal says so)." if hasattr(server, "add_seat") else "")
@@ -142,4 +151,4 @@ def hot_seats(session, server) -> list[tuple[str, Seat]]:
     return [(label, s) for label, s in out if s.role == "team" or screen_class(s.role) is not None]
 
 
-__all__ = ["SeatsModal", "hot_seats", "join_commands", "scope_of", "seats_markdown", "who"]
+__all__ = ["SeatsModal", "hot_seats", "join_commands", "scope_of", "scope_words", "seats_markdown", "who"]

@@ -15,10 +15,13 @@ from exercise.engine.view import ledger_turns
 from exercise.engine.view_types import FacilitatorView
 from exercise.journal.turnlog import ledger_markdown
 from exercise.tui.base import console
-from exercise.tui.facilitator.panel import Panel, money, short
+from exercise.tui.facilitator.panel import Panel, money
 from exercise.tui.modals import ConfirmModal, TextModal
+from exercise.tui.names import lines_in, short, wrapped
 from exercise.tui.tables import selected_key, sync_rows
-from exercise.tui.text import cells, fit, md, text
+from exercise.tui.text import cells, md, text
+
+TEAM_WIDTH = 20  # a team's name wider than this is wrapped over lines
 
 
 class TeamsPanel(Panel, Vertical):
@@ -48,18 +51,22 @@ class TeamsPanel(Panel, Vertical):
         table = self.query_one("#teams", DataTable)
         leads = bool(view.commands)  # staff (for leads) only where the scenario has commands to lead
         if not table.columns:
+            # the unit and the staff's word come from the pack
             table.add_columns(*cells("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
-                                     "Decisions", *(("Staff",) if leads else ())))  # the unit comes from the pack
+                                     "Decisions", *((self.session.scenario.words.cap("staff"),) if leads else ())))
         rows = []
         for t in view.teams:
             me = view.teams_private[t.id]
             drafts = sum(1 for o in me.orders if o.status == "draft")
             done = "submitted" if me.submitted else ("waiting" if view.phase == "deliberation" else "-")
-            rows.append((t.id, cells(short(t.name), money(me.budget.money), done,
+            # a long name over two lines, never cut ("Communications and l")
+            rows.append((t.id, cells(wrapped(short(t.name), TEAM_WIDTH), money(me.budget.money), done,
                                      f"{drafts} draft" if drafts else "-",
                                      f"{len(me.pending)} open" if me.pending else "-",
-                                     *((f"{me.staff_used} of {me.staff}",) if leads else ()))))  # "Staff 0 of 6" (9 columns at 120)
-        sync_rows(table, rows)
+                                     # of the staff a team has, how many its leads tie up ("0 of 6"
+                                     # under "Staff" said neither what nor why)
+                                     *((f"{me.staff_used} of {me.staff} in use",) if leads else ()))))
+        sync_rows(table, rows, height=None)
 
     def _team_name(self, team: str) -> str:
         return next((t.name for t in self.view.teams if t.id == team), team)
@@ -112,8 +119,18 @@ class CapabilitiesPanel(Panel, Vertical):
     def show(self, view: FacilitatorView) -> None:
         super().show(view)
         tt = self.query_one("#team-tracks", DataTable)
-        if not tt.columns:
-            tt.add_columns(*cells("Track", *[short(t.name) for t in self.session.scenario.teams]))
-        sync_rows(tt, [(track.id, cells(fit(track.name, 34),
+        teams = [wrapped(short(t.name), 16) for t in self.session.scenario.teams]
+        if not tt.columns:  # a team's long name over two lines of the header, never cut
+            tt.header_height = max(lines_in(n) for n in teams)
+            tt.add_columns(*cells("Track", *teams))
+        # the track's name gives way (wrapped over lines) so every team's column is on the
+        # screen: at 80 columns the last one read "Sou"
+        room = (self.size.width or self.app.size.width - 2) - 1  # within the box's padding; a scrollbar
+        width = max(14, min(34, room - 2 - sum(max(len(x) for x in n.split("\n")) + 2 for n in teams)))
+        sync_rows(tt, [(track.id, cells(wrapped(track.name, width),
                                         *[number(track.values[t.id], track.decimals) for t in view.teams]))
-                       for track in view.team_tracks])
+                       for track in view.team_tracks], height=None)
+
+    def on_resize(self) -> None:
+        if getattr(self, "view", None) is not None:
+            self.show(self.view)

@@ -39,6 +39,7 @@ from exercise.tui.facilitator.wording import (
 )
 from exercise.tui.footer import FitFooter
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
+from exercise.tui.names import name_list, wrapped
 from exercise.tui.seat.evaluator import (
     RATING_BOTH,
     SeatConsole,
@@ -263,28 +264,35 @@ The team sees the odds, the roll and your rationale.
             self._ended = ended
             self.refresh_bindings()
 
-    def _fill(self, table_id: str, head: tuple[str, ...], rows: list[tuple[str, list]]) -> None:
+    def _fill(self, table_id: str, head: tuple[str, ...], rows: list[tuple[str, list]], tall: bool = False) -> None:
+        """tall: a row is as high as its cells' lines (the teams of an inject, one a line)."""
         table = self.query_one(f"#{table_id}", DataTable)
         if not table.columns:
             table.add_columns(*cells(*head))
-        sync_rows(table, rows)  # in place, the cursor on its row
+        sync_rows(table, rows, height=None if tall else 1)  # in place, the cursor on its row
 
     def _render_injects(self) -> None:
         v = self._fv()
         names = {t.id: short(t.name) for t in v.teams}
         titles = {i.id: i.title for i in v.injects}
         narrow = self.narrow
-        widths = (26, 13, 24) if narrow else (48, 24, 28)
+        widths = (25, 14, 24) if narrow else (48, 24, 28)
         order = {"reserve": 2}
+        shown = sorted(v.injects, key=lambda i: (1 if i.fired else 0, order.get(i.status, 0), i.fired or 0))
+        statuses = {i.id: fit(inject_status(i.status, titles), widths[2]) for i in shown}
+        # the teams get the room the other columns leave (each with its 2 columns of padding,
+        # and a scrollbar): "IT and security" whole at 80 columns where the statuses are short
+        others = widths[0] + max([6, *map(len, statuses.values())]) + max([3, *(len(i.severity) for i in shown)]) + 6
+        to_w = max(14, min(30, (self.size.width or self.app.size.width) - others - 2 - 1))  # "Brunssum East," whole
         rows = []
-        for i in sorted(v.injects, key=lambda i: (1 if i.fired else 0, order.get(i.status, 0), i.fired or 0)):
-            to = "every team" if "all" in i.to else ", ".join(names.get(t, t) for t in targets(v, i.to)) or \
-                "facilitator only"
+        for i in shown:
+            # every team by its short name, one a line when they do not fit: "Brunssum…" read
+            # the same for East and West
+            to = "every team" if "all" in i.to else name_list([names.get(t, t) for t in targets(v, i.to)],
+                                                              to_w) or wrapped("facilitator only", to_w)
             style = "dim" if i.fired else ("bold" if i.reserve else "")
-            rows.append((i.id, [Text(fit(i.title, widths[0]), style=style),
-                                *cells(fit(to, widths[1]), fit(inject_status(i.status, titles), widths[2]),
-                                       i.severity)]))
-        self._fill("ct-inject-table", ("Inject", "To", "Status", "Sev"), rows)
+            rows.append((i.id, [Text(fit(i.title, widths[0]), style=style), *cells(to, statuses[i.id], i.severity)]))
+        self._fill("ct-inject-table", ("Inject", "To", "Status", "Sev"), rows, tall=True)
         self._inject_detail()
 
     def _inject(self) -> FacilitatorInject | None:
@@ -325,14 +333,19 @@ The team sees the odds, the roll and your rationale.
     def _render_actions(self) -> None:
         v = self._fv()
         names = {t.id: short(t.name) for t in v.teams}
-        narrow = self.narrow
-        rows = []
+        head = ("Team", "Turn", "Action", "Seen by", "Odds", "Result")
+        said: list[tuple[str, list[str]]] = []
         for a in v.actions:
             odds = f"{a.likelihood} %" if a.likelihood is not None else "waiting"
             result = "-" if a.success is None else ("success" if a.success else "failure")
-            rows.append((a.id, cells(names.get(a.team, a.team), f"turn {a.turn}", fit(a.action, 22 if narrow else 48),
-                                     seen_by(a), odds, result)))
-        self._fill("ct-action-table", ("Team", "Turn", "Action", "Seen by", "Odds", "Result"), rows)
+            said.append((a.id, [names.get(a.team, a.team), f"turn {a.turn}", a.action, seen_by(a), odds, result]))
+        # the action gives way so every other column stays whole on the screen ("Resul" was
+        # cut at 80 columns once an action was argued open: "open · 2 counters")
+        others = sum(max([len(h), *(len(r[c]) for _k, r in said)]) + 2 for c, h in enumerate(head) if c != 2)
+        room = (self.size.width or self.app.size.width) - others - 2 - 1  # its padding, a scrollbar
+        width = max(12, min(48, room))
+        rows = [(k, cells(*r[:2], fit(r[2], width), *r[3:])) for k, r in said]
+        self._fill("ct-action-table", head, rows)
         self._action_detail()
 
     @on(DataTable.RowHighlighted, "#ct-action-table")

@@ -33,13 +33,13 @@ class CommandsTab(TeamTab, Vertical):
         yield Detail("", id="tm-command-detail")
 
     def on_mount(self) -> None:
-        self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Forces",
+        self.query_one("#tm-commands", DataTable).add_columns("Command", "Led by", "Your forces",
                                                                 "Leading it ties up", "Your allies")
 
     def render_view(self) -> None:
         assert self.view is not None  # the screen sets it before anything renders or acts
         v, me = self.view, self.view.me
-        self._headings("tm-commands", "{Command}", "Led by", "{Forces}", "Leading it ties up", "Your {allies}")
+        self._headings("tm-commands", "{Command}", "Led by", "Your {forces}", "Leading it ties up", "Your {allies}")
         mine = set(me.allies)
         names = {a.id: a.name for a in v.allies}
         rows = []
@@ -53,13 +53,21 @@ class CommandsTab(TeamTab, Vertical):
                 led = self._team_name(c.lead_team) if self.narrow else f"{led} ({self._team_name(c.lead_team)})"
             ours = [a for a in c.allies if a in mine]
             forces = me.forces[c.id]
-            points = f"{num(forces.points)} in {forces.capabilities}" if forces.capabilities else "-"
+            points = self._forces_cell(forces.points, forces.capabilities)
             name = Text(clip(c.name, self._w(30, 44)), style="bold" if self._involved(c) else "")
             allies = clip(", ".join(names.get(a, a) for a in ours) or "-", self._w(14, 24))
             rows.append((c.id, (name, clip(led, 26), points,
                                 f"{c.lead_staff} staff, {num(c.lead_cost)} {v.unit}/turn", allies)))
         self._fill("tm-commands", rows)
         self.show_command_detail()
+
+    def _forces_cell(self, points: float, capabilities: int) -> str:
+        """The team's forces in a command: points assigned, from how many of its capabilities
+        ("7.5 pts in 3 capabilities"; "7.5 in 3" said neither what nor in what)."""
+        if not capabilities:
+            return "-"
+        said = f"{num(points)} pt{'' if points == 1 else 's'}"
+        return said + self._say(f" in {capabilities} {{capabilities}}") if capabilities > 1 else said
 
     def _involved(self, c: CommandView) -> bool:
         assert self.view is not None  # the screen sets it before anything renders or acts
