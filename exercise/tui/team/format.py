@@ -23,6 +23,11 @@ def short(name: str) -> str:
     return name.split(" (")[0]
 
 
+def turns(n: int) -> str:
+    """'1 turn', '2 turns'."""
+    return f"{n} turn" if n == 1 else f"{n} turns"
+
+
 def clip(s: str, n: int) -> str:
     return fit(s, n)  # whole words only: a cut word loses its meaning
 

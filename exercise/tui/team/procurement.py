@@ -15,7 +15,7 @@ from exercise.engine.view_types import ItemView
 from exercise.tui.base import Detail
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import ShowTab, TeamTab
-from exercise.tui.team.format import arrival, clip, money, pct, short
+from exercise.tui.team.format import arrival, clip, money, pct, short, turns
 
 
 class ProcurementTab(TeamTab, Vertical):
@@ -54,7 +54,7 @@ class ProcurementTab(TeamTab, Vertical):
         for item in v.catalogue:
             rows.append((item.id, (clip(item.name, self._w(28, 38)), f"{money(item.cost)} {unit}",
                                       clip("; ".join(item.gains) or "-", self._w(30, 40)), clip(item.origin, 10),
-                                      f"{item.lead_time} turns", arrival(v, item.arrives, brief=True))))
+                                      turns(item.lead_time), arrival(v, item.arrives, brief=True))))
         self._fill("tm-catalogue", rows)
         self.show_item_detail()
         drafts = [o for o in me.orders if o.status == "draft"]
@@ -167,7 +167,7 @@ class ProcurementTab(TeamTab, Vertical):
             elif v.status == "ended":
                 status = Text("not bought", style="dim")
             else:
-                status = Text(f"for sale; ready {x.lead_time} turns after buying")
+                status = Text(f"for sale; ready {turns(x.lead_time)} after buying")
             rows.append((x.id, (clip(x.name, self._w(20, 30)), f"+{x.capacity} a turn of {clip(x.line, self._w(14, 18))}",
                                 f"{money(x.cost)} {v.unit}", status)))
         self._fill("tm-expansions", rows)
@@ -226,8 +226,8 @@ class ProcurementTab(TeamTab, Vertical):
             self.notify("The catalogue is empty.")
             return
         unit, cash = v.unit, me.budget.money
-        intro = (self._warning() + f"{item.name}, from {item.origin}: "
-                 f"{money(item.cost)} {unit} per unit, lead time {item.lead_time} turns.\n"
+        intro = (self._warning() + f"{item.name} (origin: {item.origin}): "
+                 f"{money(item.cost)} {unit} per unit, lead time {turns(item.lead_time)}.\n"
                  + ("On delivery each unit adds: " + "; ".join(item.gains) + ".\n" if item.gains else "") +
                  f"One unit ordered now arrives in {arrival(v, item.arrives)}"
                  f" (later units may wait for production capacity, {item.capacity} a turn).\n"
@@ -304,7 +304,7 @@ class ProcurementTab(TeamTab, Vertical):
         ok = await self.app.push_screen_wait(ConfirmModal(
             "Pay for priority?",
             f"{order.quantity} × {order.name}, due {arrival(v, order.due)}.\n"
-            f"Now: {pct(order.slip_chance)} chance that {late} slip {order.slip_turns} turn(s) when due.\n"
+            f"Now: {pct(order.slip_chance)} chance that {late} slip {turns(order.slip_turns)} when due.\n"
             f"Priority costs {money(order.expedite_cost)} {unit} (not refunded) and lowers the chance to "
             f"{pct(order.expedite_chance or 0.0)}. Money left: {money(v.me.budget.money)} {unit}.",
             "Pay for priority"))
