@@ -94,7 +94,7 @@ def test_counters_only_while_the_action_waits_in_its_turns_deliberation():
     g.do(cm.Adjudicate(late, 70, "plausible"))
     g.reject(cm.CounterArgue("russia", late, "x"), "was adjudicated already (70 % likely")
     g.advance(force=True)  # adjudication phase
-    g.reject(cm.CounterArgue("russia", aid, "x"), "only during deliberation (now: adjudication of turn 1)")
+    g.reject(cm.CounterArgue("russia", aid, "x"), "only during Deliberation (now: Adjudication, turn 1)")
     g.to(2, "deliberation")
     g.reject(cm.CounterArgue("russia", aid, "x"), "was argued in turn 1")
 

@@ -94,12 +94,12 @@ def test_the_facilitator_reopens_a_submitted_turn_and_its_orders_become_drafts()
     g.team(cm.CancelOrder, "east", order=order.id)  # a draft again: withdrawn at no cost
     g.team(cm.Submit, "east")
     g.advance(force=True)
-    g.reject(cm.Reopen("east"), "in deliberation only")
+    g.reject(cm.Reopen("east"), "in Deliberation only")
 
 
 def test_team_commands_only_in_deliberation():
     g = Game(with_injects())
-    g.reject(cm.PlaceOrder("east", "east", "drone"), "only during deliberation (now: briefing of turn 1)")
+    g.reject(cm.PlaceOrder("east", "east", "drone"), "only during Deliberation (now: Briefing, turn 1)")
 
 
 def test_acting_for_another_team_is_refused():

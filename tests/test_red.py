@@ -150,8 +150,8 @@ def test_limits_and_phase():
     g.do(cm.RedAct("jam", "north"))  # 2 a turn
     assert "already planned 2 times this turn (at most 2 a turn)" in g.refused(cm.RedAct("jam", "north"))
     g.do(cm.Advance(force=True))
-    assert "only during deliberation (now: adjudication of turn 1)" in g.refused(cm.RedAct("jam", "north"))
-    assert "only during deliberation" in g.refused(cm.RedWithdraw("red-1"))
+    assert "only during Deliberation (now: Adjudication, turn 1)" in g.refused(cm.RedAct("jam", "north"))
+    assert "only during Deliberation" in g.refused(cm.RedWithdraw("red-1"))
     for _ in range(4):
         g.do(cm.Advance())
     assert "Act 1 (Rail sabotage) is resolved (turn 1)" in g.refused(cm.RedWithdraw("red-1"))

@@ -170,7 +170,7 @@ async def test_outside_deliberation_the_screen_says_so_and_the_engine_refuses(mi
         await wait_for(lambda: app.screen is screen, pilot=pilot)
         before = len(s.records)
         await pilot.press("s")  # no confirmation: the engine says why not
-        await wait_for(lambda: any("only during deliberation" in n for n in notifications(app)), pilot=pilot)
+        await wait_for(lambda: any("only during Deliberation" in n for n in notifications(app)), pilot=pilot)
         assert len(s.records) == before
         assert isinstance(app.screen, TeamScreen)
 

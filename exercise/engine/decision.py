@@ -78,8 +78,13 @@ def percent(x: float) -> str:
 
 
 def moment(state: State) -> str:
-    """Where the exercise stands, in words: "deliberation of turn 3"."""
-    return f"{state.phase} of turn {state.turn}" if state.turn else "before the start"
+    """Where the exercise stands, in the scenario's words: "Situation report, turn 3"."""
+    return f"{phase_word(state.rules, state.phase)}, turn {state.turn}" if state.turn else "before the start"
+
+
+def phase_word(rules: ScenarioRules, phase: str) -> str:
+    """What the scenario calls a phase ("deliberation" -> "Decisions"; unnamed: "Deliberation")."""
+    return next((p.name for p in rules.scenario.phases if p.id == phase and p.name), phase.capitalize())
 
 
 def article(word: str) -> str:
@@ -125,7 +130,8 @@ def check_team(decision: Decision, command, verb: str) -> str:
     if state.paused:
         raise Rejected(f"the exercise is paused: {rules.names[team]} can {verb} once the facilitator resumes it")
     if state.phase != "deliberation":
-        raise Rejected(f"{rules.names[team]} can {verb} only during deliberation (now: {moment(state)})")
+        raise Rejected(f"{rules.names[team]} can {verb} only during {phase_word(rules, 'deliberation')} "
+                       f"(now: {moment(state)})")
     if team in state.submitted:
         raise Rejected(f"{rules.names[team]} has already submitted for turn {state.turn}; it can act again next turn")
     return team

@@ -12,7 +12,7 @@ from exercise.engine import fog, red
 from exercise.engine import scorecard as sc
 from exercise.engine.budget import close_year, pay_instalments, rebudget, under_floor, year_ends_before
 from exercise.engine.commands import Rejected
-from exercise.engine.decision import Decision, check_facilitator, percent
+from exercise.engine.decision import Decision, check_facilitator, moment, percent, phase_word
 from exercise.engine.effects import apply_effects, set_track
 from exercise.engine.injects import binding_orders, fire_scheduled
 from exercise.engine.state import State
@@ -179,7 +179,8 @@ def reopen(decision: Decision, command: cm.Reopen) -> None:
     if command.team not in rules.teams:
         raise Rejected(f"unknown team {command.team!r}; teams: {', '.join(rules.team_ids)}")
     if state.phase != "deliberation":
-        raise Rejected(f"a team's turn can be reopened in deliberation only (now: {state.phase})")
+        raise Rejected(f"a team's turn can be reopened in {phase_word(state.rules, 'deliberation')} only "
+                       f"(now: {moment(state)})")
     if command.team not in state.submitted:
         raise Rejected(f"{rules.names[command.team]} has not submitted: it can still act this turn")
     decision.emit(ev.Reopened(command.team, state.turn, binding_orders(state, command.team)))

@@ -18,7 +18,7 @@ from exercise.engine import commands as cm
 from exercise.engine import events as ev
 from exercise.engine.budget import under_floor
 from exercise.engine.commands import FACILITATOR, Rejected
-from exercise.engine.decision import EPS, Decision, article, check_running, moment, number, percent, unknown
+from exercise.engine.decision import EPS, Decision, article, check_running, moment, number, percent, phase_word, unknown
 from exercise.engine.effects import add_track, apply_effects
 from exercise.engine.scenario_rules import ScenarioRules
 from exercise.engine.state import State
@@ -55,7 +55,7 @@ def refusal(state: State, action: model.RedAction, cash: float | None = None) ->
     if state.status != "running":
         return "the exercise is not running" if state.status == "ready" else "the exercise has ended"
     if state.phase != "deliberation":
-        return f"actions are planned during deliberation (now: {moment(state)})"
+        return f"actions are planned during {phase_word(state.rules, 'deliberation')} (now: {moment(state)})"
     if state.turn < action.from_turn:
         return f"available from turn {action.from_turn} (now turn {state.turn})"
     if action.max_uses and uses(state, action.id) >= action.max_uses:
@@ -105,7 +105,7 @@ def _check_red(decision: Decision, command, verb: str) -> model.Adversary:
     if state.paused:
         raise Rejected(f"the exercise is paused: resume it before you {verb}")
     if state.phase != "deliberation":
-        raise Rejected(f"{adv.name} can {verb} only during deliberation (now: {moment(state)})")
+        raise Rejected(f"{adv.name} can {verb} only during {phase_word(state.rules, 'deliberation')} (now: {moment(state)})")
     return adv
 
 

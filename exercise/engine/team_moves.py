@@ -22,6 +22,7 @@ from exercise.engine.decision import (
     moment,
     number,
     percent,
+    phase_word,
     unknown,
 )
 from exercise.engine.effects import add_track, apply_effects
@@ -627,7 +628,7 @@ def counter_party(decision: Decision, command: cm.CounterArgue) -> tuple[str, st
     if state.paused:
         raise Rejected(f"the exercise is paused: {adv.name} can {verb} once the facilitator resumes it")
     if state.phase != "deliberation":
-        raise Rejected(f"{adv.name} can {verb} only during deliberation (now: {moment(state)})")
+        raise Rejected(f"{adv.name} can {verb} only during {phase_word(state.rules, 'deliberation')} (now: {moment(state)})")
     return adv.id, adv.name
 
 

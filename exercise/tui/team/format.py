@@ -49,5 +49,6 @@ def not_now(view: PlayerView, connection: str) -> str:
     if view.me.submitted:
         return "You have submitted for this turn: this will be refused.\n"
     if view.phase != "deliberation":
-        return f"Teams act in deliberation (now: {view.phase_name}): this will be refused.\n"
+        acting = view.phases[2] if len(view.phases) == 5 else "Deliberation"  # the scenario's name for it
+        return f"Teams act in {acting} (now: {view.phase_name}): this will be refused.\n"
     return ""
