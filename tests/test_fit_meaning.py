@@ -205,8 +205,9 @@ async def test_the_overviews_staff_says_what_is_counted(deadline):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
-        head = next(line for line in lines if line.lstrip().startswith("Team "))
-        assert head.rstrip().endswith("Staff officers"), "\n".join(lines)
+        at = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Team "))
+        # the header's two lines: "Staff" over "officers", the scenario's word
+        assert lines[at].rstrip().endswith("Staff") and lines[at + 1].rstrip().endswith("officers"), "\n".join(lines)
         assert any("0 of 6 in use" in line for line in lines), "\n".join(lines)
 
 

@@ -303,7 +303,8 @@ async def test_pack_names_in_column_headers_are_text(mini, tmp_path):
         app, spy = spied_app(session=s)
         async with app.run_test(size=SIZE) as pilot:
             def headers() -> list[str]:
-                return [str(c.label) for t in app.screen.query(DataTable) for c in t.columns.values()]
+                # a long name is wrapped over the header's lines: read as one line
+                return [" ".join(str(c.label).split()) for t in app.screen.query(DataTable) for c in t.columns.values()]
 
             await wait_for(lambda: any(CLOSE in h for h in headers()), 10, "the team columns", pilot=pilot)
             shown = headers()

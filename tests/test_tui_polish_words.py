@@ -23,7 +23,7 @@ def test_fire_confirm_counts_effects_in_proper_grammar():
 
 
 async def test_staff_column_says_of_how_many_and_fits_beside_the_world(tmp_path):
-    """'Staff 0/6' read as a fraction: it says '0 of 6' (staff in use of the team's staff), and
+    """'Staff 0/6' read as a fraction: it says '0 of 6 in use' (staff in use of the team's staff), and
     the column stays whole beside the World panel at 120 columns (the table has 70)."""
     loaded = load_fixture(DEFAULT)
     s = Session.create(loaded.scenario, loaded.texts, tmp_path, name="Staff")
@@ -32,12 +32,12 @@ async def test_staff_column_says_of_how_many_and_fits_beside_the_world(tmp_path)
         await wait_for(lambda: isinstance(app.screen, FacilitatorScreen), pilot=pilot)
         table = app.screen.query_one("#teams", DataTable)
         await wait_for(lambda: table.row_count > 0, pilot=pilot)
-        heads = [str(c.label) for c in table.columns.values()]
-        col = heads.index("Staff")
+        heads = [" ".join(str(c.label).split()) for c in table.columns.values()]  # a header over two lines
+        col = heads.index("Staff officers")  # the scenario's word for its staff
         for t in s.scenario.teams:
             cell = str(table.get_row(t.id)[col])
             assert " of " in cell and "/" not in cell, cell
-        assert str(table.get_row(s.scenario.teams[0].id)[col]) == "0 of 6"  # Brunssum East: 6, no lead yet
+        assert str(table.get_row(s.scenario.teams[0].id)[col]) == "0 of 6 in use"  # Brunssum East: 6, no lead yet
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.region.width
     s.close()
 

@@ -51,9 +51,12 @@ class TeamsPanel(Panel, Vertical):
         table = self.query_one("#teams", DataTable)
         leads = bool(view.commands)  # staff (for leads) only where the scenario has commands to lead
         if not table.columns:
-            # the unit and the staff's word come from the pack
-            table.add_columns(*cells("Team", f"Money {self.session.scenario.budget.unit}", "Submitted", "Drafts",
-                                     "Decisions", *((self.session.scenario.words.cap("staff"),) if leads else ())))
+            # the unit and the staff's word come from the pack; over two lines, so the staff's
+            # column ("0 of 6 in use") stays beside the World panel at 120 columns
+            heads = ("Team", wrapped(f"Money {self.session.scenario.budget.unit}", 6), "Submitted", "Drafts",
+                     "Decisions", *((wrapped(self.session.scenario.words.cap("staff"), 9),) if leads else ()))
+            table.header_height = max(lines_in(h) for h in heads)
+            table.add_columns(*cells(*heads))
         rows = []
         for t in view.teams:
             me = view.teams_private[t.id]
