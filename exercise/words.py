@@ -37,6 +37,12 @@ class Words:
         return w[:1].upper() + w[1:]
 
 
+def short(name: str) -> str:
+    """A team's name without its bracket: 'Brunssum East (Poland and the Baltic states)' ->
+    'Brunssum East'; a name with no bracket stays whole ('Communications and leadership')."""
+    return name.split(" (")[0]
+
+
 def possessive(name: str) -> str:
     """A name that owns something: "East" -> "East's"; a plural name ending in a lowercase s
     takes the apostrophe alone ("Clinical operations" -> "Clinical operations'"; "NHS's" stays)."""

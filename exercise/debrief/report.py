@@ -25,6 +25,7 @@ from exercise.engine.world import explain_outcome, labels_of
 from exercise.history import track_series
 from exercise.journal.records import CommandRecord
 from exercise.narrate import Narrator
+from exercise.words import short
 
 # What a timeline line is about, by event kind (the exporters and the screen filter on it).
 CATEGORY = {
@@ -290,11 +291,6 @@ class Report:
 def category_label(category: str, words: model.Words) -> str:
     """A timeline category as shown: 'command' (leads, forces) in the scenario's words."""
     return words.command if category == "command" else category
-
-
-def short(name: str) -> str:
-    """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'."""
-    return name.split(" (")[0]
 
 
 def stamp(at: str | None) -> str:

@@ -25,6 +25,7 @@ import attrs
 
 from exercise.engine import commands as cm
 from exercise.engine import view_types as vt
+from exercise.engine.decision import phase_word
 from exercise.engine.events import to_dict
 from exercise.engine.state import State
 from exercise.engine.view import _team_tracks, _world_track, facilitator_view, player_view, red_view, visible_events
@@ -327,7 +328,7 @@ def wall_view(state: State) -> vt.WallView:
     r = s.rules
     sc = r.scenario
     from exercise.engine import fog
-    from exercise.engine.view import _phase_name, _turn_label
+    from exercise.engine.view import _turn_label
 
     hidden = {t.id for t in fog.estimated(r)} if not fog.revealed(s) else set()
     tracks = []
@@ -351,7 +352,7 @@ def wall_view(state: State) -> vt.WallView:
     v = s.verdict
     return vt.WallView(
         title=sc.title, status=s.status, paused=s.paused, turn=s.turn, turns=r.turns,
-        turn_label=_turn_label(s, r), phase=s.phase, phase_name=_phase_name(s, r),
+        turn_label=_turn_label(s, r), phase=s.phase, phase_name=phase_word(r, s.phase),
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in sc.teams),
         tracks=tuple(tracks),
         team_tracks=tuple(t for t in _team_tracks(s, r, None) if not t.private),
@@ -366,7 +367,7 @@ def evaluator_view(state: State, ledger=None) -> vt.EvaluatorView:
     s = state
     r = s.rules
     sc = r.scenario
-    from exercise.engine.view import _phase_name, _turn_label
+    from exercise.engine.view import _turn_label
 
     names = {t.id: t.name for t in sc.teams}
     fired = sorted((turn, iid) for iid, turn in s.fired.items())
@@ -379,7 +380,7 @@ def evaluator_view(state: State, ledger=None) -> vt.EvaluatorView:
                            tuple(s.targets(iid)), tuple(inj.expected), tuple(inj.objectives)))
     return vt.EvaluatorView(
         title=sc.title, status=s.status, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r),
-        phase_name=_phase_name(s, r),
+        phase_name=phase_word(r, s.phase),
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in sc.teams),
         views={t: player_view(s, t, ledger) for t in r.team_ids},
         objectives=tuple(vt.GuideObjective(o.id, o.name, o.description, o.team,

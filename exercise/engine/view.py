@@ -21,7 +21,7 @@ from exercise.engine import explain, fog, red, scorecard
 from exercise.engine import view_types as vt
 from exercise.engine.budget import carry_limit, committed, year_ends_before
 from exercise.engine.commands import MAX_VIEW_CANCELLED
-from exercise.engine.decision import EPS, number
+from exercise.engine.decision import EPS, number, phase_word
 from exercise.engine.events import EVENTS, to_dict
 from exercise.engine.ledger import Change, by_turn, for_team
 from exercise.engine.parts import made_from
@@ -75,18 +75,6 @@ def _turn_label(s: State, r: ScenarioRules) -> str:
     return r.scenario.calendar.label(s.turn) if s.turn else ""
 
 
-def _phase_name(s: State, r: ScenarioRules) -> str:
-    return _named_phase(r, s.phase)
-
-
-def _named_phase(r: ScenarioRules, phase: str) -> str:
-    """What the scenario calls a phase ("deliberation" -> "Team deliberation and orders")."""
-    for p in r.scenario.phases:
-        if p.id == phase:
-            return p.name or p.id.capitalize()
-    return phase.capitalize()
-
-
 def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, Any]:
     """The fields of `vt.CommonView`, as keywords for either view's class."""
     sc = r.scenario
@@ -98,12 +86,12 @@ def _common(s: State, r: ScenarioRules, viewer: str | None = None) -> dict[str, 
         turns=r.turns,
         turn_label=_turn_label(s, r),
         phase=s.phase,
-        phase_name=_phase_name(s, r),
+        phase_name=phase_word(r, s.phase),
         unit=r.budget.unit,
         words=sc.words,
         turn_span=sc.calendar.span(),
         adversary=sc.adversary is not None,
-        phases=tuple(_named_phase(r, p) for p in model.PHASES),
+        phases=tuple(phase_word(r, p) for p in model.PHASES),
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in sc.teams),
         allies=tuple(
             vt.AllyView(a.id, a.name, a.gdp, s.spending[a.id], s.ally_command.get(a.id), r.ally_team.get(a.id),
@@ -730,7 +718,7 @@ def _red_parts(s: State, facilitator: bool) -> dict[str, Any]:
                                         r.ally_team.get(lead) if lead else None, red.targets_of(s, c.id)))
     return dict(
         status=s.status, paused=s.paused, turn=s.turn, turns=r.turns, turn_label=_turn_label(s, r), phase=s.phase,
-        phase_name=_phase_name(s, r), words=r.scenario.words, adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
+        phase_name=phase_word(r, s.phase), words=r.scenario.words, adversary=adv.id, name=adv.name, briefing=adv.briefing, cash=s.red_cash, income=adv.budget, unit=adv.unit,
         actions=tuple(actions), moves=moves,
         teams=tuple(vt.TeamInfo(t.id, t.name, tuple(t.allies), t.id in s.submitted) for t in r.scenario.teams),
         world=tuple(_world_track(s, r, t, None) for t in r.scenario.tracks if t.scope == "world"),

@@ -31,7 +31,7 @@ from exercise.engine.ledger import describe
 from exercise.engine.view_types import FacilitatorView
 from exercise.tui.base import BaseApp
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp, word_slots, worded_bindings
+from exercise.tui.keyhelp import KeyHelp, word_slots
 from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.names import wrapped
 from exercise.tui.text import cells, fit, plain, reflow, safe, text
@@ -446,10 +446,6 @@ class DebriefScreen(KeyHelp, Screen):
         sc = self.record.scenario
         return word_slots(sc.words, sc.adversary is not None)
 
-    @property
-    def active_bindings(self):
-        """The footer's and the palette's keys, in the scenario's words."""
-        return worded_bindings(super().active_bindings, self.help_slots())
 
     def action_help(self) -> None:
         self.app.push_screen(TextModal(self.HELP_TITLE, self.help_text()))

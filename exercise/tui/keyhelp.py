@@ -201,6 +201,11 @@ class KeyHelp:
         """The words of the scenario this screen shows (`word_slots`; None: the defence's)."""
         return None
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's and the palette's keys, in the words of `help_slots` (as the help)."""
+        return worded_bindings(super().active_bindings, self.help_slots())  # type: ignore[misc]
+
     def help_hidden(self) -> tuple[str, ...]:
         """The actions of features this screen's scenario lacks (no commands, no adversary...)."""
         return ()

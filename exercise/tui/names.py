@@ -10,12 +10,6 @@ import textwrap
 from collections.abc import Sequence
 
 
-def short(name: str) -> str:
-    """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'; a name with no
-    bracket stays whole ('Communications and leadership')."""
-    return name.split(" (")[0]
-
-
 def wrapped(s: str, width: int) -> str:
     """`s` over lines of at most `width` characters, broken between words (a word longer
     than `width` keeps its own line whole)."""

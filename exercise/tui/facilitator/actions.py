@@ -18,9 +18,10 @@ from exercise.tui.base import Detail, console
 from exercise.tui.facilitator.panel import Panel
 from exercise.tui.facilitator.wording import action_lines, adjudication_intro, seen_by
 from exercise.tui.modals import Field, FormModal, lead_answer_fields
-from exercise.tui.names import short, wrapped
+from exercise.tui.names import wrapped
 from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit
+from exercise.words import short
 
 
 class ActionsPanel(Panel, Vertical):

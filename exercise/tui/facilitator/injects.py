@@ -18,9 +18,10 @@ from exercise.tui.base import Detail, console
 from exercise.tui.facilitator.panel import Panel, ShowTab, team_options
 from exercise.tui.facilitator.wording import fire_confirm, release_notice, skip_confirm
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
-from exercise.tui.names import name_list, short
+from exercise.tui.names import name_list
 from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, fit, md, reflow
+from exercise.words import short
 
 
 class InjectsPanel(Panel, Vertical):

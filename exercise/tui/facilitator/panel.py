@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TabbedContent, TabPane
 
+from exercise import words
 from exercise.engine.view_types import FacilitatorView
 
 
@@ -19,7 +20,7 @@ def money(x: float) -> str:
 
 def short(name: str) -> str:
     """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'."""
-    return name.split(" (")[0][:20]
+    return words.short(name)[:20]
 
 
 def team_options(scenario, with_all: bool = True) -> tuple[tuple[str, str], ...]:

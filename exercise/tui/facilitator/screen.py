@@ -34,7 +34,7 @@ from exercise.tui.facilitator.teams import CapabilitiesPanel, TeamsPanel
 from exercise.tui.facilitator.wording import force_body
 from exercise.tui.facilitator.world import WorldPanel
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp, _class_bindings, word_slots, worded_bindings
+from exercise.tui.keyhelp import KeyHelp, _class_bindings, word_slots
 from exercise.tui.modals import ConfirmModal, Field, FormModal, TextModal
 from exercise.tui.text import md, plain, plain_tree
 
@@ -210,10 +210,6 @@ Everything you do is written to the save folder before the screen shows it.
                 "**The verdict**" if sc.scorecard is None else None)
         return "\n\n".join(p for p in self.HELP_OUTRO.split("\n\n") if not p.startswith(tuple(d for d in drop if d)))
 
-    @property
-    def active_bindings(self):
-        """The footer's and the palette's keys, in the scenario's words."""
-        return worded_bindings(super().active_bindings, self.help_slots())
 
     @classmethod
     def help_groups(cls):

@@ -21,6 +21,7 @@ from exercise.engine.seats import NAMED_ROLES, ROLE_NAMES, Seat, red_seat
 from exercise.tui.footer import FitFooter
 from exercise.tui.modals import TextModal
 from exercise.tui.text import md, text
+from exercise.words import short
 
 
 def join_commands(server, session) -> list[tuple[Seat, str]]:
@@ -37,7 +38,7 @@ def scope_words(seat: Seat, names: dict[str, str]) -> str:
     """Whose seat acts for which teams: a controller's scope by the teams' short names ('every
     team' when it names none); '' for the other seats (a team's is its name)."""
     if seat.role == "controller":
-        return ", ".join(names.get(t, t).split(" (")[0] for t in seat.scope) if seat.scope else "every team"
+        return ", ".join(short(names.get(t, t)) for t in seat.scope) if seat.scope else "every team"
     return ""
 
 

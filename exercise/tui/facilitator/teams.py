@@ -17,9 +17,10 @@ from exercise.journal.turnlog import ledger_markdown
 from exercise.tui.base import console
 from exercise.tui.facilitator.panel import Panel, money
 from exercise.tui.modals import ConfirmModal, TextModal
-from exercise.tui.names import lines_in, short, wrapped
+from exercise.tui.names import lines_in, wrapped
 from exercise.tui.tables import selected_key, sync_rows
 from exercise.tui.text import cells, md, text
+from exercise.words import short
 
 TEAM_WIDTH = 20  # a team's name wider than this is wrapped over lines
 

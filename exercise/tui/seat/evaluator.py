@@ -37,6 +37,7 @@ from exercise.tui.modals import Field, FormModal, TextModal
 from exercise.tui.seat.base import FollowsPort
 from exercise.tui.tables import sync_rows
 from exercise.tui.text import cells, fit, note_widths, plain, plain_tree, text
+from exercise.words import short
 
 RATING_WORDS = {"P": "P: performed without challenges", "S": "S: performed with some challenges",
                 "M": "M: performed with major challenges", "U": "U: unable to be performed"}
@@ -50,11 +51,6 @@ def money(x: float) -> str:
 
 def pct(share: float) -> str:
     return number(share * 100, 1) + " %"
-
-
-def short(name: str) -> str:
-    """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'."""
-    return name.split(" (")[0]
 
 
 def where(status: str, turn: int, turns: int, turn_label: str, phase_name: str) -> str:

@@ -27,14 +27,14 @@ from exercise.engine.decision import number
 from exercise.engine.view_types import RedView, WallTrack
 from exercise.tui.base import Detail, ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import neutral_slots, word_slots, worded_bindings
+from exercise.tui.keyhelp import neutral_slots, word_slots
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.seat import redparts as rp
 from exercise.tui.seat.base import SeatScreen
 from exercise.tui.seat.wall import Drawn, teams_text, world_text
 from exercise.tui.tables import selected_key, widen
 from exercise.tui.text import cells, fit
-from exercise.words import Words
+from exercise.words import Words, short
 
 NARROW = 110
 TABS = (("acts", "1 Acts"), ("picture", "2 Picture"), ("briefing", "3 Briefing"))
@@ -100,7 +100,7 @@ def picture_text(red: RedView) -> Text:
     """What red's intelligence knows beyond the tracks: allies' spending, command leads, and
     the teams' open arguments (with their counter-arguments), in the scenario's words; a
     scenario without allies or commands has no such section."""
-    names = {t.id: t.name.split(" (")[0] for t in red.teams}  # 'Brunssum East', not its long name
+    names = {t.id: short(t.name) for t in red.teams}
     w = getattr(red, "words", None) or Words()
     out = Text()
     if red.allies:
@@ -199,10 +199,6 @@ when the rules refuse, a notification says why.
         w = getattr(self.red, "words", None)
         return neutral_slots() if w is None else word_slots(w)
 
-    @property
-    def active_bindings(self):
-        """The footer's and the palette's keys, in the scenario's words."""
-        return worded_bindings(super().active_bindings, self.help_slots())
 
     def on_mount(self) -> None:  # Textual calls SeatScreen's too, which shows the view
         self.query_one("#rs-actions", DataTable).focus()

@@ -27,6 +27,7 @@ from exercise.tui.base import timer_label
 from exercise.tui.footer import FitFooter
 from exercise.tui.seat.base import SeatScreen
 from exercise.tui.text import fit, reflow
+from exercise.words import short
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
@@ -47,11 +48,6 @@ def bar(value: float, low: float, high: float, width: int) -> Text:
 
 def scale(low: float, high: float) -> str:
     return f"{number(low, 6)}–{number(high, 6)}"
-
-
-def short(name: str) -> str:
-    """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'."""
-    return name.split(" (")[0]
 
 
 def world_text(tracks: tuple[WallTrack, ...], width: int) -> Text:

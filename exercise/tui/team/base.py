@@ -17,8 +17,9 @@ from exercise.engine.view_types import PlayerView
 from exercise.tui.base import in_hidden_tab
 from exercise.tui.keyhelp import word_slots, worded
 from exercise.tui.tables import selected_key, sync_rows
-from exercise.tui.team.format import not_now, short
+from exercise.tui.team.format import not_now
 from exercise.tui.text import text
+from exercise.words import short
 
 WIDE = 160  # from this width the footer shows every key on every tab (the screen's, in one order)
 # what a team can no longer do once the exercise has ended (the engine refuses it): no key for it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exercise.engine.view_types import PlayerView
+from exercise.tui.keyhelp import phase_slots
 from exercise.tui.text import fit
 
 
@@ -16,11 +17,6 @@ def pct(share: float) -> str:
 
 def num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def short(name: str) -> str:
-    """'Brunssum East (Poland and the Baltic states)' -> 'Brunssum East'."""
-    return name.split(" (")[0]
 
 
 def turns(n: int) -> str:
@@ -49,6 +45,6 @@ def not_now(view: PlayerView, connection: str) -> str:
     if view.me.submitted:
         return "You have submitted for this turn: this will be refused.\n"
     if view.phase != "deliberation":
-        acting = view.phases[2] if len(view.phases) == 5 else "Deliberation"  # the scenario's name for it
+        acting = phase_slots(view.phases)["deliberation"]  # the scenario's name for it
         return f"Teams act in {acting} (now: {view.phase_name}): this will be refused.\n"
     return ""

@@ -3,6 +3,8 @@ other teams' open arguments (read, and counter-argued with c)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -335,10 +337,8 @@ class InboxTab(TeamTab, Vertical):
 
     @work(exclusive=True, group="team-action")
     async def action_argue(self) -> None:
-        typed: dict = {"open": "secret"}
-        problem = ""
-        while True:  # a refused action comes back as it was typed: nothing the team wrote is lost
-            form = await self.app.push_screen_wait(FormModal("Argue an action", [
+        def form(typed: dict, problem: str) -> FormModal:
+            return FormModal("Argue an action", [
                 Field("action", "What your team does", default=typed.get("action")),
                 Field("result", "The result you intend", required=False, default=typed.get("result")),
                 Field("reasons", "Why it would work (reasons, precedents, means)", "multiline", required=False,
@@ -350,17 +350,29 @@ class InboxTab(TeamTab, Vertical):
             ], "Argue", intro=problem or self._warning() + self._say(
                 "The facilitator judges how likely it is and rolls; the result appears in the Inbox tab. An open "
                 "action can be counter-argued by {others} until it is adjudicated, and they see the result."),
-                original=typed if problem else None))
-            if not form:
-                return
-            typed = form
-            opened = form["open"] == "open"
-            if await self.link.send(cm.Argue(self._me(), self._me(), form["action"], form["result"] or "",
-                                             form["reasons"] or "", open=opened)):
-                break
+                original=typed if problem else None)
+
+        sent = await self._until_sent(form, lambda f: cm.Argue(
+            self._me(), self._me(), f["action"], f["result"] or "", f["reasons"] or "", open=f["open"] == "open"),
+            {"open": "secret"})
+        if sent is not None:
+            self.notify("Sent to the facilitator for adjudication" + (
+                self._say(", open to {others}.") if sent["open"] == "open" else " (secret)."),
+                title="Action argued", markup=False)
+
+    async def _until_sent(self, form: Callable[[dict, str], FormModal], command: Callable[[dict], object],
+                          typed: dict) -> dict | None:
+        """Ask with `form(typed, problem)` until what was typed is sent (or escape: None). A
+        refused form comes back as it was typed, with why: nothing a team wrote is lost."""
+        problem = ""
+        while True:
+            answer = await self.app.push_screen_wait(form(typed, problem))
+            if not answer:
+                return None
+            typed = answer
+            if await self.link.send(command(answer)):
+                return answer
             problem = f"{self.link.refusal()}\nWhat you typed is kept: send it again, or escape to drop it."
-        self.notify("Sent to the facilitator for adjudication" + (
-            self._say(", open to {others}.") if opened else " (secret)."), title="Action argued", markup=False)
 
     @work(exclusive=True, group="team-action")
     async def action_counter(self) -> None:
@@ -373,20 +385,16 @@ class InboxTab(TeamTab, Vertical):
         lines = [f"{o.team_name} argues (turn {o.turn}): {o.action}",
                  f"Intended result: {o.result or '-'}", f"Reasons: {o.reasons or '-'}"]
         lines += [f"Counter-argued by {c.by_name}: {c.reasons}" for c in o.counters]
-        typed: dict = {}
-        problem = ""
-        while True:  # a refused counter-argument comes back as it was typed
-            form = await self.app.push_screen_wait(FormModal(f"Counter-argue: {clip(o.action, 40)}", [
+
+        def form(typed: dict, problem: str) -> FormModal:
+            return FormModal(f"Counter-argue: {clip(o.action, 40)}", [
                 Field("reasons", "Why it would not work, or less well (reasons, facts, means)", "multiline",
                       default=typed.get("reasons")),
             ], "Counter", intro=(problem + "\n" if problem else self._warning()) + "\n".join(lines)
                 + "\nThe facilitator weighs every side before setting the odds; every team sees your counter-argument.",
-                original=typed if problem else None))
-            if not form:
-                return
-            typed = form
-            if await self.link.send(cm.CounterArgue(self._me(), o.id, form["reasons"], team=self._me())):
-                break
-            problem = f"{self.link.refusal()}\nWhat you typed is kept: send it again, or escape to drop it."
-        self.notify(f"Your counter-argument to {possessive(o.team_name)} action is with the facilitator.",
-                    title="Counter-argued", markup=False)
+                original=typed if problem else None)
+
+        if await self._until_sent(form, lambda f: cm.CounterArgue(self._me(), o.id, f["reasons"], team=self._me()),
+                                  {}) is not None:
+            self.notify(f"Your counter-argument to {possessive(o.team_name)} action is with the facilitator.",
+                        title="Counter-argued", markup=False)

@@ -15,7 +15,8 @@ from exercise.engine.view_types import ItemView
 from exercise.tui.base import Detail
 from exercise.tui.modals import ConfirmModal, Field, FormModal
 from exercise.tui.team.base import ShowTab, TeamTab
-from exercise.tui.team.format import arrival, clip, money, pct, short, turns
+from exercise.tui.team.format import arrival, clip, money, pct, turns
+from exercise.words import short
 
 
 class ProcurementTab(TeamTab, Vertical):

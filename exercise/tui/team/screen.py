@@ -31,18 +31,19 @@ from exercise.engine.view_types import PlayerView
 from exercise.journal.log import JournalError
 from exercise.tui.base import ShownTabFocus
 from exercise.tui.footer import FitFooter
-from exercise.tui.keyhelp import KeyHelp, neutral_slots, phase_slots, word_slots, worded, worded_bindings
+from exercise.tui.keyhelp import KeyHelp, neutral_slots, phase_slots, word_slots, worded
 from exercise.tui.modals import ConfirmModal, FormModal, TextModal, feedback_command, feedback_fields
 from exercise.tui.team.base import COMMAND_KEYS, WIDE, Link, ShowTab, TeamTab, can_now
 from exercise.tui.team.briefing import BriefingTab
 from exercise.tui.team.budget import BudgetTab
 from exercise.tui.team.commands import CommandsTab
-from exercise.tui.team.format import arrival, money, not_now, short
+from exercise.tui.team.format import arrival, money, not_now
 from exercise.tui.team.inbox import InboxTab
 from exercise.tui.team.ledger import LedgerTab
 from exercise.tui.team.procurement import ProcurementTab
 from exercise.tui.team.tracks import TracksTab
 from exercise.tui.text import md, plain_tree
+from exercise.words import short
 
 TABS = (  # id, label, widget
     ("inbox", "1 Inbox", InboxTab),
@@ -97,9 +98,8 @@ Every tab's key works from any tab.
 """
     HELP_OUTRO = """\
 **A turn**: {phases}. You act in **{deliberation}**; when you are done, submit and wait
-for the facilitator. Everything you
-do is checked by the rules and saved before the screen shows it; when the rules refuse,
-a notification says why.
+for the facilitator. Everything you do is checked by the rules and saved before the screen
+shows it; when the rules refuse, a notification says why.
 """
     TABS_ID = "tm-tabs"
     # submit ends a team's turn, f is what is left to do at the end: the footer keeps them on a narrow screen
@@ -415,10 +415,6 @@ a notification says why.
             out.append("expand")
         return tuple(out)
 
-    @property
-    def active_bindings(self):
-        """The footer's and the palette's keys, in the scenario's words."""
-        return worded_bindings(super().active_bindings, self.help_slots())
 
     def action_help(self) -> None:
         self.app.push_screen(TextModal(self.HELP_TITLE, self.help_text()))
